@@ -1,0 +1,50 @@
+// Op-by-op evaluation on concrete arrays, as NumPy (and JAX outside jit) does:
+// each elementwise primitive allocates its result, computed by a one-equation
+// graph compiled once per signature on the JS backend. Structural primitives
+// return views. This is what the meshgrid-eager strategy measures.
+
+import type { Literal, Var } from '../core/graph.js';
+import { NDArray } from '../core/ndarray.js';
+import type { AnyParams, Primitive, PrimitiveParams } from '../core/primitives.js';
+import { GraphBuilder } from '../core/trace.js';
+import type { Executable } from './backend.js';
+import { zeroStrideAxes } from './fuse.js';
+import { jsBackend } from './js.js';
+
+const CACHE_LIMIT = 512;
+const cache = new Map<string, Executable>();
+
+export function evalEager(primitive: Primitive, args: readonly (NDArray | number)[], params: AnyParams): NDArray {
+  const operand = args[0];
+  if (primitive === 'transpose') {
+    return asArray(operand).transpose((params as PrimitiveParams['transpose']).permutation);
+  }
+  if (primitive === 'broadcast_in_dim') {
+    const { shape, broadcastDimensions } = params as PrimitiveParams['broadcast_in_dim'];
+    const array = asArray(operand);
+    const strides = new Array<number>(shape.length).fill(0);
+    broadcastDimensions.forEach((axis, k) => (strides[axis] = array.shape[k] === 1 ? 0 : array.strides[k]!));
+    return array.view(shape, strides);
+  }
+  const arrays = args.filter((a): a is NDArray => typeof a !== 'number');
+  const key = `${primitive}|${JSON.stringify(params)}|${args
+    .map((a) => (typeof a === 'number' ? `l${a}` : `${a.dtype}[${a.shape.join(',')}]z${zeroStrideAxes(a).map(Number).join('')}`))
+    .join(';')}`;
+  let executable = cache.get(key);
+  if (!executable) {
+    const builder = new GraphBuilder(0);
+    const atoms = args.map((a): Var | Literal =>
+      typeof a === 'number' ? { kind: 'literal', value: a } : builder.addInput({ shape: a.shape, dtype: a.dtype }),
+    );
+    const out = builder.emit(primitive, atoms, params);
+    executable = jsBackend.compile(builder.graph([out]), { zeroStrides: arrays.map(zeroStrideAxes) });
+    if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value!);
+    cache.set(key, executable);
+  }
+  return executable.runSync!(arrays)[0]!;
+}
+
+function asArray(value: NDArray | number | undefined): NDArray {
+  if (value instanceof NDArray) return value;
+  throw new Error('structural primitives need an array operand');
+}

@@ -1,0 +1,187 @@
+// The JavaScript backend: each graph output becomes one generated loop nest
+// over the output's axes, with every primitive inlined (no temporary arrays),
+// inputs read through their strides (a broadcast axis has stride 0) and
+// loop-invariant work hoisted to the outer loops. The generated source is
+// built only from the graph — numbers, fixed identifiers and the emitter
+// table below — never from user text.
+
+import type { Graph } from '../core/graph.js';
+import { NDArray } from '../core/ndarray.js';
+import { type ElementwisePrimitive, type ParamsOf, maximum, minimum, powIEEE } from '../core/primitives.js';
+import { sizeOf } from '../core/shape.js';
+import {
+  type Backend,
+  type CompileOptions,
+  type Device,
+  type Executable,
+  type RunControl,
+  throwIfCancelled,
+} from './backend.js';
+import { type FusedKernel, fuseGraph, readStrides } from './fuse.js';
+
+type Emit<P extends ElementwisePrimitive> = (args: readonly string[], params: ParamsOf<P>) => string;
+
+/** How each primitive reads as a JS expression. */
+const jsEmitters: { [P in ElementwisePrimitive]: Emit<P> } = {
+  neg: ([a]) => `(-${a})`,
+  square: ([a]) => `(${a} * ${a})`,
+  cos: ([a]) => `Math.cos(${a})`,
+  sin: ([a]) => `Math.sin(${a})`,
+  tan: ([a]) => `Math.tan(${a})`,
+  exp: ([a]) => `Math.exp(${a})`,
+  log: ([a]) => `Math.log(${a})`,
+  sqrt: ([a]) => `Math.sqrt(${a})`,
+  abs: ([a]) => `Math.abs(${a})`,
+  tanh: ([a]) => `Math.tanh(${a})`,
+  add: ([a, b]) => `(${a} + ${b})`,
+  sub: ([a, b]) => `(${a} - ${b})`,
+  mul: ([a, b]) => `(${a} * ${b})`,
+  div: ([a, b]) => `(${a} / ${b})`,
+  pow: ([a, b]) => `pow(${a}, ${b})`,
+  min: ([a, b]) => `minimum(${a}, ${b})`,
+  max: ([a, b]) => `maximum(${a}, ${b})`,
+  integer_pow: ([a], { y }) => integerPow(a!, y),
+};
+
+function integerPow(a: string, y: number): string {
+  const k = Math.abs(y);
+  if (k > 4) return `pow(${a}, ${jsNumber(y)})`;
+  const product = k === 0 ? '1' : `(${Array.from({ length: k }, () => a).join(' * ')})`;
+  return y < 0 ? `(1 / ${product})` : product;
+}
+
+/** A JS literal for any double, including -0, NaN and the infinities. */
+export function jsNumber(value: number): string {
+  if (Number.isNaN(value)) return 'NaN';
+  if (value === Infinity) return 'Infinity';
+  if (value === -Infinity) return '(-Infinity)';
+  if (Object.is(value, -0)) return '(-0)';
+  return value < 0 ? `(${String(value)})` : String(value);
+}
+
+type KernelFn = (
+  out: Float32Array | Float64Array,
+  ins: readonly ArrayLike<number>[],
+  offsets: readonly number[],
+  strides: readonly (readonly number[])[],
+  shape: readonly number[],
+  rowStart: number,
+  rowEnd: number,
+) => void;
+
+/** Generates the source of one fused loop nest. Exported for tests that read the code. */
+export function kernelSource(kernel: FusedKernel): string {
+  const rank = kernel.outShape.length;
+  const lines: string[] = [];
+  const nodeName = (id: number) => `t${id}`;
+  const emitNodesAt = (depth: number, indent: string) => {
+    kernel.nodes.forEach((node, id) => {
+      if (node.depth !== depth) return;
+      let expr: string;
+      if (node.kind === 'const') expr = jsNumber(node.value);
+      else if (node.kind === 'read') expr = `in${node.read}[q${node.read}_${depth}]`;
+      else {
+        const emit = jsEmitters[node.primitive] as Emit<ElementwisePrimitive>;
+        expr = emit(node.args.map(nodeName), node.params as never);
+      }
+      lines.push(`${indent}const ${nodeName(id)} = ${expr};`);
+    });
+  };
+  kernel.reads.forEach((read, r) => {
+    lines.push(`const in${r} = ins[${r}];`);
+    lines.push(`const q${r}_0 = offsets[${r}];`);
+    for (let axis = 0; axis < read.depth; axis++) lines.push(`const s${r}_${axis} = strides[${r}][${axis}];`);
+  });
+  for (let axis = 1; axis < rank; axis++) lines.push(`const n${axis} = shape[${axis}];`);
+  emitNodesAt(0, '');
+  if (rank === 0) {
+    lines.push(`out[0] = ${nodeName(kernel.result)};`);
+    return lines.join('\n');
+  }
+  const inner = kernel.outShape.slice(1).map((_, i) => `n${i + 1}`);
+  lines.push(`let o = rowStart${inner.length ? ` * ${inner.join(' * ')}` : ''};`);
+  let indent = '';
+  for (let axis = 0; axis < rank; axis++) {
+    const [from, to] = axis === 0 ? ['rowStart', 'rowEnd'] : ['0', `n${axis}`];
+    lines.push(`${indent}for (let i${axis} = ${from}; i${axis} < ${to}; i${axis}++) {`);
+    indent += '  ';
+    kernel.reads.forEach((read, r) => {
+      if (read.depth <= axis) return;
+      lines.push(`${indent}const q${r}_${axis + 1} = q${r}_${axis} + i${axis} * s${r}_${axis};`);
+    });
+    emitNodesAt(axis + 1, indent);
+  }
+  lines.push(`${indent}out[o++] = ${nodeName(kernel.result)};`);
+  for (let axis = rank - 1; axis >= 0; axis--) lines.push(`${'  '.repeat(axis)}}`);
+  return lines.join('\n');
+}
+
+function compileKernel(kernel: FusedKernel): KernelFn {
+  const body = `"use strict";\n${kernelSource(kernel)}`;
+  // The source comes from the graph alone (see the header): no user text reaches it.
+  const factory = new Function('pow', 'minimum', 'maximum', `return function fusedKernel(out, ins, offsets, strides, shape, rowStart, rowEnd) {\n${body}\n};`);
+  return factory(powIEEE, minimum, maximum) as KernelFn;
+}
+
+/** Elements per slice of an async run: small enough to cancel within tens of milliseconds. */
+const ELEMENTS_PER_SLICE = 1 << 20;
+
+class JsExecutable implements Executable {
+  readonly backend = 'js' as const;
+  private readonly kernels: { fused: FusedKernel; fn: KernelFn }[];
+
+  constructor(readonly graph: Graph, options: CompileOptions) {
+    this.kernels = fuseGraph(graph, options.zeroStrides).map((fused) => ({ fused, fn: compileKernel(fused) }));
+  }
+
+  readonly runSync = (inputs: readonly NDArray[]): NDArray[] =>
+    this.kernels.map(({ fused, fn }) => {
+      const { out, args } = this.prepare(fused, inputs);
+      fn(out.data, ...args, 0, fused.outShape[0] ?? 1);
+      return out;
+    });
+
+  async run(inputs: readonly NDArray[], control: RunControl = {}): Promise<NDArray[]> {
+    const outputs: NDArray[] = [];
+    try {
+      for (const { fused, fn } of this.kernels) {
+        const { out, args } = this.prepare(fused, inputs);
+        outputs.push(out);
+        const rows = fused.outShape[0] ?? 1;
+        const rowSize = Math.max(1, sizeOf(fused.outShape.slice(1)));
+        const rowsPerSlice = Math.max(1, Math.floor(ELEMENTS_PER_SLICE / rowSize));
+        for (let row = 0; row < rows; row += rowsPerSlice) {
+          throwIfCancelled(control.signal);
+          fn(out.data, ...args, row, Math.min(rows, row + rowsPerSlice));
+          control.onProgress?.(Math.min(rows, row + rowsPerSlice) / rows);
+          if (row + rowsPerSlice < rows) await yieldToEventLoop();
+        }
+      }
+      return outputs;
+    } catch (error) {
+      for (const out of outputs) out.dispose();
+      throw error;
+    }
+  }
+
+  private prepare(fused: FusedKernel, inputs: readonly NDArray[]) {
+    const out = NDArray.empty(fused.outShape, fused.dtype);
+    const rank = fused.outShape.length;
+    const ins = fused.reads.map((read) => inputs[read.input]!.data);
+    const offsets = fused.reads.map((read) => inputs[read.input]!.offset);
+    const strides = fused.reads.map((read) => readStrides(read, rank, inputs[read.input]!));
+    const args = [ins, offsets, strides, fused.outShape] as const;
+    return { out, args };
+  }
+}
+
+export function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+export const jsBackend: Backend = {
+  name: 'js',
+  status: () => ({ available: true }),
+  devices: (): Device[] => [{ id: 'js:0', backend: 'js', kind: 'cpu', name: 'JavaScript (engine thread)' }],
+  compile: (graph, options) => new JsExecutable(graph, options),
+};

@@ -1,0 +1,86 @@
+// The data every strategy run produces and every shell shows: the run record
+// (the CLI's JSON, the CSV's rows, the app's table), the request that asks
+// for a run, and progress events. Plain objects only: they cross the worker
+// and IPC boundaries unchanged. The renderer imports these types.
+
+import type { DType } from '../core/dtype.js';
+import type { BackendName } from '../backends/backend.js';
+
+export type StrategyName = 'loops' | 'naive' | 'meshgrid' | 'meshgrid-eager' | 'vmap' | 'pmap' | 'gpu';
+export const STRATEGY_NAMES: readonly StrategyName[] = ['loops', 'naive', 'meshgrid', 'meshgrid-eager', 'vmap', 'pmap', 'gpu'];
+
+/** One measured run of one strategy. Field names are a contract (CLI JSON, CSV, app). */
+export interface RunRecord {
+  /** The strategy, or 'limit' for the physical floor (writing n² outputs at memory bandwidth). */
+  strategy: StrategyName | 'limit';
+  n: number;
+  dtype: DType;
+  backend: BackendName;
+  /** How many devices computed it (1 unless pmap). */
+  devices: number;
+  /** Shape of the result: [n, n], or [n] for the naive strategy. */
+  shape: number[];
+  /** The first call: tracing and compilation included, on a fresh output buffer. */
+  firstMs: number;
+  /** Over the repeats after the first call. */
+  medianMs: number;
+  minMs: number;
+  maxMs: number;
+  repeats: number;
+  /** Peak bytes live in the allocator during the run (inputs, temporaries and output). */
+  peakBytes: number;
+  /** Bytes the strategy was predicted to need, from shapes alone, before running. */
+  predictedBytes: number;
+  /** Largest |result - reference| against a float64 evaluation of the same formula. */
+  maxAbsErr: number;
+  /** NumPy's allclose(result, reference) at the dtype's tolerance; false for a wrong shape. */
+  allclose: boolean;
+  formula: string;
+  /** Whether the timed repeats wrote into a recycled buffer (first-touch cost kept out) or a fresh one. */
+  outputBuffer: 'fresh' | 'recycled';
+  /** Where a backend splits its time (GPU: upload, kernel, read-back), median over repeats. */
+  uploadMs?: number;
+  kernelMs?: number;
+  readbackMs?: number;
+  /** The device that ran it, in words (GPU adapter, CPU model). */
+  deviceName?: string;
+  /** The dtype actually computed in, when it differs from the one asked for (float64 on a GPU). */
+  computedDtype?: DType;
+  /** Anything the reader must know to read the figures right. */
+  note?: string;
+}
+
+export interface RunRequest {
+  strategy: StrategyName;
+  n: number;
+  dtype?: DType;
+  /** Backend for single-device strategies; default: the fastest available. */
+  backend?: BackendName;
+  /** The formula in x and y; default the lesson's f. */
+  formula?: string;
+  /** Timed calls after the first (default 3). */
+  repeats?: number;
+  /** Devices (native threads) for pmap; default all. */
+  devices?: number;
+  /** Refuse runs predicted to need more than this many bytes (default: what the machine has free). */
+  memoryCapBytes?: number;
+}
+
+export interface RunProgress {
+  strategy: StrategyName;
+  /** 0..1 */
+  fraction: number;
+  phase: 'compile' | 'first' | 'repeat' | 'check';
+}
+
+/** Whether a strategy can run here, and if not, why (shown greyed out with this reason). */
+export interface StrategyAvailability {
+  strategy: StrategyName;
+  available: boolean;
+  reason?: string;
+  description: string;
+}
+
+export const DEFAULT_FORMULA = 'cos(x^2 + y^2) / (1 + x^2 + y^2)';
+/** The lesson's grid covers [-2, 2] on both axes. */
+export const GRID_RANGE: readonly [number, number] = [-2, 2];
