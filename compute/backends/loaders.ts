@@ -1,0 +1,8 @@
+// Registers how each optional backend loads. Importing this module does not
+// load anything; loadBackends() (registry.ts) does, once, and records why a
+// backend is missing rather than failing.
+
+import { registerBackendLoader } from './registry.js';
+
+export {};
+void registerBackendLoader;
