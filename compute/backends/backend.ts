@@ -2,6 +2,7 @@
 // same graph in and gives arrays out; the engine picks one per jit signature.
 // Backends live beside the core and may import it; the core never imports them.
 
+import type { DType } from '../core/dtype.js';
 import type { Graph } from '../core/graph.js';
 import type { NDArray } from '../core/ndarray.js';
 import type { ZeroStrides } from './fuse.js';
@@ -58,6 +59,12 @@ export interface Backend {
   status(): BackendStatus;
   devices(): Device[];
   compile(graph: Graph, options: CompileOptions): Executable;
+  /**
+   * The physical floor: milliseconds to write count elements of the dtype
+   * with all of this backend's threads (streaming stores, no arithmetic),
+   * median of `repeats`. Backends that can measure it provide it.
+   */
+  measureWriteFloor?(count: number, dtype: DType, repeats: number): Promise<{ ms: number; devices: number }>;
 }
 
 /** The error every backend throws when a run is cancelled through its signal. */

@@ -5,7 +5,7 @@
 // Tracing never touches array data.
 
 import type { DType } from './dtype.js';
-import { type AbstractValue, type Atom, type Equation, type Graph, type Var, literal } from './graph.js';
+import { type AbstractValue, type Atom, type Equation, type Graph, type Literal, type Var, literal } from './graph.js';
 import { NDArray } from './ndarray.js';
 import { type AnyParams, type Primitive, isElementwise, outputAval, scalarSemantics } from './primitives.js';
 
@@ -87,7 +87,7 @@ export class GraphBuilder {
     const avals = inputs.map((a) => (a.kind === 'var' ? a.aval : null));
     if (avals.every((a) => a === null)) {
       if (!isElementwise(primitive)) throw new Error(`${primitive} needs an array operand`);
-      const [a, b] = inputs as { value: number }[];
+      const [a, b] = inputs as readonly Literal[];
       return literal(foldScalar(primitive, a!.value, b?.value ?? NaN, params));
     }
     const key = `${primitive}|${JSON.stringify(params)}|${inputs.map((a) => (a.kind === 'var' ? `v${a.id}` : `l${a.value}`)).join(',')}`;

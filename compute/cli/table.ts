@@ -1,0 +1,20 @@
+// Plain-text tables for the terminal: right-aligned numbers, left-aligned text.
+
+export function formatTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => (r[c] ?? '').length)));
+  const numeric = header.map((_, c) => rows.every((r) => /^[-+\d.,×µ%e ]*(ms|s|B|KiB|MiB|GiB|TiB|×)?$/.test(r[c] ?? '')));
+  const line = (cells: readonly string[]) =>
+    cells.map((cell, c) => (numeric[c] ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!))).join('  ').trimEnd();
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
+
+export function formatMs(ms: number): string {
+  if (!Number.isFinite(ms)) return String(ms);
+  if (ms >= 1000) return `${(ms / 1000).toFixed(2)} s`;
+  if (ms >= 10) return `${ms.toFixed(1)} ms`;
+  return `${ms.toPrecision(3)} ms`;
+}
+
+export function formatError(err: number): string {
+  return err === 0 ? '0' : Number.isFinite(err) ? err.toExponential(1) : String(err);
+}

@@ -1,0 +1,49 @@
+// The engine's one entry point. main/, the CLI and tests import from here;
+// the renderer imports types only.
+
+export type { DType, FloatArray } from './core/dtype.js';
+export { DTYPES, itemSize } from './core/dtype.js';
+export { NDArray } from './core/ndarray.js';
+export { allocator, Allocator, type AllocationStats } from './core/allocator.js';
+export { linspace, arange, meshgrid, type MeshgridIndexing } from './core/creation.js';
+export { allclose, isclose, maxAbsDiff, type AllcloseOptions } from './core/allclose.js';
+export { broadcastShapes, formatShape, sizeOf, type Shape } from './core/shape.js';
+export { type Graph, type AbstractValue, printGraph } from './core/graph.js';
+export { ALL_PRIMITIVES, ELEMENTWISE_PRIMITIVES, type Primitive } from './core/primitives.js';
+export { type Value, Tracer, traceFunction } from './core/trace.js';
+
+export * as np from './ops.js';
+export { jit, type JittedFunction, type JitOptions } from './transforms/jit.js';
+export { vmap, type VmapOptions, type InAxes, type OutAxes } from './transforms/vmap.js';
+export { makeJaxpr } from './transforms/makeJaxpr.js';
+
+export type { BackendName, Device, RunControl, ExecutionTimings } from './backends/backend.js';
+export { CancelledError, BACKEND_NAMES } from './backends/backend.js';
+export { backendStatus, backendStatuses, devices, loadBackends } from './backends/registry.js';
+import './backends/loaders.js';
+
+export {
+  compileFormula,
+  checkFormula,
+  parseFormula,
+  FormulaError,
+  FORMULA_PRESETS,
+  type CompiledFormula,
+  type FormulaCheck,
+} from './formula/index.js';
+
+export * from './strategies/types.js';
+export { STRATEGIES } from './strategies/index.js';
+export {
+  runStrategy,
+  strategyAvailability,
+  guardRequest,
+  defaultBackend,
+  RunRequestError,
+  DEFAULT_REPEATS,
+  MAX_N,
+  type RunOptions,
+  type RunResult,
+} from './strategies/run.js';
+export { MemoryGuardError, formatBytes, memoryCap } from './strategies/memoryGuard.js';
+export { TOLERANCES } from './strategies/reference.js';

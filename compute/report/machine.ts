@@ -1,0 +1,39 @@
+// A description of the machine the figures were measured on, for CSV files
+// and reports: without it a timing means little.
+
+import { cpus, release, type as osType, arch, availableParallelism } from 'node:os';
+import { readFileSync } from 'node:fs';
+import { devices } from '../backends/registry.js';
+
+export interface MachineInfo {
+  cpuModel: string;
+  cores: number;
+  gpuAdapter: string;
+  os: string;
+  appVersion: string;
+}
+
+let version: string | undefined;
+export function appVersion(): string {
+  if (version === undefined) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
+      version = pkg.version ?? 'unknown';
+    } catch {
+      version = 'unknown';
+    }
+  }
+  return version;
+}
+
+/** Call after loadBackends() so the GPU adapter is known. */
+export function machineInfo(): MachineInfo {
+  const gpu = devices().find((d) => d.kind === 'gpu');
+  return {
+    cpuModel: cpus()[0]?.model?.trim() ?? 'unknown',
+    cores: availableParallelism(),
+    gpuAdapter: gpu ? `${gpu.name}${gpu.software ? ' (software)' : ''}` : 'none',
+    os: `${osType()} ${release()} ${arch()}`,
+    appVersion: appVersion(),
+  };
+}

@@ -1,0 +1,89 @@
+// The lesson's first step: z[i, j] = f(x[i], y[j]), one jitted call on
+// scalars per element. What it measures is the cost of a call — dispatch,
+// not arithmetic. At n = 6000 that is 36 million calls, so it reports
+// progress, yields to the event loop and can be cancelled between rows.
+
+import { itemSize } from '../core/dtype.js';
+import { NDArray } from '../core/ndarray.js';
+import { jit } from '../transforms/jit.js';
+import { backendStatus } from '../backends/registry.js';
+import { throwIfCancelled } from '../backends/backend.js';
+import { yieldToEventLoop } from '../backends/js.js';
+import { gridAxis, gridFunction } from './grid.js';
+import type { Strategy } from './strategy.js';
+
+/** Repeats stop once they would take longer than this: a loop at n = 6000 takes tens of seconds a pass. */
+const REPEAT_BUDGET_MS = 5000;
+const YIELD_EVERY_MS = 30;
+
+export const loopsStrategy: Strategy = {
+  name: 'loops',
+  description: 'for i, for j: z[i, j] = f(x[i], y[j]): one jitted call per element',
+  takesBackend: true,
+  availability(backend) {
+    if (backend === 'webgpu') return { available: false, reason: 'a per-element loop on the GPU would time only its launch latency; use js or native' };
+    return backendStatus(backend);
+  },
+  predictBytes: (n, dtype) => (n * n + 2 * n) * itemSize(dtype),
+  async run(context) {
+    const { n, dtype } = context;
+    const f = jit(gridFunction(context.formula), { backend: context.backend });
+    const x = gridAxis(n, dtype);
+    const y = gridAxis(n, dtype);
+    // x[i] and y[j] as 0-d arrays, as in the lecture; made once, not per call.
+    const xs = Array.from({ length: n }, (_, i) => x.index(i));
+    const ys = Array.from({ length: n }, (_, j) => y.index(j));
+    let grid: NDArray | null = null;
+    try {
+      const plannedPasses = 1 + context.repeats;
+      let passesDone = 0;
+      const pass = async (): Promise<number> => {
+        grid?.dispose();
+        grid = NDArray.empty([n, n], dtype);
+        const z = grid.data;
+        let lastYield = performance.now();
+        let yieldedMs = 0;
+        const started = lastYield;
+        for (let i = 0; i < n; i++) {
+          const xi = xs[i]!;
+          for (let j = 0; j < n; j++) {
+            const result = f(xi, ys[j]!) as NDArray;
+            z[i * n + j] = result.item();
+            result.dispose();
+          }
+          const now = performance.now();
+          if (now - lastYield > YIELD_EVERY_MS) {
+            context.progress(passesDone === 0 ? 'first' : 'repeat', (passesDone + (i + 1) / n) / plannedPasses);
+            await yieldToEventLoop();
+            throwIfCancelled(context.signal);
+            lastYield = performance.now();
+            yieldedMs += lastYield - now;
+          }
+        }
+        // Time spent yielding to other work is not the loop's.
+        return performance.now() - started - yieldedMs;
+      };
+      const firstMs = await pass();
+      passesDone = 1;
+      const budgetRepeats = Math.floor(REPEAT_BUDGET_MS / Math.max(firstMs, 1e-3));
+      const repeats = Math.min(context.repeats, budgetRepeats);
+      const repeatMs: number[] = [];
+      for (let k = 0; k < repeats; k++, passesDone++) repeatMs.push(await pass());
+      const perCallUs = ((repeatMs.length ? Math.min(...repeatMs) : firstMs) * 1000) / Math.max(1, n * n);
+      const capped = repeats < context.repeats ? ` (${repeats} of ${context.repeats} repeats: each pass takes ${Math.round(firstMs)} ms)` : '';
+      const result = grid as NDArray | null;
+      grid = null;
+      return {
+        grid: result!,
+        firstMs,
+        repeatMs,
+        outputBuffer: result!.freshBuffer ? 'fresh' : 'recycled',
+        note: `${perCallUs.toPrecision(3)} µs per call${capped}`,
+      };
+    } finally {
+      (grid as NDArray | null)?.dispose();
+      for (const v of [...xs, ...ys, x, y]) v.dispose();
+    }
+  },
+};
+

@@ -1,0 +1,67 @@
+// meshgrid evaluated the NumPy way: every operation of f allocates its
+// result, and a temporary is freed after its last use (NumPy's reference
+// counting). The peak is the meshes plus the temporaries alive at once.
+
+import { itemSize } from '../core/dtype.js';
+import { meshgrid } from '../core/creation.js';
+import type { Graph } from '../core/graph.js';
+import { NDArray } from '../core/ndarray.js';
+import { sizeOf } from '../core/shape.js';
+import { traceFunction } from '../core/trace.js';
+import { isElementwise } from '../core/primitives.js';
+import { throwIfCancelled } from '../backends/backend.js';
+import { evalGraph } from '../transforms/interpret.js';
+import { gridAxis, gridFunction } from './grid.js';
+import type { Strategy } from './strategy.js';
+import { timeCalls } from './timing.js';
+
+/** The most bytes the eager evaluation of a graph holds at once in intermediates (outputs included). */
+export function eagerPeakBytes(graph: Graph): number {
+  const lastUse = new Map<number, number>();
+  graph.equations.forEach((eqn, i) => eqn.inputs.forEach((a) => a.kind === 'var' && lastUse.set(a.id, i)));
+  const outputs = new Set(graph.outputs.flatMap((a) => (a.kind === 'var' ? [a.id] : [])));
+  const bytes = new Map<number, number>();
+  let live = 0;
+  let peak = 0;
+  graph.equations.forEach((eqn, i) => {
+    // Structural primitives are views: they allocate nothing.
+    const size = isElementwise(eqn.primitive) ? sizeOf(eqn.out.aval.shape) * itemSize(eqn.out.aval.dtype) : 0;
+    bytes.set(eqn.out.id, size);
+    live += size;
+    peak = Math.max(peak, live);
+    for (const a of eqn.inputs) {
+      if (a.kind === 'var' && lastUse.get(a.id) === i && !outputs.has(a.id)) live -= bytes.get(a.id) ?? 0;
+    }
+  });
+  return peak;
+}
+
+export const meshgridEagerStrategy: Strategy = {
+  name: 'meshgrid-eager',
+  description: 'meshgrid, then f op by op as NumPy does: one n×n temporary per operation',
+  takesBackend: false,
+  availability: () => ({ available: true }),
+  predictBytes(n, dtype, formula) {
+    const shape = [n, n];
+    const traced = traceFunction(gridFunction(formula), [{ shape, dtype }, { shape, dtype }]);
+    return (2 * n * n + 2 * n) * itemSize(dtype) + eagerPeakBytes(traced.graph);
+  },
+  async run(context) {
+    const f = gridFunction(context.formula);
+    const x = gridAxis(context.n, context.dtype);
+    const y = gridAxis(context.n, context.dtype);
+    const [xMesh, yMesh] = meshgrid(x, y, { indexing: 'ij' });
+    try {
+      const call = () => {
+        throwIfCancelled(context.signal);
+        const traced = traceFunction(f, [xMesh, yMesh].map((m) => ({ shape: m.shape, dtype: m.dtype })));
+        const [out] = evalGraph(traced.graph, [...traced.consts, xMesh, yMesh]);
+        // A graph whose output is one of its inputs still owes the caller its own array.
+        return out instanceof NDArray && out !== xMesh && out !== yMesh ? out : (out as NDArray).copy();
+      };
+      return { ...(await timeCalls(context, call)), backend: 'js' as const };
+    } finally {
+      for (const a of [x, y, xMesh, yMesh]) a.dispose();
+    }
+  },
+};

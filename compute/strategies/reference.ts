@@ -1,0 +1,82 @@
+// Checks a strategy's result against a float64 evaluation of the same formula
+// at the same grid points (the points as the strategy's dtype holds them, so
+// the error measures the computation, not the rounding of the inputs). The
+// reference is made one row at a time: it never needs a second n×n buffer.
+
+import type { DType } from '../core/dtype.js';
+import { absDiff, isclose } from '../core/allclose.js';
+import type { NDArray } from '../core/ndarray.js';
+import { throwIfCancelled } from '../backends/backend.js';
+import { yieldToEventLoop } from '../backends/js.js';
+import { jit } from '../transforms/jit.js';
+import { vmap } from '../transforms/vmap.js';
+import type { CompiledFormula } from '../formula/index.js';
+import { gridAxis, gridFunction } from './grid.js';
+
+/** allclose tolerances per dtype: NumPy's defaults, with an atol that float32 can meet near zero. */
+export const TOLERANCES: Record<DType, { rtol: number; atol: number }> = {
+  float32: { rtol: 1e-5, atol: 1e-6 },
+  float64: { rtol: 1e-5, atol: 1e-8 },
+};
+
+export interface ReferenceCheck {
+  maxAbsErr: number;
+  allclose: boolean;
+  /** False when the result does not have the grid's shape (the naive strategy). */
+  shapeMatches: boolean;
+}
+
+/**
+ * Compares `result` with f evaluated in float64. A result of shape (n, n) is
+ * compared with the grid z[i, j] = f(x[i], y[j]); a result of shape (n,) with
+ * the diagonal f(x[i], y[i]) — what it actually computed — and is never allclose.
+ */
+export async function checkAgainstReference(
+  result: NDArray,
+  formula: CompiledFormula,
+  n: number,
+  dtype: DType,
+  options: { signal?: AbortSignal; onProgress?: (fraction: number) => void } = {},
+): Promise<ReferenceCheck> {
+  const f = gridFunction(formula);
+  const tolerance = TOLERANCES[result.dtype];
+  const x32 = gridAxis(n, dtype);
+  const x = x32.astype('float64');
+  if (x !== x32) x32.dispose();
+  const data = result.data;
+  let maxAbsErr = 0;
+  let close = true;
+  const compare = (value: number, expected: number) => {
+    maxAbsErr = Math.max(maxAbsErr, absDiff(value, expected));
+    if (close && !isclose(value, expected, tolerance)) close = false;
+  };
+  try {
+    if (result.ndim === 1) {
+      const diagonal = jit(f)(x, x) as NDArray;
+      for (let i = 0; i < n; i++) compare(data[result.offset + i * result.strides[0]!]!, diagonal.data[i]!);
+      diagonal.dispose();
+      return { maxAbsErr, allclose: false, shapeMatches: false };
+    }
+    const row = jit(vmap(f, { inAxes: [null, 0] }));
+    const [s0, s1] = result.strides as [number, number];
+    let lastYield = performance.now();
+    for (let i = 0; i < n; i++) {
+      const xi = x.index(i);
+      const expected = row(xi, x) as NDArray;
+      const values = expected.data;
+      const base = result.offset + i * s0;
+      for (let j = 0; j < n; j++) compare(data[base + j * s1]!, values[j]!);
+      expected.dispose();
+      xi.dispose();
+      if (performance.now() - lastYield > 30) {
+        options.onProgress?.((i + 1) / n);
+        await yieldToEventLoop();
+        throwIfCancelled(options.signal);
+        lastYield = performance.now();
+      }
+    }
+    return { maxAbsErr, allclose: close, shapeMatches: true };
+  } finally {
+    x.dispose();
+  }
+}

@@ -1,0 +1,186 @@
+// Runs one strategy as a measured experiment: validates the request, checks
+// the predicted memory before allocating anything, measures the allocator's
+// peak over the run, compares with the float64 reference and returns the
+// record. Every shell (CLI, app worker, tests) runs strategies through here.
+
+import { type DType, isDType, itemSize } from '../core/dtype.js';
+import { allocator } from '../core/allocator.js';
+import type { NDArray } from '../core/ndarray.js';
+import type { BackendName } from '../backends/backend.js';
+import { BACKEND_NAMES } from '../backends/backend.js';
+import { backendStatus, loadBackends } from '../backends/registry.js';
+import { compileFormula, type CompiledFormula } from '../formula/index.js';
+import { checkMemory, memoryCap } from './memoryGuard.js';
+import { checkAgainstReference } from './reference.js';
+import { STRATEGIES, findStrategy } from './index.js';
+import type { Strategy } from './strategy.js';
+import {
+  DEFAULT_FORMULA,
+  type RunProgress,
+  type RunRecord,
+  type RunRequest,
+  type StrategyAvailability,
+  type StrategyName,
+} from './types.js';
+
+export const DEFAULT_REPEATS = 3;
+/** Grids are at least 1×1; beyond this side no machine has the memory, and the guard says so. */
+export const MAX_N = 1_000_000;
+
+export interface RunOptions {
+  signal?: AbortSignal;
+  onProgress?: (progress: RunProgress) => void;
+  /** Keep the result grid (the caller must dispose it); by default it is freed after the check. */
+  keepGrid?: boolean;
+}
+
+export interface RunResult {
+  record: RunRecord;
+  grid?: NDArray;
+}
+
+/** The fastest single-device backend this process has: native when it loaded, else js. */
+export function defaultBackend(): BackendName {
+  return backendStatus('native').available ? 'native' : 'js';
+}
+
+export class RunRequestError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RunRequestError';
+  }
+}
+
+interface ResolvedRequest {
+  strategy: Strategy;
+  n: number;
+  dtype: DType;
+  backend: BackendName;
+  formula: CompiledFormula;
+  repeats: number;
+  devices: number;
+}
+
+function resolve(request: RunRequest): ResolvedRequest {
+  const strategy = findStrategy(request.strategy);
+  if (!strategy) {
+    throw new RunRequestError(`unknown strategy '${String(request.strategy)}'; choose from ${STRATEGIES.map((s) => s.name).join(', ')}`);
+  }
+  const n = request.n;
+  if (!Number.isInteger(n) || n < 1 || n > MAX_N) throw new RunRequestError(`n must be an integer from 1 to ${MAX_N}, got ${n}`);
+  const dtype = request.dtype ?? 'float32';
+  if (!isDType(dtype)) throw new RunRequestError(`dtype must be float32 or float64, got '${String(dtype)}'`);
+  const backend = request.backend ?? defaultBackend();
+  if (!BACKEND_NAMES.includes(backend)) throw new RunRequestError(`backend must be one of ${BACKEND_NAMES.join(', ')}, got '${String(backend)}'`);
+  const repeats = request.repeats ?? DEFAULT_REPEATS;
+  if (!Number.isInteger(repeats) || repeats < 0 || repeats > 1000) throw new RunRequestError(`repeats must be an integer from 0 to 1000, got ${repeats}`);
+  const devices = request.devices ?? 0;
+  if (!Number.isInteger(devices) || devices < 0) throw new RunRequestError(`devices must be a non-negative integer, got ${devices}`);
+  const formula = compileFormula(request.formula ?? DEFAULT_FORMULA);
+  return { strategy, n, dtype, backend, formula, repeats, devices };
+}
+
+/** The memory guard alone, for shells that want to warn before a run. Throws MemoryGuardError. */
+export function guardRequest(request: RunRequest): { predictedBytes: number } {
+  const { strategy, n, dtype, formula } = resolve(request);
+  const predictedBytes = strategy.predictBytes(n, dtype, formula);
+  checkMemory(`${strategy.name} at n = ${n} (${dtype})`, {
+    predictedBytes,
+    largestBufferBytes: (strategy.name === 'naive' ? n : n * n) * itemSize(dtype),
+    capBytes: memoryCap(request.memoryCapBytes),
+  });
+  return { predictedBytes };
+}
+
+export async function runStrategy(request: RunRequest, options: RunOptions = {}): Promise<RunResult> {
+  await loadBackends();
+  const resolved = resolve(request);
+  const { strategy, n, dtype, backend, formula, repeats, devices } = resolved;
+  const status = strategy.availability(backend);
+  if (!status.available) throw new RunRequestError(`${strategy.name} cannot run on ${backend}: ${status.reason}`);
+  const { predictedBytes } = guardRequest(request);
+
+  const progress = (phase: RunProgress['phase'], fraction: number) =>
+    options.onProgress?.({ strategy: strategy.name, phase, fraction: Math.min(1, Math.max(0, fraction)) });
+  progress('compile', 0);
+  const baseline = allocator.resetPeak();
+  const outcome = await strategy.run({
+    n,
+    dtype,
+    backend,
+    formula,
+    repeats,
+    devices,
+    ...(options.signal ? { signal: options.signal } : {}),
+    progress,
+  });
+  const peakBytes = allocator.stats().peakBytes - baseline;
+  const grid = outcome.grid;
+  try {
+    progress('check', 0);
+    const check = await checkAgainstReference(grid, formula, n, dtype, {
+      ...(options.signal ? { signal: options.signal } : {}),
+      onProgress: (f) => progress('check', f),
+    });
+    progress('check', 1);
+    const times = outcome.repeatMs.length ? [...outcome.repeatMs].sort((a, b) => a - b) : [outcome.firstMs];
+    const record: RunRecord = {
+      strategy: strategy.name,
+      n,
+      dtype,
+      backend: outcome.backend ?? backend,
+      devices: outcome.devices ?? 1,
+      shape: [...grid.shape],
+      firstMs: outcome.firstMs,
+      medianMs: median(times),
+      minMs: times[0]!,
+      maxMs: times[times.length - 1]!,
+      repeats: outcome.repeatMs.length,
+      peakBytes,
+      predictedBytes,
+      maxAbsErr: check.maxAbsErr,
+      allclose: check.allclose,
+      formula: formula.text,
+      outputBuffer: outcome.outputBuffer,
+      ...medianTimings(outcome),
+      ...(outcome.deviceName ? { deviceName: outcome.deviceName } : {}),
+      ...(outcome.computedDtype ? { computedDtype: outcome.computedDtype } : {}),
+      ...(outcome.note ? { note: outcome.note } : {}),
+    };
+    if (options.keepGrid) return { record, grid };
+    grid.dispose();
+    return { record };
+  } catch (error) {
+    grid.dispose();
+    throw error;
+  }
+}
+
+function median(sorted: readonly number[]): number {
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+function medianTimings(outcome: { timings?: { uploadMs?: number; kernelMs?: number; readbackMs?: number }[] }) {
+  const out: Pick<RunRecord, 'uploadMs' | 'kernelMs' | 'readbackMs'> = {};
+  for (const key of ['uploadMs', 'kernelMs', 'readbackMs'] as const) {
+    const values = (outcome.timings ?? []).map((t) => t[key]).filter((v): v is number => v !== undefined);
+    if (values.length) out[key] = median(values.sort((a, b) => a - b));
+  }
+  return out;
+}
+
+/** Every strategy with whether it can run on the given backend here, and why not. */
+export async function strategyAvailability(backend?: BackendName): Promise<StrategyAvailability[]> {
+  await loadBackends();
+  const chosen = backend ?? defaultBackend();
+  return STRATEGIES.map((s) => {
+    const status = s.availability(chosen);
+    return {
+      strategy: s.name as StrategyName,
+      available: status.available,
+      ...(status.available ? {} : { reason: status.reason }),
+      description: s.description,
+    };
+  });
+}

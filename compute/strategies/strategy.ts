@@ -1,0 +1,56 @@
+// What a strategy is: one of the lesson's ways of computing the n×n grid of
+// f(x, y), written in a few lines over the engine. A strategy only computes
+// and times; the runner (run.ts) guards memory, measures the peak, checks the
+// result against the reference and assembles the record.
+
+import type { DType } from '../core/dtype.js';
+import type { NDArray } from '../core/ndarray.js';
+import type { BackendName, BackendStatus, ExecutionTimings, RunControl } from '../backends/backend.js';
+import type { CompiledFormula } from '../formula/index.js';
+import type { RunProgress, StrategyName } from './types.js';
+
+export interface StrategyContext {
+  n: number;
+  dtype: DType;
+  /** The backend single-device strategies compile for. */
+  backend: BackendName;
+  formula: CompiledFormula;
+  /** Timed calls after the first. */
+  repeats: number;
+  /** Devices requested (pmap); 0 means all. */
+  devices: number;
+  signal?: AbortSignal;
+  progress(phase: RunProgress['phase'], fraction: number): void;
+}
+
+export interface StrategyOutcome {
+  /** The result: [n, n], or [n] for the naive strategy. The runner disposes it. */
+  grid: NDArray;
+  firstMs: number;
+  /** One entry per timed repeat. */
+  repeatMs: number[];
+  /** Whether the timed repeats wrote into recycled buffers. */
+  outputBuffer: 'fresh' | 'recycled';
+  devices?: number;
+  /** Per repeat, where the backend splits its time. */
+  timings?: ExecutionTimings[];
+  deviceName?: string;
+  computedDtype?: DType;
+  note?: string;
+  /** The backend that actually ran (pmap and gpu fix their own). */
+  backend?: BackendName;
+}
+
+export interface Strategy {
+  readonly name: StrategyName;
+  /** One line for the UI and `vlab run --help`. */
+  readonly description: string;
+  /** Whether it takes the user's backend choice (single-device strategies) or fixes its own. */
+  readonly takesBackend: boolean;
+  availability(backend: BackendName): BackendStatus;
+  /** Bytes the run will hold at its peak, from shapes alone: the memory guard's figure. */
+  predictBytes(n: number, dtype: DType, formula: CompiledFormula): number;
+  run(context: StrategyContext): Promise<StrategyOutcome>;
+}
+
+export type { RunControl };

@@ -1,0 +1,35 @@
+// The lesson's vmap step: f vectorized over y (the inner loop) and then over
+// x (the outer loop), jitted into one fused kernel. Inputs stay flat: peak
+// memory is the output plus two vectors.
+
+import { itemSize } from '../core/dtype.js';
+import { jit } from '../transforms/jit.js';
+import { vmap } from '../transforms/vmap.js';
+import { backendStatus } from '../backends/registry.js';
+import { gridAxis, gridFunction } from './grid.js';
+import type { Strategy } from './strategy.js';
+import { timeCalls } from './timing.js';
+import type { NDArray } from '../core/ndarray.js';
+
+export const vmapStrategy: Strategy = {
+  name: 'vmap',
+  description: 'vmap(vmap(f, in_axes=(None, 0)), in_axes=(0, None)) on flat x and y, jitted: no meshes',
+  takesBackend: true,
+  availability: (backend) => backendStatus(backend),
+  predictBytes: (n, dtype) => (n * n + 2 * n) * itemSize(dtype),
+  async run(context) {
+    const f = gridFunction(context.formula);
+    const fVecY = vmap(f, { inAxes: [null, 0] });
+    const fVec = jit(vmap(fVecY, { inAxes: [0, null] }), { backend: context.backend });
+    const x = gridAxis(context.n, context.dtype);
+    const y = gridAxis(context.n, context.dtype);
+    try {
+      const signal = context.signal;
+      const timed = await timeCalls(context, async () => (await fVec.run([x, y], signal ? { signal } : {})) as NDArray);
+      return timed;
+    } finally {
+      x.dispose();
+      y.dispose();
+    }
+  },
+};
