@@ -111,7 +111,7 @@ export function batchGraph(graph: Graph, inDims: readonly (number | null)[], axi
 /** vmap(f, { inAxes, outAxes }) as in JAX: f mapped over an axis of its arguments, without a loop. */
 export function vmap(fn: Traceable, options: VmapOptions = {}): (...args: Value[]) => Value | Value[] {
   return (...args: Value[]) => {
-    const inAxes = perArgument(options.inAxes ?? 0, args.length, 'inAxes');
+    const inAxes = perArgument(options.inAxes === undefined ? 0 : options.inAxes, args.length, 'inAxes');
     const axisSize = mappedAxisSize(args, inAxes);
     const arrayArgs: { index: number; value: NDArray | Tracer; axis: number | null }[] = [];
     args.forEach((value, index) => {
@@ -133,7 +133,7 @@ export function vmap(fn: Traceable, options: VmapOptions = {}): (...args: Value[
     const inDims = [...traced.consts.map(() => null), ...arrayArgs.map((a) => a.axis)];
     const batched = batchGraph(traced.graph, inDims, axisSize);
     const results = evalGraph(batched.graph, [...traced.consts, ...arrayArgs.map((a) => a.value)]);
-    const outAxes = perArgument(options.outAxes ?? 0, results.length, 'outAxes');
+    const outAxes = perArgument(options.outAxes === undefined ? 0 : options.outAxes, results.length, 'outAxes');
     const placed = results.map((value, i) => placeBatchAxis(value, batched.outDims[i]!, outAxes[i]!, axisSize));
     return traced.single ? placed[0]! : placed;
   };

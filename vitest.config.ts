@@ -1,0 +1,10 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['compute/**/*.test.ts', 'main/**/*.test.ts', 'renderer/**/*.test.ts', 'bin/**/*.test.ts'],
+    exclude: ['node_modules/**', 'e2e/**', 'dist/**'],
+    testTimeout: 60_000,
+    pool: 'forks',
+  },
+});
