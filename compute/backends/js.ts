@@ -123,6 +123,8 @@ function compileKernel(kernel: FusedKernel): KernelFn {
   return factory(powIEEE, minimum, maximum) as KernelFn;
 }
 
+const NO_STRIDES: number[] = [];
+
 /** Elements per slice of an async run: small enough to cancel within tens of milliseconds. */
 const ELEMENTS_PER_SLICE = 1 << 20;
 
@@ -134,12 +136,15 @@ class JsExecutable implements Executable {
     this.kernels = fuseGraph(graph, options.zeroStrides).map((fused) => ({ fused, fn: compileKernel(fused) }));
   }
 
-  readonly runSync = (inputs: readonly NDArray[]): NDArray[] =>
-    this.kernels.map(({ fused, fn }) => {
+  readonly runSync = (inputs: readonly NDArray[]): NDArray[] => {
+    const outputs: NDArray[] = [];
+    for (const { fused, fn } of this.kernels) {
       const { out, args } = this.prepare(fused, inputs);
-      fn(out.data, ...args, 0, fused.outShape[0] ?? 1);
-      return out;
-    });
+      fn(out.data, args[0], args[1], args[2], args[3], 0, fused.outShape[0] ?? 1);
+      outputs.push(out);
+    }
+    return outputs;
+  };
 
   async run(inputs: readonly NDArray[], control: RunControl = {}): Promise<NDArray[]> {
     const outputs: NDArray[] = [];
@@ -167,9 +172,17 @@ class JsExecutable implements Executable {
   private prepare(fused: FusedKernel, inputs: readonly NDArray[]) {
     const out = NDArray.empty(fused.outShape, fused.dtype);
     const rank = fused.outShape.length;
-    const ins = fused.reads.map((read) => inputs[read.input]!.data);
-    const offsets = fused.reads.map((read) => inputs[read.input]!.offset);
-    const strides = fused.reads.map((read) => readStrides(read, rank, inputs[read.input]!));
+    const count = fused.reads.length;
+    const ins = new Array<ArrayLike<number>>(count);
+    const offsets = new Array<number>(count);
+    const strides = new Array<number[]>(count);
+    for (let r = 0; r < count; r++) {
+      const read = fused.reads[r]!;
+      const input = inputs[read.input]!;
+      ins[r] = input.data;
+      offsets[r] = input.offset;
+      strides[r] = rank === 0 ? NO_STRIDES : readStrides(read, rank, input);
+    }
     const args = [ins, offsets, strides, fused.outShape] as const;
     return { out, args };
   }

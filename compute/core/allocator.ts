@@ -20,6 +20,8 @@ export interface Buffer {
   readonly data: FloatArray;
   /** True when the pages were new to this process (first touch still to pay). */
   readonly fresh: boolean;
+  /** False once freed: a second free is a bug. */
+  live: boolean;
 }
 
 /** A pool larger than this is trimmed, oldest first, so reserve cannot grow without bound. */
@@ -31,8 +33,8 @@ export class Allocator {
   private reserved = 0;
   private fresh = 0;
   private recycled = 0;
-  private readonly pool = new Map<string, FloatArray[]>();
-  private readonly owned = new WeakSet<FloatArray>();
+  /** Freed buffers by dtype, then by length. */
+  private readonly pool: Record<DType, Map<number, FloatArray[]>> = { float32: new Map(), float64: new Map() };
 
   constructor(private readonly reserveLimit = DEFAULT_RESERVE_LIMIT) {}
 
@@ -41,7 +43,7 @@ export class Allocator {
       throw new RangeError(`cannot allocate ${length} elements: length must be a non-negative integer`);
     }
     const bytes = length * itemSize(dtype);
-    const bucket = this.pool.get(poolKey(dtype, length));
+    const bucket = this.pool[dtype].get(length);
     let data = bucket?.pop();
     const isFresh = data === undefined;
     if (data === undefined) {
@@ -51,25 +53,25 @@ export class Allocator {
       this.reserved -= bytes;
       this.recycled++;
     }
-    this.owned.add(data);
     this.live += bytes;
     if (this.live > this.peak) this.peak = this.live;
-    return { dtype, data, fresh: isFresh };
+    return { dtype, data, fresh: isFresh, live: true };
   }
 
-  /** Returns a buffer to the pool. Freeing one twice, or one not from here, is a bug and throws. */
-  free(data: FloatArray): void {
-    if (!this.owned.has(data)) throw new Error('allocator: buffer freed twice or not allocated here');
-    this.owned.delete(data);
+  /** Returns a buffer to the pool. Freeing one twice is a bug and throws. */
+  free(buffer: Buffer): void {
+    if (!buffer.live) throw new Error('allocator: buffer freed twice');
+    buffer.live = false;
+    const data = buffer.data;
     const bytes = data.byteLength;
     this.live -= bytes;
     if (bytes === 0) return;
-    const key = poolKey(data instanceof Float32Array ? 'float32' : 'float64', data.length);
-    let bucket = this.pool.get(key);
-    if (!bucket) this.pool.set(key, (bucket = []));
+    const lengths = this.pool[buffer.dtype];
+    let bucket = lengths.get(data.length);
+    if (!bucket) lengths.set(data.length, (bucket = []));
     bucket.push(data);
     this.reserved += bytes;
-    this.trim();
+    if (this.reserved > this.reserveLimit) this.trim();
   }
 
   stats(): AllocationStats {
@@ -90,23 +92,20 @@ export class Allocator {
 
   /** Drops the reserve (e.g. when the user asks for a grid that needs the room). */
   releaseReserve(): void {
-    this.pool.clear();
+    this.pool.float32.clear();
+    this.pool.float64.clear();
     this.reserved = 0;
   }
 
   private trim(): void {
-    for (const [key, bucket] of this.pool) {
-      if (this.reserved <= this.reserveLimit) return;
-      while (bucket.length > 0 && this.reserved > this.reserveLimit) {
-        this.reserved -= bucket.shift()!.byteLength;
+    for (const lengths of Object.values(this.pool)) {
+      for (const [length, bucket] of lengths) {
+        while (bucket.length > 0 && this.reserved > this.reserveLimit) this.reserved -= bucket.shift()!.byteLength;
+        if (bucket.length === 0) lengths.delete(length);
+        if (this.reserved <= this.reserveLimit) return;
       }
-      if (bucket.length === 0) this.pool.delete(key);
     }
   }
-}
-
-function poolKey(dtype: DType, length: number): string {
-  return `${dtype}:${length}`;
 }
 
 /** The engine's allocator. Every NDArray buffer comes from here. */

@@ -22,7 +22,7 @@ class Storage {
   refs = 0;
   constructor(readonly buffer: Buffer) {}
   release(): void {
-    if (--this.refs === 0) allocator.free(this.buffer.data);
+    if (--this.refs === 0) allocator.free(this.buffer);
   }
 }
 
@@ -37,12 +37,15 @@ export class NDArray {
   readonly offset: number;
   private readonly storage: Storage;
   private disposed = false;
+  private signature: string | undefined;
 
   private constructor(storage: Storage, shape: Shape, strides: Shape, offset: number) {
     this.storage = storage;
     this.dtype = storage.buffer.dtype;
-    this.shape = Object.freeze([...shape]);
-    this.strides = Object.freeze([...strides]);
+    // Callers hand over arrays of their own (empty and view copy), so no freezing here:
+    // this runs once per jitted call, millions of times in the loops strategy.
+    this.shape = shape;
+    this.strides = strides;
     this.offset = offset;
     storage.refs++;
     collected.register(this, storage, this);
@@ -52,7 +55,7 @@ export class NDArray {
   static empty(shape: Shape, dtype: DType = 'float32'): NDArray {
     checkShape(shape);
     const storage = new Storage(allocator.alloc(dtype, sizeOf(shape)));
-    return new NDArray(storage, shape, rowMajorStrides(shape), 0);
+    return new NDArray(storage, shape.slice(), rowMajorStrides(shape), 0);
   }
 
   static full(shape: Shape, value: number, dtype: DType = 'float32'): NDArray {
@@ -118,6 +121,16 @@ export class NDArray {
   get isContiguous(): boolean {
     const expected = rowMajorStrides(this.shape);
     return this.shape.every((dim, axis) => dim === 1 || this.strides[axis] === expected[axis]);
+  }
+
+  /** What jit keys its cache on: dtype, shape and which axes are broadcast (stride 0). Cached. */
+  get signatureKey(): string {
+    if (this.signature === undefined) {
+      let key = `${this.dtype}[${this.shape.join(',')}]`;
+      for (let axis = 0; axis < this.shape.length; axis++) if (this.strides[axis] === 0 && this.shape[axis]! > 1) key += `z${axis}`;
+      this.signature = key;
+    }
+    return this.signature;
   }
 
   /** Gives the buffer back now rather than at collection. Idempotent. */
@@ -206,7 +219,7 @@ export class NDArray {
   /** A view with the same buffer and other geometry (no copy). */
   view(shape: Shape, strides: Shape, offset = this.offset): NDArray {
     this.checkAlive();
-    return new NDArray(this.storage, shape, strides, offset);
+    return new NDArray(this.storage, shape.slice(), strides.slice(), offset);
   }
 
   /** NumPy's reshape: a view when the data is contiguous, otherwise a copy. One axis may be -1. */

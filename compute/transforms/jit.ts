@@ -41,15 +41,18 @@ export function jit(fn: Traceable, options: JitOptions = {}): JittedFunction {
   const cache = new Map<string, Compiled>();
 
   const compile = (args: readonly (NDArray | number)[]): { compiled: Compiled; inputs: NDArray[]; wrapped: NDArray[] } => {
-    const weakDtype = weakDtypeOf(args);
     const wrapped: NDArray[] = [];
-    const inputs = args.map((a) => {
-      if (a instanceof NDArray) return a;
-      if (typeof a !== 'number') throw new TypeError(`jit arguments must be arrays or numbers, got ${typeof a}`);
-      const scalar = NDArray.scalar(a, weakDtype);
-      wrapped.push(scalar);
-      return scalar;
-    });
+    let inputs = args as NDArray[];
+    if (!args.every((a) => a instanceof NDArray)) {
+      const weakDtype = weakDtypeOf(args);
+      inputs = args.map((a) => {
+        if (a instanceof NDArray) return a;
+        if (typeof a !== 'number') throw new TypeError(`jit arguments must be arrays or numbers, got ${typeof a}`);
+        const scalar = NDArray.scalar(a, weakDtype);
+        wrapped.push(scalar);
+        return scalar;
+      });
+    }
     const key = signatureKey(inputs);
     let compiled = cache.get(key);
     if (!compiled) {
@@ -63,17 +66,18 @@ export function jit(fn: Traceable, options: JitOptions = {}): JittedFunction {
       compiled = { traced, consts, executable: backend.compile(traced.graph, { zeroStrides }) };
       cache.set(key, compiled);
     }
-    return { compiled, inputs: [...compiled.consts, ...inputs], wrapped };
+    return { compiled, inputs: compiled.consts.length ? [...compiled.consts, ...inputs] : inputs, wrapped };
   };
 
   const shape = (compiled: Compiled, outs: NDArray[]): ArrayResult => (compiled.traced.single ? outs[0]! : outs);
 
   const jitted = ((...args: (NDArray | number)[]): ArrayResult | Value | Value[] => {
-    if (args.some(isTracer)) return fn(...(args as Value[]));
+    for (const a of args) if (isTracer(a)) return fn(...(args as Value[]));
     const { compiled, inputs, wrapped } = compile(args);
+    const runSync = compiled.executable.runSync;
+    if (!runSync) throw new Error(`the ${backendName} backend runs asynchronously: use await f.run([...args])`);
+    if (wrapped.length === 0) return shape(compiled, runSync(inputs));
     try {
-      const runSync = compiled.executable.runSync;
-      if (!runSync) throw new Error(`the ${backendName} backend runs asynchronously: use await f.run([...args])`);
       return shape(compiled, runSync(inputs));
     } finally {
       for (const w of wrapped) w.dispose();
@@ -107,10 +111,6 @@ function weakDtypeOf(args: readonly (NDArray | number)[]): DType {
 
 function signatureKey(inputs: readonly NDArray[]): string {
   let key = '';
-  for (const a of inputs) {
-    key += `${a.dtype}[${a.shape.join(',')}]`;
-    for (let axis = 0; axis < a.ndim; axis++) if (a.strides[axis] === 0 && a.shape[axis]! > 1) key += `z${axis}`;
-    key += ';';
-  }
+  for (const a of inputs) key += `${a.signatureKey};`;
   return key;
 }
