@@ -4,5 +4,4 @@
 
 import { registerBackendLoader } from './registry.js';
 
-export {};
-void registerBackendLoader;
+registerBackendLoader('webgpu', async () => (await import('./webgpu.js')).loadWebGpuBackend());

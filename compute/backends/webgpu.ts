@@ -1,0 +1,593 @@
+// The webgpu backend: each graph output becomes one WGSL compute shader
+// (wgsl.ts) run through Dawn on the adapter webgpuAdapter.ts chose. Inputs are
+// uploaded once per run as float32 and read by index through their strides,
+// so a broadcast input costs its own size, never the output's. Outputs larger
+// than one storage binding are cut into tiles, one dispatch each; dispatches
+// wider than the adapter allows per dimension become 2D. Each run measures its
+// upload, kernel and read-back time apart.
+//
+// WGSL has no f64: every kernel computes in float32 and returns float32
+// arrays, whatever dtype the graph was traced with — the answer's dtype says
+// what was computed, rather than a float64 array silently holding float32s.
+// This module never blocks the calling thread on the GPU (no runSync).
+
+import type { DType } from '../core/dtype.js';
+import type { Graph } from '../core/graph.js';
+import { NDArray } from '../core/ndarray.js';
+import { sizeOf } from '../core/shape.js';
+import { traceFunction } from '../core/trace.js';
+import { broadcastInDim } from '../ops.js';
+import {
+  type Backend,
+  type BackendStatus,
+  type CompileOptions,
+  type Device,
+  type Executable,
+  type ExecutionTimings,
+  type RunControl,
+  throwIfCancelled,
+} from './backend.js';
+import { type FusedKernel, fuseGraph, readStrides } from './fuse.js';
+import { FIRST_INPUT_BINDING, type WgslKernel, wgslKernel } from './wgsl.js';
+import { type OpenResult, type OpenedAdapter, apiLabel, openAdapter } from './webgpuAdapter.js';
+
+/** What the GPU computes in, whatever was asked for. */
+export const GPU_DTYPE: DType = 'float32';
+
+export interface WebGpuOptions {
+  /** Opens the adapter (default: openAdapter()); tests inject failures here. */
+  open?: () => Promise<OpenResult>;
+  /** Caps the storage-binding size below the adapter's, in bytes, so tests can force tiling. */
+  maxBindingBytes?: number;
+  /** Caps workgroups per dispatch dimension below the adapter's, so tests can force 2D dispatch. */
+  maxWorkgroupsPerDimension?: number;
+  /** Invocations per workgroup (default 256, or the adapter's maximum if lower). */
+  workgroupSize?: number;
+}
+
+/** How often a compiled graph found its pipeline already built. */
+export interface PipelineCacheStats {
+  /** Pipelines built (cache misses). */
+  readonly built: number;
+  /** Compilations answered from the cache. */
+  readonly hits: number;
+}
+
+export interface WebGpuBackend extends Backend {
+  readonly name: 'webgpu';
+  /** The adapter in words: "llvmpipe (…), OpenGL, compatibility mode, software". */
+  readonly adapterLabel: string | null;
+  pipelineCacheStats(): PipelineCacheStats;
+  /** Releases the device; the backend is unavailable afterwards. */
+  destroy(): void;
+}
+
+/** The limits a run plans against: the adapter's, lowered by the options. */
+interface Limits {
+  /** Elements of float32 in one storage binding. */
+  bindingElements: number;
+  /** Element alignment of a binding's offset (minStorageBufferOffsetAlignment / 4). */
+  alignElements: number;
+  maxWorkgroupsPerDimension: number;
+  maxBufferBytes: number;
+  uniformAlignBytes: number;
+  maxStorageBuffers: number;
+  workgroupSize: number;
+  timestamps: boolean;
+}
+
+/** Output bytes per round trip (dispatches, copy, map): bounds the staging memory of huge outputs. */
+const CHUNK_BYTES = 256 * 1024 * 1024;
+
+export async function loadWebGpuBackend(options: WebGpuOptions = {}): Promise<WebGpuBackend> {
+  const result = await (options.open ?? openAdapter)();
+  if (!result.ok) return unavailableBackend(result.reason);
+  return new GpuBackend(result.opened, options);
+}
+
+function unavailableBackend(reason: string): WebGpuBackend {
+  const fail = (): never => {
+    throw new Error(`the webgpu backend is unavailable: ${reason}`);
+  };
+  return {
+    name: 'webgpu',
+    adapterLabel: null,
+    status: () => ({ available: false, reason }),
+    devices: () => [],
+    compile: fail,
+    pipelineCacheStats: () => ({ built: 0, hits: 0 }),
+    destroy: () => {},
+  };
+}
+
+class GpuBackend implements WebGpuBackend {
+  readonly name = 'webgpu' as const;
+  readonly adapterLabel: string;
+  private readonly device: GPUDevice;
+  private readonly limits: Limits;
+  private readonly pipelines = new Map<string, Promise<GPUComputePipeline>>();
+  private built = 0;
+  private hits = 0;
+  private lost: string | null = null;
+
+  constructor(private readonly opened: OpenedAdapter, options: WebGpuOptions) {
+    this.device = opened.device;
+    this.adapterLabel = opened.label;
+    const l = opened.device.limits;
+    const maxInvocations = Math.min(l.maxComputeInvocationsPerWorkgroup, l.maxComputeWorkgroupSizeX);
+    const alignElements = l.minStorageBufferOffsetAlignment / 4;
+    const bindingBytes = Math.min(l.maxStorageBufferBindingSize, options.maxBindingBytes ?? Infinity);
+    this.limits = {
+      bindingElements: Math.max(alignElements, Math.floor(bindingBytes / 4)),
+      alignElements,
+      maxWorkgroupsPerDimension: Math.max(1, Math.min(l.maxComputeWorkgroupsPerDimension, options.maxWorkgroupsPerDimension ?? Infinity)),
+      maxBufferBytes: l.maxBufferSize,
+      uniformAlignBytes: l.minUniformBufferOffsetAlignment,
+      maxStorageBuffers: l.maxStorageBuffersPerShaderStage,
+      workgroupSize: Math.max(1, Math.min(options.workgroupSize ?? 256, maxInvocations)),
+      timestamps: opened.device.features.has('timestamp-query'),
+    };
+    void opened.device.lost.then((info) => {
+      this.lost = `the GPU device was lost (${info.reason}): ${info.message || 'no message'}`;
+    });
+  }
+
+  status(): BackendStatus {
+    return this.lost ? { available: false, reason: this.lost } : { available: true };
+  }
+
+  devices(): Device[] {
+    const { probe } = this.opened;
+    return [{ id: 'webgpu:0', backend: 'webgpu', kind: 'gpu', name: `${probe.name}, ${apiLabel(probe.candidate)}`, software: probe.software }];
+  }
+
+  compile(graph: Graph, options: CompileOptions): Executable {
+    if (this.lost) throw new Error(this.lost);
+    const kernels = fuseGraph(graph, options.zeroStrides).map((fused) => {
+      const wgsl = wgslKernel(fused, this.limits.workgroupSize);
+      const needed = 1 + wgsl.boundInputs.length;
+      if (needed > this.limits.maxStorageBuffers) {
+        throw new Error(
+          `this graph reads ${wgsl.boundInputs.length} arrays in one kernel, but the GPU (${this.adapterLabel}) binds at most ` +
+            `${this.limits.maxStorageBuffers - 1} inputs per kernel; pass fewer arrays (close over constants as numbers)`,
+        );
+      }
+      return { fused, wgsl, pipeline: this.pipeline(wgsl) };
+    });
+    return new GpuExecutable(graph, kernels, this.device, this.limits, () => this.lost);
+  }
+
+  pipelineCacheStats(): PipelineCacheStats {
+    return { built: this.built, hits: this.hits };
+  }
+
+  destroy(): void {
+    this.lost ??= 'the webgpu backend was shut down';
+    this.device.destroy();
+  }
+
+  /** One pipeline per shader source: the source is the graph's signature (structure, shapes, broadcast axes). */
+  private pipeline(wgsl: WgslKernel): Promise<GPUComputePipeline> {
+    const cached = this.pipelines.get(wgsl.source);
+    if (cached) {
+      this.hits++;
+      return cached;
+    }
+    this.built++;
+    const pipeline = this.buildPipeline(wgsl.source);
+    // A failed build is not kept: the next compile tries again and reports again.
+    pipeline.catch(() => this.pipelines.delete(wgsl.source));
+    this.pipelines.set(wgsl.source, pipeline);
+    return pipeline;
+  }
+
+  private async buildPipeline(code: string): Promise<GPUComputePipeline> {
+    const module = this.device.createShaderModule({ code });
+    const info = await module.getCompilationInfo();
+    const errors = info.messages.filter((m) => m.type === 'error');
+    if (errors.length) {
+      const text = errors.map((m) => `line ${m.lineNum}:${m.linePos}: ${m.message}`).join('; ');
+      throw new Error(`the generated WGSL did not compile (a bug in the emitter, please report it): ${text}`);
+    }
+    return this.device.createComputePipelineAsync({ layout: 'auto', compute: { module, entryPoint: 'main' } });
+  }
+
+  /**
+   * The physical floor on this adapter: milliseconds for a kernel that only
+   * writes `count` float32 values (median of `repeats`), by timestamps where
+   * the adapter has them, else by fences.
+   */
+  async measureWriteFloor(count: number, _dtype: DType, repeats: number): Promise<{ ms: number; devices: number }> {
+    const traced = traceFunction((x) => broadcastInDim(x, [count], []), [{ shape: [], dtype: GPU_DTYPE }]);
+    const executable = this.compile(traced.graph, { zeroStrides: [[]] }) as GpuExecutable;
+    const zero = NDArray.scalar(0, GPU_DTYPE);
+    const times: number[] = [];
+    try {
+      // One warm-up run (pipeline build, first touch), then the timed ones.
+      for (let k = 0; k <= Math.max(1, repeats); k++) {
+        for (const out of await executable.run([zero], {}, { skipReadback: true })) out.dispose();
+        if (k > 0) times.push(executable.lastTimings().kernelMs ?? 0);
+      }
+    } finally {
+      zero.dispose();
+    }
+    times.sort((a, b) => a - b);
+    return { ms: times[times.length >> 1]!, devices: 1 };
+  }
+}
+
+interface CompiledKernel {
+  readonly fused: FusedKernel;
+  readonly wgsl: WgslKernel;
+  readonly pipeline: Promise<GPUComputePipeline>;
+}
+
+/** One graph input as it lies on the GPU for this run. */
+interface Uploaded {
+  readonly buffer: GPUBuffer;
+  /** Elements in the buffer. */
+  readonly elements: number;
+  /** The input's element offset, relative to the buffer's start (the span the input reaches). */
+  readonly base: number;
+}
+
+/** One dispatch: a contiguous range of output elements and the input windows it reads. */
+interface Tile {
+  readonly start: number;
+  readonly count: number;
+  /** Per bound input: the element range of its buffer bound for this tile. */
+  readonly windows: readonly { readonly start: number; readonly count: number }[];
+}
+
+class GpuExecutable implements Executable {
+  readonly backend = 'webgpu' as const;
+  /** What the kernels compute in (see the header). */
+  readonly computedDtype = GPU_DTYPE;
+  private timings: ExecutionTimings = {};
+
+  constructor(
+    readonly graph: Graph,
+    private readonly kernels: readonly CompiledKernel[],
+    private readonly device: GPUDevice,
+    private readonly limits: Limits,
+    private readonly lostReason: () => string | null,
+  ) {}
+
+  lastTimings(): ExecutionTimings {
+    return { ...this.timings };
+  }
+
+  async run(inputs: readonly NDArray[], control: RunControl = {}, internal: { skipReadback?: boolean } = {}): Promise<NDArray[]> {
+    const lost = this.lostReason();
+    if (lost) throw new Error(lost);
+    throwIfCancelled(control.signal);
+    const timings = { uploadMs: 0, kernelMs: 0, readbackMs: 0 };
+    const outputs: NDArray[] = [];
+    const uploads = new Map<number, Uploaded>();
+    this.device.pushErrorScope('validation');
+    this.device.pushErrorScope('out-of-memory');
+    try {
+      let started = performance.now();
+      for (const { wgsl } of this.kernels) {
+        for (const input of wgsl.boundInputs) if (!uploads.has(input)) uploads.set(input, this.upload(inputs[input]!));
+      }
+      if (uploads.size) {
+        this.device.queue.submit([]);
+        await this.device.queue.onSubmittedWorkDone();
+      }
+      timings.uploadMs = performance.now() - started;
+      const total = this.kernels.reduce((sum, k) => sum + sizeOf(k.fused.outShape), 0);
+      let done = 0;
+      for (const kernel of this.kernels) {
+        const pipeline = await kernel.pipeline;
+        const out = NDArray.empty(kernel.fused.outShape, GPU_DTYPE);
+        outputs.push(out);
+        const count = out.size;
+        if (count === 0) continue;
+        const tiles = planTiles(kernel, inputs, uploads, this.limits);
+        const params = this.paramsBuffer(kernel, inputs, uploads, tiles);
+        try {
+          const tileElements = tiles[0]!.count;
+          const tilesPerChunk = Math.max(1, Math.floor(CHUNK_BYTES / 4 / tileElements));
+          for (let first = 0; first < tiles.length; first += tilesPerChunk) {
+            throwIfCancelled(control.signal);
+            const chunk = tiles.slice(first, first + tilesPerChunk);
+            const measured = await this.runChunk(pipeline, kernel, chunk, first, params, uploads, out, internal.skipReadback ?? false);
+            timings.kernelMs += measured.kernelMs;
+            timings.readbackMs += measured.readbackMs;
+            done += chunk.reduce((sum, t) => sum + t.count, 0);
+            control.onProgress?.(done / total);
+          }
+        } finally {
+          params.destroy();
+        }
+      }
+      const oom = await this.device.popErrorScope();
+      const invalid = await this.device.popErrorScope();
+      const error = invalid ?? oom;
+      if (error) throw new Error(`the GPU rejected the work: ${error.message}`);
+      this.timings = timings;
+      return outputs;
+    } catch (error) {
+      for (const out of outputs) out.dispose();
+      throw error;
+    } finally {
+      for (const { buffer } of uploads.values()) buffer.destroy();
+    }
+  }
+
+  /** Copies the part of an input its reads can reach into a new storage buffer, as float32. */
+  private upload(input: NDArray): Uploaded {
+    let lo = input.offset;
+    let hi = input.offset;
+    input.shape.forEach((dim, axis) => {
+      const reach = (dim - 1) * input.strides[axis]!;
+      if (reach < 0) lo += reach;
+      else hi += reach;
+    });
+    const elements = input.size === 0 ? 1 : hi - lo + 1;
+    if (elements * 4 > this.limits.maxBufferBytes) {
+      throw new Error(`an input of ${elements} elements (${elements * 4} bytes as float32) exceeds this GPU's largest buffer (${this.limits.maxBufferBytes} bytes)`);
+    }
+    const buffer = this.device.createBuffer({ size: elements * 4, usage: BUFFER_USAGE.STORAGE | BUFFER_USAGE.COPY_DST });
+    if (input.size > 0) {
+      const source = input.data.subarray(lo, hi + 1);
+      const values = source instanceof Float32Array ? source : Float32Array.from(source);
+      this.device.queue.writeBuffer(buffer, 0, values.buffer, values.byteOffset, values.byteLength);
+    }
+    return { buffer, elements, base: input.offset - lo };
+  }
+
+  /** Every tile's uniform block, one aligned slice each, in one buffer. */
+  private paramsBuffer(kernel: CompiledKernel, inputs: readonly NDArray[], uploads: Map<number, Uploaded>, tiles: readonly Tile[]): GPUBuffer {
+    const { layout, boundInputs, readBinding } = kernel.wgsl;
+    const sliceBytes = roundUp(layout.slotCount * 4, this.limits.uniformAlignBytes);
+    const slots = new Uint32Array((sliceBytes / 4) * tiles.length);
+    const rank = kernel.fused.outShape.length;
+    const readStrideValues = kernel.fused.reads.map((read) => readStrides(read, rank, inputs[read.input]!));
+    const f32 = new Float32Array(2);
+    f32[0] = Infinity;
+    f32[1] = NaN;
+    const [infBits, nanBits] = new Uint32Array(f32.buffer);
+    tiles.forEach((tile, t) => {
+      const at = (sliceBytes / 4) * t;
+      const { rowWidth } = dispatchSize(tile.count, this.limits);
+      slots[at + layout.tileStart] = tile.start;
+      slots[at + layout.tileCount] = tile.count;
+      slots[at + layout.rowWidth] = rowWidth;
+      slots[at + layout.infBits] = infBits!;
+      slots[at + layout.nanBits] = nanBits!;
+      layout.shape.forEach((slot, axis) => (slots[at + slot] = kernel.fused.outShape[axis]!));
+      kernel.fused.reads.forEach((read, r) => {
+        const uploaded = uploads.get(read.input)!;
+        const window = tile.windows[readBinding[r]!]!;
+        // u32 arithmetic wraps: a negative offset is its two's complement (see wgsl.ts).
+        slots[at + layout.readOffset[r]!] = (uploaded.base - window.start) >>> 0;
+        layout.readStrides[r]!.forEach((slot, axis) => (slots[at + slot] = readStrideValues[r]![axis]! >>> 0));
+      });
+      void boundInputs;
+    });
+    const buffer = this.device.createBuffer({ size: slots.byteLength, usage: BUFFER_USAGE.UNIFORM | BUFFER_USAGE.COPY_DST });
+    this.device.queue.writeBuffer(buffer, 0, slots.buffer, 0, slots.byteLength);
+    return buffer;
+  }
+
+  /** Dispatches a run of tiles into one output buffer, then reads it back into `out`. */
+  private async runChunk(
+    pipeline: GPUComputePipeline,
+    kernel: CompiledKernel,
+    tiles: readonly Tile[],
+    firstTile: number,
+    params: GPUBuffer,
+    uploads: Map<number, Uploaded>,
+    out: NDArray,
+    skipReadback: boolean,
+  ): Promise<{ kernelMs: number; readbackMs: number }> {
+    const U = BUFFER_USAGE;
+    const chunkStart = tiles[0]!.start;
+    const chunkElements = tiles[tiles.length - 1]!.start + tiles[tiles.length - 1]!.count - chunkStart;
+    const bytes = chunkElements * 4;
+    const storage = this.device.createBuffer({ size: bytes, usage: U.STORAGE | U.COPY_SRC });
+    const staging = skipReadback ? null : this.device.createBuffer({ size: bytes, usage: U.MAP_READ | U.COPY_DST });
+    const query = this.limits.timestamps ? new TimestampQuery(this.device) : null;
+    const sliceBytes = roundUp(kernel.wgsl.layout.slotCount * 4, this.limits.uniformAlignBytes);
+    try {
+      const encoder = this.device.createCommandEncoder();
+      const pass = encoder.beginComputePass(query ? { timestampWrites: query.writes } : {});
+      pass.setPipeline(pipeline);
+      const layout = pipeline.getBindGroupLayout(0);
+      tiles.forEach((tile, k) => {
+        const entries: GPUBindGroupEntry[] = [
+          { binding: 0, resource: { buffer: params, offset: sliceBytes * (firstTile + k), size: kernel.wgsl.layout.slotCount * 4 } },
+          { binding: 1, resource: { buffer: storage, offset: (tile.start - chunkStart) * 4, size: tile.count * 4 } },
+        ];
+        kernel.wgsl.boundInputs.forEach((input, b) => {
+          const window = tile.windows[b]!;
+          entries.push({ binding: FIRST_INPUT_BINDING + b, resource: { buffer: uploads.get(input)!.buffer, offset: window.start * 4, size: window.count * 4 } });
+        });
+        pass.setBindGroup(0, this.device.createBindGroup({ layout, entries }));
+        const { x, y } = dispatchSize(tile.count, this.limits);
+        pass.dispatchWorkgroups(x, y);
+      });
+      pass.end();
+      query?.resolve(encoder);
+      let started = performance.now();
+      this.device.queue.submit([encoder.finish()]);
+      await this.device.queue.onSubmittedWorkDone();
+      const fenceMs = performance.now() - started;
+      const kernelMs = (query ? await query.read() : null) ?? fenceMs;
+      if (!staging) return { kernelMs, readbackMs: 0 };
+
+      started = performance.now();
+      const copy = this.device.createCommandEncoder();
+      copy.copyBufferToBuffer(storage, 0, staging, 0, bytes);
+      this.device.queue.submit([copy.finish()]);
+      await staging.mapAsync(MAP_READ);
+      out.data.set(new Float32Array(staging.getMappedRange()), out.offset + chunkStart);
+      staging.unmap();
+      return { kernelMs, readbackMs: performance.now() - started };
+    } finally {
+      storage.destroy();
+      staging?.destroy();
+      query?.destroy();
+    }
+  }
+}
+
+/** The GPU's own clock around one compute pass (adapters with 'timestamp-query'). */
+class TimestampQuery {
+  private readonly set: GPUQuerySet;
+  private readonly resolved: GPUBuffer;
+  private readonly staging: GPUBuffer;
+
+  constructor(device: GPUDevice) {
+    const U = BUFFER_USAGE;
+    this.set = device.createQuerySet({ type: 'timestamp', count: 2 });
+    this.resolved = device.createBuffer({ size: 16, usage: U.QUERY_RESOLVE | U.COPY_SRC });
+    this.staging = device.createBuffer({ size: 16, usage: U.MAP_READ | U.COPY_DST });
+  }
+
+  get writes(): GPUComputePassTimestampWrites {
+    return { querySet: this.set, beginningOfPassWriteIndex: 0, endOfPassWriteIndex: 1 };
+  }
+
+  resolve(encoder: GPUCommandEncoder): void {
+    encoder.resolveQuerySet(this.set, 0, 2, this.resolved, 0);
+    encoder.copyBufferToBuffer(this.resolved, 0, this.staging, 0, 16);
+  }
+
+  /** Milliseconds between the pass's start and end, or null when the clock gave nothing usable. */
+  async read(): Promise<number | null> {
+    await this.staging.mapAsync(MAP_READ);
+    const [begin, end] = new BigUint64Array(this.staging.getMappedRange().slice(0));
+    this.staging.unmap();
+    if (begin === undefined || end === undefined || end <= begin) return null;
+    return Number(end - begin) / 1e6;
+  }
+
+  destroy(): void {
+    this.set.destroy();
+    this.resolved.destroy();
+    this.staging.destroy();
+  }
+}
+
+/** Workgroups for `count` invocations: 1D while it fits the per-dimension limit, else 2D. */
+export function dispatchSize(count: number, limits: Pick<Limits, 'workgroupSize' | 'maxWorkgroupsPerDimension'>): { x: number; y: number; rowWidth: number } {
+  const groups = Math.max(1, Math.ceil(count / limits.workgroupSize));
+  const x = Math.min(groups, limits.maxWorkgroupsPerDimension);
+  const y = Math.ceil(groups / x);
+  if (y > limits.maxWorkgroupsPerDimension) {
+    throw new Error(`a dispatch of ${count} invocations needs ${x}×${y} workgroups, beyond this GPU's ${limits.maxWorkgroupsPerDimension} per dimension`);
+  }
+  return { x, y, rowWidth: x * limits.workgroupSize };
+}
+
+/**
+ * Cuts the output into tiles that each fit one storage binding, and finds for
+ * each tile the window of every input it reads. A single tile when all fits.
+ * Tiles start on binding-offset boundaries; when some input's window would
+ * not fit one binding (it is large and read in a different order than the
+ * output is written), the tiles are made smaller until it does.
+ */
+export function planTiles(
+  kernel: { fused: FusedKernel; wgsl: Pick<WgslKernel, 'boundInputs'> },
+  inputs: readonly NDArray[],
+  uploads: ReadonlyMap<number, Pick<Uploaded, 'elements' | 'base'>>,
+  limits: Pick<Limits, 'bindingElements' | 'alignElements' | 'maxWorkgroupsPerDimension' | 'workgroupSize'>,
+): Tile[] {
+  const { outShape, reads } = kernel.fused;
+  const total = sizeOf(outShape);
+  const rank = outShape.length;
+  const bound = kernel.wgsl.boundInputs;
+  const readsOf = bound.map((input) => reads.map((read, r) => ({ read, r })).filter(({ read }) => read.input === input));
+  const strides = reads.map((read) => readStrides(read, rank, inputs[read.input]!));
+  // Per tile, at most this many invocations, so a 2D dispatch always suffices.
+  const maxInvocations = limits.maxWorkgroupsPerDimension * limits.maxWorkgroupsPerDimension * limits.workgroupSize;
+  const whole = (input: number) => ({ start: 0, count: uploads.get(input)!.elements });
+  const fitsWhole = bound.every((input) => uploads.get(input)!.elements <= limits.bindingElements);
+  if (total <= limits.bindingElements && total <= maxInvocations && fitsWhole) {
+    return [{ start: 0, count: total, windows: bound.map(whole) }];
+  }
+  const align = limits.alignElements;
+  let tileElements = Math.max(align, Math.floor(Math.min(total, limits.bindingElements, maxInvocations) / align) * align);
+  for (;;) {
+    const tiles: Tile[] = [];
+    let fits = true;
+    for (let start = 0; start < total && fits; start += tileElements) {
+      const count = Math.min(tileElements, total - start);
+      const windows = bound.map((input, b) => {
+        const uploaded = uploads.get(input)!;
+        if (uploaded.elements <= limits.bindingElements) return whole(input);
+        let lo = Infinity;
+        let hi = -Infinity;
+        for (const { r } of readsOf[b]!) {
+          const [l, h] = reachedRange(start, start + count, outShape, strides[r]!, uploaded.base);
+          lo = Math.min(lo, l);
+          hi = Math.max(hi, h);
+        }
+        const windowStart = Math.floor(lo / align) * align;
+        const window = { start: windowStart, count: Math.min(uploaded.elements, hi + 1) - windowStart };
+        if (window.count > limits.bindingElements) fits = false;
+        return window;
+      });
+      tiles.push({ start, count, windows });
+    }
+    if (fits) return tiles;
+    if (tileElements <= align) {
+      throw new Error(
+        `an input is read in an order so far from the output's that no tile of the output reads less than one storage binding ` +
+          `(${limits.bindingElements * 4} bytes on this GPU); make the input contiguous in the output's order (e.g. copy its transpose) first`,
+      );
+    }
+    tileElements = Math.max(align, Math.floor(tileElements / 2 / align) * align);
+  }
+}
+
+/**
+ * The lowest and highest element a read reaches while the output's flat index
+ * runs over [start, end): exact on the leading axes the range holds fixed,
+ * the whole extent of the axes inside (a safe over-estimate).
+ */
+export function reachedRange(start: number, end: number, shape: readonly number[], strides: readonly number[], base: number): [number, number] {
+  const first = unravel(start, shape);
+  const last = unravel(end - 1, shape);
+  let lo = base;
+  let hi = base;
+  let axis = 0;
+  while (axis < shape.length && first[axis] === last[axis]) {
+    lo += first[axis]! * strides[axis]!;
+    hi += first[axis]! * strides[axis]!;
+    axis++;
+  }
+  if (axis < shape.length) {
+    const a = first[axis]! * strides[axis]!;
+    const b = last[axis]! * strides[axis]!;
+    lo += Math.min(a, b);
+    hi += Math.max(a, b);
+    for (let inner = axis + 1; inner < shape.length; inner++) {
+      const reach = (shape[inner]! - 1) * strides[inner]!;
+      lo += Math.min(0, reach);
+      hi += Math.max(0, reach);
+    }
+  }
+  return [lo, hi];
+}
+
+function unravel(flat: number, shape: readonly number[]): number[] {
+  const index = new Array<number>(shape.length);
+  for (let axis = shape.length - 1; axis >= 0; axis--) {
+    index[axis] = flat % shape[axis]!;
+    flat = Math.floor(flat / shape[axis]!);
+  }
+  return index;
+}
+
+function roundUp(value: number, multiple: number): number {
+  return Math.ceil(value / multiple) * multiple;
+}
+
+// The WebGPU specification fixes these flags; Node has no globals for them
+// unless someone installed Dawn's, so they are spelt out here.
+const BUFFER_USAGE = { MAP_READ: 0x0001, COPY_SRC: 0x0004, COPY_DST: 0x0008, UNIFORM: 0x0040, STORAGE: 0x0080, QUERY_RESOLVE: 0x0200 } as const;
+const MAP_READ = 0x0001;

@@ -1,0 +1,367 @@
+// The WGSL emitter: one fused kernel (fuse.ts) becomes one compute shader.
+// One invocation computes one output element: it splits its flat index into
+// the output's axes, reads each input through that input's strides (a
+// broadcast axis has stride 0, so nothing is ever materialized) and evaluates
+// the expression DAG in registers. Strides, offsets and the tile being
+// computed arrive as uniforms, so one pipeline serves every tile and every
+// input layout of a graph signature. The source is built only from the graph —
+// numbers, fixed identifiers and the emitter table below — never from user text.
+//
+// WGSL has no f64, and its built-in sin/cos/tan/tanh/pow are only loosely
+// specified (sin may be off by 2^-11, tanh may return NaN for large inputs,
+// pow is undefined for negative bases). Those primitives are emitted as
+// helpers written here with explicit range reduction and special cases, so
+// every adapter agrees with `scalarSemantics` to float32 accuracy.
+
+import type { ElementwisePrimitive, ParamsOf } from '../core/primitives.js';
+import type { FusedKernel } from './fuse.js';
+
+type Emit<P extends ElementwisePrimitive> = (args: readonly string[], params: ParamsOf<P>) => string;
+
+/** How each primitive reads as a WGSL expression on f32 values. */
+const wgslEmitters: { [P in ElementwisePrimitive]: Emit<P> } = {
+  neg: ([a]) => `(-${a})`,
+  square: ([a]) => `(${a} * ${a})`,
+  cos: ([a]) => `vlab_cos(${a})`,
+  sin: ([a]) => `vlab_sin(${a})`,
+  tan: ([a]) => `vlab_tan(${a})`,
+  exp: ([a]) => `vlab_exp(${a})`,
+  log: ([a]) => `vlab_log(${a})`,
+  sqrt: ([a]) => `vlab_sqrt(${a})`,
+  abs: ([a]) => `abs(${a})`,
+  tanh: ([a]) => `vlab_tanh(${a})`,
+  add: ([a, b]) => `(${a} + ${b})`,
+  sub: ([a, b]) => `(${a} - ${b})`,
+  mul: ([a, b]) => `(${a} * ${b})`,
+  div: ([a, b]) => `(${a} / ${b})`,
+  pow: ([a, b]) => `vlab_pow(${a}, ${b})`,
+  min: ([a, b]) => `vlab_min(${a}, ${b})`,
+  max: ([a, b]) => `vlab_max(${a}, ${b})`,
+  integer_pow: ([a], { y }) => integerPow(a!, y),
+};
+
+/** x ** y for a constant integer: products up to the 4th power (as the JS backend), square-and-multiply beyond. */
+function integerPow(a: string, y: number): string {
+  const k = Math.abs(y);
+  const product = k === 0 ? '1.0f' : k <= 4 ? `(${Array.from({ length: k }, () => a).join(' * ')})` : `vlab_ipow(${a}, ${k}u)`;
+  return y < 0 ? `(1.0f / ${product})` : product;
+}
+
+/**
+ * Helper functions, each with the helpers it calls. Special values come from
+ * the uniform block (vlab_inf, vlab_nan): WGSL rejects a constant NaN or
+ * infinity at shader creation, and a runtime value cannot be folded away.
+ */
+const HELPERS: Record<string, { deps: readonly string[]; source: string }> = {
+  vlab_inf: { deps: [], source: 'fn vlab_inf() -> f32 { return bitcast<f32>(params.v[0].w); }' },
+  vlab_nan: { deps: [], source: 'fn vlab_nan() -> f32 { return bitcast<f32>(params.v[1].x); }' },
+  // Tested on the bits: a compiler may assume x == x.
+  vlab_is_nan: { deps: [], source: 'fn vlab_is_nan(x: f32) -> bool { return (bitcast<u32>(x) & 0x7fffffffu) > 0x7f800000u; }' },
+  vlab_is_inf: { deps: [], source: 'fn vlab_is_inf(x: f32) -> bool { return (bitcast<u32>(x) & 0x7fffffffu) == 0x7f800000u; }' },
+  vlab_min: {
+    deps: ['vlab_is_nan', 'vlab_nan'],
+    source: `// NumPy's minimum: NaN in either operand gives NaN.
+fn vlab_min(a: f32, b: f32) -> f32 {
+  if (vlab_is_nan(a) || vlab_is_nan(b)) { return vlab_nan(); }
+  return select(b, a, a < b);
+}`,
+  },
+  vlab_max: {
+    deps: ['vlab_is_nan', 'vlab_nan'],
+    source: `fn vlab_max(a: f32, b: f32) -> f32 {
+  if (vlab_is_nan(a) || vlab_is_nan(b)) { return vlab_nan(); }
+  return select(b, a, a > b);
+}`,
+  },
+  vlab_exp: {
+    deps: ['vlab_is_nan', 'vlab_inf'],
+    source: `fn vlab_exp(x: f32) -> f32 {
+  if (vlab_is_nan(x)) { return x; }
+  if (x > 88.72284f) { return vlab_inf(); }
+  if (x < -103.97208f) { return 0.0f; }
+  return exp(x);
+}`,
+  },
+  vlab_log: {
+    deps: ['vlab_is_nan', 'vlab_inf', 'vlab_nan'],
+    source: `fn vlab_log(x: f32) -> f32 {
+  if (vlab_is_nan(x) || x < 0.0f) { return vlab_nan(); }
+  if (x == 0.0f) { return -vlab_inf(); }
+  if (x == vlab_inf()) { return x; }
+  return log(x);
+}`,
+  },
+  vlab_sqrt: {
+    deps: ['vlab_is_nan', 'vlab_inf', 'vlab_nan'],
+    source: `fn vlab_sqrt(x: f32) -> f32 {
+  if (vlab_is_nan(x) || x < 0.0f) { return vlab_nan(); }
+  if (x == 0.0f || x == vlab_inf()) { return x; }
+  return sqrt(x);
+}`,
+  },
+  // Cephes' single-precision sin/cos/tan: the argument is reduced by multiples
+  // of pi/4 in three parts (exact products for |x| < 8192), then a minimax
+  // polynomial on [-pi/4, pi/4]. Accurate to a few ulp for |x| up to ~1e4.
+  vlab_trig_reduce: {
+    deps: [],
+    source: `const VLAB_FOPI: f32 = 1.27323954473516f;
+const VLAB_DP1: f32 = 0.78515625f;
+const VLAB_DP2: f32 = 2.4187564849853515625e-4f;
+const VLAB_DP3: f32 = 3.77489497744594108e-8f;
+// |x| as z + j * pi/4 with j even and |z| <= pi/4; returns (z, j).
+fn vlab_trig_reduce(ax: f32) -> vec2<f32> {
+  var j = u32(ax * VLAB_FOPI);
+  j = j + (j & 1u);
+  let y = f32(j);
+  let z = ((ax - y * VLAB_DP1) - y * VLAB_DP2) - y * VLAB_DP3;
+  return vec2<f32>(z, f32(j & 7u));
+}
+fn vlab_sin_poly(z: f32) -> f32 {
+  let zz = z * z;
+  return ((-1.9515295891e-4f * zz + 8.3321608736e-3f) * zz - 1.6666654611e-1f) * zz * z + z;
+}
+fn vlab_cos_poly(z: f32) -> f32 {
+  let zz = z * z;
+  return ((2.443315711809948e-5f * zz - 1.388731625493765e-3f) * zz + 4.166664568298827e-2f) * zz * zz - 0.5f * zz + 1.0f;
+}`,
+  },
+  vlab_sin: {
+    deps: ['vlab_trig_reduce', 'vlab_is_inf', 'vlab_nan'],
+    source: `fn vlab_sin(x: f32) -> f32 {
+  if (vlab_is_inf(x)) { return vlab_nan(); }
+  let r = vlab_trig_reduce(abs(x));
+  let q = u32(r.y);
+  var s = select(vlab_sin_poly(r.x), vlab_cos_poly(r.x), q == 2u || q == 6u);
+  s = select(s, -s, q >= 4u);
+  return select(s, -s, x < 0.0f);
+}`,
+  },
+  vlab_cos: {
+    deps: ['vlab_trig_reduce', 'vlab_is_inf', 'vlab_nan'],
+    source: `fn vlab_cos(x: f32) -> f32 {
+  if (vlab_is_inf(x)) { return vlab_nan(); }
+  let r = vlab_trig_reduce(abs(x));
+  let q = u32(r.y);
+  let c = select(vlab_cos_poly(r.x), vlab_sin_poly(r.x), q == 2u || q == 6u);
+  return select(c, -c, q == 2u || q == 4u);
+}`,
+  },
+  vlab_tan: {
+    deps: ['vlab_trig_reduce', 'vlab_is_inf', 'vlab_nan'],
+    source: `fn vlab_tan(x: f32) -> f32 {
+  if (vlab_is_inf(x)) { return vlab_nan(); }
+  let r = vlab_trig_reduce(abs(x));
+  let z = r.x;
+  let zz = z * z;
+  var t = (((((9.38540185543e-3f * zz + 3.11992232697e-3f) * zz + 2.44301354525e-2f) * zz + 5.34112807005e-2f) * zz + 1.33387994085e-1f) * zz + 3.33331568548e-1f) * zz * z + z;
+  if ((u32(r.y) & 2u) != 0u) { t = -1.0f / t; }
+  return select(t, -t, x < 0.0f);
+}`,
+  },
+  // Cephes' tanhf: a polynomial near 0 (where (e^2x - 1)/(e^2x + 1) cancels), ±1 beyond float32's reach.
+  vlab_tanh: {
+    deps: [],
+    source: `fn vlab_tanh(x: f32) -> f32 {
+  let z = abs(x);
+  if (z > 10.0f) { return select(1.0f, -1.0f, x < 0.0f); }
+  if (z >= 0.625f) {
+    let t = 1.0f - 2.0f / (exp(z + z) + 1.0f);
+    return select(t, -t, x < 0.0f);
+  }
+  let s = x * x;
+  return ((((-5.70498872745e-3f * s + 2.06390887954e-2f) * s - 5.37397155531e-2f) * s + 1.33314422036e-1f) * s - 3.33332819422e-1f) * s * x + x;
+}`,
+  },
+  vlab_ipow: {
+    deps: [],
+    source: `fn vlab_ipow(a: f32, k: u32) -> f32 {
+  var result = 1.0f;
+  var base = a;
+  var e = k;
+  loop {
+    if ((e & 1u) != 0u) { result = result * base; }
+    e = e >> 1u;
+    if (e == 0u) { break; }
+    base = base * base;
+  }
+  return result;
+}`,
+  },
+  // C's (and NumPy's) pow, special cases included (scalarSemantics.pow); the
+  // magnitude as exp2(b * log2|a|), the sign from an odd integer exponent.
+  vlab_pow: {
+    deps: ['vlab_is_nan', 'vlab_is_inf', 'vlab_inf', 'vlab_nan'],
+    source: `fn vlab_pow(a: f32, b: f32) -> f32 {
+  if (b == 0.0f || a == 1.0f) { return 1.0f; }
+  if (vlab_is_nan(a) || vlab_is_nan(b)) { return vlab_nan(); }
+  let m = abs(a);
+  if (vlab_is_inf(b)) {
+    if (m == 1.0f) { return 1.0f; }
+    return select(0.0f, vlab_inf(), (m > 1.0f) == (b > 0.0f));
+  }
+  let integer = floor(b) == b;
+  // Every float32 of magnitude 2^24 or more is an even integer.
+  let odd = integer && abs(b) < 16777216.0f && floor(b * 0.5f) != b * 0.5f;
+  let negative = (bitcast<u32>(a) & 0x80000000u) != 0u;
+  var r: f32;
+  if (m == 0.0f || vlab_is_inf(a)) {
+    r = select(0.0f, vlab_inf(), (m == 0.0f) == (b < 0.0f));
+  } else {
+    if (negative && !integer) { return vlab_nan(); }
+    r = exp2(b * log2(m));
+  }
+  return select(r, -r, negative && odd);
+}`,
+  },
+};
+
+/**
+ * The uniform block, as u32 slots four to a vec4:
+ *   v[0] = (tileStart, tileCount, rowWidth, bits of +Infinity)
+ *   v[1].x = bits of NaN, then the output's axis sizes, then per read its
+ *   offset and its strides along the output axes it varies over.
+ */
+export interface WgslParamLayout {
+  readonly tileStart: 0;
+  readonly tileCount: 1;
+  readonly rowWidth: 2;
+  readonly infBits: 3;
+  readonly nanBits: 4;
+  /** Per output axis, the slot holding its size. */
+  readonly shape: readonly number[];
+  /** Per read, the slot of its offset (element index of index 0 in the bound buffer). */
+  readonly readOffset: readonly number[];
+  /** Per read, per output axis below its depth, the slot of its stride. */
+  readonly readStrides: readonly (readonly number[])[];
+  /** Slots in all, a multiple of 4. */
+  readonly slotCount: number;
+}
+
+export interface WgslKernel {
+  readonly source: string;
+  readonly workgroupSize: number;
+  /** Graph inputs the shader reads, in binding order: binding 2 + k is boundInputs[k]. */
+  readonly boundInputs: readonly number[];
+  /** Per read, its index in boundInputs. */
+  readonly readBinding: readonly number[];
+  readonly layout: WgslParamLayout;
+}
+
+/** Binding 0 is the uniform block, binding 1 the output, bindings 2… the inputs. */
+export const FIRST_INPUT_BINDING = 2;
+
+export function wgslKernel(kernel: FusedKernel, workgroupSize: number): WgslKernel {
+  const rank = kernel.outShape.length;
+  let next = 5;
+  const shape = kernel.outShape.map(() => next++);
+  const readOffset: number[] = [];
+  const readStrides: number[][] = [];
+  for (const read of kernel.reads) {
+    readOffset.push(next++);
+    readStrides.push(Array.from({ length: read.depth }, () => next++));
+  }
+  const layout: WgslParamLayout = {
+    tileStart: 0,
+    tileCount: 1,
+    rowWidth: 2,
+    infBits: 3,
+    nanBits: 4,
+    shape,
+    readOffset,
+    readStrides,
+    slotCount: Math.max(8, Math.ceil(next / 4) * 4),
+  };
+  const boundInputs = [...new Set(kernel.reads.map((r) => r.input))];
+  const readBinding = kernel.reads.map((r) => boundInputs.indexOf(r.input));
+
+  const body: string[] = [];
+  body.push(`  let local = gid.x + gid.y * ${slot(layout.rowWidth)};`);
+  body.push(`  if (local >= ${slot(layout.tileCount)}) { return; }`);
+  // Only the axes some read varies along need an index.
+  const indexedAxes = Math.max(0, ...kernel.reads.map((r) => r.depth));
+  if (indexedAxes > 0) {
+    body.push(`  var flat = ${slot(layout.tileStart)} + local;`);
+    for (let axis = rank - 1; axis >= 0; axis--) {
+      if (axis === 0) body.push(`  let i0 = flat;`);
+      else if (axis >= indexedAxes) body.push(`  flat = flat / ${slot(shape[axis]!)};`);
+      else {
+        body.push(`  let i${axis} = flat % ${slot(shape[axis]!)};`);
+        body.push(`  flat = flat / ${slot(shape[axis]!)};`);
+      }
+    }
+  }
+  const nodeName = (id: number) => `t${id}`;
+  kernel.nodes.forEach((node, id) => {
+    let expr: string;
+    if (node.kind === 'const') expr = wgslNumber(node.value);
+    else if (node.kind === 'read') {
+      // Offsets and indices are u32: a negative offset (a window that starts
+      // past the read's origin) is its two's complement, and the sum wraps
+      // back into the window.
+      const terms = [slot(readOffset[node.read]!), ...readStrides[node.read]!.map((s, axis) => `i${axis} * ${slot(s)}`)];
+      expr = `in${readBinding[node.read]}[${terms.join(' + ')}]`;
+    } else {
+      const emit = wgslEmitters[node.primitive] as Emit<ElementwisePrimitive>;
+      expr = emit(node.args.map(nodeName), node.params as never);
+    }
+    body.push(`  let ${nodeName(id)} = ${expr};`);
+  });
+  body.push(`  out[local] = ${nodeName(kernel.result)};`);
+  const main = body.join('\n');
+
+  const helpers = helperSources(main);
+  const lines = [
+    `// Fused kernel: output ${rank === 0 ? 'scalar' : `[${kernel.outShape.join(', ')}]`}, ${kernel.nodes.length} nodes, ${kernel.reads.length} reads.`,
+    `struct Params { v: array<vec4<u32>, ${layout.slotCount / 4}> }`,
+    `@group(0) @binding(0) var<uniform> params: Params;`,
+    `@group(0) @binding(1) var<storage, read_write> out: array<f32>;`,
+    ...boundInputs.map((_, k) => `@group(0) @binding(${FIRST_INPUT_BINDING + k}) var<storage, read> in${k}: array<f32>;`),
+    ...helpers,
+    `@compute @workgroup_size(${workgroupSize})`,
+    `fn main(@builtin(global_invocation_id) gid: vec3<u32>) {`,
+    main,
+    `}`,
+  ];
+  return { source: lines.join('\n') + '\n', workgroupSize, boundInputs, readBinding, layout };
+}
+
+function slot(index: number): string {
+  return `params.v[${index >> 2}].${'xyzw'[index & 3]}`;
+}
+
+/** The helpers the code calls, each after the ones it depends on. */
+function helperSources(code: string): string[] {
+  const ordered: string[] = [];
+  const visit = (name: string) => {
+    if (ordered.includes(name)) return;
+    const helper = HELPERS[name];
+    if (!helper) throw new Error(`wgsl: no helper named ${name}`);
+    for (const dep of helper.deps) visit(dep);
+    ordered.push(name);
+  };
+  const called = (text: string) => [...text.matchAll(/\b(vlab_[a-z_]+)\(/g)].map((m) => m[1]!).filter((name) => name in HELPERS);
+  for (const name of called(code)) visit(name);
+  return ordered.map((name) => HELPERS[name]!.source);
+}
+
+/** A WGSL f32 expression for any double (rounded to float32 as the kernel computes). */
+export function wgslNumber(value: number): string {
+  const f = Math.fround(value);
+  if (Number.isNaN(f)) return 'vlab_nan()';
+  if (f === Infinity) return 'vlab_inf()';
+  if (f === -Infinity) return '(-vlab_inf())';
+  if (Object.is(f, -0)) return '(-0.0f)';
+  let text = String(Math.abs(f));
+  if (!/[.e]/.test(text)) text += '.0';
+  return f < 0 ? `(-${text}f)` : `${text}f`;
+}
+
+/** Every primitive's emitter, for tests that walk the table. */
+export function emitPrimitive(primitive: ElementwisePrimitive, args: readonly string[], params: object = {}): string {
+  return (wgslEmitters[primitive] as Emit<ElementwisePrimitive>)(args, params as never);
+}
+
+/** The full source of a helper and its dependencies, for tests. */
+export function helpersFor(code: string): string {
+  return helperSources(code).join('\n');
+}
