@@ -309,7 +309,7 @@ export async function main(argv: string[]): Promise<void> {
   } catch (error) {
     if (error instanceof CancelledError) fail('cancelled', 130);
     if (error instanceof UsageError || error instanceof RunRequestError || error instanceof MemoryGuardError) fail(error.message);
-    if (error instanceof FormulaError) fail(`bad formula at column ${error.position + 1}: ${error.message}`);
+    if (error instanceof FormulaError) fail(`bad formula at column ${(error as FormulaError).position + 1}: ${(error as FormulaError).message}`);
     if (error instanceof Error && String((error as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS')) fail(error.message);
     throw error;
   }

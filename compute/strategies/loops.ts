@@ -24,7 +24,8 @@ export const loopsStrategy: Strategy = {
     if (backend === 'webgpu') return { available: false, reason: 'a per-element loop on the GPU would time only its launch latency; use js or native' };
     return backendStatus(backend);
   },
-  predictBytes: (n, dtype) => (n * n + 2 * n) * itemSize(dtype),
+  // The grid, both axes, and the 0-d output of the one call in flight.
+  predictBytes: (n, dtype) => (n * n + 2 * n + 1) * itemSize(dtype),
   async run(context) {
     const { n, dtype } = context;
     const f = jit(gridFunction(context.formula), { backend: context.backend });

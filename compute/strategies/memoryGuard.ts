@@ -48,20 +48,22 @@ export interface MemoryCheck {
   predictedBytes: number;
   largestBufferBytes: number;
   capBytes: number;
+  /** What would help, e.g. "use a smaller n or float32": said after the figures. */
+  advice: string;
 }
 
 /** Throws MemoryGuardError when the run would not fit. */
-export function checkMemory(what: string, { predictedBytes, largestBufferBytes, capBytes }: MemoryCheck): void {
+export function checkMemory(what: string, { predictedBytes, largestBufferBytes, capBytes, advice }: MemoryCheck): void {
   if (largestBufferBytes > MAX_BUFFER_BYTES) {
     throw new MemoryGuardError(
-      `${what} needs a single buffer of ${formatBytes(largestBufferBytes)}, more than the ${formatBytes(MAX_BUFFER_BYTES)} this runtime can allocate; use a smaller n or float32`,
+      `${what} needs a single buffer of ${formatBytes(largestBufferBytes)}, more than the ${formatBytes(MAX_BUFFER_BYTES)} this runtime can allocate; ${advice}`,
       largestBufferBytes,
       MAX_BUFFER_BYTES,
     );
   }
   if (predictedBytes > capBytes) {
     throw new MemoryGuardError(
-      `${what} needs ${formatBytes(predictedBytes)} but only ${formatBytes(capBytes)} is available; use a smaller n, float32, or a strategy without meshes (vmap)`,
+      `${what} needs ${formatBytes(predictedBytes)} but only ${formatBytes(capBytes)} is available; ${advice}`,
       predictedBytes,
       capBytes,
     );

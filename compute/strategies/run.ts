@@ -81,6 +81,13 @@ function resolve(request: RunRequest): ResolvedRequest {
 }
 
 /** The memory guard alone, for shells that want to warn before a run. Throws MemoryGuardError. */
+function memoryAdvice(strategy: string, dtype: DType): string {
+  const options = ['a smaller n'];
+  if (dtype === 'float64') options.push('float32');
+  if (strategy === 'meshgrid' || strategy === 'meshgrid-eager') options.push('a strategy without meshes (vmap)');
+  return `use ${options.length > 1 ? options.slice(0, -1).join(', ') + ' or ' + options.at(-1) : options[0]}`;
+}
+
 export function guardRequest(request: RunRequest): { predictedBytes: number } {
   const { strategy, n, dtype, formula } = resolve(request);
   const predictedBytes = strategy.predictBytes(n, dtype, formula);
@@ -88,6 +95,7 @@ export function guardRequest(request: RunRequest): { predictedBytes: number } {
     predictedBytes,
     largestBufferBytes: (strategy.name === 'naive' ? n : n * n) * itemSize(dtype),
     capBytes: memoryCap(request.memoryCapBytes),
+    advice: memoryAdvice(strategy.name, dtype),
   });
   return { predictedBytes };
 }

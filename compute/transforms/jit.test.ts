@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ALL_PRIMITIVES, ELEMENTWISE_PRIMITIVES, type ElementwisePrimitive, arity, scalarSemantics } from '../core/primitives.js';
+import { ALL_PRIMITIVES, ELEMENTWISE_PRIMITIVES, type ElementwisePrimitive, type AnyParams, arity, scalarSemantics } from '../core/primitives.js';
 import { NDArray } from '../core/ndarray.js';
 import { linspace } from '../core/creation.js';
 import { printGraph } from '../core/graph.js';
@@ -25,7 +25,7 @@ describe('every primitive', () => {
 
   it.each(ELEMENTWISE_PRIMITIVES.map((p) => [p]))('%s: jit (fused), eager and the scalar meaning agree, NaN and Inf included', (primitive) => {
     const p = primitive as ElementwisePrimitive;
-    const params = p === 'integer_pow' ? { y: 3 } : {};
+    const params: AnyParams = p === 'integer_pow' ? { y: 3 } : {};
     const a = NDArray.from(EDGE_VALUES, 'float64');
     // b varies along a second axis so binary ops meet every pair, through broadcasting.
     const b = NDArray.from(EDGE_VALUES.map((v) => [v]), 'float64');

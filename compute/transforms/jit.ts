@@ -21,6 +21,8 @@ export type ArrayResult = NDArray | NDArray[];
 export interface JittedFunction {
   /** Runs synchronously (backends that can); returns one array or a list, as the function does. */
   (...args: (NDArray | number)[]): ArrayResult;
+  /** Called on tracers (inside vmap or an outer jit): inlined into the caller's graph. */
+  (...args: Value[]): Value | Value[];
   /** Runs on any backend, cancellable, with progress. */
   run(args: readonly (NDArray | number)[], control?: RunControl): Promise<ArrayResult>;
   /** The traced graph for these arguments (compiling it if needed). */
