@@ -1,0 +1,202 @@
+// The one contract between the renderer and the shells that host it (the
+// Electron main process and the web shell). Each invoke channel is tied here
+// to its request and response type, each event to its payload; the
+// renderer's API type is derived from these maps, main validates every
+// request against them (validate.ts) before acting. Grids cross as typed
+// arrays, never as JSON lists of numbers. The renderer imports this file for
+// types only; the two constant lists are for the preload and the hosts.
+
+import type {
+  Device,
+  DType,
+  FormulaCheck,
+  RunProgress,
+  RunRecord,
+  StrategyAvailability,
+  StrategyName,
+} from '../compute/index.js';
+import type { FormulaPreset } from '../compute/formula/index.js';
+
+export type { Device, DType, FormulaCheck, FormulaPreset, RunProgress, RunRecord, StrategyAvailability, StrategyName };
+
+/** The machine a run was measured on, as the CSV and the header show it. */
+export interface MachineInfo {
+  cpuModel: string;
+  cores: number;
+  /** The GPU adapter the engine found, or 'none'. */
+  gpuAdapter: string;
+  os: string;
+  appVersion: string;
+  totalMemoryBytes: number;
+}
+
+/** What the app needs once at start. */
+export interface AppInfo {
+  appVersion: string;
+  shell: 'electron' | 'web';
+  machine: MachineInfo;
+  /** Every strategy, available or not (with the reason), in the lesson's order. */
+  availability: StrategyAvailability[];
+  devices: Device[];
+  /** Native threads pmap can use (1 when the native backend is missing). */
+  maxThreads: number;
+  defaultFormula: string;
+  /** The formula box's presets, the lesson's f first. */
+  formulaPresets: FormulaPreset[];
+  gridRange: readonly [number, number];
+  /** Runs kept from an earlier session that the user has not taken back or dismissed. */
+  previousSession: PreviousSession | null;
+  /** Where finished runs are appended, so the user can find them. */
+  resultsFile: string;
+}
+
+export interface PreviousSession {
+  sessionId: string;
+  startedAt: string;
+  records: RunRecord[];
+}
+
+/** A decimated view of an n×n grid: values[i * xs.length + j] = f(xs[i], ys[j]). */
+export interface SurfaceView {
+  n: number;
+  dtype: DType;
+  formula: string;
+  /** Where the values came from: a strategy's result, or a preview computed at the sampled points. */
+  source: StrategyName | 'preview';
+  xs: Float64Array;
+  ys: Float64Array;
+  values: Float32Array;
+  /** Of the finite values; NaN and ±Infinity are drawn flat at the floor. */
+  min: number;
+  max: number;
+}
+
+export interface GridSettings {
+  n: number;
+  dtype: DType;
+  formula: string;
+}
+
+export interface RunSettings extends GridSettings {
+  strategies: StrategyName[];
+  /** Timed calls after the first. */
+  repeats: number;
+  /** Native threads for pmap; 0 = all. */
+  devices: number;
+}
+
+export interface GuardEntry {
+  strategy: StrategyName;
+  predictedBytes: number;
+  fits: boolean;
+  /** Why it would not run, in words, naming the bytes needed. */
+  message?: string;
+}
+
+export interface GuardReport {
+  entries: GuardEntry[];
+}
+
+export interface RunBatchRequest extends RunSettings {
+  /** Chosen by the renderer so that progress and cancel can name the batch. */
+  runId: string;
+  /** Also time the physical floor (writing n² outputs at memory bandwidth) where the engine can. */
+  includeFloor: boolean;
+}
+
+export type FailureKind = 'guard' | 'cancelled' | 'error' | 'crash' | 'unavailable';
+
+export interface RunFailure {
+  strategy: StrategyName | 'limit';
+  kind: FailureKind;
+  message: string;
+}
+
+export interface RunBatchResult {
+  runId: string;
+  records: RunRecord[];
+  failures: RunFailure[];
+  cancelled: boolean;
+}
+
+export type SaveOutcome =
+  | { status: 'saved'; path: string }
+  /** The web shell hands files to the browser: a one-time address on the loopback host. */
+  | { status: 'download'; url: string; fileName: string }
+  | { status: 'cancelled' };
+
+export type ExportGridRequest = GridSettings;
+
+/** Invoke channels: request → response. */
+export interface InvokeMap {
+  'app:info': { request: null; response: AppInfo };
+  'formula:check': { request: { text: string }; response: FormulaCheck };
+  'surface:preview': { request: GridSettings; response: SurfaceView | { error: string } };
+  'run:guard': { request: RunSettings; response: GuardReport };
+  'run:start': { request: RunBatchRequest; response: RunBatchResult };
+  'run:cancel': { request: { runId: string }; response: { cancelled: boolean } };
+  'session:restore': { request: null; response: { records: RunRecord[] } };
+  'session:dismiss': { request: null; response: null };
+  'export:results': { request: { records: RunRecord[] }; response: SaveOutcome };
+  'export:grid': { request: ExportGridRequest; response: SaveOutcome };
+  'export:png': { request: { png: Uint8Array }; response: SaveOutcome };
+}
+
+export type MenuCommand =
+  | 'run'
+  | 'cancel'
+  | 'export-results'
+  | 'export-grid'
+  | 'export-png'
+  | 'reset-view'
+  | 'toggle-projector';
+
+/** Events: main → renderer. */
+export interface EventMap {
+  'run:progress': { runId: string; progress: RunProgress; index: number; total: number };
+  /** A strategy finished: its record and, for an n×n result, a decimated view of its grid. */
+  'run:record': { runId: string; record: RunRecord; surface?: SurfaceView };
+  'run:failure': { runId: string; failure: RunFailure };
+  /** The engine died; a fresh one has been started. */
+  'engine:crashed': { message: string };
+  'menu:command': { command: MenuCommand };
+}
+
+export type InvokeChannel = keyof InvokeMap;
+export type EventName = keyof EventMap;
+export type RequestOf<C extends InvokeChannel> = InvokeMap[C]['request'];
+export type ResponseOf<C extends InvokeChannel> = InvokeMap[C]['response'];
+
+/** The renderer's view of a shell. Both transports (Electron preload, WebSocket) implement it. */
+export interface LabApi {
+  invoke<C extends InvokeChannel>(channel: C, request: RequestOf<C>): Promise<ResponseOf<C>>;
+  on<E extends EventName>(event: E, listener: (payload: EventMap[E]) => void): () => void;
+}
+
+// The lists are typed against the maps, so a channel added to one and not the other fails to compile.
+const invokeChannels = {
+  'app:info': true,
+  'formula:check': true,
+  'surface:preview': true,
+  'run:guard': true,
+  'run:start': true,
+  'run:cancel': true,
+  'session:restore': true,
+  'session:dismiss': true,
+  'export:results': true,
+  'export:grid': true,
+  'export:png': true,
+} satisfies Record<InvokeChannel, true>;
+const eventNames = {
+  'run:progress': true,
+  'run:record': true,
+  'run:failure': true,
+  'engine:crashed': true,
+  'menu:command': true,
+} satisfies Record<EventName, true>;
+
+export const INVOKE_CHANNELS = Object.keys(invokeChannels) as InvokeChannel[];
+export const EVENT_NAMES = Object.keys(eventNames) as EventName[];
+
+/** The Electron preload's global, and the name the renderer looks for. */
+export const PRELOAD_GLOBAL = 'vlab';

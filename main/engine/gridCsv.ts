@@ -1,0 +1,70 @@
+// Writes a whole grid as CSV rows x,y,f (RFC 4180: header row, CRLF) to a
+// file, streaming: n² rows never exist as one string. Numbers are written in
+// the shortest form that reads back to the same value in the grid's dtype.
+// Runs in the engine worker, next to the grid; yields between chunks so a
+// cancel is heard, and reports progress.
+
+import { open } from 'node:fs/promises';
+
+/** Shortest decimal that rounds back to the same float32. */
+export function formatFloat32(value: number): string {
+  if (!Number.isFinite(value)) return Number.isNaN(value) ? 'nan' : value > 0 ? 'inf' : '-inf';
+  if (value === 0) return Object.is(value, -0) ? '-0' : '0';
+  for (let digits = 1; digits < 9; digits++) {
+    const text = value.toPrecision(digits);
+    if (Math.fround(Number(text)) === value) return String(Number(text));
+  }
+  return String(Number(value.toPrecision(9)));
+}
+
+export function formatFloat64(value: number): string {
+  if (!Number.isFinite(value)) return Number.isNaN(value) ? 'nan' : value > 0 ? 'inf' : '-inf';
+  return String(value);
+}
+
+export interface GridSource {
+  dtype: 'float32' | 'float64';
+  /** Axis values, n each. */
+  xs: ArrayLike<number>;
+  ys: ArrayLike<number>;
+  /** values[offset + i * strides[0] + j * strides[1]] = f(xs[i], ys[j]). */
+  data: ArrayLike<number>;
+  offset: number;
+  strides: readonly [number, number];
+}
+
+const CHUNK_CHARS = 1 << 20;
+
+export async function writeGridCsv(
+  path: string,
+  grid: GridSource,
+  options: { signal?: AbortSignal; onProgress?: (fraction: number) => void } = {},
+): Promise<number> {
+  const format = grid.dtype === 'float32' ? formatFloat32 : formatFloat64;
+  const xText = Array.from(grid.xs, format);
+  const yText = Array.from(grid.ys, format);
+  const file = await open(path, 'w');
+  let rows = 0;
+  try {
+    let chunk = 'x,y,f\r\n';
+    const [s0, s1] = grid.strides;
+    for (let i = 0; i < xText.length; i++) {
+      const prefix = `${xText[i]},`;
+      const base = grid.offset + i * s0;
+      for (let j = 0; j < yText.length; j++) {
+        chunk += `${prefix}${yText[j]},${format(grid.data[base + j * s1]!)}\r\n`;
+        rows++;
+        if (chunk.length > CHUNK_CHARS) {
+          await file.write(chunk);
+          chunk = '';
+        }
+      }
+      if (options.signal?.aborted) throw Object.assign(new Error('the grid export was cancelled'), { name: 'CancelledError' });
+      options.onProgress?.((i + 1) / xText.length);
+    }
+    await file.write(chunk);
+  } finally {
+    await file.close();
+  }
+  return rows;
+}

@@ -1,0 +1,56 @@
+// The messages between the engine host (main thread) and the engine worker.
+// A call names a method; its params and result types are tied here, so host
+// and worker cannot disagree. Errors cross as plain objects that keep the
+// engine's error name and its numbers (formula position, bytes needed).
+
+import type { RunRecord, RunRequest } from '../../compute/index.js';
+import type {
+  AppInfo,
+  FormulaCheck,
+  GridSettings,
+  GuardReport,
+  MachineInfo,
+  RunSettings,
+  SurfaceView,
+} from '../contract.js';
+
+export interface EngineMethods {
+  info: { params: null; result: Pick<AppInfo, 'availability' | 'devices' | 'maxThreads' | 'defaultFormula' | 'formulaPresets' | 'gridRange'> & { machine: Omit<MachineInfo, 'appVersion'> } };
+  checkFormula: { params: { text: string }; result: FormulaCheck };
+  preview: { params: GridSettings; result: SurfaceView };
+  guard: { params: RunSettings; result: GuardReport };
+  /** One strategy; with `surface`, a decimated view of its grid comes back and the grid is kept for export. */
+  run: { params: { request: RunRequest; surface: boolean }; result: { record: RunRecord; surface?: SurfaceView } };
+  /** The physical floor, or null where the engine cannot measure it. */
+  limit: { params: { n: number; dtype: RunRequest['dtype'] & string }; result: RunRecord | null };
+  resultsCsv: { params: { records: RunRecord[]; appVersion: string }; result: string };
+  /** Writes x, y, f for every grid point to `path`, reusing the kept grid when it is the one asked for. */
+  exportGrid: { params: { settings: GridSettings; path: string }; result: { rows: number } };
+  /** For tests of the host: makes the worker die as a crash would. */
+  crash: { params: null; result: never };
+}
+
+export type EngineMethod = keyof EngineMethods;
+export type ParamsOf<M extends EngineMethod> = EngineMethods[M]['params'];
+export type ResultOf<M extends EngineMethod> = EngineMethods[M]['result'];
+
+export interface SerializedError {
+  name: string;
+  message: string;
+  /** FormulaError: where in the text. */
+  position?: number;
+  length?: number;
+  /** MemoryGuardError: the bytes needed and those available. */
+  neededBytes?: number;
+  availableBytes?: number;
+}
+
+export type ToWorker =
+  | { type: 'call'; id: number; method: EngineMethod; params: unknown }
+  | { type: 'cancel'; id: number };
+
+export type FromWorker =
+  | { type: 'ready' }
+  | { type: 'result'; id: number; value: unknown }
+  | { type: 'error'; id: number; error: SerializedError }
+  | { type: 'progress'; id: number; progress: unknown };

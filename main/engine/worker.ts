@@ -1,0 +1,281 @@
+// The engine's thread. It answers the host's calls (protocol.ts) with the
+// engine's public API and nothing of its own: runs go through runStrategy,
+// exactly as `vlab run` does, so the figures agree. It keeps one grid — the
+// last run's — for export, and frees it before the next run so that run
+// can recycle its buffer. It never touches the UI and never evaluates user
+// text other than through the engine's formula parser.
+
+import { totalmem } from 'node:os';
+import { parentPort } from 'node:worker_threads';
+import {
+  type DType,
+  type NDArray,
+  type RunProgress,
+  DEFAULT_FORMULA,
+  FORMULA_PRESETS,
+  GRID_RANGE,
+  checkFormula,
+  compileFormula,
+  devices,
+  guardRequest,
+  jit,
+  loadBackends,
+  MemoryGuardError,
+  NDArray as NDArrayClass,
+  runStrategy,
+  strategyAvailability,
+  vmap,
+} from '../../compute/index.js';
+import { machineInfo, measureLimit, recordsToCsv } from './engineExtras.js';
+import { axisValues, decimate, finiteRange, sampleIndices } from './decimate.js';
+import { writeGridCsv } from './gridCsv.js';
+import type { EngineMethod, EngineMethods, FromWorker, ParamsOf, ResultOf, SerializedError, ToWorker } from './protocol.js';
+import type { GridSettings, GuardEntry, SurfaceView } from '../contract.js';
+
+const port = parentPort;
+if (!port) throw new Error('main/engine/worker.ts must run in a worker thread');
+
+interface KeptGrid extends GridSettings {
+  grid: NDArray;
+}
+let kept: KeptGrid | null = null;
+
+function releaseKept(): void {
+  kept?.grid.dispose();
+  kept = null;
+}
+
+/** Progress messages at most this often: the channel to the window is not a log. */
+const PROGRESS_INTERVAL_MS = 50;
+
+type Handler<M extends EngineMethod> = (
+  params: ParamsOf<M>,
+  context: { signal: AbortSignal; progress: (value: unknown) => void },
+) => Promise<ResultOf<M>> | ResultOf<M>;
+
+const handlers: { [M in EngineMethod]: Handler<M> } = {
+  async info() {
+    await loadBackends();
+    const list = devices();
+    const native = list.filter((d) => d.backend === 'native').length;
+    const machine = machineInfo();
+    return {
+      availability: await strategyAvailability(),
+      devices: list,
+      maxThreads: Math.max(1, native),
+      defaultFormula: DEFAULT_FORMULA,
+      formulaPresets: FORMULA_PRESETS.map((preset) => ({ ...preset })),
+      gridRange: GRID_RANGE,
+      machine: {
+        cpuModel: machine.cpuModel,
+        cores: machine.cores,
+        gpuAdapter: machine.gpuAdapter,
+        os: machine.os,
+        totalMemoryBytes: totalmem(),
+      },
+    };
+  },
+
+  checkFormula({ text }) {
+    return checkFormula(text);
+  },
+
+  preview(settings) {
+    return surfaceAtSamples(settings);
+  },
+
+  async guard(settings) {
+    await loadBackends();
+    const availability = await strategyAvailability();
+    const entries: GuardEntry[] = [];
+    for (const strategy of settings.strategies) {
+      if (!availability.find((a) => a.strategy === strategy)?.available) continue;
+      try {
+        const { predictedBytes } = guardRequest({
+          strategy,
+          n: settings.n,
+          dtype: settings.dtype,
+          formula: settings.formula,
+          repeats: settings.repeats,
+          ...(settings.devices > 0 ? { devices: settings.devices } : {}),
+        });
+        entries.push({ strategy, predictedBytes, fits: true });
+      } catch (error) {
+        if (!(error instanceof MemoryGuardError)) throw error;
+        entries.push({ strategy, predictedBytes: error.neededBytes, fits: false, message: error.message });
+      }
+    }
+    return { entries };
+  },
+
+  async run({ request, surface }, { signal, progress }) {
+    // The kept grid's buffer goes back to the allocator, for this run to recycle.
+    releaseKept();
+    const result = await runStrategy(request, {
+      signal,
+      onProgress: (p: RunProgress) => progress(p),
+      keepGrid: surface,
+    });
+    const grid = result.grid;
+    if (!grid) return { record: result.record };
+    if (grid.ndim !== 2) {
+      grid.dispose();
+      return { record: result.record };
+    }
+    const settings: GridSettings = { n: request.n, dtype: grid.dtype, formula: result.record.formula };
+    kept = { ...settings, grid };
+    return { record: result.record, surface: viewOf(grid, settings, request.strategy) };
+  },
+
+  async limit({ n, dtype }) {
+    return measureLimit(n, dtype);
+  },
+
+  async resultsCsv({ records, appVersion }) {
+    await loadBackends();
+    return recordsToCsv(records, { ...machineInfo(), appVersion });
+  },
+
+  async exportGrid({ settings, path }, { signal, progress }) {
+    let grid: NDArray;
+    let owned = false;
+    if (kept && kept.n === settings.n && kept.dtype === settings.dtype && kept.formula === compileFormula(settings.formula).text) {
+      grid = kept.grid;
+    } else {
+      // The grid asked for is not the one kept: compute it once, without timing repeats.
+      releaseKept();
+      const result = await runStrategy(
+        { strategy: 'vmap', n: settings.n, dtype: settings.dtype, formula: settings.formula, repeats: 0 },
+        { signal, keepGrid: true },
+      );
+      grid = result.grid!;
+      owned = true;
+    }
+    try {
+      const all = sampleIndices(settings.n, Number.MAX_SAFE_INTEGER);
+      const axis = axisValues(settings.n, GRID_RANGE, settings.dtype, all);
+      const rows = await writeGridCsv(
+        path,
+        { dtype: settings.dtype, xs: axis, ys: axis, data: grid.data, offset: grid.offset, strides: grid.strides as [number, number] },
+        { signal, onProgress: (fraction) => progress({ strategy: 'vmap', phase: 'check', fraction }) },
+      );
+      return { rows };
+    } finally {
+      if (owned) grid.dispose();
+    }
+  },
+
+  crash() {
+    setTimeout(() => {
+      throw new Error('the engine was asked to crash (test hook)');
+    });
+    return new Promise<never>(() => {});
+  },
+};
+
+const previewFunctions = new Map<string, ReturnType<typeof jit>>();
+
+/** f at the sampled points of the n-point grid, computed by the engine (never by the renderer). */
+function surfaceAtSamples(settings: GridSettings): SurfaceView {
+  const indices = sampleIndices(settings.n);
+  const axis = axisValues(settings.n, GRID_RANGE, settings.dtype, indices);
+  const formula = compileFormula(settings.formula);
+  let fn = previewFunctions.get(formula.text);
+  if (!fn) {
+    const f = formula.fn;
+    fn = jit(vmap(vmap(f, { inAxes: [null, 0] }), { inAxes: [0, null] }));
+    if (previewFunctions.size > 16) previewFunctions.clear();
+    previewFunctions.set(formula.text, fn);
+  }
+  const xs = NDArrayClass.from(axis, settings.dtype);
+  const m = indices.length;
+  try {
+    const result = fn(xs, xs) as NDArray;
+    try {
+      let values: Float32Array;
+      if (result.ndim === 2) {
+        values = decimate(result.data, result.offset, result.strides as [number, number], identity(m), identity(m));
+      } else {
+        // A formula in neither x nor y is a constant: the same value everywhere.
+        values = new Float32Array(m * m).fill(result.item());
+      }
+      return { n: settings.n, dtype: settings.dtype, formula: formula.text, source: 'preview', xs: axis, ys: axis.slice(), values, ...finiteRange(values) };
+    } finally {
+      result.dispose();
+    }
+  } finally {
+    xs.dispose();
+  }
+}
+
+function viewOf(grid: NDArray, settings: GridSettings, source: SurfaceView['source']): SurfaceView {
+  const indices = sampleIndices(settings.n);
+  const axis = axisValues(settings.n, GRID_RANGE, settings.dtype as DType, indices);
+  const values = decimate(grid.data, grid.offset, grid.strides as [number, number], indices, indices);
+  return { n: settings.n, dtype: settings.dtype, formula: settings.formula, source, xs: axis, ys: axis.slice(), values, ...finiteRange(values) };
+}
+
+function identity(m: number): Int32Array {
+  const out = new Int32Array(m);
+  for (let k = 0; k < m; k++) out[k] = k;
+  return out;
+}
+
+function serializeError(error: unknown): SerializedError {
+  if (!(error instanceof Error)) return { name: 'Error', message: String(error) };
+  const out: SerializedError = { name: error.name, message: error.message };
+  const extra = error as Error & Partial<Record<'position' | 'length' | 'neededBytes' | 'availableBytes', unknown>>;
+  for (const key of ['position', 'length', 'neededBytes', 'availableBytes'] as const) {
+    if (typeof extra[key] === 'number') out[key] = extra[key];
+  }
+  return out;
+}
+
+const controllers = new Map<number, AbortController>();
+
+function post(message: FromWorker, transfer: ArrayBuffer[] = []): void {
+  port!.postMessage(message, transfer);
+}
+
+/** The typed arrays of a surface view move to the host without a copy. */
+function transferables(value: unknown): ArrayBuffer[] {
+  const out: ArrayBuffer[] = [];
+  const visit = (v: unknown) => {
+    if (!v || typeof v !== 'object') return;
+    if (ArrayBuffer.isView(v)) {
+      if (v.buffer instanceof ArrayBuffer && !out.includes(v.buffer)) out.push(v.buffer);
+      return;
+    }
+    for (const child of Object.values(v)) if (child && typeof child === 'object' && !Array.isArray(child)) visit(child);
+  };
+  visit(value);
+  return out;
+}
+
+port.on('message', async (message: ToWorker) => {
+  if (message.type === 'cancel') {
+    controllers.get(message.id)?.abort();
+    return;
+  }
+  const { id, method, params } = message;
+  const controller = new AbortController();
+  controllers.set(id, controller);
+  let lastProgress = 0;
+  const progress = (value: unknown) => {
+    const now = performance.now();
+    if (now - lastProgress < PROGRESS_INTERVAL_MS) return;
+    lastProgress = now;
+    post({ type: 'progress', id, progress: value });
+  };
+  try {
+    const handler = handlers[method] as Handler<EngineMethod>;
+    const value = await handler(params as never, { signal: controller.signal, progress });
+    post({ type: 'result', id, value }, transferables(value));
+  } catch (error) {
+    post({ type: 'error', id, error: serializeError(error) });
+  } finally {
+    controllers.delete(id);
+  }
+});
+
+post({ type: 'ready' });

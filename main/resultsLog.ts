@@ -1,0 +1,82 @@
+// Every finished run, appended to a file in the app's data folder the moment
+// it finishes, one JSON line each, so that a crash or a closed window loses
+// none. At the next launch the most recent earlier session that the user has
+// neither restored nor dismissed is offered back. The file is only ever
+// appended to; a line that cannot be read (a write cut short) is skipped.
+
+import { appendFile, mkdir, readFile, stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { RunRecord } from '../compute/index.js';
+import type { PreviousSession } from './contract.js';
+
+type Line =
+  | { type: 'run'; sessionId: string; startedAt: string; savedAt: string; record: RunRecord }
+  | { type: 'handled'; sessionId: string; savedAt: string };
+
+/** Only the end of a very long log is read at launch. */
+const READ_LIMIT_BYTES = 16 * 1024 * 1024;
+
+export class ResultsLog {
+  readonly startedAt = new Date().toISOString();
+
+  constructor(
+    readonly path: string,
+    readonly sessionId: string,
+  ) {}
+
+  async append(record: RunRecord): Promise<void> {
+    await this.write({ type: 'run', sessionId: this.sessionId, startedAt: this.startedAt, savedAt: new Date().toISOString(), record });
+  }
+
+  /** The latest other session with runs that was neither restored nor dismissed. */
+  async previousSession(): Promise<PreviousSession | null> {
+    const lines = await this.readLines();
+    const handled = new Set(lines.filter((l) => l.type === 'handled').map((l) => l.sessionId));
+    const sessions = new Map<string, PreviousSession>();
+    for (const line of lines) {
+      if (line.type !== 'run' || line.sessionId === this.sessionId || handled.has(line.sessionId)) continue;
+      let session = sessions.get(line.sessionId);
+      if (!session) {
+        session = { sessionId: line.sessionId, startedAt: line.startedAt, records: [] };
+        sessions.set(line.sessionId, session);
+      }
+      session.records.push(line.record);
+    }
+    let latest: PreviousSession | null = null;
+    for (const session of sessions.values()) if (!latest || session.startedAt > latest.startedAt) latest = session;
+    return latest;
+  }
+
+  /** Marks a session as dealt with; restored runs are appended again under this session, so they stay kept. */
+  async markHandled(sessionId: string, restored: readonly RunRecord[] = []): Promise<void> {
+    for (const record of restored) await this.append(record);
+    await this.write({ type: 'handled', sessionId, savedAt: new Date().toISOString() });
+  }
+
+  private async write(line: Line): Promise<void> {
+    await mkdir(dirname(this.path), { recursive: true });
+    await appendFile(this.path, `${JSON.stringify(line)}\n`, 'utf8');
+  }
+
+  private async readLines(): Promise<Line[]> {
+    let text: string;
+    try {
+      const size = (await stat(this.path)).size;
+      text = await readFile(this.path, 'utf8');
+      if (size > READ_LIMIT_BYTES) text = text.slice(text.length - READ_LIMIT_BYTES);
+    } catch {
+      return [];
+    }
+    const lines: Line[] = [];
+    for (const raw of text.split('\n')) {
+      if (!raw.trim()) continue;
+      try {
+        const line = JSON.parse(raw) as Line;
+        if ((line.type === 'run' && line.record && typeof line.sessionId === 'string') || line.type === 'handled') lines.push(line);
+      } catch {
+        // A line cut short by a crash mid-write: the others still count.
+      }
+    }
+    return lines;
+  }
+}

@@ -1,0 +1,251 @@
+// What the app does for its window, whichever shell hosts it (Electron's IPC
+// or the web shell's WebSocket): one handler per contract channel, over two
+// engine workers — one for runs and grid export, one that stays free for
+// quick answers (formula checks, the surface preview, the memory guard) while
+// a run takes minutes. Requests arrive here already validated. Files are
+// saved through the shell's own saver (a native dialog, or a download).
+
+import { randomUUID } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { RunProgress, RunRecord, StrategyName } from '../compute/index.js';
+import type {
+  AppInfo,
+  EventMap,
+  EventName,
+  InvokeChannel,
+  RequestOf,
+  ResponseOf,
+  RunBatchRequest,
+  RunBatchResult,
+  RunFailure,
+  SaveOutcome,
+} from './contract.js';
+import { EngineCrashedError, EngineError, EngineHost } from './engine/host.js';
+import { ResultsLog } from './resultsLog.js';
+
+export interface SaveRequest {
+  /** Suggested file name, e.g. vlab-results-2026-11-25.csv. */
+  fileName: string;
+  filter: { name: string; extensions: string[] };
+  /** Writes the file at the path the user (or the shell) chose. */
+  write: (path: string) => Promise<void>;
+}
+
+export interface ShellHooks {
+  shell: AppInfo['shell'];
+  appVersion: string;
+  /** The app's data folder: results log, downloads. */
+  dataDir: string;
+  save(request: SaveRequest): Promise<SaveOutcome>;
+  emit<E extends EventName>(event: E, payload: EventMap[E]): void;
+}
+
+/** The worker entry, beside this file in the source tree (the engine always runs from source, through tsx). */
+export function workerEntry(appRoot: string): string {
+  return join(appRoot, 'main', 'engine', 'worker-entry.mjs');
+}
+
+/** Run loops last: it can take minutes, and the others' bars should not wait for it. */
+function executionOrder(strategies: readonly StrategyName[]): StrategyName[] {
+  return [...strategies.filter((s) => s !== 'loops'), ...strategies.filter((s) => s === 'loops')];
+}
+
+export function failureOf(strategy: RunFailure['strategy'], error: unknown): RunFailure {
+  const message = error instanceof Error ? error.message : String(error);
+  const name = error instanceof Error ? error.name : '';
+  if (name === 'CancelledError') return { strategy, kind: 'cancelled', message };
+  if (name === 'MemoryGuardError') return { strategy, kind: 'guard', message };
+  if (error instanceof EngineCrashedError) return { strategy, kind: 'crash', message };
+  return { strategy, kind: 'error', message };
+}
+
+function today(): string {
+  return new Date().toISOString().slice(0, 10);
+}
+
+export class LabService {
+  private readonly runEngine: EngineHost;
+  private readonly quickEngine: EngineHost;
+  private readonly log: ResultsLog;
+  private active: { runId: string; controller: AbortController } | null = null;
+  private exporting: AbortController | null = null;
+
+  constructor(
+    private readonly hooks: ShellHooks,
+    appRoot: string,
+  ) {
+    const entry = workerEntry(appRoot);
+    const onCrash = (message: string) => hooks.emit('engine:crashed', { message });
+    this.runEngine = new EngineHost({ entry, label: 'run engine', onCrash });
+    this.quickEngine = new EngineHost({ entry, label: 'preview engine', onCrash });
+    this.log = new ResultsLog(join(hooks.dataDir, 'results.jsonl'), randomUUID());
+  }
+
+  /** For tests and the test hook: the engine that runs strategies. */
+  get engine(): EngineHost {
+    return this.runEngine;
+  }
+
+  async handle<C extends InvokeChannel>(channel: C, request: RequestOf<C>): Promise<ResponseOf<C>> {
+    const handler = this.handlers[channel] as (request: RequestOf<C>) => Promise<ResponseOf<C>>;
+    return handler(request);
+  }
+
+  async close(): Promise<void> {
+    this.active?.controller.abort();
+    this.exporting?.abort();
+    await Promise.all([this.runEngine.close(), this.quickEngine.close()]);
+  }
+
+  private readonly handlers: { [C in InvokeChannel]: (request: RequestOf<C>) => Promise<ResponseOf<C>> } = {
+    'app:info': async () => {
+      const info = await this.quickEngine.call('info', null);
+      return {
+        appVersion: this.hooks.appVersion,
+        shell: this.hooks.shell,
+        machine: { ...info.machine, appVersion: this.hooks.appVersion },
+        availability: info.availability,
+        devices: info.devices,
+        maxThreads: info.maxThreads,
+        defaultFormula: info.defaultFormula,
+        formulaPresets: info.formulaPresets,
+        gridRange: info.gridRange,
+        previousSession: await this.log.previousSession(),
+        resultsFile: this.log.path,
+      };
+    },
+
+    'formula:check': (request) => this.quickEngine.call('checkFormula', request),
+
+    'surface:preview': async (request) => {
+      try {
+        return await this.quickEngine.call('preview', request);
+      } catch (error) {
+        return { error: error instanceof Error ? error.message : String(error) };
+      }
+    },
+
+    'run:guard': (request) => this.quickEngine.call('guard', request),
+
+    'run:start': (request) => this.runBatch(request),
+
+    'run:cancel': async ({ runId }) => {
+      if (this.active?.runId !== runId) return { cancelled: false };
+      this.active.controller.abort();
+      return { cancelled: true };
+    },
+
+    'session:restore': async () => {
+      const previous = await this.log.previousSession();
+      if (!previous) return { records: [] };
+      await this.log.markHandled(previous.sessionId, previous.records);
+      return { records: previous.records };
+    },
+
+    'session:dismiss': async () => {
+      const previous = await this.log.previousSession();
+      if (previous) await this.log.markHandled(previous.sessionId);
+      return null;
+    },
+
+    'export:results': async ({ records }) => {
+      const csv = await this.quickEngine.call('resultsCsv', { records, appVersion: this.hooks.appVersion });
+      const { writeFile } = await import('node:fs/promises');
+      return this.hooks.save({
+        fileName: `vlab-results-${today()}.csv`,
+        filter: { name: 'CSV', extensions: ['csv'] },
+        write: (path) => writeFile(path, csv, 'utf8'),
+      });
+    },
+
+    'export:grid': async (settings) => {
+      return this.hooks.save({
+        fileName: `vlab-grid-n${settings.n}-${settings.dtype}.csv`,
+        filter: { name: 'CSV', extensions: ['csv'] },
+        write: async (path) => {
+          this.exporting = new AbortController();
+          try {
+            await this.runEngine.call('exportGrid', { settings, path }, { signal: this.exporting.signal });
+          } finally {
+            this.exporting = null;
+          }
+        },
+      });
+    },
+
+    'export:png': async ({ png }) => {
+      const { writeFile } = await import('node:fs/promises');
+      return this.hooks.save({
+        fileName: `vlab-surface-${today()}.png`,
+        filter: { name: 'PNG image', extensions: ['png'] },
+        write: (path) => writeFile(path, png),
+      });
+    },
+  };
+
+  private async runBatch(request: RunBatchRequest): Promise<RunBatchResult> {
+    if (this.active) throw new Error(`a run is already in progress (${this.active.runId}); cancel it or wait for it to finish`);
+    const controller = new AbortController();
+    this.active = { runId: request.runId, controller };
+    const records: RunRecord[] = [];
+    const failures: RunFailure[] = [];
+    const { runId } = request;
+    const order = executionOrder(request.strategies);
+    const total = order.length + (request.includeFloor ? 1 : 0);
+    const fail = (failure: RunFailure) => {
+      failures.push(failure);
+      this.hooks.emit('run:failure', { runId, failure });
+    };
+    const finish = async (record: RunRecord, surface?: EventMap['run:record']['surface']) => {
+      records.push(record);
+      // Kept before it is shown: a crash after this point loses nothing.
+      await this.log.append(record).catch((error: unknown) => {
+        fail({ strategy: record.strategy, kind: 'error', message: `could not save the run to ${this.log.path}: ${String(error)}` });
+      });
+      this.hooks.emit('run:record', { runId, record, ...(surface ? { surface } : {}) });
+    };
+    try {
+      await mkdir(this.hooks.dataDir, { recursive: true });
+      for (const [index, strategy] of order.entries()) {
+        if (controller.signal.aborted) break;
+        try {
+          const { record, surface } = await this.runEngine.call(
+            'run',
+            {
+              request: {
+                strategy,
+                n: request.n,
+                dtype: request.dtype,
+                formula: request.formula,
+                repeats: request.repeats,
+                ...(request.devices > 0 ? { devices: request.devices } : {}),
+              },
+              surface: true,
+            },
+            {
+              signal: controller.signal,
+              onProgress: (progress) => this.hooks.emit('run:progress', { runId, progress: progress as RunProgress, index, total }),
+            },
+          );
+          await finish(record, surface);
+        } catch (error) {
+          fail(failureOf(strategy, error));
+        }
+      }
+      if (request.includeFloor && !controller.signal.aborted) {
+        try {
+          const limit = await this.runEngine.call('limit', { n: request.n, dtype: request.dtype }, { signal: controller.signal });
+          if (limit) await finish(limit);
+        } catch (error) {
+          fail(failureOf('limit', error));
+        }
+      }
+      return { runId, records, failures, cancelled: controller.signal.aborted };
+    } finally {
+      this.active = null;
+    }
+  }
+}
+
+export { EngineError };

@@ -1,0 +1,162 @@
+// Checks every request at the boundary, before main acts on it: the renderer
+// is trusted no further than a web page. One validator per invoke channel,
+// typed against the contract, so a channel without one does not compile. A
+// bad request is refused with a message naming the field; nothing is coerced.
+
+import type { InvokeChannel, RequestOf, RunSettings } from './contract.js';
+import type { RunRecord } from '../compute/index.js';
+
+export class InvalidRequestError extends Error {
+  constructor(channel: string, message: string) {
+    super(`${channel}: ${message}`);
+    this.name = 'InvalidRequestError';
+  }
+}
+
+const STRATEGIES = ['loops', 'naive', 'meshgrid', 'meshgrid-eager', 'vmap', 'pmap', 'gpu'] as const;
+/** The slider's range; the engine's own limits still apply. */
+export const MIN_N = 1;
+export const MAX_N = 20000;
+const MAX_FORMULA_LENGTH = 500;
+const MAX_REPEATS = 100;
+const MAX_RECORDS = 10000;
+const MAX_PNG_BYTES = 64 * 1024 * 1024;
+
+type Check = (value: unknown, path: string) => void;
+
+function fail(path: string, message: string): never {
+  throw new TypeError(`${path} ${message}`);
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value) && !ArrayBuffer.isView(value);
+
+function object(fields: Record<string, Check>, optional: Record<string, Check> = {}): Check {
+  return (value, path) => {
+    if (!isObject(value)) fail(path, 'must be an object');
+    for (const key of Object.keys(value)) {
+      if (!(key in fields) && !(key in optional)) fail(`${path}.${key}`, 'is not expected');
+    }
+    for (const [key, check] of Object.entries(fields)) check(value[key], `${path}.${key}`);
+    for (const [key, check] of Object.entries(optional)) if (value[key] !== undefined) check(value[key], `${path}.${key}`);
+  };
+}
+
+function integer(min: number, max: number): Check {
+  return (value, path) => {
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) fail(path, `must be an integer from ${min} to ${max}`);
+  };
+}
+
+const finiteNumber: Check = (value, path) => {
+  if (typeof value !== 'number' || Number.isNaN(value)) fail(path, 'must be a number');
+};
+
+function text(maxLength: number, pattern?: RegExp): Check {
+  return (value, path) => {
+    if (typeof value !== 'string' || value.length > maxLength) fail(path, `must be text of at most ${maxLength} characters`);
+    if (pattern && !pattern.test(value)) fail(path, `has an unexpected form`);
+  };
+}
+
+function oneOf(values: readonly string[]): Check {
+  return (value, path) => {
+    if (typeof value !== 'string' || !values.includes(value)) fail(path, `must be one of ${values.join(', ')}`);
+  };
+}
+
+function list(item: Check, maxLength: number): Check {
+  return (value, path) => {
+    if (!Array.isArray(value) || value.length > maxLength) fail(path, `must be a list of at most ${maxLength}`);
+    value.forEach((v, k) => item(v, `${path}[${k}]`));
+  };
+}
+
+const boolean: Check = (value, path) => {
+  if (typeof value !== 'boolean') fail(path, 'must be true or false');
+};
+
+const nothing: Check = (value, path) => {
+  if (value !== null && value !== undefined) fail(path, 'must be empty');
+};
+
+const dtype = oneOf(['float32', 'float64']);
+const strategy = oneOf(STRATEGIES);
+const formula = text(MAX_FORMULA_LENGTH);
+
+const gridFields = { n: integer(MIN_N, MAX_N), dtype, formula };
+const runFields = {
+  ...gridFields,
+  strategies: list(strategy, STRATEGIES.length),
+  repeats: integer(0, MAX_REPEATS),
+  devices: integer(0, 1024),
+};
+
+const record: Check = object(
+  {
+    strategy: oneOf([...STRATEGIES, 'limit']),
+    n: integer(1, 1_000_000),
+    dtype,
+    backend: oneOf(['js', 'native', 'webgpu']),
+    devices: integer(0, 1 << 16),
+    shape: list(integer(0, 1_000_000), 2),
+    firstMs: finiteNumber,
+    medianMs: finiteNumber,
+    minMs: finiteNumber,
+    maxMs: finiteNumber,
+    repeats: integer(0, 1_000_000),
+    peakBytes: finiteNumber,
+    predictedBytes: finiteNumber,
+    maxAbsErr: finiteNumber,
+    allclose: boolean,
+    formula: text(MAX_FORMULA_LENGTH),
+    outputBuffer: oneOf(['fresh', 'recycled']),
+  },
+  {
+    uploadMs: finiteNumber,
+    kernelMs: finiteNumber,
+    readbackMs: finiteNumber,
+    deviceName: text(500),
+    computedDtype: dtype,
+    note: text(2000),
+  },
+);
+
+const png: Check = (value, path) => {
+  if (!(value instanceof Uint8Array) || value.byteLength > MAX_PNG_BYTES) fail(path, 'must be PNG bytes');
+  // The PNG signature: only an image is written where the user asked for one.
+  const signature = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+  if (!signature.every((b, k) => value[k] === b)) fail(path, 'is not a PNG image');
+};
+
+const validators: { [C in InvokeChannel]: Check } = {
+  'app:info': nothing,
+  'formula:check': object({ text: formula }),
+  'surface:preview': object(gridFields),
+  'run:guard': object(runFields),
+  'run:start': object({ ...runFields, runId: text(64, /^[\w-]+$/), includeFloor: boolean }),
+  'run:cancel': object({ runId: text(64, /^[\w-]+$/) }),
+  'session:restore': nothing,
+  'session:dismiss': nothing,
+  'export:results': object({ records: list(record, MAX_RECORDS) }),
+  'export:grid': object(gridFields),
+  'export:png': object({ png }),
+};
+
+/** Returns the request typed as the channel's, or throws InvalidRequestError. */
+export function validateRequest<C extends InvokeChannel>(channel: C, request: unknown): RequestOf<C> {
+  const check = validators[channel];
+  if (!check) throw new InvalidRequestError(String(channel), 'unknown channel');
+  try {
+    check(request, 'request');
+  } catch (error) {
+    throw new InvalidRequestError(channel, error instanceof Error ? error.message : String(error));
+  }
+  return (request ?? null) as RequestOf<C>;
+}
+
+export function isInvokeChannel(value: unknown): value is InvokeChannel {
+  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(validators, value);
+}
+
+export type { RunSettings, RunRecord };

@@ -1,0 +1,47 @@
+// Numbers as the lab prints them — the same forms as `vlab run`'s table
+// (compute/cli/table.ts, compute/strategies/memoryGuard.ts), so a figure on
+// screen reads exactly like the terminal's. The renderer may not import the
+// engine's code, so these are copies; format.test.ts pins them to the originals.
+
+export function formatMs(ms: number): string {
+  if (!Number.isFinite(ms)) return String(ms);
+  if (ms >= 1000) return `${(ms / 1000).toFixed(2)} s`;
+  if (ms >= 10) return `${ms.toFixed(1)} ms`;
+  return `${ms.toPrecision(3)} ms`;
+}
+
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value >= 100 || unit === 0 ? Math.round(value) : value.toPrecision(3)} ${units[unit]}`;
+}
+
+export function formatError(err: number): string {
+  return err === 0 ? '0' : Number.isFinite(err) ? err.toExponential(1) : String(err);
+}
+
+/** A ratio such as a speed-up: 412×, 3.1×, 0.52×. */
+export function formatRatio(ratio: number): string {
+  if (!Number.isFinite(ratio)) return '—';
+  if (ratio >= 100) return `${Math.round(ratio)}×`;
+  if (ratio >= 10) return `${ratio.toFixed(1)}×`;
+  return `${ratio.toPrecision(2)}×`;
+}
+
+/** A grid-point value for the hover readout: enough digits to compare with an export. */
+export function formatValue(value: number): string {
+  if (!Number.isFinite(value)) return String(value);
+  if (value === 0) return '0';
+  const magnitude = Math.abs(value);
+  return magnitude >= 1e-3 && magnitude < 1e5 ? value.toPrecision(6).replace(/\.?0+$/, '') : value.toExponential(4);
+}
+
+/** n = 6000 → "6,000"; n² → "36,000,000". */
+export function formatCount(value: number): string {
+  return Math.round(value).toLocaleString('en-US');
+}

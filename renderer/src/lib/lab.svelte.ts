@@ -1,0 +1,322 @@
+// The app's state, the one thing that spans the whole window: the settings
+// the user is choosing, what the engine said about them (formula check,
+// memory guard, surface), and the runs. Components read it and call its
+// methods; only this class talks to the shell. Requests that follow the
+// slider (preview, guard) are coalesced: one in flight, the latest settings
+// next, so dragging stays smooth however slow the engine is.
+
+import type {
+  AppInfo,
+  DType,
+  FormulaCheck,
+  GuardReport,
+  LabApi,
+  MenuCommand,
+  PreviousSession,
+  RunFailure,
+  RunProgress,
+  RunRecord,
+  RunSettings,
+  SaveOutcome,
+  StrategyName,
+  SurfaceView,
+} from '../../../main/contract';
+
+export type Tab = 'compare' | 'table' | 'lesson';
+
+export interface Batch {
+  runId: string;
+  settings: RunSettings;
+  records: RunRecord[];
+  failures: RunFailure[];
+  /** Strategies asked for, in the lesson's order (those skipped by the guard included). */
+  strategies: StrategyName[];
+  done: boolean;
+  cancelled: boolean;
+}
+
+export interface Running {
+  runId: string;
+  progress: RunProgress | null;
+  index: number;
+  total: number;
+  cancelling: boolean;
+}
+
+const LESSON_ORDER: StrategyName[] = ['loops', 'naive', 'meshgrid', 'meshgrid-eager', 'vmap', 'pmap', 'gpu'];
+/** Loops above this n takes minutes; it starts unticked there, and the user may tick it. */
+export const LOOPS_COMFORTABLE_N = 2000;
+
+/** Calls `task` with the latest value, one call at a time; values that arrive meanwhile collapse into one. */
+function coalesce<T>(task: (value: T) => Promise<void>, delayMs: number): (value: T) => void {
+  let latest: { value: T } | null = null;
+  let busy = false;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  const pump = async () => {
+    timer = null;
+    if (busy || !latest) return;
+    const { value } = latest;
+    latest = null;
+    busy = true;
+    try {
+      await task(value);
+    } finally {
+      busy = false;
+      if (latest) timer = setTimeout(pump, 0);
+    }
+  };
+  return (value) => {
+    latest = { value };
+    if (!busy && !timer) timer = setTimeout(pump, delayMs);
+  };
+}
+
+function sameGrid(a: { n: number; dtype: DType; formula: string }, b: { n: number; dtype: DType; formula: string }): boolean {
+  return a.n === b.n && a.dtype === b.dtype && a.formula === b.formula;
+}
+
+export class Lab {
+  info = $state.raw<AppInfo | null>(null);
+  connectionError = $state<string | null>(null);
+
+  n = $state(1000);
+  dtype = $state<DType>('float32');
+  formula = $state('');
+  repeats = $state(3);
+  /** pmap's devices; 0 = all. */
+  threads = $state(0);
+  selected = $state<StrategyName[]>([]);
+
+  formulaCheck = $state.raw<FormulaCheck | null>(null);
+  /** The formula text the check above is for. */
+  checkedFormula = $state('');
+  guard = $state.raw<GuardReport | null>(null);
+  surface = $state.raw<SurfaceView | null>(null);
+  surfaceError = $state<string | null>(null);
+
+  batch = $state.raw<Batch | null>(null);
+  /** Every run of this session (and those restored), oldest first. */
+  history = $state.raw<RunRecord[]>([]);
+  running = $state.raw<Running | null>(null);
+  previousSession = $state.raw<PreviousSession | null>(null);
+  engineCrash = $state<string | null>(null);
+  message = $state<{ kind: 'info' | 'error'; text: string } | null>(null);
+
+  projector = $state(false);
+  tab = $state<Tab>('compare');
+  /** Bumped to ask the surface to reset its view / export a PNG (menu shortcuts). */
+  resetViewRequest = $state(0);
+  pngRequest = $state(0);
+
+  readonly formulaValid = $derived(this.formulaCheck?.ok === true && this.checkedFormula === this.formula);
+  readonly available = $derived(new Set((this.info?.availability ?? []).filter((a) => a.available).map((a) => a.strategy)));
+  /** Strategies ticked and available, in the lesson's order. */
+  readonly chosen = $derived(LESSON_ORDER.filter((s) => this.selected.includes(s) && this.available.has(s)));
+  readonly refused = $derived((this.guard?.entries ?? []).filter((e) => !e.fits && this.chosen.includes(e.strategy)));
+  readonly runnable = $derived(this.chosen.filter((s) => !this.refused.some((e) => e.strategy === s)));
+
+  constructor(readonly api: LabApi) {}
+
+  async start(): Promise<void> {
+    this.api.on('run:progress', ({ runId, progress, index, total }) => {
+      if (this.running?.runId === runId) this.running = { ...this.running, progress, index, total };
+    });
+    this.api.on('run:record', ({ runId, record, surface }) => {
+      this.history = [...this.history, record];
+      if (this.batch?.runId === runId) this.batch = { ...this.batch, records: [...this.batch.records, record] };
+      if (surface && sameGrid(surface, this.settings())) this.surface = surface;
+    });
+    this.api.on('run:failure', ({ runId, failure }) => {
+      if (this.batch?.runId === runId) this.batch = { ...this.batch, failures: [...this.batch.failures, failure] };
+    });
+    this.api.on('engine:crashed', ({ message }) => {
+      this.engineCrash = `${message}. A fresh engine has been started; the run that was going has stopped.`;
+    });
+    this.api.on('menu:command', ({ command }) => this.command(command));
+
+    const info = await this.api.invoke('app:info', null);
+    this.info = info;
+    this.formula = info.defaultFormula;
+    this.previousSession = info.previousSession;
+    this.selected = info.availability.filter((a) => a.available).map((a) => a.strategy);
+    this.settingsChanged();
+  }
+
+  settings(): RunSettings {
+    return {
+      n: this.n,
+      dtype: this.dtype,
+      formula: this.formula,
+      strategies: this.chosen,
+      repeats: this.repeats,
+      devices: this.threads,
+    };
+  }
+
+  /** Call after any setting changed: checks the formula, then asks for the guard and the preview. */
+  settingsChanged(): void {
+    this.checkFormula(this.formula);
+    this.followSettings(this.settings());
+  }
+
+  setN(n: number): void {
+    const wasComfortable = this.n <= LOOPS_COMFORTABLE_N;
+    this.n = n;
+    const isComfortable = n <= LOOPS_COMFORTABLE_N;
+    if (wasComfortable && !isComfortable) this.selected = this.selected.filter((s) => s !== 'loops');
+    if (!wasComfortable && isComfortable && this.available.has('loops') && !this.selected.includes('loops')) {
+      this.selected = [...this.selected, 'loops'];
+    }
+    this.settingsChanged();
+  }
+
+  toggle(strategy: StrategyName, on: boolean): void {
+    this.selected = on ? [...new Set([...this.selected, strategy])] : this.selected.filter((s) => s !== strategy);
+    this.settingsChanged();
+  }
+
+  private readonly checkFormula = coalesce(async (text: string) => {
+    try {
+      const check = await this.api.invoke('formula:check', { text });
+      this.formulaCheck = check;
+      this.checkedFormula = text;
+    } catch (error) {
+      this.formulaCheck = { ok: false, error: { message: String(error), position: 0, length: 0 } };
+      this.checkedFormula = text;
+    }
+    if (this.formulaCheck?.ok) this.followSettings(this.settings());
+  }, 120);
+
+  private readonly followSettings = coalesce(async (settings: RunSettings) => {
+    // A formula not yet checked, or wrong, has no surface and no guard: the check will call back.
+    if (settings.formula !== this.checkedFormula || !this.formulaCheck?.ok) return;
+    const [guard, surface] = await Promise.all([
+      this.api.invoke('run:guard', settings).catch(() => null),
+      this.api.invoke('surface:preview', { n: settings.n, dtype: settings.dtype, formula: settings.formula }).catch((e: unknown) => ({ error: String(e) })),
+    ]);
+    if (!sameGrid(settings, this.settings())) return;
+    this.guard = guard;
+    if ('error' in surface) {
+      this.surfaceError = surface.error;
+    } else {
+      this.surfaceError = null;
+      // A run's grid at these settings beats a preview of them.
+      if (!this.surface || !sameGrid(this.surface, settings) || this.surface.source === 'preview') this.surface = surface;
+    }
+  }, 40);
+
+  async run(): Promise<void> {
+    if (this.running || !this.formulaValid) return;
+    const settings = this.settings();
+    const strategies = this.runnable;
+    const runId = `run-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+    const skipped: RunFailure[] = this.refused.map((e) => ({ strategy: e.strategy, kind: 'guard', message: e.message ?? 'would not fit in memory' }));
+    this.batch = { runId, settings, records: [], failures: skipped, strategies: settings.strategies, done: false, cancelled: false };
+    this.engineCrash = null;
+    this.message = null;
+    if (strategies.length === 0) {
+      this.batch = { ...this.batch, done: true };
+      this.message = { kind: 'error', text: skipped.length ? 'None of the ticked strategies fits in memory at this n.' : 'Tick at least one strategy to run.' };
+      return;
+    }
+    this.running = { runId, progress: null, index: 0, total: strategies.length, cancelling: false };
+    try {
+      const result = await this.api.invoke('run:start', { ...settings, strategies, runId, includeFloor: true });
+      if (this.batch?.runId === runId) this.batch = { ...this.batch, done: true, cancelled: result.cancelled };
+    } catch (error) {
+      this.message = { kind: 'error', text: `The run failed: ${error instanceof Error ? error.message : String(error)}` };
+      if (this.batch?.runId === runId) this.batch = { ...this.batch, done: true };
+    } finally {
+      this.running = null;
+    }
+  }
+
+  async cancel(): Promise<void> {
+    const running = this.running;
+    if (!running || running.cancelling) return;
+    this.running = { ...running, cancelling: true };
+    await this.api.invoke('run:cancel', { runId: running.runId });
+  }
+
+  async restoreSession(): Promise<void> {
+    const { records } = await this.api.invoke('session:restore', null);
+    this.history = [...records, ...this.history];
+    this.previousSession = null;
+    this.tab = 'table';
+  }
+
+  async dismissSession(): Promise<void> {
+    await this.api.invoke('session:dismiss', null);
+    this.previousSession = null;
+  }
+
+  async exportResults(): Promise<void> {
+    if (this.history.length === 0) {
+      this.message = { kind: 'error', text: 'Nothing to export yet: run at least one strategy.' };
+      return;
+    }
+    await this.saved(this.api.invoke('export:results', { records: this.history }), 'results');
+  }
+
+  async exportGrid(): Promise<void> {
+    if (!this.formulaValid) return;
+    this.message = { kind: 'info', text: `Writing ${(this.n * this.n).toLocaleString('en-US')} grid points…` };
+    await this.saved(this.api.invoke('export:grid', { n: this.n, dtype: this.dtype, formula: this.formula }), 'grid');
+  }
+
+  async exportPng(png: Uint8Array): Promise<void> {
+    await this.saved(this.api.invoke('export:png', { png }), 'surface image');
+  }
+
+  private async saved(outcome: Promise<SaveOutcome>, what: string): Promise<void> {
+    try {
+      const result = await outcome;
+      if (result.status === 'saved') this.message = { kind: 'info', text: `Saved the ${what} to ${result.path}` };
+      else if (result.status === 'download') {
+        download(result.url, result.fileName);
+        this.message = { kind: 'info', text: `Saved the ${what} as ${result.fileName} (your downloads folder)` };
+      } else this.message = null;
+    } catch (error) {
+      this.message = { kind: 'error', text: `Could not export the ${what}: ${error instanceof Error ? error.message : String(error)}` };
+    }
+  }
+
+  command(command: MenuCommand): void {
+    switch (command) {
+      case 'run':
+        void this.run();
+        return;
+      case 'cancel':
+        void this.cancel();
+        return;
+      case 'export-results':
+        void this.exportResults();
+        return;
+      case 'export-grid':
+        void this.exportGrid();
+        return;
+      case 'export-png':
+        this.pngRequest++;
+        return;
+      case 'reset-view':
+        this.resetViewRequest++;
+        return;
+      case 'toggle-projector':
+        this.projector = !this.projector;
+        return;
+      default:
+        command satisfies never;
+    }
+  }
+}
+
+function download(url: string, fileName: string): void {
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = fileName;
+  document.body.append(link);
+  link.click();
+  link.remove();
+}
+
+export { LESSON_ORDER };

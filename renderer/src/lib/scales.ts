@@ -1,0 +1,50 @@
+// The log scales the lab reads through: the grid-size slider (10 to 20000,
+// where each decade gets the same travel) and the charts' axes (decade ticks).
+
+export const N_MIN = 10;
+export const N_MAX = 20000;
+/** Slider positions: fine enough that every n up to a few hundred is reachable. */
+export const SLIDER_STEPS = 1000;
+
+export function sliderToN(position: number): number {
+  const t = Math.min(1, Math.max(0, position / SLIDER_STEPS));
+  return Math.round(N_MIN * Math.pow(N_MAX / N_MIN, t));
+}
+
+export function nToSlider(n: number): number {
+  const clamped = Math.min(N_MAX, Math.max(N_MIN, n));
+  return Math.round((SLIDER_STEPS * Math.log(clamped / N_MIN)) / Math.log(N_MAX / N_MIN));
+}
+
+export interface LogAxis {
+  /** Powers of ten bounding the data. */
+  min: number;
+  max: number;
+  ticks: number[];
+  /** 0..1 along the axis. */
+  position(value: number): number;
+}
+
+/** A log axis from the decade at or below the smallest value to the one at or above the largest. */
+export function logAxis(values: readonly number[]): LogAxis {
+  const positive = values.filter((v) => Number.isFinite(v) && v > 0);
+  const lo = positive.length ? Math.min(...positive) : 1;
+  const hi = positive.length ? Math.max(...positive) : 10;
+  let minExp = Math.floor(Math.log10(lo));
+  let maxExp = Math.ceil(Math.log10(hi));
+  if (maxExp <= minExp) maxExp = minExp + 1;
+  // Too many decades crowd the labels: keep every other one.
+  const stride = maxExp - minExp > 8 ? 2 : 1;
+  minExp -= (maxExp - minExp) % stride;
+  const ticks: number[] = [];
+  for (let e = minExp; e <= maxExp; e += stride) ticks.push(Math.pow(10, e));
+  const min = Math.pow(10, minExp);
+  const max = Math.pow(10, maxExp);
+  const span = Math.log10(max / min);
+  return {
+    min,
+    max,
+    ticks,
+    position: (value) => (value > 0 ? Math.min(1, Math.max(0, Math.log10(value / min) / span)) : 0),
+  };
+}
