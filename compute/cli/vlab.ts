@@ -105,23 +105,27 @@ function progressReporter(): { update(text: string): void; done(): void } {
 }
 
 function recordRows(records: readonly RunRecord[]): string[][] {
-  const limit = records.find((r) => r.strategy === 'limit');
-  const loops = records.find((r) => r.strategy === 'loops');
-  return records.map((r) => [
-    r.strategy,
-    String(r.n),
-    r.backend,
-    String(r.devices),
-    `(${r.shape.join(', ')})`,
-    formatMs(r.firstMs),
-    formatMs(r.medianMs),
-    formatBytes(r.peakBytes),
-    formatBytes(r.predictedBytes),
-    r.strategy === 'limit' ? '' : formatError(r.maxAbsErr),
-    r.strategy === 'limit' ? '' : r.allclose ? 'yes' : 'NO',
-    loops && r.strategy !== 'limit' ? `${(loops.medianMs / r.medianMs).toFixed(1)}×` : '',
-    limit ? `${(r.medianMs / limit.medianMs).toFixed(2)}×` : '',
-  ]);
+  // Ratios only against the loops and limit rows of the same grid (a bench mixes sizes).
+  const sameGrid = (r: RunRecord, strategy: string) => records.find((o) => o.strategy === strategy && o.n === r.n && o.dtype === r.dtype);
+  return records.map((r) => {
+    const loops = sameGrid(r, 'loops');
+    const limit = sameGrid(r, 'limit');
+    return [
+      r.strategy,
+      String(r.n),
+      r.backend,
+      String(r.devices),
+      `(${r.shape.join(', ')})`,
+      formatMs(r.firstMs),
+      formatMs(r.medianMs),
+      formatBytes(r.peakBytes),
+      formatBytes(r.predictedBytes),
+      r.strategy === 'limit' ? '' : formatError(r.maxAbsErr),
+      r.strategy === 'limit' ? '' : r.allclose ? 'yes' : 'NO',
+      loops && r.strategy !== 'limit' ? `${(loops.medianMs / r.medianMs).toFixed(1)}×` : '',
+      limit ? `${(r.medianMs / limit.medianMs).toFixed(2)}×` : '',
+    ];
+  });
 }
 
 const RECORD_HEADER = ['strategy', 'n', 'backend', 'dev', 'shape', 'first', 'median', 'peak', 'predicted', 'max|err|', 'allclose', 'vs loops', 'vs limit'];
