@@ -106,12 +106,14 @@ class GpuBackend implements WebGpuBackend {
   private readonly device: GPUDevice;
   private readonly limits: Limits;
   private readonly pipelines = new Map<string, Promise<GPUComputePipeline>>();
+  private readonly buffers: BufferPool;
   private built = 0;
   private hits = 0;
   private lost: string | null = null;
 
   constructor(private readonly opened: OpenedAdapter, options: WebGpuOptions) {
     this.device = opened.device;
+    this.buffers = new BufferPool(opened.device);
     this.adapterLabel = opened.label;
     const l = opened.device.limits;
     const maxInvocations = Math.min(l.maxComputeInvocationsPerWorkgroup, l.maxComputeWorkgroupSizeX);
@@ -154,7 +156,7 @@ class GpuBackend implements WebGpuBackend {
       }
       return { fused, wgsl, pipeline: this.pipeline(wgsl) };
     });
-    return new GpuExecutable(graph, kernels, this.device, this.limits, () => this.lost);
+    return new GpuExecutable(graph, kernels, this.device, this.buffers, this.limits, () => this.lost);
   }
 
   pipelineCacheStats(): PipelineCacheStats {
@@ -163,6 +165,7 @@ class GpuBackend implements WebGpuBackend {
 
   destroy(): void {
     this.lost ??= 'the webgpu backend was shut down';
+    this.buffers.clear();
     this.device.destroy();
   }
 
@@ -249,6 +252,7 @@ class GpuExecutable implements Executable {
     readonly graph: Graph,
     private readonly kernels: readonly CompiledKernel[],
     private readonly device: GPUDevice,
+    private readonly buffers: BufferPool,
     private readonly limits: Limits,
     private readonly lostReason: () => string | null,
   ) {}
@@ -264,12 +268,14 @@ class GpuExecutable implements Executable {
     const timings = { uploadMs: 0, kernelMs: 0, readbackMs: 0 };
     const outputs: NDArray[] = [];
     const uploads = new Map<number, Uploaded>();
+    const held: GPUBuffer[] = [];
+    let succeeded = false;
     this.device.pushErrorScope('validation');
     this.device.pushErrorScope('out-of-memory');
     try {
       let started = performance.now();
       for (const { wgsl } of this.kernels) {
-        for (const input of wgsl.boundInputs) if (!uploads.has(input)) uploads.set(input, this.upload(inputs[input]!));
+        for (const input of wgsl.boundInputs) if (!uploads.has(input)) uploads.set(input, this.upload(inputs[input]!, held));
       }
       if (uploads.size) {
         this.device.queue.submit([]);
@@ -285,9 +291,8 @@ class GpuExecutable implements Executable {
         const count = out.size;
         if (count === 0) continue;
         const tiles = planTiles(kernel, inputs, uploads, this.limits);
-        const params = this.paramsBuffer(kernel, inputs, uploads, tiles);
-        try {
-          const tileElements = tiles[0]!.count;
+        const params = this.paramsBuffer(kernel, inputs, uploads, tiles, held);
+        const tileElements = tiles[0]!.count;
           const tilesPerChunk = Math.max(1, Math.floor(CHUNK_BYTES / 4 / tileElements));
           for (let first = 0; first < tiles.length; first += tilesPerChunk) {
             throwIfCancelled(control.signal);
@@ -297,9 +302,6 @@ class GpuExecutable implements Executable {
             timings.readbackMs += measured.readbackMs;
             done += chunk.reduce((sum, t) => sum + t.count, 0);
             control.onProgress?.(done / total);
-          }
-        } finally {
-          params.destroy();
         }
       }
       const oom = await this.device.popErrorScope();
@@ -307,17 +309,18 @@ class GpuExecutable implements Executable {
       const error = invalid ?? oom;
       if (error) throw new Error(`the GPU rejected the work: ${error.message}`);
       this.timings = timings;
+      succeeded = true;
       return outputs;
     } catch (error) {
       for (const out of outputs) out.dispose();
       throw error;
     } finally {
-      for (const { buffer } of uploads.values()) buffer.destroy();
+      this.buffers.settle(held, succeeded);
     }
   }
 
   /** Copies the part of an input its reads can reach into a new storage buffer, as float32. */
-  private upload(input: NDArray): Uploaded {
+  private upload(input: NDArray, held: GPUBuffer[]): Uploaded {
     let lo = input.offset;
     let hi = input.offset;
     input.shape.forEach((dim, axis) => {
@@ -329,7 +332,7 @@ class GpuExecutable implements Executable {
     if (elements * 4 > this.limits.maxBufferBytes) {
       throw new Error(`an input of ${elements} elements (${elements * 4} bytes as float32) exceeds this GPU's largest buffer (${this.limits.maxBufferBytes} bytes)`);
     }
-    const buffer = this.device.createBuffer({ size: elements * 4, usage: BUFFER_USAGE.STORAGE | BUFFER_USAGE.COPY_DST });
+    const buffer = this.buffers.acquire(elements * 4, BUFFER_USAGE.STORAGE | BUFFER_USAGE.COPY_DST, held);
     if (input.size > 0) {
       const source = input.data.subarray(lo, hi + 1);
       const values = source instanceof Float32Array ? source : Float32Array.from(source);
@@ -339,7 +342,7 @@ class GpuExecutable implements Executable {
   }
 
   /** Every tile's uniform block, one aligned slice each, in one buffer. */
-  private paramsBuffer(kernel: CompiledKernel, inputs: readonly NDArray[], uploads: Map<number, Uploaded>, tiles: readonly Tile[]): GPUBuffer {
+  private paramsBuffer(kernel: CompiledKernel, inputs: readonly NDArray[], uploads: Map<number, Uploaded>, tiles: readonly Tile[], held: GPUBuffer[]): GPUBuffer {
     const { layout, boundInputs, readBinding } = kernel.wgsl;
     const sliceBytes = roundUp(layout.slotCount * 4, this.limits.uniformAlignBytes);
     const slots = new Uint32Array((sliceBytes / 4) * tiles.length);
@@ -367,7 +370,7 @@ class GpuExecutable implements Executable {
       });
       void boundInputs;
     });
-    const buffer = this.device.createBuffer({ size: slots.byteLength, usage: BUFFER_USAGE.UNIFORM | BUFFER_USAGE.COPY_DST });
+    const buffer = this.buffers.acquire(slots.byteLength, BUFFER_USAGE.UNIFORM | BUFFER_USAGE.COPY_DST, held);
     this.device.queue.writeBuffer(buffer, 0, slots.buffer, 0, slots.byteLength);
     return buffer;
   }
@@ -387,8 +390,11 @@ class GpuExecutable implements Executable {
     const chunkStart = tiles[0]!.start;
     const chunkElements = tiles[tiles.length - 1]!.start + tiles[tiles.length - 1]!.count - chunkStart;
     const bytes = chunkElements * 4;
-    const storage = this.device.createBuffer({ size: bytes, usage: U.STORAGE | U.COPY_SRC });
-    const staging = skipReadback ? null : this.device.createBuffer({ size: bytes, usage: U.MAP_READ | U.COPY_DST });
+    // Held for this chunk only, so the next chunk of a huge output reuses them.
+    const held: GPUBuffer[] = [];
+    let succeeded = false;
+    const storage = this.buffers.acquire(bytes, U.STORAGE | U.COPY_SRC, held);
+    const staging = skipReadback ? null : this.buffers.acquire(bytes, U.MAP_READ | U.COPY_DST, held);
     const query = this.limits.timestamps ? new TimestampQuery(this.device) : null;
     const sliceBytes = roundUp(kernel.wgsl.layout.slotCount * 4, this.limits.uniformAlignBytes);
     try {
@@ -416,7 +422,10 @@ class GpuExecutable implements Executable {
       await this.device.queue.onSubmittedWorkDone();
       const fenceMs = performance.now() - started;
       const kernelMs = (query ? await query.read() : null) ?? fenceMs;
-      if (!staging) return { kernelMs, readbackMs: 0 };
+      if (!staging) {
+        succeeded = true;
+        return { kernelMs, readbackMs: 0 };
+      }
 
       started = performance.now();
       const copy = this.device.createCommandEncoder();
@@ -425,11 +434,11 @@ class GpuExecutable implements Executable {
       await staging.mapAsync(MAP_READ);
       out.data.set(new Float32Array(staging.getMappedRange()), out.offset + chunkStart);
       staging.unmap();
+      succeeded = true;
       return { kernelMs, readbackMs: performance.now() - started };
     } finally {
-      storage.destroy();
-      staging?.destroy();
       query?.destroy();
+      this.buffers.settle(held, succeeded);
     }
   }
 }
@@ -591,3 +600,64 @@ function roundUp(value: number, multiple: number): number {
 // unless someone installed Dawn's, so they are spelt out here.
 const BUFFER_USAGE = { MAP_READ: 0x0001, COPY_SRC: 0x0004, COPY_DST: 0x0008, UNIFORM: 0x0040, STORAGE: 0x0080, QUERY_RESOLVE: 0x0200 } as const;
 const MAP_READ = 0x0001;
+
+/** Pooled bytes beyond this are given back, oldest first. */
+const POOL_LIMIT_BYTES = 1024 * 1024 * 1024;
+
+/**
+ * Buffers kept between runs, by size and usage. Creating a buffer is not
+ * free (Dawn zero-fills it: 0.4 s for 144 MB on a software adapter), and a
+ * warm run should time the work, not the allocation — as the CPU allocator
+ * recycles its buffers. A buffer is in the pool or held by one run, never both.
+ */
+class BufferPool {
+  private readonly free = new Map<string, GPUBuffer[]>();
+  /** Pooled buffers, oldest first, for trimming. */
+  private readonly order: { key: string; buffer: GPUBuffer }[] = [];
+  private pooledBytes = 0;
+
+  constructor(private readonly device: GPUDevice) {}
+
+  acquire(size: number, usage: number, held: GPUBuffer[]): GPUBuffer {
+    const key = `${usage}:${size}`;
+    const buffer = this.free.get(key)?.pop();
+    if (buffer) {
+      this.order.splice(this.order.findIndex((e) => e.buffer === buffer), 1);
+      this.pooledBytes -= size;
+    }
+    const chosen = buffer ?? this.device.createBuffer({ size, usage });
+    held.push(chosen);
+    return chosen;
+  }
+
+  /** Gives back what a run held: to the pool after success; destroyed after a failure, which may have left one mapped. */
+  settle(held: readonly GPUBuffer[], succeeded: boolean): void {
+    for (const buffer of held) {
+      if (succeeded) this.release(buffer);
+      else buffer.destroy();
+    }
+  }
+
+  private release(buffer: GPUBuffer): void {
+    const key = `${buffer.usage}:${buffer.size}`;
+    let list = this.free.get(key);
+    if (!list) this.free.set(key, (list = []));
+    list.push(buffer);
+    this.order.push({ key, buffer });
+    this.pooledBytes += buffer.size;
+    while (this.pooledBytes > POOL_LIMIT_BYTES && this.order.length) {
+      const oldest = this.order.shift()!;
+      const bucket = this.free.get(oldest.key)!;
+      bucket.splice(bucket.indexOf(oldest.buffer), 1);
+      this.pooledBytes -= oldest.buffer.size;
+      oldest.buffer.destroy();
+    }
+  }
+
+  clear(): void {
+    for (const { buffer } of this.order) buffer.destroy();
+    this.free.clear();
+    this.order.length = 0;
+    this.pooledBytes = 0;
+  }
+}
