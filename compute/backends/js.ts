@@ -78,11 +78,14 @@ export function kernelSource(kernel: FusedKernel): string {
     kernel.nodes.forEach((node, id) => {
       if (node.depth !== depth) return;
       let expr: string;
-      if (node.kind === 'const') expr = jsNumber(node.value);
+      if (node.kind === 'const') expr = jsNumber(kernel.dtype === 'float32' ? Math.fround(node.value) : node.value);
       else if (node.kind === 'read') expr = `in${node.read}[q${node.read}_${depth}]`;
       else {
         const emit = jsEmitters[node.primitive] as Emit<ElementwisePrimitive>;
         expr = emit(node.args.map(nodeName), node.params as never);
+        // float32 means float32 after every operation, as in NumPy, JAX, the
+        // native VM and WGSL: an intermediate that overflows is Inf here too.
+        if (kernel.dtype === 'float32') expr = `fround(${expr})`;
       }
       lines.push(`${indent}const ${nodeName(id)} = ${expr};`);
     });
@@ -119,8 +122,8 @@ export function kernelSource(kernel: FusedKernel): string {
 function compileKernel(kernel: FusedKernel): KernelFn {
   const body = `"use strict";\n${kernelSource(kernel)}`;
   // The source comes from the graph alone (see the header): no user text reaches it.
-  const factory = new Function('pow', 'minimum', 'maximum', `return function fusedKernel(out, ins, offsets, strides, shape, rowStart, rowEnd) {\n${body}\n};`);
-  return factory(powIEEE, minimum, maximum) as KernelFn;
+  const factory = new Function('pow', 'minimum', 'maximum', 'fround', `return function fusedKernel(out, ins, offsets, strides, shape, rowStart, rowEnd) {\n${body}\n};`);
+  return factory(powIEEE, minimum, maximum, Math.fround) as KernelFn;
 }
 
 const NO_STRIDES: number[] = [];

@@ -1,14 +1,25 @@
 // A second, independent meaning of a formula: a float64 tree-walking
 // evaluator over the AST. It shares no code with tracing or the backends'
-// code generation, so tests can hold the compiled graph against it.
+// code generation, so tests can hold the compiled graph against it. In
+// float32 every node's value is rounded to float32, as the backends do.
 
+import type { DType } from '../core/dtype.js';
 import { scalarSemantics } from '../core/primitives.js';
 import { FUNCTIONS } from './vocabulary.js';
 import type { FormulaAst } from './syntax.js';
 
 const none = {} as Record<string, never>;
 
-export function evaluateFormulaScalar(ast: FormulaAst, x: number, y: number): number {
+export function evaluateFormulaScalar(ast: FormulaAst, x: number, y: number, dtype: DType = 'float64'): number {
+  if (dtype === 'float64') return evaluate(ast, x, y, (v) => v);
+  return evaluate(ast, Math.fround(x), Math.fround(y), Math.fround);
+}
+
+function evaluate(ast: FormulaAst, x: number, y: number, round: (v: number) => number): number {
+  return round(evaluateNode(ast, x, y, round));
+}
+
+function evaluateNode(ast: FormulaAst, x: number, y: number, round: (v: number) => number): number {
   switch (ast.kind) {
     case 'number':
     case 'constant':
@@ -16,10 +27,10 @@ export function evaluateFormulaScalar(ast: FormulaAst, x: number, y: number): nu
     case 'variable':
       return ast.name === 'x' ? x : y;
     case 'negate':
-      return -evaluateFormulaScalar(ast.operand, x, y);
+      return -evaluate(ast.operand, x, y, round);
     case 'binary': {
-      const a = evaluateFormulaScalar(ast.left, x, y);
-      const b = evaluateFormulaScalar(ast.right, x, y);
+      const a = evaluate(ast.left, x, y, round);
+      const b = evaluate(ast.right, x, y, round);
       switch (ast.op) {
         case '+':
           return a + b;
@@ -36,7 +47,7 @@ export function evaluateFormulaScalar(ast: FormulaAst, x: number, y: number): nu
       }
     }
     case 'call':
-      return FUNCTIONS.get(ast.name)!.scalar(...ast.args.map((a) => evaluateFormulaScalar(a, x, y)));
+      return FUNCTIONS.get(ast.name)!.scalar(...ast.args.map((a) => evaluate(a, x, y, round)));
     default:
       return ast satisfies never;
   }

@@ -3,7 +3,8 @@
 // hold a comma, quote or line break. Non-finite numbers are written as
 // NumPy prints them (inf, -inf, nan). A text cell that a spreadsheet would
 // run as a formula (starting with = + - @, tab or CR) is prefixed with an
-// apostrophe (CWE-1236); numbers are never altered.
+// apostrophe (CWE-1236); numbers are never altered. parseCsv reads it back
+// and removes exactly that apostrophe, so every value round-trips.
 
 import type { RunRecord } from '../strategies/types.js';
 import type { MachineInfo } from './machine.js';
@@ -17,11 +18,15 @@ export function csvNumber(value: number): string {
   return String(value);
 }
 
+const FORMULA_LIKE = /^'*[=+\-@\t\r]/;
+const ESCAPED_FORMULA = /^'+[=+\-@\t\r]/;
+
 export function csvField(value: CsvCell): string {
   if (value === null || value === undefined) return '';
   if (typeof value === 'number') return csvNumber(value);
   if (typeof value === 'boolean') return value ? 'true' : 'false';
-  const text = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  // Apostrophes already in front are counted in, so that reading back is exact.
+  const text = FORMULA_LIKE.test(value) ? `'${value}` : value;
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
@@ -29,31 +34,35 @@ export function toCsv(header: readonly string[], rows: readonly (readonly CsvCel
   return [header, ...rows].map((row) => row.map(csvField).join(',')).join('\r\n') + '\r\n';
 }
 
-/** Record fields, in column order, with the units their names carry. */
-const RECORD_COLUMNS: readonly [keyof RunRecord, string][] = [
-  ['strategy', 'strategy'],
-  ['n', 'n'],
-  ['dtype', 'dtype'],
-  ['backend', 'backend'],
-  ['devices', 'devices'],
-  ['shape', 'shape'],
-  ['firstMs', 'first_ms'],
-  ['medianMs', 'median_ms'],
-  ['minMs', 'min_ms'],
-  ['maxMs', 'max_ms'],
-  ['repeats', 'repeats'],
-  ['peakBytes', 'peak_bytes'],
-  ['predictedBytes', 'predicted_bytes'],
-  ['maxAbsErr', 'max_abs_err'],
-  ['allclose', 'allclose'],
-  ['uploadMs', 'upload_ms'],
-  ['kernelMs', 'kernel_ms'],
-  ['readbackMs', 'readback_ms'],
-  ['outputBuffer', 'output_buffer'],
-  ['computedDtype', 'computed_dtype'],
-  ['deviceName', 'device_name'],
-  ['formula', 'formula'],
-  ['note', 'note'],
+/** Record columns, in order, with the units their names carry. */
+const RECORD_COLUMNS: readonly [string, (r: RunRecord) => CsvCell][] = [
+  ['strategy', (r) => r.strategy],
+  ['n', (r) => r.n],
+  ['dtype', (r) => r.dtype],
+  ['backend', (r) => r.backend],
+  ['devices', (r) => r.devices],
+  ['shape', (r) => r.shape.join('x')],
+  ['first_ms', (r) => r.firstMs],
+  ['median_ms', (r) => r.medianMs],
+  ['min_ms', (r) => r.minMs],
+  ['max_ms', (r) => r.maxMs],
+  ['repeats', (r) => r.repeats],
+  ['peak_bytes', (r) => r.peakBytes],
+  ['predicted_bytes', (r) => r.predictedBytes],
+  ['max_abs_err', (r) => r.maxAbsErr],
+  ['allclose', (r) => r.allclose],
+  ['nan_count', (r) => r.nonFinite.nan],
+  ['posinf_count', (r) => r.nonFinite.posInf],
+  ['neginf_count', (r) => r.nonFinite.negInf],
+  ['nonfinite_match', (r) => r.nonFiniteMatch],
+  ['upload_ms', (r) => r.uploadMs],
+  ['kernel_ms', (r) => r.kernelMs],
+  ['readback_ms', (r) => r.readbackMs],
+  ['output_buffer', (r) => r.outputBuffer],
+  ['computed_dtype', (r) => r.computedDtype],
+  ['device_name', (r) => r.deviceName],
+  ['formula', (r) => r.formula],
+  ['note', (r) => r.note],
 ];
 
 const MACHINE_COLUMNS: readonly [keyof MachineInfo, string][] = [
@@ -66,13 +75,57 @@ const MACHINE_COLUMNS: readonly [keyof MachineInfo, string][] = [
 
 /** One row per record; the machine's description repeats on every row so any row stands alone. */
 export function recordsToCsv(records: readonly RunRecord[], machine: MachineInfo): string {
-  const header = [...RECORD_COLUMNS.map(([, name]) => name), ...MACHINE_COLUMNS.map(([, name]) => name)];
+  const header = [...RECORD_COLUMNS.map(([name]) => name), ...MACHINE_COLUMNS.map(([, name]) => name)];
   const rows = records.map((record) => [
-    ...RECORD_COLUMNS.map(([key]) => {
-      const value = record[key];
-      return Array.isArray(value) ? value.join('x') : (value as CsvCell);
-    }),
+    ...RECORD_COLUMNS.map(([, cell]) => cell(record)),
     ...MACHINE_COLUMNS.map(([key]) => machine[key] as CsvCell),
   ]);
   return toCsv(header, rows);
+}
+
+/**
+ * Reads RFC 4180 text (quoted fields, doubled quotes, CRLF or LF) into rows of
+ * strings, and undoes the apostrophe that csvField put before formula-like text.
+ */
+export function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  let wasQuoted = false;
+  const endField = () => {
+    row.push(ESCAPED_FORMULA.test(field) ? field.slice(1) : field);
+    field = '';
+    wasQuoted = false;
+  };
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (quoted) {
+      if (ch !== '"') {
+        field += ch;
+      } else if (text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else {
+        quoted = false;
+      }
+    } else if (ch === '"' && field === '' && !wasQuoted) {
+      quoted = wasQuoted = true;
+    } else if (ch === ',') {
+      endField();
+    } else if (ch === '\n' || (ch === '\r' && text[i + 1] === '\n')) {
+      if (ch === '\r') i++;
+      endField();
+      rows.push(row);
+      row = [];
+    } else {
+      field += ch;
+    }
+  }
+  if (quoted) throw new Error('CSV ends inside a quoted field');
+  if (field !== '' || row.length > 0) {
+    endField();
+    rows.push(row);
+  }
+  return rows;
 }

@@ -30,6 +30,8 @@ export async function measureLimit(n: number, dtype: DType, repeats = 5): Promis
     predictedBytes: bytes,
     maxAbsErr: 0,
     allclose: true,
+    nonFinite: { nan: 0, posInf: 0, negInf: 0 },
+    nonFiniteMatch: true,
     formula: '',
     outputBuffer: 'recycled',
     note: `writing n² values with ${devices} threads (streaming stores, no arithmetic): ${((bytes / (ms / 1000)) / 1e9).toFixed(1)} GB/s`,

@@ -10,7 +10,7 @@ import { throwIfCancelled } from '../backends/backend.js';
 import { yieldToEventLoop } from '../backends/js.js';
 import { jit } from '../transforms/jit.js';
 import { vmap } from '../transforms/vmap.js';
-import type { CompiledFormula } from '../formula/index.js';
+import { evaluateFormulaScalar, type CompiledFormula } from '../formula/index.js';
 import { gridAxis, gridFunction } from './grid.js';
 
 /** allclose tolerances per dtype: NumPy's defaults, with an atol that float32 can meet near zero. */
@@ -19,9 +19,22 @@ export const TOLERANCES: Record<DType, { rtol: number; atol: number }> = {
   float64: { rtol: 1e-5, atol: 1e-8 },
 };
 
+export interface NonFiniteCounts {
+  nan: number;
+  posInf: number;
+  negInf: number;
+}
+
 export interface ReferenceCheck {
   maxAbsErr: number;
   allclose: boolean;
+  /** Non-finite values in the result, by kind. */
+  nonFinite: NonFiniteCounts;
+  /**
+   * Whether NaN, +Inf and -Inf sit exactly where the reference (rounded to the
+   * result's dtype, so a float32 overflow counts as Inf) has them.
+   */
+  nonFiniteMatch: boolean;
   /** False when the result does not have the grid's shape (the naive strategy). */
   shapeMatches: boolean;
 }
@@ -31,6 +44,12 @@ export interface ReferenceCheck {
  * compared with the grid z[i, j] = f(x[i], y[j]); a result of shape (n,) with
  * the diagonal f(x[i], y[i]) — what it actually computed — and is never allclose.
  */
+function nonFiniteKind(value: number): keyof NonFiniteCounts | null {
+  if (value === Infinity) return 'posInf';
+  if (value === -Infinity) return 'negInf';
+  return value !== value ? 'nan' : null;
+}
+
 export async function checkAgainstReference(
   result: NDArray,
   formula: CompiledFormula,
@@ -46,16 +65,26 @@ export async function checkAgainstReference(
   const data = result.data;
   let maxAbsErr = 0;
   let close = true;
-  const compare = (value: number, expected: number) => {
+  const nonFinite: NonFiniteCounts = { nan: 0, posInf: 0, negInf: 0 };
+  let nonFiniteMatch = true;
+  const round = result.dtype === 'float32' ? Math.fround : (v: number) => v;
+  const compare = (value: number, expected: number, i: number, j: number) => {
     maxAbsErr = Math.max(maxAbsErr, absDiff(value, expected));
     if (close && !isclose(value, expected, tolerance)) close = false;
+    const kind = nonFiniteKind(value);
+    if (kind) nonFinite[kind]++;
+    if (kind !== nonFiniteKind(round(expected)) && nonFiniteMatch) nonFiniteMatch = kind === float32Kind(i, j);
   };
+  // Where a float32 intermediate overflows (exp(400) - exp(400) is Inf - Inf),
+  // float32 and float64 disagree on purpose: ask a float32 evaluation, point by point.
+  const float32Kind = (i: number, j: number) =>
+    result.dtype === 'float32' ? nonFiniteKind(evaluateFormulaScalar(formula.ast, x.data[i]!, x.data[j]!, 'float32')) : undefined;
   try {
     if (result.ndim === 1) {
       const diagonal = jit(f)(x, x) as NDArray;
-      for (let i = 0; i < n; i++) compare(data[result.offset + i * result.strides[0]!]!, diagonal.data[i]!);
+      for (let i = 0; i < n; i++) compare(data[result.offset + i * result.strides[0]!]!, diagonal.data[i]!, i, i);
       diagonal.dispose();
-      return { maxAbsErr, allclose: false, shapeMatches: false };
+      return { maxAbsErr, allclose: false, shapeMatches: false, nonFinite, nonFiniteMatch };
     }
     const row = jit(vmap(f, { inAxes: [null, 0] }));
     const [s0, s1] = result.strides as [number, number];
@@ -65,7 +94,7 @@ export async function checkAgainstReference(
       const expected = row(xi, x) as NDArray;
       const values = expected.data;
       const base = result.offset + i * s0;
-      for (let j = 0; j < n; j++) compare(data[base + j * s1]!, values[j]!);
+      for (let j = 0; j < n; j++) compare(data[base + j * s1]!, values[j]!, i, j);
       expected.dispose();
       xi.dispose();
       if (performance.now() - lastYield > 30) {
@@ -75,7 +104,7 @@ export async function checkAgainstReference(
         lastYield = performance.now();
       }
     }
-    return { maxAbsErr, allclose: close, shapeMatches: true };
+    return { maxAbsErr, allclose: close, shapeMatches: true, nonFinite, nonFiniteMatch };
   } finally {
     x.dispose();
   }

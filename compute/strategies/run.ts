@@ -148,6 +148,8 @@ export async function runStrategy(request: RunRequest, options: RunOptions = {})
       predictedBytes,
       maxAbsErr: check.maxAbsErr,
       allclose: check.allclose,
+      nonFinite: check.nonFinite,
+      nonFiniteMatch: check.nonFiniteMatch,
       formula: formula.text,
       outputBuffer: outcome.outputBuffer,
       ...medianTimings(outcome),

@@ -33,8 +33,15 @@ export interface RunRecord {
   predictedBytes: number;
   /** Largest |result - reference| against a float64 evaluation of the same formula. */
   maxAbsErr: number;
-  /** NumPy's allclose(result, reference) at the dtype's tolerance; false for a wrong shape. */
+  /**
+   * NumPy's allclose(result, reference) at the dtype's tolerance, equal_nan off
+   * as in NumPy (a grid with any NaN is never allclose); false for a wrong shape.
+   */
   allclose: boolean;
+  /** Counts of NaN, +Inf and -Inf in the result (division by zero, log of negatives, overflow). */
+  nonFinite: { nan: number; posInf: number; negInf: number };
+  /** Whether the non-finite values sit exactly where the reference has them, with the same kind. */
+  nonFiniteMatch: boolean;
   formula: string;
   /** Whether the timed repeats wrote into a recycled buffer (first-touch cost kept out) or a fresh one. */
   outputBuffer: 'fresh' | 'recycled';
