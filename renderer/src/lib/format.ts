@@ -45,3 +45,27 @@ export function formatValue(value: number): string {
 export function formatCount(value: number): string {
   return Math.round(value).toLocaleString('en-US');
 }
+
+/** A decade tick on a time axis: 10 µs, 1 ms, 100 ms, 10 s. */
+export function formatTickMs(ms: number): string {
+  if (ms >= 1000) return `${trimZeros(ms / 1000)} s`;
+  if (ms >= 1) return `${trimZeros(ms)} ms`;
+  if (ms >= 1e-3) return `${trimZeros(ms * 1000)} µs`;
+  return `${trimZeros(ms * 1e6)} ns`;
+}
+
+/** A decade tick on a bytes axis, in SI units (a decade of bytes is not a round number of KiB): 1 kB, 100 MB. */
+export function formatTickBytes(bytes: number): string {
+  const units = ['B', 'kB', 'MB', 'GB', 'TB', 'PB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  return `${trimZeros(value)} ${units[unit]}`;
+}
+
+function trimZeros(value: number): string {
+  return String(Number(value.toPrecision(3)));
+}

@@ -181,7 +181,7 @@ export class Lab {
       this.formulaCheck = check;
       this.checkedFormula = text;
     } catch (error) {
-      this.formulaCheck = { ok: false, error: { message: String(error), position: 0, length: 0 } };
+      this.formulaCheck = { ok: false, message: error instanceof Error ? error.message : String(error), position: 0, length: 0 };
       this.checkedFormula = text;
     }
     if (this.formulaCheck?.ok) this.followSettings(this.settings());

@@ -39,11 +39,14 @@ import { formatValue } from './format';
 
 /** Height of the surface's box in world units; x and y span [-1, 1]. */
 const HEIGHT = 0.9;
-const CAMERA_START = new Vector3(2.15, 1.75, 2.45);
+const CAMERA_START = new Vector3(2.45, 1.95, 2.8);
+/** The camera's field of view across the narrower side of the canvas, in degrees. */
+const FIELD_OF_VIEW = 36;
 const TARGET_START = new Vector3(0, HEIGHT * 0.35, 0);
 /** Lines drawn on the surface in each direction. */
 const SURFACE_LINES = 12;
 const INK = '#2b2f36';
+const ACCENT = '#2159c4';
 
 export interface Readout {
   x: number;
@@ -171,7 +174,11 @@ export class SurfaceScene {
   resize(width: number, height: number): void {
     if (width <= 0 || height <= 0) return;
     this.renderer.setSize(width, height, false);
-    this.camera.aspect = width / height;
+    const aspect = width / height;
+    this.camera.aspect = aspect;
+    // A tall canvas keeps the same horizontal field, so the surface is never cut at the sides.
+    const half = (FIELD_OF_VIEW * Math.PI) / 360;
+    this.camera.fov = aspect >= 1 ? FIELD_OF_VIEW : (360 / Math.PI) * Math.atan(Math.tan(half) / aspect);
     this.camera.updateProjectionMatrix();
     this.requestRender();
   }
@@ -352,11 +359,11 @@ export class SurfaceScene {
       this.staticLabels.push(sprite);
     };
     for (const v of [-2, -1, 0, 1, 2]) {
-      add(labelSprite(String(v), 0.07), v / 2, -0.02, 1.13);
-      add(labelSprite(String(v), 0.07), 1.13, -0.02, -v / 2);
+      add(labelSprite(String(v), 0.09), v / 2, -0.02, 1.14);
+      add(labelSprite(String(v), 0.09), 1.14, -0.02, -v / 2);
     }
-    add(labelSprite('x', 0.1), 0, -0.05, 1.32);
-    add(labelSprite('y', 0.1), 1.32, -0.05, 0);
+    add(labelSprite('x', 0.14, ACCENT), 0, -0.06, 1.34);
+    add(labelSprite('y', 0.14, ACCENT), 1.34, -0.06, 0);
     if (this.view) this.rebuildValueLabels(this.view);
     this.requestRender();
   }
@@ -370,8 +377,8 @@ export class SurfaceScene {
       this.valueLabels.push(sprite);
     };
     const ticks = view.max > view.min ? [0, 0.5, 1] : [0.5];
-    for (const t of ticks) add(labelSprite(formatValue(view.min + t * (view.max - view.min)), 0.065), t * HEIGHT);
-    add(labelSprite('f(x, y)', 0.09), HEIGHT + 0.12);
+    for (const t of ticks) add(labelSprite(formatValue(view.min + t * (view.max - view.min)), 0.08), t * HEIGHT);
+    add(labelSprite('f(x, y)', 0.12, ACCENT), HEIGHT + 0.14);
   }
 }
 
