@@ -1,0 +1,303 @@
+// The native backend: a graph is fused (fuse.ts), lowered to register
+// bytecode (nativeBytecode.ts), validated by the addon, and evaluated block by
+// block on a fixed pool of native threads. Those threads are the CPU devices
+// of pmap: `devices()` lists one per thread. A run on the pool returns a
+// promise and never blocks the event loop; cancellation is honoured between
+// blocks. jit(f, { backend: 'native' }) uses the whole pool; the lesson's
+// single-device strategies run inside onOneDevice(), so that pmap's gain is
+// the gain of more devices. This module never builds the addon.
+
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { cpus } from 'node:os';
+import type { DType } from '../core/dtype.js';
+import type { Graph } from '../core/graph.js';
+import { NDArray } from '../core/ndarray.js';
+import {
+  type Backend,
+  type BackendStatus,
+  type CompileOptions,
+  type Device,
+  type Executable,
+  type RunControl,
+  CancelledError,
+  throwIfCancelled,
+} from './backend.js';
+import { type FusedKernel, fuseGraph, readStrides } from './fuse.js';
+import { type NativeAddon, type NativeHandle, type NativeProgram, loadAddon } from './nativeAddon.js';
+import { type OpcodeTable, BYTECODE_VERSION, lowerKernel, opcodeTable } from './nativeBytecode.js';
+
+type FloatArray = Float32Array | Float64Array;
+
+/** How a run is spread over the pool: how many threads, and how many contiguous parts. */
+export interface Placement {
+  /** Devices (threads) that work on the run; default: the scope's, else the whole pool. */
+  devices?: number;
+  /** Contiguous parts of the output (pmap: one per device); default: balanced by the addon. */
+  parts?: number;
+}
+
+const deviceScope = new AsyncLocalStorage<number>();
+
+/** Runs fn with native runs limited to `devices` threads (the single-device strategies use 1). */
+export function onDevices<T>(devices: number, fn: () => T): T {
+  return deviceScope.run(devices, fn);
+}
+
+/** Runs fn with every native run on one thread: the native backend as one device. */
+export function onOneDevice<T>(fn: () => T): T {
+  return onDevices(1, fn);
+}
+
+let requestedThreads: number | undefined;
+
+/**
+ * Sets the size of the native pool (the number of CPU devices) before it starts.
+ * The pool is created once per process, at the first native run; after that its
+ * size is fixed and asking for another is an error. VLAB_THREADS does the same
+ * from the environment.
+ */
+export function configureNativeThreads(threads: number): void {
+  if (!Number.isInteger(threads) || threads < 1 || threads > 1024) throw new RangeError(`threads must be an integer from 1 to 1024, got ${threads}`);
+  const { addon } = loadAddon();
+  const running = addon?.poolSize() ?? 0;
+  if (running > 0 && running !== threads) {
+    throw new Error(`the native pool already runs ${running} threads; set the thread count before the first native run (or VLAB_THREADS=${threads})`);
+  }
+  requestedThreads = threads;
+}
+
+class NativeRuntime {
+  readonly opcodes: OpcodeTable;
+  readonly threads: number;
+  private started = false;
+
+  constructor(readonly addon: NativeAddon, readonly path: string) {
+    if (addon.bytecodeVersion !== BYTECODE_VERSION) {
+      throw new Error(`the native addon speaks bytecode v${addon.bytecodeVersion}, the engine v${BYTECODE_VERSION}: rebuild it (npm run build:native)`);
+    }
+    this.opcodes = opcodeTable(addon.opcodes());
+    const running = addon.poolSize();
+    this.threads = running > 0 ? running : (requestedThreads ?? addon.defaultThreads());
+  }
+
+  /** The pool, started on first use with the size devices() announced. */
+  pool(): NativeAddon {
+    if (!this.started) {
+      this.addon.startPool(requestedThreads ?? this.threads);
+      this.started = true;
+    }
+    return this.addon;
+  }
+
+  /** Threads for a run: the placement's, else the scope's, else all; never more than the pool has. */
+  workers(placement: Placement = {}): number {
+    const wanted = placement.devices ?? deviceScope.getStore() ?? this.threads;
+    return Math.max(1, Math.min(this.threads, wanted));
+  }
+}
+
+/** A fused kernel with its validated program. */
+interface CompiledKernel {
+  fused: FusedKernel;
+  program: NativeProgram;
+}
+
+export class NativeExecutable implements Executable {
+  readonly backend = 'native' as const;
+  private readonly kernels: CompiledKernel[];
+  private lastPoolMs: number | undefined;
+
+  constructor(
+    readonly graph: Graph,
+    options: CompileOptions,
+    private readonly runtime: NativeRuntime,
+  ) {
+    this.kernels = fuseGraph(graph, options.zeroStrides).map((fused) => {
+      const bytecode = lowerKernel(fused, graph.inputs.length, runtime.opcodes);
+      return { fused, program: runtime.addon.compile(bytecode.code, bytecode.consts) };
+    });
+  }
+
+  readonly runSync = (inputs: readonly NDArray[]): NDArray[] => this.runSyncOn(inputs, {});
+
+  /** Runs to completion, blocking this thread (small graphs run on it directly). */
+  runSyncOn(inputs: readonly NDArray[], placement: Placement): NDArray[] {
+    const addon = this.runtime.pool();
+    const datas = inputs.map((a) => a.data);
+    const options = { workers: this.runtime.workers(placement), ...(placement.parts ? { parts: placement.parts } : {}) };
+    const outputs: NDArray[] = [];
+    try {
+      for (const { fused, program } of this.kernels) {
+        const out = NDArray.empty(fused.outShape, fused.dtype);
+        outputs.push(out);
+        addon.runSync(program, out.data, datas, geometry(fused, inputs), options);
+      }
+      return outputs;
+    } catch (error) {
+      for (const out of outputs) out.dispose();
+      throw error;
+    }
+  }
+
+  run(inputs: readonly NDArray[], control: RunControl = {}): Promise<NDArray[]> {
+    return this.runOn(inputs, {}, control);
+  }
+
+  /** Runs on the pool without blocking the event loop: `placement.devices` threads, `placement.parts` parts. */
+  async runOn(inputs: readonly NDArray[], placement: Placement, control: RunControl = {}): Promise<NDArray[]> {
+    throwIfCancelled(control.signal);
+    const addon = this.runtime.pool();
+    const datas = inputs.map((a) => a.data);
+    const workers = this.runtime.workers(placement);
+    const outputs: NDArray[] = [];
+    const count = this.kernels.length;
+    let poolMs = 0;
+    try {
+      for (let k = 0; k < count; k++) {
+        const { fused, program } = this.kernels[k]!;
+        const out = NDArray.empty(fused.outShape, fused.dtype);
+        outputs.push(out);
+        const onProgress = control.onProgress;
+        const handle = addon.run(program, out.data, datas, geometry(fused, inputs), {
+          workers,
+          ...(placement.parts ? { parts: placement.parts } : {}),
+          ...(onProgress ? { onProgress: (f: number) => onProgress((k + f) / count) } : {}),
+        });
+        poolMs += await settle(handle, control.signal);
+        control.onProgress?.((k + 1) / count);
+      }
+      this.lastPoolMs = poolMs;
+      return outputs;
+    } catch (error) {
+      for (const out of outputs) out.dispose();
+      throw error;
+    }
+  }
+
+  /** Milliseconds the pool spent on the last asynchronous run (first task start to last task end). */
+  lastTimings() {
+    return this.lastPoolMs === undefined ? {} : { kernelMs: this.lastPoolMs };
+  }
+}
+
+/** The launch geometry of one kernel: the output shape, then per read its offset and strides along the output axes. */
+function geometry(fused: FusedKernel, inputs: readonly NDArray[]): Float64Array {
+  const rank = fused.outShape.length;
+  const g = new Float64Array(rank + fused.reads.length * (1 + rank));
+  for (let a = 0; a < rank; a++) g[a] = fused.outShape[a]!;
+  let at = rank;
+  for (const read of fused.reads) {
+    const input = inputs[read.input]!;
+    g[at++] = input.offset;
+    if (rank > 0) for (const s of readStrides(read, rank, input)) g[at++] = s;
+  }
+  return g;
+}
+
+/** Awaits a native run, cancelling it when the signal fires; the promise settles only once every thread has stopped. */
+async function settle(handle: NativeHandle, signal: AbortSignal | undefined): Promise<number> {
+  const cancel = () => handle.cancel();
+  signal?.addEventListener('abort', cancel, { once: true });
+  try {
+    return await handle.promise;
+  } catch (error) {
+    if (error instanceof Error && error.name === 'CancelledError') throw new CancelledError();
+    throw error;
+  } finally {
+    signal?.removeEventListener('abort', cancel);
+  }
+}
+
+function cpuName(): string {
+  const model = cpus()[0]?.model?.trim();
+  return model && model.length > 0 ? model : 'CPU';
+}
+
+export class NativeBackend implements Backend {
+  readonly name = 'native' as const;
+  private deviceList: Device[] | undefined;
+
+  constructor(private readonly runtime: NativeRuntime) {}
+
+  status(): BackendStatus {
+    return { available: true };
+  }
+
+  /** One CPU device per pool thread, as jax.devices('cpu') on a host with that many devices. */
+  devices(): Device[] {
+    if (!this.deviceList) {
+      const model = cpuName();
+      this.deviceList = Array.from({ length: this.runtime.threads }, (_, k) => ({
+        id: `native:${k}`,
+        backend: 'native' as const,
+        kind: 'cpu' as const,
+        name: `${model} — native thread ${k}`,
+      }));
+    }
+    return this.deviceList.map((d) => ({ ...d }));
+  }
+
+  compile(graph: Graph, options: CompileOptions): NativeExecutable {
+    return new NativeExecutable(graph, options, this.runtime);
+  }
+
+  /** The instruction set the evaluator runs with, and where the addon was loaded from. */
+  describe(): { isa: string; threads: number; path: string } {
+    return { isa: this.runtime.addon.isa(), threads: this.runtime.threads, path: this.runtime.path };
+  }
+
+  async measureWriteFloor(count: number, dtype: DType, repeats: number): Promise<{ ms: number; devices: number }> {
+    const addon = this.runtime.pool();
+    const workers = this.runtime.threads;
+    const out = NDArray.empty([count], dtype);
+    try {
+      const times: number[] = [];
+      // The first pass pays the first touch of fresh pages; only the passes after it are timed.
+      for (let k = 0; k <= Math.max(1, repeats); k++) {
+        const started = performance.now();
+        await addon.measureFloor(out.data, workers).promise;
+        if (k > 0) times.push(performance.now() - started);
+      }
+      return { ms: median(times), devices: workers };
+    } finally {
+      out.dispose();
+    }
+  }
+
+  /**
+   * The lesson's f as a hand-written, vectorized C++ loop over the n×n grid on
+   * `devices` threads, median of `repeats`: what the native evaluator is held to.
+   */
+  async handWrittenLoopMs(n: number, dtype: DType, repeats: number, devices = 1): Promise<number> {
+    const addon = this.runtime.pool();
+    const make = (size: number): FloatArray => (dtype === 'float32' ? new Float32Array(size) : new Float64Array(size));
+    const x = make(n);
+    const step = n > 1 ? 4 / (n - 1) : 0;
+    for (let i = 0; i < n; i++) x[i] = -2 + i * step;
+    const out = NDArray.empty([n, n], dtype);
+    try {
+      const times: number[] = [];
+      for (let k = 0; k <= Math.max(1, repeats); k++) {
+        const started = performance.now();
+        await addon.lessonLoop(out.data, x, x, this.runtime.workers({ devices })).promise;
+        if (k > 0) times.push(performance.now() - started);
+      }
+      return median(times);
+    } finally {
+      out.dispose();
+    }
+  }
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** The backend, or a readable reason it cannot be had (the registry records it). */
+export async function loadNativeBackend(): Promise<NativeBackend> {
+  const loaded = loadAddon();
+  if (!loaded.addon) throw new Error(loaded.reason);
+  return new NativeBackend(new NativeRuntime(loaded.addon, loaded.path));
+}

@@ -1,0 +1,64 @@
+// Builds the native addon (compute/native/build/Release/vlab_native.node)
+// with node-gyp against the running Node's own headers, so nothing is
+// downloaded. `npm install` runs it with --optional: on a machine without a
+// compiler the install still succeeds, prints one line, and the engine runs
+// without the native backend (which then reports itself unavailable, with
+// the reason). `npm run build:native` runs it strictly, with the full log.
+
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const optional = process.argv.includes('--optional');
+const require = createRequire(import.meta.url);
+
+function findNodeGyp() {
+  const candidates = [
+    process.env.npm_config_node_gyp,
+    join(dirname(process.execPath), '..', 'lib', 'node_modules', 'npm', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js'),
+  ];
+  try {
+    candidates.push(require.resolve('node-gyp/bin/node-gyp.js'));
+  } catch {
+    // not installed as a package; npm's bundled copy is the usual one
+  }
+  return candidates.find((path) => path && existsSync(path));
+}
+
+/** The running Node's prefix when it ships its headers (a distro or official install), so node-gyp needs no download. */
+function findNodeDir() {
+  const prefix = join(dirname(process.execPath), '..');
+  return existsSync(join(prefix, 'include', 'node', 'node_api.h')) ? prefix : undefined;
+}
+
+function giveUp(reason, log) {
+  if (log) {
+    mkdirSync(join(here, 'build'), { recursive: true });
+    writeFileSync(join(here, 'build', 'build.log'), log);
+  }
+  const where = log ? ' (log: compute/native/build/build.log)' : '';
+  if (optional) {
+    console.log(`vlab: native backend not built: ${reason}${where}; the engine runs without it (retry with npm run build:native)`);
+    process.exit(0);
+  }
+  console.error(`vlab: native backend build failed: ${reason}${where}`);
+  process.exit(1);
+}
+
+const nodeGyp = findNodeGyp();
+if (!nodeGyp) giveUp('node-gyp was not found (it ships with npm)');
+const args = [nodeGyp, 'rebuild', `--directory=${here}`, '--jobs=max'];
+const nodeDir = findNodeDir();
+if (nodeDir) args.push(`--nodedir=${nodeDir}`);
+const started = Date.now();
+const result = spawnSync(process.execPath, args, { cwd: here, encoding: 'utf8', stdio: optional ? 'pipe' : 'inherit' });
+const log = `${result.stdout ?? ''}${result.stderr ?? ''}`;
+if (result.error) giveUp(result.error.message, log);
+if (result.status !== 0) {
+  const lastError = log.split('\n').find((line) => /error|not found|No such file/i.test(line))?.trim();
+  giveUp(lastError ? lastError.slice(0, 200) : `node-gyp exited with status ${result.status}`, log);
+}
+console.log(`vlab: native backend built in ${((Date.now() - started) / 1000).toFixed(1)} s (compute/native/build/Release/vlab_native.node)`);
