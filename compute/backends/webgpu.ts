@@ -43,6 +43,24 @@ export interface WebGpuOptions {
   maxWorkgroupsPerDimension?: number;
   /** Invocations per workgroup (default 256, or the adapter's maximum if lower). */
   workgroupSize?: number;
+  /** Output bytes per round trip to the GPU (default 256 MiB), so tests can force several. */
+  chunkBytes?: number;
+}
+
+/** How the last run was cut up, for tests and the curious. */
+export interface DispatchPlan {
+  /** Dispatches (one per tile), over all outputs. */
+  readonly tiles: number;
+  /** Round trips (dispatches, copy, map), over all outputs. */
+  readonly chunks: number;
+  /** Whether any dispatch needed a second grid dimension. */
+  readonly twoDimensional: boolean;
+}
+
+/** What compile() returns on this backend: an Executable that also says what it computed in and how it dispatched. */
+export interface WebGpuExecutable extends Executable {
+  readonly computedDtype: DType;
+  lastPlan(): DispatchPlan;
 }
 
 /** How often a compiled graph found its pipeline already built. */
@@ -74,10 +92,11 @@ interface Limits {
   maxStorageBuffers: number;
   workgroupSize: number;
   timestamps: boolean;
+  chunkBytes: number;
 }
 
 /** Output bytes per round trip (dispatches, copy, map): bounds the staging memory of huge outputs. */
-const CHUNK_BYTES = 256 * 1024 * 1024;
+const DEFAULT_CHUNK_BYTES = 256 * 1024 * 1024;
 
 export async function loadWebGpuBackend(options: WebGpuOptions = {}): Promise<WebGpuBackend> {
   const result = await (options.open ?? openAdapter)();
@@ -110,6 +129,7 @@ class GpuBackend implements WebGpuBackend {
   private built = 0;
   private hits = 0;
   private lost: string | null = null;
+  private queue: Promise<void> = Promise.resolve();
 
   constructor(private readonly opened: OpenedAdapter, options: WebGpuOptions) {
     this.device = opened.device;
@@ -128,6 +148,7 @@ class GpuBackend implements WebGpuBackend {
       maxStorageBuffers: l.maxStorageBuffersPerShaderStage,
       workgroupSize: Math.max(1, Math.min(options.workgroupSize ?? 256, maxInvocations)),
       timestamps: opened.device.features.has('timestamp-query'),
+      chunkBytes: Math.max(4, options.chunkBytes ?? DEFAULT_CHUNK_BYTES),
     };
     void opened.device.lost.then((info) => {
       this.lost = `the GPU device was lost (${info.reason}): ${info.message || 'no message'}`;
@@ -143,7 +164,7 @@ class GpuBackend implements WebGpuBackend {
     return [{ id: 'webgpu:0', backend: 'webgpu', kind: 'gpu', name: `${probe.name}, ${apiLabel(probe.candidate)}`, software: probe.software }];
   }
 
-  compile(graph: Graph, options: CompileOptions): Executable {
+  compile(graph: Graph, options: CompileOptions): WebGpuExecutable {
     if (this.lost) throw new Error(this.lost);
     const kernels = fuseGraph(graph, options.zeroStrides).map((fused) => {
       const wgsl = wgslKernel(fused, this.limits.workgroupSize);
@@ -156,7 +177,17 @@ class GpuBackend implements WebGpuBackend {
       }
       return { fused, wgsl, pipeline: this.pipeline(wgsl) };
     });
-    return new GpuExecutable(graph, kernels, this.device, this.buffers, this.limits, () => this.lost);
+    return new GpuExecutable(graph, kernels, this.device, this.buffers, this.limits, () => this.lost, (work) => this.serialize(work));
+  }
+
+  /** Runs `work` after every run queued before it. */
+  private serialize<T>(work: () => Promise<T>): Promise<T> {
+    const result = this.queue.then(work);
+    this.queue = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    return result;
   }
 
   pipelineCacheStats(): PipelineCacheStats {
@@ -208,7 +239,7 @@ class GpuBackend implements WebGpuBackend {
     try {
       // One warm-up run (pipeline build, first touch), then the timed ones.
       for (let k = 0; k <= Math.max(1, repeats); k++) {
-        for (const out of await executable.run([zero], {}, { skipReadback: true })) out.dispose();
+        await executable.runWithoutReadback([zero]);
         if (k > 0) times.push(executable.lastTimings().kernelMs ?? 0);
       }
     } finally {
@@ -242,11 +273,12 @@ interface Tile {
   readonly windows: readonly { readonly start: number; readonly count: number }[];
 }
 
-class GpuExecutable implements Executable {
+class GpuExecutable implements WebGpuExecutable {
   readonly backend = 'webgpu' as const;
   /** What the kernels compute in (see the header). */
   readonly computedDtype = GPU_DTYPE;
   private timings: ExecutionTimings = {};
+  private plan: DispatchPlan = { tiles: 0, chunks: 0, twoDimensional: false };
 
   constructor(
     readonly graph: Graph,
@@ -255,62 +287,76 @@ class GpuExecutable implements Executable {
     private readonly buffers: BufferPool,
     private readonly limits: Limits,
     private readonly lostReason: () => string | null,
+    private readonly serialize: <T>(work: () => Promise<T>) => Promise<T>,
   ) {}
 
   lastTimings(): ExecutionTimings {
     return { ...this.timings };
   }
 
-  async run(inputs: readonly NDArray[], control: RunControl = {}, internal: { skipReadback?: boolean } = {}): Promise<NDArray[]> {
+  lastPlan(): DispatchPlan {
+    return { ...this.plan };
+  }
+
+  /** Runs are serialized per device: GPU error scopes are a device-wide stack, and timings must not overlap. */
+  run(inputs: readonly NDArray[], control: RunControl = {}): Promise<NDArray[]> {
+    return this.serialize(() => this.runNow(inputs, control, false)) as Promise<NDArray[]>;
+  }
+
+  /** Computes without reading back (the write floor): the outputs stay on the GPU and are dropped. */
+  runWithoutReadback(inputs: readonly NDArray[]): Promise<void> {
+    return this.serialize(() => this.runNow(inputs, {}, true)).then(() => undefined);
+  }
+
+  private async runNow(inputs: readonly NDArray[], control: RunControl, skipReadback: boolean): Promise<NDArray[] | null> {
     const lost = this.lostReason();
     if (lost) throw new Error(lost);
     throwIfCancelled(control.signal);
     const timings = { uploadMs: 0, kernelMs: 0, readbackMs: 0 };
+    const plan = { tiles: 0, chunks: 0, twoDimensional: false };
     const outputs: NDArray[] = [];
     const uploads = new Map<number, Uploaded>();
     const held: GPUBuffer[] = [];
     let succeeded = false;
-    this.device.pushErrorScope('validation');
-    this.device.pushErrorScope('out-of-memory');
     try {
-      let started = performance.now();
-      for (const { wgsl } of this.kernels) {
-        for (const input of wgsl.boundInputs) if (!uploads.has(input)) uploads.set(input, this.upload(inputs[input]!, held));
-      }
-      if (uploads.size) {
-        this.device.queue.submit([]);
-        await this.device.queue.onSubmittedWorkDone();
-      }
-      timings.uploadMs = performance.now() - started;
-      const total = this.kernels.reduce((sum, k) => sum + sizeOf(k.fused.outShape), 0);
-      let done = 0;
-      for (const kernel of this.kernels) {
-        const pipeline = await kernel.pipeline;
-        const out = NDArray.empty(kernel.fused.outShape, GPU_DTYPE);
-        outputs.push(out);
-        const count = out.size;
-        if (count === 0) continue;
-        const tiles = planTiles(kernel, inputs, uploads, this.limits);
-        const params = this.paramsBuffer(kernel, inputs, uploads, tiles, held);
-        const tileElements = tiles[0]!.count;
-          const tilesPerChunk = Math.max(1, Math.floor(CHUNK_BYTES / 4 / tileElements));
+      await withErrorScopes(this.device, async () => {
+        const started = performance.now();
+        for (const { wgsl } of this.kernels) {
+          for (const input of wgsl.boundInputs) if (!uploads.has(input)) uploads.set(input, this.upload(inputs[input]!, held));
+        }
+        if (uploads.size) {
+          this.device.queue.submit([]);
+          await this.device.queue.onSubmittedWorkDone();
+        }
+        timings.uploadMs = performance.now() - started;
+        const total = this.kernels.reduce((sum, k) => sum + sizeOf(k.fused.outShape), 0);
+        let done = 0;
+        for (const kernel of this.kernels) {
+          const pipeline = await kernel.pipeline;
+          const out = skipReadback ? null : NDArray.empty(kernel.fused.outShape, GPU_DTYPE);
+          if (out) outputs.push(out);
+          if (sizeOf(kernel.fused.outShape) === 0) continue;
+          const tiles = planTiles(kernel, inputs, uploads, this.limits);
+          const params = this.paramsBuffer(kernel, inputs, uploads, tiles, held);
+          const tilesPerChunk = Math.max(1, Math.floor(this.limits.chunkBytes / 4 / tiles[0]!.count));
+          plan.tiles += tiles.length;
+          plan.twoDimensional ||= tiles.some((tile) => dispatchSize(tile.count, this.limits).y > 1);
           for (let first = 0; first < tiles.length; first += tilesPerChunk) {
             throwIfCancelled(control.signal);
             const chunk = tiles.slice(first, first + tilesPerChunk);
-            const measured = await this.runChunk(pipeline, kernel, chunk, first, params, uploads, out, internal.skipReadback ?? false);
+            plan.chunks++;
+            const measured = await this.runChunk(pipeline, kernel, chunk, first, params, uploads, out);
             timings.kernelMs += measured.kernelMs;
             timings.readbackMs += measured.readbackMs;
             done += chunk.reduce((sum, t) => sum + t.count, 0);
             control.onProgress?.(done / total);
+          }
         }
-      }
-      const oom = await this.device.popErrorScope();
-      const invalid = await this.device.popErrorScope();
-      const error = invalid ?? oom;
-      if (error) throw new Error(`the GPU rejected the work: ${error.message}`);
+      });
       this.timings = timings;
+      this.plan = plan;
       succeeded = true;
-      return outputs;
+      return skipReadback ? null : outputs;
     } catch (error) {
       for (const out of outputs) out.dispose();
       throw error;
@@ -343,7 +389,7 @@ class GpuExecutable implements Executable {
 
   /** Every tile's uniform block, one aligned slice each, in one buffer. */
   private paramsBuffer(kernel: CompiledKernel, inputs: readonly NDArray[], uploads: Map<number, Uploaded>, tiles: readonly Tile[], held: GPUBuffer[]): GPUBuffer {
-    const { layout, boundInputs, readBinding } = kernel.wgsl;
+    const { layout, readBinding } = kernel.wgsl;
     const sliceBytes = roundUp(layout.slotCount * 4, this.limits.uniformAlignBytes);
     const slots = new Uint32Array((sliceBytes / 4) * tiles.length);
     const rank = kernel.fused.outShape.length;
@@ -368,7 +414,6 @@ class GpuExecutable implements Executable {
         slots[at + layout.readOffset[r]!] = (uploaded.base - window.start) >>> 0;
         layout.readStrides[r]!.forEach((slot, axis) => (slots[at + slot] = readStrideValues[r]![axis]! >>> 0));
       });
-      void boundInputs;
     });
     const buffer = this.buffers.acquire(slots.byteLength, BUFFER_USAGE.UNIFORM | BUFFER_USAGE.COPY_DST, held);
     this.device.queue.writeBuffer(buffer, 0, slots.buffer, 0, slots.byteLength);
@@ -383,8 +428,8 @@ class GpuExecutable implements Executable {
     firstTile: number,
     params: GPUBuffer,
     uploads: Map<number, Uploaded>,
-    out: NDArray,
-    skipReadback: boolean,
+    /** Where the values go; null: leave them on the GPU. */
+    out: NDArray | null,
   ): Promise<{ kernelMs: number; readbackMs: number }> {
     const U = BUFFER_USAGE;
     const chunkStart = tiles[0]!.start;
@@ -394,7 +439,7 @@ class GpuExecutable implements Executable {
     const held: GPUBuffer[] = [];
     let succeeded = false;
     const storage = this.buffers.acquire(bytes, U.STORAGE | U.COPY_SRC, held);
-    const staging = skipReadback ? null : this.buffers.acquire(bytes, U.MAP_READ | U.COPY_DST, held);
+    const staging = out === null ? null : this.buffers.acquire(bytes, U.MAP_READ | U.COPY_DST, held);
     const query = this.limits.timestamps ? new TimestampQuery(this.device) : null;
     const sliceBytes = roundUp(kernel.wgsl.layout.slotCount * 4, this.limits.uniformAlignBytes);
     try {
@@ -422,7 +467,7 @@ class GpuExecutable implements Executable {
       await this.device.queue.onSubmittedWorkDone();
       const fenceMs = performance.now() - started;
       const kernelMs = (query ? await query.read() : null) ?? fenceMs;
-      if (!staging) {
+      if (!staging || !out) {
         succeeded = true;
         return { kernelMs, readbackMs: 0 };
       }
@@ -441,6 +486,30 @@ class GpuExecutable implements Executable {
       this.buffers.settle(held, succeeded);
     }
   }
+}
+
+/**
+ * Runs `body` inside validation and out-of-memory error scopes, always
+ * popping them; a GPU error becomes the thrown error (Dawn reports such
+ * errors only through the scopes, after the fact).
+ */
+async function withErrorScopes(device: GPUDevice, body: () => Promise<void>): Promise<void> {
+  device.pushErrorScope('validation');
+  device.pushErrorScope('out-of-memory');
+  let failure: unknown = null;
+  try {
+    await body();
+  } catch (error) {
+    failure = error;
+  }
+  const outOfMemory = await device.popErrorScope();
+  const invalid = await device.popErrorScope();
+  const gpuError = outOfMemory ?? invalid;
+  if (gpuError) {
+    const what = outOfMemory ? 'the GPU ran out of memory' : 'the GPU rejected the work';
+    throw new Error(`${what}: ${gpuError.message}${failure instanceof Error ? ` (then: ${failure.message})` : ''}`);
+  }
+  if (failure !== null) throw failure;
 }
 
 /** The GPU's own clock around one compute pass (adapters with 'timestamp-query'). */

@@ -1,0 +1,68 @@
+// The lesson's GPU step: the vmap program, unchanged, compiled to one WGSL
+// kernel and run on the GPU adapter. x and y go up flat (n values each), the
+// kernel reads them by index, and only the n×n result comes back. The record
+// splits the time into upload, kernel and read-back, names the adapter, and
+// compares the kernel with the GPU's own floor: the time it takes merely to
+// write n² float32 values. GPUs compute in float32 here; a float64 request is
+// answered in float32 and the record says so.
+
+import type { Device } from '../backends/backend.js';
+import { backendStatus, getBackend } from '../backends/registry.js';
+import type { NDArray } from '../core/ndarray.js';
+import { jit } from '../transforms/jit.js';
+import { vmap } from '../transforms/vmap.js';
+import { GPU_DTYPE } from '../backends/webgpu.js';
+import { gridAxis, gridFunction } from './grid.js';
+import type { Strategy } from './strategy.js';
+import { timeCalls } from './timing.js';
+
+/** Repeats of the write-floor kernel the note compares against. */
+const FLOOR_REPEATS = 3;
+
+export const gpuStrategy: Strategy = {
+  name: 'gpu',
+  description: 'the vmap program compiled to one WGSL compute shader on the GPU: x and y uploaded flat, read by index; float32',
+  takesBackend: false,
+  availability: () => backendStatus('webgpu'),
+  // x and y in the dtype asked for (the backend converts them on upload), the result in float32.
+  predictBytes: (n, dtype) => n * n * 4 + 2 * n * (dtype === 'float64' ? 8 : 4),
+  async run(context) {
+    const backend = getBackend('webgpu');
+    const f = gridFunction(context.formula);
+    const fVec = jit(vmap(vmap(f, { inAxes: [null, 0] }), { inAxes: [0, null] }), { backend: 'webgpu' });
+    const x = gridAxis(context.n, context.dtype);
+    const y = gridAxis(context.n, context.dtype);
+    try {
+      const signal = context.signal;
+      const executable = fVec.lower(x, y).executable;
+      const timed = await timeCalls(
+        context,
+        async () => (await fVec.run([x, y], signal ? { signal } : {})) as NDArray,
+        () => executable.lastTimings?.(),
+      );
+      const notes: string[] = [];
+      if (context.dtype !== GPU_DTYPE) notes.push(`WGSL has no float64: computed in float32 on the GPU, so the error is float32's`);
+      const kernels = (timed.timings ?? []).map((t) => t.kernelMs).filter((ms): ms is number => ms !== undefined).sort((a, b) => a - b);
+      if (backend.measureWriteFloor && kernels.length) {
+        const floor = await backend.measureWriteFloor(context.n * context.n, GPU_DTYPE, FLOOR_REPEATS);
+        const kernelMs = kernels[kernels.length >> 1]!;
+        notes.push(`kernel ${kernelMs.toFixed(2)} ms; writing n² float32 on this GPU takes ${floor.ms.toFixed(2)} ms (kernel/floor ${(kernelMs / floor.ms).toFixed(2)}×)`);
+      }
+      return {
+        ...timed,
+        backend: 'webgpu',
+        deviceName: deviceName(backend.devices()[0]),
+        ...(context.dtype !== GPU_DTYPE ? { computedDtype: GPU_DTYPE } : {}),
+        ...(notes.length ? { note: notes.join('; ') } : {}),
+      };
+    } finally {
+      x.dispose();
+      y.dispose();
+    }
+  },
+};
+
+function deviceName(device: Device | undefined): string {
+  if (!device) return 'unknown GPU';
+  return `${device.name}${device.software ? ' (software)' : ''}`;
+}
