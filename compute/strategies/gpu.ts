@@ -28,6 +28,8 @@ export const gpuStrategy: Strategy = {
   predictBytes: (n, dtype) => n * n * 4 + 2 * n * (dtype === 'float64' ? 8 : 4),
   async run(context) {
     const backend = getBackend('webgpu');
+    // Measured first, while none of the run's arrays are live, so it adds nothing to the peak.
+    const floor = backend.measureWriteFloor ? await backend.measureWriteFloor(context.n * context.n, GPU_DTYPE, FLOOR_REPEATS) : null;
     const f = gridFunction(context.formula);
     const fVec = jit(vmap(vmap(f, { inAxes: [null, 0] }), { inAxes: [0, null] }), { backend: 'webgpu' });
     const x = gridAxis(context.n, context.dtype);
@@ -43,8 +45,7 @@ export const gpuStrategy: Strategy = {
       const notes: string[] = [];
       if (context.dtype !== GPU_DTYPE) notes.push(`WGSL has no float64: computed in float32 on the GPU, so the error is float32's`);
       const kernels = (timed.timings ?? []).map((t) => t.kernelMs).filter((ms): ms is number => ms !== undefined).sort((a, b) => a - b);
-      if (backend.measureWriteFloor && kernels.length) {
-        const floor = await backend.measureWriteFloor(context.n * context.n, GPU_DTYPE, FLOOR_REPEATS);
+      if (floor && kernels.length) {
         const kernelMs = kernels[kernels.length >> 1]!;
         notes.push(`kernel ${kernelMs.toFixed(2)} ms; writing n² float32 on this GPU takes ${floor.ms.toFixed(2)} ms (kernel/floor ${(kernelMs / floor.ms).toFixed(2)}×)`);
       }
