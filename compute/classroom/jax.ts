@@ -1,0 +1,369 @@
+// "Take it to JAX": the lab's experiment written as the JAX program a user
+// would run on a machine with GPUs or TPUs — the same formula (rendered from
+// its AST, never from the user's text), the same grid, the same strategy
+// (jit, vmap with in_axes, pmap over jax.devices(), meshgrid), timed with
+// block_until_ready. A NumPy rendering of the same data movement lets the
+// tests run the program's arithmetic where no JAX is installed.
+// Everything here produces text; nothing here runs Python.
+
+import type { DType } from '../core/dtype.js';
+import { parseFormula, type FormulaAst } from '../formula/index.js';
+import { DEFAULT_FORMULA, GRID_RANGE, type StrategyName } from '../strategies/types.js';
+
+export interface PythonProgramRequest {
+  formula?: string;
+  strategy: StrategyName;
+  n: number;
+  dtype?: DType;
+}
+
+/** The module that provides the array functions: jax.numpy or NumPy. */
+type Namespace = 'jnp' | 'np';
+
+/** Formula functions and the array function each becomes (the same name in jnp and np). */
+const PYTHON_FUNCTIONS: ReadonlyMap<string, string> = new Map([
+  ['cos', 'cos'],
+  ['sin', 'sin'],
+  ['tan', 'tan'],
+  ['exp', 'exp'],
+  ['log', 'log'],
+  ['sqrt', 'sqrt'],
+  ['abs', 'abs'],
+  ['tanh', 'tanh'],
+  ['square', 'square'],
+  ['neg', 'negative'],
+  ['min', 'minimum'],
+  ['max', 'maximum'],
+  ['pow', 'power'],
+]);
+
+// Python's precedence, loosest first: a + b, a * b, -a, a ** b, atoms.
+const ADDITIVE = 1;
+const MULTIPLICATIVE = 2;
+const UNARY = 3;
+const POWER = 4;
+const ATOM = 5;
+
+function pythonNumber(value: number): string {
+  if (Number.isNaN(value)) return "float('nan')";
+  if (value === Infinity) return "float('inf')";
+  // JavaScript's shortest round-trip form (0.1, 1e-7, 1e+21) is valid Python and reads back to the same float64.
+  return String(value);
+}
+
+function render(ast: FormulaAst, ns: Namespace): { text: string; precedence: number } {
+  switch (ast.kind) {
+    case 'number':
+      return { text: pythonNumber(ast.value), precedence: ATOM };
+    case 'variable':
+      return { text: ast.name, precedence: ATOM };
+    case 'constant':
+      if (ast.name === 'pi' || ast.name === 'e') return { text: `${ns}.${ast.name}`, precedence: ATOM };
+      return { text: pythonNumber(ast.value), precedence: ATOM };
+    case 'negate':
+      return { text: `-${wrap(ast.operand, ns, UNARY)}`, precedence: UNARY };
+    case 'binary': {
+      if (ast.op === '^') {
+        // ** is right-associative and binds tighter than a unary minus on its left: (-x)**2 needs its parentheses, 2**-x does not.
+        return { text: `${wrap(ast.left, ns, ATOM)}**${wrap(ast.right, ns, UNARY)}`, precedence: POWER };
+      }
+      const precedence = ast.op === '+' || ast.op === '-' ? ADDITIVE : MULTIPLICATIVE;
+      // Left-associative: the right operand of a - (b - c) or a / (b * c) keeps its parentheses.
+      return { text: `${wrap(ast.left, ns, precedence)} ${ast.op} ${wrap(ast.right, ns, precedence + 1)}`, precedence };
+    }
+    case 'call': {
+      const name = PYTHON_FUNCTIONS.get(ast.name);
+      if (!name) throw new Error(`no Python rendering for the function '${ast.name}'`);
+      return { text: `${ns}.${name}(${ast.args.map((a) => render(a, ns).text).join(', ')})`, precedence: ATOM };
+    }
+    default:
+      return ast satisfies never;
+  }
+}
+
+function wrap(ast: FormulaAst, ns: Namespace, atLeast: number): string {
+  const { text, precedence } = render(ast, ns);
+  return precedence >= atLeast ? text : `(${text})`;
+}
+
+/** A formula as a Python expression in x and y over jax.numpy (or NumPy). Throws FormulaError for bad text. */
+export function pythonExpression(formula: string, ns: Namespace = 'jnp'): string {
+  return render(parseFormula(formula), ns).text;
+}
+
+function usesVariables(ast: FormulaAst): boolean {
+  switch (ast.kind) {
+    case 'variable':
+      return true;
+    case 'number':
+    case 'constant':
+      return false;
+    case 'negate':
+      return usesVariables(ast.operand);
+    case 'binary':
+      return usesVariables(ast.left) || usesVariables(ast.right);
+    case 'call':
+      return ast.args.some(usesVariables);
+    default:
+      return ast satisfies never;
+  }
+}
+
+function functionDefinition(formula: string, ns: Namespace): string {
+  const ast = parseFormula(formula);
+  const body = render(ast, ns).text;
+  if (usesVariables(ast)) return `def f(x, y):\n    return ${body}\n`;
+  // As in the lab's engine: a constant surface still needs the inputs' shape, and 0 * (x + y) gives it without changing a value.
+  return `def f(x, y):\n    # The formula uses neither x nor y; 0 * (x + y) gives the result the inputs' shape.\n    return ${body} + 0 * (x + y)\n`;
+}
+
+const STRATEGY_SUMMARY: Record<StrategyName, string> = {
+  loops: 'one jitted call per element, z[i, j] = f(x[i], y[j]): the cost of a call made visible',
+  naive: 'f(x, y) on the flat vectors: shape (n,), the diagonal, not the (n, n) grid (the wrong answer, on purpose)',
+  meshgrid: 'meshgrid, then one jitted (fused) call: fast, but two n×n meshes in memory',
+  'meshgrid-eager': 'meshgrid, then f op by op without jit: one n×n temporary per operation, as NumPy does',
+  vmap: 'vmap over y (the inner loop), then over x (the outer loop), jitted: flat inputs, no meshes',
+  pmap: "the grid's rows split over every device with pmap (and the same with shard_map)",
+  gpu: 'the vmapped kernel on the default accelerator, with upload, kernel and read-back timed apart',
+};
+
+function header(request: Required<PythonProgramRequest>): string {
+  const { formula, strategy, n, dtype } = request;
+  return `# Vectorization Lab — "take it to JAX"
+#
+# f(x, y) = ${formula.replace(/\s+/g, ' ')}
+# on an n × n grid over [${GRID_RANGE[0]}, ${GRID_RANGE[1]}] × [${GRID_RANGE[0]}, ${GRID_RANGE[1]}], ${dtype}.
+# Strategy '${strategy}': ${STRATEGY_SUMMARY[strategy]}.
+#
+# Needs JAX: pip install -U jax (CPU), or "jax[cuda12]" for NVIDIA GPUs, or "jax[tpu]".
+# Run: python3 this_file.py [n]     (n defaults to ${n}, the size the lab ran)
+`;
+}
+
+const TIMER = `def timed(label, call):
+    """Runs call() once and prints its wall time; JAX dispatches asynchronously, so wait for the result."""
+    start = time.perf_counter()
+    out = jax.block_until_ready(call())
+    print(f"{label}: {(time.perf_counter() - start) * 1e3:.3f} ms")
+    return out
+`;
+
+function strategyBody(strategy: StrategyName): string {
+  switch (strategy) {
+    case 'loops':
+      return `f_jit = jax.jit(f)
+
+def loop():
+    z = np.empty((n, n), dtype=dtype)  # a NumPy array, because we write into it
+    for i in range(n):
+        for j in range(n):
+            z[i, j] = f_jit(x[i], y[j])
+    return z
+
+z = timed("first pass (compiles f)", loop)
+z = timed("second pass", loop)
+print(f"{n * n} calls of f, one per element")
+check(z)
+`;
+    case 'naive':
+      return `f_jit = jax.jit(f)
+z = timed("first call (compiles)", lambda: f_jit(x, y))
+z = timed("second call", lambda: f_jit(x, y))
+# Not the grid: f paired x[i] with y[i] only, the grid's diagonal.
+print("shape", z.shape, "but the grid is", (n, n))
+`;
+    case 'meshgrid':
+      return `# indexing="ij" gives z[i, j] = f(x[i], y[j]), as the loop does; the default "xy" transposes the grid.
+x_mesh, y_mesh = jnp.meshgrid(x, y, indexing="ij")
+f_jit = jax.jit(f)
+z = timed("first call (compiles)", lambda: f_jit(x_mesh, y_mesh))
+z = timed("second call", lambda: f_jit(x_mesh, y_mesh))
+print("meshes:", x_mesh.nbytes + y_mesh.nbytes, "bytes; the flat x:", x.nbytes, "bytes")
+check(z)
+`;
+    case 'meshgrid-eager':
+      return `# No jit: every operation of f runs on its own and allocates an n×n temporary, as in NumPy.
+x_mesh, y_mesh = jnp.meshgrid(x, y, indexing="ij")
+z = timed("first call", lambda: f(x_mesh, y_mesh))
+z = timed("second call", lambda: f(x_mesh, y_mesh))
+print("meshes:", x_mesh.nbytes + y_mesh.nbytes, "bytes; the flat x:", x.nbytes, "bytes")
+check(z)
+`;
+    case 'vmap':
+      return `# From the inner loop outwards: first over y (the second argument), then over x (the first).
+f_vec_y = jax.vmap(f, in_axes=(None, 0))
+f_vec = jax.jit(jax.vmap(f_vec_y, in_axes=(0, None)))
+z = timed("first call (compiles)", lambda: f_vec(x, y))
+z = timed("second call", lambda: f_vec(x, y))
+print("shape", z.shape, "from flat inputs of", x.nbytes, "bytes each")
+check(z)
+`;
+    case 'pmap':
+      return `# pmap maps the leading axis over devices, one slice per device, and that axis may not
+# exceed the device count. So the rows of the grid go in d blocks: x is padded to a
+# multiple of d and reshaped to (d, rows); each device runs the vmapped f on its block.
+devices = jax.devices()
+d = len(devices)
+rows = -(-n // d)
+x_blocks = jnp.pad(x, (0, d * rows - n)).reshape(d, rows)
+f_rows = jax.vmap(jax.vmap(f, in_axes=(None, 0)), in_axes=(0, None))
+f_pmap = jax.pmap(f_rows, in_axes=(0, None))
+z = timed(f"first call on {d} devices (compiles)", lambda: f_pmap(x_blocks, y))
+z = timed(f"second call on {d} devices", lambda: f_pmap(x_blocks, y))
+z = z.reshape(d * rows, n)[:n]
+check(z)
+
+# The rule, shown by breaking it: a leading axis of d + 1 is refused.
+try:
+    f_pmap(jnp.zeros((d + 1, rows), dtype=dtype), y)
+except Exception as error:  # a ValueError in the JAX versions we know
+    print("pmap refused", d + 1, "slices:", error)
+
+# The same computation with shard_map, which JAX recommends for new code
+# (from JAX 0.8, pmap itself is built on jit and shard_map).
+try:
+    from jax import shard_map  # JAX >= 0.7
+except ImportError:
+    from jax.experimental.shard_map import shard_map
+from jax.sharding import PartitionSpec as P
+
+mesh = jax.make_mesh((d,), ("rows",))
+f_sharded = jax.jit(shard_map(f_rows, mesh=mesh, in_specs=(P("rows"), P()), out_specs=P("rows")))
+x_padded = jnp.pad(x, (0, d * rows - n))
+z_sharded = timed("shard_map, first call (compiles)", lambda: f_sharded(x_padded, y))
+z_sharded = timed("shard_map, second call", lambda: f_sharded(x_padded, y))[:n]
+check(z_sharded)
+`;
+    case 'gpu':
+      return `device = jax.devices()[0]
+print("device:", device.platform, device.device_kind)
+if device.platform == "cpu":
+    print("JAX sees no GPU or TPU here: this runs on the CPU (pip install -U \\"jax[cuda12]\\" for NVIDIA GPUs)")
+f_vec = jax.jit(jax.vmap(jax.vmap(f, in_axes=(None, 0)), in_axes=(0, None)))
+x_host = np.linspace(${GRID_RANGE[0]}, ${GRID_RANGE[1]}, n, dtype=dtype)
+jax.block_until_ready(f_vec(jax.device_put(x_host, device), jax.device_put(x_host, device)))  # compile once, untimed
+
+# Upload, kernel and read-back, timed apart.
+x_dev = timed("upload", lambda: jax.device_put(x_host, device))
+y_dev = x_dev
+z_dev = timed("kernel", lambda: f_vec(x_dev, y_dev))
+start = time.perf_counter()
+z = np.asarray(z_dev)
+print(f"read-back: {(time.perf_counter() - start) * 1e3:.3f} ms")
+check(z)
+`;
+    default:
+      return strategy satisfies never;
+  }
+}
+
+function fill(request: PythonProgramRequest): Required<PythonProgramRequest> {
+  const n = request.n;
+  if (!Number.isInteger(n) || n < 1) throw new RangeError(`n must be a positive integer, got ${n}`);
+  return { formula: request.formula ?? DEFAULT_FORMULA, strategy: request.strategy, n, dtype: request.dtype ?? 'float32' };
+}
+
+/** The JAX program for a formula and strategy, as Python source text. Throws FormulaError for a bad formula. */
+export function jaxProgram(request: PythonProgramRequest): string {
+  const filled = fill(request);
+  const { strategy, n, dtype } = filled;
+  const lines: string[] = [header(filled)];
+  if (strategy === 'pmap') {
+    lines.push(`import os
+
+# On a CPU-only machine JAX sees one device; ask XLA for one per core, before JAX starts.
+os.environ.setdefault("XLA_FLAGS", f"--xla_force_host_platform_device_count={os.cpu_count()}")
+`);
+  }
+  lines.push(`import sys
+import time
+
+import numpy as np
+import jax
+import jax.numpy as jnp
+`);
+  if (dtype === 'float64') lines.push('jax.config.update("jax_enable_x64", True)  # JAX computes in float32 unless asked\n');
+  lines.push(`n = int(sys.argv[1]) if len(sys.argv) > 1 else ${n}
+dtype = jnp.${dtype}
+
+
+${functionDefinition(filled.formula, 'jnp')}
+
+x = jnp.linspace(${GRID_RANGE[0]}, ${GRID_RANGE[1]}, n, dtype=dtype)
+y = x
+
+
+${TIMER}
+
+def check(z):
+    """The grid must match f on broadcast axes (x down, y across), the loop's z[i, j] = f(x[i], y[j])."""
+    reference = f(x[:, None], y[None, :])
+    print("shape", z.shape, "allclose to the reference:", bool(jnp.allclose(z, reference, rtol=1e-5, atol=${dtype === 'float32' ? '1e-6' : '1e-8'})))
+
+
+${strategyBody(strategy)}`);
+  return lines.join('\n');
+}
+
+/**
+ * The same computation in NumPy, with the strategy's data movement (loops,
+ * flat vectors, meshes, broadcasting for vmap's in_axes, row blocks for
+ * pmap). It writes the result as float64 to the file named by its first
+ * argument: the tests compare it with the engine's grid.
+ */
+export function numpyProgram(request: PythonProgramRequest): string {
+  const filled = fill(request);
+  const { strategy, n, dtype } = filled;
+  let body: string;
+  switch (strategy) {
+    case 'loops':
+      body = `z = np.empty((n, n), dtype=dtype)
+for i in range(n):
+    for j in range(n):
+        z[i, j] = f(x[i], y[j])`;
+      break;
+    case 'naive':
+      body = 'z = f(x, y)';
+      break;
+    case 'meshgrid':
+    case 'meshgrid-eager':
+      body = `x_mesh, y_mesh = np.meshgrid(x, y, indexing="ij")
+z = f(x_mesh, y_mesh)`;
+      break;
+    case 'vmap':
+    case 'gpu':
+      // vmap with in_axes (0, None) then (None, 0) is broadcasting x down the rows and y across.
+      body = 'z = np.broadcast_to(f(x[:, None], y[None, :]), (n, n))';
+      break;
+    case 'pmap':
+      body = `d = 4
+rows = -(-n // d)
+x_blocks = np.pad(x, (0, d * rows - n)).reshape(d, rows)
+z = np.concatenate([np.broadcast_to(f(block[:, None], y[None, :]), (rows, n)) for block in x_blocks])[:n]`;
+      break;
+    default:
+      return strategy satisfies never;
+  }
+  return `import sys
+import numpy as np
+
+np.seterr(all="ignore")  # inf and nan are results here, as in the engine
+n = ${n}
+dtype = np.${dtype}
+
+
+${functionDefinition(filled.formula, 'np')}
+
+x = np.linspace(${GRID_RANGE[0]}, ${GRID_RANGE[1]}, n, dtype=dtype)
+y = x
+${body}
+z = np.asarray(z)
+assert z.dtype == dtype, z.dtype
+np.asarray(z, dtype=np.float64).tofile(sys.argv[1])
+`;
+}
+
+/** A file name for the exported program, e.g. vlab_vmap_n80.py. */
+export function jaxFileName(request: Pick<PythonProgramRequest, 'strategy' | 'n'>): string {
+  return `vlab_${request.strategy.replace(/-/g, '_')}_n${request.n}.py`;
+}
