@@ -7,7 +7,7 @@ import type { Literal, Var } from '../core/graph.js';
 import { NDArray } from '../core/ndarray.js';
 import type { AnyParams, Primitive, PrimitiveParams } from '../core/primitives.js';
 import { GraphBuilder } from '../core/trace.js';
-import type { Executable } from './backend.js';
+import type { Executable, RunControl } from './backend.js';
 import { zeroStrideAxes } from './fuse.js';
 import { jsBackend } from './js.js';
 
@@ -15,6 +15,22 @@ const CACHE_LIMIT = 512;
 const cache = new Map<string, Executable>();
 
 export function evalEager(primitive: Primitive, args: readonly (NDArray | number)[], params: AnyParams): NDArray {
+  return structuralView(primitive, args, params) ?? eagerExecutable(primitive, args, params).runSync!(arrayArgs(args))[0]!;
+}
+
+/**
+ * The same, run in slices that yield to the event loop and honour cancellation:
+ * at n = 6000 one operation takes a noticeable time, and a cancel must not wait for it.
+ */
+export async function evalEagerAsync(primitive: Primitive, args: readonly (NDArray | number)[], params: AnyParams, control: RunControl = {}): Promise<NDArray> {
+  return structuralView(primitive, args, params) ?? (await eagerExecutable(primitive, args, params).run(arrayArgs(args), control))[0]!;
+}
+
+function arrayArgs(args: readonly (NDArray | number)[]): NDArray[] {
+  return args.filter((a): a is NDArray => typeof a !== 'number');
+}
+
+function structuralView(primitive: Primitive, args: readonly (NDArray | number)[], params: AnyParams): NDArray | null {
   const operand = args[0];
   if (primitive === 'transpose') {
     return asArray(operand).transpose((params as PrimitiveParams['transpose']).permutation);
@@ -26,7 +42,11 @@ export function evalEager(primitive: Primitive, args: readonly (NDArray | number
     broadcastDimensions.forEach((axis, k) => (strides[axis] = array.shape[k] === 1 ? 0 : array.strides[k]!));
     return array.view(shape, strides);
   }
-  const arrays = args.filter((a): a is NDArray => typeof a !== 'number');
+  return null;
+}
+
+function eagerExecutable(primitive: Primitive, args: readonly (NDArray | number)[], params: AnyParams): Executable {
+  const arrays = arrayArgs(args);
   const key = `${primitive}|${JSON.stringify(params)}|${args
     .map((a) => (typeof a === 'number' ? `l${a}` : `${a.dtype}[${a.shape.join(',')}]z${zeroStrideAxes(a).map(Number).join('')}`))
     .join(';')}`;
@@ -41,7 +61,7 @@ export function evalEager(primitive: Primitive, args: readonly (NDArray | number
     if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value!);
     cache.set(key, executable);
   }
-  return executable.runSync!(arrays)[0]!;
+  return executable;
 }
 
 function asArray(value: NDArray | number | undefined): NDArray {

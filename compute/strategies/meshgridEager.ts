@@ -10,7 +10,7 @@ import { sizeOf } from '../core/shape.js';
 import { traceFunction } from '../core/trace.js';
 import { isElementwise } from '../core/primitives.js';
 import { throwIfCancelled } from '../backends/backend.js';
-import { evalGraph } from '../transforms/interpret.js';
+import { evalGraphEagerAsync } from '../transforms/interpret.js';
 import { gridAxis, gridFunction } from './grid.js';
 import type { Strategy } from './strategy.js';
 import { timeCalls } from './timing.js';
@@ -52,10 +52,11 @@ export const meshgridEagerStrategy: Strategy = {
     const y = gridAxis(context.n, context.dtype);
     const [xMesh, yMesh] = meshgrid(x, y, { indexing: 'ij' });
     try {
-      const call = () => {
+      const call = async () => {
         throwIfCancelled(context.signal);
         const traced = traceFunction(f, [xMesh, yMesh].map((m) => ({ shape: m.shape, dtype: m.dtype })));
-        const [out] = evalGraph(traced.graph, [...traced.consts, xMesh, yMesh]);
+        const consts = traced.consts as NDArray[];
+        const [out] = await evalGraphEagerAsync(traced.graph, [...consts, xMesh, yMesh], context.signal ? { signal: context.signal } : {});
         // A graph whose output is one of its inputs still owes the caller its own array.
         return out instanceof NDArray && out !== xMesh && out !== yMesh ? out : (out as NDArray).copy();
       };
