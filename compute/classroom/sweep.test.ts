@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { parseCsv } from '../report/csv.js';
+import { machineInfo } from '../report/machine.js';
+import { runSweep, sweepRecords, sweepSizes, sweepToCsv, SweepRequestError, type SweepProgress } from './sweep.js';
+
+describe('sweep sizes', () => {
+  it('are log-spaced integers from the first to the last, both included', () => {
+    expect(sweepSizes(10, 2000, 5)).toEqual([10, 38, 141, 532, 2000]);
+    expect(sweepSizes(10, 1000, 3)).toEqual([10, 100, 1000]);
+  });
+
+  it('drop sizes that round to the same integer', () => {
+    const sizes = sweepSizes(1, 5, 20);
+    expect(sizes).toEqual([...new Set(sizes)]);
+    expect(sizes[0]).toBe(1);
+    expect(sizes.at(-1)).toBe(5);
+  });
+
+  it('refuse a backwards range or a silly number of points, saying what they got', () => {
+    expect(() => sweepSizes(100, 10, 4)).toThrow(SweepRequestError);
+    expect(() => sweepSizes(10, 100, 0)).toThrow(/points must be/);
+    expect(() => sweepSizes(0, 100, 4)).toThrow(/got 0\.\.100/);
+  });
+});
+
+describe('a sweep', () => {
+  it('measures every strategy at every size, with progress that only grows and ends at 1', async () => {
+    const progress: SweepProgress[] = [];
+    const result = await runSweep(
+      { nMin: 4, nMax: 24, points: 3, strategies: ['loops', 'naive', 'meshgrid', 'vmap'], repeats: 1 },
+      { onProgress: (p) => progress.push(p) },
+    );
+    expect(result.cancelled).toBe(false);
+    expect(result.sizes).toEqual([4, 10, 24]);
+    for (const strategy of result.strategies) {
+      expect(result.entries.filter((e) => e.kind === 'record' && e.strategy === strategy).map((e) => e.n)).toEqual(result.sizes);
+    }
+    const records = sweepRecords(result);
+    expect(records.filter((r) => r.strategy !== 'limit' && r.strategy !== 'naive').every((r) => r.allclose)).toBe(true);
+    const fractions = progress.map((p) => p.fraction);
+    expect(fractions.every((f, i) => i === 0 || f >= fractions[i - 1]! - 1e-12)).toBe(true);
+    expect(fractions.at(-1)).toBe(1);
+  });
+
+  it('marks where a strategy stops fitting in memory, with the bytes it needed, and goes on with the others', async () => {
+    // meshgrid at n = 40 (float32) needs (3·40² + 2·40)·4 = 19 520 bytes; vmap needs 6 720.
+    const result = await runSweep({ nMin: 10, nMax: 40, points: 2, strategies: ['meshgrid', 'vmap'], repeats: 0, memoryCapBytes: 10_000, limit: false });
+    expect(result.firstRefused).toEqual({ meshgrid: 40 });
+    const refused = result.entries.find((e) => e.kind === 'refused');
+    expect(refused).toMatchObject({ strategy: 'meshgrid', n: 40, neededBytes: 19_520, availableBytes: 10_000 });
+    expect(result.entries.some((e) => e.kind === 'record' && e.strategy === 'vmap' && e.n === 40)).toBe(true);
+
+    const rows = parseCsv(sweepToCsv(result, machineInfo()));
+    const header = rows[0]!;
+    const refusedRow = rows.find((r) => r[header.indexOf('note')]!.startsWith('refused by the memory guard'))!;
+    expect(refusedRow[header.indexOf('strategy')]).toBe('meshgrid');
+    expect(refusedRow[header.indexOf('predicted_bytes')]).toBe('19520');
+    expect(refusedRow[header.indexOf('median_ms')]).toBe('nan');
+    expect(rows.length).toBe(1 + 4);
+  });
+
+  it('skips the sizes a slow strategy would take too long for, and says why', async () => {
+    const result = await runSweep({ nMin: 4, nMax: 16, points: 3, strategies: ['loops'], repeats: 0, pointBudgetMs: 1e-6, limit: false });
+    expect(result.entries[0]).toMatchObject({ kind: 'record', n: 4 });
+    expect(result.entries.slice(1).every((e) => e.kind === 'skipped' && /time grows as n²/.test(e.reason))).toBe(true);
+  });
+
+  it('stops at the signal and keeps what it measured', async () => {
+    const controller = new AbortController();
+    const result = await runSweep(
+      { nMin: 4, nMax: 64, points: 4, strategies: ['naive', 'vmap'], repeats: 0, limit: false },
+      { signal: controller.signal, onEntry: () => controller.abort() },
+    );
+    expect(result.cancelled).toBe(true);
+    expect(result.entries).toHaveLength(1);
+  });
+});
