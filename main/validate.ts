@@ -48,8 +48,9 @@ function integer(min: number, max: number): Check {
   };
 }
 
-const finiteNumber: Check = (value, path) => {
-  if (typeof value !== 'number' || Number.isNaN(value)) fail(path, 'must be a number');
+/** A measured figure: any number, NaN and ±Infinity included (an error against a reference can be NaN). */
+const measured: Check = (value, path) => {
+  if (typeof value !== 'number') fail(path, 'must be a number');
 };
 
 function text(maxLength: number, pattern?: RegExp): Check {
@@ -92,35 +93,44 @@ const runFields = {
   devices: integer(0, 1024),
 };
 
-const record: Check = object(
-  {
-    strategy: oneOf([...STRATEGIES, 'limit']),
-    n: integer(1, 1_000_000),
-    dtype,
-    backend: oneOf(['js', 'native', 'webgpu']),
-    devices: integer(0, 1 << 16),
-    shape: list(integer(0, 1_000_000), 2),
-    firstMs: finiteNumber,
-    medianMs: finiteNumber,
-    minMs: finiteNumber,
-    maxMs: finiteNumber,
-    repeats: integer(0, 1_000_000),
-    peakBytes: finiteNumber,
-    predictedBytes: finiteNumber,
-    maxAbsErr: finiteNumber,
-    allclose: boolean,
-    formula: text(MAX_FORMULA_LENGTH),
-    outputBuffer: oneOf(['fresh', 'recycled']),
-  },
-  {
-    uploadMs: finiteNumber,
-    kernelMs: finiteNumber,
-    readbackMs: finiteNumber,
-    deviceName: text(500),
-    computedDtype: dtype,
-    note: text(2000),
-  },
-);
+/** A non-negative whole count. */
+const count = integer(0, Number.MAX_SAFE_INTEGER);
+
+type RequiredKeys<T> = { [K in keyof T]-?: undefined extends T[K] ? never : K }[keyof T];
+type OptionalKeys<T> = Exclude<keyof T, RequiredKeys<T>>;
+
+// Typed against RunRecord both ways: a field added to the record and not here, or here and not there, fails to compile.
+const recordFields = {
+  strategy: oneOf([...STRATEGIES, 'limit']),
+  n: integer(1, 1_000_000),
+  dtype,
+  backend: oneOf(['js', 'native', 'webgpu']),
+  devices: integer(0, 1 << 16),
+  shape: list(integer(0, 1_000_000), 2),
+  firstMs: measured,
+  medianMs: measured,
+  minMs: measured,
+  maxMs: measured,
+  repeats: integer(0, 1_000_000),
+  peakBytes: measured,
+  predictedBytes: measured,
+  maxAbsErr: measured,
+  allclose: boolean,
+  nonFinite: object({ nan: count, posInf: count, negInf: count }),
+  nonFiniteMatch: boolean,
+  formula: text(MAX_FORMULA_LENGTH),
+  outputBuffer: oneOf(['fresh', 'recycled']),
+} satisfies { [K in RequiredKeys<RunRecord>]: Check };
+const recordOptionalFields = {
+  uploadMs: measured,
+  kernelMs: measured,
+  readbackMs: measured,
+  deviceName: text(500),
+  computedDtype: dtype,
+  note: text(2000),
+} satisfies { [K in OptionalKeys<RunRecord>]: Check };
+
+const record: Check = object(recordFields, recordOptionalFields);
 
 const png: Check = (value, path) => {
   if (!(value instanceof Uint8Array) || value.byteLength > MAX_PNG_BYTES) fail(path, 'must be PNG bytes');

@@ -265,6 +265,7 @@ export class SurfaceScene {
     const positions = position.array as Float32Array;
     const colors = color.array as Float32Array;
     const span = view.max - view.min;
+    let gaps = false;
     const [lo, hi] = [view.xs[0]!, view.xs[m - 1]!];
     const toWorld = (v: number) => (hi > lo ? ((v - lo) / (hi - lo)) * 2 - 1 : 0);
     for (let i = 0; i < m; i++) {
@@ -283,10 +284,16 @@ export class SurfaceScene {
           colors[k * 3 + 1] = LINEAR_VIRIDIS[c + 1]!;
           colors[k * 3 + 2] = LINEAR_VIRIDIS[c + 2]!;
         } else {
+          gaps = true;
           colors.fill(0.5, k * 3, k * 3 + 3);
         }
       }
     }
+    // NaN and ±Infinity are holes in the surface: no triangle touches them. The index is rewritten in place.
+    const index = geometry.getIndex()!;
+    const count = fillGridIndex(index.array as Uint32Array, m, gaps ? view.values : undefined);
+    index.needsUpdate = true;
+    geometry.setDrawRange(0, count);
     position.needsUpdate = true;
     color.needsUpdate = true;
     geometry.computeVertexNormals();
@@ -309,17 +316,23 @@ export class SurfaceScene {
     }
     const out = attribute.array as Float32Array;
     let w = 0;
+    const values = this.view?.values;
+    const finite = (k: number) => !values || Number.isFinite(values[k]!);
     const put = (k: number) => {
       out[w++] = positions[k * 3]!;
       out[w++] = positions[k * 3 + 1]! + 0.003;
       out[w++] = positions[k * 3 + 2]!;
     };
+    // A segment with a non-finite end collapses to a point: the line breaks at a gap.
+    const segment = (a: number, b: number) => {
+      const ok = finite(a) && finite(b);
+      put(a);
+      put(ok ? b : a);
+    };
     for (const fixed of picks) {
       for (let t = 0; t < m - 1; t++) {
-        put(fixed * m + t);
-        put(fixed * m + t + 1);
-        put(t * m + fixed);
-        put((t + 1) * m + fixed);
+        segment(fixed * m + t, fixed * m + t + 1);
+        segment(t * m + fixed, (t + 1) * m + fixed);
       }
     }
     attribute.needsUpdate = true;
@@ -387,6 +400,13 @@ function makeGridGeometry(m: number): BufferGeometry {
   geometry.setAttribute('position', new BufferAttribute(new Float32Array(m * m * 3), 3));
   geometry.setAttribute('color', new BufferAttribute(new Float32Array(m * m * 3), 3));
   const index = new Uint32Array(Math.max(0, m - 1) ** 2 * 6);
+  fillGridIndex(index, m);
+  geometry.setIndex(new BufferAttribute(index, 1));
+  return geometry;
+}
+
+/** Two triangles per grid cell, written from the start of `index`; with values, only cells whose four corners are finite. Returns the count written. */
+export function fillGridIndex(index: Uint32Array, m: number, values?: ArrayLike<number>): number {
   let w = 0;
   for (let i = 0; i < m - 1; i++) {
     for (let j = 0; j < m - 1; j++) {
@@ -394,12 +414,16 @@ function makeGridGeometry(m: number): BufferGeometry {
       const b = a + 1;
       const c = a + m;
       const d = c + 1;
-      index.set([a, c, b, b, c, d], w);
-      w += 6;
+      if (values && !(Number.isFinite(values[a]!) && Number.isFinite(values[b]!) && Number.isFinite(values[c]!) && Number.isFinite(values[d]!))) continue;
+      index[w++] = a;
+      index[w++] = c;
+      index[w++] = b;
+      index[w++] = b;
+      index[w++] = c;
+      index[w++] = d;
     }
   }
-  geometry.setIndex(new BufferAttribute(index, 1));
-  return geometry;
+  return w;
 }
 
 /** The full-grid index of the k-th of m sampled points (as main/engine/decimate.ts picks them). */

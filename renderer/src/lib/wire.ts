@@ -18,6 +18,11 @@ interface BlobRef {
   $typed: number;
 }
 
+/** JSON has no NaN or Infinity: they travel as {$number: 'NaN' | 'Infinity' | '-Infinity'}. */
+interface NumberRef {
+  $number: 'NaN' | 'Infinity' | '-Infinity';
+}
+
 interface Header {
   message: unknown;
   blobs: { type: TypedArrayName; byteOffset: number; length: number }[];
@@ -35,6 +40,7 @@ export function encodeMessage(message: unknown): Uint8Array {
   const blobs: Header['blobs'] = [];
   let offset = 0;
   const strip = (value: unknown): unknown => {
+    if (typeof value === 'number' && !Number.isFinite(value)) return { $number: String(value) as NumberRef['$number'] } satisfies NumberRef;
     if (ArrayBuffer.isView(value)) {
       const type = typedName(value);
       if (!type) throw new TypeError(`cannot send a ${value.constructor.name} over the wire`);
@@ -84,6 +90,8 @@ export function decodeMessage(frame: Uint8Array): unknown {
   const restore = (value: unknown): unknown => {
     if (Array.isArray(value)) return value.map(restore);
     if (value && typeof value === 'object') {
+      const special = (value as Partial<NumberRef>).$number;
+      if (Object.keys(value).length === 1 && (special === 'NaN' || special === 'Infinity' || special === '-Infinity')) return Number(special);
       const ref = (value as Partial<BlobRef>).$typed;
       if (typeof ref === 'number' && Object.keys(value).length === 1) {
         const blob = blobs[ref];

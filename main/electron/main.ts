@@ -1,0 +1,130 @@
+// The Electron main process: one window on the app:// protocol, the menu,
+// native save dialogs, and the contract's IPC, each request from a checked
+// sender validated before the app service acts on it. The engine runs in
+// worker threads behind LabService; this file only wires Electron to it.
+// It never loads remote content and never lets the page navigate or open
+// windows.
+
+import { readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session, type MenuItemConstructorOptions, type WebContents } from 'electron';
+import { EVENT_NAMES, INVOKE_CHANNELS, type EventMap, type EventName, type SaveOutcome } from '../contract.js';
+import { packageVersion } from '../paths.js';
+import { LabService, type SaveRequest } from '../service.js';
+import { validateRequest } from '../validate.js';
+import { menuTemplate, type MenuItemSpec } from './menu.js';
+import { APP_ENTRY, APP_SCHEME, appResponseHeaders, isAppUrl, isTrustedSender, resolveAppFile, secureWebPreferences } from './security.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const appRoot = app.getAppPath();
+const rendererDir = join(appRoot, 'dist', 'renderer');
+
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+
+let window: BrowserWindow | null = null;
+let service: LabService | null = null;
+
+function emit<E extends EventName>(event: E, payload: EventMap[E]): void {
+  if (!EVENT_NAMES.includes(event)) return;
+  if (window && !window.isDestroyed()) window.webContents.send(event, payload);
+}
+
+async function save(request: SaveRequest): Promise<SaveOutcome> {
+  const options = { defaultPath: join(app.getPath('documents'), request.fileName), filters: [request.filter] };
+  const result = window ? await dialog.showSaveDialog(window, options) : await dialog.showSaveDialog(options);
+  if (result.canceled || !result.filePath) return { status: 'cancelled' };
+  await request.write(result.filePath);
+  return { status: 'saved', path: result.filePath };
+}
+
+function toElectronMenu(items: MenuItemSpec[]): MenuItemConstructorOptions[] {
+  return items.map(({ command, submenu, ...item }): MenuItemConstructorOptions => ({
+    ...item,
+    ...(submenu ? { submenu: toElectronMenu(submenu) } : {}),
+    ...(command ? { click: () => emit('menu:command', { command }) } : {}),
+  }));
+}
+
+function registerIpc(): void {
+  for (const channel of INVOKE_CHANNELS) {
+    ipcMain.handle(channel, async (event, request: unknown) => {
+      const frame = event.senderFrame;
+      if (!window || event.sender !== window.webContents || !isTrustedSender(frame?.url, frame === event.sender.mainFrame)) {
+        throw new Error(`refused '${channel}': the request did not come from the lab's window`);
+      }
+      if (!service) throw new Error('the lab is shutting down');
+      return service.handle(channel, validateRequest(channel, request));
+    });
+  }
+}
+
+function lockDown(contents: WebContents): void {
+  contents.on('will-navigate', (event) => event.preventDefault());
+  contents.on('will-redirect', (event, url) => {
+    if (!isAppUrl(url)) event.preventDefault();
+  });
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+}
+
+function createWindow(): void {
+  window = new BrowserWindow({
+    width: 1280,
+    height: 800,
+    minWidth: 960,
+    minHeight: 640,
+    title: 'Vectorization Lab',
+    backgroundColor: '#f3f5f8',
+    show: false,
+    webPreferences: secureWebPreferences(join(here, 'preload.cjs')),
+  });
+  window.once('ready-to-show', () => window?.show());
+  window.on('closed', () => {
+    window = null;
+  });
+  void window.loadURL(APP_ENTRY);
+}
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  app.on('second-instance', () => {
+    if (window?.isMinimized()) window.restore();
+    window?.focus();
+  });
+
+  app.on('web-contents-created', (_event, contents) => lockDown(contents));
+
+  void app.whenReady().then(() => {
+    const appVersion = packageVersion(appRoot);
+    const dataDir = process.env.VLAB_DATA_DIR ?? app.getPath('userData');
+    service = new LabService({ shell: 'electron', appVersion, dataDir, save, emit }, appRoot);
+
+    // The app's files, and nothing from anywhere else.
+    protocol.handle(APP_SCHEME, async (request) => {
+      const file = resolveAppFile(rendererDir, request.url);
+      if (!file) return new Response('Not found', { status: 404 });
+      try {
+        return new Response(await readFile(file), { headers: appResponseHeaders(file) });
+      } catch {
+        return new Response('Not found', { status: 404 });
+      }
+    });
+    session.defaultSession.webRequest.onBeforeRequest((details, respond) => {
+      const allowed = isAppUrl(details.url) || details.url.startsWith('devtools:');
+      respond({ cancel: !allowed });
+    });
+    session.defaultSession.setPermissionRequestHandler((_contents, _permission, respond) => respond(false));
+
+    Menu.setApplicationMenu(Menu.buildFromTemplate(toElectronMenu(menuTemplate())));
+    registerIpc();
+    createWindow();
+  });
+
+  app.on('window-all-closed', () => {
+    const closing = service;
+    service = null;
+    void (closing?.close() ?? Promise.resolve()).finally(() => app.quit());
+  });
+}
