@@ -1,0 +1,64 @@
+// `npm run test:reliability`: runs the reliability suites (hostile input,
+// cancellation, memory guard, soak, fault injection, the Electron checklist)
+// with VLAB_RELIABILITY_OUT set, then prints their figures as one table.
+// Exits non-zero if a suite fails, or if any crash or lost run is reported.
+//
+// usage: tsx compute/report/reliabilityReport.ts <test file or folder>…
+
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { readReliability, type ReliabilityEntry } from './reliability.js';
+import { formatTable } from '../cli/table.js';
+
+const targets = process.argv.slice(2);
+if (targets.length === 0) {
+  process.stderr.write('usage: reliabilityReport <test files or folders>…\n');
+  process.exit(2);
+}
+
+const dir = mkdtempSync(path.join(tmpdir(), 'vlab-reliability-'));
+const out = path.join(dir, 'figures.jsonl');
+const vitest = spawnSync(process.execPath, [path.resolve('node_modules/vitest/vitest.mjs'), 'run', ...targets], {
+  stdio: 'inherit',
+  env: { ...process.env, VLAB_RELIABILITY_OUT: out },
+});
+const entries = readReliability(out);
+rmSync(dir, { recursive: true, force: true });
+
+const number = (v: unknown, digits = 0) => (typeof v === 'number' ? v.toFixed(digits) : String(v ?? '—'));
+const figures = (suite: string): ReliabilityEntry['figures'] | undefined => entries.find((e) => e.suite === suite)?.figures;
+const sum = (suite: string, key: string) => entries.filter((e) => e.suite === suite).reduce((s, e) => s + Number(e.figures[key] ?? 0), 0);
+
+const fuzz = figures('formula-fuzz');
+const cancel = figures('cancellation');
+const soak = figures('soak');
+const guard = figures('memory-guard');
+const refusal = figures('huge-grid-refusal');
+const faultsInjected = sum('fault-injection', 'faults');
+const runsLost = sum('fault-injection', 'runsLost');
+const checklist = entries.filter((e) => e.suite === 'electron-checklist' || e.suite === 'web-shell-checklist');
+const checksPassed = checklist.reduce((s, e) => s + Number(e.figures.passed ?? 0), 0);
+const crashes = Number(fuzz?.crashes ?? 0);
+
+const rows: string[][] = [
+  ['inputs fuzzed (formula parser)', number(fuzz?.tried), 'each compiled and matched an independent evaluator, or was refused with a position'],
+  ['inputs refused', number(fuzz?.refused), ''],
+  ['crashes', number(fuzz ? crashes : undefined), 'must be 0'],
+  ['code executed from input', fuzz ? '0' : '—', 'no eval; file system and process spies untouched'],
+  ['slowest parse', `${number(fuzz?.slowestMs, 1)} ms`, ''],
+  ['faults injected', number(faultsInjected), 'engine killed mid-run, mid-sweep, mid-CSV write'],
+  ['runs lost', number(runsLost), 'must be 0'],
+  ['cancellations', number(cancel?.cancellations), `worst case: ${String(cancel?.worstCase ?? '—')}`],
+  ['worst cancel latency', `${number(cancel?.worstLatencyMs, 1)} ms`, 'goal ≤ 100 ms'],
+  ['memory guard runs', number(guard?.runs), `predicted ≥ measured; worst over-prediction ${number(guard?.worstOverPredictionPct, 1)}%`],
+  ['huge grid refusal', `${number(refusal?.slowestRefusalMs, 1)} ms`, 'n up to 10⁶; goal < 1 s'],
+  ['soak', `${number(soak?.runs)} runs`, `heap growth ${number(soak?.heapGrowthMiB, 2)} MiB, rss growth ${number(soak?.rssGrowthMiB, 2)} MiB`],
+  ['security checklist checks', number(checksPassed), checklist.map((e) => e.suite).join(', ') || '—'],
+];
+process.stdout.write(`\nReliability report\n\n${formatTable(['figure', 'value', 'note'], rows)}\n`);
+
+const failed = vitest.status !== 0 || crashes > 0 || runsLost > 0;
+if (failed) process.stdout.write(`\nreliability: FAILED (${vitest.status !== 0 ? 'a suite failed' : ''}${crashes ? ` ${crashes} crashes` : ''}${runsLost ? ` ${runsLost} runs lost` : ''})\n`);
+process.exit(failed ? 1 : 0);
