@@ -68,7 +68,6 @@ export function configureNativeThreads(threads: number): void {
 
 class NativeRuntime {
   readonly opcodes: OpcodeTable;
-  readonly threads: number;
   private started = false;
 
   constructor(readonly addon: NativeAddon, readonly path: string) {
@@ -76,14 +75,18 @@ class NativeRuntime {
       throw new Error(`the native addon speaks bytecode v${addon.bytecodeVersion}, the engine v${BYTECODE_VERSION}: rebuild it (npm run build:native)`);
     }
     this.opcodes = opcodeTable(addon.opcodes());
-    const running = addon.poolSize();
-    this.threads = running > 0 ? running : (requestedThreads ?? addon.defaultThreads());
+  }
+
+  /** The pool's size once it runs; before that, the size it will start with. */
+  get threads(): number {
+    const running = this.addon.poolSize();
+    return running > 0 ? running : (requestedThreads ?? this.addon.defaultThreads());
   }
 
   /** The pool, started on first use with the size devices() announced. */
   pool(): NativeAddon {
     if (!this.started) {
-      this.addon.startPool(requestedThreads ?? this.threads);
+      this.addon.startPool(this.threads);
       this.started = true;
     }
     return this.addon;
@@ -215,7 +218,7 @@ function cpuName(): string {
 
 export class NativeBackend implements Backend {
   readonly name = 'native' as const;
-  private deviceList: Device[] | undefined;
+  private readonly model = cpuName();
 
   constructor(private readonly runtime: NativeRuntime) {}
 
@@ -225,16 +228,12 @@ export class NativeBackend implements Backend {
 
   /** One CPU device per pool thread, as jax.devices('cpu') on a host with that many devices. */
   devices(): Device[] {
-    if (!this.deviceList) {
-      const model = cpuName();
-      this.deviceList = Array.from({ length: this.runtime.threads }, (_, k) => ({
-        id: `native:${k}`,
-        backend: 'native' as const,
-        kind: 'cpu' as const,
-        name: `${model} — native thread ${k}`,
-      }));
-    }
-    return this.deviceList.map((d) => ({ ...d }));
+    return Array.from({ length: this.runtime.threads }, (_, k) => ({
+      id: `native:${k}`,
+      backend: 'native' as const,
+      kind: 'cpu' as const,
+      name: `${this.model} — native thread ${k}`,
+    }));
   }
 
   compile(graph: Graph, options: CompileOptions): NativeExecutable {

@@ -73,12 +73,13 @@ export function addonCandidates(env: NodeJS.ProcessEnv = process.env): string[] 
 let cached: AddonLoad | null = null;
 
 /** Loads the addon once per process; later calls return the same answer. */
-export function loadAddon(env: NodeJS.ProcessEnv = process.env): AddonLoad {
-  cached ??= tryLoad(env);
+export function loadAddon(): AddonLoad {
+  cached ??= findAddon(process.env);
   return cached;
 }
 
-function tryLoad(env: NodeJS.ProcessEnv): AddonLoad {
+/** Looks for the addon as the environment says, without caching (tests call it with their own environment). */
+export function findAddon(env: NodeJS.ProcessEnv): AddonLoad {
   const disabled = env.VLAB_NATIVE_DISABLE;
   if (disabled && disabled !== '0') return { addon: null, reason: 'disabled by VLAB_NATIVE_DISABLE' };
   const candidates = addonCandidates(env);

@@ -48,6 +48,9 @@ function giveUp(reason, log) {
   process.exit(1);
 }
 
+// In optional mode nothing may fail the install, not even a bug here.
+if (optional) process.on('uncaughtException', (error) => giveUp(error instanceof Error ? error.message : String(error)));
+
 const nodeGyp = findNodeGyp();
 if (!nodeGyp) giveUp('node-gyp was not found (it ships with npm)');
 const args = [nodeGyp, 'rebuild', `--directory=${here}`, '--jobs=max'];

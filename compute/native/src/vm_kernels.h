@@ -370,6 +370,8 @@ inline void runVectors(const Launch& L, Frame<T>& F, T* out, int n, Load load) {
 
 template <class T>
 bool evalRangeTyped(const Launch& L, int64_t begin, int64_t end, void* scratch) {
+  // An empty range reads nothing: the bounds check let empty inputs through, so even loop-invariant reads must not run.
+  if (begin >= end) return true;
   Frame<T> F(L, scratch);
   T* const out = static_cast<T*>(L.out);
   const int rank = L.rank;
