@@ -2,9 +2,11 @@
 // it finishes, one JSON line each, so that a crash or a closed window loses
 // none. At the next launch the most recent earlier session that the user has
 // neither restored nor dismissed is offered back. The file is only ever
-// appended to; a line that cannot be read (a write cut short) is skipped.
+// appended to, each line flushed to the disk (fsync) before the run is shown;
+// a line that cannot be read (a write cut short by a crash) is skipped, and
+// the next line starts on a line of its own so it is not lost with it.
 
-import { appendFile, mkdir, readFile, stat } from 'node:fs/promises';
+import { mkdir, open, readFile, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { RunRecord } from '../compute/index.js';
 import type { PreviousSession } from './contract.js';
@@ -53,9 +55,32 @@ export class ResultsLog {
     await this.write({ type: 'handled', sessionId, savedAt: new Date().toISOString() });
   }
 
-  private async write(line: Line): Promise<void> {
+  /** One append at a time, so lines never interleave. */
+  private queue: Promise<void> = Promise.resolve();
+
+  private write(line: Line): Promise<void> {
+    const next = this.queue.then(() => this.appendLine(`${JSON.stringify(line)}\n`));
+    this.queue = next.catch(() => {});
+    return next;
+  }
+
+  private async appendLine(text: string): Promise<void> {
     await mkdir(dirname(this.path), { recursive: true });
-    await appendFile(this.path, `${JSON.stringify(line)}\n`, 'utf8');
+    const file = await open(this.path, 'a+');
+    try {
+      const { size } = await file.stat();
+      let prefix = '';
+      if (size > 0) {
+        // A last line cut short by a crash has no newline: end it, so this line stays whole.
+        const last = Buffer.alloc(1);
+        await file.read(last, 0, 1, size - 1);
+        if (last[0] !== 0x0a) prefix = '\n';
+      }
+      await file.write(prefix + text);
+      await file.sync();
+    } finally {
+      await file.close();
+    }
   }
 
   private async readLines(): Promise<Line[]> {

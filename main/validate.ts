@@ -35,7 +35,7 @@ function object(fields: Record<string, Check>, optional: Record<string, Check> =
   return (value, path) => {
     if (!isObject(value)) fail(path, 'must be an object');
     for (const key of Object.keys(value)) {
-      if (!(key in fields) && !(key in optional)) fail(`${path}.${key}`, 'is not expected');
+      if (!Object.hasOwn(fields, key) && !Object.hasOwn(optional, key)) fail(`${path}.${key}`, 'is not expected');
     }
     for (const [key, check] of Object.entries(fields)) check(value[key], `${path}.${key}`);
     for (const [key, check] of Object.entries(optional)) if (value[key] !== undefined) check(value[key], `${path}.${key}`);

@@ -1,0 +1,64 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { fileURLToPath } from 'node:url';
+import { EngineCrashedError, EngineHost } from './host.js';
+
+const entry = fileURLToPath(new URL('./worker-entry.mjs', import.meta.url));
+const hosts: EngineHost[] = [];
+afterEach(async () => {
+  for (const host of hosts.splice(0)) await host.close();
+});
+
+function makeHost(onCrash?: (message: string) => void): EngineHost {
+  const host = new EngineHost({ entry, label: 'test engine', ...(onCrash ? { onCrash } : {}) });
+  hosts.push(host);
+  return host;
+}
+
+describe('EngineHost', () => {
+  it('runs a strategy in the worker, with progress, and brings the decimated surface back', async () => {
+    const host = makeHost();
+    const progress: unknown[] = [];
+    const { record, surface } = await host.call(
+      'run',
+      { request: { strategy: 'vmap', n: 500, dtype: 'float32', repeats: 2 }, surface: true },
+      { onProgress: (p) => progress.push(p) },
+    );
+    expect(record).toMatchObject({ strategy: 'vmap', n: 500, shape: [500, 500], allclose: true });
+    expect(surface?.values).toBeInstanceOf(Float32Array);
+    expect(surface?.xs.length).toBe(300);
+    expect(surface?.values.length).toBe(300 * 300);
+    expect(surface?.xs[0]).toBe(-2);
+    expect(surface?.xs[299]).toBe(2);
+  });
+
+  it('reports a crash, fails the pending call, and starts a fresh engine', async () => {
+    const crashes: string[] = [];
+    const host = makeHost((message) => crashes.push(message));
+    await host.call('checkFormula', { text: 'x' });
+    await expect(host.call('crash', null)).rejects.toBeInstanceOf(EngineCrashedError);
+    expect(crashes).toHaveLength(1);
+    expect(crashes[0]).toMatch(/test engine/);
+    // The next call is answered by a new worker.
+    expect(await host.call('checkFormula', { text: 'x + y' })).toEqual({ ok: true });
+    expect(host.generation).toBe(2);
+  });
+
+  it('cancels a long run through its signal, and the engine stays usable', async () => {
+    const host = makeHost();
+    const controller = new AbortController();
+    const started = performance.now();
+    const run = host.call(
+      'run',
+      { request: { strategy: 'loops', n: 4000, dtype: 'float32', repeats: 3 }, surface: false },
+      { signal: controller.signal, onProgress: () => controller.abort() },
+    );
+    await expect(run).rejects.toMatchObject({ name: 'CancelledError' });
+    expect(performance.now() - started).toBeLessThan(20_000);
+    expect(await host.call('checkFormula', { text: 'x' })).toEqual({ ok: true });
+  });
+
+  it('carries engine errors with their numbers', async () => {
+    const host = makeHost();
+    await expect(host.call('preview', { n: 10, dtype: 'float32', formula: 'cos(' })).rejects.toMatchObject({ name: 'FormulaError', position: 4 });
+  });
+});

@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { INVOKE_CHANNELS } from './contract.js';
+import { InvalidRequestError, isInvokeChannel, validateRequest } from './validate.js';
+import type { RunRecord } from '../compute/index.js';
+
+const settings = { n: 1000, dtype: 'float32', formula: 'cos(x^2 + y^2) / (1 + x^2 + y^2)' };
+const run = { ...settings, strategies: ['loops', 'vmap'], repeats: 3, devices: 0 };
+const record: RunRecord = {
+  strategy: 'vmap',
+  n: 80,
+  dtype: 'float32',
+  backend: 'js',
+  devices: 1,
+  shape: [80, 80],
+  firstMs: 3.1,
+  medianMs: 0.2,
+  minMs: 0.19,
+  maxMs: 0.4,
+  repeats: 3,
+  peakBytes: 25_600,
+  predictedBytes: 25_600,
+  maxAbsErr: NaN,
+  allclose: false,
+  nonFinite: { nan: 1, posInf: 0, negInf: 0 },
+  nonFiniteMatch: true,
+  formula: 'x / 0',
+  outputBuffer: 'recycled',
+  note: 'a note',
+};
+
+describe('validateRequest', () => {
+  it('accepts well-formed requests on every channel', () => {
+    expect(validateRequest('app:info', null)).toBeNull();
+    expect(validateRequest('formula:check', { text: 'x + y' })).toEqual({ text: 'x + y' });
+    expect(validateRequest('surface:preview', settings)).toEqual(settings);
+    expect(validateRequest('run:guard', run)).toEqual(run);
+    expect(validateRequest('run:start', { ...run, runId: 'run-abc_1', includeFloor: true })).toBeTruthy();
+    expect(validateRequest('run:cancel', { runId: 'run-abc' })).toEqual({ runId: 'run-abc' });
+    expect(validateRequest('export:results', { records: [record] })).toBeTruthy();
+    const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0]);
+    expect(validateRequest('export:png', { png })).toBeTruthy();
+  });
+
+  it('names the field that is wrong', () => {
+    expect(() => validateRequest('surface:preview', { ...settings, n: 0 })).toThrow(/request\.n must be an integer from 1 to 20000/);
+    expect(() => validateRequest('surface:preview', { ...settings, n: 2.5 })).toThrow(/request\.n/);
+    expect(() => validateRequest('surface:preview', { ...settings, n: '1000' })).toThrow(/request\.n/);
+    expect(() => validateRequest('surface:preview', { ...settings, dtype: 'int8' })).toThrow(/request\.dtype must be one of float32, float64/);
+    expect(() => validateRequest('run:guard', { ...run, strategies: ['loops', 'rm -rf'] })).toThrow(/request\.strategies\[1\]/);
+    expect(() => validateRequest('run:guard', { ...run, repeats: 1e9 })).toThrow(/request\.repeats/);
+    expect(() => validateRequest('formula:check', { text: 'x'.repeat(501) })).toThrow(/at most 500 characters/);
+  });
+
+  it('refuses extra and missing fields rather than ignoring or filling them', () => {
+    expect(() => validateRequest('formula:check', { text: 'x', extra: 1 })).toThrow(/request\.extra is not expected/);
+    expect(() => validateRequest('surface:preview', { n: 10, dtype: 'float32' })).toThrow(/request\.formula/);
+    expect(() => validateRequest('app:info', { please: true })).toThrow(InvalidRequestError);
+    const poisoned = JSON.parse('{"text": "x", "__proto__": {"admin": true}}') as unknown;
+    expect(() => validateRequest('formula:check', poisoned)).toThrow(/__proto__ is not expected/);
+  });
+
+  it('refuses run ids that could be anything but a name', () => {
+    expect(() => validateRequest('run:cancel', { runId: '../../etc' })).toThrow(/unexpected form/);
+    expect(() => validateRequest('run:cancel', { runId: 'a'.repeat(65) })).toThrow(/at most 64/);
+  });
+
+  it('writes only PNG images where a PNG was asked for', () => {
+    expect(() => validateRequest('export:png', { png: new Uint8Array([1, 2, 3]) })).toThrow(/not a PNG image/);
+    expect(() => validateRequest('export:png', { png: [0x89, 0x50] })).toThrow(/must be PNG bytes/);
+  });
+
+  it('checks every field of a run record, and refuses one it does not know', () => {
+    expect(() => validateRequest('export:results', { records: [{ ...record, strategy: 'magic' }] })).toThrow(/records\[0\]\.strategy/);
+    expect(() => validateRequest('export:results', { records: [{ ...record, nonFinite: { nan: -1, posInf: 0, negInf: 0 } }] })).toThrow(
+      /nonFinite\.nan/,
+    );
+    expect(() => validateRequest('export:results', { records: [{ ...record, secret: 'x' }] })).toThrow(/records\[0\]\.secret is not expected/);
+    const { allclose: _dropped, ...missing } = record;
+    expect(() => validateRequest('export:results', { records: [missing] })).toThrow(/records\[0\]\.allclose/);
+  });
+
+  it('has a validator for every channel of the contract and no other', () => {
+    for (const channel of INVOKE_CHANNELS) expect(isInvokeChannel(channel)).toBe(true);
+    expect(isInvokeChannel('toString')).toBe(false);
+    expect(isInvokeChannel('__proto__')).toBe(false);
+    expect(() => validateRequest('nope' as never, null)).toThrow(/unknown channel/);
+  });
+});
