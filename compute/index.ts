@@ -15,12 +15,14 @@ export { type Value, Tracer, traceFunction } from './core/trace.js';
 export * as np from './ops.js';
 export { jit, type JittedFunction, type JitOptions } from './transforms/jit.js';
 export { vmap, type VmapOptions, type InAxes, type OutAxes } from './transforms/vmap.js';
+export { pmap, cpuDevices, type PmapOptions, type PmappedFunction } from './transforms/pmap.js';
 export { makeJaxpr } from './transforms/makeJaxpr.js';
 
 export type { BackendName, Device, RunControl, ExecutionTimings } from './backends/backend.js';
 export { CancelledError, BACKEND_NAMES } from './backends/backend.js';
 export { backendStatus, backendStatuses, devices, loadBackends } from './backends/registry.js';
 import './backends/loaders.js';
+export { configureNativeThreads } from './backends/native.js';
 
 export {
   compileFormula,

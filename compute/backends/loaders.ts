@@ -4,4 +4,5 @@
 
 import { registerBackendLoader } from './registry.js';
 
+registerBackendLoader('native', async () => (await import('./native.js')).loadNativeBackend());
 registerBackendLoader('webgpu', async () => (await import('./webgpu.js')).loadWebGpuBackend());
