@@ -27,6 +27,7 @@ import {
 } from '../index.js';
 import { measureLimit } from '../strategies/limit.js';
 import { handWrittenLoopMs } from '../bench/handLoop.js';
+import { nativeBenchLines } from '../backends/nativeBench.js';
 import { recordsToCsv } from '../report/csv.js';
 import { machineInfo, appVersion } from '../report/machine.js';
 import { formatError, formatMs, formatTable } from './table.js';
@@ -247,6 +248,8 @@ async function commandBench(argv: string[], signal: AbortSignal): Promise<void> 
     const records = await runStrategies(chosen, n, { dtype, repeats, ...(backend ? { backend } : {}) }, signal, true);
     all.push(...records);
     summary += benchSummary(n, dtype, repeats, records);
+    const nativeLines = await nativeBenchLines(n, dtype, repeats, records, signal);
+    if (nativeLines.length) summary += `${nativeLines.join('\n')}\n`;
   }
   emit(all, { json: values.json ?? false, csv: values.csv }, values.json ? undefined : summary);
   if (values.json) process.stderr.write(summary);
