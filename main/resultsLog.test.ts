@@ -97,3 +97,20 @@ describe('ResultsLog', () => {
     for (const line of lines) expect(() => JSON.parse(line) as unknown).not.toThrow();
   });
 });
+
+describe('ResultsLog and older files', () => {
+  it('skips records that are not of the current shape', async () => {
+    const { nonFinite: _gone, ...older } = record('vmap');
+    await mkdirFor(path);
+    await appendFile(path, `${JSON.stringify({ type: 'run', sessionId: 'old', startedAt: 'a', savedAt: 'a', record: older })}\n`);
+    await new ResultsLog(path, 'old').append(record('naive'));
+    const previous = await new ResultsLog(path, 'new').previousSession();
+    expect(previous?.records.map((r) => r.strategy)).toEqual(['naive']);
+  });
+});
+
+async function mkdirFor(file: string): Promise<void> {
+  const { mkdir } = await import('node:fs/promises');
+  const { dirname } = await import('node:path');
+  await mkdir(dirname(file), { recursive: true });
+}

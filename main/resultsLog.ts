@@ -10,6 +10,7 @@ import { mkdir, open, readFile, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { RunRecord } from '../compute/index.js';
 import type { PreviousSession } from './contract.js';
+import { isRunRecord } from './validate.js';
 
 type Line =
   | { type: 'run'; sessionId: string; startedAt: string; savedAt: string; record: RunRecord }
@@ -97,7 +98,9 @@ export class ResultsLog {
       if (!raw.trim()) continue;
       try {
         const line = JSON.parse(raw) as Line;
-        if ((line.type === 'run' && line.record && typeof line.sessionId === 'string') || line.type === 'handled') lines.push(line);
+        if (!line || typeof line !== 'object' || typeof line.sessionId !== 'string') continue;
+        // A record of another shape (an older version, a damaged line) is skipped, not offered half-read.
+        if ((line.type === 'run' && isRunRecord(line.record)) || line.type === 'handled') lines.push(line);
       } catch {
         // A line cut short by a crash mid-write: the others still count.
       }

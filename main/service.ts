@@ -52,7 +52,8 @@ function executionOrder(strategies: readonly StrategyName[]): StrategyName[] {
 }
 
 export function failureOf(strategy: RunFailure['strategy'], error: unknown): RunFailure {
-  const message = error instanceof Error ? error.message : String(error);
+  const raw = error instanceof Error ? error.message || error.name : String(error);
+  const message = raw || 'the engine stopped without saying why';
   const name = error instanceof Error ? error.name : '';
   if (name === 'CancelledError') return { strategy, kind: 'cancelled', message };
   if (name === 'MemoryGuardError') return { strategy, kind: 'guard', message };

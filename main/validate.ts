@@ -165,6 +165,16 @@ export function validateRequest<C extends InvokeChannel>(channel: C, request: un
   return (request ?? null) as RequestOf<C>;
 }
 
+/** Whether a value is a whole run record of today's shape (the results log skips older or damaged ones). */
+export function isRunRecord(value: unknown): value is RunRecord {
+  try {
+    record(value, 'record');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export function isInvokeChannel(value: unknown): value is InvokeChannel {
   return typeof value === 'string' && Object.prototype.hasOwnProperty.call(validators, value);
 }

@@ -223,7 +223,7 @@ function identity(m: number): Int32Array {
 
 function serializeError(error: unknown): SerializedError {
   if (!(error instanceof Error)) return { name: 'Error', message: String(error) };
-  const out: SerializedError = { name: error.name, message: error.message };
+  const out: SerializedError = { name: error.name, message: error.message || `${error.name} (no message)` };
   const extra = error as Error & Partial<Record<'position' | 'length' | 'neededBytes' | 'availableBytes', unknown>>;
   for (const key of ['position', 'length', 'neededBytes', 'availableBytes'] as const) {
     if (typeof extra[key] === 'number') out[key] = extra[key];

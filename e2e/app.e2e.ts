@@ -1,0 +1,295 @@
+// A newcomer's session, end to end, against the web shell in Debian's
+// Chromium: the app opens, the slider moves, every available strategy runs,
+// the comparison and the match-the-reference checks show, the surface is
+// drawn (its pixels are read), hovering reads a value, CSV exports parse, a
+// bad formula is flagged at its position, a too-large grid is guarded, and a
+// long loops run is cancelled while the UI keeps answering. Screenshots of
+// the main views go to e2e/screenshots/.
+
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { parseCsv } from './csv.ts';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const shots = join(root, 'e2e', 'screenshots');
+const CHROMIUM = process.env.VLAB_BROWSER ?? '/usr/bin/chromium';
+/** Small enough that float64 grids of 20000² are refused on any machine, large enough for every run here. */
+const MEMORY_CAP = 2_000_000_000;
+const LESSON_F = 'cos(x^2 + y^2) / (1 + x^2 + y^2)';
+
+let host: ChildProcess;
+let browser: Browser;
+let page: Page;
+let dataDir: string;
+let available: string[] = [];
+/** The strategies that produced a record in the full run (an available one may still fail, and says why). */
+let ran: string[] = [];
+
+async function startWebShell(): Promise<string> {
+  dataDir = await mkdtemp(join(tmpdir(), 'vlab-e2e-'));
+  host = spawn(process.execPath, ['main/start.mjs'], {
+    cwd: root,
+    env: { ...process.env, VLAB_SHELL: 'web', VLAB_NO_BROWSER: '1', VLAB_DATA_DIR: dataDir, VLAB_MEMORY_CAP: String(MEMORY_CAP) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  host.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the web shell did not start in 120 s:\n${output}`)), 120_000);
+    host.stdout!.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /VLAB_URL=(\S+)/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]!);
+      }
+    });
+    host.once('exit', (code) => reject(new Error(`the web shell exited with ${code}:\n${output}`)));
+  });
+}
+
+async function shot(name: string): Promise<void> {
+  await page.screenshot({ path: join(shots, `${name}.png`) });
+}
+
+/** Moves the log slider as a drag would: the input event, at a position. */
+async function slide(position: number): Promise<void> {
+  await page.getByTestId('n-slider').evaluate((input, value) => {
+    const slider = input as HTMLInputElement;
+    slider.value = String(value);
+    slider.dispatchEvent(new Event('input', { bubbles: true }));
+  }, position);
+}
+
+async function setN(n: number): Promise<void> {
+  const exact = page.getByTestId('n-exact');
+  await exact.fill(String(n));
+  await exact.press('Enter');
+  await page.getByTestId('n-value').filter({ hasText: n.toLocaleString('en-US') }).waitFor();
+}
+
+async function waitForIdle(timeout = 90_000): Promise<void> {
+  await page.getByTestId('run').waitFor({ timeout });
+}
+
+/** The fraction of canvas pixels that differ from the background: 0 for a blank surface. */
+async function inkedFraction(): Promise<number> {
+  return page.getByTestId('surface-canvas').evaluate((element) => {
+    const canvas = element as HTMLCanvasElement;
+    const copy = document.createElement('canvas');
+    copy.width = canvas.width;
+    copy.height = canvas.height;
+    const context = copy.getContext('2d')!;
+    context.drawImage(canvas, 0, 0);
+    const { data } = context.getImageData(0, 0, copy.width, copy.height);
+    let inked = 0;
+    for (let k = 0; k < data.length; k += 4) if (data[k]! < 235 || data[k + 1]! < 235 || data[k + 2]! < 235) inked++;
+    return inked / (data.length / 4);
+  });
+}
+
+async function download(testId: string): Promise<string> {
+  const [file] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), page.getByTestId(testId).click()]);
+  const path = await file.path();
+  return readFile(path, 'utf8');
+}
+
+before(async () => {
+  await mkdir(shots, { recursive: true });
+  const url = await startWebShell();
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--use-angle=swiftshader',
+      '--enable-unsafe-swiftshader',
+      '--no-sandbox',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
+  page = await context.newPage();
+  page.on('pageerror', (error) => process.stderr.write(`page error: ${error.message}\n`));
+  page.on('console', (message) => {
+    if (message.type() === 'error') process.stderr.write(`console: ${message.text()}\n`);
+  });
+  await page.goto(url);
+});
+
+after(async () => {
+  await browser?.close();
+  host?.kill('SIGTERM');
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+});
+
+describe('a newcomer’s session in the web shell', { concurrency: false }, () => {
+  it('opens the app with the lesson’s function, a surface and the strategies', async () => {
+    await page.getByTestId('surface-canvas').waitFor({ timeout: 60_000 });
+    assert.equal(await page.getByTestId('formula').inputValue(), LESSON_F);
+    await page.getByText('grid computed by').or(page.getByText('preview at the drawn points')).first().waitFor();
+    const toggles = page.locator('[data-testid^=toggle-]');
+    const names = await toggles.evaluateAll((labels) =>
+      labels.map((label) => ({ name: label.getAttribute('data-testid')!.slice('toggle-'.length), enabled: !label.querySelector('input')!.disabled })),
+    );
+    available = names.filter((t) => t.enabled).map((t) => t.name);
+    for (const strategy of ['loops', 'naive', 'meshgrid', 'meshgrid-eager', 'vmap']) assert.ok(available.includes(strategy), `${strategy} is available`);
+    await shot('01-start');
+  });
+
+  it('moves the grid-size slider on a log scale', async () => {
+    await slide(0);
+    await page.getByTestId('n-value').filter({ hasText: /^10$/ }).waitFor();
+    await slide(500);
+    const n = Number((await page.getByTestId('n-value').innerText()).replace(/,/g, ''));
+    assert.ok(n > 300 && n < 600, `the slider's middle is about √(10·20000) ≈ 447, got ${n}`);
+    await page.getByText(`f(x, y) on the ${n.toLocaleString('en-US')} × ${n.toLocaleString('en-US')} grid`).waitFor();
+  });
+
+  it('runs every available strategy and shows the comparison with the allclose checks', async () => {
+    await setN(300);
+    for (const strategy of available) {
+      const box = page.getByTestId(`toggle-${strategy}`).locator('input');
+      if (!(await box.isChecked())) await box.check();
+    }
+    await page.getByTestId('run').click();
+    await page.getByTestId('cancel').waitFor();
+    await waitForIdle();
+    const rows = page.getByTestId('time-chart').locator('[data-strategy]');
+    ran = await rows.evaluateAll((r) => r.map((e) => e.getAttribute('data-strategy')!));
+    const failed = await page.locator('[data-testid=failures] li').evaluateAll((items) => items.map((li) => li.getAttribute('data-strategy')!));
+    for (const strategy of ['loops', 'naive', 'meshgrid', 'meshgrid-eager', 'vmap']) assert.ok(ran.includes(strategy), `${strategy} ran`);
+    // Every available strategy either ran or says why it did not.
+    assert.deepEqual([...ran, ...failed].sort(), [...available].sort());
+    if (failed.length) process.stdout.write(`note: ${await page.getByTestId('failures').innerText()}\n`);
+    for (const strategy of ran) {
+      const ok = await page.getByTestId(`check-${strategy}`).getAttribute('data-ok');
+      // The naive strategy has the wrong shape on purpose; every other grid matches the reference.
+      assert.equal(ok, strategy === 'naive' ? 'false' : 'true', `${strategy}'s allclose check`);
+    }
+    await page.getByTestId('memory-chart').waitFor();
+    const table = page.getByTestId('results-table');
+    assert.equal(await table.locator('tbody tr').count(), ran.length + 1, 'one row per strategy and the floor');
+    await shot('02-comparison');
+  });
+
+  it('shows the same figures as `vlab run` on the same settings', async () => {
+    const json = execFileSync(process.execPath, ['bin/vlab.js', 'run', '--n', '300', '--strategies', 'meshgrid,vmap', '--repeats', '1', '--json'], {
+      cwd: root,
+      encoding: 'utf8',
+      env: { ...process.env, VLAB_MEMORY_CAP: String(MEMORY_CAP) },
+    });
+    const cli = (JSON.parse(json.slice(json.indexOf('['))) as { strategy: string; peakBytes: number; predictedBytes: number; shape: number[] }[]);
+    const csv = parseCsv(await download('export-results'));
+    const header = csv[0]!;
+    for (const record of cli) {
+      const row = csv.find((r) => r[header.indexOf('strategy')] === record.strategy)!;
+      assert.equal(Number(row[header.indexOf('predicted_bytes')]), record.predictedBytes, `${record.strategy} predicted bytes`);
+      assert.equal(Number(row[header.indexOf('peak_bytes')]), record.peakBytes, `${record.strategy} peak bytes`);
+      assert.equal(row[header.indexOf('shape')], record.shape.join('x'));
+    }
+  });
+
+  it('draws the surface (its pixels are not blank) and reads f under the pointer', async () => {
+    const inked = await inkedFraction();
+    assert.ok(inked > 0.1, `the surface covers ${Math.round(inked * 100)}% of the canvas`);
+    const canvas = page.getByTestId('surface-canvas');
+    const box = (await canvas.boundingBox())!;
+    await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.55);
+    const readout = page.getByTestId('readout');
+    await readout.filter({ hasText: 'f =' }).waitFor();
+    const match = /x = (\S+), y = (\S+), f = (\S+)/.exec(await readout.innerText());
+    assert.ok(match, 'the readout shows x, y and f');
+    const [x, y, f] = match.slice(1).map(Number) as [number, number, number];
+    const expected = Math.cos(x * x + y * y) / (1 + x * x + y * y);
+    assert.ok(Math.abs(f - expected) < 1e-4, `f(${x}, ${y}) = ${f}, expected ${expected}`);
+    await canvas.screenshot({ path: join(shots, '03-surface.png') });
+  });
+
+  it('exports the results and the grid as CSV that parse', async () => {
+    const results = parseCsv(await download('export-results'));
+    const header = results[0]!;
+    for (const column of ['strategy', 'n', 'median_ms', 'peak_bytes', 'predicted_bytes', 'max_abs_err', 'allclose', 'cpu_model', 'cpu_cores', 'gpu_adapter', 'os', 'app_version']) {
+      assert.ok(header.includes(column), `results CSV has ${column}`);
+    }
+    const body = results.slice(1).filter((row) => row.length > 1);
+    assert.equal(body.length, ran.length + 1);
+    for (const row of body) assert.equal(row.length, header.length);
+
+    await setN(80);
+    const grid = parseCsv(await download('export-grid'));
+    assert.deepEqual(grid[0], ['x', 'y', 'f']);
+    const points = grid.slice(1).filter((row) => row.length === 3);
+    assert.equal(points.length, 80 * 80);
+    const [x, y, f] = points[4321]!.map(Number) as [number, number, number];
+    assert.ok(Math.abs(f - Math.cos(x * x + y * y) / (1 + x * x + y * y)) < 1e-6, `grid value f(${x}, ${y}) = ${f}`);
+    assert.deepEqual(points[0]!.slice(0, 2).map(Number), [-2, -2]);
+    assert.deepEqual(points[points.length - 1]!.slice(0, 2).map(Number), [2, 2]);
+  });
+
+  it('shows a bad formula’s error at its position', async () => {
+    const formula = page.getByTestId('formula');
+    const bad = 'cos(x^2 + y^2) / (1 + x $ y)';
+    await formula.fill(bad);
+    const error = page.getByTestId('formula-error');
+    await error.waitFor();
+    assert.equal(await error.getAttribute('data-position'), String(bad.indexOf('$')));
+    assert.equal(await error.locator('mark').innerText(), '$');
+    assert.equal(await page.getByTestId('run').isDisabled(), true);
+    await shot('04-formula-error');
+    await formula.fill(LESSON_F);
+    await error.waitFor({ state: 'detached' });
+  });
+
+  it('guards a grid too large for memory before running', async () => {
+    await page.getByTestId('dtype-float64').click();
+    await setN(20000);
+    const guard = page.getByTestId('guard');
+    await guard.waitFor();
+    const text = await guard.innerText();
+    assert.match(text, /vmap/);
+    assert.match(text, /needs \d+(\.\d+)? GiB/);
+    await shot('05-memory-guard');
+    await page.getByTestId('dtype-float32').click();
+  });
+
+  it('keeps answering during a long loops run, and cancels it', async () => {
+    await setN(6000);
+    for (const strategy of available) {
+      const box = page.getByTestId(`toggle-${strategy}`).locator('input');
+      if ((await box.isChecked()) !== (strategy === 'loops')) await box.setChecked(strategy === 'loops');
+    }
+    await page.getByTestId('run').click();
+    const progress = page.getByTestId('progress');
+    await progress.filter({ hasText: 'loops' }).waitFor({ timeout: 30_000 });
+    await shot('06-long-run');
+    // The UI answers while the engine works: the formula is still checked, the view still resets.
+    const started = Date.now();
+    await page.getByTestId('formula').fill('sin(x) * cos(');
+    await page.getByTestId('formula-error').waitFor({ timeout: 10_000 });
+    assert.ok(Date.now() - started < 10_000);
+    await page.getByTestId('formula').fill(LESSON_F);
+    await page.getByTestId('reset-view').click();
+    assert.ok(await page.getByTestId('cancel').isVisible(), 'the run is still going');
+    await page.getByTestId('cancel').click();
+    await waitForIdle(30_000);
+    await page.getByTestId('cancelled').waitFor();
+    await page.getByTestId('failures').filter({ hasText: 'cancelled' }).waitFor();
+  });
+
+  it('reads on a projector', async () => {
+    await setN(1000);
+    await page.getByTestId('projector').click();
+    await page.waitForTimeout(300);
+    await shot('07-projector');
+    await page.getByTestId('projector').click();
+  });
+});
