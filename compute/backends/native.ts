@@ -127,13 +127,13 @@ export class NativeExecutable implements Executable {
   runSyncOn(inputs: readonly NDArray[], placement: Placement): NDArray[] {
     const addon = this.runtime.pool();
     const datas = inputs.map((a) => a.data);
-    const options = { workers: this.runtime.workers(placement), ...(placement.parts ? { parts: placement.parts } : {}) };
+    const workers = this.runtime.workers(placement);
     const outputs: NDArray[] = [];
     try {
       for (const { fused, program } of this.kernels) {
         const out = NDArray.empty(fused.outShape, fused.dtype);
         outputs.push(out);
-        addon.runSync(program, out.data, datas, geometry(fused, inputs), options);
+        addon.runSync(program, out.data, datas, geometry(fused, inputs), workers, placement.parts);
       }
       return outputs;
     } catch (error) {

@@ -52,7 +52,7 @@ export interface NativeAddon {
   /** Validates bytecode; throws "invalid bytecode: …" on a malformed program. */
   compile(code: Int32Array, consts: Float64Array): NativeProgram;
   run(program: NativeProgram, out: FloatArray, inputs: readonly FloatArray[], geometry: Float64Array, options?: NativeRunOptions): NativeHandle;
-  runSync(program: NativeProgram, out: FloatArray, inputs: readonly FloatArray[], geometry: Float64Array, options?: Omit<NativeRunOptions, 'onProgress'>): void;
+  runSync(program: NativeProgram, out: FloatArray, inputs: readonly FloatArray[], geometry: Float64Array, workers?: number, parts?: number): void;
   /** Streaming stores over all of out with `workers` threads: the physical floor. */
   measureFloor(out: FloatArray, workers?: number): NativeHandle;
   /** The lesson's f written by hand in C++ over an n×n grid: the benchmark's yardstick. */

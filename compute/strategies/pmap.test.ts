@@ -88,7 +88,8 @@ describe.skipIf(!addon)('single-device strategies on the native backend', () => 
     expect(record.maxAbsErr).toBeLessThanOrEqual(1e-12);
     const calls = [...run.mock.calls, ...runSync.mock.calls];
     expect(calls.length).toBeGreaterThan(0);
-    expect(calls.every((call) => call[4]?.workers === 1)).toBe(true);
+    expect(run.mock.calls.every((call) => call[4]?.workers === 1)).toBe(true);
+    expect(runSync.mock.calls.every((call) => call[4] === 1)).toBe(true);
   });
 
   it('native is the default backend when it loaded, and every strategy is listed with its availability', async () => {

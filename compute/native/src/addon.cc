@@ -179,12 +179,14 @@ struct ArrayView {
 };
 
 ArrayView floatArray(Napi::Env env, Napi::Value value, const char* what) {
-  if (!value.IsTypedArray()) fail(env, std::string(what) + " must be a Float32Array or Float64Array");
-  Napi::TypedArray array = value.As<Napi::TypedArray>();
-  const napi_typedarray_type type = array.TypedArrayType();
-  if (type != napi_float32_array && type != napi_float64_array) fail(env, std::string(what) + " must be a Float32Array or Float64Array");
-  auto* bytes = static_cast<uint8_t*>(array.ArrayBuffer().Data()) + array.ByteOffset();
-  return {bytes, int64_t(array.ElementLength()), type == napi_float64_array ? DType::Float64 : DType::Float32};
+  // One napi_get_typedarray_info call: this runs several times per call of a jitted scalar function.
+  napi_typedarray_type type;
+  size_t length = 0;
+  void* data = nullptr;
+  if (!value.IsTypedArray() || napi_get_typedarray_info(env, value, &type, &length, &data, nullptr, nullptr) != napi_ok ||
+      (type != napi_float32_array && type != napi_float64_array))
+    fail(env, std::string(what) + " must be a Float32Array or Float64Array");
+  return {data, int64_t(length), type == napi_float64_array ? DType::Float64 : DType::Float32};
 }
 
 int64_t integerAt(Napi::Env env, const double* values, size_t i) {
@@ -305,11 +307,10 @@ class LessonJob : public AsyncJob {
 };
 
 /** The parts a run is cut into: the caller's (pmap: one per device) or enough to balance the threads. */
-int partsOption(Napi::Env env, Napi::Object options, int64_t size, int workers) {
-  Napi::Value partsValue = options.Get("parts");
-  if (partsValue.IsUndefined()) return defaultParts(size, workers);
-  if (!partsValue.IsNumber()) fail(env, "parts must be a positive integer");
-  const double p = partsValue.As<Napi::Number>().DoubleValue();
+int partsFrom(Napi::Env env, Napi::Value value, int64_t size, int workers) {
+  if (value.IsUndefined()) return defaultParts(size, workers);
+  if (!value.IsNumber()) fail(env, "parts must be a positive integer");
+  const double p = value.As<Napi::Number>().DoubleValue();
   if (!(p >= 1 && p <= 1 << 20) || p != std::floor(p)) fail(env, "parts must be a positive integer");
   return int(p);
 }
@@ -368,19 +369,19 @@ Napi::Value Run(const Napi::CallbackInfo& info) {
   Napi::Object options = info[4].IsObject() ? info[4].As<Napi::Object>() : Napi::Object::New(env);
   const int workers = workerCount(env, options.Get("workers"));
   auto launch = buildLaunch(env, program, info[1], info[2], info[3]);
-  const int parts = partsOption(env, options, launch->size, workers);
+  const int parts = partsFrom(env, options.Get("parts"), launch->size, workers);
   auto job = std::make_shared<VmJob>(program, std::move(launch), parts, workers);
   return startAsync(env, job, {info[1], info[2]}, options.Get("onProgress"));
 }
 
-// runSync(program, out, inputs, geometry, { workers?, parts? }): small runs on the calling thread, larger ones on the pool.
+// runSync(program, out, inputs, geometry, workers?, parts?): small runs on the calling thread, larger ones on
+// the pool. Positional numbers rather than an options object: the loops strategy calls this millions of times.
 Napi::Value RunSync(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   auto program = programArg(env, info[0]);
-  Napi::Object options = info.Length() > 4 && info[4].IsObject() ? info[4].As<Napi::Object>() : Napi::Object::New(env);
-  const int workers = workerCount(env, options.Get("workers"));
+  const int workers = workerCount(env, info[4]);
   auto launch = buildLaunch(env, program, info[1], info[2], info[3]);
-  const int parts = partsOption(env, options, launch->size, workers);
+  const int parts = partsFrom(env, info[5], launch->size, workers);
   if (launch->size <= 16 * kBlock || workers == 1 || parts == 1) {
     kernels().evalRange(*launch, 0, launch->size, threadScratch(scratchBytes(*launch)));
     return env.Undefined();
