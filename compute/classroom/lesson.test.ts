@@ -1,0 +1,139 @@
+import { describe, expect, it } from 'vitest';
+import {
+  LESSON_EN,
+  LESSON_STEP_IDS,
+  LessonFormatError,
+  LessonTemplateError,
+  describeStepRun,
+  fillTemplate,
+  formatFigure,
+  parseLesson,
+  runLessonStep,
+  sentenceApplies,
+} from './lesson.js';
+import lessonEn from '../../assets/lesson/en.json' with { type: 'json' };
+
+const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
+
+describe('the lesson text (assets/lesson/en.json)', () => {
+  it('has the eight steps in the lecture order, each with its explanation, code in both languages and sentences', () => {
+    expect(LESSON_EN.steps.map((s) => s.id)).toEqual([...LESSON_STEP_IDS]);
+    for (const step of LESSON_EN.steps) {
+      expect(step.title.length, step.id).toBeGreaterThan(3);
+      expect(step.explanation.length, step.id).toBeGreaterThan(0);
+      expect(step.typescript.length, step.id).toBeGreaterThan(20);
+      expect(step.python.length, step.id).toBeGreaterThan(20);
+      expect(step.sentences.length, step.id).toBeGreaterThan(0);
+      expect(placeholders(step.runs).every((p) => p === 'n'), `${step.id}: the run button text may only use {n}`).toBe(true);
+      expect(describeStepRun(step)).not.toContain('{');
+    }
+    expect(LESSON_EN.steps.map((s) => s.n)).toEqual([80, 80, 80, 6000, 6000, 6000, 6000, 6000]);
+  });
+
+  it("keeps the lecture's facts in the code: the loop, the shapes, meshgrid, in_axes, pmap's device count", () => {
+    const [loop, naive, mesh, , memory, vmapStep, pmapStep, gpu] = LESSON_EN.steps;
+    expect(loop!.python).toContain('z_loops[i, j] = f(x[i], y[j])');
+    expect(naive!.python).toContain('(80,)');
+    expect(mesh!.python).toContain('jnp.allclose(z_mesh, z_loops)');
+    expect(memory!.python).toContain('x_mesh.nbytes + y_mesh.nbytes');
+    expect(vmapStep!.python).toContain('in_axes=(None, 0)');
+    expect(vmapStep!.python).toContain('in_axes=(0, None)');
+    expect(vmapStep!.typescript).toContain('inAxes: [null, 0]');
+    expect(pmapStep!.python).toContain('jax.local_device_count()');
+    expect(pmapStep!.python).toContain('shard_map');
+    expect(gpu!.python).toContain('device_put');
+  });
+
+  it('refuses a file that is not a lesson, or has the steps out of order, saying what is wrong', () => {
+    expect(() => parseLesson({})).toThrow(LessonFormatError);
+    expect(() => parseLesson({ ...lessonEn, version: 2 })).toThrow(/version 2/);
+    const swapped = { ...lessonEn, steps: [lessonEn.steps[1], lessonEn.steps[0], ...lessonEn.steps.slice(2)] };
+    expect(() => parseLesson(swapped)).toThrow(/step 1 must have id 'loop', got 'naive'/);
+    expect(() => parseLesson({ ...lessonEn, steps: lessonEn.steps.slice(0, 7) })).toThrow(/8 steps/);
+  });
+});
+
+describe('templates', () => {
+  it('format numbers for reading: integers whole, the rest to three digits', () => {
+    expect(formatFigure(6400)).toBe('6,400');
+    expect(formatFigure(2.68123)).toBe('2.68');
+    expect(formatFigure(1234.5)).toBe('1,230');
+    expect(formatFigure(1.2793e-7)).toBe('1.28e-7');
+    expect(formatFigure(true)).toBe('true');
+  });
+
+  it('name the missing figure instead of printing a hole', () => {
+    expect(fillTemplate('{a} and {b}', { a: '1', b: '2' })).toBe('1 and 2');
+    expect(() => fillTemplate('{a} and {c}', { a: '1' })).toThrow(LessonTemplateError);
+  });
+
+  it('choose sentences by their flags', () => {
+    expect(sentenceApplies({ text: '', when: ['ok'] }, { ok: true })).toBe(true);
+    expect(sentenceApplies({ text: '', when: ['ok'] }, {})).toBe(false);
+    expect(sentenceApplies({ text: '', unless: ['a', 'b'] }, { b: true })).toBe(false);
+  });
+});
+
+describe('running each step at a small grid', () => {
+  for (const id of LESSON_STEP_IDS) {
+    it(`${id}: measures figures and fills every sentence that applies`, async () => {
+      const fractions: number[] = [];
+      const result = await runLessonStep(id, { n: 24, repeats: 1, onProgress: (p) => fractions.push(p.fraction) });
+      expect(result.id).toBe(id);
+      expect(result.n).toBe(24);
+      expect(result.sentences.length).toBeGreaterThan(0);
+      for (const sentence of result.sentences) expect(sentence).not.toMatch(/\{\w+\}/);
+      expect(fractions.at(-1)).toBe(1);
+      const unavailable = result.values.unavailable === true;
+      if (!unavailable) expect(result.headline?.value, id).toBeTruthy();
+      switch (id) {
+        case 'loop':
+          expect(result.values.calls).toBe(576);
+          expect(result.values.perCallUs).toBeGreaterThan(0);
+          break;
+        case 'naive':
+          expect(result.figures.shape).toBe('(24,)');
+          expect(result.figures.gridShape).toBe('(24, 24)');
+          break;
+        case 'meshgrid':
+        case 'vmap':
+          expect(result.values.allclose).toBe(true);
+          break;
+        case 'compile':
+          expect(result.values.firstMs).toBeGreaterThan(0);
+          expect(result.records[0]!.repeats).toBeGreaterThanOrEqual(1);
+          break;
+        case 'memory':
+          expect(result.values.meshBytes).toBe(2 * 24 * 24 * 4);
+          expect(result.values.ratio).toBe(48);
+          break;
+        case 'pmap':
+          // The rule is shown by trying it, whatever the machine: the engine's own error text.
+          expect(String(result.values.refusal)).toMatch(/pmap/);
+          expect(result.values.tooMany).toBe((result.values.devices as number) + 1);
+          expect(result.sentences.join(' ')).toContain(String(result.values.refusal));
+          if (unavailable) expect(result.sentences.join(' ')).toContain(String(result.values.reason));
+          else expect(result.values.speedup).toBeGreaterThan(0);
+          break;
+        case 'gpu':
+          if (unavailable) expect(result.sentences[0]).toContain(String(result.values.reason));
+          else expect(result.values.kernelMs).toBeGreaterThanOrEqual(0);
+          break;
+      }
+    });
+  }
+
+  it('turns a grid the memory guard refuses into a sentence, not a crash', async () => {
+    const previous = process.env.VLAB_MEMORY_CAP;
+    process.env.VLAB_MEMORY_CAP = '1000';
+    try {
+      const result = await runLessonStep('compile', { n: 64, repeats: 1 });
+      expect(result.values.refused).toBe(true);
+      expect(result.sentences[0]).toMatch(/refused on this machine: .*needs/);
+      expect(result.headline).toBeUndefined();
+    } finally {
+      if (previous === undefined) delete process.env.VLAB_MEMORY_CAP;
+      else process.env.VLAB_MEMORY_CAP = previous;
+    }
+  });
+});
