@@ -22,7 +22,7 @@ import {
   CancelledError,
   throwIfCancelled,
 } from './backend.js';
-import { type FusedKernel, fuseGraph, readStrides } from './fuse.js';
+import { type FusedKernel, fuseGraph } from './fuse.js';
 import { type NativeAddon, type NativeHandle, type NativeProgram, loadAddon } from './nativeAddon.js';
 import { type OpcodeTable, BYTECODE_VERSION, lowerKernel, opcodeTable } from './nativeBytecode.js';
 
@@ -68,7 +68,7 @@ export function configureNativeThreads(threads: number): void {
 
 class NativeRuntime {
   readonly opcodes: OpcodeTable;
-  private started = false;
+  private poolThreads = 0;
 
   constructor(readonly addon: NativeAddon, readonly path: string) {
     if (addon.bytecodeVersion !== BYTECODE_VERSION) {
@@ -77,18 +77,16 @@ class NativeRuntime {
     this.opcodes = opcodeTable(addon.opcodes());
   }
 
-  /** The pool's size once it runs; before that, the size it will start with. */
+  /** The pool's size once it runs (fixed from then on); before that, the size it will start with. */
   get threads(): number {
+    if (this.poolThreads > 0) return this.poolThreads;
     const running = this.addon.poolSize();
     return running > 0 ? running : (requestedThreads ?? this.addon.defaultThreads());
   }
 
   /** The pool, started on first use with the size devices() announced. */
   pool(): NativeAddon {
-    if (!this.started) {
-      this.addon.startPool(this.threads);
-      this.started = true;
-    }
+    if (this.poolThreads === 0) this.poolThreads = this.addon.startPool(this.threads);
     return this.addon;
   }
 
@@ -103,6 +101,8 @@ class NativeRuntime {
 interface CompiledKernel {
   fused: FusedKernel;
   program: NativeProgram;
+  /** Launch geometry, rewritten per call: the addon copies it before returning, so one buffer serves every run. */
+  geometry: Float64Array;
 }
 
 export class NativeExecutable implements Executable {
@@ -117,7 +117,9 @@ export class NativeExecutable implements Executable {
   ) {
     this.kernels = fuseGraph(graph, options.zeroStrides).map((fused) => {
       const bytecode = lowerKernel(fused, graph.inputs.length, runtime.opcodes);
-      return { fused, program: runtime.addon.compile(bytecode.code, bytecode.consts) };
+      const rank = fused.outShape.length;
+      const geometry = new Float64Array(rank + fused.reads.length * (1 + rank));
+      return { fused, program: runtime.addon.compile(bytecode.code, bytecode.consts), geometry };
     });
   }
 
@@ -130,10 +132,10 @@ export class NativeExecutable implements Executable {
     const workers = this.runtime.workers(placement);
     const outputs: NDArray[] = [];
     try {
-      for (const { fused, program } of this.kernels) {
-        const out = NDArray.empty(fused.outShape, fused.dtype);
+      for (const kernel of this.kernels) {
+        const out = NDArray.empty(kernel.fused.outShape, kernel.fused.dtype);
         outputs.push(out);
-        addon.runSync(program, out.data, datas, geometry(fused, inputs), workers, placement.parts);
+        addon.runSync(kernel.program, out.data, datas, fillGeometry(kernel, inputs), workers, placement.parts);
       }
       return outputs;
     } catch (error) {
@@ -157,11 +159,11 @@ export class NativeExecutable implements Executable {
     let poolMs = 0;
     try {
       for (let k = 0; k < count; k++) {
-        const { fused, program } = this.kernels[k]!;
-        const out = NDArray.empty(fused.outShape, fused.dtype);
+        const kernel = this.kernels[k]!;
+        const out = NDArray.empty(kernel.fused.outShape, kernel.fused.dtype);
         outputs.push(out);
         const onProgress = control.onProgress;
-        const handle = addon.run(program, out.data, datas, geometry(fused, inputs), {
+        const handle = addon.run(kernel.program, out.data, datas, fillGeometry(kernel, inputs), {
           workers,
           ...(placement.parts ? { parts: placement.parts } : {}),
           ...(onProgress ? { onProgress: (f: number) => onProgress((k + f) / count) } : {}),
@@ -184,15 +186,21 @@ export class NativeExecutable implements Executable {
 }
 
 /** The launch geometry of one kernel: the output shape, then per read its offset and strides along the output axes. */
-function geometry(fused: FusedKernel, inputs: readonly NDArray[]): Float64Array {
-  const rank = fused.outShape.length;
-  const g = new Float64Array(rank + fused.reads.length * (1 + rank));
-  for (let a = 0; a < rank; a++) g[a] = fused.outShape[a]!;
+function fillGeometry({ fused, geometry: g }: CompiledKernel, inputs: readonly NDArray[]): Float64Array {
+  const shape = fused.outShape;
+  const rank = shape.length;
+  for (let a = 0; a < rank; a++) g[a] = shape[a]!;
   let at = rank;
   for (const read of fused.reads) {
     const input = inputs[read.input]!;
-    g[at++] = input.offset;
-    if (rank > 0) for (const s of readStrides(read, rank, input)) g[at++] = s;
+    g[at] = input.offset;
+    if (rank > 0) {
+      g.fill(0, at + 1, at + 1 + rank);
+      read.axisMap.forEach((outAxis, k) => {
+        if (outAxis >= 0) g[at + 1 + outAxis]! += input.strides[k]!;
+      });
+    }
+    at += 1 + rank;
   }
   return g;
 }
