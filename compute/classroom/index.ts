@@ -1,0 +1,52 @@
+// The classroom: the lesson step by step, grid-size sweeps, "take it to JAX"
+// and shareable settings. Shells (the app's engine worker, the CLI) import
+// from here or from compute/index.ts; the renderer imports types only.
+
+export { jaxProgram, numpyProgram, pythonExpression, jaxFileName, type PythonProgramRequest } from './jax.js';
+export {
+  runSweep,
+  sweepSizes,
+  sweepRecords,
+  sweepToCsv,
+  SweepRequestError,
+  DEFAULT_POINT_BUDGET_MS,
+  MAX_SWEEP_POINTS,
+  type SweepRequest,
+  type SweepEntry,
+  type SweepProgress,
+  type SweepResult,
+  type SweepOptions,
+} from './sweep.js';
+export {
+  LESSON_EN,
+  LESSON_STEP_IDS,
+  parseLesson,
+  runLessonStep,
+  describeStepRun,
+  fillTemplate,
+  formatFigure,
+  findStep,
+  LessonFormatError,
+  LessonTemplateError,
+  type Lesson,
+  type LessonStep,
+  type LessonStepId,
+  type LessonSentence,
+  type LessonStepOptions,
+  type LessonStepResult,
+  type LessonValue,
+} from './lesson.js';
+export {
+  parseSettings,
+  settingsToJson,
+  validateSettings,
+  defaultSettings,
+  DEFAULT_SETTINGS,
+  SettingsError,
+  SETTINGS_EXTENSION,
+  SETTINGS_FORMAT,
+  SETTINGS_VERSION,
+  THEMES,
+  type LabSettings,
+  type Theme,
+} from './settings.js';

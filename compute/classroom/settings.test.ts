@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { DEFAULT_SETTINGS, defaultSettings, parseSettings, settingsToJson, SettingsError, validateSettings, type LabSettings } from './settings.js';
+
+const file = (fields: Record<string, unknown>) => JSON.stringify({ format: 'vlab-settings', version: 1, ...fields });
+
+describe('.vlab.json settings', () => {
+  it('round-trip: what is saved reads back the same', () => {
+    const settings: LabSettings = {
+      formula: 'x * exp(-x^2 - y^2)',
+      n: 1000,
+      dtype: 'float64',
+      strategies: ['meshgrid', 'vmap', 'pmap'],
+      lessonStep: 6,
+      sweep: { nMin: 10, nMax: 2000, points: 6 },
+      theme: 'dark',
+      projector: true,
+    };
+    const text = settingsToJson(settings);
+    expect(JSON.parse(text)).toMatchObject({ format: 'vlab-settings', version: 1 });
+    expect(parseSettings(text)).toEqual(settings);
+  });
+
+  it('round-trip for any valid settings', () => {
+    const arbitrary = fc.record({
+      formula: fc.constantFrom('x', 'cos(x^2 + y^2) / (1 + x^2 + y^2)', '42', 'max(x, y)'),
+      n: fc.integer({ min: 1, max: 20000 }),
+      dtype: fc.constantFrom('float32' as const, 'float64' as const),
+      strategies: fc.uniqueArray(fc.constantFrom('loops' as const, 'naive' as const, 'meshgrid' as const, 'meshgrid-eager' as const, 'vmap' as const, 'pmap' as const, 'gpu' as const)),
+      lessonStep: fc.integer({ min: 0, max: 7 }),
+      sweep: fc.integer({ min: 1, max: 1000 }).chain((nMin) => fc.record({ nMin: fc.constant(nMin), nMax: fc.integer({ min: nMin, max: 5000 }), points: fc.integer({ min: 1, max: 60 }) })),
+      theme: fc.constantFrom('system' as const, 'light' as const, 'dark' as const),
+      projector: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(arbitrary, (s) => {
+        expect(parseSettings(settingsToJson(s))).toEqual(s);
+      }),
+    );
+  });
+
+  it('fills missing fields from the defaults and ignores fields it does not know', () => {
+    const settings = parseSettings(file({ n: 6000, fromTheFuture: { anything: 1 }, __proto__: { projector: true } }));
+    expect(settings).toEqual({ ...defaultSettings(), n: 6000 });
+    expect(settings).not.toHaveProperty('fromTheFuture');
+    expect(DEFAULT_SETTINGS.projector).toBe(false);
+  });
+
+  it('says what is wrong with a bad file, naming the field', () => {
+    const cases: [string, RegExp][] = [
+      ['{', /not valid JSON/],
+      ['[]', /one JSON object/],
+      [JSON.stringify({ format: 'something-else', version: 1 }), /not a Vectorization Lab settings file/],
+      [file({ version: 2 }), /version 2 is not supported/],
+      [file({ n: 0 }), /'n' must be an integer from 1/],
+      [file({ n: 2.5 }), /'n' must be an integer/],
+      [file({ dtype: 'int8' }), /'dtype' must be one of float32, float64, got 'int8'/],
+      [file({ strategies: ['vmap', 'warp'] }), /'strategies\[1\]' must be one of/],
+      [file({ lessonStep: 8 }), /'lessonStep' must be an integer from 0 to 7/],
+      [file({ sweep: { nMin: 100, nMax: 10 } }), /'sweep.nMax' \(10\) must not be below 'sweep.nMin' \(100\)/],
+      [file({ theme: 'neon' }), /'theme' must be one of system, light, dark/],
+      [file({ projector: 'yes' }), /'projector' must be true or false/],
+      [file({ formula: 'cos(x' }), /'formula' does not parse: .*at character/],
+      ['x'.repeat(70_000), /at most/],
+    ];
+    for (const [text, message] of cases) {
+      expect(() => parseSettings(text), text.slice(0, 60)).toThrow(SettingsError);
+      expect(() => parseSettings(text), text.slice(0, 60)).toThrow(message);
+    }
+  });
+
+  it('never runs the formula text: code is just a formula that does not parse', () => {
+    let ran = false;
+    (globalThis as Record<string, unknown>).__vlabRan = () => (ran = true);
+    expect(() => parseSettings(file({ formula: 'globalThis.__vlabRan()' }))).toThrow(/does not parse/);
+    expect(ran).toBe(false);
+  });
+
+  it('validates an object the same way as its text', () => {
+    expect(validateSettings({ format: 'vlab-settings', version: 1, n: 80 }).n).toBe(80);
+  });
+});

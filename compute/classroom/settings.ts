@@ -1,0 +1,136 @@
+// Shareable state: what a teacher set up (formula, grid size, dtype,
+// strategies, lesson step, sweep range, theme and projector mode) as a small
+// versioned `.vlab.json` file, so a class opens on the same experiment and the
+// app reopens where it was. Reading is strict about what it uses and blind to
+// the rest: unknown fields are ignored (newer files still open), a bad value
+// is an error that names the field and says what it should be. The file is
+// parsed as JSON and nothing in it is ever run: the formula goes through the
+// formula parser like anything typed in the box.
+
+import { DTYPES, type DType } from '../core/dtype.js';
+import { checkFormula } from '../formula/index.js';
+import { MAX_N } from '../strategies/run.js';
+import { DEFAULT_FORMULA, STRATEGY_NAMES, type StrategyName } from '../strategies/types.js';
+import { LESSON_STEP_IDS } from './lesson.js';
+import { MAX_SWEEP_POINTS } from './sweep.js';
+
+export const SETTINGS_FORMAT = 'vlab-settings';
+export const SETTINGS_VERSION = 1;
+export const SETTINGS_EXTENSION = '.vlab.json';
+/** A settings file is a few hundred bytes; anything far larger is not one. */
+export const MAX_SETTINGS_BYTES = 64 * 1024;
+
+export type Theme = 'system' | 'light' | 'dark';
+export const THEMES: readonly Theme[] = ['system', 'light', 'dark'];
+
+export interface LabSettings {
+  formula: string;
+  n: number;
+  dtype: DType;
+  strategies: StrategyName[];
+  /** 0-based index of the lesson step on screen. */
+  lessonStep: number;
+  sweep: { nMin: number; nMax: number; points: number };
+  theme: Theme;
+  projector: boolean;
+}
+
+const DEFAULTS: LabSettings = {
+  formula: DEFAULT_FORMULA,
+  n: 80,
+  dtype: 'float32',
+  strategies: ['loops', 'naive', 'meshgrid', 'meshgrid-eager', 'vmap', 'pmap', 'gpu'],
+  lessonStep: 0,
+  sweep: { nMin: 10, nMax: 2000, points: 8 },
+  theme: 'system',
+  projector: false,
+};
+export const DEFAULT_SETTINGS: Readonly<LabSettings> = Object.freeze(DEFAULTS);
+
+export function defaultSettings(): LabSettings {
+  return structuredClone(DEFAULTS);
+}
+
+export class SettingsError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SettingsError';
+  }
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const show = (v: unknown) => (typeof v === 'string' ? `'${v.length > 40 ? `${v.slice(0, 40)}…` : v}'` : JSON.stringify(v) ?? String(v));
+
+function integer(value: unknown, field: string, min: number, max: number): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw new SettingsError(`'${field}' must be an integer from ${min} to ${max}, got ${show(value)}`);
+  }
+  return value;
+}
+
+function oneOf<T extends string>(value: unknown, field: string, allowed: readonly T[]): T {
+  if (typeof value !== 'string' || !allowed.includes(value as T)) {
+    throw new SettingsError(`'${field}' must be one of ${allowed.join(', ')}, got ${show(value)}`);
+  }
+  return value as T;
+}
+
+/** Checks a settings object field by field; fields it does not know are left out, missing ones take the defaults. */
+export function validateSettings(data: unknown): LabSettings {
+  if (!isRecord(data)) throw new SettingsError('a settings file holds one JSON object');
+  if (data.format !== SETTINGS_FORMAT) {
+    throw new SettingsError(`not a Vectorization Lab settings file: 'format' should be '${SETTINGS_FORMAT}', got ${show(data.format)}`);
+  }
+  if (data.version !== SETTINGS_VERSION) {
+    throw new SettingsError(`settings version ${show(data.version)} is not supported: this lab reads version ${SETTINGS_VERSION}`);
+  }
+  const out = defaultSettings();
+  if (data.formula !== undefined) {
+    if (typeof data.formula !== 'string') throw new SettingsError(`'formula' must be text, got ${show(data.formula)}`);
+    const check = checkFormula(data.formula);
+    if (!check.ok) throw new SettingsError(`'formula' does not parse: ${check.message} (at character ${check.position + 1})`);
+    out.formula = data.formula;
+  }
+  if (data.n !== undefined) out.n = integer(data.n, 'n', 1, MAX_N);
+  if (data.dtype !== undefined) out.dtype = oneOf(data.dtype, 'dtype', DTYPES);
+  if (data.strategies !== undefined) {
+    if (!Array.isArray(data.strategies)) throw new SettingsError(`'strategies' must be a list of strategy names, got ${show(data.strategies)}`);
+    out.strategies = [...new Set(data.strategies.map((s, i) => oneOf(s, `strategies[${i}]`, STRATEGY_NAMES)))];
+  }
+  if (data.lessonStep !== undefined) out.lessonStep = integer(data.lessonStep, 'lessonStep', 0, LESSON_STEP_IDS.length - 1);
+  if (data.sweep !== undefined) {
+    if (!isRecord(data.sweep)) throw new SettingsError(`'sweep' must be an object with nMin, nMax and points, got ${show(data.sweep)}`);
+    const s = data.sweep;
+    const nMin = s.nMin === undefined ? out.sweep.nMin : integer(s.nMin, 'sweep.nMin', 1, MAX_N);
+    const nMax = s.nMax === undefined ? out.sweep.nMax : integer(s.nMax, 'sweep.nMax', 1, MAX_N);
+    if (nMax < nMin) throw new SettingsError(`'sweep.nMax' (${nMax}) must not be below 'sweep.nMin' (${nMin})`);
+    const points = s.points === undefined ? out.sweep.points : integer(s.points, 'sweep.points', 1, MAX_SWEEP_POINTS);
+    out.sweep = { nMin, nMax, points };
+  }
+  if (data.theme !== undefined) out.theme = oneOf(data.theme, 'theme', THEMES);
+  if (data.projector !== undefined) {
+    if (typeof data.projector !== 'boolean') throw new SettingsError(`'projector' must be true or false, got ${show(data.projector)}`);
+    out.projector = data.projector;
+  }
+  return out;
+}
+
+/** Reads the text of a `.vlab.json` file. Throws SettingsError saying what is wrong. */
+export function parseSettings(text: string): LabSettings {
+  if (text.length > MAX_SETTINGS_BYTES) {
+    throw new SettingsError(`this file is ${text.length} characters long; a settings file is at most ${MAX_SETTINGS_BYTES}`);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch (error) {
+    throw new SettingsError(`not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return validateSettings(data);
+}
+
+/** The text of a `.vlab.json` file for these settings (validated first, so a saved file always reads back). */
+export function settingsToJson(settings: LabSettings): string {
+  const valid = validateSettings({ format: SETTINGS_FORMAT, version: SETTINGS_VERSION, ...settings });
+  return `${JSON.stringify({ format: SETTINGS_FORMAT, version: SETTINGS_VERSION, ...valid }, null, 2)}\n`;
+}
