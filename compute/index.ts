@@ -49,3 +49,6 @@ export {
 } from './strategies/run.js';
 export { MemoryGuardError, formatBytes, memoryCap } from './strategies/memoryGuard.js';
 export { TOLERANCES } from './strategies/reference.js';
+
+// The classroom: lesson steps, sweeps, "take it to JAX", shareable settings.
+export * from './classroom/index.js';
