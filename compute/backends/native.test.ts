@@ -277,6 +277,31 @@ describe.skipIf(!loaded.addon)('the pool', () => {
     expect(worstDiff(after, jit(lessonF)(x.reshape(n, 1), x) as NDArray)).toBeLessThanOrEqual(1e-12);
   });
 
+  it('survives a worker thread (the app’s engine host) terminated in the middle of a run', async () => {
+    const { Worker } = await import('node:worker_threads');
+    const engine = new URL('../index.ts', import.meta.url).href;
+    const code = `
+      const { parentPort } = require('node:worker_threads');
+      (async () => {
+        (await import('tsx/esm/api')).register();
+        const e = await import(${JSON.stringify(engine)});
+        await e.loadBackends();
+        const x = e.linspace(-2, 2, 4000, { dtype: 'float64' });
+        const f = e.jit((a, b) => e.np.cos(e.np.add(e.np.mul(a, a), e.np.mul(b, b))), { backend: 'native' });
+        const running = f.run([x.reshape(4000, 1), x]);
+        parentPort.postMessage('started');
+        await running;
+      })().catch((error) => parentPort.postMessage(String(error)));`;
+    for (let k = 0; k < 2; k++) {
+      const worker = new Worker(code, { eval: true, env: { ...process.env, VLAB_GPU: 'none' } });
+      expect(await new Promise((resolve) => worker.once('message', resolve))).toBe('started');
+      await worker.terminate();
+    }
+    const x = linspace(-2, 2, 300, { dtype: 'float64' });
+    const after = (await jit(lessonF, { backend: 'native' }).run([x.reshape(300, 1), x])) as NDArray;
+    expect(worstDiff(after, jit(lessonF)(x.reshape(300, 1), x) as NDArray)).toBeLessThanOrEqual(1e-12);
+  });
+
   it('measures the physical floor with every thread', async () => {
     const floor = await backend.measureWriteFloor(1 << 20, 'float64', 3);
     expect(floor.devices).toBe(backend.devices().length);

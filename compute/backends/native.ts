@@ -306,5 +306,9 @@ function median(values: number[]): number {
 export async function loadNativeBackend(): Promise<NativeBackend> {
   const loaded = loadAddon();
   if (!loaded.addon) throw new Error(loaded.reason);
+  const fromEnv = process.env.VLAB_THREADS;
+  if (fromEnv !== undefined && fromEnv !== '' && !/^\s*([1-9]\d{0,2}|10[01]\d|102[0-4])\s*$/.test(fromEnv)) {
+    throw new Error(`VLAB_THREADS must be an integer from 1 to 1024, got '${fromEnv}'`);
+  }
   return new NativeBackend(new NativeRuntime(loaded.addon, loaded.path));
 }

@@ -7,6 +7,10 @@
 #include <cstdlib>
 #include <exception>
 
+#if defined(__linux__)
+#include <sched.h>
+#endif
+
 namespace vlab {
 
 Job::Job(int numTasks_, int maxWorkers_) : numTasks(numTasks_), maxWorkers(maxWorkers_ < 1 ? 1 : maxWorkers_), remaining(numTasks_) {}
@@ -55,6 +59,12 @@ int defaultThreadCount() {
     const long n = std::strtol(env, &end, 10);
     if (end != env && *end == '\0' && n > 0 && n <= 1024) return int(n);
   }
+#if defined(__linux__)
+  // The CPUs this process may run on (taskset, container cpusets), as Node's os.availableParallelism().
+  cpu_set_t allowed;
+  CPU_ZERO(&allowed);
+  if (sched_getaffinity(0, sizeof allowed, &allowed) == 0 && CPU_COUNT(&allowed) > 0) return CPU_COUNT(&allowed);
+#endif
   const unsigned hw = std::thread::hardware_concurrency();
   return hw == 0 ? 1 : int(hw);
 }

@@ -78,7 +78,7 @@ class Pool {
   std::vector<std::thread> threads;
 };
 
-/** Threads the machine offers: VLAB_THREADS when set to a positive integer, else hardware_concurrency. */
+/** Threads to start: VLAB_THREADS when set to a positive integer, else the CPUs this process may run on. */
 int defaultThreadCount();
 
 /** Per-thread scratch memory, grown on demand and kept for the thread's life. */
