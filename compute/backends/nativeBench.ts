@@ -11,6 +11,7 @@ import { runStrategy } from '../strategies/run.js';
 import type { RunRecord } from '../strategies/types.js';
 
 const times = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
+const ms = (value: number) => `${value.toPrecision(3)} ms`;
 
 /** Summary lines for one grid size, given the records the bench measured there; [] without the addon. */
 export async function nativeBenchLines(n: number, dtype: DType, repeats: number, records: readonly RunRecord[], signal?: AbortSignal): Promise<string[]> {
@@ -26,7 +27,7 @@ export async function nativeBenchLines(n: number, dtype: DType, repeats: number,
   const lines: string[] = [];
   const handOne = await backend.handWrittenLoopMs(n, dtype, repeats, 1);
   const handAll = await backend.handWrittenLoopMs(n, dtype, repeats, threads);
-  lines.push(`  hand-written C++ loop (vectorized, libmvec cos): ${handOne.toFixed(1)} ms on 1 thread, ${handAll.toFixed(1)} ms on ${threads}`);
+  lines.push(`  hand-written C++ loop (vectorized, libmvec cos): ${ms(handOne)} on 1 thread, ${ms(handAll)} on ${threads}`);
   if (limit) lines.push(`  hand-written C++ loop / limit: ${times(handOne, limit.medianMs)} (1 thread), ${times(handAll, limit.medianMs)} (${threads} threads)`);
   if (vmapNative) lines.push(`  vmap (native, 1 device) / hand-written C++ loop (1 thread): ${times(vmapNative.medianMs, handOne)}   (goal ≤ 1.5×)`);
   if (pmap) {
