@@ -95,6 +95,10 @@ describe.skipIf(!native)('pmap over the native threads, with JAX semantics', () 
     expect(outer.lower(x).devices).toBe(4);
     const tooMany = linspace(-1, 1, 30, { dtype: 'float64' }).reshape(2, 3, 5);
     expect(() => outer(tooMany)).toThrow(/nested pmaps map 2 × 3 = 6 slices but only 4 devices/);
+    const deeper = pmap((a: Value) => pmap((b: Value) => pmap((c: Value) => np.neg(c))(b) as Value)(a) as Value);
+    expect(() => deeper(linspace(0, 1, 8, { dtype: 'float64' }).reshape(2, 2, 2))).toThrow(/2 × 4 = 8 slices/);
+    const sideBySide = pmap((a: Value) => np.add(inner(a) as Value, inner(np.neg(a)) as Value));
+    expect(sideBySide.lower(x).devices).toBe(4);
   });
 
   it('inside jit or vmap it is inlined, as vmap', () => {

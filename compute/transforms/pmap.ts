@@ -22,7 +22,7 @@ import { type InAxes, vmap } from './vmap.js';
 export interface PmapOptions {
   /** Per argument: the mapped axis, or null for an argument every device gets whole (JAX's in_axes). Default 0. */
   inAxes?: InAxes;
-  /** How many of the CPU devices to use, or which ones (default: all). */
+  /** How many of the CPU devices to use, or which ones (default: all). The pool's threads are interchangeable: only the count matters. */
   devices?: number | readonly Device[];
 }
 
@@ -51,7 +51,7 @@ function fewDevicesHint(): string {
   return status.available ? '' : ` (the native backend is unavailable: ${status.reason})`;
 }
 
-/** Device slices requested by pmaps nested inside the one being traced (innermost last). */
+/** Per pmap being traced (innermost last): the device slices the pmaps nested in it need. */
 const nestedFactors: number[] = [];
 
 interface Compiled {
@@ -181,8 +181,18 @@ export function pmap(fn: Traceable, options: PmapOptions = {}): PmappedFunction 
     const mapped = mappedAxis(args, inAxes);
     const devices = chosenDevices();
     checkFits(mapped.size, devices.length, `the mapped axis ${mapped.axis} of argument ${mapped.index} (shape ${formatShape(mapped.shape)})`, mapped.shape, mapped.axis);
-    if (nestedFactors.length > 0) nestedFactors[nestedFactors.length - 1]! *= mapped.size;
-    return vmap(fn, { inAxes: inAxes.map((axis, i) => (typeof args[i] === 'number' ? null : axis)) })(...args);
+    nestedFactors.push(1);
+    let inner: number;
+    let result: Value | Value[];
+    try {
+      result = vmap(fn, { inAxes: inAxes.map((axis, i) => (typeof args[i] === 'number' ? null : axis)) })(...args);
+    } finally {
+      inner = nestedFactors.pop()!;
+    }
+    // Nested pmaps multiply; pmaps side by side in one function reuse the same devices, so the widest counts.
+    const depth = nestedFactors.length;
+    if (depth > 0) nestedFactors[depth - 1] = Math.max(nestedFactors[depth - 1]!, mapped.size * inner);
+    return result;
   };
 
   pmapped.run = async (args, control = {}) => {
