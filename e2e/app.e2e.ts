@@ -4,16 +4,19 @@
 // drawn (its pixels are read), hovering reads a value, CSV exports parse, a
 // bad formula is flagged at its position, a too-large grid is guarded, and a
 // long loops run is cancelled while the UI keeps answering. Screenshots of
-// the main views go to e2e/screenshots/.
+// the main views go to e2e/screenshots/. Where Electron's binary is
+// installed, the desktop app is opened through Playwright's _electron too.
 
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { _electron, chromium, type Browser, type Page } from 'playwright-core';
 import { parseCsv } from './csv.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -291,5 +294,47 @@ describe('a newcomer’s session in the web shell', { concurrency: false }, () =
     await page.waitForTimeout(300);
     await shot('07-projector');
     await page.getByTestId('projector').click();
+  });
+});
+
+/** Electron's binary, where its download succeeded at install; null elsewhere (offline installs, CI). */
+function electronBinary(): string | null {
+  try {
+    const path = createRequire(import.meta.url)('electron') as unknown;
+    return typeof path === 'string' && existsSync(path) ? path : null;
+  } catch {
+    return null;
+  }
+}
+
+const electron = electronBinary();
+
+describe('the desktop app (Electron)', { concurrency: false, skip: electron ? false : 'no Electron binary here (its download needs the internet); the web shell runs the same renderer and engine' }, () => {
+  it('opens one locked-down window that runs the lesson', async () => {
+    execFileSync(process.execPath, ['main/build.mjs'], { cwd: root, stdio: 'ignore' });
+    const electronData = await mkdtemp(join(tmpdir(), 'vlab-e2e-electron-'));
+    const app = await _electron.launch({
+      executablePath: electron!,
+      args: [root, '--no-sandbox'],
+      env: { ...process.env, VLAB_DATA_DIR: electronData, VLAB_MEMORY_CAP: String(MEMORY_CAP) } as Record<string, string>,
+    });
+    try {
+      const win = await app.firstWindow();
+      await win.getByTestId('surface-canvas').waitFor({ timeout: 60_000 });
+      // The page has the contract and nothing of Node.
+      assert.equal(await win.evaluate(() => typeof (globalThis as { require?: unknown }).require), 'undefined');
+      assert.equal(await win.evaluate(() => typeof (globalThis as { vlab?: { invoke?: unknown } }).vlab?.invoke), 'function');
+      assert.match(await win.getByTestId('machine').innerText(), /desktop app/);
+      await win.getByTestId('preset-80').click();
+      await win.getByTestId('run').click();
+      await win.getByTestId('time-chart').waitFor({ timeout: 60_000 });
+      await win.getByTestId('run').waitFor({ timeout: 90_000 });
+      assert.equal(await win.getByTestId('check-vmap').getAttribute('data-ok'), 'true');
+      await win.screenshot({ path: join(shots, '08-electron.png') });
+      assert.equal(app.windows().length, 1);
+    } finally {
+      await app.close();
+      await rm(electronData, { recursive: true, force: true });
+    }
   });
 });
