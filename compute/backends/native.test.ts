@@ -221,6 +221,40 @@ describe.skipIf(!loaded.addon)('the native backend computes what the JS backend 
     expect(s.item()).toBe(2.5);
   });
 
+  it('the baseline (non-AVX2) evaluator agrees too, NaN and Inf included', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const engine = new URL('../index.ts', import.meta.url).href;
+    const registry = new URL('./registry.ts', import.meta.url).href;
+    const script = `
+      const e = await import(${JSON.stringify(engine)});
+      await e.loadBackends();
+      const isa = (await import(${JSON.stringify(registry)})).getBackend('native').describe().isa;
+      const values = [-3.5, -1, -0.5, 0, 0.25, 1, 2.5, 30, NaN, Infinity, -Infinity, ...Array.from({ length: 2500 }, (_, i) => Math.sin(i) * 10)];
+      let worst = 0;
+      for (const dtype of ['float64', 'float32']) {
+        const x = e.NDArray.from(values, dtype);
+        for (const op of ['cos', 'sin', 'tan', 'exp', 'log', 'sqrt', 'tanh']) {
+          const a = e.jit((v) => e.np[op](v), { backend: 'native' })(x).toTypedArray();
+          const b = e.jit((v) => e.np[op](v))(x).toTypedArray();
+          for (let i = 0; i < a.length; i++) {
+            if (Object.is(a[i], b[i]) || (Number.isNaN(a[i]) && Number.isNaN(b[i]))) continue;
+            const d = Math.abs(a[i] - b[i]) / Math.max(1, Math.abs(b[i])) / (dtype === 'float64' ? 1e-12 : 1e-5);
+            worst = Math.max(worst, Number.isNaN(d) ? Infinity : d);
+          }
+        }
+      }
+      process.stdout.write(JSON.stringify({ isa, worst }));`;
+    const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      encoding: 'utf8',
+      env: { ...process.env, VLAB_NATIVE_ISA: 'generic', VLAB_GPU: 'none' },
+      timeout: 60_000,
+    });
+    expect(child.status, child.stderr).toBe(0);
+    const result = JSON.parse(child.stdout.slice(child.stdout.indexOf('{'))) as { isa: string; worst: number };
+    expect(result.isa).toBe('generic');
+    expect(result.worst).toBeLessThanOrEqual(1);
+  });
+
   it('gives the same answer on one thread and on the whole pool, synchronously and asynchronously', async () => {
     const n = 700;
     const x = linspace(-2, 2, n, { dtype: 'float64' });
