@@ -18,11 +18,13 @@ import { vmap } from '../transforms/vmap.js';
 import { zeroStrideAxes } from './fuse.js';
 import { backendStatus, devices, loadBackends, registerBackendLoader } from './registry.js';
 import { type WebGpuBackend, type WebGpuExecutable, dispatchSize, loadWebGpuBackend, reachedRange } from './webgpu.js';
-import { openAdapter } from './webgpuAdapter.js';
+import { type FindResult, openAdapter } from './webgpuAdapter.js';
 
 const opened = await openAdapter();
 if (!opened.ok) console.warn(`webgpu tests skipped: ${opened.reason}`);
-const gpu: WebGpuBackend | null = opened.ok ? await loadWebGpuBackend({ open: async () => opened }) : null;
+/** Every backend in this file shares the one device opened above. */
+const shared = async (): Promise<FindResult> => (opened.ok ? { ok: true, chosen: opened.opened.probe, probed: opened.probed, open: async () => opened.opened } : opened);
+const gpu: WebGpuBackend | null = opened.ok ? await loadWebGpuBackend({ find: shared }) : null;
 if (gpu) {
   registerBackendLoader('webgpu', async () => gpu);
   await loadBackends();
@@ -33,7 +35,7 @@ afterAll(() => gpu?.destroy());
 const onGrid = (f: (x: Value, y: Value) => Value) => vmap(vmap(f, { inAxes: [null, 0] }), { inAxes: [0, null] });
 
 /** The same graph in float64 on the JS backend, at the float32 points the GPU saw. */
-function reference(f: (...args: Value[]) => Value, args: readonly NDArray[]): NDArray {
+function reference(f: (...args: Value[]) => Value | Value[], args: readonly NDArray[]): NDArray {
   const wide = args.map((a) => a.astype('float64'));
   try {
     return jit(f)(...wide) as NDArray;
@@ -159,7 +161,7 @@ describe.runIf(gpu)(`webgpu backend (${opened.ok ? opened.opened.label : 'no ada
 describe.runIf(gpu)('webgpu tiling under forced small limits', () => {
   // 1 KiB bindings (256 float32s, 4 × the 64-element offset alignment), 3 workgroups
   // of 64 per dimension, two tiles per round trip: every path a large output takes.
-  const small = gpu ? loadWebGpuBackend({ open: async () => opened, maxBindingBytes: 1024, maxWorkgroupsPerDimension: 3, workgroupSize: 64, chunkBytes: 2048 }) : null;
+  const small = gpu ? loadWebGpuBackend({ find: shared, maxBindingBytes: 1024, maxWorkgroupsPerDimension: 3, workgroupSize: 64, chunkBytes: 2048 }) : null;
   const lesson = compileFormula('cos(x^2 + y^2) / (1 + x^2 + y^2)').fn;
 
   it('cuts a 45×61 output into tiles, dispatches in 2D, and agrees bit for bit with the untiled kernel', async () => {

@@ -29,14 +29,14 @@ import {
 } from './backend.js';
 import { type FusedKernel, fuseGraph, readStrides } from './fuse.js';
 import { FIRST_INPUT_BINDING, type WgslKernel, wgslKernel } from './wgsl.js';
-import { type OpenResult, type OpenedAdapter, apiLabel, openAdapter } from './webgpuAdapter.js';
+import { type FindResult, type OpenedAdapter, type ProbedAdapter, adapterLabel, apiLabel, findAdapter } from './webgpuAdapter.js';
 
 /** What the GPU computes in, whatever was asked for. */
 export const GPU_DTYPE: DType = 'float32';
 
 export interface WebGpuOptions {
-  /** Opens the adapter (default: openAdapter()); tests inject failures here. */
-  open?: () => Promise<OpenResult>;
+  /** Finds the adapter (default: findAdapter()); tests inject failures, or an adapter already open, here. */
+  find?: () => Promise<FindResult>;
   /** Caps the storage-binding size below the adapter's, in bytes, so tests can force tiling. */
   maxBindingBytes?: number;
   /** Caps workgroups per dispatch dimension below the adapter's, so tests can force 2D dispatch. */
@@ -75,6 +75,7 @@ export interface WebGpuBackend extends Backend {
   readonly name: 'webgpu';
   /** The adapter in words: "llvmpipe (…), OpenGL, compatibility mode, software". */
   readonly adapterLabel: string | null;
+  compile(graph: Graph, options: CompileOptions): WebGpuExecutable;
   pipelineCacheStats(): PipelineCacheStats;
   /** Releases the device; the backend is unavailable afterwards. */
   destroy(): void;
@@ -99,9 +100,9 @@ interface Limits {
 const DEFAULT_CHUNK_BYTES = 256 * 1024 * 1024;
 
 export async function loadWebGpuBackend(options: WebGpuOptions = {}): Promise<WebGpuBackend> {
-  const result = await (options.open ?? openAdapter)();
-  if (!result.ok) return unavailableBackend(result.reason);
-  return new GpuBackend(result.opened, options);
+  const found = await (options.find ?? findAdapter)();
+  if (!found.ok) return unavailableBackend(found.reason);
+  return new GpuBackend(found.chosen, found.open, options);
 }
 
 function unavailableBackend(reason: string): WebGpuBackend {
@@ -119,40 +120,56 @@ function unavailableBackend(reason: string): WebGpuBackend {
   };
 }
 
+/** The opened device and what runs need from it. */
+interface GpuContext {
+  /**
+   * Held for the device's whole life: if Dawn's instance (opened.gpu) is
+   * garbage-collected, its event loop keeps polling freed memory and the
+   * process aborts.
+   */
+  readonly opened: OpenedAdapter;
+  readonly device: GPUDevice;
+  readonly buffers: BufferPool;
+  readonly limits: Limits;
+}
+
+/** What an executable asks of its backend. */
+interface BackendHooks {
+  ready(): Promise<GpuContext>;
+  serialize<T>(work: () => Promise<T>): Promise<T>;
+  lostReason(): string | null;
+}
+
+/**
+ * The backend opens its device on first use, not when it loads: discovery's
+ * probes (in child processes) already proved the adapter runs a kernel, and a
+ * process that never computes on the GPU (`vlab devices`, a CLI command that
+ * fails early) then never starts Dawn's drivers in-process.
+ */
 class GpuBackend implements WebGpuBackend {
   readonly name = 'webgpu' as const;
   readonly adapterLabel: string;
-  private readonly device: GPUDevice;
-  private readonly limits: Limits;
+  /** WebGPU guarantees at least 256 invocations per workgroup along x on every adapter. */
+  private readonly workgroupSize: number;
+  private context: Promise<GpuContext> | null = null;
   private readonly pipelines = new Map<string, Promise<GPUComputePipeline>>();
-  private readonly buffers: BufferPool;
   private built = 0;
   private hits = 0;
   private lost: string | null = null;
   private queue: Promise<void> = Promise.resolve();
+  private readonly hooks: BackendHooks = {
+    ready: () => this.ready(),
+    serialize: (work) => this.serialize(work),
+    lostReason: () => this.lost,
+  };
 
-  constructor(private readonly opened: OpenedAdapter, options: WebGpuOptions) {
-    this.device = opened.device;
-    this.buffers = new BufferPool(opened.device);
-    this.adapterLabel = opened.label;
-    const l = opened.device.limits;
-    const maxInvocations = Math.min(l.maxComputeInvocationsPerWorkgroup, l.maxComputeWorkgroupSizeX);
-    const alignElements = l.minStorageBufferOffsetAlignment / 4;
-    const bindingBytes = Math.min(l.maxStorageBufferBindingSize, options.maxBindingBytes ?? Infinity);
-    this.limits = {
-      bindingElements: Math.max(alignElements, Math.floor(bindingBytes / 4)),
-      alignElements,
-      maxWorkgroupsPerDimension: Math.max(1, Math.min(l.maxComputeWorkgroupsPerDimension, options.maxWorkgroupsPerDimension ?? Infinity)),
-      maxBufferBytes: l.maxBufferSize,
-      uniformAlignBytes: l.minUniformBufferOffsetAlignment,
-      maxStorageBuffers: l.maxStorageBuffersPerShaderStage,
-      workgroupSize: Math.max(1, Math.min(options.workgroupSize ?? 256, maxInvocations)),
-      timestamps: opened.device.features.has('timestamp-query'),
-      chunkBytes: Math.max(4, options.chunkBytes ?? DEFAULT_CHUNK_BYTES),
-    };
-    void opened.device.lost.then((info) => {
-      this.lost = `the GPU device was lost (${info.reason}): ${info.message || 'no message'}`;
-    });
+  constructor(
+    private readonly probe: ProbedAdapter,
+    private readonly open: () => Promise<OpenedAdapter>,
+    private readonly options: WebGpuOptions,
+  ) {
+    this.adapterLabel = adapterLabel(probe);
+    this.workgroupSize = Math.max(1, Math.min(options.workgroupSize ?? 256, 256));
   }
 
   status(): BackendStatus {
@@ -160,24 +177,51 @@ class GpuBackend implements WebGpuBackend {
   }
 
   devices(): Device[] {
-    const { probe } = this.opened;
+    const { probe } = this;
     return [{ id: 'webgpu:0', backend: 'webgpu', kind: 'gpu', name: `${probe.name}, ${apiLabel(probe.candidate)}`, software: probe.software }];
   }
 
   compile(graph: Graph, options: CompileOptions): WebGpuExecutable {
     if (this.lost) throw new Error(this.lost);
     const kernels = fuseGraph(graph, options.zeroStrides).map((fused) => {
-      const wgsl = wgslKernel(fused, this.limits.workgroupSize);
-      const needed = 1 + wgsl.boundInputs.length;
-      if (needed > this.limits.maxStorageBuffers) {
-        throw new Error(
-          `this graph reads ${wgsl.boundInputs.length} arrays in one kernel, but the GPU (${this.adapterLabel}) binds at most ` +
-            `${this.limits.maxStorageBuffers - 1} inputs per kernel; pass fewer arrays (close over constants as numbers)`,
-        );
-      }
+      const wgsl = wgslKernel(fused, this.workgroupSize);
       return { fused, wgsl, pipeline: this.pipeline(wgsl) };
     });
-    return new GpuExecutable(graph, kernels, this.device, this.buffers, this.limits, () => this.lost, (work) => this.serialize(work));
+    return new GpuExecutable(graph, kernels, this.hooks);
+  }
+
+  /** Opens the device once; a failure to open makes the backend unavailable, with the reason. */
+  private ready(): Promise<GpuContext> {
+    this.context ??= this.open().then(
+      (opened) => this.contextFor(opened),
+      (error: unknown) => {
+        this.lost = error instanceof Error ? error.message : String(error);
+        throw error;
+      },
+    );
+    return this.context;
+  }
+
+  private contextFor(opened: OpenedAdapter): GpuContext {
+    const { device } = opened;
+    const l = device.limits;
+    const alignElements = l.minStorageBufferOffsetAlignment / 4;
+    const bindingBytes = Math.min(l.maxStorageBufferBindingSize, this.options.maxBindingBytes ?? Infinity);
+    const limits: Limits = {
+      bindingElements: Math.max(alignElements, Math.floor(bindingBytes / 4)),
+      alignElements,
+      maxWorkgroupsPerDimension: Math.max(1, Math.min(l.maxComputeWorkgroupsPerDimension, this.options.maxWorkgroupsPerDimension ?? Infinity)),
+      maxBufferBytes: l.maxBufferSize,
+      uniformAlignBytes: l.minUniformBufferOffsetAlignment,
+      maxStorageBuffers: l.maxStorageBuffersPerShaderStage,
+      workgroupSize: this.workgroupSize,
+      timestamps: device.features.has('timestamp-query'),
+      chunkBytes: Math.max(4, this.options.chunkBytes ?? DEFAULT_CHUNK_BYTES),
+    };
+    void device.lost.then((info) => {
+      this.lost ??= `the GPU device was lost (${info.reason}): ${info.message || 'no message'}`;
+    });
+    return { opened, device, buffers: new BufferPool(device), limits };
   }
 
   /** Runs `work` after every run queued before it. */
@@ -196,8 +240,13 @@ class GpuBackend implements WebGpuBackend {
 
   destroy(): void {
     this.lost ??= 'the webgpu backend was shut down';
-    this.buffers.clear();
-    this.device.destroy();
+    void this.context?.then(
+      ({ device, buffers }) => {
+        buffers.clear();
+        device.destroy();
+      },
+      () => {},
+    );
   }
 
   /** One pipeline per shader source: the source is the graph's signature (structure, shapes, broadcast axes). */
@@ -208,22 +257,11 @@ class GpuBackend implements WebGpuBackend {
       return cached;
     }
     this.built++;
-    const pipeline = this.buildPipeline(wgsl.source);
+    const pipeline = this.ready().then(({ device }) => buildPipeline(device, wgsl.source));
     // A failed build is not kept: the next compile tries again and reports again.
     pipeline.catch(() => this.pipelines.delete(wgsl.source));
     this.pipelines.set(wgsl.source, pipeline);
     return pipeline;
-  }
-
-  private async buildPipeline(code: string): Promise<GPUComputePipeline> {
-    const module = this.device.createShaderModule({ code });
-    const info = await module.getCompilationInfo();
-    const errors = info.messages.filter((m) => m.type === 'error');
-    if (errors.length) {
-      const text = errors.map((m) => `line ${m.lineNum}:${m.linePos}: ${m.message}`).join('; ');
-      throw new Error(`the generated WGSL did not compile (a bug in the emitter, please report it): ${text}`);
-    }
-    return this.device.createComputePipelineAsync({ layout: 'auto', compute: { module, entryPoint: 'main' } });
   }
 
   /**
@@ -248,6 +286,17 @@ class GpuBackend implements WebGpuBackend {
     times.sort((a, b) => a - b);
     return { ms: times[times.length >> 1]!, devices: 1 };
   }
+}
+
+async function buildPipeline(device: GPUDevice, code: string): Promise<GPUComputePipeline> {
+  const module = device.createShaderModule({ code });
+  const info = await module.getCompilationInfo();
+  const errors = info.messages.filter((m) => m.type === 'error');
+  if (errors.length) {
+    const text = errors.map((m) => `line ${m.lineNum}:${m.linePos}: ${m.message}`).join('; ');
+    throw new Error(`the generated WGSL did not compile (a bug in the emitter, please report it): ${text}`);
+  }
+  return device.createComputePipelineAsync({ layout: 'auto', compute: { module, entryPoint: 'main' } });
 }
 
 interface CompiledKernel {
@@ -280,15 +329,26 @@ class GpuExecutable implements WebGpuExecutable {
   private timings: ExecutionTimings = {};
   private plan: DispatchPlan = { tiles: 0, chunks: 0, twoDimensional: false };
 
+  /** Set at the start of every run, once the device is open. */
+  private context: GpuContext | null = null;
+
   constructor(
     readonly graph: Graph,
     private readonly kernels: readonly CompiledKernel[],
-    private readonly device: GPUDevice,
-    private readonly buffers: BufferPool,
-    private readonly limits: Limits,
-    private readonly lostReason: () => string | null,
-    private readonly serialize: <T>(work: () => Promise<T>) => Promise<T>,
+    private readonly hooks: BackendHooks,
   ) {}
+
+  private get device(): GPUDevice {
+    return this.context!.device;
+  }
+
+  private get buffers(): BufferPool {
+    return this.context!.buffers;
+  }
+
+  private get limits(): Limits {
+    return this.context!.limits;
+  }
 
   lastTimings(): ExecutionTimings {
     return { ...this.timings };
@@ -300,18 +360,20 @@ class GpuExecutable implements WebGpuExecutable {
 
   /** Runs are serialized per device: GPU error scopes are a device-wide stack, and timings must not overlap. */
   run(inputs: readonly NDArray[], control: RunControl = {}): Promise<NDArray[]> {
-    return this.serialize(() => this.runNow(inputs, control, false)) as Promise<NDArray[]>;
+    return this.hooks.serialize(() => this.runNow(inputs, control, false)) as Promise<NDArray[]>;
   }
 
   /** Computes without reading back (the write floor): the outputs stay on the GPU and are dropped. */
   runWithoutReadback(inputs: readonly NDArray[]): Promise<void> {
-    return this.serialize(() => this.runNow(inputs, {}, true)).then(() => undefined);
+    return this.hooks.serialize(() => this.runNow(inputs, {}, true)).then(() => undefined);
   }
 
   private async runNow(inputs: readonly NDArray[], control: RunControl, skipReadback: boolean): Promise<NDArray[] | null> {
-    const lost = this.lostReason();
-    if (lost) throw new Error(lost);
     throwIfCancelled(control.signal);
+    this.context = await this.hooks.ready();
+    const lost = this.hooks.lostReason();
+    if (lost) throw new Error(lost);
+    this.checkBindings();
     const timings = { uploadMs: 0, kernelMs: 0, readbackMs: 0 };
     const plan = { tiles: 0, chunks: 0, twoDimensional: false };
     const outputs: NDArray[] = [];
@@ -362,6 +424,18 @@ class GpuExecutable implements WebGpuExecutable {
       throw error;
     } finally {
       this.buffers.settle(held, succeeded);
+    }
+  }
+
+  /** Every kernel binds its output and each input it reads: within the adapter's storage-buffer limit? */
+  private checkBindings(): void {
+    for (const { wgsl } of this.kernels) {
+      if (1 + wgsl.boundInputs.length > this.limits.maxStorageBuffers) {
+        throw new Error(
+          `this graph reads ${wgsl.boundInputs.length} arrays in one kernel, but the GPU binds at most ` +
+            `${this.limits.maxStorageBuffers - 1} inputs per kernel; pass fewer arrays (close over constants as numbers)`,
+        );
+      }
     }
   }
 

@@ -53,7 +53,7 @@ describe('with VLAB_GPU=none', () => {
 
 describe('injected failures', () => {
   it('a failed discovery makes an unavailable backend that carries the reason', async () => {
-    const backend = await loadWebGpuBackend({ open: async () => ({ ok: false, reason: 'no WebGPU adapter works on this machine (platform: no adapter)', probed: [] }) });
+    const backend = await loadWebGpuBackend({ find: async () => ({ ok: false, reason: 'no WebGPU adapter works on this machine (platform: no adapter)', probed: [] }) });
     expect(backend.status()).toEqual({ available: false, reason: 'no WebGPU adapter works on this machine (platform: no adapter)' });
     expect(backend.devices()).toEqual([]);
     expect(() => backend.compile({ inputs: [], equations: [], outputs: [] }, { zeroStrides: [] })).toThrow(/unavailable: no WebGPU adapter/);

@@ -65,6 +65,16 @@ interface DawnModule {
 
 export type OpenResult = { ok: true; opened: OpenedAdapter; probed: ProbedAdapter[] } | { ok: false; reason: string; probed: ProbedAdapter[] };
 
+/**
+ * Discovery without opening: the adapter the probes chose, and how to open it
+ * in this process later. Callers that may never use the GPU (a CLI command
+ * that fails early, `vlab devices`) stop here and never initialise Dawn's
+ * drivers in-process.
+ */
+export type FindResult =
+  | { ok: true; chosen: ProbedAdapter; probed: ProbedAdapter[]; open(): Promise<OpenedAdapter> }
+  | { ok: false; reason: string; probed: ProbedAdapter[] };
+
 export interface OpenOptions {
   /** The user's pick; default process.env.VLAB_GPU. */
   prefer?: string;
@@ -167,6 +177,17 @@ function summary(probed: readonly ProbedAdapter[]): string {
 
 /** Loads Dawn, probes the candidates and opens the chosen adapter; never throws. */
 export async function openAdapter(options: OpenOptions = {}): Promise<OpenResult> {
+  const found = await findAdapter(options);
+  if (!found.ok) return found;
+  try {
+    return { ok: true, opened: await found.open(), probed: found.probed };
+  } catch (error) {
+    return { ok: false, reason: message(error), probed: found.probed };
+  }
+}
+
+/** Loads Dawn and probes the candidates; never throws. The adapter opens only when open() is called. */
+export async function findAdapter(options: OpenOptions = {}): Promise<FindResult> {
   const prefer = options.prefer ?? process.env.VLAB_GPU;
   if (isDisabled(prefer)) return { ok: false, reason: `the GPU is disabled by VLAB_GPU=${prefer}`, probed: [] };
   const timeoutMs = options.timeoutMs ?? (Number(process.env.VLAB_GPU_TIMEOUT_MS) || DEFAULT_TIMEOUT_MS);
@@ -187,12 +208,19 @@ export async function openAdapter(options: OpenOptions = {}): Promise<OpenResult
       : `no WebGPU adapter works on this machine (${summary(probed)})`;
     return { ok: false, reason, probed };
   }
-  try {
-    const opened = await withTimeout(openCandidate(dawn, chosen), timeoutMs, `opening ${chosen.name}`);
-    return { ok: true, opened, probed };
-  } catch (error) {
-    return { ok: false, reason: `the adapter ${chosen.name} was found but could not be opened: ${message(error)}`, probed };
-  }
+  const open = async (): Promise<OpenedAdapter> => {
+    try {
+      return await withTimeout(openCandidate(dawn, chosen), timeoutMs, `opening ${chosen.name}`);
+    } catch (error) {
+      throw new Error(`the adapter ${chosen.name} was found but could not be opened: ${message(error)}`);
+    }
+  };
+  return { ok: true, chosen, probed, open };
+}
+
+/** The adapter in words: "llvmpipe (…), OpenGL, compatibility mode, software". */
+export function adapterLabel(probe: ProbedAdapter): string {
+  return `${probe.name}, ${apiLabel(probe.candidate)}${probe.software ? ', software' : ''}`;
 }
 
 /**
@@ -268,9 +296,7 @@ async function openCandidate(dawn: DawnModule, probe: ProbedAdapter): Promise<Op
     if (!adapter) throw new Error('Dawn returned no adapter on the second request');
     const features: GPUFeatureName[] = adapter.features.has('timestamp-query') ? ['timestamp-query'] : [];
     const device = await adapter.requestDevice({ requiredFeatures: features, requiredLimits: computeLimits(adapter.limits) });
-    const info = describe(adapter.info, candidate);
-    const label = `${info.name}, ${apiLabel(candidate)}${info.software ? ', software' : ''}`;
-    return { gpu, adapter, device, probe, constants: dawn.globals as DawnConstants, label };
+    return { gpu, adapter, device, probe, constants: dawn.globals as DawnConstants, label: adapterLabel(probe) };
   });
 }
 
