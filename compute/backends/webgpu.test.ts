@@ -4,6 +4,7 @@
 // split timings, and non-finite values. Skipped, with the reason printed,
 // where no adapter works at all; webgpu.unavailable.test.ts covers that path.
 
+import { spawnSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isclose } from '../core/allclose.js';
 import { linspace, meshgrid } from '../core/creation.js';
@@ -146,6 +147,27 @@ describe.runIf(gpu)(`webgpu backend (${opened.ok ? opened.opened.label : 'no ada
     const floor = await backend.measureWriteFloor!(200 * 200, 'float32', 2);
     expect(floor.ms).toBeGreaterThan(0);
     for (const a of [x, z]) a.dispose();
+  });
+
+  it('keeps Dawn alive while its device is in use, through garbage collection (in a child: a regression hangs it)', () => {
+    const script = `
+      import { loadWebGpuBackend } from ${JSON.stringify(new URL('./webgpu.ts', import.meta.url).href)};
+      import { traceFunction } from ${JSON.stringify(new URL('../core/trace.ts', import.meta.url).href)};
+      import { NDArray } from ${JSON.stringify(new URL('../core/ndarray.ts', import.meta.url).href)};
+      import { cos } from ${JSON.stringify(new URL('../ops.ts', import.meta.url).href)};
+      const backend = await loadWebGpuBackend();
+      const x = NDArray.from([1, 2, 3], 'float32');
+      const run = backend.compile(traceFunction(cos, [{ shape: [3], dtype: 'float32' }]).graph, { zeroStrides: [[false]] });
+      for (let k = 0; k < 4; k++) {
+        (await run.run([x]))[0].dispose();
+        globalThis.gc();
+        await new Promise((resolve) => setTimeout(resolve, 30));
+      }
+      process.stdout.write('survived');
+    `;
+    const child = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 30_000 });
+    expect(child.stdout, child.stderr).toBe('survived');
+    expect(child.status).toBe(0);
   });
 
   it('runs are cancellable through their signal', async () => {
