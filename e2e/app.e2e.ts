@@ -97,6 +97,17 @@ async function inkedFraction(): Promise<number> {
   });
 }
 
+/** Waits until the surface is drawn: a resize or new data clears the canvas until the next frame. */
+async function waitForSurface(): Promise<number> {
+  const deadline = Date.now() + 15_000;
+  let inked = await inkedFraction();
+  while (inked < 0.1 && Date.now() < deadline) {
+    await page.waitForTimeout(100);
+    inked = await inkedFraction();
+  }
+  return inked;
+}
+
 async function download(testId: string): Promise<string> {
   const [file] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), page.getByTestId(testId).click()]);
   const path = await file.path();
@@ -145,6 +156,7 @@ describe('a newcomer’s session in the web shell', { concurrency: false }, () =
     );
     available = names.filter((t) => t.enabled).map((t) => t.name);
     for (const strategy of ['loops', 'naive', 'meshgrid', 'meshgrid-eager', 'vmap']) assert.ok(available.includes(strategy), `${strategy} is available`);
+    await waitForSurface();
     await shot('01-start');
   });
 
@@ -181,7 +193,10 @@ describe('a newcomer’s session in the web shell', { concurrency: false }, () =
     await page.getByTestId('memory-chart').waitFor();
     const table = page.getByTestId('results-table');
     assert.equal(await table.locator('tbody tr').count(), ran.length + 1, 'one row per strategy and the floor');
+    await waitForSurface();
     await shot('02-comparison');
+    await table.scrollIntoViewIfNeeded();
+    await shot('03-results-table');
   });
 
   it('shows the same figures as `vlab run` on the same settings', async () => {
@@ -202,7 +217,7 @@ describe('a newcomer’s session in the web shell', { concurrency: false }, () =
   });
 
   it('draws the surface (its pixels are not blank) and reads f under the pointer', async () => {
-    const inked = await inkedFraction();
+    const inked = await waitForSurface();
     assert.ok(inked > 0.1, `the surface covers ${Math.round(inked * 100)}% of the canvas`);
     const canvas = page.getByTestId('surface-canvas');
     const box = (await canvas.boundingBox())!;
@@ -214,7 +229,7 @@ describe('a newcomer’s session in the web shell', { concurrency: false }, () =
     const [x, y, f] = match.slice(1).map(Number) as [number, number, number];
     const expected = Math.cos(x * x + y * y) / (1 + x * x + y * y);
     assert.ok(Math.abs(f - expected) < 1e-4, `f(${x}, ${y}) = ${f}, expected ${expected}`);
-    await canvas.screenshot({ path: join(shots, '03-surface.png') });
+    await canvas.screenshot({ path: join(shots, '04-surface-hover.png') });
   });
 
   it('exports the results and the grid as CSV that parse', async () => {
@@ -247,7 +262,7 @@ describe('a newcomer’s session in the web shell', { concurrency: false }, () =
     assert.equal(await error.getAttribute('data-position'), String(bad.indexOf('$')));
     assert.equal(await error.locator('mark').innerText(), '$');
     assert.equal(await page.getByTestId('run').isDisabled(), true);
-    await shot('04-formula-error');
+    await shot('05-formula-error');
     await formula.fill(LESSON_F);
     await error.waitFor({ state: 'detached' });
   });
@@ -260,7 +275,7 @@ describe('a newcomer’s session in the web shell', { concurrency: false }, () =
     const text = await guard.innerText();
     assert.match(text, /vmap/);
     assert.match(text, /needs \d+(\.\d+)? GiB/);
-    await shot('05-memory-guard');
+    await shot('06-memory-guard');
     await page.getByTestId('dtype-float32').click();
   });
 
@@ -273,7 +288,7 @@ describe('a newcomer’s session in the web shell', { concurrency: false }, () =
     await page.getByTestId('run').click();
     const progress = page.getByTestId('progress');
     await progress.filter({ hasText: 'loops' }).waitFor({ timeout: 30_000 });
-    await shot('06-long-run');
+    await shot('07-long-run');
     // The UI answers while the engine works: the formula is still checked, the view still resets.
     const started = Date.now();
     await page.getByTestId('formula').fill('sin(x) * cos(');
@@ -288,11 +303,21 @@ describe('a newcomer’s session in the web shell', { concurrency: false }, () =
     await page.getByTestId('failures').filter({ hasText: 'cancelled' }).waitFor();
   });
 
-  it('reads on a projector', async () => {
+  it('shows the lesson, and reads on a projector', async () => {
+    await page.getByRole('tab', { name: 'The lesson' }).click();
+    await page.getByTestId('lesson').scrollIntoViewIfNeeded();
+    await shot('08-lesson');
+    await page.getByRole('tab', { name: /Results/ }).click();
+    await page.evaluate(() => window.scrollTo(0, 0));
     await setN(1000);
     await page.getByTestId('projector').click();
+    const size = await page.evaluate(() => getComputedStyle(document.documentElement).fontSize);
+    assert.ok(parseFloat(size) >= 18, `projector type is ${size}`);
     await page.waitForTimeout(300);
-    await shot('07-projector');
+    await waitForSurface();
+    await shot('09-projector');
+    await page.getByTestId('comparison').scrollIntoViewIfNeeded();
+    await shot('10-projector-comparison');
     await page.getByTestId('projector').click();
   });
 });
@@ -330,7 +355,7 @@ describe('the desktop app (Electron)', { concurrency: false, skip: electron ? fa
       await win.getByTestId('time-chart').waitFor({ timeout: 60_000 });
       await win.getByTestId('run').waitFor({ timeout: 90_000 });
       assert.equal(await win.getByTestId('check-vmap').getAttribute('data-ok'), 'true');
-      await win.screenshot({ path: join(shots, '08-electron.png') });
+      await win.screenshot({ path: join(shots, '11-electron.png') });
       assert.equal(app.windows().length, 1);
     } finally {
       await app.close();
