@@ -41,7 +41,7 @@ export interface WebGpuOptions {
   maxBindingBytes?: number;
   /** Caps workgroups per dispatch dimension below the adapter's, so tests can force 2D dispatch. */
   maxWorkgroupsPerDimension?: number;
-  /** Invocations per workgroup (default 256, or the adapter's maximum if lower). */
+  /** Invocations per workgroup: default and at most 256, which WebGPU guarantees on every adapter. */
   workgroupSize?: number;
   /** Output bytes per round trip to the GPU (default 256 MiB), so tests can force several. */
   chunkBytes?: number;
@@ -249,7 +249,7 @@ class GpuBackend implements WebGpuBackend {
     );
   }
 
-  /** One pipeline per shader source: the source is the graph's signature (structure, shapes, broadcast axes). */
+  /** One pipeline per shader source, which is the graph's signature less its sizes (structure, ranks, broadcast axes). */
   private pipeline(wgsl: WgslKernel): Promise<GPUComputePipeline> {
     const cached = this.pipelines.get(wgsl.source);
     if (cached) {
