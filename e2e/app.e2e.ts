@@ -232,6 +232,14 @@ describe('a newcomer’s session in the web shell', { concurrency: false }, () =
     await canvas.screenshot({ path: join(shots, '04-surface-hover.png') });
   });
 
+  it('exports the surface as a PNG image', async () => {
+    const [file] = await Promise.all([page.waitForEvent('download', { timeout: 30_000 }), page.getByTestId('export-png').click()]);
+    assert.match(file.suggestedFilename(), /^vlab-surface-.*\.png$/);
+    const bytes = await readFile(await file.path());
+    assert.deepEqual([...bytes.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    assert.ok(bytes.byteLength > 10_000, `a drawn surface, not an empty image (${bytes.byteLength} bytes)`);
+  });
+
   it('exports the results and the grid as CSV that parse', async () => {
     const results = parseCsv(await download('export-results'));
     const header = results[0]!;
