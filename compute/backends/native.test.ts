@@ -182,7 +182,7 @@ describe.skipIf(!loaded.addon)('the native backend computes what the JS backend 
   });
 
   it('the lesson grid in float64 and float32, through broadcasting, at sizes that cross block and row-mode edges', () => {
-    for (const n of [0, 1, 2, 63, 64, 65, 1023, 1025, 1500]) {
+    for (const n of [0, 1, 2, 63, 64, 65, 1023, 1025, 1100]) {
       for (const dtype of ['float64', 'float32'] as const) {
         const x = linspace(-2, 2, n, { dtype });
         const xs = x.reshape(n, 1);
@@ -287,7 +287,7 @@ describe.skipIf(!loaded.addon)('the pool', () => {
   });
 
   it('stops a run when cancelled, between blocks, and stays usable', async () => {
-    const n = 3000;
+    const n = 2500;
     const x = linspace(-2, 2, n, { dtype: 'float64' });
     const f = jit(lessonF, { backend: 'native' });
     const controller = new AbortController();
@@ -307,8 +307,9 @@ describe.skipIf(!loaded.addon)('the pool', () => {
     const aborted = new AbortController();
     aborted.abort();
     await expect(f.run([x.reshape(n, 1), x], { signal: aborted.signal })).rejects.toBeInstanceOf(CancelledError);
-    const after = (await f.run([x.reshape(n, 1), x])) as NDArray;
-    expect(worstDiff(after, jit(lessonF)(x.reshape(n, 1), x) as NDArray)).toBeLessThanOrEqual(1e-12);
+    const small = linspace(-2, 2, 400, { dtype: 'float64' });
+    const after = (await f.run([small.reshape(400, 1), small])) as NDArray;
+    expect(worstDiff(after, jit(lessonF)(small.reshape(400, 1), small) as NDArray)).toBeLessThanOrEqual(1e-12);
   });
 
   it('survives a worker thread (the app’s engine host) terminated in the middle of a run', async () => {

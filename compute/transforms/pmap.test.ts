@@ -35,11 +35,17 @@ function expectClose(actual: NDArray, expected: NDArray, tolerance: number): voi
   expect(actual.shape).toEqual(expected.shape);
   const a = actual.toTypedArray();
   const b = expected.toTypedArray();
+  let worst = 0;
+  let mismatch = -1;
   for (let i = 0; i < a.length; i++) {
-    if (Number.isNaN(b[i]!)) expect(a[i]).toBeNaN();
-    else if (!Number.isFinite(b[i]!)) expect(a[i]).toBe(b[i]);
-    else expect(Math.abs(a[i]! - b[i]!)).toBeLessThanOrEqual(tolerance);
+    const p = a[i]!;
+    const q = b[i]!;
+    if (Number.isNaN(q) || !Number.isFinite(q)) {
+      if (!Object.is(p, q) && !(Number.isNaN(p) && Number.isNaN(q)) && mismatch < 0) mismatch = i;
+    } else worst = Math.max(worst, Math.abs(p - q));
   }
+  expect(mismatch, `element ${mismatch}: ${a[mismatch]} where ${b[mismatch]} was expected`).toBe(-1);
+  expect(worst).toBeLessThanOrEqual(tolerance);
 }
 
 const grid = (devices: number, perDevice: number, dtype: 'float32' | 'float64' = 'float64') =>
