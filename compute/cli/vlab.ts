@@ -144,6 +144,11 @@ function emit(records: RunRecord[], { json, csv }: Common, extra?: string): void
   }
   process.stdout.write(`${formatTable(RECORD_HEADER, recordRows(records))}\n`);
   for (const r of records) if (r.note) process.stdout.write(`  ${r.strategy}: ${r.note}\n`);
+  for (const r of records) {
+    if (r.kernelMs === undefined) continue;
+    const split = `upload ${formatMs(r.uploadMs ?? 0)}, kernel ${formatMs(r.kernelMs)}, read-back ${formatMs(r.readbackMs ?? 0)}`;
+    process.stdout.write(`  ${r.strategy}: ${split}${r.deviceName ? ` on ${r.deviceName}` : ''}\n`);
+  }
   if (extra) process.stdout.write(extra);
   if (csv) process.stdout.write(`wrote ${csv}\n`);
 }
