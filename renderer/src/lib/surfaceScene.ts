@@ -39,10 +39,10 @@ import { formatValue } from './format';
 
 /** Height of the surface's box in world units; x and y span [-1, 1]. */
 const HEIGHT = 0.9;
-const CAMERA_START = new Vector3(2.45, 1.95, 2.8);
+const CAMERA_START = new Vector3(2.6, 2.1, 3.0);
 /** The camera's field of view across the narrower side of the canvas, in degrees. */
 const FIELD_OF_VIEW = 36;
-const TARGET_START = new Vector3(0, HEIGHT * 0.35, 0);
+const TARGET_START = new Vector3(0, HEIGHT * 0.25, 0);
 /** Lines drawn on the surface in each direction. */
 const SURFACE_LINES = 12;
 const INK = '#2b2f36';
@@ -390,7 +390,7 @@ export class SurfaceScene {
       this.valueLabels.push(sprite);
     };
     const ticks = view.max > view.min ? [0, 0.5, 1] : [0.5];
-    for (const t of ticks) add(labelSprite(formatValue(view.min + t * (view.max - view.min)), 0.08), t * HEIGHT);
+    for (const t of ticks) add(labelSprite(formatValue(view.min + t * (view.max - view.min)), 0.1), t * HEIGHT);
     add(labelSprite('f(x, y)', 0.12, ACCENT), HEIGHT + 0.14);
   }
 }
