@@ -30,6 +30,7 @@ if (rendererIsStale()) {
 }
 
 if (electron) {
+  process.stdout.write('Vectorization Lab — desktop app (Electron)\n');
   await buildElectron();
   const child = spawn(electron, [appRoot, ...process.argv.slice(2)], { stdio: 'inherit' });
   child.on('exit', (code) => process.exit(code ?? 0));
