@@ -2,25 +2,13 @@
 // app in Electron when its binary is installed, else in the web shell
 // (Chromium on a loopback host). VLAB_SHELL=web or =electron forces one.
 
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { spawn } from 'node:child_process';
 import { appRoot, buildElectron, buildRenderer, rendererIsStale } from './build.mjs';
+import { chooseShell, electronBinary } from './chooseShell.mjs';
 
-/** The Electron binary's path, or null: the package installs without it where its download failed. */
-function electronBinary() {
-  try {
-    const path = createRequire(import.meta.url)('electron');
-    return typeof path === 'string' && existsSync(path) ? path : null;
-  } catch {
-    return null;
-  }
-}
-
-const wanted = process.env.VLAB_SHELL;
-const electron = wanted === 'web' ? null : electronBinary();
-if (wanted === 'electron' && !electron) {
-  process.stderr.write('VLAB_SHELL=electron, but the Electron binary is not installed (its download needs the internet: node node_modules/electron/install.js)\n');
+const choice = chooseShell(process.env.VLAB_SHELL, electronBinary());
+if (choice.shell === null) {
+  process.stderr.write(`${choice.error}\n`);
   process.exit(1);
 }
 
@@ -29,10 +17,10 @@ if (rendererIsStale()) {
   await buildRenderer();
 }
 
-if (electron) {
+if (choice.shell === 'electron') {
   process.stdout.write('Vectorization Lab — desktop app (Electron)\n');
   await buildElectron();
-  const child = spawn(electron, [appRoot, ...process.argv.slice(2)], { stdio: 'inherit' });
+  const child = spawn(choice.binary, [appRoot, ...process.argv.slice(2)], { stdio: 'inherit' });
   child.on('exit', (code) => process.exit(code ?? 0));
 } else {
   const { register } = await import('tsx/esm/api');
