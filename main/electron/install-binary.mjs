@@ -7,9 +7,9 @@
 // VLAB_SKIP_ELECTRON=1 skips the attempt.
 
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { electronBinary } from '../chooseShell.mjs';
 
 const require = createRequire(import.meta.url);
 
@@ -21,14 +21,7 @@ function electronPackageDir() {
   }
 }
 
-function binaryPresent() {
-  try {
-    const path = require('electron');
-    return typeof path === 'string' && existsSync(path);
-  } catch {
-    return false;
-  }
-}
+const binaryPresent = () => electronBinary() !== null;
 
 const dir = electronPackageDir();
 if (process.env.VLAB_SKIP_ELECTRON) {
