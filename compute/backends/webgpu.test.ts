@@ -144,6 +144,9 @@ describe.runIf(gpu)(`webgpu backend (${opened.ok ? opened.opened.label : 'no ada
       expect(timings[key]).toBeGreaterThanOrEqual(0);
       expect(timings[key]).toBeLessThan(10_000);
     }
+    // Timed by the GPU's own clock where the adapter offers it (SwiftShader does, Mesa's OpenGL does not).
+    const timestamps = opened.ok && opened.opened.device.features.has('timestamp-query');
+    expect((g.lower(x, x).executable as WebGpuExecutable).lastPlan().kernelClock).toBe(timestamps ? 'timestamps' : 'fence');
     const floor = await backend.measureWriteFloor!(200 * 200, 'float32', 2);
     expect(floor.ms).toBeGreaterThan(0);
     for (const a of [x, z]) a.dispose();

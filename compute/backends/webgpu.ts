@@ -55,7 +55,11 @@ export interface DispatchPlan {
   readonly chunks: number;
   /** Whether any dispatch needed a second grid dimension. */
   readonly twoDimensional: boolean;
+  /** How kernel time was measured: the GPU's timestamps around the passes, or a fence on the CPU (submit to done). */
+  readonly kernelClock: KernelClock;
 }
+
+export type KernelClock = 'timestamps' | 'fence';
 
 /** What compile() returns on this backend: an Executable that also says what it computed in and how it dispatched. */
 export interface WebGpuExecutable extends Executable {
@@ -327,7 +331,7 @@ class GpuExecutable implements WebGpuExecutable {
   /** What the kernels compute in (see the header). */
   readonly computedDtype = GPU_DTYPE;
   private timings: ExecutionTimings = {};
-  private plan: DispatchPlan = { tiles: 0, chunks: 0, twoDimensional: false };
+  private plan: DispatchPlan = { tiles: 0, chunks: 0, twoDimensional: false, kernelClock: 'fence' };
 
   /** Set at the start of every run, once the device is open. */
   private context: GpuContext | null = null;
@@ -375,7 +379,7 @@ class GpuExecutable implements WebGpuExecutable {
     if (lost) throw new Error(lost);
     this.checkBindings();
     const timings = { uploadMs: 0, kernelMs: 0, readbackMs: 0 };
-    const plan = { tiles: 0, chunks: 0, twoDimensional: false };
+    const plan = { tiles: 0, chunks: 0, twoDimensional: false, kernelClock: 'timestamps' as KernelClock };
     const outputs: NDArray[] = [];
     const uploads = new Map<number, Uploaded>();
     const held: GPUBuffer[] = [];
@@ -410,6 +414,7 @@ class GpuExecutable implements WebGpuExecutable {
             const measured = await this.runChunk(pipeline, kernel, chunk, first, params, uploads, out);
             timings.kernelMs += measured.kernelMs;
             timings.readbackMs += measured.readbackMs;
+            if (measured.clock === 'fence') plan.kernelClock = 'fence';
             done += chunk.reduce((sum, t) => sum + t.count, 0);
             control.onProgress?.(done / total);
           }
@@ -504,7 +509,7 @@ class GpuExecutable implements WebGpuExecutable {
     uploads: Map<number, Uploaded>,
     /** Where the values go; null: leave them on the GPU. */
     out: NDArray | null,
-  ): Promise<{ kernelMs: number; readbackMs: number }> {
+  ): Promise<{ kernelMs: number; readbackMs: number; clock: KernelClock }> {
     const U = BUFFER_USAGE;
     const chunkStart = tiles[0]!.start;
     const chunkElements = tiles[tiles.length - 1]!.start + tiles[tiles.length - 1]!.count - chunkStart;
@@ -540,10 +545,12 @@ class GpuExecutable implements WebGpuExecutable {
       this.device.queue.submit([encoder.finish()]);
       await this.device.queue.onSubmittedWorkDone();
       const fenceMs = performance.now() - started;
-      const kernelMs = (query ? await query.read() : null) ?? fenceMs;
+      const timestampMs = query ? await query.read() : null;
+      const kernelMs = timestampMs ?? fenceMs;
+      const clock: KernelClock = timestampMs === null ? 'fence' : 'timestamps';
       if (!staging || !out) {
         succeeded = true;
-        return { kernelMs, readbackMs: 0 };
+        return { kernelMs, readbackMs: 0, clock };
       }
 
       started = performance.now();
@@ -554,7 +561,7 @@ class GpuExecutable implements WebGpuExecutable {
       out.data.set(new Float32Array(staging.getMappedRange()), out.offset + chunkStart);
       staging.unmap();
       succeeded = true;
-      return { kernelMs, readbackMs: performance.now() - started };
+      return { kernelMs, readbackMs: performance.now() - started, clock };
     } finally {
       query?.destroy();
       this.buffers.settle(held, succeeded);

@@ -339,16 +339,26 @@ function failed(candidate: AdapterCandidate, error: string): ProbedAdapter {
   return { candidate, ok: false, name: '', description: '', software: candidate.softwareOnly, error };
 }
 
+/** Dawn instances of in-process probes still running. */
+const liveProbes = new Set<GPU>();
+
 /** Probes in this process: no process to spawn, but a driver that crashes takes the process with it. */
 async function probeHere(dawn: DawnModule, candidate: AdapterCandidate, timeoutMs: number): Promise<ProbedAdapter> {
   try {
     const info = await withTimeout(
       withEnv(candidate.env, async () => {
-        const adapter = await dawn.create([...candidate.createOptions]).requestAdapter({ featureLevel: candidate.featureLevel, powerPreference: 'high-performance' });
-        if (!adapter) return null;
-        const device = await adapter.requestDevice();
-        device.destroy();
-        return adapter.info;
+        // Held until the probe is done: an instance collected while in use takes the process down.
+        const gpu = dawn.create([...candidate.createOptions]);
+        liveProbes.add(gpu);
+        try {
+          const adapter = await gpu.requestAdapter({ featureLevel: candidate.featureLevel, powerPreference: 'high-performance' });
+          if (!adapter) return null;
+          const device = await adapter.requestDevice();
+          device.destroy();
+          return adapter.info;
+        } finally {
+          liveProbes.delete(gpu);
+        }
       }),
       timeoutMs,
       `probing ${candidate.id}`,
@@ -372,7 +382,11 @@ Object.assign(process.env, c.env);
 const report = (result) => { process.stdout.write('VLAB_PROBE ' + JSON.stringify(result) + '\n'); process.exit(0); };
 try {
   const { create, globals } = await import(entry);
-  const adapter = await create(c.createOptions).requestAdapter({ featureLevel: c.featureLevel, powerPreference: 'high-performance' });
+  // Held globally: a Dawn instance garbage-collected while in use takes the process down
+  // (SwiftShader's probe aborted with "std::system_error: Invalid argument" before this).
+  const gpu = create(c.createOptions);
+  globalThis.vlabProbeInstance = gpu;
+  const adapter = await gpu.requestAdapter({ featureLevel: c.featureLevel, powerPreference: 'high-performance' });
   if (!adapter) report({ ok: false, error: 'no adapter' });
   const device = await adapter.requestDevice();
   const U = globals.GPUBufferUsage;

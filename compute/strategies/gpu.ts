@@ -11,7 +11,7 @@ import { backendStatus, getBackend } from '../backends/registry.js';
 import type { NDArray } from '../core/ndarray.js';
 import { jit } from '../transforms/jit.js';
 import { vmap } from '../transforms/vmap.js';
-import { GPU_DTYPE } from '../backends/webgpu.js';
+import { GPU_DTYPE, type WebGpuExecutable } from '../backends/webgpu.js';
 import { gridAxis, gridFunction } from './grid.js';
 import type { Strategy } from './strategy.js';
 import { timeCalls } from './timing.js';
@@ -36,7 +36,7 @@ export const gpuStrategy: Strategy = {
     const y = gridAxis(context.n, context.dtype);
     try {
       const signal = context.signal;
-      const executable = fVec.lower(x, y).executable;
+      const executable = fVec.lower(x, y).executable as WebGpuExecutable;
       const timed = await timeCalls(
         context,
         async () => (await fVec.run([x, y], signal ? { signal } : {})) as NDArray,
@@ -47,7 +47,8 @@ export const gpuStrategy: Strategy = {
       const kernels = (timed.timings ?? []).map((t) => t.kernelMs).filter((ms): ms is number => ms !== undefined).sort((a, b) => a - b);
       if (floor && kernels.length) {
         const kernelMs = kernels[kernels.length >> 1]!;
-        notes.push(`kernel ${kernelMs.toFixed(2)} ms; writing n² float32 on this GPU takes ${floor.ms.toFixed(2)} ms (kernel/floor ${(kernelMs / floor.ms).toFixed(2)}×)`);
+        const clock = executable.lastPlan().kernelClock === 'timestamps' ? 'GPU timestamps' : 'fences (no timestamp queries on this adapter)';
+        notes.push(`kernel ${kernelMs.toFixed(2)} ms by ${clock}; writing n² float32 on this GPU takes ${floor.ms.toFixed(2)} ms (kernel/floor ${(kernelMs / floor.ms).toFixed(2)}×)`);
       }
       return {
         ...timed,
