@@ -101,6 +101,26 @@ describe.runIf(gpu)(`webgpu backend (${opened.ok ? opened.opened.label : 'no ada
     for (const t of [a, row, c, ...wide, ...outs, ...expected]) t.dispose();
   });
 
+  it('handles edge shapes: identity, rank 0, rank 3 with a permutation, the same array twice, empty', async () => {
+    const cube = NDArray.from(Array.from({ length: 2 * 3 * 4 }, (_, i) => i - 11.5), 'float32', [2, 3, 4]);
+    const scalar = NDArray.scalar(-0.75, 'float32');
+    const empty = NDArray.empty([0, 5], 'float32');
+    const cases: [string, (...args: Value[]) => Value, NDArray[]][] = [
+      ['identity', (a) => a, [cube]],
+      ['rank 0', (a) => np.exp(a), [scalar]],
+      ['rank 3, permuted', (a) => np.mul(np.transpose(a, [2, 0, 1]), np.sin(np.transpose(a, [2, 0, 1]))), [cube]],
+      ['same array twice', (a, b) => np.sub(np.square(a), b), [cube, cube]],
+      ['empty', (a) => np.cos(a), [empty]],
+    ];
+    for (const [what, f, args] of cases) {
+      const [z] = await compileOn(gpu!, f, args).run(args);
+      const expected = reference(f, args);
+      expectClose(z!, expected, what);
+      for (const a of [z!, expected]) a.dispose();
+    }
+    for (const a of [cube, scalar, empty]) a.dispose();
+  });
+
   it('answers a float64 request in float32 and says so in the result dtype', async () => {
     const f = compileFormula('cos(x^2 + y^2) / (1 + x^2 + y^2)').fn;
     const x = linspace(-2, 2, 20, { dtype: 'float64' });
