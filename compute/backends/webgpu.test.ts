@@ -193,6 +193,12 @@ describe.runIf(gpu)(`webgpu backend (${opened.ok ? opened.opened.label : 'no ada
     expect(child.status).toBe(0);
   });
 
+  it('refuses, with the limit, an output beyond 32-bit indices', () => {
+    const big = { shape: [70_000, 70_000], dtype: 'float32' as const };
+    const traced = traceFunction((a: Value) => np.cos(a), [big]);
+    expect(() => backend.compile(traced.graph, { zeroStrides: [[false, false]] })).toThrow(/32-bit indices .* n ≤ 65535/);
+  });
+
   it('runs are cancellable through their signal', async () => {
     const x = linspace(-2, 2, 50);
     const controller = new AbortController();

@@ -100,6 +100,9 @@ interface Limits {
   chunkBytes: number;
 }
 
+/** Kernels index elements with u32 (WGSL has no 64-bit integers). */
+const MAX_ELEMENTS = 2 ** 32 - 1;
+
 /** Output bytes per round trip (dispatches, copy, map): bounds the staging memory of huge outputs. */
 const DEFAULT_CHUNK_BYTES = 256 * 1024 * 1024;
 
@@ -188,6 +191,10 @@ class GpuBackend implements WebGpuBackend {
   compile(graph: Graph, options: CompileOptions): WebGpuExecutable {
     if (this.lost) throw new Error(this.lost);
     const kernels = fuseGraph(graph, options.zeroStrides).map((fused) => {
+      const count = sizeOf(fused.outShape);
+      if (count > MAX_ELEMENTS) {
+        throw new Error(`an output of ${count} elements is beyond the GPU kernel's 32-bit indices (at most ${MAX_ELEMENTS}, e.g. n ≤ 65535 for an n×n grid); use a smaller n or a CPU backend`);
+      }
       const wgsl = wgslKernel(fused, this.workgroupSize);
       return { fused, wgsl, pipeline: this.pipeline(wgsl) };
     });
