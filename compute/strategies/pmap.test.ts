@@ -4,7 +4,7 @@ import { type NativeAddon, loadAddon } from '../backends/nativeAddon.js';
 import { loadBackends, registerBackendLoader } from '../backends/registry.js';
 import { measureLimit } from './limit.js';
 import { pmapDevices, rowSplit } from './pmap.js';
-import { runStrategy, strategyAvailability } from './run.js';
+import { RunRequestError, runStrategy, strategyAvailability } from './run.js';
 import type { StrategyName } from './types.js';
 
 const addon = loadAddon().addon as NativeAddon | null;
@@ -61,6 +61,7 @@ describe.skipIf(!addon)('the pmap strategy', () => {
   it('takes a device count, and refuses more devices than there are', async () => {
     const { record } = await runStrategy({ strategy: 'pmap', n: 50, dtype: 'float64', devices: 2, repeats: 1 });
     expect(record.devices).toBe(2);
+    await expect(runStrategy({ strategy: 'pmap', n: 50, devices: 9 })).rejects.toThrow(RunRequestError);
     await expect(runStrategy({ strategy: 'pmap', n: 50, devices: 9 })).rejects.toThrow(/asked for 9 devices but this machine has 4/);
   });
 

@@ -44,7 +44,9 @@ export const pmapStrategy: Strategy = {
     const { n, dtype } = context;
     const available = cpuDevices();
     if (context.devices > available.length) {
-      throw new Error(`pmap was asked for ${context.devices} devices but this machine has ${available.length}`);
+      // Imported here, not at the top: run.ts imports the strategy list, which imports this file.
+      const { RunRequestError } = await import('./run.js');
+      throw new RunRequestError(`pmap was asked for ${context.devices} devices but this machine has ${available.length}; use --devices ${available.length} or fewer`);
     }
     const devices = pmapDevices(n, context.devices, available.length);
     const { rowsPerDevice, paddedRows } = rowSplit(n, devices);
