@@ -64,6 +64,7 @@ export type KernelClock = 'timestamps' | 'fence';
 /** What compile() returns on this backend: an Executable that also says what it computed in and how it dispatched. */
 export interface WebGpuExecutable extends Executable {
   readonly computedDtype: DType;
+  lastTimings(): ExecutionTimings;
   lastPlan(): DispatchPlan;
 }
 
