@@ -2,9 +2,9 @@
 // One invocation computes one output element: it splits its flat index into
 // the output's axes, reads each input through that input's strides (a
 // broadcast axis has stride 0, so nothing is ever materialized) and evaluates
-// the expression DAG in registers. Strides, offsets and the tile being
-// computed arrive as uniforms, so one pipeline serves every tile and every
-// input layout of a graph signature. The source is built only from the graph —
+// the expression DAG in registers. Sizes, strides, offsets and the tile
+// being computed arrive as uniforms, so one pipeline serves every tile, every
+// n and every input layout of a graph's structure. The source is built only from the graph —
 // numbers, fixed identifiers and the emitter table below — never from user text.
 //
 // WGSL has no f64, and its built-in sin/cos/tan/tanh/pow are only loosely

@@ -1,0 +1,60 @@
+// The WGSL emitter without a GPU: every primitive has an emitter, the source
+// carries no sizes (one pipeline for every n), helpers come before their
+// users, and special constants never appear as literals WGSL would reject.
+
+import { describe, expect, it } from 'vitest';
+import { ELEMENTWISE_PRIMITIVES, arity } from '../core/primitives.js';
+import { traceFunction, type Value } from '../core/trace.js';
+import * as np from '../ops.js';
+import { vmap } from '../transforms/vmap.js';
+import { fuseGraph } from './fuse.js';
+import { emitPrimitive, helpersFor, wgslKernel, wgslNumber } from './wgsl.js';
+
+const lesson = (x: Value, y: Value) => {
+  const r = np.add(np.square(x), np.square(y));
+  return np.div(np.cos(r), np.add(1, r));
+};
+const grid = vmap(vmap(lesson, { inAxes: [null, 0] }), { inAxes: [0, null] });
+
+function sourceFor(n: number, m: number): string {
+  const graph = traceFunction(grid, [{ shape: [n], dtype: 'float32' }, { shape: [m], dtype: 'float32' }]).graph;
+  return wgslKernel(fuseGraph(graph, [[false], [false]])[0]!, 256).source;
+}
+
+describe('the WGSL emitter', () => {
+  it('has an emitter for every elementwise primitive', () => {
+    for (const primitive of ELEMENTWISE_PRIMITIVES) {
+      const args = arity(primitive) === 2 ? ['a', 'b'] : ['a'];
+      const params = primitive === 'integer_pow' ? { y: 5 } : {};
+      expect(emitPrimitive(primitive, args, params), primitive).toMatch(/a/);
+    }
+  });
+
+  it('keeps sizes out of the source: the same shader for every n', () => {
+    expect(sourceFor(37, 53)).toBe(sourceFor(1000, 6000));
+    expect(sourceFor(37, 53)).not.toMatch(/\b(37|53)\b/);
+  });
+
+  it('reads the two flat inputs by index (no mesh) and splits the flat index once', () => {
+    const source = sourceFor(8, 9);
+    expect(source.match(/var<storage, read> in\d/g)).toHaveLength(2);
+    expect(source.match(/ % /g)).toHaveLength(1);
+  });
+
+  it('defines each helper before the code that calls it', () => {
+    const code = helpersFor('vlab_pow(a, b) + vlab_cos(c)');
+    const order = ['fn vlab_is_nan', 'fn vlab_nan', 'fn vlab_pow', 'fn vlab_trig_reduce', 'fn vlab_cos('].map((name) => code.indexOf(name));
+    expect(order.every((at) => at >= 0)).toBe(true);
+    expect(order[0]).toBeLessThan(order[2]!);
+    expect(order[3]).toBeLessThan(order[4]!);
+  });
+
+  it('writes NaN and infinities through helpers, and every finite constant as an f32 literal', () => {
+    expect(wgslNumber(NaN)).toBe('vlab_nan()');
+    expect(wgslNumber(Infinity)).toBe('vlab_inf()');
+    expect(wgslNumber(-1e39)).toBe('(-vlab_inf())');
+    expect(wgslNumber(0.1)).toBe(`${Math.fround(0.1)}f`);
+    expect(wgslNumber(-2)).toBe('(-2.0f)');
+    expect(wgslNumber(3.4028234663852886e38)).toMatch(/^3\.40282346\d*e\+38f$/);
+  });
+});
