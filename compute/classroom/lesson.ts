@@ -12,7 +12,7 @@ import { itemSize } from '../core/dtype.js';
 import { NDArray } from '../core/ndarray.js';
 import { linspace, meshgrid } from '../core/creation.js';
 import { allclose, maxAbsDiff } from '../core/allclose.js';
-import { loadBackends } from '../backends/registry.js';
+import { devices, loadBackends } from '../backends/registry.js';
 import '../backends/loaders.js';
 import { compileFormula } from '../formula/index.js';
 import { MemoryGuardError, formatBytes, memoryCap } from '../strategies/memoryGuard.js';
@@ -203,8 +203,8 @@ interface StepContext {
   formula: string | undefined;
   repeats: number | undefined;
   signal: AbortSignal | undefined;
-  /** Runs a strategy, reporting progress as run `index` of `count`. */
-  run(strategy: StrategyName, keepGrid?: boolean): Promise<{ record: RunRecord; grid?: NDArray }>;
+  /** Runs a strategy at the step's n (or the one given), reporting progress. */
+  run(strategy: StrategyName, keepGrid?: boolean, n?: number): Promise<{ record: RunRecord; grid?: NDArray }>;
 }
 
 type Values = Record<string, LessonValue>;
@@ -225,6 +225,9 @@ const pythonShape = (shape: readonly number[]) => `(${shape.join(', ')}${shape.l
 function compareGrids(a: NDArray, b: NDArray, dtype: DType): { allclose: boolean; maxDiff: number } {
   return { allclose: allclose(a, b, TOLERANCES[dtype]), maxDiff: maxAbsDiff(a, b) };
 }
+
+/** The largest grid the GPU step runs on a software adapter. */
+export const SOFTWARE_GPU_MAX_N = 1000;
 
 const STEP_RUNNERS: Record<LessonStepId, StepRunner> = {
   async loop({ n, run }): Promise<Values> {
@@ -375,15 +378,20 @@ const STEP_RUNNERS: Record<LessonStepId, StepRunner> = {
     };
   },
 
-  async gpu({ n, run }): Promise<Values> {
+  async gpu({ n: plannedN, run }): Promise<Values> {
     const status = (await strategyAvailability()).find((a) => a.strategy === 'gpu');
-    if (!status?.available) return { n, unavailable: true, reason: status?.reason ?? 'this engine has no gpu strategy' };
-    const outcome = await fitting(() => run('gpu'));
+    if (!status?.available) return { n: plannedN, unavailable: true, reason: status?.reason ?? 'this engine has no gpu strategy' };
+    // A software adapter (llvmpipe, SwiftShader) takes minutes over a 6000 grid: it shows the same split at a smaller one.
+    const softwareGpu = devices().some((d) => d.kind === 'gpu' && d.software === true);
+    const n = softwareGpu ? Math.min(plannedN, SOFTWARE_GPU_MAX_N) : plannedN;
+    const outcome = await fitting(() => run('gpu', false, n));
     if ('refusal' in outcome) return { n, unavailable: false, refused: true, gridRefusal: outcome.refusal };
     const { record } = outcome.ok;
     const kernelMs = record.kernelMs ?? NaN;
     return {
       n,
+      plannedN,
+      softwareGpu: softwareGpu && n < plannedN,
       unavailable: false,
       refused: false,
       deviceName: record.deviceName ?? 'the GPU',
@@ -428,12 +436,12 @@ export async function runLessonStep(which: number | LessonStepId, options: Lesso
     formula: options.formula,
     repeats: options.repeats,
     signal: options.signal,
-    async run(strategy, keepGrid = false) {
+    async run(strategy, keepGrid = false, sideN = n) {
       const before = started++;
       const result = await runStrategy(
         {
           strategy,
-          n,
+          n: sideN,
           dtype,
           ...(options.formula !== undefined ? { formula: options.formula } : {}),
           // The compile step needs a second call to compare with the first.
