@@ -21,6 +21,7 @@ import type {
   StrategyName,
   SurfaceView,
 } from '../../../main/contract';
+import { formatBytes } from './format';
 
 export type Tab = 'compare' | 'table' | 'lesson';
 
@@ -44,6 +45,8 @@ export interface Running {
 }
 
 const LESSON_ORDER: StrategyName[] = ['loops', 'naive', 'meshgrid', 'meshgrid-eager', 'vmap', 'pmap', 'gpu'];
+/** Grid exports larger than this many points ask before writing (a 6000² grid is about 1 GiB of CSV). */
+const LARGE_GRID_EXPORT_POINTS = 4_000_000;
 /** Loops above this n takes minutes; it starts unticked there, and the user may tick it. */
 export const LOOPS_COMFORTABLE_N = 2000;
 
@@ -260,7 +263,11 @@ export class Lab {
 
   async exportGrid(): Promise<void> {
     if (!this.formulaValid) return;
-    this.message = { kind: 'info', text: `Writing ${(this.n * this.n).toLocaleString('en-US')} grid points…` };
+    const points = this.n * this.n;
+    // About 30 characters a row: past a few million rows the file is large enough to ask first.
+    const approxBytes = points * 30;
+    if (points > LARGE_GRID_EXPORT_POINTS && !confirm(`The grid has ${points.toLocaleString('en-US')} points: the CSV will be about ${formatBytes(approxBytes)}. Write it?`)) return;
+    this.message = { kind: 'info', text: `Writing ${points.toLocaleString('en-US')} grid points…` };
     await this.saved(this.api.invoke('export:grid', { n: this.n, dtype: this.dtype, formula: this.formula }), 'grid');
   }
 
