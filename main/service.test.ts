@@ -70,4 +70,23 @@ describe('LabService', () => {
     expect(result.cancelled).toBe(true);
     expect(result.failures[0]).toMatchObject({ strategy: 'loops', kind: 'cancelled' });
   });
+
+  it('tells the window when the engine crashes, and runs again on a fresh one', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'vlab-service-'));
+    cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
+    const { service, events } = await makeService(dataDir);
+    await expect(service.engine.call('crash', null)).rejects.toMatchObject({ name: 'EngineCrashedError' });
+    expect(events.find((e) => e.event === 'engine:crashed')?.payload).toMatchObject({ message: expect.stringMatching(/run engine/) });
+    const result = await service.handle('run:start', {
+      runId: 'after-crash',
+      n: 40,
+      dtype: 'float64',
+      formula: 'x * y',
+      strategies: ['vmap'],
+      repeats: 1,
+      devices: 0,
+      includeFloor: false,
+    });
+    expect(result.records[0]).toMatchObject({ strategy: 'vmap', allclose: true });
+  });
 });
