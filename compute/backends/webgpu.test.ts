@@ -234,6 +234,32 @@ describe.runIf(gpu)('webgpu tiling under forced small limits', () => {
     for (const a of [x, y, z!, w!, expected]) a.dispose();
   });
 
+  it('indexes a whole output by rows (no index division) and agrees bit for bit with flat tiles, rank 2 and 3', async () => {
+    const backend = await small!;
+    const x = linspace(-2, 2, 40);
+    // Rows of 256: as wide as a workgroup of the default backend, as long as one binding of the small one.
+    const y = linspace(-2, 2, 256);
+    const cube = NDArray.from(Array.from({ length: 3 * 4 * 256 }, (_, i) => Math.sin(i)), 'float32', [3, 4, 256]);
+    const row = NDArray.from(Array.from({ length: 4 }, (_, i) => i - 1.5), 'float32', [4, 1]);
+    const cases: [string, (...args: Value[]) => Value | Value[], NDArray[]][] = [
+      ['lesson grid', onGrid(lesson), [x, y]],
+      ['rank 3, broadcast middle axis', (a: Value, b: Value) => np.mul(np.cos(a), np.add(b, 1)), [cube, row]],
+    ];
+    for (const [what, f, args] of cases) {
+      const byRows = compileOn(gpu!, f, args);
+      const [r] = await byRows.run(args);
+      expect(byRows.lastPlan(), what).toMatchObject({ tiles: 1, rowIndexed: true });
+      const flat = compileOn(backend, f, args);
+      const [t] = await flat.run(args);
+      expect(flat.lastPlan().rowIndexed, what).toBe(false);
+      expect(r!.toTypedArray(), what).toEqual(t!.toTypedArray());
+      const expected = reference(f, args);
+      expectClose(r!, expected, what);
+      for (const a of [r!, t!, expected]) a.dispose();
+    }
+    for (const a of [x, y, cube, row]) a.dispose();
+  });
+
   it('binds a window of each input larger than one binding (meshgrid inputs)', async () => {
     const backend = await small!;
     const x = linspace(-2, 2, 40);
@@ -299,17 +325,29 @@ describe('tiling arithmetic (no GPU needed)', () => {
     expect(() => dispatchSize(1100, { workgroupSize: 64, maxWorkgroupsPerDimension: 4 })).toThrow(/per dimension/);
   });
 
-  it('finds the elements a read reaches over a range of the output, never fewer', () => {
-    const shape = [7, 5];
-    const cases: [number[], number][] = [[[5, 1], 0], [[1, 7], 3], [[0, 1], 0], [[5, 0], 2]];
-    for (const [strides, base] of cases) {
-      for (let start = 0; start < 35; start += 3) {
-        for (let end = start + 1; end <= 35; end += 4) {
-          const [lo, hi] = reachedRange(start, end, shape, strides, base);
-          for (let flat = start; flat < end; flat++) {
-            const index = base + Math.floor(flat / 5) * strides[0]! + (flat % 5) * strides[1]!;
-            expect(index).toBeGreaterThanOrEqual(lo);
-            expect(index).toBeLessThanOrEqual(hi);
+  it('finds exactly the lowest and highest element a read reaches over any range of the output', () => {
+    const shapes = [[35], [7, 5], [3, 4, 5], [2, 3, 2, 3]];
+    for (const shape of shapes) {
+      const size = shape.reduce((a, b) => a * b, 1);
+      for (let trial = 0; trial < 12; trial++) {
+        // Strides of any sign, broadcast (0) included, as transposes and broadcasts make them.
+        const strides = shape.map((_, k) => ((trial * 7 + k * 5) % 9) - 3);
+        const base = 50;
+        for (let start = 0; start < size; start += 2) {
+          for (let end = start + 1; end <= size; end += 3) {
+            let lo = Infinity;
+            let hi = -Infinity;
+            for (let flat = start; flat < end; flat++) {
+              let rest = flat;
+              let index = base;
+              for (let k = shape.length - 1; k >= 0; k--) {
+                index += (rest % shape[k]!) * strides[k]!;
+                rest = Math.floor(rest / shape[k]!);
+              }
+              lo = Math.min(lo, index);
+              hi = Math.max(hi, index);
+            }
+            expect(reachedRange(start, end, shape, strides, base), `${shape} ${strides} [${start}, ${end})`).toEqual([lo, hi]);
           }
         }
       }

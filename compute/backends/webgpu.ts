@@ -55,6 +55,8 @@ export interface DispatchPlan {
   readonly chunks: number;
   /** Whether any dispatch needed a second grid dimension. */
   readonly twoDimensional: boolean;
+  /** Whether a kernel ran row-indexed (column × row dispatch, no index division; see wgsl.ts). */
+  readonly rowIndexed: boolean;
   /** How kernel time was measured: the GPU's timestamps around the passes, or a fence on the CPU (submit to done). */
   readonly kernelClock: KernelClock;
 }
@@ -144,6 +146,7 @@ interface GpuContext {
 /** What an executable asks of its backend. */
 interface BackendHooks {
   ready(): Promise<GpuContext>;
+  pipeline(wgsl: WgslKernel): Promise<GPUComputePipeline>;
   serialize<T>(work: () => Promise<T>): Promise<T>;
   lostReason(): string | null;
 }
@@ -167,6 +170,7 @@ class GpuBackend implements WebGpuBackend {
   private queue: Promise<void> = Promise.resolve();
   private readonly hooks: BackendHooks = {
     ready: () => this.ready(),
+    pipeline: (wgsl) => this.pipeline(wgsl),
     serialize: (work) => this.serialize(work),
     lostReason: () => this.lost,
   };
@@ -197,7 +201,8 @@ class GpuBackend implements WebGpuBackend {
         throw new Error(`an output of ${count} elements is beyond the GPU kernel's 32-bit indices (at most ${MAX_ELEMENTS}, e.g. n ≤ 65535 for an n×n grid); use a smaller n or a CPU backend`);
       }
       const wgsl = wgslKernel(fused, this.workgroupSize);
-      return { fused, wgsl, pipeline: this.pipeline(wgsl) };
+      const rows = fused.outShape.length >= 2 ? wgslKernel(fused, this.workgroupSize, 'rows') : null;
+      return { fused, wgsl, rows };
     });
     return new GpuExecutable(graph, kernels, this.hooks);
   }
@@ -313,8 +318,10 @@ async function buildPipeline(device: GPUDevice, code: string): Promise<GPUComput
 
 interface CompiledKernel {
   readonly fused: FusedKernel;
+  /** Flat indexing: any tile. Its layout (uniforms, bindings) is the row variant's too. */
   readonly wgsl: WgslKernel;
-  readonly pipeline: Promise<GPUComputePipeline>;
+  /** Row indexing (outputs of rank 2 or more), used when the whole output is one dispatch. */
+  readonly rows: WgslKernel | null;
 }
 
 /** One graph input as it lies on the GPU for this run. */
@@ -339,10 +346,11 @@ class GpuExecutable implements WebGpuExecutable {
   /** What the kernels compute in (see the header). */
   readonly computedDtype = GPU_DTYPE;
   private timings: ExecutionTimings = {};
-  private plan: DispatchPlan = { tiles: 0, chunks: 0, twoDimensional: false, kernelClock: 'fence' };
+  private plan: DispatchPlan = { tiles: 0, chunks: 0, twoDimensional: false, rowIndexed: false, kernelClock: 'fence' };
 
   /** Set at the start of every run, once the device is open. */
   private context: GpuContext | null = null;
+  private readonly pipelines = new Map<WgslKernel, Promise<GPUComputePipeline>>();
 
   constructor(
     readonly graph: Graph,
@@ -370,6 +378,13 @@ class GpuExecutable implements WebGpuExecutable {
     return { ...this.plan };
   }
 
+  /** This executable's pipeline for one shader variant, asked of the backend's cache once. */
+  private pipelineFor(wgsl: WgslKernel): Promise<GPUComputePipeline> {
+    let pipeline = this.pipelines.get(wgsl);
+    if (!pipeline) this.pipelines.set(wgsl, (pipeline = this.hooks.pipeline(wgsl)));
+    return pipeline;
+  }
+
   /** Runs are serialized per device: GPU error scopes are a device-wide stack, and timings must not overlap. */
   run(inputs: readonly NDArray[], control: RunControl = {}): Promise<NDArray[]> {
     return this.hooks.serialize(() => this.runNow(inputs, control, false)) as Promise<NDArray[]>;
@@ -387,7 +402,7 @@ class GpuExecutable implements WebGpuExecutable {
     if (lost) throw new Error(lost);
     this.checkBindings();
     const timings = { uploadMs: 0, kernelMs: 0, readbackMs: 0 };
-    const plan = { tiles: 0, chunks: 0, twoDimensional: false, kernelClock: 'timestamps' as KernelClock };
+    const plan = { tiles: 0, chunks: 0, twoDimensional: false, rowIndexed: false, kernelClock: 'timestamps' as KernelClock };
     const outputs: NDArray[] = [];
     const uploads = new Map<number, Uploaded>();
     const held: GPUBuffer[] = [];
@@ -406,20 +421,23 @@ class GpuExecutable implements WebGpuExecutable {
         const total = this.kernels.reduce((sum, k) => sum + sizeOf(k.fused.outShape), 0);
         let done = 0;
         for (const kernel of this.kernels) {
-          const pipeline = await kernel.pipeline;
           const out = skipReadback ? null : NDArray.empty(kernel.fused.outShape, GPU_DTYPE);
           if (out) outputs.push(out);
           if (sizeOf(kernel.fused.outShape) === 0) continue;
           const tiles = planTiles(kernel, inputs, uploads, this.limits);
+          const byRows = kernel.rows !== null && tiles.length === 1 && rowDispatch(kernel.fused.outShape, this.limits) !== null;
+          const wgsl = byRows ? kernel.rows! : kernel.wgsl;
+          const pipeline = await this.pipelineFor(wgsl);
           const params = this.paramsBuffer(kernel, inputs, uploads, tiles, held);
           const tilesPerChunk = Math.max(1, Math.floor(this.limits.chunkBytes / 4 / tiles[0]!.count));
           plan.tiles += tiles.length;
-          plan.twoDimensional ||= tiles.some((tile) => dispatchSize(tile.count, this.limits).y > 1);
+          plan.rowIndexed ||= byRows;
+          plan.twoDimensional ||= byRows || tiles.some((tile) => dispatchSize(tile.count, this.limits).y > 1);
           for (let first = 0; first < tiles.length; first += tilesPerChunk) {
             throwIfCancelled(control.signal);
             const chunk = tiles.slice(first, first + tilesPerChunk);
             plan.chunks++;
-            const measured = await this.runChunk(pipeline, kernel, chunk, first, params, uploads, out);
+            const measured = await this.runChunk(pipeline, wgsl, kernel, chunk, first, params, uploads, out);
             timings.kernelMs += measured.kernelMs;
             timings.readbackMs += measured.readbackMs;
             if (measured.clock === 'fence') plan.kernelClock = 'fence';
@@ -510,6 +528,7 @@ class GpuExecutable implements WebGpuExecutable {
   /** Dispatches a run of tiles into one output buffer, then reads it back into `out`. */
   private async runChunk(
     pipeline: GPUComputePipeline,
+    wgsl: WgslKernel,
     kernel: CompiledKernel,
     tiles: readonly Tile[],
     firstTile: number,
@@ -544,7 +563,7 @@ class GpuExecutable implements WebGpuExecutable {
           entries.push({ binding: FIRST_INPUT_BINDING + b, resource: { buffer: uploads.get(input)!.buffer, offset: window.start * 4, size: window.count * 4 } });
         });
         pass.setBindGroup(0, this.device.createBindGroup({ layout, entries }));
-        const { x, y } = dispatchSize(tile.count, this.limits);
+        const { x, y } = wgsl.indexing === 'rows' ? rowDispatch(kernel.fused.outShape, this.limits)! : dispatchSize(tile.count, this.limits);
         pass.dispatchWorkgroups(x, y);
       });
       pass.end();
@@ -639,6 +658,19 @@ class TimestampQuery {
   }
 }
 
+/**
+ * Workgroups for a row-indexed dispatch of a whole output: columns along x,
+ * rows (all leading axes) along y. Null where it does not fit the adapter, or
+ * where rows are so short that most of each workgroup would idle.
+ */
+export function rowDispatch(shape: readonly number[], limits: Pick<Limits, 'workgroupSize' | 'maxWorkgroupsPerDimension'>): { x: number; y: number } | null {
+  const columns = shape[shape.length - 1]!;
+  const rows = sizeOf(shape) / columns;
+  if (shape.length < 2 || columns < limits.workgroupSize) return null;
+  const x = Math.ceil(columns / limits.workgroupSize);
+  return x <= limits.maxWorkgroupsPerDimension && rows <= limits.maxWorkgroupsPerDimension ? { x, y: rows } : null;
+}
+
 /** Workgroups for `count` invocations: 1D while it fits the per-dimension limit, else 2D. */
 export function dispatchSize(count: number, limits: Pick<Limits, 'workgroupSize' | 'maxWorkgroupsPerDimension'>): { x: number; y: number; rowWidth: number } {
   const groups = Math.max(1, Math.ceil(count / limits.workgroupSize));
@@ -713,41 +745,50 @@ export function planTiles(
 
 /**
  * The lowest and highest element a read reaches while the output's flat index
- * runs over [start, end): exact on the leading axes the range holds fixed,
- * the whole extent of the axes inside (a safe over-estimate).
+ * runs over [start, end), exactly: the range splits, axis by axis, into a
+ * partial first block, whole blocks and a partial last block, as a row-major
+ * walk visits them. (A tile crossing a row boundary of a contiguous input then
+ * binds just the elements it reads.)
  */
 export function reachedRange(start: number, end: number, shape: readonly number[], strides: readonly number[], base: number): [number, number] {
-  const first = unravel(start, shape);
-  const last = unravel(end - 1, shape);
-  let lo = base;
-  let hi = base;
-  let axis = 0;
-  while (axis < shape.length && first[axis] === last[axis]) {
-    lo += first[axis]! * strides[axis]!;
-    hi += first[axis]! * strides[axis]!;
-    axis++;
-  }
-  if (axis < shape.length) {
-    const a = first[axis]! * strides[axis]!;
-    const b = last[axis]! * strides[axis]!;
-    lo += Math.min(a, b);
-    hi += Math.max(a, b);
-    for (let inner = axis + 1; inner < shape.length; inner++) {
-      const reach = (shape[inner]! - 1) * strides[inner]!;
+  const rank = shape.length;
+  if (rank === 0) return [base, base];
+  /** Elements in one block of each axis (the product of the sizes inside it). */
+  const block = shape.map((_, axis) => shape.slice(axis + 1).reduce((a, b) => a * b, 1));
+  /** Reach of the whole extent of the axes from `axis` in. */
+  const whole = (axis: number): [number, number] => {
+    let lo = 0;
+    let hi = 0;
+    for (let k = axis; k < rank; k++) {
+      const reach = (shape[k]! - 1) * strides[k]!;
       lo += Math.min(0, reach);
       hi += Math.max(0, reach);
     }
-  }
-  return [lo, hi];
-}
-
-function unravel(flat: number, shape: readonly number[]): number[] {
-  const index = new Array<number>(shape.length);
-  for (let axis = shape.length - 1; axis >= 0; axis--) {
-    index[axis] = flat % shape[axis]!;
-    flat = Math.floor(flat / shape[axis]!);
-  }
-  return index;
+    return [lo, hi];
+  };
+  const walk = (from: number, to: number, axis: number, offset: number): [number, number] => {
+    const size = block[axis]!;
+    const first = Math.floor(from / size);
+    const last = Math.floor((to - 1) / size);
+    const stride = strides[axis]!;
+    if (axis === rank - 1) {
+      return [offset + Math.min(first * stride, last * stride), offset + Math.max(first * stride, last * stride)];
+    }
+    if (first === last) return walk(from - first * size, to - first * size, axis + 1, offset + first * stride);
+    const head = walk(from - first * size, size, axis + 1, offset + first * stride);
+    const tail = walk(0, to - last * size, axis + 1, offset + last * stride);
+    let lo = Math.min(head[0], tail[0]);
+    let hi = Math.max(head[1], tail[1]);
+    if (last - first > 1) {
+      const [innerLo, innerHi] = whole(axis + 1);
+      const a = (first + 1) * stride;
+      const b = (last - 1) * stride;
+      lo = Math.min(lo, offset + Math.min(a, b) + innerLo);
+      hi = Math.max(hi, offset + Math.max(a, b) + innerHi);
+    }
+    return [lo, hi];
+  };
+  return walk(start, end, 0, base);
 }
 
 function roundUp(value: number, multiple: number): number {

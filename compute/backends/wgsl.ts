@@ -245,6 +245,7 @@ export interface WgslParamLayout {
 export interface WgslKernel {
   readonly source: string;
   readonly workgroupSize: number;
+  readonly indexing: WgslIndexing;
   /** Graph inputs the shader reads, in binding order: binding 2 + k is boundInputs[k]. */
   readonly boundInputs: readonly number[];
   /** Per read, its index in boundInputs. */
@@ -255,8 +256,17 @@ export interface WgslKernel {
 /** Binding 0 is the uniform block, binding 1 the output, bindings 2… the inputs. */
 export const FIRST_INPUT_BINDING = 2;
 
-export function wgslKernel(kernel: FusedKernel, workgroupSize: number): WgslKernel {
+/**
+ * How an invocation finds its element. 'flat': a 1D (or wrapped 2D) run of
+ * flat indices, split into axes by division — works for every tile. 'rows':
+ * gid.x is the column and gid.y the row of a whole output that fits one
+ * dispatch, so the common n×n grid needs no integer division at all.
+ */
+export type WgslIndexing = 'flat' | 'rows';
+
+export function wgslKernel(kernel: FusedKernel, workgroupSize: number, indexing: WgslIndexing = 'flat'): WgslKernel {
   const rank = kernel.outShape.length;
+  if (indexing === 'rows' && rank < 2) throw new Error(`wgsl: row indexing needs an output of rank 2 or more, not ${rank}`);
   let next = 5;
   const shape = kernel.outShape.map(() => next++);
   const readOffset: number[] = [];
@@ -280,13 +290,12 @@ export function wgslKernel(kernel: FusedKernel, workgroupSize: number): WgslKern
   const readBinding = kernel.reads.map((r) => boundInputs.indexOf(r.input));
 
   const body: string[] = [];
-  body.push(`  let local = gid.x + gid.y * ${slot(layout.rowWidth)};`);
-  body.push(`  if (local >= ${slot(layout.tileCount)}) { return; }`);
   // Only the axes some read varies along need an index.
   const indexedAxes = Math.max(0, ...kernel.reads.map((r) => r.depth));
-  if (indexedAxes > 0) {
-    body.push(`  var flat = ${slot(layout.tileStart)} + local;`);
-    for (let axis = rank - 1; axis >= 0; axis--) {
+  /** Defines i0 … i(lastAxis) below indexedAxes from a row-major flat index over axes 0..lastAxis. */
+  const splitIndex = (flatIndex: string, lastAxis: number) => {
+    body.push(`  var flat = ${flatIndex};`);
+    for (let axis = lastAxis; axis >= 0; axis--) {
       if (axis === 0) body.push(`  let i0 = flat;`);
       else if (axis >= indexedAxes) body.push(`  flat = flat / ${slot(shape[axis]!)};`);
       else {
@@ -294,6 +303,18 @@ export function wgslKernel(kernel: FusedKernel, workgroupSize: number): WgslKern
         body.push(`  flat = flat / ${slot(shape[axis]!)};`);
       }
     }
+  };
+  if (indexing === 'rows') {
+    const columns = slot(shape[rank - 1]!);
+    body.push(`  let col = gid.x;`);
+    body.push(`  if (col >= ${columns}) { return; }`);
+    body.push(`  let local = gid.y * ${columns} + col;`);
+    if (indexedAxes >= rank) body.push(`  let i${rank - 1} = col;`);
+    if (indexedAxes > 0) splitIndex('gid.y', rank - 2);
+  } else {
+    body.push(`  let local = gid.x + gid.y * ${slot(layout.rowWidth)};`);
+    body.push(`  if (local >= ${slot(layout.tileCount)}) { return; }`);
+    if (indexedAxes > 0) splitIndex(`${slot(layout.tileStart)} + local`, rank - 1);
   }
   const nodeName = (id: number) => `t${id}`;
   kernel.nodes.forEach((node, id) => {
@@ -317,7 +338,7 @@ export function wgslKernel(kernel: FusedKernel, workgroupSize: number): WgslKern
   const helpers = helperSources(main);
   const lines = [
     // Sizes stay out of the source (they are uniforms), so one pipeline serves every n.
-    `// Fused kernel: rank-${rank} output, ${kernel.nodes.length} nodes, ${kernel.reads.length} reads.`,
+    `// Fused kernel: rank-${rank} output, ${kernel.nodes.length} nodes, ${kernel.reads.length} reads, ${indexing} indexing.`,
     `struct Params { v: array<vec4<u32>, ${layout.slotCount / 4}> }`,
     `@group(0) @binding(0) var<uniform> params: Params;`,
     `@group(0) @binding(1) var<storage, read_write> out: array<f32>;`,
@@ -328,7 +349,7 @@ export function wgslKernel(kernel: FusedKernel, workgroupSize: number): WgslKern
     main,
     `}`,
   ];
-  return { source: lines.join('\n') + '\n', workgroupSize, boundInputs, readBinding, layout };
+  return { source: lines.join('\n') + '\n', workgroupSize, indexing, boundInputs, readBinding, layout };
 }
 
 function slot(index: number): string {
