@@ -41,6 +41,14 @@ describe('the WGSL emitter', () => {
     expect(source.match(/ % /g)).toHaveLength(1);
   });
 
+  it('row indexing takes the column and row from the dispatch: no index division for a grid', () => {
+    const graph = traceFunction(grid, [{ shape: [8], dtype: 'float32' }, { shape: [9], dtype: 'float32' }]).graph;
+    const source = wgslKernel(fuseGraph(graph, [[false], [false]])[0]!, 256, 'rows').source;
+    expect(source).toMatch(/let i1 = col;/);
+    expect(source).toMatch(/let i0 = flat;/);
+    expect(source).not.toMatch(/ % |flat \/ /);
+  });
+
   it('defines each helper before the code that calls it', () => {
     const code = helpersFor('vlab_pow(a, b) + vlab_cos(c)');
     const order = ['fn vlab_is_nan', 'fn vlab_nan', 'fn vlab_pow', 'fn vlab_trig_reduce', 'fn vlab_cos('].map((name) => code.indexOf(name));
