@@ -9,12 +9,12 @@ import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session, type MenuItemConstructorOptions, type WebContents } from 'electron';
-import { EVENT_NAMES, INVOKE_CHANNELS, type EventMap, type EventName, type SaveOutcome } from '../contract.js';
+import { EVENT_NAMES, type EventMap, type EventName, type SaveOutcome } from '../contract.js';
 import { packageVersion } from '../paths.js';
 import { LabService, type SaveRequest } from '../service.js';
-import { validateRequest } from '../validate.js';
+import { registerIpc } from './ipc.js';
 import { menuTemplate, type MenuItemSpec } from './menu.js';
-import { APP_ENTRY, APP_SCHEME, appResponseHeaders, isAppUrl, isTrustedSender, resolveAppFile, secureWebPreferences } from './security.js';
+import { APP_ENTRY, APP_SCHEME, appResponseHeaders, isAppUrl, resolveAppFile, secureWebPreferences } from './security.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const appRoot = app.getAppPath();
@@ -44,19 +44,6 @@ function toElectronMenu(items: MenuItemSpec[]): MenuItemConstructorOptions[] {
     ...(submenu ? { submenu: toElectronMenu(submenu) } : {}),
     ...(command ? { click: () => emit('menu:command', { command }) } : {}),
   }));
-}
-
-function registerIpc(): void {
-  for (const channel of INVOKE_CHANNELS) {
-    ipcMain.handle(channel, async (event, request: unknown) => {
-      const frame = event.senderFrame;
-      if (!window || event.sender !== window.webContents || !isTrustedSender(frame?.url, frame === event.sender.mainFrame)) {
-        throw new Error(`refused '${channel}': the request did not come from the lab's window`);
-      }
-      if (!service) throw new Error('the lab is shutting down');
-      return service.handle(channel, validateRequest(channel, request));
-    });
-  }
 }
 
 function lockDown(contents: WebContents): void {
@@ -118,7 +105,13 @@ if (!app.requestSingleInstanceLock()) {
     session.defaultSession.setPermissionRequestHandler((_contents, _permission, respond) => respond(false));
 
     Menu.setApplicationMenu(Menu.buildFromTemplate(toElectronMenu(menuTemplate())));
-    registerIpc();
+    registerIpc(ipcMain, {
+      windowContents: () => window?.webContents ?? null,
+      handle: (channel, request) => {
+        if (!service) return Promise.reject(new Error('the lab is shutting down'));
+        return service.handle(channel, request);
+      },
+    });
     createWindow();
   });
 
