@@ -13,6 +13,7 @@ import { NDArray } from '../core/ndarray.js';
 import { linspace, meshgrid } from '../core/creation.js';
 import { allclose, maxAbsDiff } from '../core/allclose.js';
 import { devices, loadBackends } from '../backends/registry.js';
+import { CancelledError } from '../backends/backend.js';
 import '../backends/loaders.js';
 import { compileFormula } from '../formula/index.js';
 import { MemoryGuardError, formatBytes, memoryCap } from '../strategies/memoryGuard.js';
@@ -378,13 +379,20 @@ const STEP_RUNNERS: Record<LessonStepId, StepRunner> = {
     };
   },
 
-  async gpu({ n: plannedN, run }): Promise<Values> {
+  async gpu({ n: plannedN, run, signal }): Promise<Values> {
     const status = (await strategyAvailability()).find((a) => a.strategy === 'gpu');
     if (!status?.available) return { n: plannedN, unavailable: true, reason: status?.reason ?? 'this engine has no gpu strategy' };
     // A software adapter (llvmpipe, SwiftShader) takes minutes over a 6000 grid: it shows the same split at a smaller one.
     const softwareGpu = devices().some((d) => d.kind === 'gpu' && d.software === true);
     const n = softwareGpu ? Math.min(plannedN, SOFTWARE_GPU_MAX_N) : plannedN;
-    const outcome = await fitting(() => run('gpu', false, n));
+    let outcome: Awaited<ReturnType<typeof fitting<{ record: RunRecord }>>>;
+    try {
+      outcome = await fitting(() => run('gpu', false, n));
+    } catch (error) {
+      // The adapter was found but would not run (a driver that fails a second open, say): that is its reason.
+      if (error instanceof CancelledError || signal?.aborted) throw error;
+      return { n, unavailable: true, reason: error instanceof Error ? error.message : String(error) };
+    }
     if ('refusal' in outcome) return { n, unavailable: false, refused: true, gridRefusal: outcome.refusal };
     const { record } = outcome.ok;
     const kernelMs = record.kernelMs ?? NaN;

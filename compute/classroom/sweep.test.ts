@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseCsv } from '../report/csv.js';
 import { machineInfo } from '../report/machine.js';
+import { strategyAvailability } from '../strategies/run.js';
 import { runSweep, sweepRecords, sweepSizes, sweepToCsv, SweepRequestError, type SweepProgress } from './sweep.js';
 
 describe('sweep sizes', () => {
@@ -73,5 +74,21 @@ describe('a sweep', () => {
     );
     expect(result.cancelled).toBe(true);
     expect(result.entries).toHaveLength(1);
+  });
+});
+
+describe('a sweep with a failing strategy', () => {
+  it('records the failure as that strategy’s result, skips its larger sizes, and goes on with the others', async () => {
+    const pmapAvailable = (await strategyAvailability()).find((a) => a.strategy === 'pmap')?.available;
+    // pmap asked for more devices than the machine has fails inside the run.
+    const result = await runSweep({ nMin: 4, nMax: 8, points: 2, strategies: ['pmap', 'vmap'], repeats: 0, limit: false, devices: 100_000 });
+    expect(result.cancelled).toBe(false);
+    expect(result.entries.filter((e) => e.kind === 'record' && e.strategy === 'vmap')).toHaveLength(2);
+    const pmap = result.entries.filter((e) => e.strategy === 'pmap');
+    expect(pmap.every((e) => e.kind === 'skipped')).toBe(true);
+    if (pmapAvailable) {
+      expect(pmap[0]).toMatchObject({ reason: expect.stringMatching(/^it failed: .*devices/) });
+      expect(pmap[1]).toMatchObject({ reason: expect.stringMatching(/^it failed at n = 4/) });
+    }
   });
 });

@@ -9,6 +9,7 @@ import type { DType } from '../core/dtype.js';
 import type { BackendName } from '../backends/backend.js';
 import { CancelledError } from '../backends/backend.js';
 import { loadBackends } from '../backends/registry.js';
+import '../backends/loaders.js';
 import { MemoryGuardError } from '../strategies/memoryGuard.js';
 import { defaultBackend, guardRequest, runStrategy, strategyAvailability } from '../strategies/run.js';
 import { measureLimit } from '../strategies/limit.js';
@@ -125,6 +126,7 @@ export async function runSweep(request: SweepRequest, options: SweepOptions = {}
   const entries: SweepEntry[] = [];
   const firstRefused: SweepResult['firstRefused'] = {};
   const lastTime = new Map<StrategyName, { n: number; ms: number }>();
+  const failed = new Map<StrategyName, { n: number; message: string }>();
   const total = sizes.length * (strategies.length + (withLimit ? 1 : 0));
   let done = 0;
   const formula = request.formula ?? DEFAULT_FORMULA;
@@ -170,6 +172,11 @@ export async function runSweep(request: SweepRequest, options: SweepOptions = {}
         add({ kind: 'refused', strategy, n, neededBytes: error.neededBytes, availableBytes: error.availableBytes, message: error.message });
         continue;
       }
+      const failure = failed.get(strategy);
+      if (failure) {
+        add({ kind: 'skipped', strategy, n, reason: `it failed at n = ${failure.n}: ${failure.message}` });
+        continue;
+      }
       const previous = lastTime.get(strategy);
       if (previous) {
         const predictedMs = previous.ms * (n / previous.n) ** 2;
@@ -199,7 +206,10 @@ export async function runSweep(request: SweepRequest, options: SweepOptions = {}
           add({ kind: 'refused', strategy, n, neededBytes: error.neededBytes, availableBytes: error.availableBytes, message: error.message });
           continue;
         }
-        throw error;
+        // One strategy failing (a lost GPU, say) is that strategy's result; the others go on.
+        const message = error instanceof Error ? error.message : String(error);
+        failed.set(strategy, { n, message });
+        add({ kind: 'skipped', strategy, n, reason: `it failed: ${message}` });
       }
     }
   }
