@@ -223,7 +223,8 @@ std::unique_ptr<Launch> buildLaunch(Napi::Env env, const std::shared_ptr<const P
   Napi::Array inputs = inputsValue.As<Napi::Array>();
   if (int(inputs.Length()) != P.numInputs) fail(env, "the program takes " + std::to_string(P.numInputs) + " inputs, got " + std::to_string(inputs.Length()));
   std::vector<ArrayView> views;
-  for (uint32_t i = 0; i < inputs.Length(); i++) views.push_back(floatArray(env, inputs.Get(i), "each input"));
+  views.reserve(size_t(P.numInputs));
+  for (uint32_t i = 0; i < uint32_t(P.numInputs); i++) views.push_back(floatArray(env, inputs.Get(i), "each input"));
   const ArrayView geometry = floatArray(env, geometryValue, "geometry");
   if (geometry.dtype != DType::Float64) fail(env, "geometry must be a Float64Array");
   const size_t rank = size_t(P.rank), numReads = P.readInput.size();
@@ -231,6 +232,9 @@ std::unique_ptr<Launch> buildLaunch(Napi::Env env, const std::shared_ptr<const P
   const double* g = static_cast<const double*>(geometry.data);
   for (size_t a = 0; a < rank; a++) launch->shape[a] = integerAt(env, g, a);
   std::vector<int64_t> lengths(numReads);
+  launch->reads.reserve(numReads);
+  launch->readOffset.reserve(numReads);
+  launch->readStrides.reserve(numReads * rank);
   for (size_t r = 0; r < numReads; r++) {
     const ArrayView& src = views[size_t(P.readInput[r])];
     launch->reads.push_back({src.data, src.dtype});
