@@ -19,6 +19,21 @@ import type { FormulaPreset } from '../compute/formula/index.js';
 
 export type { Device, DType, FormulaCheck, FormulaPreset, RunProgress, RunRecord, StrategyAvailability, StrategyName };
 
+// The classroom (lesson steps, sweeps, "take it to JAX", shareable settings): its types are the engine's.
+import type { LabSettings, LessonStepResult, PythonProgramRequest, SweepEntry, SweepRequest, SweepResult } from '../compute/classroom/index.js';
+export type { LabSettings, LessonStepResult, PythonProgramRequest, SweepEntry, SweepRequest, SweepResult };
+
+/** A sweep as the renderer asks for it: the engine's request, less what the app fixes. */
+export type ClassroomSweepRequest = Pick<SweepRequest, 'nMin' | 'nMax' | 'points' | 'strategies' | 'dtype' | 'formula' | 'repeats'>;
+
+/** Progress of a lesson step or a sweep; a sweep's carries every entry so far, so the chart draws as it goes. */
+export interface ClassroomProgress {
+  taskId: string;
+  fraction: number;
+  label: string;
+  entries?: SweepEntry[];
+}
+
 /** The machine a run was measured on, as the CSV and the header show it. */
 export interface MachineInfo {
   cpuModel: string;
@@ -140,6 +155,18 @@ export interface InvokeMap {
   'export:results': { request: { records: RunRecord[] }; response: SaveOutcome };
   'export:grid': { request: ExportGridRequest; response: SaveOutcome };
   'export:png': { request: { png: Uint8Array }; response: SaveOutcome };
+  'classroom:lesson': { request: { taskId: string; step: number; formula: string; dtype: DType }; response: LessonStepResult };
+  'classroom:sweep': { request: { taskId: string; sweep: ClassroomSweepRequest }; response: SweepResult };
+  'classroom:cancel': { request: { taskId: string }; response: { cancelled: boolean } };
+  'classroom:jax': { request: PythonProgramRequest; response: { text: string; fileName: string } | { error: string } };
+  'export:python': { request: PythonProgramRequest; response: SaveOutcome };
+  /** The last sweep the service ran, as CSV. */
+  'export:sweep': { request: { taskId: string }; response: SaveOutcome };
+  'settings:save': { request: { settings: LabSettings }; response: SaveOutcome };
+  'settings:parse': { request: { text: string }; response: { settings: LabSettings } | { error: string } };
+  /** Kept in the app's data folder, so the app reopens where it was. */
+  'settings:remember': { request: { settings: LabSettings }; response: null };
+  'settings:restore': { request: null; response: { settings: LabSettings } | null };
 }
 
 export type MenuCommand =
@@ -160,6 +187,7 @@ export interface EventMap {
   /** The engine died; a fresh one has been started. */
   'engine:crashed': { message: string };
   'menu:command': { command: MenuCommand };
+  'classroom:progress': ClassroomProgress;
 }
 
 export type InvokeChannel = keyof InvokeMap;
@@ -186,6 +214,16 @@ const invokeChannels = {
   'export:results': true,
   'export:grid': true,
   'export:png': true,
+  'classroom:lesson': true,
+  'classroom:sweep': true,
+  'classroom:cancel': true,
+  'classroom:jax': true,
+  'export:python': true,
+  'export:sweep': true,
+  'settings:save': true,
+  'settings:parse': true,
+  'settings:remember': true,
+  'settings:restore': true,
 } satisfies Record<InvokeChannel, true>;
 const eventNames = {
   'run:progress': true,
@@ -193,6 +231,7 @@ const eventNames = {
   'run:failure': true,
   'engine:crashed': true,
   'menu:command': true,
+  'classroom:progress': true,
 } satisfies Record<EventName, true>;
 
 export const INVOKE_CHANNELS = Object.keys(invokeChannels) as InvokeChannel[];

@@ -6,7 +6,7 @@
 // saved through the shell's own saver (a native dialog, or a download).
 
 import { randomUUID } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunProgress, RunRecord, StrategyName } from '../compute/index.js';
 import type {
@@ -16,6 +16,7 @@ import type {
   InvokeChannel,
   RequestOf,
   ResponseOf,
+  ClassroomProgress,
   RunBatchRequest,
   RunBatchResult,
   RunFailure,
@@ -23,6 +24,7 @@ import type {
 } from './contract.js';
 import { EngineCrashedError, EngineError, EngineHost } from './engine/host.js';
 import { ResultsLog } from './resultsLog.js';
+import type { SweepResult } from '../compute/classroom/index.js';
 
 export interface SaveRequest {
   /** Suggested file name, e.g. vlab-results-2026-11-25.csv. */
@@ -71,6 +73,9 @@ export class LabService {
   private readonly log: ResultsLog;
   private active: { runId: string; controller: AbortController } | null = null;
   private exporting: AbortController | null = null;
+  /** The classroom's lesson step or sweep in progress, and the last sweep (kept for its CSV export). */
+  private classroomTask: { taskId: string; controller: AbortController } | null = null;
+  private lastSweep: { taskId: string; result: SweepResult } | null = null;
 
   constructor(
     private readonly hooks: ShellHooks,
@@ -183,9 +188,102 @@ export class LabService {
         write: (path) => writeFile(path, png),
       });
     },
+
+    'classroom:lesson': ({ taskId, step, formula, dtype }) =>
+      this.classroomRun(taskId, (signal, onProgress) => this.runEngine.call('lessonStep', { step, formula, dtype }, { signal, onProgress })),
+
+    'classroom:sweep': async ({ taskId, sweep }) => {
+      const result = await this.classroomRun(taskId, (signal, onProgress) =>
+        this.runEngine.call('sweep', { request: { ...sweep, limit: true } }, { signal, onProgress }),
+      );
+      this.lastSweep = { taskId, result };
+      return result;
+    },
+
+    'classroom:cancel': async ({ taskId }) => {
+      if (this.classroomTask?.taskId !== taskId) return { cancelled: false };
+      this.classroomTask.controller.abort();
+      return { cancelled: true };
+    },
+
+    'classroom:jax': (request) => this.quickEngine.call('jaxProgram', request),
+
+    'export:python': async (request) => {
+      const program = await this.quickEngine.call('jaxProgram', request);
+      if ('error' in program) throw new Error(program.error);
+      return this.hooks.save({
+        fileName: program.fileName,
+        filter: { name: 'Python', extensions: ['py'] },
+        write: (path) => writeFile(path, program.text, 'utf8'),
+      });
+    },
+
+    'export:sweep': async ({ taskId }) => {
+      const kept = this.lastSweep;
+      if (!kept || kept.taskId !== taskId) throw new Error('only the last sweep is kept for export: run it again to export it');
+      const { entries, dtype, backend, formula } = kept.result;
+      const csv = await this.quickEngine.call('sweepCsv', { result: { entries, dtype, backend, formula }, appVersion: this.hooks.appVersion });
+      return this.hooks.save({
+        fileName: `vlab-sweep-${today()}.csv`,
+        filter: { name: 'CSV', extensions: ['csv'] },
+        write: (path) => writeFile(path, csv, 'utf8'),
+      });
+    },
+
+    'settings:save': async ({ settings }) => {
+      const text = await this.quickEngine.call('settingsJson', { settings });
+      return this.hooks.save({
+        fileName: 'lab.vlab.json',
+        filter: { name: 'Vectorization Lab settings', extensions: ['json'] },
+        write: (path) => writeFile(path, text, 'utf8'),
+      });
+    },
+
+    'settings:parse': ({ text }) => this.quickEngine.call('parseSettings', { text }),
+
+    'settings:remember': async ({ settings }) => {
+      const text = await this.quickEngine.call('settingsJson', { settings });
+      await mkdir(this.hooks.dataDir, { recursive: true });
+      // Written beside and renamed over: a crash mid-write leaves the previous file whole.
+      const partial = `${this.lastSettingsFile}.partial`;
+      await writeFile(partial, text, 'utf8');
+      await rename(partial, this.lastSettingsFile);
+      return null;
+    },
+
+    'settings:restore': async () => {
+      let text: string;
+      try {
+        text = await readFile(this.lastSettingsFile, 'utf8');
+      } catch {
+        return null;
+      }
+      const parsed = await this.quickEngine.call('parseSettings', { text });
+      return 'settings' in parsed ? parsed : null;
+    },
   };
 
+  /** Where the settings of the last session are kept, so the app reopens where it was. */
+  private get lastSettingsFile(): string {
+    return join(this.hooks.dataDir, 'last.vlab.json');
+  }
+
+  /** Runs one classroom task on the run engine, with progress events and cancel; one at a time, never beside a run. */
+  private async classroomRun<T>(taskId: string, work: (signal: AbortSignal, onProgress: (progress: unknown) => void) => Promise<T>): Promise<T> {
+    if (this.classroomTask || this.active) throw new Error('the engine is busy with another run; cancel it or wait for it to finish');
+    const controller = new AbortController();
+    this.classroomTask = { taskId, controller };
+    try {
+      return await work(controller.signal, (progress) =>
+        this.hooks.emit('classroom:progress', { taskId, ...(progress as Omit<ClassroomProgress, 'taskId'>) }),
+      );
+    } finally {
+      this.classroomTask = null;
+    }
+  }
+
   private async runBatch(request: RunBatchRequest): Promise<RunBatchResult> {
+    if (this.classroomTask) throw new Error('the engine is busy with a lesson step or a sweep; cancel it or wait for it to finish');
     if (this.active) throw new Error(`a run is already in progress (${this.active.runId}); cancel it or wait for it to finish`);
     const controller = new AbortController();
     this.active = { runId: request.runId, controller };

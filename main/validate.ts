@@ -139,6 +139,24 @@ const png: Check = (value, path) => {
   if (!signature.every((b, k) => value[k] === b)) fail(path, 'is not a PNG image');
 };
 
+// The classroom's requests. Settings are checked field by field here, and again by the engine before a file is written.
+const taskId = text(64, /^[\w-]+$/);
+const settings = object({
+  formula,
+  n: integer(MIN_N, MAX_N),
+  dtype,
+  strategies: list(strategy, STRATEGIES.length),
+  lessonStep: integer(0, 7),
+  sweep: object({ nMin: integer(MIN_N, MAX_N), nMax: integer(MIN_N, MAX_N), points: integer(1, 60) }),
+  theme: oneOf(['system', 'light', 'dark']),
+  projector: boolean,
+});
+const pythonProgram = object({ strategy, n: integer(MIN_N, MAX_N) }, { formula, dtype });
+const sweepRequest = object(
+  { nMin: integer(MIN_N, MAX_N), nMax: integer(MIN_N, MAX_N), points: integer(1, 60), strategies: list(strategy, STRATEGIES.length) },
+  { dtype, formula, repeats: integer(0, MAX_REPEATS) },
+);
+
 const validators: { [C in InvokeChannel]: Check } = {
   'app:info': nothing,
   'formula:check': object({ text: formula }),
@@ -151,6 +169,16 @@ const validators: { [C in InvokeChannel]: Check } = {
   'export:results': object({ records: list(record, MAX_RECORDS) }),
   'export:grid': object(gridFields),
   'export:png': object({ png }),
+  'classroom:lesson': object({ taskId, step: integer(0, 7), formula, dtype }),
+  'classroom:sweep': object({ taskId, sweep: sweepRequest }),
+  'classroom:cancel': object({ taskId }),
+  'classroom:jax': pythonProgram,
+  'export:python': pythonProgram,
+  'export:sweep': object({ taskId }),
+  'settings:save': object({ settings }),
+  'settings:parse': object({ text: text(64 * 1024) }),
+  'settings:remember': object({ settings }),
+  'settings:restore': nothing,
 };
 
 /** Returns the request typed as the channel's, or throws InvalidRequestError. */

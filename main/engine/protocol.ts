@@ -4,6 +4,7 @@
 // engine's error name and its numbers (formula position, bytes needed).
 
 import type { RunRecord, RunRequest } from '../../compute/index.js';
+import type { LabSettings, LessonStepResult, PythonProgramRequest, SweepRequest, SweepResult } from '../../compute/classroom/index.js';
 import type {
   AppInfo,
   FormulaCheck,
@@ -26,6 +27,15 @@ export interface EngineMethods {
   resultsCsv: { params: { records: RunRecord[]; appVersion: string }; result: string };
   /** Writes x, y, f for every grid point to `path`, reusing the kept grid when it is the one asked for. */
   exportGrid: { params: { settings: GridSettings; path: string }; result: { rows: number } };
+  /** The classroom: one lesson step (progress: { fraction, label }). */
+  lessonStep: { params: { step: number; formula: string; dtype: 'float32' | 'float64' }; result: LessonStepResult };
+  /** A sweep; its progress carries the entries so far. */
+  sweep: { params: { request: SweepRequest }; result: SweepResult };
+  sweepCsv: { params: { result: Pick<SweepResult, 'entries' | 'dtype' | 'backend' | 'formula'>; appVersion: string }; result: string };
+  jaxProgram: { params: PythonProgramRequest; result: { text: string; fileName: string } | { error: string } };
+  /** A .vlab.json's text, checked; or why it is not one. */
+  parseSettings: { params: { text: string }; result: { settings: LabSettings } | { error: string } };
+  settingsJson: { params: { settings: LabSettings }; result: string };
   /** For tests of the host: makes the worker die as a crash would. */
   crash: { params: null; result: never };
 }

@@ -27,6 +27,7 @@ import {
   vmap,
 } from '../../compute/index.js';
 import { machineInfo, measureLimit, recordsToCsv } from './engineExtras.js';
+import { jaxFileName, jaxProgram, parseSettings, runLessonStep, runSweep, settingsToJson, sweepToCsv } from '../../compute/classroom/index.js';
 import { axisValues, decimate, finiteRange, sampleIndices } from './decimate.js';
 import { writeGridCsv } from './gridCsv.js';
 import type { EngineMethod, EngineMethods, FromWorker, ParamsOf, ResultOf, SerializedError, ToWorker } from './protocol.js';
@@ -163,6 +164,44 @@ const handlers: { [M in EngineMethod]: Handler<M> } = {
     } finally {
       if (owned) grid.dispose();
     }
+  },
+
+  async lessonStep({ step, formula, dtype }, { signal, progress }) {
+    return runLessonStep(step, { formula, dtype, signal, onProgress: ({ fraction, strategy }) => progress({ fraction, label: strategy }) });
+  },
+
+  async sweep({ request }, { signal, progress }) {
+    let entries: import('../../compute/classroom/index.js').SweepEntry[] = [];
+    return runSweep(request, {
+      signal,
+      onEntry: (entry) => (entries = [...entries, entry]),
+      onProgress: (p) => progress({ fraction: p.fraction, label: `${p.strategy} at n = ${p.n}`, entries }),
+    });
+  },
+
+  async sweepCsv({ result, appVersion }) {
+    await loadBackends();
+    return sweepToCsv(result, { ...machineInfo(), appVersion });
+  },
+
+  jaxProgram(request) {
+    try {
+      return { text: jaxProgram(request), fileName: jaxFileName(request) };
+    } catch (error) {
+      return { error: error instanceof Error ? error.message : String(error) };
+    }
+  },
+
+  parseSettings({ text }) {
+    try {
+      return { settings: parseSettings(text) };
+    } catch (error) {
+      return { error: error instanceof Error ? error.message : String(error) };
+    }
+  },
+
+  settingsJson({ settings }) {
+    return settingsToJson(settings);
   },
 
   crash() {

@@ -1,0 +1,299 @@
+// The classroom's state: where the lesson is, what each step measured, the
+// sweep in progress and its entries, the JAX program for the current
+// formula, and the shareable settings (saved, opened, and remembered so the
+// app reopens where it was). One per Lab, made once and kept while tabs
+// come and go. Only this class talks to the shell for the classroom.
+
+import type {
+  LabSettings,
+  LessonStepResult,
+  PythonProgramRequest,
+  SaveOutcome,
+  StrategyName,
+  SweepResult,
+} from '../../../main/contract';
+import type { Lesson } from '../../../compute/classroom/lesson';
+import type { Lab } from '../lib/lab.svelte';
+import lessonData from '../../../assets/lesson/en.json';
+
+export const LESSON = lessonData as unknown as Lesson;
+
+export type ClassroomView = 'lesson' | 'sweep' | 'jax';
+
+export interface Task {
+  taskId: string;
+  kind: 'lesson' | 'sweep';
+  fraction: number;
+  label: string;
+  cancelling: boolean;
+}
+
+const STRATEGY_ORDER: StrategyName[] = ['loops', 'naive', 'meshgrid', 'meshgrid-eager', 'vmap', 'pmap', 'gpu'];
+const THEMES = ['system', 'light', 'dark'] as const;
+
+const newTaskId = (kind: string) => `${kind}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+export class Classroom {
+  view = $state<ClassroomView>('lesson');
+  step = $state(0);
+  /** What each step measured, by step id: a teacher can go back and the figures are still there. */
+  results = $state.raw<Record<string, LessonStepResult>>({});
+  stepErrors = $state.raw<Record<string, string>>({});
+  task = $state.raw<Task | null>(null);
+
+  sweepFrom = $state(10);
+  sweepTo = $state(2000);
+  sweepPoints = $state(8);
+  /** The sweep on screen: filled in as entries arrive, complete when its task ends. */
+  sweep = $state.raw<SweepResult | null>(null);
+  /** The task that made the sweep on screen: the service keeps its result for the CSV export. */
+  private sweepTaskId: string | null = null;
+  sweepError = $state<string | null>(null);
+
+  jaxStrategy = $state<StrategyName>('vmap');
+  jax = $state.raw<{ text: string; fileName: string } | { error: string } | null>(null);
+  /** The settings the program on screen was written for (saving writes it again from them, in the engine). */
+  private jaxRequest: PythonProgramRequest | null = null;
+
+  theme = $state<(typeof THEMES)[number]>('system');
+  message = $state<{ kind: 'info' | 'error'; text: string } | null>(null);
+
+  readonly current = $derived(LESSON.steps[this.step]!);
+  readonly stepCount = LESSON.steps.length;
+  private restored = false;
+
+  /** The strategies a sweep runs: those ticked (and available) on the left. */
+  get sweepStrategies(): StrategyName[] {
+    return this.lab.chosen;
+  }
+
+  constructor(readonly lab: Lab) {
+    lab.api.on('classroom:progress', ({ taskId, fraction, label, entries }) => {
+      if (this.task?.taskId !== taskId) return;
+      this.task = { ...this.task, fraction, label };
+      if (entries && this.sweep) this.sweep = { ...this.sweep, entries };
+    });
+    $effect.root(() => {
+      // Reopen where the app was, once the engine has said what it has.
+      $effect(() => {
+        if (!lab.info || this.restored) return;
+        this.restored = true;
+        void this.restore();
+      });
+      // Remember the settings as they change (after the restore, so it cannot overwrite them with defaults).
+      $effect(() => {
+        const settings = this.settings();
+        if (!this.restored) return;
+        const timer = setTimeout(() => void lab.api.invoke('settings:remember', { settings }).catch(() => {}), 400);
+        return () => clearTimeout(timer);
+      });
+      // The JAX program follows the formula, n, dtype and the chosen strategy.
+      $effect(() => {
+        const request = { formula: lab.formula, n: lab.n, dtype: lab.dtype, strategy: this.jaxStrategy };
+        if (!lab.info || !lab.formula) return;
+        const timer = setTimeout(async () => {
+          try {
+            this.jax = await lab.api.invoke('classroom:jax', request);
+            this.jaxRequest = request;
+          } catch (error) {
+            this.jax = { error: messageOf(error) };
+          }
+        }, 150);
+        return () => clearTimeout(timer);
+      });
+      $effect(() => {
+        document.documentElement.dataset.theme = this.theme;
+      });
+    });
+  }
+
+  // ── The lesson ────────────────────────────────────────────────────────
+
+  goTo(index: number): void {
+    this.step = Math.min(this.stepCount - 1, Math.max(0, index));
+  }
+
+  next(): void {
+    this.goTo(this.step + 1);
+  }
+
+  previous(): void {
+    this.goTo(this.step - 1);
+  }
+
+  /** Back to the first step, with every figure cleared. */
+  reset(): void {
+    this.step = 0;
+    this.results = {};
+    this.stepErrors = {};
+  }
+
+  async runStep(index = this.step): Promise<void> {
+    if (this.task) return;
+    const step = LESSON.steps[index]!;
+    const taskId = newTaskId('lesson');
+    this.task = { taskId, kind: 'lesson', fraction: 0, label: step.title, cancelling: false };
+    const { [step.id]: _, ...otherErrors } = this.stepErrors;
+    this.stepErrors = otherErrors;
+    try {
+      const result = await this.lab.api.invoke('classroom:lesson', {
+        taskId,
+        step: index,
+        formula: this.lab.formula,
+        dtype: this.lab.dtype,
+      });
+      this.results = { ...this.results, [step.id]: result };
+    } catch (error) {
+      this.stepErrors = { ...this.stepErrors, [step.id]: messageOf(error) };
+    } finally {
+      if (this.task?.taskId === taskId) this.task = null;
+    }
+  }
+
+  // ── Sweeps ────────────────────────────────────────────────────────────
+
+  async runSweep(): Promise<void> {
+    if (this.task) return;
+    const strategies = this.sweepStrategies;
+    if (strategies.length === 0) {
+      this.sweepError = 'Tick at least one strategy (on the left) to sweep.';
+      return;
+    }
+    const taskId = newTaskId('sweep');
+    const request = {
+      nMin: this.sweepFrom,
+      nMax: this.sweepTo,
+      points: this.sweepPoints,
+      strategies,
+      dtype: this.lab.dtype,
+      formula: this.lab.formula,
+      repeats: Math.min(this.lab.repeats, 3),
+    };
+    this.sweepError = null;
+    this.sweep = {
+      sizes: [],
+      dtype: this.lab.dtype,
+      backend: 'js',
+      formula: this.lab.formula,
+      strategies,
+      entries: [],
+      firstRefused: {},
+      cancelled: false,
+    };
+    this.task = { taskId, kind: 'sweep', fraction: 0, label: 'starting', cancelling: false };
+    this.sweepTaskId = taskId;
+    try {
+      this.sweep = await this.lab.api.invoke('classroom:sweep', { taskId, sweep: request });
+    } catch (error) {
+      this.sweepError = messageOf(error);
+    } finally {
+      if (this.task?.taskId === taskId) this.task = null;
+    }
+  }
+
+  async cancel(): Promise<void> {
+    const task = this.task;
+    if (!task || task.cancelling) return;
+    this.task = { ...task, cancelling: true };
+    await this.lab.api.invoke('classroom:cancel', { taskId: task.taskId });
+  }
+
+  async exportSweep(): Promise<void> {
+    if (!this.sweep?.entries.length || !this.sweepTaskId) return;
+    await this.saved(this.lab.api.invoke('export:sweep', { taskId: this.sweepTaskId }), 'sweep');
+  }
+
+  // ── Take it to JAX ────────────────────────────────────────────────────
+
+  async saveJax(): Promise<void> {
+    const program = this.jax;
+    if (!program || 'error' in program || !this.jaxRequest) return;
+    await this.saved(this.lab.api.invoke('export:python', this.jaxRequest), 'JAX program');
+  }
+
+  // ── Shareable settings ────────────────────────────────────────────────
+
+  settings(): LabSettings {
+    return {
+      formula: this.lab.formula,
+      n: this.lab.n,
+      dtype: this.lab.dtype,
+      strategies: STRATEGY_ORDER.filter((s) => this.lab.selected.includes(s)),
+      lessonStep: this.step,
+      sweep: { nMin: this.sweepFrom, nMax: this.sweepTo, points: this.sweepPoints },
+      theme: this.theme,
+      projector: this.lab.projector,
+    };
+  }
+
+  apply(settings: LabSettings): void {
+    const lab = this.lab;
+    lab.formula = settings.formula;
+    lab.dtype = settings.dtype;
+    lab.selected = settings.strategies.filter((s) => lab.available.has(s));
+    lab.n = Math.min(20000, Math.max(1, settings.n));
+    lab.projector = settings.projector;
+    this.step = settings.lessonStep;
+    this.sweepFrom = settings.sweep.nMin;
+    this.sweepTo = settings.sweep.nMax;
+    this.sweepPoints = settings.sweep.points;
+    this.theme = settings.theme;
+    lab.settingsChanged();
+  }
+
+  private async restore(): Promise<void> {
+    try {
+      const last = await this.lab.api.invoke('settings:restore', null);
+      if (last) this.apply(last.settings);
+    } catch {
+      // A missing or unreadable last-session file is not worth a message: the app starts fresh.
+    }
+  }
+
+  async saveSettings(): Promise<void> {
+    await this.saved(this.lab.api.invoke('settings:save', { settings: this.settings() }), 'settings');
+  }
+
+  /** Opens a `.vlab.json` the user picked (read in the page, checked by the engine, never run). */
+  async openSettings(file: File): Promise<void> {
+    if (file.size > 64 * 1024) {
+      this.message = { kind: 'error', text: `${file.name} is ${file.size} bytes: not a settings file (those are well under 64 KiB).` };
+      return;
+    }
+    const outcome = await this.lab.api.invoke('settings:parse', { text: await file.text() });
+    if ('error' in outcome) {
+      this.message = { kind: 'error', text: `Could not open ${file.name}: ${outcome.error}` };
+      return;
+    }
+    this.apply(outcome.settings);
+    this.message = { kind: 'info', text: `Opened ${file.name}.` };
+  }
+
+  private async saved(outcome: Promise<SaveOutcome>, what: string): Promise<void> {
+    try {
+      const result = await outcome;
+      if (result.status === 'saved') this.message = { kind: 'info', text: `Saved the ${what} to ${result.path}` };
+      else if (result.status === 'download') {
+        const link = document.createElement('a');
+        link.href = result.url;
+        link.download = result.fileName;
+        document.body.append(link);
+        link.click();
+        link.remove();
+        this.message = { kind: 'info', text: `Saved the ${what} as ${result.fileName} (your downloads folder)` };
+      } else this.message = null;
+    } catch (error) {
+      this.message = { kind: 'error', text: `Could not save the ${what}: ${messageOf(error)}` };
+    }
+  }
+}
+
+const classrooms = new WeakMap<Lab, Classroom>();
+
+/** The one Classroom of a Lab, made on first use. */
+export function classroomFor(lab: Lab): Classroom {
+  let classroom = classrooms.get(lab);
+  if (!classroom) classrooms.set(lab, (classroom = new Classroom(lab)));
+  return classroom;
+}
