@@ -40,7 +40,10 @@ export interface RunResult {
 }
 
 /** The fastest single-device backend this process has: native when it loaded, else js. */
-export function defaultBackend(): BackendName {
+export function defaultBackend(strategy?: string): BackendName {
+  // loops is one call per element: crossing into C++ per call costs more than
+  // the JS backend's in-thread call, so its fastest backend is js.
+  if (strategy === 'loops') return 'js';
   return backendStatus('native').available ? 'native' : 'js';
 }
 
@@ -70,7 +73,7 @@ function resolve(request: RunRequest): ResolvedRequest {
   if (!Number.isInteger(n) || n < 1 || n > MAX_N) throw new RunRequestError(`n must be an integer from 1 to ${MAX_N}, got ${n}`);
   const dtype = request.dtype ?? 'float32';
   if (!isDType(dtype)) throw new RunRequestError(`dtype must be float32 or float64, got '${String(dtype)}'`);
-  const backend = request.backend ?? defaultBackend();
+  const backend = request.backend ?? defaultBackend(request.strategy);
   if (!BACKEND_NAMES.includes(backend)) throw new RunRequestError(`backend must be one of ${BACKEND_NAMES.join(', ')}, got '${String(backend)}'`);
   const repeats = request.repeats ?? DEFAULT_REPEATS;
   if (!Number.isInteger(repeats) || repeats < 0 || repeats > 1000) throw new RunRequestError(`repeats must be an integer from 0 to 1000, got ${repeats}`);
