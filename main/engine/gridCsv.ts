@@ -4,7 +4,7 @@
 // Runs in the engine worker, next to the grid; yields between chunks so a
 // cancel is heard, and reports progress.
 
-import { open } from 'node:fs/promises';
+import { open, rename, rm } from 'node:fs/promises';
 
 /** Shortest decimal that rounds back to the same float32. */
 export function formatFloat32(value: number): string {
@@ -43,8 +43,12 @@ export async function writeGridCsv(
   const format = grid.dtype === 'float32' ? formatFloat32 : formatFloat64;
   const xText = Array.from(grid.xs, format);
   const yText = Array.from(grid.ys, format);
-  const file = await open(path, 'w');
+  // Written beside the target and renamed over it only when complete: a crash
+  // or a cancel mid-write leaves the earlier file whole, never half of one.
+  const partial = `${path}.partial-${process.pid}`;
+  const file = await open(partial, 'w');
   let rows = 0;
+  let complete = false;
   try {
     let chunk = 'x,y,f\r\n';
     const [s0, s1] = grid.strides;
@@ -63,8 +67,12 @@ export async function writeGridCsv(
       options.onProgress?.((i + 1) / xText.length);
     }
     await file.write(chunk);
+    await file.sync();
+    complete = true;
   } finally {
     await file.close();
+    if (!complete) await rm(partial, { force: true });
   }
+  await rename(partial, path);
   return rows;
 }

@@ -1,0 +1,83 @@
+// Faults injected, nothing lost: the engine worker is killed in the middle of
+// a long run, of a sweep and of a grid CSV export. Each time the host reports
+// the crash and starts a fresh engine, every finished run is still in the
+// results file, and the CSV on disk is the old complete file, never half.
+// Runs use the js backend: killing a worker while the native addon is
+// evaluating still aborts the whole process ('Napi::Error' in terminate) —
+// a known native bug, named in the issue note, not hidden by a skip.
+
+import { mkdtemp, readFile, writeFile, readdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { EngineCrashedError, EngineHost } from './host.js';
+import { ResultsLog } from '../resultsLog.js';
+import { recordReliability } from '../../compute/report/reliability.js';
+
+// The engine under test runs without the native addon (see the header).
+process.env.VLAB_NATIVE_DISABLE = '1';
+const entry = fileURLToPath(new URL('./worker-entry.mjs', import.meta.url));
+const crashes: string[] = [];
+const host = new EngineHost({ entry, label: 'fault-injection engine', onCrash: (m) => crashes.push(m) });
+afterAll(() => host.close());
+
+let faults = 0;
+let kept = 0;
+let lost = 0;
+
+/** Starts `work`, kills the worker once it has made progress, and expects the crash to be reported. */
+async function killDuring(work: (onProgress: () => void) => Promise<unknown>): Promise<void> {
+  let killed: Promise<unknown> | null = null;
+  const onProgress = () => {
+    killed ??= host.call('crash', null).catch(() => undefined);
+  };
+  await expect(work(onProgress)).rejects.toBeInstanceOf(EngineCrashedError);
+  await killed;
+  faults++;
+}
+
+describe('faults injected into the engine', () => {
+  it('a kill mid-run, mid-sweep and mid-export loses no finished run and no file', { timeout: 180_000 }, async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'vlab-faults-'));
+    const logPath = join(dir, 'results.jsonl');
+    const log = new ResultsLog(logPath, 'faulted-session');
+    let finished = 0;
+    const finishRun = async (strategy: 'vmap' | 'meshgrid', n: number) => {
+      const { record } = await host.call('run', { request: { strategy, n, dtype: 'float32', repeats: 1, backend: 'js' }, surface: true });
+      await log.append(record);
+      finished++;
+    };
+
+    await finishRun('vmap', 100);
+    await finishRun('meshgrid', 100);
+    await killDuring((onProgress) => host.call('run', { request: { strategy: 'loops', n: 4000, dtype: 'float32', repeats: 3, backend: 'js' }, surface: false }, { onProgress }));
+
+    await finishRun('vmap', 200);
+    await killDuring((onProgress) =>
+      host.call('sweep', { request: { nMin: 10, nMax: 3000, points: 12, strategies: ['loops', 'meshgrid', 'vmap'], dtype: 'float32', repeats: 1, backend: 'js' } }, { onProgress }),
+    );
+
+    await finishRun('vmap', 300);
+    const csv = join(dir, 'grid.csv');
+    const before = 'x,y,f\r\n1,2,3\r\n';
+    await writeFile(csv, before);
+    await killDuring((onProgress) => host.call('exportGrid', { settings: { n: 3000, dtype: 'float64', formula: 'cos(x^2 + y^2) / (1 + x^2 + y^2)' }, path: csv }, { onProgress }));
+    expect(await readFile(csv, 'utf8'), 'the CSV on disk is the old complete file').toBe(before);
+
+    // After every fault a fresh engine answers.
+    await finishRun('meshgrid', 64);
+    expect(crashes).toHaveLength(faults);
+    expect(host.generation).toBe(faults + 1);
+
+    // The next launch reads every finished run back.
+    const next = new ResultsLog(logPath, 'next-launch');
+    const recovered = (await next.previousSession())?.records ?? [];
+    kept = recovered.length;
+    lost = finished - kept;
+    expect(lost).toBe(0);
+    expect(recovered.map((r) => r.n)).toEqual([100, 100, 200, 300, 64]);
+    console.log(`faults: ${faults} engine kills, ${finished} finished runs, ${kept} kept, ${lost} lost; files left: ${(await readdir(dir)).join(', ')}`);
+    recordReliability('fault-injection', { faults, runsFinished: finished, runsKept: kept, runsLost: lost });
+  });
+});
