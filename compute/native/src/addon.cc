@@ -101,23 +101,35 @@ class AsyncJob : public Job {
     if (js->tsfn.NonBlockingCall(msg, deliver) != napi_ok) delete msg;
   }
 
-  static void deliver(Napi::Env env, Napi::Function, Message* raw) {
-    std::unique_ptr<Message> msg(raw);
-    JsSide* js = msg->js;
-    if (env == nullptr) return;  // environment closing: nothing can be called
-    if (msg->kind == Message::Progress) {
-      if (!js->onProgress.IsEmpty()) js->onProgress.Call({Napi::Number::New(env, msg->value)});
+  static void settle(Napi::Env env, const Message& msg) {
+    JsSide* js = msg.js;
+    if (msg.kind == Message::Progress) {
+      if (!js->onProgress.IsEmpty()) js->onProgress.Call({Napi::Number::New(env, msg.value)});
       return;
     }
-    if (!msg->error.empty()) {
-      js->deferred.Reject(Napi::Error::New(env, msg->error).Value());
-    } else if (msg->cancelled) {
+    if (!msg.error.empty()) {
+      js->deferred.Reject(Napi::Error::New(env, msg.error).Value());
+    } else if (msg.cancelled) {
       Napi::Error error = Napi::Error::New(env, "the run was cancelled");
       error.Set("name", Napi::String::New(env, "CancelledError"));
       js->deferred.Reject(error.Value());
     } else {
-      js->deferred.Resolve(Napi::Number::New(env, msg->value));
+      js->deferred.Resolve(Napi::Number::New(env, msg.value));
     }
+  }
+
+  static void deliver(Napi::Env env, Napi::Function, Message* raw) {
+    std::unique_ptr<Message> msg(raw);
+    JsSide* js = msg->js;
+    if (env == nullptr) return;  // environment closing: nothing can be called
+    // While a worker thread is being terminated, every call into JavaScript
+    // throws; an exception escaping this C callback would abort the whole
+    // process, so it stops here: nobody is left to hear the answer.
+    try {
+      settle(env, *msg);
+    } catch (const Napi::Error&) {
+    }
+    if (msg->kind == Message::Progress) return;
     std::shared_ptr<AsyncJob> job = std::move(js->job);
     if (job && job->envJobs) {
       std::lock_guard<std::mutex> lock(job->envJobs->mutex);
