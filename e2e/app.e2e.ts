@@ -9,7 +9,7 @@
 
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { _electron, chromium, type Browser, type Page } from 'playwright-core';
 import { parseCsv } from './csv.ts';
+import { startWebShell } from './webShell.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const shots = join(root, 'e2e', 'screenshots');
@@ -33,29 +34,6 @@ let dataDir: string;
 let available: string[] = [];
 /** The strategies that produced a record in the full run (an available one may still fail, and says why). */
 let ran: string[] = [];
-
-async function startWebShell(): Promise<string> {
-  dataDir = await mkdtemp(join(tmpdir(), 'vlab-e2e-'));
-  host = spawn(process.execPath, ['main/start.mjs'], {
-    cwd: root,
-    env: { ...process.env, VLAB_SHELL: 'web', VLAB_NO_BROWSER: '1', VLAB_DATA_DIR: dataDir, VLAB_MEMORY_CAP: String(MEMORY_CAP) },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  host.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the web shell did not start in 120 s:\n${output}`)), 120_000);
-    host.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /VLAB_URL=(\S+)/.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]!);
-      }
-    });
-    host.once('exit', (code) => reject(new Error(`the web shell exited with ${code}:\n${output}`)));
-  });
-}
 
 async function shot(name: string): Promise<void> {
   await page.screenshot({ path: join(shots, `${name}.png`) });
@@ -116,7 +94,9 @@ async function download(testId: string): Promise<string> {
 
 before(async () => {
   await mkdir(shots, { recursive: true });
-  const url = await startWebShell();
+  const shell = await startWebShell({ dataDirPrefix: 'vlab-e2e-', memoryCapBytes: MEMORY_CAP });
+  ({ host, dataDir } = shell);
+  const url = shell.url;
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,

@@ -10,13 +10,14 @@
 
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { parseCsv } from './csv.ts';
+import { startWebShell } from './webShell.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const shots = join(root, 'e2e', 'screenshots');
@@ -38,29 +39,6 @@ let workDir: string;
 let ticked: string[] = [];
 /** The ticked strategies that ran in the sweep (one that fails on this machine says why instead). */
 let drawn: string[] = [];
-
-async function startWebShell(): Promise<string> {
-  dataDir = await mkdtemp(join(tmpdir(), 'vlab-e2e-classroom-'));
-  host = spawn(process.execPath, ['main/start.mjs'], {
-    cwd: root,
-    env: { ...process.env, VLAB_SHELL: 'web', VLAB_NO_BROWSER: '1', VLAB_DATA_DIR: dataDir, VLAB_MEMORY_CAP: String(MEMORY_CAP) },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  host.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the web shell did not start in 120 s:\n${output}`)), 120_000);
-    host.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /VLAB_URL=(\S+)/.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]!);
-      }
-    });
-    host.once('exit', (code) => reject(new Error(`the web shell exited with ${code}:\n${output}`)));
-  });
-}
 
 async function shot(name: string): Promise<void> {
   await page.screenshot({ path: join(shots, `${name}.png`), fullPage: false });
@@ -103,7 +81,7 @@ async function runSweep(from: number, to: number, points: number, timeout: numbe
 before(async () => {
   await mkdir(shots, { recursive: true });
   workDir = await mkdtemp(join(tmpdir(), 'vlab-e2e-classroom-files-'));
-  url = await startWebShell();
+  ({ url, host, dataDir } = await startWebShell({ dataDirPrefix: 'vlab-e2e-classroom-', memoryCapBytes: MEMORY_CAP }));
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
