@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { CONTENT_SECURITY_POLICY, META_CONTENT_SECURITY_POLICY } from './csp.js';
+import { countChecklist } from '../compute/report/checklist.js';
+
+countChecklist('electron-checklist');
 
 function directives(policy: string): Map<string, string[]> {
   return new Map(policy.split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name!, values]));

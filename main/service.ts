@@ -93,6 +93,11 @@ export class LabService {
     return this.runEngine;
   }
 
+  /** For tests: both engine threads, to read their memory. */
+  get engines(): { run: EngineHost; preview: EngineHost } {
+    return { run: this.runEngine, preview: this.quickEngine };
+  }
+
   async handle<C extends InvokeChannel>(channel: C, request: RequestOf<C>): Promise<ResponseOf<C>> {
     const handler = this.handlers[channel] as (request: RequestOf<C>) => Promise<ResponseOf<C>>;
     return handler(request);

@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { INVOKE_CHANNELS } from './contract.js';
 import { InvalidRequestError, isInvokeChannel, validateRequest } from './validate.js';
 import type { RunRecord } from '../compute/index.js';
+import { countChecklist } from '../compute/report/checklist.js';
+
+countChecklist('electron-checklist');
 
 const settings = { n: 1000, dtype: 'float32', formula: 'cos(x^2 + y^2) / (1 + x^2 + y^2)' };
 const run = { ...settings, strategies: ['loops', 'vmap'], repeats: 3, devices: 0 };

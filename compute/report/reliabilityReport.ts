@@ -38,8 +38,10 @@ const guard = figures('memory-guard');
 const refusal = figures('huge-grid-refusal');
 const faultsInjected = sum('fault-injection', 'faults');
 const runsLost = sum('fault-injection', 'runsLost');
-const checklist = entries.filter((e) => e.suite === 'electron-checklist' || e.suite === 'web-shell-checklist');
-const checksPassed = checklist.reduce((s, e) => s + Number(e.figures.passed ?? 0), 0);
+const electronChecks = sum('electron-checklist', 'passed');
+const webShellChecks = sum('web-shell-checklist', 'passed');
+const checksFailed = sum('electron-checklist', 'failed') + sum('web-shell-checklist', 'failed');
+const mainSoak = figures('main-soak');
 const crashes = Number(fuzz?.crashes ?? 0);
 
 const rows: string[][] = [
@@ -54,11 +56,22 @@ const rows: string[][] = [
   ['worst cancel latency', `${number(cancel?.worstLatencyMs, 1)} ms`, 'goal ≤ 100 ms'],
   ['memory guard runs', number(guard?.runs), `predicted ≥ measured; worst over-prediction ${number(guard?.worstOverPredictionPct, 1)}%`],
   ['huge grid refusal', `${number(refusal?.slowestRefusalMs, 1)} ms`, 'n up to 10⁶; goal < 1 s'],
-  ['soak', `${number(soak?.runs)} runs`, `heap growth ${number(soak?.heapGrowthMiB, 2)} MiB, rss growth ${number(soak?.rssGrowthMiB, 2)} MiB`],
-  ['security checklist checks', number(checksPassed), checklist.map((e) => e.suite).join(', ') || '—'],
+  ['soak (engine)', `${number(soak?.runs)} runs`, `heap growth ${number(soak?.heapGrowthMiB, 2)} MiB, rss growth ${number(soak?.rssGrowthMiB, 2)} MiB`],
+  ['soak (main process)', `${number(mainSoak?.runs)} runs`, `through the app service: main heap ${number(mainSoak?.heapGrowthMiB, 2)} MiB, engine heaps ${number(mainSoak?.engineHeapGrowthMiB, 2)} MiB, rss ${number(mainSoak?.rssGrowthMiB, 2)} MiB (${number(mainSoak?.rssGrowthSecondHalfMiB, 2)} MiB in the second half)`],
+  ['Electron checklist checks passed', number(electronChecks), 'isolation, sandbox, no Node, CSP, navigation, windows, permissions, IPC sender and payload, openExternal'],
+  ['web shell checks passed', number(webShellChecks), 'loopback bind, token, Origin, Host, malformed messages'],
+  ['checks failed', number(checksFailed), 'must be 0'],
 ];
 process.stdout.write(`\nReliability report\n\n${formatTable(['figure', 'value', 'note'], rows)}\n`);
 
-const failed = vitest.status !== 0 || crashes > 0 || runsLost > 0;
-if (failed) process.stdout.write(`\nreliability: FAILED (${vitest.status !== 0 ? 'a suite failed' : ''}${crashes ? ` ${crashes} crashes` : ''}${runsLost ? ` ${runsLost} runs lost` : ''})\n`);
+// A suite that never reported would leave its row reading '—' or 0 and prove nothing.
+const EXPECTED_SUITES = ['formula-fuzz', 'cancellation', 'memory-guard', 'huge-grid-refusal', 'soak', 'main-soak', 'fault-injection', 'electron-checklist', 'web-shell-checklist'];
+const silent = EXPECTED_SUITES.filter((suite) => !entries.some((e) => e.suite === suite));
+const failed = vitest.status !== 0 || crashes > 0 || runsLost > 0 || checksFailed > 0 || silent.length > 0;
+if (failed) {
+  const reasons = [
+    vitest.status !== 0 ? 'a suite failed' : '',
+    silent.length ? `no figures from ${silent.join(', ')}` : '', crashes ? `${crashes} crashes` : '', runsLost ? `${runsLost} runs lost` : '', checksFailed ? `${checksFailed} checks failed` : ''];
+  process.stdout.write(`\nreliability: FAILED (${reasons.filter(Boolean).join(', ')})\n`);
+}
 process.exit(failed ? 1 : 0);

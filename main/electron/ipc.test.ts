@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { registerIpc, type InvokeEventLike, type IpcMainLike } from './ipc.js';
 import { INVOKE_CHANNELS } from '../contract.js';
 import { APP_ENTRY } from './security.js';
+import { countChecklist } from '../../compute/report/checklist.js';
+
+countChecklist('electron-checklist');
 
 function setUp() {
   const handlers = new Map<string, (event: InvokeEventLike, request: unknown) => Promise<unknown>>();

@@ -8,13 +8,14 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session, type MenuItemConstructorOptions, type WebContents } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session, type MenuItemConstructorOptions } from 'electron';
 import { EVENT_NAMES, type EventMap, type EventName, type SaveOutcome } from '../contract.js';
 import { packageVersion } from '../paths.js';
 import { LabService, type SaveRequest } from '../service.js';
 import { registerIpc } from './ipc.js';
 import { menuTemplate, type MenuItemSpec } from './menu.js';
-import { APP_ENTRY, APP_SCHEME, appResponseHeaders, isAppUrl, resolveAppFile, secureWebPreferences } from './security.js';
+import { lockDownContents, lockDownSession } from './lockdown.js';
+import { APP_ENTRY, APP_SCHEME, appResponseHeaders, devToolsEnabled, resolveAppFile, secureWebPreferences } from './security.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const appRoot = app.getAppPath();
@@ -46,15 +47,6 @@ function toElectronMenu(items: MenuItemSpec[]): MenuItemConstructorOptions[] {
   }));
 }
 
-function lockDown(contents: WebContents): void {
-  contents.on('will-navigate', (event) => event.preventDefault());
-  contents.on('will-redirect', (event, url) => {
-    if (!isAppUrl(url)) event.preventDefault();
-  });
-  contents.on('will-attach-webview', (event) => event.preventDefault());
-  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
-}
-
 function createWindow(): void {
   window = new BrowserWindow({
     width: 1280,
@@ -81,7 +73,7 @@ if (!app.requestSingleInstanceLock()) {
     window?.focus();
   });
 
-  app.on('web-contents-created', (_event, contents) => lockDown(contents));
+  app.on('web-contents-created', (_event, contents) => lockDownContents(contents));
 
   void app.whenReady().then(() => {
     const appVersion = packageVersion(appRoot);
@@ -98,11 +90,7 @@ if (!app.requestSingleInstanceLock()) {
         return new Response('Not found', { status: 404 });
       }
     });
-    session.defaultSession.webRequest.onBeforeRequest((details, respond) => {
-      const allowed = isAppUrl(details.url) || details.url.startsWith('devtools:');
-      respond({ cancel: !allowed });
-    });
-    session.defaultSession.setPermissionRequestHandler((_contents, _permission, respond) => respond(false));
+    lockDownSession(session.defaultSession, devToolsEnabled());
 
     Menu.setApplicationMenu(Menu.buildFromTemplate(toElectronMenu(menuTemplate())));
     registerIpc(ipcMain, {

@@ -12,6 +12,11 @@ export const APP_HOST = 'lab';
 export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
 export const APP_ENTRY = `${APP_ORIGIN}/index.html`;
 
+/** DevTools are off unless the developer asks for them at launch. */
+export function devToolsEnabled(): boolean {
+  return process.env.VLAB_DEVTOOLS === '1';
+}
+
 /** The BrowserWindow webPreferences: Electron's security checklist as defaults, not options. */
 export function secureWebPreferences(preloadPath: string) {
   return {
@@ -27,7 +32,7 @@ export function secureWebPreferences(preloadPath: string) {
     enableBlinkFeatures: '',
     navigateOnDragDrop: false,
     spellcheck: false,
-    devTools: process.env.VLAB_DEVTOOLS === '1',
+    devTools: devToolsEnabled(),
   } as const;
 }
 

@@ -31,6 +31,22 @@ describe('EngineHost', () => {
     expect(surface?.xs[299]).toBe(2);
   });
 
+  it('runs the gpu strategy in its worker, in two engines at once, where the machine has an adapter', { timeout: 120_000 }, async () => {
+    // Regression: a worker's process.env was a copy, so the EGL_PLATFORM the
+    // adapter sets never reached Mesa's getenv() and every app run of gpu failed.
+    const [a, b] = [makeHost(), makeHost()];
+    const info = await a.call('info', null);
+    const gpu = info.availability.find((s) => s.strategy === 'gpu')!;
+    if (!gpu.available) {
+      expect(gpu.reason).toMatch(/adapter|GPU|Dawn/);
+      return;
+    }
+    for (const host of [a, b, a]) {
+      const { record } = await host.call('run', { request: { strategy: 'gpu', n: 64, dtype: 'float32', repeats: 1 }, surface: false });
+      expect(record).toMatchObject({ strategy: 'gpu', backend: 'webgpu', shape: [64, 64], allclose: true });
+    }
+  });
+
   it('reports a crash, fails the pending call, and starts a fresh engine', async () => {
     const crashes: string[] = [];
     const host = makeHost((message) => crashes.push(message));

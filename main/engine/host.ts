@@ -5,7 +5,7 @@
 // fails with EngineCrashedError, onCrash says why, and a fresh worker starts.
 // It never runs engine code on the calling thread.
 
-import { Worker } from 'node:worker_threads';
+import { SHARE_ENV, Worker } from 'node:worker_threads';
 import type { EngineMethod, FromWorker, ParamsOf, ResultOf, SerializedError, ToWorker } from './protocol.js';
 
 /** An error the engine raised, with its name and numbers kept (FormulaError, MemoryGuardError, …). */
@@ -92,8 +92,12 @@ export class EngineHost {
 
   private ensureWorker(): Worker {
     if (this.worker) return this.worker;
+    // The process's own environment, not a copy: GPU drivers read it through
+    // getenv(), so the variables the webgpu backend sets while Dawn starts
+    // (EGL_PLATFORM, VK_ICD_FILENAMES) must reach them. Tests that pass extra
+    // variables get a copy instead.
     const worker = new Worker(this.options.entry, {
-      ...(this.options.env ? { env: { ...process.env, ...this.options.env } } : {}),
+      env: this.options.env ? { ...process.env, ...this.options.env } : SHARE_ENV,
     });
     this.generation++;
     worker.on('message', (message: FromWorker) => this.onMessage(message));

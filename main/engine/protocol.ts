@@ -36,6 +36,8 @@ export interface EngineMethods {
   /** A .vlab.json's text, checked; or why it is not one. */
   parseSettings: { params: { text: string }; result: { settings: LabSettings } | { error: string } };
   settingsJson: { params: { settings: LabSettings }; result: string };
+  /** The engine thread's memory, after a garbage collection: its JS heap, the allocator's live buffers and its reserve. */
+  memory: { params: null; result: { heapUsedBytes: number; liveBytes: number; reservedBytes: number } };
   /** For tests of the host: makes the worker die as a crash would. */
   crash: { params: null; result: never };
 }

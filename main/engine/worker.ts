@@ -6,11 +6,14 @@
 // text other than through the engine's formula parser.
 
 import { totalmem } from 'node:os';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { parentPort } from 'node:worker_threads';
 import {
   type DType,
   type NDArray,
   type RunProgress,
+  allocator,
   DEFAULT_FORMULA,
   FORMULA_PRESETS,
   GRID_RANGE,
@@ -32,6 +35,13 @@ import { axisValues, decimate, finiteRange, sampleIndices } from './decimate.js'
 import { writeGridCsv } from './gridCsv.js';
 import type { EngineMethod, EngineMethods, FromWorker, ParamsOf, ResultOf, SerializedError, ToWorker } from './protocol.js';
 import type { GridSettings, GuardEntry, SurfaceView } from '../contract.js';
+
+/** V8's collector, reached without starting the thread with --expose-gc. */
+function collectGarbage(): void {
+  v8.setFlagsFromString('--expose-gc');
+  const gc = vm.runInNewContext('gc') as () => void;
+  for (let i = 0; i < 3; i++) gc();
+}
 
 const port = parentPort;
 if (!port) throw new Error('main/engine/worker.ts must run in a worker thread');
@@ -202,6 +212,12 @@ const handlers: { [M in EngineMethod]: Handler<M> } = {
 
   settingsJson({ settings }) {
     return settingsToJson(settings);
+  },
+
+  memory() {
+    collectGarbage();
+    const { liveBytes, reservedBytes } = allocator.stats();
+    return { heapUsedBytes: process.memoryUsage().heapUsed, liveBytes, reservedBytes };
   },
 
   crash() {

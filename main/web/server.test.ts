@@ -1,13 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
-import { tmpdir } from 'node:os';
+import { connect as tcpConnect } from 'node:net';
+import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 import { startWebHost, type WebHost } from './server.js';
 import { decodeMessage, encodeMessage, type ServerMessage } from '../../renderer/src/lib/wire.js';
 import { CONTENT_SECURITY_POLICY } from '../csp.js';
+import { countChecklist } from '../../compute/report/checklist.js';
+
+countChecklist('web-shell-checklist');
 
 const appRoot = fileURLToPath(new URL('../..', import.meta.url));
 const TOKEN = 'test-token-0123456789';
@@ -77,8 +81,25 @@ afterAll(async () => {
 });
 
 describe('the web shell host', () => {
-  it('listens on the loopback address only', () => {
+  it('listens on the loopback address only', async () => {
     expect(host.url).toBe(`http://127.0.0.1:${host.port}/?token=${TOKEN}`);
+    expect(host.address).toBe('127.0.0.1');
+    // Every other address of this machine refuses the connection outright.
+    const others = Object.values(networkInterfaces())
+      .flat()
+      .filter((a) => a && !a.internal)
+      .map((a) => a!.address);
+    for (const address of ['0.0.0.0', ...others]) {
+      if (address === '0.0.0.0' && process.platform === 'win32') continue;
+      const outcome = await new Promise<string>((done) => {
+        const socket = tcpConnect({ host: address, port: host.port, timeout: 2000 });
+        socket.once('connect', () => (socket.destroy(), done('connected')));
+        socket.once('timeout', () => (socket.destroy(), done('timeout')));
+        socket.once('error', (error: NodeJS.ErrnoException) => done(error.code ?? 'error'));
+      });
+      if (address === '0.0.0.0') continue; // Linux routes 0.0.0.0 to loopback: it is not another interface.
+      expect(outcome, address).not.toBe('connected');
+    }
   });
 
   it('answers nothing without the launch token', async () => {
@@ -124,6 +145,24 @@ describe('the web shell host', () => {
     expect((unknown as { error: string }).error).toMatch(/unknown channel/);
     const good = await invoke(socket, 3, 'formula:check', { text: 'cos(x^2' });
     expect(good).toMatchObject({ ok: true, value: { ok: false, position: 7 } });
+    const polluted = await invoke(socket, 4, 'formula:check', JSON.parse('{"text":"x","__proto__":{"admin":true}}'));
+    expect((polluted as { error: string }).error).toMatch(/not expected/);
+    socket.close();
+  });
+
+  it('closes a socket that sends something other than an invoke message', async () => {
+    const closeCode = async (send: (socket: WebSocket) => void) => {
+      const socket = await connect({ Cookie: await cookie(), Origin: base });
+      const closed = new Promise<number>((done) => socket.once('close', (code) => done(code)));
+      send(socket);
+      return closed;
+    };
+    expect(await closeCode((s) => s.send('{"type":"invoke"}'))).toBe(1003);
+    expect(await closeCode((s) => s.send(new Uint8Array([0xff, 0x00, 0x13, 0x37])))).toBe(1003);
+    expect(await closeCode((s) => s.send(encodeMessage({ type: 'invoke', id: 1.5, channel: 'formula:check', request: { text: 'x' } } as never)))).toBe(1003);
+    // The host keeps serving the next socket.
+    const socket = await connect({ Cookie: await cookie(), Origin: base });
+    expect(await invoke(socket, 1, 'formula:check', { text: 'x' })).toMatchObject({ ok: true });
     socket.close();
   });
 });

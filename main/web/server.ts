@@ -53,6 +53,8 @@ export interface WebHost {
   /** The launch address, token included: open it once. */
   url: string;
   port: number;
+  /** The address it listens on: always the loopback address. */
+  address: string;
   service: LabService;
   close(): Promise<void>;
 }
@@ -222,11 +224,13 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     server.once('error', rejectListen);
     server.listen(options.port ?? 0, '127.0.0.1', () => resolveListen());
   });
-  port = (server.address() as AddressInfo).port;
+  const bound = server.address() as AddressInfo;
+  port = bound.port;
 
   return {
     url: `${origin()}/?token=${token}`,
     port,
+    address: bound.address,
     service,
     async close() {
       for (const socket of sockets) socket.terminate();

@@ -53,7 +53,10 @@ export function encodeMessage(message: unknown): Uint8Array {
     if (Array.isArray(value)) return value.map(strip);
     if (value && typeof value === 'object') {
       const out: Record<string, unknown> = {};
-      for (const [key, v] of Object.entries(value)) if (v !== undefined) out[key] = strip(v);
+      // As in decoding: an own '__proto__' key is sent as a key, never set as a prototype.
+      for (const [key, v] of Object.entries(value)) {
+        if (v !== undefined) Object.defineProperty(out, key, { value: strip(v), enumerable: true, writable: true, configurable: true });
+      }
       return out;
     }
     return value;
