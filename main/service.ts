@@ -24,6 +24,7 @@ import type {
 } from './contract.js';
 import { EngineCrashedError, EngineError, EngineHost } from './engine/host.js';
 import { ResultsLog } from './resultsLog.js';
+import { removeStalePartials } from './engine/gridCsv.js';
 import type { SweepResult } from '../compute/classroom/index.js';
 
 export interface SaveRequest {
@@ -171,13 +172,19 @@ export class LabService {
     },
 
     'export:grid': async (settings) => {
+      if (this.exporting) throw new Error('a grid export is already being written; wait for it to finish');
       return this.hooks.save({
         fileName: `vlab-grid-n${settings.n}-${settings.dtype}.csv`,
         filter: { name: 'CSV', extensions: ['csv'] },
         write: async (path) => {
+          if (this.exporting) throw new Error('a grid export is already being written; wait for it to finish');
           this.exporting = new AbortController();
           try {
             await this.runEngine.call('exportGrid', { settings, path }, { signal: this.exporting.signal });
+          } catch (error) {
+            // A killed engine cannot remove its half-written file: main does, so only the old file remains.
+            if (error instanceof EngineCrashedError) await removeStalePartials(path);
+            throw error;
           } finally {
             this.exporting = null;
           }

@@ -7,11 +7,13 @@
 
 import { mkdtemp, readFile, writeFile, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { EngineCrashedError, EngineHost } from './host.js';
 import { ResultsLog } from '../resultsLog.js';
+import { LabService } from '../service.js';
+import { partialPathOf } from './gridCsv.js';
 import { recordReliability } from '../../compute/report/reliability.js';
 
 const entry = fileURLToPath(new URL('./worker-entry.mjs', import.meta.url));
@@ -76,5 +78,46 @@ describe('faults injected into the engine', () => {
     expect(recovered.map((r) => r.n)).toEqual([100, 100, 200, 300, 64]);
     console.log(`faults: ${faults} engine kills, ${finished} finished runs, ${kept} kept, ${lost} lost; files left: ${(await readdir(dir)).join(', ')}`);
     recordReliability('fault-injection', { faults, runsFinished: finished, runsKept: kept, runsLost: lost });
+  });
+
+  it('a kill mid-export through the app leaves the old file whole and nothing beside it', { timeout: 120_000 }, async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'vlab-faults-'));
+    const csv = join(dir, 'grid.csv');
+    const before = 'x,y,f\r\n1,2,3\r\n';
+    await writeFile(csv, before);
+    const events: string[] = [];
+    const service = new LabService(
+      {
+        shell: 'web',
+        appVersion: 'faults',
+        dataDir: join(dir, 'data'),
+        save: async (request) => {
+          await request.write(csv);
+          return { status: 'saved', path: csv };
+        },
+        emit: (event) => void events.push(event),
+      },
+      fileURLToPath(new URL('../..', import.meta.url)),
+    );
+    try {
+      const exporting = service.handle('export:grid', { n: 3000, dtype: 'float64', formula: 'cos(x^2 + y^2) / (1 + x^2 + y^2)' });
+      const outcome = exporting.then(
+        () => 'finished',
+        (error: unknown) => error,
+      );
+      // Kill the engine once the partial file is on disk, i.e. mid-write.
+      await vi.waitFor(async () => expect(await readdir(dir)).toContain(basename(partialPathOf(csv))), { timeout: 60_000, interval: 20 });
+      await service.engine.call('crash', null).catch(() => undefined);
+      expect(await outcome).toBeInstanceOf(EngineCrashedError);
+      expect(events).toContain('engine:crashed');
+      expect(await readFile(csv, 'utf8')).toBe(before);
+      expect(await readdir(dir)).toEqual(['grid.csv']);
+      // The app goes on: the next export writes the whole file.
+      await expect(service.handle('export:grid', { n: 20, dtype: 'float32', formula: 'x + y' })).resolves.toMatchObject({ status: 'saved' });
+      expect((await readFile(csv, 'utf8')).split('\r\n')).toHaveLength(20 * 20 + 2);
+      recordReliability('fault-injection', { faults: 1, runsFinished: 0, runsKept: 0, runsLost: 0 });
+    } finally {
+      await service.close();
+    }
   });
 });

@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { formatFloat32, writeGridCsv } from './gridCsv.js';
+import { formatFloat32, partialPathOf, removeStalePartials, writeGridCsv } from './gridCsv.js';
 
 const dirs: string[] = [];
 afterEach(async () => {
@@ -49,5 +50,36 @@ describe('writeGridCsv', () => {
     await expect(
       writeGridCsv(join(dir, 'g.csv'), { dtype: 'float32', xs, ys: xs, data: new Float32Array(4), offset: 0, strides: [2, 1] }, { signal: controller.signal }),
     ).rejects.toThrow(/cancelled/);
+  });
+});
+
+describe('removeStalePartials', () => {
+  it("removes this process's partial and dead processes' partials, and nothing else", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'vlab-grid-'));
+    dirs.push(dir);
+    const target = join(dir, 'g.csv');
+    const deadPid = spawnSync(process.execPath, ['-e', '']).pid!;
+    const names = {
+      own: `g.csv.partial-${process.pid}`,
+      dead: `g.csv.partial-${deadPid}`,
+      live: `g.csv.partial-${process.ppid}`,
+      other: `h.csv.partial-${process.pid}`,
+      odd: 'g.csv.partial-notapid',
+      target: 'g.csv',
+    };
+    for (const name of Object.values(names)) await writeFile(join(dir, name), 'x');
+    expect(partialPathOf(target)).toBe(join(dir, names.own));
+    expect((await removeStalePartials(target)).sort()).toEqual([names.own, names.dead].sort());
+    expect((await readdir(dir)).sort()).toEqual([names.live, names.other, names.odd, names.target].sort());
+  });
+
+  it('is run by the next export, so a killed export leaves nothing behind once the file is written again', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'vlab-grid-'));
+    dirs.push(dir);
+    const target = join(dir, 'g.csv');
+    await writeFile(partialPathOf(target), 'half a fi');
+    const xs = [0, 1];
+    await writeGridCsv(target, { dtype: 'float64', xs, ys: xs, data: new Float64Array(4), offset: 0, strides: [2, 1] });
+    expect(await readdir(dir)).toEqual(['g.csv']);
   });
 });

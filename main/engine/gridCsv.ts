@@ -4,7 +4,45 @@
 // Runs in the engine worker, next to the grid; yields between chunks so a
 // cancel is heard, and reports progress.
 
-import { open, rename, rm } from 'node:fs/promises';
+import { open, readdir, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+
+/** Where an export to `path` is written until it is complete (the worker shares the app's pid). */
+export function partialPathOf(path: string): string {
+  return `${path}.partial-${process.pid}`;
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes what a killed export to `path` left beside it: this process's own
+ * partial file (callers run one grid export at a time) and those of processes
+ * that no longer exist. Returns the names removed.
+ */
+export async function removeStalePartials(path: string): Promise<string[]> {
+  const prefix = `${basename(path)}.partial-`;
+  let names: string[];
+  try {
+    names = await readdir(dirname(path));
+  } catch {
+    return [];
+  }
+  const stale = names.filter((name) => {
+    if (!name.startsWith(prefix)) return false;
+    const pid = name.slice(prefix.length);
+    if (!/^\d+$/.test(pid)) return false;
+    return Number(pid) === process.pid || !processAlive(Number(pid));
+  });
+  await Promise.all(stale.map((name) => rm(join(dirname(path), name), { force: true })));
+  return stale;
+}
 
 /** Shortest decimal that rounds back to the same float32. */
 export function formatFloat32(value: number): string {
@@ -45,7 +83,8 @@ export async function writeGridCsv(
   const yText = Array.from(grid.ys, format);
   // Written beside the target and renamed over it only when complete: a crash
   // or a cancel mid-write leaves the earlier file whole, never half of one.
-  const partial = `${path}.partial-${process.pid}`;
+  await removeStalePartials(path);
+  const partial = partialPathOf(path);
   const file = await open(partial, 'w');
   let rows = 0;
   let complete = false;
