@@ -241,6 +241,29 @@ describe('a newcomer’s session in the web shell', { concurrency: false }, () =
     assert.deepEqual(points[points.length - 1]!.slice(0, 2).map(Number), [2, 2]);
   });
 
+  it('counts NaN and ±inf, explains allclose with equal_nan off, and writes them to CSV as nan, inf and -inf', async () => {
+    const formula = page.getByTestId('formula');
+    // log(0) = -inf, log of a negative = NaN, 1/0 = +inf, -inf + inf = NaN.
+    await formula.fill('log(x) + 1/y');
+    await page.getByTestId('formula-error').waitFor({ state: 'detached' });
+    await setN(21);
+    await page.getByTestId('run').click();
+    await waitForIdle();
+    const check = page.getByTestId('check-vmap');
+    assert.equal(await check.getAttribute('data-ok'), 'false');
+    assert.match((await check.getAttribute('title')) ?? '', /equal_nan=False/);
+    assert.match((await check.getAttribute('title')) ?? '', /every NaN and ±inf is where the reference has one/);
+    const note = await page.getByTestId('non-finite-note').innerText();
+    const grid = parseCsv(await download('export-grid'));
+    const f = grid.slice(1).filter((row) => row.length === 3).map((row) => row[2]!);
+    const count = (text: string) => f.filter((v) => v === text).length;
+    assert.ok(count('nan') > 0 && count('inf') > 0 && count('-inf') > 0, 'the grid has all three kinds');
+    assert.ok(note.includes(`${count('nan')} NaN, ${count('inf')} +inf, ${count('-inf')} −inf`), `the note counts what the CSV holds: ${note}`);
+    await shot('04b-non-finite');
+    await formula.fill(LESSON_F);
+    await page.getByTestId('formula-error').waitFor({ state: 'detached' });
+  });
+
   it('shows a bad formula’s error at its position', async () => {
     const formula = page.getByTestId('formula');
     const bad = 'cos(x^2 + y^2) / (1 + x $ y)';
