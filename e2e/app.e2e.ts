@@ -140,6 +140,29 @@ describe('a newcomer’s session in the web shell', { concurrency: false }, () =
     await shot('01-start');
   });
 
+  it('runs the page under its CSP: no eval, no inline script, nothing fetched from elsewhere', async () => {
+    // Sent as text: the test runner's transform would add helpers the page does not have. DevTools'
+    // own evaluation may eval, so the page's eval is tried from a timer, which runs as the page.
+    const outcome = (await page.evaluate(`(async () => {
+      const violations = [];
+      document.addEventListener('securitypolicyviolation', (e) => violations.push(e.effectiveDirective));
+      setTimeout('window.__evalRan = true', 0);
+      const script = document.createElement('script');
+      script.textContent = 'window.__inlineRan = true';
+      document.body.append(script);
+      const fetched = await fetch('https://example.org/').then(() => 'fetched', () => 'refused');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      script.remove();
+      return { evalRan: window.__evalRan === true, inlineRan: window.__inlineRan === true, fetched, violations };
+    })()`)) as { evalRan: boolean; inlineRan: boolean; fetched: string; violations: string[] };
+    assert.equal(outcome.evalRan, false, 'a string handed to setTimeout is eval: refused');
+    assert.equal(outcome.inlineRan, false, 'an inline script is refused');
+    assert.equal(outcome.fetched, 'refused');
+    for (const directive of ['script-src', 'script-src-elem', 'connect-src']) {
+      assert.ok(outcome.violations.includes(directive), `a ${directive} violation was reported: ${outcome.violations.join(', ')}`);
+    }
+  });
+
   it('moves the grid-size slider on a log scale', async () => {
     await slide(0);
     await page.getByTestId('n-value').filter({ hasText: /^10$/ }).waitFor();
