@@ -49,6 +49,7 @@ export {
 } from './strategies/run.js';
 export { MemoryGuardError, formatBytes, memoryCap } from './strategies/memoryGuard.js';
 export { TOLERANCES } from './strategies/reference.js';
+export { traceStrategies, type TracedGraph, type TracedView } from './strategies/traced.js';
 
 // The classroom: lesson steps, sweeps, "take it to JAX", shareable settings.
 export * from './classroom/index.js';

@@ -287,6 +287,22 @@ describe('a newcomer’s session in the web shell', { concurrency: false }, () =
     await page.getByTestId('formula-error').waitFor({ state: 'detached' });
   });
 
+  it('shows f as the engine traces it for each strategy, following n, and the kernel it lowers to', async () => {
+    await page.getByTestId('tab-graph').click();
+    const vmapGraph = page.getByTestId('traced-vmap').locator('pre');
+    await vmapGraph.filter({ hasText: 'a:f32[21] b:f32[21]' }).waitFor();
+    assert.match(await page.getByTestId('traced-loops').locator('pre').innerText(), /^\{ lambda ; a:f32\[\] b:f32\[\]\. let/);
+    await setN(300);
+    await vmapGraph.filter({ hasText: 'f32[300,300] = div' }).waitFor();
+    assert.match(await vmapGraph.innerText(), /broadcast_in_dim/);
+    assert.match(await page.getByTestId('traced-meshgrid').locator('pre').innerText(), /a:f32\[300,300\] b:f32\[300,300\]/);
+    await page.getByTestId('traced-native').locator('summary').click();
+    const native = await page.getByTestId('traced-native').innerText();
+    assert.match(native, available.includes('pmap') ? /d2 +r\d+ = COS/ : /not loaded/);
+    await shot('04c-traced-graph');
+    await page.getByRole('tab', { name: /^Results/ }).click();
+  });
+
   it('shows a bad formula’s error at its position', async () => {
     const formula = page.getByTestId('formula');
     const bad = 'cos(x^2 + y^2) / (1 + x $ y)';

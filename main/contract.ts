@@ -14,10 +14,11 @@ import type {
   RunRecord,
   StrategyAvailability,
   StrategyName,
+  TracedView,
 } from '../compute/index.js';
 import type { FormulaPreset } from '../compute/formula/index.js';
 
-export type { Device, DType, FormulaCheck, FormulaPreset, RunProgress, RunRecord, StrategyAvailability, StrategyName };
+export type { Device, DType, FormulaCheck, FormulaPreset, RunProgress, RunRecord, StrategyAvailability, StrategyName, TracedView };
 
 // The classroom (lesson steps, sweeps, "take it to JAX", shareable settings): its types are the engine's.
 import type { LabSettings, LessonStepResult, PythonProgramRequest, SweepEntry, SweepRequest, SweepResult } from '../compute/classroom/index.js';
@@ -147,6 +148,8 @@ export interface InvokeMap {
   'app:info': { request: null; response: AppInfo };
   'formula:check': { request: { text: string }; response: FormulaCheck };
   'surface:preview': { request: GridSettings; response: SurfaceView | { error: string } };
+  /** f traced as each strategy calls it, and the vmap graph lowered to WGSL and native bytecode. */
+  'graph:trace': { request: GridSettings; response: TracedView | { error: string } };
   'run:guard': { request: RunSettings; response: GuardReport };
   'run:start': { request: RunBatchRequest; response: RunBatchResult };
   'run:cancel': { request: { runId: string }; response: { cancelled: boolean } };
@@ -206,6 +209,7 @@ const invokeChannels = {
   'app:info': true,
   'formula:check': true,
   'surface:preview': true,
+  'graph:trace': true,
   'run:guard': true,
   'run:start': true,
   'run:cancel': true,

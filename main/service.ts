@@ -140,6 +140,8 @@ export class LabService {
 
     'run:guard': (request) => this.quickEngine.call('guard', request),
 
+    'graph:trace': (request) => this.quickEngine.call('trace', request),
+
     'run:start': (request) => this.runBatch(request),
 
     'run:cancel': async ({ runId }) => {

@@ -161,6 +161,7 @@ const validators: { [C in InvokeChannel]: Check } = {
   'app:info': nothing,
   'formula:check': object({ text: formula }),
   'surface:preview': object(gridFields),
+  'graph:trace': object(gridFields),
   'run:guard': object(runFields),
   'run:start': object({ ...runFields, runId: text(64, /^[\w-]+$/), includeFloor: boolean }),
   'run:cancel': object({ runId: text(64, /^[\w-]+$/) }),

@@ -5,6 +5,7 @@ import {
   LessonFormatError,
   LessonTemplateError,
   describeStepRun,
+  findStep,
   fillTemplate,
   formatFigure,
   parseLesson,
@@ -71,6 +72,15 @@ describe('templates', () => {
     expect(sentenceApplies({ text: '', when: ['ok'] }, { ok: true })).toBe(true);
     expect(sentenceApplies({ text: '', when: ['ok'] }, {})).toBe(false);
     expect(sentenceApplies({ text: '', unless: ['a', 'b'] }, { b: true })).toBe(false);
+  });
+
+  it('says pmap was slower when it was, never "0.9 times faster"', () => {
+    const pmapStep = findStep('pmap').step;
+    const said = (values: Record<string, number | boolean>) =>
+      pmapStep.sentences.filter((s) => sentenceApplies(s, { unavailable: false, refused: false, ...values })).map((s) => s.text);
+    expect(said({ faster: true }).join(' ')).toMatch(/\{speedup\} times faster/);
+    expect(said({ faster: false }).join(' ')).toMatch(/\{slowdown\} times slower/);
+    expect(said({ faster: false }).join(' ')).not.toMatch(/times faster/);
   });
 });
 

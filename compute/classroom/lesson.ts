@@ -376,6 +376,8 @@ const STEP_RUNNERS: Record<LessonStepId, StepRunner> = {
       pmapMs: p.record.medianMs,
       vmapMs: v.record.medianMs,
       speedup: v.record.medianMs / p.record.medianMs,
+      slowdown: p.record.medianMs / v.record.medianMs,
+      faster: p.record.medianMs <= v.record.medianMs,
     };
   },
 

@@ -10,9 +10,8 @@ import type { Device } from '../backends/backend.js';
 import { backendStatus, getBackend } from '../backends/registry.js';
 import type { NDArray } from '../core/ndarray.js';
 import { jit } from '../transforms/jit.js';
-import { vmap } from '../transforms/vmap.js';
 import { GPU_DTYPE, type WebGpuExecutable } from '../backends/webgpu.js';
-import { gridAxis, gridFunction } from './grid.js';
+import { gridAxis, gridFunction, gridOverAxes } from './grid.js';
 import type { Strategy } from './strategy.js';
 import { timeCalls } from './timing.js';
 
@@ -30,8 +29,7 @@ export const gpuStrategy: Strategy = {
     const backend = getBackend('webgpu');
     // Measured first, while none of the run's arrays are live, so it adds nothing to the peak.
     const floor = backend.measureWriteFloor ? await backend.measureWriteFloor(context.n * context.n, GPU_DTYPE, FLOOR_REPEATS) : null;
-    const f = gridFunction(context.formula);
-    const fVec = jit(vmap(vmap(f, { inAxes: [null, 0] }), { inAxes: [0, null] }), { backend: 'webgpu' });
+    const fVec = jit(gridOverAxes(gridFunction(context.formula)), { backend: 'webgpu' });
     const x = gridAxis(context.n, context.dtype);
     const y = gridAxis(context.n, context.dtype);
     try {

@@ -9,8 +9,7 @@ import { itemSize } from '../core/dtype.js';
 import { NDArray } from '../core/ndarray.js';
 import { backendStatus } from '../backends/registry.js';
 import { pmap, cpuDevices } from '../transforms/pmap.js';
-import { vmap } from '../transforms/vmap.js';
-import { gridAxis, gridFunction } from './grid.js';
+import { gridAxis, gridFunction, gridOverAxes } from './grid.js';
 import type { Strategy } from './strategy.js';
 import { timeCalls } from './timing.js';
 
@@ -50,10 +49,8 @@ export const pmapStrategy: Strategy = {
     }
     const devices = pmapDevices(n, context.devices, available.length);
     const { rowsPerDevice, paddedRows } = rowSplit(n, devices);
-    const f = gridFunction(context.formula);
     // Per device: vmap over its rows of x, and within a row over all of y.
-    const rows = vmap(vmap(f, { inAxes: [null, 0] }), { inAxes: [0, null] });
-    const fPar = pmap(rows, { inAxes: [0, null], devices });
+    const fPar = pmap(gridOverAxes(gridFunction(context.formula)), { inAxes: [0, null], devices });
     const x = gridAxis(n, dtype);
     const y = gridAxis(n, dtype);
     const xPadded = NDArray.empty([paddedRows], dtype);

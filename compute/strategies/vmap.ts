@@ -4,9 +4,8 @@
 
 import { itemSize } from '../core/dtype.js';
 import { jit } from '../transforms/jit.js';
-import { vmap } from '../transforms/vmap.js';
 import { backendStatus } from '../backends/registry.js';
-import { gridAxis, gridFunction } from './grid.js';
+import { gridAxis, gridFunction, gridOverAxes } from './grid.js';
 import type { Strategy } from './strategy.js';
 import { timeCalls } from './timing.js';
 import type { NDArray } from '../core/ndarray.js';
@@ -18,9 +17,7 @@ export const vmapStrategy: Strategy = {
   availability: (backend) => backendStatus(backend),
   predictBytes: (n, dtype) => (n * n + 2 * n) * itemSize(dtype),
   async run(context) {
-    const f = gridFunction(context.formula);
-    const fVecY = vmap(f, { inAxes: [null, 0] });
-    const fVec = jit(vmap(fVecY, { inAxes: [0, null] }), { backend: context.backend });
+    const fVec = jit(gridOverAxes(gridFunction(context.formula)), { backend: context.backend });
     const x = gridAxis(context.n, context.dtype);
     const y = gridAxis(context.n, context.dtype);
     try {

@@ -3,7 +3,7 @@
 // and worker cannot disagree. Errors cross as plain objects that keep the
 // engine's error name and its numbers (formula position, bytes needed).
 
-import type { RunRecord, RunRequest } from '../../compute/index.js';
+import type { RunRecord, RunRequest, TracedView } from '../../compute/index.js';
 import type { LabSettings, LessonStepResult, PythonProgramRequest, SweepRequest, SweepResult } from '../../compute/classroom/index.js';
 import type {
   AppInfo,
@@ -19,6 +19,8 @@ export interface EngineMethods {
   info: { params: null; result: Pick<AppInfo, 'availability' | 'devices' | 'maxThreads' | 'defaultFormula' | 'formulaPresets' | 'gridRange'> & { machine: Omit<MachineInfo, 'appVersion'> } };
   checkFormula: { params: { text: string }; result: FormulaCheck };
   preview: { params: GridSettings; result: SurfaceView };
+  /** f traced per strategy, and lowered; a formula error comes back as text. */
+  trace: { params: GridSettings; result: TracedView | { error: string } };
   guard: { params: RunSettings; result: GuardReport };
   /** One strategy; with `surface`, a decimated view of its grid comes back and the grid is kept for export. */
   run: { params: { request: RunRequest; surface: boolean }; result: { record: RunRecord; surface?: SurfaceView } };

@@ -27,6 +27,7 @@ import {
   NDArray as NDArrayClass,
   runStrategy,
   strategyAvailability,
+  traceStrategies,
   vmap,
 } from '../../compute/index.js';
 import { machineInfo, measureLimit, recordsToCsv } from './engineExtras.js';
@@ -93,6 +94,14 @@ const handlers: { [M in EngineMethod]: Handler<M> } = {
 
   preview(settings) {
     return surfaceAtSamples(settings);
+  },
+
+  trace({ formula, n, dtype }) {
+    try {
+      return traceStrategies(compileFormula(formula), n, dtype);
+    } catch (error) {
+      return { error: error instanceof Error ? error.message : String(error) };
+    }
   },
 
   async guard(settings) {

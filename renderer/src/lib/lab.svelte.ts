@@ -20,10 +20,11 @@ import type {
   SaveOutcome,
   StrategyName,
   SurfaceView,
+  TracedView,
 } from '../../../main/contract';
 import { formatBytes } from './format';
 
-export type Tab = 'compare' | 'table' | 'lesson';
+export type Tab = 'compare' | 'table' | 'lesson' | 'graph';
 
 export interface Batch {
   runId: string;
@@ -96,6 +97,8 @@ export class Lab {
   guard = $state.raw<GuardReport | null>(null);
   surface = $state.raw<SurfaceView | null>(null);
   surfaceError = $state<string | null>(null);
+  /** f as the engine traces it, for the settings it names; fetched only while its tab is open. */
+  traced = $state.raw<{ settings: { n: number; dtype: DType; formula: string }; view: TracedView | { error: string } } | null>(null);
 
   batch = $state.raw<Batch | null>(null);
   /** Every run of this session (and those restored), oldest first. */
@@ -207,6 +210,17 @@ export class Lab {
       if (!this.surface || !sameGrid(this.surface, settings) || this.surface.source === 'preview') this.surface = surface;
     }
   }, 40);
+
+  /** Asks for the traced graphs at the current settings (the Traced graph tab calls this as they change). */
+  requestTrace(): void {
+    if (!this.formulaValid) return;
+    this.traceSettings({ n: this.n, dtype: this.dtype, formula: this.formula });
+  }
+
+  private readonly traceSettings = coalesce(async (settings: { n: number; dtype: DType; formula: string }) => {
+    const view = await this.api.invoke('graph:trace', settings).catch((e: unknown) => ({ error: e instanceof Error ? e.message : String(e) }));
+    if (sameGrid(settings, this.settings())) this.traced = { settings, view };
+  }, 80);
 
   async run(): Promise<void> {
     if (this.running || !this.formulaValid) return;

@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { compileFormula } from '../formula/index.js';
+import { STRATEGIES } from './index.js';
+import { traceStrategies } from './traced.js';
+import { loadAddon } from '../backends/nativeAddon.js';
+
+const LESSON_F = 'cos(x^2 + y^2) / (1 + x^2 + y^2)';
+
+describe('the traced graphs of f, per strategy', () => {
+  const view = traceStrategies(compileFormula(LESSON_F), 300, 'float32');
+
+  it('covers every strategy once, each with the shapes it calls f at', () => {
+    expect(view.graphs.flatMap((g) => g.strategies).sort()).toEqual(STRATEGIES.map((s) => s.name).sort());
+    const [loops, naive, meshgrid, vmap] = view.graphs;
+    expect(loops!.jaxpr.split('\n')[0]).toBe('{ lambda ; a:f32[] b:f32[]. let');
+    expect(naive!.jaxpr.split('\n')[0]).toBe('{ lambda ; a:f32[300] b:f32[300]. let');
+    expect(meshgrid!.jaxpr.split('\n')[0]).toBe('{ lambda ; a:f32[300,300] b:f32[300,300]. let');
+    expect(vmap!.jaxpr.split('\n')[0]).toBe('{ lambda ; a:f32[300] b:f32[300]. let');
+    expect(loops!.note).toContain('90,000 separate calls');
+  });
+
+  it('shows the nested vmap computing x² once per row and broadcasting it, as JAX batches it', () => {
+    const vmap = view.graphs.find((g) => g.strategies.includes('vmap'))!;
+    expect(vmap.jaxpr).toContain('c:f32[300] = integer_pow[y=2] a');
+    expect(vmap.jaxpr).toMatch(/broadcast_in_dim\[shape=\(300, 1\) broadcast_dimensions=\(0,\)\]/);
+    expect(vmap.jaxpr).toMatch(/:f32\[300,300\] = div /);
+    // The loop body and the batched graph do the same arithmetic, plus the broadcasts.
+    const loops = view.graphs[0]!;
+    expect(vmap.equations - loops.equations).toBe((vmap.jaxpr.match(/broadcast_in_dim/g) ?? []).length);
+  });
+
+  it('lowers the vmap graph to one fused kernel: WGSL for the GPU, bytecode for the native VM', () => {
+    expect(view.lowered.kernels).toBe(1);
+    expect(view.lowered.wgsl).toContain('@compute @workgroup_size(64)');
+    expect(view.lowered.wgsl).toContain('vlab_cos(');
+    if (loadAddon().addon) {
+      expect(view.lowered.native).toMatchObject({ ok: true });
+      const bytecode = (view.lowered.native as { bytecode: string }).bytecode;
+      expect(bytecode).toMatch(/^; v1 f32 rank 2 inputs 2/);
+      expect(bytecode).toMatch(/d1 +r\d+ = INTEGER_POW r\d+, 2/);
+      expect(bytecode).toMatch(/d2 +r\d+ = COS r\d+/);
+    } else {
+      expect(view.lowered.native).toMatchObject({ ok: false, reason: expect.any(String) });
+    }
+  });
+
+  it('traces at any n without computing: n = 20000 answers with the same graph', () => {
+    const big = traceStrategies(compileFormula(LESSON_F), 20000, 'float64');
+    expect(big.graphs[3]!.jaxpr).toContain('f64[20000,20000]');
+    expect(big.graphs[3]!.equations).toBe(view.graphs[3]!.equations);
+  });
+});
