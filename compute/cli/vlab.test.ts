@@ -57,6 +57,8 @@ describe('vlab run', () => {
     [['run', '--n', '20000', '--strategies', 'meshgrid', '--memory-cap', '1000000'], /meshgrid at n = 20000 \(float32\) needs 4\.47 GiB but only .* use a smaller n or a strategy without meshes \(vmap\)$/m],
     [['run', '--n', '100000', '--strategies', 'vmap', '--dtype', 'float64'], /needs a single buffer of 74\.5 GiB.*use a smaller n or float32$/m],
     [['fly'], /unknown command 'fly'/],
+    [['trace', '--formula', 'cos('], /bad formula at column 5: the formula ends too early: expected a value$/m],
+    [['trace', '--n', '0'], /--n must be an integer ≥ 1/],
   ])('vlab %j fails with one clear line and exit code 2', async (args, message) => {
     const { code, stderr } = await vlab(...(args as string[]));
     expect(code).toBe(2);
@@ -72,5 +74,20 @@ describe('vlab devices', () => {
     const { devices, backends } = JSON.parse(stdout) as { devices: { id: string; kind: string; name: string }[]; backends: { name: string; status: { available: boolean; reason?: string } }[] };
     expect(devices.find((d) => d.id === 'js:0')).toMatchObject({ kind: 'cpu' });
     for (const b of backends) if (!b.status.available) expect(b.status.reason).toBeTruthy();
+  });
+});
+
+describe('vlab trace', () => {
+  it('prints f as each strategy traces it, and with --lowered the fused kernel', async () => {
+    const { code, stdout } = await vlab('trace', '--n', '7', '--formula', 'x*y + sin(x)', '--lowered');
+    expect(code).toBe(0);
+    expect(stdout).toContain('# loops: f(x[i], y[j])');
+    expect(stdout).toContain('{ lambda ; a:f32[7,7] b:f32[7,7]. let');
+    expect(stdout).toMatch(/# vmap, pmap, gpu: [^\n]*\n[^\n]*\n\{ lambda ; a:f32\[7\] b:f32\[7\]\. let/);
+    expect(stdout).toContain('@compute @workgroup_size(64)');
+    const { stdout: json } = await vlab('trace', '--n', '7', '--dtype', 'float64', '--json');
+    const view = JSON.parse(json) as { n: number; dtype: string; graphs: { strategies: string[]; jaxpr: string }[] };
+    expect(view).toMatchObject({ n: 7, dtype: 'float64' });
+    expect(view.graphs.map((g) => g.strategies[0])).toEqual(['loops', 'naive', 'meshgrid', 'vmap']);
   });
 });

@@ -1,6 +1,7 @@
 // vlab: the engine from the terminal. `run` measures strategies at one n,
 // `bench` sweeps n and prints ratios against yardsticks measured in the same
-// run, `devices` lists what the engine sees. A thin shell: all work is in
+// run, `devices` lists what the engine sees, `trace` prints f as each
+// strategy traces it and the kernel it lowers to. A thin shell: all work is in
 // compute/. Bad arguments give one line on stderr and exit code 2.
 
 import { writeFileSync } from 'node:fs';
@@ -24,6 +25,8 @@ import {
   loadBackends,
   runStrategy,
   strategyAvailability,
+  compileFormula,
+  traceStrategies,
 } from '../index.js';
 import { measureLimit } from '../strategies/limit.js';
 import { handWrittenLoopMs } from '../bench/handLoop.js';
@@ -41,6 +44,7 @@ usage:
   vlab bench   [--sizes 80,1000,4000] [--strategies a,b,…] [--dtype float64]
                [--repeats K] [--loops-max N] [--json] [--csv FILE]
   vlab devices [--json]
+  vlab trace   [--n N] [--dtype float32|float64] [--formula "…"] [--lowered] [--json]
   vlab --version
 
 strategies: ${STRATEGY_NAMES.join(', ')}
@@ -293,6 +297,33 @@ async function commandDevices(argv: string[]): Promise<void> {
   for (const { name, status } of statuses) if (!status.available) process.stdout.write(`${name}: unavailable — ${status.reason}\n`);
 }
 
+/** f as each strategy traces it (make_jaxpr), and with --lowered the fused kernel as native bytecode and WGSL. */
+function commandTrace(argv: string[]): void {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    options: {
+      n: { type: 'string' },
+      dtype: { type: 'string' },
+      formula: { type: 'string' },
+      lowered: { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+    },
+  });
+  const n = parseInteger('n', values.n, 300, 1);
+  const view = traceStrategies(compileFormula(values.formula ?? DEFAULT_FORMULA), n, parseDtype(values.dtype, 'float32'));
+  if (values.json) {
+    process.stdout.write(`${JSON.stringify(view, null, 2)}\n`);
+    return;
+  }
+  const parts = view.graphs.map((g) => `# ${g.strategies.join(', ')}: ${g.call}\n# ${g.note}\n${g.jaxpr}\n`);
+  if (values.lowered) {
+    parts.push(`# the vmap graph as the native evaluator runs it (d0 once, d1 once per row, d2 once per point)\n${view.lowered.native.ok ? view.lowered.native.bytecode : `# unavailable: ${view.lowered.native.reason}`}\n`);
+    parts.push(`# the vmap graph as a WGSL compute shader (float32)\n${view.lowered.wgsl}`);
+  }
+  process.stdout.write(parts.join('\n'));
+}
+
 export async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
   const controller = new AbortController();
@@ -305,6 +336,8 @@ export async function main(argv: string[]): Promise<void> {
         return await commandBench(rest, controller.signal);
       case 'devices':
         return await commandDevices(rest);
+      case 'trace':
+        return commandTrace(rest);
       case '--version':
       case 'version':
         process.stdout.write(`${appVersion()}\n`);

@@ -115,7 +115,7 @@ class Parser {
   parse(): FormulaAst {
     const ast = this.expression();
     const next = this.peek();
-    if (next.kind !== 'end') this.unexpected(next, 'after a complete expression');
+    if (next.kind !== 'end') this.trailing(next);
     return ast;
   }
 
@@ -135,11 +135,16 @@ class Parser {
     return t;
   }
 
-  private unexpected(token: Token, context: string): never {
-    if (token.kind === 'end') throw new FormulaError(`the formula ends too early: expected a value ${context}`, token.start, 0);
+  /** `expected` names what should have come: "a value", "')' or an operator". */
+  private unexpected(token: Token, expected: string): never {
+    if (token.kind === 'end') throw new FormulaError(`the formula ends too early: expected ${expected}`, token.start, 0);
+    throw new FormulaError(`unexpected ${describe(token.text)} where ${expected} was expected`, token.start, token.end - token.start);
+  }
+
+  private trailing(token: Token): never {
     const missingOperator = token.kind === 'number' || token.kind === 'name' || token.kind === '(';
-    const hint = missingOperator && context.startsWith('after') ? ' (missing an operator such as *?)' : '';
-    throw new FormulaError(`unexpected ${describe(token.text)} ${context}${hint}`, token.start, token.end - token.start);
+    const hint = missingOperator ? ' (missing an operator such as *?)' : '';
+    throw new FormulaError(`unexpected ${describe(token.text)} after a complete expression${hint}`, token.start, token.end - token.start);
   }
 
   private nest<T>(token: Token, body: () => T): T {
@@ -215,7 +220,7 @@ class Parser {
         });
       default:
         this.index--;
-        return this.unexpected(t, 'where a value was expected');
+        return this.unexpected(t, 'a value');
     }
   }
 
@@ -223,7 +228,7 @@ class Parser {
     const t = this.peek();
     if (t.kind === ')') return this.take();
     if (t.kind === 'end') throw new FormulaError(`missing ')' to close the '(' at column ${open.start + 1}`, t.start, 0);
-    return this.unexpected(t, `where ')' or an operator was expected`);
+    return this.unexpected(t, "')' or an operator");
   }
 
   private name(t: Token): FormulaAst {
