@@ -32,6 +32,7 @@ export {
   FORMULA_PRESETS,
   type CompiledFormula,
   type FormulaCheck,
+  type FormulaPreset,
 } from './formula/index.js';
 
 export * from './strategies/types.js';
@@ -50,6 +51,11 @@ export {
 export { MemoryGuardError, formatBytes, memoryCap } from './strategies/memoryGuard.js';
 export { TOLERANCES } from './strategies/reference.js';
 export { traceStrategies, type TracedGraph, type TracedView } from './strategies/traced.js';
+export { measureLimit } from './strategies/limit.js';
+
+// Reports: the CSV every export writes, and the machine it was measured on.
+export { recordsToCsv } from './report/csv.js';
+export { machineInfo } from './report/machine.js';
 
 // The classroom: lesson steps, sweeps, "take it to JAX", shareable settings.
 export * from './classroom/index.js';

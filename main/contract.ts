@@ -15,13 +15,13 @@ import type {
   StrategyAvailability,
   StrategyName,
   TracedView,
+  FormulaPreset,
 } from '../compute/index.js';
-import type { FormulaPreset } from '../compute/formula/index.js';
 
 export type { Device, DType, FormulaCheck, FormulaPreset, RunProgress, RunRecord, StrategyAvailability, StrategyName, TracedView };
 
 // The classroom (lesson steps, sweeps, "take it to JAX", shareable settings): its types are the engine's.
-import type { LabSettings, LessonStepResult, PythonProgramRequest, SweepEntry, SweepRequest, SweepResult } from '../compute/classroom/index.js';
+import type { LabSettings, LessonStepResult, PythonProgramRequest, SweepEntry, SweepRequest, SweepResult } from '../compute/index.js';
 export type { LabSettings, LessonStepResult, PythonProgramRequest, SweepEntry, SweepRequest, SweepResult };
 
 /** A sweep as the renderer asks for it: the engine's request, less what the app fixes. */

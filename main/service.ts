@@ -25,7 +25,7 @@ import type {
 import { EngineCrashedError, EngineError, EngineHost } from './engine/host.js';
 import { ResultsLog } from './resultsLog.js';
 import { removeStalePartials } from './engine/gridCsv.js';
-import type { SweepResult } from '../compute/classroom/index.js';
+import type { SweepResult } from '../compute/index.js';
 
 export interface SaveRequest {
   /** Suggested file name, e.g. vlab-results-2026-11-25.csv. */

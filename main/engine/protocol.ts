@@ -4,7 +4,7 @@
 // engine's error name and its numbers (formula position, bytes needed).
 
 import type { RunRecord, RunRequest, TracedView } from '../../compute/index.js';
-import type { LabSettings, LessonStepResult, PythonProgramRequest, SweepRequest, SweepResult } from '../../compute/classroom/index.js';
+import type { LabSettings, LessonStepResult, PythonProgramRequest, SweepRequest, SweepResult } from '../../compute/index.js';
 import type {
   AppInfo,
   FormulaCheck,

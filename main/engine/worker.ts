@@ -30,8 +30,18 @@ import {
   traceStrategies,
   vmap,
 } from '../../compute/index.js';
-import { machineInfo, measureLimit, recordsToCsv } from './engineExtras.js';
-import { jaxFileName, jaxProgram, parseSettings, runLessonStep, runSweep, settingsToJson, sweepToCsv } from '../../compute/classroom/index.js';
+import {
+  jaxFileName,
+  jaxProgram,
+  machineInfo,
+  measureLimit,
+  parseSettings,
+  recordsToCsv,
+  runLessonStep,
+  runSweep,
+  settingsToJson,
+  sweepToCsv,
+} from '../../compute/index.js';
 import { axisValues, decimate, finiteRange, sampleIndices } from './decimate.js';
 import { writeGridCsv } from './gridCsv.js';
 import type { EngineMethod, EngineMethods, FromWorker, ParamsOf, ResultOf, SerializedError, ToWorker } from './protocol.js';
