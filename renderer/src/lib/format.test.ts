@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatMs, formatRatio, formatTickBytes, formatTickMs, formatValue } from './format';
+import { formatBytes, formatMs, formatRatio, formatTickBytes, formatTickMs, formatTickValue, formatValue } from './format';
 import { formatBytes as engineFormatBytes } from '../../../compute/index.js';
 import { logAxis, nToSlider, sliderToN, N_MAX, N_MIN, SLIDER_STEPS } from './scales';
 
@@ -19,6 +19,12 @@ describe('numbers as the lab prints them', () => {
     expect(formatRatio(NaN)).toBe('—');
     expect(formatValue(0.998719)).toBe('0.998719');
     expect(formatValue(NaN)).toBe('NaN');
+    // Ticks are read at a glance: three digits, and a rounding error at zero is zero.
+    expect(formatTickValue(0.999911)).toBe('1');
+    expect(formatTickValue(0.375467)).toBe('0.375');
+    expect(formatTickValue(-0.248976)).toBe('-0.249');
+    expect(formatTickValue(5.551115123125783e-17)).toBe('0');
+    expect(formatTickValue(123456)).toBe('1.23e+5');
   });
 
   it('labels decade ticks shortly', () => {

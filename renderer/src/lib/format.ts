@@ -41,6 +41,14 @@ export function formatValue(value: number): string {
   return magnitude >= 1e-3 && magnitude < 1e5 ? value.toPrecision(6).replace(/\.?0+$/, '') : value.toExponential(4);
 }
 
+/** A scale's tick: three significant digits are enough to read a colour or a height by. */
+export function formatTickValue(value: number): string {
+  if (!Number.isFinite(value)) return String(value);
+  if (Math.abs(value) < 1e-12) return '0';
+  const magnitude = Math.abs(value);
+  return magnitude >= 1e-3 && magnitude < 1e5 ? String(Number(value.toPrecision(3))) : value.toExponential(2);
+}
+
 /** n = 6000 → "6,000"; n² → "36,000,000". */
 export function formatCount(value: number): string {
   return Math.round(value).toLocaleString('en-US');

@@ -35,7 +35,7 @@ import {
 import { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js';
 import type { SurfaceView } from '../../../main/contract';
 import { viridis } from './colormap';
-import { formatValue } from './format';
+import { formatTickValue } from './format';
 
 /** Height of the surface's box in world units; x and y span [-1, 1]. */
 const HEIGHT = 0.9;
@@ -390,7 +390,7 @@ export class SurfaceScene {
       this.valueLabels.push(sprite);
     };
     const ticks = view.max > view.min ? [0, 0.5, 1] : [0.5];
-    for (const t of ticks) add(labelSprite(formatValue(view.min + t * (view.max - view.min)), 0.1), t * HEIGHT);
+    for (const t of ticks) add(labelSprite(formatTickValue(view.min + t * (view.max - view.min)), 0.1), t * HEIGHT);
     add(labelSprite('f(x, y)', 0.12, ACCENT), HEIGHT + 0.14);
   }
 }
