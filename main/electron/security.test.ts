@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { join, resolve } from 'node:path';
-import { APP_ENTRY, appResponseHeaders, isAppUrl, isTrustedSender, resolveAppFile, secureWebPreferences } from './security.js';
+import { APP_ENTRY, appResponseHeaders, isAppUrl, isTrustedSender, resolveAppFile } from './security.js';
 import { menuTemplate, type MenuItemSpec } from './menu.js';
 import { CONTENT_SECURITY_POLICY } from '../csp.js';
 import type { MenuCommand } from '../contract.js';
@@ -10,21 +10,8 @@ countChecklist('electron-checklist');
 
 const root = resolve('/srv/lab/dist/renderer');
 
+// The window's preferences are checked where main.ts applies them (main.test.ts).
 describe('the window', () => {
-  it('runs the page isolated, sandboxed and without Node', () => {
-    const prefs = secureWebPreferences('/app/preload.cjs');
-    expect(prefs).toMatchObject({
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      nodeIntegrationInWorker: false,
-      nodeIntegrationInSubFrames: false,
-      webSecurity: true,
-      allowRunningInsecureContent: false,
-      preload: '/app/preload.cjs',
-    });
-  });
-
   it('answers IPC only for its own top frame on an app page', () => {
     expect(isTrustedSender(APP_ENTRY, true)).toBe(true);
     expect(isTrustedSender(APP_ENTRY, false)).toBe(false);
