@@ -59,6 +59,9 @@ describe('vlab run', () => {
     [['fly'], /unknown command 'fly'/],
     [['trace', '--formula', 'cos('], /bad formula at column 5: the formula ends too early: expected a value$/m],
     [['trace', '--n', '0'], /--n must be an integer ≥ 1/],
+    [['jax'], /jax needs --strategy/],
+    [['jax', '--strategy', 'vmap,pmap'], /one strategy at a time/],
+    [['jax', '--strategy', 'vmap', '--formula', 'x $ y'], /bad formula at column 3/],
   ])('vlab %j fails with one clear line and exit code 2', async (args, message) => {
     const { code, stderr } = await vlab(...(args as string[]));
     expect(code).toBe(2);
@@ -89,5 +92,18 @@ describe('vlab trace', () => {
     const view = JSON.parse(json) as { n: number; dtype: string; graphs: { strategies: string[]; jaxpr: string }[] };
     expect(view).toMatchObject({ n: 7, dtype: 'float64' });
     expect(view.graphs.map((g) => g.strategies[0])).toEqual(['loops', 'naive', 'meshgrid', 'vmap']);
+  });
+});
+
+describe('vlab jax', () => {
+  it('writes the experiment as a JAX program for the asked strategy, n and formula', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'vlab-')), 'grid.py');
+    const { code, stderr } = await vlab('jax', '--strategy', 'vmap', '--n', '64', '--formula', 'x*exp(-x^2 - y^2)', '--out', out);
+    expect(code).toBe(0);
+    expect(stderr).toContain(`wrote ${out}`);
+    const text = readFileSync(out, 'utf8');
+    expect(text).toContain('jax.vmap');
+    expect(text).toContain('x * jnp.exp(');
+    expect(text).toMatch(/else 64\b/);
   });
 });

@@ -1,7 +1,8 @@
 // vlab: the engine from the terminal. `run` measures strategies at one n,
 // `bench` sweeps n and prints ratios against yardsticks measured in the same
 // run, `devices` lists what the engine sees, `trace` prints f as each
-// strategy traces it and the kernel it lowers to. A thin shell: all work is in
+// strategy traces it and the kernel it lowers to, `jax` writes the same
+// experiment as a JAX program to run beside the lab. A thin shell: all work is in
 // compute/. Bad arguments give one line on stderr and exit code 2.
 
 import { writeFileSync } from 'node:fs';
@@ -27,6 +28,7 @@ import {
   strategyAvailability,
   compileFormula,
   traceStrategies,
+  jaxProgram,
 } from '../index.js';
 import { measureLimit } from '../strategies/limit.js';
 import { handWrittenLoopMs } from '../bench/handLoop.js';
@@ -45,6 +47,7 @@ usage:
                [--repeats K] [--loops-max N] [--json] [--csv FILE]
   vlab devices [--json]
   vlab trace   [--n N] [--dtype float32|float64] [--formula "…"] [--lowered] [--json]
+  vlab jax     --strategy S [--n N] [--dtype float32|float64] [--formula "…"] [--out FILE]
   vlab --version
 
 strategies: ${STRATEGY_NAMES.join(', ')}
@@ -324,6 +327,34 @@ function commandTrace(argv: string[]): void {
   process.stdout.write(parts.join('\n'));
 }
 
+/** The experiment as a JAX program (NumPy for the loop steps), printed or written to --out. */
+function commandJax(argv: string[]): void {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    options: {
+      strategy: { type: 'string' },
+      n: { type: 'string' },
+      dtype: { type: 'string' },
+      formula: { type: 'string' },
+      out: { type: 'string' },
+    },
+  });
+  if (values.strategy === undefined) throw new UsageError(`jax needs --strategy (one of ${STRATEGY_NAMES.join(', ')})`);
+  const strategies = parseStrategies(values.strategy) ?? [];
+  if (strategies.length !== 1) throw new UsageError('jax writes one strategy at a time: give --strategy one name');
+  const strategy = strategies[0];
+  const formula = values.formula ?? DEFAULT_FORMULA;
+  compileFormula(formula); // a bad formula is refused here, with its position, not written into Python
+  const text = jaxProgram({ strategy: strategy!, n: parseInteger('n', values.n, 1000, 1), dtype: parseDtype(values.dtype, 'float32'), formula });
+  if (values.out === undefined) {
+    process.stdout.write(text);
+    return;
+  }
+  writeFileSync(values.out, text, 'utf8');
+  process.stderr.write(`vlab: wrote ${values.out}\n`);
+}
+
 export async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
   const controller = new AbortController();
@@ -338,6 +369,8 @@ export async function main(argv: string[]): Promise<void> {
         return await commandDevices(rest);
       case 'trace':
         return commandTrace(rest);
+      case 'jax':
+        return commandJax(rest);
       case '--version':
       case 'version':
         process.stdout.write(`${appVersion()}\n`);
