@@ -194,6 +194,7 @@ describe('a newcomer’s session in the web shell', { concurrency: false }, () =
       assert.equal(ok, strategy === 'naive' ? 'false' : 'true', `${strategy}'s allclose check`);
     }
     await page.getByTestId('memory-chart').waitFor();
+    assert.equal(await page.getByTestId('comparison-stale').count(), 0, 'bars of the current settings are not marked stale');
     const table = page.getByTestId('results-table');
     assert.equal(await table.locator('tbody tr').count(), ran.length + 1, 'one row per strategy and the floor');
     await waitForSurface();
@@ -296,6 +297,8 @@ describe('a newcomer’s session in the web shell', { concurrency: false }, () =
     await vmapGraph.filter({ hasText: 'f32[300,300] = div' }).waitFor();
     assert.match(await vmapGraph.innerText(), /broadcast_in_dim/);
     assert.match(await page.getByTestId('traced-meshgrid').locator('pre').innerText(), /a:f32\[300,300\] b:f32\[300,300\]/);
+    // The comparison still shows the log(x) run, and says so now that the settings have moved on.
+    assert.match(await page.getByTestId('comparison-stale').innerText(), /log\(x\) \+ 1\/y/);
     await page.getByTestId('traced-native').locator('summary').click();
     const native = await page.getByTestId('traced-native').innerText();
     assert.match(native, available.includes('pmap') ? /d2 +r\d+ = COS/ : /not loaded/);
