@@ -55,7 +55,7 @@ export { measureLimit } from './strategies/limit.js';
 
 // Reports: the CSV every export writes, and the machine it was measured on.
 export { recordsToCsv } from './report/csv.js';
-export { machineInfo } from './report/machine.js';
+export { machineInfo, type MachineInfo } from './report/machine.js';
 
 // The classroom: lesson steps, sweeps, "take it to JAX", shareable settings.
 export * from './classroom/index.js';

@@ -16,13 +16,12 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { _electron, chromium, type Browser, type Page } from 'playwright-core';
+import { _electron, type Browser, type Page } from 'playwright-core';
 import { parseCsv } from './csv.ts';
-import { startWebShell } from './webShell.ts';
+import { openBrowser, startWebShell } from './webShell.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const shots = join(root, 'e2e', 'screenshots');
-const CHROMIUM = process.env.VLAB_BROWSER ?? '/usr/bin/chromium';
 /** Small enough that float64 grids of 20000² are refused on any machine, large enough for every run here. */
 const MEMORY_CAP = 2_000_000_000;
 const LESSON_F = 'cos(x^2 + y^2) / (1 + x^2 + y^2)';
@@ -97,25 +96,7 @@ before(async () => {
   const shell = await startWebShell({ dataDirPrefix: 'vlab-e2e-', memoryCapBytes: MEMORY_CAP });
   ({ host, dataDir } = shell);
   const url = shell.url;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--use-angle=swiftshader',
-      '--enable-unsafe-swiftshader',
-      '--no-sandbox',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
-  page = await context.newPage();
-  page.on('pageerror', (error) => process.stderr.write(`page error: ${error.message}\n`));
-  page.on('console', (message) => {
-    if (message.type() === 'error') process.stderr.write(`console: ${message.text()}\n`);
-  });
+  ({ browser, page } = await openBrowser());
   await page.goto(url);
 });
 

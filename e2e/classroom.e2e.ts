@@ -15,13 +15,12 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { parseCsv } from './csv.ts';
-import { startWebShell } from './webShell.ts';
+import { openBrowser, startWebShell } from './webShell.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const shots = join(root, 'e2e', 'screenshots');
-const CHROMIUM = process.env.VLAB_BROWSER ?? '/usr/bin/chromium';
 /**
  * The lesson's 6000 grids fit under it (meshgrid needs 412 MiB, meshgrid
  * plus vmap 550 MiB), while meshgrid at n = 8000 (732 MiB) does not: the
@@ -82,17 +81,7 @@ before(async () => {
   await mkdir(shots, { recursive: true });
   workDir = await mkdtemp(join(tmpdir(), 'vlab-e2e-classroom-files-'));
   ({ url, host, dataDir } = await startWebShell({ dataDirPrefix: 'vlab-e2e-classroom-', memoryCapBytes: MEMORY_CAP }));
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
-  page = await context.newPage();
-  page.on('pageerror', (error) => process.stderr.write(`page error: ${error.message}\n`));
-  page.on('console', (message) => {
-    if (message.type() === 'error') process.stderr.write(`console: ${message.text()}\n`);
-  });
+  ({ browser, page } = await openBrowser());
   await page.goto(url);
   await page.getByTestId('run').waitFor({ timeout: 60_000 });
 });

@@ -1,12 +1,14 @@
 // Starts the lab's web shell (`node main/start.mjs` with VLAB_SHELL=web) for
 // an end-to-end suite: its own data folder, a memory cap, no browser of its
-// own; resolves with the tokenized address it prints.
+// own; resolves with the tokenized address it prints. Then opens a page on it
+// in Debian's Chromium, headless, WebGL on SwiftShader, page errors echoed.
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 export const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -38,4 +40,22 @@ export async function startWebShell(options: { dataDirPrefix: string; memoryCapB
     host.once('exit', (code) => reject(new Error(`the web shell exited with ${code}:\n${output}`)));
   });
   return { url, host, dataDir };
+}
+
+const CHROMIUM = process.env.VLAB_BROWSER ?? '/usr/bin/chromium';
+
+/** A headless Chromium with one 1280×800 page that accepts downloads. */
+export async function openBrowser(): Promise<{ browser: Browser; page: Page }> {
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
+  const page = await context.newPage();
+  page.on('pageerror', (error) => process.stderr.write(`page error: ${error.message}\n`));
+  page.on('console', (message) => {
+    if (message.type() === 'error') process.stderr.write(`console: ${message.text()}\n`);
+  });
+  return { browser, page };
 }

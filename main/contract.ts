@@ -16,6 +16,7 @@ import type {
   StrategyName,
   TracedView,
   FormulaPreset,
+  MachineInfo as EngineMachineInfo,
 } from '../compute/index.js';
 
 export type { Device, DType, FormulaCheck, FormulaPreset, RunProgress, RunRecord, StrategyAvailability, StrategyName, TracedView };
@@ -35,14 +36,8 @@ export interface ClassroomProgress {
   entries?: SweepEntry[];
 }
 
-/** The machine a run was measured on, as the CSV and the header show it. */
-export interface MachineInfo {
-  cpuModel: string;
-  cores: number;
-  /** The GPU adapter the engine found, or 'none'. */
-  gpuAdapter: string;
-  os: string;
-  appVersion: string;
+/** The machine a run was measured on, as the CSV and the header show it, and its memory for the guard. */
+export interface MachineInfo extends EngineMachineInfo {
   totalMemoryBytes: number;
 }
 

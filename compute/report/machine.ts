@@ -8,6 +8,7 @@ import { devices } from '../backends/registry.js';
 export interface MachineInfo {
   cpuModel: string;
   cores: number;
+  /** The GPU adapter the engine found, or 'none'. */
   gpuAdapter: string;
   os: string;
   appVersion: string;
