@@ -20,7 +20,9 @@ describe.runIf(status.available)('the gpu strategy', () => {
 
   it('returns a complete record: allclose to float64, upload/kernel/read-back split, adapter named', async () => {
     const { record } = await runStrategy({ strategy: 'gpu', n: 64, dtype: 'float32', repeats: 2 });
-    expect(record).toMatchObject({ strategy: 'gpu', backend: 'webgpu', devices: 1, shape: [64, 64], allclose: true, repeats: 2 });
+    expect(record).toMatchObject({ strategy: 'gpu', backend: 'webgpu', devices: 1, shape: [64, 64], allclose: true });
+    // At least the repeats asked for; quick calls are timed more often (timing.ts).
+    expect(record.repeats).toBeGreaterThanOrEqual(2);
     expect(record.maxAbsErr).toBeLessThan(1e-5);
     for (const key of ['uploadMs', 'kernelMs', 'readbackMs'] as const) expect(record[key]).toBeGreaterThanOrEqual(0);
     expect(record.kernelMs!).toBeLessThanOrEqual(record.medianMs);

@@ -10,6 +10,7 @@ import { backendStatus } from '../backends/registry.js';
 import { throwIfCancelled } from '../backends/backend.js';
 import { yieldToEventLoop } from '../backends/js.js';
 import { gridAxis, gridFunction } from './grid.js';
+import { timeAnother } from './timing.js';
 import type { Strategy } from './strategy.js';
 
 /** Repeats stop once they would take longer than this: a loop at n = 6000 takes tens of seconds a pass. */
@@ -69,7 +70,12 @@ export const loopsStrategy: Strategy = {
       const budgetRepeats = Math.floor(REPEAT_BUDGET_MS / Math.max(firstMs, 1e-3));
       const repeats = Math.min(context.repeats, budgetRepeats);
       const repeatMs: number[] = [];
-      for (let k = 0; k < repeats; k++, passesDone++) repeatMs.push(await pass());
+      let timedMs = 0;
+      for (let k = 0; timeAnother(k, repeats, timedMs); k++, passesDone = Math.min(passesDone + 1, plannedPasses - 1)) {
+        const ms = await pass();
+        repeatMs.push(ms);
+        timedMs += ms;
+      }
       const perCallUs = ((repeatMs.length ? Math.min(...repeatMs) : firstMs) * 1000) / Math.max(1, n * n);
       const capped = repeats < context.repeats ? ` (${repeats} of ${context.repeats} repeats: each pass takes ${Math.round(firstMs)} ms)` : '';
       const result = grid as NDArray | null;

@@ -42,7 +42,9 @@ describe.skipIf(!addon)('the pmap strategy', () => {
     const run = vi.spyOn(addon!, 'run');
     const { record } = await runStrategy({ strategy: 'pmap', n, dtype: 'float64', repeats: 2 });
     const devices = Math.min(DEVICES, n);
-    expect(record).toMatchObject({ strategy: 'pmap', n, backend: 'native', devices, shape: [n, n], allclose: true, repeats: 2 });
+    expect(record).toMatchObject({ strategy: 'pmap', n, backend: 'native', devices, shape: [n, n], allclose: true });
+    // At least the repeats asked for; quick calls are timed more often (timing.ts).
+    expect(record.repeats).toBeGreaterThanOrEqual(2);
     expect(record.maxAbsErr).toBeLessThanOrEqual(1e-12);
     expect(record.predictedBytes).toBeGreaterThanOrEqual(record.peakBytes);
     expect(record.outputBuffer).toBe('recycled');

@@ -10,7 +10,9 @@ const GRID_STRATEGIES: StrategyName[] = ['loops', 'meshgrid', 'meshgrid-eager', 
 describe('every strategy at small n', () => {
   it.each(GRID_STRATEGIES.map((s) => [s]))('%s returns a complete record whose grid matches the float64 reference', async (strategy) => {
     const { record } = await runStrategy({ strategy, n: 40, dtype: 'float64', repeats: 2, backend: 'js' });
-    expect(record).toMatchObject({ strategy, n: 40, dtype: 'float64', devices: 1, shape: [40, 40], allclose: true, repeats: 2 });
+    expect(record).toMatchObject({ strategy, n: 40, dtype: 'float64', devices: 1, shape: [40, 40], allclose: true });
+    // At least the repeats asked for; quick calls are timed more often (timing.ts).
+    expect(record.repeats).toBeGreaterThanOrEqual(2);
     expect(record.maxAbsErr).toBeLessThanOrEqual(1e-12);
     for (const key of ['firstMs', 'medianMs', 'minMs', 'maxMs'] as const) expect(record[key]).toBeGreaterThan(0);
     expect(record.minMs).toBeLessThanOrEqual(record.medianMs);

@@ -15,7 +15,7 @@ export interface StrategyContext {
   /** The backend single-device strategies compile for. */
   backend: BackendName;
   formula: CompiledFormula;
-  /** Timed calls after the first. */
+  /** Timed calls after the first, at least (timing.ts times quick calls more often). */
   repeats: number;
   /** Devices requested (pmap); 0 means all. */
   devices: number;

@@ -1,7 +1,9 @@
 // Times a strategy's call the way the lesson does: a first call (tracing and
-// compilation included, on a fresh output) and then `repeats` warm calls.
-// Every result but the last is disposed at once, so a warm call writes into
-// the buffer the previous one gave back (recycled, first-touch cost kept out).
+// compilation included, on a fresh output) and then `repeats` warm calls —
+// more when they are quick, as timeit's autorange does, because one
+// sub-millisecond sample is mostly scheduler noise. Every result but the last
+// is disposed at once, so a warm call writes into the buffer the previous one
+// gave back (recycled, first-touch cost kept out).
 
 import type { NDArray } from '../core/ndarray.js';
 import type { ExecutionTimings } from '../backends/backend.js';
@@ -10,6 +12,17 @@ import { throwIfCancelled } from '../backends/backend.js';
 import type { StrategyContext, StrategyOutcome } from './strategy.js';
 
 export type TimedCall = () => Promise<NDArray> | NDArray;
+
+/** Warm calls go on past the requested count until this much time has been timed… */
+export const MIN_TIMED_MS = 25;
+/** …but never past this many calls. */
+export const MAX_TIMED_CALLS = 1000;
+
+/** Whether to time another warm call, after `done` of them took `timedMs` in all. Zero requested means none. */
+export function timeAnother(done: number, requested: number, timedMs: number): boolean {
+  if (done < requested) return true;
+  return requested > 0 && done < MAX_TIMED_CALLS && timedMs < MIN_TIMED_MS;
+}
 
 export async function timeCalls(
   context: StrategyContext,
@@ -22,14 +35,17 @@ export async function timeCalls(
   const firstMs = performance.now() - started;
   const repeatMs: number[] = [];
   const timings: ExecutionTimings[] = [];
-  for (let k = 0; k < context.repeats; k++) {
+  let timedMs = 0;
+  for (let k = 0; timeAnother(k, context.repeats, timedMs); k++) {
     throwIfCancelled(context.signal);
-    context.progress('repeat', k / context.repeats);
+    context.progress('repeat', Math.min(1, k / context.repeats));
     grid.dispose();
     await yieldToEventLoop();
     started = performance.now();
     grid = await call();
-    repeatMs.push(performance.now() - started);
+    const ms = performance.now() - started;
+    repeatMs.push(ms);
+    timedMs += ms;
     const t = timingsOf?.();
     if (t) timings.push(t);
   }
