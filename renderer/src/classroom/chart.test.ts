@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatByteTick, layoutSweep, LABEL_GAP } from './chart';
+import { layoutSweep, LABEL_GAP } from './chart';
 import type { RunRecord, SweepEntry } from '../../../main/contract';
 
 const record = (strategy: RunRecord['strategy'], n: number, medianMs: number, peakBytes: number) =>
@@ -46,9 +46,5 @@ describe('refused marks', () => {
     const layout = layoutSweep([refusal('meshgrid', 8000, 768e6), refusal('meshgrid-eager', 6000, 800e6)], [6000, 8000], 'memory', frame);
     const [a, b] = [...layout.refused].sort((m, k) => m.labelY - k.labelY);
     expect(b!.labelY - a!.labelY).toBeGreaterThanOrEqual(LABEL_GAP);
-  });
-
-  it('label the memory axis in round decimal units', () => {
-    expect([formatByteTick(1e9), formatByteTick(1e8), formatByteTick(1e4), formatByteTick(100)]).toEqual(['1 GB', '100 MB', '10 kB', '100 B']);
   });
 });

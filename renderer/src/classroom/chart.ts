@@ -122,13 +122,6 @@ export function layoutSweep(entries: readonly SweepEntry[], sizes: readonly numb
   };
 }
 
-/** Decimal byte ticks (1 GB, 100 MB, 10 kB): the axis's decades read as round numbers. */
-export function formatByteTick(bytes: number): string {
-  const units: [number, string][] = [[1e12, 'TB'], [1e9, 'GB'], [1e6, 'MB'], [1e3, 'kB']];
-  for (const [size, unit] of units) if (bytes >= size) return `${Number((bytes / size).toPrecision(3))} ${unit}`;
-  return `${bytes} B`;
-}
-
 /** Okabe–Ito colours (told apart by most colour-blind readers), one per strategy in the lesson's order. */
 export const STRATEGY_COLOURS: Record<string, string> = {
   loops: '#D55E00',
