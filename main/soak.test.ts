@@ -8,16 +8,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import v8 from 'node:v8';
-import vm from 'node:vm';
 import { describe, expect, it } from 'vitest';
+import { settledHeapUsed } from '../compute/report/heap.js';
 import { LabService } from './service.js';
 import type { EventName } from './contract.js';
 import type { DType, StrategyName } from '../compute/index.js';
 import { recordReliability } from '../compute/report/reliability.js';
-
-v8.setFlagsFromString('--expose-gc');
-const gc = vm.runInNewContext('gc') as () => void;
 
 const BATCHES = 300;
 /** After warm-up the caches are full: what remains is a leak. */
@@ -26,11 +22,6 @@ const HEAP_GROWTH_BOUND_MIB = 16;
 const RSS_GROWTH_BOUND_MIB = 256;
 
 const MiB = 2 ** 20;
-
-function settledHeap(): number {
-  for (let i = 0; i < 3; i++) gc();
-  return process.memoryUsage().heapUsed;
-}
 
 describe('a long session in the main process', () => {
   it(`${BATCHES} run batches through the app service do not grow the process`, { timeout: 300_000 }, async () => {
@@ -76,14 +67,14 @@ describe('a long session in the main process', () => {
         return { heap: a.heapUsedBytes + b.heapUsedBytes, live: a.liveBytes + b.liveBytes };
       };
       const enginesBefore = await engineHeaps();
-      const heapBefore = settledHeap();
+      const heapBefore = settledHeapUsed();
       const rssBefore = process.memoryUsage().rss;
       let rssHalfway = rssBefore;
       for (let k = 0; k < BATCHES; k++) {
         await batch(k);
         if (k === BATCHES / 2 - 1) rssHalfway = process.memoryUsage().rss;
       }
-      const heapGrowth = (settledHeap() - heapBefore) / MiB;
+      const heapGrowth = (settledHeapUsed() - heapBefore) / MiB;
       const rssAfter = process.memoryUsage().rss;
       const rssGrowth = (rssAfter - rssBefore) / MiB;
       const rssGrowthSecondHalf = (rssAfter - rssHalfway) / MiB;

@@ -2,26 +2,17 @@
 // must not grow the process: every buffer goes back to the allocator, caches
 // stay bounded. The growth is printed and reported to `npm run test:reliability`.
 
-import v8 from 'node:v8';
-import vm from 'node:vm';
 import { describe, expect, it } from 'vitest';
+import { settledHeapUsed } from '../report/heap.js';
 import { allocator } from '../core/allocator.js';
 import { FORMULA_PRESETS } from '../formula/index.js';
 import { runStrategy, strategyAvailability } from './run.js';
 import { recordReliability } from '../report/reliability.js';
 import type { DType } from '../core/dtype.js';
 
-v8.setFlagsFromString('--expose-gc');
-const gc = vm.runInNewContext('gc') as () => void;
-
 const RUNS = 300;
 /** Heap growth allowed after warm-up: caches are bounded, so steady state is flat. */
 const GROWTH_BOUND_BYTES = 24 * 2 ** 20;
-
-function settledHeap(): number {
-  for (let i = 0; i < 3; i++) gc();
-  return process.memoryUsage().heapUsed;
-}
 
 describe('a long session', () => {
   it(`${RUNS} runs leave no live buffers and do not grow the heap`, { timeout: 240_000 }, async () => {
@@ -40,11 +31,11 @@ describe('a long session', () => {
     for (let k = 0; k < Math.min(RUNS, strategies.length * FORMULA_PRESETS.length * 2); k++) await run(k);
     allocator.releaseReserve();
     const liveBefore = allocator.stats().liveBytes;
-    const heapBefore = settledHeap();
+    const heapBefore = settledHeapUsed();
     const rssBefore = process.memoryUsage().rss;
     for (let k = 0; k < RUNS; k++) await run(k);
     allocator.releaseReserve();
-    const heapGrowth = settledHeap() - heapBefore;
+    const heapGrowth = settledHeapUsed() - heapBefore;
     const rssGrowth = process.memoryUsage().rss - rssBefore;
     console.log(`soak: ${RUNS} runs, heap growth ${(heapGrowth / 2 ** 20).toFixed(2)} MiB, rss growth ${(rssGrowth / 2 ** 20).toFixed(2)} MiB, live buffers ${allocator.stats().liveBytes - liveBefore} B`);
     recordReliability('soak', { runs: RUNS, heapGrowthMiB: heapGrowth / 2 ** 20, rssGrowthMiB: rssGrowth / 2 ** 20 });

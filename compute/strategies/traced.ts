@@ -79,7 +79,8 @@ export function traceStrategies(formula: CompiledFormula, n: number, dtype: DTyp
   ];
 
   const kernels = fuseGraph(vmapGraph);
-  const gpuKernel = fuseGraph(makeJaxpr(overAxes)({ shape: [n], dtype: 'float32' }, { shape: [n], dtype: 'float32' }))[0]!;
+  // WGSL has no float64: a float64 request is traced again at float32 for the GPU.
+  const gpuKernel = dtype === 'float32' ? kernels[0]! : fuseGraph(makeJaxpr(overAxes)({ shape: [n], dtype: 'float32' }, { shape: [n], dtype: 'float32' }))[0]!;
   const wgsl = wgslKernel(gpuKernel, WORKGROUP_SIZE, 'rows').source;
   const loaded = loadAddon();
   let native: TracedView['lowered']['native'];

@@ -6,8 +6,6 @@
 // text other than through the engine's formula parser.
 
 import { totalmem } from 'node:os';
-import v8 from 'node:v8';
-import vm from 'node:vm';
 import { parentPort } from 'node:worker_threads';
 import {
   type DType,
@@ -42,16 +40,19 @@ import {
   settingsToJson,
   sweepToCsv,
 } from '../../compute/index.js';
+import { settledHeapUsed } from '../../compute/report/heap.js';
 import { axisValues, decimate, finiteRange, sampleIndices } from './decimate.js';
 import { writeGridCsv } from './gridCsv.js';
 import type { EngineMethod, EngineMethods, FromWorker, ParamsOf, ResultOf, SerializedError, ToWorker } from './protocol.js';
 import type { GridSettings, GuardEntry, SurfaceView } from '../contract.js';
 
-/** V8's collector, reached without starting the thread with --expose-gc. */
-function collectGarbage(): void {
-  v8.setFlagsFromString('--expose-gc');
-  const gc = vm.runInNewContext('gc') as () => void;
-  for (let i = 0; i < 3; i++) gc();
+/** For handlers whose failure is an answer (a bad formula, a file that is not settings): the error as a value. */
+function errorAsValue<T>(work: () => T): T | { error: string } {
+  try {
+    return work();
+  } catch (error) {
+    return { error: error instanceof Error ? error.message : String(error) };
+  }
 }
 
 const port = parentPort;
@@ -107,11 +108,7 @@ const handlers: { [M in EngineMethod]: Handler<M> } = {
   },
 
   trace({ formula, n, dtype }) {
-    try {
-      return traceStrategies(compileFormula(formula), n, dtype);
-    } catch (error) {
-      return { error: error instanceof Error ? error.message : String(error) };
-    }
+    return errorAsValue(() => traceStrategies(compileFormula(formula), n, dtype));
   },
 
   async guard(settings) {
@@ -214,19 +211,11 @@ const handlers: { [M in EngineMethod]: Handler<M> } = {
   },
 
   jaxProgram(request) {
-    try {
-      return { text: jaxProgram(request), fileName: jaxFileName(request) };
-    } catch (error) {
-      return { error: error instanceof Error ? error.message : String(error) };
-    }
+    return errorAsValue(() => ({ text: jaxProgram(request), fileName: jaxFileName(request) }));
   },
 
   parseSettings({ text }) {
-    try {
-      return { settings: parseSettings(text) };
-    } catch (error) {
-      return { error: error instanceof Error ? error.message : String(error) };
-    }
+    return errorAsValue(() => ({ settings: parseSettings(text) }));
   },
 
   settingsJson({ settings }) {
@@ -234,9 +223,9 @@ const handlers: { [M in EngineMethod]: Handler<M> } = {
   },
 
   memory() {
-    collectGarbage();
+    const heapUsedBytes = settledHeapUsed();
     const { liveBytes, reservedBytes } = allocator.stats();
-    return { heapUsedBytes: process.memoryUsage().heapUsed, liveBytes, reservedBytes };
+    return { heapUsedBytes, liveBytes, reservedBytes };
   },
 
   crash() {

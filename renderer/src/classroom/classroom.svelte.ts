@@ -13,7 +13,7 @@ import type {
   SweepResult,
 } from '../../../main/contract';
 import type { Lesson } from '../../../compute/classroom/lesson';
-import type { Lab } from '../lib/lab.svelte';
+import { LESSON_ORDER, type Lab } from '../lib/lab.svelte';
 import lessonData from '../../../assets/lesson/en.json';
 
 export const LESSON = lessonData as unknown as Lesson;
@@ -28,7 +28,6 @@ export interface Task {
   cancelling: boolean;
 }
 
-const STRATEGY_ORDER: StrategyName[] = ['loops', 'naive', 'meshgrid', 'meshgrid-eager', 'vmap', 'pmap', 'gpu'];
 const THEMES = ['system', 'light', 'dark'] as const;
 
 const newTaskId = (kind: string) => `${kind}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
@@ -219,7 +218,7 @@ export class Classroom {
       formula: this.lab.formula,
       n: this.lab.n,
       dtype: this.lab.dtype,
-      strategies: STRATEGY_ORDER.filter((s) => this.lab.selected.includes(s)),
+      strategies: LESSON_ORDER.filter((s) => this.lab.selected.includes(s)),
       lessonStep: this.step,
       sweep: { nMin: this.sweepFrom, nMax: this.sweepTo, points: this.sweepPoints },
       theme: this.theme,
