@@ -1,7 +1,12 @@
 #!/usr/bin/env node
-// Entry point of the `vlab` command: loads the TypeScript CLI through tsx.
-import { register } from 'tsx/esm/api';
+// The npm bin of `vlab`: runs the compiled CLI (dist/cli/vlab.js), rebuilding
+// it first when its sources are newer (a clone being edited; a few hundred ms).
+import { ensureBuilt } from '../main/build.mjs';
 
-register();
-const { main } = await import('../compute/cli/vlab.ts');
-await main(process.argv.slice(2));
+try {
+  await ensureBuilt(['entries']);
+} catch (error) {
+  process.stderr.write(`vlab: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+}
+await import('../dist/cli/vlab.js');

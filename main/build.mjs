@@ -1,31 +1,64 @@
-// Builds what the shells load: the renderer (Vite → dist/renderer) and, for
-// Electron, the main process and preload (esbuild → dist/main). The engine
-// is not bundled: its worker runs compute/ from source through tsx, as the
-// CLI does, so native and GPU backends find their files where they are.
-// `node main/build.mjs` builds everything; start.mjs builds only what is stale.
+// Builds everything that runs, ahead of time, into dist/: the renderer (Vite
+// → dist/renderer) and every process's entry point (esbuild → the Electron
+// main process and preload in dist/main, the engine worker in dist/engine,
+// the web shell host in dist/web, the `vlab` CLI in dist/cli). No process
+// loads a TypeScript compiler at run time; esbuild and Vite are
+// devDependencies, imported here only when something must be built.
+// `npm run build` builds everything; `npm start` and `vlab` call ensureBuilt(),
+// which rebuilds only what is older than its sources and says so.
 
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const appRoot = fileURLToPath(new URL('..', import.meta.url));
-const rendererOut = join(appRoot, 'dist', 'renderer');
+
+/** Every compiled entry point: its source and where it is written. */
+export const ENTRY_POINTS = [
+  { source: 'main/electron/main.ts', output: 'dist/main/main.js', format: 'esm' },
+  // A sandboxed preload is one CommonJS file that may require only 'electron'.
+  { source: 'main/electron/preload.ts', output: 'dist/main/preload.cjs', format: 'cjs' },
+  { source: 'main/engine/worker.ts', output: 'dist/engine/worker.js', format: 'esm' },
+  { source: 'main/web/start.ts', output: 'dist/web/start.js', format: 'esm' },
+  { source: 'compute/cli/bin.ts', output: 'dist/cli/vlab.js', format: 'esm' },
+];
+
+/** What each part of dist/ is built from; a newer file there makes that part stale. */
+const PART_SOURCES = {
+  renderer: ['renderer', 'assets', 'main/contract.ts', 'main/csp.ts', 'main/wire.ts', 'compute', 'package.json'],
+  entries: ['compute', 'main', 'assets/lesson', 'package.json'],
+};
+const PART_OUTPUTS = {
+  renderer: ['dist/renderer/index.html'],
+  entries: ENTRY_POINTS.map((e) => e.output),
+};
+/** Never sources: the addon's build folder (large, and not compiled by us) and tests. */
+const IGNORED = new Set([join('compute', 'native', 'build')]);
+const isTest = (name) => /\.test\.ts$/.test(name);
 
 function newestMtime(path) {
   if (!existsSync(path)) return 0;
   const info = statSync(path);
-  if (!info.isDirectory()) return info.mtimeMs;
-  let newest = info.mtimeMs;
+  if (!info.isDirectory()) return isTest(path) ? 0 : info.mtimeMs;
+  if (IGNORED.has(relative(appRoot, path))) return 0;
+  let newest = 0;
   for (const entry of readdirSync(path)) newest = Math.max(newest, newestMtime(join(path, entry)));
   return newest;
 }
 
-/** True when dist/renderer is missing or older than its sources. */
-export function rendererIsStale() {
-  const built = join(rendererOut, 'index.html');
-  if (!existsSync(built)) return true;
-  const sources = ['renderer', 'assets', 'main/contract.ts', 'main/csp.ts', 'package.json'].map((p) => newestMtime(join(appRoot, p)));
-  return Math.max(...sources) > statSync(built).mtimeMs;
+function oldestOutput(part) {
+  let oldest = Infinity;
+  for (const output of PART_OUTPUTS[part]) {
+    const path = join(appRoot, output);
+    if (!existsSync(path)) return 0;
+    oldest = Math.min(oldest, statSync(path).mtimeMs);
+  }
+  return oldest;
+}
+
+/** The parts of dist/ that are missing or older than their sources. */
+export function staleParts(parts = ['renderer', 'entries']) {
+  return parts.filter((part) => Math.max(...PART_SOURCES[part].map((p) => newestMtime(join(appRoot, p)))) > oldestOutput(part));
 }
 
 export async function buildRenderer() {
@@ -33,30 +66,74 @@ export async function buildRenderer() {
   await build({ configFile: join(appRoot, 'renderer', 'vite.config.ts'), logLevel: 'warn' });
 }
 
-export async function buildElectron() {
+/**
+ * Compiles every entry point. Each file is written beside its target and
+ * renamed into place, so a process starting meanwhile (a second `vlab`, an
+ * engine worker) sees the old file or the new one, never half of one.
+ */
+export async function buildEntryPoints() {
   const esbuild = await import('esbuild');
-  const common = { bundle: true, platform: 'node', target: 'node20', sourcemap: true, logLevel: 'warning', absWorkingDir: appRoot };
-  await esbuild.build({
-    ...common,
-    entryPoints: ['main/electron/main.ts'],
-    outfile: 'dist/main/main.js',
-    format: 'esm',
-    // Packages load from node_modules at run time; only the app's own files are bundled.
-    packages: 'external',
-  });
-  // A sandboxed preload is one CommonJS file that may require only 'electron'.
-  await esbuild.build({
-    ...common,
-    entryPoints: ['main/electron/preload.ts'],
-    outfile: 'dist/main/preload.cjs',
-    format: 'cjs',
-    external: ['electron'],
-  });
+  await Promise.all(
+    ENTRY_POINTS.map(async ({ source, output, format }) => {
+      const result = await esbuild.build({
+        absWorkingDir: appRoot,
+        entryPoints: [source],
+        outfile: output,
+        bundle: true,
+        platform: 'node',
+        target: 'node20',
+        format,
+        sourcemap: 'linked',
+        logLevel: 'warning',
+        write: false,
+        // Packages load from node_modules at run time (production dependencies
+        // only); the app's own code is bundled. The preload bundles all but electron.
+        ...(format === 'cjs' ? { external: ['electron'] } : { packages: 'external' }),
+      });
+      for (const file of result.outputFiles) {
+        mkdirSync(dirname(file.path), { recursive: true });
+        const partial = `${file.path}.partial-${process.pid}`;
+        writeFileSync(partial, file.contents);
+        renameSync(partial, file.path);
+      }
+    }),
+  );
+}
+
+const BUILDERS = { renderer: buildRenderer, entries: buildEntryPoints };
+
+async function canBuild() {
+  try {
+    await import('esbuild');
+    await import('vite');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Rebuilds the stale parts of dist/ among `parts`, telling stderr what it
+ * does. Where the compilers are not installed (npm prune --omit=dev, a
+ * packaged app), stale output is run with a warning; missing output is an error.
+ */
+export async function ensureBuilt(parts, { log = (line) => process.stderr.write(`${line}\n`) } = {}) {
+  const stale = staleParts(parts);
+  if (stale.length === 0) return;
+  if (!(await canBuild())) {
+    const missing = stale.filter((part) => oldestOutput(part) === 0);
+    if (missing.length > 0) throw new Error(`dist/ has no ${missing.join(' or ')} build and esbuild/vite are not installed: run npm install && npm run build`);
+    log(`vlab: warning: dist/ is older than its sources (${stale.join(', ')}) and esbuild/vite are not installed; running the existing build (npm install && npm run build updates it)`);
+    return;
+  }
+  const started = performance.now();
+  for (const part of stale) await BUILDERS[part]();
+  log(`vlab: rebuilt ${stale.map((p) => (p === 'entries' ? 'the entry points' : 'the renderer')).join(' and ')} in ${Math.round(performance.now() - started)} ms (sources were newer)`);
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const started = performance.now();
   await buildRenderer();
-  await buildElectron();
-  process.stdout.write(`built dist/renderer and dist/main in ${Math.round(performance.now() - started)} ms\n`);
+  await buildEntryPoints();
+  process.stdout.write(`built dist/ (renderer, main, preload, engine worker, web shell, vlab) in ${Math.round(performance.now() - started)} ms\n`);
 }

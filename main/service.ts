@@ -22,6 +22,7 @@ import type {
   RunFailure,
   SaveOutcome,
 } from './contract.js';
+import { engineWorkerEntry } from './engine/entry.js';
 import { EngineCrashedError, EngineError, EngineHost } from './engine/host.js';
 import { ResultsLog } from './resultsLog.js';
 import { removeStalePartials } from './engine/gridCsv.js';
@@ -42,11 +43,6 @@ export interface ShellHooks {
   dataDir: string;
   save(request: SaveRequest): Promise<SaveOutcome>;
   emit<E extends EventName>(event: E, payload: EventMap[E]): void;
-}
-
-/** The worker entry, beside this file in the source tree (the engine always runs from source, through tsx). */
-export function workerEntry(appRoot: string): string {
-  return join(appRoot, 'main', 'engine', 'worker-entry.mjs');
 }
 
 /** Run loops last: it can take minutes, and the others' bars should not wait for it. */
@@ -82,7 +78,7 @@ export class LabService {
     private readonly hooks: ShellHooks,
     appRoot: string,
   ) {
-    const entry = workerEntry(appRoot);
+    const entry = engineWorkerEntry(appRoot);
     const onCrash = (message: string) => hooks.emit('engine:crashed', { message });
     this.runEngine = new EngineHost({ entry, label: 'run engine', onCrash });
     this.quickEngine = new EngineHost({ entry, label: 'preview engine', onCrash });

@@ -1,9 +1,10 @@
-// `npm start`: builds the renderer when its sources changed, then opens the
-// app in Electron when its binary is installed, else in the web shell
-// (Chromium on a loopback host). VLAB_SHELL=web or =electron forces one.
+// `npm start`: rebuilds what is older than its sources (dist/, see build.mjs),
+// then opens the app in Electron when its binary is installed, else in the
+// web shell (Chromium on a loopback host). VLAB_SHELL=web or =electron forces one.
+// Both run compiled code only: dist/main/main.js, dist/web/start.js.
 
 import { spawn } from 'node:child_process';
-import { appRoot, buildElectron, buildRenderer, rendererIsStale } from './build.mjs';
+import { appRoot, ensureBuilt } from './build.mjs';
 import { chooseShell, electronBinary } from './chooseShell.mjs';
 
 const choice = chooseShell(process.env.VLAB_SHELL, electronBinary());
@@ -12,19 +13,17 @@ if (choice.shell === null) {
   process.exit(1);
 }
 
-if (rendererIsStale()) {
-  process.stdout.write('building the renderer…\n');
-  await buildRenderer();
+try {
+  await ensureBuilt(['renderer', 'entries'], { log: (line) => process.stdout.write(`${line}\n`) });
+} catch (error) {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
 }
 
 if (choice.shell === 'electron') {
   process.stdout.write('Vectorization Lab — desktop app (Electron)\n');
-  await buildElectron();
   const child = spawn(choice.binary, [appRoot, ...process.argv.slice(2)], { stdio: 'inherit' });
   child.on('exit', (code) => process.exit(code ?? 0));
 } else {
-  const { register } = await import('tsx/esm/api');
-  register();
-  const { launchWebShell } = await import('./web/launch.ts');
-  await launchWebShell();
+  await import('../dist/web/start.js');
 }

@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { appRoot, unpackedRoot } from '../appRoot.js';
 
 /** One entry of the opcode table in compute/native/src/opcodes.h, as the loaded addon reports it. */
 export interface OpcodeEntry {
@@ -63,11 +63,10 @@ export type AddonLoad = { addon: NativeAddon; path: string } | { addon: null; re
 
 const ADDON_RELATIVE = join('compute', 'native', 'build', 'Release', 'vlab_native.node');
 
-/** Where the addon may be: VLAB_NATIVE_PATH, else the build folder of this checkout. */
+/** Where the addon may be: VLAB_NATIVE_PATH, else the app's build folder (unpacked beside an asar). */
 export function addonCandidates(env: NodeJS.ProcessEnv = process.env): string[] {
   if (env.VLAB_NATIVE_PATH) return [resolve(env.VLAB_NATIVE_PATH)];
-  const here = dirname(fileURLToPath(import.meta.url));
-  return [resolve(here, '..', 'native', 'build', 'Release', 'vlab_native.node'), resolve(process.cwd(), ADDON_RELATIVE)];
+  return [join(unpackedRoot(appRoot(env)), ADDON_RELATIVE)];
 }
 
 let cached: AddonLoad | null = null;

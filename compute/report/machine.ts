@@ -2,8 +2,10 @@
 // and reports: without it a timing means little.
 
 import { cpus, release, type as osType, arch, availableParallelism } from 'node:os';
-import { readFileSync } from 'node:fs';
 import { devices } from '../backends/registry.js';
+import { appVersion } from '../appRoot.js';
+
+export { appVersion };
 
 export interface MachineInfo {
   cpuModel: string;
@@ -14,18 +16,6 @@ export interface MachineInfo {
   appVersion: string;
 }
 
-let version: string | undefined;
-export function appVersion(): string {
-  if (version === undefined) {
-    try {
-      const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
-      version = pkg.version ?? 'unknown';
-    } catch {
-      version = 'unknown';
-    }
-  }
-  return version;
-}
 
 /** Call after loadBackends() so the GPU adapter is known. */
 export function machineInfo(): MachineInfo {

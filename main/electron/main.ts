@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session, type MenuItemConstructorOptions } from 'electron';
 import { EVENT_NAMES, type EventMap, type EventName, type SaveOutcome } from '../contract.js';
-import { packageVersion } from '../paths.js';
+import { appVersion as packageVersion } from '../../compute/appRoot.js';
 import { LabService, type SaveRequest } from '../service.js';
 import { registerIpc } from './ipc.js';
 import { menuTemplate, type MenuItemSpec } from './menu.js';

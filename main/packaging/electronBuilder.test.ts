@@ -6,8 +6,8 @@ import { Ajv } from 'ajv';
 import { parse } from 'yaml';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-// electron-builder's configuration schema (app-builder-lib 26.17.0's scheme.json), kept here so the check runs offline.
-const schema = JSON.parse(readFileSync(join(root, 'main', 'packaging', 'electron-builder-scheme.json'), 'utf8')) as object;
+// electron-builder's own configuration schema, from the pinned devDependency.
+const schema = JSON.parse(readFileSync(join(root, 'node_modules', 'app-builder-lib', 'scheme.json'), 'utf8')) as object;
 const config = parse(readFileSync(join(root, 'electron-builder.yml'), 'utf8')) as Record<string, unknown> & {
   files: string[];
   asarUnpack: string[];
@@ -43,10 +43,11 @@ describe('electron-builder.yml', () => {
   });
 
   it('unpacks the native addon from the asar and ships every offline asset', () => {
-    expect(config.asar).toBe(true);
-    expect(config.asarUnpack).toContain('compute/native/build/Release/*.node');
+    expect(config.asar).toEqual({ smartUnpack: false });
+    expect(config.asarUnpack).toEqual(['compute/native/build/Release/*.node', 'node_modules/webgpu/dist/**']);
     expect(config.files).toContain('assets/**');
-    expect(config.files).toContain('dist/renderer/**');
+    expect(config.files).toContain('dist/**');
+    expect(config.files).toContain('!dist/**/*.map');
     expect(existsSync(join(root, 'assets', 'fonts'))).toBe(true);
     expect(existsSync(join(root, 'compute', 'native', 'binding.gyp'))).toBe(true);
   });
@@ -54,7 +55,33 @@ describe('electron-builder.yml', () => {
   it('starts the main process the build writes', () => {
     const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { main: string; devDependencies: Record<string, string> };
     expect(pkg.main).toBe('dist/main/main.js');
-    expect(config.files).toContain('dist/main/**');
     expect(pkg.devDependencies.electron).toBeTruthy();
+    // Pinned: the packaging a release gets is the one tested.
+    expect(pkg.devDependencies['electron-builder']).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+
+  it("sets the Electron fuses of the security checklist's item 19", () => {
+    expect(config.electronFuses).toEqual({
+      runAsNode: false,
+      enableNodeOptionsEnvironmentVariable: false,
+      enableNodeCliInspectArguments: false,
+      onlyLoadAppFromAsar: true,
+      enableEmbeddedAsarIntegrityValidation: true,
+      enableCookieEncryption: true,
+      grantFileProtocolExtraPrivileges: false,
+    });
+  });
+
+  it('states its publish setting and keeps the default deb dependencies', () => {
+    expect(config).toHaveProperty('publish', null);
+    expect((config.deb as { depends?: unknown } | undefined)?.depends).toBeUndefined();
+  });
+
+  it('points each OS at an icon in its own format', () => {
+    const icons = config as unknown as { linux: { icon: string }; mac: { icon: string }; win: { icon: string } };
+    expect(existsSync(join(root, icons.linux.icon, '512x512.png'))).toBe(true);
+    expect(existsSync(join(root, icons.linux.icon, '256x256.png'))).toBe(true);
+    expect(readFileSync(join(root, icons.mac.icon)).subarray(0, 4).toString('latin1')).toBe('icns');
+    expect([...readFileSync(join(root, icons.win.icon)).subarray(0, 4)]).toEqual([0, 0, 1, 0]);
   });
 });

@@ -7,8 +7,8 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { defaultDataDir, packageVersion } from '../paths.js';
+import { appRoot as findAppRoot, appVersion } from '../../compute/appRoot.js';
+import { defaultDataDir } from '../paths.js';
 import { startWebHost } from './server.js';
 
 const BROWSERS = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome-stable', '/usr/bin/google-chrome'];
@@ -45,12 +45,12 @@ function hasDisplay(): boolean {
 }
 
 export async function launchWebShell(): Promise<void> {
-  const appRoot = fileURLToPath(new URL('../..', import.meta.url));
+  const appRoot = findAppRoot();
   const dataDir = defaultDataDir();
   const host = await startWebHost({
     rendererDir: join(appRoot, 'dist', 'renderer'),
     appRoot,
-    appVersion: packageVersion(appRoot),
+    appVersion: appVersion(appRoot),
     dataDir,
     port: Number(process.env.VLAB_PORT) || 0,
   });

@@ -1,0 +1,15 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { appRoot } from '../../compute/appRoot.js';
+import { engineWorkerEntry } from './entry.js';
+
+describe('the engine worker entry', () => {
+  it('is the compiled worker for compiled code, and the tsx loader for sources', () => {
+    expect(engineWorkerEntry('/app', false)).toBe(join('/app', 'dist', 'engine', 'worker.js'));
+    expect(engineWorkerEntry('/app', true)).toBe(join('/app', 'main', 'engine', 'worker-entry.mjs'));
+    // Under vitest this module runs from source.
+    expect(engineWorkerEntry(appRoot())).toBe(join(appRoot(), 'main', 'engine', 'worker-entry.mjs'));
+    expect(existsSync(engineWorkerEntry(appRoot()))).toBe(true);
+  });
+});
