@@ -6,7 +6,7 @@
 // the reason). `npm run build:native` runs it strictly, with the full log.
 
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -50,6 +50,21 @@ function giveUp(reason, log) {
 
 // In optional mode nothing may fail the install, not even a bug here.
 if (optional) process.on('uncaughtException', (error) => giveUp(error instanceof Error ? error.message : String(error)));
+
+// `npm install` runs this again on every reify (npm prune, npm install PKG):
+// an addon newer than its sources is kept, and a rebuild that cannot succeed
+// is not started, because node-gyp's first step wipes the build folder.
+const addon = join(here, 'build', 'Release', 'vlab_native.node');
+const newestSource = Math.max(...['binding.gyp', ...readdirSync(join(here, 'src')).map((f) => join('src', f))].map((f) => statSync(join(here, f)).mtimeMs));
+if (optional && existsSync(addon) && statSync(addon).mtimeMs >= newestSource) {
+  console.log('vlab: native backend up to date (compute/native/build/Release/vlab_native.node)');
+  process.exit(0);
+}
+try {
+  require.resolve('node-addon-api');
+} catch {
+  giveUp('node-addon-api is not installed (a devDependency: run npm install without --omit=dev)');
+}
 
 const nodeGyp = findNodeGyp();
 if (!nodeGyp) giveUp('node-gyp was not found (it ships with npm)');
