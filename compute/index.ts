@@ -21,7 +21,6 @@ export { makeJaxpr } from './transforms/makeJaxpr.js';
 export type { BackendName, Device, RunControl, ExecutionTimings } from './backends/backend.js';
 export { CancelledError, BACKEND_NAMES } from './backends/backend.js';
 export { backendStatus, backendStatuses, devices, loadBackends } from './backends/registry.js';
-import './backends/loaders.js';
 export { configureNativeThreads } from './backends/native.js';
 
 export {

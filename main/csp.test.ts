@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CONTENT_SECURITY_POLICY, META_CONTENT_SECURITY_POLICY } from './csp.js';
-import { countChecklist } from '../compute/report/checklist.js';
+import { countChecklist } from '../test/reliability/checklist.js';
 
 countChecklist('electron-checklist');
 

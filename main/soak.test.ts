@@ -13,7 +13,7 @@ import { settledHeapUsed } from '../compute/report/heap.js';
 import { LabService } from './service.js';
 import type { EventName } from './contract.js';
 import type { DType, StrategyName } from '../compute/index.js';
-import { recordReliability } from '../compute/report/reliability.js';
+import { recordReliability } from '../test/reliability/reliability.js';
 
 const BATCHES = 300;
 /** After warm-up the caches are full: what remains is a leak. */

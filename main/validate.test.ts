@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { INVOKE_CHANNELS } from './contract.js';
 import { InvalidRequestError, isInvokeChannel, validateRequest } from './validate.js';
 import type { RunRecord } from '../compute/index.js';
-import { countChecklist } from '../compute/report/checklist.js';
+import { countChecklist } from '../test/reliability/checklist.js';
 
 countChecklist('electron-checklist');
 

@@ -1,19 +1,29 @@
 // Which backends this process has, and why the others are missing. The JS
-// backend is always here; native and webgpu are loaded on demand and, when
-// they cannot load (no compiler, no GPU), are recorded as unavailable with
-// the reason — nothing else breaks.
+// backend is always here; the registry itself knows how to load native and
+// webgpu, on demand (loadBackends(), once): every entry point — the API, a
+// strategy module, the CLI, the worker — sees the same backends, with no
+// side-effect import to remember. A backend that cannot load (no compiler,
+// no GPU) is recorded as unavailable with the reason; nothing else breaks.
+// The loaders import their modules lazily so that a process that never runs
+// on a GPU never loads Dawn.
 
 import { type Backend, type BackendName, type BackendStatus, type Device, BACKEND_NAMES } from './backend.js';
 import { jsBackend } from './js.js';
 
 export type BackendLoader = () => Promise<Backend>;
 
+/** How each optional backend loads; typed over the backend names, so a new one cannot be left out. */
+const BUILT_IN_LOADERS: { [B in Exclude<BackendName, 'js'>]: BackendLoader } = {
+  native: async () => (await import('./native.js')).loadNativeBackend(),
+  webgpu: async () => (await import('./webgpu.js')).loadWebGpuBackend(),
+};
+
 const loaded = new Map<BackendName, Backend>([['js', jsBackend]]);
 const failures = new Map<BackendName, string>();
-const loaders = new Map<BackendName, BackendLoader>();
+const loaders = new Map<BackendName, BackendLoader>(Object.entries(BUILT_IN_LOADERS) as [BackendName, BackendLoader][]);
 let loading: Promise<void> | null = null;
 
-/** Backends register how to load themselves; loading happens once, in loadBackends(). */
+/** Replaces how a backend loads (tests: a backend built with its own options). */
 export function registerBackendLoader(name: BackendName, loader: BackendLoader): void {
   loaders.set(name, loader);
   loading = null;

@@ -108,6 +108,8 @@ const MAX_ELEMENTS = 2 ** 32 - 1;
 
 /** Output bytes per round trip (dispatches, copy, map): bounds the staging memory of huge outputs. */
 const DEFAULT_CHUNK_BYTES = 256 * 1024 * 1024;
+/** Output bytes per dispatch on a software adapter: about 40 ms of llvmpipe's work. */
+const SOFTWARE_SUBMISSION_BYTES = 16 * 1024 * 1024;
 
 export async function loadWebGpuBackend(options: WebGpuOptions = {}): Promise<WebGpuBackend> {
   const found = await (options.find ?? findAdapter)();
@@ -223,7 +225,11 @@ class GpuBackend implements WebGpuBackend {
     const { device } = opened;
     const l = device.limits;
     const alignElements = l.minStorageBufferOffsetAlignment / 4;
-    const bindingBytes = Math.min(l.maxStorageBufferBindingSize, this.options.maxBindingBytes ?? Infinity);
+    // A software adapter runs a 144 MB grid in about a second, and a submitted
+    // dispatch cannot be stopped: there, tiles and round trips are kept small
+    // so that a cancel lands between them within ~100 ms.
+    const softwareCap = opened.probe.software ? SOFTWARE_SUBMISSION_BYTES : Infinity;
+    const bindingBytes = Math.min(l.maxStorageBufferBindingSize, this.options.maxBindingBytes ?? Infinity, softwareCap);
     const limits: Limits = {
       bindingElements: Math.max(alignElements, Math.floor(bindingBytes / 4)),
       alignElements,
@@ -233,7 +239,7 @@ class GpuBackend implements WebGpuBackend {
       maxStorageBuffers: l.maxStorageBuffersPerShaderStage,
       workgroupSize: this.workgroupSize,
       timestamps: device.features.has('timestamp-query'),
-      chunkBytes: Math.max(4, this.options.chunkBytes ?? DEFAULT_CHUNK_BYTES),
+      chunkBytes: Math.max(4, Math.min(this.options.chunkBytes ?? DEFAULT_CHUNK_BYTES, softwareCap)),
     };
     void device.lost.then((info) => {
       this.lost ??= `the GPU device was lost (${info.reason}): ${info.message || 'no message'}`;
@@ -286,7 +292,7 @@ class GpuBackend implements WebGpuBackend {
    * writes `count` float32 values (median of `repeats`), by timestamps where
    * the adapter has them, else by fences.
    */
-  async measureWriteFloor(count: number, _dtype: DType, repeats: number): Promise<{ ms: number; devices: number }> {
+  async measureWriteFloor(count: number, _dtype: DType, repeats: number, signal?: AbortSignal): Promise<{ ms: number; devices: number }> {
     const traced = traceFunction((x) => broadcastInDim(x, [count], []), [{ shape: [], dtype: GPU_DTYPE }]);
     const executable = this.compile(traced.graph, { zeroStrides: [[]] }) as GpuExecutable;
     const zero = NDArray.scalar(0, GPU_DTYPE);
@@ -294,7 +300,7 @@ class GpuBackend implements WebGpuBackend {
     try {
       // One warm-up run (pipeline build, first touch), then the timed ones.
       for (let k = 0; k <= Math.max(1, repeats); k++) {
-        await executable.runWithoutReadback([zero]);
+        await executable.runWithoutReadback([zero], signal ? { signal } : {});
         if (k > 0) times.push(executable.lastTimings().kernelMs ?? 0);
       }
     } finally {
@@ -391,8 +397,8 @@ class GpuExecutable implements WebGpuExecutable {
   }
 
   /** Computes without reading back (the write floor): the outputs stay on the GPU and are dropped. */
-  runWithoutReadback(inputs: readonly NDArray[]): Promise<void> {
-    return this.hooks.serialize(() => this.runNow(inputs, {}, true)).then(() => undefined);
+  runWithoutReadback(inputs: readonly NDArray[], control: RunControl = {}): Promise<void> {
+    return this.hooks.serialize(() => this.runNow(inputs, control, true)).then(() => undefined);
   }
 
   private async runNow(inputs: readonly NDArray[], control: RunControl, skipReadback: boolean): Promise<NDArray[] | null> {
@@ -512,6 +518,7 @@ class GpuExecutable implements WebGpuExecutable {
       slots[at + layout.infBits] = infBits!;
       slots[at + layout.nanBits] = nanBits!;
       layout.shape.forEach((slot, axis) => (slots[at + slot] = kernel.fused.outShape[axis]!));
+      for (const { slot, value } of layout.constants) slots[at + slot] = float32Bits(value);
       kernel.fused.reads.forEach((read, r) => {
         const uploaded = uploads.get(read.input)!;
         const window = tile.windows[readBinding[r]!]!;
@@ -859,4 +866,11 @@ class BufferPool {
     this.order.length = 0;
     this.pooledBytes = 0;
   }
+}
+
+const bitsView = new DataView(new ArrayBuffer(4));
+/** The bits of `value` as a float32 (little-endian, as the GPU reads its uniform block). */
+function float32Bits(value: number): number {
+  bitsView.setFloat32(0, value, true);
+  return bitsView.getUint32(0, true);
 }

@@ -16,7 +16,6 @@ import { openAdapter } from './webgpuAdapter.js';
 
 const saved = process.env.VLAB_GPU;
 process.env.VLAB_GPU = 'none';
-await import('./loaders.js');
 await loadBackends();
 afterAll(() => {
   if (saved === undefined) delete process.env.VLAB_GPU;

@@ -238,6 +238,12 @@ export interface WgslParamLayout {
   readonly readOffset: readonly number[];
   /** Per read, per output axis below its depth, the slot of its stride. */
   readonly readStrides: readonly (readonly number[])[];
+  /**
+   * The graph's constants, each in its own slot as float32 bits. WGSL lets a
+   * compiler assume no NaN or Inf, and a literal invites it to fold
+   * sqrt(x) * 0 to 0; read from the uniform block, NaN * 0 stays NaN.
+   */
+  readonly constants: readonly { readonly slot: number; readonly value: number }[];
   /** Slots in all, a multiple of 4. */
   readonly slotCount: number;
 }
@@ -275,6 +281,13 @@ export function wgslKernel(kernel: FusedKernel, workgroupSize: number, indexing:
     readOffset.push(next++);
     readStrides.push(Array.from({ length: read.depth }, () => next++));
   }
+  const constantSlot = new Map<number, number>();
+  const constants: { slot: number; value: number }[] = [];
+  kernel.nodes.forEach((node, id) => {
+    if (node.kind !== 'const') return;
+    constantSlot.set(id, next);
+    constants.push({ slot: next++, value: node.value });
+  });
   const layout: WgslParamLayout = {
     tileStart: 0,
     tileCount: 1,
@@ -284,6 +297,7 @@ export function wgslKernel(kernel: FusedKernel, workgroupSize: number, indexing:
     shape,
     readOffset,
     readStrides,
+    constants,
     slotCount: Math.max(8, Math.ceil(next / 4) * 4),
   };
   const boundInputs = [...new Set(kernel.reads.map((r) => r.input))];
@@ -319,7 +333,7 @@ export function wgslKernel(kernel: FusedKernel, workgroupSize: number, indexing:
   const nodeName = (id: number) => `t${id}`;
   kernel.nodes.forEach((node, id) => {
     let expr: string;
-    if (node.kind === 'const') expr = wgslNumber(node.value);
+    if (node.kind === 'const') expr = `bitcast<f32>(${slot(constantSlot.get(id)!)}) /* ${wgslNumber(node.value)} */`;
     else if (node.kind === 'read') {
       // Offsets and indices are u32: a negative offset (a window that starts
       // past the read's origin) is its two's complement, and the sum wraps

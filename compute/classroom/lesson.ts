@@ -14,7 +14,6 @@ import { linspace, meshgrid } from '../core/creation.js';
 import { allclose, maxAbsDiff } from '../core/allclose.js';
 import { devices, loadBackends } from '../backends/registry.js';
 import { CancelledError } from '../backends/backend.js';
-import '../backends/loaders.js';
 import { compileFormula } from '../formula/index.js';
 import { MemoryGuardError, formatBytes, memoryCap } from '../strategies/memoryGuard.js';
 import { TOLERANCES } from '../strategies/reference.js';

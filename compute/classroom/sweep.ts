@@ -9,7 +9,6 @@ import type { DType } from '../core/dtype.js';
 import type { BackendName } from '../backends/backend.js';
 import { CancelledError } from '../backends/backend.js';
 import { loadBackends } from '../backends/registry.js';
-import '../backends/loaders.js';
 import { MemoryGuardError } from '../strategies/memoryGuard.js';
 import { defaultBackend, guardRequest, runStrategy, strategyAvailability } from '../strategies/run.js';
 import { measureLimit } from '../strategies/limit.js';

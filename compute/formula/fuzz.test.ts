@@ -13,7 +13,7 @@ import { FUNCTIONS } from './vocabulary.js';
 import { jit } from '../transforms/jit.js';
 import { NDArray } from '../core/ndarray.js';
 import type { Value } from '../core/trace.js';
-import { recordReliability } from '../report/reliability.js';
+import { recordReliability } from '../../test/reliability/reliability.js';
 
 const SEED = 20261125;
 /** Per input, compile included; generous because CI machines are shared and a first jit warms up. */

@@ -4,7 +4,6 @@
 // (the unavailable path is in compute/backends/webgpu.unavailable.test.ts).
 
 import { describe, expect, it } from 'vitest';
-import '../backends/loaders.js';
 import { backendStatus, loadBackends } from '../backends/registry.js';
 import { runStrategy, strategyAvailability } from './run.js';
 

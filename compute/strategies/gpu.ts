@@ -28,7 +28,7 @@ export const gpuStrategy: Strategy = {
   async run(context) {
     const backend = getBackend('webgpu');
     // Measured first, while none of the run's arrays are live, so it adds nothing to the peak.
-    const floor = backend.measureWriteFloor ? await backend.measureWriteFloor(context.n * context.n, GPU_DTYPE, FLOOR_REPEATS) : null;
+    const floor = backend.measureWriteFloor ? await backend.measureWriteFloor(context.n * context.n, GPU_DTYPE, FLOOR_REPEATS, context.signal) : null;
     const fVec = jit(gridOverAxes(gridFunction(context.formula)), { backend: 'webgpu' });
     const x = gridAxis(context.n, context.dtype);
     const y = gridAxis(context.n, context.dtype);

@@ -9,7 +9,8 @@ import { allocator } from '../core/allocator.js';
 import { MemoryGuardError } from './memoryGuard.js';
 import { guardRequest, runStrategy, strategyAvailability } from './run.js';
 import { MAX_N } from './run.js';
-import { recordReliability } from '../report/reliability.js';
+import { recordReliability } from '../../test/reliability/reliability.js';
+import { RunTally, combinations } from '../../test/reliability/coverage.js';
 import type { DType } from '../core/dtype.js';
 
 /** Predicted may exceed measured by at most this share (plus one row of slack for tiny grids). */
@@ -17,15 +18,16 @@ const MARGIN = 0.1;
 
 describe('memory guard', () => {
   it('predicts at least the measured peak, within the stated margin, for every strategy across a sweep', { timeout: 120_000 }, async () => {
-    const strategies = (await strategyAvailability()).filter((s) => s.available).map((s) => s.strategy);
+    const tally = new RunTally('memory-guard');
     let worstOver = 0;
     let checked = 0;
-    for (const strategy of strategies) {
+    for (const { strategy, backend, label } of await combinations()) {
       for (const dtype of ['float32', 'float64'] as DType[]) {
         // loops makes n² calls: its memory does not change character past a few hundred.
         for (const n of strategy === 'loops' ? [1, 2, 10, 100, 300] : [1, 2, 10, 100, 500, 1500]) {
-          const { record } = await runStrategy({ strategy, n, dtype, repeats: 1 });
-          const where = `${strategy} n=${n} ${dtype}`;
+          const { record } = await runStrategy({ strategy, n, dtype, repeats: 1, ...(backend ? { backend } : {}) });
+          tally.count(label);
+          const where = `${label} n=${n} ${dtype}`;
           expect(record.predictedBytes, where).toBeGreaterThanOrEqual(record.peakBytes);
           const slack = n * 8 * 2;
           expect(record.predictedBytes, where).toBeLessThanOrEqual(record.peakBytes * (1 + MARGIN) + slack);
@@ -34,6 +36,7 @@ describe('memory guard', () => {
         }
       }
     }
+    await tally.check();
     console.log(`memory guard: ${checked} runs, predicted ≥ measured in all, worst over-prediction ${(worstOver * 100).toFixed(1)}%`);
     recordReliability('memory-guard', { runs: checked, worstOverPredictionPct: worstOver * 100 });
   });

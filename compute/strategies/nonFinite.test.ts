@@ -7,6 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { BACKEND_NAMES } from '../backends/backend.js';
 import { backendStatus, loadBackends } from '../backends/registry.js';
 import { runStrategy, strategyAvailability } from './run.js';
+import { findStrategy } from './index.js';
+import { RunTally } from '../../test/reliability/coverage.js';
 import type { DType } from '../core/dtype.js';
 
 const FORMULAS = [
@@ -21,6 +23,7 @@ const FORMULAS = [
 
 await loadBackends();
 const backends = BACKEND_NAMES.filter((b) => backendStatus(b).available);
+const tally = new RunTally('non-finite');
 
 describe.each(backends)('non-finite values on the %s backend', (backend) => {
   it.each(FORMULAS.map((f) => [f.formula, f.has]))('%s: every strategy agrees with the reference on where they are', async (formula, has) => {
@@ -30,18 +33,30 @@ describe.each(backends)('non-finite values on the %s backend', (backend) => {
         const counts = new Map<string, string>();
         for (const { strategy } of available) {
           const { record } = await runStrategy({ strategy, n, dtype, backend, formula, repeats: 1 });
-          const where = `${strategy} n=${n} ${dtype}`;
+          const where = `${strategy} on ${backend} n=${n} ${dtype}`;
+          // A strategy that takes no backend runs on its own, whichever backend this block is for.
+          tally.count(findStrategy(strategy)?.takesBackend ? `${strategy} on ${backend}` : strategy);
           expect(record.nonFiniteMatch, where).toBe(true);
-          counts.set(strategy, JSON.stringify(record.nonFinite));
+          // Strategies that computed in the same dtype (the GPU computes float64 requests in float32) agree exactly.
+          counts.set(`${strategy} in ${record.computedDtype ?? dtype}`, JSON.stringify(record.nonFinite));
           if (record.nonFinite.nan > 0) expect(record.allclose, `${where}: NaN is never close (equal_nan off)`).toBe(false);
           if (n === 5) {
             // The 5-point grid holds 0 exactly, so each expected kind appears.
             for (const kind of has) expect(record.nonFinite[kind], `${where}: ${kind}`).toBeGreaterThan(0);
           }
         }
-        expect(new Set(counts.values()).size, `n=${n} ${dtype}: ${JSON.stringify([...counts])}`).toBe(1);
+        for (const computed of new Set([...counts.keys()].map((key) => key.split(' in ')[1]))) {
+          const group = [...counts].filter(([key]) => key.endsWith(` in ${computed}`)).map(([, c]) => c);
+          expect(new Set(group).size, `n=${n} ${dtype}: ${JSON.stringify([...counts])}`).toBe(1);
+        }
       }
     }
+  });
+});
+
+describe('coverage', () => {
+  it('ran every strategy this machine can run, on every backend', async () => {
+    await tally.check(['naive']);
   });
 });
 

@@ -157,7 +157,8 @@ export async function runStrategy(request: RunRequest, options: RunOptions = {})
       outputBuffer: outcome.outputBuffer,
       ...medianTimings(outcome),
       ...(outcome.deviceName ? { deviceName: outcome.deviceName } : {}),
-      ...(outcome.computedDtype ? { computedDtype: outcome.computedDtype } : {}),
+      // A backend that computes in another dtype (WGSL has no float64) returns that dtype: the record says so.
+      ...(outcome.computedDtype || grid.dtype !== dtype ? { computedDtype: outcome.computedDtype ?? grid.dtype } : {}),
       ...(outcome.note ? { note: outcome.note } : {}),
     };
     if (options.keepGrid) return { record, grid };

@@ -31,23 +31,30 @@ export async function timeCalls(
 ): Promise<Pick<StrategyOutcome, 'grid' | 'firstMs' | 'repeatMs' | 'outputBuffer' | 'timings'>> {
   context.progress('first', 0);
   let started = performance.now();
-  let grid = await call();
+  let grid: NDArray | null = await call();
   const firstMs = performance.now() - started;
   const repeatMs: number[] = [];
   const timings: ExecutionTimings[] = [];
   let timedMs = 0;
-  for (let k = 0; timeAnother(k, context.repeats, timedMs); k++) {
-    throwIfCancelled(context.signal);
-    context.progress('repeat', Math.min(1, k / context.repeats));
-    grid.dispose();
-    await yieldToEventLoop();
-    started = performance.now();
-    grid = await call();
-    const ms = performance.now() - started;
-    repeatMs.push(ms);
-    timedMs += ms;
-    const t = timingsOf?.();
-    if (t) timings.push(t);
+  try {
+    for (let k = 0; timeAnother(k, context.repeats, timedMs); k++) {
+      throwIfCancelled(context.signal);
+      context.progress('repeat', Math.min(1, k / context.repeats));
+      grid.dispose();
+      grid = null;
+      await yieldToEventLoop();
+      started = performance.now();
+      grid = await call();
+      const ms = performance.now() - started;
+      repeatMs.push(ms);
+      timedMs += ms;
+      const t = timingsOf?.();
+      if (t) timings.push(t);
+    }
+  } catch (error) {
+    // A cancel between calls must not leave the last result behind.
+    grid?.dispose();
+    throw error;
   }
   return {
     grid,

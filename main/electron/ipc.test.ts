@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { registerIpc, type InvokeEventLike, type IpcMainLike } from './ipc.js';
 import { INVOKE_CHANNELS } from '../contract.js';
 import { APP_ENTRY } from './security.js';
-import { countChecklist } from '../../compute/report/checklist.js';
+import { countChecklist } from '../../test/reliability/checklist.js';
 
 countChecklist('electron-checklist');
 

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { APP_ENTRY } from './security.js';
 import { INVOKE_CHANNELS } from '../contract.js';
 import { CONTENT_SECURITY_POLICY } from '../csp.js';
-import { countChecklist } from '../../compute/report/checklist.js';
+import { countChecklist } from '../../test/reliability/checklist.js';
 
 countChecklist('electron-checklist');
 

@@ -4,7 +4,7 @@
 
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { INVOKE_CHANNELS, PRELOAD_GLOBAL, type LabApi } from '../contract.js';
-import { countChecklist } from '../../compute/report/checklist.js';
+import { countChecklist } from '../../test/reliability/checklist.js';
 
 countChecklist('electron-checklist');
 

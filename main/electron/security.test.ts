@@ -4,7 +4,7 @@ import { APP_ENTRY, appResponseHeaders, isAppUrl, isTrustedSender, resolveAppFil
 import { menuTemplate, type MenuItemSpec } from './menu.js';
 import { CONTENT_SECURITY_POLICY } from '../csp.js';
 import type { MenuCommand } from '../contract.js';
-import { countChecklist } from '../../compute/report/checklist.js';
+import { countChecklist } from '../../test/reliability/checklist.js';
 
 countChecklist('electron-checklist');
 

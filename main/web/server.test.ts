@@ -9,7 +9,7 @@ import WebSocket from 'ws';
 import { startWebHost, type WebHost } from './server.js';
 import { decodeMessage, encodeMessage, type ServerMessage } from '../../renderer/src/lib/wire.js';
 import { CONTENT_SECURITY_POLICY } from '../csp.js';
-import { countChecklist } from '../../compute/report/checklist.js';
+import { countChecklist } from '../../test/reliability/checklist.js';
 
 countChecklist('web-shell-checklist');
 

@@ -3,14 +3,14 @@
 // with VLAB_RELIABILITY_OUT set, then prints their figures as one table.
 // Exits non-zero if a suite fails, or if any crash or lost run is reported.
 //
-// usage: tsx compute/report/reliabilityReport.ts <test file or folder>…
+// usage: tsx test/reliability/report.ts <test file or folder>…
 
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { readReliability, type ReliabilityEntry } from './reliability.js';
-import { formatTable } from '../cli/table.js';
+import { formatTable } from '../../compute/cli/table.js';
 
 const targets = process.argv.slice(2);
 if (targets.length === 0) {
@@ -64,14 +64,30 @@ const rows: string[][] = [
 ];
 process.stdout.write(`\nReliability report\n\n${formatTable(['figure', 'value', 'note'], rows)}\n`);
 
+// Which strategy, on which backend, each suite ran, and how many times.
+const COVERAGE_SUITES = ['cancellation', 'non-finite', 'memory-guard', 'soak', 'faults', 'timing'];
+const coverage = new Map<string, Map<string, number>>();
+for (const entry of entries.filter((e) => e.suite === 'coverage')) {
+  const { suite, ...counts } = entry.figures;
+  for (const [label, runs] of Object.entries(counts)) {
+    const row = coverage.get(label) ?? new Map<string, number>();
+    row.set(String(suite), (row.get(String(suite)) ?? 0) + Number(runs));
+    coverage.set(label, row);
+  }
+}
+const coverageRows = [...coverage.keys()].sort().map((label) => [label, ...COVERAGE_SUITES.map((suite) => String(coverage.get(label)!.get(suite) ?? 0))]);
+process.stdout.write(`\nRuns per strategy and suite\n\n${formatTable(['strategy', ...COVERAGE_SUITES], coverageRows)}\n`);
+const uncovered = COVERAGE_SUITES.filter((suite) => !entries.some((e) => e.suite === 'coverage' && e.figures.suite === suite));
+
 // A suite that never reported would leave its row reading '—' or 0 and prove nothing.
 const EXPECTED_SUITES = ['formula-fuzz', 'cancellation', 'memory-guard', 'huge-grid-refusal', 'soak', 'main-soak', 'fault-injection', 'electron-checklist', 'web-shell-checklist'];
 const silent = EXPECTED_SUITES.filter((suite) => !entries.some((e) => e.suite === suite));
-const failed = vitest.status !== 0 || crashes > 0 || runsLost > 0 || checksFailed > 0 || silent.length > 0;
+const failed = vitest.status !== 0 || crashes > 0 || runsLost > 0 || checksFailed > 0 || silent.length > 0 || uncovered.length > 0;
 if (failed) {
   const reasons = [
     vitest.status !== 0 ? 'a suite failed' : '',
-    silent.length ? `no figures from ${silent.join(', ')}` : '', crashes ? `${crashes} crashes` : '', runsLost ? `${runsLost} runs lost` : '', checksFailed ? `${checksFailed} checks failed` : ''];
+    silent.length ? `no figures from ${silent.join(', ')}` : '',
+    uncovered.length ? `no run counts from ${uncovered.join(', ')}` : '', crashes ? `${crashes} crashes` : '', runsLost ? `${runsLost} runs lost` : '', checksFailed ? `${checksFailed} checks failed` : ''];
   process.stdout.write(`\nreliability: FAILED (${reasons.filter(Boolean).join(', ')})\n`);
 }
 process.exit(failed ? 1 : 0);
