@@ -162,8 +162,25 @@ describe('the surface plot', { concurrency: false }, () => {
     // The labels follow too: the light theme's dark ink would vanish here, so some pixels are light.
     assert.ok(changed(light, dark) > 0.5, 'the whole background changed');
     await surfaceShot('dark');
+    // Projector mode keeps the theme's background and enlarges the labels.
+    await page.getByTestId('projector').click();
+    await drawn();
+    assert.ok(cornerLuminance(await canvasPixels()) < 50, 'projector mode in the dark theme stays dark');
+    await surfaceShot('dark-projector');
+    await page.getByTestId('projector').click();
     await setTheme('light');
     assert.ok(cornerLuminance(await canvasPixels()) > 235, 'back to white');
+  });
+
+  it('follows the system’s dark mode when the theme follows the system', async () => {
+    await setTheme('system');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await drawn();
+    assert.ok(cornerLuminance(await canvasPixels()) < 50, 'dark system, dark canvas');
+    await page.emulateMedia({ colorScheme: 'light' });
+    await drawn();
+    assert.ok(cornerLuminance(await canvasPixels()) > 235, 'light system, white canvas');
+    await setTheme('light');
   });
 
   it('shows contour lines, on the surface and on the floor, when contours are on, with the number of levels asked', async () => {
@@ -217,6 +234,11 @@ describe('the surface plot', { concurrency: false }, () => {
     const wire = inkedRows(await canvasPixels());
     assert.ok(wire.inked < filled.inked * 0.9, `the wireframe inks ${(wire.inked * 100).toFixed(0)}% against ${(filled.inked * 100).toFixed(0)}% filled`);
     await surfaceShot('wireframe');
+    // The readout still reads f under the pointer: the hidden mesh is what the pointer picks.
+    const box = (await page.getByTestId('surface-canvas').boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height * 0.5);
+    await page.getByTestId('readout').filter({ hasText: 'f =' }).waitFor({ timeout: 5_000 });
+    await page.mouse.move(0, 0);
     await page.getByTestId('wireframe').uncheck();
   });
 

@@ -257,6 +257,7 @@ export class SurfaceScene {
   private animationFrame = 0;
   private disposed = false;
   private userMoved = false;
+  private fitting = false;
 
   constructor(private readonly canvas: HTMLCanvasElement) {
     // preserveDrawingBuffer: the last frame stays readable for PNG export and pixel checks.
@@ -290,13 +291,13 @@ export class SurfaceScene {
     this.controls.maxDistance = 9;
     // Shift (or Ctrl) + arrows orbit, arrows pan, as OrbitControls defines them; the canvas takes focus for it.
     this.controls.listenToKeyEvents(canvas);
-    // Once the user has moved the camera, a resize or a new z-scale no longer refits it (Reset view does).
-    this.controls.addEventListener('start', () => (this.userMoved = true));
+    // Once the user has moved the camera (mouse, wheel or keys), a resize or a new z-scale no longer refits it (Reset view does).
     this.controls.addEventListener('change', () => {
+      if (!this.fitting) this.userMoved = true;
       this.layoutFrame();
       this.requestRender();
     });
-    this.controls.update();
+    this.fitCamera();
     this.rebuildFrame();
     // Labels are drawn with the bundled font once it has loaded.
     void document.fonts?.ready.then(() => {
@@ -383,6 +384,8 @@ export class SurfaceScene {
     const points: Vector3[] = [];
     for (const x of [-1, 1]) for (const z of [-1, 1]) for (const y of [0, height + 0.15]) points.push(new Vector3(x, y, z));
     for (const side of [-1.35, 1.35]) points.push(new Vector3(side, -0.05, 0), new Vector3(0, -0.05, side));
+    // The tick labels at the floor's corners, half a label below the floor.
+    for (const x of [-1, 1]) for (const z of [-1, 1]) points.push(new Vector3(x, -0.08, z * 1.13), new Vector3(x * 1.13, -0.08, z));
     const fits = (distance: number) => {
       this.camera.position.copy(target).addScaledVector(direction, distance);
       this.camera.lookAt(target);
@@ -401,7 +404,9 @@ export class SurfaceScene {
     fits(far);
     this.controls.target.copy(target);
     this.controls.maxDistance = Math.max(9, far * 2);
+    this.fitting = true;
     this.controls.update();
+    this.fitting = false;
   }
 
   /** The grid point under the pointer (canvas pixel coordinates), or null. */
