@@ -23,6 +23,7 @@ import type {
   TracedView,
 } from '../../../main/contract';
 import { formatBytes } from './format';
+import { defaultSurfaceStyle, type SurfaceStyle } from './surfaceStyle';
 
 export type Tab = 'compare' | 'table' | 'lesson' | 'graph';
 
@@ -109,6 +110,8 @@ export class Lab {
   message = $state<{ kind: 'info' | 'error'; text: string } | null>(null);
 
   projector = $state(false);
+  /** How the surface is drawn (colormap, contours, wireframe, z-scale); replaced whole, never mutated. */
+  surfaceStyle = $state.raw<SurfaceStyle>(defaultSurfaceStyle());
   tab = $state<Tab>('compare');
   /** Bumped to ask the surface to reset its view / export a PNG (menu shortcuts). */
   resetViewRequest = $state(0);

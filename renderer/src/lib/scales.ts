@@ -1,5 +1,8 @@
-// The log scales the lab reads through: the grid-size slider (10 to 20000,
-// where each decade gets the same travel) and the charts' axes (decade ticks).
+// The scales the lab reads through: the grid-size slider (10 to 20000,
+// where each decade gets the same travel), the charts' axes (decade ticks) and
+// the surface's linear axes (1-2-5 ticks).
+
+import { ticks } from 'd3-array';
 
 export const N_MIN = 10;
 export const N_MAX = 20000;
@@ -47,4 +50,15 @@ export function logAxis(values: readonly number[]): LogAxis {
     ticks,
     position: (value) => (value > 0 ? Math.min(1, Math.max(0, Math.log10(value / min) / span)) : 0),
   };
+}
+
+/**
+ * About `count` round values (1, 2 or 5 times a power of ten) inside [lo, hi], as d3 and Plotly choose them.
+ * Reversed bounds give the same ticks; a flat range gives that one value.
+ */
+export function niceTicks(lo: number, hi: number, count: number): number[] {
+  if (!Number.isFinite(lo) || !Number.isFinite(hi)) return [];
+  const [a, b] = lo <= hi ? [lo, hi] : [hi, lo];
+  if (a === b) return [a];
+  return ticks(a, b, count);
 }

@@ -1,0 +1,265 @@
+// The surface plot, end to end, against the web shell in Debian's Chromium
+// (WebGL on SwiftShader): its canvas follows the theme (dark included),
+// contours and a second colormap change what is drawn (pixels are compared,
+// not only files written), the colour bar follows the map with 1-2-5 ticks,
+// wireframe and z-scale redraw it, and the keyboard orbits it. Screenshots
+// of each look go to e2e/screenshots/surface-*.png, which are committed.
+
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { ChildProcess } from 'node:child_process';
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { openBrowser, root, startWebShell } from './webShell.ts';
+
+const shots = join(root, 'e2e', 'screenshots');
+
+let host: ChildProcess;
+let browser: Browser;
+let page: Page;
+let dataDir: string;
+
+interface Pixels {
+  width: number;
+  height: number;
+  data: Uint8Array;
+}
+
+/** Waits two animation frames: the scene draws on the first frame after a change. */
+async function drawn(): Promise<void> {
+  await page.evaluate(() => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve()))));
+}
+
+/** The surface canvas's pixels, RGBA, read back through a 2D canvas (the WebGL buffer is preserved for this). */
+async function canvasPixels(): Promise<Pixels> {
+  await drawn();
+  // Sent as base64: a JSON array of a million numbers takes seconds to cross.
+  const { width, height, base64 } = await page.getByTestId('surface-canvas').evaluate((element) => {
+    const canvas = element as HTMLCanvasElement;
+    const copy = document.createElement('canvas');
+    copy.width = canvas.width;
+    copy.height = canvas.height;
+    const context = copy.getContext('2d')!;
+    context.drawImage(canvas, 0, 0);
+    const bytes = context.getImageData(0, 0, copy.width, copy.height).data;
+    let binary = '';
+    for (let k = 0; k < bytes.length; k += 0x8000) binary += String.fromCharCode(...bytes.subarray(k, k + 0x8000));
+    return { width: copy.width, height: copy.height, base64: btoa(binary) };
+  });
+  return { width, height, data: new Uint8Array(Buffer.from(base64, 'base64')) };
+}
+
+/** The fraction of pixels whose colour differs by more than `threshold` in some channel. */
+function changed(a: Pixels, b: Pixels, threshold = 24): number {
+  assert.equal(a.data.length, b.data.length, 'both frames have the same size');
+  let count = 0;
+  for (let k = 0; k < a.data.length; k += 4) {
+    if (Math.abs(a.data[k]! - b.data[k]!) > threshold || Math.abs(a.data[k + 1]! - b.data[k + 1]!) > threshold || Math.abs(a.data[k + 2]! - b.data[k + 2]!) > threshold) count++;
+  }
+  return count / (a.data.length / 4);
+}
+
+/** Mean luminance (0..255) of the pixels in a corner square of the canvas: the background, away from the plot. */
+function cornerLuminance(p: Pixels, size = 12): number {
+  let sum = 0;
+  for (let y = 0; y < size; y++) {
+    for (let x = 0; x < size; x++) {
+      const k = (y * p.width + x) * 4;
+      sum += 0.2126 * p.data[k]! + 0.7152 * p.data[k + 1]! + 0.0722 * p.data[k + 2]!;
+    }
+  }
+  return sum / (size * size);
+}
+
+/** The fraction of pixels darker than `level` in luminance. */
+function darkFraction(p: Pixels, level = 80): number {
+  let dark = 0;
+  for (let k = 0; k < p.data.length; k += 4) if (0.2126 * p.data[k]! + 0.7152 * p.data[k + 1]! + 0.0722 * p.data[k + 2]! < level) dark++;
+  return dark / (p.data.length / 4);
+}
+
+/** The rows (top, bottom) between which pixels differ from the corner's background colour. */
+function inkedRows(p: Pixels): { top: number; bottom: number; inked: number } {
+  const background = [p.data[0]!, p.data[1]!, p.data[2]!];
+  let top = p.height;
+  let bottom = -1;
+  let inked = 0;
+  for (let y = 0; y < p.height; y++) {
+    for (let x = 0; x < p.width; x++) {
+      const k = (y * p.width + x) * 4;
+      if (Math.abs(p.data[k]! - background[0]!) + Math.abs(p.data[k + 1]! - background[1]!) + Math.abs(p.data[k + 2]! - background[2]!) > 60) {
+        inked++;
+        top = Math.min(top, y);
+        bottom = Math.max(bottom, y);
+      }
+    }
+  }
+  return { top, bottom, inked: inked / (p.width * p.height) };
+}
+
+async function colorbarPixels(): Promise<number[]> {
+  await drawn();
+  return page.getByTestId('colorbar').locator('canvas').evaluate((element) => {
+    const canvas = element as HTMLCanvasElement;
+    return Array.from(canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data);
+  });
+}
+
+async function colorbarTicks(): Promise<string[]> {
+  return page.getByTestId('colorbar').locator('.labels span').allInnerTexts();
+}
+
+async function surfaceShot(name: string): Promise<void> {
+  await drawn();
+  await page.locator('.panel.surface').screenshot({ path: join(shots, `surface-${name}.png`) });
+}
+
+async function setTheme(theme: 'light' | 'dark' | 'system'): Promise<void> {
+  await page.getByRole('tab', { name: 'The lesson' }).click();
+  await page.getByTestId('theme').selectOption(theme);
+  await drawn();
+}
+
+/** Waits until the surface has been drawn into the canvas (the engine's preview has arrived). */
+async function waitForSurface(): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    if (inkedRows(await canvasPixels()).inked > 0.1) return;
+    await page.waitForTimeout(150);
+  }
+  throw new Error('the surface was not drawn within 30 s');
+}
+
+before(async () => {
+  await mkdir(shots, { recursive: true });
+  const shell = await startWebShell({ dataDirPrefix: 'vlab-surface-e2e-', memoryCapBytes: 2_000_000_000 });
+  ({ host, dataDir } = shell);
+  ({ browser, page } = await openBrowser());
+  await page.goto(shell.url);
+  await page.getByTestId('surface-canvas').waitFor({ timeout: 60_000 });
+  await page.evaluate(() => document.fonts.ready);
+  await waitForSurface();
+});
+
+after(async () => {
+  await browser?.close();
+  host?.kill('SIGTERM');
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+});
+
+describe('the surface plot', { concurrency: false }, () => {
+  it('draws on a white canvas in the light theme and a dark one in the dark theme', async () => {
+    await setTheme('light');
+    const light = await canvasPixels();
+    assert.ok(cornerLuminance(light) > 235, `light background luminance ${cornerLuminance(light).toFixed(0)}`);
+    await surfaceShot('light');
+    await setTheme('dark');
+    const dark = await canvasPixels();
+    assert.ok(cornerLuminance(dark) < 50, `dark background luminance ${cornerLuminance(dark).toFixed(0)}`);
+    assert.ok(darkFraction(dark) > 0.5, `${Math.round(darkFraction(dark) * 100)}% of the dark canvas is dark`);
+    assert.ok(darkFraction(light) < 0.3, `${Math.round(darkFraction(light) * 100)}% of the light canvas is dark`);
+    // The labels follow too: the light theme's dark ink would vanish here, so some pixels are light.
+    assert.ok(changed(light, dark) > 0.5, 'the whole background changed');
+    await surfaceShot('dark');
+    // Projector mode keeps the theme's background and enlarges the labels.
+    await page.getByTestId('projector').click();
+    await drawn();
+    assert.ok(cornerLuminance(await canvasPixels()) < 50, 'projector mode in the dark theme stays dark');
+    await surfaceShot('dark-projector');
+    await page.getByTestId('projector').click();
+    await setTheme('light');
+    assert.ok(cornerLuminance(await canvasPixels()) > 235, 'back to white');
+  });
+
+  it('follows the system’s dark mode when the theme follows the system', async () => {
+    await setTheme('system');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await drawn();
+    assert.ok(cornerLuminance(await canvasPixels()) < 50, 'dark system, dark canvas');
+    await page.emulateMedia({ colorScheme: 'light' });
+    await drawn();
+    assert.ok(cornerLuminance(await canvasPixels()) > 235, 'light system, white canvas');
+    await setTheme('light');
+  });
+
+  it('shows contour lines, on the surface and on the floor, when contours are on, with the number of levels asked', async () => {
+    const plain = await canvasPixels();
+    await page.getByTestId('contours').check();
+    const contours = await canvasPixels();
+    const withContours = changed(plain, contours);
+    assert.ok(withContours > 0.01, `contours changed ${(withContours * 100).toFixed(1)}% of the pixels`);
+    await surfaceShot('contours');
+    await page.getByTestId('contour-levels').fill('25');
+    await page.getByTestId('contour-levels').press('Enter');
+    const denser = await canvasPixels();
+    assert.ok(changed(contours, denser) > 0.01, 'more levels, more lines');
+    await page.getByTestId('contour-levels').fill('10');
+    await page.getByTestId('contour-levels').press('Enter');
+    assert.ok(changed(contours, await canvasPixels()) < 0.001, '10 levels again draw the same picture');
+    await page.getByTestId('contours').uncheck();
+    assert.ok(changed(plain, await canvasPixels()) < 0.001, 'and off again, the plain surface');
+  });
+
+  it('recolours the surface and the colour bar with a second colormap', async () => {
+    const viridis = await canvasPixels();
+    const viridisBar = await colorbarPixels();
+    assert.deepEqual(await colorbarTicks(), ['-0.2', '0', '0.2', '0.4', '0.6', '0.8'], 'the lesson’s f runs from about -0.25 to 1: 1-2-5 ticks');
+    await surfaceShot('viridis');
+    await page.getByTestId('colormap').selectOption('magma');
+    const magma = await canvasPixels();
+    // Measured against the pixels the surface covers: viridis and magma share dark purples at the low end.
+    const surface = inkedRows(viridis).inked;
+    const recoloured = changed(viridis, magma);
+    assert.ok(recoloured > 0.25 * surface, `magma changed ${(recoloured * 100).toFixed(1)}% of the pixels; the plot covers ${(surface * 100).toFixed(0)}%`);
+    const magmaBar = await colorbarPixels();
+    assert.notDeepEqual(magmaBar, viridisBar, 'the colour bar follows the map');
+    await page.getByTestId('contours').check();
+    await surfaceShot('magma-contours');
+    await page.getByTestId('contours').uncheck();
+    // The diverging map is centred on 0: its domain and its ticks are symmetric.
+    await page.getByTestId('colormap').selectOption('diverging');
+    const ticks = await colorbarTicks();
+    assert.equal(ticks[0], `-${ticks[ticks.length - 1]}`, `symmetric ticks: ${ticks.join(', ')}`);
+    assert.ok(ticks.includes('0'));
+    assert.ok(changed(magma, await canvasPixels()) > 0.25 * surface);
+    await surfaceShot('diverging');
+    await page.getByTestId('colormap').selectOption('viridis');
+    assert.ok(changed(viridis, await canvasPixels()) < 0.001, 'viridis again draws the same picture');
+  });
+
+  it('draws a wireframe instead of the filled surface', async () => {
+    const filled = inkedRows(await canvasPixels());
+    await page.getByTestId('wireframe').check();
+    const wire = inkedRows(await canvasPixels());
+    assert.ok(wire.inked < filled.inked * 0.9, `the wireframe inks ${(wire.inked * 100).toFixed(0)}% against ${(filled.inked * 100).toFixed(0)}% filled`);
+    await surfaceShot('wireframe');
+    // The readout still reads f under the pointer: the hidden mesh is what the pointer picks.
+    const box = (await page.getByTestId('surface-canvas').boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height * 0.5);
+    await page.getByTestId('readout').filter({ hasText: 'f =' }).waitFor({ timeout: 5_000 });
+    await page.mouse.move(0, 0);
+    await page.getByTestId('wireframe').uncheck();
+  });
+
+  it('stretches the box with the z-scale', async () => {
+    const normal = inkedRows(await canvasPixels());
+    await page.getByTestId('z-scale').fill('2');
+    const tall = inkedRows(await canvasPixels());
+    assert.ok(tall.top < normal.top - 20, `the top of the drawing moved from row ${normal.top} to ${tall.top}`);
+    await surfaceShot('z-scale-2');
+    await page.getByTestId('z-scale').fill('1');
+    assert.equal(inkedRows(await canvasPixels()).top, normal.top);
+  });
+
+  it('orbits with Shift + arrow keys and comes back with Reset view', async () => {
+    const start = await canvasPixels();
+    await page.getByTestId('surface-canvas').focus();
+    for (let k = 0; k < 6; k++) await page.keyboard.press('Shift+ArrowLeft'); // 5° each
+    const turned = await canvasPixels();
+    assert.ok(changed(start, turned) > 0.05, `orbiting changed ${(changed(start, turned) * 100).toFixed(1)}% of the pixels`);
+    await surfaceShot('orbited');
+    await page.getByTestId('reset-view').click();
+    assert.ok(changed(start, await canvasPixels()) < 0.001, 'reset view draws the starting picture again');
+  });
+});
