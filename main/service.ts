@@ -21,6 +21,7 @@ import type {
   RunBatchResult,
   RunFailure,
   SaveOutcome,
+  Theme,
 } from './contract.js';
 import { EngineCrashedError, EngineError, EngineHost } from './engine/host.js';
 import { ResultsLog } from './resultsLog.js';
@@ -42,6 +43,8 @@ export interface ShellHooks {
   dataDir: string;
   save(request: SaveRequest): Promise<SaveOutcome>;
   emit<E extends EventName>(event: E, payload: EventMap[E]): void;
+  /** The desktop's own chrome follows the theme picker (Electron's nativeTheme); the web shell has none, and passes nothing. */
+  setTheme?(theme: Theme): void;
 }
 
 /** The worker entry, beside this file in the source tree (the engine always runs from source, through tsx). */
@@ -123,6 +126,7 @@ export class LabService {
         defaultFormula: info.defaultFormula,
         formulaPresets: info.formulaPresets,
         gridRange: info.gridRange,
+        engineBuild: info.engineBuild,
         previousSession: await this.log.previousSession(),
         resultsFile: this.log.path,
       };
@@ -274,6 +278,11 @@ export class LabService {
       }
       const parsed = await this.quickEngine.call('parseSettings', { text });
       return 'settings' in parsed ? parsed : null;
+    },
+
+    'theme:set': async ({ theme }) => {
+      this.hooks.setTheme?.(theme);
+      return null;
     },
   };
 

@@ -223,6 +223,7 @@ export class Classroom {
       sweep: { nMin: this.sweepFrom, nMax: this.sweepTo, points: this.sweepPoints },
       theme: this.theme,
       projector: this.lab.projector,
+      layout: this.lab.layout.settings(LESSON_ORDER),
     };
   }
 
@@ -238,6 +239,7 @@ export class Classroom {
     this.sweepTo = settings.sweep.nMax;
     this.sweepPoints = settings.sweep.points;
     this.theme = settings.theme;
+    lab.layout.apply(settings.layout);
     lab.settingsChanged();
   }
 
