@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
 import { menuTemplate, recentLabel, type MenuItemSpec } from './menu.js';
 
 const flatten = (items: MenuItemSpec[]): MenuItemSpec[] => items.flatMap((item) => [item, ...flatten(item.submenu ?? [])]);
@@ -34,6 +35,20 @@ describe('the application menu', () => {
       const help = menu(menuTemplate(platform), 'Help');
       expect(help[0]).toMatchObject({ command: 'open-guide', accelerator: 'F1' });
       expect(flatten(help).every((i) => i.command || i.action || i.type)).toBe(true);
+    }
+  });
+});
+
+describe('the bundled guide', () => {
+  it('lists every shortcut of the menu with the menu\'s own keys, and no other', () => {
+    const guide = JSON.parse(readFileSync(new URL('../../assets/guide/en.json', import.meta.url), 'utf8')) as { shortcuts: { command: string; keys: string }[] };
+    for (const platform of ['linux', 'darwin'] as const) {
+      const fromMenu = flatten(menuTemplate(platform))
+        .filter((i) => i.command && i.accelerator)
+        .map((i) => ({ command: i.command, keys: i.accelerator }));
+      expect(guide.shortcuts.map(({ command, keys }) => ({ command, keys })).sort((a, b) => a.command.localeCompare(b.command))).toEqual(
+        fromMenu.sort((a, b) => a.command!.localeCompare(b.command!)),
+      );
     }
   });
 });
