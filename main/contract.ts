@@ -22,8 +22,8 @@ import type {
 export type { Device, DType, FormulaCheck, FormulaPreset, RunProgress, RunRecord, StrategyAvailability, StrategyName, TracedView };
 
 // The classroom (lesson steps, sweeps, "take it to JAX", shareable settings): its types are the engine's.
-import type { LabSettings, LessonStepResult, PythonProgramRequest, SweepEntry, SweepRequest, SweepResult } from '../compute/index.js';
-export type { LabSettings, LessonStepResult, PythonProgramRequest, SweepEntry, SweepRequest, SweepResult };
+import type { LabSettings, LayoutItem, LayoutSettings, LessonStepResult, PythonProgramRequest, SweepEntry, SweepRequest, SweepResult, Theme } from '../compute/index.js';
+export type { LabSettings, LayoutItem, LayoutSettings, LessonStepResult, PythonProgramRequest, SweepEntry, SweepRequest, SweepResult, Theme };
 
 /** A sweep as the renderer asks for it: the engine's request, less what the app fixes. */
 export type ClassroomSweepRequest = Pick<SweepRequest, 'nMin' | 'nMax' | 'points' | 'strategies' | 'dtype' | 'formula' | 'repeats'>;
@@ -41,11 +41,21 @@ export interface MachineInfo extends EngineMachineInfo {
   totalMemoryBytes: number;
 }
 
+/** How the engine was built on this machine, for the About panel: the native addon, and the instruction set its kernels were chosen for. */
+export interface EngineBuild {
+  nativeAddon: boolean;
+  /** 'avx2', 'generic', …; null without the addon. */
+  isa: string | null;
+  /** Why the addon is missing, in words; absent when it is there. */
+  reason?: string;
+}
+
 /** What the app needs once at start. */
 export interface AppInfo {
   appVersion: string;
   shell: 'electron' | 'web';
   machine: MachineInfo;
+  engineBuild: EngineBuild;
   /** Every strategy, available or not (with the reason), in the lesson's order. */
   availability: StrategyAvailability[];
   devices: Device[];
@@ -165,6 +175,8 @@ export interface InvokeMap {
   /** Kept in the app's data folder, so the app reopens where it was. */
   'settings:remember': { request: { settings: LabSettings }; response: null };
   'settings:restore': { request: null; response: { settings: LabSettings } | null };
+  /** The theme picker's choice, for the desktop's own chrome (menus, dialogs, the title bar); the web shell has none. */
+  'theme:set': { request: { theme: Theme }; response: null };
 }
 
 export type MenuCommand =
@@ -174,7 +186,13 @@ export type MenuCommand =
   | 'export-grid'
   | 'export-png'
   | 'reset-view'
-  | 'toggle-projector';
+  | 'toggle-projector'
+  | 'toggle-presenter'
+  | 'save-settings'
+  | 'open-guide';
+
+/** A `.vlab.json` the desktop opened (File ▸ Open…, a recent document, the command line, the file manager): its settings, or why not. */
+export type OpenedDocument = { fileName: string; settings: LabSettings } | { fileName: string; error: string };
 
 /** Events: main → renderer. */
 export interface EventMap {
@@ -186,6 +204,7 @@ export interface EventMap {
   'engine:crashed': { message: string };
   'menu:command': { command: MenuCommand };
   'classroom:progress': ClassroomProgress;
+  'document:opened': OpenedDocument;
 }
 
 export type InvokeChannel = keyof InvokeMap;
@@ -223,6 +242,7 @@ const invokeChannels = {
   'settings:parse': true,
   'settings:remember': true,
   'settings:restore': true,
+  'theme:set': true,
 } satisfies Record<InvokeChannel, true>;
 const eventNames = {
   'run:progress': true,
@@ -231,6 +251,7 @@ const eventNames = {
   'engine:crashed': true,
   'menu:command': true,
   'classroom:progress': true,
+  'document:opened': true,
 } satisfies Record<EventName, true>;
 
 export const INVOKE_CHANNELS = Object.keys(invokeChannels) as InvokeChannel[];

@@ -29,6 +29,17 @@ async function makeService(dataDir: string) {
 }
 
 describe('LabService', () => {
+  it('tells the engine build in AppInfo, and takes the theme without a desktop to tell (the web shell)', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'vlab-service-'));
+    cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
+    const { service, events } = await makeService(dataDir);
+    const info = await service.handle('app:info', null);
+    expect(info.engineBuild.nativeAddon).toBe(info.engineBuild.isa !== null);
+    if (!info.engineBuild.nativeAddon) expect(info.engineBuild.reason).toBeTruthy();
+    await expect(service.handle('theme:set', { theme: 'dark' })).resolves.toBeNull();
+    expect(events).toEqual([]);
+  });
+
   it('runs a batch, emits each record as it finishes, and keeps it for the next launch', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'vlab-service-'));
     cleanups.push(() => rm(dataDir, { recursive: true, force: true }));

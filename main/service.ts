@@ -21,6 +21,7 @@ import type {
   RunBatchResult,
   RunFailure,
   SaveOutcome,
+  Theme,
 } from './contract.js';
 import { engineWorkerEntry } from './engine/entry.js';
 import { EngineCrashedError, EngineError, EngineHost } from './engine/host.js';
@@ -43,6 +44,8 @@ export interface ShellHooks {
   dataDir: string;
   save(request: SaveRequest): Promise<SaveOutcome>;
   emit<E extends EventName>(event: E, payload: EventMap[E]): void;
+  /** The desktop's own chrome follows the theme picker (Electron's nativeTheme); the web shell has none, and passes nothing. */
+  setTheme?(theme: Theme): void;
 }
 
 /** Run loops last: it can take minutes, and the others' bars should not wait for it. */
@@ -119,6 +122,7 @@ export class LabService {
         defaultFormula: info.defaultFormula,
         formulaPresets: info.formulaPresets,
         gridRange: info.gridRange,
+        engineBuild: info.engineBuild,
         previousSession: await this.log.previousSession(),
         resultsFile: this.log.path,
       };
@@ -270,6 +274,11 @@ export class LabService {
       }
       const parsed = await this.quickEngine.call('parseSettings', { text });
       return 'settings' in parsed ? parsed : null;
+    },
+
+    'theme:set': async ({ theme }) => {
+      this.hooks.setTheme?.(theme);
+      return null;
     },
   };
 

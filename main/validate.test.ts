@@ -82,6 +82,32 @@ describe('validateRequest', () => {
     expect(() => validateRequest('export:results', { records: [missing] })).toThrow(/records\[0\]\.allclose/);
   });
 
+  it('takes a theme for the desktop chrome only from the picker\'s three choices', () => {
+    for (const theme of ['system', 'light', 'dark']) expect(validateRequest('theme:set', { theme })).toEqual({ theme });
+    expect(() => validateRequest('theme:set', { theme: 'neon' })).toThrow(/request\.theme must be one of system, light, dark/);
+    expect(() => validateRequest('theme:set', { theme: 'dark', css: 'x' })).toThrow(/request\.css is not expected/);
+    expect(() => validateRequest('theme:set', null)).toThrow(/must be an object/);
+  });
+
+  it('checks a layout item by item in the settings the window remembers', () => {
+    const labSettings = {
+      ...settings,
+      strategies: ['vmap'],
+      lessonStep: 0,
+      sweep: { nMin: 10, nMax: 2000, points: 8 },
+      theme: 'system',
+      projector: false,
+      layout: { hidden: ['panel:lower', 'control:formula'], hiddenStrategies: ['loops'], presenter: true },
+    };
+    expect(validateRequest('settings:remember', { settings: labSettings })).toBeTruthy();
+    const bad = (layout: unknown) => validateRequest('settings:remember', { settings: { ...labSettings, layout } });
+    expect(() => bad({ ...labSettings.layout, hidden: ['panel:secret'] })).toThrow(/request\.settings\.layout\.hidden\[0\] must be one of panel:controls/);
+    expect(() => bad({ ...labSettings.layout, hiddenStrategies: ['warp'] })).toThrow(/layout\.hiddenStrategies\[0\]/);
+    expect(() => bad({ hidden: [], hiddenStrategies: [] })).toThrow(/layout\.presenter must be true or false/);
+    const { layout: _missing, ...withoutLayout } = labSettings;
+    expect(() => validateRequest('settings:remember', { settings: withoutLayout })).toThrow(/request\.settings\.layout must be an object/);
+  });
+
   it('has a validator for every channel of the contract and no other', () => {
     for (const channel of INVOKE_CHANNELS) expect(isInvokeChannel(channel)).toBe(true);
     expect(isInvokeChannel('toString')).toBe(false);

@@ -5,6 +5,7 @@
 
 import type { InvokeChannel, RequestOf, RunSettings } from './contract.js';
 import type { RunRecord } from '../compute/index.js';
+import { LAYOUT_ITEMS, THEMES } from '../compute/classroom/settingsVocabulary.js';
 
 export class InvalidRequestError extends Error {
   constructor(channel: string, message: string) {
@@ -148,8 +149,9 @@ const settings = object({
   strategies: list(strategy, STRATEGIES.length),
   lessonStep: integer(0, 7),
   sweep: object({ nMin: integer(MIN_N, MAX_N), nMax: integer(MIN_N, MAX_N), points: integer(1, 60) }),
-  theme: oneOf(['system', 'light', 'dark']),
+  theme: oneOf(THEMES),
   projector: boolean,
+  layout: object({ hidden: list(oneOf(LAYOUT_ITEMS), LAYOUT_ITEMS.length), hiddenStrategies: list(strategy, STRATEGIES.length), presenter: boolean }),
 });
 const pythonProgram = object({ strategy, n: integer(MIN_N, MAX_N) }, { formula, dtype });
 const sweepRequest = object(
@@ -180,6 +182,7 @@ const validators: { [C in InvokeChannel]: Check } = {
   'settings:parse': object({ text: text(64 * 1024) }),
   'settings:remember': object({ settings }),
   'settings:restore': nothing,
+  'theme:set': object({ theme: oneOf(THEMES) }),
 };
 
 /** Returns the request typed as the channel's, or throws InvalidRequestError. */

@@ -47,6 +47,9 @@ export {
   SETTINGS_FORMAT,
   SETTINGS_VERSION,
   THEMES,
+  LAYOUT_ITEMS,
   type LabSettings,
+  type LayoutItem,
+  type LayoutSettings,
   type Theme,
 } from './settings.js';

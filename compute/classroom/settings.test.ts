@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { DEFAULT_SETTINGS, defaultSettings, parseSettings, settingsToJson, SettingsError, validateSettings, type LabSettings } from './settings.js';
+import { DEFAULT_SETTINGS, LAYOUT_ITEMS, defaultSettings, parseSettings, settingsToJson, SettingsError, validateSettings, type LabSettings } from './settings.js';
 
 const file = (fields: Record<string, unknown>) => JSON.stringify({ format: 'vlab-settings', version: 1, ...fields });
 
@@ -15,6 +15,7 @@ describe('.vlab.json settings', () => {
       sweep: { nMin: 10, nMax: 2000, points: 6 },
       theme: 'dark',
       projector: true,
+      layout: { hidden: ['panel:lower', 'control:repeats'], hiddenStrategies: ['loops'], presenter: true },
     };
     const text = settingsToJson(settings);
     expect(JSON.parse(text)).toMatchObject({ format: 'vlab-settings', version: 1 });
@@ -31,6 +32,11 @@ describe('.vlab.json settings', () => {
       sweep: fc.integer({ min: 1, max: 1000 }).chain((nMin) => fc.record({ nMin: fc.constant(nMin), nMax: fc.integer({ min: nMin, max: 5000 }), points: fc.integer({ min: 1, max: 60 }) })),
       theme: fc.constantFrom('system' as const, 'light' as const, 'dark' as const),
       projector: fc.boolean(),
+      layout: fc.record({
+        hidden: fc.subarray([...LAYOUT_ITEMS]),
+        hiddenStrategies: fc.subarray(['loops' as const, 'naive' as const, 'meshgrid' as const, 'meshgrid-eager' as const, 'vmap' as const, 'pmap' as const, 'gpu' as const]),
+        presenter: fc.boolean(),
+      }),
     });
     fc.assert(
       fc.property(arbitrary, (s) => {
@@ -61,12 +67,24 @@ describe('.vlab.json settings', () => {
       [file({ theme: 'neon' }), /'theme' must be one of system, light, dark/],
       [file({ projector: 'yes' }), /'projector' must be true or false/],
       [file({ formula: 'cos(x' }), /'formula' does not parse: .*at character/],
+      [file({ layout: 'presenter' }), /'layout' must be an object/],
+      [file({ layout: { hidden: 'panel:surface' } }), /'layout.hidden' must be a list/],
+      [file({ layout: { hidden: [3] } }), /'layout.hidden\[0\]' must be a name, got 3/],
+      [file({ layout: { presenter: 1 } }), /'layout.presenter' must be true or false/],
       ['x'.repeat(70_000), /at most/],
     ];
     for (const [text, message] of cases) {
       expect(() => parseSettings(text), text.slice(0, 60)).toThrow(SettingsError);
       expect(() => parseSettings(text), text.slice(0, 60)).toThrow(message);
     }
+  });
+
+  it('a layout keeps what it hides in a fixed order, and leaves out items this version does not know', () => {
+    const settings = parseSettings(
+      file({ layout: { hidden: ['control:formula', 'panel:surface', 'control:from-a-newer-lab', 'panel:surface'], hiddenStrategies: ['vmap', 'loops', 'warp'] } }),
+    );
+    expect(settings.layout).toEqual({ hidden: ['panel:surface', 'control:formula'], hiddenStrategies: ['loops', 'vmap'], presenter: false });
+    expect(parseSettings(file({})).layout).toEqual({ hidden: [], hiddenStrategies: [], presenter: false });
   });
 
   it('never runs the formula text: code is just a formula that does not parse', () => {

@@ -1,5 +1,6 @@
 // Shareable state: what a teacher set up (formula, grid size, dtype,
-// strategies, lesson step, sweep range, theme and projector mode) as a small
+// strategies, lesson step, sweep range, theme, projector mode and the
+// teacher's layout: what is hidden, and the presenter layout) as a small
 // versioned `.vlab.json` file, so a class opens on the same experiment and the
 // app reopens where it was. Reading is strict about what it uses and blind to
 // the rest: unknown fields are ignored (newer files still open), a bad value
@@ -13,15 +14,13 @@ import { MAX_N } from '../strategies/run.js';
 import { DEFAULT_FORMULA, STRATEGY_NAMES, type StrategyName } from '../strategies/types.js';
 import { LESSON_STEP_IDS } from './lesson.js';
 import { MAX_SWEEP_POINTS } from './sweep.js';
+import { LAYOUT_ITEMS, MAX_SETTINGS_BYTES, THEMES, type LayoutSettings, type Theme } from './settingsVocabulary.js';
+
+export { LAYOUT_ITEMS, MAX_SETTINGS_BYTES, SETTINGS_EXTENSION, THEMES, type LayoutItem, type LayoutSettings, type Theme } from './settingsVocabulary.js';
 
 export const SETTINGS_FORMAT = 'vlab-settings';
 export const SETTINGS_VERSION = 1;
-export const SETTINGS_EXTENSION = '.vlab.json';
-/** A settings file is a few hundred bytes; anything far larger is not one. */
-export const MAX_SETTINGS_BYTES = 64 * 1024;
 
-export type Theme = 'system' | 'light' | 'dark';
-export const THEMES: readonly Theme[] = ['system', 'light', 'dark'];
 
 export interface LabSettings {
   formula: string;
@@ -33,6 +32,7 @@ export interface LabSettings {
   sweep: { nMin: number; nMax: number; points: number };
   theme: Theme;
   projector: boolean;
+  layout: LayoutSettings;
 }
 
 const DEFAULTS: LabSettings = {
@@ -44,6 +44,7 @@ const DEFAULTS: LabSettings = {
   sweep: { nMin: 10, nMax: 2000, points: 8 },
   theme: 'system',
   projector: false,
+  layout: { hidden: [], hiddenStrategies: [], presenter: false },
 };
 export const DEFAULT_SETTINGS: Readonly<LabSettings> = Object.freeze(DEFAULTS);
 
@@ -111,6 +112,37 @@ export function validateSettings(data: unknown): LabSettings {
   if (data.projector !== undefined) {
     if (typeof data.projector !== 'boolean') throw new SettingsError(`'projector' must be true or false, got ${show(data.projector)}`);
     out.projector = data.projector;
+  }
+  if (data.layout !== undefined) out.layout = validateLayout(data.layout);
+  return out;
+}
+
+/**
+ * A layout, checked. An item this version does not know (from a newer file)
+ * is left out rather than refused: hiding something that is not there is
+ * harmless, and the rest of the file still opens.
+ */
+function validateLayout(layout: unknown): LayoutSettings {
+  if (!isRecord(layout)) throw new SettingsError(`'layout' must be an object with hidden, hiddenStrategies and presenter, got ${show(layout)}`);
+  const out: LayoutSettings = { hidden: [], hiddenStrategies: [], presenter: false };
+  const names = (value: unknown, field: string): string[] => {
+    if (!Array.isArray(value)) throw new SettingsError(`'${field}' must be a list of names, got ${show(value)}`);
+    return value.map((item, i) => {
+      if (typeof item !== 'string') throw new SettingsError(`'${field}[${i}]' must be a name, got ${show(item)}`);
+      return item;
+    });
+  };
+  if (layout.hidden !== undefined) {
+    const hidden = new Set(names(layout.hidden, 'layout.hidden'));
+    out.hidden = LAYOUT_ITEMS.filter((item) => hidden.has(item));
+  }
+  if (layout.hiddenStrategies !== undefined) {
+    const hidden = new Set(names(layout.hiddenStrategies, 'layout.hiddenStrategies'));
+    out.hiddenStrategies = STRATEGY_NAMES.filter((strategy) => hidden.has(strategy));
+  }
+  if (layout.presenter !== undefined) {
+    if (typeof layout.presenter !== 'boolean') throw new SettingsError(`'layout.presenter' must be true or false, got ${show(layout.presenter)}`);
+    out.presenter = layout.presenter;
   }
   return out;
 }

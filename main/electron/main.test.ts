@@ -1,7 +1,10 @@
 // The Electron main process, run against a stand-in for the `electron`
-// module (its binary cannot be downloaded here): each item of Electron's
-// security checklist is checked where main.ts wires it, so a setting turned
-// off or a handler left unwired fails here, not only in a pure helper's test.
+// module (electronStandIn.ts; its binary cannot be downloaded here): each
+// item of Electron's security checklist is checked where main.ts wires it,
+// so a setting turned off or a handler left unwired fails here, not only in
+// a pure helper's test. The desktop's conventions (window state, About,
+// Help, Open and recent documents, nativeTheme) are in desktop.test.ts,
+// against the same stand-in; macOS's in main.darwin.test.ts.
 
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -12,85 +15,13 @@ import { APP_ENTRY } from './security.js';
 import { INVOKE_CHANNELS } from '../contract.js';
 import { CONTENT_SECURITY_POLICY } from '../csp.js';
 import { countChecklist } from '../../test/reliability/checklist.js';
+import { state } from './electronStandIn.js';
 
 countChecklist('electron-checklist');
 
 type Listener = (...args: unknown[]) => unknown;
 
-const fake = vi.hoisted(() => {
-  const listeners = (): Map<string, Listener[]> => new Map();
-  const on = (map: Map<string, Listener[]>) => (event: string, listener: Listener) => {
-    map.set(event, [...(map.get(event) ?? []), listener]);
-  };
-  const state = {
-    appRoot: '',
-    dataDir: '',
-    appEvents: listeners(),
-    quitCalls: 0,
-    privileged: [] as unknown[],
-    protocolHandlers: new Map<string, (request: { url: string }) => Promise<Response>>(),
-    windows: [] as { options: Record<string, unknown>; loaded: string[]; webContents: { mainFrame: { url: string }; send: Listener } }[],
-    ipc: new Map<string, Listener>(),
-    session: {
-      permissionRequest: null as Listener | null,
-      permissionCheck: null as Listener | null,
-      devicePermission: null as Listener | null,
-      beforeRequest: null as Listener | null,
-    },
-    menuSet: false,
-  };
-  class BrowserWindow {
-    readonly webContents = { mainFrame: { url: 'about:blank' }, send: () => undefined };
-    readonly loaded: string[] = [];
-    constructor(readonly options: Record<string, unknown>) {
-      state.windows.push(this);
-    }
-    once() {}
-    on() {}
-    isDestroyed() {
-      return false;
-    }
-    isMinimized() {
-      return false;
-    }
-    loadURL(url: string) {
-      this.loaded.push(url);
-      this.webContents.mainFrame.url = url;
-      return Promise.resolve();
-    }
-  }
-  const module = {
-    app: {
-      getAppPath: () => state.appRoot,
-      getPath: () => state.dataDir,
-      requestSingleInstanceLock: () => true,
-      on: on(state.appEvents),
-      whenReady: () => Promise.resolve(),
-      quit: () => void state.quitCalls++,
-    },
-    protocol: {
-      registerSchemesAsPrivileged: (schemes: unknown[]) => void state.privileged.push(...schemes),
-      handle: (scheme: string, handler: (request: { url: string }) => Promise<Response>) => void state.protocolHandlers.set(scheme, handler),
-    },
-    session: {
-      defaultSession: {
-        setPermissionRequestHandler: (h: Listener) => void (state.session.permissionRequest = h),
-        setPermissionCheckHandler: (h: Listener) => void (state.session.permissionCheck = h),
-        setDevicePermissionHandler: (h: Listener) => void (state.session.devicePermission = h),
-        webRequest: { onBeforeRequest: (h: Listener) => void (state.session.beforeRequest = h) },
-      },
-    },
-    ipcMain: { handle: (channel: string, listener: Listener) => void state.ipc.set(channel, listener) },
-    Menu: { buildFromTemplate: (t: unknown) => t, setApplicationMenu: () => void (state.menuSet = true) },
-    dialog: { showSaveDialog: () => Promise.resolve({ canceled: true }) },
-    BrowserWindow,
-  };
-  return { state, module };
-});
-
-vi.mock('electron', () => ({ ...fake.module, default: fake.module }));
-
-const { state } = fake;
+vi.mock('electron', async () => (await import('./electronStandIn.js')).electronModule);
 
 /** A web contents as Electron hands it to 'web-contents-created': records what the lockdown registers. */
 function createdContents() {
@@ -100,7 +31,7 @@ function createdContents() {
     on: (event: string, listener: Listener) => void events.set(event, [...(events.get(event) ?? []), listener]),
     setWindowOpenHandler: (handler: Listener) => void (openHandler = handler),
   };
-  for (const listener of state.appEvents.get('web-contents-created') ?? []) listener({}, contents);
+  state.app.fire('web-contents-created', {}, contents);
   /** Fires an event as Electron would; says whether some listener prevented it. */
   const fire = (event: string, ...args: unknown[]) => {
     let prevented = false;
@@ -121,7 +52,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const listener of state.appEvents.get('window-all-closed') ?? []) listener();
+  state.app.fire('window-all-closed');
   await vi.waitFor(() => expect(state.quitCalls).toBeGreaterThan(0), { timeout: 10_000 });
   delete process.env.VLAB_DATA_DIR;
   await rm(state.dataDir, { recursive: true, force: true });

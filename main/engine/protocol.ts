@@ -16,7 +16,10 @@ import type {
 } from '../contract.js';
 
 export interface EngineMethods {
-  info: { params: null; result: Pick<AppInfo, 'availability' | 'devices' | 'maxThreads' | 'defaultFormula' | 'formulaPresets' | 'gridRange'> & { machine: Omit<MachineInfo, 'appVersion'> } };
+  info: {
+    params: null;
+    result: Pick<AppInfo, 'availability' | 'devices' | 'maxThreads' | 'defaultFormula' | 'formulaPresets' | 'gridRange' | 'engineBuild'> & { machine: Omit<MachineInfo, 'appVersion'> };
+  };
   checkFormula: { params: { text: string }; result: FormulaCheck };
   preview: { params: GridSettings; result: SurfaceView };
   /** f traced per strategy, and lowered; a formula error comes back as text. */

@@ -41,10 +41,12 @@ import {
   sweepToCsv,
 } from '../../compute/index.js';
 import { settledHeapUsed } from '../../compute/report/heap.js';
+import { backendStatus, getBackend } from '../../compute/backends/registry.js';
+import type { NativeBackend } from '../../compute/backends/native.js';
 import { axisValues, decimate, finiteRange, sampleIndices } from './decimate.js';
 import { writeGridCsv } from './gridCsv.js';
 import type { EngineMethod, EngineMethods, FromWorker, ParamsOf, ResultOf, SerializedError, ToWorker } from './protocol.js';
-import type { GridSettings, GuardEntry, SurfaceView } from '../contract.js';
+import type { EngineBuild, GridSettings, GuardEntry, SurfaceView } from '../contract.js';
 
 /** For handlers whose failure is an answer (a bad formula, a file that is not settings): the error as a value. */
 function errorAsValue<T>(work: () => T): T | { error: string } {
@@ -53,6 +55,13 @@ function errorAsValue<T>(work: () => T): T | { error: string } {
   } catch (error) {
     return { error: error instanceof Error ? error.message : String(error) };
   }
+}
+
+/** The native addon as loaded (after loadBackends()), for the About panel. */
+function engineBuild(): EngineBuild {
+  const status = backendStatus('native');
+  if (!status.available) return { nativeAddon: false, isa: null, reason: status.reason };
+  return { nativeAddon: true, isa: (getBackend('native') as NativeBackend).describe().isa };
 }
 
 const port = parentPort;
@@ -89,6 +98,7 @@ const handlers: { [M in EngineMethod]: Handler<M> } = {
       defaultFormula: DEFAULT_FORMULA,
       formulaPresets: FORMULA_PRESETS.map((preset) => ({ ...preset })),
       gridRange: GRID_RANGE,
+      engineBuild: engineBuild(),
       machine: {
         cpuModel: machine.cpuModel,
         cores: machine.cores,

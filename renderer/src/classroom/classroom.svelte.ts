@@ -1,11 +1,13 @@
 // The classroom's state: where the lesson is, what each step measured, the
 // sweep in progress and its entries, the JAX program for the current
-// formula, and the shareable settings (saved, opened, and remembered so the
-// app reopens where it was). One per Lab, made once and kept while tabs
-// come and go. Only this class talks to the shell for the classroom.
+// formula, and the shareable settings (saved, opened — from the page or from
+// the desktop's File ▸ Open… — and remembered so the app reopens where it
+// was), the teacher's layout included. One per Lab, made once and kept
+// while tabs come and go. Only this class talks to the shell for the classroom.
 
 import type {
   LabSettings,
+  OpenedDocument,
   LessonStepResult,
   PythonProgramRequest,
   SaveOutcome,
@@ -61,6 +63,10 @@ export class Classroom {
   readonly current = $derived(LESSON.steps[this.step]!);
   readonly stepCount = LESSON.steps.length;
   private restored = false;
+  /** The last session's settings are back (or there were none): a document opened now is not overwritten by them. */
+  private restoreDone = false;
+  /** Documents the desktop opened before the restore was done, applied after it. */
+  private waitingDocuments: OpenedDocument[] = [];
 
   /** The strategies a sweep runs: those ticked (and available) on the left. */
   get sweepStrategies(): StrategyName[] {
@@ -72,6 +78,10 @@ export class Classroom {
       if (this.task?.taskId !== taskId) return;
       this.task = { ...this.task, fraction, label };
       if (entries && this.sweep) this.sweep = { ...this.sweep, entries };
+    });
+    lab.api.on('document:opened', (document) => {
+      if (this.restoreDone) this.openDocument(document);
+      else this.waitingDocuments.push(document);
     });
     $effect.root(() => {
       // Reopen where the app was, once the engine has said what it has.
@@ -102,7 +112,21 @@ export class Classroom {
         return () => clearTimeout(timer);
       });
       $effect(() => {
-        document.documentElement.dataset.theme = this.theme;
+        const theme = this.theme;
+        document.documentElement.dataset.theme = theme;
+        // The desktop's menus, dialogs and title bar follow too; the web shell's browser keeps its own.
+        if (lab.info?.shell === 'electron') void lab.api.invoke('theme:set', { theme }).catch(() => {});
+      });
+      // File ▸ Save Settings… (the menu, or its shortcut).
+      let saveRequests = lab.saveSettingsRequest;
+      $effect(() => {
+        if (lab.saveSettingsRequest === saveRequests) return;
+        saveRequests = lab.saveSettingsRequest;
+        // Asked from the menu, answered on the window's banner (the lesson's may not be on screen).
+        void this.saveSettings().then(() => {
+          lab.message = this.message;
+          this.message = null;
+        });
       });
     });
   }
@@ -223,6 +247,7 @@ export class Classroom {
       sweep: { nMin: this.sweepFrom, nMax: this.sweepTo, points: this.sweepPoints },
       theme: this.theme,
       projector: this.lab.projector,
+      layout: this.lab.layout.settings(LESSON_ORDER),
     };
   }
 
@@ -238,6 +263,7 @@ export class Classroom {
     this.sweepTo = settings.sweep.nMax;
     this.sweepPoints = settings.sweep.points;
     this.theme = settings.theme;
+    lab.layout.apply(settings.layout);
     lab.settingsChanged();
   }
 
@@ -248,6 +274,19 @@ export class Classroom {
     } catch {
       // A missing or unreadable last-session file is not worth a message: the app starts fresh.
     }
+    this.restoreDone = true;
+    for (const document of this.waitingDocuments.splice(0)) this.openDocument(document);
+  }
+
+  /** A `.vlab.json` the desktop opened (File ▸ Open…, Open Recent, the command line, the file manager). */
+  private openDocument(document: OpenedDocument): void {
+    if ('error' in document) {
+      // On the window's banner, not the lesson's: the file may open while another tab is on screen.
+      this.lab.message = { kind: 'error', text: `Could not open ${document.fileName}: ${document.error}` };
+      return;
+    }
+    this.apply(document.settings);
+    this.lab.message = { kind: 'info', text: `Opened ${document.fileName}.` };
   }
 
   async saveSettings(): Promise<void> {

@@ -24,6 +24,7 @@ import type {
 } from '../../../main/contract';
 import { formatBytes } from './format';
 import { defaultSurfaceStyle, type SurfaceStyle } from './surfaceStyle';
+import { Layout } from './layout.svelte';
 
 export type Tab = 'compare' | 'table' | 'lesson' | 'graph';
 
@@ -116,11 +117,17 @@ export class Lab {
   /** Bumped to ask the surface to reset its view / export a PNG (menu shortcuts). */
   resetViewRequest = $state(0);
   pngRequest = $state(0);
+  /** Bumped by File ▸ Save Settings…; the classroom, which owns the settings file, answers it. */
+  saveSettingsRequest = $state(0);
+  /** The bundled guide (Help ▸ Guide) is open over the window. */
+  guideOpen = $state(false);
+  /** What the teacher hides, and the presenter layout. */
+  readonly layout = new Layout();
 
   readonly formulaValid = $derived(this.formulaCheck?.ok === true && this.checkedFormula === this.formula);
   readonly available = $derived(new Set((this.info?.availability ?? []).filter((a) => a.available).map((a) => a.strategy)));
-  /** Strategies ticked and available, in the lesson's order. */
-  readonly chosen = $derived(LESSON_ORDER.filter((s) => this.selected.includes(s) && this.available.has(s)));
+  /** Strategies ticked, available and not hidden by the layout, in the lesson's order. */
+  readonly chosen = $derived(LESSON_ORDER.filter((s) => this.selected.includes(s) && this.available.has(s) && this.layout.showsStrategy(s)));
   readonly refused = $derived((this.guard?.entries ?? []).filter((e) => !e.fits && this.chosen.includes(e.strategy)));
   readonly runnable = $derived(this.chosen.filter((s) => !this.refused.some((e) => e.strategy === s)));
 
@@ -327,6 +334,15 @@ export class Lab {
         return;
       case 'toggle-projector':
         this.projector = !this.projector;
+        return;
+      case 'toggle-presenter':
+        this.layout.presenter = !this.layout.presenter;
+        return;
+      case 'save-settings':
+        this.saveSettingsRequest++;
+        return;
+      case 'open-guide':
+        this.guideOpen = true;
         return;
       default:
         command satisfies never;

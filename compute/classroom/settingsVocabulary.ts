@@ -1,0 +1,47 @@
+// The vocabulary of a `.vlab.json` file that the shells need without the
+// engine: its extension and size limit, the themes and the teacher layout's
+// item names. A leaf module (types only imported), so the request validators
+// and the desktop's File ▸ Open… read the same facts without loading compute/.
+
+import type { StrategyName } from '../strategies/types.js';
+
+export const SETTINGS_EXTENSION = '.vlab.json';
+/** A settings file is a few hundred bytes; anything far larger is not one. */
+export const MAX_SETTINGS_BYTES = 64 * 1024;
+
+export type Theme = 'system' | 'light' | 'dark';
+export const THEMES: readonly Theme[] = ['system', 'light', 'dark'];
+
+/**
+ * What a teacher can hide (as TensorFlow Playground's hidden controls): the
+ * window's panels, the lower tabs, and each control on the left. Strategies
+ * are hidden by name, in `hiddenStrategies`.
+ */
+export const LAYOUT_ITEMS = [
+  'panel:controls',
+  'panel:surface',
+  'panel:comparison',
+  'panel:lower',
+  'tab:results',
+  'tab:lesson',
+  'tab:graph',
+  'control:grid-size',
+  'control:formula',
+  'control:dtype',
+  'control:strategies',
+  'control:repeats',
+  'control:threads',
+  'control:memory-guard',
+  'control:run',
+] as const;
+export type LayoutItem = (typeof LAYOUT_ITEMS)[number];
+
+export interface LayoutSettings {
+  /** Panels, tabs and controls left out of the window, in LAYOUT_ITEMS' order. */
+  hidden: LayoutItem[];
+  /** Strategies left out of the toggles, the runs and the comparison. */
+  hiddenStrategies: StrategyName[];
+  /** The surface and the comparison only, for the front of a class. */
+  presenter: boolean;
+}
+
