@@ -8,7 +8,7 @@
 
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -63,6 +63,22 @@ async function runEveryStrategy(appDir: string): Promise<{ code: number | null; 
     // No JSON: the run was refused; the exit code and stderr say why.
   }
   return { code: result.code, ran, stderr: result.stderr };
+}
+
+/** The main-process tests' stand-in Electron, compiled into the tree as its `electron` package. */
+async function installStandInElectron(appDir: string): Promise<void> {
+  const dir = join(appDir, 'node_modules', 'electron');
+  await mkdir(dir, { recursive: true });
+  await writeFile(join(dir, 'package.json'), JSON.stringify({ name: 'electron', version: '0.0.0-stand-in', type: 'module', main: 'index.mjs' }));
+  const esbuild = await import('esbuild');
+  await esbuild.build({
+    entryPoints: [join(repoRoot, 'main', 'packaging', 'electronStandInPackage.ts')],
+    outfile: join(dir, 'index.mjs'),
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    logLevel: 'warning',
+  });
 }
 
 async function copyOutside(app: AssembledApp, name: string): Promise<string> {
@@ -177,7 +193,7 @@ describe('the packaged app (electron-builder --dir, started without Electron)', 
   it('starts the compiled Electron main process: the window loads app:// content from the package', async () => {
     const appDir = await copyOutside(packaged, 'electron');
     // What Electron's binary provides as a built-in module, provided here as a package.
-    await cp(join(repoRoot, 'main', 'packaging', 'electron-stand-in'), join(appDir, 'node_modules', 'electron'), { recursive: true });
+    await installStandInElectron(appDir);
     const report = join(work, 'electron-report.json');
     const dataDir = await mkdtemp(join(work, 'data-'));
     const result = await runNode(appDir, ['dist/main/main.js'], isolatedEnv({ VLAB_STAND_IN_REPORT: report, VLAB_STAND_IN_APP_ROOT: appDir, VLAB_DATA_DIR: dataDir }));
