@@ -20,6 +20,8 @@ export const MAX_N = 20000;
 const MAX_FORMULA_LENGTH = 500;
 const MAX_REPEATS = 100;
 const MAX_RECORDS = 10000;
+/** The timing loop's cap on warm calls (compute/strategies/timing.ts's MAX_TIMED_CALLS). */
+const MAX_SAMPLES = 1000;
 const MAX_PNG_BYTES = 64 * 1024 * 1024;
 
 type Check = (value: unknown, path: string) => void;
@@ -112,6 +114,10 @@ const recordFields = {
   minMs: measured,
   maxMs: measured,
   repeats: integer(0, 1_000_000),
+  samplesMs: list(measured, MAX_SAMPLES),
+  iqrMs: measured,
+  stddevMs: measured,
+  noisy: boolean,
   peakBytes: measured,
   predictedBytes: measured,
   maxAbsErr: measured,
@@ -128,6 +134,7 @@ const recordOptionalFields = {
   deviceName: text(500),
   computedDtype: dtype,
   note: text(2000),
+  noisyReason: text(2000),
 } satisfies { [K in OptionalKeys<RunRecord>]: Check };
 
 const record: Check = object(recordFields, recordOptionalFields);
