@@ -3,7 +3,7 @@
 // typed against the contract, so a channel without one does not compile. A
 // bad request is refused with a message naming the field; nothing is coerced.
 
-import type { InvokeChannel, RequestOf, RunSettings } from './contract.js';
+import { GRID_FORMATS, RESULTS_FORMATS, type InvokeChannel, type RequestOf, type RunSettings } from './contract.js';
 import type { RunRecord } from '../compute/index.js';
 
 export class InvalidRequestError extends Error {
@@ -174,8 +174,8 @@ const validators: { [C in InvokeChannel]: Check } = {
   'run:cancel': object({ runId: text(64, /^[\w-]+$/) }),
   'session:restore': nothing,
   'session:dismiss': nothing,
-  'export:results': object({ records: list(record, MAX_RECORDS) }),
-  'export:grid': object(gridFields),
+  'export:results': object({ records: list(record, MAX_RECORDS) }, { format: oneOf(RESULTS_FORMATS) }),
+  'export:grid': object(gridFields, { format: oneOf(GRID_FORMATS) }),
   'export:png': object({ png }),
   'classroom:lesson': object({ taskId, step: integer(0, 7), formula, dtype }),
   'classroom:sweep': object({ taskId, sweep: sweepRequest }),
