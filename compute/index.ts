@@ -52,8 +52,12 @@ export { TOLERANCES } from './strategies/reference.js';
 export { traceStrategies, type TracedGraph, type TracedView } from './strategies/traced.js';
 export { measureLimit } from './strategies/limit.js';
 
-// Reports: the CSV every export writes, and the machine it was measured on.
+// Reports: CSV, the JSON document, Markdown and .npy exports, and the machine it was measured on.
 export { recordsToCsv } from './report/csv.js';
+export { resultsDocument, resultsJson, type ResultsDocument, type RefusedRun, type SkippedRun } from './report/jsonExport.js';
+export { resultsToMarkdown } from './report/markdown.js';
+export { npyHeader, writeNpy, type NpySource } from './report/npy.js';
+export { spreadOf, noisyVerdict, type Spread, type NoisyVerdict } from './strategies/spread.js';
 export { machineInfo, type MachineInfo } from './report/machine.js';
 
 // The classroom: lesson steps, sweeps, "take it to JAX", shareable settings.

@@ -86,9 +86,12 @@ async function waitForSurface(): Promise<number> {
 }
 
 async function download(testId: string): Promise<string> {
+  return (await downloadBytes(testId)).toString('utf8');
+}
+
+async function downloadBytes(testId: string): Promise<Buffer> {
   const [file] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), page.getByTestId(testId).click()]);
-  const path = await file.path();
-  return readFile(path, 'utf8');
+  return readFile(await file.path());
 }
 
 before(async () => {
@@ -190,7 +193,7 @@ describe('a newcomer’s session in the web shell', { concurrency: false }, () =
       encoding: 'utf8',
       env: { ...process.env, VLAB_MEMORY_CAP: String(MEMORY_CAP) },
     });
-    const cli = (JSON.parse(json.slice(json.indexOf('['))) as { strategy: string; peakBytes: number; predictedBytes: number; shape: number[] }[]);
+    const cli = (JSON.parse(json) as { records: { strategy: string; peakBytes: number; predictedBytes: number; shape: number[] }[] }).records;
     const csv = parseCsv(await download('export-results'));
     const header = csv[0]!;
     for (const record of cli) {
@@ -225,7 +228,7 @@ describe('a newcomer’s session in the web shell', { concurrency: false }, () =
     assert.ok(bytes.byteLength > 10_000, `a drawn surface, not an empty image (${bytes.byteLength} bytes)`);
   });
 
-  it('exports the results and the grid as CSV that parse', async () => {
+  it('exports the results as CSV, JSON and Markdown and the grid as .npy and CSV, each of which reads back', async () => {
     const results = parseCsv(await download('export-results'));
     const header = results[0]!;
     for (const column of ['strategy', 'n', 'median_ms', 'peak_bytes', 'predicted_bytes', 'max_abs_err', 'allclose', 'cpu_model', 'cpu_cores', 'gpu_adapter', 'os', 'app_version']) {
@@ -235,7 +238,21 @@ describe('a newcomer’s session in the web shell', { concurrency: false }, () =
     assert.equal(body.length, ran.length + 1);
     for (const row of body) assert.equal(row.length, header.length);
 
+    const json = JSON.parse(await download('export-results-json')) as { version: string; machine: { cores: number }; records: { strategy: string; samplesMs: number[]; noisy: boolean }[]; limits: unknown[] };
+    assert.equal(json.records.length, ran.length, 'the JSON holds one record per strategy, the floor apart');
+    assert.equal(json.limits.length, 1);
+    assert.ok(json.machine.cores > 0 && /^\d+\.\d+\.\d+/.test(json.version), 'the JSON says where and with which version');
+    for (const r of json.records) assert.ok(r.samplesMs.length >= 1 && typeof r.noisy === 'boolean', `${r.strategy} keeps its samples`);
+    const markdown = (await download('export-results-markdown')).split('\n').filter((l) => l.startsWith('|'));
+    assert.match(markdown[0]!, /^\| Strategy \| n \| dtype \|/);
+    assert.match(markdown[1]!, /^\|(:?-{3,}:?\|)+$/);
+    assert.equal(markdown.length, 2 + ran.length + 1, 'a Markdown row per run, the floor included');
+
     await setN(80);
+    const npy = await downloadBytes('export-grid-npy');
+    assert.equal(npy.subarray(0, 6).toString('latin1'), '\x93NUMPY');
+    assert.match(npy.subarray(10, 10 + npy.readUInt16LE(8)).toString('latin1'), /'shape': \(80, 80\)/);
+    assert.equal(npy.length, 10 + npy.readUInt16LE(8) + 80 * 80 * 4, 'float32 values after the header');
     const grid = parseCsv(await download('export-grid'));
     assert.deepEqual(grid[0], ['x', 'y', 'f']);
     const points = grid.slice(1).filter((row) => row.length === 3);

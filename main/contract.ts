@@ -146,7 +146,23 @@ export type SaveOutcome =
   | { status: 'download'; url: string; fileName: string }
   | { status: 'cancelled' };
 
-export type ExportGridRequest = GridSettings;
+/** Results leave the app as CSV (spreadsheets), JSON (records with samples, machine, version) or a Markdown table. */
+export type ResultsFormat = 'csv' | 'json' | 'markdown';
+export const RESULTS_FORMATS: readonly ResultsFormat[] = ['csv', 'json', 'markdown'];
+/** The grid leaves as CSV rows (x, y, f) or as NumPy's .npy (the values, about 8× smaller). */
+export type GridFormat = 'csv' | 'npy';
+export const GRID_FORMATS: readonly GridFormat[] = ['csv', 'npy'];
+
+export interface ExportResultsRequest {
+  records: RunRecord[];
+  /** Default csv. */
+  format?: ResultsFormat;
+}
+
+export type ExportGridRequest = GridSettings & {
+  /** Default csv. */
+  format?: GridFormat;
+};
 
 /** Invoke channels: request → response. */
 export interface InvokeMap {
@@ -160,7 +176,7 @@ export interface InvokeMap {
   'run:cancel': { request: { runId: string }; response: { cancelled: boolean } };
   'session:restore': { request: null; response: { records: RunRecord[] } };
   'session:dismiss': { request: null; response: null };
-  'export:results': { request: { records: RunRecord[] }; response: SaveOutcome };
+  'export:results': { request: ExportResultsRequest; response: SaveOutcome };
   'export:grid': { request: ExportGridRequest; response: SaveOutcome };
   'export:png': { request: { png: Uint8Array }; response: SaveOutcome };
   'classroom:lesson': { request: { taskId: string; step: number; formula: string; dtype: DType }; response: LessonStepResult };

@@ -3,7 +3,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LabService } from './service.js';
+import { LabService, type SaveRequest, type ShellHooks } from './service.js';
+import { execFileSync } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import type { EventMap, EventName } from './contract.js';
 
 const appRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -12,14 +14,14 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0)) await cleanup();
 });
 
-async function makeService(dataDir: string) {
+async function makeService(dataDir: string, save: ShellHooks['save'] = async () => ({ status: 'cancelled' })) {
   const events: { event: EventName; payload: unknown }[] = [];
   const service = new LabService(
     {
       shell: 'web',
       appVersion: 'test',
       dataDir,
-      save: async () => ({ status: 'cancelled' }),
+      save,
       emit: <E extends EventName>(event: E, payload: EventMap[E]) => events.push({ event, payload }),
     },
     appRoot,
@@ -38,6 +40,46 @@ describe('LabService', () => {
     if (!info.engineBuild.nativeAddon) expect(info.engineBuild.reason).toBeTruthy();
     await expect(service.handle('theme:set', { theme: 'dark' })).resolves.toBeNull();
     expect(events).toEqual([]);
+  });
+
+  it('exports results as CSV, JSON and Markdown, and the grid as CSV and .npy, each under its own extension', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'vlab-service-'));
+    cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
+    const asked: SaveRequest[] = [];
+    const save = async (request: SaveRequest) => {
+      asked.push(request);
+      const path = join(dataDir, request.fileName);
+      await request.write(path);
+      return { status: 'saved' as const, path };
+    };
+    const { service } = await makeService(dataDir, save);
+    const { records } = await service.handle('run:start', { runId: 'x', n: 24, dtype: 'float64', formula: 'x - y / 2', strategies: ['vmap'], repeats: 3, devices: 0, includeFloor: false });
+    for (const format of ['csv', 'json', 'markdown'] as const) await service.handle('export:results', { records, format });
+    await service.handle('export:grid', { n: 24, dtype: 'float64', formula: 'x - y / 2', format: 'npy' });
+    expect(asked.map((a) => [a.fileName.replace(/\d{4}-\d\d-\d\d/, 'DATE'), a.filter.extensions[0]])).toEqual([
+      ['vlab-results-DATE.csv', 'csv'],
+      ['vlab-results-DATE.json', 'json'],
+      ['vlab-results-DATE.md', 'md'],
+      ['vlab-grid-n24-float64.npy', 'npy'],
+    ]);
+    const doc = JSON.parse(await readFile(join(dataDir, asked[1]!.fileName), 'utf8')) as { version: string; machine: { appVersion: string }; records: { samplesMs: number[] }[] };
+    expect(doc.version).toBe('test');
+    expect(doc.records[0]!.samplesMs.length).toBeGreaterThanOrEqual(3);
+    expect(await readFile(join(dataDir, asked[2]!.fileName), 'utf8')).toMatch(/^\| Strategy \| n \|.*\n\|:---\|/);
+    const npy = await readFile(join(dataDir, asked[3]!.fileName));
+    expect(npy.subarray(0, 6).toString('latin1')).toBe('\x93NUMPY');
+    const dataStart = 10 + npy.readUInt16LE(8);
+    const values = new Float64Array(npy.buffer.slice(npy.byteOffset + dataStart, npy.byteOffset + npy.length));
+    expect(values).toHaveLength(24 * 24);
+    // z[i, j] = x[i] - y[j] / 2 on linspace(-2, 2, 24): the corner z[0, 23] = -2 - 2 / 2.
+    expect(values[23]).toBeCloseTo(-3, 12);
+    try {
+      execFileSync('python3', ['-c', 'import numpy']);
+    } catch {
+      return;
+    }
+    const loaded = execFileSync('python3', ['-c', 'import sys, numpy as np; z = np.load(sys.argv[1]); print(z.shape, z.dtype)', join(dataDir, asked[3]!.fileName)]).toString().trim();
+    expect(loaded).toBe('(24, 24) float64');
   });
 
   it('runs a batch, emits each record as it finishes, and keeps it for the next launch', async () => {

@@ -20,6 +20,7 @@ import type {
   RunBatchRequest,
   RunBatchResult,
   RunFailure,
+  ResultsFormat,
   SaveOutcome,
   Theme,
 } from './contract.js';
@@ -28,6 +29,13 @@ import { EngineCrashedError, EngineError, EngineHost } from './engine/host.js';
 import { ResultsLog } from './resultsLog.js';
 import { removeStalePartials } from './engine/gridCsv.js';
 import type { SweepResult } from '../compute/index.js';
+
+/** Each results format's file extension and save-dialog filter. */
+const RESULTS_FILES: Record<ResultsFormat, { extension: string; filter: SaveRequest['filter'] }> = {
+  csv: { extension: 'csv', filter: { name: 'CSV', extensions: ['csv'] } },
+  json: { extension: 'json', filter: { name: 'JSON', extensions: ['json'] } },
+  markdown: { extension: 'md', filter: { name: 'Markdown', extensions: ['md'] } },
+};
 
 export interface SaveRequest {
   /** Suggested file name, e.g. vlab-results-2026-11-25.csv. */
@@ -163,26 +171,27 @@ export class LabService {
       return null;
     },
 
-    'export:results': async ({ records }) => {
-      const csv = await this.quickEngine.call('resultsCsv', { records, appVersion: this.hooks.appVersion });
+    'export:results': async ({ records, format = 'csv' }) => {
+      const text = await this.quickEngine.call('resultsText', { records, appVersion: this.hooks.appVersion, format });
       const { writeFile } = await import('node:fs/promises');
+      const { extension, filter } = RESULTS_FILES[format];
       return this.hooks.save({
-        fileName: `vlab-results-${today()}.csv`,
-        filter: { name: 'CSV', extensions: ['csv'] },
-        write: (path) => writeFile(path, csv, 'utf8'),
+        fileName: `vlab-results-${today()}.${extension}`,
+        filter,
+        write: (path) => writeFile(path, text, 'utf8'),
       });
     },
 
-    'export:grid': async (settings) => {
+    'export:grid': async ({ format = 'csv', ...settings }) => {
       if (this.exporting) throw new Error('a grid export is already being written; wait for it to finish');
       return this.hooks.save({
-        fileName: `vlab-grid-n${settings.n}-${settings.dtype}.csv`,
-        filter: { name: 'CSV', extensions: ['csv'] },
+        fileName: `vlab-grid-n${settings.n}-${settings.dtype}.${format}`,
+        filter: format === 'npy' ? { name: 'NumPy array', extensions: ['npy'] } : { name: 'CSV', extensions: ['csv'] },
         write: async (path) => {
           if (this.exporting) throw new Error('a grid export is already being written; wait for it to finish');
           this.exporting = new AbortController();
           try {
-            await this.runEngine.call('exportGrid', { settings, path }, { signal: this.exporting.signal });
+            await this.runEngine.call('exportGrid', { settings, path, format }, { signal: this.exporting.signal });
           } catch (error) {
             // A killed engine cannot remove its half-written file: main does, so only the old file remains.
             if (error instanceof EngineCrashedError) await removeStalePartials(path);

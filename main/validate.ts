@@ -3,7 +3,7 @@
 // typed against the contract, so a channel without one does not compile. A
 // bad request is refused with a message naming the field; nothing is coerced.
 
-import type { InvokeChannel, RequestOf, RunSettings } from './contract.js';
+import { GRID_FORMATS, RESULTS_FORMATS, type InvokeChannel, type RequestOf, type RunSettings } from './contract.js';
 import type { RunRecord } from '../compute/index.js';
 import { LAYOUT_ITEMS, THEMES } from '../compute/classroom/settingsVocabulary.js';
 
@@ -21,6 +21,8 @@ export const MAX_N = 20000;
 const MAX_FORMULA_LENGTH = 500;
 const MAX_REPEATS = 100;
 const MAX_RECORDS = 10000;
+/** The timing loop's cap on warm calls (compute/strategies/timing.ts's MAX_TIMED_CALLS). */
+const MAX_SAMPLES = 1000;
 const MAX_PNG_BYTES = 64 * 1024 * 1024;
 
 type Check = (value: unknown, path: string) => void;
@@ -113,6 +115,10 @@ const recordFields = {
   minMs: measured,
   maxMs: measured,
   repeats: integer(0, 1_000_000),
+  samplesMs: list(measured, MAX_SAMPLES),
+  iqrMs: measured,
+  stddevMs: measured,
+  noisy: boolean,
   peakBytes: measured,
   predictedBytes: measured,
   maxAbsErr: measured,
@@ -129,6 +135,7 @@ const recordOptionalFields = {
   deviceName: text(500),
   computedDtype: dtype,
   note: text(2000),
+  noisyReason: text(2000),
 } satisfies { [K in OptionalKeys<RunRecord>]: Check };
 
 const record: Check = object(recordFields, recordOptionalFields);
@@ -169,8 +176,8 @@ const validators: { [C in InvokeChannel]: Check } = {
   'run:cancel': object({ runId: text(64, /^[\w-]+$/) }),
   'session:restore': nothing,
   'session:dismiss': nothing,
-  'export:results': object({ records: list(record, MAX_RECORDS) }),
-  'export:grid': object(gridFields),
+  'export:results': object({ records: list(record, MAX_RECORDS) }, { format: oneOf(RESULTS_FORMATS) }),
+  'export:grid': object(gridFields, { format: oneOf(GRID_FORMATS) }),
   'export:png': object({ png }),
   'classroom:lesson': object({ taskId, step: integer(0, 7), formula, dtype }),
   'classroom:sweep': object({ taskId, sweep: sweepRequest }),

@@ -60,6 +60,20 @@ describe('a sweep', () => {
     expect(rows.length).toBe(1 + 4);
   });
 
+  it('times no floor at a size whose n² outputs cannot fit, and keeps that size as a refused row', async () => {
+    const result = await runSweep({ nMin: 10, nMax: 1_000_000, points: 2, strategies: ['vmap'], repeats: 1, memoryCapBytes: 10_000_000 });
+    expect(result.entries.filter((e) => e.n === 1_000_000).map((e) => `${e.kind}:${e.strategy}`)).toEqual(['refused:vmap']);
+    expect(result.entries.some((e) => e.kind === 'record' && e.strategy === 'vmap' && e.n === 10)).toBe(true);
+    expect(result.cancelled).toBe(false);
+  });
+
+  it('predicts a point from the calls’ time, not the fixed setup of a small grid', async () => {
+    // At n = 10 compiling and checking take milliseconds while a call takes microseconds: scaling the
+    // whole point by n² would call n = 1000 minutes long and skip it; scaling the calls keeps it.
+    const result = await runSweep({ nMin: 10, nMax: 1000, points: 2, strategies: ['vmap'], repeats: 1, limit: false, pointBudgetMs: 60_000 });
+    expect(result.entries.map((e) => `${e.kind}@${e.n}`)).toEqual(['record@10', 'record@1000']);
+  });
+
   it('skips the sizes a slow strategy would take too long for, and says why', async () => {
     const result = await runSweep({ nMin: 4, nMax: 16, points: 3, strategies: ['loops'], repeats: 0, pointBudgetMs: 1e-6, limit: false });
     expect(result.entries[0]).toMatchObject({ kind: 'record', n: 4 });

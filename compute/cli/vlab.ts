@@ -1,12 +1,21 @@
 // vlab: the engine from the terminal. `run` measures strategies at one n,
 // `bench` sweeps n and prints ratios against yardsticks measured in the same
-// run, `devices` lists what the engine sees, `trace` prints f as each
-// strategy traces it and the kernel it lowers to, `jax` writes the same
-// experiment as a JAX program to run beside the lab. A thin shell: all work is in
-// compute/. Bad arguments give one line on stderr and exit code 2.
+// run, `sweep` runs the classroom's log-spaced sweep, `devices` lists what the
+// engine sees, `trace` prints f as each strategy traces it and the kernel it
+// lowers to, `jax` writes the same experiment as a JAX program to run beside
+// the lab. A thin shell: all work is in compute/.
+//
+// A well-behaved Unix tool: results (tables, JSON, CSV, Markdown) go to
+// stdout, status lines ("wrote FILE", "skipping …") and progress to stderr;
+// progress only when stderr is a terminal (--progress forces it, --quiet
+// silences status lines too); `--json -`, `--csv -` and `--markdown -` write
+// that format to stdout instead of the table. `vlab help` and
+// `vlab COMMAND --help` print usage and exit 0; a bad argument gives one
+// line on stderr and exit code 2. main() takes its streams as arguments so
+// tests need not care how the binary is launched.
 
 import { writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import {
   type BackendName,
   type DType,
@@ -31,35 +40,151 @@ import {
   jaxProgram,
 } from '../index.js';
 import { measureLimit } from '../strategies/limit.js';
+import { defaultBackend } from '../strategies/run.js';
 import { handWrittenLoopMs } from '../bench/handLoop.js';
 import { nativeBenchLines } from '../backends/nativeBench.js';
-import { recordsToCsv } from '../report/csv.js';
+import { runSweep, sweepToCsv, SweepRequestError, type SweepEntry } from '../classroom/sweep.js';
 import { machineInfo, appVersion } from '../report/machine.js';
+import { resultsJson, type RefusedRun, type SkippedRun } from '../report/jsonExport.js';
+import { resultsToMarkdown } from '../report/markdown.js';
+import { writeNpy } from '../report/npy.js';
 import { formatError, formatMs, formatTable } from './table.js';
+
+/** Where the CLI writes: process.stdout and process.stderr, or a test's buffers. */
+export interface CliIo {
+  stdout: { write(text: string): unknown };
+  stderr: { write(text: string): unknown; isTTY?: boolean };
+}
+
+const processIo: CliIo = { stdout: process.stdout, stderr: process.stderr };
+
+const OUTPUT_USAGE = `output:
+  --json [FILE|-]   results as JSON ({schema, version, machine, records, limits, refused, skipped});
+                    '-' or no FILE: to stdout instead of the table
+  --csv FILE|-      results as CSV (one row per run, the machine on every row)
+  --markdown FILE|- results as a Markdown table (as hyperfine's --export-markdown)
+  --quiet           no status lines or progress on stderr (errors still)
+  --progress        progress on stderr even when it is not a terminal`;
+
+interface CommandSpec {
+  summary: string;
+  usage: string;
+  /** Options beyond the output ones. */
+  options: NonNullable<ParseArgsConfig['options']>;
+  /** Whether the output options (--json, --csv, --markdown, --quiet, --progress) apply. */
+  outputs: boolean;
+}
+
+const grid = {
+  n: { type: 'string' },
+  dtype: { type: 'string' },
+  formula: { type: 'string' },
+} as const;
+
+const COMMANDS: Record<string, CommandSpec> = {
+  run: {
+    summary: 'time strategies at one grid size',
+    usage: `vlab run --n N [--strategies a,b,…] [--dtype float32|float64] [--repeats K]
+         [--backend ${BACKEND_NAMES.join('|')}] [--formula "…"] [--devices D] [--memory-cap BYTES]
+         [--json [FILE|-]] [--csv FILE|-] [--markdown FILE|-] [--npy FILE] [--quiet] [--progress]
+
+  --n N             grid side: an N × N grid over [-2, 2]²
+  --strategies      comma-separated, from ${STRATEGY_NAMES.join(', ')} (default: all available)
+  --dtype           float32 (default, as JAX) or float64
+  --repeats K       warm calls timed after the first, at least (default ${DEFAULT_REPEATS}; quick calls are timed more)
+  --backend         for single-device strategies (default: the fastest available)
+  --formula "…"     f(x, y) (default: ${DEFAULT_FORMULA})
+  --devices D       native threads for pmap (default: all)
+  --memory-cap B    refuse runs predicted to need more than B bytes
+  --npy FILE        the grid (of the first strategy that computes all of it) as a NumPy .npy file`,
+    options: { ...grid, strategies: { type: 'string' }, repeats: { type: 'string' }, backend: { type: 'string' }, devices: { type: 'string' }, 'memory-cap': { type: 'string' }, npy: { type: 'string' } },
+    outputs: true,
+  },
+  bench: {
+    summary: 'time strategies over several sizes, with ratios against yardsticks measured in the same run',
+    usage: `vlab bench [--sizes 80,1000,4000] [--strategies a,b,…] [--dtype float64] [--repeats K]
+           [--backend ${BACKEND_NAMES.join('|')}] [--loops-max N] [--json [FILE|-]] [--csv FILE|-] [--markdown FILE|-]
+
+  --sizes           grid sides, comma-separated; a size the memory guard refuses is a row, not an error
+  --loops-max N     skip the loops strategy above this n (default 1000: it would take minutes)`,
+    options: { sizes: { type: 'string' }, strategies: { type: 'string' }, dtype: { type: 'string' }, repeats: { type: 'string' }, backend: { type: 'string' }, 'loops-max': { type: 'string' } },
+    outputs: true,
+  },
+  sweep: {
+    summary: "the classroom's sweep: strategies at log-spaced sizes, refused sizes kept as rows",
+    usage: `vlab sweep --from N --to N --points K [--strategies a,b,…] [--dtype float32|float64] [--repeats K]
+           [--backend ${BACKEND_NAMES.join('|')}] [--formula "…"] [--devices D] [--memory-cap BYTES] [--no-limit]
+           [--json [FILE|-]] [--csv FILE|-] [--markdown FILE|-]
+
+  --from, --to      smallest and largest grid side, both included
+  --points K        how many log-spaced sizes (fewer when sizes round to the same integer)
+  --no-limit        do not time the physical floor at each size`,
+    options: {
+      from: { type: 'string' },
+      to: { type: 'string' },
+      points: { type: 'string' },
+      strategies: { type: 'string' },
+      dtype: { type: 'string' },
+      repeats: { type: 'string' },
+      backend: { type: 'string' },
+      formula: { type: 'string' },
+      devices: { type: 'string' },
+      'memory-cap': { type: 'string' },
+      'no-limit': { type: 'boolean' },
+    },
+    outputs: true,
+  },
+  devices: {
+    summary: 'the devices and backends the engine sees, and why a backend is missing',
+    usage: 'vlab devices [--json]',
+    options: { json: { type: 'boolean' } },
+    outputs: false,
+  },
+  trace: {
+    summary: 'f as each strategy traces it (a jaxpr), and with --lowered the kernel it runs',
+    usage: 'vlab trace [--n N] [--dtype float32|float64] [--formula "…"] [--lowered] [--json]',
+    options: { ...grid, lowered: { type: 'boolean' }, json: { type: 'boolean' } },
+    outputs: false,
+  },
+  jax: {
+    summary: 'the same experiment as a JAX program (NumPy for the loop steps)',
+    usage: 'vlab jax --strategy S [--n N] [--dtype float32|float64] [--formula "…"] [--out FILE]',
+    options: { ...grid, strategy: { type: 'string' }, out: { type: 'string' } },
+    outputs: false,
+  },
+};
+
+const OUTPUT_OPTIONS = {
+  json: { type: 'string' },
+  csv: { type: 'string' },
+  markdown: { type: 'string' },
+  quiet: { type: 'boolean' },
+  progress: { type: 'boolean' },
+} as const;
 
 const HELP = `vlab — Vectorization Lab from the terminal
 
-usage:
-  vlab run     --n N [--strategies a,b,…] [--dtype float32|float64] [--repeats K]
-               [--backend js|native|webgpu] [--formula "…"] [--devices D]
-               [--memory-cap BYTES] [--json] [--csv FILE]
-  vlab bench   [--sizes 80,1000,4000] [--strategies a,b,…] [--dtype float64]
-               [--repeats K] [--loops-max N] [--json] [--csv FILE]
-  vlab devices [--json]
-  vlab trace   [--n N] [--dtype float32|float64] [--formula "…"] [--lowered] [--json]
-  vlab jax     --strategy S [--n N] [--dtype float32|float64] [--formula "…"] [--out FILE]
-  vlab --version
+usage: vlab COMMAND [options]      vlab COMMAND --help for its options
+
+commands:
+${Object.entries(COMMANDS)
+  .map(([name, spec]) => `  ${name.padEnd(9)}${spec.summary}`)
+  .join('\n')}
+  help     this text, or vlab help COMMAND
+  version  the lab's version (also --version)
 
 strategies: ${STRATEGY_NAMES.join(', ')}
 default formula: ${DEFAULT_FORMULA}
+Results go to stdout, status lines and progress to stderr. Exit codes: 0 done, 2 bad
+arguments or a refused run, 130 interrupted.
 `;
 
-class UsageError extends Error {}
-
-function fail(message: string, code = 2): never {
-  process.stderr.write(`vlab: ${message}\n`);
-  process.exit(code);
+function commandHelp(name: string): string {
+  const spec = COMMANDS[name]!;
+  return `vlab ${name} — ${spec.summary}\n\nusage:\n  ${spec.usage}\n${spec.outputs ? `\n${OUTPUT_USAGE}\n` : ''}`;
 }
+
+class UsageError extends Error {}
 
 function parseInteger(name: string, text: string | undefined, fallback: number, min = 0): number {
   if (text === undefined) return fallback;
@@ -92,32 +217,91 @@ function parseStrategies(text: string | undefined): StrategyName[] | undefined {
   return names as StrategyName[];
 }
 
-/** Progress on stderr: a rewritten line on a terminal, a line a second otherwise. */
-function progressReporter(): { update(text: string): void; done(): void } {
-  const tty = process.stderr.isTTY;
-  let last = 0;
-  let shown = false;
-  return {
-    update(text) {
-      const now = Date.now();
-      if (now - last < (tty ? 100 : 1000)) return;
-      last = now;
-      shown = true;
-      process.stderr.write(tty ? `\r\x1b[K${text}` : `${text}\n`);
-    },
-    done() {
-      if (tty && shown) process.stderr.write('\r\x1b[K');
-      shown = false;
-    },
-  };
+/** `--json` with no file after it means stdout, as before files were possible. */
+function withJsonDefault(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let k = 0; k < argv.length; k++) {
+    out.push(argv[k]!);
+    const next = argv[k + 1];
+    if (argv[k] === '--json' && (next === undefined || (next.startsWith('-') && next !== '-'))) out.push('-');
+  }
+  return out;
 }
 
-function recordRows(records: readonly RunRecord[]): string[][] {
+/** What one invocation shares: where it writes, whether it may talk on stderr, the signal that stops it. */
+class Session {
+  private progressShownAt = 0;
+  private progressShown = false;
+
+  constructor(
+    readonly io: CliIo,
+    readonly signal: AbortSignal,
+    readonly quiet: boolean,
+    private readonly progressForced: boolean,
+  ) {}
+
+  /** A status line on stderr ("wrote FILE", "skipping …"), unless --quiet. */
+  status(line: string): void {
+    if (!this.quiet) this.io.stderr.write(`vlab: ${line}\n`);
+  }
+
+  /** Progress on stderr: a rewritten line on a terminal, a line a second when forced elsewhere, else nothing. */
+  progress(text: string): void {
+    const tty = this.io.stderr.isTTY === true;
+    if (this.quiet || !(tty || this.progressForced)) return;
+    const now = Date.now();
+    if (now - this.progressShownAt < (tty ? 100 : 1000)) return;
+    this.progressShownAt = now;
+    this.progressShown = true;
+    this.io.stderr.write(tty ? `\r\x1b[K${text}` : `${text}\n`);
+  }
+
+  progressDone(): void {
+    if (this.progressShown && this.io.stderr.isTTY) this.io.stderr.write('\r\x1b[K');
+    this.progressShown = false;
+  }
+}
+
+interface Outputs {
+  json: string | undefined;
+  csv: string | undefined;
+  markdown: string | undefined;
+}
+
+function outputsOf(values: Record<string, unknown>): Outputs {
+  const outputs = { json: values.json as string | undefined, csv: values.csv as string | undefined, markdown: values.markdown as string | undefined };
+  const toStdout = Object.entries(outputs).filter(([, v]) => v === '-');
+  if (toStdout.length > 1) throw new UsageError(`only one format can go to stdout, got ${toStdout.map(([k]) => `--${k} -`).join(' and ')}`);
+  for (const [name, value] of Object.entries(outputs)) if (value === '') throw new UsageError(`--${name} needs a file name, or - for stdout`);
+  return outputs;
+}
+
+/** What a command measured: records (the floor among them), and the runs refused or skipped, with why. */
+interface Results {
+  records: RunRecord[];
+  refused: RefusedRun[];
+  skipped: SkippedRun[];
+  dtype: DType;
+  backend: BackendName;
+  formula: string;
+}
+
+function entriesOf(results: Results): SweepEntry[] {
+  return [
+    ...results.records.map((record): SweepEntry => ({ kind: 'record', strategy: record.strategy, n: record.n, record })),
+    ...results.refused.map((r): SweepEntry => ({ kind: 'refused', ...r })),
+    ...results.skipped.map((s): SweepEntry => ({ kind: 'skipped', ...s })),
+  ];
+}
+
+function recordRows(results: Results): string[][] {
+  const { records } = results;
   // Ratios only against the loops and limit rows of the same grid (a bench mixes sizes).
   const sameGrid = (r: RunRecord, strategy: string) => records.find((o) => o.strategy === strategy && o.n === r.n && o.dtype === r.dtype);
-  return records.map((r) => {
+  const rows = records.map((r) => {
     const loops = sameGrid(r, 'loops');
     const limit = sameGrid(r, 'limit');
+    const isLimit = r.strategy === 'limit';
     return [
       r.strategy,
       String(r.n),
@@ -125,146 +309,208 @@ function recordRows(records: readonly RunRecord[]): string[][] {
       String(r.devices),
       `(${r.shape.join(', ')})`,
       formatMs(r.firstMs),
-      formatMs(r.medianMs),
+      isLimit ? formatMs(r.medianMs) : `${formatMs(r.medianMs)} ± ${formatMs(r.iqrMs)}`,
       formatBytes(r.peakBytes),
       formatBytes(r.predictedBytes),
-      r.strategy === 'limit' ? '' : formatError(r.maxAbsErr),
-      r.strategy === 'limit' ? '' : r.allclose ? 'yes' : 'NO',
-      loops && r.strategy !== 'limit' ? `${(loops.medianMs / r.medianMs).toFixed(1)}×` : '',
+      isLimit ? '' : formatError(r.maxAbsErr),
+      isLimit ? '' : r.allclose ? 'yes' : 'NO',
+      loops && !isLimit ? `${(loops.medianMs / r.medianMs).toFixed(1)}×` : '',
       limit ? `${(r.medianMs / limit.medianMs).toFixed(2)}×` : '',
+      r.noisy ? 'noisy' : '',
     ];
   });
-}
-
-const RECORD_HEADER = ['strategy', 'n', 'backend', 'dev', 'shape', 'first', 'median', 'peak', 'predicted', 'max|err|', 'allclose', 'vs loops', 'vs limit'];
-
-interface Common {
-  json: boolean;
-  csv: string | undefined;
-}
-
-function emit(records: RunRecord[], { json, csv }: Common, extra?: string): void {
-  if (csv) writeFileSync(csv, recordsToCsv(records, machineInfo()));
-  if (json) {
-    process.stdout.write(`${JSON.stringify(records, null, 2)}\n`);
-    return;
+  for (const r of results.refused) {
+    rows.push([r.strategy, String(r.n), '', '', `(${r.strategy === 'naive' ? r.n : `${r.n}, ${r.n}`})`, '', 'refused', '', formatBytes(r.neededBytes), '', '', '', '', '']);
   }
-  process.stdout.write(`${formatTable(RECORD_HEADER, recordRows(records))}\n`);
-  for (const r of records) if (r.note) process.stdout.write(`  ${r.strategy}: ${r.note}\n`);
-  for (const r of records) {
+  return rows;
+}
+
+const RECORD_HEADER = ['strategy', 'n', 'backend', 'dev', 'shape', 'first', 'median ± IQR', 'peak', 'predicted', 'max|err|', 'allclose', 'vs loops', 'vs limit', 'noisy'];
+
+/** What the reader must know below the table: notes, the GPU's time split, why runs are noisy, refused or skipped. */
+function noteLines(results: Results): string[] {
+  const manySizes = new Set([...results.records, ...results.refused].map((r) => r.n)).size > 1;
+  const who = (r: { strategy: string; n: number }) => (manySizes ? `${r.strategy} n=${r.n}` : r.strategy);
+  const lines: string[] = [];
+  for (const r of results.records) if (r.note) lines.push(`  ${who(r)}: ${r.note}`);
+  for (const r of results.records) {
     if (r.kernelMs === undefined) continue;
     const split = `upload ${formatMs(r.uploadMs ?? 0)}, kernel ${formatMs(r.kernelMs)}, read-back ${formatMs(r.readbackMs ?? 0)}`;
-    process.stdout.write(`  ${r.strategy}: ${split}${r.deviceName ? ` on ${r.deviceName}` : ''}\n`);
+    lines.push(`  ${who(r)}: ${split}${r.deviceName ? ` on ${r.deviceName}` : ''}`);
   }
-  if (extra) process.stdout.write(extra);
-  if (csv) process.stdout.write(`wrote ${csv}\n`);
+  for (const r of results.records) if (r.noisy) lines.push(`  ${who(r)}: noisy: ${r.noisyReason ?? 'spread too wide'}; min…max ${formatMs(r.minMs)}…${formatMs(r.maxMs)}`);
+  for (const r of results.refused) lines.push(`  ${who(r)}: refused: ${r.message}`);
+  // A strategy unavailable here is skipped at every size: say it once, with the sizes.
+  const skipped = new Map<string, number[]>();
+  for (const s of results.skipped) skipped.set(`${s.strategy}\u0000${s.reason}`, [...(skipped.get(`${s.strategy}\u0000${s.reason}`) ?? []), s.n]);
+  for (const [key, ns] of skipped) {
+    const [strategy, reason] = key.split('\u0000');
+    lines.push(`  ${strategy}${manySizes ? ` n=${ns.join(',')}` : ''}: skipped: ${reason}`);
+  }
+  return lines;
 }
 
+function commandLine(name: string, argv: readonly string[]): string {
+  return ['vlab', name, ...argv].map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
+}
+
+async function emit(session: Session, results: Results, outputs: Outputs, command: string, extra?: string): Promise<void> {
+  const { io } = session;
+  await loadBackends();
+  const machine = machineInfo();
+  const input = { records: results.records, refused: results.refused, skipped: results.skipped, command };
+  const render = {
+    json: () => resultsJson(input, machine),
+    csv: () => sweepToCsv({ entries: entriesOf(results), dtype: results.dtype, backend: results.backend, formula: results.formula }, machine),
+    markdown: () => resultsToMarkdown(input),
+  } satisfies Record<keyof Outputs, () => string>;
+  let stdoutTaken = false;
+  for (const format of ['json', 'csv', 'markdown'] as const) {
+    const target = outputs[format];
+    if (target === undefined) continue;
+    if (target === '-') {
+      io.stdout.write(render[format]());
+      stdoutTaken = true;
+    } else {
+      writeFileSync(target, render[format](), 'utf8');
+      session.status(`wrote ${target}`);
+    }
+  }
+  if (stdoutTaken) {
+    // The data owns stdout; the bench's ratios still belong to the reader.
+    if (extra && !session.quiet) io.stderr.write(extra);
+    return;
+  }
+  io.stdout.write(`${formatTable(RECORD_HEADER, recordRows(results))}\n`);
+  const notes = noteLines(results);
+  if (notes.length) io.stdout.write(`${notes.join('\n')}\n`);
+  if (extra) io.stdout.write(extra);
+}
+
+interface RunOptions {
+  dtype: DType;
+  repeats: number;
+  backend?: BackendName;
+  formula?: string;
+  devices?: number;
+  memoryCapBytes?: number;
+}
+
+/**
+ * Runs each strategy at n, then the floor. `explicit`: the user named these
+ * strategies, so one that cannot run is an error; otherwise it is skipped
+ * with a status line. `refusalsAreRows`: a run the memory guard refuses is a
+ * result (bench, sweep) rather than an error (run).
+ */
 async function runStrategies(
+  session: Session,
   strategies: StrategyName[],
   n: number,
-  options: { dtype: DType; repeats: number; backend?: BackendName; formula?: string; devices?: number; memoryCapBytes?: number },
-  signal: AbortSignal,
-  skipUnavailable: boolean,
-): Promise<RunRecord[]> {
+  options: RunOptions,
+  { explicit, refusalsAreRows, npy }: { explicit: boolean; refusalsAreRows: boolean; npy?: { path: string; written?: string } },
+): Promise<Pick<Results, 'records' | 'refused' | 'skipped'>> {
   const availability = await strategyAvailability(options.backend);
   const records: RunRecord[] = [];
-  const progress = progressReporter();
+  const refused: RefusedRun[] = [];
+  const skipped: SkippedRun[] = [];
   for (const strategy of strategies) {
     const status = availability.find((a) => a.strategy === strategy);
     if (status && !status.available) {
-      if (skipUnavailable) {
-        process.stderr.write(`vlab: skipping ${strategy}: ${status.reason}\n`);
-        continue;
-      }
-      throw new RunRequestError(`${strategy} is unavailable: ${status.reason}`);
+      if (explicit) throw new RunRequestError(`${strategy} is unavailable: ${status.reason}`);
+      session.status(`skipping ${strategy}: ${status.reason}`);
+      skipped.push({ strategy, n, reason: status.reason ?? 'unavailable' });
+      continue;
     }
-    const { record } = await runStrategy(
-      { strategy, n, ...options },
-      { signal, onProgress: (p) => progress.update(`${strategy} n=${n}: ${p.phase} ${Math.round(p.fraction * 100)}%`) },
-    );
-    progress.done();
-    records.push(record);
+    const keepGrid = npy !== undefined && npy.written === undefined;
+    try {
+      const { record, grid } = await runStrategy(
+        { strategy, n, ...options },
+        { signal: session.signal, keepGrid, onProgress: (p) => session.progress(`${strategy} n=${n}: ${p.phase} ${Math.round(p.fraction * 100)}%`) },
+      );
+      session.progressDone();
+      records.push(record);
+      if (grid) {
+        try {
+          if (npy && grid.shape.length === 2) {
+            await writeNpy(npy.path, { dtype: grid.dtype, shape: grid.shape, data: grid.data, offset: grid.offset, strides: grid.strides }, { signal: session.signal });
+            npy.written = `${strategy}, ${grid.dtype}, shape (${grid.shape.join(', ')})`;
+          }
+        } finally {
+          grid.dispose();
+        }
+      }
+    } catch (error) {
+      session.progressDone();
+      if (!(refusalsAreRows && error instanceof MemoryGuardError)) throw error;
+      refused.push({ strategy, n, neededBytes: error.neededBytes, availableBytes: error.availableBytes, message: error.message });
+    }
   }
-  const limit = await measureLimit(n, options.dtype);
-  if (limit) records.push(limit);
-  return records;
+  // The floor writes n² values itself: measured only beside a strategy that ran at this n.
+  if (records.length) {
+    const limit = await measureLimit(n, options.dtype);
+    if (limit) records.push(limit);
+  }
+  return { records, refused, skipped };
 }
 
-async function commandRun(argv: string[], signal: AbortSignal): Promise<void> {
-  const { values } = parseArgs({
-    args: argv,
-    strict: true,
-    options: {
-      n: { type: 'string' },
-      strategies: { type: 'string' },
-      dtype: { type: 'string' },
-      repeats: { type: 'string' },
-      backend: { type: 'string' },
-      formula: { type: 'string' },
-      devices: { type: 'string' },
-      'memory-cap': { type: 'string' },
-      json: { type: 'boolean', default: false },
-      csv: { type: 'string' },
-    },
-  });
-  if (values.n === undefined) throw new UsageError('run needs --n');
-  const n = parseInteger('n', values.n, 0, 1);
-  const strategies = parseStrategies(values.strategies) ?? ['loops', 'naive', 'meshgrid', 'meshgrid-eager', 'vmap', 'pmap', 'gpu'];
-  const explicit = values.strategies !== undefined;
-  const backend = parseBackend(values.backend);
-  const memoryCapBytes = values['memory-cap'] === undefined ? undefined : parseInteger('memory-cap', values['memory-cap'], 0, 1);
-  const records = await runStrategies(
-    strategies,
-    n,
-    {
-      dtype: parseDtype(values.dtype, 'float32'),
-      repeats: parseInteger('repeats', values.repeats, DEFAULT_REPEATS),
-      ...(backend ? { backend } : {}),
-      ...(values.formula !== undefined ? { formula: values.formula } : {}),
-      ...(values.devices !== undefined ? { devices: parseInteger('devices', values.devices, 0, 1) } : {}),
-      ...(memoryCapBytes !== undefined ? { memoryCapBytes } : {}),
-    },
-    signal,
-    !explicit,
-  );
-  emit(records, { json: values.json ?? false, csv: values.csv });
+function runOptionsOf(values: Record<string, string | boolean | undefined>, dtypeFallback: DType): RunOptions {
+  const text = (name: string) => values[name] as string | undefined;
+  const backend = parseBackend(text('backend'));
+  return {
+    dtype: parseDtype(text('dtype'), dtypeFallback),
+    repeats: parseInteger('repeats', text('repeats'), DEFAULT_REPEATS),
+    ...(backend ? { backend } : {}),
+    ...(text('formula') !== undefined ? { formula: text('formula')! } : {}),
+    ...(text('devices') !== undefined ? { devices: parseInteger('devices', text('devices'), 0, 1) } : {}),
+    ...(text('memory-cap') !== undefined ? { memoryCapBytes: parseInteger('memory-cap', text('memory-cap'), 0, 1) } : {}),
+  };
 }
 
-async function commandBench(argv: string[], signal: AbortSignal): Promise<void> {
-  const { values } = parseArgs({
-    args: argv,
-    strict: true,
-    options: {
-      sizes: { type: 'string' },
-      strategies: { type: 'string' },
-      dtype: { type: 'string' },
-      repeats: { type: 'string' },
-      backend: { type: 'string' },
-      'loops-max': { type: 'string' },
-      json: { type: 'boolean', default: false },
-      csv: { type: 'string' },
-    },
-  });
-  const sizes = (values.sizes ?? '80,1000,4000').split(',').map((s) => parseInteger('sizes', s.trim(), 0, 1));
-  const strategies = parseStrategies(values.strategies) ?? [...STRATEGY_NAMES];
-  const dtype = parseDtype(values.dtype, 'float64');
-  const repeats = parseInteger('repeats', values.repeats, DEFAULT_REPEATS);
-  const loopsMax = parseInteger('loops-max', values['loops-max'], 1000);
-  const backend = parseBackend(values.backend);
-  const all: RunRecord[] = [];
+type Values = Record<string, string | boolean | undefined>;
+
+async function commandRun(session: Session, values: Values, command: string): Promise<void> {
+  if (values.n === undefined) throw new UsageError('run needs --n (see vlab run --help)');
+  const n = parseInteger('n', values.n as string, 0, 1);
+  const strategies = parseStrategies(values.strategies as string | undefined) ?? ['loops', 'naive', 'meshgrid', 'meshgrid-eager', 'vmap', 'pmap', 'gpu'];
+  const options = runOptionsOf(values, 'float32');
+  const outputs = outputsOf(values);
+  if (values.npy === '' || values.npy === '-') throw new UsageError('--npy needs a file name');
+  const npy: { path: string; written?: string } | undefined = values.npy === undefined ? undefined : { path: values.npy as string };
+  const measured = await runStrategies(session, strategies, n, options, { explicit: values.strategies !== undefined, refusalsAreRows: false, ...(npy ? { npy } : {}) });
+  await emit(session, { ...measured, ...resultsContext(options) }, outputs, command);
+  if (npy) {
+    if (!npy.written) throw new RunRequestError(`--npy: no strategy here computed the whole ${n} × ${n} grid (naive gives a vector); add vmap or meshgrid`);
+    session.status(`wrote ${npy.path} (${npy.written})`);
+  }
+}
+
+function resultsContext(options: RunOptions): Pick<Results, 'dtype' | 'backend' | 'formula'> {
+  return { dtype: options.dtype, backend: options.backend ?? defaultBackend(), formula: options.formula ?? DEFAULT_FORMULA };
+}
+
+async function commandBench(session: Session, values: Values, command: string): Promise<void> {
+  const sizes = ((values.sizes as string | undefined) ?? '80,1000,4000').split(',').map((s) => parseInteger('sizes', s.trim(), 0, 1));
+  const strategies = parseStrategies(values.strategies as string | undefined) ?? [...STRATEGY_NAMES];
+  const options = runOptionsOf(values, 'float64');
+  const { dtype, repeats } = options;
+  const loopsMax = parseInteger('loops-max', values['loops-max'] as string | undefined, 1000);
+  const outputs = outputsOf(values);
+  const all: Results = { records: [], refused: [], skipped: [], ...resultsContext(options) };
   let summary = '';
   for (const n of sizes) {
     const chosen = strategies.filter((s) => s !== 'loops' || n <= loopsMax);
-    if (chosen.length < strategies.length) process.stderr.write(`vlab: n=${n}: skipping loops above --loops-max ${loopsMax} (it would take minutes)\n`);
-    const records = await runStrategies(chosen, n, { dtype, repeats, ...(backend ? { backend } : {}) }, signal, true);
-    all.push(...records);
+    if (chosen.length < strategies.length) session.status(`n=${n}: skipping loops above --loops-max ${loopsMax} (it would take minutes)`);
+    const { records, refused, skipped } = await runStrategies(session, chosen, n, options, { explicit: false, refusalsAreRows: true });
+    all.records.push(...records);
+    all.refused.push(...refused);
+    all.skipped.push(...skipped);
+    // Yardsticks only where something was measured: at a refused size they would not fit either.
+    if (!records.some((r) => r.strategy !== 'limit')) continue;
     summary += benchSummary(n, dtype, repeats, records);
-    const nativeLines = await nativeBenchLines(n, dtype, repeats, records, signal);
+    const nativeLines = await nativeBenchLines(n, dtype, repeats, records, session.signal);
     if (nativeLines.length) summary += `${nativeLines.join('\n')}\n`;
   }
-  emit(all, { json: values.json ?? false, csv: values.csv }, values.json ? undefined : summary);
-  if (values.json) process.stderr.write(summary);
+  await emit(session, all, outputs, command, summary);
 }
 
 /** Ratios against yardsticks measured in this run: the hand-written JS loop, loops per call, the limit. */
@@ -287,36 +533,52 @@ function benchSummary(n: number, dtype: DType, repeats: number, records: RunReco
   return `${lines.join('\n')}\n`;
 }
 
-async function commandDevices(argv: string[]): Promise<void> {
-  const { values } = parseArgs({ args: argv, strict: true, options: { json: { type: 'boolean', default: false } } });
+async function commandSweep(session: Session, values: Values, command: string): Promise<void> {
+  for (const name of ['from', 'to', 'points']) if (values[name] === undefined) throw new UsageError(`sweep needs --from, --to and --points (see vlab sweep --help)`);
+  const options = runOptionsOf(values, 'float32');
+  const outputs = outputsOf(values);
+  const strategies = parseStrategies(values.strategies as string | undefined) ?? [...STRATEGY_NAMES];
+  const result = await runSweep(
+    {
+      nMin: parseInteger('from', values.from as string, 0, 1),
+      nMax: parseInteger('to', values.to as string, 0, 1),
+      points: parseInteger('points', values.points as string, 0, 1),
+      strategies,
+      limit: values['no-limit'] !== true,
+      ...options,
+    },
+    { signal: session.signal, onProgress: (p) => session.progress(`sweep: ${p.strategy} n=${p.n} (${p.done}/${p.total}) ${Math.round(p.fraction * 100)}%`) },
+  );
+  session.progressDone();
+  if (result.cancelled) throw new CancelledError();
+  const results: Results = { records: [], refused: [], skipped: [], dtype: result.dtype, backend: result.backend, formula: result.formula };
+  for (const entry of result.entries) {
+    if (entry.kind === 'record') results.records.push(entry.record);
+    else if (entry.kind === 'refused') results.refused.push({ strategy: entry.strategy, n: entry.n, neededBytes: entry.neededBytes, availableBytes: entry.availableBytes, message: entry.message });
+    else results.skipped.push({ strategy: entry.strategy, n: entry.n, reason: entry.reason });
+  }
+  await emit(session, results, outputs, command);
+}
+
+async function commandDevices(session: Session, values: Values): Promise<void> {
   await loadBackends();
   const list = devices();
   const statuses = backendStatuses();
+  const { stdout } = session.io;
   if (values.json) {
-    process.stdout.write(`${JSON.stringify({ devices: list, backends: statuses }, null, 2)}\n`);
+    stdout.write(`${JSON.stringify({ devices: list, backends: statuses }, null, 2)}\n`);
     return;
   }
-  process.stdout.write(`${formatTable(['id', 'kind', 'backend', 'name'], list.map((d) => [d.id, d.kind, d.backend, `${d.name}${d.software ? ' (software)' : ''}`]))}\n`);
-  for (const { name, status } of statuses) if (!status.available) process.stdout.write(`${name}: unavailable — ${status.reason}\n`);
+  stdout.write(`${formatTable(['id', 'kind', 'backend', 'name'], list.map((d) => [d.id, d.kind, d.backend, `${d.name}${d.software ? ' (software)' : ''}`]))}\n`);
+  for (const { name, status } of statuses) if (!status.available) stdout.write(`${name}: unavailable — ${status.reason}\n`);
 }
 
 /** f as each strategy traces it (make_jaxpr), and with --lowered the fused kernel as native bytecode and WGSL. */
-function commandTrace(argv: string[]): void {
-  const { values } = parseArgs({
-    args: argv,
-    strict: true,
-    options: {
-      n: { type: 'string' },
-      dtype: { type: 'string' },
-      formula: { type: 'string' },
-      lowered: { type: 'boolean', default: false },
-      json: { type: 'boolean', default: false },
-    },
-  });
-  const n = parseInteger('n', values.n, 300, 1);
-  const view = traceStrategies(compileFormula(values.formula ?? DEFAULT_FORMULA), n, parseDtype(values.dtype, 'float32'));
+function commandTrace(session: Session, values: Values): void {
+  const n = parseInteger('n', values.n as string | undefined, 300, 1);
+  const view = traceStrategies(compileFormula((values.formula as string | undefined) ?? DEFAULT_FORMULA), n, parseDtype(values.dtype as string | undefined, 'float32'));
   if (values.json) {
-    process.stdout.write(`${JSON.stringify(view, null, 2)}\n`);
+    session.io.stdout.write(`${JSON.stringify(view, null, 2)}\n`);
     return;
   }
   const parts = view.graphs.map((g) => `# ${g.strategies.join(', ')}: ${g.call}\n# ${g.note}\n${g.jaxpr}\n`);
@@ -324,71 +586,98 @@ function commandTrace(argv: string[]): void {
     parts.push(`# the vmap graph as the native evaluator runs it (d0 once, d1 once per row, d2 once per point)\n${view.lowered.native.ok ? view.lowered.native.bytecode : `# unavailable: ${view.lowered.native.reason}`}\n`);
     parts.push(`# the vmap graph as a WGSL compute shader (float32)\n${view.lowered.wgsl}`);
   }
-  process.stdout.write(parts.join('\n'));
+  session.io.stdout.write(parts.join('\n'));
 }
 
 /** The experiment as a JAX program (NumPy for the loop steps), printed or written to --out. */
-function commandJax(argv: string[]): void {
-  const { values } = parseArgs({
-    args: argv,
-    strict: true,
-    options: {
-      strategy: { type: 'string' },
-      n: { type: 'string' },
-      dtype: { type: 'string' },
-      formula: { type: 'string' },
-      out: { type: 'string' },
-    },
-  });
+function commandJax(session: Session, values: Values): void {
   if (values.strategy === undefined) throw new UsageError(`jax needs --strategy (one of ${STRATEGY_NAMES.join(', ')})`);
-  const strategies = parseStrategies(values.strategy) ?? [];
+  const strategies = parseStrategies(values.strategy as string) ?? [];
   if (strategies.length !== 1) throw new UsageError('jax writes one strategy at a time: give --strategy one name');
-  const strategy = strategies[0];
-  const formula = values.formula ?? DEFAULT_FORMULA;
+  const formula = (values.formula as string | undefined) ?? DEFAULT_FORMULA;
   compileFormula(formula); // a bad formula is refused here, with its position, not written into Python
-  const text = jaxProgram({ strategy: strategy!, n: parseInteger('n', values.n, 1000, 1), dtype: parseDtype(values.dtype, 'float32'), formula });
+  const text = jaxProgram({ strategy: strategies[0]!, n: parseInteger('n', values.n as string | undefined, 1000, 1), dtype: parseDtype(values.dtype as string | undefined, 'float32'), formula });
   if (values.out === undefined) {
-    process.stdout.write(text);
+    session.io.stdout.write(text);
     return;
   }
-  writeFileSync(values.out, text, 'utf8');
-  process.stderr.write(`vlab: wrote ${values.out}\n`);
+  writeFileSync(values.out as string, text, 'utf8');
+  session.status(`wrote ${values.out}`);
 }
 
-export async function main(argv: string[]): Promise<void> {
+const HANDLERS: Record<keyof typeof COMMANDS, (session: Session, values: Values, command: string) => Promise<void> | void> = {
+  run: commandRun,
+  bench: commandBench,
+  sweep: commandSweep,
+  devices: commandDevices,
+  trace: commandTrace,
+  jax: commandJax,
+};
+
+function errorLine(error: unknown): { line: string; code: number } | null {
+  if (error instanceof CancelledError) return { line: 'cancelled', code: 130 };
+  if (error instanceof UsageError || error instanceof RunRequestError || error instanceof MemoryGuardError || error instanceof SweepRequestError) return { line: error.message, code: 2 };
+  if (error instanceof FormulaError) return { line: `bad formula at column ${error.position + 1}: ${error.message}`, code: 2 };
+  if (error instanceof Error && String((error as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS')) return { line: error.message.split('\n')[0]!, code: 2 };
+  return null;
+}
+
+/**
+ * Runs one vlab command line; resolves to its exit code. With the default
+ * streams it also sets process.exitCode, so a launcher that only awaits it
+ * exits with the right code.
+ */
+export async function main(argv: readonly string[], io: CliIo = processIo): Promise<number> {
+  const code = await dispatch(argv, io);
+  if (io === processIo) process.exitCode = code;
+  return code;
+}
+
+async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
   const [command, ...rest] = argv;
-  const controller = new AbortController();
-  process.once('SIGINT', () => controller.abort());
-  try {
-    switch (command) {
-      case 'run':
-        return await commandRun(rest, controller.signal);
-      case 'bench':
-        return await commandBench(rest, controller.signal);
-      case 'devices':
-        return await commandDevices(rest);
-      case 'trace':
-        return commandTrace(rest);
-      case 'jax':
-        return commandJax(rest);
-      case '--version':
-      case 'version':
-        process.stdout.write(`${appVersion()}\n`);
-        return;
-      case undefined:
-      case 'help':
-      case '--help':
-      case '-h':
-        process.stdout.write(HELP);
-        return;
-      default:
-        throw new UsageError(`unknown command '${command}' (try: vlab help)`);
+  if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
+    const topic = command === 'help' ? rest[0] : undefined;
+    if (topic !== undefined && !Object.hasOwn(COMMANDS, topic)) {
+      io.stderr.write(`vlab: no command '${topic}' (try: vlab help)\n`);
+      return 2;
     }
+    io.stdout.write(topic ? commandHelp(topic) : HELP);
+    return 0;
+  }
+  if (command === '--version' || command === 'version') {
+    io.stdout.write(`${appVersion()}\n`);
+    return 0;
+  }
+  if (!Object.hasOwn(COMMANDS, command)) {
+    io.stderr.write(`vlab: unknown command '${command}' (try: vlab help)\n`);
+    return 2;
+  }
+  const spec = COMMANDS[command]!;
+  // Help wins over everything else on the line, as in git and cargo.
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.stdout.write(commandHelp(command));
+    return 0;
+  }
+  const controller = new AbortController();
+  const onSigint = () => controller.abort();
+  process.once('SIGINT', onSigint);
+  try {
+    const { values } = parseArgs({
+      args: spec.outputs ? withJsonDefault(rest) : [...rest],
+      strict: true,
+      allowPositionals: false,
+      options: { ...spec.options, ...(spec.outputs ? OUTPUT_OPTIONS : {}) },
+    });
+    const session = new Session(io, controller.signal, values.quiet === true, values.progress === true);
+    await HANDLERS[command]!(session, values as Values, commandLine(command, rest));
+    return 0;
   } catch (error) {
-    if (error instanceof CancelledError) fail('cancelled', 130);
-    if (error instanceof UsageError || error instanceof RunRequestError || error instanceof MemoryGuardError) fail(error.message);
-    if (error instanceof FormulaError) fail(`bad formula at column ${(error as FormulaError).position + 1}: ${(error as FormulaError).message}`);
-    if (error instanceof Error && String((error as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS')) fail(error.message);
-    throw error;
+    const failure = errorLine(error);
+    if (!failure) throw error;
+    const hint = failure.code === 2 && /^Unknown option|^Option '/.test(failure.line) ? ` (see vlab ${command} --help)` : '';
+    io.stderr.write(`vlab: ${failure.line}${hint}\n`);
+    return failure.code;
+  } finally {
+    process.removeListener('SIGINT', onSigint);
   }
 }

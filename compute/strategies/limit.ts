@@ -26,6 +26,11 @@ export async function measureLimit(n: number, dtype: DType, repeats = 5): Promis
     minMs: ms,
     maxMs: ms,
     repeats,
+    // The addon returns the floor's median only: one figure, no spread to judge.
+    samplesMs: [ms],
+    iqrMs: 0,
+    stddevMs: 0,
+    noisy: false,
     peakBytes: bytes,
     predictedBytes: bytes,
     maxAbsErr: 0,

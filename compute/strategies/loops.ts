@@ -10,7 +10,7 @@ import { backendStatus } from '../backends/registry.js';
 import { throwIfCancelled } from '../backends/backend.js';
 import { yieldToEventLoop } from '../backends/js.js';
 import { gridAxis, gridFunction } from './grid.js';
-import { timeAnother } from './timing.js';
+import { cpuMsSince, timeAnother } from './timing.js';
 import type { Strategy } from './strategy.js';
 
 /** Repeats stop once they would take longer than this: a loop at n = 6000 takes tens of seconds a pass. */
@@ -71,8 +71,11 @@ export const loopsStrategy: Strategy = {
       const repeats = Math.min(context.repeats, budgetRepeats);
       const repeatMs: number[] = [];
       let timedMs = 0;
+      let cpuMs = 0;
       for (let k = 0; timeAnother(k, repeats, timedMs); k++, passesDone = Math.min(passesDone + 1, plannedPasses - 1)) {
+        const cpuBefore = process.cpuUsage();
         const ms = await pass();
+        cpuMs += cpuMsSince(cpuBefore);
         repeatMs.push(ms);
         timedMs += ms;
       }
@@ -84,6 +87,7 @@ export const loopsStrategy: Strategy = {
         grid: result!,
         firstMs,
         repeatMs,
+        cpuMs,
         outputBuffer: result!.freshBuffer ? 'fresh' : 'recycled',
         note: `${perCallUs.toPrecision(3)} µs per call${capped}`,
       };

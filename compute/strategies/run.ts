@@ -12,6 +12,7 @@ import { backendStatus, loadBackends } from '../backends/registry.js';
 import { compileFormula, type CompiledFormula } from '../formula/index.js';
 import { checkMemory, memoryCap } from './memoryGuard.js';
 import { checkAgainstReference } from './reference.js';
+import { noisyVerdict, quantile, spreadOf } from './spread.js';
 import { STRATEGIES, findStrategy } from './index.js';
 import type { Strategy } from './strategy.js';
 import {
@@ -134,19 +135,30 @@ export async function runStrategy(request: RunRequest, options: RunOptions = {})
       onProgress: (f) => progress('check', f),
     });
     progress('check', 1);
-    const times = outcome.repeatMs.length ? [...outcome.repeatMs].sort((a, b) => a - b) : [outcome.firstMs];
+    const samplesMs = [...outcome.repeatMs];
+    // With no repeats asked for, the first call is the only figure there is.
+    const spread = spreadOf(samplesMs.length ? samplesMs : [outcome.firstMs]);
+    const backendRan = outcome.backend ?? backend;
+    const devicesUsed = outcome.devices ?? 1;
+    const wallMs = samplesMs.reduce((a, b) => a + b, 0);
+    // A GPU run waits on the device, so its CPU time says nothing about contention.
+    const cpu = outcome.cpuMs !== undefined && backendRan !== 'webgpu' ? { cpuMs: outcome.cpuMs, wallMs, threads: devicesUsed } : undefined;
     const record: RunRecord = {
       strategy: strategy.name,
       n,
       dtype,
-      backend: outcome.backend ?? backend,
-      devices: outcome.devices ?? 1,
+      backend: backendRan,
+      devices: devicesUsed,
       shape: [...grid.shape],
       firstMs: outcome.firstMs,
-      medianMs: median(times),
-      minMs: times[0]!,
-      maxMs: times[times.length - 1]!,
+      medianMs: spread.medianMs,
+      minMs: spread.minMs,
+      maxMs: spread.maxMs,
       repeats: outcome.repeatMs.length,
+      samplesMs,
+      iqrMs: spread.iqrMs,
+      stddevMs: spread.stddevMs,
+      ...noisyVerdict(spread, cpu),
       peakBytes,
       predictedBytes,
       maxAbsErr: check.maxAbsErr,
@@ -170,16 +182,11 @@ export async function runStrategy(request: RunRequest, options: RunOptions = {})
   }
 }
 
-function median(sorted: readonly number[]): number {
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
-
 function medianTimings(outcome: { timings?: { uploadMs?: number; kernelMs?: number; readbackMs?: number }[] }) {
   const out: Pick<RunRecord, 'uploadMs' | 'kernelMs' | 'readbackMs'> = {};
   for (const key of ['uploadMs', 'kernelMs', 'readbackMs'] as const) {
     const values = (outcome.timings ?? []).map((t) => t[key]).filter((v): v is number => v !== undefined);
-    if (values.length) out[key] = median(values.sort((a, b) => a - b));
+    if (values.length) out[key] = quantile(values.sort((a, b) => a - b), 0.5);
   }
   return out;
 }

@@ -29,6 +29,8 @@ export interface StrategyOutcome {
   firstMs: number;
   /** One entry per timed repeat. */
   repeatMs: number[];
+  /** Process CPU time (all threads) over the timed repeats, in ms: with their wall time, whether the CPU was shared. */
+  cpuMs?: number;
   /** Whether the timed repeats wrote into recycled buffers. */
   outputBuffer: 'fresh' | 'recycled';
   devices?: number;

@@ -3,7 +3,9 @@
 // more when they are quick, as timeit's autorange does, because one
 // sub-millisecond sample is mostly scheduler noise. Every result but the last
 // is disposed at once, so a warm call writes into the buffer the previous one
-// gave back (recycled, first-touch cost kept out).
+// gave back (recycled, first-touch cost kept out). The process's CPU time is
+// taken around the same calls, so the runner can tell a run that had the CPU
+// from one that shared it with other work (spread.ts).
 
 import type { NDArray } from '../core/ndarray.js';
 import type { ExecutionTimings } from '../backends/backend.js';
@@ -18,6 +20,12 @@ export const MIN_TIMED_MS = 25;
 /** …but never past this many calls. */
 export const MAX_TIMED_CALLS = 1000;
 
+/** Process CPU time (user + system, all threads) since `since`, in ms. */
+export function cpuMsSince(since: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(since);
+  return (used.user + used.system) / 1000;
+}
+
 /** Whether to time another warm call, after `done` of them took `timedMs` in all. Zero requested means none. */
 export function timeAnother(done: number, requested: number, timedMs: number): boolean {
   if (done < requested) return true;
@@ -28,7 +36,7 @@ export async function timeCalls(
   context: StrategyContext,
   call: TimedCall,
   timingsOf?: () => ExecutionTimings | undefined,
-): Promise<Pick<StrategyOutcome, 'grid' | 'firstMs' | 'repeatMs' | 'outputBuffer' | 'timings'>> {
+): Promise<Pick<StrategyOutcome, 'grid' | 'firstMs' | 'repeatMs' | 'cpuMs' | 'outputBuffer' | 'timings'>> {
   context.progress('first', 0);
   let started = performance.now();
   let grid: NDArray | null = await call();
@@ -36,6 +44,7 @@ export async function timeCalls(
   const repeatMs: number[] = [];
   const timings: ExecutionTimings[] = [];
   let timedMs = 0;
+  let cpuMs = 0;
   try {
     for (let k = 0; timeAnother(k, context.repeats, timedMs); k++) {
       throwIfCancelled(context.signal);
@@ -43,9 +52,11 @@ export async function timeCalls(
       grid.dispose();
       grid = null;
       await yieldToEventLoop();
+      const cpuBefore = process.cpuUsage();
       started = performance.now();
       grid = await call();
       const ms = performance.now() - started;
+      cpuMs += cpuMsSince(cpuBefore);
       repeatMs.push(ms);
       timedMs += ms;
       const t = timingsOf?.();
@@ -60,6 +71,7 @@ export async function timeCalls(
     grid,
     firstMs,
     repeatMs,
+    cpuMs,
     outputBuffer: grid.freshBuffer ? 'fresh' : 'recycled',
     ...(timings.length ? { timings } : {}),
   };

@@ -27,6 +27,19 @@ export interface RunRecord {
   minMs: number;
   maxMs: number;
   repeats: number;
+  /** Every timed repeat, in ms, in the order they ran (the first call is firstMs, not here). */
+  samplesMs: number[];
+  /** Interquartile range of samplesMs (numpy.percentile's linear method); 0 for one sample. */
+  iqrMs: number;
+  /** Sample standard deviation of samplesMs (n − 1); 0 for one sample. */
+  stddevMs: number;
+  /**
+   * Whether the figures are doubtful: the IQR is over 20% of the median, or
+   * the machine was busy (CPU time well short of wall time × threads).
+   */
+  noisy: boolean;
+  /** Why the run is noisy, with the numbers; absent when it is not. */
+  noisyReason?: string;
   /** Peak bytes live in the allocator during the run (inputs, temporaries and output). */
   peakBytes: number;
   /** Bytes the strategy was predicted to need, from shapes alone, before running. */

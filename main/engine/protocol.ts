@@ -8,9 +8,11 @@ import type { LabSettings, LessonStepResult, PythonProgramRequest, SweepRequest,
 import type {
   AppInfo,
   FormulaCheck,
+  GridFormat,
   GridSettings,
   GuardReport,
   MachineInfo,
+  ResultsFormat,
   RunSettings,
   SurfaceView,
 } from '../contract.js';
@@ -29,9 +31,10 @@ export interface EngineMethods {
   run: { params: { request: RunRequest; surface: boolean }; result: { record: RunRecord; surface?: SurfaceView } };
   /** The physical floor, or null where the engine cannot measure it. */
   limit: { params: { n: number; dtype: RunRequest['dtype'] & string }; result: RunRecord | null };
-  resultsCsv: { params: { records: RunRecord[]; appVersion: string }; result: string };
-  /** Writes x, y, f for every grid point to `path`, reusing the kept grid when it is the one asked for. */
-  exportGrid: { params: { settings: GridSettings; path: string }; result: { rows: number } };
+  /** The records as a file's text: CSV, the JSON document, or a Markdown table. */
+  resultsText: { params: { records: RunRecord[]; appVersion: string; format: ResultsFormat }; result: string };
+  /** Writes the grid to `path` (x, y, f rows as CSV, or the values as .npy), reusing the kept grid when it is the one asked for. */
+  exportGrid: { params: { settings: GridSettings; path: string; format?: GridFormat }; result: { rows: number } };
   /** The classroom: one lesson step (progress: { fraction, label }). */
   lessonStep: { params: { step: number; formula: string; dtype: 'float32' | 'float64' }; result: LessonStepResult };
   /** A sweep; its progress carries the entries so far. */

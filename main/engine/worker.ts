@@ -43,8 +43,11 @@ import {
 import { settledHeapUsed } from '../../compute/report/heap.js';
 import { backendStatus, getBackend } from '../../compute/backends/registry.js';
 import type { NativeBackend } from '../../compute/backends/native.js';
+import { resultsJson } from '../../compute/report/jsonExport.js';
+import { resultsToMarkdown } from '../../compute/report/markdown.js';
+import { writeNpy } from '../../compute/report/npy.js';
 import { axisValues, decimate, finiteRange, sampleIndices } from './decimate.js';
-import { writeGridCsv } from './gridCsv.js';
+import { removeStalePartials, writeGridCsv } from './gridCsv.js';
 import type { EngineMethod, EngineMethods, FromWorker, ParamsOf, ResultOf, SerializedError, ToWorker } from './protocol.js';
 import type { EngineBuild, GridSettings, GuardEntry, SurfaceView } from '../contract.js';
 
@@ -168,12 +171,15 @@ const handlers: { [M in EngineMethod]: Handler<M> } = {
     return measureLimit(n, dtype);
   },
 
-  async resultsCsv({ records, appVersion }) {
+  async resultsText({ records, appVersion, format }) {
     await loadBackends();
-    return recordsToCsv(records, { ...machineInfo(), appVersion });
+    const machine = { ...machineInfo(), appVersion };
+    if (format === 'json') return resultsJson({ records }, machine);
+    if (format === 'markdown') return resultsToMarkdown({ records });
+    return recordsToCsv(records, machine);
   },
 
-  async exportGrid({ settings, path }, { signal, progress }) {
+  async exportGrid({ settings, path, format }, { signal, progress }) {
     let grid: NDArray;
     let owned = false;
     if (kept && kept.n === settings.n && kept.dtype === settings.dtype && kept.formula === compileFormula(settings.formula).text) {
@@ -189,12 +195,18 @@ const handlers: { [M in EngineMethod]: Handler<M> } = {
       owned = true;
     }
     try {
+      const onProgress = (fraction: number) => progress({ strategy: 'vmap', phase: 'check', fraction });
+      if (format === 'npy') {
+        await removeStalePartials(path);
+        await writeNpy(path, { dtype: settings.dtype, shape: grid.shape, data: grid.data, offset: grid.offset, strides: grid.strides }, { signal, onProgress });
+        return { rows: grid.size };
+      }
       const all = sampleIndices(settings.n, Number.MAX_SAFE_INTEGER);
       const axis = axisValues(settings.n, GRID_RANGE, settings.dtype, all);
       const rows = await writeGridCsv(
         path,
         { dtype: settings.dtype, xs: axis, ys: axis, data: grid.data, offset: grid.offset, strides: grid.strides as [number, number] },
-        { signal, onProgress: (fraction) => progress({ strategy: 'vmap', phase: 'check', fraction }) },
+        { signal, onProgress },
       );
       return { rows };
     } finally {

@@ -58,7 +58,7 @@ async function runEveryStrategy(appDir: string): Promise<{ code: number | null; 
   const result = await runNode(appDir, ['dist/cli/vlab.js', 'run', '--n', '300', '--strategies', ALL_STRATEGIES, '--json'], isolatedEnv({ VLAB_DATA_DIR: dataDir }));
   let ran: string[] = [];
   try {
-    ran = (JSON.parse(result.stdout) as { strategy: string; backend: string }[]).map((r) => `${r.strategy}:${r.backend}`);
+    ran = (JSON.parse(result.stdout) as { records: { strategy: string; backend: string }[] }).records.map((r) => `${r.strategy}:${r.backend}`);
   } catch {
     // No JSON: the run was refused; the exit code and stderr say why.
   }

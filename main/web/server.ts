@@ -37,6 +37,16 @@ const CONTENT_TYPES: Record<string, string> = {
   '.txt': 'text/plain; charset=utf-8',
 };
 
+/** What the lab's exports are, by extension (a .npy is bytes, never text). */
+const DOWNLOAD_TYPES: Record<string, string> = {
+  '.png': 'image/png',
+  '.csv': 'text/csv; charset=utf-8',
+  '.json': 'application/json',
+  '.md': 'text/markdown; charset=utf-8',
+  '.py': 'text/x-python; charset=utf-8',
+  '.npy': 'application/octet-stream',
+};
+
 export interface WebHostOptions {
   /** The built renderer (dist/renderer). */
   rendererDir: string;
@@ -155,7 +165,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     const { size } = await stat(entry.path);
     securityHeaders(response);
     response.writeHead(200, {
-      'Content-Type': entry.fileName.endsWith('.png') ? 'image/png' : 'text/csv; charset=utf-8',
+      'Content-Type': DOWNLOAD_TYPES[extname(entry.fileName)] ?? 'application/octet-stream',
       'Content-Length': size,
       'Content-Disposition': `attachment; filename="${entry.fileName.replace(/[^\w.-]/g, '_')}"`,
     });

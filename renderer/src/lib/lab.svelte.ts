@@ -9,6 +9,7 @@ import type {
   AppInfo,
   DType,
   FormulaCheck,
+  GridFormat,
   GuardReport,
   LabApi,
   MenuCommand,
@@ -16,6 +17,7 @@ import type {
   RunFailure,
   RunProgress,
   RunRecord,
+  ResultsFormat,
   RunSettings,
   SaveOutcome,
   StrategyName,
@@ -277,22 +279,23 @@ export class Lab {
     this.previousSession = null;
   }
 
-  async exportResults(): Promise<void> {
+  async exportResults(format: ResultsFormat = 'csv'): Promise<void> {
     if (this.history.length === 0) {
       this.message = { kind: 'error', text: 'Nothing to export yet: run at least one strategy.' };
       return;
     }
-    await this.saved(this.api.invoke('export:results', { records: this.history }), 'results');
+    await this.saved(this.api.invoke('export:results', { records: this.history, format }), 'results');
   }
 
-  async exportGrid(): Promise<void> {
+  async exportGrid(format: GridFormat = 'csv'): Promise<void> {
     if (!this.formulaValid) return;
     const points = this.n * this.n;
-    // About 30 characters a row: past a few million rows the file is large enough to ask first.
-    const approxBytes = points * 30;
-    if (points > LARGE_GRID_EXPORT_POINTS && !confirm(`The grid has ${points.toLocaleString('en-US')} points: the CSV will be about ${formatBytes(approxBytes)}. Write it?`)) return;
+    // About 30 characters a CSV row, the value's bytes in a .npy: past a few million points, ask first.
+    const approxBytes = points * (format === 'npy' ? (this.dtype === 'float32' ? 4 : 8) : 30);
+    const what = format === 'npy' ? 'the .npy file' : 'the CSV';
+    if (points > LARGE_GRID_EXPORT_POINTS && !confirm(`The grid has ${points.toLocaleString('en-US')} points: ${what} will be about ${formatBytes(approxBytes)}. Write it?`)) return;
     this.message = { kind: 'info', text: `Writing ${points.toLocaleString('en-US')} grid points…` };
-    await this.saved(this.api.invoke('export:grid', { n: this.n, dtype: this.dtype, formula: this.formula }), 'grid');
+    await this.saved(this.api.invoke('export:grid', { n: this.n, dtype: this.dtype, formula: this.formula, format }), 'grid');
   }
 
   async exportPng(png: Uint8Array): Promise<void> {

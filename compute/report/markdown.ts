@@ -1,0 +1,74 @@
+// Results as a Markdown table, as hyperfine's --export-markdown writes them:
+// one row per run, the median ± IQR and the range in ms, and each run's time
+// relative to the fastest strategy on the same grid. A refused run is a row
+// too (it is a result); why a run was refused or marked noisy is said below
+// the table. Cells are escaped so that a formula with '|' cannot break a row.
+
+import type { RunRecord } from '../strategies/types.js';
+import { formatBytes } from '../strategies/memoryGuard.js';
+import type { RefusedRun, ResultsInput } from './jsonExport.js';
+
+const HEADER = ['Strategy', 'n', 'dtype', 'Backend', 'Devices', 'Median ± IQR [ms]', 'Min [ms]', 'Max [ms]', 'Peak memory', 'Relative', 'Noisy'];
+const ALIGN = [':---', '---:', ':---', ':---', '---:', '---:', '---:', '---:', '---:', '---:', ':---'];
+
+/** A cell's text with the characters that would end a cell or a row made harmless. */
+export function markdownCell(text: string): string {
+  return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/[\r\n]+/g, ' ');
+}
+
+/** Enough decimals for three significant digits of `ms`, and at least one, as hyperfine's tables read. */
+function decimalsFor(ms: number): number {
+  if (!Number.isFinite(ms) || ms <= 0) return 1;
+  return Math.min(6, Math.max(1, 2 - Math.floor(Math.log10(ms))));
+}
+
+const fixed = (ms: number, decimals: number) => (Number.isFinite(ms) ? ms.toFixed(decimals) : String(ms));
+
+function gridKey(r: { n: number; dtype?: string }): string {
+  return `${r.n}/${r.dtype ?? ''}`;
+}
+
+function recordRow(r: RunRecord, fastest: Map<string, number>): string[] {
+  const d = decimalsFor(r.medianMs);
+  const best = fastest.get(gridKey(r));
+  return [
+    `\`${r.strategy}\``,
+    String(r.n),
+    r.dtype,
+    r.backend,
+    String(r.devices),
+    `${fixed(r.medianMs, d)} ± ${fixed(r.iqrMs, d)}`,
+    fixed(r.minMs, d),
+    fixed(r.maxMs, d),
+    formatBytes(r.peakBytes),
+    best ? (r.medianMs / best).toFixed(2) : '',
+    r.noisy ? 'noisy' : '',
+  ];
+}
+
+function refusedRow(r: RefusedRun, dtype: string): string[] {
+  return [`\`${r.strategy}\``, String(r.n), dtype, '', '', 'refused', '', '', `needs ${formatBytes(r.neededBytes)}`, '', ''];
+}
+
+export function resultsToMarkdown(input: ResultsInput): string {
+  const records = input.records;
+  const fastest = new Map<string, number>();
+  for (const r of records) {
+    if (r.strategy === 'limit' || !Number.isFinite(r.medianMs)) continue;
+    const key = gridKey(r);
+    fastest.set(key, Math.min(fastest.get(key) ?? Infinity, r.medianMs));
+  }
+  const dtypeOf = (n: number) => records.find((r) => r.n === n)?.dtype ?? records[0]?.dtype ?? '';
+  const rows = [...records.map((r) => recordRow(r, fastest)), ...(input.refused ?? []).map((r) => refusedRow(r, dtypeOf(r.n)))];
+  const line = (cells: readonly string[]) => `| ${cells.map(markdownCell).join(' | ')} |`;
+  const lines = [line(HEADER), `|${ALIGN.join('|')}|`, ...rows.map(line)];
+
+  const notes: string[] = [];
+  for (const r of records) if (r.noisy && r.noisyReason) notes.push(`- \`${r.strategy}\` at n = ${r.n} is noisy: ${r.noisyReason}.`);
+  for (const r of records) if (r.strategy === 'limit' && r.note) notes.push(`- \`limit\` at n = ${r.n}: ${r.note}.`);
+  for (const r of input.refused ?? []) notes.push(`- \`${r.strategy}\` at n = ${r.n} was refused: ${r.message}`);
+  for (const r of input.skipped ?? []) notes.push(`- \`${r.strategy}\` at n = ${r.n} was skipped: ${r.reason}`);
+  const formulas = [...new Set(records.map((r) => r.formula).filter(Boolean))];
+  const legend = formulas.length ? `\nf(x, y) = \`${formulas.join('`, `')}\`. Relative: the median over the fastest strategy's on the same grid.\n` : '';
+  return `${lines.join('\n')}\n${legend}${notes.length ? `\n${notes.map(markdownCell).join('\n')}\n` : ''}`;
+}
