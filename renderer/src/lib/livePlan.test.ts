@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { formatWait, planLiveRun, pointsOf, predictRunMs, scaleByPoints, type Measurement } from './livePlan';
+
+describe('the prediction of a strategy’s time at a new grid', () => {
+  it('scales with the number of points: n² for a square grid', () => {
+    expect(scaleByPoints(10, pointsOf({ n: 1000 }), pointsOf({ n: 2000 }))).toBeCloseTo(40);
+    expect(scaleByPoints(10, pointsOf({ n: 1000 }), pointsOf({ n: 500 }))).toBeCloseTo(2.5);
+  });
+
+  it('counts a rectangular grid’s points as nx · ny', () => {
+    expect(pointsOf({ n: 300, nx: 300, ny: 200 })).toBe(60_000);
+    expect(pointsOf({ n: 300 })).toBe(90_000);
+    expect(scaleByPoints(6, pointsOf({ n: 300, nx: 300, ny: 200 }), pointsOf({ n: 300 }))).toBeCloseTo(9);
+  });
+
+  it('is not a number without a measurement to scale', () => {
+    expect(scaleByPoints(10, 0, 100)).toBeNaN();
+    expect(scaleByPoints(Number.NaN, 100, 100)).toBeNaN();
+  });
+
+  it('predicts a run as its compile, first call, timed repeats and overhead, the calls and the overhead scaled', () => {
+    const loops: Measurement = { points: 250_000, medianMs: 200, firstMs: 260, overheadMs: 20 };
+    // At 4× the points: compile 60 kept, each call 800, 3 repeats, overhead 80.
+    expect(predictRunMs(loops, 1_000_000, 3)).toBeCloseTo(60 + 800 + 3 * 800 + 80);
+    // Quick calls are timed until 25 ms is timed, as the engine does: never less than that.
+    const vmap: Measurement = { points: 250_000, medianMs: 0.2, firstMs: 5, overheadMs: 4 };
+    expect(predictRunMs(vmap, 250_000, 3)).toBeCloseTo(4.8 + 0.2 + 25 + 4);
+    // No repeats: the first call alone.
+    expect(predictRunMs(vmap, 250_000, 0)).toBeCloseTo(4.8 + 0.2 + 4);
+  });
+
+  it('grows as the grid grows, whatever was measured', () => {
+    const m: Measurement = { points: 10_000, medianMs: 1.5, firstMs: 9, overheadMs: 2 };
+    let previous = 0;
+    for (const n of [10, 100, 300, 1000, 3000, 10000]) {
+      const ms = predictRunMs(m, n * n, 3);
+      expect(ms).toBeGreaterThan(previous);
+      previous = ms;
+    }
+  });
+});
+
+describe('the live plan', () => {
+  it('fills the budget cheapest first and keeps the given order', () => {
+    const plan = planLiveRun(
+      [
+        { key: 'loops', predictedMs: 40_000 },
+        { key: 'naive', predictedMs: 30 },
+        { key: 'meshgrid', predictedMs: 200 },
+        { key: 'meshgrid-eager', predictedMs: 300 },
+        { key: 'vmap', predictedMs: 150 },
+      ],
+      500,
+    );
+    expect(plan.run).toEqual(['naive', 'meshgrid', 'vmap']);
+    expect(plan.over).toEqual([
+      { key: 'loops', predictedMs: 40_000 },
+      { key: 'meshgrid-eager', predictedMs: 300 },
+    ]);
+  });
+
+  it('never spends more than the budget, and never runs an unknown prediction', () => {
+    const candidates = [
+      { key: 'a', predictedMs: 499 },
+      { key: 'b', predictedMs: 2 },
+      { key: 'c', predictedMs: Number.NaN },
+    ];
+    const plan = planLiveRun(candidates, 500);
+    expect(plan.run).toEqual(['b']);
+    expect(plan.over.map((c) => c.key)).toEqual(['a', 'c']);
+    expect(planLiveRun(candidates, 501).run).toEqual(['a', 'b']);
+  });
+
+  it('runs nothing when even the cheapest is over the budget', () => {
+    expect(planLiveRun([{ key: 'loops', predictedMs: 900 }], 500).run).toEqual([]);
+  });
+});
+
+describe('how long pressing Run would take, in words', () => {
+  it('rounds to what a reader needs', () => {
+    expect(formatWait(400)).toBe('under a second');
+    expect(formatWait(3_400)).toBe('about 3 s');
+    expect(formatWait(41_000)).toBe('about 40 s');
+    expect(formatWait(200_000)).toBe('about 3 min');
+    expect(formatWait(4 * 3_600_000)).toBe('about 4 h');
+    expect(formatWait(Number.NaN)).toBe('not measured yet');
+  });
+});

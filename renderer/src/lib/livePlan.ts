@@ -1,0 +1,92 @@
+// What a live run may measure: how long each strategy would take at the new
+// grid, predicted from its last measurement by the change in the number of
+// grid points, and which of them fit the live budget. Pure functions, no
+// state and no shell: the Live switch (live.svelte.ts) asks, this answers.
+// A grid is counted in points (nx · ny), so rectangular grids drop in.
+
+/** A strategy's figures from its last run, as the prediction needs them. */
+export interface Measurement {
+  /** Grid points it ran on (nx · ny). */
+  points: number;
+  /** Median of one warm call. */
+  medianMs: number;
+  /** The first call (tracing and compilation included). */
+  firstMs: number;
+  /** Wall time of the run outside its timed calls: the check against the reference, the surface, the messages. */
+  overheadMs: number;
+}
+
+/** The engine times warm calls until this much is timed (compute/strategies/timing.ts's MIN_TIMED_MS). */
+export const MIN_TIMED_MS = 25;
+
+/** The number of points of a grid: nx · ny where the settings name them, n² for the square shorthand. */
+export function pointsOf(grid: { n: number; nx?: number; ny?: number }): number {
+  return (grid.nx ?? grid.n) * (grid.ny ?? grid.n);
+}
+
+/**
+ * A time measured on `fromPoints` grid points, predicted for `toPoints`: each
+ * strategy does a fixed amount of work per point, so time scales with the
+ * points (n² for square grids).
+ */
+export function scaleByPoints(ms: number, fromPoints: number, toPoints: number): number {
+  if (!(fromPoints > 0) || !Number.isFinite(ms)) return Number.NaN;
+  return (ms * toPoints) / fromPoints;
+}
+
+/**
+ * The wall time of running a strategy once more at `points`, with `repeats`
+ * timed calls: the first call (its compile part kept, its call scaled), the
+ * timed calls (at least MIN_TIMED_MS of them, as the engine does), and the
+ * overhead, which also grows with the points (the reference check reads every one).
+ */
+export function predictRunMs(last: Measurement, points: number, repeats: number): number {
+  const callMs = scaleByPoints(last.medianMs, last.points, points);
+  const compileMs = Math.max(0, last.firstMs - last.medianMs);
+  const timedMs = repeats > 0 ? Math.max(repeats * callMs, Math.min(MIN_TIMED_MS, 1000 * callMs)) : 0;
+  return compileMs + callMs + timedMs + scaleByPoints(last.overheadMs, last.points, points);
+}
+
+export interface Candidate<K extends string> {
+  key: K;
+  /** Predicted wall time of its run. */
+  predictedMs: number;
+}
+
+export interface LivePlan<K extends string> {
+  /** Those that fit the budget, in the order given. */
+  run: K[];
+  /** Those over it, with their prediction (what pressing Run would cost). */
+  over: Candidate<K>[];
+}
+
+/**
+ * Fills the budget cheapest first, so that as many bars as possible follow
+ * the settings; what does not fit is left for the Run button. A prediction
+ * that is not a number (nothing measured, no guess) never fits.
+ */
+export function planLiveRun<K extends string>(candidates: readonly Candidate<K>[], budgetMs: number): LivePlan<K> {
+  const byCost = [...candidates].sort((a, b) => (Number.isFinite(a.predictedMs) ? a.predictedMs : Infinity) - (Number.isFinite(b.predictedMs) ? b.predictedMs : Infinity));
+  const fits = new Set<K>();
+  let spentMs = 0;
+  for (const { key, predictedMs } of byCost) {
+    if (!Number.isFinite(predictedMs) || spentMs + predictedMs > budgetMs) continue;
+    fits.add(key);
+    spentMs += predictedMs;
+  }
+  return {
+    run: candidates.filter((c) => fits.has(c.key)).map((c) => c.key),
+    over: candidates.filter((c) => !fits.has(c.key)),
+  };
+}
+
+/** How long pressing Run would take, in a few words: "about 40 s", "about 3 min". */
+export function formatWait(ms: number): string {
+  if (!Number.isFinite(ms)) return 'not measured yet';
+  const s = ms / 1000;
+  if (s < 1) return 'under a second';
+  if (s < 90) return `about ${s < 10 ? Math.round(s) : Math.round(s / 5) * 5} s`;
+  const min = s / 60;
+  if (min < 90) return `about ${Math.round(min)} min`;
+  return `about ${Math.round(min / 60)} h`;
+}
