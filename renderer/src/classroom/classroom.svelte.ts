@@ -159,6 +159,8 @@ export class Classroom {
     this.task = { taskId, kind: 'lesson', fraction: 0, label: step.title, cancelling: false };
     const { [step.id]: _, ...otherErrors } = this.stepErrors;
     this.stepErrors = otherErrors;
+    // The engine takes one task at a time: a live run stops for the step.
+    await this.lab.live.hold();
     try {
       const result = await this.lab.api.invoke('classroom:lesson', {
         taskId,
@@ -170,6 +172,7 @@ export class Classroom {
     } catch (error) {
       this.stepErrors = { ...this.stepErrors, [step.id]: messageOf(error) };
     } finally {
+      this.lab.live.release();
       if (this.task?.taskId === taskId) this.task = null;
     }
   }
@@ -206,11 +209,13 @@ export class Classroom {
     };
     this.task = { taskId, kind: 'sweep', fraction: 0, label: 'starting', cancelling: false };
     this.sweepTaskId = taskId;
+    await this.lab.live.hold();
     try {
       this.sweep = await this.lab.api.invoke('classroom:sweep', { taskId, sweep: request });
     } catch (error) {
       this.sweepError = messageOf(error);
     } finally {
+      this.lab.live.release();
       if (this.task?.taskId === taskId) this.task = null;
     }
   }

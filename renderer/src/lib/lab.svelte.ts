@@ -27,6 +27,7 @@ import type {
 import { formatBytes } from './format';
 import { defaultSurfaceStyle, type SurfaceStyle } from './surfaceStyle';
 import { Layout } from './layout.svelte';
+import { Live } from './live.svelte';
 
 export type Tab = 'compare' | 'table' | 'lesson' | 'graph';
 
@@ -133,14 +134,22 @@ export class Lab {
   readonly refused = $derived((this.guard?.entries ?? []).filter((e) => !e.fits && this.chosen.includes(e.strategy)));
   readonly runnable = $derived(this.chosen.filter((s) => !this.refused.some((e) => e.strategy === s)));
 
-  constructor(readonly api: LabApi) {}
+  /** The Live switch: re-runs what fits a budget as the settings change. */
+  readonly live: Live;
+  /** Run was pressed and waits for a live run to stop. */
+  private runRequested = false;
+
+  constructor(readonly api: LabApi) {
+    this.live = new Live(this);
+  }
 
   async start(): Promise<void> {
     this.api.on('run:progress', ({ runId, progress, index, total }) => {
       if (this.running?.runId === runId) this.running = { ...this.running, progress, index, total };
     });
     this.api.on('run:record', ({ runId, record, surface }) => {
-      this.history = [...this.history, record];
+      // Live runs follow the slider: their bars move, but the table keeps what Run measured.
+      if (!this.live.owns(runId)) this.history = [...this.history, record];
       if (this.batch?.runId === runId) this.batch = { ...this.batch, records: [...this.batch.records, record] };
       if (surface && sameGrid(surface, this.settings())) this.surface = surface;
     });
@@ -157,6 +166,7 @@ export class Lab {
     this.formula = info.defaultFormula;
     this.previousSession = info.previousSession;
     this.selected = info.availability.filter((a) => a.available).map((a) => a.strategy);
+    this.live.start();
     this.settingsChanged();
   }
 
@@ -175,6 +185,7 @@ export class Lab {
   settingsChanged(): void {
     this.checkFormula(this.formula);
     this.followSettings(this.settings());
+    this.live.settingsChanged();
   }
 
   setN(n: number): void {
@@ -234,7 +245,23 @@ export class Lab {
     if (sameGrid(settings, this.settings())) this.traced = { settings, view };
   }, 80);
 
+  /** Times every ticked strategy, however long: a live run in flight is cancelled first. */
   async run(): Promise<void> {
+    if (this.running || this.runRequested || !this.formulaValid) return;
+    this.runRequested = true;
+    try {
+      await this.live.hold();
+    } finally {
+      this.runRequested = false;
+    }
+    try {
+      await this.runTicked();
+    } finally {
+      this.live.release();
+    }
+  }
+
+  private async runTicked(): Promise<void> {
     if (this.running || !this.formulaValid) return;
     const settings = this.settings();
     const strategies = this.runnable;

@@ -1,0 +1,299 @@
+// The Live switch: while it is on, a change of grid, dtype or formula
+// re-runs, after a short pause, the ticked strategies whose predicted time
+// fits the live budget; a newer change cancels the run in flight. It keeps
+// the latest record of every strategy (from Run's batches and its own) and
+// what each run cost as the renderer saw it, for the predictions. It never
+// blocks the renderer (the engine runs in a worker) and never runs beside
+// Run, a lesson step or a sweep: those hold it while they work.
+
+import type { DType, GridSettings, GuardReport, LabApi, RunFailure, RunRecord, RunSettings, StrategyName } from '../../../main/contract';
+import { planLiveRun, pointsOf, predictRunMs, type Candidate, type LivePlan, type Measurement } from './livePlan';
+
+/** The live run's budget, all its strategies together: a bar moves about half a second after the slider stops. */
+export const LIVE_BUDGET_MS = 500;
+/** A run starts once the settings have been still this long, so a drag does not start a run per pixel. */
+export const LIVE_DEBOUNCE_MS = 150;
+/** Live runs name themselves with this prefix, so the app can keep them out of the results table. */
+const LIVE_RUN_PREFIX = 'live-';
+
+export type LiveKey = StrategyName | 'limit';
+
+/**
+ * A deliberately pessimistic first guess of what a strategy costs, used until
+ * it has been measured on this machine: per point of one call, the compile
+ * part of the first call, and the overhead per point (the reference check).
+ */
+const FIRST_GUESS: Record<LiveKey, { callNsPerPoint: number; compileMs: number; overheadNsPerPoint: number }> = {
+  loops: { callNsPerPoint: 1500, compileMs: 50, overheadNsPerPoint: 20 },
+  naive: { callNsPerPoint: 2, compileMs: 40, overheadNsPerPoint: 5 },
+  meshgrid: { callNsPerPoint: 10, compileMs: 5, overheadNsPerPoint: 20 },
+  'meshgrid-eager': { callNsPerPoint: 60, compileMs: 60, overheadNsPerPoint: 20 },
+  vmap: { callNsPerPoint: 10, compileMs: 10, overheadNsPerPoint: 20 },
+  pmap: { callNsPerPoint: 10, compileMs: 20, overheadNsPerPoint: 20 },
+  gpu: { callNsPerPoint: 10, compileMs: 200, overheadNsPerPoint: 20 },
+  limit: { callNsPerPoint: 5, compileMs: 5, overheadNsPerPoint: 0 },
+};
+
+function firstGuess(key: LiveKey): Measurement {
+  const guess = FIRST_GUESS[key];
+  const medianMs = guess.callNsPerPoint * 1e-6;
+  return { points: 1, medianMs, firstMs: guess.compileMs + medianMs, overheadMs: guess.overheadNsPerPoint * 1e-6 };
+}
+
+/** Whether a record measured exactly these settings (grid, dtype, formula). */
+export function measures(record: RunRecord, grid: GridSettings): boolean {
+  const r = record as RunRecord & { nx?: number; ny?: number };
+  const g = grid as GridSettings & { nx?: number; ny?: number };
+  return (r.nx ?? r.n) === (g.nx ?? g.n) && (r.ny ?? r.n) === (g.ny ?? g.n) && r.dtype === g.dtype && (record.strategy === 'limit' || r.formula === g.formula);
+}
+
+function gridKey(grid: GridSettings): string {
+  const g = grid as GridSettings & { nx?: number; ny?: number };
+  return JSON.stringify([g.nx ?? g.n, g.ny ?? g.n, g.dtype, g.formula]);
+}
+
+/** What Live needs of the app: its shell, its settings and whether the formula is checked. */
+export interface LiveHost {
+  readonly api: LabApi;
+  settings(): RunSettings;
+  readonly formula: string;
+  readonly checkedFormula: string;
+  readonly formulaValid: boolean;
+}
+
+/** How a strategy's bar stands against the current settings. */
+export type BarState =
+  /** measured at these settings */
+  | { kind: 'current' }
+  /** a live run is on its way */
+  | { kind: 'measuring' }
+  /** over the live budget: Run would take about this long */
+  | { kind: 'over-budget'; predictedMs: number }
+  /** from other settings, with Live off (or the memory guard refusing it) */
+  | { kind: 'stale' };
+
+interface Flight {
+  runId: string;
+  grid: GridSettings;
+  strategies: StrategyName[];
+  cancelling: boolean;
+}
+
+export class Live {
+  on = $state(true);
+  /** The live run in flight, if any. */
+  flight = $state.raw<Flight | null>(null);
+  /** A live run is waiting for the settings to stay still. */
+  pending = $state(false);
+  /** Run, a lesson step or a sweep has the engine: live runs wait. */
+  held = $state(0);
+  /** The latest record of each strategy, from every run of this session. */
+  latest = $state.raw<Partial<Record<StrategyName, RunRecord>>>({});
+  /** The latest floor per grid and dtype. */
+  floors = $state.raw<RunRecord[]>([]);
+  /** What went wrong in the latest finished live run (cancels apart). */
+  failures = $state.raw<RunFailure[]>([]);
+  /** Live runs started, finished, and cancelled by a newer setting (the engine said so). */
+  counts = $state({ started: 0, finished: 0, cancelled: 0 });
+  /** Each strategy's last run per dtype, with the wall time the renderer saw. */
+  private measured = $state.raw<Partial<Record<string, Measurement>>>({});
+
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private generation = 0;
+  private requestedKey: string | null = null;
+  /** Something was interrupted or changed while held: look again on release. */
+  private dirty = false;
+  private settled: Promise<void> | null = null;
+  /** Per run, when its last event arrived: a record's wall time is the gap since. */
+  private readonly marks = new Map<string, number>();
+
+  constructor(private readonly host: LiveHost) {}
+
+  /** Listens to every run's events; the settings as they are now are the starting point, not a change. */
+  start(): void {
+    const { api } = this.host;
+    api.on('run:progress', ({ runId }) => {
+      if (!this.marks.has(runId)) this.mark(runId);
+    });
+    api.on('run:record', ({ runId, record }) => this.noteRecord(runId, record));
+    api.on('run:failure', ({ runId }) => this.mark(runId));
+    this.requestedKey = gridKey(this.host.settings());
+  }
+
+  /** Whether a run is one of Live's (its records stay out of the results table). */
+  owns(runId: string): boolean {
+    return runId.startsWith(LIVE_RUN_PREFIX);
+  }
+
+  setOn(on: boolean): void {
+    this.on = on;
+    if (on) {
+      this.arm(0);
+    } else {
+      this.clearTimer();
+      this.cancelFlight();
+    }
+  }
+
+  /** Call after any setting changed; only a new grid, dtype or formula starts a live run. */
+  settingsChanged(): void {
+    const key = gridKey(this.host.settings());
+    if (key === this.requestedKey) return;
+    this.requestedKey = key;
+    this.generation++;
+    if (!this.on) return;
+    // The run in flight measures settings the user has left: stop it now, not after the pause.
+    this.cancelFlight();
+    if (this.held > 0) this.dirty = true;
+    else this.arm(LIVE_DEBOUNCE_MS);
+  }
+
+  /** Stops live runs until release(), and waits for the one in flight to stop. */
+  async hold(): Promise<void> {
+    this.held++;
+    if (this.timer || this.flight || this.pending) this.dirty = true;
+    this.clearTimer();
+    this.cancelFlight();
+    await this.settled;
+  }
+
+  release(): void {
+    this.held = Math.max(0, this.held - 1);
+    if (this.held === 0 && this.dirty && this.on) {
+      this.dirty = false;
+      this.arm(LIVE_DEBOUNCE_MS);
+    }
+  }
+
+  /** The predicted wall time of running `key` at these settings, from its last measurement (or a first guess). */
+  predictedMs(key: LiveKey, settings: RunSettings): number {
+    const last = this.measured[`${key}:${settings.dtype}`] ?? this.measured[`${key}:${otherDtype(settings.dtype)}`] ?? firstGuess(key);
+    return predictRunMs(last, pointsOf(settings), settings.repeats);
+  }
+
+  /** Which of the ticked strategies a live run at these settings would measure, and which are over the budget. */
+  plan(settings: RunSettings): LivePlan<LiveKey> {
+    const candidates: Candidate<LiveKey>[] = [...settings.strategies, 'limit' as const].map((key) => ({ key, predictedMs: this.predictedMs(key, settings) }));
+    return planLiveRun(candidates, LIVE_BUDGET_MS);
+  }
+
+  /** Where a strategy's bar stands against the settings, given the plan for them. */
+  barState(strategy: StrategyName, settings: RunSettings, plan: LivePlan<LiveKey>): BarState {
+    const record = this.latest[strategy];
+    if (record && measures(record, settings)) return { kind: 'current' };
+    if (!this.on) return { kind: 'stale' };
+    const over = plan.over.find((c) => c.key === strategy);
+    if (over) return { kind: 'over-budget', predictedMs: over.predictedMs };
+    return { kind: this.pending || this.flight || this.held ? 'measuring' : 'stale' };
+  }
+
+  /** The latest floor at these settings' grid and dtype. */
+  floorFor(grid: GridSettings): RunRecord | undefined {
+    return this.floors.findLast((r) => measures(r, grid));
+  }
+
+  private arm(delayMs: number): void {
+    this.clearTimer();
+    const generation = this.generation;
+    this.pending = true;
+    this.timer = setTimeout(() => void this.fire(generation), delayMs);
+  }
+
+  private clearTimer(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.pending = false;
+  }
+
+  private cancelFlight(): void {
+    const flight = this.flight;
+    if (!flight || flight.cancelling) return;
+    this.flight = { ...flight, cancelling: true };
+    this.host.api.invoke('run:cancel', { runId: flight.runId }).catch(() => undefined);
+  }
+
+  private stillWanted(generation: number): boolean {
+    return generation === this.generation && this.on && this.held === 0;
+  }
+
+  private async fire(generation: number): Promise<void> {
+    this.timer = null;
+    if (!this.stillWanted(generation)) return this.settle();
+    // The formula check is on its way: look again shortly.
+    if (this.host.formula !== this.host.checkedFormula) {
+      this.arm(60);
+      return;
+    }
+    if (!this.host.formulaValid) {
+      this.pending = false;
+      return;
+    }
+    // The engine takes one run at a time: the cancelled one must stop first.
+    await this.settled;
+    if (!this.stillWanted(generation) || this.timer) return this.settle();
+    const settings = this.host.settings();
+    const plan = this.plan(settings);
+    // What is already measured at these settings (by Run, say) needs no second run.
+    const strategies = settings.strategies.filter((s) => plan.run.includes(s) && !(this.latest[s] && measures(this.latest[s], settings)));
+    const includeFloor = plan.run.includes('limit') && !this.floorFor(settings);
+    const guard: GuardReport | null = strategies.length ? await this.host.api.invoke('run:guard', { ...settings, strategies }).catch(() => null) : { entries: [] };
+    if (!this.stillWanted(generation) || this.timer || this.flight) return this.settle();
+    const fitting = strategies.filter((s) => guard?.entries.find((e) => e.strategy === s)?.fits !== false);
+    this.pending = false;
+    if (fitting.length === 0 && !includeFloor) return;
+
+    const runId = `${LIVE_RUN_PREFIX}${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+    const grid: GridSettings = { n: settings.n, dtype: settings.dtype, formula: settings.formula };
+    this.flight = { runId, grid, strategies: fitting, cancelling: false };
+    this.counts.started++;
+    this.mark(runId);
+    this.settled = this.host.api
+      .invoke('run:start', { ...settings, strategies: fitting, runId, includeFloor })
+      .then(
+        (result) => {
+          if (result.cancelled) this.counts.cancelled++;
+          else {
+            this.counts.finished++;
+            this.failures = result.failures.filter((f) => f.kind !== 'cancelled');
+          }
+        },
+        // The engine was busy (a sweep the app did not hold for) or crashed: the app says so elsewhere.
+        () => undefined,
+      )
+      .finally(() => {
+        if (this.flight?.runId === runId) this.flight = null;
+        this.marks.delete(runId);
+      });
+  }
+
+  /** A live run is pending only while a timer is set for it. */
+  private settle(): void {
+    if (!this.timer) this.pending = false;
+  }
+
+  private mark(runId: string): void {
+    this.marks.set(runId, performance.now());
+    // Run's batches are never told to Live when they end: keep the last few.
+    if (this.marks.size > 32) this.marks.delete(this.marks.keys().next().value!);
+  }
+
+  private noteRecord(runId: string, record: RunRecord): void {
+    const now = performance.now();
+    const since = this.marks.get(runId);
+    this.mark(runId);
+    const timedMs = record.firstMs + record.samplesMs.reduce((a, b) => a + b, 0);
+    const guess = firstGuess(record.strategy);
+    const points = pointsOf(record);
+    const overheadMs = since === undefined ? guess.overheadMs * points : Math.max(0, now - since - timedMs);
+    this.measured = { ...this.measured, [`${record.strategy}:${record.dtype}`]: { points, medianMs: record.medianMs, firstMs: record.firstMs, overheadMs } };
+    if (record.strategy === 'limit') {
+      this.floors = [...this.floors.filter((r) => !measures(r, record)).slice(-15), record];
+    } else {
+      this.latest = { ...this.latest, [record.strategy]: record };
+    }
+  }
+}
+
+function otherDtype(dtype: DType): DType {
+  return dtype === 'float32' ? 'float64' : 'float32';
+}
