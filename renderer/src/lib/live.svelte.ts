@@ -1,6 +1,8 @@
 // The Live switch: while it is on, a change of grid, dtype or formula
 // re-runs, after a short pause, the ticked strategies whose predicted time
-// fits the live budget; a newer change cancels the run in flight. It keeps
+// fits the live budget, cheapest first, a budget at a time until every one
+// that fits on its own is measured; a newer change cancels the run in
+// flight. It keeps
 // the latest record of every strategy (from Run's batches and its own) and
 // what each run cost as the renderer saw it, for the predictions. It never
 // blocks the renderer (the engine runs in a worker) and never runs beside
@@ -20,8 +22,9 @@ export type LiveKey = StrategyName | 'limit';
 
 /**
  * A deliberately pessimistic first guess of what a strategy costs, used until
- * it has been measured on this machine: per point of one call, the compile
- * part of the first call, and the overhead per point (the reference check).
+ * it has been measured on this machine: per point of one call and the
+ * compile part of the first call; and, measured or not, the work per point
+ * outside the timed calls (the reference check).
  */
 const FIRST_GUESS: Record<LiveKey, { callNsPerPoint: number; compileMs: number; overheadNsPerPoint: number }> = {
   loops: { callNsPerPoint: 1500, compileMs: 50, overheadNsPerPoint: 20 },
@@ -37,7 +40,7 @@ const FIRST_GUESS: Record<LiveKey, { callNsPerPoint: number; compileMs: number; 
 function firstGuess(key: LiveKey): Measurement {
   const guess = FIRST_GUESS[key];
   const medianMs = guess.callNsPerPoint * 1e-6;
-  return { points: 1, medianMs, firstMs: guess.compileMs + medianMs, overheadMs: guess.overheadNsPerPoint * 1e-6 };
+  return { points: 1, medianMs, firstMs: guess.compileMs + medianMs, overheadNsPerPoint: guess.overheadNsPerPoint };
 }
 
 /** Whether a record measured exactly these settings (grid, dtype, formula). */
@@ -95,28 +98,23 @@ export class Live {
   failures = $state.raw<RunFailure[]>([]);
   /** Live runs started, finished, and cancelled by a newer setting (the engine said so). */
   counts = $state({ started: 0, finished: 0, cancelled: 0 });
-  /** Each strategy's last run per dtype, with the wall time the renderer saw. */
+  /** Each strategy's last run per dtype, as the predictions need it. */
   private measured = $state.raw<Partial<Record<string, Measurement>>>({});
 
   private timer: ReturnType<typeof setTimeout> | null = null;
   private generation = 0;
+  /** What live runs have tried since the settings last changed: a strategy that fails is not retried in a loop. */
+  private tried = new Set<LiveKey>();
   private requestedKey: string | null = null;
   /** Something was interrupted or changed while held: look again on release. */
   private dirty = false;
   private settled: Promise<void> | null = null;
-  /** Per run, when its last event arrived: a record's wall time is the gap since. */
-  private readonly marks = new Map<string, number>();
 
   constructor(private readonly host: LiveHost) {}
 
   /** Listens to every run's events; the settings as they are now are the starting point, not a change. */
   start(): void {
-    const { api } = this.host;
-    api.on('run:progress', ({ runId }) => {
-      if (!this.marks.has(runId)) this.mark(runId);
-    });
-    api.on('run:record', ({ runId, record }) => this.noteRecord(runId, record));
-    api.on('run:failure', ({ runId }) => this.mark(runId));
+    this.host.api.on('run:record', ({ record }) => this.noteRecord(record));
     this.requestedKey = gridKey(this.host.settings());
   }
 
@@ -141,6 +139,7 @@ export class Live {
     if (key === this.requestedKey) return;
     this.requestedKey = key;
     this.generation++;
+    this.tried = new Set();
     if (!this.on) return;
     // The run in flight measures settings the user has left: stop it now, not after the pause.
     this.cancelFlight();
@@ -171,19 +170,24 @@ export class Live {
     return predictRunMs(last, pointsOf(settings), settings.repeats);
   }
 
-  /** Which of the ticked strategies a live run at these settings would measure, and which are over the budget. */
+  /**
+   * The next live run at these settings: of what is not measured there yet
+   * (nor tried since the settings last changed), what fits the budget.
+   */
   plan(settings: RunSettings): LivePlan<LiveKey> {
-    const candidates: Candidate<LiveKey>[] = [...settings.strategies, 'limit' as const].map((key) => ({ key, predictedMs: this.predictedMs(key, settings) }));
+    const unmeasured: LiveKey[] = settings.strategies.filter((s) => !(this.latest[s] && measures(this.latest[s], settings)));
+    if (!this.floorFor(settings)) unmeasured.push('limit');
+    const candidates: Candidate<LiveKey>[] = unmeasured.filter((key) => !this.tried.has(key)).map((key) => ({ key, predictedMs: this.predictedMs(key, settings) }));
     return planLiveRun(candidates, LIVE_BUDGET_MS);
   }
 
-  /** Where a strategy's bar stands against the settings, given the plan for them. */
-  barState(strategy: StrategyName, settings: RunSettings, plan: LivePlan<LiveKey>): BarState {
+  /** Where a strategy's bar stands against the settings: over the budget on its own, it waits for Run. */
+  barState(strategy: StrategyName, settings: RunSettings): BarState {
     const record = this.latest[strategy];
     if (record && measures(record, settings)) return { kind: 'current' };
     if (!this.on) return { kind: 'stale' };
-    const over = plan.over.find((c) => c.key === strategy);
-    if (over) return { kind: 'over-budget', predictedMs: over.predictedMs };
+    const predictedMs = this.predictedMs(strategy, settings);
+    if (!(predictedMs <= LIVE_BUDGET_MS)) return { kind: 'over-budget', predictedMs };
     return { kind: this.pending || this.flight || this.held ? 'measuring' : 'stale' };
   }
 
@@ -233,12 +237,12 @@ export class Live {
     if (!this.stillWanted(generation) || this.timer) return this.settle();
     const settings = this.host.settings();
     const plan = this.plan(settings);
-    // What is already measured at these settings (by Run, say) needs no second run.
-    const strategies = settings.strategies.filter((s) => plan.run.includes(s) && !(this.latest[s] && measures(this.latest[s], settings)));
-    const includeFloor = plan.run.includes('limit') && !this.floorFor(settings);
+    const strategies = settings.strategies.filter((s) => plan.run.includes(s));
+    const includeFloor = plan.run.includes('limit');
     const guard: GuardReport | null = strategies.length ? await this.host.api.invoke('run:guard', { ...settings, strategies }).catch(() => null) : { entries: [] };
     if (!this.stillWanted(generation) || this.timer || this.flight) return this.settle();
     const fitting = strategies.filter((s) => guard?.entries.find((e) => e.strategy === s)?.fits !== false);
+    for (const key of plan.run) this.tried.add(key);
     this.pending = false;
     if (fitting.length === 0 && !includeFloor) return;
 
@@ -246,7 +250,6 @@ export class Live {
     const grid: GridSettings = { n: settings.n, dtype: settings.dtype, formula: settings.formula };
     this.flight = { runId, grid, strategies: fitting, cancelling: false };
     this.counts.started++;
-    this.mark(runId);
     this.settled = this.host.api
       .invoke('run:start', { ...settings, strategies: fitting, runId, includeFloor })
       .then(
@@ -255,6 +258,8 @@ export class Live {
           else {
             this.counts.finished++;
             this.failures = result.failures.filter((f) => f.kind !== 'cancelled');
+            // The settings are still: the next budget's worth, until all that fit are measured.
+            if (this.stillWanted(generation) && !this.timer) this.arm(0);
           }
         },
         // The engine was busy (a sweep the app did not hold for) or crashed: the app says so elsewhere.
@@ -262,7 +267,6 @@ export class Live {
       )
       .finally(() => {
         if (this.flight?.runId === runId) this.flight = null;
-        this.marks.delete(runId);
       });
   }
 
@@ -271,21 +275,10 @@ export class Live {
     if (!this.timer) this.pending = false;
   }
 
-  private mark(runId: string): void {
-    this.marks.set(runId, performance.now());
-    // Run's batches are never told to Live when they end: keep the last few.
-    if (this.marks.size > 32) this.marks.delete(this.marks.keys().next().value!);
-  }
-
-  private noteRecord(runId: string, record: RunRecord): void {
-    const now = performance.now();
-    const since = this.marks.get(runId);
-    this.mark(runId);
-    const timedMs = record.firstMs + record.samplesMs.reduce((a, b) => a + b, 0);
-    const guess = firstGuess(record.strategy);
-    const points = pointsOf(record);
-    const overheadMs = since === undefined ? guess.overheadMs * points : Math.max(0, now - since - timedMs);
-    this.measured = { ...this.measured, [`${record.strategy}:${record.dtype}`]: { points, medianMs: record.medianMs, firstMs: record.firstMs, overheadMs } };
+  private noteRecord(record: RunRecord): void {
+    const guess = FIRST_GUESS[record.strategy];
+    const measurement: Measurement = { points: pointsOf(record), medianMs: record.medianMs, firstMs: record.firstMs, overheadNsPerPoint: guess.overheadNsPerPoint };
+    this.measured = { ...this.measured, [`${record.strategy}:${record.dtype}`]: measurement };
     if (record.strategy === 'limit') {
       this.floors = [...this.floors.filter((r) => !measures(r, record)).slice(-15), record];
     } else {

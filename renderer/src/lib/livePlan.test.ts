@@ -19,18 +19,18 @@ describe('the prediction of a strategy’s time at a new grid', () => {
   });
 
   it('predicts a run as its compile, first call, timed repeats and overhead, the calls and the overhead scaled', () => {
-    const loops: Measurement = { points: 250_000, medianMs: 200, firstMs: 260, overheadMs: 20 };
-    // At 4× the points: compile 60 kept, each call 800, 3 repeats, overhead 80.
+    const loops: Measurement = { points: 250_000, medianMs: 200, firstMs: 260, overheadNsPerPoint: 80 };
+    // At 4× the points: compile 60 kept, each call 800, 3 repeats, the check 80 ns × 1e6.
     expect(predictRunMs(loops, 1_000_000, 3)).toBeCloseTo(60 + 800 + 3 * 800 + 80);
     // Quick calls are timed until 25 ms is timed, as the engine does: never less than that.
-    const vmap: Measurement = { points: 250_000, medianMs: 0.2, firstMs: 5, overheadMs: 4 };
+    const vmap: Measurement = { points: 250_000, medianMs: 0.2, firstMs: 5, overheadNsPerPoint: 16 };
     expect(predictRunMs(vmap, 250_000, 3)).toBeCloseTo(4.8 + 0.2 + 25 + 4);
     // No repeats: the first call alone.
     expect(predictRunMs(vmap, 250_000, 0)).toBeCloseTo(4.8 + 0.2 + 4);
   });
 
   it('grows as the grid grows, whatever was measured', () => {
-    const m: Measurement = { points: 10_000, medianMs: 1.5, firstMs: 9, overheadMs: 2 };
+    const m: Measurement = { points: 10_000, medianMs: 1.5, firstMs: 9, overheadNsPerPoint: 20 };
     let previous = 0;
     for (const n of [10, 100, 300, 1000, 3000, 10000]) {
       const ms = predictRunMs(m, n * n, 3);

@@ -12,8 +12,13 @@ export interface Measurement {
   medianMs: number;
   /** The first call (tracing and compilation included). */
   firstMs: number;
-  /** Wall time of the run outside its timed calls: the check against the reference, the surface, the messages. */
-  overheadMs: number;
+  /**
+   * The run's work outside its timed calls, per point: the check against the
+   * float64 reference reads every one. (The renderer's own view of a run's
+   * wall time is not used: on a shared machine its messages arrive in
+   * bursts, and the gaps say more about the machine's load than the strategy.)
+   */
+  overheadNsPerPoint: number;
 }
 
 /** The engine times warm calls until this much is timed (compute/strategies/timing.ts's MIN_TIMED_MS). */
@@ -38,13 +43,13 @@ export function scaleByPoints(ms: number, fromPoints: number, toPoints: number):
  * The wall time of running a strategy once more at `points`, with `repeats`
  * timed calls: the first call (its compile part kept, its call scaled), the
  * timed calls (at least MIN_TIMED_MS of them, as the engine does), and the
- * overhead, which also grows with the points (the reference check reads every one).
+ * overhead (its per-point part scaled).
  */
 export function predictRunMs(last: Measurement, points: number, repeats: number): number {
   const callMs = scaleByPoints(last.medianMs, last.points, points);
   const compileMs = Math.max(0, last.firstMs - last.medianMs);
   const timedMs = repeats > 0 ? Math.max(repeats * callMs, Math.min(MIN_TIMED_MS, 1000 * callMs)) : 0;
-  return compileMs + callMs + timedMs + scaleByPoints(last.overheadMs, last.points, points);
+  return compileMs + callMs + timedMs + (last.overheadNsPerPoint * points) / 1e6;
 }
 
 export interface Candidate<K extends string> {

@@ -256,6 +256,8 @@ export class SurfaceScene {
   private my = 0;
   private animationFrame = 0;
   private disposed = false;
+  /** Boxes replaced since the last render, freed once their successors have been drawn. */
+  private readonly retired: Object3D[] = [];
   private userMoved = false;
   private fitting = false;
 
@@ -452,7 +454,7 @@ export class SurfaceScene {
     this.disposed = true;
     cancelAnimationFrame(this.animationFrame);
     this.controls.dispose();
-    for (const child of [...this.scene.children]) disposeObject(child);
+    for (const child of [...this.scene.children, ...this.retired.splice(0)]) disposeObject(child);
     this.frame = null;
     this.renderer.dispose();
   }
@@ -477,6 +479,7 @@ export class SurfaceScene {
   private render(): void {
     if (this.disposed) return;
     this.renderer.render(this.scene, this.camera);
+    for (const group of this.retired.splice(0)) disposeObject(group);
   }
 
   /** f's value as a height in box coordinates (0 at the floor, 1 at the top). */
@@ -621,7 +624,12 @@ export class SurfaceScene {
     const key = JSON.stringify([xTicks, yTicks, zTicks, x0, x1, y0, y1, lo, hi, this.style.zScale, this.theme]);
     if (!force && key === this.frameKey) return;
     this.frameKey = key;
-    if (this.frame) disposeObject(this.frame.group);
+    // The old box is freed only after the new one is drawn: three.js frees a shader program
+    // with its last material, and compiling it again blocks the page (300 ms on a software GPU).
+    if (this.frame) {
+      this.frame.group.removeFromParent();
+      this.retired.push(this.frame.group);
+    }
     this.frame = buildFrame({ domain: this.domain, lo, hi, height: HEIGHT * this.style.zScale, xTicks, yTicks, zTicks, theme: this.theme });
     this.scene.add(this.frame.group);
     this.layoutFrame();

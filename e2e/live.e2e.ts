@@ -1,0 +1,195 @@
+// The Live switch, end to end, against the web shell in Debian's Chromium:
+// it is on when the app opens; moving the grid-size slider re-times the
+// strategies without Run being pressed, and their bars move; a strategy over
+// the live budget keeps its last bar, greyed, saying what Run would cost, and
+// Run still times it; a live run in flight is cancelled by the next move (the
+// engine says so); and the page answers within 100 ms all the while (a click
+// on a toggle repaints, the main thread never blocks that long).
+
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { ChildProcess } from 'node:child_process';
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { openBrowser, root, startWebShell } from './webShell.ts';
+
+const shots = join(root, 'e2e', 'screenshots');
+const MEMORY_CAP = 2_000_000_000;
+/** The slider's travel (renderer/src/lib/scales.ts): n = 10 · 2000^(position / 1000). */
+const position = (n: number) => Math.round((1000 * Math.log(n / 10)) / Math.log(2000));
+
+let host: ChildProcess;
+let browser: Browser;
+let page: Page;
+let dataDir: string;
+
+/** Moves the log slider as a drag would: input events, one per position. */
+async function slideTo(n: number): Promise<number> {
+  await page.getByTestId('n-slider').evaluate((input, value) => {
+    const slider = input as HTMLInputElement;
+    slider.value = String(value);
+    slider.dispatchEvent(new Event('input', { bubbles: true }));
+  }, position(n));
+  return Number((await page.getByTestId('n-value').innerText()).replace(/,/g, ''));
+}
+
+const timeRow = (strategy: string) => page.getByTestId('time-chart').locator(`[data-strategy="${strategy}"]`);
+
+/** Waits until a strategy's time bar shows a measurement of n (float32), and returns its text. */
+async function measuredAt(strategy: string, n: number, timeout = 30_000): Promise<string> {
+  const row = timeRow(strategy);
+  await page
+    .waitForFunction(
+      ({ strategy, stamp }) => document.querySelector(`[data-testid="time-chart"] [data-strategy="${strategy}"][data-state="current"][data-stamp="${stamp}"]`) !== null,
+      { strategy, stamp: `${n}:float32` },
+      { timeout },
+    )
+    .catch(async (error: unknown) => {
+      const chart = await page.getByTestId('comparison').innerText();
+      const status = await page.getByTestId('live-status').innerText();
+      throw new Error(`${strategy} was not measured at n = ${n}: ${String(error)}\nLive: ${status}\n${chart}`);
+    });
+  return row.locator('.right').innerText();
+}
+
+async function liveCount(which: 'started' | 'finished' | 'cancelled'): Promise<number> {
+  return Number(await page.getByTestId('live-status').getAttribute(`data-${which}`));
+}
+
+before(async () => {
+  await mkdir(shots, { recursive: true });
+  const shell = await startWebShell({ dataDirPrefix: 'vlab-e2e-live-', memoryCapBytes: MEMORY_CAP });
+  ({ host, dataDir } = shell);
+  ({ browser, page } = await openBrowser());
+  await page.goto(shell.url);
+  await page.getByTestId('surface-canvas').waitFor({ timeout: 60_000 });
+  await page.getByTestId('run').waitFor({ timeout: 60_000 });
+});
+
+after(async () => {
+  await browser?.close();
+  host?.kill('SIGTERM');
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+});
+
+describe('live comparison in the web shell', { concurrency: false }, () => {
+  it('is on when the app opens, and moving the slider changes the time bars without Run', async () => {
+    assert.equal(await page.getByTestId('live-toggle').isChecked(), true, 'Live is on by default');
+    const first = await slideTo(60);
+    const before = await measuredAt('vmap', first);
+    for (const strategy of ['naive', 'meshgrid', 'vmap']) await measuredAt(strategy, first);
+    const widthAt60 = await timeRow('vmap').locator('.bar').evaluate((bar) => (bar as HTMLElement).style.width);
+
+    const second = await slideTo(400);
+    assert.notEqual(second, first);
+    const after = await measuredAt('vmap', second);
+    for (const strategy of ['naive', 'meshgrid', 'vmap']) await measuredAt(strategy, second);
+    const widthAt400 = await timeRow('vmap').locator('.bar').evaluate((bar) => (bar as HTMLElement).style.width);
+    process.stdout.write(`vmap at n = ${first}: ${before}; at n = ${second}: ${after} (bar ${widthAt60} → ${widthAt400})\n`);
+    assert.notEqual(widthAt400, widthAt60, 'the bar moved');
+    // Run was never pressed: the results table keeps only what Run measures.
+    assert.equal(await page.locator('[data-testid="results-table"] tbody tr').count(), 0);
+    assert.ok((await liveCount('finished')) >= 2, 'live runs finished');
+    // The memory bars are the measured peaks once the runs are in.
+    await page.waitForFunction(() => document.querySelector('[data-testid="memory-chart"] [data-strategy="vmap"][data-state="current"]') !== null);
+  });
+
+  it('shows memory predicted from shapes at once, replaced by the measured peak when the run is in', async () => {
+    const n = await slideTo(900);
+    // Before the live run (debounced) is back, memory already follows the new grid: predicted, outlined.
+    const predicted = page.getByTestId('memory-chart').locator('[data-strategy="meshgrid"][data-state="predicted"]');
+    await predicted.waitFor({ timeout: 5_000 });
+    assert.match(await predicted.locator('.right').innerText(), /predicted/);
+    await measuredAt('meshgrid', n);
+    await page.getByTestId('memory-chart').locator('[data-strategy="meshgrid"][data-state="current"]').waitFor();
+  });
+
+  it('greys a strategy over the budget with what Run would cost, and Run still times it', async () => {
+    const small = await slideTo(40);
+    await measuredAt('loops', small);
+    const n = await slideTo(700);
+    await measuredAt('vmap', n);
+    const loops = timeRow('loops');
+    await page.waitForFunction(() => document.querySelector('[data-testid="time-chart"] [data-strategy="loops"][data-state="over-budget"]') !== null, null, { timeout: 10_000 });
+    const text = await loops.locator('.right').innerText();
+    assert.match(text, /press Run: about \d+ (s|min)/);
+    assert.equal(await loops.getAttribute('data-stamp'), `${small}:float32`, 'loops keeps its last bar');
+    await page.getByTestId('time-chart').screenshot({ path: join(shots, 'live-over-budget.png') });
+    await page.getByTestId('run').click();
+    await page.getByTestId('cancel').waitFor();
+    await page.getByTestId('run').waitFor({ timeout: 120_000 });
+    await measuredAt('loops', n);
+    assert.ok((await page.locator('[data-testid="results-table"] tbody tr').count()) >= 2, 'Run’s records are in the table');
+    process.stdout.write(`loops at n = ${n}: predicted "${text}", measured ${await loops.locator('.right').innerText()}\n`);
+  });
+
+  it('cancels a live run in flight when the slider moves again, and answers within 100 ms throughout', async () => {
+    // Frames and long tasks are recorded in the page while the slider moves.
+    // Sent as text: the test runner's transform would add helpers the page does not have.
+    await page.evaluate(`(() => {
+      window.__frames = [];
+      window.__longTasks = [];
+      window.__clicks = [];
+      new PerformanceObserver((list) => {
+        for (const entry of list.getEntries()) window.__longTasks.push(entry.duration);
+      }).observe({ type: 'longtask' });
+      const frame = (t) => {
+        window.__frames.push(t);
+        requestAnimationFrame(frame);
+      };
+      requestAnimationFrame(frame);
+      // A click's latency: from the input event to the frame that paints its answer.
+      document.querySelector('[data-testid="wireframe"]').addEventListener('click', (event) => {
+        const clicked = event.timeStamp;
+        requestAnimationFrame(() => window.__clicks.push(performance.now() - clicked));
+      });
+    })()`);
+    const cancelledBefore = await liveCount('cancelled');
+    const sizes = [1800, 2200, 1600, 2400, 2000, 2600, 1700, 2300];
+    let moves = 0;
+    for (const n of sizes) {
+      await slideTo(n);
+      moves++;
+      await page.getByTestId('wireframe').click();
+      // Caught in flight, the next move cancels it.
+      await page
+        .getByTestId('live-status')
+        .and(page.locator('[data-state="running"]'))
+        .waitFor({ timeout: 10_000 })
+        .catch(() => undefined);
+      if ((await liveCount('cancelled')) > cancelledBefore + 1) break;
+    }
+    const last = await slideTo(1900);
+    await measuredAt('vmap', last, 60_000);
+    const cancelled = (await liveCount('cancelled')) - cancelledBefore;
+    const { frames, longTasks, clicks } = (await page.evaluate('({ frames: window.__frames, longTasks: window.__longTasks, clicks: window.__clicks })')) as {
+      frames: number[];
+      longTasks: number[];
+      clicks: number[];
+    };
+    const gaps = frames.slice(1).map((t, k) => t - frames[k]!).sort((a, b) => a - b);
+    const quantile = (q: number) => gaps[Math.min(gaps.length - 1, Math.floor(q * gaps.length))]!;
+    process.stdout.write(
+      `after ${moves + 1} moves: ${cancelled} live runs cancelled; ${gaps.length} frames, gap median ${quantile(0.5).toFixed(1)} ms, p99 ${quantile(0.99).toFixed(1)} ms, max ${gaps.at(-1)!.toFixed(1)} ms; ` +
+        `long tasks ${longTasks.length} (longest ${Math.max(0, ...longTasks).toFixed(0)} ms); clicks repainted in ${clicks.map((c) => c.toFixed(0)).join(', ')} ms\n`,
+    );
+    assert.ok(cancelled >= 1, `a live run in flight was cancelled by the next move (${cancelled})`);
+    assert.ok(clicks.length >= moves - 1, `the clicks were answered (${clicks.length} of ${moves})`);
+    assert.ok(Math.max(...clicks) < 100, `every click repainted within 100 ms: ${clicks.map((c) => c.toFixed(0)).join(', ')} ms`);
+    assert.ok(Math.max(0, ...longTasks) < 100, `no task blocked the page for 100 ms: ${longTasks.map((t) => t.toFixed(0)).join(', ')}`);
+    await page.getByTestId('wireframe').setChecked(false);
+  });
+
+  it('with Live off, a move leaves the bars as they are until Run', async () => {
+    await page.getByTestId('live-toggle').uncheck();
+    const started = await liveCount('started');
+    const n = await slideTo(500);
+    await page.waitForTimeout(800);
+    assert.equal(await liveCount('started'), started, 'no live run started');
+    await page.getByTestId('comparison-stale').waitFor();
+    assert.equal(await timeRow('vmap').getAttribute('data-state'), 'stale');
+    await page.getByTestId('live-toggle').check();
+    await measuredAt('vmap', n);
+  });
+});
