@@ -119,6 +119,8 @@ describe('a newcomer’s session in the web shell', { concurrency: false }, () =
       labels.map((label) => ({ name: label.getAttribute('data-testid')!.slice('toggle-'.length), enabled: !label.querySelector('input')!.disabled })),
     );
     available = names.filter((t) => t.enabled).map((t) => t.name);
+    // This suite follows the Run button; e2e/live.e2e.ts follows the Live switch, which is on by default.
+    await page.getByTestId('live-toggle').uncheck();
     for (const strategy of ['loops', 'naive', 'meshgrid', 'meshgrid-eager', 'vmap']) assert.ok(available.includes(strategy), `${strategy} is available`);
     await waitForSurface();
     await shot('01-start');

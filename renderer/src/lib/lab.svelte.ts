@@ -151,7 +151,7 @@ export class Lab {
       // Live runs follow the slider: their bars move, but the table keeps what Run measured.
       if (!this.live.owns(runId)) this.history = [...this.history, record];
       if (this.batch?.runId === runId) this.batch = { ...this.batch, records: [...this.batch.records, record] };
-      if (surface && sameGrid(surface, this.settings())) this.surface = surface;
+      if (surface && sameGrid(surface, this.settings()) && !this.sameRunSurface(runId, surface)) this.surface = surface;
     });
     this.api.on('run:failure', ({ runId, failure }) => {
       if (this.batch?.runId === runId) this.batch = { ...this.batch, failures: [...this.batch.failures, failure] };
@@ -168,6 +168,15 @@ export class Lab {
     this.selected = info.availability.filter((a) => a.available).map((a) => a.strategy);
     this.live.start();
     this.settingsChanged();
+  }
+
+  /**
+   * A live run's grid where another run's grid of the same settings is shown
+   * already: the same values, and redrawing them costs a frame (300 ms on a
+   * software GPU) for nothing.
+   */
+  private sameRunSurface(runId: string, surface: SurfaceView): boolean {
+    return this.live.owns(runId) && this.surface !== null && this.surface.source !== 'preview' && sameGrid(this.surface, surface);
   }
 
   settings(): RunSettings {

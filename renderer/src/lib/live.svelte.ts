@@ -9,7 +9,7 @@
 // Run, a lesson step or a sweep: those hold it while they work.
 
 import type { DType, GridSettings, GuardReport, LabApi, RunFailure, RunRecord, RunSettings, StrategyName } from '../../../main/contract';
-import { planLiveRun, pointsOf, predictRunMs, type Candidate, type LivePlan, type Measurement } from './livePlan';
+import { nearestMeasurement, planLiveRun, pointsOf, predictRunMs, type Candidate, type LivePlan, type Measurement } from './livePlan';
 
 /** The live run's budget, all its strategies together: a bar moves about half a second after the slider stops. */
 export const LIVE_BUDGET_MS = 500;
@@ -17,6 +17,8 @@ export const LIVE_BUDGET_MS = 500;
 export const LIVE_DEBOUNCE_MS = 150;
 /** Live runs name themselves with this prefix, so the app can keep them out of the results table. */
 const LIVE_RUN_PREFIX = 'live-';
+/** Sizes remembered per strategy and dtype, to predict from the nearest. */
+const MEASUREMENTS_KEPT = 8;
 
 export type LiveKey = StrategyName | 'limit';
 
@@ -98,8 +100,8 @@ export class Live {
   failures = $state.raw<RunFailure[]>([]);
   /** Live runs started, finished, and cancelled by a newer setting (the engine said so). */
   counts = $state({ started: 0, finished: 0, cancelled: 0 });
-  /** Each strategy's last run per dtype, as the predictions need it. */
-  private measured = $state.raw<Partial<Record<string, Measurement>>>({});
+  /** Each strategy's last runs per dtype (a few sizes), as the predictions need them. */
+  private measured = $state.raw<Partial<Record<string, Measurement[]>>>({});
 
   private timer: ReturnType<typeof setTimeout> | null = null;
   private generation = 0;
@@ -166,8 +168,10 @@ export class Live {
 
   /** The predicted wall time of running `key` at these settings, from its last measurement (or a first guess). */
   predictedMs(key: LiveKey, settings: RunSettings): number {
-    const last = this.measured[`${key}:${settings.dtype}`] ?? this.measured[`${key}:${otherDtype(settings.dtype)}`] ?? firstGuess(key);
-    return predictRunMs(last, pointsOf(settings), settings.repeats);
+    const points = pointsOf(settings);
+    const last =
+      nearestMeasurement(this.measured[`${key}:${settings.dtype}`] ?? [], points) ?? nearestMeasurement(this.measured[`${key}:${otherDtype(settings.dtype)}`] ?? [], points) ?? firstGuess(key);
+    return predictRunMs(last, points, settings.repeats);
   }
 
   /**
@@ -278,7 +282,10 @@ export class Live {
   private noteRecord(record: RunRecord): void {
     const guess = FIRST_GUESS[record.strategy];
     const measurement: Measurement = { points: pointsOf(record), medianMs: record.medianMs, firstMs: record.firstMs, overheadNsPerPoint: guess.overheadNsPerPoint };
-    this.measured = { ...this.measured, [`${record.strategy}:${record.dtype}`]: measurement };
+    const key = `${record.strategy}:${record.dtype}`;
+    // The latest at each size, a few sizes kept.
+    const kept = (this.measured[key] ?? []).filter((m) => m.points !== measurement.points).slice(-(MEASUREMENTS_KEPT - 1));
+    this.measured = { ...this.measured, [key]: [...kept, measurement] };
     if (record.strategy === 'limit') {
       this.floors = [...this.floors.filter((r) => !measures(r, record)).slice(-15), record];
     } else {

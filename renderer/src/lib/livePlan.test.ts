@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatWait, planLiveRun, pointsOf, predictRunMs, scaleByPoints, type Measurement } from './livePlan';
+import { formatWait, nearestMeasurement, planLiveRun, pointsOf, predictRunMs, scaleByPoints, type Measurement } from './livePlan';
 
 describe('the prediction of a strategy’s time at a new grid', () => {
   it('scales with the number of points: n² for a square grid', () => {
@@ -27,6 +27,15 @@ describe('the prediction of a strategy’s time at a new grid', () => {
     expect(predictRunMs(vmap, 250_000, 3)).toBeCloseTo(4.8 + 0.2 + 25 + 4);
     // No repeats: the first call alone.
     expect(predictRunMs(vmap, 250_000, 0)).toBeCloseTo(4.8 + 0.2 + 4);
+  });
+
+  it('starts from the measurement nearest the new grid, the latest of equals', () => {
+    const at = (n: number, medianMs: number): Measurement => ({ points: n * n, medianMs, firstMs: medianMs, overheadNsPerPoint: 0 });
+    const measured = [at(40, 6), at(700, 440), at(100, 40), at(700, 430)];
+    expect(nearestMeasurement(measured, 800 * 800)?.medianMs).toBe(430);
+    expect(nearestMeasurement(measured, 50 * 50)?.medianMs).toBe(6);
+    expect(nearestMeasurement(measured, 120 * 120)?.medianMs).toBe(40);
+    expect(nearestMeasurement([], 100)).toBeUndefined();
   });
 
   it('grows as the grid grows, whatever was measured', () => {

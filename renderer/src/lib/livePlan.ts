@@ -40,6 +40,24 @@ export function scaleByPoints(ms: number, fromPoints: number, toPoints: number):
 }
 
 /**
+ * Of a strategy's measurements, the one nearest `points` (by ratio): a small
+ * grid's run says little about a large one (caches, a JIT not yet warm), so
+ * the prediction starts from the closest size measured.
+ */
+export function nearestMeasurement(measurements: readonly Measurement[], points: number): Measurement | undefined {
+  let best: Measurement | undefined;
+  let bestDistance = Infinity;
+  for (const m of measurements) {
+    const distance = Math.abs(Math.log(m.points / points));
+    if (distance <= bestDistance) {
+      best = m;
+      bestDistance = distance;
+    }
+  }
+  return best;
+}
+
+/**
  * The wall time of running a strategy once more at `points`, with `repeats`
  * timed calls: the first call (its compile part kept, its call scaled), the
  * timed calls (at least MIN_TIMED_MS of them, as the engine does), and the
