@@ -1,6 +1,9 @@
 import { defineConfig } from 'vitest/config';
+import { svelte } from '@sveltejs/vite-plugin-svelte';
 
 export default defineConfig({
+  // The renderer's state modules (*.svelte.ts) use runes: compiled as the app compiles them.
+  plugins: [svelte({ configFile: false, compilerOptions: { runes: true } })],
   test: {
     include: ['compute/**/*.test.ts', 'main/**/*.test.ts', 'renderer/**/*.test.ts', 'bin/**/*.test.ts'],
     exclude: ['node_modules/**', 'e2e/**', 'dist/**', 'main/packaging/package.test.ts'],

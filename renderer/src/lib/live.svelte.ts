@@ -128,6 +128,7 @@ export class Live {
   setOn(on: boolean): void {
     this.on = on;
     if (on) {
+      this.tried = new Set();
       this.arm(0);
     } else {
       this.clearTimer();
@@ -258,8 +259,11 @@ export class Live {
       .invoke('run:start', { ...settings, strategies: fitting, runId, includeFloor })
       .then(
         (result) => {
-          if (result.cancelled) this.counts.cancelled++;
-          else {
+          if (result.cancelled) {
+            this.counts.cancelled++;
+            // Cut short, not failed: what it did not measure may be tried again at these settings.
+            for (const key of plan.run) this.tried.delete(key);
+          } else {
             this.counts.finished++;
             this.failures = result.failures.filter((f) => f.kind !== 'cancelled');
             // The settings are still: the next budget's worth, until all that fit are measured.

@@ -1,0 +1,217 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { EventMap, EventName, LabApi, RunBatchRequest, RunBatchResult, RunRecord, RunSettings, StrategyName } from '../../../main/contract';
+import { LIVE_BUDGET_MS, LIVE_DEBOUNCE_MS, Live, type LiveHost } from './live.svelte';
+
+/** A shell whose runs finish when the test says: run:start waits, run:cancel ends it as cancelled. */
+class FakeShell implements LabApi {
+  readonly starts: RunBatchRequest[] = [];
+  readonly cancels: string[] = [];
+  private readonly pending = new Map<string, (result: RunBatchResult) => void>();
+  private readonly listeners = new Map<string, Set<(payload: unknown) => void>>();
+
+  invoke(channel: string, request: unknown): Promise<never> {
+    const answer = (value: unknown) => Promise.resolve(value as never);
+    if (channel === 'run:guard') return answer({ entries: (request as RunSettings).strategies.map((strategy) => ({ strategy, predictedBytes: 1, fits: true })) });
+    if (channel === 'run:cancel') {
+      const { runId } = request as { runId: string };
+      this.cancels.push(runId);
+      this.finish(runId, true);
+      return answer({ cancelled: true });
+    }
+    if (channel === 'run:start') {
+      const start = request as RunBatchRequest;
+      this.starts.push(start);
+      return new Promise((resolve) => this.pending.set(start.runId, resolve as (result: RunBatchResult) => void));
+    }
+    throw new Error(`unexpected ${channel}`);
+  }
+
+  on<E extends EventName>(event: E, listener: (payload: EventMap[E]) => void): () => void {
+    if (!this.listeners.has(event)) this.listeners.set(event, new Set());
+    this.listeners.get(event)!.add(listener as (payload: unknown) => void);
+    return () => undefined;
+  }
+
+  /** The run measures each strategy it was asked for in `msPerPoint` a call, and ends. */
+  complete(runId: string, msPerPoint = 1e-6): void {
+    const start = this.starts.find((s) => s.runId === runId)!;
+    for (const strategy of start.strategies) this.emit('run:record', { runId, record: record(strategy, start.n, msPerPoint * start.n * start.n) });
+    this.finish(runId, false);
+  }
+
+  emit<E extends EventName>(event: E, payload: EventMap[E]): void {
+    for (const listener of this.listeners.get(event) ?? []) listener(payload);
+  }
+
+  private finish(runId: string, cancelled: boolean): void {
+    this.pending.get(runId)?.({ runId, records: [], failures: [], cancelled });
+    this.pending.delete(runId);
+  }
+}
+
+function record(strategy: StrategyName, n: number, medianMs: number): RunRecord {
+  return {
+    strategy,
+    n,
+    dtype: 'float32',
+    backend: 'js',
+    devices: 1,
+    shape: [n, n],
+    firstMs: medianMs,
+    medianMs,
+    minMs: medianMs,
+    maxMs: medianMs,
+    repeats: 3,
+    samplesMs: [medianMs, medianMs, medianMs],
+    iqrMs: 0,
+    stddevMs: 0,
+    noisy: false,
+    peakBytes: n * n * 4,
+    predictedBytes: n * n * 4,
+    maxAbsErr: 0,
+    allclose: true,
+    nonFinite: { nan: 0, posInf: 0, negInf: 0 },
+    nonFiniteMatch: true,
+    formula: 'x + y',
+    outputBuffer: 'recycled',
+  };
+}
+
+let shell: FakeShell;
+let settings: RunSettings;
+let live: Live;
+
+function host(): LiveHost {
+  return {
+    api: shell,
+    settings: () => settings,
+    get formula() {
+      return settings.formula;
+    },
+    checkedFormula: 'x + y',
+    formulaValid: true,
+  };
+}
+
+function setN(n: number): void {
+  settings = { ...settings, n };
+  live.settingsChanged();
+}
+
+/** Lets the timers and the promise callbacks behind them run. */
+async function elapse(ms: number): Promise<void> {
+  await vi.advanceTimersByTimeAsync(ms);
+}
+
+beforeEach(() => {
+  vi.useFakeTimers();
+  shell = new FakeShell();
+  settings = { n: 100, dtype: 'float32', formula: 'x + y', strategies: ['loops', 'meshgrid', 'vmap'], repeats: 3, devices: 0 };
+  live = new Live(host());
+  live.start();
+});
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('the Live switch', () => {
+  it('is on, and the settings it starts with are not a change', async () => {
+    expect(live.on).toBe(true);
+    live.settingsChanged();
+    await elapse(1000);
+    expect(shell.starts).toHaveLength(0);
+  });
+
+  it('runs once the settings have been still for the debounce, at the latest settings', async () => {
+    setN(120);
+    await elapse(LIVE_DEBOUNCE_MS / 2);
+    setN(140);
+    await elapse(LIVE_DEBOUNCE_MS / 2);
+    setN(160);
+    await elapse(LIVE_DEBOUNCE_MS - 10);
+    expect(shell.starts).toHaveLength(0);
+    await elapse(20);
+    expect(shell.starts.map((s) => s.n)).toEqual([160]);
+    expect(shell.starts[0]!.runId).toMatch(/^live-/);
+    expect(live.owns(shell.starts[0]!.runId)).toBe(true);
+  });
+
+  it('cancels the run in flight as soon as a newer setting arrives, and starts the next once it has stopped', async () => {
+    setN(200);
+    await elapse(LIVE_DEBOUNCE_MS + 1);
+    const first = shell.starts[0]!.runId;
+    setN(300);
+    expect(shell.cancels).toEqual([first]);
+    await elapse(LIVE_DEBOUNCE_MS + 1);
+    expect(shell.starts.map((s) => s.n)).toEqual([200, 300]);
+    expect(live.counts.cancelled).toBe(1);
+  });
+
+  it('measures the strategies that fit the budget and leaves the rest greyed with what Run would cost', async () => {
+    // Measured at n = 100: loops 5 ms a call, the others 0.01 ms.
+    shell.emit('run:record', { runId: 'run-1', record: record('loops', 100, 5) });
+    shell.emit('run:record', { runId: 'run-1', record: record('meshgrid', 100, 0.01) });
+    shell.emit('run:record', { runId: 'run-1', record: record('vmap', 100, 0.01) });
+    setN(1000);
+    await elapse(LIVE_DEBOUNCE_MS + 1);
+    expect(shell.starts[0]!.strategies).toEqual(['meshgrid', 'vmap']);
+    // 100× the points: 500 ms a call, the first and three repeats.
+    const state = live.barState('loops', settings);
+    expect(state.kind).toBe('over-budget');
+    expect(state.kind === 'over-budget' && state.predictedMs).toBeCloseTo(4 * 500 + 20, 0);
+    expect(live.barState('vmap', settings).kind).toBe('measuring');
+    shell.complete(shell.starts[0]!.runId);
+    await elapse(1);
+    expect(live.barState('vmap', settings).kind).toBe('current');
+    expect(live.barState('loops', settings).kind).toBe('over-budget');
+  });
+
+  it('goes on a budget at a time until every strategy that fits on its own is measured, then stops', async () => {
+    settings = { ...settings, strategies: ['meshgrid', 'vmap', 'pmap'] };
+    // Each predicted at about 300 ms: one per budget.
+    for (const strategy of settings.strategies) shell.emit('run:record', { runId: 'run-1', record: record(strategy, 100, 0.75) });
+    setN(1000);
+    const completed = new Set<string>();
+    for (let round = 0; round < 5; round++) {
+      await elapse(LIVE_DEBOUNCE_MS + 1);
+      const last = shell.starts.at(-1);
+      if (last && !completed.has(last.runId)) {
+        completed.add(last.runId);
+        shell.complete(last.runId, 0.75 / 10_000);
+      }
+    }
+    await elapse(1000);
+    expect(LIVE_BUDGET_MS).toBe(500);
+    expect(shell.starts.map((s) => s.strategies)).toEqual([['meshgrid'], ['vmap'], ['pmap']]);
+    for (const strategy of settings.strategies) expect(live.barState(strategy, settings).kind).toBe('current');
+  });
+
+  it('is held by Run: the live run is cancelled and waited for, and nothing runs until release', async () => {
+    setN(200);
+    await elapse(LIVE_DEBOUNCE_MS + 1);
+    let held = false;
+    const holding = live.hold().then(() => (held = true));
+    await elapse(0);
+    expect(shell.cancels).toHaveLength(1);
+    await holding;
+    expect(held).toBe(true);
+    setN(300);
+    await elapse(1000);
+    expect(shell.starts).toHaveLength(1);
+    live.release();
+    await elapse(LIVE_DEBOUNCE_MS + 1);
+    expect(shell.starts.map((s) => s.n)).toEqual([200, 300]);
+  });
+
+  it('off, runs nothing and cancels what is in flight', async () => {
+    setN(200);
+    await elapse(LIVE_DEBOUNCE_MS + 1);
+    live.setOn(false);
+    expect(shell.cancels).toHaveLength(1);
+    setN(300);
+    await elapse(1000);
+    expect(shell.starts).toHaveLength(1);
+    expect(live.barState('vmap', settings).kind).toBe('stale');
+  });
+});
