@@ -21,7 +21,7 @@ class FakeShell implements LabApi {
     if (channel === 'run:start') {
       const start = request as RunBatchRequest;
       this.starts.push(start);
-      return new Promise((resolve) => this.pending.set(start.runId, resolve as (result: RunBatchResult) => void));
+      return new Promise<never>((resolve) => this.pending.set(start.runId, (result) => resolve(result as never)));
     }
     throw new Error(`unexpected ${channel}`);
   }
