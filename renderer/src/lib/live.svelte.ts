@@ -41,8 +41,8 @@ const FIRST_GUESS: Record<LiveKey, { callNsPerPoint: number; compileMs: number; 
 
 function firstGuess(key: LiveKey): Measurement {
   const guess = FIRST_GUESS[key];
-  const medianMs = guess.callNsPerPoint * 1e-6;
-  return { points: 1, medianMs, firstMs: guess.compileMs + medianMs, overheadNsPerPoint: guess.overheadNsPerPoint };
+  const callMs = guess.callNsPerPoint * 1e-6;
+  return { points: 1, callMs, firstMs: guess.compileMs + callMs, overheadNsPerPoint: guess.overheadNsPerPoint };
 }
 
 /** Whether a record measured exactly these settings (grid, dtype, formula). */
@@ -285,7 +285,7 @@ export class Live {
 
   private noteRecord(record: RunRecord): void {
     const guess = FIRST_GUESS[record.strategy];
-    const measurement: Measurement = { points: pointsOf(record), medianMs: record.medianMs, firstMs: record.firstMs, overheadNsPerPoint: guess.overheadNsPerPoint };
+    const measurement: Measurement = { points: pointsOf(record), callMs: record.minMs, firstMs: record.firstMs, overheadNsPerPoint: guess.overheadNsPerPoint };
     const key = `${record.strategy}:${record.dtype}`;
     // The latest at each size, a few sizes kept.
     const kept = (this.measured[key] ?? []).filter((m) => m.points !== measurement.points).slice(-(MEASUREMENTS_KEPT - 1));

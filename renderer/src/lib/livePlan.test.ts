@@ -19,27 +19,27 @@ describe('the prediction of a strategy’s time at a new grid', () => {
   });
 
   it('predicts a run as its compile, first call, timed repeats and overhead, the calls and the overhead scaled', () => {
-    const loops: Measurement = { points: 250_000, medianMs: 200, firstMs: 260, overheadNsPerPoint: 80 };
+    const loops: Measurement = { points: 250_000, callMs: 200, firstMs: 260, overheadNsPerPoint: 80 };
     // At 4× the points: compile 60 kept, each call 800, 3 repeats, the check 80 ns × 1e6.
     expect(predictRunMs(loops, 1_000_000, 3)).toBeCloseTo(60 + 800 + 3 * 800 + 80);
     // Quick calls are timed until 25 ms is timed, as the engine does: never less than that.
-    const vmap: Measurement = { points: 250_000, medianMs: 0.2, firstMs: 5, overheadNsPerPoint: 16 };
+    const vmap: Measurement = { points: 250_000, callMs: 0.2, firstMs: 5, overheadNsPerPoint: 16 };
     expect(predictRunMs(vmap, 250_000, 3)).toBeCloseTo(4.8 + 0.2 + 25 + 4);
     // No repeats: the first call alone.
     expect(predictRunMs(vmap, 250_000, 0)).toBeCloseTo(4.8 + 0.2 + 4);
   });
 
   it('starts from the measurement nearest the new grid, the latest of equals', () => {
-    const at = (n: number, medianMs: number): Measurement => ({ points: n * n, medianMs, firstMs: medianMs, overheadNsPerPoint: 0 });
+    const at = (n: number, callMs: number): Measurement => ({ points: n * n, callMs, firstMs: callMs, overheadNsPerPoint: 0 });
     const measured = [at(40, 6), at(700, 440), at(100, 40), at(700, 430)];
-    expect(nearestMeasurement(measured, 800 * 800)?.medianMs).toBe(430);
-    expect(nearestMeasurement(measured, 50 * 50)?.medianMs).toBe(6);
-    expect(nearestMeasurement(measured, 120 * 120)?.medianMs).toBe(40);
+    expect(nearestMeasurement(measured, 800 * 800)?.callMs).toBe(430);
+    expect(nearestMeasurement(measured, 50 * 50)?.callMs).toBe(6);
+    expect(nearestMeasurement(measured, 120 * 120)?.callMs).toBe(40);
     expect(nearestMeasurement([], 100)).toBeUndefined();
   });
 
   it('grows as the grid grows, whatever was measured', () => {
-    const m: Measurement = { points: 10_000, medianMs: 1.5, firstMs: 9, overheadNsPerPoint: 20 };
+    const m: Measurement = { points: 10_000, callMs: 1.5, firstMs: 9, overheadNsPerPoint: 20 };
     let previous = 0;
     for (const n of [10, 100, 300, 1000, 3000, 10000]) {
       const ms = predictRunMs(m, n * n, 3);

@@ -8,8 +8,12 @@
 export interface Measurement {
   /** Grid points it ran on (nx · ny). */
   points: number;
-  /** Median of one warm call. */
-  medianMs: number;
+  /**
+   * One warm call: the fastest timed (minMs), the one least disturbed by
+   * other work on the machine; a busy moment scaled by the points would keep
+   * a strategy out of the budget until Run.
+   */
+  callMs: number;
   /** The first call (tracing and compilation included). */
   firstMs: number;
   /**
@@ -64,8 +68,8 @@ export function nearestMeasurement(measurements: readonly Measurement[], points:
  * overhead (its per-point part scaled).
  */
 export function predictRunMs(last: Measurement, points: number, repeats: number): number {
-  const callMs = scaleByPoints(last.medianMs, last.points, points);
-  const compileMs = Math.max(0, last.firstMs - last.medianMs);
+  const callMs = scaleByPoints(last.callMs, last.points, points);
+  const compileMs = Math.max(0, last.firstMs - last.callMs);
   const timedMs = repeats > 0 ? Math.max(repeats * callMs, Math.min(MIN_TIMED_MS, 1000 * callMs)) : 0;
   return compileMs + callMs + timedMs + (last.overheadNsPerPoint * points) / 1e6;
 }
