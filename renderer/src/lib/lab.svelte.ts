@@ -228,12 +228,15 @@ export class Lab {
   private readonly followSettings = coalesce(async (settings: RunSettings) => {
     // A formula not yet checked, or wrong, has no surface and no guard: the check will call back.
     if (settings.formula !== this.checkedFormula || !this.formulaCheck?.ok) return;
+    // A surface of this very grid is drawn already (a strategy or the repeats changed): redrawing it costs 50 ms of the page's time for nothing.
+    const drawn = this.surface !== null && !this.surfaceError && sameGrid(this.surface, settings);
     const [guard, surface] = await Promise.all([
       this.api.invoke('run:guard', settings).catch(() => null),
-      this.api.invoke('surface:preview', { n: settings.n, dtype: settings.dtype, formula: settings.formula }).catch((e: unknown) => ({ error: String(e) })),
+      drawn ? null : this.api.invoke('surface:preview', { n: settings.n, dtype: settings.dtype, formula: settings.formula }).catch((e: unknown) => ({ error: String(e) })),
     ]);
     if (!sameGrid(settings, this.settings())) return;
     this.guard = guard;
+    if (!surface) return;
     if ('error' in surface) {
       this.surfaceError = surface.error;
     } else {
