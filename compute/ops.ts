@@ -1,13 +1,15 @@
 // The array operations users write functions with, as jax.numpy: each one
 // binds a primitive. On tracers it records an equation; on concrete arrays it
 // runs eagerly (one allocation per op, as NumPy); on numbers alone it folds.
+// The elementwise operations are generated from one table of names keyed by
+// primitive, so a new primitive is an operation here with no code to write.
 
 import { NDArray } from './core/ndarray.js';
-import type { AnyParams, Primitive } from './core/primitives.js';
+import type { AnyParams, BinaryPrimitive, Primitive, UnaryPrimitive } from './core/primitives.js';
+import { arity, scalarSemantics } from './core/primitives.js';
 import { normalizeAxis } from './core/shape.js';
 import { type Value, bindTraced, innermostBuilder } from './core/trace.js';
 import { evalEager } from './backends/eager.js';
-import { scalarSemantics } from './core/primitives.js';
 
 /** Binds one primitive to its arguments, wherever they are. */
 export function bind(primitive: Primitive, args: readonly Value[], params: AnyParams = {}): Value {
@@ -21,26 +23,70 @@ export function bind(primitive: Primitive, args: readonly Value[], params: AnyPa
   return evalEager(primitive, args as (NDArray | number)[], params);
 }
 
-const unary = (primitive: Primitive) => (x: Value) => bind(primitive, [x]);
-const binary = (primitive: Primitive) => (x: Value, y: Value) => bind(primitive, [x, y]);
+/**
+ * The name of each elementwise primitive's operation in this module: the
+ * primitive's own, except where jax.numpy's is the one users know
+ * (minimum, maximum). pow is written by hand below (integer_pow).
+ */
+const OPERATION_NAMES = {
+  neg: 'neg',
+  square: 'square',
+  cos: 'cos',
+  sin: 'sin',
+  tan: 'tan',
+  exp: 'exp',
+  log: 'log',
+  sqrt: 'sqrt',
+  abs: 'abs',
+  tanh: 'tanh',
+  atan: 'atan',
+  asin: 'asin',
+  acos: 'acos',
+  sinh: 'sinh',
+  cosh: 'cosh',
+  floor: 'floor',
+  ceil: 'ceil',
+  sign: 'sign',
+  log2: 'log2',
+  log10: 'log10',
+  add: 'add',
+  sub: 'sub',
+  mul: 'mul',
+  div: 'div',
+  min: 'minimum',
+  max: 'maximum',
+  atan2: 'atan2',
+  hypot: 'hypot',
+  mod: 'mod',
+} as const satisfies { [P in Exclude<UnaryPrimitive | BinaryPrimitive, 'pow'>]: string };
 
-export const neg = unary('neg');
-export const square = unary('square');
-export const cos = unary('cos');
-export const sin = unary('sin');
-export const tan = unary('tan');
-export const exp = unary('exp');
-export const log = unary('log');
-export const sqrt = unary('sqrt');
-export const abs = unary('abs');
-export const tanh = unary('tanh');
-export const add = binary('add');
-export const sub = binary('sub');
-export const mul = binary('mul');
-export const div = binary('div');
+type Named = typeof OPERATION_NAMES;
+type Operations = {
+  [P in keyof Named as Named[P]]: P extends BinaryPrimitive ? (x: Value, y: Value) => Value : (x: Value) => Value;
+};
+
+function generateOperations(): Operations {
+  const entries = (Object.keys(OPERATION_NAMES) as (keyof Named)[]).map((primitive) => [
+    OPERATION_NAMES[primitive],
+    arity(primitive) === 2 ? (x: Value, y: Value) => bind(primitive, [x, y]) : (x: Value) => bind(primitive, [x]),
+  ]);
+  return Object.fromEntries(entries) as Operations;
+}
+
+const operations = generateOperations();
+
+export const { neg, square, cos, sin, tan, exp, log, sqrt, abs, tanh } = operations;
+export const { atan, asin, acos, sinh, cosh, floor, ceil, sign, log2, log10 } = operations;
+export const { add, sub, mul, div, atan2, hypot } = operations;
 /** NumPy's minimum/maximum (elementwise, NaN-propagating). */
-export const minimum = binary('min');
-export const maximum = binary('max');
+export const { minimum, maximum } = operations;
+/** NumPy's mod (np.remainder): the result takes the divisor's sign. */
+export const { mod } = operations;
+
+// A generated operation left out of the exports above is a compile error here, naming it.
+type Unexported = Exclude<keyof Operations, keyof typeof import('./ops.js')>;
+const everyOperationExported: [Unexported] extends [never] ? true : { unexported: Unexported } = true;
+void everyOperationExported;
 
 /** x ** y. A constant integer exponent becomes integer_pow (multiplications), as in JAX. */
 export function pow(x: Value, y: Value): Value {

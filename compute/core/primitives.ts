@@ -8,8 +8,12 @@ import { type DType, promote } from './dtype.js';
 import type { AbstractValue } from './graph.js';
 import { broadcastShapes, formatShape } from './shape.js';
 
-export const UNARY_PRIMITIVES = ['neg', 'square', 'cos', 'sin', 'tan', 'exp', 'log', 'sqrt', 'abs', 'tanh'] as const;
-export const BINARY_PRIMITIVES = ['add', 'sub', 'mul', 'div', 'pow', 'min', 'max'] as const;
+export const UNARY_PRIMITIVES = [
+  'neg', 'square', 'cos', 'sin', 'tan', 'exp', 'log', 'sqrt', 'abs', 'tanh',
+  'atan', 'asin', 'acos', 'sinh', 'cosh', 'floor', 'ceil', 'sign', 'log2', 'log10',
+] as const;
+/** atan2's first operand is y, as in C and NumPy: atan2(y, x). */
+export const BINARY_PRIMITIVES = ['add', 'sub', 'mul', 'div', 'pow', 'min', 'max', 'atan2', 'hypot', 'mod'] as const;
 
 export type UnaryPrimitive = (typeof UNARY_PRIMITIVES)[number];
 export type BinaryPrimitive = (typeof BINARY_PRIMITIVES)[number];
@@ -64,6 +68,24 @@ export function maximum(a: number, b: number): number {
   return a !== a || b !== b ? NaN : a > b ? a : b;
 }
 
+/** NumPy's sign: -1, 0 or 1 (+0 for ±0), NaN for NaN. */
+export function sign(a: number): number {
+  return a > 0 ? 1 : a < 0 ? -1 : a === 0 ? 0 : NaN;
+}
+
+/**
+ * NumPy's mod (np.remainder, Python's %): the result takes the divisor's
+ * sign. As npy_remainder: fmod (JS's % is C's fmod, exact), then moved into
+ * the divisor's half-open range; a zero result gets the divisor's sign;
+ * mod(a, 0), mod(±Inf, b) and NaN operands give NaN.
+ */
+export function mod(a: number, b: number): number {
+  const m = a % b;
+  if (b === 0) return m;
+  if (m !== 0) return m === m && b < 0 !== m < 0 ? m + b : m;
+  return b < 0 ? -0 : 0;
+}
+
 /** What each elementwise primitive means on scalars (float64): the reference semantics. */
 export const scalarSemantics: { [P in ElementwisePrimitive]: (a: number, b: number, params: ParamsOf<P>) => number } = {
   neg: (a) => -a,
@@ -76,6 +98,16 @@ export const scalarSemantics: { [P in ElementwisePrimitive]: (a: number, b: numb
   sqrt: Math.sqrt,
   abs: Math.abs,
   tanh: Math.tanh,
+  atan: Math.atan,
+  asin: Math.asin,
+  acos: Math.acos,
+  sinh: Math.sinh,
+  cosh: Math.cosh,
+  floor: Math.floor,
+  ceil: Math.ceil,
+  sign,
+  log2: Math.log2,
+  log10: Math.log10,
   add: (a, b) => a + b,
   sub: (a, b) => a - b,
   mul: (a, b) => a * b,
@@ -83,6 +115,9 @@ export const scalarSemantics: { [P in ElementwisePrimitive]: (a: number, b: numb
   pow: powIEEE,
   min: minimum,
   max: maximum,
+  atan2: Math.atan2,
+  hypot: (a, b) => Math.hypot(a, b),
+  mod,
   integer_pow: (a, _b, { y }) => powIEEE(a, y),
 };
 
@@ -125,6 +160,7 @@ export function outputAval(
       return { shape: permutation.map((axis) => operand.shape[axis]!), dtype };
     }
     default:
+      if (!isElementwise(primitive)) return primitive satisfies never;
       return { shape: broadcastShapes(...arrays.map((a) => a.shape)), dtype };
   }
 }
