@@ -27,7 +27,7 @@ const TABLES: TableEntry[] = [
   { table: 'outputAval (the shape rule switch)', file: 'compute/core/primitives.ts', entry: /^ {4}case 'transpose': \{$/, remove: () => "    case 'no such primitive' as never: {" },
   { table: 'the JS emitters', file: 'compute/backends/js.ts', entry: /^ {2}atan2: \(\[y, x\]\) =>/ },
   { table: 'the WGSL emitters', file: 'compute/backends/wgsl.ts', entry: /^ {2}hypot: \(\[a, b\]\) =>/ },
-  { table: "WGSL's numerics notes", file: 'compute/backends/wgsl.ts', entry: /^ {2}mod: "mod is NumPy's/ },
+  { table: "WGSL's numerics notes", file: 'compute/backends/wgsl.ts', entry: /^ {2}mod: "mod: NumPy's/ },
   { table: 'the formula vocabulary', file: 'compute/formula/vocabulary.ts', entry: /^ {2}sinh: \{ functions:/ },
   { table: 'the formula operators', file: 'compute/formula/vocabulary.ts', entry: /^ {2}'%': 'mod',$/ },
   { table: 'the Python spellings (jnp / np)', file: 'compute/classroom/pythonNames.ts', entry: /^ {2}log10: same\('log10'\),$/ },

@@ -44,7 +44,7 @@ export const gpuStrategy: Strategy = {
       const notes: string[] = [];
       if (context.dtype !== GPU_DTYPE) notes.push(`WGSL has no float64: computed in float32 on the GPU, so the error is float32's`);
       const numerics = wgslNumericsNotes(executable.graph.equations.map((e) => e.primitive));
-      if (numerics.length) notes.push(`on the GPU, ${numerics.join('; ')}`);
+      if (numerics.length) notes.push(`on the GPU: ${numerics.join('; ')}`);
       const kernels = (timed.timings ?? []).map((t) => t.kernelMs).filter((ms): ms is number => ms !== undefined).sort((a, b) => a - b);
       if (floor && kernels.length) {
         const kernelMs = kernels[kernels.length >> 1]!;
