@@ -1,12 +1,13 @@
 // The array operations users write functions with, as jax.numpy: each one
 // binds a primitive. On tracers it records an equation; on concrete arrays it
 // runs eagerly (one allocation per op, as NumPy); on numbers alone it folds.
-// The elementwise operations are generated from one table of names keyed by
-// primitive, so a new primitive is an operation here with no code to write.
+// The elementwise operations are generated from the primitives' declarations
+// (core/primitives.ts), so a new primitive is an operation of `np` with no
+// code to write here.
 
 import { NDArray } from './core/ndarray.js';
-import type { AnyParams, BinaryPrimitive, Primitive, UnaryPrimitive } from './core/primitives.js';
-import { arity, scalarSemantics } from './core/primitives.js';
+import type { AnyParams, BinaryPrimitive, Primitive, Spelling, UnaryPrimitive } from './core/primitives.js';
+import { SPELLINGS, arity, scalarSemantics } from './core/primitives.js';
 import { normalizeAxis } from './core/shape.js';
 import { type Value, bindTraced, innermostBuilder } from './core/trace.js';
 import { evalEager } from './backends/eager.js';
@@ -23,58 +24,27 @@ export function bind(primitive: Primitive, args: readonly Value[], params: AnyPa
   return evalEager(primitive, args as (NDArray | number)[], params);
 }
 
-/**
- * The name of each elementwise primitive's operation in this module: the
- * primitive's own, except where jax.numpy's is the one users know
- * (minimum, maximum). pow is written by hand below (integer_pow).
- */
-const OPERATION_NAMES = {
-  neg: 'neg',
-  square: 'square',
-  cos: 'cos',
-  sin: 'sin',
-  tan: 'tan',
-  exp: 'exp',
-  log: 'log',
-  sqrt: 'sqrt',
-  abs: 'abs',
-  tanh: 'tanh',
-  atan: 'atan',
-  asin: 'asin',
-  acos: 'acos',
-  sinh: 'sinh',
-  cosh: 'cosh',
-  floor: 'floor',
-  ceil: 'ceil',
-  sign: 'sign',
-  log2: 'log2',
-  log10: 'log10',
-  add: 'add',
-  sub: 'sub',
-  mul: 'mul',
-  div: 'div',
-  min: 'minimum',
-  max: 'maximum',
-  atan2: 'atan2',
-  hypot: 'hypot',
-  mod: 'mod',
-} as const satisfies { [P in Exclude<UnaryPrimitive | BinaryPrimitive, 'pow'>]: string };
-
-type Named = typeof OPERATION_NAMES;
+/** The primitives with a generated operation: every unary and binary one but pow (written below: integer_pow). */
+type Generated = Exclude<UnaryPrimitive | BinaryPrimitive, 'pow'>;
+/** An operation's name: its spelling's `ops` where jax.numpy's differs (minimum, maximum), else the primitive's. */
+type OperationName<P extends Generated> = (typeof SPELLINGS)[P] extends { ops: infer N extends string } ? N : P;
 type Operations = {
-  [P in keyof Named as Named[P]]: P extends BinaryPrimitive ? (x: Value, y: Value) => Value : (x: Value) => Value;
+  [P in Generated as OperationName<P>]: P extends BinaryPrimitive ? (x: Value, y: Value) => Value : (x: Value) => Value;
 };
 
 function generateOperations(): Operations {
-  const entries = (Object.keys(OPERATION_NAMES) as (keyof Named)[]).map((primitive) => [
-    OPERATION_NAMES[primitive],
-    arity(primitive) === 2 ? (x: Value, y: Value) => bind(primitive, [x, y]) : (x: Value) => bind(primitive, [x]),
-  ]);
+  const generated = (Object.keys(SPELLINGS) as (keyof typeof SPELLINGS)[]).filter((p): p is Generated => p !== 'pow' && p !== 'integer_pow');
+  const entries = generated.map((primitive) => {
+    const spelling: Spelling = SPELLINGS[primitive];
+    const operation = arity(primitive) === 2 ? (x: Value, y: Value) => bind(primitive, [x, y]) : (x: Value) => bind(primitive, [x]);
+    return [spelling.ops ?? primitive, operation] as const;
+  });
   return Object.fromEntries(entries) as Operations;
 }
 
 const operations = generateOperations();
 
+// The operations by name, for the engine's modules and tests; `np` below holds every one, a new primitive's included.
 export const { neg, square, cos, sin, tan, exp, log, sqrt, abs, tanh } = operations;
 export const { atan, asin, acos, sinh, cosh, floor, ceil, sign, log2, log10 } = operations;
 export const { add, sub, mul, div, atan2, hypot } = operations;
@@ -82,11 +52,6 @@ export const { add, sub, mul, div, atan2, hypot } = operations;
 export const { minimum, maximum } = operations;
 /** NumPy's mod (np.remainder): the result takes the divisor's sign. */
 export const { mod } = operations;
-
-// A generated operation left out of the exports above is a compile error here, naming it.
-type Unexported = Exclude<keyof Operations, keyof typeof import('./ops.js')>;
-const everyOperationExported: [Unexported] extends [never] ? true : { unexported: Unexported } = true;
-void everyOperationExported;
 
 /** x ** y. A constant integer exponent becomes integer_pow (multiplications), as in JAX. */
 export function pow(x: Value, y: Value): Value {
@@ -113,3 +78,6 @@ export function moveAxis(x: Value, source: number, destination: number): Value {
   order.splice(to, 0, from);
   return transpose(x, order);
 }
+
+/** Every operation, as compute/index.ts exports it: `np.cos(x)`, `np.atan2(y, x)`, `np.bind('cos', [x])`. */
+export const np = { ...operations, bind, pow, broadcastInDim, transpose, moveAxis } as const;

@@ -12,7 +12,8 @@ import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DType } from '../core/dtype.js';
 import { NDArray } from '../core/ndarray.js';
-import { ELEMENTWISE_PRIMITIVES, type AnyParams, type ElementwisePrimitive, arity, scalarSemantics } from '../core/primitives.js';
+import { ELEMENTWISE_PRIMITIVES, SPELLINGS, type AnyParams, type ElementwisePrimitive, type Spelling, arity, scalarSemantics } from '../core/primitives.js';
+import { np } from '../index.js';
 import type { Value } from '../core/trace.js';
 import { PYTHON_NAMES } from '../classroom/pythonNames.js';
 import { FUNCTIONS, compileFormula, evaluateFormulaScalar } from '../formula/index.js';
@@ -195,6 +196,19 @@ describe('every formula function traces to its primitive and evaluates to its me
     expect(evaluateFormulaScalar(formula.ast, -5.5, 2)).toBe(1);
     expect(evaluateFormulaScalar(compileFormula('-x % y').ast, 1, 3)).toBe(2);
     expect(jit(formula.fn).lower(NDArray.from([1]), NDArray.from([1])).graph.equations.map((e) => e.primitive)).toEqual(['mod', 'mul']);
+  });
+});
+
+describe("the engine's np has an operation for every primitive, generated from its spelling", () => {
+  it.each(ELEMENTWISE_PRIMITIVES.filter((p) => p !== 'integer_pow').map((p) => [p]))('%s', (primitive) => {
+    const name = (SPELLINGS[primitive] as Spelling).ops ?? primitive;
+    const operation = (np as unknown as Record<string, (...args: Value[]) => Value>)[name];
+    expect(typeof operation, `np.${name}`).toBe('function');
+    const c = casesOf(primitive)[0]!;
+    const x = NDArray.from(c.a, 'float64');
+    const y = NDArray.from(c.b, 'float64');
+    const got = (arity(primitive) === 2 ? operation!(x, y) : operation!(x)) as NDArray;
+    expect(mismatches(c, got.toTypedArray(), referenceOf(c, 'float64'), primitive === 'pow' ? 1e-15 : 0, { zeroSign: true })).toEqual([]);
   });
 });
 

@@ -1,13 +1,12 @@
 // How each elementwise primitive is spelled in Python: its jax.numpy and
-// NumPy function, and the operator that writes it where Python has one. One
-// table keyed by primitive, so a primitive without a Python spelling is a
-// compile error; the JAX export and the Python peer strategies both read it.
+// NumPy function, and the operator that writes it where Python has one. Read
+// from the primitives' declarations (core/primitives.ts), keyed by the
+// primitive union; the JAX export and the Python peer strategies both use it.
 // Text only: nothing here runs Python.
 
-import type { ElementwisePrimitive } from '../core/primitives.js';
+import { type ElementwisePrimitive, type PythonOperator, type Spelling, SPELLINGS } from '../core/primitives.js';
 
-/** Python's operators for elementwise primitives: infix for binary ones, prefix (-a) for neg. */
-export type PythonOperator = '+' | '-' | '*' | '/' | '%' | '**';
+export type { PythonOperator };
 
 export interface PythonSpelling {
   /** jax.numpy's function: jnp.<jnp>(…). */
@@ -22,43 +21,13 @@ export interface PythonSpelling {
   readonly operator?: PythonOperator;
 }
 
-const same = (name: string, operator?: PythonOperator): PythonSpelling => (operator ? { jnp: name, np: name, operator } : { jnp: name, np: name });
+function spellingOf({ python, pythonOperator }: Spelling): PythonSpelling {
+  return pythonOperator ? { jnp: python, np: python, operator: pythonOperator } : { jnp: python, np: python };
+}
 
-export const PYTHON_NAMES: { readonly [P in ElementwisePrimitive]: PythonSpelling } = {
-  neg: same('negative', '-'),
-  square: same('square'),
-  cos: same('cos'),
-  sin: same('sin'),
-  tan: same('tan'),
-  exp: same('exp'),
-  log: same('log'),
-  sqrt: same('sqrt'),
-  abs: same('abs'),
-  tanh: same('tanh'),
-  // arctan rather than NumPy 2's atan alias, so the programs run on NumPy 1 too.
-  atan: same('arctan'),
-  asin: same('arcsin'),
-  acos: same('arccos'),
-  sinh: same('sinh'),
-  cosh: same('cosh'),
-  floor: same('floor'),
-  ceil: same('ceil'),
-  sign: same('sign'),
-  log2: same('log2'),
-  log10: same('log10'),
-  add: same('add', '+'),
-  sub: same('subtract', '-'),
-  mul: same('multiply', '*'),
-  div: same('divide', '/'),
-  pow: same('power', '**'),
-  min: same('minimum'),
-  max: same('maximum'),
-  atan2: same('arctan2'),
-  hypot: same('hypot'),
-  // Python's % on arrays is np.remainder, which is np.mod: the divisor's sign.
-  mod: same('mod', '%'),
-  integer_pow: same('power', '**'),
-};
+export const PYTHON_NAMES = Object.fromEntries(
+  (Object.keys(SPELLINGS) as ElementwisePrimitive[]).map((primitive) => [primitive, spellingOf(SPELLINGS[primitive])]),
+) as { readonly [P in ElementwisePrimitive]: PythonSpelling };
 
 /** The qualified function: `jnp.arctan2` or `np.arctan2`. */
 export function pythonFunction(primitive: ElementwisePrimitive, namespace: 'jnp' | 'np'): string {

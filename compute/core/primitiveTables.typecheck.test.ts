@@ -24,15 +24,12 @@ interface TableEntry {
 
 const TABLES: TableEntry[] = [
   { table: 'scalarSemantics (the reference meaning)', file: 'compute/core/primitives.ts', entry: /^ {2}atan: Math\.atan,$/ },
+  { table: 'the spellings (formula, ops, Python)', file: 'compute/core/primitives.ts', entry: /^ {2}sinh: \{ formula: \['sinh'\]/ },
   { table: 'outputAval (the shape rule switch)', file: 'compute/core/primitives.ts', entry: /^ {4}case 'transpose': \{$/, remove: () => "    case 'no such primitive' as never: {" },
   { table: 'the JS emitters', file: 'compute/backends/js.ts', entry: /^ {2}atan2: \(\[y, x\]\) =>/ },
   { table: 'the WGSL emitters', file: 'compute/backends/wgsl.ts', entry: /^ {2}hypot: \(\[a, b\]\) =>/ },
   { table: "WGSL's numerics notes", file: 'compute/backends/wgsl.ts', entry: /^ {2}mod: "mod: NumPy's/ },
-  { table: 'the formula vocabulary', file: 'compute/formula/vocabulary.ts', entry: /^ {2}sinh: \{ functions:/ },
   { table: 'the formula operators', file: 'compute/formula/vocabulary.ts', entry: /^ {2}'%': 'mod',$/ },
-  { table: 'the Python spellings (jnp / np)', file: 'compute/classroom/pythonNames.ts', entry: /^ {2}log10: same\('log10'\),$/ },
-  { table: "ops.ts's generated operations", file: 'compute/ops.ts', entry: /^ {2}floor: 'floor',$/ },
-  { table: "ops.ts's exports of them", file: 'compute/ops.ts', entry: /^export const \{ mod \} = operations;$/ },
   { table: 'the batching rules', file: 'compute/transforms/vmap.ts', entry: /^ {2}transpose: \(builder, \[operand\], params\) => \{$/, remove: () => '  notTranspose: (builder, [operand], params) => {' },
 ];
 
