@@ -7,11 +7,14 @@
 // n and every input layout of a graph's structure. The source is built only from the graph —
 // numbers, fixed identifiers and the emitter table below — never from user text.
 //
-// WGSL has no f64, and its built-in sin/cos/tan/tanh/pow are only loosely
-// specified (sin may be off by 2^-11, tanh may return NaN for large inputs,
-// pow is undefined for negative bases). Those primitives are emitted as
-// helpers written here with explicit range reduction and special cases, so
-// every adapter agrees with `scalarSemantics` to float32 accuracy.
+// WGSL has no f64, and many of its built-ins are only loosely specified (sin
+// may be off by 2^-11, tanh may return NaN for large inputs, pow is undefined
+// for negative bases, atan2/asin/acos may be off by 4096 ulp, log by 2^-21
+// near 1, sinh/cosh overflow early, % is not NumPy's mod). Those primitives
+// are emitted as helpers written here with explicit range reduction and
+// special cases, so every adapter agrees with `scalarSemantics` to float32
+// accuracy; WGSL_NUMERICS says, for a run record's note, where a GPU's value
+// may still differ from NumPy's.
 
 import type { ElementwisePrimitive, ParamsOf } from '../core/primitives.js';
 import type { FusedKernel } from './fuse.js';
