@@ -273,6 +273,64 @@ function tolerance(route: Route, primitive: ElementwisePrimitive, dtype: DType):
   return route.backend === 'js' || route.backend === 'eager' ? 1e-15 : 1e-12;
 }
 
+/** Where each primitive is sampled densely: its usual domain, wide enough to reach float32's overflow where it has one. */
+const DOMAINS: { readonly [P in ElementwisePrimitive]: { a: [number, number]; b?: [number, number] } } = {
+  neg: { a: [-1e6, 1e6] },
+  square: { a: [-1e4, 1e4] },
+  cos: { a: [-100, 100] },
+  sin: { a: [-100, 100] },
+  tan: { a: [-100, 100] },
+  exp: { a: [-100, 90] },
+  log: { a: [1e-3, 1e3] },
+  sqrt: { a: [0, 1e6] },
+  abs: { a: [-1e6, 1e6] },
+  tanh: { a: [-12, 12] },
+  atan: { a: [-50, 50] },
+  asin: { a: [-1, 1] },
+  acos: { a: [-1, 1] },
+  sinh: { a: [-90, 90] },
+  cosh: { a: [-90, 90] },
+  floor: { a: [-1e3, 1e3] },
+  ceil: { a: [-1e3, 1e3] },
+  sign: { a: [-2, 2] },
+  log2: { a: [1e-3, 1e3] },
+  log10: { a: [1e-3, 1e3] },
+  add: { a: [-1e3, 1e3], b: [-1e3, 1e3] },
+  sub: { a: [-1e3, 1e3], b: [-1e3, 1e3] },
+  mul: { a: [-1e3, 1e3], b: [-1e3, 1e3] },
+  div: { a: [-1e3, 1e3], b: [-10, 10] },
+  pow: { a: [0.1, 10], b: [-20, 20] },
+  min: { a: [-1e3, 1e3], b: [-1e3, 1e3] },
+  max: { a: [-1e3, 1e3], b: [-1e3, 1e3] },
+  atan2: { a: [-10, 10], b: [-10, 10] },
+  hypot: { a: [-1e3, 1e3], b: [-1e3, 1e3] },
+  mod: { a: [-100, 100], b: [-10, 10] },
+  integer_pow: { a: [-30, 30] },
+};
+
+/** A fixed-seed generator (mulberry32): the same points on every run, so a failure reproduces. */
+function random(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const SAMPLES = 20_000;
+
+function denseCase(primitive: ElementwisePrimitive): Case {
+  const next = random(ELEMENTWISE_PRIMITIVES.indexOf(primitive) + 1);
+  const { a: [a0, a1], b: [b0, b1] = [0, 0] } = DOMAINS[primitive];
+  const a = Array.from({ length: SAMPLES }, () => a0 + (a1 - a0) * next());
+  const b = Array.from({ length: SAMPLES }, () => b0 + (b1 - b0) * next());
+  const params: AnyParams = primitive === 'integer_pow' ? { y: 7 } : {};
+  return { primitive, params, a, b, label: `${primitive} (${SAMPLES} points)` };
+}
+
 const unclaimed = new Map<string, ElementwisePrimitive[]>();
 
 for (const route of ROUTES) {
@@ -284,6 +342,12 @@ for (const route of ROUTES) {
       // Beyond |x| = 8192 the GPU's trig is the adapter's own (WGSL_NUMERICS says so in the record's note).
       const skip = route.backend === 'webgpu' && ['sin', 'cos', 'tan'].includes(c.primitive) ? (i: number) => Math.abs(c.a[i]!) >= 8192 && Number.isFinite(c.a[i]!) : undefined;
       expect(mismatches(c, got, want, tolerance(route, c.primitive, dtype), { atol: dtype === 'float32' ? 1e-30 : 0, ...(skip ? { skip } : {}) })).toEqual([]);
+    });
+
+    it.each(route.claims.flatMap((p) => route.dtypes.map((dtype) => [p, dtype] as const)))('%s over its domain, densely sampled, in %s', async (primitive, dtype) => {
+      const c = denseCase(primitive);
+      const got = await runOn(route, c, dtype);
+      expect(mismatches(c, got, referenceOf(c, dtype), tolerance(route, primitive, dtype), { atol: dtype === 'float32' ? 1e-30 : 0 })).toEqual([]);
     });
 
     const lacking = ELEMENTWISE_PRIMITIVES.filter((p) => !route.claims.includes(p));

@@ -68,7 +68,7 @@ export const WGSL_NUMERICS: { readonly [P in ElementwisePrimitive]: string | nul
   cos: "cos beyond |x| = 8192 is the adapter's own (WGSL leaves its range reduction open)",
   sin: "sin beyond |x| = 8192 is the adapter's own (WGSL leaves its range reduction open)",
   tan: "tan beyond |x| = 8192 is the adapter's own (WGSL leaves its range reduction open)",
-  exp: "exp is WGSL's, allowed 3 + 2|x| ulp",
+  exp: null,
   log: null,
   sqrt: null,
   abs: null,
@@ -76,8 +76,8 @@ export const WGSL_NUMERICS: { readonly [P in ElementwisePrimitive]: string | nul
   atan: "atan: Cephes float32, about 2 ulp (WGSL's own may be off by 4096 ulp)",
   asin: "asin: Cephes float32, about 2 ulp (WGSL's own may be off by 4096 ulp)",
   acos: "acos: Cephes float32, about 2 ulp (WGSL's own may be off by 4096 ulp)",
-  sinh: "sinh: Cephes float32 on WGSL's exp, finite up to |x| = 89.4 as NumPy's float32 (WGSL's own cancels near 0 and overflows from 88.7)",
-  cosh: "cosh: Cephes float32 on WGSL's exp, finite up to |x| = 89.4 as NumPy's float32 (WGSL's own overflows from 88.7)",
+  sinh: "sinh: Cephes float32, finite up to |x| = 89.4 as NumPy's float32 (WGSL's own cancels near 0 and overflows from 88.7)",
+  cosh: "cosh: Cephes float32, finite up to |x| = 89.4 as NumPy's float32 (WGSL's own overflows from 88.7)",
   floor: null,
   ceil: null,
   sign: null,
@@ -129,13 +129,25 @@ fn vlab_min(a: f32, b: f32) -> f32 {
   return select(b, a, a > b);
 }`,
   },
+  // e^x / 2 by Cody and Waite's reduction: x = n ln2 + r with |r| <= ln2 / 2
+  // (ln2 in two parts, so r is nearly exact), then 2^(n - 1) e^r. WGSL's exp is
+  // allowed 3 + 2|x| ulp: over 100 ulp near 88 if taken whole, a few on r. Halved,
+  // so that e^x / 2 stays finite up to x = 89.4, where float32's sinh and cosh still are.
+  vlab_exp_half: {
+    deps: [],
+    source: `fn vlab_exp_half(x: f32) -> f32 {
+  let n = round(x * 1.44269504089f);
+  let r = (x - n * 0.693359375f) - n * -2.12194440e-4f;
+  return ldexp(exp(r), i32(n) - 2) * 2.0f;
+}`,
+  },
   vlab_exp: {
-    deps: ['vlab_is_nan', 'vlab_inf'],
+    deps: ['vlab_is_nan', 'vlab_inf', 'vlab_exp_half'],
     source: `fn vlab_exp(x: f32) -> f32 {
   if (vlab_is_nan(x)) { return x; }
   if (x > 88.72284f) { return vlab_inf(); }
   if (x < -103.97208f) { return 0.0f; }
-  return exp(x);
+  return 2.0f * vlab_exp_half(x);
 }`,
   },
   // log, log2 and log10 are written here, not taken from WGSL: its log is
@@ -376,22 +388,21 @@ fn vlab_cos_poly(z: f32) -> f32 {
   return 1.5707963267948966f - select(r, -r, x < 0.0f);
 }`,
   },
-  // Cephes' sinhf and coshf. WGSL's own are (e^x ∓ e^-x) / 2: they cancel near 0
-  // and overflow from |x| = 88.7, where float32's sinh and cosh reach 89.4.
-  // Beyond 80, e^(|x|/2) squared keeps the intermediate finite.
+  // Cephes' sinhf and coshf on vlab_exp_half. WGSL's own are (e^x ∓ e^-x) / 2:
+  // they cancel near 0 and overflow from |x| = 88.7, where float32's sinh and
+  // cosh reach 89.4. Beyond 20, e^-|x| is below half an ulp of e^|x|.
   vlab_sinh: {
-    deps: ['vlab_is_nan', 'vlab_inf'],
+    deps: ['vlab_is_nan', 'vlab_inf', 'vlab_exp_half'],
     source: `fn vlab_sinh(x: f32) -> f32 {
   if (vlab_is_nan(x)) { return x; }
   let a = abs(x);
   var r: f32;
   if (a > 89.5f) {
     r = vlab_inf();
-  } else if (a > 80.0f) {
-    let h = exp(0.5f * a);
-    r = (0.5f * h) * h;
+  } else if (a > 20.0f) {
+    r = vlab_exp_half(a);
   } else if (a > 1.0f) {
-    let e = exp(a);
+    let e = 2.0f * vlab_exp_half(a);
     r = 0.5f * e - 0.5f / e;
   } else {
     let z = a * a;
@@ -401,16 +412,13 @@ fn vlab_cos_poly(z: f32) -> f32 {
 }`,
   },
   vlab_cosh: {
-    deps: ['vlab_is_nan', 'vlab_inf'],
+    deps: ['vlab_is_nan', 'vlab_inf', 'vlab_exp_half'],
     source: `fn vlab_cosh(x: f32) -> f32 {
   if (vlab_is_nan(x)) { return x; }
   let a = abs(x);
   if (a > 89.5f) { return vlab_inf(); }
-  if (a > 80.0f) {
-    let h = exp(0.5f * a);
-    return (0.5f * h) * h;
-  }
-  let e = exp(a);
+  if (a > 20.0f) { return vlab_exp_half(a); }
+  let e = 2.0f * vlab_exp_half(a);
   return 0.5f * (e + 1.0f / e);
 }`,
   },
