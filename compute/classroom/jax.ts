@@ -7,7 +7,8 @@
 // Everything here produces text; nothing here runs Python.
 
 import type { DType } from '../core/dtype.js';
-import { parseFormula, type FormulaAst } from '../formula/index.js';
+import { FUNCTIONS, OPERATORS, parseFormula, type FormulaAst } from '../formula/index.js';
+import { pythonFunction } from './pythonNames.js';
 import { DEFAULT_FORMULA, GRID_RANGE, type StrategyName } from '../strategies/types.js';
 
 export interface PythonProgramRequest {
@@ -19,23 +20,6 @@ export interface PythonProgramRequest {
 
 /** The module that provides the array functions: jax.numpy or NumPy. */
 type Namespace = 'jnp' | 'np';
-
-/** Formula functions and the array function each becomes (the same name in jnp and np). */
-const PYTHON_FUNCTIONS: ReadonlyMap<string, string> = new Map([
-  ['cos', 'cos'],
-  ['sin', 'sin'],
-  ['tan', 'tan'],
-  ['exp', 'exp'],
-  ['log', 'log'],
-  ['sqrt', 'sqrt'],
-  ['abs', 'abs'],
-  ['tanh', 'tanh'],
-  ['square', 'square'],
-  ['neg', 'negative'],
-  ['min', 'minimum'],
-  ['max', 'maximum'],
-  ['pow', 'power'],
-]);
 
 // Python's precedence, loosest first: a + b, a * b, -a, a ** b, atoms.
 const ADDITIVE = 1;
@@ -67,14 +51,18 @@ function render(ast: FormulaAst, ns: Namespace): { text: string; precedence: num
         // ** is right-associative and binds tighter than a unary minus on its left: (-x)**2 needs its parentheses, 2**-x does not.
         return { text: `${wrap(ast.left, ns, ATOM)}**${wrap(ast.right, ns, UNARY)}`, precedence: POWER };
       }
+      if (ast.op === '%') {
+        // A call, not Python's %: on two constants Python's % would raise ZeroDivisionError where NumPy gives NaN.
+        return { text: `${pythonFunction(OPERATORS['%'], ns)}(${render(ast.left, ns).text}, ${render(ast.right, ns).text})`, precedence: ATOM };
+      }
       const precedence = ast.op === '+' || ast.op === '-' ? ADDITIVE : MULTIPLICATIVE;
       // Left-associative: the right operand of a - (b - c) or a / (b * c) keeps its parentheses.
       return { text: `${wrap(ast.left, ns, precedence)} ${ast.op} ${wrap(ast.right, ns, precedence + 1)}`, precedence };
     }
     case 'call': {
-      const name = PYTHON_FUNCTIONS.get(ast.name);
-      if (!name) throw new Error(`no Python rendering for the function '${ast.name}'`);
-      return { text: `${ns}.${name}(${ast.args.map((a) => render(a, ns).text).join(', ')})`, precedence: ATOM };
+      const fn = FUNCTIONS.get(ast.name);
+      if (!fn) throw new Error(`no Python rendering for the function '${ast.name}'`);
+      return { text: `${pythonFunction(fn.primitive, ns)}(${ast.args.map((a) => render(a, ns).text).join(', ')})`, precedence: ATOM };
     }
     default:
       return ast satisfies never;
