@@ -619,6 +619,9 @@ function errorLine(error: unknown): { line: string; code: number } | null {
   if (error instanceof UsageError || error instanceof RunRequestError || error instanceof MemoryGuardError || error instanceof SweepRequestError) return { line: error.message, code: 2 };
   if (error instanceof FormulaError) return { line: `bad formula at column ${error.position + 1}: ${error.message}`, code: 2 };
   if (error instanceof Error && String((error as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS')) return { line: error.message.split('\n')[0]!, code: 2 };
+  // Anything else the engine raised (a backend that cannot lower a graph, a
+  // device lost) is one readable line, not a stack trace; VLAB_DEBUG=1 keeps the trace.
+  if (error instanceof Error && !process.env.VLAB_DEBUG) return { line: error.message, code: 1 };
   return null;
 }
 
