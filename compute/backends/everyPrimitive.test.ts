@@ -21,7 +21,6 @@ import { bind } from '../ops.js';
 import { jit } from '../transforms/jit.js';
 import { TOLERANCES } from '../strategies/reference.js';
 import type { BackendName } from './backend.js';
-import './loaders.js';
 import { backendStatus, getBackend, loadBackends } from './registry.js';
 import { loadAddon } from './nativeAddon.js';
 import { opcodeTable } from './nativeBytecode.js';
