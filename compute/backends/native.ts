@@ -18,6 +18,7 @@ import {
   type CompileOptions,
   type Device,
   type Executable,
+  type Placement,
   type RunControl,
   CancelledError,
   throwIfCancelled,
@@ -27,14 +28,6 @@ import { type NativeAddon, type NativeHandle, type NativeProgram, loadAddon } fr
 import { type OpcodeTable, BYTECODE_VERSION, lowerKernel, opcodeTable } from './nativeBytecode.js';
 
 type FloatArray = Float32Array | Float64Array;
-
-/** How a run is spread over the pool: how many threads, and how many contiguous parts. */
-export interface Placement {
-  /** Devices (threads) that work on the run; default: the scope's, else the whole pool. */
-  devices?: number;
-  /** Contiguous parts of the output (pmap: one per device); default: balanced by the addon. */
-  parts?: number;
-}
 
 const deviceScope = new AsyncLocalStorage<number>();
 
@@ -148,7 +141,7 @@ export class NativeExecutable implements Executable {
     return this.runOn(inputs, {}, control);
   }
 
-  /** Runs on the pool without blocking the event loop: `placement.devices` threads, `placement.parts` parts. */
+  /** Runs on the pool without blocking the event loop: `placement.devices` threads, `placement.parts` parts (default: balanced by the addon). */
   async runOn(inputs: readonly NDArray[], placement: Placement, control: RunControl = {}): Promise<NDArray[]> {
     throwIfCancelled(control.signal);
     const addon = this.runtime.pool();
