@@ -14,7 +14,7 @@ import { checkMemory, memoryCap } from './memoryGuard.js';
 import { checkAgainstReference } from './reference.js';
 import { noisyVerdict, quantile, spreadOf } from './spread.js';
 import { STRATEGIES, findStrategy } from './index.js';
-import type { Strategy } from './strategy.js';
+import { RunRequestError, type Strategy } from './strategy.js';
 import {
   DEFAULT_FORMULA,
   type RunProgress,
@@ -48,12 +48,7 @@ export function defaultBackend(strategy?: string): BackendName {
   return backendStatus('native').available ? 'native' : 'js';
 }
 
-export class RunRequestError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'RunRequestError';
-  }
-}
+export { RunRequestError };
 
 interface ResolvedRequest {
   strategy: Strategy;

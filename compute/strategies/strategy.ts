@@ -56,3 +56,11 @@ export interface Strategy {
 }
 
 export type { RunControl };
+
+/** A request the engine refuses before running anything (a bad n, too many devices); the shells show its message. */
+export class RunRequestError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RunRequestError';
+  }
+}
