@@ -3,16 +3,17 @@
 // its AST, never from the user's text), the same grid, the same strategy
 // (jit, vmap with in_axes, pmap over jax.devices(), meshgrid), timed with
 // block_until_ready. A NumPy rendering of the same data movement lets the
-// tests run the program's arithmetic where no JAX is installed.
+// tests run the program's arithmetic where no JAX is installed; the programs
+// themselves run under real JAX in jaxUnderJax.test.ts.
 // Everything here produces text; nothing here runs Python.
 
 import type { DType } from '../core/dtype.js';
 import { parseFormula, type FormulaAst } from '../formula/index.js';
-import { DEFAULT_FORMULA, GRID_RANGE, type StrategyName } from '../strategies/types.js';
+import { DEFAULT_FORMULA, GRID_RANGE, type LabStrategyName } from '../strategies/types.js';
 
 export interface PythonProgramRequest {
   formula?: string;
-  strategy: StrategyName;
+  strategy: LabStrategyName;
   n: number;
   dtype?: DType;
 }
@@ -117,7 +118,7 @@ function functionDefinition(formula: string, ns: Namespace): string {
   return `def f(x, y):\n    # The formula uses neither x nor y; 0 * (x + y) gives the result the inputs' shape.\n    return ${body} + 0 * (x + y)\n`;
 }
 
-const STRATEGY_SUMMARY: Record<StrategyName, string> = {
+const STRATEGY_SUMMARY: Record<LabStrategyName, string> = {
   loops: 'one jitted call per element, z[i, j] = f(x[i], y[j]): the cost of a call made visible',
   naive: 'f(x, y) on the flat vectors: shape (n,), the diagonal, not the (n, n) grid (the wrong answer, on purpose)',
   meshgrid: 'meshgrid, then one jitted (fused) call: fast, but two n×n meshes in memory',
@@ -148,7 +149,7 @@ const TIMER = `def timed(label, call):
     return out
 `;
 
-function strategyBody(strategy: StrategyName): string {
+function strategyBody(strategy: LabStrategyName): string {
   switch (strategy) {
     case 'loops':
       return `f_jit = jax.jit(f)
@@ -219,6 +220,8 @@ try:
     f_pmap(jnp.zeros((d + 1, rows), dtype=dtype), y)
 except Exception as error:  # a ValueError in the JAX versions we know
     print("pmap refused", d + 1, "slices:", error)
+else:
+    print("pmap did not refuse", d + 1, "slices on", d, "devices")
 
 # The same computation with shard_map, which JAX recommends for new code
 # (from JAX 0.8, pmap itself is built on jit and shard_map).
@@ -226,11 +229,14 @@ try:
     from jax import shard_map  # JAX >= 0.7
 except ImportError:
     from jax.experimental.shard_map import shard_map
-from jax.sharding import PartitionSpec as P
+from jax.sharding import Mesh, NamedSharding, PartitionSpec as P
 
-mesh = jax.make_mesh((d,), ("rows",))
+mesh = Mesh(np.array(devices), ("rows",))
 f_sharded = jax.jit(shard_map(f_rows, mesh=mesh, in_specs=(P("rows"), P()), out_specs=P("rows")))
-x_padded = jnp.pad(x, (0, d * rows - n), mode="edge")
+# The inputs are put on the mesh as in_specs says: x split by rows, y whole on every device.
+# (From JAX 0.8, shard_map refuses an input whose sharding differs from its in_specs.)
+x_padded = jax.device_put(jnp.pad(x, (0, d * rows - n), mode="edge"), NamedSharding(mesh, P("rows")))
+y = jax.device_put(y, NamedSharding(mesh, P()))
 z_sharded = timed("shard_map, first call (compiles)", lambda: f_sharded(x_padded, y))
 z_sharded = timed("shard_map, second call", lambda: f_sharded(x_padded, y))[:n]
 check(z_sharded)

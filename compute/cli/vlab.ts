@@ -20,6 +20,8 @@ import {
   MemoryGuardError,
   RunRequestError,
   STRATEGY_NAMES,
+  LAB_STRATEGY_NAMES,
+  isPeerStrategy,
   backendStatuses,
   devices,
   formatBytes,
@@ -210,7 +212,7 @@ async function commandRun(argv: string[], signal: AbortSignal): Promise<void> {
   });
   if (values.n === undefined) throw new UsageError('run needs --n');
   const n = parseInteger('n', values.n, 0, 1);
-  const strategies = parseStrategies(values.strategies) ?? ['loops', 'naive', 'meshgrid', 'meshgrid-eager', 'vmap', 'pmap', 'gpu'];
+  const strategies = parseStrategies(values.strategies) ?? [...LAB_STRATEGY_NAMES];
   const explicit = values.strategies !== undefined;
   const backend = parseBackend(values.backend);
   const memoryCapBytes = values['memory-cap'] === undefined ? undefined : parseInteger('memory-cap', values['memory-cap'], 0, 1);
@@ -247,7 +249,7 @@ async function commandBench(argv: string[], signal: AbortSignal): Promise<void> 
     },
   });
   const sizes = (values.sizes ?? '80,1000,4000').split(',').map((s) => parseInteger('sizes', s.trim(), 0, 1));
-  const strategies = parseStrategies(values.strategies) ?? [...STRATEGY_NAMES];
+  const strategies = parseStrategies(values.strategies) ?? [...LAB_STRATEGY_NAMES];
   const dtype = parseDtype(values.dtype, 'float64');
   const repeats = parseInteger('repeats', values.repeats, DEFAULT_REPEATS);
   const loopsMax = parseInteger('loops-max', values['loops-max'], 1000);
@@ -340,13 +342,14 @@ function commandJax(argv: string[]): void {
       out: { type: 'string' },
     },
   });
-  if (values.strategy === undefined) throw new UsageError(`jax needs --strategy (one of ${STRATEGY_NAMES.join(', ')})`);
+  if (values.strategy === undefined) throw new UsageError(`jax needs --strategy (one of ${LAB_STRATEGY_NAMES.join(', ')})`);
   const strategies = parseStrategies(values.strategy) ?? [];
   if (strategies.length !== 1) throw new UsageError('jax writes one strategy at a time: give --strategy one name');
-  const strategy = strategies[0];
+  const strategy = strategies[0]!;
+  if (isPeerStrategy(strategy)) throw new UsageError(`${strategy} already runs in Python; jax exports the lab's strategies: ${LAB_STRATEGY_NAMES.join(', ')}`);
   const formula = values.formula ?? DEFAULT_FORMULA;
   compileFormula(formula); // a bad formula is refused here, with its position, not written into Python
-  const text = jaxProgram({ strategy: strategy!, n: parseInteger('n', values.n, 1000, 1), dtype: parseDtype(values.dtype, 'float32'), formula });
+  const text = jaxProgram({ strategy, n: parseInteger('n', values.n, 1000, 1), dtype: parseDtype(values.dtype, 'float32'), formula });
   if (values.out === undefined) {
     process.stdout.write(text);
     return;

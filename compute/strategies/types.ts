@@ -6,8 +6,18 @@
 import type { DType } from '../core/dtype.js';
 import type { BackendName } from '../backends/backend.js';
 
-export type StrategyName = 'loops' | 'naive' | 'meshgrid' | 'meshgrid-eager' | 'vmap' | 'pmap' | 'gpu';
-export const STRATEGY_NAMES: readonly StrategyName[] = ['loops', 'naive', 'meshgrid', 'meshgrid-eager', 'vmap', 'pmap', 'gpu'];
+/** The lesson's strategies, run by the lab's own engine. */
+export type LabStrategyName = 'loops' | 'naive' | 'meshgrid' | 'meshgrid-eager' | 'vmap' | 'pmap' | 'gpu';
+export const LAB_STRATEGY_NAMES: readonly LabStrategyName[] = ['loops', 'naive', 'meshgrid', 'meshgrid-eager', 'vmap', 'pmap', 'gpu'];
+/** The same experiment run by NumPy and JAX in a Python child process (compute/peers/), where a Python has them. */
+export type PeerStrategyName = 'numpy' | 'jax-vmap' | 'jax-pmap';
+export const PEER_STRATEGY_NAMES: readonly PeerStrategyName[] = ['numpy', 'jax-vmap', 'jax-pmap'];
+export type StrategyName = LabStrategyName | PeerStrategyName;
+export const STRATEGY_NAMES: readonly StrategyName[] = [...LAB_STRATEGY_NAMES, ...PEER_STRATEGY_NAMES];
+
+export function isPeerStrategy(name: string): name is PeerStrategyName {
+  return (PEER_STRATEGY_NAMES as readonly string[]).includes(name);
+}
 
 /** One measured run of one strategy. Field names are a contract (CLI JSON, CSV, app). */
 export interface RunRecord {
