@@ -19,7 +19,7 @@ export interface PythonProgramRequest {
 }
 
 /** The module that provides the array functions: jax.numpy or NumPy. */
-type Namespace = 'jnp' | 'np';
+export type Namespace = 'jnp' | 'np';
 
 /** Formula functions and the array function each becomes (the same name in jnp and np). */
 const PYTHON_FUNCTIONS: ReadonlyMap<string, string> = new Map([
@@ -110,7 +110,11 @@ function usesVariables(ast: FormulaAst): boolean {
   }
 }
 
-function functionDefinition(formula: string, ns: Namespace): string {
+/**
+ * `def f(x, y): ...` for a formula, rendered from its AST. The one Python
+ * rendering of a formula: the exports and the Python peers (compute/peers/) use it.
+ */
+export function pythonFunction(formula: string, ns: Namespace): string {
   const ast = parseFormula(formula);
   const body = render(ast, ns).text;
   if (usesVariables(ast)) return `def f(x, y):\n    return ${body}\n`;
@@ -294,7 +298,7 @@ import jax.numpy as jnp
 dtype = jnp.${dtype}
 
 
-${functionDefinition(filled.formula, 'jnp')}
+${pythonFunction(filled.formula, 'jnp')}
 
 x = jnp.linspace(${GRID_RANGE[0]}, ${GRID_RANGE[1]}, n, dtype=dtype)
 y = x
@@ -359,7 +363,7 @@ n = ${n}
 dtype = np.${dtype}
 
 
-${functionDefinition(filled.formula, 'np')}
+${pythonFunction(filled.formula, 'np')}
 
 x = np.linspace(${GRID_RANGE[0]}, ${GRID_RANGE[1]}, n, dtype=dtype)
 y = x

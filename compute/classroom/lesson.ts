@@ -333,9 +333,10 @@ const STEP_RUNNERS: Record<LessonStepId, StepRunner> = {
         ...compareGrids(v.grid!, m.grid!, dtype),
         vmapMs: v.record.medianMs,
         meshMs: m.record.medianMs,
-        vmapPeak: formatBytes(v.record.peakBytes),
-        meshPeak: formatBytes(m.record.peakBytes),
-        memoryRatio: m.record.peakBytes / v.record.peakBytes,
+        // The lab's own strategies always measure their peak (only a peer may not).
+        vmapPeak: formatBytes(v.record.peakBytes ?? NaN),
+        meshPeak: formatBytes(m.record.peakBytes ?? NaN),
+        memoryRatio: (m.record.peakBytes ?? NaN) / (v.record.peakBytes ?? NaN),
       };
     } finally {
       v.grid!.dispose();

@@ -128,7 +128,7 @@ function recordRows(records: readonly RunRecord[]): string[][] {
       `(${r.shape.join(', ')})`,
       formatMs(r.firstMs),
       formatMs(r.medianMs),
-      formatBytes(r.peakBytes),
+      r.peakBytes === undefined ? 'not measured' : formatBytes(r.peakBytes),
       formatBytes(r.predictedBytes),
       r.strategy === 'limit' ? '' : formatError(r.maxAbsErr),
       r.strategy === 'limit' ? '' : r.allclose ? 'yes' : 'NO',
@@ -281,7 +281,7 @@ function benchSummary(n: number, dtype: DType, repeats: number, records: RunReco
   if (loops) lines.push(`  loops: ${((loops.minMs * 1000) / (n * n)).toFixed(2)} µs per call on ${loops.backend}   (goal < 2 µs)`);
   const vmapRecord = by('vmap');
   const mesh = by('meshgrid');
-  if (vmapRecord && mesh) lines.push(`  vmap peak / meshgrid peak: ${((100 * vmapRecord.peakBytes) / mesh.peakBytes).toFixed(0)}%   (goal ≤ 45%)`);
+  if (vmapRecord?.peakBytes !== undefined && mesh?.peakBytes !== undefined) lines.push(`  vmap peak / meshgrid peak: ${((100 * vmapRecord.peakBytes) / mesh.peakBytes).toFixed(0)}%   (goal ≤ 45%)`);
   const limit = by('limit');
   if (limit) {
     for (const r of records) if (r.strategy !== 'limit') lines.push(`  ${r.strategy} (${r.backend}) / limit: ${(r.medianMs / limit.medianMs).toFixed(2)}×`);

@@ -26,10 +26,10 @@ describe('memory guard', () => {
         for (const n of strategy === 'loops' ? [1, 2, 10, 100, 300] : [1, 2, 10, 100, 500, 1500]) {
           const { record } = await runStrategy({ strategy, n, dtype, repeats: 1 });
           const where = `${strategy} n=${n} ${dtype}`;
-          expect(record.predictedBytes, where).toBeGreaterThanOrEqual(record.peakBytes);
+          expect(record.predictedBytes, where).toBeGreaterThanOrEqual(record.peakBytes!);
           const slack = n * 8 * 2;
-          expect(record.predictedBytes, where).toBeLessThanOrEqual(record.peakBytes * (1 + MARGIN) + slack);
-          worstOver = Math.max(worstOver, record.predictedBytes / Math.max(1, record.peakBytes) - 1);
+          expect(record.predictedBytes, where).toBeLessThanOrEqual(record.peakBytes! * (1 + MARGIN) + slack);
+          worstOver = Math.max(worstOver, record.predictedBytes / Math.max(1, record.peakBytes!) - 1);
           checked++;
         }
       }

@@ -11,6 +11,7 @@ import { BACKEND_NAMES } from '../backends/backend.js';
 import { backendStatus, loadBackends } from '../backends/registry.js';
 import { compileFormula, type CompiledFormula } from '../formula/index.js';
 import { checkMemory, memoryCap } from './memoryGuard.js';
+import { probePython } from '../peers/python.js';
 import { checkAgainstReference } from './reference.js';
 import { STRATEGIES, findStrategy } from './index.js';
 import type { Strategy } from './strategy.js';
@@ -104,7 +105,7 @@ export function guardRequest(request: RunRequest): { predictedBytes: number } {
 }
 
 export async function runStrategy(request: RunRequest, options: RunOptions = {}): Promise<RunResult> {
-  await loadBackends();
+  await Promise.all([loadBackends(), probePython()]);
   const resolved = resolve(request);
   const { strategy, n, dtype, backend, formula, repeats, devices } = resolved;
   const status = strategy.availability(backend);
@@ -125,7 +126,8 @@ export async function runStrategy(request: RunRequest, options: RunOptions = {})
     ...(options.signal ? { signal: options.signal } : {}),
     progress,
   });
-  const peakBytes = allocator.stats().peakBytes - baseline;
+  const allocatorPeak = allocator.stats().peakBytes - baseline;
+  const peakBytes = outcome.peakBytes === undefined ? allocatorPeak : outcome.peakBytes;
   const grid = outcome.grid;
   try {
     progress('check', 0);
@@ -147,7 +149,7 @@ export async function runStrategy(request: RunRequest, options: RunOptions = {})
       minMs: times[0]!,
       maxMs: times[times.length - 1]!,
       repeats: outcome.repeatMs.length,
-      peakBytes,
+      ...(peakBytes === null ? {} : { peakBytes }),
       predictedBytes,
       maxAbsErr: check.maxAbsErr,
       allclose: check.allclose,
@@ -159,6 +161,7 @@ export async function runStrategy(request: RunRequest, options: RunOptions = {})
       ...(outcome.deviceName ? { deviceName: outcome.deviceName } : {}),
       ...(outcome.computedDtype ? { computedDtype: outcome.computedDtype } : {}),
       ...(outcome.note ? { note: outcome.note } : {}),
+      ...(outcome.peerVersions ? { peerVersions: outcome.peerVersions } : {}),
     };
     if (options.keepGrid) return { record, grid };
     grid.dispose();
@@ -185,7 +188,7 @@ function medianTimings(outcome: { timings?: { uploadMs?: number; kernelMs?: numb
 
 /** Every strategy with whether it can run on the given backend here, and why not. */
 export async function strategyAvailability(backend?: BackendName): Promise<StrategyAvailability[]> {
-  await loadBackends();
+  await Promise.all([loadBackends(), probePython()]);
   const chosen = backend ?? defaultBackend();
   return STRATEGIES.map((s) => {
     const status = s.availability(chosen);

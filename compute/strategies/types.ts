@@ -15,6 +15,10 @@ export const PEER_STRATEGY_NAMES: readonly PeerStrategyName[] = ['numpy', 'jax-v
 export type StrategyName = LabStrategyName | PeerStrategyName;
 export const STRATEGY_NAMES: readonly StrategyName[] = [...LAB_STRATEGY_NAMES, ...PEER_STRATEGY_NAMES];
 
+/** Who computed a record: one of the lab's backends, or Python (a peer strategy, NumPy or JAX). */
+export type RecordBackend = BackendName | 'python';
+export const RECORD_BACKENDS: readonly RecordBackend[] = ['js', 'native', 'webgpu', 'python'];
+
 export function isPeerStrategy(name: string): name is PeerStrategyName {
   return (PEER_STRATEGY_NAMES as readonly string[]).includes(name);
 }
@@ -25,7 +29,7 @@ export interface RunRecord {
   strategy: StrategyName | 'limit';
   n: number;
   dtype: DType;
-  backend: BackendName;
+  backend: RecordBackend;
   /** How many devices computed it (1 unless pmap). */
   devices: number;
   /** Shape of the result: [n, n], or [n] for the naive strategy. */
@@ -37,8 +41,12 @@ export interface RunRecord {
   minMs: number;
   maxMs: number;
   repeats: number;
-  /** Peak bytes live in the allocator during the run (inputs, temporaries and output). */
-  peakBytes: number;
+  /**
+   * Peak bytes live in the allocator during the run (inputs, temporaries and
+   * output); for NumPy, tracemalloc's peak. Absent where it could not be
+   * measured (JAX's allocator), and the note says so.
+   */
+  peakBytes?: number;
   /** Bytes the strategy was predicted to need, from shapes alone, before running. */
   predictedBytes: number;
   /** Largest |result - reference| against a float64 evaluation of the same formula. */
@@ -65,6 +73,8 @@ export interface RunRecord {
   computedDtype?: DType;
   /** Anything the reader must know to read the figures right. */
   note?: string;
+  /** For a peer strategy, what ran it: "Python 3.11.7, NumPy 2.4.6, JAX 0.10.2, jaxlib 0.10.2". */
+  peerVersions?: string;
 }
 
 export interface RunRequest {
