@@ -55,12 +55,19 @@ def timed_calls(call, finish, request):
     first_ms = (time.perf_counter() - start) * 1e3
     repeats, min_ms, max_calls = request["repeats"], request["minTimedMs"], request["maxTimedCalls"]
     repeat_ms = []
+    cpu_start = time.process_time()
     while len(repeat_ms) < repeats or (repeats > 0 and len(repeat_ms) < max_calls and sum(repeat_ms) < min_ms):
         del z
         start = time.perf_counter()
         z = finish(call())
         repeat_ms.append((time.perf_counter() - start) * 1e3)
-    return z, first_ms, repeat_ms
+    # CPU time over wall time: about 1 on one thread, more where the library spread the work over cores.
+    cores_busy = (time.process_time() - cpu_start) * 1e3 / sum(repeat_ms) if repeat_ms else float("nan")
+    return z, first_ms, repeat_ms, cores_busy
+
+
+def busy_note(cores_busy):
+    return f"CPU time / wall time of the warm calls {cores_busy:.2f}" if cores_busy == cores_busy else "no warm calls"
 
 
 def run_numpy(request, f_source):
@@ -80,7 +87,7 @@ def run_numpy(request, f_source):
 
     x_mesh, y_mesh = inputs()
     # Meshes are made before the timed calls, as the lab's meshgrid-eager makes them.
-    z, first_ms, repeat_ms = timed_calls(lambda: f(x_mesh, y_mesh), lambda z: z, request)
+    z, first_ms, repeat_ms, cores_busy = timed_calls(lambda: f(x_mesh, y_mesh), lambda z: z, request)
     del z, x_mesh, y_mesh
     # One more call, untimed, under tracemalloc (NumPy reports its buffers to it): inputs, meshes, temporaries, result.
     tracemalloc.start()
@@ -94,7 +101,7 @@ def run_numpy(request, f_source):
         "peakBytes": peak,
         "devices": 1,
         "deviceName": f"{platform.processor() or platform.machine()} (NumPy, one thread)",
-        "note": "meshes made before the timed calls, as in meshgrid-eager; peak from tracemalloc over one more call",
+        "note": f"meshes made before the timed calls, as in meshgrid-eager; peak from tracemalloc over one more call; {busy_note(cores_busy)}",
     }
 
 
@@ -118,7 +125,7 @@ def run_jax(request, f_source, peer):
         f_vec = jax.jit(f_rows)
         x = jax.device_put(x_host, devices[0])
         y = jax.device_put(x_host.copy(), devices[0])
-        z, first_ms, repeat_ms = timed_calls(lambda: f_vec(x, y), jax.block_until_ready, request)
+        z, first_ms, repeat_ms, cores_busy = timed_calls(lambda: f_vec(x, y), jax.block_until_ready, request)
         grid = np.asarray(z)
         used = 1
     else:
@@ -128,7 +135,7 @@ def run_jax(request, f_source, peer):
         x_blocks = jnp.asarray(np.pad(x_host, (0, used * rows - n), mode="edge").reshape(used, rows))
         y = jnp.asarray(x_host.copy())
         f_pmap = jax.pmap(f_rows, in_axes=(0, None))
-        z, first_ms, repeat_ms = timed_calls(lambda: f_pmap(x_blocks, y), jax.block_until_ready, request)
+        z, first_ms, repeat_ms, cores_busy = timed_calls(lambda: f_pmap(x_blocks, y), jax.block_until_ready, request)
         grid = np.asarray(z).reshape(used * rows, n)[:n]
     if grid.dtype != dtype:
         raise TypeError(f"JAX computed in {grid.dtype}, not {dtype}")
@@ -138,7 +145,7 @@ def run_jax(request, f_source, peer):
         "repeatMs": repeat_ms,
         "devices": used,
         "deviceName": f"{platform.processor() or platform.machine()} (JAX {device.platform}, {used} device{'s' if used > 1 else ''})",
-        "note": "peak memory not measured: JAX's allocator is not visible to tracemalloc",
+        "note": f"peak memory not measured: JAX's allocator is not visible to tracemalloc; {busy_note(cores_busy)}",
     }
 
 
