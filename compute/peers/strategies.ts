@@ -9,10 +9,8 @@
 
 import { availableParallelism } from 'node:os';
 import { itemSize, type DType } from '../core/dtype.js';
-import { traceFunction } from '../core/trace.js';
 import type { CompiledFormula } from '../formula/index.js';
-import { eagerPeakBytes } from '../strategies/meshgridEager.js';
-import { gridFunction } from '../strategies/grid.js';
+import { meshgridEagerStrategy } from '../strategies/meshgridEager.js';
 import type { Strategy, StrategyOutcome } from '../strategies/strategy.js';
 import type { PeerStrategyName } from '../strategies/types.js';
 import { peerProgram, peerStatus, peerVersions, probePython } from './python.js';
@@ -33,11 +31,8 @@ const DESCRIPTIONS: Record<PeerStrategyName, string> = {
 
 /** Bytes on the Python side at the peak, from shapes; the runner's copy of the grid in the lab comes on top. */
 function pythonSideBytes(peer: PeerStrategyName, n: number, dtype: DType, formula: CompiledFormula): number {
-  if (peer === 'numpy') {
-    const shape = [n, n];
-    const traced = traceFunction(gridFunction(formula), [{ shape, dtype }, { shape, dtype }]);
-    return (2 * n * n + 2 * n) * itemSize(dtype) + eagerPeakBytes(traced.graph);
-  }
+  // NumPy holds what meshgrid-eager holds: two meshes, the flat axes and the temporaries alive at once.
+  if (peer === 'numpy') return meshgridEagerStrategy.predictBytes(n, dtype, formula);
   // The result, its host copy, and the flat inputs.
   return (2 * n * n + 2 * n) * itemSize(dtype);
 }
