@@ -96,10 +96,11 @@ if (!versions) {
     const base = spawnSync(basePython, ['--version'], { encoding: 'utf8' });
     if (base.error || base.status !== 0) fail(`no ${basePython} on PATH to make the venv with (set VLAB_PYTHON_BASE to a Python 3)`);
     if (existsSync(venv)) rmSync(venv, { recursive: true, force: true });
-    const error =
-      run(basePython, ['-m', 'venv', venv]) ??
-      run(python, ['-m', 'pip', 'install', '--disable-pip-version-check', '--quiet', ...PACKAGES]);
-    if (error) fail(`${error}; the venv at ${venv} is not ready`);
+    const venvError = run(basePython, ['-m', 'venv', venv]);
+    // Debian and Ubuntu ship the venv module (ensurepip) apart from python3.
+    if (venvError) fail(`${venvError}; on Debian or Ubuntu install python3-venv (apt-get install python3-venv)`);
+    const pipError = run(python, ['-m', 'pip', 'install', '--disable-pip-version-check', '--quiet', ...PACKAGES]);
+    if (pipError) fail(`${pipError}; the venv at ${venv} is not ready (pip needs the Python registry, or a local index in pip.conf)`);
     const made = ready();
     if (!made) fail(`pip installed ${PACKAGES.join(', ')} into ${venv} but they do not import`);
     return made;
