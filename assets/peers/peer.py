@@ -11,6 +11,8 @@ than `minTimedMs` has been timed (as timeit's autorange), at most
     python3 peer.py run        a JSON request on stdin; on stdout one JSON line
                                (the timings), then the grid's raw bytes (C order)
 
+(The lab passes this text with python3 -c, so that it runs from a packaged app too.)
+
 The request's `source` is `def f(x, y): ...` as the lab renders it from the
 parsed formula (compute/classroom/jax.ts): names from a fixed table, numbers
 and x, y only, never the user's text.

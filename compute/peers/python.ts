@@ -4,7 +4,7 @@
 // list can say at once why a peer is unavailable. Never installs anything.
 
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BackendStatus } from '../backends/backend.js';
@@ -36,8 +36,8 @@ export function peerPython(env: NodeJS.ProcessEnv = process.env): string {
   return env.VLAB_PYTHON || (process.platform === 'win32' ? 'python' : 'python3');
 }
 
-/** The peers' Python program, assets/peers/peer.py, from this checkout or from a built dist/ beside assets/. */
-export function peerProgram(): string | null {
+/** Where assets/peers/peer.py is: in this checkout, or beside a built dist/. */
+function peerProgramPath(): string | null {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (let up = 0; up < 5; up++, dir = dirname(dir)) {
     const candidate = join(dir, 'assets', 'peers', 'peer.py');
@@ -45,6 +45,20 @@ export function peerProgram(): string | null {
   }
   const fromCwd = resolve(process.cwd(), 'assets', 'peers', 'peer.py');
   return existsSync(fromCwd) ? fromCwd : null;
+}
+
+let programSource: string | null | undefined;
+
+/**
+ * The peers' Python program as text, read once. Python gets it with -c, not
+ * as a path: inside a packaged app (an asar archive) only Node can read the file.
+ */
+export function peerProgram(): string | null {
+  if (programSource === undefined) {
+    const path = peerProgramPath();
+    programSource = path ? readFileSync(path, 'utf8') : null;
+  }
+  return programSource;
 }
 
 function label(python: string, env: NodeJS.ProcessEnv): string {
@@ -59,7 +73,7 @@ export function probePythonAt(env: NodeJS.ProcessEnv = process.env): Promise<Pyt
   return new Promise((done) => {
     let stdout = '';
     let stderr = '';
-    const child = spawn(python, [program, 'probe'], { stdio: ['ignore', 'pipe', 'pipe'], timeout: PROBE_TIMEOUT_MS, windowsHide: true });
+    const child = spawn(python, ['-c', program, 'probe'], { stdio: ['ignore', 'pipe', 'pipe'], timeout: PROBE_TIMEOUT_MS, windowsHide: true });
     child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));
     child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
     child.on('error', (error: NodeJS.ErrnoException) => {

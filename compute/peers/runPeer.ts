@@ -16,6 +16,7 @@ import { MAX_TIMED_CALLS, MIN_TIMED_MS } from '../strategies/timing.js';
 export interface PeerRequest {
   peer: PeerStrategyName;
   python: string;
+  /** peer.py's text, run with python -c. */
   program: string;
   n: number;
   dtype: DType;
@@ -71,7 +72,7 @@ export function runPeer(request: PeerRequest): Promise<{ grid: NDArray; timings:
     maxTimedCalls: MAX_TIMED_CALLS,
   });
   return new Promise((resolve, reject) => {
-    const child = spawn(request.python, [request.program, 'run'], { env: childEnv(request), stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });
+    const child = spawn(request.python, ['-c', request.program, 'run'], { env: childEnv(request), stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });
     let header: PeerTimings | { error: string } | null = null;
     let headerText = Buffer.alloc(0);
     let grid: NDArray | null = null;
