@@ -12,6 +12,8 @@ import { describe, expect, it } from 'vitest';
 import { CancelledError } from '../backends/backend.js';
 import { runStrategy, strategyAvailability } from '../strategies/run.js';
 import { PEER_STRATEGY_NAMES, type RunRecord } from '../strategies/types.js';
+import { runSweep, sweepRecords, sweepToCsv } from '../classroom/sweep.js';
+import { machineInfo } from '../report/machine.js';
 import { peerStatus, probePythonAt, type PythonProbe } from './python.js';
 import { venvPython, venvRequired } from '../../scripts/venvPython.js';
 
@@ -112,6 +114,16 @@ describe.skipIf(!venv.python)(`the Python peers under the venv (${venv.python ??
     await expect(runStrategy({ strategy: 'numpy', n: 3000, dtype: 'float64', repeats: 1000 }, { signal: controller.signal })).rejects.toBeInstanceOf(CancelledError);
     expect(performance.now() - started).toBeLessThan(10_000);
   }, 30_000);
+
+  it('sweep like any strategy, into the sweep CSV with their versions', async () => {
+    const result = await runSweep({ nMin: 8, nMax: 40, points: 3, strategies: ['numpy', 'jax-vmap', 'vmap'], repeats: 1, limit: false });
+    const records = sweepRecords(result);
+    expect(records.map((r) => `${r.strategy}@${r.n}`)).toEqual(['numpy@8', 'jax-vmap@8', 'vmap@8', 'numpy@18', 'jax-vmap@18', 'vmap@18', 'numpy@40', 'jax-vmap@40', 'vmap@40']);
+    expect(records.every((r) => r.allclose)).toBe(true);
+    const csv = sweepToCsv(result, machineInfo());
+    expect(csv).toContain('peer_versions');
+    expect(csv).toMatch(/numpy,8,float32,python,.*Python 3\.\d+\.\d+, NumPy/);
+  }, 60_000);
 
   it('run beside the lab from the CLI: four records, one schema, allclose true', async () => {
     const { code, stdout, stderr } = await cli(['run', '--strategies', 'numpy,jax-vmap,jax-pmap,vmap', '--n', '1000', '--json'], { VLAB_PYTHON: venv.python! });
