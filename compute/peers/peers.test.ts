@@ -13,6 +13,7 @@ import { CancelledError } from '../backends/backend.js';
 import { runStrategy, strategyAvailability } from '../strategies/run.js';
 import { PEER_STRATEGY_NAMES, type RunRecord } from '../strategies/types.js';
 import { runSweep, sweepRecords, sweepToCsv } from '../classroom/sweep.js';
+import { runLessonStep } from '../classroom/lesson.js';
 import { machineInfo } from '../report/machine.js';
 import { peerStatus, probePythonAt, type PythonProbe } from './python.js';
 import { venvPython, venvRequired } from '../../scripts/venvPython.js';
@@ -123,6 +124,13 @@ describe.skipIf(!venv.python)(`the Python peers under the venv (${venv.python ??
     const csv = sweepToCsv(result, machineInfo());
     expect(csv).toContain('peer_versions');
     expect(csv).toMatch(/numpy,8,float32,python,.*Python 3\.\d+\.\d+, NumPy/);
+  }, 60_000);
+
+  it("check the lesson's vmap step against JAX itself, with JAX's versions", async () => {
+    const step = await runLessonStep('vmap', { n: 200 });
+    const sentence = step.sentences.find((s) => s.startsWith('JAX itself ran the same nested vmap'));
+    expect(sentence, step.sentences.join('\n')).toMatch(/\(Python 3\.\d+\.\d+, NumPy [\d.]+, JAX [\d.]+, jaxlib [\d.]+\): [\d.]+ ms/);
+    expect(step.records.map((r) => r.strategy)).toEqual(['vmap', 'meshgrid', 'jax-vmap']);
   }, 60_000);
 
   it('run beside the lab from the CLI: four records, one schema, allclose true', async () => {
