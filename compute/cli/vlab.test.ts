@@ -86,7 +86,7 @@ describe('vlab trace', () => {
     expect(code).toBe(0);
     expect(stdout).toContain('# loops: f(x[i], y[j])');
     expect(stdout).toContain('{ lambda ; a:f32[7,7] b:f32[7,7]. let');
-    expect(stdout).toMatch(/# vmap, pmap, gpu: [^\n]*\n[^\n]*\n\{ lambda ; a:f32\[7\] b:f32\[7\]\. let/);
+    expect(stdout).toMatch(/# vmap, pmap, gpu, jax-vmap, jax-pmap: [^\n]*\n[^\n]*\n\{ lambda ; a:f32\[7\] b:f32\[7\]\. let/);
     expect(stdout).toContain('@compute @workgroup_size(64)');
     const { stdout: json } = await vlab('trace', '--n', '7', '--dtype', 'float64', '--json');
     const view = JSON.parse(json) as { n: number; dtype: string; graphs: { strategies: string[]; jaxpr: string }[] };
