@@ -17,7 +17,6 @@ export const STRATEGY_NAMES: readonly StrategyName[] = [...LAB_STRATEGY_NAMES, .
 
 /** Who computed a record: one of the lab's backends, or Python (a peer strategy, NumPy or JAX). */
 export type RecordBackend = BackendName | 'python';
-export const RECORD_BACKENDS: readonly RecordBackend[] = ['js', 'native', 'webgpu', 'python'];
 
 export function isPeerStrategy(name: string): name is PeerStrategyName {
   return (PEER_STRATEGY_NAMES as readonly string[]).includes(name);
