@@ -14,12 +14,13 @@ import type {
   RunRecord,
   StrategyAvailability,
   StrategyName,
+  LabStrategyName,
   TracedView,
   FormulaPreset,
   MachineInfo as EngineMachineInfo,
 } from '../compute/index.js';
 
-export type { Device, DType, FormulaCheck, FormulaPreset, RunProgress, RunRecord, StrategyAvailability, StrategyName, TracedView };
+export type { Device, DType, FormulaCheck, FormulaPreset, LabStrategyName, RunProgress, RunRecord, StrategyAvailability, StrategyName, TracedView };
 
 // The classroom (lesson steps, sweeps, "take it to JAX", shareable settings): its types are the engine's.
 import type { LabSettings, LayoutItem, LayoutSettings, LessonStepResult, PythonProgramRequest, SweepEntry, SweepRequest, SweepResult, Theme } from '../compute/index.js';

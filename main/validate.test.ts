@@ -45,6 +45,10 @@ describe('validateRequest', () => {
     expect(validateRequest('run:start', { ...run, runId: 'run-abc_1', includeFloor: true })).toBeTruthy();
     expect(validateRequest('run:cancel', { runId: 'run-abc' })).toEqual({ runId: 'run-abc' });
     expect(validateRequest('export:results', { records: [record] })).toBeTruthy();
+    // A Python peer's record: backend python, its versions, and no peak where JAX's allocator hid it.
+    const { peakBytes: _unmeasured, ...withoutPeak } = record;
+    const peer = { ...withoutPeak, strategy: 'jax-vmap', backend: 'python', peerVersions: 'Python 3.11.7, NumPy 2.4.6, JAX 0.10.2, jaxlib 0.10.2' };
+    expect(validateRequest('export:results', { records: [peer] })).toBeTruthy();
     const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0]);
     expect(validateRequest('export:png', { png })).toBeTruthy();
   });

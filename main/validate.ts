@@ -14,7 +14,7 @@ export class InvalidRequestError extends Error {
   }
 }
 
-const STRATEGIES = ['loops', 'naive', 'meshgrid', 'meshgrid-eager', 'vmap', 'pmap', 'gpu'] as const;
+const STRATEGIES = ['loops', 'naive', 'meshgrid', 'meshgrid-eager', 'vmap', 'pmap', 'gpu', 'numpy', 'jax-vmap', 'jax-pmap'] as const;
 /** The slider's range; the engine's own limits still apply. */
 export const MIN_N = 1;
 export const MAX_N = 20000;
@@ -107,7 +107,7 @@ const recordFields = {
   strategy: oneOf([...STRATEGIES, 'limit']),
   n: integer(1, 1_000_000),
   dtype,
-  backend: oneOf(['js', 'native', 'webgpu']),
+  backend: oneOf(['js', 'native', 'webgpu', 'python']),
   devices: integer(0, 1 << 16),
   shape: list(integer(0, 1_000_000), 2),
   firstMs: measured,
@@ -119,7 +119,6 @@ const recordFields = {
   iqrMs: measured,
   stddevMs: measured,
   noisy: boolean,
-  peakBytes: measured,
   predictedBytes: measured,
   maxAbsErr: measured,
   allclose: boolean,
@@ -136,6 +135,8 @@ const recordOptionalFields = {
   computedDtype: dtype,
   note: text(2000),
   noisyReason: text(2000),
+  peakBytes: measured,
+  peerVersions: text(500),
 } satisfies { [K in OptionalKeys<RunRecord>]: Check };
 
 const record: Check = object(recordFields, recordOptionalFields);

@@ -15,7 +15,7 @@ import { NDArray } from '../core/ndarray.js';
 import { ELEMENTWISE_PRIMITIVES, SPELLINGS, type AnyParams, type ElementwisePrimitive, type Spelling, arity, scalarSemantics } from '../core/primitives.js';
 import { np } from '../index.js';
 import type { Value } from '../core/trace.js';
-import { PYTHON_NAMES } from '../classroom/pythonNames.js';
+import { PYTHON_NAMES } from '../formula/pythonNames.js';
 import { FUNCTIONS, compileFormula, evaluateFormulaScalar } from '../formula/index.js';
 import { bind } from '../ops.js';
 import { jit } from '../transforms/jit.js';

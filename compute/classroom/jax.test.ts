@@ -3,10 +3,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { FORMULA_PRESETS, allclose, compileFormula, defaultBackend, jit, NDArray, runStrategy, strategyAvailability, TOLERANCES, type StrategyName } from '../index.js';
+import { FORMULA_PRESETS, allclose, compileFormula, defaultBackend, jit, NDArray, runStrategy, strategyAvailability, TOLERANCES, type LabStrategyName as StrategyName } from '../index.js';
 import { loadAddon } from '../backends/nativeAddon.js';
 import { opcodeTable } from '../backends/nativeBytecode.js';
-import { STRATEGY_NAMES } from '../strategies/types.js';
+import { LAB_STRATEGY_NAMES as STRATEGY_NAMES } from '../strategies/types.js';
 import { jaxFileName, jaxProgram, numpyProgram, pythonExpression } from './jax.js';
 
 function probe(code: string): string | null {

@@ -29,6 +29,8 @@ import {
   MemoryGuardError,
   RunRequestError,
   STRATEGY_NAMES,
+  LAB_STRATEGY_NAMES,
+  isPeerStrategy,
   backendStatuses,
   devices,
   formatBytes,
@@ -310,7 +312,7 @@ function recordRows(results: Results): string[][] {
       `(${r.shape.join(', ')})`,
       formatMs(r.firstMs),
       isLimit ? formatMs(r.medianMs) : `${formatMs(r.medianMs)} ± ${formatMs(r.iqrMs)}`,
-      formatBytes(r.peakBytes),
+      r.peakBytes === undefined ? 'not measured' : formatBytes(r.peakBytes),
       formatBytes(r.predictedBytes),
       isLimit ? '' : formatError(r.maxAbsErr),
       isLimit ? '' : r.allclose ? 'yes' : 'NO',
@@ -471,7 +473,7 @@ type Values = Record<string, string | boolean | undefined>;
 async function commandRun(session: Session, values: Values, command: string): Promise<void> {
   if (values.n === undefined) throw new UsageError('run needs --n (see vlab run --help)');
   const n = parseInteger('n', values.n as string, 0, 1);
-  const strategies = parseStrategies(values.strategies as string | undefined) ?? ['loops', 'naive', 'meshgrid', 'meshgrid-eager', 'vmap', 'pmap', 'gpu'];
+  const strategies = parseStrategies(values.strategies as string | undefined) ?? [...LAB_STRATEGY_NAMES];
   const options = runOptionsOf(values, 'float32');
   const outputs = outputsOf(values);
   if (values.npy === '' || values.npy === '-') throw new UsageError('--npy needs a file name');
@@ -490,7 +492,7 @@ function resultsContext(options: RunOptions): Pick<Results, 'dtype' | 'backend' 
 
 async function commandBench(session: Session, values: Values, command: string): Promise<void> {
   const sizes = ((values.sizes as string | undefined) ?? '80,1000,4000').split(',').map((s) => parseInteger('sizes', s.trim(), 0, 1));
-  const strategies = parseStrategies(values.strategies as string | undefined) ?? [...STRATEGY_NAMES];
+  const strategies = parseStrategies(values.strategies as string | undefined) ?? [...LAB_STRATEGY_NAMES];
   const options = runOptionsOf(values, 'float64');
   const { dtype, repeats } = options;
   const loopsMax = parseInteger('loops-max', values['loops-max'] as string | undefined, 1000);
@@ -525,7 +527,7 @@ function benchSummary(n: number, dtype: DType, repeats: number, records: RunReco
   if (loops) lines.push(`  loops: ${((loops.minMs * 1000) / (n * n)).toFixed(2)} µs per call on ${loops.backend}   (goal < 2 µs)`);
   const vmapRecord = by('vmap');
   const mesh = by('meshgrid');
-  if (vmapRecord && mesh) lines.push(`  vmap peak / meshgrid peak: ${((100 * vmapRecord.peakBytes) / mesh.peakBytes).toFixed(0)}%   (goal ≤ 45%)`);
+  if (vmapRecord?.peakBytes !== undefined && mesh?.peakBytes !== undefined) lines.push(`  vmap peak / meshgrid peak: ${((100 * vmapRecord.peakBytes) / mesh.peakBytes).toFixed(0)}%   (goal ≤ 45%)`);
   const limit = by('limit');
   if (limit) {
     for (const r of records) if (r.strategy !== 'limit') lines.push(`  ${r.strategy} (${r.backend}) / limit: ${(r.medianMs / limit.medianMs).toFixed(2)}×`);
@@ -537,7 +539,7 @@ async function commandSweep(session: Session, values: Values, command: string): 
   for (const name of ['from', 'to', 'points']) if (values[name] === undefined) throw new UsageError(`sweep needs --from, --to and --points (see vlab sweep --help)`);
   const options = runOptionsOf(values, 'float32');
   const outputs = outputsOf(values);
-  const strategies = parseStrategies(values.strategies as string | undefined) ?? [...STRATEGY_NAMES];
+  const strategies = parseStrategies(values.strategies as string | undefined) ?? [...LAB_STRATEGY_NAMES];
   const result = await runSweep(
     {
       nMin: parseInteger('from', values.from as string, 0, 1),
@@ -591,12 +593,14 @@ function commandTrace(session: Session, values: Values): void {
 
 /** The experiment as a JAX program (NumPy for the loop steps), printed or written to --out. */
 function commandJax(session: Session, values: Values): void {
-  if (values.strategy === undefined) throw new UsageError(`jax needs --strategy (one of ${STRATEGY_NAMES.join(', ')})`);
+  if (values.strategy === undefined) throw new UsageError(`jax needs --strategy (one of ${LAB_STRATEGY_NAMES.join(', ')})`);
   const strategies = parseStrategies(values.strategy as string) ?? [];
   if (strategies.length !== 1) throw new UsageError('jax writes one strategy at a time: give --strategy one name');
+  const strategy = strategies[0]!;
+  if (isPeerStrategy(strategy)) throw new UsageError(`${strategy} is already Python: jax writes the lab's strategies (${LAB_STRATEGY_NAMES.join(', ')})`);
   const formula = (values.formula as string | undefined) ?? DEFAULT_FORMULA;
   compileFormula(formula); // a bad formula is refused here, with its position, not written into Python
-  const text = jaxProgram({ strategy: strategies[0]!, n: parseInteger('n', values.n as string | undefined, 1000, 1), dtype: parseDtype(values.dtype as string | undefined, 'float32'), formula });
+  const text = jaxProgram({ strategy, n: parseInteger('n', values.n as string | undefined, 1000, 1), dtype: parseDtype(values.dtype as string | undefined, 'float32'), formula });
   if (values.out === undefined) {
     session.io.stdout.write(text);
     return;

@@ -11,6 +11,7 @@ import { BACKEND_NAMES } from '../backends/backend.js';
 import { backendStatus, loadBackends } from '../backends/registry.js';
 import { compileFormula, type CompiledFormula } from '../formula/index.js';
 import { checkMemory, memoryCap } from './memoryGuard.js';
+import { probePython } from '../peers/python.js';
 import { checkAgainstReference } from './reference.js';
 import { noisyVerdict, quantile, spreadOf } from './spread.js';
 import { STRATEGIES, findStrategy } from './index.js';
@@ -100,7 +101,7 @@ export function guardRequest(request: RunRequest): { predictedBytes: number } {
 }
 
 export async function runStrategy(request: RunRequest, options: RunOptions = {}): Promise<RunResult> {
-  await loadBackends();
+  await Promise.all([loadBackends(), probePython()]);
   const resolved = resolve(request);
   const { strategy, n, dtype, backend, formula, repeats, devices } = resolved;
   const status = strategy.availability(backend);
@@ -121,7 +122,8 @@ export async function runStrategy(request: RunRequest, options: RunOptions = {})
     ...(options.signal ? { signal: options.signal } : {}),
     progress,
   });
-  const peakBytes = allocator.stats().peakBytes - baseline;
+  const allocatorPeak = allocator.stats().peakBytes - baseline;
+  const peakBytes = outcome.peakBytes === undefined ? allocatorPeak : outcome.peakBytes;
   const grid = outcome.grid;
   try {
     progress('check', 0);
@@ -154,7 +156,7 @@ export async function runStrategy(request: RunRequest, options: RunOptions = {})
       iqrMs: spread.iqrMs,
       stddevMs: spread.stddevMs,
       ...noisyVerdict(spread, cpu),
-      peakBytes,
+      ...(peakBytes === null ? {} : { peakBytes }),
       predictedBytes,
       maxAbsErr: check.maxAbsErr,
       allclose: check.allclose,
@@ -167,6 +169,7 @@ export async function runStrategy(request: RunRequest, options: RunOptions = {})
       // A backend that computes in another dtype (WGSL has no float64) returns that dtype: the record says so.
       ...(outcome.computedDtype || grid.dtype !== dtype ? { computedDtype: outcome.computedDtype ?? grid.dtype } : {}),
       ...(outcome.note ? { note: outcome.note } : {}),
+      ...(outcome.peerVersions ? { peerVersions: outcome.peerVersions } : {}),
     };
     if (options.keepGrid) return { record, grid };
     grid.dispose();
@@ -188,7 +191,7 @@ function medianTimings(outcome: { timings?: { uploadMs?: number; kernelMs?: numb
 
 /** Every strategy with whether it can run on the given backend here, and why not. */
 export async function strategyAvailability(backend?: BackendName): Promise<StrategyAvailability[]> {
-  await loadBackends();
+  await Promise.all([loadBackends(), probePython()]);
   const chosen = backend ?? defaultBackend();
   return STRATEGIES.map((s) => {
     const status = s.availability(chosen);

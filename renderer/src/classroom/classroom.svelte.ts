@@ -12,6 +12,7 @@ import type {
   PythonProgramRequest,
   SaveOutcome,
   StrategyName,
+  LabStrategyName,
   SweepResult,
 } from '../../../main/contract';
 import type { Lesson } from '../../../compute/classroom/lesson';
@@ -52,7 +53,7 @@ export class Classroom {
   private sweepTaskId: string | null = null;
   sweepError = $state<string | null>(null);
 
-  jaxStrategy = $state<StrategyName>('vmap');
+  jaxStrategy = $state<LabStrategyName>('vmap');
   jax = $state.raw<{ text: string; fileName: string } | { error: string } | null>(null);
   /** The settings the program on screen was written for (saving writes it again from them, in the engine). */
   private jaxRequest: PythonProgramRequest | null = null;

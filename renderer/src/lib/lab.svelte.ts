@@ -49,7 +49,9 @@ export interface Running {
   cancelling: boolean;
 }
 
-const LESSON_ORDER: StrategyName[] = ['loops', 'naive', 'meshgrid', 'meshgrid-eager', 'vmap', 'pmap', 'gpu'];
+const LESSON_ORDER: StrategyName[] = ['loops', 'naive', 'meshgrid', 'meshgrid-eager', 'vmap', 'pmap', 'gpu', 'numpy', 'jax-vmap', 'jax-pmap'];
+/** The Python peers start unticked: each starts a Python process, and the lesson's own steps come first. */
+const PEERS: readonly StrategyName[] = ['numpy', 'jax-vmap', 'jax-pmap'];
 /** Grid exports larger than this many points ask before writing (a 6000² grid is about 1 GiB of CSV). */
 const LARGE_GRID_EXPORT_POINTS = 4_000_000;
 /** Loops above this n takes minutes; it starts unticked there, and the user may tick it. */
@@ -156,7 +158,7 @@ export class Lab {
     this.info = info;
     this.formula = info.defaultFormula;
     this.previousSession = info.previousSession;
-    this.selected = info.availability.filter((a) => a.available).map((a) => a.strategy);
+    this.selected = info.availability.filter((a) => a.available && !PEERS.includes(a.strategy)).map((a) => a.strategy);
     this.settingsChanged();
   }
 
