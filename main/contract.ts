@@ -6,6 +6,7 @@
 // arrays, never as JSON lists of numbers. The renderer imports this file for
 // types only; the two constant lists are for the preload and the hosts.
 
+import type { GridLimits } from '../compute/limits.js';
 import type {
   Device,
   DType,
@@ -66,6 +67,10 @@ export interface AppInfo {
   /** The formula box's presets, the lesson's f first. */
   formulaPresets: FormulaPreset[];
   gridRange: readonly [number, number];
+  /** The strategy names in the lesson's order: the lab's own, then the Python peers (compute/strategies/types.ts). */
+  strategies: { lab: readonly LabStrategyName[]; peers: readonly StrategyName[] };
+  /** The app's sizes: n's range, the slider's, the sweep's points (compute/limits.ts). */
+  limits: GridLimits;
   /** Runs kept from an earlier session that the user has not taken back or dismissed. */
   previousSession: PreviousSession | null;
   /** Where finished runs are appended, so the user can find them. */

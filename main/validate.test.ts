@@ -124,3 +124,19 @@ describe('validateRequest', () => {
     expect(() => validateRequest('nope' as never, null)).toThrow(/unknown channel/);
   });
 });
+
+describe('one source for each limit', () => {
+  it('accepts exactly the n, sweep points and lesson steps the engine defines, and a settings file agrees', async () => {
+    const { APP_GRID_LIMITS } = await import('../compute/limits.js');
+    const { LESSON_STEP_IDS } = await import('../compute/classroom/lessonSteps.js');
+    const { parseSettings, settingsToJson, DEFAULT_SETTINGS } = await import('../compute/classroom/settings.js');
+    const { validateRequest } = await import('./validate.js');
+    const settings = (sweepMax: number) => parseSettings(settingsToJson({ ...DEFAULT_SETTINGS, sweep: { nMin: 10, nMax: sweepMax, points: 8 } }));
+    // The largest n a document may hold is the largest the app accepts over IPC: no file opens that cannot be remembered.
+    expect(() => validateRequest('settings:remember', { settings: settings(APP_GRID_LIMITS.nMax) })).not.toThrow();
+    expect(() => settings(APP_GRID_LIMITS.nMax + 1)).toThrow(/nMax/);
+    const lesson = (step: number) => ({ taskId: 't', step, formula: 'x', dtype: 'float32' });
+    expect(() => validateRequest('classroom:lesson', lesson(LESSON_STEP_IDS.length - 1))).not.toThrow();
+    expect(() => validateRequest('classroom:lesson', lesson(LESSON_STEP_IDS.length))).toThrow();
+  });
+});

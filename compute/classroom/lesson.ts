@@ -22,9 +22,9 @@ import { gridFunction } from '../strategies/grid.js';
 import { DEFAULT_FORMULA, GRID_RANGE, type RunRecord, type StrategyName } from '../strategies/types.js';
 import { cpuDevices, pmap } from '../transforms/pmap.js';
 import { vmap } from '../transforms/vmap.js';
+import { LESSON_STEP_IDS, type LessonStepId } from './lessonSteps.js';
 
-export const LESSON_STEP_IDS = ['loop', 'naive', 'meshgrid', 'compile', 'memory', 'vmap', 'pmap', 'gpu'] as const;
-export type LessonStepId = (typeof LESSON_STEP_IDS)[number];
+export { LESSON_STEP_IDS, type LessonStepId };
 
 export interface LessonSentence {
   /** A template: {name} is replaced by the figure of that name. */

@@ -4,6 +4,7 @@
 // record. Every shell (CLI, app worker, tests) runs strategies through here.
 
 import { type DType, isDType, itemSize } from '../core/dtype.js';
+import { ENGINE_MAX_N } from '../limits.js';
 import { allocator } from '../core/allocator.js';
 import type { NDArray } from '../core/ndarray.js';
 import type { BackendName } from '../backends/backend.js';
@@ -27,7 +28,7 @@ import {
 
 export const DEFAULT_REPEATS = 3;
 /** Grids are at least 1×1; beyond this side no machine has the memory, and the guard says so. */
-export const MAX_N = 1_000_000;
+export const MAX_N = ENGINE_MAX_N;
 
 export interface RunOptions {
   signal?: AbortSignal;

@@ -4,7 +4,7 @@
 // and IPC boundaries unchanged. The renderer imports these types.
 
 import type { DType } from '../core/dtype.js';
-import type { BackendName } from '../backends/backend.js';
+import { BACKEND_NAMES, type BackendName } from '../backends/backend.js';
 
 /** The lesson's strategies, run by the lab's own engine. */
 export type LabStrategyName = 'loops' | 'naive' | 'meshgrid' | 'meshgrid-eager' | 'vmap' | 'pmap' | 'gpu';
@@ -17,6 +17,7 @@ export const STRATEGY_NAMES: readonly StrategyName[] = [...LAB_STRATEGY_NAMES, .
 
 /** Who computed a record: one of the lab's backends, or Python (a peer strategy, NumPy or JAX). */
 export type RecordBackend = BackendName | 'python';
+export const RECORD_BACKENDS: readonly RecordBackend[] = [...BACKEND_NAMES, 'python'];
 
 export function isPeerStrategy(name: string): name is PeerStrategyName {
   return (PEER_STRATEGY_NAMES as readonly string[]).includes(name);

@@ -257,7 +257,8 @@ export class Classroom {
     lab.formula = settings.formula;
     lab.dtype = settings.dtype;
     lab.selected = settings.strategies.filter((s) => lab.available.has(s));
-    lab.n = Math.min(20000, Math.max(1, settings.n));
+    const limits = lab.info?.limits;
+    lab.n = limits ? Math.min(limits.nMax, Math.max(limits.nMin, settings.n)) : settings.n;
     lab.projector = settings.projector;
     this.step = settings.lessonStep;
     this.sweepFrom = settings.sweep.nMin;
