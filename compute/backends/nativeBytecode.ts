@@ -19,26 +19,37 @@ export const INSTRUCTION_WORDS = 6;
 export interface OpcodeTable {
   load: number;
   const: number;
-  byPrimitive: Readonly<Record<ElementwisePrimitive, number>>;
+  /** Absent for a primitive this build of the addon has no kernel for (it is older than the engine). */
+  byPrimitive: Readonly<Partial<Record<ElementwisePrimitive, number>>>;
 }
 
-/** Builds the table from the addon's list, or says which primitive the VM lacks. */
+/**
+ * Builds the table from the addon's list. Opcodes for primitives this engine
+ * does not know (an addon newer than the engine) are ignored; a primitive the
+ * addon lacks (an older addon) only refuses the graphs that use it.
+ */
 export function opcodeTable(entries: readonly OpcodeEntry[]): OpcodeTable {
   const find = (primitive: string) => entries.find((e) => e.primitive === primitive)?.code;
   const load = find('load');
   const constant = find('const');
   if (load === undefined || constant === undefined) throw new Error('the native addon’s opcode table has no load/const entries');
-  const byPrimitive = {} as Record<ElementwisePrimitive, number>;
-  const missing: string[] = [];
+  const byPrimitive: Partial<Record<ElementwisePrimitive, number>> = {};
   for (const primitive of ELEMENTWISE_PRIMITIVES) {
     const code = find(primitive);
-    if (code === undefined) missing.push(primitive);
-    else byPrimitive[primitive] = code;
-  }
-  if (missing.length) {
-    throw new Error(`the native addon has no opcode for ${missing.join(', ')}: it is older than the engine; rebuild it (npm run build:native)`);
+    if (code !== undefined) byPrimitive[primitive] = code;
   }
   return { load, const: constant, byPrimitive };
+}
+
+/** The primitives a table has no opcode for, in ELEMENTWISE_PRIMITIVES order. */
+export function missingPrimitives(table: OpcodeTable): ElementwisePrimitive[] {
+  return ELEMENTWISE_PRIMITIVES.filter((primitive) => table.byPrimitive[primitive] === undefined);
+}
+
+function opcodeOf(table: OpcodeTable, primitive: ElementwisePrimitive): number {
+  const code = table.byPrimitive[primitive];
+  if (code === undefined) throw new Error(`this native build has no kernel for '${primitive}'; rebuild with npm run build:native`);
+  return code;
 }
 
 export interface Bytecode {
@@ -86,7 +97,7 @@ export function lowerKernel(kernel: FusedKernel, numInputs: number, opcodes: Opc
       }
       a = slot;
     } else {
-      op = opcodes.byPrimitive[node.primitive];
+      op = opcodeOf(opcodes, node.primitive);
       a = register[node.args[0]!]!;
       b = node.args.length > 1 ? register[node.args[1]!]! : -1;
       if (node.primitive === 'integer_pow') imm = (node.params as PrimitiveParams['integer_pow']).y;

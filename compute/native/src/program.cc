@@ -12,8 +12,12 @@ namespace vlab {
 const std::vector<OpcodeInfo>& opcodeTable() {
   static const std::vector<OpcodeInfo> table = {
 #define VLAB_OPCODE(name, code, arity, primitive) {#name, code, arity, primitive},
+#define VLAB_SCALAR(...)
+#define VLAB_VECTOR(...)
 #include "opcodes.h"
 #undef VLAB_OPCODE
+#undef VLAB_SCALAR
+#undef VLAB_VECTOR
   };
   return table;
 }
@@ -64,16 +68,16 @@ std::string parseProgram(const int32_t* w, size_t count, const double* consts, s
   std::vector<int32_t> regDepth(numRegs, -1);
   int32_t lastDepth = 0;
   for (int i = 0; i < numInstr; i++, p += kInstrInts) {
-    Instr in{p[0], p[1], p[2], p[3], p[4], p[5]};
-    const OpcodeInfo* info = findOpcode(in.op);
-    if (!info) return message("instruction ", i, ": unknown opcode ", in.op);
+    const OpcodeInfo* info = findOpcode(p[0]);
+    if (!info) return message("instruction ", i, ": unknown opcode ", p[0]);
+    const Instr in{Op(p[0]), p[1], p[2], p[3], p[4], p[5]};
     if (in.depth < 0 || in.depth > rank) return message("instruction ", i, ": depth ", in.depth, " is outside 0..", rank);
     if (in.depth < lastDepth) return message("instruction ", i, ": depth ", in.depth, " after depth ", lastDepth, " (instructions must be sorted by depth)");
     lastDepth = in.depth;
     if (in.dst < 0 || in.dst >= numRegs) return message("instruction ", i, ": destination register ", in.dst, " is out of range");
-    if (in.op == OP_LOAD) {
+    if (in.op == Op::LOAD) {
       if (in.a < 0 || in.a >= numReads) return message("instruction ", i, ": read slot ", in.a, " of ", numReads);
-    } else if (in.op == OP_CONST) {
+    } else if (in.op == Op::CONST) {
       if (in.a < 0 || size_t(in.a) >= numConsts) return message("instruction ", i, ": constant slot ", in.a, " of ", numConsts);
       if (in.depth != 0) return message("instruction ", i, ": a constant must have depth 0");
     } else {
@@ -84,7 +88,7 @@ std::string parseProgram(const int32_t* w, size_t count, const double* consts, s
         if (regDepth[r] < 0) return message("instruction ", i, " (", info->name, "): register ", r, " is read before it is written");
         if (regDepth[r] > in.depth) return message("instruction ", i, ": depth ", in.depth, " is below its operand's depth ", regDepth[r]);
       }
-      if (in.op == OP_INTEGER_POW && (in.imm < -64 || in.imm > 64)) return message("instruction ", i, ": integer_pow exponent ", in.imm, " is outside -64..64");
+      if (in.op == Op::INTEGER_POW && (in.imm < -64 || in.imm > 64)) return message("instruction ", i, ": integer_pow exponent ", in.imm, " is outside -64..64");
     }
     regDepth[in.dst] = in.depth;
     out.code.push_back(in);
@@ -118,7 +122,7 @@ std::string prepareLaunch(Launch& L, const int64_t* sourceLengths) {
   }
   // A read compiled as invariant along the axes from its depth on must not move along them.
   for (const Instr& in : P.code) {
-    if (in.op != OP_LOAD) continue;
+    if (in.op != Op::LOAD) continue;
     for (int a = in.depth; a < L.rank; a++) {
       if (L.shape[a] > 1 && L.readStrides[size_t(in.a) * L.rank + a] != 0)
         return message("read ", in.a, " varies along output axis ", a, " but was compiled as constant there (its strides differ from the traced signature)");
@@ -137,7 +141,7 @@ std::string prepareLaunch(Launch& L, const int64_t* sourceLengths) {
   L.bScalar.assign(P.code.size(), 1);
   for (size_t i = 0; i < P.code.size(); i++) {
     const Instr& in = P.code[i];
-    if (in.op != OP_LOAD && in.op != OP_CONST) {
+    if (in.op != Op::LOAD && in.op != Op::CONST) {
       L.aScalar[i] = scalarReg[in.a];
       L.bScalar[i] = scalarReg[in.b < 0 || in.b >= P.numRegs ? 0 : in.b];
     }
@@ -145,7 +149,7 @@ std::string prepareLaunch(Launch& L, const int64_t* sourceLengths) {
   }
   L.resultScalar = scalarReg[P.resultReg] != 0;
   const Instr& last = P.code.back();
-  L.directResult = !L.resultScalar && last.op != OP_LOAD && last.op != OP_CONST;
+  L.directResult = !L.resultScalar && last.op != Op::LOAD && last.op != Op::CONST;
   return "";
 }
 

@@ -23,11 +23,32 @@ constexpr int64_t kMinRowLength = 64;
 
 enum class DType : int32_t { Float32 = 0, Float64 = 1 };
 
-enum Opcode : int32_t {
-#define VLAB_OPCODE(name, code, arity, primitive) OP_##name = code,
+/** The opcodes of opcodes.h. A switch over them has no default arm: -Werror=switch makes a missing case a compile error. */
+enum class Op : int32_t {
+#define VLAB_OPCODE(name, code, arity, primitive) name = code,
+#define VLAB_SCALAR(...)
+#define VLAB_VECTOR(...)
 #include "opcodes.h"
 #undef VLAB_OPCODE
+#undef VLAB_SCALAR
+#undef VLAB_VECTOR
 };
+
+/** Operands an opcode takes from registers (LOAD and CONST take theirs from the instruction). */
+constexpr int arityOf(Op op) {
+  switch (op) {
+#define VLAB_OPCODE(name, code, arity, primitive) \
+  case Op::name:                                   \
+    return arity;
+#define VLAB_SCALAR(...)
+#define VLAB_VECTOR(...)
+#include "opcodes.h"
+#undef VLAB_OPCODE
+#undef VLAB_SCALAR
+#undef VLAB_VECTOR
+  }
+  return 0;
+}
 
 struct OpcodeInfo {
   const char* name;
@@ -39,7 +60,8 @@ const std::vector<OpcodeInfo>& opcodeTable();
 
 /** One instruction: dst = op(a, b). LOAD: a = read slot. CONST: a = constant slot. INTEGER_POW: imm = exponent. */
 struct Instr {
-  int32_t op, depth, dst, a, b, imm;
+  Op op;
+  int32_t depth, dst, a, b, imm;
 };
 constexpr int kHeaderInts = 8;
 constexpr int kInstrInts = 6;

@@ -31,29 +31,37 @@ constexpr int kLanesD = 2, kLanesF = 4;
 #define VLAB_MVEC_F(name) _ZGVbN4v_##name##f
 #define VLAB_MVEC_D2(name) _ZGVbN2vv_##name
 #define VLAB_MVEC_F2(name) _ZGVbN4vv_##name##f
+#else
+using VecD = double;  // no vector math: every math kernel is its scalar loop
+using VecF = float;
+constexpr int kLanesD = 1, kLanesF = 1;
 #endif
 
 #if VLAB_ISA_LEVEL >= 1
-// cos, sin, exp, log and pow have been in libmvec since glibc 2.22; the
-// strong references also make the linker keep libmvec. tan and tanh came in
-// 2.35: weak, so an older glibc still links and falls back to scalar loops.
+// glibc's vector function of every libmvec(fn) / libmvec2(fn) line of
+// opcodes.h, for this ISA's widths. Weak, so that a glibc without some of
+// them (tan, atan, … came in 2.35) still loads and falls back to the scalar
+// kernel; libmvec.cc keeps the library linked.
 extern "C" {
-#define VLAB_DECLARE_MVEC(attr, name)                 \
-  attr VecD VLAB_MVEC_D(name)(VecD) noexcept;         \
-  attr VecF VLAB_MVEC_F(name)(VecF) noexcept;
-#define VLAB_WEAK __attribute__((weak))
-#define VLAB_STRONG
-VLAB_DECLARE_MVEC(VLAB_STRONG, cos)
-VLAB_DECLARE_MVEC(VLAB_STRONG, sin)
-VLAB_DECLARE_MVEC(VLAB_WEAK, tan)
-VLAB_DECLARE_MVEC(VLAB_STRONG, exp)
-VLAB_DECLARE_MVEC(VLAB_STRONG, log)
-VLAB_DECLARE_MVEC(VLAB_WEAK, tanh)
-#undef VLAB_DECLARE_MVEC
-#undef VLAB_WEAK
-#undef VLAB_STRONG
-VecD VLAB_MVEC_D2(pow)(VecD, VecD) noexcept;
-VecF VLAB_MVEC_F2(pow)(VecF, VecF) noexcept;
+#define VLAB_OPCODE(...)
+#define VLAB_SCALAR(...)
+#define VLAB_VECTOR(NAME, ...) VLAB_DECLARE_##__VA_ARGS__
+#define VLAB_DECLARE_elementwise
+#define VLAB_DECLARE_integerPow
+#define VLAB_DECLARE_libmvec(fn)                                  \
+  __attribute__((weak)) VecD VLAB_MVEC_D(fn)(VecD) noexcept;      \
+  __attribute__((weak)) VecF VLAB_MVEC_F(fn)(VecF) noexcept;
+#define VLAB_DECLARE_libmvec2(fn)                                 \
+  __attribute__((weak)) VecD VLAB_MVEC_D2(fn)(VecD, VecD) noexcept; \
+  __attribute__((weak)) VecF VLAB_MVEC_F2(fn)(VecF, VecF) noexcept;
+#include "opcodes.h"
+#undef VLAB_OPCODE
+#undef VLAB_SCALAR
+#undef VLAB_VECTOR
+#undef VLAB_DECLARE_elementwise
+#undef VLAB_DECLARE_integerPow
+#undef VLAB_DECLARE_libmvec
+#undef VLAB_DECLARE_libmvec2
 }
 #endif
 
@@ -106,55 +114,35 @@ inline void mapBinary(V (*vf)(V, V) noexcept, T (*sf)(T, T), T* o, const T* a, c
   }
 }
 
-/** Vector math over a block, by element type. */
-template <class T>
-struct BlockMath;
+/** The scalar kernel of `op` as a plain function, for the loops and fallbacks below. */
+template <Op op, class T> inline T scalarUnary(T a) { return scalar::Kernel<op>::template apply<T>(a, T(0), 0); }
+template <Op op, class T> inline T scalarBinary(T a, T b) { return scalar::Kernel<op>::template apply<T>(a, b, 0); }
 
+using MathD1 = VecD (*)(VecD) noexcept;
+using MathF1 = VecF (*)(VecF) noexcept;
+using MathD2 = VecD (*)(VecD, VecD) noexcept;
+using MathF2 = VecF (*)(VecF, VecF) noexcept;
 #if VLAB_ISA_LEVEL >= 1
-#define VLAB_BLOCK_UNARY(T, V, W, name, MVEC) \
-  static void name(T* o, const T* a, int n) { mapUnary<T, V, W>(&MVEC(name), &scalar::name<T>, o, a, n); }
-template <>
-struct BlockMath<double> {
-  VLAB_BLOCK_UNARY(double, VecD, kLanesD, cos, VLAB_MVEC_D)
-  VLAB_BLOCK_UNARY(double, VecD, kLanesD, sin, VLAB_MVEC_D)
-  VLAB_BLOCK_UNARY(double, VecD, kLanesD, tan, VLAB_MVEC_D)
-  VLAB_BLOCK_UNARY(double, VecD, kLanesD, exp, VLAB_MVEC_D)
-  VLAB_BLOCK_UNARY(double, VecD, kLanesD, log, VLAB_MVEC_D)
-  VLAB_BLOCK_UNARY(double, VecD, kLanesD, tanh, VLAB_MVEC_D)
-  static void pow(double* o, const double* a, const double* b, int n) {
-    mapBinary<double, VecD, kLanesD>(&VLAB_MVEC_D2(pow), &scalar::pow<double>, o, a, b, n);
-  }
-};
-template <>
-struct BlockMath<float> {
-  VLAB_BLOCK_UNARY(float, VecF, kLanesF, cos, VLAB_MVEC_F)
-  VLAB_BLOCK_UNARY(float, VecF, kLanesF, sin, VLAB_MVEC_F)
-  VLAB_BLOCK_UNARY(float, VecF, kLanesF, tan, VLAB_MVEC_F)
-  VLAB_BLOCK_UNARY(float, VecF, kLanesF, exp, VLAB_MVEC_F)
-  VLAB_BLOCK_UNARY(float, VecF, kLanesF, log, VLAB_MVEC_F)
-  VLAB_BLOCK_UNARY(float, VecF, kLanesF, tanh, VLAB_MVEC_F)
-  static void pow(float* o, const float* a, const float* b, int n) {
-    mapBinary<float, VecF, kLanesF>(&VLAB_MVEC_F2(pow), &scalar::pow<float>, o, a, b, n);
-  }
-};
-#undef VLAB_BLOCK_UNARY
+/** glibc's vector functions of fn (double and float), or null where this ISA copy has none. */
+#define VLAB_MATH1(fn) &VLAB_MVEC_D(fn), &VLAB_MVEC_F(fn)
+#define VLAB_MATH2(fn) &VLAB_MVEC_D2(fn), &VLAB_MVEC_F2(fn)
 #else
-template <class T>
-struct BlockMath {
-#define VLAB_BLOCK_UNARY(name) \
-  static void name(T* o, const T* a, int n) { for (int i = 0; i < n; i++) o[i] = scalar::name<T>(a[i]); }
-  VLAB_BLOCK_UNARY(cos)
-  VLAB_BLOCK_UNARY(sin)
-  VLAB_BLOCK_UNARY(tan)
-  VLAB_BLOCK_UNARY(exp)
-  VLAB_BLOCK_UNARY(log)
-  VLAB_BLOCK_UNARY(tanh)
-#undef VLAB_BLOCK_UNARY
-  static void pow(T* o, const T* a, const T* b, int n) {
-    for (int i = 0; i < n; i++) o[i] = scalar::pow<T>(a[i], b[i]);
-  }
-};
+#define VLAB_MATH1(fn) MathD1(nullptr), MathF1(nullptr)
+#define VLAB_MATH2(fn) MathD2(nullptr), MathF2(nullptr)
 #endif
+
+/** A unary math kernel over a block: glibc's vector function of this ISA, else op's scalar kernel. */
+template <Op op, class T>
+inline void unaryMath(MathD1 fd, MathF1 ff, T* o, const T* a, int n) {
+  if constexpr (sizeof(T) == 8) mapUnary<T, VecD, kLanesD>(fd, &scalarUnary<op, T>, o, a, n);
+  else mapUnary<T, VecF, kLanesF>(ff, &scalarUnary<op, T>, o, a, n);
+}
+
+template <Op op, class T>
+inline void binaryMath(MathD2 fd, MathF2 ff, T* o, const T* a, const T* b, int n) {
+  if constexpr (sizeof(T) == 8) mapBinary<T, VecD, kLanesD>(fd, &scalarBinary<op, T>, o, a, b, n);
+  else mapBinary<T, VecF, kLanesF>(ff, &scalarBinary<op, T>, o, a, b, n);
+}
 
 // ---- elementwise loops -----------------------------------------------------
 
@@ -227,36 +215,51 @@ inline void integerPowBlock(T* o, Operand<T> a, int32_t y, int n, T* spare) {
     default: {
       T* exponent = spare;
       for (int i = 0; i < n; i++) exponent[i] = T(y);
-      BlockMath<T>::pow(o, asBlock(a, spare + kBlock, n), exponent, n);
+      binaryMath<Op::POW, T>(VLAB_MATH2(pow), o, asBlock(a, spare + kBlock, n), exponent, n);
     }
   }
 }
 
-/** Evaluates one non-LOAD instruction over a block of n elements into `o`. */
+/** The scalar kernel of `op` over a block: a loop the compiler vectorizes. */
+template <Op op, int arity, class T>
+inline void elementwiseBlock(T* o, Operand<T> a, Operand<T> b, int n, int32_t imm) {
+  if constexpr (arity == 1) unaryLoop(o, a, n, [imm](T x) { return scalar::Kernel<op>::template apply<T>(x, T(0), imm); });
+  else binaryLoop(o, a, b, n, [imm](T x, T y) { return scalar::Kernel<op>::template apply<T>(x, y, imm); });
+}
+
+// How each form of opcodes.h's VLAB_VECTOR lines evaluates a block. In a
+// case of vectorOp: kOp is the opcode, kArity its arity, T the element type.
+#define VLAB_BLOCK_elementwise elementwiseBlock<kOp, kArity, T>(o, a, b, n, in.imm)
+#define VLAB_BLOCK_integerPow integerPowBlock(o, a, in.imm, n, spare)
+#define VLAB_BLOCK_libmvec(fn) unaryMath<kOp, T>(VLAB_MATH1(fn), o, asBlock(a, spare, n), n)
+#define VLAB_BLOCK_libmvec2(fn) binaryMath<kOp, T>(VLAB_MATH2(fn), o, asBlock(a, spare, n), asBlock(b, spare + kBlock, n), n)
+
+/** Evaluates one computing instruction over a block of n elements into `o`: one case per VLAB_VECTOR line. */
 template <class T>
 inline void vectorOp(const Instr& in, T* o, Operand<T> a, Operand<T> b, int n, T* spare) {
   switch (in.op) {
-    case OP_NEG: return unaryLoop(o, a, n, [](T x) { return -x; });
-    case OP_SQUARE: return unaryLoop(o, a, n, [](T x) { return x * x; });
-    case OP_SQRT: return unaryLoop(o, a, n, [](T x) { return std::sqrt(x); });
-    case OP_ABS: return unaryLoop(o, a, n, [](T x) { return std::fabs(x); });
-    case OP_COS: return BlockMath<T>::cos(o, asBlock(a, spare, n), n);
-    case OP_SIN: return BlockMath<T>::sin(o, asBlock(a, spare, n), n);
-    case OP_TAN: return BlockMath<T>::tan(o, asBlock(a, spare, n), n);
-    case OP_EXP: return BlockMath<T>::exp(o, asBlock(a, spare, n), n);
-    case OP_LOG: return BlockMath<T>::log(o, asBlock(a, spare, n), n);
-    case OP_TANH: return BlockMath<T>::tanh(o, asBlock(a, spare, n), n);
-    case OP_ADD: return binaryLoop(o, a, b, n, [](T x, T y) { return x + y; });
-    case OP_SUB: return binaryLoop(o, a, b, n, [](T x, T y) { return x - y; });
-    case OP_MUL: return binaryLoop(o, a, b, n, [](T x, T y) { return x * y; });
-    case OP_DIV: return binaryLoop(o, a, b, n, [](T x, T y) { return x / y; });
-    case OP_MIN: return binaryLoop(o, a, b, n, [](T x, T y) { return scalar::minimum(x, y); });
-    case OP_MAX: return binaryLoop(o, a, b, n, [](T x, T y) { return scalar::maximum(x, y); });
-    case OP_POW: return BlockMath<T>::pow(o, asBlock(a, spare, n), asBlock(b, spare + kBlock, n), n);
-    case OP_INTEGER_POW: return integerPowBlock(o, a, in.imm, n, spare);
-    default: return;  // LOAD and CONST never reach here; the validator rejects anything else
+    case Op::LOAD:
+    case Op::CONST:
+      return;  // data movement: the evaluator does it itself
+#define VLAB_OPCODE(...)
+#define VLAB_SCALAR(...)
+#define VLAB_VECTOR(NAME, ...)            \
+  case Op::NAME: {                        \
+    [[maybe_unused]] constexpr Op kOp = Op::NAME; \
+    [[maybe_unused]] constexpr int kArity = arityOf(Op::NAME); \
+    VLAB_BLOCK_##__VA_ARGS__;             \
+    return;                               \
+  }
+#include "opcodes.h"
+#undef VLAB_OPCODE
+#undef VLAB_SCALAR
+#undef VLAB_VECTOR
   }
 }
+#undef VLAB_BLOCK_elementwise
+#undef VLAB_BLOCK_integerPow
+#undef VLAB_BLOCK_libmvec
+#undef VLAB_BLOCK_libmvec2
 
 // ---- reads -----------------------------------------------------------------
 
@@ -325,8 +328,8 @@ inline void runScalars(const Launch& L, Frame<T>& F, const int64_t* bases) {
   for (int i = 0; i < L.firstVector; i++) {
     const Instr& in = P.code[size_t(i)];
     T v;
-    if (in.op == OP_LOAD) v = readOne<T>(L.reads[size_t(in.a)], bases[in.a]);
-    else if (in.op == OP_CONST) v = T(P.consts[size_t(in.a)]);
+    if (in.op == Op::LOAD) v = readOne<T>(L.reads[size_t(in.a)], bases[in.a]);
+    else if (in.op == Op::CONST) v = T(P.consts[size_t(in.a)]);
     else v = scalar::apply<T>(in.op, F.scal[in.a], F.scal[in.b], in.imm);
     F.scal[in.dst] = v;
   }
@@ -344,11 +347,11 @@ inline void runVectors(const Launch& L, Frame<T>& F, T* out, int n, Load load) {
   for (int i = L.firstVector; i <= last; i++) {
     const Instr& in = P.code[size_t(i)];
     T* dst = (i == last && L.directResult) ? out : F.own(in.dst);
-    if (in.op == OP_LOAD) {
+    if (in.op == Op::LOAD) {
       F.vec[in.dst] = load(in, dst);
       continue;
     }
-    if (in.op == OP_CONST) {  // a constant never sits past the scalar prefix, but stay total
+    if (in.op == Op::CONST) {  // a constant never sits past the scalar prefix, but stay total
       F.scal[in.dst] = T(P.consts[size_t(in.a)]);
       continue;
     }
@@ -515,7 +518,7 @@ void lessonRowsTyped(T* out, const T* x, const T* y, int64_t n, int64_t r0, int6
       const int m = int(std::min<int64_t>(kBlock, n - j0));
       const T* yj = y + j0;
       for (int j = 0; j < m; j++) r[j] = xx + yj[j] * yj[j];
-      BlockMath<T>::cos(c, r, m);
+      unaryMath<Op::COS, T>(VLAB_MATH1(cos), c, r, m);
       T* o = out + i * n + j0;
       for (int j = 0; j < m; j++) o[j] = c[j] / (T(1) + r[j]);
     }
