@@ -8,6 +8,7 @@
         "src/program.cc",
         "src/vm_generic.cc",
         "src/vm_avx2.cc",
+        "src/vm_avx512.cc",
         "src/libmvec.cc"
       ],
       "include_dirs": ["<!@(node -p \"require('node-addon-api').include\")"],

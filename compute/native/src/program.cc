@@ -99,6 +99,52 @@ std::string parseProgram(const int32_t* w, size_t count, const double* consts, s
   return "";
 }
 
+/** Finds the row-invariant vector work of a row-mode launch and gives a cache slot to what the varying work reads of it. */
+static void planRowCache(Launch& L) {
+  const Program& P = *L.program;
+  const size_t count = P.code.size();
+  L.rowInvariant.assign(count, 0);
+  L.rowCacheSlot.assign(count, -1);
+  L.rowCacheSlots = 0;
+  if (!L.rowMode || L.rank < 2) return;
+  std::vector<uint8_t> variesOuter(size_t(P.numRegs), 0);
+  std::vector<int32_t> producer(size_t(P.numRegs), -1);
+  for (size_t i = 0; i < count; i++) {
+    const Instr& in = P.code[i];
+    bool outer;
+    if (int(i) < L.firstVector) {
+      outer = in.depth >= 1;  // a per-row scalar varies with the row; depth 0 is constant
+    } else if (in.op == Op::LOAD) {
+      outer = false;
+      for (int a = 0; a + 1 < L.rank; a++)
+        if (L.shape[a] > 1 && L.readStrides[size_t(in.a) * L.rank + a] != 0) outer = true;
+    } else if (in.op == Op::CONST) {
+      outer = false;
+    } else {
+      outer = variesOuter[size_t(in.a)] || (arityOf(in.op) == 2 && variesOuter[size_t(in.b)]);
+    }
+    // The last instruction writes the output, so it always runs per block.
+    const bool invariant = int(i) >= L.firstVector && !outer && i + 1 < count;
+    L.rowInvariant[i] = invariant;
+    if (!invariant && int(i) >= L.firstVector && in.op != Op::LOAD && in.op != Op::CONST) {
+      const int32_t operands[2] = {in.a, in.b};
+      for (int k = 0; k < arityOf(in.op); k++) {
+        const int32_t from = producer[size_t(operands[k])];
+        if (from >= 0 && L.rowInvariant[size_t(from)] && P.code[size_t(from)].op != Op::LOAD && L.rowCacheSlot[size_t(from)] < 0)
+          L.rowCacheSlot[size_t(from)] = L.rowCacheSlots++;
+      }
+    }
+    variesOuter[size_t(in.dst)] = outer;
+    producer[size_t(in.dst)] = int32_t(i);
+  }
+  const size_t item = P.dtype == DType::Float32 ? 4 : 8;
+  if (L.rowCacheSlots == 0 || size_t(L.rowCacheSlots) * size_t(L.rowLength) * item > kMaxRowCacheBytes) {
+    L.rowInvariant.assign(count, 0);
+    L.rowCacheSlot.assign(count, -1);
+    L.rowCacheSlots = 0;
+  }
+}
+
 std::string prepareLaunch(Launch& L, const int64_t* sourceLengths) {
   const Program& P = *L.program;
   L.rank = P.rank;
@@ -150,13 +196,14 @@ std::string prepareLaunch(Launch& L, const int64_t* sourceLengths) {
   L.resultScalar = scalarReg[P.resultReg] != 0;
   const Instr& last = P.code.back();
   L.directResult = !L.resultScalar && last.op != Op::LOAD && last.op != Op::CONST;
+  planRowCache(L);
   return "";
 }
 
 size_t scratchBytes(const Launch& L) {
   const size_t item = L.program->dtype == DType::Float32 ? 4 : 8;
-  // registers, two broadcast blocks for binary ops with a scalar operand, and padding for alignment
-  return (size_t(L.program->numRegs) + 2) * kBlock * item + 256;
+  // registers, two broadcast blocks for binary ops with a scalar operand, the row cache, and padding for alignment
+  return (size_t(L.program->numRegs) + 2) * kBlock * item + size_t(L.rowCacheSlots) * size_t(L.rowLength) * item + 256;
 }
 
 }  // namespace vlab

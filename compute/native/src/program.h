@@ -18,6 +18,10 @@ constexpr int kBlock = 1024;
 constexpr int kMaxRank = 32;
 constexpr int kMaxRegisters = 1024;
 constexpr int kMaxInstructions = 1 << 16;
+/** A thread adds its finished elements to the run's progress at most this often (and at the end of its part). */
+constexpr int64_t kProgressElements = 64 * kBlock;
+/** The row cache holds at most this many bytes per thread (it should stay in L2 beside the registers). */
+constexpr size_t kMaxRowCacheBytes = 512 * 1024;
 /** Rows at least this long are evaluated row by row, with row-invariant work hoisted out. */
 constexpr int64_t kMinRowLength = 64;
 
@@ -112,6 +116,16 @@ struct Launch {
   bool resultScalar = false;
   /** When the last instruction computes the result as a vector op, it writes straight into the output. */
   bool directResult = false;
+  /**
+   * Row mode, rank ≥ 2: vector work that does not vary along any outer axis
+   * (y² when y is the inner axis of the lesson's grid) is the same for every
+   * row. Per instruction: whether it is such work (computed once per part,
+   * over one row, then skipped block by block), and the row-cache slot that
+   * keeps its value for the instructions that vary (-1: not needed by them).
+   */
+  std::vector<uint8_t> rowInvariant;
+  std::vector<int32_t> rowCacheSlot;
+  int rowCacheSlots = 0;
   void* out = nullptr;
 
   std::atomic<bool>* cancelled = nullptr;

@@ -109,6 +109,7 @@ struct Kernels {
 VLAB_DECLARE_ISA(generic)
 #if VLAB_X86 && defined(__GNUC__)
 VLAB_DECLARE_ISA(avx2)
+VLAB_DECLARE_ISA(avx512)
 #endif
 #undef VLAB_DECLARE_ISA
 

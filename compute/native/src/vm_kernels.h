@@ -1,5 +1,6 @@
 // The block evaluator, compiled once per instruction set: vm_generic.cc
-// (the baseline every x86-64 CPU has) and vm_avx2.cc, chosen at startup.
+// (the baseline every x86-64 CPU has), vm_avx2.cc and vm_avx512.cc, chosen
+// at load from the CPU's features.
 // Each run is cut into blocks of kBlock elements; every register holds one
 // block, so temporaries stay in cache, and each instruction is one tight loop
 // over a block that the compiler vectorizes. cos, sin, tan, exp, log, tanh and
@@ -8,14 +9,23 @@
 // it on its own. This file allocates nothing: all memory is the caller's.
 //
 // Included with VLAB_ISA (a namespace name) and VLAB_ISA_LEVEL (0: portable
-// scalar math, 1: SSE2 libmvec, 2: AVX2 libmvec) defined; vm_common.h first.
+// scalar math, 1: SSE2 libmvec, 2: AVX2 libmvec, 3: AVX-512 libmvec)
+// defined; vm_common.h first.
 
 namespace vlab {
 namespace VLAB_ISA {
 
 // ---- vector math -----------------------------------------------------------
 
-#if VLAB_ISA_LEVEL == 2
+#if VLAB_ISA_LEVEL == 3
+using VecD = __m512d;
+using VecF = __m512;
+constexpr int kLanesD = 8, kLanesF = 16;
+#define VLAB_MVEC_D(name) _ZGVeN8v_##name
+#define VLAB_MVEC_F(name) _ZGVeN16v_##name##f
+#define VLAB_MVEC_D2(name) _ZGVeN8vv_##name
+#define VLAB_MVEC_F2(name) _ZGVeN16vv_##name##f
+#elif VLAB_ISA_LEVEL == 2
 using VecD = __m256d;
 using VecF = __m256;
 constexpr int kLanesD = 4, kLanesF = 8;
@@ -296,6 +306,7 @@ template <class T>
 struct Frame {
   T* blocks;         // numRegs × kBlock
   T* spare;          // 2 × kBlock, for broadcasting scalar operands
+  T* rowCache;       // rowCacheSlots × rowLength: row-invariant values (Launch::rowCacheSlot)
   const T** vec;     // per register: the current block (its own, or straight into an input)
   T* scal;           // per register: the value when it is a scalar
   explicit Frame(const Launch& L, void* scratch) {
@@ -304,6 +315,7 @@ struct Frame {
     p = reinterpret_cast<char*>((reinterpret_cast<uintptr_t>(p) + 63) & ~uintptr_t(63));
     blocks = reinterpret_cast<T*>(p);
     spare = blocks + size_t(regs) * kBlock;
+    rowCache = spare + 2 * size_t(kBlock);
     vec = static_cast<const T**>(frameTable(L, 0));
     scal = static_cast<T*>(frameTable(L, 1));
   }
@@ -335,18 +347,39 @@ inline void runScalars(const Launch& L, Frame<T>& F, const int64_t* bases) {
   }
 }
 
+/** Which vector instructions a pass over a block runs. */
+enum class Pass {
+  All,        // every one
+  Varying,    // all but the row-invariant ones, whose values come from the row cache
+  Invariant,  // only the row-invariant ones, storing what the varying ones read into the row cache
+};
+
 /**
  * Runs the vector instructions over one block of n elements whose output
- * starts at `out`. `load(instr, dst)` fills a read's block (or returns a
- * pointer straight into the input).
+ * starts at `out` and that starts `column` elements into its row.
+ * `load(instr, dst)` fills a read's block (or returns a pointer straight
+ * into the input).
  */
-template <class T, class Load>
-inline void runVectors(const Launch& L, Frame<T>& F, T* out, int n, Load load) {
+template <Pass pass, class T, class Load>
+inline void runVectors(const Launch& L, Frame<T>& F, T* out, int64_t column, int n, Load load) {
   const Program& P = *L.program;
   const int last = int(P.code.size()) - 1;
   for (int i = L.firstVector; i <= last; i++) {
     const Instr& in = P.code[size_t(i)];
     T* dst = (i == last && L.directResult) ? out : F.own(in.dst);
+    if constexpr (pass != Pass::All) {
+      const bool invariant = L.rowInvariant[size_t(i)] != 0;
+      const int32_t slot = L.rowCacheSlot[size_t(i)];
+      if constexpr (pass == Pass::Varying) {
+        if (invariant && in.op != Op::LOAD) {
+          if (slot >= 0) F.vec[in.dst] = F.rowCache + size_t(slot) * size_t(L.rowLength) + column;
+          continue;
+        }
+      } else {
+        if (!invariant) continue;
+        if (slot >= 0) dst = F.rowCache + size_t(slot) * size_t(L.rowLength) + column;
+      }
+    }
     if (in.op == Op::LOAD) {
       F.vec[in.dst] = load(in, dst);
       continue;
@@ -361,6 +394,7 @@ inline void runVectors(const Launch& L, Frame<T>& F, T* out, int n, Load load) {
     vectorOp<T>(in, dst, a, b, n, F.spare);
     F.vec[in.dst] = dst;
   }
+  if constexpr (pass == Pass::Invariant) return;
   if (L.directResult) return;
   if (L.resultScalar) {
     const T v = F.scal[P.resultReg];
@@ -380,19 +414,25 @@ bool evalRangeTyped(const Launch& L, int64_t begin, int64_t end, void* scratch) 
   const int rank = L.rank;
   const size_t numReads = L.reads.size();
   std::vector<int64_t>& base = threadBases(numReads);
-  auto finishBlock = [&](int n) {
-    if (L.doneElements) L.doneElements->fetch_add(n, std::memory_order_relaxed);
+  // Progress goes to the shared counter every kProgressElements, not every
+  // block: an atomic on a line both threads write, and a clock read in the
+  // callback, per 1024 elements cost more than some of the arithmetic.
+  int64_t unreported = 0;
+  auto reportProgress = [&] {
+    if (unreported == 0) return;
+    if (L.doneElements) L.doneElements->fetch_add(unreported, std::memory_order_relaxed);
     if (L.onBlock) L.onBlock(L.onBlockContext);
+    unreported = 0;
+  };
+  auto finishBlock = [&](int n) {
+    unreported += n;
+    if (unreported >= kProgressElements) reportProgress();
   };
 
   if (L.rowMode) {
     const int64_t rowLength = L.rowLength;
-    int64_t e = begin;
-    while (e < end) {
-      const int64_t row = e / rowLength;
-      const int64_t c0 = e - row * rowLength;
-      const int64_t c1 = std::min(rowLength, c0 + (end - e));
-      // Offsets of this row's first element, per read.
+    // Offsets of a row's first element, per read.
+    auto setRowBases = [&](int64_t row) {
       int64_t index[kMaxRank];
       int64_t rest = row;
       for (int a = rank - 2; a >= 0; a--) {
@@ -405,22 +445,46 @@ bool evalRangeTyped(const Launch& L, int64_t begin, int64_t end, void* scratch) 
         for (int a = 0; a < rank - 1; a++) off += index[a] * s[a];
         base[r] = off;
       }
+    };
+    // The reads of the block starting `c` elements into the current row.
+    auto rowLoad = [&](int64_t c, int n) {
+      return [&, c, n](const Instr& in, T* dst) -> const T* {
+        const Source& src = L.reads[size_t(in.a)];
+        const int64_t stride = L.readStrides[size_t(in.a) * rank + rank - 1];
+        const int64_t off = base[size_t(in.a)] + c * stride;
+        if (stride == 1 && src.dtype == dtypeOf<T>()) return static_cast<const T*>(src.data) + off;
+        gather<T>(dst, src, off, stride, n);
+        return dst;
+      };
+    };
+    // Row-invariant work, once per part over one row, when the part spans rows enough for it to pay.
+    const bool cached = L.rowCacheSlots > 0 && end - begin >= 2 * rowLength;
+    if (cached) {
+      setRowBases(0);
+      runScalars<T>(L, F, base.data());
+      for (int64_t c = 0; c < rowLength; c += kBlock) {
+        const int n = int(std::min<int64_t>(kBlock, rowLength - c));
+        runVectors<Pass::Invariant, T>(L, F, nullptr, c, n, rowLoad(c, n));
+      }
+    }
+    int64_t e = begin;
+    while (e < end) {
+      const int64_t row = e / rowLength;
+      const int64_t c0 = e - row * rowLength;
+      const int64_t c1 = std::min(rowLength, c0 + (end - e));
+      setRowBases(row);
       runScalars<T>(L, F, base.data());
       for (int64_t c = c0; c < c1; c += kBlock) {
         if (L.cancelled && L.cancelled->load(std::memory_order_relaxed)) return false;
         const int n = int(std::min<int64_t>(kBlock, c1 - c));
-        runVectors<T>(L, F, out + row * rowLength + c, n, [&](const Instr& in, T* dst) -> const T* {
-          const Source& src = L.reads[size_t(in.a)];
-          const int64_t stride = L.readStrides[size_t(in.a) * rank + rank - 1];
-          const int64_t off = base[size_t(in.a)] + c * stride;
-          if (stride == 1 && src.dtype == dtypeOf<T>()) return static_cast<const T*>(src.data) + off;
-          gather<T>(dst, src, off, stride, n);
-          return dst;
-        });
+        T* const o = out + row * rowLength + c;
+        if (cached) runVectors<Pass::Varying, T>(L, F, o, c, n, rowLoad(c, n));
+        else runVectors<Pass::All, T>(L, F, o, c, n, rowLoad(c, n));
         finishBlock(n);
       }
       e += c1 - c0;
     }
+    reportProgress();
     return true;
   }
 
@@ -436,7 +500,7 @@ bool evalRangeTyped(const Launch& L, int64_t begin, int64_t end, void* scratch) 
       start[a] = rest % L.shape[a];
       rest /= L.shape[a];
     }
-    runVectors<T>(L, F, out + b, n, [&](const Instr& in, T* dst) -> const T* {
+    runVectors<Pass::All, T>(L, F, out + b, 0, n, [&](const Instr& in, T* dst) -> const T* {
       const Source& src = L.reads[size_t(in.a)];
       const int64_t* s = &L.readStrides[size_t(in.a) * rank];
       int64_t index[kMaxRank];
@@ -464,6 +528,7 @@ bool evalRangeTyped(const Launch& L, int64_t begin, int64_t end, void* scratch) 
     });
     finishBlock(n);
   }
+  reportProgress();
   return true;
 }
 
@@ -478,10 +543,13 @@ template <class T>
 void streamFillTyped(T* out, int64_t begin, int64_t end, T value) {
   int64_t i = begin;
 #if VLAB_ISA_LEVEL >= 1
-  constexpr int64_t kAlign = VLAB_ISA_LEVEL == 2 ? 32 : 16;
+  constexpr int64_t kAlign = VLAB_ISA_LEVEL == 3 ? 64 : VLAB_ISA_LEVEL == 2 ? 32 : 16;
   while (i < end && (reinterpret_cast<uintptr_t>(out + i) % kAlign) != 0) out[i++] = value;
   if constexpr (sizeof(T) == 8) {
-#if VLAB_ISA_LEVEL == 2
+#if VLAB_ISA_LEVEL == 3
+    const __m512d v = _mm512_set1_pd(value);
+    for (; i + 8 <= end; i += 8) _mm512_stream_pd(reinterpret_cast<double*>(out + i), v);
+#elif VLAB_ISA_LEVEL == 2
     const __m256d v = _mm256_set1_pd(value);
     for (; i + 4 <= end; i += 4) _mm256_stream_pd(reinterpret_cast<double*>(out + i), v);
 #else
@@ -489,7 +557,10 @@ void streamFillTyped(T* out, int64_t begin, int64_t end, T value) {
     for (; i + 2 <= end; i += 2) _mm_stream_pd(reinterpret_cast<double*>(out + i), v);
 #endif
   } else {
-#if VLAB_ISA_LEVEL == 2
+#if VLAB_ISA_LEVEL == 3
+    const __m512 v = _mm512_set1_ps(value);
+    for (; i + 16 <= end; i += 16) _mm512_stream_ps(reinterpret_cast<float*>(out + i), v);
+#elif VLAB_ISA_LEVEL == 2
     const __m256 v = _mm256_set1_ps(value);
     for (; i + 8 <= end; i += 8) _mm256_stream_ps(reinterpret_cast<float*>(out + i), v);
 #else
