@@ -303,8 +303,13 @@ class VmJob : public AsyncJob {
   int numParts;
 };
 
-/** Default split: enough parts to balance the threads, each at least a few blocks. */
+/**
+ * Default split: enough parts to balance the threads, each at least a few
+ * blocks; one part on one thread (each part pays the row cache's prologue,
+ * and cancellation and progress do not need parts: they go block by block).
+ */
 int defaultParts(int64_t size, int workers) {
+  if (workers == 1) return 1;
   const int64_t byWork = (size + 16 * kBlock - 1) / (16 * kBlock);
   const int64_t parts = std::min<int64_t>(std::max<int64_t>(byWork, 1), int64_t(workers) * 8);
   return int(parts);
