@@ -286,6 +286,35 @@ describe.skipIf(!loaded.addon)('the native backend computes what the JS backend 
     expect(result.worst).toBeLessThanOrEqual(1);
   });
 
+  it('runs a pair of arithmetic ops (one on a scalar, the next on its result) as one loop, with the very bits of two', () => {
+    const ops = { add: np.add, sub: np.sub, mul: np.mul, div: np.div } as const;
+    const x = linspace(-2, 2, 9, { dtype: 'float64' }).reshape(9, 1);
+    const y = linspace(-3, 3, 300, { dtype: 'float64' });
+    for (const dtype of ['float64', 'float32'] as const) {
+      const [xs, ys] = [x.astype(dtype), y.astype(dtype)];
+      for (const [innerName, inner] of Object.entries(ops)) {
+        for (const [outerName, outer] of Object.entries(ops)) {
+          for (const scalarFirst of [true, false]) {
+            for (const fusedFirst of [true, false]) {
+              for (const last of [true, false]) {
+                // a is one value per row (a scalar operand), b a block; the pair writes the output, or a register when an op follows.
+                const g = (a: Value, b: Value) => {
+                  const other = np.mul(a, b); // first, so that t sits right before the op that reads it
+                  const t = scalarFirst ? inner(a, b) : inner(b, a);
+                  const pair = fusedFirst ? outer(t, other) : outer(other, t);
+                  return last ? pair : np.abs(pair);
+                };
+                const { native, js } = runBoth(g, [xs, ys]);
+                const label = `${dtype} ${outerName}(${innerName}) scalar first ${scalarFirst}, fused first ${fusedFirst}, last ${last}`;
+                expect(worstDiff(native, js), label).toBeLessThanOrEqual(dtype === 'float64' ? 0 : 1e-6);
+              }
+            }
+          }
+        }
+      }
+    }
+  });
+
   it('computes work that depends on the inner axis alone once per part, with the same values however the rows are split', async () => {
     // cos(y) · y + sin(y) does not vary from row to row: the VM keeps it in a row cache; x enters per row.
     const g = (x: Value, y: Value) => np.add(np.mul(np.add(np.mul(np.cos(y), y), np.sin(y)), np.exp(np.mul(x, 0.1))), x);

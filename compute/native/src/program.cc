@@ -145,6 +145,44 @@ static void planRowCache(Launch& L) {
   }
 }
 
+static bool isArithmetic(Op op) { return op == Op::ADD || op == Op::SUB || op == Op::MUL || op == Op::DIV; }
+
+/** Pairs of arithmetic instructions that can run as one loop (Launch::fuseWithNext). */
+static void planFusion(Launch& L) {
+  const Program& P = *L.program;
+  const size_t count = P.code.size();
+  L.fuseWithNext.assign(count, 0);
+  for (size_t i = size_t(L.firstVector); i + 1 < count; i++) {
+    const Instr& in = P.code[i];
+    const Instr& next = P.code[i + 1];
+    if (!isArithmetic(in.op) || !isArithmetic(next.op)) continue;
+    if (L.aScalar[i] == L.bScalar[i]) continue;            // exactly one scalar operand
+    if (L.aScalar[i + 1] || L.bScalar[i + 1]) continue;    // the next one on two blocks
+    if (!L.rowInvariant.empty() && (L.rowInvariant[i] || L.rowInvariant[i + 1])) continue;
+    if ((next.a == in.dst) == (next.b == in.dst)) continue;  // the next reads the result once, beside another block
+    // The result must be dead after the next instruction: rewritten before any later read, and not the result.
+    bool dead = next.dst == in.dst;
+    for (size_t j = i + 2; j < count && !dead; j++) {
+      const Instr& later = P.code[j];
+      const bool computes = later.op != Op::LOAD && later.op != Op::CONST;
+      if (computes && (later.a == in.dst || (arityOf(later.op) == 2 && later.b == in.dst))) break;
+      if (later.dst == in.dst) dead = true;
+    }
+    if (!dead && in.dst == P.resultReg) continue;
+    if (!dead) {
+      // Never rewritten and never read again: dead unless it is the result (checked above).
+      bool read = false;
+      for (size_t j = i + 2; j < count; j++) {
+        const Instr& later = P.code[j];
+        if (later.op != Op::LOAD && later.op != Op::CONST && (later.a == in.dst || (arityOf(later.op) == 2 && later.b == in.dst))) read = true;
+      }
+      if (read) continue;
+    }
+    L.fuseWithNext[i] = 1;
+    i++;  // an instruction is in one pair at most
+  }
+}
+
 std::string prepareLaunch(Launch& L, const int64_t* sourceLengths) {
   const Program& P = *L.program;
   L.rank = P.rank;
@@ -197,6 +235,7 @@ std::string prepareLaunch(Launch& L, const int64_t* sourceLengths) {
   const Instr& last = P.code.back();
   L.directResult = !L.resultScalar && last.op != Op::LOAD && last.op != Op::CONST;
   planRowCache(L);
+  planFusion(L);
   return "";
 }
 

@@ -126,6 +126,13 @@ struct Launch {
   std::vector<uint8_t> rowInvariant;
   std::vector<int32_t> rowCacheSlot;
   int rowCacheSlots = 0;
+  /**
+   * Per instruction: 1 when it is an arithmetic op (+ − × ÷) with one scalar
+   * operand whose result only the next instruction, also + − × ÷ on blocks,
+   * reads: the two run as one loop, as the same two operations in the same
+   * order (so the same bits), one pass over the block instead of two.
+   */
+  std::vector<uint8_t> fuseWithNext;
   void* out = nullptr;
 
   std::atomic<bool>* cancelled = nullptr;

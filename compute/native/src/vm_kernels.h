@@ -347,6 +347,45 @@ inline void runScalars(const Launch& L, Frame<T>& F, const int64_t* bases) {
   }
 }
 
+// ---- fused pairs -------------------------------------------------------------
+
+/** o = outer(other, inner(s, v)) (operand orders by the flags): two arithmetic instructions in one loop. */
+template <class T, Op inner, Op outer, bool scalarFirst, bool fusedFirst>
+inline void pairLoop(T* o, T s, const T* v, const T* other, int n) {
+  for (int j = 0; j < n; j++) {
+    const T t = scalarFirst ? scalar::Kernel<inner>::template apply<T>(s, v[j], 0) : scalar::Kernel<inner>::template apply<T>(v[j], s, 0);
+    o[j] = fusedFirst ? scalar::Kernel<outer>::template apply<T>(t, other[j], 0) : scalar::Kernel<outer>::template apply<T>(other[j], t, 0);
+  }
+}
+
+template <class T, Op inner, Op outer>
+inline void pairForms(bool scalarFirst, bool fusedFirst, T* o, T s, const T* v, const T* other, int n) {
+  if (scalarFirst) {
+    if (fusedFirst) pairLoop<T, inner, outer, true, true>(o, s, v, other, n);
+    else pairLoop<T, inner, outer, true, false>(o, s, v, other, n);
+  } else {
+    if (fusedFirst) pairLoop<T, inner, outer, false, true>(o, s, v, other, n);
+    else pairLoop<T, inner, outer, false, false>(o, s, v, other, n);
+  }
+}
+
+template <class T, Op inner>
+inline void pairOuter(Op outer, bool scalarFirst, bool fusedFirst, T* o, T s, const T* v, const T* other, int n) {
+  if (outer == Op::ADD) pairForms<T, inner, Op::ADD>(scalarFirst, fusedFirst, o, s, v, other, n);
+  else if (outer == Op::SUB) pairForms<T, inner, Op::SUB>(scalarFirst, fusedFirst, o, s, v, other, n);
+  else if (outer == Op::MUL) pairForms<T, inner, Op::MUL>(scalarFirst, fusedFirst, o, s, v, other, n);
+  else pairForms<T, inner, Op::DIV>(scalarFirst, fusedFirst, o, s, v, other, n);
+}
+
+/** One loop for a pair planned by Launch::fuseWithNext; both ops are + − × ÷ (the planner checked). */
+template <class T>
+inline void fusedPair(Op inner, Op outer, bool scalarFirst, bool fusedFirst, T* o, T s, const T* v, const T* other, int n) {
+  if (inner == Op::ADD) pairOuter<T, Op::ADD>(outer, scalarFirst, fusedFirst, o, s, v, other, n);
+  else if (inner == Op::SUB) pairOuter<T, Op::SUB>(outer, scalarFirst, fusedFirst, o, s, v, other, n);
+  else if (inner == Op::MUL) pairOuter<T, Op::MUL>(outer, scalarFirst, fusedFirst, o, s, v, other, n);
+  else pairOuter<T, Op::DIV>(outer, scalarFirst, fusedFirst, o, s, v, other, n);
+}
+
 /** Which vector instructions a pass over a block runs. */
 enum class Pass {
   All,        // every one
@@ -391,6 +430,19 @@ inline void runVectors(const Launch& L, Frame<T>& F, T* out, int64_t column, int
     const Operand<T> a{L.aScalar[size_t(i)] ? nullptr : F.vec[in.a], F.scal[in.a]};
     const int32_t bReg = in.b >= 0 && in.b < P.numRegs ? in.b : 0;
     const Operand<T> b{L.bScalar[size_t(i)] ? nullptr : F.vec[bReg], F.scal[bReg]};
+    if constexpr (pass != Pass::Invariant) {
+      if (L.fuseWithNext[size_t(i)]) {
+        const Instr& next = P.code[size_t(i) + 1];
+        T* const pairDst = (i + 1 == last && L.directResult) ? out : F.own(next.dst);
+        const bool scalarFirst = a.block == nullptr;
+        const bool fusedFirst = next.a == in.dst;
+        const T* other = F.vec[fusedFirst ? next.b : next.a];
+        fusedPair<T>(in.op, next.op, scalarFirst, fusedFirst, pairDst, scalarFirst ? a.value : b.value, scalarFirst ? b.block : a.block, other, n);
+        F.vec[next.dst] = pairDst;
+        i++;
+        continue;
+      }
+    }
     vectorOp<T>(in, dst, a, b, n, F.spare);
     F.vec[in.dst] = dst;
   }
