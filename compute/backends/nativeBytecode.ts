@@ -50,6 +50,17 @@ export function missingKernelError(primitive: ElementwisePrimitive): Error {
   return new Error(`this native build has no kernel for '${primitive}'; rebuild with npm run build:native`);
 }
 
+/** The primitives a table has no opcode for, in ELEMENTWISE_PRIMITIVES order. */
+export function missingPrimitives(table: OpcodeTable): ElementwisePrimitive[] {
+  return ELEMENTWISE_PRIMITIVES.filter((primitive) => table.byPrimitive[primitive] === undefined);
+}
+
+function opcodeOf(table: OpcodeTable, primitive: ElementwisePrimitive): number {
+  const code = table.byPrimitive[primitive];
+  if (code === undefined) throw missingKernelError(primitive);
+  return code;
+}
+
 export interface Bytecode {
   code: Int32Array;
   consts: Float64Array;
@@ -95,9 +106,7 @@ export function lowerKernel(kernel: FusedKernel, numInputs: number, opcodes: Opc
       }
       a = slot;
     } else {
-      const code = opcodes.byPrimitive[node.primitive];
-      if (code === undefined) throw missingKernelError(node.primitive);
-      op = code;
+      op = opcodeOf(opcodes, node.primitive);
       a = register[node.args[0]!]!;
       b = node.args.length > 1 ? register[node.args[1]!]! : -1;
       if (node.primitive === 'integer_pow') imm = (node.params as PrimitiveParams['integer_pow']).y;
