@@ -247,8 +247,13 @@ export class NativeBackend implements Backend {
   }
 
   async measureWriteFloor(count: number, dtype: DType, repeats: number): Promise<{ ms: number; devices: number }> {
+    return { ms: await this.writeFloorMs(count, dtype, repeats, this.runtime.threads), devices: this.runtime.threads };
+  }
+
+  /** Streaming stores of `count` values on `threads` threads, median of `repeats` (the floor at that thread count). */
+  async writeFloorMs(count: number, dtype: DType, repeats: number, threads: number): Promise<number> {
     const addon = this.runtime.pool();
-    const workers = this.runtime.threads;
+    const workers = this.runtime.workers({ devices: threads });
     const out = NDArray.empty([count], dtype);
     try {
       const times: number[] = [];
@@ -258,7 +263,7 @@ export class NativeBackend implements Backend {
         await addon.measureFloor(out.data, workers).promise;
         if (k > 0) times.push(performance.now() - started);
       }
-      return { ms: median(times), devices: workers };
+      return median(times);
     } finally {
       out.dispose();
     }

@@ -340,3 +340,23 @@ describe('vlab jax', () => {
     expect(text).toMatch(/else 64\b/);
   });
 });
+
+describe('vlab bench --threads', () => {
+  it('prints pmap, the kernel and the floor as speed-ups over 1 thread, and refuses more threads than the pool', async () => {
+    const { loadAddon } = await import('../backends/nativeAddon.js');
+    if (!loadAddon().addon) {
+      const refused = await cli(['bench', '--sizes', '50', '--strategies', 'vmap', '--threads', '2']);
+      expect(refused.code).toBe(2);
+      return;
+    }
+    const { cpuDevices } = await import('../transforms/pmap.js');
+    const pool = cpuDevices().length;
+    const ok = await cli(['bench', '--sizes', '64', '--strategies', 'pmap', '--repeats', '1', '--threads', String(pool)]);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stdout).toMatch(/thread scaling, n = 64/);
+    expect(ok.stdout).toMatch(new RegExp(`\\n  ${pool} +.*×.*×.*×.*${pool}\\.00×`));
+    const tooMany = await cli(['bench', '--sizes', '64', '--strategies', 'pmap', '--threads', String(pool + 1)]);
+    expect(tooMany.code).toBe(2);
+    expect(tooMany.stderr).toMatch(new RegExp(`the native pool has ${pool} threads`));
+  });
+});

@@ -31,7 +31,9 @@ import {
   STRATEGY_NAMES,
   LAB_STRATEGY_NAMES,
   isPeerStrategy,
+  backendStatus,
   backendStatuses,
+  cpuDevices,
   devices,
   formatBytes,
   loadBackends,
@@ -44,7 +46,8 @@ import {
 import { measureLimit } from '../strategies/limit.js';
 import { defaultBackend } from '../strategies/run.js';
 import { handWrittenLoopMs } from '../bench/handLoop.js';
-import { nativeBenchLines } from '../backends/nativeBench.js';
+import { nativeBenchLines } from '../bench/nativeBench.js';
+import { ThreadScalingError, measureThreadScaling, threadCounts, threadScalingLines } from '../bench/threadScaling.js';
 import { runSweep, sweepToCsv, SweepRequestError, type SweepEntry } from '../classroom/sweep.js';
 import { machineInfo, appVersion } from '../report/machine.js';
 import { resultsJson, type RefusedRun, type SkippedRun } from '../report/jsonExport.js';
@@ -105,11 +108,13 @@ const COMMANDS: Record<string, CommandSpec> = {
   bench: {
     summary: 'time strategies over several sizes, with ratios against yardsticks measured in the same run',
     usage: `vlab bench [--sizes 80,1000,4000] [--strategies a,b,…] [--dtype float64] [--repeats K]
-           [--backend ${BACKEND_NAMES.join('|')}] [--loops-max N] [--json [FILE|-]] [--csv FILE|-] [--markdown FILE|-]
+           [--backend ${BACKEND_NAMES.join('|')}] [--loops-max N] [--threads 1,2,…] [--json [FILE|-]] [--csv FILE|-] [--markdown FILE|-]
 
   --sizes           grid sides, comma-separated; a size the memory guard refuses is a row, not an error
-  --loops-max N     skip the loops strategy above this n (default 1000: it would take minutes)`,
-    options: { sizes: { type: 'string' }, strategies: { type: 'string' }, dtype: { type: 'string' }, repeats: { type: 'string' }, backend: { type: 'string' }, 'loops-max': { type: 'string' } },
+  --loops-max N     skip the loops strategy above this n (default 1000: it would take minutes)
+  --threads 1,2,…   at the largest size, pmap's speed-up over 1 thread beside the hand-written
+                    kernel's and the write floor's on the same threads, and the ideal`,
+    options: { sizes: { type: 'string' }, strategies: { type: 'string' }, dtype: { type: 'string' }, repeats: { type: 'string' }, backend: { type: 'string' }, 'loops-max': { type: 'string' }, threads: { type: 'string' } },
     outputs: true,
   },
   sweep: {
@@ -498,6 +503,7 @@ async function commandBench(session: Session, values: Values, command: string): 
   const loopsMax = parseInteger('loops-max', values['loops-max'] as string | undefined, 1000);
   const outputs = outputsOf(values);
   const all: Results = { records: [], refused: [], skipped: [], ...resultsContext(options) };
+  const threads = values.threads === undefined ? null : threadCounts(values.threads as string, await nativePoolSize());
   let summary = '';
   for (const n of sizes) {
     const chosen = strategies.filter((s) => s !== 'loops' || n <= loopsMax);
@@ -511,6 +517,11 @@ async function commandBench(session: Session, values: Values, command: string): 
     summary += benchSummary(n, dtype, repeats, records);
     const nativeLines = await nativeBenchLines(n, dtype, repeats, records, session.signal);
     if (nativeLines.length) summary += `${nativeLines.join('\n')}\n`;
+  }
+  const largest = Math.max(...all.records.filter((r) => r.strategy !== 'limit').map((r) => r.n));
+  if (threads && Number.isFinite(largest)) {
+    session.progress(`thread scaling at n=${largest}`);
+    summary += `${threadScalingLines(largest, dtype, await measureThreadScaling(largest, dtype, repeats, threads, session.signal)).join('\n')}\n`;
   }
   await emit(session, all, outputs, command, summary);
 }
@@ -620,7 +631,7 @@ const HANDLERS: Record<keyof typeof COMMANDS, (session: Session, values: Values,
 
 function errorLine(error: unknown): { line: string; code: number } | null {
   if (error instanceof CancelledError) return { line: 'cancelled', code: 130 };
-  if (error instanceof UsageError || error instanceof RunRequestError || error instanceof MemoryGuardError || error instanceof SweepRequestError) return { line: error.message, code: 2 };
+  if (error instanceof UsageError || error instanceof ThreadScalingError || error instanceof RunRequestError || error instanceof MemoryGuardError || error instanceof SweepRequestError) return { line: error.message, code: 2 };
   if (error instanceof FormulaError) return { line: `bad formula at column ${error.position + 1}: ${error.message}`, code: 2 };
   if (error instanceof Error && String((error as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS')) return { line: error.message.split('\n')[0]!, code: 2 };
   // Anything else the engine raised (a backend that cannot lower a graph, a
@@ -687,4 +698,10 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
   } finally {
     process.removeListener('SIGINT', onSigint);
   }
+}
+
+/** The native pool's size (0 without the addon: --threads then says why). */
+async function nativePoolSize(): Promise<number> {
+  await loadBackends();
+  return backendStatus('native').available ? cpuDevices().length : 0;
 }

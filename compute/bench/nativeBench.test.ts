@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { backendStatus, getBackend, loadBackends } from './registry.js';
-import type { NativeBackend } from './native.js';
+import { backendStatus, getBackend, loadBackends } from '../backends/registry.js';
+import type { NativeBackend } from '../backends/native.js';
 import { KERNEL_ROUNDS, nativeBenchLines, spread } from './nativeBench.js';
 import { runStrategy } from '../strategies/run.js';
 

@@ -7,8 +7,8 @@
 // Measures only; prints nothing itself.
 
 import type { DType } from '../core/dtype.js';
-import { backendStatus, getBackend } from './registry.js';
-import type { NativeBackend } from './native.js';
+import { backendStatus, getBackend } from '../backends/registry.js';
+import type { NativeBackend } from '../backends/native.js';
 import { runStrategy } from '../strategies/run.js';
 import type { RunRecord } from '../strategies/types.js';
 
