@@ -227,6 +227,9 @@ export class LabService {
       return result;
     },
 
+    'classroom:threads': ({ taskId, sweep }) =>
+      this.classroomRun(taskId, (signal, onProgress) => this.runEngine.call('threadSweep', sweep, { signal, onProgress })),
+
     'classroom:cancel': async ({ taskId }) => {
       if (this.classroomTask?.taskId !== taskId) return { cancelled: false };
       this.classroomTask.controller.abort();
