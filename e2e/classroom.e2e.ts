@@ -171,6 +171,17 @@ describe('the classroom in the web shell', { concurrency: false }, () => {
     assert.ok(sizes.has(10) && sizes.has(2000), 'the CSV covers 10 to 2000');
   });
 
+  it('sweeps the threads: pmap, the kernel and the floor as speed-ups against the ideal line', async () => {
+    await setN(300);
+    await page.getByTestId('classroom-tab-sweep').click();
+    await page.getByTestId('thread-sweep-run').click();
+    await page.getByTestId('thread-sweep-chart').waitFor({ timeout: 120_000 });
+    assert.equal(await page.getByTestId('thread-ideal').count(), 1);
+    const rows = await page.getByTestId('thread-sweep-table').locator('tbody tr').count();
+    assert.ok(rows >= 1, `rows: ${rows}`);
+    await shot('classroom-threads');
+  });
+
   it('marks the size where meshgrid stops fitting in memory, with the bytes it needs', async () => {
     await setN(6000); // loops is unticked above n = 2000: it would take minutes here
     await runSweep(6000, 8000, 2, 420_000);

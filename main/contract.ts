@@ -6,6 +6,8 @@
 // arrays, never as JSON lists of numbers. The renderer imports this file for
 // types only; the two constant lists are for the preload and the hosts.
 
+import type { ThreadPoint } from '../compute/strategies/threadScaling.js';
+import type { GridLimits } from '../compute/limits.js';
 import type {
   Device,
   DType,
@@ -14,18 +16,33 @@ import type {
   RunRecord,
   StrategyAvailability,
   StrategyName,
+  LabStrategyName,
   TracedView,
   FormulaPreset,
   MachineInfo as EngineMachineInfo,
 } from '../compute/index.js';
 
-export type { Device, DType, FormulaCheck, FormulaPreset, RunProgress, RunRecord, StrategyAvailability, StrategyName, TracedView };
+export type { Device, DType, FormulaCheck, FormulaPreset, LabStrategyName, RunProgress, RunRecord, StrategyAvailability, StrategyName, TracedView };
 
 // The classroom (lesson steps, sweeps, "take it to JAX", shareable settings): its types are the engine's.
 import type { LabSettings, LayoutItem, LayoutSettings, LessonStepResult, PythonProgramRequest, SweepEntry, SweepRequest, SweepResult, Theme } from '../compute/index.js';
 export type { LabSettings, LayoutItem, LayoutSettings, LessonStepResult, PythonProgramRequest, SweepEntry, SweepRequest, SweepResult, Theme };
 
 /** A sweep as the renderer asks for it: the engine's request, less what the app fixes. */
+/** The classroom's threads sweep: pmap on 1…all native threads at one n, beside the kernel and the floor on the same threads. */
+export interface ThreadSweepRequest {
+  n: number;
+  dtype: DType;
+  formula: string;
+}
+export interface ThreadSweepResult {
+  n: number;
+  dtype: DType;
+  formula: string;
+  /** One per thread count, 1 first; speed-ups are each series' 1-thread time over its time here, the ideal the thread count. */
+  points: ThreadPoint[];
+}
+
 export type ClassroomSweepRequest = Pick<SweepRequest, 'nMin' | 'nMax' | 'points' | 'strategies' | 'dtype' | 'formula' | 'repeats'>;
 
 /** Progress of a lesson step or a sweep; a sweep's carries every entry so far, so the chart draws as it goes. */
@@ -65,6 +82,10 @@ export interface AppInfo {
   /** The formula box's presets, the lesson's f first. */
   formulaPresets: FormulaPreset[];
   gridRange: readonly [number, number];
+  /** The strategy names in the lesson's order: the lab's own, then the Python peers (compute/strategies/types.ts). */
+  strategies: { lab: readonly LabStrategyName[]; peers: readonly StrategyName[] };
+  /** The app's sizes: n's range, the slider's, the sweep's points (compute/limits.ts). */
+  limits: GridLimits;
   /** Runs kept from an earlier session that the user has not taken back or dismissed. */
   previousSession: PreviousSession | null;
   /** Where finished runs are appended, so the user can find them. */
@@ -181,6 +202,7 @@ export interface InvokeMap {
   'export:png': { request: { png: Uint8Array }; response: SaveOutcome };
   'classroom:lesson': { request: { taskId: string; step: number; formula: string; dtype: DType }; response: LessonStepResult };
   'classroom:sweep': { request: { taskId: string; sweep: ClassroomSweepRequest }; response: SweepResult };
+  'classroom:threads': { request: { taskId: string; sweep: ThreadSweepRequest }; response: ThreadSweepResult };
   'classroom:cancel': { request: { taskId: string }; response: { cancelled: boolean } };
   'classroom:jax': { request: PythonProgramRequest; response: { text: string; fileName: string } | { error: string } };
   'export:python': { request: PythonProgramRequest; response: SaveOutcome };
@@ -250,6 +272,7 @@ const invokeChannels = {
   'export:png': true,
   'classroom:lesson': true,
   'classroom:sweep': true,
+  'classroom:threads': true,
   'classroom:cancel': true,
   'classroom:jax': true,
   'export:python': true,

@@ -5,6 +5,9 @@
 
 import { GRID_FORMATS, RESULTS_FORMATS, type InvokeChannel, type RequestOf, type RunSettings } from './contract.js';
 import type { RunRecord } from '../compute/index.js';
+import { APP_GRID_LIMITS } from '../compute/limits.js';
+import { RECORD_BACKENDS, STRATEGY_NAMES } from '../compute/strategies/types.js';
+import { LESSON_STEP_IDS } from '../compute/classroom/lessonSteps.js';
 import { LAYOUT_ITEMS, THEMES } from '../compute/classroom/settingsVocabulary.js';
 
 export class InvalidRequestError extends Error {
@@ -14,10 +17,11 @@ export class InvalidRequestError extends Error {
   }
 }
 
-const STRATEGIES = ['loops', 'naive', 'meshgrid', 'meshgrid-eager', 'vmap', 'pmap', 'gpu'] as const;
-/** The slider's range; the engine's own limits still apply. */
-export const MIN_N = 1;
-export const MAX_N = 20000;
+const STRATEGIES = STRATEGY_NAMES;
+/** The app's range of n (compute/limits.ts); the engine's own limits still apply. */
+export const MIN_N = APP_GRID_LIMITS.nMin;
+export const MAX_N = APP_GRID_LIMITS.nMax;
+const SWEEP_MAX_POINTS = APP_GRID_LIMITS.sweepMaxPoints;
 const MAX_FORMULA_LENGTH = 500;
 const MAX_REPEATS = 100;
 const MAX_RECORDS = 10000;
@@ -107,7 +111,7 @@ const recordFields = {
   strategy: oneOf([...STRATEGIES, 'limit']),
   n: integer(1, 1_000_000),
   dtype,
-  backend: oneOf(['js', 'native', 'webgpu']),
+  backend: oneOf(RECORD_BACKENDS),
   devices: integer(0, 1 << 16),
   shape: list(integer(0, 1_000_000), 2),
   firstMs: measured,
@@ -119,7 +123,6 @@ const recordFields = {
   iqrMs: measured,
   stddevMs: measured,
   noisy: boolean,
-  peakBytes: measured,
   predictedBytes: measured,
   maxAbsErr: measured,
   allclose: boolean,
@@ -136,6 +139,8 @@ const recordOptionalFields = {
   computedDtype: dtype,
   note: text(2000),
   noisyReason: text(2000),
+  peakBytes: measured,
+  peerVersions: text(500),
 } satisfies { [K in OptionalKeys<RunRecord>]: Check };
 
 const record: Check = object(recordFields, recordOptionalFields);
@@ -155,14 +160,14 @@ const settings = object({
   dtype,
   strategies: list(strategy, STRATEGIES.length),
   lessonStep: integer(0, 7),
-  sweep: object({ nMin: integer(MIN_N, MAX_N), nMax: integer(MIN_N, MAX_N), points: integer(1, 60) }),
+  sweep: object({ nMin: integer(MIN_N, MAX_N), nMax: integer(MIN_N, MAX_N), points: integer(1, SWEEP_MAX_POINTS) }),
   theme: oneOf(THEMES),
   projector: boolean,
   layout: object({ hidden: list(oneOf(LAYOUT_ITEMS), LAYOUT_ITEMS.length), hiddenStrategies: list(strategy, STRATEGIES.length), presenter: boolean }),
 });
 const pythonProgram = object({ strategy, n: integer(MIN_N, MAX_N) }, { formula, dtype });
 const sweepRequest = object(
-  { nMin: integer(MIN_N, MAX_N), nMax: integer(MIN_N, MAX_N), points: integer(1, 60), strategies: list(strategy, STRATEGIES.length) },
+  { nMin: integer(MIN_N, MAX_N), nMax: integer(MIN_N, MAX_N), points: integer(1, SWEEP_MAX_POINTS), strategies: list(strategy, STRATEGIES.length) },
   { dtype, formula, repeats: integer(0, MAX_REPEATS) },
 );
 
@@ -179,8 +184,9 @@ const validators: { [C in InvokeChannel]: Check } = {
   'export:results': object({ records: list(record, MAX_RECORDS) }, { format: oneOf(RESULTS_FORMATS) }),
   'export:grid': object(gridFields, { format: oneOf(GRID_FORMATS) }),
   'export:png': object({ png }),
-  'classroom:lesson': object({ taskId, step: integer(0, 7), formula, dtype }),
+  'classroom:lesson': object({ taskId, step: integer(0, LESSON_STEP_IDS.length - 1), formula, dtype }),
   'classroom:sweep': object({ taskId, sweep: sweepRequest }),
+  'classroom:threads': object({ taskId, sweep: object({ n: integer(MIN_N, MAX_N), dtype, formula }) }),
   'classroom:cancel': object({ taskId }),
   'classroom:jax': pythonProgram,
   'export:python': pythonProgram,

@@ -10,10 +10,10 @@
 
 import { DTYPES, type DType } from '../core/dtype.js';
 import { checkFormula } from '../formula/index.js';
-import { MAX_N } from '../strategies/run.js';
-import { DEFAULT_FORMULA, STRATEGY_NAMES, type StrategyName } from '../strategies/types.js';
-import { LESSON_STEP_IDS } from './lesson.js';
-import { MAX_SWEEP_POINTS } from './sweep.js';
+import { APP_GRID_LIMITS } from '../limits.js';
+import { DEFAULT_FORMULA, LAB_STRATEGY_NAMES, STRATEGY_NAMES, type StrategyName } from '../strategies/types.js';
+import { LESSON_STEP_IDS } from './lessonSteps.js';
+
 import { LAYOUT_ITEMS, MAX_SETTINGS_BYTES, THEMES, type LayoutSettings, type Theme } from './settingsVocabulary.js';
 
 export { LAYOUT_ITEMS, MAX_SETTINGS_BYTES, SETTINGS_EXTENSION, THEMES, type LayoutItem, type LayoutSettings, type Theme } from './settingsVocabulary.js';
@@ -39,7 +39,7 @@ const DEFAULTS: LabSettings = {
   formula: DEFAULT_FORMULA,
   n: 80,
   dtype: 'float32',
-  strategies: ['loops', 'naive', 'meshgrid', 'meshgrid-eager', 'vmap', 'pmap', 'gpu'],
+  strategies: [...LAB_STRATEGY_NAMES],
   lessonStep: 0,
   sweep: { nMin: 10, nMax: 2000, points: 8 },
   theme: 'system',
@@ -92,7 +92,7 @@ export function validateSettings(data: unknown): LabSettings {
     if (!check.ok) throw new SettingsError(`'formula' does not parse: ${check.message} (at character ${check.position + 1})`);
     out.formula = data.formula;
   }
-  if (data.n !== undefined) out.n = integer(data.n, 'n', 1, MAX_N);
+  if (data.n !== undefined) out.n = integer(data.n, 'n', APP_GRID_LIMITS.nMin, APP_GRID_LIMITS.nMax);
   if (data.dtype !== undefined) out.dtype = oneOf(data.dtype, 'dtype', DTYPES);
   if (data.strategies !== undefined) {
     if (!Array.isArray(data.strategies)) throw new SettingsError(`'strategies' must be a list of strategy names, got ${show(data.strategies)}`);
@@ -102,10 +102,10 @@ export function validateSettings(data: unknown): LabSettings {
   if (data.sweep !== undefined) {
     if (!isRecord(data.sweep)) throw new SettingsError(`'sweep' must be an object with nMin, nMax and points, got ${show(data.sweep)}`);
     const s = data.sweep;
-    const nMin = s.nMin === undefined ? out.sweep.nMin : integer(s.nMin, 'sweep.nMin', 1, MAX_N);
-    const nMax = s.nMax === undefined ? out.sweep.nMax : integer(s.nMax, 'sweep.nMax', 1, MAX_N);
+    const nMin = s.nMin === undefined ? out.sweep.nMin : integer(s.nMin, 'sweep.nMin', APP_GRID_LIMITS.nMin, APP_GRID_LIMITS.nMax);
+    const nMax = s.nMax === undefined ? out.sweep.nMax : integer(s.nMax, 'sweep.nMax', APP_GRID_LIMITS.nMin, APP_GRID_LIMITS.nMax);
     if (nMax < nMin) throw new SettingsError(`'sweep.nMax' (${nMax}) must not be below 'sweep.nMin' (${nMin})`);
-    const points = s.points === undefined ? out.sweep.points : integer(s.points, 'sweep.points', 1, MAX_SWEEP_POINTS);
+    const points = s.points === undefined ? out.sweep.points : integer(s.points, 'sweep.points', 1, APP_GRID_LIMITS.sweepMaxPoints);
     out.sweep = { nMin, nMax, points };
   }
   if (data.theme !== undefined) out.theme = oneOf(data.theme, 'theme', THEMES);

@@ -10,7 +10,7 @@ import { NDArray } from '../core/ndarray.js';
 import { backendStatus } from '../backends/registry.js';
 import { pmap, cpuDevices } from '../transforms/pmap.js';
 import { gridAxis, gridFunction, gridOverAxes } from './grid.js';
-import type { Strategy } from './strategy.js';
+import { RunRequestError, type Strategy } from './strategy.js';
 import { timeCalls } from './timing.js';
 
 /** Devices a run at side n uses: the ones asked for (0: all), never more rows than there are. */
@@ -43,8 +43,6 @@ export const pmapStrategy: Strategy = {
     const { n, dtype } = context;
     const available = cpuDevices();
     if (context.devices > available.length) {
-      // Imported here, not at the top: run.ts imports the strategy list, which imports this file.
-      const { RunRequestError } = await import('./run.js');
       throw new RunRequestError(`pmap was asked for ${context.devices} devices but this machine has ${available.length}; use --devices ${available.length} or fewer`);
     }
     const devices = pmapDevices(n, context.devices, available.length);

@@ -4,6 +4,7 @@
 // record. Every shell (CLI, app worker, tests) runs strategies through here.
 
 import { type DType, isDType, itemSize } from '../core/dtype.js';
+import { ENGINE_MAX_N } from '../limits.js';
 import { allocator } from '../core/allocator.js';
 import type { NDArray } from '../core/ndarray.js';
 import type { BackendName } from '../backends/backend.js';
@@ -11,10 +12,11 @@ import { BACKEND_NAMES } from '../backends/backend.js';
 import { backendStatus, loadBackends } from '../backends/registry.js';
 import { compileFormula, type CompiledFormula } from '../formula/index.js';
 import { checkMemory, memoryCap } from './memoryGuard.js';
+import { probePython } from '../peers/python.js';
 import { checkAgainstReference } from './reference.js';
 import { noisyVerdict, quantile, spreadOf } from './spread.js';
 import { STRATEGIES, findStrategy } from './index.js';
-import type { Strategy } from './strategy.js';
+import { RunRequestError, type Strategy } from './strategy.js';
 import {
   DEFAULT_FORMULA,
   type RunProgress,
@@ -26,7 +28,7 @@ import {
 
 export const DEFAULT_REPEATS = 3;
 /** Grids are at least 1×1; beyond this side no machine has the memory, and the guard says so. */
-export const MAX_N = 1_000_000;
+export const MAX_N = ENGINE_MAX_N;
 
 export interface RunOptions {
   signal?: AbortSignal;
@@ -48,12 +50,7 @@ export function defaultBackend(strategy?: string): BackendName {
   return backendStatus('native').available ? 'native' : 'js';
 }
 
-export class RunRequestError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'RunRequestError';
-  }
-}
+export { RunRequestError };
 
 interface ResolvedRequest {
   strategy: Strategy;
@@ -105,7 +102,7 @@ export function guardRequest(request: RunRequest): { predictedBytes: number } {
 }
 
 export async function runStrategy(request: RunRequest, options: RunOptions = {}): Promise<RunResult> {
-  await loadBackends();
+  await Promise.all([loadBackends(), probePython()]);
   const resolved = resolve(request);
   const { strategy, n, dtype, backend, formula, repeats, devices } = resolved;
   const status = strategy.availability(backend);
@@ -126,7 +123,8 @@ export async function runStrategy(request: RunRequest, options: RunOptions = {})
     ...(options.signal ? { signal: options.signal } : {}),
     progress,
   });
-  const peakBytes = allocator.stats().peakBytes - baseline;
+  const allocatorPeak = allocator.stats().peakBytes - baseline;
+  const peakBytes = outcome.peakBytes === undefined ? allocatorPeak : outcome.peakBytes;
   const grid = outcome.grid;
   try {
     progress('check', 0);
@@ -159,7 +157,7 @@ export async function runStrategy(request: RunRequest, options: RunOptions = {})
       iqrMs: spread.iqrMs,
       stddevMs: spread.stddevMs,
       ...noisyVerdict(spread, cpu),
-      peakBytes,
+      ...(peakBytes === null ? {} : { peakBytes }),
       predictedBytes,
       maxAbsErr: check.maxAbsErr,
       allclose: check.allclose,
@@ -172,6 +170,7 @@ export async function runStrategy(request: RunRequest, options: RunOptions = {})
       // A backend that computes in another dtype (WGSL has no float64) returns that dtype: the record says so.
       ...(outcome.computedDtype || grid.dtype !== dtype ? { computedDtype: outcome.computedDtype ?? grid.dtype } : {}),
       ...(outcome.note ? { note: outcome.note } : {}),
+      ...(outcome.peerVersions ? { peerVersions: outcome.peerVersions } : {}),
     };
     if (options.keepGrid) return { record, grid };
     grid.dispose();
@@ -193,7 +192,7 @@ function medianTimings(outcome: { timings?: { uploadMs?: number; kernelMs?: numb
 
 /** Every strategy with whether it can run on the given backend here, and why not. */
 export async function strategyAvailability(backend?: BackendName): Promise<StrategyAvailability[]> {
-  await loadBackends();
+  await Promise.all([loadBackends(), probePython()]);
   const chosen = backend ?? defaultBackend();
   return STRATEGIES.map((s) => {
     const status = s.availability(chosen);

@@ -66,13 +66,13 @@ export function traceStrategies(formula: CompiledFormula, n: number, dtype: DTyp
     describe(makeJaxpr(f)(axis, axis), ['naive'], 'f(x, y)', `The same equations on two vectors of ${n}: elementwise, so the result pairs x[i] with y[i], the grid's diagonal, not its ${points} points.`),
     describe(
       makeJaxpr(f)(mesh, mesh),
-      ['meshgrid', 'meshgrid-eager'],
+      ['meshgrid', 'meshgrid-eager', 'numpy'],
       "f(*jnp.meshgrid(x, y, indexing='ij'))",
       `Every equation works on ${n}×${n} arrays, the inputs included: the two meshes hold each x and y value ${n} times over.`,
     ),
     describe(
       vmapGraph,
-      ['vmap', 'pmap', 'gpu'],
+      ['vmap', 'pmap', 'gpu', 'jax-vmap', 'jax-pmap'],
       'jax.vmap(jax.vmap(f, in_axes=(None, 0)), in_axes=(0, None))(x, y)',
       'vmap batched the scalar graph: what depends on x alone stays a vector of n and is broadcast (broadcast_in_dim), so no mesh is built; pmap runs this graph on each device’s rows.',
     ),

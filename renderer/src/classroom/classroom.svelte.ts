@@ -6,12 +6,14 @@
 // while tabs come and go. Only this class talks to the shell for the classroom.
 
 import type {
+  ThreadSweepResult,
   LabSettings,
   OpenedDocument,
   LessonStepResult,
   PythonProgramRequest,
   SaveOutcome,
   StrategyName,
+  LabStrategyName,
   SweepResult,
 } from '../../../main/contract';
 import type { Lesson } from '../../../compute/classroom/lesson';
@@ -24,7 +26,7 @@ export type ClassroomView = 'lesson' | 'sweep' | 'jax';
 
 export interface Task {
   taskId: string;
-  kind: 'lesson' | 'sweep';
+  kind: 'lesson' | 'sweep' | 'threads';
   fraction: number;
   label: string;
   cancelling: boolean;
@@ -46,13 +48,16 @@ export class Classroom {
   sweepFrom = $state(10);
   sweepTo = $state(2000);
   sweepPoints = $state(8);
+  /** The threads sweep on screen (pmap, the kernel and the floor on 1…all threads), and why it failed. */
+  threads = $state.raw<ThreadSweepResult | null>(null);
+  threadsError = $state<string | null>(null);
   /** The sweep on screen: filled in as entries arrive, complete when its task ends. */
   sweep = $state.raw<SweepResult | null>(null);
   /** The task that made the sweep on screen: the service keeps its result for the CSV export. */
   private sweepTaskId: string | null = null;
   sweepError = $state<string | null>(null);
 
-  jaxStrategy = $state<StrategyName>('vmap');
+  jaxStrategy = $state<LabStrategyName>('vmap');
   jax = $state.raw<{ text: string; fileName: string } | { error: string } | null>(null);
   /** The settings the program on screen was written for (saving writes it again from them, in the engine). */
   private jaxRequest: PythonProgramRequest | null = null;
@@ -220,6 +225,23 @@ export class Classroom {
     }
   }
 
+  /** pmap at the current n on 1, 2, … all native threads, beside the hand-written kernel and the write floor. */
+  async runThreadSweep(): Promise<void> {
+    if (this.task) return;
+    const taskId = newTaskId('threads');
+    this.threadsError = null;
+    this.task = { taskId, kind: 'threads', fraction: 0, label: 'starting', cancelling: false };
+    await this.lab.live.hold();
+    try {
+      this.threads = await this.lab.api.invoke('classroom:threads', { taskId, sweep: { n: this.lab.n, dtype: this.lab.dtype, formula: this.lab.formula } });
+    } catch (error) {
+      this.threadsError = messageOf(error);
+    } finally {
+      this.lab.live.release();
+      if (this.task?.taskId === taskId) this.task = null;
+    }
+  }
+
   async cancel(): Promise<void> {
     const task = this.task;
     if (!task || task.cancelling) return;
@@ -261,7 +283,8 @@ export class Classroom {
     lab.formula = settings.formula;
     lab.dtype = settings.dtype;
     lab.selected = settings.strategies.filter((s) => lab.available.has(s));
-    lab.n = Math.min(20000, Math.max(1, settings.n));
+    const limits = lab.info?.limits;
+    lab.n = limits ? Math.min(limits.nMax, Math.max(limits.nMin, settings.n)) : settings.n;
     lab.projector = settings.projector;
     this.step = settings.lessonStep;
     this.sweepFrom = settings.sweep.nMin;
