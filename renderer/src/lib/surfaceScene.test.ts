@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SurfaceView } from '../../../main/contract';
-import { boxRange, domainOf, fillGridIndex, LIGHT_THEME, themeFrom, toWorld } from './surfaceScene';
+import { boxRange, domainOf, fillGridIndex, LIGHT_THEME, sameDrawing, themeFrom, toWorld } from './surfaceScene';
 
 describe('the surface mesh index', () => {
   it('has two triangles per grid cell', () => {
@@ -63,5 +63,32 @@ describe('the scene’s theme', () => {
   it('falls back to the light colours where a variable is missing, and enlarges labels in projector mode', () => {
     const theme = themeFrom(style({}), true);
     expect(theme).toEqual({ ...LIGHT_THEME, labelScale: 1.35 });
+  });
+});
+
+describe('a new view of the same picture', () => {
+  const view = (values: number[], source: SurfaceView['source'] = 'preview'): SurfaceView => ({
+    n: 2,
+    dtype: 'float32',
+    formula: 'x + y',
+    source,
+    xs: Float64Array.from([-2, 2]),
+    ys: Float64Array.from([-2, 2]),
+    values: Float32Array.from(values),
+    min: Math.min(...values.filter(Number.isFinite)),
+    max: Math.max(...values.filter(Number.isFinite)),
+  });
+
+  it('is the same drawing when only the last bits or the source differ', () => {
+    expect(sameDrawing(view([-4, 0, 0, 4]), view([-4, 1e-7, 0, 4], 'vmap'))).toBe(true);
+    expect(sameDrawing(view([-4, NaN, 0, 4]), view([-4, NaN, 0, 4], 'vmap'))).toBe(true);
+  });
+
+  it('is redrawn when a value moves on screen, a point is NaN in one only, or the points differ', () => {
+    expect(sameDrawing(view([-4, 0, 0, 4]), view([-4, 0.01, 0, 4]))).toBe(false);
+    expect(sameDrawing(view([-4, 0, 0, 4]), view([-4, NaN, 0, 4]))).toBe(false);
+    const moved = view([-4, 0, 0, 4]);
+    moved.xs = Float64Array.from([-2, 1]);
+    expect(sameDrawing(view([-4, 0, 0, 4]), moved)).toBe(false);
   });
 });
