@@ -50,16 +50,35 @@ function firstGuess(key: LiveKey): Measurement {
   return { points: 1, callMs, firstMs: guess.compileMs + callMs, overheadNsPerPoint: guess.overheadNsPerPoint };
 }
 
-/** Whether a record measured exactly these settings (grid, dtype, formula). */
-export function measures(record: RunRecord, grid: GridSettings): boolean {
-  const r = record as RunRecord & { nx?: number; ny?: number };
-  const g = grid as GridSettings & { nx?: number; ny?: number };
-  return (r.nx ?? r.n) === (g.nx ?? g.n) && (r.ny ?? r.n) === (g.ny ?? g.n) && r.dtype === g.dtype && (record.strategy === 'limit' || r.formula === g.formula);
+/** The settings that make a grid (all but which strategies, how many repeats, how many threads). */
+type Grid = GridSettings & { nx?: number; ny?: number } & Record<string, unknown>;
+
+function gridOf(settings: GridSettings | RunSettings): Grid {
+  const { strategies: _strategies, repeats: _repeats, devices: _devices, ...grid } = settings as RunSettings;
+  return grid as Grid;
 }
 
-function gridKey(grid: GridSettings): string {
-  const g = grid as GridSettings & { nx?: number; ny?: number };
-  return JSON.stringify([g.nx ?? g.n, g.ny ?? g.n, g.dtype, g.formula]);
+/**
+ * Whether a record measured exactly these settings: the grid's points (nx ×
+ * ny, n for a square), the dtype, the formula (the floor has none), and any
+ * other grid setting the record also carries under the same name (a domain).
+ */
+export function measures(record: RunRecord, settings: GridSettings | RunSettings): boolean {
+  const r = record as RunRecord & { nx?: number; ny?: number } & Record<string, unknown>;
+  const g = gridOf(settings);
+  if ((r.nx ?? r.n) !== (g.nx ?? g.n) || (r.ny ?? r.n) !== (g.ny ?? g.n)) return false;
+  for (const [key, value] of Object.entries(g)) {
+    if (key === 'n' || key === 'nx' || key === 'ny' || !(key in r) || (key === 'formula' && record.strategy === 'limit')) continue;
+    if (JSON.stringify(r[key]) !== JSON.stringify(value)) return false;
+  }
+  return true;
+}
+
+/** Two settings make the same grid when their keys are equal: a new grid size, dtype, formula or domain is a change. */
+function gridKey(settings: GridSettings | RunSettings): string {
+  const g = gridOf(settings);
+  const { n: _n, nx: _nx, ny: _ny, ...rest } = g;
+  return JSON.stringify([g.nx ?? g.n, g.ny ?? g.n, Object.entries(rest).sort(([a], [b]) => (a < b ? -1 : 1))]);
 }
 
 /** What Live needs of the app: its shell, its settings and whether the formula is checked. */

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { EventMap, EventName, LabApi, RunBatchRequest, RunBatchResult, RunRecord, RunSettings, StrategyName } from '../../../main/contract';
-import { LIVE_BUDGET_MS, LIVE_DEBOUNCE_MS, Live, type LiveHost } from './live.svelte';
+import { LIVE_BUDGET_MS, LIVE_DEBOUNCE_MS, Live, measures, type LiveHost } from './live.svelte';
 
 /** A shell whose runs finish when the test says: run:start waits, run:cancel ends it as cancelled. */
 class FakeShell implements LabApi {
@@ -213,5 +213,26 @@ describe('the Live switch', () => {
     await elapse(1000);
     expect(shell.starts).toHaveLength(1);
     expect(live.barState('vmap', settings).kind).toBe('stale');
+  });
+});
+
+describe('whether a bar measured the current settings', () => {
+  const grid = { n: 300, dtype: 'float32' as const, formula: 'x + y' };
+
+  it('compares the grid’s points, the dtype and the formula (the floor has no formula)', () => {
+    expect(measures(record('vmap', 300, 1), grid)).toBe(true);
+    expect(measures(record('vmap', 301, 1), grid)).toBe(false);
+    expect(measures(record('vmap', 300, 1), { ...grid, dtype: 'float64' })).toBe(false);
+    expect(measures(record('vmap', 300, 1), { ...grid, formula: 'x - y' })).toBe(false);
+    expect(measures({ ...record('vmap', 300, 1), strategy: 'limit' }, { ...grid, formula: 'x - y' })).toBe(true);
+  });
+
+  it('reads nx × ny where the settings and the record name them, and any other grid setting both carry', () => {
+    const rectangle = { ...record('vmap', 300, 1), nx: 300, ny: 200, xRange: [-2, 2] };
+    expect(measures(rectangle, { ...grid, nx: 300, ny: 200 } as typeof grid)).toBe(true);
+    expect(measures(rectangle, grid)).toBe(false);
+    expect(measures(rectangle, { ...grid, nx: 300, ny: 200, xRange: [-3, 1] } as typeof grid)).toBe(false);
+    // A setting the record does not carry says nothing against it.
+    expect(measures(record('vmap', 300, 1), { ...grid, yRange: [0, 2] } as typeof grid)).toBe(true);
   });
 });
