@@ -2,11 +2,11 @@
 // re-runs, after a short pause, the ticked strategies whose predicted time
 // fits the live budget, cheapest first, a budget at a time until every one
 // that fits on its own is measured; a newer change cancels the run in
-// flight. It keeps
-// the latest record of every strategy (from Run's batches and its own) and
-// what each run cost as the renderer saw it, for the predictions. It never
-// blocks the renderer (the engine runs in a worker) and never runs beside
-// Run, a lesson step or a sweep: those hold it while they work.
+// flight. It keeps the latest record of every strategy (from Run's batches
+// and its own) and the figures of its last runs at a few sizes, for the
+// predictions. It never blocks the renderer (the engine runs in a worker)
+// and never runs beside Run, a lesson step or a sweep: those hold it while
+// they work.
 
 import type { DType, GridSettings, GuardReport, LabApi, RunFailure, RunRecord, RunSettings, StrategyName } from '../../../main/contract';
 import { nearestMeasurement, planLiveRun, pointsOf, predictRunMs, type Candidate, type LivePlan, type Measurement } from './livePlan';
@@ -114,7 +114,7 @@ export class Live {
   flight = $state.raw<Flight | null>(null);
   /** A live run is waiting for the settings to stay still. */
   pending = $state(false);
-  /** Run, a lesson step or a sweep has the engine: live runs wait. */
+  /** Run, a lesson step or a sweep has the engine (a count of holds): live runs wait. */
   held = $state(0);
   /** The latest record of each strategy, from every run of this session. */
   latest = $state.raw<Partial<Record<StrategyName, RunRecord>>>({});
