@@ -11,6 +11,10 @@ const run = { ...settings, strategies: ['loops', 'vmap'], repeats: 3, devices: 0
 const record: RunRecord = {
   strategy: 'vmap',
   n: 80,
+  nx: 80,
+  ny: 80,
+  xRange: [-2, 2],
+  yRange: [-2, 2],
   dtype: 'float32',
   backend: 'js',
   devices: 1,

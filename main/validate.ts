@@ -84,11 +84,20 @@ const nothing: Check = (value, path) => {
   if (value !== null && value !== undefined) fail(path, 'must be empty');
 };
 
+/** A domain [start, stop]: finite, increasing, within the engine's bound (compute/strategies/run.ts's MAX_RANGE). */
+const MAX_RANGE = 1e15;
+const range: Check = (value, path) => {
+  if (!Array.isArray(value) || value.length !== 2 || !value.every((v) => typeof v === 'number' && Number.isFinite(v) && Math.abs(v) <= MAX_RANGE)) {
+    fail(path, `must be two finite numbers [start, stop] within ±${MAX_RANGE}`);
+  }
+  if (!(value[0] < value[1])) fail(path, 'must run from a smaller number to a larger one');
+};
+
 const dtype = oneOf(['float32', 'float64']);
 const strategy = oneOf(STRATEGIES);
 const formula = text(MAX_FORMULA_LENGTH);
 
-const gridFields = { n: integer(MIN_N, MAX_N), dtype, formula };
+const gridFields = { nx: integer(MIN_N, MAX_N), ny: integer(MIN_N, MAX_N), xRange: range, yRange: range, dtype, formula };
 const runFields = {
   ...gridFields,
   strategies: list(strategy, STRATEGIES.length),
@@ -106,6 +115,10 @@ type OptionalKeys<T> = Exclude<keyof T, RequiredKeys<T>>;
 const recordFields = {
   strategy: oneOf([...STRATEGIES, 'limit']),
   n: integer(1, 1_000_000),
+  nx: integer(1, 1_000_000),
+  ny: integer(1, 1_000_000),
+  xRange: range,
+  yRange: range,
   dtype,
   backend: oneOf(['js', 'native', 'webgpu']),
   devices: integer(0, 1 << 16),
@@ -136,6 +149,7 @@ const recordOptionalFields = {
   computedDtype: dtype,
   note: text(2000),
   noisyReason: text(2000),
+  shapeError: text(2000),
 } satisfies { [K in OptionalKeys<RunRecord>]: Check };
 
 const record: Check = object(recordFields, recordOptionalFields);

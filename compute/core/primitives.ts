@@ -6,7 +6,7 @@
 
 import { type DType, promote } from './dtype.js';
 import type { AbstractValue } from './graph.js';
-import { broadcastShapes, formatShape } from './shape.js';
+import { broadcastOperands, formatShape } from './shape.js';
 
 export const UNARY_PRIMITIVES = ['neg', 'square', 'cos', 'sin', 'tan', 'exp', 'log', 'sqrt', 'abs', 'tanh'] as const;
 export const BINARY_PRIMITIVES = ['add', 'sub', 'mul', 'div', 'pow', 'min', 'max'] as const;
@@ -125,6 +125,6 @@ export function outputAval(
       return { shape: permutation.map((axis) => operand.shape[axis]!), dtype };
     }
     default:
-      return { shape: broadcastShapes(...arrays.map((a) => a.shape)), dtype };
+      return { shape: broadcastOperands(primitive, arrays.map((a) => a.shape)), dtype };
   }
 }

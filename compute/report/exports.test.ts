@@ -96,6 +96,10 @@ function parseMarkdownTable(text: string): { header: string[]; rows: string[][] 
 const record = (over: Partial<RunRecord>): RunRecord => ({
   strategy: 'vmap',
   n: 100,
+  nx: over.n ?? 100,
+  ny: over.n ?? 100,
+  xRange: [-2, 2],
+  yRange: [-2, 2],
   dtype: 'float32',
   backend: 'native',
   devices: 1,

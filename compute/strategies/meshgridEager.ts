@@ -11,7 +11,7 @@ import { traceFunction } from '../core/trace.js';
 import { isElementwise } from '../core/primitives.js';
 import { throwIfCancelled } from '../backends/backend.js';
 import { evalGraphEagerAsync } from '../transforms/interpret.js';
-import { gridAxis, gridFunction } from './grid.js';
+import { gridAxes, gridFunction } from './grid.js';
 import type { Strategy } from './strategy.js';
 import { timeCalls } from './timing.js';
 
@@ -41,15 +41,14 @@ export const meshgridEagerStrategy: Strategy = {
   description: 'meshgrid, then f op by op as NumPy does: one n×n temporary per operation',
   takesBackend: false,
   availability: () => ({ available: true }),
-  predictBytes(n, dtype, formula) {
-    const shape = [n, n];
+  predictBytes({ nx, ny }, dtype, formula) {
+    const shape = [nx, ny];
     const traced = traceFunction(gridFunction(formula), [{ shape, dtype }, { shape, dtype }]);
-    return (2 * n * n + 2 * n) * itemSize(dtype) + eagerPeakBytes(traced.graph);
+    return (2 * nx * ny + nx + ny) * itemSize(dtype) + eagerPeakBytes(traced.graph);
   },
   async run(context) {
     const f = gridFunction(context.formula);
-    const x = gridAxis(context.n, context.dtype);
-    const y = gridAxis(context.n, context.dtype);
+    const [x, y] = gridAxes(context.grid, context.dtype);
     const [xMesh, yMesh] = meshgrid(x, y, { indexing: 'ij' });
     try {
       const call = async () => {
