@@ -249,7 +249,7 @@ describe('vlab run through bin/vlab.js', () => {
   it('vlab run --help exits 0 with its usage', async () => {
     const { code, stdout } = await vlab('run', '--help');
     expect(code).toBe(0);
-    expect(stdout).toContain('usage:\n  vlab run --n N');
+    expect(stdout).toContain('usage:\n  vlab run (--n N | --nx N --ny M)');
   });
 
   it('prints a table and writes CSV with units in the header and the machine on every row', async () => {
@@ -260,7 +260,7 @@ describe('vlab run through bin/vlab.js', () => {
     expect(stdout).toMatch(/naive: shape \(30,\)/);
     expect(stderr).toBe(`vlab: wrote ${csv}\n`);
     const lines = readFileSync(csv, 'utf8').trimEnd().split('\r\n');
-    expect(lines[0]).toMatch(/^strategy,n,dtype,backend,devices,shape,first_ms,median_ms,.*peak_bytes,predicted_bytes,max_abs_err,allclose/);
+    expect(lines[0]).toMatch(/^strategy,n,nx,ny,x_min,x_max,y_min,y_max,dtype,backend,devices,shape,first_ms,median_ms,.*peak_bytes,predicted_bytes,max_abs_err,allclose/);
     expect(lines[0]).toMatch(/cpu_model,cpu_cores,gpu_adapter,os,app_version$/);
     expect(lines.filter((l) => /^(naive|vmap),30,/.test(l))).toHaveLength(2);
   });
