@@ -26,7 +26,7 @@ import type { LabSettings, LayoutItem, LayoutSettings, LessonStepResult, PythonP
 export type { LabSettings, LayoutItem, LayoutSettings, LessonStepResult, PythonProgramRequest, SweepEntry, SweepRequest, SweepResult, Theme };
 
 /** A sweep as the renderer asks for it: the engine's request, less what the app fixes. */
-export type ClassroomSweepRequest = Pick<SweepRequest, 'nMin' | 'nMax' | 'points' | 'strategies' | 'dtype' | 'formula' | 'repeats'>;
+export type ClassroomSweepRequest = Pick<SweepRequest, 'nMin' | 'nMax' | 'points' | 'strategies' | 'dtype' | 'formula' | 'repeats' | 'xRange' | 'yRange'>;
 
 /** Progress of a lesson step or a sweep; a sweep's carries every entry so far, so the chart draws as it goes. */
 export interface ClassroomProgress {
@@ -77,9 +77,13 @@ export interface PreviousSession {
   records: RunRecord[];
 }
 
-/** A decimated view of an n×n grid: values[i * xs.length + j] = f(xs[i], ys[j]). */
+/** A decimated view of an nx × ny grid: values[i * ys.length + j] = f(xs[i], ys[j]). */
 export interface SurfaceView {
-  n: number;
+  nx: number;
+  ny: number;
+  /** The grid's domain: what the axes span. */
+  xRange: [number, number];
+  yRange: [number, number];
   dtype: DType;
   formula: string;
   /** Where the values came from: a strategy's result, or a preview computed at the sampled points. */
@@ -92,8 +96,12 @@ export interface SurfaceView {
   max: number;
 }
 
+/** The grid: nx × ny points over xRange × yRange, z[i, j] = f(x[i], y[j]). */
 export interface GridSettings {
-  n: number;
+  nx: number;
+  ny: number;
+  xRange: [number, number];
+  yRange: [number, number];
   dtype: DType;
   formula: string;
 }
@@ -121,7 +129,7 @@ export interface GuardReport {
 export interface RunBatchRequest extends RunSettings {
   /** Chosen by the renderer so that progress and cancel can name the batch. */
   runId: string;
-  /** Also time the physical floor (writing n² outputs at memory bandwidth) where the engine can. */
+  /** Also time the physical floor (writing nx·ny outputs at memory bandwidth) where the engine can. */
   includeFloor: boolean;
 }
 
@@ -179,7 +187,8 @@ export interface InvokeMap {
   'export:results': { request: ExportResultsRequest; response: SaveOutcome };
   'export:grid': { request: ExportGridRequest; response: SaveOutcome };
   'export:png': { request: { png: Uint8Array }; response: SaveOutcome };
-  'classroom:lesson': { request: { taskId: string; step: number; formula: string; dtype: DType }; response: LessonStepResult };
+  /** A lesson step over the lab's grid (its domain, and the rectangular grid the naive and meshgrid steps show). */
+  'classroom:lesson': { request: { taskId: string; step: number; formula: string; dtype: DType; grid?: Pick<GridSettings, 'nx' | 'ny' | 'xRange' | 'yRange'> }; response: LessonStepResult };
   'classroom:sweep': { request: { taskId: string; sweep: ClassroomSweepRequest }; response: SweepResult };
   'classroom:cancel': { request: { taskId: string }; response: { cancelled: boolean } };
   'classroom:jax': { request: PythonProgramRequest; response: { text: string; fileName: string } | { error: string } };
@@ -213,7 +222,7 @@ export type OpenedDocument = { fileName: string; settings: LabSettings } | { fil
 /** Events: main → renderer. */
 export interface EventMap {
   'run:progress': { runId: string; progress: RunProgress; index: number; total: number };
-  /** A strategy finished: its record and, for an n×n result, a decimated view of its grid. */
+  /** A strategy finished: its record and, for an nx × ny result, a decimated view of its grid. */
   'run:record': { runId: string; record: RunRecord; surface?: SurfaceView };
   'run:failure': { runId: string; failure: RunFailure };
   /** The engine died; a fresh one has been started. */

@@ -185,7 +185,7 @@ export class LabService {
     'export:grid': async ({ format = 'csv', ...settings }) => {
       if (this.exporting) throw new Error('a grid export is already being written; wait for it to finish');
       return this.hooks.save({
-        fileName: `vlab-grid-n${settings.n}-${settings.dtype}.${format}`,
+        fileName: `vlab-grid-${settings.nx === settings.ny ? `n${settings.nx}` : `${settings.nx}x${settings.ny}`}-${settings.dtype}.${format}`,
         filter: format === 'npy' ? { name: 'NumPy array', extensions: ['npy'] } : { name: 'CSV', extensions: ['csv'] },
         write: async (path) => {
           if (this.exporting) throw new Error('a grid export is already being written; wait for it to finish');
@@ -212,8 +212,8 @@ export class LabService {
       });
     },
 
-    'classroom:lesson': ({ taskId, step, formula, dtype }) =>
-      this.classroomRun(taskId, (signal, onProgress) => this.runEngine.call('lessonStep', { step, formula, dtype }, { signal, onProgress })),
+    'classroom:lesson': ({ taskId, step, formula, dtype, grid }) =>
+      this.classroomRun(taskId, (signal, onProgress) => this.runEngine.call('lessonStep', { step, formula, dtype, ...(grid ? { grid } : {}) }, { signal, onProgress })),
 
     'classroom:sweep': async ({ taskId, sweep }) => {
       const result = await this.classroomRun(taskId, (signal, onProgress) =>
@@ -244,8 +244,8 @@ export class LabService {
     'export:sweep': async ({ taskId }) => {
       const kept = this.lastSweep;
       if (!kept || kept.taskId !== taskId) throw new Error('only the last sweep is kept for export: run it again to export it');
-      const { entries, dtype, backend, formula } = kept.result;
-      const csv = await this.quickEngine.call('sweepCsv', { result: { entries, dtype, backend, formula }, appVersion: this.hooks.appVersion });
+      const { entries, dtype, backend, formula, xRange, yRange } = kept.result;
+      const csv = await this.quickEngine.call('sweepCsv', { result: { entries, dtype, backend, formula, xRange, yRange }, appVersion: this.hooks.appVersion });
       return this.hooks.save({
         fileName: `vlab-sweep-${today()}.csv`,
         filter: { name: 'CSV', extensions: ['csv'] },
@@ -342,7 +342,10 @@ export class LabService {
             {
               request: {
                 strategy,
-                n: request.n,
+                nx: request.nx,
+                ny: request.ny,
+                xRange: request.xRange,
+                yRange: request.yRange,
                 dtype: request.dtype,
                 formula: request.formula,
                 repeats: request.repeats,
@@ -362,7 +365,8 @@ export class LabService {
       }
       if (request.includeFloor && !controller.signal.aborted) {
         try {
-          const limit = await this.runEngine.call('limit', { n: request.n, dtype: request.dtype }, { signal: controller.signal });
+          const { nx, ny, xRange, yRange, dtype } = request;
+          const limit = await this.runEngine.call('limit', { nx, ny, xRange, yRange, dtype }, { signal: controller.signal });
           if (limit) await finish(limit);
         } catch (error) {
           fail(failureOf('limit', error));

@@ -165,7 +165,10 @@ const png: Check = (value, path) => {
 const taskId = text(64, /^[\w-]+$/);
 const settings = object({
   formula,
-  n: integer(MIN_N, MAX_N),
+  nx: integer(MIN_N, MAX_N),
+  ny: integer(MIN_N, MAX_N),
+  xRange: range,
+  yRange: range,
   dtype,
   strategies: list(strategy, STRATEGIES.length),
   lessonStep: integer(0, 7),
@@ -174,11 +177,12 @@ const settings = object({
   projector: boolean,
   layout: object({ hidden: list(oneOf(LAYOUT_ITEMS), LAYOUT_ITEMS.length), hiddenStrategies: list(strategy, STRATEGIES.length), presenter: boolean }),
 });
-const pythonProgram = object({ strategy, n: integer(MIN_N, MAX_N) }, { formula, dtype });
+const pythonProgram = object({ strategy }, { n: integer(MIN_N, MAX_N), nx: integer(MIN_N, MAX_N), ny: integer(MIN_N, MAX_N), xRange: range, yRange: range, formula, dtype });
 const sweepRequest = object(
   { nMin: integer(MIN_N, MAX_N), nMax: integer(MIN_N, MAX_N), points: integer(1, 60), strategies: list(strategy, STRATEGIES.length) },
-  { dtype, formula, repeats: integer(0, MAX_REPEATS) },
+  { dtype, formula, repeats: integer(0, MAX_REPEATS), xRange: range, yRange: range },
 );
+const lessonGrid = object({ nx: integer(MIN_N, MAX_N), ny: integer(MIN_N, MAX_N), xRange: range, yRange: range });
 
 const validators: { [C in InvokeChannel]: Check } = {
   'app:info': nothing,
@@ -193,7 +197,7 @@ const validators: { [C in InvokeChannel]: Check } = {
   'export:results': object({ records: list(record, MAX_RECORDS) }, { format: oneOf(RESULTS_FORMATS) }),
   'export:grid': object(gridFields, { format: oneOf(GRID_FORMATS) }),
   'export:png': object({ png }),
-  'classroom:lesson': object({ taskId, step: integer(0, 7), formula, dtype }),
+  'classroom:lesson': object({ taskId, step: integer(0, 7), formula, dtype }, { grid: lessonGrid }),
   'classroom:sweep': object({ taskId, sweep: sweepRequest }),
   'classroom:cancel': object({ taskId }),
   'classroom:jax': pythonProgram,

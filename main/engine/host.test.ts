@@ -75,6 +75,6 @@ describe('EngineHost', () => {
 
   it('carries engine errors with their numbers', async () => {
     const host = makeHost();
-    await expect(host.call('preview', { n: 10, dtype: 'float32', formula: 'cos(' })).rejects.toMatchObject({ name: 'FormulaError', position: 4 });
+    await expect(host.call('preview', { nx: 10, ny: 10, xRange: [-2, 2], yRange: [-2, 2], dtype: 'float32', formula: 'cos(' })).rejects.toMatchObject({ name: 'FormulaError', position: 4 });
   });
 });
