@@ -114,8 +114,9 @@ export function themeFrom(style: CSSStyleDeclaration, projector: boolean): Scene
   };
 }
 
-/** The domain the view's own axis values span (the grid's first and last points). */
+/** The grid's domain, as the view says it (its axis values span it, first and last points included). */
 export function domainOf(view: SurfaceView): SurfaceDomain {
+  if (view.xRange && view.yRange) return { x0: view.xRange[0], x1: view.xRange[1], y0: view.yRange[0], y1: view.yRange[1] };
   return { x0: view.xs[0] ?? -1, x1: view.xs[view.xs.length - 1] ?? 1, y0: view.ys[0] ?? -1, y1: view.ys[view.ys.length - 1] ?? 1 };
 }
 
@@ -434,7 +435,7 @@ export class SurfaceScene {
     const i = Math.floor(best / this.my);
     const j = best % this.my;
     this.setMarker(this.mesh.localToWorld(vertex.fromBufferAttribute(position, best)));
-    return { x: view.xs[i]!, y: view.ys[j]!, f: view.values[best]!, i: sampleIndex(view.n, this.mx, i), j: sampleIndex(view.n, this.my, j) };
+    return { x: view.xs[i]!, y: view.ys[j]!, f: view.values[best]!, i: sampleIndex(view.nx, this.mx, i), j: sampleIndex(view.ny, this.my, j) };
   }
 
   clearPick(): void {
