@@ -114,6 +114,12 @@ export function themeFrom(style: CSSStyleDeclaration, projector: boolean): Scene
   };
 }
 
+export interface AxisLabels {
+  x: string[];
+  y: string[];
+  z: string[];
+}
+
 /** The grid's domain, as the view says it (its axis values span it, first and last points included). */
 export function domainOf(view: SurfaceView): SurfaceDomain {
   if (view.xRange && view.yRange) return { x0: view.xRange[0], x1: view.xRange[1], y0: view.yRange[0], y1: view.yRange[1] };
@@ -251,6 +257,8 @@ export class SurfaceScene {
   private frameKey = '';
   private view: SurfaceView | null = null;
   private domain: SurfaceDomain = { x0: -1, x1: 1, y0: -1, y1: 1 };
+  /** The tick labels the box shows on each axis, as drawn (the page describes them in text: a canvas says nothing to a screen reader). */
+  private tickLabels: AxisLabels = { x: [], y: [], z: [] };
   private style: SurfaceStyle = defaultSurfaceStyle();
   private theme: SceneTheme = LIGHT_THEME;
   private mx = 0;
@@ -305,6 +313,11 @@ export class SurfaceScene {
       if (this.disposed) return;
       this.rebuildFrame(true);
     });
+  }
+
+  /** The tick labels on the x, y and f axes as the box draws them now. */
+  axisLabels(): AxisLabels {
+    return this.tickLabels;
   }
 
   /** Shows a grid view over its domain; the same size updates the geometry in place. */
@@ -624,6 +637,7 @@ export class SurfaceScene {
     this.frameKey = key;
     if (this.frame) disposeObject(this.frame.group);
     this.frame = buildFrame({ domain: this.domain, lo, hi, height: HEIGHT * this.style.zScale, xTicks, yTicks, zTicks, theme: this.theme });
+    this.tickLabels = { x: xTicks.map(formatTickValue), y: yTicks.map(formatTickValue), z: zTicks.map(formatTickValue) };
     this.scene.add(this.frame.group);
     this.layoutFrame();
     this.requestRender();
