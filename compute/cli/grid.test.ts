@@ -93,6 +93,14 @@ describe('vlab run --nx 120 --ny 70 --x-range -3,1 --y-range 0,2 --formula "x - 
     expect([cell('n'), cell('nx'), cell('ny'), cell('x_min'), cell('x_max'), cell('y_min'), cell('y_max'), cell('shape')]).toEqual(['120', '120', '70', '-3', '1', '0', '2', '120x70']);
   });
 
+  it('writes the grid as "nx × ny" and the domain in the Markdown table, and the shape error below it', async () => {
+    const { stdout } = await cli(['run', ...GRID, '--strategies', 'naive,vmap', '--backend', 'js', '--markdown', '-']);
+    expect(stdout).toMatch(/^\| `vmap` \| 120 × 70 \| float32 \|/m);
+    expect(stdout).toMatch(/^\| `naive` \| 120 × 70 \| .*\| shape error \|/m);
+    expect(stdout).toContain('over [-3, 1] × [0, 2]');
+    expect(stdout).toContain('- `naive` on 120 × 70 raised, as JAX does: sub got incompatible shapes for broadcasting: (120,), (70,).');
+  });
+
   it('takes --n as the square shorthand and refuses a bad range with one line and exit code 2', async () => {
     const square = await cli(['run', '--n', '9', '--ny', '4', '--strategies', 'vmap', '--backend', 'js', '--json']);
     expect((JSON.parse(square.stdout) as ResultsDocument).records[0]).toMatchObject({ nx: 9, ny: 4, shape: [9, 4] });

@@ -3,7 +3,6 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import '../backends/loaders.js';
 import { runStrategy } from '../strategies/run.js';
 import { NDArray } from '../core/ndarray.js';
 import type { RunRecord } from '../strategies/types.js';
