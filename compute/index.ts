@@ -12,7 +12,7 @@ export { type Graph, type AbstractValue, printGraph } from './core/graph.js';
 export { ALL_PRIMITIVES, ELEMENTWISE_PRIMITIVES, type Primitive } from './core/primitives.js';
 export { type Value, Tracer, traceFunction } from './core/trace.js';
 
-export * as np from './ops.js';
+export { np } from './ops.js';
 export { jit, type JittedFunction, type JitOptions } from './transforms/jit.js';
 export { vmap, type VmapOptions, type InAxes, type OutAxes } from './transforms/vmap.js';
 export { pmap, cpuDevices, type PmapOptions, type PmappedFunction } from './transforms/pmap.js';

@@ -1,13 +1,16 @@
 // The array operations users write functions with, as jax.numpy: each one
 // binds a primitive. On tracers it records an equation; on concrete arrays it
 // runs eagerly (one allocation per op, as NumPy); on numbers alone it folds.
+// The elementwise operations are generated from the primitives' declarations
+// (core/primitives.ts), so a new primitive is an operation of `np` with no
+// code to write here.
 
 import { NDArray } from './core/ndarray.js';
-import type { AnyParams, Primitive } from './core/primitives.js';
+import type { AnyParams, BinaryPrimitive, Primitive, Spelling, UnaryPrimitive } from './core/primitives.js';
+import { SPELLINGS, arity, scalarSemantics } from './core/primitives.js';
 import { normalizeAxis } from './core/shape.js';
 import { type Value, bindTraced, innermostBuilder } from './core/trace.js';
 import { evalEager } from './backends/eager.js';
-import { scalarSemantics } from './core/primitives.js';
 
 /** Binds one primitive to its arguments, wherever they are. */
 export function bind(primitive: Primitive, args: readonly Value[], params: AnyParams = {}): Value {
@@ -21,26 +24,34 @@ export function bind(primitive: Primitive, args: readonly Value[], params: AnyPa
   return evalEager(primitive, args as (NDArray | number)[], params);
 }
 
-const unary = (primitive: Primitive) => (x: Value) => bind(primitive, [x]);
-const binary = (primitive: Primitive) => (x: Value, y: Value) => bind(primitive, [x, y]);
+/** The primitives with a generated operation: every unary and binary one but pow (written below: integer_pow). */
+type Generated = Exclude<UnaryPrimitive | BinaryPrimitive, 'pow'>;
+/** An operation's name: its spelling's `ops` where jax.numpy's differs (minimum, maximum), else the primitive's. */
+type OperationName<P extends Generated> = (typeof SPELLINGS)[P] extends { ops: infer N extends string } ? N : P;
+type Operations = {
+  [P in Generated as OperationName<P>]: P extends BinaryPrimitive ? (x: Value, y: Value) => Value : (x: Value) => Value;
+};
 
-export const neg = unary('neg');
-export const square = unary('square');
-export const cos = unary('cos');
-export const sin = unary('sin');
-export const tan = unary('tan');
-export const exp = unary('exp');
-export const log = unary('log');
-export const sqrt = unary('sqrt');
-export const abs = unary('abs');
-export const tanh = unary('tanh');
-export const add = binary('add');
-export const sub = binary('sub');
-export const mul = binary('mul');
-export const div = binary('div');
+function generateOperations(): Operations {
+  const generated = (Object.keys(SPELLINGS) as (keyof typeof SPELLINGS)[]).filter((p): p is Generated => p !== 'pow' && p !== 'integer_pow');
+  const entries = generated.map((primitive) => {
+    const spelling: Spelling = SPELLINGS[primitive];
+    const operation = arity(primitive) === 2 ? (x: Value, y: Value) => bind(primitive, [x, y]) : (x: Value) => bind(primitive, [x]);
+    return [spelling.ops ?? primitive, operation] as const;
+  });
+  return Object.fromEntries(entries) as Operations;
+}
+
+const operations = generateOperations();
+
+// The operations by name, for the engine's modules and tests; `np` below holds every one, a new primitive's included.
+export const { neg, square, cos, sin, tan, exp, log, sqrt, abs, tanh } = operations;
+export const { atan, asin, acos, sinh, cosh, floor, ceil, sign, log2, log10 } = operations;
+export const { add, sub, mul, div, atan2, hypot } = operations;
 /** NumPy's minimum/maximum (elementwise, NaN-propagating). */
-export const minimum = binary('min');
-export const maximum = binary('max');
+export const { minimum, maximum } = operations;
+/** NumPy's mod (np.remainder): the result takes the divisor's sign. */
+export const { mod } = operations;
 
 /** x ** y. A constant integer exponent becomes integer_pow (multiplications), as in JAX. */
 export function pow(x: Value, y: Value): Value {
@@ -67,3 +78,6 @@ export function moveAxis(x: Value, source: number, destination: number): Value {
   order.splice(to, 0, from);
   return transpose(x, order);
 }
+
+/** Every operation, as compute/index.ts exports it: `np.cos(x)`, `np.atan2(y, x)`, `np.bind('cos', [x])`. */
+export const np = { ...operations, bind, pow, broadcastInDim, transpose, moveAxis } as const;

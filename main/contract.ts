@@ -6,6 +6,7 @@
 // arrays, never as JSON lists of numbers. The renderer imports this file for
 // types only; the two constant lists are for the preload and the hosts.
 
+import type { GridLimits } from '../compute/limits.js';
 import type {
   Device,
   DType,
@@ -14,12 +15,13 @@ import type {
   RunRecord,
   StrategyAvailability,
   StrategyName,
+  LabStrategyName,
   TracedView,
   FormulaPreset,
   MachineInfo as EngineMachineInfo,
 } from '../compute/index.js';
 
-export type { Device, DType, FormulaCheck, FormulaPreset, RunProgress, RunRecord, StrategyAvailability, StrategyName, TracedView };
+export type { Device, DType, FormulaCheck, FormulaPreset, LabStrategyName, RunProgress, RunRecord, StrategyAvailability, StrategyName, TracedView };
 
 // The classroom (lesson steps, sweeps, "take it to JAX", shareable settings): its types are the engine's.
 import type { LabSettings, LayoutItem, LayoutSettings, LessonStepResult, PythonProgramRequest, SweepEntry, SweepRequest, SweepResult, Theme } from '../compute/index.js';
@@ -65,6 +67,10 @@ export interface AppInfo {
   /** The formula box's presets, the lesson's f first. */
   formulaPresets: FormulaPreset[];
   gridRange: readonly [number, number];
+  /** The strategy names in the lesson's order: the lab's own, then the Python peers (compute/strategies/types.ts). */
+  strategies: { lab: readonly LabStrategyName[]; peers: readonly StrategyName[] };
+  /** The app's sizes: n's range, the slider's, the sweep's points (compute/limits.ts). */
+  limits: GridLimits;
   /** Runs kept from an earlier session that the user has not taken back or dismissed. */
   previousSession: PreviousSession | null;
   /** Where finished runs are appended, so the user can find them. */

@@ -25,6 +25,8 @@ import type {
   Theme,
 } from './contract.js';
 import { engineWorkerEntry } from './engine/entry.js';
+import { APP_GRID_LIMITS } from '../compute/limits.js';
+import { LAB_STRATEGY_NAMES, PEER_STRATEGY_NAMES } from '../compute/strategies/types.js';
 import { EngineCrashedError, EngineError, EngineHost } from './engine/host.js';
 import { ResultsLog } from './resultsLog.js';
 import { removeStalePartials } from './engine/gridCsv.js';
@@ -130,6 +132,8 @@ export class LabService {
         defaultFormula: info.defaultFormula,
         formulaPresets: info.formulaPresets,
         gridRange: info.gridRange,
+        strategies: { lab: LAB_STRATEGY_NAMES, peers: PEER_STRATEGY_NAMES },
+        limits: APP_GRID_LIMITS,
         engineBuild: info.engineBuild,
         previousSession: await this.log.previousSession(),
         resultsFile: this.log.path,

@@ -49,6 +49,10 @@ describe('validateRequest', () => {
     expect(validateRequest('run:start', { ...run, runId: 'run-abc_1', includeFloor: true })).toBeTruthy();
     expect(validateRequest('run:cancel', { runId: 'run-abc' })).toEqual({ runId: 'run-abc' });
     expect(validateRequest('export:results', { records: [record] })).toBeTruthy();
+    // A Python peer's record: backend python, its versions, and no peak where JAX's allocator hid it.
+    const { peakBytes: _unmeasured, ...withoutPeak } = record;
+    const peer = { ...withoutPeak, strategy: 'jax-vmap', backend: 'python', peerVersions: 'Python 3.11.7, NumPy 2.4.6, JAX 0.10.2, jaxlib 0.10.2' };
+    expect(validateRequest('export:results', { records: [peer] })).toBeTruthy();
     const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0]);
     expect(validateRequest('export:png', { png })).toBeTruthy();
   });
@@ -126,5 +130,21 @@ describe('validateRequest', () => {
     expect(isInvokeChannel('toString')).toBe(false);
     expect(isInvokeChannel('__proto__')).toBe(false);
     expect(() => validateRequest('nope' as never, null)).toThrow(/unknown channel/);
+  });
+});
+
+describe('one source for each limit', () => {
+  it('accepts exactly the n, sweep points and lesson steps the engine defines, and a settings file agrees', async () => {
+    const { APP_GRID_LIMITS } = await import('../compute/limits.js');
+    const { LESSON_STEP_IDS } = await import('../compute/classroom/lessonSteps.js');
+    const { parseSettings, settingsToJson, DEFAULT_SETTINGS } = await import('../compute/classroom/settings.js');
+    const { validateRequest } = await import('./validate.js');
+    const settings = (sweepMax: number) => parseSettings(settingsToJson({ ...DEFAULT_SETTINGS, sweep: { nMin: 10, nMax: sweepMax, points: 8 } }));
+    // The largest n a document may hold is the largest the app accepts over IPC: no file opens that cannot be remembered.
+    expect(() => validateRequest('settings:remember', { settings: settings(APP_GRID_LIMITS.nMax) })).not.toThrow();
+    expect(() => settings(APP_GRID_LIMITS.nMax + 1)).toThrow(/nMax/);
+    const lesson = (step: number) => ({ taskId: 't', step, formula: 'x', dtype: 'float32' });
+    expect(() => validateRequest('classroom:lesson', lesson(LESSON_STEP_IDS.length - 1))).not.toThrow();
+    expect(() => validateRequest('classroom:lesson', lesson(LESSON_STEP_IDS.length))).toThrow();
   });
 });

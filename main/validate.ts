@@ -5,6 +5,9 @@
 
 import { GRID_FORMATS, RESULTS_FORMATS, type InvokeChannel, type RequestOf, type RunSettings } from './contract.js';
 import type { RunRecord } from '../compute/index.js';
+import { APP_GRID_LIMITS, DOMAIN_MAX_ABS } from '../compute/limits.js';
+import { RECORD_BACKENDS, STRATEGY_NAMES } from '../compute/strategies/types.js';
+import { LESSON_STEP_IDS } from '../compute/classroom/lessonSteps.js';
 import { LAYOUT_ITEMS, THEMES } from '../compute/classroom/settingsVocabulary.js';
 
 export class InvalidRequestError extends Error {
@@ -14,10 +17,11 @@ export class InvalidRequestError extends Error {
   }
 }
 
-const STRATEGIES = ['loops', 'naive', 'meshgrid', 'meshgrid-eager', 'vmap', 'pmap', 'gpu'] as const;
-/** The slider's range; the engine's own limits still apply. */
-export const MIN_N = 1;
-export const MAX_N = 20000;
+const STRATEGIES = STRATEGY_NAMES;
+/** The app's range of n (compute/limits.ts); the engine's own limits still apply. */
+export const MIN_N = APP_GRID_LIMITS.nMin;
+export const MAX_N = APP_GRID_LIMITS.nMax;
+const SWEEP_MAX_POINTS = APP_GRID_LIMITS.sweepMaxPoints;
 const MAX_FORMULA_LENGTH = 500;
 const MAX_REPEATS = 100;
 const MAX_RECORDS = 10000;
@@ -84,8 +88,8 @@ const nothing: Check = (value, path) => {
   if (value !== null && value !== undefined) fail(path, 'must be empty');
 };
 
-/** A domain [start, stop]: finite, increasing, within the engine's bound (compute/strategies/run.ts's MAX_RANGE). */
-const MAX_RANGE = 1e15;
+/** A domain [start, stop]: finite, increasing, within the engine's bound (compute/limits.ts). */
+const MAX_RANGE = DOMAIN_MAX_ABS;
 const range: Check = (value, path) => {
   if (!Array.isArray(value) || value.length !== 2 || !value.every((v) => typeof v === 'number' && Number.isFinite(v) && Math.abs(v) <= MAX_RANGE)) {
     fail(path, `must be two finite numbers [start, stop] within ±${MAX_RANGE}`);
@@ -120,7 +124,7 @@ const recordFields = {
   xRange: range,
   yRange: range,
   dtype,
-  backend: oneOf(['js', 'native', 'webgpu']),
+  backend: oneOf(RECORD_BACKENDS),
   devices: integer(0, 1 << 16),
   shape: list(integer(0, 1_000_000), 2),
   firstMs: measured,
@@ -132,7 +136,6 @@ const recordFields = {
   iqrMs: measured,
   stddevMs: measured,
   noisy: boolean,
-  peakBytes: measured,
   predictedBytes: measured,
   maxAbsErr: measured,
   allclose: boolean,
@@ -150,6 +153,8 @@ const recordOptionalFields = {
   note: text(2000),
   noisyReason: text(2000),
   shapeError: text(2000),
+  peakBytes: measured,
+  peerVersions: text(500),
 } satisfies { [K in OptionalKeys<RunRecord>]: Check };
 
 const record: Check = object(recordFields, recordOptionalFields);
@@ -172,14 +177,14 @@ const settings = object({
   dtype,
   strategies: list(strategy, STRATEGIES.length),
   lessonStep: integer(0, 7),
-  sweep: object({ nMin: integer(MIN_N, MAX_N), nMax: integer(MIN_N, MAX_N), points: integer(1, 60) }),
+  sweep: object({ nMin: integer(MIN_N, MAX_N), nMax: integer(MIN_N, MAX_N), points: integer(1, SWEEP_MAX_POINTS) }),
   theme: oneOf(THEMES),
   projector: boolean,
   layout: object({ hidden: list(oneOf(LAYOUT_ITEMS), LAYOUT_ITEMS.length), hiddenStrategies: list(strategy, STRATEGIES.length), presenter: boolean }),
 });
 const pythonProgram = object({ strategy }, { n: integer(MIN_N, MAX_N), nx: integer(MIN_N, MAX_N), ny: integer(MIN_N, MAX_N), xRange: range, yRange: range, formula, dtype });
 const sweepRequest = object(
-  { nMin: integer(MIN_N, MAX_N), nMax: integer(MIN_N, MAX_N), points: integer(1, 60), strategies: list(strategy, STRATEGIES.length) },
+  { nMin: integer(MIN_N, MAX_N), nMax: integer(MIN_N, MAX_N), points: integer(1, SWEEP_MAX_POINTS), strategies: list(strategy, STRATEGIES.length) },
   { dtype, formula, repeats: integer(0, MAX_REPEATS), xRange: range, yRange: range },
 );
 const lessonGrid = object({ nx: integer(MIN_N, MAX_N), ny: integer(MIN_N, MAX_N), xRange: range, yRange: range });
@@ -197,7 +202,7 @@ const validators: { [C in InvokeChannel]: Check } = {
   'export:results': object({ records: list(record, MAX_RECORDS) }, { format: oneOf(RESULTS_FORMATS) }),
   'export:grid': object(gridFields, { format: oneOf(GRID_FORMATS) }),
   'export:png': object({ png }),
-  'classroom:lesson': object({ taskId, step: integer(0, 7), formula, dtype }, { grid: lessonGrid }),
+  'classroom:lesson': object({ taskId, step: integer(0, LESSON_STEP_IDS.length - 1), formula, dtype }, { grid: lessonGrid }),
   'classroom:sweep': object({ taskId, sweep: sweepRequest }),
   'classroom:cancel': object({ taskId }),
   'classroom:jax': pythonProgram,

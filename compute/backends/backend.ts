@@ -39,6 +39,14 @@ export interface ExecutionTimings {
   readbackMs?: number;
 }
 
+/** How a run is spread over a backend's devices: how many, and how many contiguous parts of the output. */
+export interface Placement {
+  /** Devices that work on the run; default: the backend's choice. */
+  devices?: number;
+  /** Contiguous parts of the output (pmap: one per device); default: the backend's choice. */
+  parts?: number;
+}
+
 export interface Executable {
   readonly backend: BackendName;
   readonly graph: Graph;
@@ -47,6 +55,10 @@ export interface Executable {
   run(inputs: readonly NDArray[], control?: RunControl): Promise<NDArray[]>;
   /** What the last run measured, where the backend measures more than wall time. */
   lastTimings?(): ExecutionTimings;
+  /** Runs spread over several devices as placed (pmap). Backends with one device per run leave it out. */
+  runOn?(inputs: readonly NDArray[], placement: Placement, control?: RunControl): Promise<NDArray[]>;
+  /** The same, to completion on the calling thread. */
+  runSyncOn?(inputs: readonly NDArray[], placement: Placement): NDArray[];
 }
 
 export interface CompileOptions {

@@ -1,29 +1,42 @@
 // Op-by-op evaluation on concrete arrays, as NumPy (and JAX outside jit) does:
-// each elementwise primitive allocates its result, computed by a one-equation
-// graph compiled once per signature on the JS backend. Structural primitives
-// return views. This is what the meshgrid-eager strategy measures.
+// each elementwise primitive allocates its result (from the allocator, so the
+// peak is counted), computed by a one-equation graph compiled once per
+// signature — on the JS backend, or on the native one, where each operation
+// is one native loop over its operands, as a NumPy ufunc is. Never fuses two
+// operations. Structural primitives return views. This is what the
+// meshgrid-eager strategy measures.
 
 import type { Literal, Var } from '../core/graph.js';
 import { NDArray } from '../core/ndarray.js';
 import type { AnyParams, Primitive, PrimitiveParams } from '../core/primitives.js';
 import { GraphBuilder } from '../core/trace.js';
-import type { Executable, RunControl } from './backend.js';
+import type { BackendName, Executable, RunControl } from './backend.js';
 import { zeroStrideAxes } from './fuse.js';
 import { jsBackend } from './js.js';
+import { getBackend } from './registry.js';
+
+/** The backends that evaluate op by op on the CPU: each operation one loop over its operands. */
+export type EagerBackend = Extract<BackendName, 'js' | 'native'>;
 
 const CACHE_LIMIT = 512;
 const cache = new Map<string, Executable>();
 
 export function evalEager(primitive: Primitive, args: readonly (NDArray | number)[], params: AnyParams): NDArray {
-  return structuralView(primitive, args, params) ?? eagerExecutable(primitive, args, params).runSync!(arrayArgs(args))[0]!;
+  return structuralView(primitive, args, params) ?? eagerExecutable(primitive, args, params, 'js').runSync!(arrayArgs(args))[0]!;
 }
 
 /**
  * The same, run in slices that yield to the event loop and honour cancellation:
  * at n = 6000 one operation takes a noticeable time, and a cancel must not wait for it.
  */
-export async function evalEagerAsync(primitive: Primitive, args: readonly (NDArray | number)[], params: AnyParams, control: RunControl = {}): Promise<NDArray> {
-  return structuralView(primitive, args, params) ?? (await eagerExecutable(primitive, args, params).run(arrayArgs(args), control))[0]!;
+export async function evalEagerAsync(
+  primitive: Primitive,
+  args: readonly (NDArray | number)[],
+  params: AnyParams,
+  control: RunControl = {},
+  backend: EagerBackend = 'js',
+): Promise<NDArray> {
+  return structuralView(primitive, args, params) ?? (await eagerExecutable(primitive, args, params, backend).run(arrayArgs(args), control))[0]!;
 }
 
 function arrayArgs(args: readonly (NDArray | number)[]): NDArray[] {
@@ -45,9 +58,9 @@ function structuralView(primitive: Primitive, args: readonly (NDArray | number)[
   return null;
 }
 
-function eagerExecutable(primitive: Primitive, args: readonly (NDArray | number)[], params: AnyParams): Executable {
+function eagerExecutable(primitive: Primitive, args: readonly (NDArray | number)[], params: AnyParams, backend: EagerBackend): Executable {
   const arrays = arrayArgs(args);
-  const key = `${primitive}|${JSON.stringify(params)}|${args
+  const key = `${backend}|${primitive}|${JSON.stringify(params)}|${args
     .map((a) => (typeof a === 'number' ? `l${a}` : `${a.dtype}[${a.shape.join(',')}]z${zeroStrideAxes(a).map(Number).join('')}`))
     .join(';')}`;
   let executable = cache.get(key);
@@ -57,7 +70,8 @@ function eagerExecutable(primitive: Primitive, args: readonly (NDArray | number)
       typeof a === 'number' ? { kind: 'literal', value: a } : builder.addInput({ shape: a.shape, dtype: a.dtype }),
     );
     const out = builder.emit(primitive, atoms, params);
-    executable = jsBackend.compile(builder.graph([out]), { zeroStrides: arrays.map(zeroStrideAxes) });
+    const compiler = backend === 'js' ? jsBackend : getBackend(backend);
+    executable = compiler.compile(builder.graph([out]), { zeroStrides: arrays.map(zeroStrideAxes) });
     if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value!);
     cache.set(key, executable);
   }

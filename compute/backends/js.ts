@@ -7,7 +7,7 @@
 
 import type { Graph } from '../core/graph.js';
 import { NDArray } from '../core/ndarray.js';
-import { type ElementwisePrimitive, type ParamsOf, maximum, minimum, powIEEE } from '../core/primitives.js';
+import { type ElementwisePrimitive, type ParamsOf, maximum, minimum, mod, powIEEE, sign } from '../core/primitives.js';
 import { sizeOf } from '../core/shape.js';
 import {
   type Backend,
@@ -21,6 +21,9 @@ import { type FusedKernel, fuseGraph, readStrides } from './fuse.js';
 
 type Emit<P extends ElementwisePrimitive> = (args: readonly string[], params: ParamsOf<P>) => string;
 
+/** Helpers the generated code calls by name: NumPy's meanings where Math has none (or a different one). */
+const KERNEL_HELPERS = { pow: powIEEE, minimum, maximum, sign, mod, fround: Math.fround } as const;
+
 /** How each primitive reads as a JS expression. */
 const jsEmitters: { [P in ElementwisePrimitive]: Emit<P> } = {
   neg: ([a]) => `(-${a})`,
@@ -33,6 +36,16 @@ const jsEmitters: { [P in ElementwisePrimitive]: Emit<P> } = {
   sqrt: ([a]) => `Math.sqrt(${a})`,
   abs: ([a]) => `Math.abs(${a})`,
   tanh: ([a]) => `Math.tanh(${a})`,
+  atan: ([a]) => `Math.atan(${a})`,
+  asin: ([a]) => `Math.asin(${a})`,
+  acos: ([a]) => `Math.acos(${a})`,
+  sinh: ([a]) => `Math.sinh(${a})`,
+  cosh: ([a]) => `Math.cosh(${a})`,
+  floor: ([a]) => `Math.floor(${a})`,
+  ceil: ([a]) => `Math.ceil(${a})`,
+  sign: ([a]) => `sign(${a})`,
+  log2: ([a]) => `Math.log2(${a})`,
+  log10: ([a]) => `Math.log10(${a})`,
   add: ([a, b]) => `(${a} + ${b})`,
   sub: ([a, b]) => `(${a} - ${b})`,
   mul: ([a, b]) => `(${a} * ${b})`,
@@ -40,6 +53,9 @@ const jsEmitters: { [P in ElementwisePrimitive]: Emit<P> } = {
   pow: ([a, b]) => `pow(${a}, ${b})`,
   min: ([a, b]) => `minimum(${a}, ${b})`,
   max: ([a, b]) => `maximum(${a}, ${b})`,
+  atan2: ([y, x]) => `Math.atan2(${y}, ${x})`,
+  hypot: ([a, b]) => `Math.hypot(${a}, ${b})`,
+  mod: ([a, b]) => `mod(${a}, ${b})`,
   integer_pow: ([a], { y }) => integerPow(a!, y),
 };
 
@@ -122,8 +138,9 @@ export function kernelSource(kernel: FusedKernel): string {
 function compileKernel(kernel: FusedKernel): KernelFn {
   const body = `"use strict";\n${kernelSource(kernel)}`;
   // The source comes from the graph alone (see the header): no user text reaches it.
-  const factory = new Function('pow', 'minimum', 'maximum', 'fround', `return function fusedKernel(out, ins, offsets, strides, shape, rowStart, rowEnd) {\n${body}\n};`);
-  return factory(powIEEE, minimum, maximum, Math.fround) as KernelFn;
+  const names = Object.keys(KERNEL_HELPERS);
+  const factory = new Function(...names, `return function fusedKernel(out, ins, offsets, strides, shape, rowStart, rowEnd) {\n${body}\n};`);
+  return factory(...Object.values(KERNEL_HELPERS)) as KernelFn;
 }
 
 const NO_STRIDES: number[] = [];

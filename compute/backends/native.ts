@@ -18,6 +18,7 @@ import {
   type CompileOptions,
   type Device,
   type Executable,
+  type Placement,
   type RunControl,
   CancelledError,
   throwIfCancelled,
@@ -27,14 +28,6 @@ import { type NativeAddon, type NativeHandle, type NativeProgram, loadAddon } fr
 import { type OpcodeTable, BYTECODE_VERSION, lowerKernel, opcodeTable } from './nativeBytecode.js';
 
 type FloatArray = Float32Array | Float64Array;
-
-/** How a run is spread over the pool: how many threads, and how many contiguous parts. */
-export interface Placement {
-  /** Devices (threads) that work on the run; default: the scope's, else the whole pool. */
-  devices?: number;
-  /** Contiguous parts of the output (pmap: one per device); default: balanced by the addon. */
-  parts?: number;
-}
 
 const deviceScope = new AsyncLocalStorage<number>();
 
@@ -148,7 +141,7 @@ export class NativeExecutable implements Executable {
     return this.runOn(inputs, {}, control);
   }
 
-  /** Runs on the pool without blocking the event loop: `placement.devices` threads, `placement.parts` parts. */
+  /** Runs on the pool without blocking the event loop: `placement.devices` threads, `placement.parts` parts (default: balanced by the addon). */
   async runOn(inputs: readonly NDArray[], placement: Placement, control: RunControl = {}): Promise<NDArray[]> {
     throwIfCancelled(control.signal);
     const addon = this.runtime.pool();
@@ -254,8 +247,13 @@ export class NativeBackend implements Backend {
   }
 
   async measureWriteFloor(count: number, dtype: DType, repeats: number): Promise<{ ms: number; devices: number }> {
+    return { ms: await this.writeFloorMs(count, dtype, repeats, this.runtime.threads), devices: this.runtime.threads };
+  }
+
+  /** Streaming stores of `count` values on `threads` threads, median of `repeats` (the floor at that thread count). */
+  async writeFloorMs(count: number, dtype: DType, repeats: number, threads: number): Promise<number> {
     const addon = this.runtime.pool();
-    const workers = this.runtime.threads;
+    const workers = this.runtime.workers({ devices: threads });
     const out = NDArray.empty([count], dtype);
     try {
       const times: number[] = [];
@@ -265,7 +263,7 @@ export class NativeBackend implements Backend {
         await addon.measureFloor(out.data, workers).promise;
         if (k > 0) times.push(performance.now() - started);
       }
-      return { ms: median(times), devices: workers };
+      return median(times);
     } finally {
       out.dispose();
     }

@@ -47,7 +47,7 @@ export interface NativeAddon {
   poolSize(): number;
   /** VLAB_THREADS, else the machine's hardware concurrency. */
   defaultThreads(): number;
-  /** The instruction set the evaluator was chosen for ('avx2', 'generic'). */
+  /** The instruction-set copy of the evaluator chosen at load ('avx512', 'avx2', 'generic'; VLAB_NATIVE_ISA forces one the CPU can run). */
   isa(): string;
   /** Validates bytecode; throws "invalid bytecode: …" on a malformed program. */
   compile(code: Int32Array, consts: Float64Array): NativeProgram;

@@ -19,26 +19,46 @@ export const INSTRUCTION_WORDS = 6;
 export interface OpcodeTable {
   load: number;
   const: number;
-  byPrimitive: Readonly<Record<ElementwisePrimitive, number>>;
+  /** The primitives this addon has kernels for; a graph using another is refused at lowering (see `missing`). */
+  byPrimitive: Readonly<Partial<Record<ElementwisePrimitive, number>>>;
+  /** Primitives of the engine this addon has no opcode for (it was built from older sources). */
+  missing: readonly ElementwisePrimitive[];
 }
 
-/** Builds the table from the addon's list, or says which primitive the VM lacks. */
+/**
+ * Builds the table from the addon's list. An addon without load/const is not
+ * ours and is refused; one that lacks some primitives still loads, and says
+ * which, so that every graph it can run still runs.
+ */
 export function opcodeTable(entries: readonly OpcodeEntry[]): OpcodeTable {
   const find = (primitive: string) => entries.find((e) => e.primitive === primitive)?.code;
   const load = find('load');
   const constant = find('const');
   if (load === undefined || constant === undefined) throw new Error('the native addon’s opcode table has no load/const entries');
-  const byPrimitive = {} as Record<ElementwisePrimitive, number>;
-  const missing: string[] = [];
+  const byPrimitive: Partial<Record<ElementwisePrimitive, number>> = {};
+  const missing: ElementwisePrimitive[] = [];
   for (const primitive of ELEMENTWISE_PRIMITIVES) {
     const code = find(primitive);
     if (code === undefined) missing.push(primitive);
     else byPrimitive[primitive] = code;
   }
-  if (missing.length) {
-    throw new Error(`the native addon has no opcode for ${missing.join(', ')}: it is older than the engine; rebuild it (npm run build:native)`);
-  }
-  return { load, const: constant, byPrimitive };
+  return { load, const: constant, byPrimitive, missing };
+}
+
+/** The error for a graph that uses a primitive the loaded addon has no kernel for. */
+export function missingKernelError(primitive: ElementwisePrimitive): Error {
+  return new Error(`this native build has no kernel for '${primitive}'; rebuild with npm run build:native`);
+}
+
+/** The primitives a table has no opcode for, in ELEMENTWISE_PRIMITIVES order. */
+export function missingPrimitives(table: OpcodeTable): ElementwisePrimitive[] {
+  return ELEMENTWISE_PRIMITIVES.filter((primitive) => table.byPrimitive[primitive] === undefined);
+}
+
+function opcodeOf(table: OpcodeTable, primitive: ElementwisePrimitive): number {
+  const code = table.byPrimitive[primitive];
+  if (code === undefined) throw missingKernelError(primitive);
+  return code;
 }
 
 export interface Bytecode {
@@ -86,7 +106,7 @@ export function lowerKernel(kernel: FusedKernel, numInputs: number, opcodes: Opc
       }
       a = slot;
     } else {
-      op = opcodes.byPrimitive[node.primitive];
+      op = opcodeOf(opcodes, node.primitive);
       a = register[node.args[0]!]!;
       b = node.args.length > 1 ? register[node.args[1]!]! : -1;
       if (node.primitive === 'integer_pow') imm = (node.params as PrimitiveParams['integer_pow']).y;

@@ -3,6 +3,7 @@
 // tiling and 2D dispatch under forced small limits, the pipeline cache, the
 // split timings, and non-finite values. Skipped, with the reason printed,
 // where no adapter works at all; webgpu.unavailable.test.ts covers that path.
+// The tiling arithmetic alone, without a GPU, is webgpuTiling.test.ts.
 
 import { spawnSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -18,7 +19,7 @@ import { jit } from '../transforms/jit.js';
 import { vmap } from '../transforms/vmap.js';
 import { zeroStrideAxes } from './fuse.js';
 import { backendStatus, devices, loadBackends, registerBackendLoader } from './registry.js';
-import { type WebGpuBackend, type WebGpuExecutable, dispatchSize, loadWebGpuBackend, reachedRange } from './webgpu.js';
+import { type WebGpuBackend, type WebGpuExecutable, loadWebGpuBackend } from './webgpu.js';
 import { type FindResult, openAdapter } from './webgpuAdapter.js';
 
 const opened = await openAdapter();
@@ -315,42 +316,5 @@ describe.runIf(gpu)('non-finite values on the GPU', () => {
     }
     expect([...new Set(bad)].slice(0, 8)).toEqual([]);
     for (const t of [A, B, out!]) t.dispose();
-  });
-});
-
-describe('tiling arithmetic (no GPU needed)', () => {
-  it('uses one dimension while it fits and two beyond', () => {
-    expect(dispatchSize(1000, { workgroupSize: 64, maxWorkgroupsPerDimension: 65535 })).toEqual({ x: 16, y: 1, rowWidth: 1024 });
-    expect(dispatchSize(1000, { workgroupSize: 64, maxWorkgroupsPerDimension: 4 })).toEqual({ x: 4, y: 4, rowWidth: 256 });
-    expect(() => dispatchSize(1100, { workgroupSize: 64, maxWorkgroupsPerDimension: 4 })).toThrow(/per dimension/);
-  });
-
-  it('finds exactly the lowest and highest element a read reaches over any range of the output', () => {
-    const shapes = [[35], [7, 5], [3, 4, 5], [2, 3, 2, 3]];
-    for (const shape of shapes) {
-      const size = shape.reduce((a, b) => a * b, 1);
-      for (let trial = 0; trial < 12; trial++) {
-        // Strides of any sign, broadcast (0) included, as transposes and broadcasts make them.
-        const strides = shape.map((_, k) => ((trial * 7 + k * 5) % 9) - 3);
-        const base = 50;
-        for (let start = 0; start < size; start += 2) {
-          for (let end = start + 1; end <= size; end += 3) {
-            let lo = Infinity;
-            let hi = -Infinity;
-            for (let flat = start; flat < end; flat++) {
-              let rest = flat;
-              let index = base;
-              for (let k = shape.length - 1; k >= 0; k--) {
-                index += (rest % shape[k]!) * strides[k]!;
-                rest = Math.floor(rest / shape[k]!);
-              }
-              lo = Math.min(lo, index);
-              hi = Math.max(hi, index);
-            }
-            expect(reachedRange(start, end, shape, strides, base), `${shape} ${strides} [${start}, ${end})`).toEqual([lo, hi]);
-          }
-        }
-      }
-    }
   });
 });

@@ -8,7 +8,7 @@ import { traceFunction, type Value } from '../core/trace.js';
 import * as np from '../ops.js';
 import { vmap } from '../transforms/vmap.js';
 import { fuseGraph } from './fuse.js';
-import { emitPrimitive, helpersFor, wgslKernel, wgslNumber } from './wgsl.js';
+import { emitPrimitive, helpersFor, wgslKernel, wgslNumber, wgslNumericsNotes } from './wgsl.js';
 
 const lesson = (x: Value, y: Value) => {
   const r = np.add(np.square(x), np.square(y));
@@ -28,6 +28,23 @@ describe('the WGSL emitter', () => {
       const params = primitive === 'integer_pow' ? { y: 5 } : {};
       expect(emitPrimitive(primitive, args, params), primitive).toMatch(/a/);
     }
+  });
+
+  it('emits every primitive to a shader whose helpers all exist, each after the helpers it calls', () => {
+    for (const primitive of ELEMENTWISE_PRIMITIVES) {
+      const code = emitPrimitive(primitive, arity(primitive) === 2 ? ['a', 'b'] : ['a'], primitive === 'integer_pow' ? { y: 5 } : {});
+      const helpers = helpersFor(`let t = ${code};`);
+      for (const [, name] of code.matchAll(/\b(vlab_[a-z0-9_]+)\(/g)) expect(helpers, `${primitive} calls ${name}`).toContain(`fn ${name}(`);
+    }
+    expect(() => helpersFor('let t = vlab_no_such_helper(a);')).toThrow(/no helper named vlab_no_such_helper/);
+  });
+
+  it('notes the numerics of the primitives a graph uses where the GPU differs from NumPy, and only those', () => {
+    expect(wgslNumericsNotes(['add', 'mul', 'neg', 'sqrt', 'floor', 'sign', 'log2'])).toEqual([]);
+    const notes = wgslNumericsNotes(['mod', 'atan2', 'add']);
+    expect(notes).toHaveLength(2);
+    expect(notes.join(' ')).toMatch(/atan2: .*4096 ulp.*mod: NumPy's \(the divisor's sign\)/);
+    for (const note of notes) expect(note).not.toContain(';');
   });
 
   it('keeps sizes out of the source: the same shader for every n', () => {

@@ -7,14 +7,20 @@
 // n and every input layout of a graph's structure. The source is built only from the graph —
 // numbers, fixed identifiers and the emitter table below — never from user text.
 //
-// WGSL has no f64, and its built-in sin/cos/tan/tanh/pow are only loosely
-// specified (sin may be off by 2^-11, tanh may return NaN for large inputs,
-// pow is undefined for negative bases). Those primitives are emitted as
-// helpers written here with explicit range reduction and special cases, so
-// every adapter agrees with `scalarSemantics` to float32 accuracy.
+// WGSL has no f64, and many of its built-ins are only loosely specified (sin
+// may be off by 2^-11, tanh may return NaN for large inputs, pow is undefined
+// for negative bases, atan2/asin/acos may be off by 4096 ulp, log by 2^-21
+// near 1, sinh/cosh overflow early, % is not NumPy's mod). Those primitives
+// are emitted as helpers written here with explicit range reduction and
+// special cases, so every adapter agrees with `scalarSemantics` to float32
+// accuracy; WGSL_NUMERICS says, for a run record's note, where a GPU's value
+// may still differ from NumPy's.
 
 import type { ElementwisePrimitive, ParamsOf } from '../core/primitives.js';
 import type { FusedKernel } from './fuse.js';
+import { helperSources } from './wgslHelpers.js';
+
+export { helpersFor } from './wgslHelpers.js';
 
 type Emit<P extends ElementwisePrimitive> = (args: readonly string[], params: ParamsOf<P>) => string;
 
@@ -30,6 +36,17 @@ const wgslEmitters: { [P in ElementwisePrimitive]: Emit<P> } = {
   sqrt: ([a]) => `vlab_sqrt(${a})`,
   abs: ([a]) => `abs(${a})`,
   tanh: ([a]) => `vlab_tanh(${a})`,
+  atan: ([a]) => `vlab_atan(${a})`,
+  asin: ([a]) => `vlab_asin(${a})`,
+  acos: ([a]) => `vlab_acos(${a})`,
+  sinh: ([a]) => `vlab_sinh(${a})`,
+  cosh: ([a]) => `vlab_cosh(${a})`,
+  // WGSL's floor and ceil are exact; NaN and the infinities come back as they went in.
+  floor: ([a]) => `floor(${a})`,
+  ceil: ([a]) => `ceil(${a})`,
+  sign: ([a]) => `vlab_sign(${a})`,
+  log2: ([a]) => `vlab_log2(${a})`,
+  log10: ([a]) => `vlab_log10(${a})`,
   add: ([a, b]) => `(${a} + ${b})`,
   sub: ([a, b]) => `(${a} - ${b})`,
   mul: ([a, b]) => `(${a} * ${b})`,
@@ -37,7 +54,49 @@ const wgslEmitters: { [P in ElementwisePrimitive]: Emit<P> } = {
   pow: ([a, b]) => `vlab_pow(${a}, ${b})`,
   min: ([a, b]) => `vlab_min(${a}, ${b})`,
   max: ([a, b]) => `vlab_max(${a}, ${b})`,
+  atan2: ([y, x]) => `vlab_atan2(${y}, ${x})`,
+  hypot: ([a, b]) => `vlab_hypot(${a}, ${b})`,
+  mod: ([a, b]) => `vlab_mod(${a}, ${b})`,
   integer_pow: ([a], { y }) => integerPow(a!, y),
+};
+
+/**
+ * Where the GPU's value may differ from NumPy's float64 (beyond float32's
+ * rounding) for each primitive, in words for a run record's note; null where
+ * the helper above matches NumPy's float32 to a few ulp, special values included.
+ */
+export const WGSL_NUMERICS: { readonly [P in ElementwisePrimitive]: string | null } = {
+  neg: null,
+  square: null,
+  cos: "cos beyond |x| = 8192 is the adapter's own (WGSL leaves its range reduction open)",
+  sin: "sin beyond |x| = 8192 is the adapter's own (WGSL leaves its range reduction open)",
+  tan: "tan beyond |x| = 8192 is the adapter's own (WGSL leaves its range reduction open)",
+  exp: null,
+  log: null,
+  sqrt: null,
+  abs: null,
+  tanh: null,
+  atan: "atan: Cephes float32, about 2 ulp (WGSL's own may be off by 4096 ulp)",
+  asin: "asin: Cephes float32, about 2 ulp (WGSL's own may be off by 4096 ulp)",
+  acos: "acos: Cephes float32, about 2 ulp (WGSL's own may be off by 4096 ulp)",
+  sinh: "sinh: Cephes float32, finite up to |x| = 89.4 as NumPy's float32 (WGSL's own cancels near 0 and overflows from 88.7)",
+  cosh: "cosh: Cephes float32, finite up to |x| = 89.4 as NumPy's float32 (WGSL's own overflows from 88.7)",
+  floor: null,
+  ceil: null,
+  sign: null,
+  log2: null,
+  log10: null,
+  add: null,
+  sub: null,
+  mul: null,
+  div: null,
+  pow: 'pow: exp2(b·log2|a|) in float32, its relative error growing with |b·log2 a| to about 1e-5',
+  min: null,
+  max: null,
+  atan2: "atan2: Cephes float32 with C's signed zeros and infinities (WGSL's own may be off by 4096 ulp and is undefined at (0, 0))",
+  hypot: 'hypot: float32, scaled by the larger operand, a few ulp',
+  mod: "mod: NumPy's (the divisor's sign) over an exact fmod, where WGSL's % takes the dividend's sign and loses every digit past |a/b| = 2^24 (a GPU may flush subnormal operands to zero)",
+  integer_pow: null,
 };
 
 /** x ** y for a constant integer: products up to the 4th power (as the JS backend), square-and-multiply beyond. */
@@ -46,179 +105,6 @@ function integerPow(a: string, y: number): string {
   const product = k === 0 ? '1.0f' : k <= 4 ? `(${Array.from({ length: k }, () => a).join(' * ')})` : `vlab_ipow(${a}, ${k}u)`;
   return y < 0 ? `(1.0f / ${product})` : product;
 }
-
-/**
- * Helper functions, each with the helpers it calls. Special values come from
- * the uniform block (vlab_inf, vlab_nan): WGSL rejects a constant NaN or
- * infinity at shader creation, and a runtime value cannot be folded away.
- */
-const HELPERS: Record<string, { deps: readonly string[]; source: string }> = {
-  vlab_inf: { deps: [], source: 'fn vlab_inf() -> f32 { return bitcast<f32>(params.v[0].w); }' },
-  vlab_nan: { deps: [], source: 'fn vlab_nan() -> f32 { return bitcast<f32>(params.v[1].x); }' },
-  // Tested on the bits: a compiler may assume x == x.
-  vlab_is_nan: { deps: [], source: 'fn vlab_is_nan(x: f32) -> bool { return (bitcast<u32>(x) & 0x7fffffffu) > 0x7f800000u; }' },
-  vlab_is_inf: { deps: [], source: 'fn vlab_is_inf(x: f32) -> bool { return (bitcast<u32>(x) & 0x7fffffffu) == 0x7f800000u; }' },
-  vlab_min: {
-    deps: ['vlab_is_nan', 'vlab_nan'],
-    source: `// NumPy's minimum: NaN in either operand gives NaN.
-fn vlab_min(a: f32, b: f32) -> f32 {
-  if (vlab_is_nan(a) || vlab_is_nan(b)) { return vlab_nan(); }
-  return select(b, a, a < b);
-}`,
-  },
-  vlab_max: {
-    deps: ['vlab_is_nan', 'vlab_nan'],
-    source: `fn vlab_max(a: f32, b: f32) -> f32 {
-  if (vlab_is_nan(a) || vlab_is_nan(b)) { return vlab_nan(); }
-  return select(b, a, a > b);
-}`,
-  },
-  vlab_exp: {
-    deps: ['vlab_is_nan', 'vlab_inf'],
-    source: `fn vlab_exp(x: f32) -> f32 {
-  if (vlab_is_nan(x)) { return x; }
-  if (x > 88.72284f) { return vlab_inf(); }
-  if (x < -103.97208f) { return 0.0f; }
-  return exp(x);
-}`,
-  },
-  vlab_log: {
-    deps: ['vlab_is_nan', 'vlab_inf', 'vlab_nan'],
-    source: `fn vlab_log(x: f32) -> f32 {
-  if (vlab_is_nan(x) || x < 0.0f) { return vlab_nan(); }
-  if (x == 0.0f) { return -vlab_inf(); }
-  if (x == vlab_inf()) { return x; }
-  return log(x);
-}`,
-  },
-  vlab_sqrt: {
-    deps: ['vlab_is_nan', 'vlab_inf', 'vlab_nan'],
-    source: `fn vlab_sqrt(x: f32) -> f32 {
-  if (vlab_is_nan(x) || x < 0.0f) { return vlab_nan(); }
-  if (x == 0.0f || x == vlab_inf()) { return x; }
-  return sqrt(x);
-}`,
-  },
-  // Cephes' single-precision sin/cos/tan: the argument is reduced by multiples
-  // of pi/4 in three parts (exact products for |x| < 8192), then a minimax
-  // polynomial on [-pi/4, pi/4]: a few ulp there. Beyond 8192, where one
-  // float32 ulp is already 1/1024 of a period, the adapter's own function
-  // answers (drivers reduce such arguments with more or less care).
-  vlab_trig_reduce: {
-    deps: [],
-    source: `const VLAB_FOPI: f32 = 1.27323954473516f;
-const VLAB_DP1: f32 = 0.78515625f;
-const VLAB_DP2: f32 = 2.4187564849853515625e-4f;
-const VLAB_DP3: f32 = 3.77489497744594108e-8f;
-// |x| as z + j * pi/4 with j even and |z| <= pi/4; returns (z, j).
-fn vlab_trig_reduce(ax: f32) -> vec2<f32> {
-  var j = u32(ax * VLAB_FOPI);
-  j = j + (j & 1u);
-  let y = f32(j);
-  let z = ((ax - y * VLAB_DP1) - y * VLAB_DP2) - y * VLAB_DP3;
-  return vec2<f32>(z, f32(j & 7u));
-}
-fn vlab_sin_poly(z: f32) -> f32 {
-  let zz = z * z;
-  return ((-1.9515295891e-4f * zz + 8.3321608736e-3f) * zz - 1.6666654611e-1f) * zz * z + z;
-}
-fn vlab_cos_poly(z: f32) -> f32 {
-  let zz = z * z;
-  return ((2.443315711809948e-5f * zz - 1.388731625493765e-3f) * zz + 4.166664568298827e-2f) * zz * zz - 0.5f * zz + 1.0f;
-}`,
-  },
-  vlab_sin: {
-    deps: ['vlab_trig_reduce', 'vlab_is_inf', 'vlab_nan'],
-    source: `fn vlab_sin(x: f32) -> f32 {
-  if (vlab_is_inf(x)) { return vlab_nan(); }
-  if (abs(x) >= 8192.0f) { return sin(x); }
-  let r = vlab_trig_reduce(abs(x));
-  let q = u32(r.y);
-  var s = select(vlab_sin_poly(r.x), vlab_cos_poly(r.x), q == 2u || q == 6u);
-  s = select(s, -s, q >= 4u);
-  return select(s, -s, x < 0.0f);
-}`,
-  },
-  vlab_cos: {
-    deps: ['vlab_trig_reduce', 'vlab_is_inf', 'vlab_nan'],
-    source: `fn vlab_cos(x: f32) -> f32 {
-  if (vlab_is_inf(x)) { return vlab_nan(); }
-  if (abs(x) >= 8192.0f) { return cos(x); }
-  let r = vlab_trig_reduce(abs(x));
-  let q = u32(r.y);
-  let c = select(vlab_cos_poly(r.x), vlab_sin_poly(r.x), q == 2u || q == 6u);
-  return select(c, -c, q == 2u || q == 4u);
-}`,
-  },
-  vlab_tan: {
-    deps: ['vlab_trig_reduce', 'vlab_is_inf', 'vlab_nan'],
-    source: `fn vlab_tan(x: f32) -> f32 {
-  if (vlab_is_inf(x)) { return vlab_nan(); }
-  if (abs(x) >= 8192.0f) { return tan(x); }
-  let r = vlab_trig_reduce(abs(x));
-  let z = r.x;
-  let zz = z * z;
-  var t = (((((9.38540185543e-3f * zz + 3.11992232697e-3f) * zz + 2.44301354525e-2f) * zz + 5.34112807005e-2f) * zz + 1.33387994085e-1f) * zz + 3.33331568548e-1f) * zz * z + z;
-  if ((u32(r.y) & 2u) != 0u) { t = -1.0f / t; }
-  return select(t, -t, x < 0.0f);
-}`,
-  },
-  // Cephes' tanhf: a polynomial near 0 (where (e^2x - 1)/(e^2x + 1) cancels), ±1 beyond float32's reach.
-  vlab_tanh: {
-    deps: [],
-    source: `fn vlab_tanh(x: f32) -> f32 {
-  let z = abs(x);
-  if (z > 10.0f) { return select(1.0f, -1.0f, x < 0.0f); }
-  if (z >= 0.625f) {
-    let t = 1.0f - 2.0f / (exp(z + z) + 1.0f);
-    return select(t, -t, x < 0.0f);
-  }
-  let s = x * x;
-  return ((((-5.70498872745e-3f * s + 2.06390887954e-2f) * s - 5.37397155531e-2f) * s + 1.33314422036e-1f) * s - 3.33332819422e-1f) * s * x + x;
-}`,
-  },
-  vlab_ipow: {
-    deps: [],
-    source: `fn vlab_ipow(a: f32, k: u32) -> f32 {
-  var result = 1.0f;
-  var base = a;
-  var e = k;
-  loop {
-    if ((e & 1u) != 0u) { result = result * base; }
-    e = e >> 1u;
-    if (e == 0u) { break; }
-    base = base * base;
-  }
-  return result;
-}`,
-  },
-  // C's (and NumPy's) pow, special cases included (scalarSemantics.pow); the
-  // magnitude as exp2(b * log2|a|), the sign from an odd integer exponent.
-  vlab_pow: {
-    deps: ['vlab_is_nan', 'vlab_is_inf', 'vlab_inf', 'vlab_nan'],
-    source: `fn vlab_pow(a: f32, b: f32) -> f32 {
-  if (b == 0.0f || a == 1.0f) { return 1.0f; }
-  if (vlab_is_nan(a) || vlab_is_nan(b)) { return vlab_nan(); }
-  let m = abs(a);
-  if (vlab_is_inf(b)) {
-    if (m == 1.0f) { return 1.0f; }
-    return select(0.0f, vlab_inf(), (m > 1.0f) == (b > 0.0f));
-  }
-  let integer = floor(b) == b;
-  // Every float32 of magnitude 2^24 or more is an even integer.
-  let odd = integer && abs(b) < 16777216.0f && floor(b * 0.5f) != b * 0.5f;
-  let negative = (bitcast<u32>(a) & 0x80000000u) != 0u;
-  var r: f32;
-  if (m == 0.0f || vlab_is_inf(a)) {
-    r = select(0.0f, vlab_inf(), (m == 0.0f) == (b < 0.0f));
-  } else {
-    if (negative && !integer) { return vlab_nan(); }
-    r = exp2(b * log2(m));
-  }
-  return select(r, -r, negative && odd);
-}`,
-  },
-};
 
 /**
  * The uniform block, as u32 slots four to a vec4:
@@ -370,21 +256,6 @@ function slot(index: number): string {
   return `params.v[${index >> 2}].${'xyzw'[index & 3]}`;
 }
 
-/** The helpers the code calls, each after the ones it depends on. */
-function helperSources(code: string): string[] {
-  const ordered: string[] = [];
-  const visit = (name: string) => {
-    if (ordered.includes(name)) return;
-    const helper = HELPERS[name];
-    if (!helper) throw new Error(`wgsl: no helper named ${name}`);
-    for (const dep of helper.deps) visit(dep);
-    ordered.push(name);
-  };
-  const called = (text: string) => [...text.matchAll(/\b(vlab_[a-z_]+)\(/g)].map((m) => m[1]!).filter((name) => name in HELPERS);
-  for (const name of called(code)) visit(name);
-  return ordered.map((name) => HELPERS[name]!.source);
-}
-
 /** A WGSL f32 expression for any double (rounded to float32 as the kernel computes). */
 export function wgslNumber(value: number): string {
   const f = Math.fround(value);
@@ -397,12 +268,13 @@ export function wgslNumber(value: number): string {
   return f < 0 ? `(-${text}f)` : `${text}f`;
 }
 
+/** What the note of a GPU run should say about the numerics of the primitives a graph uses (empty: nothing beyond float32). */
+export function wgslNumericsNotes(primitives: Iterable<string>): string[] {
+  const seen = new Set(primitives);
+  return (Object.keys(WGSL_NUMERICS) as ElementwisePrimitive[]).filter((p) => seen.has(p)).flatMap((p) => WGSL_NUMERICS[p] ?? []);
+}
+
 /** Every primitive's emitter, for tests that walk the table. */
 export function emitPrimitive(primitive: ElementwisePrimitive, args: readonly string[], params: object = {}): string {
   return (wgslEmitters[primitive] as Emit<ElementwisePrimitive>)(args, params as never);
-}
-
-/** The full source of a helper and its dependencies, for tests. */
-export function helpersFor(code: string): string {
-  return helperSources(code).join('\n');
 }

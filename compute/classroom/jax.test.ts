@@ -3,8 +3,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { FORMULA_PRESETS, allclose, NDArray, runStrategy, strategyAvailability, TOLERANCES, type StrategyName } from '../index.js';
-import { STRATEGY_NAMES } from '../strategies/types.js';
+import { FORMULA_PRESETS, allclose, compileFormula, defaultBackend, jit, NDArray, runStrategy, strategyAvailability, TOLERANCES, type LabStrategyName as StrategyName } from '../index.js';
+import { loadAddon } from '../backends/nativeAddon.js';
+import { opcodeTable } from '../backends/nativeBytecode.js';
+import { LAB_STRATEGY_NAMES as STRATEGY_NAMES } from '../strategies/types.js';
 import { jaxFileName, jaxProgram, numpyProgram, pythonExpression } from './jax.js';
 
 function probe(code: string): string | null {
@@ -23,6 +25,9 @@ const TRICKY = [
   '1 / (x - y)',
   '42',
   'x^2',
+  'atan2(y, x) + hypot(x, y) - x % 0.7 + mod(y, -0.6) + sign(x) * floor(3 * x) - ceil(2 * y)',
+  'asin(x / 2) + acos(y / 2) + atan(x * y) + sinh(x) - cosh(y) + log2(1 + x^2) + log10(3 + y)',
+  'log2(x) + asin(y) + arctan2(x, 0 * y)',
 ];
 const FORMULAS = [...FORMULA_PRESETS.map((p) => p.formula), ...TRICKY];
 
@@ -37,6 +42,16 @@ describe('Python rendering of a formula', () => {
     expect(pythonExpression('(x - y) - 1')).toBe('x - y - 1');
     expect(pythonExpression('x / (y * 3)')).toBe('x / (y * 3)');
     expect(pythonExpression('-(x + y)')).toBe('-(x + y)');
+  });
+
+  it('spells the inverse, hyperbolic and rounding functions as NumPy does, and % as np.mod', () => {
+    expect(pythonExpression('atan2(y, x) + arctan(x) + asin(x) + acos(y) + sinh(x) + cosh(y)')).toBe(
+      'jnp.arctan2(y, x) + jnp.arctan(x) + jnp.arcsin(x) + jnp.arccos(y) + jnp.sinh(x) + jnp.cosh(y)',
+    );
+    expect(pythonExpression('hypot(x, y) - floor(x) * ceil(y) + sign(x) + log2(x) + log10(y)', 'np')).toBe(
+      'np.hypot(x, y) - np.floor(x) * np.ceil(y) + np.sign(x) + np.log2(x) + np.log10(y)',
+    );
+    expect(pythonExpression('mod(x, 2) + x % -y * 2', 'np')).toBe('np.mod(x, 2) + np.mod(x, -y) * 2');
   });
 
   it('maps functions and constants to jax.numpy (or NumPy)', () => {
@@ -141,6 +156,18 @@ describe.skipIf(!numpyVersion)(`NumPy's grid against the engine's (${numpyVersio
 
   it('matches for every strategy, preset and tricky formula (allclose, NaN and inf in the same places)', async () => {
     const available = new Set((await strategyAvailability()).filter((a) => a.available).map((a) => a.strategy));
+    // A native addon built before a primitive existed refuses formulas that use it (by name; compute/backends/everyPrimitive.test.ts
+    // checks the refusal): those pairs are listed, not compared, and there are none once the addon has every kernel.
+    const notRun: string[] = [];
+    const nativeLacks = (formula: string) => {
+      const { addon } = loadAddon();
+      if (!addon) return [];
+      const { missing } = opcodeTable(addon.opcodes());
+      const x = NDArray.from([0.5], 'float64');
+      const used = jit(compileFormula(formula).fn).lower(x, x).graph.equations.map((e) => e.primitive);
+      x.dispose();
+      return missing.filter((p) => used.includes(p));
+    };
     const cases: { formula: string; strategy: StrategyName; dtype: 'float32' | 'float64'; n: number; program: string; out: string }[] = [];
     for (const formula of FORMULAS) {
       for (const strategy of STRATEGY_NAMES) {
@@ -148,6 +175,11 @@ describe.skipIf(!numpyVersion)(`NumPy's grid against the engine's (${numpyVersio
         // The gpu strategy aborts the whole process (std::system_error in Dawn) on some formulas, the Ripple preset
         // among them; until the webgpu backend survives them, the GPU is compared on the lesson's f only.
         if (strategy === 'gpu' && formula !== FORMULA_PRESETS[0]!.formula) continue;
+        const lacking = strategy === 'pmap' || defaultBackend(strategy) === 'native' ? nativeLacks(formula) : [];
+        if (lacking.length) {
+          notRun.push(`${strategy} (native has no ${lacking.join(', ')}): ${formula}`);
+          continue;
+        }
         for (const dtype of ['float32', 'float64'] as const) {
           const n = strategy === 'pmap' ? 13 : 12;
           const id = cases.length;
@@ -163,7 +195,8 @@ describe.skipIf(!numpyVersion)(`NumPy's grid against the engine's (${numpyVersio
     writeFileSync(listing, cases.map((c) => `${c.program}\t${c.out}`).join('\n'));
     execFileSync('python3', ['-c', driver, listing], { timeout: 60_000, stdio: ['ignore', 'ignore', 'pipe'] });
 
-    expect(cases.length).toBeGreaterThanOrEqual(FORMULAS.length * 5 * 2);
+    if (notRun.length) console.info(`not compared, the native addon lacking kernels (rebuild with npm run build:native):\n  ${notRun.join('\n  ')}`);
+    expect(cases.length).toBeGreaterThanOrEqual((FORMULAS.length * 5 - notRun.length) * 2);
     let controls = 0;
     for (const c of cases) {
       const bytes = readFileSync(c.out);

@@ -3,16 +3,19 @@
 // its AST, never from the user's text), the same grid, the same strategy
 // (jit, vmap with in_axes, pmap over jax.devices(), meshgrid), timed with
 // block_until_ready. A NumPy rendering of the same data movement lets the
-// tests run the program's arithmetic where no JAX is installed.
+// tests run the program's arithmetic where no JAX is installed; the programs
+// themselves run under real JAX in jaxUnderJax.test.ts.
 // Everything here produces text; nothing here runs Python.
 
 import type { DType } from '../core/dtype.js';
-import { parseFormula, type FormulaAst } from '../formula/index.js';
-import { DEFAULT_FORMULA, GRID_RANGE, type StrategyName } from '../strategies/types.js';
+import { pythonDefinition, pythonNumber, type Namespace } from '../formula/python.js';
+
+export { pythonExpression } from '../formula/python.js';
+import { DEFAULT_FORMULA, GRID_RANGE, type LabStrategyName } from '../strategies/types.js';
 
 export interface PythonProgramRequest {
   formula?: string;
-  strategy: StrategyName;
+  strategy: LabStrategyName;
   /** The square shorthand: n sets both nx and ny (an explicit nx or ny wins). */
   n?: number;
   nx?: number;
@@ -26,7 +29,7 @@ export interface PythonProgramRequest {
 /** A request with every default filled in. */
 interface FilledRequest {
   formula: string;
-  strategy: StrategyName;
+  strategy: LabStrategyName;
   nx: number;
   ny: number;
   xRange: readonly [number, number];
@@ -34,107 +37,7 @@ interface FilledRequest {
   dtype: DType;
 }
 
-/** The module that provides the array functions: jax.numpy or NumPy. */
-type Namespace = 'jnp' | 'np';
-
-/** Formula functions and the array function each becomes (the same name in jnp and np). */
-const PYTHON_FUNCTIONS: ReadonlyMap<string, string> = new Map([
-  ['cos', 'cos'],
-  ['sin', 'sin'],
-  ['tan', 'tan'],
-  ['exp', 'exp'],
-  ['log', 'log'],
-  ['sqrt', 'sqrt'],
-  ['abs', 'abs'],
-  ['tanh', 'tanh'],
-  ['square', 'square'],
-  ['neg', 'negative'],
-  ['min', 'minimum'],
-  ['max', 'maximum'],
-  ['pow', 'power'],
-]);
-
-// Python's precedence, loosest first: a + b, a * b, -a, a ** b, atoms.
-const ADDITIVE = 1;
-const MULTIPLICATIVE = 2;
-const UNARY = 3;
-const POWER = 4;
-const ATOM = 5;
-
-function pythonNumber(value: number): string {
-  if (Number.isNaN(value)) return "float('nan')";
-  if (value === Infinity) return "float('inf')";
-  // JavaScript's shortest round-trip form (0.1, 1e-7, 1e+21) is valid Python and reads back to the same float64.
-  return String(value);
-}
-
-function render(ast: FormulaAst, ns: Namespace): { text: string; precedence: number } {
-  switch (ast.kind) {
-    case 'number':
-      return { text: pythonNumber(ast.value), precedence: ATOM };
-    case 'variable':
-      return { text: ast.name, precedence: ATOM };
-    case 'constant':
-      if (ast.name === 'pi' || ast.name === 'e') return { text: `${ns}.${ast.name}`, precedence: ATOM };
-      return { text: pythonNumber(ast.value), precedence: ATOM };
-    case 'negate':
-      return { text: `-${wrap(ast.operand, ns, UNARY)}`, precedence: UNARY };
-    case 'binary': {
-      if (ast.op === '^') {
-        // ** is right-associative and binds tighter than a unary minus on its left: (-x)**2 needs its parentheses, 2**-x does not.
-        return { text: `${wrap(ast.left, ns, ATOM)}**${wrap(ast.right, ns, UNARY)}`, precedence: POWER };
-      }
-      const precedence = ast.op === '+' || ast.op === '-' ? ADDITIVE : MULTIPLICATIVE;
-      // Left-associative: the right operand of a - (b - c) or a / (b * c) keeps its parentheses.
-      return { text: `${wrap(ast.left, ns, precedence)} ${ast.op} ${wrap(ast.right, ns, precedence + 1)}`, precedence };
-    }
-    case 'call': {
-      const name = PYTHON_FUNCTIONS.get(ast.name);
-      if (!name) throw new Error(`no Python rendering for the function '${ast.name}'`);
-      return { text: `${ns}.${name}(${ast.args.map((a) => render(a, ns).text).join(', ')})`, precedence: ATOM };
-    }
-    default:
-      return ast satisfies never;
-  }
-}
-
-function wrap(ast: FormulaAst, ns: Namespace, atLeast: number): string {
-  const { text, precedence } = render(ast, ns);
-  return precedence >= atLeast ? text : `(${text})`;
-}
-
-/** A formula as a Python expression in x and y over jax.numpy (or NumPy). Throws FormulaError for bad text. */
-export function pythonExpression(formula: string, ns: Namespace = 'jnp'): string {
-  return render(parseFormula(formula), ns).text;
-}
-
-function usesVariables(ast: FormulaAst): boolean {
-  switch (ast.kind) {
-    case 'variable':
-      return true;
-    case 'number':
-    case 'constant':
-      return false;
-    case 'negate':
-      return usesVariables(ast.operand);
-    case 'binary':
-      return usesVariables(ast.left) || usesVariables(ast.right);
-    case 'call':
-      return ast.args.some(usesVariables);
-    default:
-      return ast satisfies never;
-  }
-}
-
-function functionDefinition(formula: string, ns: Namespace): string {
-  const ast = parseFormula(formula);
-  const body = render(ast, ns).text;
-  if (usesVariables(ast)) return `def f(x, y):\n    return ${body}\n`;
-  // As in the lab's engine: a constant surface still needs the inputs' shape, and 0 * (x + y) gives it without changing a value.
-  return `def f(x, y):\n    # The formula uses neither x nor y; 0 * (x + y) gives the result the inputs' shape.\n    return ${body} + 0 * (x + y)\n`;
-}
-
-const STRATEGY_SUMMARY: Record<StrategyName, string> = {
+const STRATEGY_SUMMARY: Record<LabStrategyName, string> = {
   loops: 'one jitted call per element, z[i, j] = f(x[i], y[j]): the cost of a call made visible',
   naive: 'f(x, y) on the flat vectors: shape (n,), the diagonal, not the (n, n) grid (the wrong answer, on purpose)',
   meshgrid: 'meshgrid, then one jitted (fused) call: fast, but two n×n meshes in memory',
@@ -165,7 +68,7 @@ const TIMER = `def timed(label, call):
     return out
 `;
 
-function strategyBody(strategy: StrategyName): string {
+function strategyBody(strategy: LabStrategyName): string {
   switch (strategy) {
     case 'loops':
       return `f_jit = jax.jit(f)
@@ -242,6 +145,8 @@ try:
     f_pmap(jnp.zeros((d + 1, rows), dtype=dtype), y)
 except Exception as error:  # a ValueError in the JAX versions we know
     print("pmap refused", d + 1, "slices:", error)
+else:
+    print("pmap did not refuse", d + 1, "slices on", d, "devices")
 
 # The same computation with shard_map, which JAX recommends for new code
 # (from JAX 0.8, pmap itself is built on jit and shard_map).
@@ -249,11 +154,14 @@ try:
     from jax import shard_map  # JAX >= 0.7
 except ImportError:
     from jax.experimental.shard_map import shard_map
-from jax.sharding import PartitionSpec as P
+from jax.sharding import Mesh, NamedSharding, PartitionSpec as P
 
-mesh = jax.make_mesh((d,), ("rows",))
+mesh = Mesh(np.array(devices), ("rows",))
 f_sharded = jax.jit(shard_map(f_rows, mesh=mesh, in_specs=(P("rows"), P()), out_specs=P("rows")))
-x_padded = jnp.pad(x, (0, d * rows - nx), mode="edge")
+# The inputs are put on the mesh as in_specs says: x split by rows, y whole on every device.
+# (From JAX 0.8, shard_map refuses an input whose sharding differs from its in_specs.)
+x_padded = jax.device_put(jnp.pad(x, (0, d * rows - nx), mode="edge"), NamedSharding(mesh, P("rows")))
+y = jax.device_put(y, NamedSharding(mesh, P()))
 z_sharded = timed("shard_map, first call (compiles)", lambda: f_sharded(x_padded, y))
 z_sharded = timed("shard_map, second call", lambda: f_sharded(x_padded, y))[:nx]
 check(z_sharded)
@@ -337,7 +245,7 @@ ny = int(sys.argv[2]) if len(sys.argv) > 2 else (nx if len(sys.argv) > 1 else ${
 dtype = jnp.${dtype}
 
 
-${functionDefinition(filled.formula, 'jnp')}
+${pythonDefinition(filled.formula, 'jnp')}
 
 ${axesDefinition(filled, 'jnp')}
 
@@ -402,7 +310,7 @@ ny = ${ny}
 dtype = np.${dtype}
 
 
-${functionDefinition(filled.formula, 'np')}
+${pythonDefinition(filled.formula, 'np')}
 
 ${axesDefinition(filled, 'np')}
 ${body}

@@ -22,9 +22,9 @@ import { gridAxes, gridFunction } from '../strategies/grid.js';
 import { DEFAULT_FORMULA, GRID_RANGE, type GridSpec, type RunRecord, type StrategyName } from '../strategies/types.js';
 import { cpuDevices, pmap } from '../transforms/pmap.js';
 import { vmap } from '../transforms/vmap.js';
+import { LESSON_STEP_IDS, type LessonStepId } from './lessonSteps.js';
 
-export const LESSON_STEP_IDS = ['loop', 'naive', 'meshgrid', 'compile', 'memory', 'vmap', 'pmap', 'gpu'] as const;
-export type LessonStepId = (typeof LESSON_STEP_IDS)[number];
+export { LESSON_STEP_IDS, type LessonStepId };
 
 export interface LessonSentence {
   /** A template: {name} is replaced by the figure of that name. */
@@ -355,9 +355,11 @@ const STEP_RUNNERS: Record<LessonStepId, StepRunner> = {
         ...compareGrids(v.grid!, m.grid!, dtype),
         vmapMs: v.record.medianMs,
         meshMs: m.record.medianMs,
-        vmapPeak: formatBytes(v.record.peakBytes),
-        meshPeak: formatBytes(m.record.peakBytes),
-        memoryRatio: m.record.peakBytes / v.record.peakBytes,
+        // The lab's own strategies always measure their peak (only a peer may not).
+        vmapPeak: formatBytes(v.record.peakBytes ?? NaN),
+        meshPeak: formatBytes(m.record.peakBytes ?? NaN),
+        memoryRatio: (m.record.peakBytes ?? NaN) / (v.record.peakBytes ?? NaN),
+        ...(await besideJax(v.record, run)),
       };
     } finally {
       v.grid!.dispose();
@@ -455,6 +457,29 @@ function indexingShapes(grid: GridSpec, dtype: DType): Values {
   const xyShape = pythonShape(xMesh.shape);
   for (const a of [x, y, xMesh, yMesh]) a.dispose();
   return { gridSize: `${nx} × ${ny}`, rectangular, ijShape, xyShape };
+}
+
+/**
+ * The lesson's claim checked against JAX itself, where this machine's Python
+ * has it: the jax-vmap peer at the same n and dtype. Nothing when it has not.
+ */
+async function besideJax(vmapRecord: RunRecord, run: StepContext['run']): Promise<Values> {
+  const status = (await strategyAvailability()).find((a) => a.strategy === 'jax-vmap');
+  if (!status?.available) return { ranByJax: false };
+  try {
+    const { record } = await run('jax-vmap', false, vmapRecord.n);
+    return {
+      ranByJax: true,
+      jaxMs: record.medianMs,
+      jaxVersions: record.peerVersions ?? 'JAX',
+      labFaster: vmapRecord.medianMs <= record.medianMs,
+      jaxRatio: Math.max(record.medianMs, vmapRecord.medianMs) / Math.min(record.medianMs, vmapRecord.medianMs),
+    };
+  } catch (error) {
+    if (error instanceof CancelledError) throw error;
+    // A refused grid or a failing Python leaves the lesson's own figures standing.
+    return { ranByJax: false };
+  }
 }
 
 /** How many strategy runs each step makes, for its progress bar. */

@@ -11,10 +11,10 @@
 
 import { DTYPES, type DType } from '../core/dtype.js';
 import { checkFormula } from '../formula/index.js';
-import { MAX_N, MAX_RANGE } from '../strategies/run.js';
-import { DEFAULT_FORMULA, GRID_RANGE, STRATEGY_NAMES, type StrategyName } from '../strategies/types.js';
-import { LESSON_STEP_IDS } from './lesson.js';
-import { MAX_SWEEP_POINTS } from './sweep.js';
+import { APP_GRID_LIMITS, DOMAIN_MAX_ABS } from '../limits.js';
+import { DEFAULT_FORMULA, GRID_RANGE, LAB_STRATEGY_NAMES, STRATEGY_NAMES, type StrategyName } from '../strategies/types.js';
+import { LESSON_STEP_IDS } from './lessonSteps.js';
+
 import { LAYOUT_ITEMS, MAX_SETTINGS_BYTES, THEMES, type LayoutSettings, type Theme } from './settingsVocabulary.js';
 
 export { LAYOUT_ITEMS, MAX_SETTINGS_BYTES, SETTINGS_EXTENSION, THEMES, type LayoutItem, type LayoutSettings, type Theme } from './settingsVocabulary.js';
@@ -52,7 +52,7 @@ const DEFAULTS: LabSettings = {
   xRange: [GRID_RANGE[0], GRID_RANGE[1]],
   yRange: [GRID_RANGE[0], GRID_RANGE[1]],
   dtype: 'float32',
-  strategies: ['loops', 'naive', 'meshgrid', 'meshgrid-eager', 'vmap', 'pmap', 'gpu'],
+  strategies: [...LAB_STRATEGY_NAMES],
   lessonStep: 0,
   sweep: { nMin: 10, nMax: 2000, points: 8 },
   theme: 'system',
@@ -83,8 +83,8 @@ function integer(value: unknown, field: string, min: number, max: number): numbe
 }
 
 function range(value: unknown, field: string): [number, number] {
-  if (!Array.isArray(value) || value.length !== 2 || !value.every((v) => typeof v === 'number' && Number.isFinite(v) && Math.abs(v) <= MAX_RANGE)) {
-    throw new SettingsError(`'${field}' must be two numbers [start, stop] within ±${MAX_RANGE}, got ${show(value)}`);
+  if (!Array.isArray(value) || value.length !== 2 || !value.every((v) => typeof v === 'number' && Number.isFinite(v) && Math.abs(v) <= DOMAIN_MAX_ABS)) {
+    throw new SettingsError(`'${field}' must be two numbers [start, stop] within ±${DOMAIN_MAX_ABS}, got ${show(value)}`);
   }
   if (!(value[0] < value[1])) throw new SettingsError(`'${field}' must run from a smaller number to a larger one, got ${show(value)}`);
   return [value[0], value[1]];
@@ -113,9 +113,10 @@ export function validateSettings(data: unknown): LabSettings {
     if (!check.ok) throw new SettingsError(`'formula' does not parse: ${check.message} (at character ${check.position + 1})`);
     out.formula = data.formula;
   }
-  if (data.n !== undefined) out.nx = out.ny = integer(data.n, 'n', 1, MAX_N);
-  if (data.nx !== undefined) out.nx = integer(data.nx, 'nx', 1, MAX_N);
-  if (data.ny !== undefined) out.ny = integer(data.ny, 'ny', 1, MAX_N);
+  const side = (value: unknown, field: string) => integer(value, field, APP_GRID_LIMITS.nMin, APP_GRID_LIMITS.nMax);
+  if (data.n !== undefined) out.nx = out.ny = side(data.n, 'n');
+  if (data.nx !== undefined) out.nx = side(data.nx, 'nx');
+  if (data.ny !== undefined) out.ny = side(data.ny, 'ny');
   if (data.xRange !== undefined) out.xRange = range(data.xRange, 'xRange');
   if (data.yRange !== undefined) out.yRange = range(data.yRange, 'yRange');
   if (data.dtype !== undefined) out.dtype = oneOf(data.dtype, 'dtype', DTYPES);
@@ -127,10 +128,10 @@ export function validateSettings(data: unknown): LabSettings {
   if (data.sweep !== undefined) {
     if (!isRecord(data.sweep)) throw new SettingsError(`'sweep' must be an object with nMin, nMax and points, got ${show(data.sweep)}`);
     const s = data.sweep;
-    const nMin = s.nMin === undefined ? out.sweep.nMin : integer(s.nMin, 'sweep.nMin', 1, MAX_N);
-    const nMax = s.nMax === undefined ? out.sweep.nMax : integer(s.nMax, 'sweep.nMax', 1, MAX_N);
+    const nMin = s.nMin === undefined ? out.sweep.nMin : integer(s.nMin, 'sweep.nMin', APP_GRID_LIMITS.nMin, APP_GRID_LIMITS.nMax);
+    const nMax = s.nMax === undefined ? out.sweep.nMax : integer(s.nMax, 'sweep.nMax', APP_GRID_LIMITS.nMin, APP_GRID_LIMITS.nMax);
     if (nMax < nMin) throw new SettingsError(`'sweep.nMax' (${nMax}) must not be below 'sweep.nMin' (${nMin})`);
-    const points = s.points === undefined ? out.sweep.points : integer(s.points, 'sweep.points', 1, MAX_SWEEP_POINTS);
+    const points = s.points === undefined ? out.sweep.points : integer(s.points, 'sweep.points', 1, APP_GRID_LIMITS.sweepMaxPoints);
     out.sweep = { nMin, nMax, points };
   }
   if (data.theme !== undefined) out.theme = oneOf(data.theme, 'theme', THEMES);

@@ -9,6 +9,7 @@ import type { DType } from '../core/dtype.js';
 import type { BackendName } from '../backends/backend.js';
 import { CancelledError } from '../backends/backend.js';
 import { loadBackends } from '../backends/registry.js';
+import { APP_GRID_LIMITS } from '../limits.js';
 import { MemoryGuardError, memoryCap } from '../strategies/memoryGuard.js';
 import { itemSize } from '../core/dtype.js';
 import { DEFAULT_REPEATS, defaultBackend, guardRequest, runStrategy, strategyAvailability } from '../strategies/run.js';
@@ -83,7 +84,7 @@ export interface SweepOptions {
 }
 
 export const DEFAULT_POINT_BUDGET_MS = 30_000;
-export const MAX_SWEEP_POINTS = 60;
+export const MAX_SWEEP_POINTS = APP_GRID_LIMITS.sweepMaxPoints;
 
 export class SweepRequestError extends Error {
   constructor(message: string) {

@@ -277,7 +277,7 @@ describe('vlab run through bin/vlab.js', () => {
       expect(r.shape).toEqual([120, 120]);
       expect(r.maxAbsErr).toBeLessThanOrEqual(1e-12);
     }
-    expect(records[1]!.peakBytes / records[0]!.peakBytes).toBeLessThanOrEqual(0.45);
+    expect(records[1]!.peakBytes! / records[0]!.peakBytes!).toBeLessThanOrEqual(0.45);
   });
 
   it.each([
@@ -319,7 +319,7 @@ describe('vlab trace', () => {
     expect(code).toBe(0);
     expect(stdout).toContain('# loops: f(x[i], y[j])');
     expect(stdout).toContain('{ lambda ; a:f32[7,7] b:f32[7,7]. let');
-    expect(stdout).toMatch(/# vmap, pmap, gpu: [^\n]*\n[^\n]*\n\{ lambda ; a:f32\[7\] b:f32\[7\]\. let/);
+    expect(stdout).toMatch(/# vmap, pmap, gpu, jax-vmap, jax-pmap: [^\n]*\n[^\n]*\n\{ lambda ; a:f32\[7\] b:f32\[7\]\. let/);
     expect(stdout).toContain('@compute @workgroup_size(64)');
     const { stdout: json } = await cli(['trace', '--n', '7', '--dtype', 'float64', '--json']);
     const view = JSON.parse(json) as { n: number; dtype: string; graphs: { strategies: string[]; jaxpr: string }[] };
@@ -338,5 +338,25 @@ describe('vlab jax', () => {
     expect(text).toContain('jax.vmap');
     expect(text).toContain('x * jnp.exp(');
     expect(text).toMatch(/else 64\b/);
+  });
+});
+
+describe('vlab bench --threads', () => {
+  it('prints pmap, the kernel and the floor as speed-ups over 1 thread, and refuses more threads than the pool', async () => {
+    const { loadAddon } = await import('../backends/nativeAddon.js');
+    if (!loadAddon().addon) {
+      const refused = await cli(['bench', '--sizes', '50', '--strategies', 'vmap', '--threads', '2']);
+      expect(refused.code).toBe(2);
+      return;
+    }
+    const { cpuDevices } = await import('../transforms/pmap.js');
+    const pool = cpuDevices().length;
+    const ok = await cli(['bench', '--sizes', '64', '--strategies', 'pmap', '--repeats', '1', '--threads', String(pool)]);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stdout).toMatch(/thread scaling, n = 64/);
+    expect(ok.stdout).toMatch(new RegExp(`\\n  ${pool} +.*×.*×.*×.*${pool}\\.00×`));
+    const tooMany = await cli(['bench', '--sizes', '64', '--strategies', 'pmap', '--threads', String(pool + 1)]);
+    expect(tooMany.code).toBe(2);
+    expect(tooMany.stderr).toMatch(new RegExp(`the native pool has ${pool} threads`));
   });
 });

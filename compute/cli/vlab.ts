@@ -30,7 +30,11 @@ import {
   MemoryGuardError,
   RunRequestError,
   STRATEGY_NAMES,
+  LAB_STRATEGY_NAMES,
+  isPeerStrategy,
+  backendStatus,
   backendStatuses,
+  cpuDevices,
   devices,
   formatBytes,
   loadBackends,
@@ -43,7 +47,8 @@ import {
 import { measureLimit } from '../strategies/limit.js';
 import { defaultBackend } from '../strategies/run.js';
 import { handWrittenLoopMs } from '../bench/handLoop.js';
-import { nativeBenchLines } from '../backends/nativeBench.js';
+import { nativeBenchLines } from '../bench/nativeBench.js';
+import { ThreadScalingError, measureThreadScaling, threadCounts, threadScalingLines } from '../bench/threadScaling.js';
 import { runSweep, sweepToCsv, SweepRequestError, type SweepEntry } from '../classroom/sweep.js';
 import { machineInfo, appVersion } from '../report/machine.js';
 import { resultsJson, type RefusedRun, type SkippedRun } from '../report/jsonExport.js';
@@ -114,11 +119,13 @@ ${GRID_USAGE}
   bench: {
     summary: 'time strategies over several sizes, with ratios against yardsticks measured in the same run',
     usage: `vlab bench [--sizes 80,1000,4000] [--strategies a,b,…] [--dtype float64] [--repeats K]
-           [--backend ${BACKEND_NAMES.join('|')}] [--loops-max N] [--json [FILE|-]] [--csv FILE|-] [--markdown FILE|-]
+           [--backend ${BACKEND_NAMES.join('|')}] [--loops-max N] [--threads 1,2,…] [--json [FILE|-]] [--csv FILE|-] [--markdown FILE|-]
 
   --sizes           grid sides, comma-separated; a size the memory guard refuses is a row, not an error
-  --loops-max N     skip the loops strategy above this n (default 1000: it would take minutes)`,
-    options: { sizes: { type: 'string' }, strategies: { type: 'string' }, dtype: { type: 'string' }, repeats: { type: 'string' }, backend: { type: 'string' }, 'loops-max': { type: 'string' } },
+  --loops-max N     skip the loops strategy above this n (default 1000: it would take minutes)
+  --threads 1,2,…   at the largest size, pmap's speed-up over 1 thread beside the hand-written
+                    kernel's and the write floor's on the same threads, and the ideal`,
+    options: { sizes: { type: 'string' }, strategies: { type: 'string' }, dtype: { type: 'string' }, repeats: { type: 'string' }, backend: { type: 'string' }, 'loops-max': { type: 'string' }, threads: { type: 'string' } },
     outputs: true,
   },
   sweep: {
@@ -380,7 +387,7 @@ function recordRows(results: Results): string[][] {
       `(${r.shape.join(', ')})`,
       formatMs(r.firstMs),
       isLimit ? formatMs(r.medianMs) : `${formatMs(r.medianMs)} ± ${formatMs(r.iqrMs)}`,
-      formatBytes(r.peakBytes),
+      r.peakBytes === undefined ? 'not measured' : formatBytes(r.peakBytes),
       formatBytes(r.predictedBytes),
       isLimit ? '' : formatError(r.maxAbsErr),
       isLimit ? '' : r.allclose ? 'yes' : 'NO',
@@ -565,7 +572,7 @@ type Values = Record<string, string | boolean | undefined>;
 async function commandRun(session: Session, values: Values, command: string): Promise<void> {
   if (values.n === undefined && (values.nx === undefined || values.ny === undefined)) throw new UsageError('run needs --n, or --nx and --ny (see vlab run --help)');
   const gridOptions = parseGrid(values);
-  const strategies = parseStrategies(values.strategies as string | undefined) ?? ['loops', 'naive', 'meshgrid', 'meshgrid-eager', 'vmap', 'pmap', 'gpu'];
+  const strategies = parseStrategies(values.strategies as string | undefined) ?? [...LAB_STRATEGY_NAMES];
   const options = runOptionsOf(values, 'float32');
   const outputs = outputsOf(values);
   if (values.npy === '' || values.npy === '-') throw new UsageError('--npy needs a file name');
@@ -584,12 +591,13 @@ function resultsContext(options: RunOptions): Pick<Results, 'dtype' | 'backend' 
 
 async function commandBench(session: Session, values: Values, command: string): Promise<void> {
   const sizes = ((values.sizes as string | undefined) ?? '80,1000,4000').split(',').map((s) => parseInteger('sizes', s.trim(), 0, 1));
-  const strategies = parseStrategies(values.strategies as string | undefined) ?? [...STRATEGY_NAMES];
+  const strategies = parseStrategies(values.strategies as string | undefined) ?? [...LAB_STRATEGY_NAMES];
   const options = runOptionsOf(values, 'float64');
   const { dtype, repeats } = options;
   const loopsMax = parseInteger('loops-max', values['loops-max'] as string | undefined, 1000);
   const outputs = outputsOf(values);
   const all: Results = { records: [], refused: [], skipped: [], ...resultsContext(options) };
+  const threads = values.threads === undefined ? null : threadCounts(values.threads as string, await nativePoolSize());
   let summary = '';
   for (const n of sizes) {
     const chosen = strategies.filter((s) => s !== 'loops' || n <= loopsMax);
@@ -603,6 +611,11 @@ async function commandBench(session: Session, values: Values, command: string): 
     summary += benchSummary(n, dtype, repeats, records);
     const nativeLines = await nativeBenchLines(n, dtype, repeats, records, session.signal);
     if (nativeLines.length) summary += `${nativeLines.join('\n')}\n`;
+  }
+  const largest = Math.max(...all.records.filter((r) => r.strategy !== 'limit').map((r) => r.n));
+  if (threads && Number.isFinite(largest)) {
+    session.progress(`thread scaling at n=${largest}`);
+    summary += `${threadScalingLines(largest, dtype, await measureThreadScaling(largest, dtype, repeats, threads, session.signal)).join('\n')}\n`;
   }
   await emit(session, all, outputs, command, summary);
 }
@@ -619,7 +632,7 @@ function benchSummary(n: number, dtype: DType, repeats: number, records: RunReco
   if (loops) lines.push(`  loops: ${((loops.minMs * 1000) / (n * n)).toFixed(2)} µs per call on ${loops.backend}   (goal < 2 µs)`);
   const vmapRecord = by('vmap');
   const mesh = by('meshgrid');
-  if (vmapRecord && mesh) lines.push(`  vmap peak / meshgrid peak: ${((100 * vmapRecord.peakBytes) / mesh.peakBytes).toFixed(0)}%   (goal ≤ 45%)`);
+  if (vmapRecord?.peakBytes !== undefined && mesh?.peakBytes !== undefined) lines.push(`  vmap peak / meshgrid peak: ${((100 * vmapRecord.peakBytes) / mesh.peakBytes).toFixed(0)}%   (goal ≤ 45%)`);
   const limit = by('limit');
   if (limit) {
     for (const r of records) if (r.strategy !== 'limit') lines.push(`  ${r.strategy} (${r.backend}) / limit: ${(r.medianMs / limit.medianMs).toFixed(2)}×`);
@@ -631,7 +644,7 @@ async function commandSweep(session: Session, values: Values, command: string): 
   for (const name of ['from', 'to', 'points']) if (values[name] === undefined) throw new UsageError(`sweep needs --from, --to and --points (see vlab sweep --help)`);
   const options = runOptionsOf(values, 'float32');
   const outputs = outputsOf(values);
-  const strategies = parseStrategies(values.strategies as string | undefined) ?? [...STRATEGY_NAMES];
+  const strategies = parseStrategies(values.strategies as string | undefined) ?? [...LAB_STRATEGY_NAMES];
   const result = await runSweep(
     {
       nMin: parseInteger('from', values.from as string, 0, 1),
@@ -686,12 +699,14 @@ function commandTrace(session: Session, values: Values): void {
 
 /** The experiment as a JAX program (NumPy for the loop steps), printed or written to --out. */
 function commandJax(session: Session, values: Values): void {
-  if (values.strategy === undefined) throw new UsageError(`jax needs --strategy (one of ${STRATEGY_NAMES.join(', ')})`);
+  if (values.strategy === undefined) throw new UsageError(`jax needs --strategy (one of ${LAB_STRATEGY_NAMES.join(', ')})`);
   const strategies = parseStrategies(values.strategy as string) ?? [];
   if (strategies.length !== 1) throw new UsageError('jax writes one strategy at a time: give --strategy one name');
+  const strategy = strategies[0]!;
+  if (isPeerStrategy(strategy)) throw new UsageError(`${strategy} is already Python: jax writes the lab's strategies (${LAB_STRATEGY_NAMES.join(', ')})`);
   const formula = (values.formula as string | undefined) ?? DEFAULT_FORMULA;
   compileFormula(formula); // a bad formula is refused here, with its position, not written into Python
-  const text = jaxProgram({ strategy: strategies[0]!, ...parseGrid(values, 1000), dtype: parseDtype(values.dtype as string | undefined, 'float32'), formula });
+  const text = jaxProgram({ strategy, ...parseGrid(values, 1000), dtype: parseDtype(values.dtype as string | undefined, 'float32'), formula });
   if (values.out === undefined) {
     session.io.stdout.write(text);
     return;
@@ -711,9 +726,12 @@ const HANDLERS: Record<keyof typeof COMMANDS, (session: Session, values: Values,
 
 function errorLine(error: unknown): { line: string; code: number } | null {
   if (error instanceof CancelledError) return { line: 'cancelled', code: 130 };
-  if (error instanceof UsageError || error instanceof RunRequestError || error instanceof MemoryGuardError || error instanceof SweepRequestError) return { line: error.message, code: 2 };
+  if (error instanceof UsageError || error instanceof ThreadScalingError || error instanceof RunRequestError || error instanceof MemoryGuardError || error instanceof SweepRequestError) return { line: error.message, code: 2 };
   if (error instanceof FormulaError) return { line: `bad formula at column ${error.position + 1}: ${error.message}`, code: 2 };
   if (error instanceof Error && String((error as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS')) return { line: error.message.split('\n')[0]!, code: 2 };
+  // Anything else the engine raised (a backend that cannot lower a graph, a
+  // device lost) is one readable line, not a stack trace; VLAB_DEBUG=1 keeps the trace.
+  if (error instanceof Error && !process.env.VLAB_DEBUG) return { line: error.message, code: 1 };
   return null;
 }
 
@@ -775,4 +793,10 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
   } finally {
     process.removeListener('SIGINT', onSigint);
   }
+}
+
+/** The native pool's size (0 without the addon: --threads then says why). */
+async function nativePoolSize(): Promise<number> {
+  await loadBackends();
+  return backendStatus('native').available ? cpuDevices().length : 0;
 }

@@ -1,15 +1,24 @@
 // The closed set of primitives. Each is declared once here: its name, its
-// arity, its parameters and its meaning on scalars (the reference every
-// backend is tested against). Interpretations — batching rules, backend
-// emitters — are tables keyed by these names elsewhere, typed so that a
-// missing entry is a compile error. Adding a primitive starts here.
+// arity, its parameters, its meaning on scalars (the reference every backend
+// is tested against) and how users spell it (in a formula, in compute/ops.ts,
+// in Python). Interpretations — backend emitters — are tables keyed by these
+// names in their backends; batching rules, the formula vocabulary and the
+// Python names are derived from the declarations. Every table is typed over
+// the union, so a missing entry is a compile error. A new elementwise
+// primitive is: its name and entries here, an emitter in backends/js.ts and
+// backends/wgsl.ts (with its WGSL_NUMERICS note), and its opcode and kernels
+// in native/src/opcodes.h.
 
 import { type DType, promote } from './dtype.js';
 import type { AbstractValue } from './graph.js';
 import { broadcastOperands, formatShape } from './shape.js';
 
-export const UNARY_PRIMITIVES = ['neg', 'square', 'cos', 'sin', 'tan', 'exp', 'log', 'sqrt', 'abs', 'tanh'] as const;
-export const BINARY_PRIMITIVES = ['add', 'sub', 'mul', 'div', 'pow', 'min', 'max'] as const;
+export const UNARY_PRIMITIVES = [
+  'neg', 'square', 'cos', 'sin', 'tan', 'exp', 'log', 'sqrt', 'abs', 'tanh',
+  'atan', 'asin', 'acos', 'sinh', 'cosh', 'floor', 'ceil', 'sign', 'log2', 'log10',
+] as const;
+/** atan2's first operand is y, as in C and NumPy: atan2(y, x). */
+export const BINARY_PRIMITIVES = ['add', 'sub', 'mul', 'div', 'pow', 'min', 'max', 'atan2', 'hypot', 'mod'] as const;
 
 export type UnaryPrimitive = (typeof UNARY_PRIMITIVES)[number];
 export type BinaryPrimitive = (typeof BINARY_PRIMITIVES)[number];
@@ -64,6 +73,24 @@ export function maximum(a: number, b: number): number {
   return a !== a || b !== b ? NaN : a > b ? a : b;
 }
 
+/** NumPy's sign: -1, 0 or 1 (+0 for ±0), NaN for NaN. */
+export function sign(a: number): number {
+  return a > 0 ? 1 : a < 0 ? -1 : a === 0 ? 0 : NaN;
+}
+
+/**
+ * NumPy's mod (np.remainder, Python's %): the result takes the divisor's
+ * sign. As npy_remainder: fmod (JS's % is C's fmod, exact), then moved into
+ * the divisor's half-open range; a zero result gets the divisor's sign;
+ * mod(a, 0), mod(±Inf, b) and NaN operands give NaN.
+ */
+export function mod(a: number, b: number): number {
+  const m = a % b;
+  if (b === 0) return m;
+  if (m !== 0) return m === m && b < 0 !== m < 0 ? m + b : m;
+  return b < 0 ? -0 : 0;
+}
+
 /** What each elementwise primitive means on scalars (float64): the reference semantics. */
 export const scalarSemantics: { [P in ElementwisePrimitive]: (a: number, b: number, params: ParamsOf<P>) => number } = {
   neg: (a) => -a,
@@ -76,6 +103,16 @@ export const scalarSemantics: { [P in ElementwisePrimitive]: (a: number, b: numb
   sqrt: Math.sqrt,
   abs: Math.abs,
   tanh: Math.tanh,
+  atan: Math.atan,
+  asin: Math.asin,
+  acos: Math.acos,
+  sinh: Math.sinh,
+  cosh: Math.cosh,
+  floor: Math.floor,
+  ceil: Math.ceil,
+  sign,
+  log2: Math.log2,
+  log10: Math.log10,
   add: (a, b) => a + b,
   sub: (a, b) => a - b,
   mul: (a, b) => a * b,
@@ -83,8 +120,64 @@ export const scalarSemantics: { [P in ElementwisePrimitive]: (a: number, b: numb
   pow: powIEEE,
   min: minimum,
   max: maximum,
+  atan2: Math.atan2,
+  hypot: (a, b) => Math.hypot(a, b),
+  mod,
   integer_pow: (a, _b, { y }) => powIEEE(a, y),
 };
+
+/** Python's operators for elementwise primitives: infix for binary ones, prefix (-a) for neg. */
+export type PythonOperator = '+' | '-' | '*' | '/' | '%' | '**';
+
+/** How users write a primitive. */
+export interface Spelling {
+  /** The formula functions that call it, the canonical one first; none: an operator only (or, for integer_pow, pow). */
+  readonly formula: readonly string[];
+  /** What it computes, for the formula help. */
+  readonly description: string;
+  /** Its function in jax.numpy and NumPy alike: jnp.<python>, np.<python>. */
+  readonly python: string;
+  /** The Python operator that writes it (a % b, -a), where Python has one. */
+  readonly pythonOperator?: PythonOperator;
+  /** Its name in compute/ops.ts, where jax.numpy's differs from the primitive's (minimum, maximum). */
+  readonly ops?: string;
+}
+
+export const SPELLINGS = {
+  neg: { formula: ['neg'], description: 'minus a', python: 'negative', pythonOperator: '-' },
+  square: { formula: ['square'], description: 'a times a', python: 'square' },
+  cos: { formula: ['cos'], description: 'cosine (radians)', python: 'cos' },
+  sin: { formula: ['sin'], description: 'sine (radians)', python: 'sin' },
+  tan: { formula: ['tan'], description: 'tangent (radians)', python: 'tan' },
+  exp: { formula: ['exp'], description: 'e to the power', python: 'exp' },
+  log: { formula: ['log'], description: 'natural logarithm', python: 'log' },
+  sqrt: { formula: ['sqrt'], description: 'square root', python: 'sqrt' },
+  abs: { formula: ['abs'], description: 'absolute value', python: 'abs' },
+  tanh: { formula: ['tanh'], description: 'hyperbolic tangent', python: 'tanh' },
+  // arctan rather than NumPy 2's atan alias, so the exported programs run on NumPy 1 too.
+  atan: { formula: ['atan', 'arctan'], description: 'inverse tangent (radians, in [-pi/2, pi/2])', python: 'arctan' },
+  asin: { formula: ['asin', 'arcsin'], description: 'inverse sine (NaN outside [-1, 1])', python: 'arcsin' },
+  acos: { formula: ['acos', 'arccos'], description: 'inverse cosine (NaN outside [-1, 1])', python: 'arccos' },
+  sinh: { formula: ['sinh'], description: 'hyperbolic sine', python: 'sinh' },
+  cosh: { formula: ['cosh'], description: 'hyperbolic cosine', python: 'cosh' },
+  floor: { formula: ['floor'], description: 'the largest integer not above a', python: 'floor' },
+  ceil: { formula: ['ceil'], description: 'the smallest integer not below a', python: 'ceil' },
+  sign: { formula: ['sign'], description: '-1, 0 or 1 as a is negative, zero or positive', python: 'sign' },
+  log2: { formula: ['log2'], description: 'base-2 logarithm', python: 'log2' },
+  log10: { formula: ['log10'], description: 'base-10 logarithm', python: 'log10' },
+  add: { formula: [], description: 'a plus b', python: 'add', pythonOperator: '+' },
+  sub: { formula: [], description: 'a minus b', python: 'subtract', pythonOperator: '-' },
+  mul: { formula: [], description: 'a times b', python: 'multiply', pythonOperator: '*' },
+  div: { formula: [], description: 'a divided by b', python: 'divide', pythonOperator: '/' },
+  pow: { formula: ['pow'], description: 'a to the power b', python: 'power', pythonOperator: '**' },
+  min: { formula: ['min'], description: 'the smaller (NaN if either is NaN)', python: 'minimum', ops: 'minimum' },
+  max: { formula: ['max'], description: 'the larger (NaN if either is NaN)', python: 'maximum', ops: 'maximum' },
+  atan2: { formula: ['atan2', 'arctan2'], description: 'the angle of the point (x, y): atan2(y, x), in [-pi, pi]', python: 'arctan2' },
+  hypot: { formula: ['hypot'], description: 'sqrt(a^2 + b^2) without overflow', python: 'hypot' },
+  // Python's % on arrays is np.remainder, which is np.mod.
+  mod: { formula: ['mod'], description: "a modulo b with the divisor's sign, as NumPy's mod (also a % b)", python: 'mod', pythonOperator: '%' },
+  integer_pow: { formula: [], description: 'a to a constant integer power (from pow or ^)', python: 'power', pythonOperator: '**' },
+} as const satisfies { readonly [P in ElementwisePrimitive]: Spelling };
 
 /** Rounds a float64 result to the dtype the primitive produced. */
 export function roundResult(dtype: DType, value: number): number {
@@ -125,6 +218,7 @@ export function outputAval(
       return { shape: permutation.map((axis) => operand.shape[axis]!), dtype };
     }
     default:
+      if (!isElementwise(primitive)) return primitive satisfies never;
       return { shape: broadcastOperands(primitive, arrays.map((a) => a.shape)), dtype };
   }
 }

@@ -3,7 +3,7 @@
 
 import * as ops from '../ops.js';
 import type { Value } from '../core/trace.js';
-import { FUNCTIONS, type VariableName } from './vocabulary.js';
+import { FUNCTIONS, OPERATORS, traceFor, type VariableName } from './vocabulary.js';
 import { FormulaError, parseFormula, type FormulaAst, type BinaryOperator } from './syntax.js';
 
 export interface CompiledFormula {
@@ -18,12 +18,9 @@ export interface CompiledFormula {
 
 export type FormulaCheck = { ok: true } | { ok: false; message: string; position: number; length: number };
 
-const BINARY_OPS: { [op in BinaryOperator]: (a: Value, b: Value) => Value } = {
-  '+': ops.add,
-  '-': ops.sub,
-  '*': ops.mul,
-  '/': ops.div,
-  '^': ops.pow,
+/** How each operator traces: as the primitive it binds (OPERATORS). */
+const BINARY_OPS = Object.fromEntries(Object.entries(OPERATORS).map(([op, primitive]) => [op, traceFor(primitive)])) as {
+  readonly [op in BinaryOperator]: (a: Value, b: Value) => Value;
 };
 
 function build(ast: FormulaAst, x: Value, y: Value): Value {

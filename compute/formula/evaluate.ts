@@ -4,11 +4,12 @@
 // float32 every node's value is rounded to float32, as the backends do.
 
 import type { DType } from '../core/dtype.js';
-import { scalarSemantics } from '../core/primitives.js';
-import { FUNCTIONS } from './vocabulary.js';
+import { FUNCTIONS, OPERATORS, scalarFor, type BinaryOperator } from './vocabulary.js';
 import type { FormulaAst } from './syntax.js';
 
-const none = {} as Record<string, never>;
+const FUNCTION_OF_OPERATOR = Object.fromEntries(Object.entries(OPERATORS).map(([op, primitive]) => [op, scalarFor(primitive)])) as {
+  readonly [op in BinaryOperator]: (a: number, b: number) => number;
+};
 
 export function evaluateFormulaScalar(ast: FormulaAst, x: number, y: number, dtype: DType = 'float64'): number {
   if (dtype === 'float64') return evaluate(ast, x, y, (v) => v);
@@ -31,20 +32,7 @@ function evaluateNode(ast: FormulaAst, x: number, y: number, round: (v: number) 
     case 'binary': {
       const a = evaluate(ast.left, x, y, round);
       const b = evaluate(ast.right, x, y, round);
-      switch (ast.op) {
-        case '+':
-          return a + b;
-        case '-':
-          return a - b;
-        case '*':
-          return a * b;
-        case '/':
-          return a / b;
-        case '^':
-          return scalarSemantics.pow(a, b, none);
-        default:
-          return ast.op satisfies never;
-      }
+      return FUNCTION_OF_OPERATOR[ast.op](a, b);
     }
     case 'call':
       return FUNCTIONS.get(ast.name)!.scalar(...ast.args.map((a) => evaluate(a, x, y, round)));

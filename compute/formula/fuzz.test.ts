@@ -82,10 +82,10 @@ const { formula: validFormula } = fc.letrec<{ formula: string }>((tie) => ({
   formula: fc.oneof(
     { depthSize: 'small', withCrossShrink: true },
     leaf,
-    fc.tuple(tie('formula'), fc.constantFrom('+', '-', '*', '/', '^', '**'), tie('formula')).map(([a, op, b]) => `(${a}) ${op} (${b})`),
+    fc.tuple(tie('formula'), fc.constantFrom('+', '-', '*', '/', '%', '^', '**'), tie('formula')).map(([a, op, b]) => `(${a}) ${op} (${b})`),
     fc.tuple(fc.constantFrom('-', '+'), tie('formula')).map(([s, a]) => `${s}(${a})`),
     fc.tuple(fc.constantFrom(...[...FUNCTIONS].filter(([, f]) => f.arity === 1).map(([n]) => n)), tie('formula')).map(([n, a]) => `${n}(${a})`),
-    fc.tuple(fc.constantFrom('min', 'max', 'pow'), tie('formula'), tie('formula')).map(([n, a, b]) => `${n}(${a}, ${b})`),
+    fc.tuple(fc.constantFrom(...[...FUNCTIONS].filter(([, f]) => f.arity === 2).map(([n]) => n)), tie('formula'), tie('formula')).map(([n, a, b]) => `${n}(${a}, ${b})`),
   ),
 }));
 
@@ -99,7 +99,7 @@ const PROPERTY_NAMES = [
 ];
 
 const LOOKALIKES = ['х', 'у', 'ｘ', 'ⅹ', 'с', 'ο', '−', '∗', '⁄', '²', '\u200b', '\u00a0', '\ufeff', '𝑥', 'ſ', 'K', 'ɡ'];
-const PIECES = ['x', 'y', '(', ')', '+', '-', '*', '/', '^', '**', ',', '.', 'e', 'E', '1', '0', '9', ' ', 'cos', 'pi', 'min', ';', '"', "'", '`', '[', ']', '{', '}', '=', '=>', '\\', '$', '#', '\n', ...LOOKALIKES];
+const PIECES = ['x', 'y', '(', ')', '+', '-', '*', '/', '%', '^', '**', ',', '.', 'e', 'E', '1', '0', '9', ' ', 'cos', 'pi', 'min', ';', '"', "'", '`', '[', ']', '{', '}', '=', '=>', '\\', '$', '#', '\n', ...LOOKALIKES];
 
 describe('formula parser under hostile input', () => {
   const fsSpies = (['readFileSync', 'writeFileSync', 'openSync', 'readdirSync', 'rmSync', 'unlinkSync', 'mkdirSync'] as const).map((m) => vi.spyOn(fs, m));

@@ -3,4 +3,4 @@ export { FormulaError, parseFormula, MAX_FORMULA_LENGTH, MAX_FORMULA_DEPTH, type
 export { compileFormula, checkFormula, type CompiledFormula, type FormulaCheck } from './compile.js';
 export { evaluateFormulaScalar } from './evaluate.js';
 export { FORMULA_PRESETS, type FormulaPreset } from './presets.js';
-export { FUNCTIONS, CONSTANTS, VARIABLES, knownNames, type VariableName, type FormulaFunction } from './vocabulary.js';
+export { FUNCTIONS, OPERATORS, CONSTANTS, VARIABLES, knownNames, type VariableName, type FormulaFunction, type FormulaPrimitive } from './vocabulary.js';

@@ -29,6 +29,26 @@ describe('formula syntax', () => {
     expect(value('x ** 2', 3)).toBe(9);
   });
 
+  it("reads % as NumPy's mod at the precedence of * and / (as Python), left-associative, the divisor's sign", () => {
+    expect(value('7 % 3')).toBe(1);
+    expect(value('-7 % 3')).toBe(2);
+    expect(value('7 % -3')).toBe(-2);
+    expect(value('1 + 7 % 4 * 2')).toBe(7);
+    expect(value('17 % 10 % 4')).toBe(3);
+    expect(value('2 * 7 % 4')).toBe(2);
+    expect(value('x % 0', 1)).toBeNaN();
+    expect(value('mod(x, y)', -5.5, 2)).toBe(0.5);
+    expect(refusal('x %')).toMatchObject({ message: expect.stringMatching(/ends too early/), position: 3 });
+  });
+
+  it('knows the inverse, hyperbolic and rounding functions under their NumPy names too', () => {
+    expect(value('atan2(1, -1)')).toBe(Math.atan2(1, -1));
+    expect(value('arctan2(1, -1)')).toBe(Math.atan2(1, -1));
+    expect(value('arcsin(1) - asin(1) + arccos(0) - acos(0) + arctan(1) - atan(1)')).toBe(0);
+    expect(value('hypot(3, 4) + floor(-0.5) + ceil(-0.5) + sign(-2) + log2(8) + log10(1000)')).toBe(5 - 1 - 0 - 1 + 3 + 3);
+    expect(refusal('atan2(1)').message).toMatch(/atan2 takes 2 arguments, got 1/);
+  });
+
   it('reads numbers with fractions and exponents', () => {
     expect(value('1.5e3')).toBe(1500);
     expect(value('.25')).toBe(0.25);

@@ -2,7 +2,9 @@
 // that turn user text into an AST with source positions. Nothing here runs
 // user text; names are only ever looked up in the vocabulary's Maps.
 
-import { CONSTANTS, FUNCTIONS, VARIABLES, knownNames, type VariableName } from './vocabulary.js';
+import { CONSTANTS, FUNCTIONS, VARIABLES, knownNames, type BinaryOperator, type VariableName } from './vocabulary.js';
+
+export type { BinaryOperator };
 
 /** Longest formula accepted: longer text is refused before tokenizing. */
 export const MAX_FORMULA_LENGTH = 2000;
@@ -25,8 +27,6 @@ interface Span {
   start: number;
   end: number;
 }
-
-export type BinaryOperator = '+' | '-' | '*' | '/' | '^';
 
 export type FormulaAst =
   | ({ kind: 'number'; value: number } & Span)
@@ -86,7 +86,7 @@ function* tokenize(source: string): Generator<Token, Token> {
       // Python's power operator, for users coming from NumPy or JAX.
       yield { kind: 'op', text: '^', start: at, end: at + 2 };
       at += 2;
-    } else if ('+-*/^'.includes(ch)) {
+    } else if ('+-*/%^'.includes(ch)) {
       yield { kind: 'op', text: ch, start: at, end: at + 1 };
       at += 1;
     } else if (ch === '(' || ch === ')' || ch === ',') {
@@ -169,10 +169,10 @@ class Parser {
     return left;
   }
 
-  // term := unary (('*' | '/') unary)*
+  // term := unary (('*' | '/' | '%') unary)* — % is mod, at * and /'s precedence, as in Python.
   private term(): FormulaAst {
     let left = this.unary();
-    for (let t = this.peek(); t.kind === 'op' && (t.text === '*' || t.text === '/'); t = this.peek()) {
+    for (let t = this.peek(); t.kind === 'op' && (t.text === '*' || t.text === '/' || t.text === '%'); t = this.peek()) {
       this.take();
       const right = this.unary();
       left = { kind: 'binary', op: t.text, left, right, start: left.start, end: right.end };

@@ -7,7 +7,9 @@
         "src/pool.cc",
         "src/program.cc",
         "src/vm_generic.cc",
-        "src/vm_avx2.cc"
+        "src/vm_avx2.cc",
+        "src/vm_avx512.cc",
+        "src/libmvec.cc"
       ],
       "include_dirs": ["<!@(node -p \"require('node-addon-api').include\")"],
       "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED"],
@@ -19,6 +21,7 @@
         "-O3",
         "-fno-math-errno",
         "-ffp-contract=off",
+        "-Werror=switch",
         "-pthread"
       ],
       "ldflags": ["-pthread"],
@@ -26,7 +29,7 @@
       "xcode_settings": {
         "GCC_ENABLE_CPP_EXCEPTIONS": "YES",
         "CLANG_CXX_LANGUAGE_STANDARD": "c++17",
-        "OTHER_CPLUSPLUSFLAGS": ["-O3", "-fno-math-errno", "-ffp-contract=off"]
+        "OTHER_CPLUSPLUSFLAGS": ["-O3", "-fno-math-errno", "-ffp-contract=off", "-Werror=switch"]
       },
       "msvs_settings": {
         "VCCLCompilerTool": { "ExceptionHandling": 1, "AdditionalOptions": ["/std:c++17"] }

@@ -75,6 +75,7 @@ const RECORD_COLUMNS: readonly [string, (r: RunRecord) => CsvCell][] = [
   ['device_name', (r) => r.deviceName],
   ['formula', (r) => r.formula],
   ['note', (r) => r.note],
+  ['peer_versions', (r) => r.peerVersions],
 ];
 
 const MACHINE_COLUMNS: readonly [keyof MachineInfo, string][] = [

@@ -52,7 +52,7 @@ function recordRow(r: RunRecord, fastest: Map<string, number>): string[] {
     `${fixed(r.medianMs, d)} ± ${fixed(r.iqrMs, d)}`,
     fixed(r.minMs, d),
     fixed(r.maxMs, d),
-    formatBytes(r.peakBytes),
+    r.peakBytes === undefined ? 'not measured' : formatBytes(r.peakBytes),
     best ? (r.medianMs / best).toFixed(2) : '',
     r.noisy ? 'noisy' : '',
   ];

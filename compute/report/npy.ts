@@ -7,7 +7,7 @@
 // second copy of the grid; the file appears under its name only when whole.
 
 import { endianness } from 'node:os';
-import { open, rename, rm } from 'node:fs/promises';
+import { writeBesideThenRename } from './atomicFile.js';
 import type { DType, FloatArray } from '../core/dtype.js';
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
@@ -87,16 +87,13 @@ export function npyBytes(source: NpySource): Uint8Array {
 /** Writes the grid to `path` (beside it until complete, then renamed over it); returns the bytes written. */
 export async function writeNpy(path: string, source: NpySource, options: { signal?: AbortSignal; onProgress?: (fraction: number) => void } = {}): Promise<number> {
   const header = npyHeader(source.dtype, source.shape);
-  const partial = `${path}.partial-${process.pid}`;
-  const file = await open(partial, 'w');
   let written = 0;
-  let complete = false;
   const size = source.shape.reduce((a, b) => a * b, 1);
   const itemBytes = source.dtype === 'float32' ? 4 : 8;
   const checkCancelled = () => {
     if (options.signal?.aborted) throw Object.assign(new Error('the grid export was cancelled'), { name: 'CancelledError' });
   };
-  try {
+  await writeBesideThenRename(path, async (file) => {
     await file.write(header);
     written += header.length;
     if (isCContiguous(source)) {
@@ -128,12 +125,6 @@ export async function writeNpy(path: string, source: NpySource, options: { signa
       }
       if (filled) await flush();
     }
-    await file.sync();
-    complete = true;
-  } finally {
-    await file.close();
-    if (!complete) await rm(partial, { force: true });
-  }
-  await rename(partial, path);
+  });
   return written;
 }

@@ -11,6 +11,7 @@ import { backendStatus, getBackend } from '../backends/registry.js';
 import type { NDArray } from '../core/ndarray.js';
 import { jit } from '../transforms/jit.js';
 import { GPU_DTYPE, type WebGpuExecutable } from '../backends/webgpu.js';
+import { wgslNumericsNotes } from '../backends/wgsl.js';
 import { gridAxes, gridFunction, gridOverAxes } from './grid.js';
 import type { Strategy } from './strategy.js';
 import { timeCalls } from './timing.js';
@@ -41,6 +42,8 @@ export const gpuStrategy: Strategy = {
       );
       const notes: string[] = [];
       if (context.dtype !== GPU_DTYPE) notes.push(`WGSL has no float64: computed in float32 on the GPU, so the error is float32's`);
+      const numerics = wgslNumericsNotes(executable.graph.equations.map((e) => e.primitive));
+      if (numerics.length) notes.push(`on the GPU: ${numerics.join('; ')}`);
       const kernels = (timed.timings ?? []).map((t) => t.kernelMs).filter((ms): ms is number => ms !== undefined).sort((a, b) => a - b);
       if (floor && kernels.length) {
         const kernelMs = kernels[kernels.length >> 1]!;

@@ -1,4 +1,4 @@
-// The strategies the lab compares, in the lesson's order.
+// The strategies the lab compares, in the lesson's order, then its Python peers.
 
 import type { Strategy } from './strategy.js';
 import { loopsStrategy } from './loops.js';
@@ -8,6 +8,7 @@ import { meshgridEagerStrategy } from './meshgridEager.js';
 import { vmapStrategy } from './vmap.js';
 import { pmapStrategy } from './pmap.js';
 import { gpuStrategy } from './gpu.js';
+import { PEER_STRATEGIES } from '../peers/strategies.js';
 import { onOneDevice } from '../backends/native.js';
 import type { StrategyName } from './types.js';
 
@@ -28,6 +29,7 @@ export const STRATEGIES: readonly Strategy[] = [
   vmapStrategy,
   pmapStrategy,
   gpuStrategy,
+  ...PEER_STRATEGIES,
 ].map(onOneDeviceOf);
 
 export function findStrategy(name: StrategyName): Strategy | undefined {

@@ -1,6 +1,9 @@
 // meshgrid evaluated the NumPy way: every operation of f allocates its
 // result, and a temporary is freed after its last use (NumPy's reference
 // counting). The peak is the meshes plus the temporaries alive at once.
+// Each operation is one single-threaded loop — native by default, as a NumPy
+// ufunc is compiled C, js where the addon is missing — and none is fused
+// with another: what it measures against meshgrid is what fusion buys.
 
 import { itemSize } from '../core/dtype.js';
 import { meshgrid } from '../core/creation.js';
@@ -10,6 +13,7 @@ import { sizeOf } from '../core/shape.js';
 import { traceFunction } from '../core/trace.js';
 import { isElementwise } from '../core/primitives.js';
 import { throwIfCancelled } from '../backends/backend.js';
+import { backendStatus } from '../backends/registry.js';
 import { evalGraphEagerAsync } from '../transforms/interpret.js';
 import { gridAxes, gridFunction } from './grid.js';
 import type { Strategy } from './strategy.js';
@@ -38,15 +42,19 @@ export function eagerPeakBytes(graph: Graph): number {
 
 export const meshgridEagerStrategy: Strategy = {
   name: 'meshgrid-eager',
-  description: 'meshgrid, then f op by op as NumPy does: one n×n temporary per operation',
-  takesBackend: false,
-  availability: () => ({ available: true }),
+  description: 'meshgrid, then f op by op as NumPy does: one nx×ny temporary per operation',
+  takesBackend: true,
+  availability: (backend) =>
+    backend === 'webgpu'
+      ? { available: false, reason: 'meshgrid-eager runs op by op on the CPU, as NumPy does: use the native or js backend' }
+      : backendStatus(backend),
   predictBytes({ nx, ny }, dtype, formula) {
     const shape = [nx, ny];
     const traced = traceFunction(gridFunction(formula), [{ shape, dtype }, { shape, dtype }]);
     return (2 * nx * ny + nx + ny) * itemSize(dtype) + eagerPeakBytes(traced.graph);
   },
   async run(context) {
+    const backend = context.backend === 'native' ? 'native' : 'js';
     const f = gridFunction(context.formula);
     const [x, y] = gridAxes(context.grid, context.dtype);
     const [xMesh, yMesh] = meshgrid(x, y, { indexing: 'ij' });
@@ -55,11 +63,11 @@ export const meshgridEagerStrategy: Strategy = {
         throwIfCancelled(context.signal);
         const traced = traceFunction(f, [xMesh, yMesh].map((m) => ({ shape: m.shape, dtype: m.dtype })));
         const consts = traced.consts as NDArray[];
-        const [out] = await evalGraphEagerAsync(traced.graph, [...consts, xMesh, yMesh], context.signal ? { signal: context.signal } : {});
+        const [out] = await evalGraphEagerAsync(traced.graph, [...consts, xMesh, yMesh], context.signal ? { signal: context.signal } : {}, backend);
         // A graph whose output is one of its inputs still owes the caller its own array.
         return out instanceof NDArray && out !== xMesh && out !== yMesh ? out : (out as NDArray).copy();
       };
-      return { ...(await timeCalls(context, call)), backend: 'js' as const };
+      return { ...(await timeCalls(context, call)), backend };
     } finally {
       for (const a of [x, y, xMesh, yMesh]) a.dispose();
     }

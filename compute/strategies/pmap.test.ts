@@ -46,7 +46,7 @@ describe.skipIf(!addon)('the pmap strategy', () => {
     // At least the repeats asked for; quick calls are timed more often (timing.ts).
     expect(record.repeats).toBeGreaterThanOrEqual(2);
     expect(record.maxAbsErr).toBeLessThanOrEqual(1e-12);
-    expect(record.predictedBytes).toBeGreaterThanOrEqual(record.peakBytes);
+    expect(record.predictedBytes).toBeGreaterThanOrEqual(record.peakBytes!);
     expect(record.outputBuffer).toBe('recycled');
     expect(record.note).toMatch(new RegExp(`${devices} devices × ${Math.ceil(n / devices)} rows`));
     if (n === 41) expect(record.note).toMatch(/padded by 3 rows/);

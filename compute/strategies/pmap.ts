@@ -10,7 +10,7 @@ import { NDArray } from '../core/ndarray.js';
 import { backendStatus } from '../backends/registry.js';
 import { pmap, cpuDevices } from '../transforms/pmap.js';
 import { gridAxes, gridFunction, gridOverAxes } from './grid.js';
-import type { Strategy } from './strategy.js';
+import { RunRequestError, type Strategy } from './strategy.js';
 import { timeCalls } from './timing.js';
 
 /** Devices a run over n rows (nx) uses: the ones asked for (0: all), never more rows than there are. */
@@ -44,8 +44,6 @@ export const pmapStrategy: Strategy = {
     const { nx, ny } = context.grid;
     const available = cpuDevices();
     if (context.devices > available.length) {
-      // Imported here, not at the top: run.ts imports the strategy list, which imports this file.
-      const { RunRequestError } = await import('./run.js');
       throw new RunRequestError(`pmap was asked for ${context.devices} devices but this machine has ${available.length}; use --devices ${available.length} or fewer`);
     }
     const devices = pmapDevices(nx, context.devices, available.length);

@@ -18,7 +18,7 @@ describe('every strategy at small n', () => {
     expect(record.minMs).toBeLessThanOrEqual(record.medianMs);
     expect(record.medianMs).toBeLessThanOrEqual(record.maxMs);
     expect(record.peakBytes).toBeGreaterThanOrEqual(40 * 40 * 8);
-    expect(record.predictedBytes).toBeGreaterThanOrEqual(record.peakBytes);
+    expect(record.predictedBytes).toBeGreaterThanOrEqual(record.peakBytes!);
     expect(record.outputBuffer).toBe('recycled');
   });
 
@@ -42,7 +42,7 @@ describe('every strategy at small n', () => {
     const peaks: Record<string, number> = {};
     for (const strategy of [...GRID_STRATEGIES, 'naive'] as StrategyName[]) {
       const { record } = await runStrategy({ strategy, n, dtype: 'float64', repeats: 1, backend: 'js' });
-      peaks[strategy] = record.peakBytes;
+      peaks[strategy] = record.peakBytes!;
       expect(record.peakBytes).toBeLessThanOrEqual(record.predictedBytes);
       expect(record.peakBytes).toBeGreaterThanOrEqual(record.predictedBytes * 0.9);
     }

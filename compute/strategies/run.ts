@@ -4,6 +4,7 @@
 // record. Every shell (CLI, app worker, tests) runs strategies through here.
 
 import { type DType, isDType, itemSize } from '../core/dtype.js';
+import { DOMAIN_MAX_ABS, ENGINE_MAX_N } from '../limits.js';
 import { allocator } from '../core/allocator.js';
 import type { NDArray } from '../core/ndarray.js';
 import type { BackendName } from '../backends/backend.js';
@@ -11,10 +12,11 @@ import { BACKEND_NAMES } from '../backends/backend.js';
 import { backendStatus, loadBackends } from '../backends/registry.js';
 import { compileFormula, type CompiledFormula } from '../formula/index.js';
 import { checkMemory, memoryCap } from './memoryGuard.js';
+import { probePython } from '../peers/python.js';
 import { checkAgainstReference } from './reference.js';
 import { noisyVerdict, quantile, spreadOf } from './spread.js';
 import { STRATEGIES, findStrategy } from './index.js';
-import type { Strategy, StrategyOutcome } from './strategy.js';
+import { RunRequestError, type Strategy, type StrategyOutcome } from './strategy.js';
 import { ShapeError } from '../core/shape.js';
 import { gridFields } from './grid.js';
 import {
@@ -30,9 +32,9 @@ import {
 
 export const DEFAULT_REPEATS = 3;
 /** Grids are at least 1×1; beyond this side (nx or ny) no machine has the memory, and the guard says so. */
-export const MAX_N = 1_000_000;
-/** The largest |x| or |y| a domain may reach: far enough for any lesson, short of float32's overflow in x². */
-export const MAX_RANGE = 1e15;
+export const MAX_N = ENGINE_MAX_N;
+/** The largest |x| or |y| a domain may reach (compute/limits.ts). */
+export const MAX_RANGE = DOMAIN_MAX_ABS;
 
 export interface RunOptions {
   signal?: AbortSignal;
@@ -54,12 +56,7 @@ export function defaultBackend(strategy?: string): BackendName {
   return backendStatus('native').available ? 'native' : 'js';
 }
 
-export class RunRequestError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'RunRequestError';
-  }
-}
+export { RunRequestError };
 
 interface ResolvedRequest {
   strategy: Strategy;
@@ -142,7 +139,7 @@ export function guardRequest(request: RunRequest): { predictedBytes: number } {
 }
 
 export async function runStrategy(request: RunRequest, options: RunOptions = {}): Promise<RunResult> {
-  await loadBackends();
+  await Promise.all([loadBackends(), probePython()]);
   const resolved = resolve(request);
   const { strategy, grid: spec, dtype, backend, formula, repeats, devices } = resolved;
   const status = strategy.availability(backend);
@@ -172,7 +169,8 @@ export async function runStrategy(request: RunRequest, options: RunOptions = {})
     const failedMs = performance.now() - started;
     return { record: shapeErrorRecord(resolved, error, failedMs, allocator.stats().peakBytes - baseline, predictedBytes) };
   }
-  const peakBytes = allocator.stats().peakBytes - baseline;
+  const allocatorPeak = allocator.stats().peakBytes - baseline;
+  const peakBytes = outcome.peakBytes === undefined ? allocatorPeak : outcome.peakBytes;
   const grid = outcome.grid;
   try {
     progress('check', 0);
@@ -205,7 +203,7 @@ export async function runStrategy(request: RunRequest, options: RunOptions = {})
       iqrMs: spread.iqrMs,
       stddevMs: spread.stddevMs,
       ...noisyVerdict(spread, cpu),
-      peakBytes,
+      ...(peakBytes === null ? {} : { peakBytes }),
       predictedBytes,
       maxAbsErr: check.maxAbsErr,
       allclose: check.allclose,
@@ -218,6 +216,7 @@ export async function runStrategy(request: RunRequest, options: RunOptions = {})
       // A backend that computes in another dtype (WGSL has no float64) returns that dtype: the record says so.
       ...(outcome.computedDtype || grid.dtype !== dtype ? { computedDtype: outcome.computedDtype ?? grid.dtype } : {}),
       ...(outcome.note ? { note: outcome.note } : {}),
+      ...(outcome.peerVersions ? { peerVersions: outcome.peerVersions } : {}),
     };
     if (options.keepGrid) return { record, grid };
     grid.dispose();
@@ -271,7 +270,7 @@ function medianTimings(outcome: { timings?: { uploadMs?: number; kernelMs?: numb
 
 /** Every strategy with whether it can run on the given backend here, and why not. */
 export async function strategyAvailability(backend?: BackendName): Promise<StrategyAvailability[]> {
-  await loadBackends();
+  await Promise.all([loadBackends(), probePython()]);
   const chosen = backend ?? defaultBackend();
   return STRATEGIES.map((s) => {
     const status = s.availability(chosen);

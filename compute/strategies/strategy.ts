@@ -7,7 +7,7 @@ import type { DType } from '../core/dtype.js';
 import type { NDArray } from '../core/ndarray.js';
 import type { BackendName, BackendStatus, ExecutionTimings, RunControl } from '../backends/backend.js';
 import type { CompiledFormula } from '../formula/index.js';
-import type { GridSpec, RunProgress, StrategyName } from './types.js';
+import type { GridSpec, RecordBackend, RunProgress, StrategyName } from './types.js';
 
 export interface StrategyContext {
   /** nx × ny points over xRange × yRange. */
@@ -40,8 +40,12 @@ export interface StrategyOutcome {
   deviceName?: string;
   computedDtype?: DType;
   note?: string;
-  /** The backend that actually ran (pmap and gpu fix their own). */
-  backend?: BackendName;
+  /** The backend that actually ran (pmap and gpu fix their own; the peers are 'python'). */
+  backend?: RecordBackend;
+  /** The peak measured by the strategy itself (a peer's tracemalloc), or null where none could be; default: the allocator's. */
+  peakBytes?: number | null;
+  /** A peer's Python and package versions. */
+  peerVersions?: string;
 }
 
 export interface Strategy {
@@ -57,3 +61,11 @@ export interface Strategy {
 }
 
 export type { RunControl };
+
+/** A request the engine refuses before running anything (a bad n, too many devices); the shells show its message. */
+export class RunRequestError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RunRequestError';
+  }
+}

@@ -97,13 +97,13 @@ export function traceStrategies(formula: CompiledFormula, gridOrN: number | Grid
     describeNaive(f, nx, ny, dtype, points),
     describe(
       makeJaxpr(f)(mesh, mesh),
-      ['meshgrid', 'meshgrid-eager'],
+      ['meshgrid', 'meshgrid-eager', 'numpy'],
       "f(*jnp.meshgrid(x, y, indexing='ij'))",
       `Every equation works on ${nx}×${ny} arrays, the inputs included: the two meshes hold each x and y value ${repeats}.`,
     ),
     describe(
       vmapGraph,
-      ['vmap', 'pmap', 'gpu'],
+      ['vmap', 'pmap', 'gpu', 'jax-vmap', 'jax-pmap'],
       'jax.vmap(jax.vmap(f, in_axes=(None, 0)), in_axes=(0, None))(x, y)',
       `vmap batched the scalar graph: what depends on x alone stays a vector of ${nx} and is broadcast (broadcast_in_dim), so no mesh is built; pmap runs this graph on each device’s rows.`,
     ),

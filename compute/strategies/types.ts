@@ -4,10 +4,24 @@
 // and IPC boundaries unchanged. The renderer imports these types.
 
 import type { DType } from '../core/dtype.js';
-import type { BackendName } from '../backends/backend.js';
+import { BACKEND_NAMES, type BackendName } from '../backends/backend.js';
 
-export type StrategyName = 'loops' | 'naive' | 'meshgrid' | 'meshgrid-eager' | 'vmap' | 'pmap' | 'gpu';
-export const STRATEGY_NAMES: readonly StrategyName[] = ['loops', 'naive', 'meshgrid', 'meshgrid-eager', 'vmap', 'pmap', 'gpu'];
+/** The lesson's strategies, run by the lab's own engine. */
+export type LabStrategyName = 'loops' | 'naive' | 'meshgrid' | 'meshgrid-eager' | 'vmap' | 'pmap' | 'gpu';
+export const LAB_STRATEGY_NAMES: readonly LabStrategyName[] = ['loops', 'naive', 'meshgrid', 'meshgrid-eager', 'vmap', 'pmap', 'gpu'];
+/** The same experiment run by NumPy and JAX in a Python child process (compute/peers/), where a Python has them. */
+export type PeerStrategyName = 'numpy' | 'jax-vmap' | 'jax-pmap';
+export const PEER_STRATEGY_NAMES: readonly PeerStrategyName[] = ['numpy', 'jax-vmap', 'jax-pmap'];
+export type StrategyName = LabStrategyName | PeerStrategyName;
+export const STRATEGY_NAMES: readonly StrategyName[] = [...LAB_STRATEGY_NAMES, ...PEER_STRATEGY_NAMES];
+
+/** Who computed a record: one of the lab's backends, or Python (a peer strategy, NumPy or JAX). */
+export type RecordBackend = BackendName | 'python';
+export const RECORD_BACKENDS: readonly RecordBackend[] = [...BACKEND_NAMES, 'python'];
+
+export function isPeerStrategy(name: string): name is PeerStrategyName {
+  return (PEER_STRATEGY_NAMES as readonly string[]).includes(name);
+}
 
 /** One measured run of one strategy. Field names are a contract (CLI JSON, CSV, app). */
 export interface RunRecord {
@@ -22,7 +36,7 @@ export interface RunRecord {
   xRange: [number, number];
   yRange: [number, number];
   dtype: DType;
-  backend: BackendName;
+  backend: RecordBackend;
   /** How many devices computed it (1 unless pmap). */
   devices: number;
   /** Shape of the result: [nx, ny], or [n] for the naive strategy on a square grid; [] when it raised shapeError. */
@@ -54,8 +68,12 @@ export interface RunRecord {
   noisy: boolean;
   /** Why the run is noisy, with the numbers; absent when it is not. */
   noisyReason?: string;
-  /** Peak bytes live in the allocator during the run (inputs, temporaries and output). */
-  peakBytes: number;
+  /**
+   * Peak bytes live in the allocator during the run (inputs, temporaries and
+   * output); for NumPy, tracemalloc's peak. Absent where it could not be
+   * measured (JAX's allocator), and the note says so.
+   */
+  peakBytes?: number;
   /** Bytes the strategy was predicted to need, from shapes alone, before running. */
   predictedBytes: number;
   /** Largest |result - reference| against a float64 evaluation of the same formula. */
@@ -82,6 +100,8 @@ export interface RunRecord {
   computedDtype?: DType;
   /** Anything the reader must know to read the figures right. */
   note?: string;
+  /** For a peer strategy, what ran it: "Python 3.11.7, NumPy 2.4.6, JAX 0.10.2, jaxlib 0.10.2". */
+  peerVersions?: string;
 }
 
 export interface RunRequest {

@@ -7,7 +7,7 @@ import type { Atom, Graph } from '../core/graph.js';
 import { NDArray } from '../core/ndarray.js';
 import type { Value } from '../core/trace.js';
 import { bind } from '../ops.js';
-import { evalEagerAsync } from '../backends/eager.js';
+import { type EagerBackend, evalEagerAsync } from '../backends/eager.js';
 import type { RunControl } from '../backends/backend.js';
 import { throwIfCancelled } from '../backends/backend.js';
 
@@ -51,15 +51,15 @@ export function evalGraph(graph: Graph, args: readonly Value[]): Value[] {
   return graph.outputs.map(env.read);
 }
 
-/** Op by op on concrete arrays, each operation sliced and cancellable (the eager strategy at large n). */
-export async function evalGraphEagerAsync(graph: Graph, args: readonly NDArray[], control: RunControl = {}): Promise<Value[]> {
+/** Op by op on concrete arrays, each operation its own loop on `backend`, cancellable (the eager strategy at large n). */
+export async function evalGraphEagerAsync(graph: Graph, args: readonly NDArray[], control: RunControl = {}, backend: EagerBackend = 'js'): Promise<Value[]> {
   const env = environment(graph, args);
   try {
     for (let i = 0; i < graph.equations.length; i++) {
       throwIfCancelled(control.signal);
       const eqn = graph.equations[i]!;
       const inputs = eqn.inputs.map(env.read) as (NDArray | number)[];
-      env.set(eqn.out.id, await evalEagerAsync(eqn.primitive, inputs, eqn.params, { ...(control.signal ? { signal: control.signal } : {}) }));
+      env.set(eqn.out.id, await evalEagerAsync(eqn.primitive, inputs, eqn.params, { ...(control.signal ? { signal: control.signal } : {}) }, backend));
       env.release(i);
     }
     return graph.outputs.map(env.read);

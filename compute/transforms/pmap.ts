@@ -12,10 +12,9 @@ import { type Graph, printGraph } from '../core/graph.js';
 import { NDArray } from '../core/ndarray.js';
 import { formatShape, normalizeAxis } from '../core/shape.js';
 import { type TracedFunction, type Value, isTracer, traceFunction } from '../core/trace.js';
-import type { Device, Executable, RunControl } from '../backends/backend.js';
+import type { Device, Executable, Placement, RunControl } from '../backends/backend.js';
 import { zeroStrideAxes } from '../backends/fuse.js';
 import { backendStatus, getBackend } from '../backends/registry.js';
-import { NativeExecutable } from '../backends/native.js';
 import type { ArrayResult, Traceable } from './jit.js';
 import { type InAxes, vmap } from './vmap.js';
 
@@ -164,14 +163,14 @@ export function pmap(fn: Traceable, options: PmapOptions = {}): PmappedFunction 
   };
 
   const shape = (compiled: Compiled, outs: NDArray[]): ArrayResult => (compiled.traced.single ? outs[0]! : outs);
+  /** One device and one contiguous part of the output per slice, on backends that can place a run (native); the JS backend has one device. */
+  const placementOf = (compiled: Compiled): Placement => ({ devices: compiled.slices, parts: compiled.slices });
 
   const pmapped = ((...args: Value[]): ArrayResult | Value | Value[] => {
     if (args.some(isTracer)) return traced(args);
     const { compiled, inputs } = compile(args as (NDArray | number)[]);
     const executable = compiled.executable;
-    if (executable instanceof NativeExecutable) {
-      return shape(compiled, executable.runSyncOn(inputs, { devices: compiled.slices, parts: compiled.slices }));
-    }
+    if (executable.runSyncOn) return shape(compiled, executable.runSyncOn(inputs, placementOf(compiled)));
     return shape(compiled, executable.runSync!(inputs));
   }) as PmappedFunction;
 
@@ -198,9 +197,7 @@ export function pmap(fn: Traceable, options: PmapOptions = {}): PmappedFunction 
   pmapped.run = async (args, control = {}) => {
     const { compiled, inputs } = compile(args);
     const executable = compiled.executable;
-    if (executable instanceof NativeExecutable) {
-      return shape(compiled, await executable.runOn(inputs, { devices: compiled.slices, parts: compiled.slices }, control));
-    }
+    if (executable.runOn) return shape(compiled, await executable.runOn(inputs, placementOf(compiled), control));
     return shape(compiled, await executable.run(inputs, control));
   };
   pmapped.lower = (...args) => {

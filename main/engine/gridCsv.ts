@@ -4,13 +4,11 @@
 // Runs in the engine worker, next to the grid; yields between chunks so a
 // cancel is heard, and reports progress.
 
-import { open, readdir, rename, rm } from 'node:fs/promises';
+import { readdir, rm } from 'node:fs/promises';
+import { partialPathOf, writeBesideThenRename } from '../../compute/report/atomicFile.js';
 import { basename, dirname, join } from 'node:path';
 
-/** Where an export to `path` is written until it is complete (the worker shares the app's pid). */
-export function partialPathOf(path: string): string {
-  return `${path}.partial-${process.pid}`;
-}
+export { partialPathOf };
 
 function processAlive(pid: number): boolean {
   try {
@@ -84,11 +82,8 @@ export async function writeGridCsv(
   // Written beside the target and renamed over it only when complete: a crash
   // or a cancel mid-write leaves the earlier file whole, never half of one.
   await removeStalePartials(path);
-  const partial = partialPathOf(path);
-  const file = await open(partial, 'w');
   let rows = 0;
-  let complete = false;
-  try {
+  await writeBesideThenRename(path, async (file) => {
     let chunk = 'x,y,f\r\n';
     const [s0, s1] = grid.strides;
     for (let i = 0; i < xText.length; i++) {
@@ -106,12 +101,6 @@ export async function writeGridCsv(
       options.onProgress?.((i + 1) / xText.length);
     }
     await file.write(chunk);
-    await file.sync();
-    complete = true;
-  } finally {
-    await file.close();
-    if (!complete) await rm(partial, { force: true });
-  }
-  await rename(partial, path);
+  });
   return rows;
 }

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 import { startWebHost, type WebHost } from './server.js';
-import { decodeMessage, encodeMessage, type ServerMessage } from '../../renderer/src/lib/wire.js';
+import { decodeMessage, encodeMessage, type ServerMessage } from '../wire.js';
 import { CONTENT_SECURITY_POLICY } from '../csp.js';
 import { countChecklist } from '../../test/reliability/checklist.js';
 

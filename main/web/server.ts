@@ -19,7 +19,7 @@ import { CONTENT_SECURITY_POLICY } from '../csp.js';
 import type { EventMap, EventName, SaveOutcome } from '../contract.js';
 import { LabService, type SaveRequest } from '../service.js';
 import { isInvokeChannel, validateRequest } from '../validate.js';
-import { decodeMessage, encodeMessage, type ClientMessage, type ServerMessage } from '../../renderer/src/lib/wire.js';
+import { decodeMessage, encodeMessage, type ClientMessage, type ServerMessage } from '../wire.js';
 
 const COOKIE = 'vlab_token';
 const MAX_MESSAGE_BYTES = 80 * 1024 * 1024;

@@ -21,16 +21,29 @@
 
 namespace vlab {
 
+/**
+ * The evaluator copy for this CPU: AVX-512, else AVX2, else the baseline.
+ * VLAB_NATIVE_ISA=avx512|avx2|generic forces one, where the CPU can run it
+ * (else the best it can run); isa() reports the one chosen.
+ */
 const Kernels& kernels() {
   static const Kernels chosen = [] {
-    const char* forced = std::getenv("VLAB_NATIVE_ISA");
-    const bool wantGeneric = forced && std::string(forced) == "generic";
+    const Kernels generic{"generic", generic::evalRange, generic::streamFill, generic::lessonRows};
+    const char* forcedEnv = std::getenv("VLAB_NATIVE_ISA");
+    const std::string forced = forcedEnv ? forcedEnv : "";
 #if VLAB_X86 && defined(__GNUC__)
     __builtin_cpu_init();
-    if (!wantGeneric && __builtin_cpu_supports("avx2")) return Kernels{"avx2", avx2::evalRange, avx2::streamFill, avx2::lessonRows};
+    const bool hasAvx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    const bool hasAvx512 = hasAvx2 && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
+                           __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512bw");
+    const Kernels avx2{"avx2", avx2::evalRange, avx2::streamFill, avx2::lessonRows};
+    const Kernels avx512{"avx512", avx512::evalRange, avx512::streamFill, avx512::lessonRows};
+    if (forced == "generic") return generic;
+    if (forced == "avx2") return hasAvx2 ? avx2 : generic;
+    if (hasAvx512) return avx512;
+    if (hasAvx2) return avx2;
 #endif
-    (void)wantGeneric;
-    return Kernels{"generic", generic::evalRange, generic::streamFill, generic::lessonRows};
+    return generic;
   }();
   return chosen;
 }
@@ -290,8 +303,13 @@ class VmJob : public AsyncJob {
   int numParts;
 };
 
-/** Default split: enough parts to balance the threads, each at least a few blocks. */
+/**
+ * Default split: enough parts to balance the threads, each at least a few
+ * blocks; one part on one thread (each part pays the row cache's prologue,
+ * and cancellation and progress do not need parts: they go block by block).
+ */
 int defaultParts(int64_t size, int workers) {
+  if (workers == 1) return 1;
   const int64_t byWork = (size + 16 * kBlock - 1) / (16 * kBlock);
   const int64_t parts = std::min<int64_t>(std::max<int64_t>(byWork, 1), int64_t(workers) * 8);
   return int(parts);

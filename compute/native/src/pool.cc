@@ -4,6 +4,7 @@
 
 #include "pool.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <exception>
 
@@ -99,7 +100,14 @@ void Pool::submit(const std::shared_ptr<Job>& job) {
     std::lock_guard<std::mutex> lock(mutex);
     queue.push_back(job);
   }
-  wake.notify_all();
+  // Wake only as many threads as can work on it: a one-device run must not
+  // cost the other threads a wake-up (and, on a busy machine, a time slice).
+  const int wanted = std::min(job->maxWorkers, job->numTasks);
+  if (wanted >= size()) {
+    wake.notify_all();
+  } else {
+    for (int i = 0; i < wanted; i++) wake.notify_one();
+  }
 }
 
 // Under the mutex: the first job with tasks left and room for one more worker.
@@ -131,12 +139,14 @@ void Pool::workerLoop() {
       if (task >= job->numTasks) break;
       job->runClaimed(task);
     }
+    bool others;
     {
       std::lock_guard<std::mutex> lock(mutex);
       job->active--;
+      others = !queue.empty();
     }
     // A job capped below the pool size may have left others waiting behind it.
-    wake.notify_all();
+    if (others) wake.notify_all();
   }
 }
 

@@ -18,16 +18,41 @@ constexpr int kBlock = 1024;
 constexpr int kMaxRank = 32;
 constexpr int kMaxRegisters = 1024;
 constexpr int kMaxInstructions = 1 << 16;
+/** A thread adds its finished elements to the run's progress at most this often (and at the end of its part). */
+constexpr int64_t kProgressElements = 64 * kBlock;
+/** The row cache holds at most this many bytes per thread (it should stay in L2 beside the registers). */
+constexpr size_t kMaxRowCacheBytes = 512 * 1024;
 /** Rows at least this long are evaluated row by row, with row-invariant work hoisted out. */
 constexpr int64_t kMinRowLength = 64;
 
 enum class DType : int32_t { Float32 = 0, Float64 = 1 };
 
-enum Opcode : int32_t {
-#define VLAB_OPCODE(name, code, arity, primitive) OP_##name = code,
+/** The opcodes of opcodes.h. A switch over them has no default arm: -Werror=switch makes a missing case a compile error. */
+enum class Op : int32_t {
+#define VLAB_OPCODE(name, code, arity, primitive) name = code,
+#define VLAB_SCALAR(...)
+#define VLAB_VECTOR(...)
 #include "opcodes.h"
 #undef VLAB_OPCODE
+#undef VLAB_SCALAR
+#undef VLAB_VECTOR
 };
+
+/** Operands an opcode takes from registers (LOAD and CONST take theirs from the instruction). */
+constexpr int arityOf(Op op) {
+  switch (op) {
+#define VLAB_OPCODE(name, code, arity, primitive) \
+  case Op::name:                                   \
+    return arity;
+#define VLAB_SCALAR(...)
+#define VLAB_VECTOR(...)
+#include "opcodes.h"
+#undef VLAB_OPCODE
+#undef VLAB_SCALAR
+#undef VLAB_VECTOR
+  }
+  return 0;
+}
 
 struct OpcodeInfo {
   const char* name;
@@ -39,7 +64,8 @@ const std::vector<OpcodeInfo>& opcodeTable();
 
 /** One instruction: dst = op(a, b). LOAD: a = read slot. CONST: a = constant slot. INTEGER_POW: imm = exponent. */
 struct Instr {
-  int32_t op, depth, dst, a, b, imm;
+  Op op;
+  int32_t depth, dst, a, b, imm;
 };
 constexpr int kHeaderInts = 8;
 constexpr int kInstrInts = 6;
@@ -90,6 +116,23 @@ struct Launch {
   bool resultScalar = false;
   /** When the last instruction computes the result as a vector op, it writes straight into the output. */
   bool directResult = false;
+  /**
+   * Row mode, rank ≥ 2: vector work that does not vary along any outer axis
+   * (y² when y is the inner axis of the lesson's grid) is the same for every
+   * row. Per instruction: whether it is such work (computed once per part,
+   * over one row, then skipped block by block), and the row-cache slot that
+   * keeps its value for the instructions that vary (-1: not needed by them).
+   */
+  std::vector<uint8_t> rowInvariant;
+  std::vector<int32_t> rowCacheSlot;
+  int rowCacheSlots = 0;
+  /**
+   * Per instruction: 1 when it is an arithmetic op (+ − × ÷) with one scalar
+   * operand whose result only the next instruction, also + − × ÷ on blocks,
+   * reads: the two run as one loop, as the same two operations in the same
+   * order (so the same bits), one pass over the block instead of two.
+   */
+  std::vector<uint8_t> fuseWithNext;
   void* out = nullptr;
 
   std::atomic<bool>* cancelled = nullptr;

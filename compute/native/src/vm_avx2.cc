@@ -4,7 +4,7 @@
 #include "vm_common.h"
 
 #if VLAB_X86 && defined(__GNUC__)
-#pragma GCC target("avx2")
+#pragma GCC target("avx2,fma")
 #if defined(__GLIBC__)
 #define VLAB_ISA_LEVEL 2
 #else

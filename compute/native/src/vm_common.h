@@ -24,20 +24,11 @@
 namespace vlab {
 
 /**
- * The scalar meaning of each opcode, matching compute/core/primitives.ts'
- * scalarSemantics: NumPy's NaN-propagating minimum/maximum (not fmin/fmax),
- * C's pow (which already has pow(1, NaN) = 1 and pow(-1, ±Inf) = 1, as powIEEE).
+ * The scalar meaning of each opcode: opcodes.h's VLAB_SCALAR lines, matching
+ * compute/core/primitives.ts' scalarSemantics. Every vector kernel must give
+ * these values.
  */
 namespace scalar {
-template <class T> inline T cos(T x) { return std::cos(x); }
-template <class T> inline T sin(T x) { return std::sin(x); }
-template <class T> inline T tan(T x) { return std::tan(x); }
-template <class T> inline T exp(T x) { return std::exp(x); }
-template <class T> inline T log(T x) { return std::log(x); }
-template <class T> inline T tanh(T x) { return std::tanh(x); }
-template <class T> inline T pow(T x, T y) { return std::pow(x, y); }
-template <class T> inline T minimum(T a, T b) { return (a < b || a != a) ? a : b; }
-template <class T> inline T maximum(T a, T b) { return (a > b || a != a) ? a : b; }
 /** x ** y for an integer y, as the JS backend emits it: products up to |y| = 4, pow beyond. */
 template <class T> inline T integerPow(T x, int32_t y) {
   const int k = y < 0 ? -y : y;
@@ -47,30 +38,48 @@ template <class T> inline T integerPow(T x, int32_t y) {
   return y < 0 ? T(1) / p : p;
 }
 
-template <class T>
-inline T apply(int32_t op, T a, T b, int32_t imm) {
-  switch (op) {
-    case OP_NEG: return -a;
-    case OP_SQUARE: return a * a;
-    case OP_COS: return cos(a);
-    case OP_SIN: return sin(a);
-    case OP_TAN: return tan(a);
-    case OP_EXP: return exp(a);
-    case OP_LOG: return log(a);
-    case OP_SQRT: return std::sqrt(a);
-    case OP_ABS: return std::fabs(a);
-    case OP_TANH: return tanh(a);
-    case OP_ADD: return a + b;
-    case OP_SUB: return a - b;
-    case OP_MUL: return a * b;
-    case OP_DIV: return a / b;
-    case OP_POW: return pow(a, b);
-    case OP_MIN: return minimum(a, b);
-    case OP_MAX: return maximum(a, b);
-    case OP_INTEGER_POW: return integerPow(a, imm);
-    default: return std::numeric_limits<T>::quiet_NaN();
+/** np.mod, as numpy's npy_remainder: fmod, moved into the divisor's sign; a zero result takes the divisor's sign. */
+template <class T> inline T numpyMod(T a, T b) {
+  T mod = std::fmod(a, b);
+  if (!b) return mod;  // NaN, as fmod gives for a zero divisor
+  if (mod) {
+    if ((b < T(0)) != (mod < T(0))) mod += b;
+  } else {
+    mod = std::copysign(T(0), b);
   }
+  return mod;
 }
+
+/** The scalar kernel of one opcode, a specialization per VLAB_SCALAR line. */
+template <Op op> struct Kernel;
+#define VLAB_OPCODE(...)
+#define VLAB_VECTOR(...)
+#define VLAB_SCALAR(NAME, ...)                                                                   \
+  template <> struct Kernel<Op::NAME> {                                                          \
+    template <class T> static inline T apply(T a, [[maybe_unused]] T b, [[maybe_unused]] int32_t imm) { \
+      return (__VA_ARGS__);                                                                      \
+    }                                                                                            \
+  };
+#include "opcodes.h"
+#undef VLAB_SCALAR
+
+/** Scalar dispatch, one case per VLAB_SCALAR line: an opcode without one fails -Werror=switch. */
+template <class T>
+inline T apply(Op op, T a, T b, int32_t imm) {
+  switch (op) {
+    case Op::LOAD:
+    case Op::CONST:
+      break;  // data movement: the evaluator reads these itself
+#define VLAB_SCALAR(NAME, ...) \
+  case Op::NAME:               \
+    return Kernel<Op::NAME>::apply<T>(a, b, imm);
+#include "opcodes.h"
+#undef VLAB_SCALAR
+  }
+  return std::numeric_limits<T>::quiet_NaN();
+}
+#undef VLAB_OPCODE
+#undef VLAB_VECTOR
 }  // namespace scalar
 
 /** Per-thread offsets of the current row, one per read. */
@@ -100,6 +109,7 @@ struct Kernels {
 VLAB_DECLARE_ISA(generic)
 #if VLAB_X86 && defined(__GNUC__)
 VLAB_DECLARE_ISA(avx2)
+VLAB_DECLARE_ISA(avx512)
 #endif
 #undef VLAB_DECLARE_ISA
 

@@ -55,7 +55,7 @@ export interface Frame {
 }
 
 export function metricOf(record: RunRecord, metric: SweepMetric): number {
-  return metric === 'time' ? record.medianMs : record.peakBytes;
+  return metric === 'time' ? record.medianMs : (record.peakBytes ?? NaN);
 }
 
 /** The n axis spans exactly the sizes swept (a sweep's ends are the user's), ticked at its ends and the decades between. */
@@ -131,6 +131,10 @@ export const STRATEGY_COLOURS: Record<string, string> = {
   vmap: '#009E73',
   pmap: '#CC79A7',
   gpu: '#E69F00',
+  // The Python peers are the yardsticks: black, told apart by their dashes.
+  numpy: '#000000',
+  'jax-vmap': '#000000',
+  'jax-pmap': '#000000',
 };
 
 /** Dash patterns, so lines differ without colour too. */
@@ -142,4 +146,7 @@ export const STRATEGY_DASHES: Record<string, string> = {
   vmap: '',
   pmap: '12 4 2 4',
   gpu: '4 4',
+  numpy: '1 3',
+  'jax-vmap': '6 2',
+  'jax-pmap': '10 2 2 2',
 };

@@ -12,6 +12,7 @@ import type {
   PythonProgramRequest,
   SaveOutcome,
   StrategyName,
+  LabStrategyName,
   SweepResult,
 } from '../../../main/contract';
 import type { Lesson } from '../../../compute/classroom/lesson';
@@ -52,7 +53,7 @@ export class Classroom {
   private sweepTaskId: string | null = null;
   sweepError = $state<string | null>(null);
 
-  jaxStrategy = $state<StrategyName>('vmap');
+  jaxStrategy = $state<LabStrategyName>('vmap');
   jax = $state.raw<{ text: string; fileName: string } | { error: string } | null>(null);
   /** The settings the program on screen was written for (saving writes it again from them, in the engine). */
   private jaxRequest: PythonProgramRequest | null = null;
@@ -265,7 +266,8 @@ export class Classroom {
     lab.formula = settings.formula;
     lab.dtype = settings.dtype;
     lab.selected = settings.strategies.filter((s) => lab.available.has(s));
-    const side = (n: number) => Math.min(20000, Math.max(1, n));
+    const limits = lab.info?.limits;
+    const side = (n: number) => (limits ? Math.min(limits.nMax, Math.max(limits.nMin, n)) : n);
     lab.nx = side(settings.nx);
     lab.ny = side(settings.ny);
     lab.linked = lab.nx === lab.ny;

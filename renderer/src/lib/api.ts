@@ -4,7 +4,7 @@
 // give the same LabApi, derived from main/contract.ts.
 
 import type { EventMap, EventName, InvokeChannel, LabApi, RequestOf, ResponseOf } from '../../../main/contract';
-import { decodeMessage, encodeMessage, type ClientMessage, type ServerMessage } from './wire';
+import { decodeMessage, encodeMessage, type ClientMessage, type ServerMessage } from '../../../main/wire';
 
 declare global {
   interface Window {

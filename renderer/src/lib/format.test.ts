@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatMs, formatRatio, formatTickBytes, formatTickMs, formatTickValue, formatValue } from './format';
+import { formatBytes, formatMs, formatPeak, formatRatio, formatTickBytes, formatTickMs, formatTickValue, formatValue, strategyLabel } from './format';
 import { formatBytes as engineFormatBytes } from '../../../compute/index.js';
 import { logAxis, nToSlider, sliderToN, N_MAX, N_MIN, SLIDER_STEPS } from './scales';
 
@@ -8,6 +8,14 @@ describe('numbers as the lab prints them', () => {
     for (const bytes of [0, 1, 999, 1024, 25_600, 1_500_000, 3_200_320_000, 19_200_320_000, 2 ** 50]) {
       expect(formatBytes(bytes)).toBe(engineFormatBytes(bytes));
     }
+  });
+
+  it('marks a Python peer as run by NumPy or JAX, and an unmeasured peak as such', () => {
+    expect(strategyLabel({ strategy: 'numpy', backend: 'python' })).toBe('numpy (run by NumPy)');
+    expect(strategyLabel({ strategy: 'jax-pmap', backend: 'python' })).toBe('jax-pmap (run by JAX)');
+    expect(strategyLabel({ strategy: 'vmap', backend: 'native' })).toBe('vmap');
+    expect(formatPeak(undefined)).toBe('not measured');
+    expect(formatPeak(1024)).toBe('1.00 KiB');
   });
 
   it('writes times, ratios and values readably', () => {

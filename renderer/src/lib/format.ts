@@ -21,6 +21,17 @@ export function formatBytes(bytes: number): string {
   return `${value >= 100 || unit === 0 ? Math.round(value) : value.toPrecision(3)} ${units[unit]}`;
 }
 
+/** A peak that may be absent: a JAX peer's allocator cannot be measured. */
+export function formatPeak(bytes: number | undefined): string {
+  return bytes === undefined ? 'not measured' : formatBytes(bytes);
+}
+
+/** A strategy's name as the charts and tables show it, with "run by NumPy" or "run by JAX" for a Python peer. */
+export function strategyLabel(record: { strategy: string; backend: string }): string {
+  if (record.backend !== 'python') return record.strategy;
+  return `${record.strategy} (run by ${record.strategy === 'numpy' ? 'NumPy' : 'JAX'})`;
+}
+
 export function formatError(err: number): string {
   return err === 0 ? '0' : Number.isFinite(err) ? err.toExponential(1) : String(err);
 }

@@ -50,7 +50,10 @@ export interface Running {
   cancelling: boolean;
 }
 
-const LESSON_ORDER: StrategyName[] = ['loops', 'naive', 'meshgrid', 'meshgrid-eager', 'vmap', 'pmap', 'gpu'];
+/** Every strategy in the lesson's order, the Python peers last; filled from AppInfo (the engine's one list) when the app loads. */
+const LESSON_ORDER: StrategyName[] = [];
+/** The Python peers start unticked: each starts a Python process, and the lesson's own steps come first. */
+const PEERS: StrategyName[] = [];
 /** Grid exports larger than this many points ask before writing (a 6000² grid is about 1 GiB of CSV). */
 const LARGE_GRID_EXPORT_POINTS = 4_000_000;
 /** Loops above this n takes minutes; it starts unticked there, and the user may tick it. */
@@ -165,12 +168,14 @@ export class Lab {
     this.api.on('menu:command', ({ command }) => this.command(command));
 
     const info = await this.api.invoke('app:info', null);
+    LESSON_ORDER.splice(0, LESSON_ORDER.length, ...info.strategies.lab, ...info.strategies.peers);
+    PEERS.splice(0, PEERS.length, ...info.strategies.peers);
     this.info = info;
     this.formula = info.defaultFormula;
     this.xRange = [info.gridRange[0], info.gridRange[1]];
     this.yRange = [info.gridRange[0], info.gridRange[1]];
     this.previousSession = info.previousSession;
-    this.selected = info.availability.filter((a) => a.available).map((a) => a.strategy);
+    this.selected = info.availability.filter((a) => a.available && !PEERS.includes(a.strategy)).map((a) => a.strategy);
     this.settingsChanged();
   }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeMessage, encodeMessage } from './wire';
+import { decodeMessage, encodeMessage } from './wire.js';
 
 describe('the web shell wire format', () => {
   it('carries typed arrays as raw bytes, not JSON numbers', () => {

@@ -2,7 +2,7 @@
 // header followed by the raw bytes of every typed array in the message (the
 // surface's values, a PNG), so a grid never travels as JSON of numbers. Pure
 // functions with no DOM or Node dependency: the renderer and the web shell
-// host (main/web) both use this file.
+// host (main/web) both use this file, which lives beside the contract.
 
 type TypedArrayName = 'Float32Array' | 'Float64Array' | 'Int32Array' | 'Uint8Array';
 type AnyTypedArray = Float32Array | Float64Array | Int32Array | Uint8Array;

@@ -1,0 +1,27 @@
+// The lab's size limits, each defined once. The engine accepts any side up
+// to ENGINE_MAX_N (the memory guard refuses what does not fit the machine);
+// the app — its sliders, its requests over IPC and its documents (.vlab.json)
+// — keeps to APP_N_RANGE, so that a document that opens is one the app can
+// run. main/ imports these; the renderer receives them in AppInfo. A leaf
+// module: it imports nothing, so main's bundle does not pull in the engine.
+
+/** The largest side (nx or ny) the engine (the CLI, the API) accepts. */
+export const ENGINE_MAX_N = 1_000_000;
+
+/** The largest |x| or |y| a domain may reach, in the engine and the app: far enough for any lesson, short of float32's overflow in x². */
+export const DOMAIN_MAX_ABS = 1e15;
+
+export interface GridLimits {
+  /** Sides the app accepts in requests and documents. */
+  readonly nMin: number;
+  readonly nMax: number;
+  /** The grid-size slider's log scale. */
+  readonly sliderMin: number;
+  readonly sliderMax: number;
+  /** Sizes in one sweep. */
+  readonly sweepMaxPoints: number;
+  /** The domain's bound on |x| and |y| (DOMAIN_MAX_ABS). */
+  readonly domainMaxAbs: number;
+}
+
+export const APP_GRID_LIMITS: GridLimits = { nMin: 1, nMax: 20_000, sliderMin: 10, sliderMax: 20_000, sweepMaxPoints: 60, domainMaxAbs: DOMAIN_MAX_ABS };
