@@ -1,3 +1,4 @@
+import { numpyPython } from '../scripts/venvPython.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -89,12 +90,9 @@ describe('LabService', () => {
     expect(values).toHaveLength(24 * 24);
     // z[i, j] = x[i] - y[j] / 2 on linspace(-2, 2, 24): the corner z[0, 23] = -2 - 2 / 2.
     expect(values[23]).toBeCloseTo(-3, 12);
-    try {
-      execFileSync('python3', ['-c', 'import numpy']);
-    } catch {
-      return;
-    }
-    const loaded = execFileSync('python3', ['-c', 'import sys, numpy as np; z = np.load(sys.argv[1]); print(z.shape, z.dtype)', join(dataDir, asked[3]!.fileName)]).toString().trim();
+    const python = numpyPython();
+    if (python === null) return;
+    const loaded = execFileSync(python, ['-c', 'import sys, numpy as np; z = np.load(sys.argv[1]); print(z.shape, z.dtype)', join(dataDir, asked[3]!.fileName)]).toString().trim();
     expect(loaded).toBe('(24, 24) float64');
   });
 
