@@ -113,11 +113,11 @@ async function canBuild() {
 }
 
 /**
- * Rebuilds the stale parts of dist/ among `parts`, telling stderr what it
- * does. Where the compilers are not installed (npm prune --omit=dev, a
+ * Rebuilds the stale parts of dist/ among `parts`, telling `log` what it
+ * does (unless `quietRebuild`: a rebuild leaves nothing stale to warn of). Where the compilers are not installed (npm prune --omit=dev, a
  * packaged app), stale output is run with a warning; missing output is an error.
  */
-export async function ensureBuilt(parts, { log = (line) => process.stderr.write(`${line}\n`) } = {}) {
+export async function ensureBuilt(parts, { log = (line) => process.stderr.write(`${line}\n`), quietRebuild = false } = {}) {
   const stale = staleParts(parts);
   if (stale.length === 0) return;
   if (!(await canBuild())) {
@@ -128,7 +128,7 @@ export async function ensureBuilt(parts, { log = (line) => process.stderr.write(
   }
   const started = performance.now();
   for (const part of stale) await BUILDERS[part]();
-  log(`vlab: rebuilt ${stale.map((p) => (p === 'entries' ? 'the entry points' : 'the renderer')).join(' and ')} in ${Math.round(performance.now() - started)} ms (sources were newer)`);
+  if (!quietRebuild) log(`vlab: rebuilt ${stale.map((p) => (p === 'entries' ? 'the entry points' : 'the renderer')).join(' and ')} in ${Math.round(performance.now() - started)} ms (sources were newer)`);
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
