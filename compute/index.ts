@@ -62,3 +62,4 @@ export { machineInfo, type MachineInfo } from './report/machine.js';
 
 // The classroom: lesson steps, sweeps, "take it to JAX", shareable settings.
 export * from './classroom/index.js';
+export { measureThreadScaling, threadCounts, ThreadScalingError, type ThreadPoint } from './strategies/threadScaling.js';

@@ -7,20 +7,17 @@
 
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ChildProcess } from 'node:child_process';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { openBrowser, root, startWebShell } from './webShell.ts';
+import type { Page } from 'playwright-core';
+import { openLab, root, type OpenLab } from './webShell.ts';
 
 const shots = join(root, 'e2e', 'screenshots');
 const MEMORY_CAP = 2_000_000_000;
 const SHAPE_ERROR = 'add got incompatible shapes for broadcasting: (300,), (200,).';
 
-let host: ChildProcess;
-let browser: Browser;
+let lab: OpenLab;
 let page: Page;
-let dataDir: string;
 
 async function exact(testId: string, value: number | string): Promise<void> {
   const input = page.getByTestId(testId);
@@ -44,18 +41,14 @@ async function axisTicks(axis: 'x' | 'y'): Promise<string> {
 
 before(async () => {
   await mkdir(shots, { recursive: true });
-  const shell = await startWebShell({ dataDirPrefix: 'vlab-e2e-grid-', memoryCapBytes: MEMORY_CAP });
-  ({ host, dataDir } = shell);
-  ({ browser, page } = await openBrowser());
-  await page.goto(shell.url);
+  lab = await openLab({ dataDirPrefix: 'vlab-e2e-grid-', memoryCapBytes: MEMORY_CAP });
+  ({ page } = lab);
   await page.getByTestId('run').waitFor({ timeout: 60_000 });
   await page.getByTestId('surface-canvas').waitFor();
 });
 
 after(async () => {
-  await browser?.close();
-  host?.kill('SIGTERM');
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  await lab?.close();
 });
 
 describe('rectangular grids and the domain in the web shell', { concurrency: false }, () => {

@@ -6,6 +6,7 @@
 // arrays, never as JSON lists of numbers. The renderer imports this file for
 // types only; the two constant lists are for the preload and the hosts.
 
+import type { ThreadPoint } from '../compute/strategies/threadScaling.js';
 import type { GridLimits } from '../compute/limits.js';
 import type {
   Device,
@@ -28,6 +29,20 @@ import type { LabSettings, LayoutItem, LayoutSettings, LessonStepResult, PythonP
 export type { LabSettings, LayoutItem, LayoutSettings, LessonStepResult, PythonProgramRequest, SweepEntry, SweepRequest, SweepResult, Theme };
 
 /** A sweep as the renderer asks for it: the engine's request, less what the app fixes. */
+/** The classroom's threads sweep: pmap on 1…all native threads at one n, beside the kernel and the floor on the same threads. */
+export interface ThreadSweepRequest {
+  n: number;
+  dtype: DType;
+  formula: string;
+}
+export interface ThreadSweepResult {
+  n: number;
+  dtype: DType;
+  formula: string;
+  /** One per thread count, 1 first; speed-ups are each series' 1-thread time over its time here, the ideal the thread count. */
+  points: ThreadPoint[];
+}
+
 export type ClassroomSweepRequest = Pick<SweepRequest, 'nMin' | 'nMax' | 'points' | 'strategies' | 'dtype' | 'formula' | 'repeats' | 'xRange' | 'yRange'>;
 
 /** Progress of a lesson step or a sweep; a sweep's carries every entry so far, so the chart draws as it goes. */
@@ -196,6 +211,7 @@ export interface InvokeMap {
   /** A lesson step over the lab's grid (its domain, and the rectangular grid the naive and meshgrid steps show). */
   'classroom:lesson': { request: { taskId: string; step: number; formula: string; dtype: DType; grid?: Pick<GridSettings, 'nx' | 'ny' | 'xRange' | 'yRange'> }; response: LessonStepResult };
   'classroom:sweep': { request: { taskId: string; sweep: ClassroomSweepRequest }; response: SweepResult };
+  'classroom:threads': { request: { taskId: string; sweep: ThreadSweepRequest }; response: ThreadSweepResult };
   'classroom:cancel': { request: { taskId: string }; response: { cancelled: boolean } };
   'classroom:jax': { request: PythonProgramRequest; response: { text: string; fileName: string } | { error: string } };
   'export:python': { request: PythonProgramRequest; response: SaveOutcome };
@@ -265,6 +281,7 @@ const invokeChannels = {
   'export:png': true,
   'classroom:lesson': true,
   'classroom:sweep': true,
+  'classroom:threads': true,
   'classroom:cancel': true,
   'classroom:jax': true,
   'export:python': true,

@@ -1,3 +1,4 @@
+import { numpyPython } from '../scripts/venvPython.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -42,6 +43,22 @@ describe('LabService', () => {
     expect(events).toEqual([]);
   });
 
+  it('sweeps pmap over 1…all native threads beside the kernel and the floor, with progress, as the classroom asks', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'vlab-service-'));
+    cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
+    const { service, events } = await makeService(dataDir);
+    const info = await service.handle('app:info', null);
+    const sweep = service.handle('classroom:threads', { taskId: 'threads-1', sweep: { n: 200, dtype: 'float32', formula: 'x * y' } });
+    if (!info.engineBuild.nativeAddon) {
+      await expect(sweep).rejects.toThrow(/native backend/);
+      return;
+    }
+    const result = await sweep;
+    expect(result.points.map((p) => p.threads)).toEqual(Array.from({ length: info.maxThreads }, (_, k) => k + 1));
+    for (const p of result.points) for (const ms of [p.pmapMs, p.kernelMs, p.floorMs]) expect(ms).toBeGreaterThan(0);
+    expect(events.filter((e) => e.event === 'classroom:progress').length).toBeGreaterThan(0);
+  });
+
   it('exports results as CSV, JSON and Markdown, and the grid as CSV and .npy, each under its own extension', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'vlab-service-'));
     cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
@@ -73,12 +90,9 @@ describe('LabService', () => {
     expect(values).toHaveLength(24 * 24);
     // z[i, j] = x[i] - y[j] / 2 on linspace(-2, 2, 24): the corner z[0, 23] = -2 - 2 / 2.
     expect(values[23]).toBeCloseTo(-3, 12);
-    try {
-      execFileSync('python3', ['-c', 'import numpy']);
-    } catch {
-      return;
-    }
-    const loaded = execFileSync('python3', ['-c', 'import sys, numpy as np; z = np.load(sys.argv[1]); print(z.shape, z.dtype)', join(dataDir, asked[3]!.fileName)]).toString().trim();
+    const python = numpyPython();
+    if (python === null) return;
+    const loaded = execFileSync(python, ['-c', 'import sys, numpy as np; z = np.load(sys.argv[1]); print(z.shape, z.dtype)', join(dataDir, asked[3]!.fileName)]).toString().trim();
     expect(loaded).toBe('(24, 24) float64');
   });
 

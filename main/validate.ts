@@ -204,6 +204,7 @@ const validators: { [C in InvokeChannel]: Check } = {
   'export:png': object({ png }),
   'classroom:lesson': object({ taskId, step: integer(0, LESSON_STEP_IDS.length - 1), formula, dtype }, { grid: lessonGrid }),
   'classroom:sweep': object({ taskId, sweep: sweepRequest }),
+  'classroom:threads': object({ taskId, sweep: object({ n: integer(MIN_N, MAX_N), dtype, formula }) }),
   'classroom:cancel': object({ taskId }),
   'classroom:jax': pythonProgram,
   'export:python': pythonProgram,

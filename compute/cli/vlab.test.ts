@@ -9,6 +9,7 @@ import type { ResultsDocument } from '../report/jsonExport.js';
 import { parseCsv } from '../report/csv.js';
 import { backendStatus, loadBackends } from '../backends/registry.js';
 import { main } from './vlab.js';
+import { numpyPython } from '../../scripts/venvPython.js';
 
 const run = promisify(execFile);
 const VLAB = new URL('../../bin/vlab.js', import.meta.url).pathname;
@@ -158,22 +159,15 @@ describe('vlab run: results on stdout, status and progress on stderr', () => {
 });
 
 describe('vlab run --npy', () => {
-  function hasNumpy(): boolean {
-    try {
-      execFileSync('python3', ['-c', 'import numpy']);
-      return true;
-    } catch {
-      return false;
-    }
-  }
+  const python = numpyPython();
 
-  it.skipIf(!hasNumpy())('writes the grid as a .npy that NumPy loads to z[i, j] = f(x[i], y[j])', async () => {
+  it.skipIf(python === null)('writes the grid as a .npy that NumPy loads to z[i, j] = f(x[i], y[j])', async () => {
     const path = join(tmp(), 'grid.npy');
     const { code, stderr } = await vlab('run', '--n', '64', '--strategies', 'naive,vmap', '--formula', 'x - y / 2', '--dtype', 'float64', '--npy', path);
     expect(code).toBe(0);
     expect(stderr).toBe(`vlab: wrote ${path} (vmap, float64, shape (64, 64))\n`);
     const script = 'import json, sys, numpy as np\nz = np.load(sys.argv[1])\nx = np.linspace(-2, 2, 64)\nprint(json.dumps([list(z.shape), str(z.dtype), float(np.max(np.abs(z - (x[:, None] - x[None, :] / 2))))]))';
-    const [shape, dtype, maxErr] = JSON.parse(execFileSync('python3', ['-c', script, path]).toString()) as [number[], string, number];
+    const [shape, dtype, maxErr] = JSON.parse(execFileSync(python!, ['-c', script, path]).toString()) as [number[], string, number];
     expect(shape).toEqual([64, 64]);
     expect(dtype).toBe('float64');
     expect(maxErr).toBeLessThan(1e-12);

@@ -48,7 +48,7 @@ import { measureLimit } from '../strategies/limit.js';
 import { defaultBackend } from '../strategies/run.js';
 import { handWrittenLoopMs } from '../bench/handLoop.js';
 import { nativeBenchLines } from '../bench/nativeBench.js';
-import { ThreadScalingError, measureThreadScaling, threadCounts, threadScalingLines } from '../bench/threadScaling.js';
+import { ThreadScalingError, measureThreadScaling, threadCounts, threadScalingLines } from '../strategies/threadScaling.js';
 import { runSweep, sweepToCsv, SweepRequestError, type SweepEntry } from '../classroom/sweep.js';
 import { machineInfo, appVersion } from '../report/machine.js';
 import { resultsJson, type RefusedRun, type SkippedRun } from '../report/jsonExport.js';
@@ -615,7 +615,7 @@ async function commandBench(session: Session, values: Values, command: string): 
   const largest = Math.max(...all.records.filter((r) => r.strategy !== 'limit').map((r) => r.n));
   if (threads && Number.isFinite(largest)) {
     session.progress(`thread scaling at n=${largest}`);
-    summary += `${threadScalingLines(largest, dtype, await measureThreadScaling(largest, dtype, repeats, threads, session.signal)).join('\n')}\n`;
+    summary += `${threadScalingLines(largest, dtype, await measureThreadScaling(largest, dtype, repeats, threads, { signal: session.signal })).join('\n')}\n`;
   }
   await emit(session, all, outputs, command, summary);
 }

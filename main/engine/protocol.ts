@@ -3,6 +3,7 @@
 // and worker cannot disagree. Errors cross as plain objects that keep the
 // engine's error name and its numbers (formula position, bytes needed).
 
+import type { ThreadSweepRequest, ThreadSweepResult } from '../contract.js';
 import type { RunRecord, RunRequest, TracedView } from '../../compute/index.js';
 import type { LabSettings, LessonStepResult, PythonProgramRequest, SweepRequest, SweepResult } from '../../compute/index.js';
 import type {
@@ -42,6 +43,8 @@ export interface EngineMethods {
   };
   /** A sweep; its progress carries the entries so far. */
   sweep: { params: { request: SweepRequest }; result: SweepResult };
+  /** pmap, the hand-written kernel and the write floor on 1, 2, … threads; progress carries the points so far. */
+  threadSweep: { params: ThreadSweepRequest; result: ThreadSweepResult };
   sweepCsv: { params: { result: Pick<SweepResult, 'entries' | 'dtype' | 'backend' | 'formula' | 'xRange' | 'yRange'>; appVersion: string }; result: string };
   jaxProgram: { params: PythonProgramRequest; result: { text: string; fileName: string } | { error: string } };
   /** A .vlab.json's text, checked; or why it is not one. */

@@ -38,6 +38,8 @@ import {
   runLessonStep,
   runSweep,
   settingsToJson,
+  measureThreadScaling,
+  cpuDevices,
   sweepToCsv,
 } from '../../compute/index.js';
 import { settledHeapUsed } from '../../compute/report/heap.js';
@@ -229,6 +231,17 @@ const handlers: { [M in EngineMethod]: Handler<M> } = {
       onEntry: (entry) => (entries = [...entries, entry]),
       onProgress: (p) => progress({ fraction: p.fraction, label: `${p.strategy} at n = ${p.n}`, entries }),
     });
+  },
+
+  async threadSweep({ n, dtype, formula }, { signal, progress }) {
+    await loadBackends();
+    const counts = Array.from({ length: cpuDevices().length }, (_, k) => k + 1);
+    const points = await measureThreadScaling(n, dtype, 3, counts, {
+      formula,
+      signal,
+      onPoint: (fraction, done) => progress({ fraction, label: `${done.length} of ${counts.length} thread counts` }),
+    });
+    return { n, dtype, formula, points };
   },
 
   async sweepCsv({ result, appVersion }) {

@@ -6,6 +6,7 @@
 // while tabs come and go. Only this class talks to the shell for the classroom.
 
 import type {
+  ThreadSweepResult,
   LabSettings,
   OpenedDocument,
   LessonStepResult,
@@ -25,7 +26,7 @@ export type ClassroomView = 'lesson' | 'sweep' | 'jax';
 
 export interface Task {
   taskId: string;
-  kind: 'lesson' | 'sweep';
+  kind: 'lesson' | 'sweep' | 'threads';
   fraction: number;
   label: string;
   cancelling: boolean;
@@ -47,6 +48,9 @@ export class Classroom {
   sweepFrom = $state(10);
   sweepTo = $state(2000);
   sweepPoints = $state(8);
+  /** The threads sweep on screen (pmap, the kernel and the floor on 1…all threads), and why it failed. */
+  threads = $state.raw<ThreadSweepResult | null>(null);
+  threadsError = $state<string | null>(null);
   /** The sweep on screen: filled in as entries arrive, complete when its task ends. */
   sweep = $state.raw<SweepResult | null>(null);
   /** The task that made the sweep on screen: the service keeps its result for the CSV export. */
@@ -217,6 +221,21 @@ export class Classroom {
       this.sweep = await this.lab.api.invoke('classroom:sweep', { taskId, sweep: request });
     } catch (error) {
       this.sweepError = messageOf(error);
+    } finally {
+      if (this.task?.taskId === taskId) this.task = null;
+    }
+  }
+
+  /** pmap at the current n on 1, 2, … all native threads, beside the hand-written kernel and the write floor. */
+  async runThreadSweep(): Promise<void> {
+    if (this.task) return;
+    const taskId = newTaskId('threads');
+    this.threadsError = null;
+    this.task = { taskId, kind: 'threads', fraction: 0, label: 'starting', cancelling: false };
+    try {
+      this.threads = await this.lab.api.invoke('classroom:threads', { taskId, sweep: { n: this.lab.n, dtype: this.lab.dtype, formula: this.lab.formula } });
+    } catch (error) {
+      this.threadsError = messageOf(error);
     } finally {
       if (this.task?.taskId === taskId) this.task = null;
     }

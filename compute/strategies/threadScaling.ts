@@ -1,14 +1,14 @@
-// Thread scaling for `vlab bench --threads 1,2,…`: pmap's time on each
-// thread count beside the hand-written C++ kernel's and the write floor's on
-// the same threads, each as a speed-up over its own 1-thread time, with the
-// ideal (the thread count). Measured in one run, interleaved per thread
-// count, so that a machine whose load drifts moves all three alike.
-// Measures and formats; never prints.
+// Thread scaling, for `vlab bench --threads 1,2,…` and the classroom's
+// threads sweep: pmap's time on each thread count beside the hand-written
+// C++ kernel's and the write floor's on the same threads, each as a speed-up
+// over its own 1-thread time, with the ideal (the thread count). Measured in
+// one run, interleaved per thread count, so that a machine whose load drifts
+// moves all three alike. Measures and formats; never prints.
 
 import type { DType } from '../core/dtype.js';
 import { backendStatus, getBackend, loadBackends } from '../backends/registry.js';
 import type { NativeBackend } from '../backends/native.js';
-import { runStrategy } from '../strategies/run.js';
+import { runStrategy } from './run.js';
 
 export interface ThreadPoint {
   threads: number;
@@ -34,16 +34,25 @@ export function threadCounts(text: string, poolSize: number): number[] {
   return [...new Set([1, ...counts])].sort((a, b) => a - b);
 }
 
-export async function measureThreadScaling(n: number, dtype: DType, repeats: number, counts: readonly number[], signal?: AbortSignal): Promise<ThreadPoint[]> {
+export interface ThreadScalingOptions {
+  formula?: string;
+  signal?: AbortSignal;
+  /** After each thread count: the fraction done and the points so far. */
+  onPoint?: (fraction: number, points: readonly ThreadPoint[]) => void;
+}
+
+export async function measureThreadScaling(n: number, dtype: DType, repeats: number, counts: readonly number[], options: ThreadScalingOptions = {}): Promise<ThreadPoint[]> {
   await loadBackends();
   if (!backendStatus('native').available) throw new ThreadScalingError('thread scaling needs the native backend (pmap runs on its threads)');
   const backend = getBackend('native') as NativeBackend;
+  const { signal } = options;
   const points: ThreadPoint[] = [];
   for (const threads of counts) {
-    const { record } = await runStrategy({ strategy: 'pmap', n, dtype, repeats, devices: threads }, signal ? { signal } : {});
+    const { record } = await runStrategy({ strategy: 'pmap', n, dtype, repeats, devices: threads, ...(options.formula ? { formula: options.formula } : {}) }, signal ? { signal } : {});
     const kernelMs = await backend.handWrittenLoopMs(n, dtype, repeats, threads);
     const floorMs = await backend.writeFloorMs(n * n, dtype, repeats, threads);
     points.push({ threads, pmapMs: record.medianMs, kernelMs, floorMs });
+    options.onPoint?.(points.length / counts.length, points);
   }
   return points;
 }
