@@ -4,7 +4,8 @@
 import { ensureBuilt } from '../main/build.mjs';
 
 try {
-  await ensureBuilt(['entries']);
+  // Rebuilding says so on a terminal only: a piped stderr is the command's own (vlab's status lines).
+  await ensureBuilt(['entries'], { quietRebuild: !process.stderr.isTTY });
 } catch (error) {
   process.stderr.write(`vlab: ${error instanceof Error ? error.message : String(error)}\n`);
   process.exit(1);

@@ -7,7 +7,7 @@ export { NDArray } from './core/ndarray.js';
 export { allocator, Allocator, type AllocationStats } from './core/allocator.js';
 export { linspace, arange, meshgrid, type MeshgridIndexing } from './core/creation.js';
 export { allclose, isclose, maxAbsDiff, type AllcloseOptions } from './core/allclose.js';
-export { broadcastShapes, formatShape, sizeOf, type Shape } from './core/shape.js';
+export { broadcastShapes, formatShape, sizeOf, ShapeError, type Shape } from './core/shape.js';
 export { type Graph, type AbstractValue, printGraph } from './core/graph.js';
 export { ALL_PRIMITIVES, ELEMENTWISE_PRIMITIVES, type Primitive } from './core/primitives.js';
 export { type Value, Tracer, traceFunction } from './core/trace.js';

@@ -5,8 +5,11 @@
 // run. main/ imports these; the renderer receives them in AppInfo. A leaf
 // module: it imports nothing, so main's bundle does not pull in the engine.
 
-/** The largest side the engine (the CLI, the API) accepts. */
+/** The largest side (nx or ny) the engine (the CLI, the API) accepts. */
 export const ENGINE_MAX_N = 1_000_000;
+
+/** The largest |x| or |y| a domain may reach, in the engine and the app: far enough for any lesson, short of float32's overflow in x². */
+export const DOMAIN_MAX_ABS = 1e15;
 
 export interface GridLimits {
   /** Sides the app accepts in requests and documents. */
@@ -17,6 +20,8 @@ export interface GridLimits {
   readonly sliderMax: number;
   /** Sizes in one sweep. */
   readonly sweepMaxPoints: number;
+  /** The domain's bound on |x| and |y| (DOMAIN_MAX_ABS). */
+  readonly domainMaxAbs: number;
 }
 
-export const APP_GRID_LIMITS: GridLimits = { nMin: 1, nMax: 20_000, sliderMin: 10, sliderMax: 20_000, sweepMaxPoints: 60 };
+export const APP_GRID_LIMITS: GridLimits = { nMin: 1, nMax: 20_000, sliderMin: 10, sliderMax: 20_000, sweepMaxPoints: 60, domainMaxAbs: DOMAIN_MAX_ABS };

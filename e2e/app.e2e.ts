@@ -9,16 +9,16 @@
 
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { _electron, type Browser, type Page } from 'playwright-core';
+import { _electron, type Page } from 'playwright-core';
 import { parseCsv } from './csv.ts';
-import { openBrowser, startWebShell } from './webShell.ts';
+import { openLab, type OpenLab } from './webShell.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const shots = join(root, 'e2e', 'screenshots');
@@ -26,8 +26,7 @@ const shots = join(root, 'e2e', 'screenshots');
 const MEMORY_CAP = 2_000_000_000;
 const LESSON_F = 'cos(x^2 + y^2) / (1 + x^2 + y^2)';
 
-let host: ChildProcess;
-let browser: Browser;
+let lab: OpenLab | undefined;
 let page: Page;
 let dataDir: string;
 let available: string[] = [];
@@ -96,17 +95,12 @@ async function downloadBytes(testId: string): Promise<Buffer> {
 
 before(async () => {
   await mkdir(shots, { recursive: true });
-  const shell = await startWebShell({ dataDirPrefix: 'vlab-e2e-', memoryCapBytes: MEMORY_CAP });
-  ({ host, dataDir } = shell);
-  const url = shell.url;
-  ({ browser, page } = await openBrowser());
-  await page.goto(url);
+  lab = await openLab({ dataDirPrefix: 'vlab-e2e-', memoryCapBytes: MEMORY_CAP });
+  ({ page, dataDir } = lab);
 });
 
 after(async () => {
-  await browser?.close();
-  host?.kill('SIGTERM');
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  await lab?.close();
 });
 
 describe('a newcomer’s session in the web shell', { concurrency: false }, () => {

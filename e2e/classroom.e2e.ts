@@ -10,14 +10,13 @@
 
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ChildProcess } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { parseCsv } from './csv.ts';
-import { openBrowser, startWebShell } from './webShell.ts';
+import { openLab, type OpenLab } from './webShell.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const shots = join(root, 'e2e', 'screenshots');
@@ -29,8 +28,7 @@ const shots = join(root, 'e2e', 'screenshots');
 const MEMORY_CAP = 600 * 1024 * 1024;
 const lesson = JSON.parse(await readFile(join(root, 'assets', 'lesson', 'en.json'), 'utf8')) as { steps: { id: string; title: string }[] };
 
-let host: ChildProcess;
-let browser: Browser;
+let lab: OpenLab | undefined;
 let page: Page;
 let url: string;
 let dataDir: string;
@@ -80,16 +78,13 @@ async function runSweep(from: number, to: number, points: number, timeout: numbe
 before(async () => {
   await mkdir(shots, { recursive: true });
   workDir = await mkdtemp(join(tmpdir(), 'vlab-e2e-classroom-files-'));
-  ({ url, host, dataDir } = await startWebShell({ dataDirPrefix: 'vlab-e2e-classroom-', memoryCapBytes: MEMORY_CAP }));
-  ({ browser, page } = await openBrowser());
-  await page.goto(url);
+  lab = await openLab({ dataDirPrefix: 'vlab-e2e-classroom-', memoryCapBytes: MEMORY_CAP });
+  ({ url, page, dataDir } = lab);
   await page.getByTestId('run').waitFor({ timeout: 60_000 });
 });
 
 after(async () => {
-  await browser?.close();
-  host?.kill('SIGTERM');
-  for (const dir of [dataDir, workDir]) if (dir) await rm(dir, { recursive: true, force: true });
+  await lab?.close(workDir);
 });
 
 describe('the classroom in the web shell', { concurrency: false }, () => {

@@ -8,18 +8,16 @@
 
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ChildProcess } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { openBrowser, root, startWebShell } from './webShell.ts';
+import type { Page } from 'playwright-core';
+import { openLab, root, type OpenLab } from './webShell.ts';
 
 const shots = join(root, 'e2e', 'screenshots');
 const MEMORY_CAP = 600 * 1024 * 1024;
 
-let host: ChildProcess;
-let browser: Browser;
+let lab: OpenLab | undefined;
 let page: Page;
 let url: string;
 let dataDir: string;
@@ -39,16 +37,13 @@ const fontSize = (testId: string) => page.getByTestId(testId).evaluate((el) => p
 before(async () => {
   await mkdir(shots, { recursive: true });
   workDir = await mkdtemp(join(tmpdir(), 'vlab-e2e-layout-files-'));
-  ({ url, host, dataDir } = await startWebShell({ dataDirPrefix: 'vlab-e2e-layout-', memoryCapBytes: MEMORY_CAP }));
-  ({ browser, page } = await openBrowser());
-  await page.goto(url);
+  lab = await openLab({ dataDirPrefix: 'vlab-e2e-layout-', memoryCapBytes: MEMORY_CAP });
+  ({ url, page, dataDir } = lab);
   await page.getByTestId('run').waitFor({ timeout: 60_000 });
 });
 
 after(async () => {
-  await browser?.close();
-  host?.kill('SIGTERM');
-  for (const dir of [dataDir, workDir]) if (dir) await rm(dir, { recursive: true, force: true });
+  await lab?.close(workDir);
 });
 
 describe('teacher layouts in the web shell', { concurrency: false }, () => {

@@ -9,21 +9,18 @@
 
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ChildProcess } from 'node:child_process';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { openBrowser, root, startWebShell } from './webShell.ts';
+import type { Page } from 'playwright-core';
+import { openLab, root, type OpenLab } from './webShell.ts';
 
 const shots = join(root, 'e2e', 'screenshots');
 const MEMORY_CAP = 2_000_000_000;
 /** The slider's travel (renderer/src/lib/scales.ts): n = 10 · 2000^(position / 1000). */
 const position = (n: number) => Math.round((1000 * Math.log(n / 10)) / Math.log(2000));
 
-let host: ChildProcess;
-let browser: Browser;
+let lab: OpenLab;
 let page: Page;
-let dataDir: string;
 
 /** Moves the log slider as a drag would: input events, one per position. */
 async function slideTo(n: number): Promise<number> {
@@ -43,7 +40,7 @@ async function measuredAt(strategy: string, n: number, timeout = 30_000): Promis
   await page
     .waitForFunction(
       ({ strategy, stamp }) => document.querySelector(`[data-testid="time-chart"] [data-strategy="${strategy}"][data-state="current"][data-stamp="${stamp}"]`) !== null,
-      { strategy, stamp: `${n}:float32` },
+      { strategy, stamp: `${n}x${n}:float32` },
       { timeout },
     )
     .catch(async (error: unknown) => {
@@ -60,18 +57,14 @@ async function liveCount(which: 'started' | 'finished' | 'cancelled'): Promise<n
 
 before(async () => {
   await mkdir(shots, { recursive: true });
-  const shell = await startWebShell({ dataDirPrefix: 'vlab-e2e-live-', memoryCapBytes: MEMORY_CAP });
-  ({ host, dataDir } = shell);
-  ({ browser, page } = await openBrowser());
-  await page.goto(shell.url);
+  lab = await openLab({ dataDirPrefix: 'vlab-e2e-live-', memoryCapBytes: MEMORY_CAP });
+  page = lab.page;
   await page.getByTestId('surface-canvas').waitFor({ timeout: 60_000 });
   await page.getByTestId('run').waitFor({ timeout: 60_000 });
 });
 
 after(async () => {
-  await browser?.close();
-  host?.kill('SIGTERM');
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  await lab?.close();
 });
 
 describe('live comparison in the web shell', { concurrency: false }, () => {
@@ -117,7 +110,7 @@ describe('live comparison in the web shell', { concurrency: false }, () => {
     await page.waitForFunction(() => document.querySelector('[data-testid="time-chart"] [data-strategy="loops"][data-state="over-budget"]') !== null, null, { timeout: 10_000 });
     const text = await loops.locator('.right').innerText();
     assert.match(text, /press Run: about \d+ (s|min)/);
-    assert.equal(await loops.getAttribute('data-stamp'), `${small}:float32`, 'loops keeps its last bar');
+    assert.equal(await loops.getAttribute('data-stamp'), `${small}x${small}:float32`, 'loops keeps its last bar');
     await page.getByTestId('time-chart').screenshot({ path: join(shots, 'live-over-budget.png') });
     await page.getByTestId('run').click();
     await page.getByTestId('cancel').waitFor();

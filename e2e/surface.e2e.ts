@@ -7,16 +7,14 @@
 
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ChildProcess } from 'node:child_process';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { openBrowser, root, startWebShell } from './webShell.ts';
+import type { Page } from 'playwright-core';
+import { openLab, root, type OpenLab } from './webShell.ts';
 
 const shots = join(root, 'e2e', 'screenshots');
 
-let host: ChildProcess;
-let browser: Browser;
+let lab: OpenLab | undefined;
 let page: Page;
 let dataDir: string;
 
@@ -133,19 +131,15 @@ async function waitForSurface(): Promise<void> {
 
 before(async () => {
   await mkdir(shots, { recursive: true });
-  const shell = await startWebShell({ dataDirPrefix: 'vlab-surface-e2e-', memoryCapBytes: 2_000_000_000 });
-  ({ host, dataDir } = shell);
-  ({ browser, page } = await openBrowser());
-  await page.goto(shell.url);
+  lab = await openLab({ dataDirPrefix: 'vlab-surface-e2e-', memoryCapBytes: 2_000_000_000 });
+  ({ page, dataDir } = lab);
   await page.getByTestId('surface-canvas').waitFor({ timeout: 60_000 });
   await page.evaluate(() => document.fonts.ready);
   await waitForSurface();
 });
 
 after(async () => {
-  await browser?.close();
-  host?.kill('SIGTERM');
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  await lab?.close();
 });
 
 describe('the surface plot', { concurrency: false }, () => {

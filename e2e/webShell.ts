@@ -4,7 +4,7 @@
 // in Debian's Chromium, headless, WebGL on SwiftShader, page errors echoed.
 
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -58,4 +58,28 @@ export async function openBrowser(): Promise<{ browser: Browser; page: Page }> {
     if (message.type() === 'error') process.stderr.write(`console: ${message.text()}\n`);
   });
   return { browser, page };
+}
+
+export interface OpenLab extends WebShell {
+  browser: Browser;
+  page: Page;
+  /** Closes the browser, stops the web shell and removes its data folder (and any `extraDirs`). */
+  close(...extraDirs: (string | undefined)[]): Promise<void>;
+}
+
+/** The web shell started and a page opened on it, as every suite's before() needs; close() in its after(). */
+export async function openLab(options: { dataDirPrefix: string; memoryCapBytes: number }): Promise<OpenLab> {
+  const shell = await startWebShell(options);
+  const { browser, page } = await openBrowser();
+  await page.goto(shell.url);
+  return {
+    ...shell,
+    browser,
+    page,
+    async close(...extraDirs) {
+      await browser.close();
+      shell.host.kill('SIGTERM');
+      for (const dir of [shell.dataDir, ...extraDirs]) if (dir) await rm(dir, { recursive: true, force: true });
+    },
+  };
 }

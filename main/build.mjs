@@ -113,11 +113,11 @@ async function canBuild() {
 }
 
 /**
- * Rebuilds the stale parts of dist/ among `parts`, telling stderr what it
- * does. Where the compilers are not installed (npm prune --omit=dev, a
+ * Rebuilds the stale parts of dist/ among `parts`, telling `log` what it
+ * does (unless `quietRebuild`: a rebuild leaves nothing stale to warn of). Where the compilers are not installed (npm prune --omit=dev, a
  * packaged app), stale output is run with a warning; missing output is an error.
  */
-export async function ensureBuilt(parts, { log = (line) => process.stderr.write(`${line}\n`) } = {}) {
+export async function ensureBuilt(parts, { log = (line) => process.stderr.write(`${line}\n`), quietRebuild = false } = {}) {
   const stale = staleParts(parts);
   if (stale.length === 0) return;
   if (!(await canBuild())) {
@@ -126,9 +126,11 @@ export async function ensureBuilt(parts, { log = (line) => process.stderr.write(
     log(`vlab: warning: dist/ is older than its sources (${stale.join(', ')}) and esbuild/vite are not installed; running the existing build (npm install && npm run build updates it)`);
     return;
   }
+  const first = stale.every((part) => oldestOutput(part) === 0);
   const started = performance.now();
   for (const part of stale) await BUILDERS[part]();
-  log(`vlab: rebuilt ${stale.map((p) => (p === 'entries' ? 'the entry points' : 'the renderer')).join(' and ')} in ${Math.round(performance.now() - started)} ms (sources were newer)`);
+  const what = stale.map((p) => (p === 'entries' ? 'the entry points' : 'the renderer')).join(' and ');
+  if (!quietRebuild) log(`vlab: ${first ? 'built' : 'rebuilt'} ${what} in ${Math.round(performance.now() - started)} ms (${first ? 'first start' : 'sources were newer'})`);
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

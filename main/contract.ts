@@ -43,7 +43,7 @@ export interface ThreadSweepResult {
   points: ThreadPoint[];
 }
 
-export type ClassroomSweepRequest = Pick<SweepRequest, 'nMin' | 'nMax' | 'points' | 'strategies' | 'dtype' | 'formula' | 'repeats'>;
+export type ClassroomSweepRequest = Pick<SweepRequest, 'nMin' | 'nMax' | 'points' | 'strategies' | 'dtype' | 'formula' | 'repeats' | 'xRange' | 'yRange'>;
 
 /** Progress of a lesson step or a sweep; a sweep's carries every entry so far, so the chart draws as it goes. */
 export interface ClassroomProgress {
@@ -98,9 +98,13 @@ export interface PreviousSession {
   records: RunRecord[];
 }
 
-/** A decimated view of an n×n grid: values[i * xs.length + j] = f(xs[i], ys[j]). */
+/** A decimated view of an nx × ny grid: values[i * ys.length + j] = f(xs[i], ys[j]). */
 export interface SurfaceView {
-  n: number;
+  nx: number;
+  ny: number;
+  /** The grid's domain: what the axes span. */
+  xRange: [number, number];
+  yRange: [number, number];
   dtype: DType;
   formula: string;
   /** Where the values came from: a strategy's result, or a preview computed at the sampled points. */
@@ -113,8 +117,12 @@ export interface SurfaceView {
   max: number;
 }
 
+/** The grid: nx × ny points over xRange × yRange, z[i, j] = f(x[i], y[j]). */
 export interface GridSettings {
-  n: number;
+  nx: number;
+  ny: number;
+  xRange: [number, number];
+  yRange: [number, number];
   dtype: DType;
   formula: string;
 }
@@ -142,7 +150,7 @@ export interface GuardReport {
 export interface RunBatchRequest extends RunSettings {
   /** Chosen by the renderer so that progress and cancel can name the batch. */
   runId: string;
-  /** Also time the physical floor (writing n² outputs at memory bandwidth) where the engine can. */
+  /** Also time the physical floor (writing nx·ny outputs at memory bandwidth) where the engine can. */
   includeFloor: boolean;
 }
 
@@ -200,7 +208,8 @@ export interface InvokeMap {
   'export:results': { request: ExportResultsRequest; response: SaveOutcome };
   'export:grid': { request: ExportGridRequest; response: SaveOutcome };
   'export:png': { request: { png: Uint8Array }; response: SaveOutcome };
-  'classroom:lesson': { request: { taskId: string; step: number; formula: string; dtype: DType }; response: LessonStepResult };
+  /** A lesson step over the lab's grid (its domain, and the rectangular grid the naive and meshgrid steps show). */
+  'classroom:lesson': { request: { taskId: string; step: number; formula: string; dtype: DType; grid?: Pick<GridSettings, 'nx' | 'ny' | 'xRange' | 'yRange'> }; response: LessonStepResult };
   'classroom:sweep': { request: { taskId: string; sweep: ClassroomSweepRequest }; response: SweepResult };
   'classroom:threads': { request: { taskId: string; sweep: ThreadSweepRequest }; response: ThreadSweepResult };
   'classroom:cancel': { request: { taskId: string }; response: { cancelled: boolean } };
@@ -235,7 +244,7 @@ export type OpenedDocument = { fileName: string; settings: LabSettings } | { fil
 /** Events: main → renderer. */
 export interface EventMap {
   'run:progress': { runId: string; progress: RunProgress; index: number; total: number };
-  /** A strategy finished: its record and, for an n×n result, a decimated view of its grid. */
+  /** A strategy finished: its record and, for an nx × ny result, a decimated view of its grid. */
   'run:record': { runId: string; record: RunRecord; surface?: SurfaceView };
   'run:failure': { runId: string; failure: RunFailure };
   /** The engine died; a fresh one has been started. */

@@ -9,6 +9,10 @@ function record(strategy: RunRecord['strategy'], n = 80): RunRecord {
   return {
     strategy,
     n,
+    nx: n,
+    ny: n,
+    xRange: [-2, 2],
+    yRange: [-2, 2],
     dtype: 'float32',
     backend: 'js',
     devices: 1,

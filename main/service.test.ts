@@ -1,3 +1,4 @@
+import { numpyPython } from '../scripts/venvPython.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -69,9 +70,9 @@ describe('LabService', () => {
       return { status: 'saved' as const, path };
     };
     const { service } = await makeService(dataDir, save);
-    const { records } = await service.handle('run:start', { runId: 'x', n: 24, dtype: 'float64', formula: 'x - y / 2', strategies: ['vmap'], repeats: 3, devices: 0, includeFloor: false });
+    const { records } = await service.handle('run:start', { runId: 'x', nx: 24, ny: 24, xRange: [-2, 2], yRange: [-2, 2], dtype: 'float64', formula: 'x - y / 2', strategies: ['vmap'], repeats: 3, devices: 0, includeFloor: false });
     for (const format of ['csv', 'json', 'markdown'] as const) await service.handle('export:results', { records, format });
-    await service.handle('export:grid', { n: 24, dtype: 'float64', formula: 'x - y / 2', format: 'npy' });
+    await service.handle('export:grid', { nx: 24, ny: 24, xRange: [-2, 2], yRange: [-2, 2], dtype: 'float64', formula: 'x - y / 2', format: 'npy' });
     expect(asked.map((a) => [a.fileName.replace(/\d{4}-\d\d-\d\d/, 'DATE'), a.filter.extensions[0]])).toEqual([
       ['vlab-results-DATE.csv', 'csv'],
       ['vlab-results-DATE.json', 'json'],
@@ -89,12 +90,9 @@ describe('LabService', () => {
     expect(values).toHaveLength(24 * 24);
     // z[i, j] = x[i] - y[j] / 2 on linspace(-2, 2, 24): the corner z[0, 23] = -2 - 2 / 2.
     expect(values[23]).toBeCloseTo(-3, 12);
-    try {
-      execFileSync('python3', ['-c', 'import numpy']);
-    } catch {
-      return;
-    }
-    const loaded = execFileSync('python3', ['-c', 'import sys, numpy as np; z = np.load(sys.argv[1]); print(z.shape, z.dtype)', join(dataDir, asked[3]!.fileName)]).toString().trim();
+    const python = numpyPython();
+    if (python === null) return;
+    const loaded = execFileSync(python, ['-c', 'import sys, numpy as np; z = np.load(sys.argv[1]); print(z.shape, z.dtype)', join(dataDir, asked[3]!.fileName)]).toString().trim();
     expect(loaded).toBe('(24, 24) float64');
   });
 
@@ -104,7 +102,9 @@ describe('LabService', () => {
     const { service, events } = await makeService(dataDir);
     const result = await service.handle('run:start', {
       runId: 'r1',
-      n: 60,
+      nx: 60,
+      ny: 60,
+      xRange: [-2, 2], yRange: [-2, 2],
       dtype: 'float32',
       formula: 'x^2 - y^2',
       strategies: ['loops', 'naive', 'vmap'],
@@ -130,7 +130,7 @@ describe('LabService', () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'vlab-service-'));
     cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
     const { service } = await makeService(dataDir);
-    const request = { runId: 'long', n: 4000, dtype: 'float32', formula: 'x + y', strategies: ['loops'], repeats: 3, devices: 0, includeFloor: false } as const;
+    const request = { runId: 'long', nx: 4000, ny: 4000, xRange: [-2, 2] as [number, number], yRange: [-2, 2] as [number, number], dtype: 'float32', formula: 'x + y', strategies: ['loops'], repeats: 3, devices: 0, includeFloor: false } as const;
     const long = service.handle('run:start', { ...request, strategies: ['loops'] });
     await new Promise((resolve) => setTimeout(resolve, 300));
     await expect(service.handle('run:start', { ...request, runId: 'other', strategies: ['vmap'] })).rejects.toThrow(/already in progress/);
@@ -148,7 +148,9 @@ describe('LabService', () => {
     expect(events.find((e) => e.event === 'engine:crashed')?.payload).toMatchObject({ message: expect.stringMatching(/run engine/) });
     const result = await service.handle('run:start', {
       runId: 'after-crash',
-      n: 40,
+      nx: 40,
+      ny: 40,
+      xRange: [-2, 2], yRange: [-2, 2],
       dtype: 'float64',
       formula: 'x * y',
       strategies: ['vmap'],

@@ -6,7 +6,7 @@
 // saved through the shell's own saver (a native dialog, or a download).
 
 import { randomUUID } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunProgress, RunRecord, StrategyName } from '../compute/index.js';
 import type {
@@ -29,6 +29,7 @@ import { APP_GRID_LIMITS } from '../compute/limits.js';
 import { LAB_STRATEGY_NAMES, PEER_STRATEGY_NAMES } from '../compute/strategies/types.js';
 import { EngineCrashedError, EngineError, EngineHost } from './engine/host.js';
 import { ResultsLog } from './resultsLog.js';
+import { SettingsStore } from './settingsStore.js';
 import { removeStalePartials } from './engine/gridCsv.js';
 import type { SweepResult } from '../compute/index.js';
 
@@ -81,6 +82,7 @@ export class LabService {
   private readonly runEngine: EngineHost;
   private readonly quickEngine: EngineHost;
   private readonly log: ResultsLog;
+  private readonly settings: SettingsStore;
   private active: { runId: string; controller: AbortController } | null = null;
   private exporting: AbortController | null = null;
   /** The classroom's lesson step or sweep in progress, and the last sweep (kept for its CSV export). */
@@ -96,6 +98,10 @@ export class LabService {
     this.runEngine = new EngineHost({ entry, label: 'run engine', onCrash });
     this.quickEngine = new EngineHost({ entry, label: 'preview engine', onCrash });
     this.log = new ResultsLog(join(hooks.dataDir, 'results.jsonl'), randomUUID());
+    this.settings = new SettingsStore(hooks.dataDir, {
+      toJson: (settings) => this.quickEngine.call('settingsJson', { settings }),
+      parse: (text) => this.quickEngine.call('parseSettings', { text }),
+    });
   }
 
   /** For tests and the test hook: the engine that runs strategies. */
@@ -177,7 +183,6 @@ export class LabService {
 
     'export:results': async ({ records, format = 'csv' }) => {
       const text = await this.quickEngine.call('resultsText', { records, appVersion: this.hooks.appVersion, format });
-      const { writeFile } = await import('node:fs/promises');
       const { extension, filter } = RESULTS_FILES[format];
       return this.hooks.save({
         fileName: `vlab-results-${today()}.${extension}`,
@@ -189,7 +194,7 @@ export class LabService {
     'export:grid': async ({ format = 'csv', ...settings }) => {
       if (this.exporting) throw new Error('a grid export is already being written; wait for it to finish');
       return this.hooks.save({
-        fileName: `vlab-grid-n${settings.n}-${settings.dtype}.${format}`,
+        fileName: `vlab-grid-${settings.nx === settings.ny ? `n${settings.nx}` : `${settings.nx}x${settings.ny}`}-${settings.dtype}.${format}`,
         filter: format === 'npy' ? { name: 'NumPy array', extensions: ['npy'] } : { name: 'CSV', extensions: ['csv'] },
         write: async (path) => {
           if (this.exporting) throw new Error('a grid export is already being written; wait for it to finish');
@@ -208,7 +213,6 @@ export class LabService {
     },
 
     'export:png': async ({ png }) => {
-      const { writeFile } = await import('node:fs/promises');
       return this.hooks.save({
         fileName: `vlab-surface-${today()}.png`,
         filter: { name: 'PNG image', extensions: ['png'] },
@@ -216,8 +220,8 @@ export class LabService {
       });
     },
 
-    'classroom:lesson': ({ taskId, step, formula, dtype }) =>
-      this.classroomRun(taskId, (signal, onProgress) => this.runEngine.call('lessonStep', { step, formula, dtype }, { signal, onProgress })),
+    'classroom:lesson': ({ taskId, step, formula, dtype, grid }) =>
+      this.classroomRun(taskId, (signal, onProgress) => this.runEngine.call('lessonStep', { step, formula, dtype, ...(grid ? { grid } : {}) }, { signal, onProgress })),
 
     'classroom:sweep': async ({ taskId, sweep }) => {
       const result = await this.classroomRun(taskId, (signal, onProgress) =>
@@ -251,8 +255,8 @@ export class LabService {
     'export:sweep': async ({ taskId }) => {
       const kept = this.lastSweep;
       if (!kept || kept.taskId !== taskId) throw new Error('only the last sweep is kept for export: run it again to export it');
-      const { entries, dtype, backend, formula } = kept.result;
-      const csv = await this.quickEngine.call('sweepCsv', { result: { entries, dtype, backend, formula }, appVersion: this.hooks.appVersion });
+      const { entries, dtype, backend, formula, xRange, yRange } = kept.result;
+      const csv = await this.quickEngine.call('sweepCsv', { result: { entries, dtype, backend, formula, xRange, yRange }, appVersion: this.hooks.appVersion });
       return this.hooks.save({
         fileName: `vlab-sweep-${today()}.csv`,
         filter: { name: 'CSV', extensions: ['csv'] },
@@ -272,36 +276,17 @@ export class LabService {
     'settings:parse': ({ text }) => this.quickEngine.call('parseSettings', { text }),
 
     'settings:remember': async ({ settings }) => {
-      const text = await this.quickEngine.call('settingsJson', { settings });
-      await mkdir(this.hooks.dataDir, { recursive: true });
-      // Written beside and renamed over: a crash mid-write leaves the previous file whole.
-      const partial = `${this.lastSettingsFile}.partial`;
-      await writeFile(partial, text, 'utf8');
-      await rename(partial, this.lastSettingsFile);
+      await this.settings.remember(settings);
       return null;
     },
 
-    'settings:restore': async () => {
-      let text: string;
-      try {
-        text = await readFile(this.lastSettingsFile, 'utf8');
-      } catch {
-        return null;
-      }
-      const parsed = await this.quickEngine.call('parseSettings', { text });
-      return 'settings' in parsed ? parsed : null;
-    },
+    'settings:restore': () => this.settings.restore(),
 
     'theme:set': async ({ theme }) => {
       this.hooks.setTheme?.(theme);
       return null;
     },
   };
-
-  /** Where the settings of the last session are kept, so the app reopens where it was. */
-  private get lastSettingsFile(): string {
-    return join(this.hooks.dataDir, 'last.vlab.json');
-  }
 
   /** Runs one classroom task on the run engine, with progress events and cancel; one at a time, never beside a run. */
   private async classroomRun<T>(taskId: string, work: (signal: AbortSignal, onProgress: (progress: unknown) => void) => Promise<T>): Promise<T> {
@@ -349,7 +334,10 @@ export class LabService {
             {
               request: {
                 strategy,
-                n: request.n,
+                nx: request.nx,
+                ny: request.ny,
+                xRange: request.xRange,
+                yRange: request.yRange,
                 dtype: request.dtype,
                 formula: request.formula,
                 repeats: request.repeats,
@@ -369,7 +357,8 @@ export class LabService {
       }
       if (request.includeFloor && !controller.signal.aborted) {
         try {
-          const limit = await this.runEngine.call('limit', { n: request.n, dtype: request.dtype }, { signal: controller.signal });
+          const { nx, ny, xRange, yRange, dtype } = request;
+          const limit = await this.runEngine.call('limit', { nx, ny, xRange, yRange, dtype }, { signal: controller.signal });
           if (limit) await finish(limit);
         } catch (error) {
           fail(failureOf('limit', error));

@@ -49,8 +49,8 @@ describe('a long session in the main process', () => {
         const n = 24 + (k % 5) * 8;
         const picked = [strategies[k % strategies.length]!, strategies[(k + 1) % strategies.length]!];
         await service.handle('formula:check', { text: formula });
-        await service.handle('surface:preview', { n: 32, dtype, formula });
-        const settings = { n, dtype, formula, strategies: picked, repeats: 1, devices: 0 };
+        await service.handle('surface:preview', { nx: 32, ny: 32, xRange: [-2, 2], yRange: [-2, 2], dtype, formula });
+        const settings = { nx: n, ny: n, xRange: [-2, 2] as [number, number], yRange: [-2, 2] as [number, number], dtype, formula, strategies: picked, repeats: 1, devices: 0 };
         await service.handle('run:guard', settings);
         const result = await service.handle('run:start', { ...settings, runId: `soak-${k}`, includeFloor: k % 10 === 0 });
         records += result.records.length;

@@ -6,11 +6,15 @@ import { countChecklist } from '../test/reliability/checklist.js';
 
 countChecklist('electron-checklist');
 
-const settings = { n: 1000, dtype: 'float32', formula: 'cos(x^2 + y^2) / (1 + x^2 + y^2)' };
+const settings = { nx: 1000, ny: 1000, xRange: [-2, 2], yRange: [-2, 2], dtype: 'float32', formula: 'cos(x^2 + y^2) / (1 + x^2 + y^2)' };
 const run = { ...settings, strategies: ['loops', 'vmap'], repeats: 3, devices: 0 };
 const record: RunRecord = {
   strategy: 'vmap',
   n: 80,
+  nx: 80,
+  ny: 80,
+  xRange: [-2, 2],
+  yRange: [-2, 2],
   dtype: 'float32',
   backend: 'js',
   devices: 1,
@@ -54,9 +58,13 @@ describe('validateRequest', () => {
   });
 
   it('names the field that is wrong', () => {
-    expect(() => validateRequest('surface:preview', { ...settings, n: 0 })).toThrow(/request\.n must be an integer from 1 to 20000/);
-    expect(() => validateRequest('surface:preview', { ...settings, n: 2.5 })).toThrow(/request\.n/);
-    expect(() => validateRequest('surface:preview', { ...settings, n: '1000' })).toThrow(/request\.n/);
+    expect(() => validateRequest('surface:preview', { ...settings, nx: 0 })).toThrow(/request\.nx must be an integer from 1 to 20000/);
+    expect(() => validateRequest('surface:preview', { ...settings, ny: 2.5 })).toThrow(/request\.ny/);
+    expect(() => validateRequest('surface:preview', { ...settings, nx: '1000' })).toThrow(/request\.nx/);
+    expect(() => validateRequest('surface:preview', { ...settings, n: 1000 })).toThrow(/request\.n is not expected/);
+    expect(() => validateRequest('surface:preview', { ...settings, xRange: [2, -2] })).toThrow(/request\.xRange must run from a smaller number to a larger one/);
+    expect(() => validateRequest('surface:preview', { ...settings, yRange: [0, Infinity] })).toThrow(/request\.yRange must be two finite numbers/);
+    expect(() => validateRequest('surface:preview', { ...settings, yRange: [0, 1, 2] })).toThrow(/request\.yRange/);
     expect(() => validateRequest('surface:preview', { ...settings, dtype: 'int8' })).toThrow(/request\.dtype must be one of float32, float64/);
     expect(() => validateRequest('run:guard', { ...run, strategies: ['loops', 'rm -rf'] })).toThrow(/request\.strategies\[1\]/);
     expect(() => validateRequest('run:guard', { ...run, repeats: 1e9 })).toThrow(/request\.repeats/);
@@ -65,7 +73,7 @@ describe('validateRequest', () => {
 
   it('refuses extra and missing fields rather than ignoring or filling them', () => {
     expect(() => validateRequest('formula:check', { text: 'x', extra: 1 })).toThrow(/request\.extra is not expected/);
-    expect(() => validateRequest('surface:preview', { n: 10, dtype: 'float32' })).toThrow(/request\.formula/);
+    expect(() => validateRequest('surface:preview', { nx: 10, ny: 10, xRange: [-2, 2], yRange: [-2, 2], dtype: 'float32' })).toThrow(/request\.formula/);
     expect(() => validateRequest('app:info', { please: true })).toThrow(InvalidRequestError);
     const poisoned = JSON.parse('{"text": "x", "__proto__": {"admin": true}}') as unknown;
     expect(() => validateRequest('formula:check', poisoned)).toThrow(/__proto__ is not expected/);

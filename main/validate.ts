@@ -5,7 +5,7 @@
 
 import { GRID_FORMATS, RESULTS_FORMATS, type InvokeChannel, type RequestOf, type RunSettings } from './contract.js';
 import type { RunRecord } from '../compute/index.js';
-import { APP_GRID_LIMITS } from '../compute/limits.js';
+import { APP_GRID_LIMITS, DOMAIN_MAX_ABS } from '../compute/limits.js';
 import { RECORD_BACKENDS, STRATEGY_NAMES } from '../compute/strategies/types.js';
 import { LESSON_STEP_IDS } from '../compute/classroom/lessonSteps.js';
 import { LAYOUT_ITEMS, THEMES } from '../compute/classroom/settingsVocabulary.js';
@@ -88,11 +88,20 @@ const nothing: Check = (value, path) => {
   if (value !== null && value !== undefined) fail(path, 'must be empty');
 };
 
+/** A domain [start, stop]: finite, increasing, within the engine's bound (compute/limits.ts). */
+const MAX_RANGE = DOMAIN_MAX_ABS;
+const range: Check = (value, path) => {
+  if (!Array.isArray(value) || value.length !== 2 || !value.every((v) => typeof v === 'number' && Number.isFinite(v) && Math.abs(v) <= MAX_RANGE)) {
+    fail(path, `must be two finite numbers [start, stop] within ±${MAX_RANGE}`);
+  }
+  if (!(value[0] < value[1])) fail(path, 'must run from a smaller number to a larger one');
+};
+
 const dtype = oneOf(['float32', 'float64']);
 const strategy = oneOf(STRATEGIES);
 const formula = text(MAX_FORMULA_LENGTH);
 
-const gridFields = { n: integer(MIN_N, MAX_N), dtype, formula };
+const gridFields = { nx: integer(MIN_N, MAX_N), ny: integer(MIN_N, MAX_N), xRange: range, yRange: range, dtype, formula };
 const runFields = {
   ...gridFields,
   strategies: list(strategy, STRATEGIES.length),
@@ -110,6 +119,10 @@ type OptionalKeys<T> = Exclude<keyof T, RequiredKeys<T>>;
 const recordFields = {
   strategy: oneOf([...STRATEGIES, 'limit']),
   n: integer(1, 1_000_000),
+  nx: integer(1, 1_000_000),
+  ny: integer(1, 1_000_000),
+  xRange: range,
+  yRange: range,
   dtype,
   backend: oneOf(RECORD_BACKENDS),
   devices: integer(0, 1 << 16),
@@ -139,6 +152,7 @@ const recordOptionalFields = {
   computedDtype: dtype,
   note: text(2000),
   noisyReason: text(2000),
+  shapeError: text(2000),
   peakBytes: measured,
   peerVersions: text(500),
 } satisfies { [K in OptionalKeys<RunRecord>]: Check };
@@ -156,7 +170,10 @@ const png: Check = (value, path) => {
 const taskId = text(64, /^[\w-]+$/);
 const settings = object({
   formula,
-  n: integer(MIN_N, MAX_N),
+  nx: integer(MIN_N, MAX_N),
+  ny: integer(MIN_N, MAX_N),
+  xRange: range,
+  yRange: range,
   dtype,
   strategies: list(strategy, STRATEGIES.length),
   lessonStep: integer(0, 7),
@@ -165,11 +182,12 @@ const settings = object({
   projector: boolean,
   layout: object({ hidden: list(oneOf(LAYOUT_ITEMS), LAYOUT_ITEMS.length), hiddenStrategies: list(strategy, STRATEGIES.length), presenter: boolean }),
 });
-const pythonProgram = object({ strategy, n: integer(MIN_N, MAX_N) }, { formula, dtype });
+const pythonProgram = object({ strategy }, { n: integer(MIN_N, MAX_N), nx: integer(MIN_N, MAX_N), ny: integer(MIN_N, MAX_N), xRange: range, yRange: range, formula, dtype });
 const sweepRequest = object(
   { nMin: integer(MIN_N, MAX_N), nMax: integer(MIN_N, MAX_N), points: integer(1, SWEEP_MAX_POINTS), strategies: list(strategy, STRATEGIES.length) },
-  { dtype, formula, repeats: integer(0, MAX_REPEATS) },
+  { dtype, formula, repeats: integer(0, MAX_REPEATS), xRange: range, yRange: range },
 );
+const lessonGrid = object({ nx: integer(MIN_N, MAX_N), ny: integer(MIN_N, MAX_N), xRange: range, yRange: range });
 
 const validators: { [C in InvokeChannel]: Check } = {
   'app:info': nothing,
@@ -184,7 +202,7 @@ const validators: { [C in InvokeChannel]: Check } = {
   'export:results': object({ records: list(record, MAX_RECORDS) }, { format: oneOf(RESULTS_FORMATS) }),
   'export:grid': object(gridFields, { format: oneOf(GRID_FORMATS) }),
   'export:png': object({ png }),
-  'classroom:lesson': object({ taskId, step: integer(0, LESSON_STEP_IDS.length - 1), formula, dtype }),
+  'classroom:lesson': object({ taskId, step: integer(0, LESSON_STEP_IDS.length - 1), formula, dtype }, { grid: lessonGrid }),
   'classroom:sweep': object({ taskId, sweep: sweepRequest }),
   'classroom:threads': object({ taskId, sweep: object({ n: integer(MIN_N, MAX_N), dtype, formula }) }),
   'classroom:cancel': object({ taskId }),

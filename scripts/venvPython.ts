@@ -20,3 +20,20 @@ export function venvPython(): VenvPython {
 
 /** CI runs the Python tests for real: there a missing venv fails them. */
 export const venvRequired = process.env.VLAB_VENV_REQUIRED === '1';
+
+let numpyPythonCache: string | null | undefined;
+
+/**
+ * A Python that has NumPy, for tests that load what the lab wrote (a .npy)
+ * with NumPy itself: python3 on PATH if it has NumPy, else the JAX venv's.
+ * null only where neither can be had; under VLAB_VENV_REQUIRED that is an error.
+ */
+export function numpyPython(): string | null {
+  if (numpyPythonCache !== undefined) return numpyPythonCache;
+  const hasNumpy = (python: string) => spawnSync(python, ['-c', 'import numpy'], { timeout: 60_000 }).status === 0;
+  if (hasNumpy('python3')) return (numpyPythonCache = 'python3');
+  const venv = venvPython();
+  if (venv.python && hasNumpy(venv.python)) return (numpyPythonCache = venv.python);
+  if (venvRequired) throw new Error(`no Python with NumPy: python3 has none and the venv could not be had (${venv.reason ?? 'no numpy in it'})`);
+  return (numpyPythonCache = null);
+}

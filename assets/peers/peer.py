@@ -72,20 +72,27 @@ def busy_note(cores_busy):
     return f"CPU time / wall time of the warm calls {cores_busy:.2f}" if cores_busy == cores_busy else "no warm calls"
 
 
+def grid_axes(np, request, dtype):
+    """x (nx points over xRange) and y (ny points over yRange); n and gridRange are the square grid's shorthand."""
+    nx, ny = request.get("nx", request["n"]), request.get("ny", request["n"])
+    x_range, y_range = request.get("xRange", request["gridRange"]), request.get("yRange", request["gridRange"])
+    return grid_axis(np, nx, dtype, *x_range), grid_axis(np, ny, dtype, *y_range)
+
+
 def run_numpy(request, f_source):
     import numpy as np
     import tracemalloc
 
     np.seterr(all="ignore")  # inf and nan are results here, as in the lab
-    n, dtype = request["n"], np.dtype(request["dtype"])
+    dtype = np.dtype(request["dtype"])
     namespace = {"np": np}
     exec(f_source, namespace)
     f = namespace["f"]
 
     def inputs():
-        x = grid_axis(np, n, dtype, *request["gridRange"])
+        x, y = grid_axes(np, request, dtype)
         # The seed's meshgrid f; indexing="ij" gives z[i, j] = f(x[i], y[j]) as the lab's grid.
-        return np.meshgrid(x, x.copy(), indexing="ij")
+        return np.meshgrid(x, y, indexing="ij")
 
     x_mesh, y_mesh = inputs()
     # Meshes are made before the timed calls, as the lab's meshgrid-eager makes them.
@@ -116,29 +123,30 @@ def run_jax(request, f_source, peer):
 
     if request["dtype"] == "float64":
         jax.config.update("jax_enable_x64", True)  # JAX computes in float32 unless asked
-    n, dtype = request["n"], np.dtype(request["dtype"])
+    dtype = np.dtype(request["dtype"])
     namespace = {"jnp": jnp}
     exec(f_source, namespace)
     f = namespace["f"]
-    x_host = grid_axis(np, n, dtype, *request["gridRange"])
+    x_host, y_host = grid_axes(np, request, dtype)
+    nx, ny = len(x_host), len(y_host)
     f_rows = jax.vmap(jax.vmap(f, in_axes=(None, 0)), in_axes=(0, None))
     devices = jax.devices()
     if peer == "jax-vmap":
         f_vec = jax.jit(f_rows)
         x = jax.device_put(x_host, devices[0])
-        y = jax.device_put(x_host.copy(), devices[0])
+        y = jax.device_put(y_host, devices[0])
         z, first_ms, repeat_ms, cores_busy = timed_calls(lambda: f_vec(x, y), jax.block_until_ready, request)
         grid = np.asarray(z)
         used = 1
     else:
         # pmap maps the leading axis over devices: the rows go in d blocks, x padded with its last value.
         used = len(devices)
-        rows = -(-n // used)
-        x_blocks = jnp.asarray(np.pad(x_host, (0, used * rows - n), mode="edge").reshape(used, rows))
-        y = jnp.asarray(x_host.copy())
+        rows = -(-nx // used)
+        x_blocks = jnp.asarray(np.pad(x_host, (0, used * rows - nx), mode="edge").reshape(used, rows))
+        y = jnp.asarray(y_host)
         f_pmap = jax.pmap(f_rows, in_axes=(0, None))
         z, first_ms, repeat_ms, cores_busy = timed_calls(lambda: f_pmap(x_blocks, y), jax.block_until_ready, request)
-        grid = np.asarray(z).reshape(used * rows, n)[:n]
+        grid = np.asarray(z).reshape(used * rows, ny)[:nx]
     if grid.dtype != dtype:
         raise TypeError(f"JAX computed in {grid.dtype}, not {dtype}")
     device = devices[0]

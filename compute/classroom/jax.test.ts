@@ -72,8 +72,10 @@ describe('the JAX program of each strategy', () => {
     for (const strategy of STRATEGY_NAMES) {
       const text = program(strategy);
       expect(text).toContain('def f(x, y):\n    return jnp.cos(x**2 + y**2) / (1 + x**2 + y**2)\n');
-      expect(text).toContain('n = int(sys.argv[1]) if len(sys.argv) > 1 else 80');
-      expect(text).toContain('x = jnp.linspace(-2, 2, n, dtype=dtype)');
+      expect(text).toContain('nx = int(sys.argv[1]) if len(sys.argv) > 1 else 80');
+      expect(text).toContain('ny = int(sys.argv[2]) if len(sys.argv) > 2 else (nx if len(sys.argv) > 1 else 80)');
+      expect(text).toContain('x = jnp.linspace(-2, 2, nx, dtype=dtype)');
+      expect(text).toContain('y = jnp.linspace(-2, 2, ny, dtype=dtype)');
       expect(text).toContain('dtype = jnp.float32');
       expect(text).toContain('jax.block_until_ready(call())');
       expect(text).not.toContain('jax_enable_x64');
@@ -81,7 +83,7 @@ describe('the JAX program of each strategy', () => {
   });
 
   it('writes each strategy the JAX way', () => {
-    expect(program('loops')).toMatch(/for i in range\(n\):\n\s+for j in range\(n\):\n\s+z\[i, j\] = f_jit\(x\[i\], y\[j\]\)/);
+    expect(program('loops')).toMatch(/for i in range\(nx\):\n\s+for j in range\(ny\):\n\s+z\[i, j\] = f_jit\(x\[i\], y\[j\]\)/);
     expect(program('naive')).toContain('f_jit(x, y)');
     expect(program('meshgrid')).toContain('x_mesh, y_mesh = jnp.meshgrid(x, y, indexing="ij")');
     expect(program('meshgrid')).toContain('f_jit = jax.jit(f)');
@@ -97,7 +99,7 @@ describe('the JAX program of each strategy', () => {
     expect(pmap).toContain('shard_map(f_rows, mesh=mesh, in_specs=(P("rows"), P()), out_specs=P("rows"))');
     expect(pmap.indexOf('xla_force_host_platform_device_count')).toBeLessThan(pmap.indexOf('import jax'));
     const gpu = program('gpu');
-    for (const part of ['timed("upload"', 'timed("kernel"', 'read-back', 'jax.device_put']) expect(gpu).toContain(part);
+    for (const part of ['timed("upload x"', 'timed("kernel"', 'read-back', 'jax.device_put']) expect(gpu).toContain(part);
   });
 
   it('asks JAX for float64 when the lab ran in float64', () => {
@@ -225,5 +227,51 @@ describe.skipIf(!numpyVersion)(`NumPy's grid against the engine's (${numpyVersio
       }
     }
     expect(controls).toBeGreaterThan(0);
+  });
+});
+
+describe('the exported program on a rectangular grid over another domain', () => {
+  const request = { strategy: 'vmap' as const, nx: 120, ny: 70, xRange: [-3, 1] as const, yRange: [0, 2] as const, formula: 'x - y / 2' };
+
+  it('spaces x and y over their own ranges with nx and ny points, and names the file by both sides', () => {
+    const text = jaxProgram(request);
+    expect(text).toContain('x = jnp.linspace(-3, 1, nx, dtype=dtype)');
+    expect(text).toContain('y = jnp.linspace(0, 2, ny, dtype=dtype)');
+    expect(text).toMatch(/^nx = int\(sys\.argv\[1\]\) if len\(sys\.argv\) > 1 else 120$/m);
+    expect(text).toMatch(/else 70\)$/m);
+    expect(jaxFileName(request)).toBe('vlab_vmap_120x70.py');
+    expect(jaxFileName({ strategy: 'vmap', n: 80 })).toBe('vlab_vmap_n80.py');
+  });
+
+  it("shows meshgrid's indexing='xy' shape (ny, nx) beside the loop's (nx, ny), and naive's shape error", () => {
+    expect(jaxProgram({ ...request, strategy: 'meshgrid' })).toContain(`print('indexing="xy" gives shape', jnp.meshgrid(x, y)[0].shape, "against the loop's", (nx, ny))`);
+    expect(jaxProgram({ ...request, strategy: 'naive' })).toContain('except TypeError as error:');
+  });
+
+  it.skipIf(!numpyVersion)('computes in NumPy the grid the engine computes, for loops, meshgrid, vmap and pmap', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vlab-rect-'));
+    try {
+      for (const strategy of ['loops', 'meshgrid', 'vmap', 'pmap'] as const) {
+        if (strategy === 'pmap' && !(await strategyAvailability()).find((a) => a.strategy === 'pmap')?.available) continue;
+        const small = { ...request, strategy, nx: 13, ny: 7, dtype: 'float64' as const };
+        const program = join(dir, `${strategy}.py`);
+        const out = join(dir, `${strategy}.f64`);
+        writeFileSync(program, numpyProgram(small));
+        execFileSync('python3', [program, out], { timeout: 30_000 });
+        const bytes = readFileSync(out);
+        const fromNumpy = new Float64Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 8);
+        const { record, grid } = await runStrategy({ ...small, repeats: 0 }, { keepGrid: true });
+        try {
+          expect(record.shape).toEqual([13, 7]);
+          const engine = grid!.toTypedArray();
+          expect(fromNumpy.length).toBe(13 * 7);
+          for (let k = 0; k < fromNumpy.length; k++) expect(Math.abs(engine[k]! - fromNumpy[k]!)).toBeLessThan(1e-12);
+        } finally {
+          grid!.dispose();
+        }
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -8,7 +8,7 @@
 // Everything here produces text; nothing here runs Python.
 
 import type { DType } from '../core/dtype.js';
-import { pythonDefinition } from '../formula/python.js';
+import { pythonDefinition, pythonNumber, type Namespace } from '../formula/python.js';
 
 export { pythonExpression } from '../formula/python.js';
 import { DEFAULT_FORMULA, GRID_RANGE, type LabStrategyName } from '../strategies/types.js';
@@ -16,10 +16,26 @@ import { DEFAULT_FORMULA, GRID_RANGE, type LabStrategyName } from '../strategies
 export interface PythonProgramRequest {
   formula?: string;
   strategy: LabStrategyName;
-  n: number;
+  /** The square shorthand: n sets both nx and ny (an explicit nx or ny wins). */
+  n?: number;
+  nx?: number;
+  ny?: number;
+  /** The domain; default GRID_RANGE, [-2, 2]. */
+  xRange?: readonly [number, number];
+  yRange?: readonly [number, number];
   dtype?: DType;
 }
 
+/** A request with every default filled in. */
+interface FilledRequest {
+  formula: string;
+  strategy: LabStrategyName;
+  nx: number;
+  ny: number;
+  xRange: readonly [number, number];
+  yRange: readonly [number, number];
+  dtype: DType;
+}
 
 const STRATEGY_SUMMARY: Record<LabStrategyName, string> = {
   loops: 'one jitted call per element, z[i, j] = f(x[i], y[j]): the cost of a call made visible',
@@ -31,16 +47,16 @@ const STRATEGY_SUMMARY: Record<LabStrategyName, string> = {
   gpu: 'the vmapped kernel on the default accelerator, with upload, kernel and read-back timed apart',
 };
 
-function header(request: Required<PythonProgramRequest>): string {
-  const { formula, strategy, n, dtype } = request;
+function header(request: FilledRequest): string {
+  const { formula, strategy, nx, ny, xRange, yRange, dtype } = request;
   return `# Vectorization Lab — "take it to JAX"
 #
 # f(x, y) = ${formula.replace(/\s+/g, ' ')}
-# on an n × n grid over [${GRID_RANGE[0]}, ${GRID_RANGE[1]}] × [${GRID_RANGE[0]}, ${GRID_RANGE[1]}], ${dtype}.
+# on an nx × ny grid over [${pythonNumber(xRange[0])}, ${pythonNumber(xRange[1])}] × [${pythonNumber(yRange[0])}, ${pythonNumber(yRange[1])}], ${dtype}: z[i, j] = f(x[i], y[j]).
 # Strategy '${strategy}': ${STRATEGY_SUMMARY[strategy]}.
 #
 # Needs JAX: pip install -U jax (CPU), or "jax[cuda12]" for NVIDIA GPUs, or "jax[tpu]".
-# Run: python3 this_file.py [n]     (n defaults to ${n}, the size the lab ran)
+# Run: python3 this_file.py [nx [ny]]     (defaults: ${nx} × ${ny}, the size the lab ran; ny defaults to nx when nx is given)
 `;
 }
 
@@ -58,23 +74,27 @@ function strategyBody(strategy: LabStrategyName): string {
       return `f_jit = jax.jit(f)
 
 def loop():
-    z = np.empty((n, n), dtype=dtype)  # a NumPy array, because we write into it
-    for i in range(n):
-        for j in range(n):
+    z = np.empty((nx, ny), dtype=dtype)  # a NumPy array, because we write into it
+    for i in range(nx):
+        for j in range(ny):
             z[i, j] = f_jit(x[i], y[j])
     return z
 
 z = timed("first pass (compiles f)", loop)
 z = timed("second pass", loop)
-print(f"{n * n} calls of f, one per element")
+print(f"{nx * ny} calls of f, one per element")
 check(z)
 `;
     case 'naive':
       return `f_jit = jax.jit(f)
-z = timed("first call (compiles)", lambda: f_jit(x, y))
-z = timed("second call", lambda: f_jit(x, y))
-# Not the grid: f paired x[i] with y[i] only, the grid's diagonal.
-print("shape", z.shape, "but the grid is", (n, n))
+try:
+    z = timed("first call (compiles)", lambda: f_jit(x, y))
+    z = timed("second call", lambda: f_jit(x, y))
+    # Not the grid: f paired x[i] with y[i] only, the grid's diagonal.
+    print("shape", z.shape, "but the grid is", (nx, ny))
+except TypeError as error:
+    # nx != ny: elementwise f cannot even pair x with y ("add got incompatible shapes for broadcasting").
+    print("f(x, y) fails:", error)
 `;
     case 'meshgrid':
       return `# indexing="ij" gives z[i, j] = f(x[i], y[j]), as the loop does; the default "xy" transposes the grid.
@@ -84,9 +104,11 @@ z = timed("first call (compiles)", lambda: f_jit(x_mesh, y_mesh))
 z = timed("second call", lambda: f_jit(x_mesh, y_mesh))
 print("meshes:", x_mesh.nbytes + y_mesh.nbytes, "bytes; the flat x:", x.nbytes, "bytes")
 check(z)
+# NumPy's and JAX's default, indexing="xy", puts y down the rows: shape (ny, nx), the transpose.
+print('indexing="xy" gives shape', jnp.meshgrid(x, y)[0].shape, "against the loop's", (nx, ny))
 `;
     case 'meshgrid-eager':
-      return `# No jit: every operation of f runs on its own and allocates an n×n temporary, as in NumPy.
+      return `# No jit: every operation of f runs on its own and allocates an nx×ny temporary, as in NumPy.
 x_mesh, y_mesh = jnp.meshgrid(x, y, indexing="ij")
 z = timed("first call", lambda: f(x_mesh, y_mesh))
 z = timed("second call", lambda: f(x_mesh, y_mesh))
@@ -109,13 +131,13 @@ check(z)
 # f on its block, and the padded rows are sliced off.
 devices = jax.devices()
 d = len(devices)
-rows = -(-n // d)
-x_blocks = jnp.pad(x, (0, d * rows - n), mode="edge").reshape(d, rows)
+rows = -(-nx // d)
+x_blocks = jnp.pad(x, (0, d * rows - nx), mode="edge").reshape(d, rows)
 f_rows = jax.vmap(jax.vmap(f, in_axes=(None, 0)), in_axes=(0, None))
 f_pmap = jax.pmap(f_rows, in_axes=(0, None))
 z = timed(f"first call on {d} devices (compiles)", lambda: f_pmap(x_blocks, y))
 z = timed(f"second call on {d} devices", lambda: f_pmap(x_blocks, y))
-z = z.reshape(d * rows, n)[:n]
+z = z.reshape(d * rows, ny)[:nx]
 check(z)
 
 # The rule, shown by breaking it: a leading axis of d + 1 is refused.
@@ -138,10 +160,10 @@ mesh = Mesh(np.array(devices), ("rows",))
 f_sharded = jax.jit(shard_map(f_rows, mesh=mesh, in_specs=(P("rows"), P()), out_specs=P("rows")))
 # The inputs are put on the mesh as in_specs says: x split by rows, y whole on every device.
 # (From JAX 0.8, shard_map refuses an input whose sharding differs from its in_specs.)
-x_padded = jax.device_put(jnp.pad(x, (0, d * rows - n), mode="edge"), NamedSharding(mesh, P("rows")))
+x_padded = jax.device_put(jnp.pad(x, (0, d * rows - nx), mode="edge"), NamedSharding(mesh, P("rows")))
 y = jax.device_put(y, NamedSharding(mesh, P()))
 z_sharded = timed("shard_map, first call (compiles)", lambda: f_sharded(x_padded, y))
-z_sharded = timed("shard_map, second call", lambda: f_sharded(x_padded, y))[:n]
+z_sharded = timed("shard_map, second call", lambda: f_sharded(x_padded, y))[:nx]
 check(z_sharded)
 `;
     case 'gpu':
@@ -150,12 +172,13 @@ print("device:", device.platform, device.device_kind)
 if device.platform == "cpu":
     print("JAX sees no GPU or TPU here: this runs on the CPU (pip install -U \\"jax[cuda12]\\" for NVIDIA GPUs)")
 f_vec = jax.jit(jax.vmap(jax.vmap(f, in_axes=(None, 0)), in_axes=(0, None)))
-x_host = np.linspace(${GRID_RANGE[0]}, ${GRID_RANGE[1]}, n, dtype=dtype)
-jax.block_until_ready(f_vec(jax.device_put(x_host, device), jax.device_put(x_host, device)))  # compile once, untimed
+x_host = np.asarray(x)
+y_host = np.asarray(y)
+jax.block_until_ready(f_vec(jax.device_put(x_host, device), jax.device_put(y_host, device)))  # compile once, untimed
 
 # Upload, kernel and read-back, timed apart.
-x_dev = timed("upload", lambda: jax.device_put(x_host, device))
-y_dev = x_dev
+x_dev = timed("upload x", lambda: jax.device_put(x_host, device))
+y_dev = timed("upload y", lambda: jax.device_put(y_host, device))
 z_dev = timed("kernel", lambda: f_vec(x_dev, y_dev))
 start = time.perf_counter()
 z = np.asarray(z_dev)
@@ -167,16 +190,40 @@ check(z)
   }
 }
 
-function fill(request: PythonProgramRequest): Required<PythonProgramRequest> {
-  const n = request.n;
-  if (!Number.isInteger(n) || n < 1) throw new RangeError(`n must be a positive integer, got ${n}`);
-  return { formula: request.formula ?? DEFAULT_FORMULA, strategy: request.strategy, n, dtype: request.dtype ?? 'float32' };
+function side(name: string, value: number | undefined): number {
+  if (value === undefined || !Number.isInteger(value) || value < 1) throw new RangeError(`${name} must be a positive integer, got ${value}`);
+  return value;
+}
+
+function domain(name: string, value: readonly [number, number] | undefined): readonly [number, number] {
+  if (value === undefined) return GRID_RANGE;
+  if (value.length !== 2 || !value.every(Number.isFinite) || !(value[0] < value[1])) throw new RangeError(`${name} must be two finite numbers, increasing, got [${value.join(', ')}]`);
+  return value;
+}
+
+function fill(request: PythonProgramRequest): FilledRequest {
+  return {
+    formula: request.formula ?? DEFAULT_FORMULA,
+    strategy: request.strategy,
+    nx: request.nx !== undefined ? side('nx', request.nx) : side('n', request.n),
+    ny: request.ny !== undefined ? side('ny', request.ny) : side('n', request.n),
+    xRange: domain('xRange', request.xRange),
+    yRange: domain('yRange', request.yRange),
+    dtype: request.dtype ?? 'float32',
+  };
+}
+
+/** x and y as linspace over the domain, in jnp or np. */
+function axesDefinition(request: FilledRequest, ns: Namespace): string {
+  const { xRange, yRange } = request;
+  return `x = ${ns}.linspace(${pythonNumber(xRange[0])}, ${pythonNumber(xRange[1])}, nx, dtype=dtype)
+y = ${ns}.linspace(${pythonNumber(yRange[0])}, ${pythonNumber(yRange[1])}, ny, dtype=dtype)`;
 }
 
 /** The JAX program for a formula and strategy, as Python source text. Throws FormulaError for a bad formula. */
 export function jaxProgram(request: PythonProgramRequest): string {
   const filled = fill(request);
-  const { strategy, n, dtype } = filled;
+  const { strategy, nx, ny, dtype } = filled;
   const lines: string[] = [header(filled)];
   if (strategy === 'pmap') {
     lines.push(`import os
@@ -193,14 +240,14 @@ import jax
 import jax.numpy as jnp
 `);
   if (dtype === 'float64') lines.push('jax.config.update("jax_enable_x64", True)  # JAX computes in float32 unless asked\n');
-  lines.push(`n = int(sys.argv[1]) if len(sys.argv) > 1 else ${n}
+  lines.push(`nx = int(sys.argv[1]) if len(sys.argv) > 1 else ${nx}
+ny = int(sys.argv[2]) if len(sys.argv) > 2 else (nx if len(sys.argv) > 1 else ${ny})
 dtype = jnp.${dtype}
 
 
 ${pythonDefinition(filled.formula, 'jnp')}
 
-x = jnp.linspace(${GRID_RANGE[0]}, ${GRID_RANGE[1]}, n, dtype=dtype)
-y = x
+${axesDefinition(filled, 'jnp')}
 
 
 ${TIMER}
@@ -223,13 +270,13 @@ ${strategyBody(strategy)}`);
  */
 export function numpyProgram(request: PythonProgramRequest): string {
   const filled = fill(request);
-  const { strategy, n, dtype } = filled;
+  const { strategy, nx, ny, dtype } = filled;
   let body: string;
   switch (strategy) {
     case 'loops':
-      body = `z = np.empty((n, n), dtype=dtype)
-for i in range(n):
-    for j in range(n):
+      body = `z = np.empty((nx, ny), dtype=dtype)
+for i in range(nx):
+    for j in range(ny):
         z[i, j] = f(x[i], y[j])`;
       break;
     case 'naive':
@@ -243,13 +290,13 @@ z = f(x_mesh, y_mesh)`;
     case 'vmap':
     case 'gpu':
       // vmap with in_axes (0, None) then (None, 0) is broadcasting x down the rows and y across.
-      body = 'z = np.broadcast_to(f(x[:, None], y[None, :]), (n, n))';
+      body = 'z = np.broadcast_to(f(x[:, None], y[None, :]), (nx, ny))';
       break;
     case 'pmap':
       body = `d = 4
-rows = -(-n // d)
-x_blocks = np.pad(x, (0, d * rows - n), mode="edge").reshape(d, rows)
-z = np.concatenate([np.broadcast_to(f(block[:, None], y[None, :]), (rows, n)) for block in x_blocks])[:n]`;
+rows = -(-nx // d)
+x_blocks = np.pad(x, (0, d * rows - nx), mode="edge").reshape(d, rows)
+z = np.concatenate([np.broadcast_to(f(block[:, None], y[None, :]), (rows, ny)) for block in x_blocks])[:nx]`;
       break;
     default:
       return strategy satisfies never;
@@ -258,14 +305,14 @@ z = np.concatenate([np.broadcast_to(f(block[:, None], y[None, :]), (rows, n)) fo
 import numpy as np
 
 np.seterr(all="ignore")  # inf and nan are results here, as in the engine
-n = ${n}
+nx = ${nx}
+ny = ${ny}
 dtype = np.${dtype}
 
 
 ${pythonDefinition(filled.formula, 'np')}
 
-x = np.linspace(${GRID_RANGE[0]}, ${GRID_RANGE[1]}, n, dtype=dtype)
-y = x
+${axesDefinition(filled, 'np')}
 ${body}
 z = np.asarray(z)
 assert z.dtype == dtype, z.dtype
@@ -273,7 +320,9 @@ np.asarray(z, dtype=np.float64).tofile(sys.argv[1])
 `;
 }
 
-/** A file name for the exported program, e.g. vlab_vmap_n80.py. */
-export function jaxFileName(request: Pick<PythonProgramRequest, 'strategy' | 'n'>): string {
-  return `vlab_${request.strategy.replace(/-/g, '_')}_n${request.n}.py`;
+/** A file name for the exported program, e.g. vlab_vmap_n80.py, or vlab_vmap_120x70.py for a rectangular grid. */
+export function jaxFileName(request: Pick<PythonProgramRequest, 'strategy' | 'n' | 'nx' | 'ny'>): string {
+  const nx = request.nx ?? request.n;
+  const ny = request.ny ?? request.n;
+  return `vlab_${request.strategy.replace(/-/g, '_')}_${nx === ny ? `n${nx}` : `${nx}x${ny}`}.py`;
 }

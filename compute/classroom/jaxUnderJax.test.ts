@@ -14,6 +14,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { DType } from '../core/dtype.js';
 import { LAB_STRATEGY_NAMES, type LabStrategyName } from '../strategies/types.js';
 import { jaxProgram } from './jax.js';
+import { runStrategy } from '../strategies/run.js';
 import { venvPython, venvRequired } from '../../scripts/venvPython.js';
 
 const venv = venvPython();
@@ -101,4 +102,30 @@ describe.skipIf(!venv.python)(`the JAX export under JAX (${venv.python ?? `not r
       expect(text).toContain('shard_map, second call');
     }
   });
+  it("runs a rectangular grid over another domain: allclose True, naive fails with JAX's own shape error, meshgrid 'xy' gives (ny, nx)", async () => {
+    const run = promisify(execFile);
+    const files = order(LAB_STRATEGY_NAMES).map((strategy) => {
+      const file = join(dir, `rect_${strategy.replace(/-/g, '_')}.py`);
+      writeFileSync(file, jaxProgram({ strategy, nx: 13, ny: 7, xRange: [-3, 1], yRange: [0, 2], formula: 'x * exp(-x^2 - y^2)', dtype: 'float32' }));
+      return { strategy, file };
+    });
+    const env = { ...process.env };
+    delete env.XLA_FLAGS;
+    await run(venv.python!, ['-c', DRIVER, ...files.map((f) => f.file)], { env, timeout: 240_000 });
+    for (const { strategy, file } of files) {
+      const text = readFileSync(`${file}.out`, 'utf8');
+      expect(text, `${strategy}:\n${text}`).not.toContain('TRACEBACK');
+      if (strategy === 'naive') {
+        // The engine's ShapeError is worded after this message: JAX's own, from the first op that mixes x and y.
+        const { record } = await runStrategy({ strategy: 'naive', nx: 13, ny: 7, formula: 'x * exp(-x^2 - y^2)', backend: 'js' });
+        expect(record.shapeError).toBe('sub got incompatible shapes for broadcasting: (13,), (7,).');
+        expect(text).toContain(`f(x, y) fails: ${record.shapeError}`);
+        continue;
+      }
+      const verdicts = [...text.matchAll(/allclose to the reference: (True|False)/g)].map((m) => m[1]);
+      expect(verdicts, `${strategy}:\n${text}`).toEqual(Array(strategy === 'pmap' ? 2 : 1).fill('True'));
+      expect(text).toContain('shape (13, 7)');
+      if (strategy === 'meshgrid') expect(text).toContain(`indexing="xy" gives shape (7, 13) against the loop's (13, 7)`);
+    }
+  }, 300_000);
 });

@@ -18,8 +18,8 @@ import { compileFormula } from '../formula/index.js';
 import { MemoryGuardError, formatBytes, memoryCap } from '../strategies/memoryGuard.js';
 import { TOLERANCES } from '../strategies/reference.js';
 import { runStrategy, strategyAvailability } from '../strategies/run.js';
-import { gridFunction } from '../strategies/grid.js';
-import { DEFAULT_FORMULA, GRID_RANGE, type RunRecord, type StrategyName } from '../strategies/types.js';
+import { gridAxes, gridFunction } from '../strategies/grid.js';
+import { DEFAULT_FORMULA, GRID_RANGE, type GridSpec, type RunRecord, type StrategyName } from '../strategies/types.js';
 import { cpuDevices, pmap } from '../transforms/pmap.js';
 import { vmap } from '../transforms/vmap.js';
 import { LESSON_STEP_IDS, type LessonStepId } from './lessonSteps.js';
@@ -174,6 +174,13 @@ export interface LessonStepOptions {
   dtype?: DType;
   /** Default: the lesson's f. */
   formula?: string;
+  /**
+   * The lab's grid. Its domain is where every step runs; its nx × ny is what
+   * the naive and meshgrid steps show a rectangular grid doing (naive's shape
+   * error, meshgrid 'xy' giving (ny, nx)). The steps' timed runs keep their
+   * lecture sizes. Default: the step's n × n over [-2, 2]².
+   */
+  grid?: GridSpec;
   repeats?: number;
   signal?: AbortSignal;
   onProgress?: (progress: { fraction: number; strategy: string }) => void;
@@ -199,12 +206,16 @@ export interface LessonStepResult {
 
 interface StepContext {
   n: number;
+  /** The lab's grid (see LessonStepOptions.grid): the domain of every run, and the rectangular grid the steps may show. */
+  grid: GridSpec;
   dtype: DType;
   formula: string | undefined;
   repeats: number | undefined;
   signal: AbortSignal | undefined;
-  /** Runs a strategy at the step's n (or the one given), reporting progress. */
+  /** Runs a strategy at the step's n (or the one given), over the grid's domain, reporting progress. */
   run(strategy: StrategyName, keepGrid?: boolean, n?: number): Promise<{ record: RunRecord; grid?: NDArray }>;
+  /** Runs a strategy on nx × ny over the grid's domain (the grid itself freed). */
+  runOn(strategy: StrategyName, size: Pick<GridSpec, 'nx' | 'ny'>): Promise<{ record: RunRecord }>;
 }
 
 type Values = Record<string, LessonValue>;
@@ -244,24 +255,36 @@ const STEP_RUNNERS: Record<LessonStepId, StepRunner> = {
     };
   },
 
-  async naive({ n, run }): Promise<Values> {
+  async naive({ n, grid, run, runOn }): Promise<Values> {
     const { record } = await run('naive');
-    return {
+    const values: Values = {
       n,
       shape: pythonShape(record.shape),
       gridShape: pythonShape([n, n]),
       got: record.shape.reduce((a, b) => a * b, 1),
       wanted: n * n,
       ms: record.medianMs,
+      rectangular: grid.nx !== grid.ny,
     };
+    if (grid.nx === grid.ny) return values;
+    // On the lab's rectangular grid the shortcut does not even run: JAX's shape error, raised while tracing.
+    const rectangular = await runOn('naive', grid);
+    return { ...values, nx: grid.nx, ny: grid.ny, shapeError: rectangular.record.shapeError ?? '(none: the engine paired them, which it should not)' };
   },
 
-  async meshgrid({ n, dtype, run }): Promise<Values> {
+  async meshgrid({ n, grid, dtype, run }): Promise<Values> {
     const mesh = await run('meshgrid', true);
     const loops = await run('loops', true);
     try {
       const check = compareGrids(mesh.grid!, loops.grid!, dtype);
-      return { n, ...check, ms: mesh.record.medianMs, loopMs: loops.record.medianMs, speedup: loops.record.medianMs / mesh.record.medianMs };
+      return {
+        n,
+        ...check,
+        ms: mesh.record.medianMs,
+        loopMs: loops.record.medianMs,
+        speedup: loops.record.medianMs / mesh.record.medianMs,
+        ...indexingShapes(grid, dtype),
+      };
     } finally {
       mesh.grid!.dispose();
       loops.grid!.dispose();
@@ -418,6 +441,25 @@ const STEP_RUNNERS: Record<LessonStepId, StepRunner> = {
 };
 
 /**
+ * meshgrid's two indexings on the lab's grid, made for real (the shapes are
+ * what the engine's meshgrid returns): 'xy', NumPy's and JAX's default, gives
+ * (ny, nx) — y down the rows — against the loop's (nx, ny). Only a
+ * rectangular grid tells them apart by shape.
+ */
+function indexingShapes(grid: GridSpec, dtype: DType): Values {
+  const { nx, ny } = grid;
+  const rectangular = nx !== ny;
+  const ijShape = pythonShape([nx, ny]);
+  const meshBytes = 2 * nx * ny * itemSize(dtype);
+  if (meshBytes > memoryCap()) return { gridSize: `${nx} × ${ny}`, rectangular, ijShape, xyShape: pythonShape([ny, nx]) };
+  const [x, y] = gridAxes(grid, dtype);
+  const [xMesh, yMesh] = meshgrid(x, y, { indexing: 'xy' });
+  const xyShape = pythonShape(xMesh.shape);
+  for (const a of [x, y, xMesh, yMesh]) a.dispose();
+  return { gridSize: `${nx} × ${ny}`, rectangular, ijShape, xyShape };
+}
+
+/**
  * The lesson's claim checked against JAX itself, where this machine's Python
  * has it: the jax-vmap peer at the same n and dtype. Nothing when it has not.
  */
@@ -461,35 +503,42 @@ export async function runLessonStep(which: number | LessonStepId, options: Lesso
   const { step, index } = findStep(which, lesson);
   const n = options.n ?? step.n;
   const dtype = options.dtype ?? 'float32';
+  const grid: GridSpec = options.grid ?? { nx: n, ny: n, xRange: GRID_RANGE, yRange: GRID_RANGE };
   const records: RunRecord[] = [];
   const planned = Math.max(1, RUNS_PER_STEP[step.id]);
   let started = 0;
+  const runAt = async (strategy: StrategyName, keepGrid: boolean, size: Pick<GridSpec, 'nx' | 'ny'>) => {
+    const before = started++;
+    const result = await runStrategy(
+      {
+        strategy,
+        nx: size.nx,
+        ny: size.ny,
+        xRange: grid.xRange,
+        yRange: grid.yRange,
+        dtype,
+        ...(options.formula !== undefined ? { formula: options.formula } : {}),
+        // The compile step needs a second call to compare with the first.
+        ...(options.repeats !== undefined ? { repeats: step.id === 'compile' ? Math.max(1, options.repeats) : options.repeats } : {}),
+      },
+      {
+        keepGrid,
+        ...(options.signal ? { signal: options.signal } : {}),
+        onProgress: (p) => options.onProgress?.({ fraction: Math.min(1, (before + p.fraction) / planned), strategy }),
+      },
+    );
+    records.push(result.record);
+    return result;
+  };
   const context: StepContext = {
     n,
+    grid,
     dtype,
     formula: options.formula,
     repeats: options.repeats,
     signal: options.signal,
-    async run(strategy, keepGrid = false, sideN = n) {
-      const before = started++;
-      const result = await runStrategy(
-        {
-          strategy,
-          n: sideN,
-          dtype,
-          ...(options.formula !== undefined ? { formula: options.formula } : {}),
-          // The compile step needs a second call to compare with the first.
-          ...(options.repeats !== undefined ? { repeats: step.id === 'compile' ? Math.max(1, options.repeats) : options.repeats } : {}),
-        },
-        {
-          keepGrid,
-          ...(options.signal ? { signal: options.signal } : {}),
-          onProgress: (p) => options.onProgress?.({ fraction: Math.min(1, (before + p.fraction) / planned), strategy }),
-        },
-      );
-      records.push(result.record);
-      return result;
-    },
+    run: (strategy, keepGrid = false, sideN = n) => runAt(strategy, keepGrid, { nx: sideN, ny: sideN }),
+    runOn: (strategy, size) => runAt(strategy, false, size),
   };
   const values = await STEP_RUNNERS[step.id](context);
   options.onProgress?.({ fraction: 1, strategy: step.id });

@@ -8,7 +8,10 @@ describe('.vlab.json settings', () => {
   it('round-trip: what is saved reads back the same', () => {
     const settings: LabSettings = {
       formula: 'x * exp(-x^2 - y^2)',
-      n: 1000,
+      nx: 1000,
+      ny: 600,
+      xRange: [-3, 1],
+      yRange: [0, 2.5],
       dtype: 'float64',
       strategies: ['meshgrid', 'vmap', 'pmap'],
       lessonStep: 6,
@@ -23,9 +26,17 @@ describe('.vlab.json settings', () => {
   });
 
   it('round-trip for any valid settings', () => {
+    const range = fc
+      .tuple(fc.double({ min: -1e6, max: 1e6, noNaN: true }), fc.double({ min: -1e6, max: 1e6, noNaN: true }))
+      .filter(([a, b]) => a < b)
+      // JSON writes -0 as 0: a range is a value, not a sign bit.
+      .map(([a, b]): [number, number] => [a + 0, b + 0]);
     const arbitrary = fc.record({
       formula: fc.constantFrom('x', 'cos(x^2 + y^2) / (1 + x^2 + y^2)', '42', 'max(x, y)'),
-      n: fc.integer({ min: 1, max: 20000 }),
+      nx: fc.integer({ min: 1, max: 20000 }),
+      ny: fc.integer({ min: 1, max: 20000 }),
+      xRange: range,
+      yRange: range,
       dtype: fc.constantFrom('float32' as const, 'float64' as const),
       strategies: fc.uniqueArray(fc.constantFrom('loops' as const, 'naive' as const, 'meshgrid' as const, 'meshgrid-eager' as const, 'vmap' as const, 'pmap' as const, 'gpu' as const)),
       lessonStep: fc.integer({ min: 0, max: 7 }),
@@ -47,7 +58,7 @@ describe('.vlab.json settings', () => {
 
   it('fills missing fields from the defaults and ignores fields it does not know', () => {
     const settings = parseSettings(file({ n: 6000, fromTheFuture: { anything: 1 }, __proto__: { projector: true } }));
-    expect(settings).toEqual({ ...defaultSettings(), n: 6000 });
+    expect(settings).toEqual({ ...defaultSettings(), nx: 6000, ny: 6000 });
     expect(settings).not.toHaveProperty('fromTheFuture');
     expect(DEFAULT_SETTINGS.projector).toBe(false);
   });
@@ -95,6 +106,21 @@ describe('.vlab.json settings', () => {
   });
 
   it('validates an object the same way as its text', () => {
-    expect(validateSettings({ format: 'vlab-settings', version: 1, n: 80 }).n).toBe(80);
+    expect(validateSettings({ format: 'vlab-settings', version: 1, n: 80 })).toMatchObject({ nx: 80, ny: 80 });
+  });
+
+  it('reads n as the square shorthand, nx and ny over it, and writes n beside them only for a square grid', () => {
+    expect(parseSettings(file({ n: 500, ny: 200 }))).toMatchObject({ nx: 500, ny: 200, xRange: [-2, 2], yRange: [-2, 2] });
+    const square = JSON.parse(settingsToJson({ ...defaultSettings(), nx: 300, ny: 300 }));
+    expect(square).toMatchObject({ n: 300, nx: 300, ny: 300 });
+    const rectangular = JSON.parse(settingsToJson({ ...defaultSettings(), nx: 300, ny: 200, xRange: [-3, 1] }));
+    expect(rectangular).toMatchObject({ nx: 300, ny: 200, xRange: [-3, 1], yRange: [-2, 2] });
+    expect(rectangular).not.toHaveProperty('n');
+  });
+
+  it('refuses a domain that is not two increasing finite numbers, naming the field', () => {
+    expect(() => parseSettings(file({ xRange: [1, -1] }))).toThrow(/'xRange' must run from a smaller number to a larger one/);
+    expect(() => parseSettings(file({ yRange: [0] }))).toThrow(/'yRange' must be two numbers/);
+    expect(() => parseSettings(file({ yRange: ['0', '1'] }))).toThrow(/'yRange' must be two numbers/);
   });
 });

@@ -1,4 +1,5 @@
-// Shareable state: what a teacher set up (formula, grid size, dtype,
+// Shareable state: what a teacher set up (formula, grid size nx × ny and its
+// domain, dtype,
 // strategies, lesson step, sweep range, theme, projector mode and the
 // teacher's layout: what is hidden, and the presenter layout) as a small
 // versioned `.vlab.json` file, so a class opens on the same experiment and the
@@ -10,8 +11,8 @@
 
 import { DTYPES, type DType } from '../core/dtype.js';
 import { checkFormula } from '../formula/index.js';
-import { APP_GRID_LIMITS } from '../limits.js';
-import { DEFAULT_FORMULA, LAB_STRATEGY_NAMES, STRATEGY_NAMES, type StrategyName } from '../strategies/types.js';
+import { APP_GRID_LIMITS, DOMAIN_MAX_ABS } from '../limits.js';
+import { DEFAULT_FORMULA, GRID_RANGE, LAB_STRATEGY_NAMES, STRATEGY_NAMES, type StrategyName } from '../strategies/types.js';
 import { LESSON_STEP_IDS } from './lessonSteps.js';
 
 import { LAYOUT_ITEMS, MAX_SETTINGS_BYTES, THEMES, type LayoutSettings, type Theme } from './settingsVocabulary.js';
@@ -24,7 +25,16 @@ export const SETTINGS_VERSION = 1;
 
 export interface LabSettings {
   formula: string;
-  n: number;
+  /**
+   * Points along x and y. A file may give `n` instead, the square shorthand
+   * (files from before rectangular grids do); a square grid is also written
+   * with `n`, so that those versions open it the same.
+   */
+  nx: number;
+  ny: number;
+  /** The domain of x and of y. */
+  xRange: [number, number];
+  yRange: [number, number];
   dtype: DType;
   strategies: StrategyName[];
   /** 0-based index of the lesson step on screen. */
@@ -37,7 +47,10 @@ export interface LabSettings {
 
 const DEFAULTS: LabSettings = {
   formula: DEFAULT_FORMULA,
-  n: 80,
+  nx: 80,
+  ny: 80,
+  xRange: [GRID_RANGE[0], GRID_RANGE[1]],
+  yRange: [GRID_RANGE[0], GRID_RANGE[1]],
   dtype: 'float32',
   strategies: [...LAB_STRATEGY_NAMES],
   lessonStep: 0,
@@ -69,6 +82,14 @@ function integer(value: unknown, field: string, min: number, max: number): numbe
   return value;
 }
 
+function range(value: unknown, field: string): [number, number] {
+  if (!Array.isArray(value) || value.length !== 2 || !value.every((v) => typeof v === 'number' && Number.isFinite(v) && Math.abs(v) <= DOMAIN_MAX_ABS)) {
+    throw new SettingsError(`'${field}' must be two numbers [start, stop] within ±${DOMAIN_MAX_ABS}, got ${show(value)}`);
+  }
+  if (!(value[0] < value[1])) throw new SettingsError(`'${field}' must run from a smaller number to a larger one, got ${show(value)}`);
+  return [value[0], value[1]];
+}
+
 function oneOf<T extends string>(value: unknown, field: string, allowed: readonly T[]): T {
   if (typeof value !== 'string' || !allowed.includes(value as T)) {
     throw new SettingsError(`'${field}' must be one of ${allowed.join(', ')}, got ${show(value)}`);
@@ -92,7 +113,12 @@ export function validateSettings(data: unknown): LabSettings {
     if (!check.ok) throw new SettingsError(`'formula' does not parse: ${check.message} (at character ${check.position + 1})`);
     out.formula = data.formula;
   }
-  if (data.n !== undefined) out.n = integer(data.n, 'n', APP_GRID_LIMITS.nMin, APP_GRID_LIMITS.nMax);
+  const side = (value: unknown, field: string) => integer(value, field, APP_GRID_LIMITS.nMin, APP_GRID_LIMITS.nMax);
+  if (data.n !== undefined) out.nx = out.ny = side(data.n, 'n');
+  if (data.nx !== undefined) out.nx = side(data.nx, 'nx');
+  if (data.ny !== undefined) out.ny = side(data.ny, 'ny');
+  if (data.xRange !== undefined) out.xRange = range(data.xRange, 'xRange');
+  if (data.yRange !== undefined) out.yRange = range(data.yRange, 'yRange');
   if (data.dtype !== undefined) out.dtype = oneOf(data.dtype, 'dtype', DTYPES);
   if (data.strategies !== undefined) {
     if (!Array.isArray(data.strategies)) throw new SettingsError(`'strategies' must be a list of strategy names, got ${show(data.strategies)}`);
@@ -163,6 +189,7 @@ export function parseSettings(text: string): LabSettings {
 
 /** The text of a `.vlab.json` file for these settings (validated first, so a saved file always reads back). */
 export function settingsToJson(settings: LabSettings): string {
-  const valid = validateSettings({ format: SETTINGS_FORMAT, version: SETTINGS_VERSION, ...settings });
-  return `${JSON.stringify({ format: SETTINGS_FORMAT, version: SETTINGS_VERSION, ...valid }, null, 2)}\n`;
+  const { formula, nx, ny, ...rest } = validateSettings({ format: SETTINGS_FORMAT, version: SETTINGS_VERSION, ...settings });
+  const size = nx === ny ? { n: nx, nx, ny } : { nx, ny };
+  return `${JSON.stringify({ format: SETTINGS_FORMAT, version: SETTINGS_VERSION, formula, ...size, ...rest }, null, 2)}\n`;
 }

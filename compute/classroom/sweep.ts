@@ -1,5 +1,5 @@
-// Grid-size sweeps: every selected strategy at log-spaced n over a range the
-// user picks, one record per point, with the physical floor beside them. A
+// Grid-size sweeps: every selected strategy at log-spaced square sizes n × n
+// (over the domain asked for, [-2, 2]² by default) in a range the user picks, one record per point, with the physical floor beside them. A
 // point the memory guard refuses becomes a 'refused' entry with the bytes it
 // needed — a sweep is exactly how a student finds where memory explodes, so
 // that is a result, never a crash. Runs one at a time, reports progress and
@@ -16,7 +16,7 @@ import { DEFAULT_REPEATS, defaultBackend, guardRequest, runStrategy, strategyAva
 import { measureLimit } from '../strategies/limit.js';
 import { recordsToCsv } from '../report/csv.js';
 import type { MachineInfo } from '../report/machine.js';
-import { DEFAULT_FORMULA, type RunRecord, type StrategyName } from '../strategies/types.js';
+import { DEFAULT_FORMULA, GRID_RANGE, type RunRecord, type StrategyName } from '../strategies/types.js';
 
 export interface SweepRequest {
   /** Smallest and largest grid side, inclusive. */
@@ -31,6 +31,9 @@ export interface SweepRequest {
   backend?: BackendName;
   devices?: number;
   memoryCapBytes?: number;
+  /** The domain of every point's grid; default GRID_RANGE, [-2, 2]. */
+  xRange?: readonly [number, number];
+  yRange?: readonly [number, number];
   /** Time the physical floor at each n too (where the native backend can). Default true. */
   limit?: boolean;
   /**
@@ -63,6 +66,9 @@ export interface SweepResult {
   backend: BackendName;
   /** The formula as the records carry it (the lesson's f when none was asked for). */
   formula: string;
+  /** The domain every point's grid covered. */
+  xRange: [number, number];
+  yRange: [number, number];
   strategies: StrategyName[];
   entries: SweepEntry[];
   /** For each strategy that stopped fitting: the first n the guard refused. */
@@ -131,8 +137,21 @@ export async function runSweep(request: SweepRequest, options: SweepOptions = {}
   const total = sizes.length * (strategies.length + (withLimit ? 1 : 0));
   let done = 0;
   const formula = request.formula ?? DEFAULT_FORMULA;
+  const xRange = request.xRange ?? GRID_RANGE;
+  const yRange = request.yRange ?? GRID_RANGE;
 
-  const result = (cancelled: boolean): SweepResult => ({ sizes, dtype, backend, formula, strategies, entries, firstRefused, cancelled });
+  const result = (cancelled: boolean): SweepResult => ({
+    sizes,
+    dtype,
+    backend,
+    formula,
+    xRange: [xRange[0], xRange[1]],
+    yRange: [yRange[0], yRange[1]],
+    strategies,
+    entries,
+    firstRefused,
+    cancelled,
+  });
   const add = (entry: SweepEntry) => {
     entries.push(entry);
     done++;
@@ -145,7 +164,7 @@ export async function runSweep(request: SweepRequest, options: SweepOptions = {}
       if (signal?.aborted) return result(true);
       onProgress({ done, total, fraction: done / total, n, strategy: 'limit' });
       const fits = n * n * itemSize(dtype) <= memoryCap(request.memoryCapBytes);
-      const limit = fits ? await measureLimit(n, dtype) : null;
+      const limit = fits ? await measureLimit({ nx: n, ny: n, xRange, yRange }, dtype) : null;
       if (limit) add({ kind: 'record', strategy: 'limit', n, record: limit });
       else done++;
     }
@@ -160,6 +179,8 @@ export async function runSweep(request: SweepRequest, options: SweepOptions = {}
       const runRequest = {
         strategy,
         n,
+        xRange,
+        yRange,
         dtype,
         ...(request.formula !== undefined ? { formula: request.formula } : {}),
         ...(request.repeats !== undefined ? { repeats: request.repeats } : {}),
@@ -238,7 +259,10 @@ export function sweepRecords(result: Pick<SweepResult, 'entries'>): RunRecord[] 
  * too — its predicted_bytes the bytes it needed, its times and peak empty
  * (nan), its note the guard's message — so the file shows where memory ran out.
  */
-export function sweepToCsv(result: Pick<SweepResult, 'entries' | 'dtype' | 'backend' | 'formula'>, machine: MachineInfo): string {
+export function sweepToCsv(
+  result: Pick<SweepResult, 'entries' | 'dtype' | 'backend' | 'formula'> & Partial<Pick<SweepResult, 'xRange' | 'yRange'>>,
+  machine: MachineInfo,
+): string {
   const rows = result.entries.flatMap((e): RunRecord[] => {
     if (e.kind === 'record') return [e.record];
     if (e.kind === 'skipped') return [];
@@ -246,6 +270,10 @@ export function sweepToCsv(result: Pick<SweepResult, 'entries' | 'dtype' | 'back
       {
         strategy: e.strategy,
         n: e.n,
+        nx: e.n,
+        ny: e.n,
+        xRange: result.xRange ?? [GRID_RANGE[0], GRID_RANGE[1]],
+        yRange: result.yRange ?? [GRID_RANGE[0], GRID_RANGE[1]],
         dtype: result.dtype,
         backend: result.backend,
         devices: 0,

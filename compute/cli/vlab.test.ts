@@ -9,6 +9,7 @@ import type { ResultsDocument } from '../report/jsonExport.js';
 import { parseCsv } from '../report/csv.js';
 import { backendStatus, loadBackends } from '../backends/registry.js';
 import { main } from './vlab.js';
+import { numpyPython } from '../../scripts/venvPython.js';
 
 const run = promisify(execFile);
 const VLAB = new URL('../../bin/vlab.js', import.meta.url).pathname;
@@ -158,22 +159,15 @@ describe('vlab run: results on stdout, status and progress on stderr', () => {
 });
 
 describe('vlab run --npy', () => {
-  function hasNumpy(): boolean {
-    try {
-      execFileSync('python3', ['-c', 'import numpy']);
-      return true;
-    } catch {
-      return false;
-    }
-  }
+  const python = numpyPython();
 
-  it.skipIf(!hasNumpy())('writes the grid as a .npy that NumPy loads to z[i, j] = f(x[i], y[j])', async () => {
+  it.skipIf(python === null)('writes the grid as a .npy that NumPy loads to z[i, j] = f(x[i], y[j])', async () => {
     const path = join(tmp(), 'grid.npy');
     const { code, stderr } = await vlab('run', '--n', '64', '--strategies', 'naive,vmap', '--formula', 'x - y / 2', '--dtype', 'float64', '--npy', path);
     expect(code).toBe(0);
     expect(stderr).toBe(`vlab: wrote ${path} (vmap, float64, shape (64, 64))\n`);
     const script = 'import json, sys, numpy as np\nz = np.load(sys.argv[1])\nx = np.linspace(-2, 2, 64)\nprint(json.dumps([list(z.shape), str(z.dtype), float(np.max(np.abs(z - (x[:, None] - x[None, :] / 2))))]))';
-    const [shape, dtype, maxErr] = JSON.parse(execFileSync('python3', ['-c', script, path]).toString()) as [number[], string, number];
+    const [shape, dtype, maxErr] = JSON.parse(execFileSync(python!, ['-c', script, path]).toString()) as [number[], string, number];
     expect(shape).toEqual([64, 64]);
     expect(dtype).toBe('float64');
     expect(maxErr).toBeLessThan(1e-12);
@@ -249,7 +243,7 @@ describe('vlab run through bin/vlab.js', () => {
   it('vlab run --help exits 0 with its usage', async () => {
     const { code, stdout } = await vlab('run', '--help');
     expect(code).toBe(0);
-    expect(stdout).toContain('usage:\n  vlab run --n N');
+    expect(stdout).toContain('usage:\n  vlab run (--n N | --nx N --ny M)');
   });
 
   it('prints a table and writes CSV with units in the header and the machine on every row', async () => {
@@ -260,7 +254,7 @@ describe('vlab run through bin/vlab.js', () => {
     expect(stdout).toMatch(/naive: shape \(30,\)/);
     expect(stderr).toBe(`vlab: wrote ${csv}\n`);
     const lines = readFileSync(csv, 'utf8').trimEnd().split('\r\n');
-    expect(lines[0]).toMatch(/^strategy,n,dtype,backend,devices,shape,first_ms,median_ms,.*peak_bytes,predicted_bytes,max_abs_err,allclose/);
+    expect(lines[0]).toMatch(/^strategy,n,nx,ny,x_min,x_max,y_min,y_max,dtype,backend,devices,shape,first_ms,median_ms,.*peak_bytes,predicted_bytes,max_abs_err,allclose/);
     expect(lines[0]).toMatch(/cpu_model,cpu_cores,gpu_adapter,os,app_version$/);
     expect(lines.filter((l) => /^(naive|vmap),30,/.test(l))).toHaveLength(2);
   });
@@ -287,8 +281,8 @@ describe('vlab run through bin/vlab.js', () => {
     [['run', '--n', '10', '--dtype', 'float16'], /--dtype must be float32 or float64/],
     [['run', '--n', '10', '--bogus'], /Unknown option '--bogus'/],
     [['run', '--n', '10', '--strategies', 'vmap', '--formula', 'cos(x'], /bad formula at column/],
-    [['run', '--n', '20000', '--strategies', 'meshgrid', '--memory-cap', '1000000'], /meshgrid at n = 20000 \(float32\) needs 4\.47 GiB but only .* use a smaller n or a strategy without meshes \(vmap\)$/m],
-    [['run', '--n', '100000', '--strategies', 'vmap', '--dtype', 'float64'], /needs a single buffer of 74\.5 GiB.*use a smaller n or float32$/m],
+    [['run', '--n', '20000', '--strategies', 'meshgrid', '--memory-cap', '1000000'], /meshgrid at n = 20000 \(float32\) needs 4\.47 GiB but only .* use a smaller grid or a strategy without meshes \(vmap\)$/m],
+    [['run', '--n', '100000', '--strategies', 'vmap', '--dtype', 'float64'], /needs a single buffer of 74\.5 GiB.*use a smaller grid or float32$/m],
     [['fly'], /unknown command 'fly'/],
     [['trace', '--formula', 'cos('], /bad formula at column 5: the formula ends too early: expected a value$/m],
     [['trace', '--n', '0'], /--n must be an integer ≥ 1/],

@@ -25,6 +25,7 @@ import {
   CancelledError,
   DEFAULT_FORMULA,
   DEFAULT_REPEATS,
+  GRID_RANGE,
   FormulaError,
   MemoryGuardError,
   RunRequestError,
@@ -82,18 +83,28 @@ interface CommandSpec {
 
 const grid = {
   n: { type: 'string' },
+  nx: { type: 'string' },
+  ny: { type: 'string' },
+  'x-range': { type: 'string' },
+  'y-range': { type: 'string' },
   dtype: { type: 'string' },
   formula: { type: 'string' },
 } as const;
 
+const GRID_USAGE = `  --n N             the square shorthand: N points along x and along y
+  --nx N, --ny N    points along x (the rows, i) and along y (the columns, j); each defaults to --n.
+                    z[i, j] = f(x[i], y[j]), shape (nx, ny)
+  --x-range A,B     x = linspace(A, B, nx) (default -2,2); a negative A may follow a space: --x-range -3,1
+  --y-range C,D     y = linspace(C, D, ny) (default -2,2)`;
+
 const COMMANDS: Record<string, CommandSpec> = {
   run: {
     summary: 'time strategies at one grid size',
-    usage: `vlab run --n N [--strategies a,b,…] [--dtype float32|float64] [--repeats K]
-         [--backend ${BACKEND_NAMES.join('|')}] [--formula "…"] [--devices D] [--memory-cap BYTES]
-         [--json [FILE|-]] [--csv FILE|-] [--markdown FILE|-] [--npy FILE] [--quiet] [--progress]
+    usage: `vlab run (--n N | --nx N --ny M) [--x-range A,B] [--y-range C,D] [--strategies a,b,…]
+         [--dtype float32|float64] [--repeats K] [--backend ${BACKEND_NAMES.join('|')}] [--formula "…"] [--devices D]
+         [--memory-cap BYTES] [--json [FILE|-]] [--csv FILE|-] [--markdown FILE|-] [--npy FILE] [--quiet] [--progress]
 
-  --n N             grid side: an N × N grid over [-2, 2]²
+${GRID_USAGE}
   --strategies      comma-separated, from ${STRATEGY_NAMES.join(', ')} (default: all available)
   --dtype           float32 (default, as JAX) or float64
   --repeats K       warm calls timed after the first, at least (default ${DEFAULT_REPEATS}; quick calls are timed more)
@@ -119,17 +130,20 @@ const COMMANDS: Record<string, CommandSpec> = {
   },
   sweep: {
     summary: "the classroom's sweep: strategies at log-spaced sizes, refused sizes kept as rows",
-    usage: `vlab sweep --from N --to N --points K [--strategies a,b,…] [--dtype float32|float64] [--repeats K]
-           [--backend ${BACKEND_NAMES.join('|')}] [--formula "…"] [--devices D] [--memory-cap BYTES] [--no-limit]
-           [--json [FILE|-]] [--csv FILE|-] [--markdown FILE|-]
+    usage: `vlab sweep --from N --to N --points K [--x-range A,B] [--y-range C,D] [--strategies a,b,…]
+           [--dtype float32|float64] [--repeats K] [--backend ${BACKEND_NAMES.join('|')}] [--formula "…"] [--devices D]
+           [--memory-cap BYTES] [--no-limit] [--json [FILE|-]] [--csv FILE|-] [--markdown FILE|-]
 
-  --from, --to      smallest and largest grid side, both included
+  --from, --to      smallest and largest grid side (square N × N grids), both included
+  --x-range A,B     the domain of every grid (default -2,2), and --y-range C,D
   --points K        how many log-spaced sizes (fewer when sizes round to the same integer)
   --no-limit        do not time the physical floor at each size`,
     options: {
       from: { type: 'string' },
       to: { type: 'string' },
       points: { type: 'string' },
+      'x-range': { type: 'string' },
+      'y-range': { type: 'string' },
       strategies: { type: 'string' },
       dtype: { type: 'string' },
       repeats: { type: 'string' },
@@ -149,13 +163,17 @@ const COMMANDS: Record<string, CommandSpec> = {
   },
   trace: {
     summary: 'f as each strategy traces it (a jaxpr), and with --lowered the kernel it runs',
-    usage: 'vlab trace [--n N] [--dtype float32|float64] [--formula "…"] [--lowered] [--json]',
+    usage: `vlab trace [--n N | --nx N --ny M] [--dtype float32|float64] [--formula "…"] [--lowered] [--json]
+
+${GRID_USAGE}`,
     options: { ...grid, lowered: { type: 'boolean' }, json: { type: 'boolean' } },
     outputs: false,
   },
   jax: {
     summary: 'the same experiment as a JAX program (NumPy for the loop steps)',
-    usage: 'vlab jax --strategy S [--n N] [--dtype float32|float64] [--formula "…"] [--out FILE]',
+    usage: `vlab jax --strategy S [--n N | --nx N --ny M] [--x-range A,B] [--y-range C,D] [--dtype float32|float64] [--formula "…"] [--out FILE]
+
+${GRID_USAGE}`,
     options: { ...grid, strategy: { type: 'string' }, out: { type: 'string' } },
     outputs: false,
   },
@@ -202,6 +220,37 @@ function parseInteger(name: string, text: string | undefined, fallback: number, 
   return value;
 }
 
+/** `A,B` as two finite numbers, A < B. */
+function parseRange(name: string, text: string | undefined): [number, number] | undefined {
+  if (text === undefined) return undefined;
+  const parts = text.split(',').map((s) => s.trim());
+  const values = parts.map(Number);
+  if (parts.length !== 2 || parts.some((p) => p === '') || !values.every(Number.isFinite)) {
+    throw new UsageError(`--${name} must be two numbers A,B (e.g. --${name} -3,1), got '${text}'`);
+  }
+  if (!(values[0]! < values[1]!)) throw new UsageError(`--${name} must run from a smaller number to a larger one, got '${text}'`);
+  return [values[0]!, values[1]!];
+}
+
+/** The grid options (--n, --nx, --ny, --x-range, --y-range) as RunRequest's fields; n is the square shorthand. */
+function parseGrid(values: Values, fallbackN?: number): GridOptions {
+  const text = (name: string) => values[name] as string | undefined;
+  const n = text('n') !== undefined ? parseInteger('n', text('n'), 0, 1) : fallbackN;
+  const nx = text('nx') !== undefined ? parseInteger('nx', text('nx'), 0, 1) : n;
+  const ny = text('ny') !== undefined ? parseInteger('ny', text('ny'), 0, 1) : n;
+  if (nx === undefined || ny === undefined) throw new UsageError(`give the grid's size: --n N, or --nx N and --ny M`);
+  const xRange = parseRange('x-range', text('x-range'));
+  const yRange = parseRange('y-range', text('y-range'));
+  return { nx, ny, ...(xRange ? { xRange } : {}), ...(yRange ? { yRange } : {}) };
+}
+
+interface GridOptions {
+  nx: number;
+  ny: number;
+  xRange?: [number, number];
+  yRange?: [number, number];
+}
+
 function parseDtype(text: string | undefined, fallback: DType): DType {
   if (text === undefined) return fallback;
   if (text !== 'float32' && text !== 'float64') throw new UsageError(`--dtype must be float32 or float64, got '${text}'`);
@@ -222,6 +271,23 @@ function parseStrategies(text: string | undefined): StrategyName[] | undefined {
     if (!(STRATEGY_NAMES as readonly string[]).includes(name)) throw new UsageError(`unknown strategy '${name}'; choose from ${STRATEGY_NAMES.join(', ')}`);
   }
   return names as StrategyName[];
+}
+
+/** Options whose value may start with a dash (a negative bound): `--x-range -3,1` is read as `--x-range=-3,1`. */
+const SIGNED_OPTIONS = new Set(['--x-range', '--y-range']);
+
+/** A range's value kept as its value even when it starts with a dash, as parseArgs would otherwise refuse it. */
+function withSignedValues(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let k = 0; k < argv.length; k++) {
+    if (SIGNED_OPTIONS.has(argv[k]!) && argv[k + 1] !== undefined) {
+      out.push(`${argv[k]}=${argv[k + 1]}`);
+      k++;
+    } else {
+      out.push(argv[k]!);
+    }
+  }
+  return out;
 }
 
 /** `--json` with no file after it means stdout, as before files were possible. */
@@ -291,6 +357,9 @@ interface Results {
   dtype: DType;
   backend: BackendName;
   formula: string;
+  /** The domain, for the CSV's refused rows (records carry their own). */
+  xRange?: [number, number];
+  yRange?: [number, number];
 }
 
 function entriesOf(results: Results): SweepEntry[] {
@@ -304,14 +373,15 @@ function entriesOf(results: Results): SweepEntry[] {
 function recordRows(results: Results): string[][] {
   const { records } = results;
   // Ratios only against the loops and limit rows of the same grid (a bench mixes sizes).
-  const sameGrid = (r: RunRecord, strategy: string) => records.find((o) => o.strategy === strategy && o.n === r.n && o.dtype === r.dtype);
+  const sameGrid = (r: RunRecord, strategy: string) => records.find((o) => o.strategy === strategy && o.nx === r.nx && o.ny === r.ny && o.dtype === r.dtype);
   const rows = records.map((r) => {
     const loops = sameGrid(r, 'loops');
     const limit = sameGrid(r, 'limit');
     const isLimit = r.strategy === 'limit';
+    if (r.shapeError) return [r.strategy, gridSizeCell(r), r.backend, String(r.devices), 'shape error', formatMs(r.firstMs), '', '', formatBytes(r.predictedBytes), '', 'NO', '', '', ''];
     return [
       r.strategy,
-      String(r.n),
+      gridSizeCell(r),
       r.backend,
       String(r.devices),
       `(${r.shape.join(', ')})`,
@@ -332,6 +402,11 @@ function recordRows(results: Results): string[][] {
   return rows;
 }
 
+/** The grid column: its side when square (as before), "nx×ny" otherwise. */
+function gridSizeCell(r: { nx: number; ny: number }): string {
+  return r.nx === r.ny ? String(r.nx) : `${r.nx}×${r.ny}`;
+}
+
 const RECORD_HEADER = ['strategy', 'n', 'backend', 'dev', 'shape', 'first', 'median ± IQR', 'peak', 'predicted', 'max|err|', 'allclose', 'vs loops', 'vs limit', 'noisy'];
 
 /** What the reader must know below the table: notes, the GPU's time split, why runs are noisy, refused or skipped. */
@@ -339,7 +414,10 @@ function noteLines(results: Results): string[] {
   const manySizes = new Set([...results.records, ...results.refused].map((r) => r.n)).size > 1;
   const who = (r: { strategy: string; n: number }) => (manySizes ? `${r.strategy} n=${r.n}` : r.strategy);
   const lines: string[] = [];
+  for (const r of results.records) if (r.shapeError) lines.push(`  ${who(r)}: TypeError: ${r.shapeError}`);
   for (const r of results.records) if (r.note) lines.push(`  ${who(r)}: ${r.note}`);
+  const domains = new Set(results.records.map((r) => `x in [${r.xRange.join(', ')}], y in [${r.yRange.join(', ')}]`));
+  if (domains.size === 1 && results.records.some((r) => r.xRange.join() !== '-2,2' || r.yRange.join() !== '-2,2')) lines.push(`  domain: ${[...domains][0]}`);
   for (const r of results.records) {
     if (r.kernelMs === undefined) continue;
     const split = `upload ${formatMs(r.uploadMs ?? 0)}, kernel ${formatMs(r.kernelMs)}, read-back ${formatMs(r.readbackMs ?? 0)}`;
@@ -368,7 +446,11 @@ async function emit(session: Session, results: Results, outputs: Outputs, comman
   const input = { records: results.records, refused: results.refused, skipped: results.skipped, command };
   const render = {
     json: () => resultsJson(input, machine),
-    csv: () => sweepToCsv({ entries: entriesOf(results), dtype: results.dtype, backend: results.backend, formula: results.formula }, machine),
+    csv: () =>
+      sweepToCsv(
+        { entries: entriesOf(results), dtype: results.dtype, backend: results.backend, formula: results.formula, ...(results.xRange ? { xRange: results.xRange } : {}), ...(results.yRange ? { yRange: results.yRange } : {}) },
+        machine,
+      ),
     markdown: () => resultsToMarkdown(input),
   } satisfies Record<keyof Outputs, () => string>;
   let stdoutTaken = false;
@@ -412,10 +494,15 @@ interface RunOptions {
 async function runStrategies(
   session: Session,
   strategies: StrategyName[],
-  n: number,
+  gridOrN: number | GridOptions,
   options: RunOptions,
   { explicit, refusalsAreRows, npy }: { explicit: boolean; refusalsAreRows: boolean; npy?: { path: string; written?: string } },
 ): Promise<Pick<Results, 'records' | 'refused' | 'skipped'>> {
+  const gridOptions: GridOptions = typeof gridOrN === 'number' ? { nx: gridOrN, ny: gridOrN } : gridOrN;
+  const { nx, ny } = gridOptions;
+  // Refused and skipped runs keep the n column: the square side, or nx of a rectangular grid.
+  const n = nx;
+  const label = nx === ny ? `n=${nx}` : `${nx}×${ny}`;
   const availability = await strategyAvailability(options.backend);
   const records: RunRecord[] = [];
   const refused: RefusedRun[] = [];
@@ -431,8 +518,8 @@ async function runStrategies(
     const keepGrid = npy !== undefined && npy.written === undefined;
     try {
       const { record, grid } = await runStrategy(
-        { strategy, n, ...options },
-        { signal: session.signal, keepGrid, onProgress: (p) => session.progress(`${strategy} n=${n}: ${p.phase} ${Math.round(p.fraction * 100)}%`) },
+        { strategy, ...gridOptions, ...options },
+        { signal: session.signal, keepGrid, onProgress: (p) => session.progress(`${strategy} ${label}: ${p.phase} ${Math.round(p.fraction * 100)}%`) },
       );
       session.progressDone();
       records.push(record);
@@ -452,12 +539,19 @@ async function runStrategies(
       refused.push({ strategy, n, neededBytes: error.neededBytes, availableBytes: error.availableBytes, message: error.message });
     }
   }
-  // The floor writes n² values itself: measured only beside a strategy that ran at this n.
+  // The floor writes nx·ny values itself: measured only beside a strategy that ran on this grid.
   if (records.length) {
-    const limit = await measureLimit(n, options.dtype);
+    const limit = await measureLimit({ nx, ny, xRange: gridOptions.xRange ?? GRID_RANGE, yRange: gridOptions.yRange ?? GRID_RANGE }, options.dtype);
     if (limit) records.push(limit);
   }
   return { records, refused, skipped };
+}
+
+/** --x-range and --y-range alone (the sweep's grids are square, over this domain). */
+function rangesOf(values: Values): Pick<GridOptions, 'xRange' | 'yRange'> {
+  const xRange = parseRange('x-range', values['x-range'] as string | undefined);
+  const yRange = parseRange('y-range', values['y-range'] as string | undefined);
+  return { ...(xRange ? { xRange } : {}), ...(yRange ? { yRange } : {}) };
 }
 
 function runOptionsOf(values: Record<string, string | boolean | undefined>, dtypeFallback: DType): RunOptions {
@@ -476,17 +570,17 @@ function runOptionsOf(values: Record<string, string | boolean | undefined>, dtyp
 type Values = Record<string, string | boolean | undefined>;
 
 async function commandRun(session: Session, values: Values, command: string): Promise<void> {
-  if (values.n === undefined) throw new UsageError('run needs --n (see vlab run --help)');
-  const n = parseInteger('n', values.n as string, 0, 1);
+  if (values.n === undefined && (values.nx === undefined || values.ny === undefined)) throw new UsageError('run needs --n, or --nx and --ny (see vlab run --help)');
+  const gridOptions = parseGrid(values);
   const strategies = parseStrategies(values.strategies as string | undefined) ?? [...LAB_STRATEGY_NAMES];
   const options = runOptionsOf(values, 'float32');
   const outputs = outputsOf(values);
   if (values.npy === '' || values.npy === '-') throw new UsageError('--npy needs a file name');
   const npy: { path: string; written?: string } | undefined = values.npy === undefined ? undefined : { path: values.npy as string };
-  const measured = await runStrategies(session, strategies, n, options, { explicit: values.strategies !== undefined, refusalsAreRows: false, ...(npy ? { npy } : {}) });
+  const measured = await runStrategies(session, strategies, gridOptions, options, { explicit: values.strategies !== undefined, refusalsAreRows: false, ...(npy ? { npy } : {}) });
   await emit(session, { ...measured, ...resultsContext(options) }, outputs, command);
   if (npy) {
-    if (!npy.written) throw new RunRequestError(`--npy: no strategy here computed the whole ${n} × ${n} grid (naive gives a vector); add vmap or meshgrid`);
+    if (!npy.written) throw new RunRequestError(`--npy: no strategy here computed the whole ${gridOptions.nx} × ${gridOptions.ny} grid (naive gives a vector); add vmap or meshgrid`);
     session.status(`wrote ${npy.path} (${npy.written})`);
   }
 }
@@ -556,6 +650,7 @@ async function commandSweep(session: Session, values: Values, command: string): 
       nMin: parseInteger('from', values.from as string, 0, 1),
       nMax: parseInteger('to', values.to as string, 0, 1),
       points: parseInteger('points', values.points as string, 0, 1),
+      ...rangesOf(values),
       strategies,
       limit: values['no-limit'] !== true,
       ...options,
@@ -564,7 +659,7 @@ async function commandSweep(session: Session, values: Values, command: string): 
   );
   session.progressDone();
   if (result.cancelled) throw new CancelledError();
-  const results: Results = { records: [], refused: [], skipped: [], dtype: result.dtype, backend: result.backend, formula: result.formula };
+  const results: Results = { records: [], refused: [], skipped: [], dtype: result.dtype, backend: result.backend, formula: result.formula, xRange: result.xRange, yRange: result.yRange };
   for (const entry of result.entries) {
     if (entry.kind === 'record') results.records.push(entry.record);
     else if (entry.kind === 'refused') results.refused.push({ strategy: entry.strategy, n: entry.n, neededBytes: entry.neededBytes, availableBytes: entry.availableBytes, message: entry.message });
@@ -588,13 +683,13 @@ async function commandDevices(session: Session, values: Values): Promise<void> {
 
 /** f as each strategy traces it (make_jaxpr), and with --lowered the fused kernel as native bytecode and WGSL. */
 function commandTrace(session: Session, values: Values): void {
-  const n = parseInteger('n', values.n as string | undefined, 300, 1);
-  const view = traceStrategies(compileFormula((values.formula as string | undefined) ?? DEFAULT_FORMULA), n, parseDtype(values.dtype as string | undefined, 'float32'));
+  const { nx, ny } = parseGrid(values, 300);
+  const view = traceStrategies(compileFormula((values.formula as string | undefined) ?? DEFAULT_FORMULA), { nx, ny, xRange: GRID_RANGE, yRange: GRID_RANGE }, parseDtype(values.dtype as string | undefined, 'float32'));
   if (values.json) {
     session.io.stdout.write(`${JSON.stringify(view, null, 2)}\n`);
     return;
   }
-  const parts = view.graphs.map((g) => `# ${g.strategies.join(', ')}: ${g.call}\n# ${g.note}\n${g.jaxpr}\n`);
+  const parts = view.graphs.map((g) => `# ${g.strategies.join(', ')}: ${g.call}\n# ${g.note}\n${g.error ? `# ${g.error}` : g.jaxpr}\n`);
   if (values.lowered) {
     parts.push(`# the vmap graph as the native evaluator runs it (d0 once, d1 once per row, d2 once per point)\n${view.lowered.native.ok ? view.lowered.native.bytecode : `# unavailable: ${view.lowered.native.reason}`}\n`);
     parts.push(`# the vmap graph as a WGSL compute shader (float32)\n${view.lowered.wgsl}`);
@@ -611,7 +706,7 @@ function commandJax(session: Session, values: Values): void {
   if (isPeerStrategy(strategy)) throw new UsageError(`${strategy} is already Python: jax writes the lab's strategies (${LAB_STRATEGY_NAMES.join(', ')})`);
   const formula = (values.formula as string | undefined) ?? DEFAULT_FORMULA;
   compileFormula(formula); // a bad formula is refused here, with its position, not written into Python
-  const text = jaxProgram({ strategy, n: parseInteger('n', values.n as string | undefined, 1000, 1), dtype: parseDtype(values.dtype as string | undefined, 'float32'), formula });
+  const text = jaxProgram({ strategy, ...parseGrid(values, 1000), dtype: parseDtype(values.dtype as string | undefined, 'float32'), formula });
   if (values.out === undefined) {
     session.io.stdout.write(text);
     return;
@@ -681,7 +776,7 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
   process.once('SIGINT', onSigint);
   try {
     const { values } = parseArgs({
-      args: spec.outputs ? withJsonDefault(rest) : [...rest],
+      args: spec.outputs ? withJsonDefault(withSignedValues(rest)) : withSignedValues(rest),
       strict: true,
       allowPositionals: false,
       options: { ...spec.options, ...(spec.outputs ? OUTPUT_OPTIONS : {}) },

@@ -11,7 +11,7 @@
 
 import { type DType, promote } from './dtype.js';
 import type { AbstractValue } from './graph.js';
-import { broadcastShapes, formatShape } from './shape.js';
+import { broadcastOperands, formatShape } from './shape.js';
 
 export const UNARY_PRIMITIVES = [
   'neg', 'square', 'cos', 'sin', 'tan', 'exp', 'log', 'sqrt', 'abs', 'tanh',
@@ -219,6 +219,6 @@ export function outputAval(
     }
     default:
       if (!isElementwise(primitive)) return primitive satisfies never;
-      return { shape: broadcastShapes(...arrays.map((a) => a.shape)), dtype };
+      return { shape: broadcastOperands(primitive, arrays.map((a) => a.shape)), dtype };
   }
 }

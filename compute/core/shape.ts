@@ -58,6 +58,31 @@ export function broadcastShapes(...shapes: Shape[]): number[] {
   return out;
 }
 
+/**
+ * A primitive's operands whose shapes do not broadcast: raised at trace time,
+ * worded as JAX words it (lax's broadcasting shape rule, a TypeError there
+ * too), so the lesson's naive step on a rectangular grid fails exactly as
+ * jnp.add(x, y) does on shapes (300,) and (200,).
+ */
+export class ShapeError extends TypeError {
+  constructor(
+    readonly primitive: string,
+    readonly shapes: number[][],
+  ) {
+    super(`${primitive} got incompatible shapes for broadcasting: ${shapes.map(formatShape).join(', ')}.`);
+    this.name = 'ShapeError';
+  }
+}
+
+/** broadcastShapes for a primitive's operands: a mismatch is a ShapeError naming the primitive and every shape. */
+export function broadcastOperands(primitive: string, shapes: Shape[]): number[] {
+  try {
+    return broadcastShapes(...shapes);
+  } catch {
+    throw new ShapeError(primitive, shapes.map((s) => [...s]));
+  }
+}
+
 /** Normalizes a possibly negative axis for an array of the given rank. */
 export function normalizeAxis(axis: number, rank: number, what = 'axis'): number {
   if (!Number.isInteger(axis) || axis < -rank || axis >= rank) {

@@ -17,7 +17,8 @@ const UNARY = 3;
 const POWER = 4;
 const ATOM = 5;
 
-function pythonNumber(value: number): string {
+/** A number as a Python literal that reads back to the same float64. */
+export function pythonNumber(value: number): string {
   if (Number.isNaN(value)) return "float('nan')";
   if (value === Infinity) return "float('inf')";
   // JavaScript's shortest round-trip form (0.1, 1e-7, 1e+21) is valid Python and reads back to the same float64.

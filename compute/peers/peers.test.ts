@@ -100,6 +100,15 @@ describe.skipIf(!venv.python)(`the Python peers under the venv (${venv.python ??
     }
   }, 120_000);
 
+  it('run a rectangular grid over another domain: shape (nx, ny), allclose to the reference', async () => {
+    for (const strategy of PEER_STRATEGY_NAMES) {
+      // 13 rows: jax-pmap pads them to a multiple of its devices and slices the padding off.
+      const { record } = await runStrategy({ strategy, nx: 13, ny: 7, xRange: [-3, 1], yRange: [0, 2], dtype: 'float64', formula: 'x - y / 2 + sin(x) * y', repeats: 1 });
+      expect(record, strategy).toMatchObject({ nx: 13, ny: 7, xRange: [-3, 1], yRange: [0, 2], shape: [13, 7], allclose: true });
+      expect(record.maxAbsErr, strategy).toBeLessThan(1e-14);
+    }
+  }, 60_000);
+
   it('put NaN and infinities where the reference has them', async () => {
     for (const strategy of PEER_STRATEGY_NAMES) {
       const { record } = await runStrategy({ strategy, n: 21, dtype: 'float64', formula: 'log(x) / (x - y)', repeats: 1 });
@@ -123,7 +132,7 @@ describe.skipIf(!venv.python)(`the Python peers under the venv (${venv.python ??
     expect(records.every((r) => r.allclose)).toBe(true);
     const csv = sweepToCsv(result, machineInfo());
     expect(csv).toContain('peer_versions');
-    expect(csv).toMatch(/numpy,8,float32,python,.*Python 3\.\d+\.\d+, NumPy/);
+    expect(csv).toMatch(/numpy,8,8,8,-2,2,-2,2,float32,python,.*Python 3\.\d+\.\d+, NumPy/);
   }, 60_000);
 
   it("check the lesson's vmap step against JAX itself, with JAX's versions", async () => {

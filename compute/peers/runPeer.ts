@@ -1,5 +1,5 @@
 // Runs one peer (NumPy or JAX) in a Python child process: sends the request
-// (n, dtype, the formula rendered to Python from its AST, the lab's timing
+// (nx, ny and the domain, dtype, the formula rendered to Python from its AST, the lab's timing
 // rules) as JSON on stdin, reads back one JSON line of timings and then the
 // grid as raw bytes, straight into an array from the lab's allocator — never
 // millions of numbers as JSON. Cancellation kills the child.
@@ -10,7 +10,7 @@ import { itemSize } from '../core/dtype.js';
 import { NDArray } from '../core/ndarray.js';
 import { CancelledError } from '../backends/backend.js';
 import { pythonDefinition } from '../formula/python.js';
-import { GRID_RANGE, type PeerStrategyName } from '../strategies/types.js';
+import type { GridSpec, PeerStrategyName } from '../strategies/types.js';
 import { MAX_TIMED_CALLS, MIN_TIMED_MS } from '../strategies/timing.js';
 
 export interface PeerRequest {
@@ -18,7 +18,8 @@ export interface PeerRequest {
   python: string;
   /** peer.py's text, run with python -c. */
   program: string;
-  n: number;
+  /** nx × ny points over xRange × yRange. */
+  grid: GridSpec;
   dtype: DType;
   /** The formula's text: parsed here, and rendered to Python from its AST. */
   formula: string;
@@ -63,9 +64,14 @@ export function runPeer(request: PeerRequest): Promise<{ grid: NDArray; timings:
   if (signal?.aborted) return Promise.reject(new CancelledError());
   const message = JSON.stringify({
     peer: request.peer,
-    n: request.n,
+    // n and gridRange stay for a peer.py that predates rectangular grids: the square side and x's range.
+    n: request.grid.nx,
+    nx: request.grid.nx,
+    ny: request.grid.ny,
+    gridRange: request.grid.xRange,
+    xRange: request.grid.xRange,
+    yRange: request.grid.yRange,
     dtype: request.dtype,
-    gridRange: GRID_RANGE,
     source: { np: pythonDefinition(request.formula, 'np'), jnp: pythonDefinition(request.formula, 'jnp') },
     repeats: request.repeats,
     minTimedMs: MIN_TIMED_MS,

@@ -12,7 +12,7 @@ import { itemSize, type DType } from '../core/dtype.js';
 import type { CompiledFormula } from '../formula/index.js';
 import { meshgridEagerStrategy } from '../strategies/meshgridEager.js';
 import type { Strategy, StrategyOutcome } from '../strategies/strategy.js';
-import type { PeerStrategyName } from '../strategies/types.js';
+import type { GridSpec, PeerStrategyName } from '../strategies/types.js';
 import { peerProgram, peerStatus, peerVersions, probePython } from './python.js';
 import { PeerError, runPeer } from './runPeer.js';
 
@@ -30,11 +30,11 @@ const DESCRIPTIONS: Record<PeerStrategyName, string> = {
 };
 
 /** Bytes on the Python side at the peak, from shapes; the runner's copy of the grid in the lab comes on top. */
-function pythonSideBytes(peer: PeerStrategyName, n: number, dtype: DType, formula: CompiledFormula): number {
+function pythonSideBytes(peer: PeerStrategyName, grid: GridSpec, dtype: DType, formula: CompiledFormula): number {
   // NumPy holds what meshgrid-eager holds: two meshes, the flat axes and the temporaries alive at once.
-  if (peer === 'numpy') return meshgridEagerStrategy.predictBytes(n, dtype, formula);
+  if (peer === 'numpy') return meshgridEagerStrategy.predictBytes(grid, dtype, formula);
   // The result, its host copy, and the flat inputs.
-  return (2 * n * n + 2 * n) * itemSize(dtype);
+  return (2 * grid.nx * grid.ny + grid.nx + grid.ny) * itemSize(dtype);
 }
 
 function peerStrategy(peer: PeerStrategyName): Strategy {
@@ -43,7 +43,7 @@ function peerStrategy(peer: PeerStrategyName): Strategy {
     description: DESCRIPTIONS[peer],
     takesBackend: false,
     availability: () => peerStatus(peer),
-    predictBytes: (n, dtype, formula) => pythonSideBytes(peer, n, dtype, formula) + n * n * itemSize(dtype),
+    predictBytes: (grid, dtype, formula) => pythonSideBytes(peer, grid, dtype, formula) + grid.nx * grid.ny * itemSize(dtype),
     async run(context): Promise<StrategyOutcome> {
       const probe = await probePython();
       const status = peerStatus(peer, probe);
@@ -55,7 +55,7 @@ function peerStrategy(peer: PeerStrategyName): Strategy {
         peer,
         python: probe.python,
         program,
-        n: context.n,
+        grid: context.grid,
         dtype: context.dtype,
         formula: context.formula.text,
         repeats: context.repeats,

@@ -6,7 +6,7 @@
 // apostrophe (CWE-1236); numbers are never altered. parseCsv reads it back
 // and removes exactly that apostrophe, so every value round-trips.
 
-import type { RunRecord } from '../strategies/types.js';
+import { GRID_RANGE, type RunRecord } from '../strategies/types.js';
 import type { MachineInfo } from './machine.js';
 
 export type CsvCell = string | number | boolean | null | undefined;
@@ -38,6 +38,13 @@ export function toCsv(header: readonly string[], rows: readonly (readonly CsvCel
 const RECORD_COLUMNS: readonly [string, (r: RunRecord) => CsvCell][] = [
   ['strategy', (r) => r.strategy],
   ['n', (r) => r.n],
+  // Records kept from before rectangular grids have no nx, ny or domain: they were n × n over [-2, 2]².
+  ['nx', (r) => r.nx ?? r.n],
+  ['ny', (r) => r.ny ?? r.n],
+  ['x_min', (r) => (r.xRange ?? GRID_RANGE)[0]],
+  ['x_max', (r) => (r.xRange ?? GRID_RANGE)[1]],
+  ['y_min', (r) => (r.yRange ?? GRID_RANGE)[0]],
+  ['y_max', (r) => (r.yRange ?? GRID_RANGE)[1]],
   ['dtype', (r) => r.dtype],
   ['backend', (r) => r.backend],
   ['devices', (r) => r.devices],
@@ -55,6 +62,7 @@ const RECORD_COLUMNS: readonly [string, (r: RunRecord) => CsvCell][] = [
   ['predicted_bytes', (r) => r.predictedBytes],
   ['max_abs_err', (r) => r.maxAbsErr],
   ['allclose', (r) => r.allclose],
+  ['shape_error', (r) => r.shapeError],
   ['nan_count', (r) => r.nonFinite.nan],
   ['posinf_count', (r) => r.nonFinite.posInf],
   ['neginf_count', (r) => r.nonFinite.negInf],

@@ -10,15 +10,9 @@ import { npyBytes, npyHeader, writeNpy } from './npy.js';
 import { markdownCell, resultsToMarkdown } from './markdown.js';
 import { RESULTS_SCHEMA, resultsDocument, resultsJson } from './jsonExport.js';
 import { machineInfo } from './machine.js';
+import { numpyPython } from '../../scripts/venvPython.js';
 
-function hasNumpy(): boolean {
-  try {
-    execFileSync('python3', ['-c', 'import numpy']);
-    return true;
-  } catch {
-    return false;
-  }
-}
+const python = numpyPython();
 
 /** np.load of the file, checked in Python against f evaluated by NumPy on its own linspace axes. */
 function numpyCheck(path: string, pythonF: string, nx: number, ny: number): { shape: number[]; dtype: string; maxErr: number } {
@@ -30,7 +24,7 @@ function numpyCheck(path: string, pythonF: string, nx: number, ny: number): { sh
     `f = lambda x, y: ${pythonF}`,
     'print(json.dumps({"shape": list(z.shape), "dtype": str(z.dtype), "maxErr": float(np.max(np.abs(z.astype(np.float64) - f(X, Y))))}))',
   ].join('\n');
-  return JSON.parse(execFileSync('python3', ['-c', script, path]).toString()) as { shape: number[]; dtype: string; maxErr: number };
+  return JSON.parse(execFileSync(python!, ['-c', script, path]).toString()) as { shape: number[]; dtype: string; maxErr: number };
 }
 
 describe('the grid as .npy', () => {
@@ -58,7 +52,7 @@ describe('the grid as .npy', () => {
     for (const x of [a, t, copy]) x.dispose();
   });
 
-  it.skipIf(!hasNumpy())('loads in NumPy to the grid’s values, z[i, j] = f(x[i], y[j]), in float32 and float64', async () => {
+  it.skipIf(python === null)('loads in NumPy to the grid’s values, z[i, j] = f(x[i], y[j]), in float32 and float64', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'vlab-npy-'));
     for (const dtype of ['float32', 'float64'] as const) {
       const { grid } = await runStrategy({ strategy: 'vmap', n: 37, dtype, formula: 'x - y / 2 + sin(x) * y', backend: 'js', repeats: 0 }, { keepGrid: true });
@@ -95,6 +89,10 @@ function parseMarkdownTable(text: string): { header: string[]; rows: string[][] 
 const record = (over: Partial<RunRecord>): RunRecord => ({
   strategy: 'vmap',
   n: 100,
+  nx: over.n ?? 100,
+  ny: over.n ?? 100,
+  xRange: [-2, 2],
+  yRange: [-2, 2],
   dtype: 'float32',
   backend: 'native',
   devices: 1,

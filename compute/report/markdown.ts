@@ -24,16 +24,28 @@ function decimalsFor(ms: number): number {
 
 const fixed = (ms: number, decimals: number) => (Number.isFinite(ms) ? ms.toFixed(decimals) : String(ms));
 
-function gridKey(r: { n: number; dtype?: string }): string {
-  return `${r.n}/${r.dtype ?? ''}`;
+/** The grid a row measured: its side when square, "nx × ny" otherwise (records from before rectangular grids have n only). */
+function gridText(r: { n: number; nx?: number; ny?: number }): string {
+  const nx = r.nx ?? r.n;
+  const ny = r.ny ?? r.n;
+  return nx === ny ? String(nx) : `${nx} × ${ny}`;
+}
+
+function domainText(r: Pick<RunRecord, 'xRange' | 'yRange'>): string {
+  return r.xRange && r.yRange ? `[${r.xRange.join(', ')}] × [${r.yRange.join(', ')}]` : '[-2, 2] × [-2, 2]';
+}
+
+function gridKey(r: { n: number; nx?: number; ny?: number; dtype?: string } & Partial<Pick<RunRecord, 'xRange' | 'yRange'>>): string {
+  return `${gridText(r)}/${r.dtype ?? ''}/${r.xRange ? domainText(r as RunRecord) : ''}`;
 }
 
 function recordRow(r: RunRecord, fastest: Map<string, number>): string[] {
   const d = decimalsFor(r.medianMs);
   const best = fastest.get(gridKey(r));
+  if (r.shapeError) return [`\`${r.strategy}\``, gridText(r), r.dtype, r.backend, String(r.devices), 'shape error', '', '', '', '', ''];
   return [
     `\`${r.strategy}\``,
-    String(r.n),
+    gridText(r),
     r.dtype,
     r.backend,
     String(r.devices),
@@ -54,7 +66,7 @@ export function resultsToMarkdown(input: ResultsInput): string {
   const records = input.records;
   const fastest = new Map<string, number>();
   for (const r of records) {
-    if (r.strategy === 'limit' || !Number.isFinite(r.medianMs)) continue;
+    if (r.strategy === 'limit' || r.shapeError || !Number.isFinite(r.medianMs)) continue;
     const key = gridKey(r);
     fastest.set(key, Math.min(fastest.get(key) ?? Infinity, r.medianMs));
   }
@@ -64,11 +76,15 @@ export function resultsToMarkdown(input: ResultsInput): string {
   const lines = [line(HEADER), `|${ALIGN.join('|')}|`, ...rows.map(line)];
 
   const notes: string[] = [];
+  for (const r of records) if (r.shapeError) notes.push(`- \`${r.strategy}\` on ${gridText(r)} raised, as JAX does: ${r.shapeError}`);
   for (const r of records) if (r.noisy && r.noisyReason) notes.push(`- \`${r.strategy}\` at n = ${r.n} is noisy: ${r.noisyReason}.`);
   for (const r of records) if (r.strategy === 'limit' && r.note) notes.push(`- \`limit\` at n = ${r.n}: ${r.note}.`);
   for (const r of input.refused ?? []) notes.push(`- \`${r.strategy}\` at n = ${r.n} was refused: ${r.message}`);
   for (const r of input.skipped ?? []) notes.push(`- \`${r.strategy}\` at n = ${r.n} was skipped: ${r.reason}`);
   const formulas = [...new Set(records.map((r) => r.formula).filter(Boolean))];
-  const legend = formulas.length ? `\nf(x, y) = \`${formulas.join('`, `')}\`. Relative: the median over the fastest strategy's on the same grid.\n` : '';
+  const domains = [...new Set(records.map(domainText))];
+  const legend = formulas.length
+    ? `\nf(x, y) = \`${formulas.join('`, `')}\` over ${domains.join(', ')}. Relative: the median over the fastest strategy's on the same grid.\n`
+    : '';
   return `${lines.join('\n')}\n${legend}${notes.length ? `\n${notes.map(markdownCell).join('\n')}\n` : ''}`;
 }

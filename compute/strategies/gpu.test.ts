@@ -27,7 +27,7 @@ describe.runIf(status.available)('the gpu strategy', () => {
     expect(record.kernelMs!).toBeLessThanOrEqual(record.medianMs);
     expect(record.deviceName).toMatch(/\w/);
     expect(record.computedDtype).toBeUndefined();
-    expect(record.note).toMatch(/writing n² float32 on this GPU/);
+    expect(record.note).toMatch(/writing nx·ny float32 on this GPU/);
     // Flat x and y and the float32 grid: nothing n×n but the result.
     expect(record.peakBytes).toBeLessThanOrEqual(record.predictedBytes);
   });

@@ -1,6 +1,6 @@
 // The lesson's GPU step: the vmap program, unchanged, compiled to one WGSL
 // kernel and run on the GPU adapter. x and y go up flat (n values each), the
-// kernel reads them by index, and only the n×n result comes back. The record
+// kernel reads them by index, and only the nx × ny result comes back. The record
 // splits the time into upload, kernel and read-back, names the adapter, and
 // compares the kernel with the GPU's own floor: the time it takes merely to
 // write n² float32 values. GPUs compute in float32 here; a float64 request is
@@ -12,7 +12,7 @@ import type { NDArray } from '../core/ndarray.js';
 import { jit } from '../transforms/jit.js';
 import { GPU_DTYPE, type WebGpuExecutable } from '../backends/webgpu.js';
 import { wgslNumericsNotes } from '../backends/wgsl.js';
-import { gridAxis, gridFunction, gridOverAxes } from './grid.js';
+import { gridAxes, gridFunction, gridOverAxes } from './grid.js';
 import type { Strategy } from './strategy.js';
 import { timeCalls } from './timing.js';
 
@@ -25,14 +25,13 @@ export const gpuStrategy: Strategy = {
   takesBackend: false,
   availability: () => backendStatus('webgpu'),
   // x and y in the dtype asked for (the backend converts them on upload), the result in float32.
-  predictBytes: (n, dtype) => n * n * 4 + 2 * n * (dtype === 'float64' ? 8 : 4),
+  predictBytes: ({ nx, ny }, dtype) => nx * ny * 4 + (nx + ny) * (dtype === 'float64' ? 8 : 4),
   async run(context) {
     const backend = getBackend('webgpu');
     // Measured first, while none of the run's arrays are live, so it adds nothing to the peak.
-    const floor = backend.measureWriteFloor ? await backend.measureWriteFloor(context.n * context.n, GPU_DTYPE, FLOOR_REPEATS, context.signal) : null;
+    const floor = backend.measureWriteFloor ? await backend.measureWriteFloor(context.grid.nx * context.grid.ny, GPU_DTYPE, FLOOR_REPEATS, context.signal) : null;
     const fVec = jit(gridOverAxes(gridFunction(context.formula)), { backend: 'webgpu' });
-    const x = gridAxis(context.n, context.dtype);
-    const y = gridAxis(context.n, context.dtype);
+    const [x, y] = gridAxes(context.grid, context.dtype);
     try {
       const signal = context.signal;
       const executable = fVec.lower(x, y).executable as WebGpuExecutable;
@@ -49,7 +48,7 @@ export const gpuStrategy: Strategy = {
       if (floor && kernels.length) {
         const kernelMs = kernels[kernels.length >> 1]!;
         const clock = executable.lastPlan().kernelClock === 'timestamps' ? 'GPU timestamps' : 'fences (no timestamp queries on this adapter)';
-        notes.push(`kernel ${kernelMs.toFixed(2)} ms by ${clock}; writing n² float32 on this GPU takes ${floor.ms.toFixed(2)} ms (kernel/floor ${(kernelMs / floor.ms).toFixed(2)}×)`);
+        notes.push(`kernel ${kernelMs.toFixed(2)} ms by ${clock}; writing nx·ny float32 on this GPU takes ${floor.ms.toFixed(2)} ms (kernel/floor ${(kernelMs / floor.ms).toFixed(2)}×)`);
       }
       return {
         ...timed,

@@ -1,5 +1,6 @@
-// The lesson's inputs — x and y, n points each over [-2, 2] — and f as a
-// function every strategy can trace, even when the formula ignores x and y.
+// The lesson's inputs — x (nx points over xRange) and y (ny points over
+// yRange), [-2, 2] by default — and f as a function every strategy can
+// trace, even when the formula ignores x and y.
 
 import type { DType } from '../core/dtype.js';
 import { linspace } from '../core/creation.js';
@@ -8,10 +9,36 @@ import type { Value } from '../core/trace.js';
 import type { CompiledFormula } from '../formula/index.js';
 import { add, mul } from '../ops.js';
 import { vmap } from '../transforms/vmap.js';
-import { GRID_RANGE } from './types.js';
+import { GRID_RANGE, type GridSpec } from './types.js';
 
-export function gridAxis(n: number, dtype: DType): NDArray {
-  return linspace(GRID_RANGE[0], GRID_RANGE[1], n, { dtype });
+/** One axis: n points from range[0] to range[1], both included (numpy.linspace). */
+export function gridAxis(n: number, dtype: DType, range: readonly [number, number] = GRID_RANGE): NDArray {
+  return linspace(range[0], range[1], n, { dtype });
+}
+
+/** x and y of a grid, as flat vectors of nx and ny points. */
+export function gridAxes(grid: GridSpec, dtype: DType): [NDArray, NDArray] {
+  return [gridAxis(grid.nx, dtype, grid.xRange), gridAxis(grid.ny, dtype, grid.yRange)];
+}
+
+/** The square n × n grid over the lesson's [-2, 2]². */
+export function squareGrid(n: number): GridSpec {
+  return { nx: n, ny: n, xRange: GRID_RANGE, yRange: GRID_RANGE };
+}
+
+/** A grid given as its side (square, default domain) or in full. */
+export function gridSpecOf(grid: number | GridSpec): GridSpec {
+  return typeof grid === 'number' ? squareGrid(grid) : grid;
+}
+
+/** The grid's size as the lesson prints it: "300 × 200". */
+export function gridSizeText(grid: { nx: number; ny: number }): string {
+  return `${grid.nx} × ${grid.ny}`;
+}
+
+/** The fields a record carries to say which grid it measured. */
+export function gridFields(grid: GridSpec): { n: number; nx: number; ny: number; xRange: [number, number]; yRange: [number, number] } {
+  return { n: grid.nx, nx: grid.nx, ny: grid.ny, xRange: [grid.xRange[0], grid.xRange[1]], yRange: [grid.yRange[0], grid.yRange[1]] };
 }
 
 /**
@@ -26,7 +53,7 @@ export function gridFunction(formula: CompiledFormula): (x: Value, y: Value) => 
 
 /**
  * The lesson's nested vmap: f over y (the inner loop), then over x (the
- * outer loop), so that two flat axes of n points give the n×n grid.
+ * outer loop), so that flat axes of nx and ny points give the nx × ny grid.
  */
 export function gridOverAxes(f: (x: Value, y: Value) => Value): (x: Value, y: Value) => Value {
   return vmap(vmap(f, { inAxes: [null, 0] }), { inAxes: [0, null] }) as (x: Value, y: Value) => Value;

@@ -1,26 +1,30 @@
-// The physical floor beside the strategies: the time to merely write n²
-// outputs at this machine's memory bandwidth, measured by the backend that
+// The physical floor beside the strategies: the time to merely write the
+// grid's nx·ny outputs at this machine's memory bandwidth, measured by the backend that
 // can (the native pool, all threads). Every strategy's time reads against it.
 
 import type { DType } from '../core/dtype.js';
 import { itemSize } from '../core/dtype.js';
 import { getBackend, backendStatus, loadBackends } from '../backends/registry.js';
-import type { RunRecord } from './types.js';
+import type { GridSpec, RunRecord } from './types.js';
+import { gridFields, gridSpecOf } from './grid.js';
 
-export async function measureLimit(n: number, dtype: DType, repeats = 5): Promise<RunRecord | null> {
+/** The floor for a grid given as its side (square, default domain) or in full. */
+export async function measureLimit(gridOrN: number | GridSpec, dtype: DType, repeats = 5): Promise<RunRecord | null> {
+  const grid = gridSpecOf(gridOrN);
+  const points = grid.nx * grid.ny;
   await loadBackends();
   if (!backendStatus('native').available) return null;
   const backend = getBackend('native');
   if (!backend.measureWriteFloor) return null;
-  const { ms, devices } = await backend.measureWriteFloor(n * n, dtype, repeats);
-  const bytes = n * n * itemSize(dtype);
+  const { ms, devices } = await backend.measureWriteFloor(points, dtype, repeats);
+  const bytes = points * itemSize(dtype);
   return {
     strategy: 'limit',
-    n,
+    ...gridFields(grid),
     dtype,
     backend: 'native',
     devices,
-    shape: [n, n],
+    shape: [grid.nx, grid.ny],
     firstMs: ms,
     medianMs: ms,
     minMs: ms,
@@ -39,6 +43,6 @@ export async function measureLimit(n: number, dtype: DType, repeats = 5): Promis
     nonFiniteMatch: true,
     formula: '',
     outputBuffer: 'recycled',
-    note: `writing n² values with ${devices} threads (streaming stores, no arithmetic): ${((bytes / (ms / 1000)) / 1e9).toFixed(1)} GB/s`,
+    note: `writing nx·ny values with ${devices} threads (streaming stores, no arithmetic): ${((bytes / (ms / 1000)) / 1e9).toFixed(1)} GB/s`,
   };
 }

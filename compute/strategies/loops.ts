@@ -1,6 +1,6 @@
 // The lesson's first step: z[i, j] = f(x[i], y[j]), one jitted call on
 // scalars per element. What it measures is the cost of a call — dispatch,
-// not arithmetic. At n = 6000 that is 36 million calls, so it reports
+// not arithmetic. At 6000 × 6000 that is 36 million calls, so it reports
 // progress, yields to the event loop and can be cancelled between rows.
 
 import { itemSize } from '../core/dtype.js';
@@ -9,7 +9,7 @@ import { jit } from '../transforms/jit.js';
 import { backendStatus } from '../backends/registry.js';
 import { throwIfCancelled } from '../backends/backend.js';
 import { yieldToEventLoop } from '../backends/js.js';
-import { gridAxis, gridFunction } from './grid.js';
+import { gridAxes, gridFunction } from './grid.js';
 import { cpuMsSince, timeAnother } from './timing.js';
 import type { Strategy } from './strategy.js';
 
@@ -26,36 +26,36 @@ export const loopsStrategy: Strategy = {
     return backendStatus(backend);
   },
   // The grid, both axes, and the 0-d output of the one call in flight.
-  predictBytes: (n, dtype) => (n * n + 2 * n + 1) * itemSize(dtype),
+  predictBytes: ({ nx, ny }, dtype) => (nx * ny + nx + ny + 1) * itemSize(dtype),
   async run(context) {
-    const { n, dtype } = context;
+    const { dtype } = context;
+    const { nx, ny } = context.grid;
     const f = jit(gridFunction(context.formula), { backend: context.backend });
-    const x = gridAxis(n, dtype);
-    const y = gridAxis(n, dtype);
+    const [x, y] = gridAxes(context.grid, dtype);
     // x[i] and y[j] as 0-d arrays, as in the lecture; made once, not per call.
-    const xs = Array.from({ length: n }, (_, i) => x.index(i));
-    const ys = Array.from({ length: n }, (_, j) => y.index(j));
+    const xs = Array.from({ length: nx }, (_, i) => x.index(i));
+    const ys = Array.from({ length: ny }, (_, j) => y.index(j));
     let grid: NDArray | null = null;
     try {
       const plannedPasses = 1 + context.repeats;
       let passesDone = 0;
       const pass = async (): Promise<number> => {
         grid?.dispose();
-        grid = NDArray.empty([n, n], dtype);
+        grid = NDArray.empty([nx, ny], dtype);
         const z = grid.data;
         let lastYield = performance.now();
         let yieldedMs = 0;
         const started = lastYield;
-        for (let i = 0; i < n; i++) {
+        for (let i = 0; i < nx; i++) {
           const xi = xs[i]!;
-          for (let j = 0; j < n; j++) {
+          for (let j = 0; j < ny; j++) {
             const result = f(xi, ys[j]!) as NDArray;
-            z[i * n + j] = result.item();
+            z[i * ny + j] = result.item();
             result.dispose();
           }
           const now = performance.now();
           if (now - lastYield > YIELD_EVERY_MS) {
-            context.progress(passesDone === 0 ? 'first' : 'repeat', (passesDone + (i + 1) / n) / plannedPasses);
+            context.progress(passesDone === 0 ? 'first' : 'repeat', (passesDone + (i + 1) / nx) / plannedPasses);
             await yieldToEventLoop();
             throwIfCancelled(context.signal);
             lastYield = performance.now();
@@ -79,7 +79,7 @@ export const loopsStrategy: Strategy = {
         repeatMs.push(ms);
         timedMs += ms;
       }
-      const perCallUs = ((repeatMs.length ? Math.min(...repeatMs) : firstMs) * 1000) / Math.max(1, n * n);
+      const perCallUs = ((repeatMs.length ? Math.min(...repeatMs) : firstMs) * 1000) / Math.max(1, nx * ny);
       const capped = repeats < context.repeats ? ` (${repeats} of ${context.repeats} repeats: each pass takes ${Math.round(firstMs)} ms)` : '';
       const result = grid as NDArray | null;
       grid = null;

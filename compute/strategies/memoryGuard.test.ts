@@ -66,7 +66,7 @@ describe('memory guard', () => {
       expect.unreachable();
     } catch (error) {
       expect(error).toBeInstanceOf(MemoryGuardError);
-      expect((error as MemoryGuardError).message).toMatch(/meshgrid at n = 20000 \(float64\) needs 8\.94 GiB but only 954 MiB is available; use a smaller n, float32 or a strategy without meshes \(vmap\)/);
+      expect((error as MemoryGuardError).message).toMatch(/meshgrid at n = 20000 \(float64\) needs 8\.94 GiB but only 954 MiB is available; use a smaller grid, float32 or a strategy without meshes \(vmap\)/);
     }
   });
 });

@@ -1,27 +1,27 @@
 // The lesson's meshgrid step: materialize the coordinate meshes, then one
 // jitted (fused) call of f on them. The meshes are what costs the memory.
 // indexing='ij' so that z[i, j] = f(x[i], y[j]) like the loop; with NumPy's
-// default 'xy' the grid comes out transposed, which only a symmetric f hides.
+// default 'xy' the grid comes out transposed — shape (ny, nx) — which only a
+// square grid and a symmetric f hide.
 
 import { itemSize } from '../core/dtype.js';
 import { meshgrid } from '../core/creation.js';
 import type { NDArray } from '../core/ndarray.js';
 import { jit } from '../transforms/jit.js';
 import { backendStatus } from '../backends/registry.js';
-import { gridAxis, gridFunction } from './grid.js';
+import { gridAxes, gridFunction } from './grid.js';
 import type { Strategy } from './strategy.js';
 import { timeCalls } from './timing.js';
 
 export const meshgridStrategy: Strategy = {
   name: 'meshgrid',
-  description: "x_mesh, y_mesh = meshgrid(x, y, indexing='ij'); jit(f)(x_mesh, y_mesh): fused, but two n×n meshes",
+  description: "x_mesh, y_mesh = meshgrid(x, y, indexing='ij'); jit(f)(x_mesh, y_mesh): fused, but two nx×ny meshes",
   takesBackend: true,
   availability: (backend) => backendStatus(backend),
-  predictBytes: (n, dtype) => (3 * n * n + 2 * n) * itemSize(dtype),
+  predictBytes: ({ nx, ny }, dtype) => (3 * nx * ny + nx + ny) * itemSize(dtype),
   async run(context) {
     const f = jit(gridFunction(context.formula), { backend: context.backend });
-    const x = gridAxis(context.n, context.dtype);
-    const y = gridAxis(context.n, context.dtype);
+    const [x, y] = gridAxes(context.grid, context.dtype);
     const [xMesh, yMesh] = meshgrid(x, y, { indexing: 'ij' });
     try {
       const signal = context.signal;

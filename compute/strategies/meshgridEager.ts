@@ -15,7 +15,7 @@ import { isElementwise } from '../core/primitives.js';
 import { throwIfCancelled } from '../backends/backend.js';
 import { backendStatus } from '../backends/registry.js';
 import { evalGraphEagerAsync } from '../transforms/interpret.js';
-import { gridAxis, gridFunction } from './grid.js';
+import { gridAxes, gridFunction } from './grid.js';
 import type { Strategy } from './strategy.js';
 import { timeCalls } from './timing.js';
 
@@ -42,22 +42,21 @@ export function eagerPeakBytes(graph: Graph): number {
 
 export const meshgridEagerStrategy: Strategy = {
   name: 'meshgrid-eager',
-  description: 'meshgrid, then f op by op as NumPy does: one n×n temporary per operation',
+  description: 'meshgrid, then f op by op as NumPy does: one nx×ny temporary per operation',
   takesBackend: true,
   availability: (backend) =>
     backend === 'webgpu'
       ? { available: false, reason: 'meshgrid-eager runs op by op on the CPU, as NumPy does: use the native or js backend' }
       : backendStatus(backend),
-  predictBytes(n, dtype, formula) {
-    const shape = [n, n];
+  predictBytes({ nx, ny }, dtype, formula) {
+    const shape = [nx, ny];
     const traced = traceFunction(gridFunction(formula), [{ shape, dtype }, { shape, dtype }]);
-    return (2 * n * n + 2 * n) * itemSize(dtype) + eagerPeakBytes(traced.graph);
+    return (2 * nx * ny + nx + ny) * itemSize(dtype) + eagerPeakBytes(traced.graph);
   },
   async run(context) {
     const backend = context.backend === 'native' ? 'native' : 'js';
     const f = gridFunction(context.formula);
-    const x = gridAxis(context.n, context.dtype);
-    const y = gridAxis(context.n, context.dtype);
+    const [x, y] = gridAxes(context.grid, context.dtype);
     const [xMesh, yMesh] = meshgrid(x, y, { indexing: 'ij' });
     try {
       const call = async () => {

@@ -1,7 +1,7 @@
 // Checks a strategy's result against a float64 evaluation of the same formula
 // at the same grid points (the points as the strategy's dtype holds them, so
 // the error measures the computation, not the rounding of the inputs). The
-// reference is made one row at a time: it never needs a second n×n buffer.
+// reference is made one row at a time: it never needs a second nx × ny buffer.
 
 import type { DType } from '../core/dtype.js';
 import { absDiff, isclose } from '../core/allclose.js';
@@ -11,7 +11,8 @@ import { yieldToEventLoop } from '../backends/js.js';
 import { jit } from '../transforms/jit.js';
 import { vmap } from '../transforms/vmap.js';
 import { evaluateFormulaScalar, type CompiledFormula } from '../formula/index.js';
-import { gridAxis, gridFunction } from './grid.js';
+import { gridAxes, gridFunction } from './grid.js';
+import type { GridSpec } from './types.js';
 
 /** allclose tolerances per dtype: NumPy's defaults, with an atol that float32 can meet near zero. */
 export const TOLERANCES: Record<DType, { rtol: number; atol: number }> = {
@@ -39,29 +40,33 @@ export interface ReferenceCheck {
   shapeMatches: boolean;
 }
 
-/**
- * Compares `result` with f evaluated in float64. A result of shape (n, n) is
- * compared with the grid z[i, j] = f(x[i], y[j]); a result of shape (n,) with
- * the diagonal f(x[i], y[i]) — what it actually computed — and is never allclose.
- */
 function nonFiniteKind(value: number): keyof NonFiniteCounts | null {
   if (value === Infinity) return 'posInf';
   if (value === -Infinity) return 'negInf';
   return value !== value ? 'nan' : null;
 }
 
+/**
+ * Compares `result` with f evaluated in float64. A result of shape (nx, ny) is
+ * compared with the grid z[i, j] = f(x[i], y[j]); a result of shape (n,) (a
+ * square grid's naive step) with the diagonal f(x[i], y[i]) — what it actually
+ * computed — and is never allclose.
+ */
 export async function checkAgainstReference(
   result: NDArray,
   formula: CompiledFormula,
-  n: number,
+  grid: GridSpec,
   dtype: DType,
   options: { signal?: AbortSignal; onProgress?: (fraction: number) => void } = {},
 ): Promise<ReferenceCheck> {
   const f = gridFunction(formula);
   const tolerance = TOLERANCES[result.dtype];
-  const x32 = gridAxis(n, dtype);
-  const x = x32.astype('float64');
-  if (x !== x32) x32.dispose();
+  const { nx, ny } = grid;
+  const [x, y] = gridAxes(grid, dtype).map((axis) => {
+    const wide = axis.astype('float64');
+    if (wide !== axis) axis.dispose();
+    return wide;
+  }) as [NDArray, NDArray];
   const data = result.data;
   let maxAbsErr = 0;
   let close = true;
@@ -78,27 +83,27 @@ export async function checkAgainstReference(
   // Where a float32 intermediate overflows (exp(400) - exp(400) is Inf - Inf),
   // float32 and float64 disagree on purpose: ask a float32 evaluation, point by point.
   const float32Kind = (i: number, j: number) =>
-    result.dtype === 'float32' ? nonFiniteKind(evaluateFormulaScalar(formula.ast, x.data[i]!, x.data[j]!, 'float32')) : undefined;
+    result.dtype === 'float32' ? nonFiniteKind(evaluateFormulaScalar(formula.ast, x.data[i]!, y.data[j]!, 'float32')) : undefined;
   try {
     if (result.ndim === 1) {
-      const diagonal = jit(f)(x, x) as NDArray;
-      for (let i = 0; i < n; i++) compare(data[result.offset + i * result.strides[0]!]!, diagonal.data[i]!, i, i);
+      const diagonal = jit(f)(x, y) as NDArray;
+      for (let i = 0; i < result.shape[0]!; i++) compare(data[result.offset + i * result.strides[0]!]!, diagonal.data[i]!, i, i);
       diagonal.dispose();
       return { maxAbsErr, allclose: false, shapeMatches: false, nonFinite, nonFiniteMatch };
     }
     const row = jit(vmap(f, { inAxes: [null, 0] }));
     const [s0, s1] = result.strides as [number, number];
     let lastYield = performance.now();
-    for (let i = 0; i < n; i++) {
+    for (let i = 0; i < nx; i++) {
       const xi = x.index(i);
-      const expected = row(xi, x) as NDArray;
+      const expected = row(xi, y) as NDArray;
       const values = expected.data;
       const base = result.offset + i * s0;
-      for (let j = 0; j < n; j++) compare(data[base + j * s1]!, values[j]!, i, j);
+      for (let j = 0; j < ny; j++) compare(data[base + j * s1]!, values[j]!, i, j);
       expected.dispose();
       xi.dispose();
       if (performance.now() - lastYield > 30) {
-        options.onProgress?.((i + 1) / n);
+        options.onProgress?.((i + 1) / nx);
         await yieldToEventLoop();
         throwIfCancelled(options.signal);
         lastYield = performance.now();
@@ -107,5 +112,6 @@ export async function checkAgainstReference(
     return { maxAbsErr, allclose: close, shapeMatches: true, nonFinite, nonFiniteMatch };
   } finally {
     x.dispose();
+    y.dispose();
   }
 }

@@ -4,7 +4,7 @@
 // record. Every shell (CLI, app worker, tests) runs strategies through here.
 
 import { type DType, isDType, itemSize } from '../core/dtype.js';
-import { ENGINE_MAX_N } from '../limits.js';
+import { DOMAIN_MAX_ABS, ENGINE_MAX_N } from '../limits.js';
 import { allocator } from '../core/allocator.js';
 import type { NDArray } from '../core/ndarray.js';
 import type { BackendName } from '../backends/backend.js';
@@ -16,9 +16,13 @@ import { probePython } from '../peers/python.js';
 import { checkAgainstReference } from './reference.js';
 import { noisyVerdict, quantile, spreadOf } from './spread.js';
 import { STRATEGIES, findStrategy } from './index.js';
-import { RunRequestError, type Strategy } from './strategy.js';
+import { RunRequestError, type Strategy, type StrategyOutcome } from './strategy.js';
+import { ShapeError } from '../core/shape.js';
+import { gridFields } from './grid.js';
 import {
   DEFAULT_FORMULA,
+  GRID_RANGE,
+  type GridSpec,
   type RunProgress,
   type RunRecord,
   type RunRequest,
@@ -27,8 +31,10 @@ import {
 } from './types.js';
 
 export const DEFAULT_REPEATS = 3;
-/** Grids are at least 1×1; beyond this side no machine has the memory, and the guard says so. */
+/** Grids are at least 1×1; beyond this side (nx or ny) no machine has the memory, and the guard says so. */
 export const MAX_N = ENGINE_MAX_N;
+/** The largest |x| or |y| a domain may reach (compute/limits.ts). */
+export const MAX_RANGE = DOMAIN_MAX_ABS;
 
 export interface RunOptions {
   signal?: AbortSignal;
@@ -54,7 +60,7 @@ export { RunRequestError };
 
 interface ResolvedRequest {
   strategy: Strategy;
-  n: number;
+  grid: GridSpec;
   dtype: DType;
   backend: BackendName;
   formula: CompiledFormula;
@@ -67,8 +73,7 @@ function resolve(request: RunRequest): ResolvedRequest {
   if (!strategy) {
     throw new RunRequestError(`unknown strategy '${String(request.strategy)}'; choose from ${STRATEGIES.map((s) => s.name).join(', ')}`);
   }
-  const n = request.n;
-  if (!Number.isInteger(n) || n < 1 || n > MAX_N) throw new RunRequestError(`n must be an integer from 1 to ${MAX_N}, got ${n}`);
+  const grid = resolveGrid(request);
   const dtype = request.dtype ?? 'float32';
   if (!isDType(dtype)) throw new RunRequestError(`dtype must be float32 or float64, got '${String(dtype)}'`);
   const backend = request.backend ?? defaultBackend(request.strategy);
@@ -78,23 +83,55 @@ function resolve(request: RunRequest): ResolvedRequest {
   const devices = request.devices ?? 0;
   if (!Number.isInteger(devices) || devices < 0) throw new RunRequestError(`devices must be a non-negative integer, got ${devices}`);
   const formula = compileFormula(request.formula ?? DEFAULT_FORMULA);
-  return { strategy, n, dtype, backend, formula, repeats, devices };
+  return { strategy, grid, dtype, backend, formula, repeats, devices };
+}
+
+function checkSide(name: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_N) {
+    throw new RunRequestError(`${name} must be an integer from 1 to ${MAX_N}, got ${String(value)}`);
+  }
+  return value;
+}
+
+function checkRange(name: string, value: readonly [number, number] | undefined): readonly [number, number] {
+  if (value === undefined) return GRID_RANGE;
+  const [lo, hi] = Array.isArray(value) ? value : [];
+  if (!Array.isArray(value) || value.length !== 2 || typeof lo !== 'number' || typeof hi !== 'number' || !Number.isFinite(lo) || !Number.isFinite(hi)) {
+    throw new RunRequestError(`${name} must be two finite numbers [start, stop], got ${JSON.stringify(value)}`);
+  }
+  if (!(lo < hi)) throw new RunRequestError(`${name} must run from a smaller number to a larger one, got [${lo}, ${hi}]`);
+  if (Math.max(Math.abs(lo), Math.abs(hi)) > MAX_RANGE) throw new RunRequestError(`${name} must stay within ±${MAX_RANGE}, got [${lo}, ${hi}]`);
+  return [lo, hi];
+}
+
+/** nx and ny (each defaulting to the square shorthand n) and the domain, checked. */
+export function resolveGrid(request: Pick<RunRequest, 'n' | 'nx' | 'ny' | 'xRange' | 'yRange'>): GridSpec {
+  if (request.n === undefined && (request.nx === undefined || request.ny === undefined)) {
+    throw new RunRequestError(`give the grid's size: n (a square n × n grid), or nx and ny`);
+  }
+  return {
+    nx: request.nx !== undefined ? checkSide('nx', request.nx) : checkSide('n', request.n),
+    ny: request.ny !== undefined ? checkSide('ny', request.ny) : checkSide('n', request.n),
+    xRange: checkRange('xRange', request.xRange),
+    yRange: checkRange('yRange', request.yRange),
+  };
 }
 
 /** The memory guard alone, for shells that want to warn before a run. Throws MemoryGuardError. */
 function memoryAdvice(strategy: string, dtype: DType): string {
-  const options = ['a smaller n'];
+  const options = ['a smaller grid'];
   if (dtype === 'float64') options.push('float32');
   if (strategy === 'meshgrid' || strategy === 'meshgrid-eager') options.push('a strategy without meshes (vmap)');
   return `use ${options.length > 1 ? options.slice(0, -1).join(', ') + ' or ' + options.at(-1) : options[0]}`;
 }
 
 export function guardRequest(request: RunRequest): { predictedBytes: number } {
-  const { strategy, n, dtype, formula } = resolve(request);
-  const predictedBytes = strategy.predictBytes(n, dtype, formula);
-  checkMemory(`${strategy.name} at n = ${n} (${dtype})`, {
+  const { strategy, grid, dtype, formula } = resolve(request);
+  const { nx, ny } = grid;
+  const predictedBytes = strategy.predictBytes(grid, dtype, formula);
+  checkMemory(`${strategy.name} at ${nx === ny ? `n = ${nx}` : `${nx} × ${ny}`} (${dtype})`, {
     predictedBytes,
-    largestBufferBytes: (strategy.name === 'naive' ? n : n * n) * itemSize(dtype),
+    largestBufferBytes: (strategy.name === 'naive' ? Math.max(nx, ny) : nx * ny) * itemSize(dtype),
     capBytes: memoryCap(request.memoryCapBytes),
     advice: memoryAdvice(strategy.name, dtype),
   });
@@ -104,7 +141,7 @@ export function guardRequest(request: RunRequest): { predictedBytes: number } {
 export async function runStrategy(request: RunRequest, options: RunOptions = {}): Promise<RunResult> {
   await Promise.all([loadBackends(), probePython()]);
   const resolved = resolve(request);
-  const { strategy, n, dtype, backend, formula, repeats, devices } = resolved;
+  const { strategy, grid: spec, dtype, backend, formula, repeats, devices } = resolved;
   const status = strategy.availability(backend);
   if (!status.available) throw new RunRequestError(`${strategy.name} cannot run on ${backend}: ${status.reason}`);
   const { predictedBytes } = guardRequest(request);
@@ -113,22 +150,31 @@ export async function runStrategy(request: RunRequest, options: RunOptions = {})
     options.onProgress?.({ strategy: strategy.name, phase, fraction: Math.min(1, Math.max(0, fraction)) });
   progress('compile', 0);
   const baseline = allocator.resetPeak();
-  const outcome = await strategy.run({
-    n,
-    dtype,
-    backend,
-    formula,
-    repeats,
-    devices,
-    ...(options.signal ? { signal: options.signal } : {}),
-    progress,
-  });
+  const started = performance.now();
+  let outcome: StrategyOutcome;
+  try {
+    outcome = await strategy.run({
+      grid: spec,
+      dtype,
+      backend,
+      formula,
+      repeats,
+      devices,
+      ...(options.signal ? { signal: options.signal } : {}),
+      progress,
+    });
+  } catch (error) {
+    // JAX raises a shape error at trace time (naive on nx ≠ ny): that is the step's result, not a crash.
+    if (!(error instanceof ShapeError)) throw error;
+    const failedMs = performance.now() - started;
+    return { record: shapeErrorRecord(resolved, error, failedMs, allocator.stats().peakBytes - baseline, predictedBytes) };
+  }
   const allocatorPeak = allocator.stats().peakBytes - baseline;
   const peakBytes = outcome.peakBytes === undefined ? allocatorPeak : outcome.peakBytes;
   const grid = outcome.grid;
   try {
     progress('check', 0);
-    const check = await checkAgainstReference(grid, formula, n, dtype, {
+    const check = await checkAgainstReference(grid, formula, spec, dtype, {
       ...(options.signal ? { signal: options.signal } : {}),
       onProgress: (f) => progress('check', f),
     });
@@ -143,7 +189,7 @@ export async function runStrategy(request: RunRequest, options: RunOptions = {})
     const cpu = outcome.cpuMs !== undefined && backendRan !== 'webgpu' ? { cpuMs: outcome.cpuMs, wallMs, threads: devicesUsed } : undefined;
     const record: RunRecord = {
       strategy: strategy.name,
-      n,
+      ...gridFields(spec),
       dtype,
       backend: backendRan,
       devices: devicesUsed,
@@ -179,6 +225,38 @@ export async function runStrategy(request: RunRequest, options: RunOptions = {})
     grid.dispose();
     throw error;
   }
+}
+
+/** The record of a run that raised a shape error: the failing call's time, nothing computed, never allclose. */
+function shapeErrorRecord(resolved: ResolvedRequest, error: ShapeError, failedMs: number, peakBytes: number, predictedBytes: number): RunRecord {
+  const { strategy, grid, dtype, backend, formula } = resolved;
+  return {
+    strategy: strategy.name,
+    ...gridFields(grid),
+    dtype,
+    backend,
+    devices: 1,
+    shape: [],
+    shapeError: error.message,
+    firstMs: failedMs,
+    medianMs: failedMs,
+    minMs: failedMs,
+    maxMs: failedMs,
+    repeats: 0,
+    samplesMs: [],
+    iqrMs: 0,
+    stddevMs: 0,
+    noisy: false,
+    peakBytes,
+    predictedBytes,
+    maxAbsErr: Number.NaN,
+    allclose: false,
+    nonFinite: { nan: 0, posInf: 0, negInf: 0 },
+    nonFiniteMatch: true,
+    formula: formula.text,
+    outputBuffer: 'fresh',
+    note: `x has shape (${grid.nx},) and y (${grid.ny},): elementwise f(x, y) cannot pair them, as in JAX; the grid needs meshgrid or vmap`,
+  };
 }
 
 function medianTimings(outcome: { timings?: { uploadMs?: number; kernelMs?: number; readbackMs?: number }[] }) {

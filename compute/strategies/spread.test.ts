@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { squareGrid } from './grid.js';
 import { CONTENDED_CPU_FRACTION, noisyVerdict, quantile, spreadOf } from './spread.js';
 import { runStrategy } from './run.js';
 import { timeCalls } from './timing.js';
@@ -61,7 +62,7 @@ describe('whether a run is noisy', () => {
   it('catches a run that shared its core: a sleeping call has wall time but no CPU time', async () => {
     // A call that waits instead of computing is what a descheduled thread looks like from inside.
     expect(CONTENDED_CPU_FRACTION).toBeLessThan(1);
-    const outcome = await timeCalls({ n: 2, dtype: 'float32', backend: 'js', formula: compileFormula('x'), repeats: 3, devices: 0, progress: () => {} }, async () => {
+    const outcome = await timeCalls({ grid: squareGrid(2), dtype: 'float32', backend: 'js', formula: compileFormula('x'), repeats: 3, devices: 0, progress: () => {} }, async () => {
       await new Promise((resolve) => setTimeout(resolve, 10));
       return NDArray.empty([2, 2], 'float32');
     });

@@ -1,4 +1,4 @@
-// What a strategy is: one of the lesson's ways of computing the n×n grid of
+// What a strategy is: one of the lesson's ways of computing the nx × ny grid of
 // f(x, y), written in a few lines over the engine. A strategy only computes
 // and times; the runner (run.ts) guards memory, measures the peak, checks the
 // result against the reference and assembles the record.
@@ -7,10 +7,11 @@ import type { DType } from '../core/dtype.js';
 import type { NDArray } from '../core/ndarray.js';
 import type { BackendName, BackendStatus, ExecutionTimings, RunControl } from '../backends/backend.js';
 import type { CompiledFormula } from '../formula/index.js';
-import type { RecordBackend, RunProgress, StrategyName } from './types.js';
+import type { GridSpec, RecordBackend, RunProgress, StrategyName } from './types.js';
 
 export interface StrategyContext {
-  n: number;
+  /** nx × ny points over xRange × yRange. */
+  grid: GridSpec;
   dtype: DType;
   /** The backend single-device strategies compile for. */
   backend: BackendName;
@@ -24,7 +25,7 @@ export interface StrategyContext {
 }
 
 export interface StrategyOutcome {
-  /** The result: [n, n], or [n] for the naive strategy. The runner disposes it. */
+  /** The result: [nx, ny], or [n] for the naive strategy on a square grid. The runner disposes it. */
   grid: NDArray;
   firstMs: number;
   /** One entry per timed repeat. */
@@ -55,7 +56,7 @@ export interface Strategy {
   readonly takesBackend: boolean;
   availability(backend: BackendName): BackendStatus;
   /** Bytes the run will hold at its peak, from shapes alone: the memory guard's figure. */
-  predictBytes(n: number, dtype: DType, formula: CompiledFormula): number;
+  predictBytes(grid: GridSpec, dtype: DType, formula: CompiledFormula): number;
   run(context: StrategyContext): Promise<StrategyOutcome>;
 }
 

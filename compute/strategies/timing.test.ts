@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { squareGrid } from './grid.js';
 import { NDArray } from '../core/ndarray.js';
 import { compileFormula } from '../formula/index.js';
 import { MAX_TIMED_CALLS, MIN_TIMED_MS, timeAnother, timeCalls } from './timing.js';
 import type { StrategyContext } from './strategy.js';
 
 function context(repeats: number): StrategyContext {
-  return { n: 4, dtype: 'float32', backend: 'js', formula: compileFormula('x'), repeats, devices: 0, progress: () => {} };
+  return { grid: squareGrid(4), dtype: 'float32', backend: 'js', formula: compileFormula('x'), repeats, devices: 0, progress: () => {} };
 }
 
 describe('how many warm calls are timed', () => {

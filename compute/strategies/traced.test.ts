@@ -50,3 +50,21 @@ describe('the traced graphs of f, per strategy', () => {
     expect(big.graphs[3]!.equations).toBe(view.graphs[3]!.equations);
   });
 });
+
+describe('the traced graphs on a rectangular grid (nx = 300, ny = 200)', () => {
+  const view = traceStrategies(compileFormula(LESSON_F), { nx: 300, ny: 200, xRange: [-3, 1], yRange: [0, 2] }, 'float32');
+
+  it('traces x at nx points, y at ny, the meshes and the result at (nx, ny)', () => {
+    const [, , meshgrid, vmap] = view.graphs;
+    expect([view.nx, view.ny]).toEqual([300, 200]);
+    expect(meshgrid!.jaxpr.split('\n')[0]).toBe('{ lambda ; a:f32[300,200] b:f32[300,200]. let');
+    expect(vmap!.jaxpr.split('\n')[0]).toBe('{ lambda ; a:f32[300] b:f32[200]. let');
+    expect(vmap!.jaxpr).toMatch(/:f32\[300,200\] = div /);
+  });
+
+  it("gives naive JAX's shape error instead of a graph: the first op mixing x and y cannot broadcast", () => {
+    const naive = view.graphs.find((g) => g.strategies.includes('naive'))!;
+    expect(naive.error).toBe('TypeError: add got incompatible shapes for broadcasting: (300,), (200,).');
+    expect(naive.jaxpr).toBe('');
+  });
+});

@@ -2,7 +2,9 @@
 // graph, as jax.make_jaxpr prints), and the nested-vmap graph lowered to what
 // the backends run — one fused kernel, as WGSL for the GPU and as the native
 // evaluator's bytecode. Tracing only: nothing is computed, nothing is
-// allocated but the graph, so it answers at any n.
+// allocated but the graph, so it answers at any nx × ny. On a rectangular
+// grid the naive call cannot be traced at all: its entry carries JAX's shape
+// error instead of a graph.
 
 import type { DType } from '../core/dtype.js';
 import { printGraph, type Graph } from '../core/graph.js';
@@ -12,8 +14,9 @@ import { disassemble, lowerKernel, opcodeTable } from '../backends/nativeBytecod
 import { wgslKernel } from '../backends/wgsl.js';
 import type { CompiledFormula } from '../formula/index.js';
 import { makeJaxpr } from '../transforms/makeJaxpr.js';
-import { gridFunction, gridOverAxes } from './grid.js';
-import type { StrategyName } from './types.js';
+import { ShapeError } from '../core/shape.js';
+import { gridFunction, gridOverAxes, gridSpecOf } from './grid.js';
+import type { GridSpec, StrategyName } from './types.js';
 
 export interface TracedGraph {
   /** The strategies that call f this way. */
@@ -22,13 +25,18 @@ export interface TracedGraph {
   call: string;
   /** What to notice in this graph. */
   note: string;
-  /** The graph as text: `{ lambda ; a:f32[] b:f32[]. let … in (i) }`. */
+  /** The graph as text: `{ lambda ; a:f32[] b:f32[]. let … in (i) }`; empty when tracing raised `error`. */
   jaxpr: string;
   equations: number;
+  /** The shape error tracing raised, as JAX words it (naive on nx ≠ ny). */
+  error?: string;
 }
 
 export interface TracedView {
+  /** The grid's side when square; nx otherwise (read nx and ny). */
   n: number;
+  nx: number;
+  ny: number;
   dtype: DType;
   graphs: TracedGraph[];
   /** The nested-vmap graph as the backends run it. */
@@ -53,34 +61,57 @@ function describe(graph: Graph, strategies: StrategyName[], call: string, note: 
   };
 }
 
-export function traceStrategies(formula: CompiledFormula, n: number, dtype: DType): TracedView {
+/** The naive call traced on x of nx and y of ny points: a graph when they pair up, JAX's shape error when not. */
+function describeNaive(f: ReturnType<typeof gridFunction>, nx: number, ny: number, dtype: DType, points: string): TracedGraph {
+  const call = 'f(x, y)';
+  try {
+    const graph = makeJaxpr(f)({ shape: [nx], dtype }, { shape: [ny], dtype });
+    return describe(graph, ['naive'], call, `The same equations on two vectors of ${nx}: elementwise, so the result pairs x[i] with y[i], the grid's diagonal, not its ${points} points.`);
+  } catch (error) {
+    if (!(error instanceof ShapeError)) throw error;
+    return {
+      strategies: ['naive'],
+      call,
+      note: `x has ${nx} points and y ${ny}: elementwise f(x, y) cannot pair them, so tracing stops at the first operation that mixes x and y, as in JAX.`,
+      jaxpr: '',
+      equations: 0,
+      error: `TypeError: ${error.message}`,
+    };
+  }
+}
+
+/** The graphs at a grid given as its side (square) or as nx × ny. */
+export function traceStrategies(formula: CompiledFormula, gridOrN: number | GridSpec, dtype: DType): TracedView {
+  const { nx, ny } = gridSpecOf(gridOrN);
   const f = gridFunction(formula);
   const scalar = { shape: [], dtype };
-  const axis = { shape: [n], dtype };
-  const mesh = { shape: [n, n], dtype };
+  const xAxis = { shape: [nx], dtype };
+  const yAxis = { shape: [ny], dtype };
+  const mesh = { shape: [nx, ny], dtype };
   const overAxes = gridOverAxes(f);
-  const vmapGraph = makeJaxpr(overAxes)(axis, axis);
-  const points = (n * n).toLocaleString('en-US');
+  const vmapGraph = makeJaxpr(overAxes)(xAxis, yAxis);
+  const points = (nx * ny).toLocaleString('en-US');
+  const repeats = nx === ny ? `${nx} times over` : `${ny} and ${nx} times over`;
   const graphs = [
     describe(makeJaxpr(f)(scalar, scalar), ['loops'], 'f(x[i], y[j])', `Scalars in, a scalar out: these equations run once per point, in ${points} separate calls.`),
-    describe(makeJaxpr(f)(axis, axis), ['naive'], 'f(x, y)', `The same equations on two vectors of ${n}: elementwise, so the result pairs x[i] with y[i], the grid's diagonal, not its ${points} points.`),
+    describeNaive(f, nx, ny, dtype, points),
     describe(
       makeJaxpr(f)(mesh, mesh),
       ['meshgrid', 'meshgrid-eager', 'numpy'],
       "f(*jnp.meshgrid(x, y, indexing='ij'))",
-      `Every equation works on ${n}×${n} arrays, the inputs included: the two meshes hold each x and y value ${n} times over.`,
+      `Every equation works on ${nx}×${ny} arrays, the inputs included: the two meshes hold each x and y value ${repeats}.`,
     ),
     describe(
       vmapGraph,
       ['vmap', 'pmap', 'gpu', 'jax-vmap', 'jax-pmap'],
       'jax.vmap(jax.vmap(f, in_axes=(None, 0)), in_axes=(0, None))(x, y)',
-      'vmap batched the scalar graph: what depends on x alone stays a vector of n and is broadcast (broadcast_in_dim), so no mesh is built; pmap runs this graph on each device’s rows.',
+      `vmap batched the scalar graph: what depends on x alone stays a vector of ${nx} and is broadcast (broadcast_in_dim), so no mesh is built; pmap runs this graph on each device’s rows.`,
     ),
   ];
 
   const kernels = fuseGraph(vmapGraph);
   // WGSL has no float64: a float64 request is traced again at float32 for the GPU.
-  const gpuKernel = dtype === 'float32' ? kernels[0]! : fuseGraph(makeJaxpr(overAxes)({ shape: [n], dtype: 'float32' }, { shape: [n], dtype: 'float32' }))[0]!;
+  const gpuKernel = dtype === 'float32' ? kernels[0]! : fuseGraph(makeJaxpr(overAxes)({ shape: [nx], dtype: 'float32' }, { shape: [ny], dtype: 'float32' }))[0]!;
   const wgsl = wgslKernel(gpuKernel, WORKGROUP_SIZE, 'rows').source;
   const loaded = loadAddon();
   let native: TracedView['lowered']['native'];
@@ -90,5 +121,5 @@ export function traceStrategies(formula: CompiledFormula, n: number, dtype: DTyp
   } else {
     native = { ok: false, reason: loaded.reason };
   }
-  return { n, dtype, graphs, lowered: { kernels: kernels.length, wgsl, native } };
+  return { n: nx, nx, ny, dtype, graphs, lowered: { kernels: kernels.length, wgsl, native } };
 }

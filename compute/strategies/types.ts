@@ -27,13 +27,27 @@ export function isPeerStrategy(name: string): name is PeerStrategyName {
 export interface RunRecord {
   /** The strategy, or 'limit' for the physical floor (writing n² outputs at memory bandwidth). */
   strategy: StrategyName | 'limit';
+  /** The grid's side when it is square (nx = ny), as before rectangular grids; for a rectangular grid, nx. Read nx and ny. */
   n: number;
+  /** Points along x (the rows, i) and along y (the columns, j): the grid is nx × ny, z[i, j] = f(x[i], y[j]). */
+  nx: number;
+  ny: number;
+  /** The domain: x = linspace(xRange[0], xRange[1], nx), y = linspace(yRange[0], yRange[1], ny). */
+  xRange: [number, number];
+  yRange: [number, number];
   dtype: DType;
   backend: RecordBackend;
   /** How many devices computed it (1 unless pmap). */
   devices: number;
-  /** Shape of the result: [n, n], or [n] for the naive strategy. */
+  /** Shape of the result: [nx, ny], or [n] for the naive strategy on a square grid; [] when it raised shapeError. */
   shape: number[];
+  /**
+   * The shape error the strategy raised instead of a result, worded as JAX
+   * words it: naive on a rectangular grid ("add got incompatible shapes for
+   * broadcasting: (300,), (200,)."). Nothing was computed: the times are the
+   * call that failed, maxAbsErr is NaN and allclose false.
+   */
+  shapeError?: string;
   /** The first call: tracing and compilation included, on a fresh output buffer. */
   firstMs: number;
   /** Over the repeats after the first call. */
@@ -92,7 +106,14 @@ export interface RunRecord {
 
 export interface RunRequest {
   strategy: StrategyName;
-  n: number;
+  /** The square shorthand: n sets both nx and ny (an explicit nx or ny wins). */
+  n?: number;
+  /** Points along x and along y; each defaults to n. */
+  nx?: number;
+  ny?: number;
+  /** The domain of x and of y; default GRID_RANGE, [-2, 2]. */
+  xRange?: readonly [number, number];
+  yRange?: readonly [number, number];
   dtype?: DType;
   /** Backend for single-device strategies; default: the fastest available. */
   backend?: BackendName;
@@ -122,5 +143,13 @@ export interface StrategyAvailability {
 }
 
 export const DEFAULT_FORMULA = 'cos(x^2 + y^2) / (1 + x^2 + y^2)';
-/** The lesson's grid covers [-2, 2] on both axes. */
+/** The lesson's grid covers [-2, 2] on both axes: the default of xRange and yRange. */
 export const GRID_RANGE: readonly [number, number] = [-2, 2];
+
+/** A grid's size and domain: nx × ny points over xRange × yRange, z[i, j] = f(x[i], y[j]). */
+export interface GridSpec {
+  nx: number;
+  ny: number;
+  xRange: readonly [number, number];
+  yRange: readonly [number, number];
+}

@@ -5,7 +5,7 @@
 import { itemSize } from '../core/dtype.js';
 import { jit } from '../transforms/jit.js';
 import { backendStatus } from '../backends/registry.js';
-import { gridAxis, gridFunction, gridOverAxes } from './grid.js';
+import { gridAxes, gridFunction, gridOverAxes } from './grid.js';
 import type { Strategy } from './strategy.js';
 import { timeCalls } from './timing.js';
 import type { NDArray } from '../core/ndarray.js';
@@ -15,11 +15,10 @@ export const vmapStrategy: Strategy = {
   description: 'vmap(vmap(f, in_axes=(None, 0)), in_axes=(0, None)) on flat x and y, jitted: no meshes',
   takesBackend: true,
   availability: (backend) => backendStatus(backend),
-  predictBytes: (n, dtype) => (n * n + 2 * n) * itemSize(dtype),
+  predictBytes: ({ nx, ny }, dtype) => (nx * ny + nx + ny) * itemSize(dtype),
   async run(context) {
     const fVec = jit(gridOverAxes(gridFunction(context.formula)), { backend: context.backend });
-    const x = gridAxis(context.n, context.dtype);
-    const y = gridAxis(context.n, context.dtype);
+    const [x, y] = gridAxes(context.grid, context.dtype);
     try {
       const signal = context.signal;
       const timed = await timeCalls(context, async () => (await fVec.run([x, y], signal ? { signal } : {})) as NDArray);

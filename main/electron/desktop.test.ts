@@ -32,7 +32,7 @@ const invoke = (channel: string, request: unknown) => {
   const contents = window.webContents;
   return (state.ipc.get(channel) as Listener)({ sender: contents, senderFrame: contents.mainFrame }, request);
 };
-const opened = () => sentOn(window, 'document:opened') as ({ fileName: string; settings: { n: number; layout: unknown } } | { fileName: string; error: string })[];
+const opened = () => sentOn(window, 'document:opened') as ({ fileName: string; settings: { nx: number; ny: number; layout: unknown } } | { fileName: string; error: string })[];
 const recentLabels = () => (menuItem('File', 'Open Recent').submenu ?? []).map((i) => i.label);
 
 beforeAll(async () => {
@@ -83,7 +83,7 @@ describe('the desktop conventions (with a stand-in for Electron)', () => {
     await invoke('settings:restore', null);
     await vi.waitFor(() => expect(opened()).toHaveLength(1));
     const [document] = opened();
-    expect(document).toMatchObject({ fileName: 'launch.vlab.json', settings: { n: 6000, layout: { hiddenStrategies: ['loops'], presenter: true } } });
+    expect(document).toMatchObject({ fileName: 'launch.vlab.json', settings: { nx: 6000, ny: 6000, layout: { hiddenStrategies: ['loops'], presenter: true } } });
     // It heads the recent documents, in the menu, in the data folder and for the OS.
     await vi.waitFor(() => expect(recentLabels()[0]).toBe(`launch.vlab.json — ${files}`));
     expect(state.recentOs).toContain(launchDocument());
@@ -96,7 +96,7 @@ describe('the desktop conventions (with a stand-in for Electron)', () => {
     state.dialogs.openAnswers.push({ canceled: false, filePaths: [other] });
     menuItem('File', 'Open…').click!();
     await vi.waitFor(() => expect(opened()).toHaveLength(2));
-    expect(opened()[1]).toMatchObject({ fileName: 'other.vlab.json', settings: { n: 120 } });
+    expect(opened()[1]).toMatchObject({ fileName: 'other.vlab.json', settings: { nx: 120, ny: 120 } });
     expect(state.dialogs.opened[0]).toMatchObject({ properties: ['openFile'], filters: [{ extensions: expect.arrayContaining(['vlab.json']) }] });
     await vi.waitFor(() => expect(recentLabels()[0]).toBe(`other.vlab.json — ${files}`));
 
@@ -124,7 +124,7 @@ describe('the desktop conventions (with a stand-in for Electron)', () => {
 
   it('Open Recent opens a kept file, drops one that is gone, and Clear Menu empties it', async () => {
     menuItem('File', 'Open Recent', `kept.vlab.json — ${files}`).click!();
-    await vi.waitFor(() => expect(opened().at(-1)).toMatchObject({ fileName: 'kept.vlab.json', settings: { n: 300 } }));
+    await vi.waitFor(() => expect(opened().at(-1)).toMatchObject({ fileName: 'kept.vlab.json', settings: { nx: 300, ny: 300 } }));
     await vi.waitFor(() => expect(recentLabels()[0]).toBe(`kept.vlab.json — ${files}`));
 
     const count = opened().length;
@@ -147,7 +147,7 @@ describe('the desktop conventions (with a stand-in for Electron)', () => {
     expect(window.minimized).toBe(false);
     expect(window.focused).toBeGreaterThan(focused);
     await vi.waitFor(() => expect(opened()).toHaveLength(count + 1));
-    expect(opened().at(-1)).toMatchObject({ fileName: 'kept.vlab.json', settings: { n: 300 } });
+    expect(opened().at(-1)).toMatchObject({ fileName: 'kept.vlab.json', settings: { nx: 300, ny: 300 } });
   });
 
   it('Help opens the bundled guide in the window, and About names the version, the engine build and the machine', { timeout: 30_000 }, async () => {

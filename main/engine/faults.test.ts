@@ -62,7 +62,7 @@ describe('faults injected into the engine', () => {
     const csv = join(dir, 'grid.csv');
     const before = 'x,y,f\r\n1,2,3\r\n';
     await writeFile(csv, before);
-    await killDuring((onProgress) => host.call('exportGrid', { settings: { n: 3000, dtype: 'float64', formula: 'cos(x^2 + y^2) / (1 + x^2 + y^2)' }, path: csv }, { onProgress }));
+    await killDuring((onProgress) => host.call('exportGrid', { settings: { nx: 3000, ny: 3000, xRange: [-2, 2], yRange: [-2, 2], dtype: 'float64', formula: 'cos(x^2 + y^2) / (1 + x^2 + y^2)' }, path: csv }, { onProgress }));
     expect(await readFile(csv, 'utf8'), 'the CSV on disk is the old complete file').toBe(before);
 
     // After every fault a fresh engine answers.
@@ -101,7 +101,7 @@ describe('faults injected into the engine', () => {
       fileURLToPath(new URL('../..', import.meta.url)),
     );
     try {
-      const exporting = service.handle('export:grid', { n: 3000, dtype: 'float64', formula: 'cos(x^2 + y^2) / (1 + x^2 + y^2)' });
+      const exporting = service.handle('export:grid', { nx: 3000, ny: 3000, xRange: [-2, 2], yRange: [-2, 2], dtype: 'float64', formula: 'cos(x^2 + y^2) / (1 + x^2 + y^2)' });
       const outcome = exporting.then(
         () => 'finished',
         (error: unknown) => error,
@@ -114,7 +114,7 @@ describe('faults injected into the engine', () => {
       expect(await readFile(csv, 'utf8')).toBe(before);
       expect(await readdir(dir)).toEqual(['grid.csv']);
       // The app goes on: the next export writes the whole file.
-      await expect(service.handle('export:grid', { n: 20, dtype: 'float32', formula: 'x + y' })).resolves.toMatchObject({ status: 'saved' });
+      await expect(service.handle('export:grid', { nx: 20, ny: 20, xRange: [-2, 2], yRange: [-2, 2], dtype: 'float32', formula: 'x + y' })).resolves.toMatchObject({ status: 'saved' });
       expect((await readFile(csv, 'utf8')).split('\r\n')).toHaveLength(20 * 20 + 2);
       recordReliability('fault-injection', { faults: 1, runsFinished: 0, runsKept: 0, runsLost: 0 });
     } finally {

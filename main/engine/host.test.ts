@@ -75,6 +75,23 @@ describe('EngineHost', () => {
 
   it('carries engine errors with their numbers', async () => {
     const host = makeHost();
-    await expect(host.call('preview', { n: 10, dtype: 'float32', formula: 'cos(' })).rejects.toMatchObject({ name: 'FormulaError', position: 4 });
+    await expect(host.call('preview', { nx: 10, ny: 10, xRange: [-2, 2], yRange: [-2, 2], dtype: 'float32', formula: 'cos(' })).rejects.toMatchObject({ name: 'FormulaError', position: 4 });
+  });
+
+  it('previews, runs and decimates a rectangular grid over its own domain: values[i * ys.length + j] = f(xs[i], ys[j])', async () => {
+    const host = makeHost();
+    const f = (x: number, y: number) => x - y / 2;
+    const grid = { nx: 500, ny: 40, xRange: [-3, 1] as [number, number], yRange: [0, 2] as [number, number], dtype: 'float64' as const, formula: 'x - y / 2' };
+    const preview = await host.call('preview', grid);
+    const { record, surface } = await host.call('run', { request: { strategy: 'vmap', ...grid, repeats: 0 }, surface: true });
+    expect(record).toMatchObject({ nx: 500, ny: 40, shape: [500, 40], xRange: [-3, 1], yRange: [0, 2], allclose: true });
+    for (const view of [preview, surface!]) {
+      expect(view).toMatchObject({ nx: 500, ny: 40, xRange: [-3, 1], yRange: [0, 2] });
+      // x is decimated to the surface's side, y (40 points) is drawn whole.
+      expect([view.xs.length, view.ys.length]).toEqual([300, 40]);
+      expect([view.xs[0], view.xs.at(-1), view.ys[0], view.ys.at(-1)]).toEqual([-3, 1, 0, 2]);
+      expect(view.values.length).toBe(300 * 40);
+      for (const [i, j] of [[0, 0], [0, 39], [299, 0], [150, 17]] as const) expect(view.values[i * 40 + j]).toBeCloseTo(f(view.xs[i]!, view.ys[j]!), 6);
+    }
   });
 });

@@ -31,18 +31,21 @@ export interface EngineMethods {
   /** One strategy; with `surface`, a decimated view of its grid comes back and the grid is kept for export. */
   run: { params: { request: RunRequest; surface: boolean }; result: { record: RunRecord; surface?: SurfaceView } };
   /** The physical floor, or null where the engine cannot measure it. */
-  limit: { params: { n: number; dtype: RunRequest['dtype'] & string }; result: RunRecord | null };
+  limit: { params: { nx: number; ny: number; xRange: [number, number]; yRange: [number, number]; dtype: RunRequest['dtype'] & string }; result: RunRecord | null };
   /** The records as a file's text: CSV, the JSON document, or a Markdown table. */
   resultsText: { params: { records: RunRecord[]; appVersion: string; format: ResultsFormat }; result: string };
   /** Writes the grid to `path` (x, y, f rows as CSV, or the values as .npy), reusing the kept grid when it is the one asked for. */
   exportGrid: { params: { settings: GridSettings; path: string; format?: GridFormat }; result: { rows: number } };
   /** The classroom: one lesson step (progress: { fraction, label }). */
-  lessonStep: { params: { step: number; formula: string; dtype: 'float32' | 'float64' }; result: LessonStepResult };
+  lessonStep: {
+    params: { step: number; formula: string; dtype: 'float32' | 'float64'; grid?: { nx: number; ny: number; xRange: [number, number]; yRange: [number, number] } };
+    result: LessonStepResult;
+  };
   /** A sweep; its progress carries the entries so far. */
   sweep: { params: { request: SweepRequest }; result: SweepResult };
   /** pmap, the hand-written kernel and the write floor on 1, 2, … threads; progress carries the points so far. */
   threadSweep: { params: ThreadSweepRequest; result: ThreadSweepResult };
-  sweepCsv: { params: { result: Pick<SweepResult, 'entries' | 'dtype' | 'backend' | 'formula'>; appVersion: string }; result: string };
+  sweepCsv: { params: { result: Pick<SweepResult, 'entries' | 'dtype' | 'backend' | 'formula' | 'xRange' | 'yRange'>; appVersion: string }; result: string };
   jaxProgram: { params: PythonProgramRequest; result: { text: string; fileName: string } | { error: string } };
   /** A .vlab.json's text, checked; or why it is not one. */
   parseSettings: { params: { text: string }; result: { settings: LabSettings } | { error: string } };

@@ -122,8 +122,8 @@ const handlers: { [M in EngineMethod]: Handler<M> } = {
     return surfaceAtSamples(settings);
   },
 
-  trace({ formula, n, dtype }) {
-    return errorAsValue(() => traceStrategies(compileFormula(formula), n, dtype));
+  trace({ formula, nx, ny, xRange, yRange, dtype }) {
+    return errorAsValue(() => traceStrategies(compileFormula(formula), { nx, ny, xRange, yRange }, dtype));
   },
 
   async guard(settings) {
@@ -135,7 +135,10 @@ const handlers: { [M in EngineMethod]: Handler<M> } = {
       try {
         const { predictedBytes } = guardRequest({
           strategy,
-          n: settings.n,
+          nx: settings.nx,
+          ny: settings.ny,
+          xRange: settings.xRange,
+          yRange: settings.yRange,
           dtype: settings.dtype,
           formula: settings.formula,
           repeats: settings.repeats,
@@ -164,13 +167,14 @@ const handlers: { [M in EngineMethod]: Handler<M> } = {
       grid.dispose();
       return { record: result.record };
     }
-    const settings: GridSettings = { n: request.n, dtype: grid.dtype, formula: result.record.formula };
+    const { nx, ny, xRange, yRange } = result.record;
+    const settings: GridSettings = { nx, ny, xRange, yRange, dtype: grid.dtype, formula: result.record.formula };
     kept = { ...settings, grid };
     return { record: result.record, surface: viewOf(grid, settings, request.strategy) };
   },
 
-  async limit({ n, dtype }) {
-    return measureLimit(n, dtype);
+  async limit({ nx, ny, xRange, yRange, dtype }) {
+    return measureLimit({ nx, ny, xRange, yRange }, dtype);
   },
 
   async resultsText({ records, appVersion, format }) {
@@ -184,13 +188,13 @@ const handlers: { [M in EngineMethod]: Handler<M> } = {
   async exportGrid({ settings, path, format }, { signal, progress }) {
     let grid: NDArray;
     let owned = false;
-    if (kept && kept.n === settings.n && kept.dtype === settings.dtype && kept.formula === compileFormula(settings.formula).text) {
+    if (kept && sameGrid(kept, settings) && kept.dtype === settings.dtype && kept.formula === compileFormula(settings.formula).text) {
       grid = kept.grid;
     } else {
       // The grid asked for is not the one kept: compute it once, without timing repeats.
       releaseKept();
       const result = await runStrategy(
-        { strategy: 'vmap', n: settings.n, dtype: settings.dtype, formula: settings.formula, repeats: 0 },
+        { strategy: 'vmap', nx: settings.nx, ny: settings.ny, xRange: settings.xRange, yRange: settings.yRange, dtype: settings.dtype, formula: settings.formula, repeats: 0 },
         { signal, keepGrid: true },
       );
       grid = result.grid!;
@@ -203,11 +207,11 @@ const handlers: { [M in EngineMethod]: Handler<M> } = {
         await writeNpy(path, { dtype: settings.dtype, shape: grid.shape, data: grid.data, offset: grid.offset, strides: grid.strides }, { signal, onProgress });
         return { rows: grid.size };
       }
-      const all = sampleIndices(settings.n, Number.MAX_SAFE_INTEGER);
-      const axis = axisValues(settings.n, GRID_RANGE, settings.dtype, all);
+      const xs = axisValues(settings.nx, settings.xRange, settings.dtype, sampleIndices(settings.nx, Number.MAX_SAFE_INTEGER));
+      const ys = axisValues(settings.ny, settings.yRange, settings.dtype, sampleIndices(settings.ny, Number.MAX_SAFE_INTEGER));
       const rows = await writeGridCsv(
         path,
-        { dtype: settings.dtype, xs: axis, ys: axis, data: grid.data, offset: grid.offset, strides: grid.strides as [number, number] },
+        { dtype: settings.dtype, xs, ys, data: grid.data, offset: grid.offset, strides: grid.strides as [number, number] },
         { signal, onProgress },
       );
       return { rows };
@@ -216,8 +220,8 @@ const handlers: { [M in EngineMethod]: Handler<M> } = {
     }
   },
 
-  async lessonStep({ step, formula, dtype }, { signal, progress }) {
-    return runLessonStep(step, { formula, dtype, signal, onProgress: ({ fraction, strategy }) => progress({ fraction, label: strategy }) });
+  async lessonStep({ step, formula, dtype, grid }, { signal, progress }) {
+    return runLessonStep(step, { formula, dtype, ...(grid ? { grid } : {}), signal, onProgress: ({ fraction, strategy }) => progress({ fraction, label: strategy }) });
   },
 
   async sweep({ request }, { signal, progress }) {
@@ -273,10 +277,24 @@ const handlers: { [M in EngineMethod]: Handler<M> } = {
 
 const previewFunctions = new Map<string, ReturnType<typeof jit>>();
 
-/** f at the sampled points of the n-point grid, computed by the engine (never by the renderer). */
+function sameGrid(a: GridSettings, b: GridSettings): boolean {
+  return a.nx === b.nx && a.ny === b.ny && a.xRange.join() === b.xRange.join() && a.yRange.join() === b.yRange.join();
+}
+
+/** The surface's sampled points along each axis: indices into the grid and their values, as the engine computes them. */
+function sampledAxes(settings: GridSettings): { rows: Int32Array; cols: Int32Array; xs: Float64Array; ys: Float64Array } {
+  const rows = sampleIndices(settings.nx);
+  const cols = sampleIndices(settings.ny);
+  return { rows, cols, xs: axisValues(settings.nx, settings.xRange, settings.dtype, rows), ys: axisValues(settings.ny, settings.yRange, settings.dtype, cols) };
+}
+
+function gridOf(settings: GridSettings): Pick<SurfaceView, 'nx' | 'ny' | 'xRange' | 'yRange'> {
+  return { nx: settings.nx, ny: settings.ny, xRange: [settings.xRange[0], settings.xRange[1]], yRange: [settings.yRange[0], settings.yRange[1]] };
+}
+
+/** f at the sampled points of the nx × ny grid, computed by the engine (never by the renderer). */
 function surfaceAtSamples(settings: GridSettings): SurfaceView {
-  const indices = sampleIndices(settings.n);
-  const axis = axisValues(settings.n, GRID_RANGE, settings.dtype, indices);
+  const { xs: xAxis, ys: yAxis } = sampledAxes(settings);
   const formula = compileFormula(settings.formula);
   let fn = previewFunctions.get(formula.text);
   if (!fn) {
@@ -285,32 +303,34 @@ function surfaceAtSamples(settings: GridSettings): SurfaceView {
     if (previewFunctions.size > 16) previewFunctions.clear();
     previewFunctions.set(formula.text, fn);
   }
-  const xs = NDArrayClass.from(axis, settings.dtype);
-  const m = indices.length;
+  const xs = NDArrayClass.from(xAxis, settings.dtype);
+  const ys = NDArrayClass.from(yAxis, settings.dtype);
+  const mx = xAxis.length;
+  const my = yAxis.length;
   try {
-    const result = fn(xs, xs) as NDArray;
+    const result = fn(xs, ys) as NDArray;
     try {
       let values: Float32Array;
       if (result.ndim === 2) {
-        values = decimate(result.data, result.offset, result.strides as [number, number], identity(m), identity(m));
+        values = decimate(result.data, result.offset, result.strides as [number, number], identity(mx), identity(my));
       } else {
         // A formula in neither x nor y is a constant: the same value everywhere.
-        values = new Float32Array(m * m).fill(result.item());
+        values = new Float32Array(mx * my).fill(result.item());
       }
-      return { n: settings.n, dtype: settings.dtype, formula: formula.text, source: 'preview', xs: axis, ys: axis.slice(), values, ...finiteRange(values) };
+      return { ...gridOf(settings), dtype: settings.dtype, formula: formula.text, source: 'preview', xs: xAxis, ys: yAxis, values, ...finiteRange(values) };
     } finally {
       result.dispose();
     }
   } finally {
     xs.dispose();
+    ys.dispose();
   }
 }
 
 function viewOf(grid: NDArray, settings: GridSettings, source: SurfaceView['source']): SurfaceView {
-  const indices = sampleIndices(settings.n);
-  const axis = axisValues(settings.n, GRID_RANGE, settings.dtype as DType, indices);
-  const values = decimate(grid.data, grid.offset, grid.strides as [number, number], indices, indices);
-  return { n: settings.n, dtype: settings.dtype, formula: settings.formula, source, xs: axis, ys: axis.slice(), values, ...finiteRange(values) };
+  const { rows, cols, xs, ys } = sampledAxes(settings);
+  const values = decimate(grid.data, grid.offset, grid.strides as [number, number], rows, cols);
+  return { ...gridOf(settings), dtype: settings.dtype, formula: settings.formula, source, xs, ys, values, ...finiteRange(values) };
 }
 
 function identity(m: number): Int32Array {

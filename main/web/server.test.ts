@@ -138,9 +138,9 @@ describe('the web shell host', () => {
 
   it('validates every request before the app acts on it', async () => {
     const socket = await connect({ Cookie: await cookie(), Origin: base });
-    const bad = await invoke(socket, 1, 'surface:preview', { n: -5, dtype: 'float32', formula: 'x' });
+    const bad = await invoke(socket, 1, 'surface:preview', { nx: -5, ny: 10, xRange: [-2, 2], yRange: [-2, 2], dtype: 'float32', formula: 'x' });
     expect(bad).toMatchObject({ ok: false });
-    expect((bad as { error: string }).error).toMatch(/request\.n must be an integer/);
+    expect((bad as { error: string }).error).toMatch(/request\.nx must be an integer/);
     const unknown = await invoke(socket, 2, 'shell:exec', { command: 'ls' });
     expect((unknown as { error: string }).error).toMatch(/unknown channel/);
     const good = await invoke(socket, 3, 'formula:check', { text: 'cos(x^2' });

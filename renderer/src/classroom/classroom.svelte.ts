@@ -102,9 +102,9 @@ export class Classroom {
         const timer = setTimeout(() => void lab.api.invoke('settings:remember', { settings }).catch(() => {}), 400);
         return () => clearTimeout(timer);
       });
-      // The JAX program follows the formula, n, dtype and the chosen strategy.
+      // The JAX program follows the formula, the grid (nx, ny and the domain), dtype and the chosen strategy.
       $effect(() => {
-        const request = { formula: lab.formula, n: lab.n, dtype: lab.dtype, strategy: this.jaxStrategy };
+        const request = { formula: lab.formula, nx: lab.nx, ny: lab.ny, xRange: lab.xRange, yRange: lab.yRange, dtype: lab.dtype, strategy: this.jaxStrategy };
         if (!lab.info || !lab.formula) return;
         const timer = setTimeout(async () => {
           try {
@@ -172,6 +172,8 @@ export class Classroom {
         step: index,
         formula: this.lab.formula,
         dtype: this.lab.dtype,
+        // The lab's grid: its domain, and on a rectangular one the shape error and the 'xy' transpose.
+        grid: { nx: this.lab.nx, ny: this.lab.ny, xRange: this.lab.xRange, yRange: this.lab.yRange },
       });
       this.results = { ...this.results, [step.id]: result };
     } catch (error) {
@@ -200,6 +202,8 @@ export class Classroom {
       dtype: this.lab.dtype,
       formula: this.lab.formula,
       repeats: Math.min(this.lab.repeats, 3),
+      xRange: this.lab.xRange,
+      yRange: this.lab.yRange,
     };
     this.sweepError = null;
     this.sweep = {
@@ -207,6 +211,8 @@ export class Classroom {
       dtype: this.lab.dtype,
       backend: 'js',
       formula: this.lab.formula,
+      xRange: this.lab.xRange,
+      yRange: this.lab.yRange,
       strategies,
       entries: [],
       firstRefused: {},
@@ -267,7 +273,10 @@ export class Classroom {
   settings(): LabSettings {
     return {
       formula: this.lab.formula,
-      n: this.lab.n,
+      nx: this.lab.nx,
+      ny: this.lab.ny,
+      xRange: this.lab.xRange,
+      yRange: this.lab.yRange,
       dtype: this.lab.dtype,
       strategies: LESSON_ORDER.filter((s) => this.lab.selected.includes(s)),
       lessonStep: this.step,
@@ -284,7 +293,12 @@ export class Classroom {
     lab.dtype = settings.dtype;
     lab.selected = settings.strategies.filter((s) => lab.available.has(s));
     const limits = lab.info?.limits;
-    lab.n = limits ? Math.min(limits.nMax, Math.max(limits.nMin, settings.n)) : settings.n;
+    const side = (n: number) => (limits ? Math.min(limits.nMax, Math.max(limits.nMin, n)) : n);
+    lab.nx = side(settings.nx);
+    lab.ny = side(settings.ny);
+    lab.linked = lab.nx === lab.ny;
+    lab.xRange = settings.xRange;
+    lab.yRange = settings.yRange;
     lab.projector = settings.projector;
     this.step = settings.lessonStep;
     this.sweepFrom = settings.sweep.nMin;

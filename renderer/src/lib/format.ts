@@ -65,6 +65,11 @@ export function formatCount(value: number): string {
   return Math.round(value).toLocaleString('en-US');
 }
 
+/** A grid's size in words: "n = 1,000" when square, "300 × 200" otherwise. */
+export function formatGrid(nx: number, ny: number): string {
+  return nx === ny ? `n = ${formatCount(nx)}` : `${formatCount(nx)} × ${formatCount(ny)}`;
+}
+
 /** A decade tick on a time axis: 10 µs, 1 ms, 100 ms, 10 s. */
 export function formatTickMs(ms: number): string {
   if (ms >= 1000) return `${trimZeros(ms / 1000)} s`;

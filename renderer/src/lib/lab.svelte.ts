@@ -10,6 +10,7 @@ import type {
   DType,
   FormulaCheck,
   GridFormat,
+  GridSettings,
   GuardReport,
   LabApi,
   MenuCommand,
@@ -83,15 +84,26 @@ function coalesce<T>(task: (value: T) => Promise<void>, delayMs: number): (value
   };
 }
 
-function sameGrid(a: { n: number; dtype: DType; formula: string }, b: { n: number; dtype: DType; formula: string }): boolean {
-  return a.n === b.n && a.dtype === b.dtype && a.formula === b.formula;
+type GridKey = Pick<GridSettings, 'nx' | 'ny' | 'xRange' | 'yRange' | 'dtype' | 'formula'>;
+
+function sameGrid(a: GridKey, b: GridKey): boolean {
+  return (
+    a.nx === b.nx && a.ny === b.ny && a.xRange[0] === b.xRange[0] && a.xRange[1] === b.xRange[1] && a.yRange[0] === b.yRange[0] && a.yRange[1] === b.yRange[1] && a.dtype === b.dtype && a.formula === b.formula
+  );
 }
 
 export class Lab {
   info = $state.raw<AppInfo | null>(null);
   connectionError = $state<string | null>(null);
 
-  n = $state(1000);
+  /** Points along x and along y: the grid is nx × ny, z[i, j] = f(x[i], y[j]). */
+  nx = $state(1000);
+  ny = $state(1000);
+  /** Whether the two grid-size sliders move together (a square grid); the lock unlinks them. */
+  linked = $state(true);
+  /** The domain of x and of y. */
+  xRange = $state.raw<[number, number]>([-2, 2]);
+  yRange = $state.raw<[number, number]>([-2, 2]);
   dtype = $state<DType>('float32');
   formula = $state('');
   repeats = $state(3);
@@ -106,7 +118,7 @@ export class Lab {
   surface = $state.raw<SurfaceView | null>(null);
   surfaceError = $state<string | null>(null);
   /** f as the engine traces it, for the settings it names; fetched only while its tab is open. */
-  traced = $state.raw<{ settings: { n: number; dtype: DType; formula: string }; view: TracedView | { error: string } } | null>(null);
+  traced = $state.raw<{ settings: GridSettings; view: TracedView | { error: string } } | null>(null);
 
   batch = $state.raw<Batch | null>(null);
   /** Every run of this session (and those restored), oldest first. */
@@ -169,6 +181,8 @@ export class Lab {
     PEERS.splice(0, PEERS.length, ...info.strategies.peers);
     this.info = info;
     this.formula = info.defaultFormula;
+    this.xRange = [info.gridRange[0], info.gridRange[1]];
+    this.yRange = [info.gridRange[0], info.gridRange[1]];
     this.previousSession = info.previousSession;
     this.selected = info.availability.filter((a) => a.available && !PEERS.includes(a.strategy)).map((a) => a.strategy);
     this.live.start();
@@ -184,11 +198,24 @@ export class Lab {
     return this.live.owns(runId) && this.surface !== null && this.surface.source !== 'preview' && sameGrid(this.surface, surface);
   }
 
+  /** The square side, for what speaks of one size (presets, presenter line): nx. Sizes in points are nx·ny. */
+  get n(): number {
+    return this.nx;
+  }
+
+  /** The grid's points, nx·ny. */
+  get points(): number {
+    return this.nx * this.ny;
+  }
+
+  /** The grid and the formula, as the engine's requests take them. */
+  grid(): GridSettings {
+    return { nx: this.nx, ny: this.ny, xRange: this.xRange, yRange: this.yRange, dtype: this.dtype, formula: this.formula };
+  }
+
   settings(): RunSettings {
     return {
-      n: this.n,
-      dtype: this.dtype,
-      formula: this.formula,
+      ...this.grid(),
       strategies: this.chosen,
       repeats: this.repeats,
       devices: this.threads,
@@ -202,10 +229,41 @@ export class Lab {
     this.live.settingsChanged();
   }
 
+  /** A square n × n grid (the presets), whether or not the sliders are linked. */
   setN(n: number): void {
-    const wasComfortable = this.n <= LOOPS_COMFORTABLE_N;
-    this.n = n;
-    const isComfortable = n <= LOOPS_COMFORTABLE_N;
+    this.setGridSize(n, n);
+  }
+
+  /** nx from its slider: ny follows while the sliders are linked. */
+  setNx(nx: number): void {
+    this.setGridSize(nx, this.linked ? nx : this.ny);
+  }
+
+  /** ny from its slider: nx follows while the sliders are linked. */
+  setNy(ny: number): void {
+    this.setGridSize(this.linked ? ny : this.nx, ny);
+  }
+
+  /** Locks or unlocks the sliders; locking makes the grid square at nx. */
+  setLinked(linked: boolean): void {
+    this.linked = linked;
+    if (linked && this.ny !== this.nx) this.setGridSize(this.nx, this.nx);
+  }
+
+  /** A new domain for x or y; the caller has checked it (finite, increasing). */
+  setRange(axis: 'x' | 'y', range: [number, number]): void {
+    if (axis === 'x') this.xRange = range;
+    else this.yRange = range;
+    this.settingsChanged();
+  }
+
+  private setGridSize(nx: number, ny: number): void {
+    // Loops are comfortable up to 2000 × 2000 points, whatever the grid's shape.
+    const comfortable = LOOPS_COMFORTABLE_N * LOOPS_COMFORTABLE_N;
+    const wasComfortable = this.points <= comfortable;
+    this.nx = nx;
+    this.ny = ny;
+    const isComfortable = this.points <= comfortable;
     if (wasComfortable && !isComfortable) this.selected = this.selected.filter((s) => s !== 'loops');
     if (!wasComfortable && isComfortable && this.available.has('loops') && !this.selected.includes('loops')) {
       this.selected = [...this.selected, 'loops'];
@@ -237,7 +295,9 @@ export class Lab {
     const drawn = this.surface !== null && !this.surfaceError && sameGrid(this.surface, settings);
     const [guard, surface] = await Promise.all([
       this.api.invoke('run:guard', settings).catch(() => null),
-      drawn ? null : this.api.invoke('surface:preview', { n: settings.n, dtype: settings.dtype, formula: settings.formula }).catch((e: unknown) => ({ error: String(e) })),
+      drawn
+        ? null
+        : this.api.invoke('surface:preview', { nx: settings.nx, ny: settings.ny, xRange: settings.xRange, yRange: settings.yRange, dtype: settings.dtype, formula: settings.formula }).catch((e: unknown) => ({ error: String(e) })),
     ]);
     if (!sameGrid(settings, this.settings())) return;
     this.guard = guard;
@@ -254,10 +314,10 @@ export class Lab {
   /** Asks for the traced graphs at the current settings (the Traced graph tab calls this as they change). */
   requestTrace(): void {
     if (!this.formulaValid) return;
-    this.traceSettings({ n: this.n, dtype: this.dtype, formula: this.formula });
+    this.traceSettings(this.grid());
   }
 
-  private readonly traceSettings = coalesce(async (settings: { n: number; dtype: DType; formula: string }) => {
+  private readonly traceSettings = coalesce(async (settings: GridSettings) => {
     const view = await this.api.invoke('graph:trace', settings).catch((e: unknown) => ({ error: e instanceof Error ? e.message : String(e) }));
     if (sameGrid(settings, this.settings())) this.traced = { settings, view };
   }, 80);
@@ -333,13 +393,13 @@ export class Lab {
 
   async exportGrid(format: GridFormat = 'csv'): Promise<void> {
     if (!this.formulaValid) return;
-    const points = this.n * this.n;
+    const points = this.points;
     // About 30 characters a CSV row, the value's bytes in a .npy: past a few million points, ask first.
     const approxBytes = points * (format === 'npy' ? (this.dtype === 'float32' ? 4 : 8) : 30);
     const what = format === 'npy' ? 'the .npy file' : 'the CSV';
     if (points > LARGE_GRID_EXPORT_POINTS && !confirm(`The grid has ${points.toLocaleString('en-US')} points: ${what} will be about ${formatBytes(approxBytes)}. Write it?`)) return;
     this.message = { kind: 'info', text: `Writing ${points.toLocaleString('en-US')} grid points…` };
-    await this.saved(this.api.invoke('export:grid', { n: this.n, dtype: this.dtype, formula: this.formula, format }), 'grid');
+    await this.saved(this.api.invoke('export:grid', { ...this.grid(), format }), 'grid');
   }
 
   async exportPng(png: Uint8Array): Promise<void> {

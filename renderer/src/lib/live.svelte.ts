@@ -51,7 +51,7 @@ function firstGuess(key: LiveKey): Measurement {
 }
 
 /** The settings that make a grid (all but which strategies, how many repeats, how many threads). */
-type Grid = GridSettings & { nx?: number; ny?: number } & Record<string, unknown>;
+type Grid = GridSettings & Record<string, unknown>;
 
 function gridOf(settings: GridSettings | RunSettings): Grid {
   const { strategies: _strategies, repeats: _repeats, devices: _devices, ...grid } = settings as RunSettings;
@@ -59,26 +59,22 @@ function gridOf(settings: GridSettings | RunSettings): Grid {
 }
 
 /**
- * Whether a record measured exactly these settings: the grid's points (nx ×
- * ny, n for a square), the dtype, the formula (the floor has none), and any
- * other grid setting the record also carries under the same name (a domain).
+ * Whether a record measured exactly these settings: every grid setting (nx,
+ * ny, the domain, the dtype, the formula, but the floor has no formula) that
+ * the record also carries under the same name.
  */
 export function measures(record: RunRecord, settings: GridSettings | RunSettings): boolean {
-  const r = record as RunRecord & { nx?: number; ny?: number } & Record<string, unknown>;
-  const g = gridOf(settings);
-  if ((r.nx ?? r.n) !== (g.nx ?? g.n) || (r.ny ?? r.n) !== (g.ny ?? g.n)) return false;
-  for (const [key, value] of Object.entries(g)) {
-    if (key === 'n' || key === 'nx' || key === 'ny' || !(key in r) || (key === 'formula' && record.strategy === 'limit')) continue;
+  const r = record as RunRecord & Record<string, unknown>;
+  for (const [key, value] of Object.entries(gridOf(settings))) {
+    if (!(key in r) || (key === 'formula' && record.strategy === 'limit')) continue;
     if (JSON.stringify(r[key]) !== JSON.stringify(value)) return false;
   }
   return true;
 }
 
-/** Two settings make the same grid when their keys are equal: a new grid size, dtype, formula or domain is a change. */
+/** Two settings make the same grid when their keys are equal: a new grid size, domain, dtype or formula is a change. */
 function gridKey(settings: GridSettings | RunSettings): string {
-  const g = gridOf(settings);
-  const { n: _n, nx: _nx, ny: _ny, ...rest } = g;
-  return JSON.stringify([g.nx ?? g.n, g.ny ?? g.n, Object.entries(rest).sort(([a], [b]) => (a < b ? -1 : 1))]);
+  return JSON.stringify(Object.entries(gridOf(settings)).sort(([a], [b]) => (a < b ? -1 : 1)));
 }
 
 /** What Live needs of the app: its shell, its settings and whether the formula is checked. */
@@ -276,7 +272,7 @@ export class Live {
     if (fitting.length === 0 && !includeFloor) return;
 
     const runId = `${LIVE_RUN_PREFIX}${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
-    const grid: GridSettings = { n: settings.n, dtype: settings.dtype, formula: settings.formula };
+    const { strategies: _strategies, repeats: _repeats, devices: _devices, ...grid } = settings;
     this.flight = { runId, grid, strategies: fitting, cancelling: false };
     this.counts.started++;
     this.settled = this.host.api

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { EventMap, EventName, LabApi, RunBatchRequest, RunBatchResult, RunRecord, RunSettings, StrategyName } from '../../../main/contract';
+import type { EventMap, EventName, GridSettings, LabApi, RunBatchRequest, RunBatchResult, RunRecord, RunSettings, StrategyName } from '../../../main/contract';
 import { LIVE_BUDGET_MS, LIVE_DEBOUNCE_MS, Live, measures, type LiveHost } from './live.svelte';
 
 /** A shell whose runs finish when the test says: run:start waits, run:cancel ends it as cancelled. */
@@ -35,7 +35,7 @@ class FakeShell implements LabApi {
   /** The run measures each strategy it was asked for in `msPerPoint` a call, and ends. */
   complete(runId: string, msPerPoint = 1e-6): void {
     const start = this.starts.find((s) => s.runId === runId)!;
-    for (const strategy of start.strategies) this.emit('run:record', { runId, record: record(strategy, start.n, msPerPoint * start.n * start.n) });
+    for (const strategy of start.strategies) this.emit('run:record', { runId, record: record(strategy, start.nx, msPerPoint * start.nx * start.ny) });
     this.finish(runId, false);
   }
 
@@ -49,10 +49,15 @@ class FakeShell implements LabApi {
   }
 }
 
+/** A record of an n × n grid over [-2, 2]², every call `medianMs`. */
 function record(strategy: StrategyName, n: number, medianMs: number): RunRecord {
   return {
     strategy,
     n,
+    nx: n,
+    ny: n,
+    xRange: [-2, 2],
+    yRange: [-2, 2],
     dtype: 'float32',
     backend: 'js',
     devices: 1,
@@ -94,7 +99,7 @@ function host(): LiveHost {
 }
 
 function setN(n: number): void {
-  settings = { ...settings, n };
+  settings = { ...settings, nx: n, ny: n };
   live.settingsChanged();
 }
 
@@ -106,7 +111,7 @@ async function elapse(ms: number): Promise<void> {
 beforeEach(() => {
   vi.useFakeTimers();
   shell = new FakeShell();
-  settings = { n: 100, dtype: 'float32', formula: 'x + y', strategies: ['loops', 'meshgrid', 'vmap'], repeats: 3, devices: 0 };
+  settings = { nx: 100, ny: 100, xRange: [-2, 2], yRange: [-2, 2], dtype: 'float32', formula: 'x + y', strategies: ['loops', 'meshgrid', 'vmap'], repeats: 3, devices: 0 };
   live = new Live(host());
   live.start();
 });
@@ -132,7 +137,7 @@ describe('the Live switch', () => {
     await elapse(LIVE_DEBOUNCE_MS - 10);
     expect(shell.starts).toHaveLength(0);
     await elapse(20);
-    expect(shell.starts.map((s) => s.n)).toEqual([160]);
+    expect(shell.starts.map((s) => s.nx)).toEqual([160]);
     expect(shell.starts[0]!.runId).toMatch(/^live-/);
     expect(live.owns(shell.starts[0]!.runId)).toBe(true);
   });
@@ -144,7 +149,7 @@ describe('the Live switch', () => {
     setN(300);
     expect(shell.cancels).toEqual([first]);
     await elapse(LIVE_DEBOUNCE_MS + 1);
-    expect(shell.starts.map((s) => s.n)).toEqual([200, 300]);
+    expect(shell.starts.map((s) => s.nx)).toEqual([200, 300]);
     expect(live.counts.cancelled).toBe(1);
   });
 
@@ -201,7 +206,7 @@ describe('the Live switch', () => {
     expect(shell.starts).toHaveLength(1);
     live.release();
     await elapse(LIVE_DEBOUNCE_MS + 1);
-    expect(shell.starts.map((s) => s.n)).toEqual([200, 300]);
+    expect(shell.starts.map((s) => s.nx)).toEqual([200, 300]);
   });
 
   it('off, runs nothing and cancels what is in flight', async () => {
@@ -217,22 +222,19 @@ describe('the Live switch', () => {
 });
 
 describe('whether a bar measured the current settings', () => {
-  const grid = { n: 300, dtype: 'float32' as const, formula: 'x + y' };
+  const grid: GridSettings = { nx: 300, ny: 300, xRange: [-2, 2], yRange: [-2, 2], dtype: 'float32', formula: 'x + y' };
 
-  it('compares the grid’s points, the dtype and the formula (the floor has no formula)', () => {
+  it('compares the grid’s size and domain, the dtype and the formula (the floor has no formula)', () => {
     expect(measures(record('vmap', 300, 1), grid)).toBe(true);
     expect(measures(record('vmap', 301, 1), grid)).toBe(false);
+    expect(measures(record('vmap', 300, 1), { ...grid, ny: 200 })).toBe(false);
+    expect(measures(record('vmap', 300, 1), { ...grid, xRange: [-3, 1] })).toBe(false);
     expect(measures(record('vmap', 300, 1), { ...grid, dtype: 'float64' })).toBe(false);
     expect(measures(record('vmap', 300, 1), { ...grid, formula: 'x - y' })).toBe(false);
     expect(measures({ ...record('vmap', 300, 1), strategy: 'limit' }, { ...grid, formula: 'x - y' })).toBe(true);
   });
 
-  it('reads nx × ny where the settings and the record name them, and any other grid setting both carry', () => {
-    const rectangle = { ...record('vmap', 300, 1), nx: 300, ny: 200, xRange: [-2, 2] };
-    expect(measures(rectangle, { ...grid, nx: 300, ny: 200 } as typeof grid)).toBe(true);
-    expect(measures(rectangle, grid)).toBe(false);
-    expect(measures(rectangle, { ...grid, nx: 300, ny: 200, xRange: [-3, 1] } as typeof grid)).toBe(false);
-    // A setting the record does not carry says nothing against it.
-    expect(measures(record('vmap', 300, 1), { ...grid, yRange: [0, 2] } as typeof grid)).toBe(true);
+  it('ignores a grid setting the record does not carry', () => {
+    expect(measures(record('vmap', 300, 1), { ...grid, zRange: [0, 1] } as GridSettings)).toBe(true);
   });
 });

@@ -3,14 +3,15 @@ import { formatWait, nearestMeasurement, planLiveRun, pointsOf, predictRunMs, sc
 
 describe('the prediction of a strategy’s time at a new grid', () => {
   it('scales with the number of points: n² for a square grid', () => {
-    expect(scaleByPoints(10, pointsOf({ n: 1000 }), pointsOf({ n: 2000 }))).toBeCloseTo(40);
-    expect(scaleByPoints(10, pointsOf({ n: 1000 }), pointsOf({ n: 500 }))).toBeCloseTo(2.5);
+    const square = (n: number) => pointsOf({ nx: n, ny: n });
+    expect(scaleByPoints(10, square(1000), square(2000))).toBeCloseTo(40);
+    expect(scaleByPoints(10, square(1000), square(500))).toBeCloseTo(2.5);
   });
 
   it('counts a rectangular grid’s points as nx · ny', () => {
-    expect(pointsOf({ n: 300, nx: 300, ny: 200 })).toBe(60_000);
-    expect(pointsOf({ n: 300 })).toBe(90_000);
-    expect(scaleByPoints(6, pointsOf({ n: 300, nx: 300, ny: 200 }), pointsOf({ n: 300 }))).toBeCloseTo(9);
+    expect(pointsOf({ nx: 300, ny: 200 })).toBe(60_000);
+    // From 300 × 200 to 300 × 300: 1.5× the points.
+    expect(scaleByPoints(6, pointsOf({ nx: 300, ny: 200 }), pointsOf({ nx: 300, ny: 300 }))).toBeCloseTo(9);
   });
 
   it('is not a number without a measurement to scale', () => {

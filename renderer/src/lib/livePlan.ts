@@ -28,9 +28,9 @@ export interface Measurement {
 /** The engine times warm calls until this much is timed (compute/strategies/timing.ts's MIN_TIMED_MS). */
 export const MIN_TIMED_MS = 25;
 
-/** The number of points of a grid: nx · ny where the settings name them, n² for the square shorthand. */
-export function pointsOf(grid: { n: number; nx?: number; ny?: number }): number {
-  return (grid.nx ?? grid.n) * (grid.ny ?? grid.n);
+/** The number of points of a grid: nx · ny. */
+export function pointsOf(grid: { nx: number; ny: number }): number {
+  return grid.nx * grid.ny;
 }
 
 /**

@@ -68,7 +68,10 @@ describe('the scene’s theme', () => {
 
 describe('a new view of the same picture', () => {
   const view = (values: number[], source: SurfaceView['source'] = 'preview'): SurfaceView => ({
-    n: 2,
+    nx: 2,
+    ny: 2,
+    xRange: [-2, 2],
+    yRange: [-2, 2],
     dtype: 'float32',
     formula: 'x + y',
     source,

@@ -114,8 +114,15 @@ export function themeFrom(style: CSSStyleDeclaration, projector: boolean): Scene
   };
 }
 
-/** The domain the view's own axis values span (the grid's first and last points). */
+export interface AxisLabels {
+  x: string[];
+  y: string[];
+  z: string[];
+}
+
+/** The grid's domain, as the view says it (its axis values span it, first and last points included). */
 export function domainOf(view: SurfaceView): SurfaceDomain {
+  if (view.xRange && view.yRange) return { x0: view.xRange[0], x1: view.xRange[1], y0: view.yRange[0], y1: view.yRange[1] };
   return { x0: view.xs[0] ?? -1, x1: view.xs[view.xs.length - 1] ?? 1, y0: view.ys[0] ?? -1, y1: view.ys[view.ys.length - 1] ?? 1 };
 }
 
@@ -276,6 +283,8 @@ export class SurfaceScene {
   private frameKey = '';
   private view: SurfaceView | null = null;
   private domain: SurfaceDomain = { x0: -1, x1: 1, y0: -1, y1: 1 };
+  /** The tick labels the box shows on each axis, as drawn (the page describes them in text: a canvas says nothing to a screen reader). */
+  private tickLabels: AxisLabels = { x: [], y: [], z: [] };
   private style: SurfaceStyle = defaultSurfaceStyle();
   private theme: SceneTheme = LIGHT_THEME;
   private mx = 0;
@@ -332,6 +341,11 @@ export class SurfaceScene {
       if (this.disposed) return;
       this.rebuildFrame(true);
     });
+  }
+
+  /** The tick labels on the x, y and f axes as the box draws them now. */
+  axisLabels(): AxisLabels {
+    return this.tickLabels;
   }
 
   /** Shows a grid view over its domain; the same size updates the geometry in place. */
@@ -467,7 +481,7 @@ export class SurfaceScene {
     const i = Math.floor(best / this.my);
     const j = best % this.my;
     this.setMarker(this.mesh.localToWorld(vertex.fromBufferAttribute(position, best)));
-    return { x: view.xs[i]!, y: view.ys[j]!, f: view.values[best]!, i: sampleIndex(view.n, this.mx, i), j: sampleIndex(view.n, this.my, j) };
+    return { x: view.xs[i]!, y: view.ys[j]!, f: view.values[best]!, i: sampleIndex(view.nx, this.mx, i), j: sampleIndex(view.ny, this.my, j) };
   }
 
   clearPick(): void {
@@ -664,6 +678,7 @@ export class SurfaceScene {
       this.retired.push(this.frame.group);
     }
     this.frame = buildFrame({ domain: this.domain, lo, hi, height: HEIGHT * this.style.zScale, xTicks, yTicks, zTicks, theme: this.theme });
+    this.tickLabels = { x: xTicks.map(formatTickValue), y: yTicks.map(formatTickValue), z: zTicks.map(formatTickValue) };
     this.scene.add(this.frame.group);
     this.layoutFrame();
     this.requestRender();
