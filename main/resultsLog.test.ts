@@ -3,39 +3,20 @@ import { appendFile, mkdtemp, readFile, rm, truncate, stat } from 'node:fs/promi
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ResultsLog } from './resultsLog.js';
+import { recordFixture } from '../test/fixtures.js';
 import type { RunRecord } from '../compute/index.js';
 
 function record(strategy: RunRecord['strategy'], n = 80): RunRecord {
-  return {
-    strategy,
-    n,
-    nx: n,
-    ny: n,
-    xRange: [-2, 2],
-    yRange: [-2, 2],
-    dtype: 'float32',
-    backend: 'js',
-    devices: 1,
-    shape: [n, n],
+  return recordFixture(strategy, n, 0.5, {
     firstMs: 1,
-    medianMs: 0.5,
     minMs: 0.4,
     maxMs: 0.7,
-    repeats: 3,
     samplesMs: [0.4, 0.5, 0.7],
     iqrMs: 0.15,
     stddevMs: 0.15,
     noisy: true,
     noisyReason: 'IQR is 30% of the median (over 20%)',
-    peakBytes: n * n * 4,
-    predictedBytes: n * n * 4,
-    maxAbsErr: 0,
-    allclose: true,
-    nonFinite: { nan: 0, posInf: 0, negInf: 0 },
-    nonFiniteMatch: true,
-    formula: 'x + y',
-    outputBuffer: 'recycled',
-  };
+  });
 }
 
 let dir: string;

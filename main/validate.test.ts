@@ -3,42 +3,27 @@ import { INVOKE_CHANNELS } from './contract.js';
 import { InvalidRequestError, isInvokeChannel, validateRequest } from './validate.js';
 import type { RunRecord } from '../compute/index.js';
 import { countChecklist } from '../test/reliability/checklist.js';
+import { recordFixture } from '../test/fixtures.js';
 
 countChecklist('electron-checklist');
 
 const settings = { nx: 1000, ny: 1000, xRange: [-2, 2], yRange: [-2, 2], dtype: 'float32', formula: 'cos(x^2 + y^2) / (1 + x^2 + y^2)' };
 const run = { ...settings, strategies: ['loops', 'vmap'], repeats: 3, devices: 0 };
-const record: RunRecord = {
-  strategy: 'vmap',
-  n: 80,
-  nx: 80,
-  ny: 80,
-  xRange: [-2, 2],
-  yRange: [-2, 2],
-  dtype: 'float32',
-  backend: 'js',
-  devices: 1,
-  shape: [80, 80],
+const record: RunRecord = recordFixture('vmap', 80, 0.2, {
   firstMs: 3.1,
-  medianMs: 0.2,
   minMs: 0.19,
   maxMs: 0.4,
-  repeats: 3,
   samplesMs: [0.19, 0.2, 0.4],
   iqrMs: 0.105,
   stddevMs: 0.12,
   noisy: true,
   noisyReason: 'IQR is 53% of the median (over 20%)',
-  peakBytes: 25_600,
-  predictedBytes: 25_600,
   maxAbsErr: NaN,
   allclose: false,
   nonFinite: { nan: 1, posInf: 0, negInf: 0 },
-  nonFiniteMatch: true,
   formula: 'x / 0',
-  outputBuffer: 'recycled',
   note: 'a note',
-};
+});
 
 describe('validateRequest', () => {
   it('accepts well-formed requests on every channel', () => {

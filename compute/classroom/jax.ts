@@ -11,18 +11,11 @@ import type { DType } from '../core/dtype.js';
 import { pythonDefinition, pythonNumber, type Namespace } from '../formula/python.js';
 
 export { pythonExpression } from '../formula/python.js';
-import { DEFAULT_FORMULA, GRID_RANGE, type LabStrategyName } from '../strategies/types.js';
+import { DEFAULT_FORMULA, GRID_RANGE, type GridRequest, type LabStrategyName } from '../strategies/types.js';
 
-export interface PythonProgramRequest {
+export interface PythonProgramRequest extends GridRequest {
   formula?: string;
   strategy: LabStrategyName;
-  /** The square shorthand: n sets both nx and ny (an explicit nx or ny wins). */
-  n?: number;
-  nx?: number;
-  ny?: number;
-  /** The domain; default GRID_RANGE, [-2, 2]. */
-  xRange?: readonly [number, number];
-  yRange?: readonly [number, number];
   dtype?: DType;
 }
 

@@ -104,8 +104,8 @@ export interface RunRecord {
   peerVersions?: string;
 }
 
-export interface RunRequest {
-  strategy: StrategyName;
+/** The grid a request asks for: nx × ny points over xRange × yRange. */
+export interface GridRequest {
   /** The square shorthand: n sets both nx and ny (an explicit nx or ny wins). */
   n?: number;
   /** Points along x and along y; each defaults to n. */
@@ -114,6 +114,10 @@ export interface RunRequest {
   /** The domain of x and of y; default GRID_RANGE, [-2, 2]. */
   xRange?: readonly [number, number];
   yRange?: readonly [number, number];
+}
+
+export interface RunRequest extends GridRequest {
+  strategy: StrategyName;
   dtype?: DType;
   /** Backend for single-device strategies; default: the fastest available. */
   backend?: BackendName;

@@ -1,3 +1,4 @@
+import { recordFixture } from '../../../test/fixtures';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { EventMap, EventName, GridSettings, LabApi, RunBatchRequest, RunBatchResult, RunRecord, RunSettings, StrategyName } from '../../../main/contract';
 import { LIVE_BUDGET_MS, LIVE_DEBOUNCE_MS, Live, measures, type LiveHost } from './live.svelte';
@@ -51,35 +52,7 @@ class FakeShell implements LabApi {
 
 /** A record of an n × n grid over [-2, 2]², every call `medianMs`. */
 function record(strategy: StrategyName, n: number, medianMs: number): RunRecord {
-  return {
-    strategy,
-    n,
-    nx: n,
-    ny: n,
-    xRange: [-2, 2],
-    yRange: [-2, 2],
-    dtype: 'float32',
-    backend: 'js',
-    devices: 1,
-    shape: [n, n],
-    firstMs: medianMs,
-    medianMs,
-    minMs: medianMs,
-    maxMs: medianMs,
-    repeats: 3,
-    samplesMs: [medianMs, medianMs, medianMs],
-    iqrMs: 0,
-    stddevMs: 0,
-    noisy: false,
-    peakBytes: n * n * 4,
-    predictedBytes: n * n * 4,
-    maxAbsErr: 0,
-    allclose: true,
-    nonFinite: { nan: 0, posInf: 0, negInf: 0 },
-    nonFiniteMatch: true,
-    formula: 'x + y',
-    outputBuffer: 'recycled',
-  };
+  return recordFixture(strategy, n, medianMs);
 }
 
 let shell: FakeShell;
