@@ -7,9 +7,9 @@ import { engineWorkerEntry } from './entry.js';
 describe('the engine worker entry', () => {
   it('is the compiled worker for compiled code, and the tsx loader for sources', () => {
     expect(engineWorkerEntry('/app', false)).toBe(join('/app', 'dist', 'engine', 'worker.js'));
-    expect(engineWorkerEntry('/app', true)).toBe(join('/app', 'main', 'engine', 'worker-entry.mjs'));
+    expect(engineWorkerEntry('/app', true)).toBe(join('/app', 'scripts', 'dev-engine-worker.mjs'));
     // Under vitest this module runs from source.
-    expect(engineWorkerEntry(appRoot())).toBe(join(appRoot(), 'main', 'engine', 'worker-entry.mjs'));
+    expect(engineWorkerEntry(appRoot())).toBe(join(appRoot(), 'scripts', 'dev-engine-worker.mjs'));
     expect(existsSync(engineWorkerEntry(appRoot()))).toBe(true);
   });
 });

@@ -1,10 +1,10 @@
 // Which file an engine worker starts from. Compiled code (dist/, the packaged
 // app) starts the compiled worker, dist/engine/worker.js; sources run by tsx
-// (the tests, `npm run dev`) start worker-entry.mjs, which loads the worker
-// from source through tsx. No compiled process loads a TypeScript compiler.
+// (the tests, `npm run dev`) start scripts/dev-engine-worker.mjs, a developer
+// script that loads the worker from source through tsx. No compiled process loads a TypeScript compiler.
 
 import { join } from 'node:path';
 
 export function engineWorkerEntry(appRoot: string, runningFromSource = import.meta.url.endsWith('.ts')): string {
-  return runningFromSource ? join(appRoot, 'main', 'engine', 'worker-entry.mjs') : join(appRoot, 'dist', 'engine', 'worker.js');
+  return runningFromSource ? join(appRoot, 'scripts', 'dev-engine-worker.mjs') : join(appRoot, 'dist', 'engine', 'worker.js');
 }

@@ -17,7 +17,7 @@ import { partialPathOf } from './gridCsv.js';
 import { recordReliability } from '../../test/reliability/reliability.js';
 import { RunTally, combinations } from '../../test/reliability/coverage.js';
 
-const entry = fileURLToPath(new URL('./worker-entry.mjs', import.meta.url));
+const entry = fileURLToPath(new URL('../../scripts/dev-engine-worker.mjs', import.meta.url));
 const crashes: string[] = [];
 const host = new EngineHost({ entry, label: 'fault-injection engine', onCrash: (m) => crashes.push(m) });
 afterAll(() => host.close());

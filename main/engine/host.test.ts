@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import { EngineCrashedError, EngineHost } from './host.js';
 
-const entry = fileURLToPath(new URL('./worker-entry.mjs', import.meta.url));
+const entry = fileURLToPath(new URL('../../scripts/dev-engine-worker.mjs', import.meta.url));
 const hosts: EngineHost[] = [];
 afterEach(async () => {
   for (const host of hosts.splice(0)) await host.close();
