@@ -17,11 +17,10 @@ export {
   type SweepResult,
   type SweepOptions,
 } from './sweep.js';
+export { LESSON_STEP_IDS, type LessonStepId } from './lessonSteps.js';
 export {
   LESSON_EN,
-  LESSON_STEP_IDS,
   parseLesson,
-  runLessonStep,
   describeStepRun,
   fillTemplate,
   formatFigure,
@@ -30,12 +29,10 @@ export {
   LessonTemplateError,
   type Lesson,
   type LessonStep,
-  type LessonStepId,
   type LessonSentence,
-  type LessonStepOptions,
-  type LessonStepResult,
   type LessonValue,
-} from './lesson.js';
+} from './lessonText.js';
+export { runLessonStep, type LessonStepOptions, type LessonStepResult } from './lesson.js';
 export {
   parseSettings,
   settingsToJson,

@@ -16,7 +16,7 @@ import type {
   LabStrategyName,
   SweepResult,
 } from '../../../main/contract';
-import type { Lesson } from '../../../compute/classroom/lesson';
+import type { Lesson } from '../../../compute/classroom/lessonText';
 import { LESSON_ORDER, type Lab } from '../lib/lab.svelte';
 import lessonData from '../../../assets/lesson/en.json';
 
