@@ -4,6 +4,9 @@
       "target_name": "vlab_native",
       "sources": [
         "src/addon.cc",
+        "src/args.cc",
+        "src/async_job.cc",
+        "src/isa.cc",
         "src/pool.cc",
         "src/program.cc",
         "src/vm_generic.cc",
