@@ -23,15 +23,16 @@ export interface CommandSpec {
   outputs: boolean;
 }
 
-const grid = {
-  n: { type: 'string' },
-  nx: { type: 'string' },
-  ny: { type: 'string' },
-  'x-range': { type: 'string' },
-  'y-range': { type: 'string' },
-  dtype: { type: 'string' },
-  formula: { type: 'string' },
-} as const;
+const text = { type: 'string' } as const;
+
+/** The domain options: every command that times or writes a grid takes them. */
+const domain = { 'x-range': text, 'y-range': text } as const;
+
+/** The grid and what f is: run, trace and jax. */
+const grid = { n: text, nx: text, ny: text, ...domain, dtype: text, formula: text } as const;
+
+/** What every timed command takes beside its sizes. */
+const timed = { strategies: text, dtype: text, repeats: text, backend: text } as const;
 
 const GRID_USAGE = `  --n N             the square shorthand: N points along x and along y
   --nx N, --ny N    points along x (the rows, i) and along y (the columns, j); each defaults to --n.
@@ -55,7 +56,7 @@ ${GRID_USAGE}
   --devices D       native threads for pmap (default: all)
   --memory-cap B    refuse runs predicted to need more than B bytes
   --npy FILE        the grid (of the first strategy that computes all of it) as a NumPy .npy file`,
-    options: { ...grid, strategies: { type: 'string' }, repeats: { type: 'string' }, backend: { type: 'string' }, devices: { type: 'string' }, 'memory-cap': { type: 'string' }, npy: { type: 'string' } },
+    options: { ...grid, ...timed, devices: text, 'memory-cap': text, npy: text },
     outputs: true,
   },
   bench: {
@@ -69,19 +70,7 @@ ${GRID_USAGE}
   --loops-max N     skip the loops strategy on grids of more than N × N points (default 1000: it would take minutes)
   --threads 1,2,…   on the largest grid, pmap's speed-up over 1 thread beside the hand-written
                     kernel's and the write floor's on the same threads, and the ideal`,
-    options: {
-      sizes: { type: 'string' },
-      nx: { type: 'string' },
-      ny: { type: 'string' },
-      'x-range': { type: 'string' },
-      'y-range': { type: 'string' },
-      strategies: { type: 'string' },
-      dtype: { type: 'string' },
-      repeats: { type: 'string' },
-      backend: { type: 'string' },
-      'loops-max': { type: 'string' },
-      threads: { type: 'string' },
-    },
+    options: { sizes: text, nx: text, ny: text, ...domain, ...timed, 'loops-max': text, threads: text },
     outputs: true,
   },
   sweep: {
@@ -94,21 +83,7 @@ ${GRID_USAGE}
   --x-range A,B     the domain of every grid (default -2,2), and --y-range C,D
   --points K        how many log-spaced sizes (fewer when sizes round to the same integer)
   --no-limit        do not time the physical floor at each size`,
-    options: {
-      from: { type: 'string' },
-      to: { type: 'string' },
-      points: { type: 'string' },
-      'x-range': { type: 'string' },
-      'y-range': { type: 'string' },
-      strategies: { type: 'string' },
-      dtype: { type: 'string' },
-      repeats: { type: 'string' },
-      backend: { type: 'string' },
-      formula: { type: 'string' },
-      devices: { type: 'string' },
-      'memory-cap': { type: 'string' },
-      'no-limit': { type: 'boolean' },
-    },
+    options: { from: text, to: text, points: text, ...domain, ...timed, formula: text, devices: text, 'memory-cap': text, 'no-limit': { type: 'boolean' } },
     outputs: true,
   },
   devices: {
@@ -130,7 +105,7 @@ ${GRID_USAGE}`,
     usage: `vlab jax --strategy S [--n N | --nx N --ny M] [--x-range A,B] [--y-range C,D] [--dtype float32|float64] [--formula "…"] [--out FILE]
 
 ${GRID_USAGE}`,
-    options: { ...grid, strategy: { type: 'string' }, out: { type: 'string' } },
+    options: { ...grid, strategy: text, out: text },
     outputs: false,
   },
 } satisfies Record<string, CommandSpec>;
@@ -143,9 +118,9 @@ export function isCommand(name: string): name is CommandName {
 }
 
 export const OUTPUT_OPTIONS = {
-  json: { type: 'string' },
-  csv: { type: 'string' },
-  markdown: { type: 'string' },
+  json: text,
+  csv: text,
+  markdown: text,
   quiet: { type: 'boolean' },
   progress: { type: 'boolean' },
 } as const;
