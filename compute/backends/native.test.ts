@@ -427,13 +427,24 @@ describe.skipIf(!loaded.addon)('the pool', () => {
   });
 
   it('the hand-written C++ loop (the benchmark’s yardstick) computes the lesson’s f', async () => {
-    const ms = await backend.handWrittenLoopMs(200, 'float64', 1);
+    const ms = await backend.handWrittenLoopMs({ nx: 200, ny: 200, xRange: [-2, 2], yRange: [-2, 2] }, 'float64', 1);
     expect(ms).toBeGreaterThan(0);
     const out = new Float64Array(200 * 200);
     const x = linspace(-2, 2, 200, { dtype: 'float64' });
     await addon.lessonLoop(out, x.data, x.data, 1).promise;
     const reference = jit(lessonF)(x.reshape(200, 1), x) as NDArray;
     expect(worstDiff(NDArray.from(out, 'float64', [200, 200]), reference)).toBeLessThanOrEqual(1e-12);
+  });
+
+  it('the hand-written C++ loop runs on an nx × ny grid over its own domain, x along the rows', async () => {
+    expect(await backend.handWrittenLoopMs({ nx: 37, ny: 11, xRange: [-3, 1], yRange: [0, 2] }, 'float32', 1, 2)).toBeGreaterThan(0);
+    const x = linspace(-3, 1, 37, { dtype: 'float64' });
+    const y = linspace(0, 2, 11, { dtype: 'float64' });
+    const out = new Float64Array(37 * 11);
+    await addon.lessonLoop(out, x.data, y.data, 2).promise;
+    const reference = jit(lessonF)(x.reshape(37, 1), y) as NDArray;
+    expect(worstDiff(NDArray.from(out, 'float64', [37, 11]), reference)).toBeLessThanOrEqual(1e-12);
+    expect(() => addon.lessonLoop(new Float64Array(37 * 10), x.data, y.data, 1)).toThrow(/out must hold x\.length × y\.length elements/);
   });
 });
 

@@ -11,6 +11,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { cpus } from 'node:os';
 import type { DType } from '../core/dtype.js';
 import type { Graph } from '../core/graph.js';
+import { linspace } from '../core/creation.js';
 import { NDArray } from '../core/ndarray.js';
 import {
   type Backend,
@@ -270,28 +271,37 @@ export class NativeBackend implements Backend {
   }
 
   /**
-   * The lesson's f as a hand-written, vectorized C++ loop over the n×n grid on
-   * `devices` threads, median of `repeats`: what the native evaluator is held to.
+   * The lesson's f as a hand-written, vectorized C++ loop over the grid on
+   * `devices` threads, median of `repeats`: what the native evaluator is held
+   * to, on the same x and y as the strategies it is set beside.
    */
-  async handWrittenLoopMs(n: number, dtype: DType, repeats: number, devices = 1): Promise<number> {
+  async handWrittenLoopMs({ nx, ny, xRange, yRange }: LessonGrid, dtype: DType, repeats: number, devices = 1): Promise<number> {
     const addon = this.runtime.pool();
-    const make = (size: number): FloatArray => (dtype === 'float32' ? new Float32Array(size) : new Float64Array(size));
-    const x = make(n);
-    const step = n > 1 ? 4 / (n - 1) : 0;
-    for (let i = 0; i < n; i++) x[i] = -2 + i * step;
-    const out = NDArray.empty([n, n], dtype);
+    const x = linspace(xRange[0], xRange[1], nx, { dtype });
+    const y = linspace(yRange[0], yRange[1], ny, { dtype });
+    const out = NDArray.empty([nx, ny], dtype);
     try {
       const times: number[] = [];
       for (let k = 0; k <= Math.max(1, repeats); k++) {
         const started = performance.now();
-        await addon.lessonLoop(out.data, x, x, this.runtime.workers({ devices })).promise;
+        await addon.lessonLoop(out.data, x.data, y.data, this.runtime.workers({ devices })).promise;
         if (k > 0) times.push(performance.now() - started);
       }
       return median(times);
     } finally {
       out.dispose();
+      x.dispose();
+      y.dispose();
     }
   }
+}
+
+/** The grid of the hand-written loop: nx × ny points over xRange × yRange (a strategy's GridSpec). */
+export interface LessonGrid {
+  nx: number;
+  ny: number;
+  xRange: readonly [number, number];
+  yRange: readonly [number, number];
 }
 
 function median(values: number[]): number {

@@ -55,7 +55,7 @@ export interface NativeAddon {
   runSync(program: NativeProgram, out: FloatArray, inputs: readonly FloatArray[], geometry: Float64Array, workers?: number, parts?: number): void;
   /** Streaming stores over all of out with `workers` threads: the physical floor. */
   measureFloor(out: FloatArray, workers?: number): NativeHandle;
-  /** The lesson's f written by hand in C++ over an n×n grid: the benchmark's yardstick. */
+  /** The lesson's f written by hand in C++ over the x.length × y.length grid: the benchmark's yardstick. */
   lessonLoop(out: FloatArray, x: FloatArray, y: FloatArray, workers?: number): NativeHandle;
 }
 

@@ -4,20 +4,28 @@
 // warm-up, then the median of the repeats into the same output buffer.
 
 import type { DType } from '../core/dtype.js';
+import { gridSpecOf } from '../strategies/grid.js';
+import type { GridSpec } from '../strategies/types.js';
 
-export function handWrittenLoopMs(n: number, dtype: DType, repeats: number): number {
+/** The grid is its side (n × n over [-2, 2]²) or in full: the same x and y the strategies beside it ran on. */
+export function handWrittenLoopMs(gridOrN: number | GridSpec, dtype: DType, repeats: number): number {
+  const { nx, ny, xRange, yRange } = gridSpecOf(gridOrN);
   const make = (size: number) => (dtype === 'float32' ? new Float32Array(size) : new Float64Array(size));
-  const x = make(n);
-  const step = n > 1 ? 4 / (n - 1) : 0;
-  for (let i = 0; i < n; i++) x[i] = -2 + i * step;
-  const y = x;
-  const z = make(n * n);
+  const axis = (size: number, [start, stop]: readonly [number, number]) => {
+    const values = make(size);
+    const step = size > 1 ? (stop - start) / (size - 1) : 0;
+    for (let i = 0; i < size; i++) values[i] = start + i * step;
+    return values;
+  };
+  const x = axis(nx, xRange);
+  const y = axis(ny, yRange);
+  const z = make(nx * ny);
   const pass = () => {
-    for (let i = 0; i < n; i++) {
+    for (let i = 0; i < nx; i++) {
       const xi = x[i]!;
-      for (let j = 0; j < n; j++) {
+      for (let j = 0; j < ny; j++) {
         const yj = y[j]!;
-        z[i * n + j] = Math.cos(xi * xi + yj * yj) / (1 + xi * xi + yj * yj);
+        z[i * ny + j] = Math.cos(xi * xi + yj * yj) / (1 + xi * xi + yj * yj);
       }
     }
   };

@@ -9,8 +9,9 @@
 import type { DType } from '../core/dtype.js';
 import { backendStatus, getBackend } from '../backends/registry.js';
 import type { NativeBackend } from '../backends/native.js';
+import { gridSpecOf } from '../strategies/grid.js';
 import { runStrategy } from '../strategies/run.js';
-import type { RunRecord } from '../strategies/types.js';
+import type { GridSpec, RunRecord } from '../strategies/types.js';
 
 const times = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
 const ms = (value: number) => `${value.toPrecision(3)} ms`;
@@ -27,8 +28,8 @@ export function spread(ratios: readonly number[]): string {
   return `${median.toFixed(2)}× (${sorted[0]!.toFixed(2)}–${sorted[sorted.length - 1]!.toFixed(2)} over ${sorted.length} rounds)`;
 }
 
-/** Summary lines for one grid size, given the records the bench measured there; [] without the addon. */
-export async function nativeBenchLines(n: number, dtype: DType, repeats: number, records: readonly RunRecord[], signal?: AbortSignal): Promise<string[]> {
+/** Summary lines for one grid (its side, or in full), given the records the bench measured there; [] without the addon. */
+export async function nativeBenchLines(gridOrN: number | GridSpec, dtype: DType, repeats: number, records: readonly RunRecord[], signal?: AbortSignal): Promise<string[]> {
   if (!backendStatus('native').available) return [];
   const backend = getBackend('native') as NativeBackend;
   const pmap = records.find((r) => r.strategy === 'pmap');
@@ -36,7 +37,8 @@ export async function nativeBenchLines(n: number, dtype: DType, repeats: number,
   const limit = records.find((r) => r.strategy === 'limit');
   if (!pmap && !vmapNative) return [];
   const threads = backend.devices().length;
-  const options = { n, dtype, repeats };
+  const grid = gridSpecOf(gridOrN);
+  const options = { ...grid, dtype, repeats };
   const run = async (request: Parameters<typeof runStrategy>[0]) => (await runStrategy(request, signal ? { signal } : {})).record;
   const lines: string[] = [];
   // The yardstick is compiled in the same instruction-set copy as the evaluator, with the same libmvec calls: a fair ratio.
@@ -49,10 +51,10 @@ export async function nativeBenchLines(n: number, dtype: DType, repeats: number,
   let handAll = NaN;
   for (let round = 0; round < KERNEL_ROUNDS; round++) {
     const vmapRecord = round === 0 ? vmapNative : vmapNative && (await run({ strategy: 'vmap', ...options, backend: 'native' }));
-    handOne = await backend.handWrittenLoopMs(n, dtype, repeats, 1);
+    handOne = await backend.handWrittenLoopMs(grid, dtype, repeats, 1);
     if (vmapRecord) vmapRatios.push(vmapRecord.medianMs / handOne);
     const pmapRecord = round === 0 ? pmap : pmap && (await run({ strategy: 'pmap', ...options, devices: pmap.devices }));
-    handAll = await backend.handWrittenLoopMs(n, dtype, repeats, pmap?.devices ?? threads);
+    handAll = await backend.handWrittenLoopMs(grid, dtype, repeats, pmap?.devices ?? threads);
     if (pmapRecord) pmapRatios.push(pmapRecord.medianMs / handAll);
   }
   const handThreads = pmap?.devices ?? threads;

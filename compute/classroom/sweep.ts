@@ -46,7 +46,7 @@ export interface SweepRequest {
 
 export type SweepEntry =
   | { kind: 'record'; strategy: StrategyName | 'limit'; n: number; record: RunRecord }
-  | { kind: 'refused'; strategy: StrategyName; n: number; neededBytes: number; availableBytes: number; message: string }
+  | { kind: 'refused'; strategy: StrategyName; n: number; ny?: number; neededBytes: number; availableBytes: number; message: string }
   | { kind: 'skipped'; strategy: StrategyName; n: number; reason: string };
 
 export interface SweepProgress {
@@ -266,18 +266,19 @@ export function sweepToCsv(
   const rows = result.entries.flatMap((e): RunRecord[] => {
     if (e.kind === 'record') return [e.record];
     if (e.kind === 'skipped') return [];
+    const ny = e.ny ?? e.n;
     return [
       {
         strategy: e.strategy,
         n: e.n,
         nx: e.n,
-        ny: e.n,
+        ny,
         xRange: result.xRange ?? [GRID_RANGE[0], GRID_RANGE[1]],
         yRange: result.yRange ?? [GRID_RANGE[0], GRID_RANGE[1]],
         dtype: result.dtype,
         backend: result.backend,
         devices: 0,
-        shape: e.strategy === 'naive' ? [e.n] : [e.n, e.n],
+        shape: e.strategy === 'naive' ? [e.n] : [e.n, ny],
         firstMs: NaN,
         medianMs: NaN,
         minMs: NaN,

@@ -12,14 +12,7 @@ import type { ResultsDocument } from '../report/jsonExport.js';
 import { parseCsv } from '../report/csv.js';
 import { strategyAvailability } from '../strategies/run.js';
 import type { StrategyName } from '../strategies/types.js';
-import { main } from './vlab.js';
-
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(args, { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t), isTTY: false } });
-  return { code, stdout, stderr };
-}
+import { cli } from '../../test/cli.js';
 
 /** A float32 or float64 C-order .npy as its shape and values. */
 function readNpy(path: string): { shape: number[]; values: Float32Array | Float64Array } {

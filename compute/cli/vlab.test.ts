@@ -4,11 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { RunRecord } from '../strategies/types.js';
 import type { ResultsDocument } from '../report/jsonExport.js';
 import { parseCsv } from '../report/csv.js';
 import { backendStatus, loadBackends } from '../backends/registry.js';
-import { main } from './vlab.js';
+import { cli } from '../../test/cli.js';
 import { numpyPython } from '../../scripts/venvPython.js';
 
 const run = promisify(execFile);
@@ -23,17 +22,6 @@ async function vlab(...args: string[]): Promise<{ code: number; stdout: string; 
     const e = error as { code: number; stdout: string; stderr: string };
     return { code: e.code, stdout: e.stdout, stderr: e.stderr };
   }
-}
-
-/** main() in this process, with stdout and stderr captured and stderr a terminal or not. */
-async function cli(args: string[], { tty = false } = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(args, {
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text), isTTY: tty },
-  });
-  return { code, stdout, stderr };
 }
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'vlab-'));
@@ -210,28 +198,6 @@ describe('vlab sweep', () => {
   });
 });
 
-describe('vlab bench', () => {
-  it('keeps the sizes it measured when another is refused: the n = 10 row and a refused row for n = 1000000', async () => {
-    const { code, stdout, stderr } = await cli(['bench', '--sizes', '10,1000000', '--strategies', 'vmap', '--repeats', '1']);
-    expect(code).toBe(0);
-    expect(stdout).toMatch(/^vmap\s+10\s+\w+\s+1\s+\(10, 10\)\s+[\d.]+ ms\s+[\d.]+ ms ± /m);
-    expect(stdout).toMatch(/^vmap\s+1000000\s.*\(1000000, 1000000\)\s+refused\s+7\.28 TiB$/m);
-    expect(stdout).toMatch(/^ {2}vmap n=1000000: refused: vmap at n = 1000000 \(float64\) needs/m);
-    expect(stdout).toContain('n = 10 (float64):');
-    expect(stdout).not.toContain('n = 1000000 (float64):');
-    expect(stderr).toBe('');
-  });
-
-  it('puts the refused run in the JSON document beside the records, and the ratios on stderr', async () => {
-    const { stdout, stderr } = await cli(['bench', '--sizes', '10,1000000', '--strategies', 'vmap', '--repeats', '1', '--json']);
-    const doc = JSON.parse(stdout) as ResultsDocument;
-    expect(doc.records.map((r: RunRecord) => r.n)).toEqual([10]);
-    expect(doc.refused).toMatchObject([{ strategy: 'vmap', n: 1_000_000 }]);
-    expect(doc.refused[0]!.neededBytes).toBe(1e12 * 8);
-    expect(stderr).toContain('n = 10 (float64):');
-  });
-});
-
 describe('vlab run through bin/vlab.js', () => {
   it('leaves stderr empty when it is a pipe (vlab run --n 50 --strategies vmap 2>err.txt | cat)', async () => {
     const { code, stdout, stderr } = await vlab('run', '--n', '50', '--strategies', 'vmap');
@@ -332,25 +298,5 @@ describe('vlab jax', () => {
     expect(text).toContain('jax.vmap');
     expect(text).toContain('x * jnp.exp(');
     expect(text).toMatch(/else 64\b/);
-  });
-});
-
-describe('vlab bench --threads', () => {
-  it('prints pmap, the kernel and the floor as speed-ups over 1 thread, and refuses more threads than the pool', async () => {
-    const { loadAddon } = await import('../backends/nativeAddon.js');
-    if (!loadAddon().addon) {
-      const refused = await cli(['bench', '--sizes', '50', '--strategies', 'vmap', '--threads', '2']);
-      expect(refused.code).toBe(2);
-      return;
-    }
-    const { cpuDevices } = await import('../transforms/pmap.js');
-    const pool = cpuDevices().length;
-    const ok = await cli(['bench', '--sizes', '64', '--strategies', 'pmap', '--repeats', '1', '--threads', String(pool)]);
-    expect(ok.code, ok.stderr).toBe(0);
-    expect(ok.stdout).toMatch(/thread scaling, n = 64/);
-    expect(ok.stdout).toMatch(new RegExp(`\\n  ${pool} +.*×.*×.*×.*${pool}\\.00×`));
-    const tooMany = await cli(['bench', '--sizes', '64', '--strategies', 'pmap', '--threads', String(pool + 1)]);
-    expect(tooMany.code).toBe(2);
-    expect(tooMany.stderr).toMatch(new RegExp(`the native pool has ${pool} threads`));
   });
 });

@@ -15,7 +15,10 @@ export const RESULTS_SCHEMA_VERSION = 1;
 /** A run the memory guard refused before allocating anything: a result, not a crash. */
 export interface RefusedRun {
   strategy: StrategyName;
+  /** The grid's side, or nx where it is not square. */
   n: number;
+  /** Points along y, where the grid is not square (absent: ny = n). */
+  ny?: number;
   neededBytes: number;
   availableBytes: number;
   message: string;

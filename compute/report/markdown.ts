@@ -59,7 +59,7 @@ function recordRow(r: RunRecord, fastest: Map<string, number>): string[] {
 }
 
 function refusedRow(r: RefusedRun, dtype: string): string[] {
-  return [`\`${r.strategy}\``, String(r.n), dtype, '', '', 'refused', '', '', `needs ${formatBytes(r.neededBytes)}`, '', ''];
+  return [`\`${r.strategy}\``, gridText(r), dtype, '', '', 'refused', '', '', `needs ${formatBytes(r.neededBytes)}`, '', ''];
 }
 
 export function resultsToMarkdown(input: ResultsInput): string {
@@ -79,7 +79,7 @@ export function resultsToMarkdown(input: ResultsInput): string {
   for (const r of records) if (r.shapeError) notes.push(`- \`${r.strategy}\` on ${gridText(r)} raised, as JAX does: ${r.shapeError}`);
   for (const r of records) if (r.noisy && r.noisyReason) notes.push(`- \`${r.strategy}\` at n = ${r.n} is noisy: ${r.noisyReason}.`);
   for (const r of records) if (r.strategy === 'limit' && r.note) notes.push(`- \`limit\` at n = ${r.n}: ${r.note}.`);
-  for (const r of input.refused ?? []) notes.push(`- \`${r.strategy}\` at n = ${r.n} was refused: ${r.message}`);
+  for (const r of input.refused ?? []) notes.push(`- \`${r.strategy}\` ${r.ny === undefined || r.ny === r.n ? `at n = ${r.n}` : `on ${gridText(r)}`} was refused: ${r.message}`);
   for (const r of input.skipped ?? []) notes.push(`- \`${r.strategy}\` at n = ${r.n} was skipped: ${r.reason}`);
   const formulas = [...new Set(records.map((r) => r.formula).filter(Boolean))];
   const domains = [...new Set(records.map(domainText))];

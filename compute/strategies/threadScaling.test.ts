@@ -16,4 +16,10 @@ describe('thread scaling', () => {
     ]);
     expect(lines.at(-1)).toMatch(/^ {2}2 .*10\.0 ms 2\.00×.*10\.0 ms 1\.60×.*8\.00 ms 1\.00×.*2\.00×$/);
   });
+
+  it('heads the table with the grid: n = N when square, nx × ny otherwise', () => {
+    const points = [{ threads: 1, pmapMs: 2, kernelMs: 2, floorMs: 1 }];
+    expect(threadScalingLines(64, 'float64', points)[0]).toBe('\nthread scaling, n = 64 (float64): speed-up over 1 thread');
+    expect(threadScalingLines({ nx: 48, ny: 20 }, 'float32', points)[0]).toBe('\nthread scaling, 48 × 20 (float32): speed-up over 1 thread');
+  });
 });

@@ -8,7 +8,9 @@
 import type { DType } from '../core/dtype.js';
 import { backendStatus, getBackend, loadBackends } from '../backends/registry.js';
 import type { NativeBackend } from '../backends/native.js';
+import { gridSizeText, gridSpecOf } from './grid.js';
 import { runStrategy } from './run.js';
+import type { GridSpec } from './types.js';
 
 export interface ThreadPoint {
   threads: number;
@@ -41,29 +43,32 @@ export interface ThreadScalingOptions {
   onPoint?: (fraction: number, points: readonly ThreadPoint[]) => void;
 }
 
-export async function measureThreadScaling(n: number, dtype: DType, repeats: number, counts: readonly number[], options: ThreadScalingOptions = {}): Promise<ThreadPoint[]> {
+/** pmap, the kernel and the floor on each thread count, on the grid given as its side (square, default domain) or in full. */
+export async function measureThreadScaling(gridOrN: number | GridSpec, dtype: DType, repeats: number, counts: readonly number[], options: ThreadScalingOptions = {}): Promise<ThreadPoint[]> {
   await loadBackends();
   if (!backendStatus('native').available) throw new ThreadScalingError('thread scaling needs the native backend (pmap runs on its threads)');
   const backend = getBackend('native') as NativeBackend;
   const { signal } = options;
+  const grid = gridSpecOf(gridOrN);
   const points: ThreadPoint[] = [];
   for (const threads of counts) {
-    const { record } = await runStrategy({ strategy: 'pmap', n, dtype, repeats, devices: threads, ...(options.formula ? { formula: options.formula } : {}) }, signal ? { signal } : {});
-    const kernelMs = await backend.handWrittenLoopMs(n, dtype, repeats, threads);
-    const floorMs = await backend.writeFloorMs(n * n, dtype, repeats, threads);
+    const { record } = await runStrategy({ strategy: 'pmap', ...grid, dtype, repeats, devices: threads, ...(options.formula ? { formula: options.formula } : {}) }, signal ? { signal } : {});
+    const kernelMs = await backend.handWrittenLoopMs(grid, dtype, repeats, threads);
+    const floorMs = await backend.writeFloorMs(grid.nx * grid.ny, dtype, repeats, threads);
     points.push({ threads, pmapMs: record.medianMs, kernelMs, floorMs });
     options.onPoint?.(points.length / counts.length, points);
   }
   return points;
 }
 
-/** The table of speed-ups over one thread: pmap, the kernel, the floor, and the ideal. */
-export function threadScalingLines(n: number, dtype: DType, points: readonly ThreadPoint[]): string[] {
+/** The table of speed-ups over one thread: pmap, the kernel, the floor, and the ideal; headed by the grid ("n = 64" when square). */
+export function threadScalingLines(grid: number | { nx: number; ny: number }, dtype: DType, points: readonly ThreadPoint[]): string[] {
   const base = points.find((p) => p.threads === 1);
   if (!base) return [];
   const x = (one: number, many: number) => `${(one / many).toFixed(2)}×`;
   const ms = (value: number) => `${value.toPrecision(3)} ms`;
-  const lines = [`\nthread scaling, n = ${n} (${dtype}): speed-up over 1 thread`, '  threads  pmap                 hand-written kernel  write floor          ideal'];
+  const { nx, ny } = typeof grid === 'number' ? { nx: grid, ny: grid } : grid;
+  const lines = [`\nthread scaling, ${nx === ny ? `n = ${nx}` : gridSizeText({ nx, ny })} (${dtype}): speed-up over 1 thread`, '  threads  pmap                 hand-written kernel  write floor          ideal'];
   for (const p of points) {
     const cell = (one: number, many: number) => `${ms(many)} ${x(one, many)}`.padEnd(21);
     lines.push(`  ${String(p.threads).padEnd(7)}  ${cell(base.pmapMs, p.pmapMs)}${cell(base.kernelMs, p.kernelMs)}${cell(base.floorMs, p.floorMs)}${p.threads}.00×`);

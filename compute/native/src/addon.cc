@@ -61,7 +61,8 @@ class LessonJob : public AsyncJob {
   LessonJob(ArrayView out_, ArrayView x_, ArrayView y_, int workers)
       : AsyncJob(x_.length == 0 ? 0 : workers, workers), out(out_), x(x_), y(y_), parts(workers) {}
   void runTask(int task) override {
-    kernels().lessonRows(out.data, x.data, y.data, out.dtype, x.length, partStart(x.length, parts, task), partStart(x.length, parts, task + 1));
+    // Rows i run over x, each row over all of y: out is x.length × y.length.
+    kernels().lessonRows(out.data, x.data, y.data, out.dtype, y.length, partStart(x.length, parts, task), partStart(x.length, parts, task + 1));
   }
 
  private:
@@ -152,14 +153,14 @@ Napi::Value MeasureFloor(const Napi::CallbackInfo& info) {
   return startAsync(env, std::make_shared<FloorJob>(out, workers), {info[0]}, env.Undefined());
 }
 
-// lessonLoop(out, x, y, workers) -> { promise of ms, cancel }: the hand-written f over the n×n grid.
+// lessonLoop(out, x, y, workers) -> { promise of ms, cancel }: the hand-written f over the nx × ny grid.
 Napi::Value LessonLoop(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const ArrayView out = floatArray(env, info[0], "out");
   const ArrayView x = floatArray(env, info[1], "x");
   const ArrayView y = floatArray(env, info[2], "y");
   if (x.dtype != out.dtype || y.dtype != out.dtype) fail(env, "out, x and y must share a dtype");
-  if (x.length != y.length || out.length < x.length * x.length) fail(env, "x and y must have n elements and out n²");
+  if (out.length < x.length * y.length) fail(env, "out must hold x.length × y.length elements");
   const int workers = workerCount(env, info[3]);
   return startAsync(env, std::make_shared<LessonJob>(out, x, y, workers), {info[0], info[1], info[2]}, env.Undefined());
 }

@@ -96,7 +96,7 @@ struct Kernels {
   bool (*evalRange)(const Launch&, int64_t begin, int64_t end, void* scratch);
   /** Writes zeros to elements [begin, end) with streaming (non-temporal) stores. */
   void (*streamFill)(void* out, DType, int64_t begin, int64_t end);
-  /** The hand-written lesson loop over rows [r0, r1) of an n×n grid. */
+  /** The hand-written lesson loop over rows [r0, r1) of a grid whose rows hold n points (ny). */
   void (*lessonRows)(void* out, const void* x, const void* y, DType, int64_t n, int64_t r0, int64_t r1);
 };
 

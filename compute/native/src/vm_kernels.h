@@ -638,9 +638,10 @@ __attribute__((noinline)) void lessonCos(T* o, const T* a, int n) {
 
 /**
  * z[i, j] = cos(x[i]² + y[j]²) / (1 + x[i]² + y[j]²), written by hand for
- * rows [r0, r1): the yardstick the evaluator is held to, compiled in the same
- * instruction-set copy, calling the same libmvec function, blocked as the VM
- * is (one cache-sized block of r = x² + y², cos of it, then the quotient).
+ * rows [r0, r1), each of n columns (y's n points): the yardstick the
+ * evaluator is held to, compiled in the same instruction-set copy, calling
+ * the same libmvec function, blocked as the VM is (one cache-sized block of
+ * r = x² + y², cos of it, then the quotient).
  */
 template <class T>
 void lessonRowsTyped(T* out, const T* x, const T* y, int64_t n, int64_t r0, int64_t r1) {

@@ -1,0 +1,80 @@
+// Results as the terminal reads them: one row per run (refused runs too),
+// with each run's ratio against the loops and floor rows of the same grid,
+// and below the table what the reader must know — notes, the GPU's time
+// split, why a run is noisy, refused or skipped. Formats only.
+
+import { type RunRecord, formatBytes } from '../index.js';
+import type { Results } from './measure.js';
+import { formatError, formatMs, formatTable } from './table.js';
+
+const RECORD_HEADER = ['strategy', 'n', 'backend', 'dev', 'shape', 'first', 'median ± IQR', 'peak', 'predicted', 'max|err|', 'allclose', 'vs loops', 'vs limit', 'noisy'];
+
+/** The table and, where there are any, the note lines below it. */
+export function resultsTable(results: Results): string {
+  const notes = noteLines(results);
+  return `${formatTable(RECORD_HEADER, recordRows(results))}\n${notes.length ? `${notes.join('\n')}\n` : ''}`;
+}
+
+function recordRows(results: Results): string[][] {
+  const { records } = results;
+  // Ratios only against the loops and limit rows of the same grid (a bench mixes sizes).
+  const sameGrid = (r: RunRecord, strategy: string) => records.find((o) => o.strategy === strategy && o.nx === r.nx && o.ny === r.ny && o.dtype === r.dtype);
+  const rows = records.map((r) => {
+    const loops = sameGrid(r, 'loops');
+    const limit = sameGrid(r, 'limit');
+    const isLimit = r.strategy === 'limit';
+    if (r.shapeError) return [r.strategy, gridSizeCell(r), r.backend, String(r.devices), 'shape error', formatMs(r.firstMs), '', '', formatBytes(r.predictedBytes), '', 'NO', '', '', ''];
+    return [
+      r.strategy,
+      gridSizeCell(r),
+      r.backend,
+      String(r.devices),
+      `(${r.shape.join(', ')})`,
+      formatMs(r.firstMs),
+      isLimit ? formatMs(r.medianMs) : `${formatMs(r.medianMs)} ± ${formatMs(r.iqrMs)}`,
+      r.peakBytes === undefined ? 'not measured' : formatBytes(r.peakBytes),
+      formatBytes(r.predictedBytes),
+      isLimit ? '' : formatError(r.maxAbsErr),
+      isLimit ? '' : r.allclose ? 'yes' : 'NO',
+      loops && !isLimit ? `${(loops.medianMs / r.medianMs).toFixed(1)}×` : '',
+      limit ? `${(r.medianMs / limit.medianMs).toFixed(2)}×` : '',
+      r.noisy ? 'noisy' : '',
+    ];
+  });
+  for (const r of results.refused) {
+    const grid = { nx: r.n, ny: r.ny ?? r.n };
+    rows.push([r.strategy, gridSizeCell(grid), '', '', `(${r.strategy === 'naive' ? r.n : `${grid.nx}, ${grid.ny}`})`, '', 'refused', '', formatBytes(r.neededBytes), '', '', '', '', '']);
+  }
+  return rows;
+}
+
+/** The grid column: its side when square (as before), "nx×ny" otherwise. */
+function gridSizeCell(r: { nx: number; ny: number }): string {
+  return r.nx === r.ny ? String(r.nx) : `${r.nx}×${r.ny}`;
+}
+
+/** What the reader must know below the table: notes, the GPU's time split, why runs are noisy, refused or skipped. */
+function noteLines(results: Results): string[] {
+  const manySizes = new Set([...results.records, ...results.refused].map((r) => r.n)).size > 1;
+  const who = (r: { strategy: string; n: number }) => (manySizes ? `${r.strategy} n=${r.n}` : r.strategy);
+  const lines: string[] = [];
+  for (const r of results.records) if (r.shapeError) lines.push(`  ${who(r)}: TypeError: ${r.shapeError}`);
+  for (const r of results.records) if (r.note) lines.push(`  ${who(r)}: ${r.note}`);
+  const domains = new Set(results.records.map((r) => `x in [${r.xRange.join(', ')}], y in [${r.yRange.join(', ')}]`));
+  if (domains.size === 1 && results.records.some((r) => r.xRange.join() !== '-2,2' || r.yRange.join() !== '-2,2')) lines.push(`  domain: ${[...domains][0]}`);
+  for (const r of results.records) {
+    if (r.kernelMs === undefined) continue;
+    const split = `upload ${formatMs(r.uploadMs ?? 0)}, kernel ${formatMs(r.kernelMs)}, read-back ${formatMs(r.readbackMs ?? 0)}`;
+    lines.push(`  ${who(r)}: ${split}${r.deviceName ? ` on ${r.deviceName}` : ''}`);
+  }
+  for (const r of results.records) if (r.noisy) lines.push(`  ${who(r)}: noisy: ${r.noisyReason ?? 'spread too wide'}; min…max ${formatMs(r.minMs)}…${formatMs(r.maxMs)}`);
+  for (const r of results.refused) lines.push(`  ${who(r)}: refused: ${r.message}`);
+  // A strategy unavailable here is skipped at every size: say it once, with the sizes.
+  const skipped = new Map<string, number[]>();
+  for (const s of results.skipped) skipped.set(`${s.strategy}\u0000${s.reason}`, [...(skipped.get(`${s.strategy}\u0000${s.reason}`) ?? []), s.n]);
+  for (const [key, ns] of skipped) {
+    const [strategy, reason] = key.split('\u0000');
+    lines.push(`  ${strategy}${manySizes ? ` n=${ns.join(',')}` : ''}: skipped: ${reason}`);
+  }
+  return lines;
+}
