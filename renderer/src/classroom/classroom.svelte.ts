@@ -18,6 +18,7 @@ import type {
 } from '../../../main/contract';
 import type { Lesson } from '../../../compute/classroom/lesson';
 import { LESSON_ORDER, type Lab } from '../lib/lab.svelte';
+import { saveMessage, type Message } from '../lib/saveOutcome';
 import lessonData from '../../../assets/lesson/en.json';
 
 export const LESSON = lessonData as unknown as Lesson;
@@ -63,7 +64,7 @@ export class Classroom {
   private jaxRequest: PythonProgramRequest | null = null;
 
   theme = $state<(typeof THEMES)[number]>('system');
-  message = $state<{ kind: 'info' | 'error'; text: string } | null>(null);
+  message = $state<Message | null>(null);
 
   readonly current = $derived(LESSON.steps[this.step]!);
   readonly stepCount = LESSON.steps.length;
@@ -351,21 +352,7 @@ export class Classroom {
   }
 
   private async saved(outcome: Promise<SaveOutcome>, what: string): Promise<void> {
-    try {
-      const result = await outcome;
-      if (result.status === 'saved') this.message = { kind: 'info', text: `Saved the ${what} to ${result.path}` };
-      else if (result.status === 'download') {
-        const link = document.createElement('a');
-        link.href = result.url;
-        link.download = result.fileName;
-        document.body.append(link);
-        link.click();
-        link.remove();
-        this.message = { kind: 'info', text: `Saved the ${what} as ${result.fileName} (your downloads folder)` };
-      } else this.message = null;
-    } catch (error) {
-      this.message = { kind: 'error', text: `Could not save the ${what}: ${messageOf(error)}` };
-    }
+    this.message = await saveMessage(outcome, what, 'save');
   }
 }
 
