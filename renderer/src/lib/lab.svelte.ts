@@ -24,6 +24,7 @@ import type {
   SurfaceView,
   TracedView,
 } from '../../../main/contract';
+import type { GridLimits } from '../../../compute/limits';
 import { coalesce } from './coalesce';
 import { sameGrid } from './gridKey';
 import { LabExports } from './labExports';
@@ -167,6 +168,15 @@ export class Lab {
    */
   private sameRunSurface(runId: string, surface: SurfaceView): boolean {
     return this.live.owns(runId) && this.surface !== null && this.surface.source !== 'preview' && sameGrid(this.surface, surface);
+  }
+
+  /**
+   * The app's size limits: n's range, the slider's, the sweep's and the domain's bound, as the engine defines
+   * them (compute/limits.ts, sent in AppInfo). The panels that read them are shown only once AppInfo has arrived.
+   */
+  get limits(): GridLimits {
+    if (!this.info) throw new Error('The lab has not started: AppInfo, which carries the size limits, has not arrived yet.');
+    return this.info.limits;
   }
 
   /** The square side, for what speaks of one size (presets, presenter line): nx. Sizes in points are nx·ny. */
