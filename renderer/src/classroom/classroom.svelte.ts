@@ -17,7 +17,7 @@ import type {
   SweepResult,
 } from '../../../main/contract';
 import type { Lesson } from '../../../compute/classroom/lesson';
-import { LESSON_ORDER, type Lab } from '../lib/lab.svelte';
+import type { Lab } from '../lib/lab.svelte';
 import { saveMessage, type Message } from '../lib/saveOutcome';
 import lessonData from '../../../assets/lesson/en.json';
 
@@ -279,12 +279,12 @@ export class Classroom {
       xRange: this.lab.xRange,
       yRange: this.lab.yRange,
       dtype: this.lab.dtype,
-      strategies: LESSON_ORDER.filter((s) => this.lab.selected.includes(s)),
+      strategies: this.lab.lessonOrder.filter((s) => this.lab.selected.includes(s)),
       lessonStep: this.step,
       sweep: { nMin: this.sweepFrom, nMax: this.sweepTo, points: this.sweepPoints },
       theme: this.theme,
       projector: this.lab.projector,
-      layout: this.lab.layout.settings(LESSON_ORDER),
+      layout: this.lab.layout.settings(this.lab.lessonOrder),
     };
   }
 

@@ -55,10 +55,6 @@ export interface Running {
   cancelling: boolean;
 }
 
-/** Every strategy in the lesson's order, the Python peers last; filled from AppInfo (the engine's one list) when the app loads. */
-const LESSON_ORDER: StrategyName[] = [];
-/** The Python peers start unticked: each starts a Python process, and the lesson's own steps come first. */
-const PEERS: StrategyName[] = [];
 /** Loops above this n takes minutes; it starts unticked there, and the user may tick it. */
 export const LOOPS_COMFORTABLE_N = 2000;
 
@@ -114,10 +110,12 @@ export class Lab {
   /** The session's runs, the grid and the surface's image, written to files. */
   readonly exports: LabExports = new LabExports(this);
 
+  /** Every strategy in the lesson's order, the Python peers last, as AppInfo gives them (the engine's one list). */
+  readonly lessonOrder: readonly StrategyName[] = $derived(this.info ? [...this.info.strategies.lab, ...this.info.strategies.peers] : []);
   readonly formulaValid = $derived(this.formulaCheck?.ok === true && this.checkedFormula === this.formula);
   readonly available = $derived(new Set((this.info?.availability ?? []).filter((a) => a.available).map((a) => a.strategy)));
   /** Strategies ticked, available and not hidden by the layout, in the lesson's order. */
-  readonly chosen = $derived(LESSON_ORDER.filter((s) => this.selected.includes(s) && this.available.has(s) && this.layout.showsStrategy(s)));
+  readonly chosen = $derived(this.lessonOrder.filter((s) => this.selected.includes(s) && this.available.has(s) && this.layout.showsStrategy(s)));
   readonly refused = $derived((this.guard?.entries ?? []).filter((e) => !e.fits && this.chosen.includes(e.strategy)));
   readonly runnable = $derived(this.chosen.filter((s) => !this.refused.some((e) => e.strategy === s)));
 
@@ -149,14 +147,13 @@ export class Lab {
     this.api.on('menu:command', ({ command }) => this.command(command));
 
     const info = await this.api.invoke('app:info', null);
-    LESSON_ORDER.splice(0, LESSON_ORDER.length, ...info.strategies.lab, ...info.strategies.peers);
-    PEERS.splice(0, PEERS.length, ...info.strategies.peers);
     this.info = info;
     this.formula = info.defaultFormula;
     this.xRange = [info.gridRange[0], info.gridRange[1]];
     this.yRange = [info.gridRange[0], info.gridRange[1]];
     this.previousSession = info.previousSession;
-    this.selected = info.availability.filter((a) => a.available && !PEERS.includes(a.strategy)).map((a) => a.strategy);
+    // The Python peers start unticked: each starts a Python process, and the lesson's own steps come first.
+    this.selected = info.availability.filter((a) => a.available && !info.strategies.peers.includes(a.strategy)).map((a) => a.strategy);
     this.live.start();
     this.settingsChanged();
   }
@@ -369,5 +366,3 @@ export class Lab {
     applyMenuCommand(this, command);
   }
 }
-
-export { LESSON_ORDER };
