@@ -15,12 +15,11 @@ import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { _electron, type Page } from 'playwright-core';
+import { waitForSurface } from './canvasPixels.ts';
 import { parseCsv } from './csv.ts';
-import { openLab, type OpenLab } from './webShell.ts';
+import { openLab, root, type OpenLab } from './webShell.ts';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
 const shots = join(root, 'e2e', 'screenshots');
 /** Small enough that float64 grids of 20000² are refused on any machine, large enough for every run here. */
 const MEMORY_CAP = 2_000_000_000;
@@ -57,33 +56,6 @@ async function waitForIdle(timeout = 90_000): Promise<void> {
   await page.getByTestId('run').waitFor({ timeout });
 }
 
-/** The fraction of canvas pixels that differ from the background: 0 for a blank surface. */
-async function inkedFraction(): Promise<number> {
-  return page.getByTestId('surface-canvas').evaluate((element) => {
-    const canvas = element as HTMLCanvasElement;
-    const copy = document.createElement('canvas');
-    copy.width = canvas.width;
-    copy.height = canvas.height;
-    const context = copy.getContext('2d')!;
-    context.drawImage(canvas, 0, 0);
-    const { data } = context.getImageData(0, 0, copy.width, copy.height);
-    let inked = 0;
-    for (let k = 0; k < data.length; k += 4) if (data[k]! < 235 || data[k + 1]! < 235 || data[k + 2]! < 235) inked++;
-    return inked / (data.length / 4);
-  });
-}
-
-/** Waits until the surface is drawn: a resize or new data clears the canvas until the next frame. */
-async function waitForSurface(): Promise<number> {
-  const deadline = Date.now() + 15_000;
-  let inked = await inkedFraction();
-  while (inked < 0.1 && Date.now() < deadline) {
-    await page.waitForTimeout(100);
-    inked = await inkedFraction();
-  }
-  return inked;
-}
-
 async function download(testId: string): Promise<string> {
   return (await downloadBytes(testId)).toString('utf8');
 }
@@ -116,7 +88,7 @@ describe('a newcomer’s session in the web shell', { concurrency: false }, () =
     // This suite follows the Run button; e2e/live.e2e.ts follows the Live switch, which is on by default.
     await page.getByTestId('live-toggle').uncheck();
     for (const strategy of ['loops', 'naive', 'meshgrid', 'meshgrid-eager', 'vmap']) assert.ok(available.includes(strategy), `${strategy} is available`);
-    await waitForSurface();
+    await waitForSurface(page, 15_000);
     await shot('01-start');
   });
 
@@ -177,7 +149,7 @@ describe('a newcomer’s session in the web shell', { concurrency: false }, () =
     assert.equal(await page.getByTestId('comparison-stale').count(), 0, 'bars of the current settings are not marked stale');
     const table = page.getByTestId('results-table');
     assert.equal(await table.locator('tbody tr').count(), ran.length + 1, 'one row per strategy and the floor');
-    await waitForSurface();
+    await waitForSurface(page, 15_000);
     await shot('02-comparison');
     await table.scrollIntoViewIfNeeded();
     await shot('03-results-table');
@@ -201,7 +173,7 @@ describe('a newcomer’s session in the web shell', { concurrency: false }, () =
   });
 
   it('draws the surface (its pixels are not blank) and reads f under the pointer', async () => {
-    const inked = await waitForSurface();
+    const inked = await waitForSurface(page, 15_000);
     assert.ok(inked > 0.1, `the surface covers ${Math.round(inked * 100)}% of the canvas`);
     const canvas = page.getByTestId('surface-canvas');
     const box = (await canvas.boundingBox())!;
@@ -361,7 +333,7 @@ describe('a newcomer’s session in the web shell', { concurrency: false }, () =
     const size = await page.evaluate(() => getComputedStyle(document.documentElement).fontSize);
     assert.ok(parseFloat(size) >= 18, `projector type is ${size}`);
     await page.waitForTimeout(300);
-    await waitForSurface();
+    await waitForSurface(page, 15_000);
     await shot('09-projector');
     await page.getByTestId('comparison').scrollIntoViewIfNeeded();
     await shot('10-projector-comparison');

@@ -13,12 +13,10 @@ import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { parseCsv } from './csv.ts';
-import { openLab, type OpenLab } from './webShell.ts';
+import { openLab, root, type OpenLab } from './webShell.ts';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
 const shots = join(root, 'e2e', 'screenshots');
 /**
  * The lesson's 6000 grids fit under it (meshgrid needs 412 MiB, meshgrid

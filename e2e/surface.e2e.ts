@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
+import { canvasPixels, drawn, inkedRows, surfaceCanvas, waitForSurface, type Pixels } from './canvasPixels.ts';
 import { openLab, root, type OpenLab } from './webShell.ts';
 
 const shots = join(root, 'e2e', 'screenshots');
@@ -17,36 +18,6 @@ const shots = join(root, 'e2e', 'screenshots');
 let lab: OpenLab | undefined;
 let page: Page;
 let dataDir: string;
-
-interface Pixels {
-  width: number;
-  height: number;
-  data: Uint8Array;
-}
-
-/** Waits two animation frames: the scene draws on the first frame after a change. */
-async function drawn(): Promise<void> {
-  await page.evaluate(() => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve()))));
-}
-
-/** The surface canvas's pixels, RGBA, read back through a 2D canvas (the WebGL buffer is preserved for this). */
-async function canvasPixels(): Promise<Pixels> {
-  await drawn();
-  // Sent as base64: a JSON array of a million numbers takes seconds to cross.
-  const { width, height, base64 } = await page.getByTestId('surface-canvas').evaluate((element) => {
-    const canvas = element as HTMLCanvasElement;
-    const copy = document.createElement('canvas');
-    copy.width = canvas.width;
-    copy.height = canvas.height;
-    const context = copy.getContext('2d')!;
-    context.drawImage(canvas, 0, 0);
-    const bytes = context.getImageData(0, 0, copy.width, copy.height).data;
-    let binary = '';
-    for (let k = 0; k < bytes.length; k += 0x8000) binary += String.fromCharCode(...bytes.subarray(k, k + 0x8000));
-    return { width: copy.width, height: copy.height, base64: btoa(binary) };
-  });
-  return { width, height, data: new Uint8Array(Buffer.from(base64, 'base64')) };
-}
 
 /** The fraction of pixels whose colour differs by more than `threshold` in some channel. */
 function changed(a: Pixels, b: Pixels, threshold = 24): number {
@@ -77,31 +48,8 @@ function darkFraction(p: Pixels, level = 80): number {
   return dark / (p.data.length / 4);
 }
 
-/** The rows (top, bottom) between which pixels differ from the corner's background colour. */
-function inkedRows(p: Pixels): { top: number; bottom: number; inked: number } {
-  const background = [p.data[0]!, p.data[1]!, p.data[2]!];
-  let top = p.height;
-  let bottom = -1;
-  let inked = 0;
-  for (let y = 0; y < p.height; y++) {
-    for (let x = 0; x < p.width; x++) {
-      const k = (y * p.width + x) * 4;
-      if (Math.abs(p.data[k]! - background[0]!) + Math.abs(p.data[k + 1]! - background[1]!) + Math.abs(p.data[k + 2]! - background[2]!) > 60) {
-        inked++;
-        top = Math.min(top, y);
-        bottom = Math.max(bottom, y);
-      }
-    }
-  }
-  return { top, bottom, inked: inked / (p.width * p.height) };
-}
-
-async function colorbarPixels(): Promise<number[]> {
-  await drawn();
-  return page.getByTestId('colorbar').locator('canvas').evaluate((element) => {
-    const canvas = element as HTMLCanvasElement;
-    return Array.from(canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data);
-  });
+async function colorbarPixels(): Promise<Pixels> {
+  return canvasPixels(page.getByTestId('colorbar').locator('canvas'));
 }
 
 async function colorbarTicks(): Promise<string[]> {
@@ -109,24 +57,24 @@ async function colorbarTicks(): Promise<string[]> {
 }
 
 async function surfaceShot(name: string): Promise<void> {
-  await drawn();
+  await drawn(page);
   await page.locator('.panel.surface').screenshot({ path: join(shots, `surface-${name}.png`) });
 }
 
 async function setTheme(theme: 'light' | 'dark' | 'system'): Promise<void> {
   await page.getByRole('tab', { name: 'The lesson' }).click();
   await page.getByTestId('theme').selectOption(theme);
-  await drawn();
+  await drawn(page);
 }
 
 /** Waits until the surface has been drawn into the canvas (the engine's preview has arrived). */
-async function waitForSurface(): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    if (inkedRows(await canvasPixels()).inked > 0.1) return;
-    await page.waitForTimeout(150);
-  }
-  throw new Error('the surface was not drawn within 30 s');
+async function surfaceDrawn(): Promise<void> {
+  assert.ok((await waitForSurface(page, 30_000)) > 0.1, 'the surface was drawn within 30 s');
+}
+
+/** The surface canvas's pixels, RGBA. */
+async function surfacePixels(): Promise<Pixels> {
+  return canvasPixels(surfaceCanvas(page));
 }
 
 before(async () => {
@@ -135,7 +83,7 @@ before(async () => {
   ({ page, dataDir } = lab);
   await page.getByTestId('surface-canvas').waitFor({ timeout: 60_000 });
   await page.evaluate(() => document.fonts.ready);
-  await waitForSurface();
+  await surfaceDrawn();
 });
 
 after(async () => {
@@ -145,11 +93,11 @@ after(async () => {
 describe('the surface plot', { concurrency: false }, () => {
   it('draws on a white canvas in the light theme and a dark one in the dark theme', async () => {
     await setTheme('light');
-    const light = await canvasPixels();
+    const light = await surfacePixels();
     assert.ok(cornerLuminance(light) > 235, `light background luminance ${cornerLuminance(light).toFixed(0)}`);
     await surfaceShot('light');
     await setTheme('dark');
-    const dark = await canvasPixels();
+    const dark = await surfacePixels();
     assert.ok(cornerLuminance(dark) < 50, `dark background luminance ${cornerLuminance(dark).toFixed(0)}`);
     assert.ok(darkFraction(dark) > 0.5, `${Math.round(darkFraction(dark) * 100)}% of the dark canvas is dark`);
     assert.ok(darkFraction(light) < 0.3, `${Math.round(darkFraction(light) * 100)}% of the light canvas is dark`);
@@ -158,50 +106,50 @@ describe('the surface plot', { concurrency: false }, () => {
     await surfaceShot('dark');
     // Projector mode keeps the theme's background and enlarges the labels.
     await page.getByTestId('projector').click();
-    await drawn();
-    assert.ok(cornerLuminance(await canvasPixels()) < 50, 'projector mode in the dark theme stays dark');
+    await drawn(page);
+    assert.ok(cornerLuminance(await surfacePixels()) < 50, 'projector mode in the dark theme stays dark');
     await surfaceShot('dark-projector');
     await page.getByTestId('projector').click();
     await setTheme('light');
-    assert.ok(cornerLuminance(await canvasPixels()) > 235, 'back to white');
+    assert.ok(cornerLuminance(await surfacePixels()) > 235, 'back to white');
   });
 
   it('follows the system’s dark mode when the theme follows the system', async () => {
     await setTheme('system');
     await page.emulateMedia({ colorScheme: 'dark' });
-    await drawn();
-    assert.ok(cornerLuminance(await canvasPixels()) < 50, 'dark system, dark canvas');
+    await drawn(page);
+    assert.ok(cornerLuminance(await surfacePixels()) < 50, 'dark system, dark canvas');
     await page.emulateMedia({ colorScheme: 'light' });
-    await drawn();
-    assert.ok(cornerLuminance(await canvasPixels()) > 235, 'light system, white canvas');
+    await drawn(page);
+    assert.ok(cornerLuminance(await surfacePixels()) > 235, 'light system, white canvas');
     await setTheme('light');
   });
 
   it('shows contour lines, on the surface and on the floor, when contours are on, with the number of levels asked', async () => {
-    const plain = await canvasPixels();
+    const plain = await surfacePixels();
     await page.getByTestId('contours').check();
-    const contours = await canvasPixels();
+    const contours = await surfacePixels();
     const withContours = changed(plain, contours);
     assert.ok(withContours > 0.01, `contours changed ${(withContours * 100).toFixed(1)}% of the pixels`);
     await surfaceShot('contours');
     await page.getByTestId('contour-levels').fill('25');
     await page.getByTestId('contour-levels').press('Enter');
-    const denser = await canvasPixels();
+    const denser = await surfacePixels();
     assert.ok(changed(contours, denser) > 0.01, 'more levels, more lines');
     await page.getByTestId('contour-levels').fill('10');
     await page.getByTestId('contour-levels').press('Enter');
-    assert.ok(changed(contours, await canvasPixels()) < 0.001, '10 levels again draw the same picture');
+    assert.ok(changed(contours, await surfacePixels()) < 0.001, '10 levels again draw the same picture');
     await page.getByTestId('contours').uncheck();
-    assert.ok(changed(plain, await canvasPixels()) < 0.001, 'and off again, the plain surface');
+    assert.ok(changed(plain, await surfacePixels()) < 0.001, 'and off again, the plain surface');
   });
 
   it('recolours the surface and the colour bar with a second colormap', async () => {
-    const viridis = await canvasPixels();
+    const viridis = await surfacePixels();
     const viridisBar = await colorbarPixels();
     assert.deepEqual(await colorbarTicks(), ['-0.2', '0', '0.2', '0.4', '0.6', '0.8'], 'the lesson’s f runs from about -0.25 to 1: 1-2-5 ticks');
     await surfaceShot('viridis');
     await page.getByTestId('colormap').selectOption('magma');
-    const magma = await canvasPixels();
+    const magma = await surfacePixels();
     // Measured against the pixels the surface covers: viridis and magma share dark purples at the low end.
     const surface = inkedRows(viridis).inked;
     const recoloured = changed(viridis, magma);
@@ -216,16 +164,16 @@ describe('the surface plot', { concurrency: false }, () => {
     const ticks = await colorbarTicks();
     assert.equal(ticks[0], `-${ticks[ticks.length - 1]}`, `symmetric ticks: ${ticks.join(', ')}`);
     assert.ok(ticks.includes('0'));
-    assert.ok(changed(magma, await canvasPixels()) > 0.25 * surface);
+    assert.ok(changed(magma, await surfacePixels()) > 0.25 * surface);
     await surfaceShot('diverging');
     await page.getByTestId('colormap').selectOption('viridis');
-    assert.ok(changed(viridis, await canvasPixels()) < 0.001, 'viridis again draws the same picture');
+    assert.ok(changed(viridis, await surfacePixels()) < 0.001, 'viridis again draws the same picture');
   });
 
   it('draws a wireframe instead of the filled surface', async () => {
-    const filled = inkedRows(await canvasPixels());
+    const filled = inkedRows(await surfacePixels());
     await page.getByTestId('wireframe').check();
-    const wire = inkedRows(await canvasPixels());
+    const wire = inkedRows(await surfacePixels());
     assert.ok(wire.inked < filled.inked * 0.9, `the wireframe inks ${(wire.inked * 100).toFixed(0)}% against ${(filled.inked * 100).toFixed(0)}% filled`);
     await surfaceShot('wireframe');
     // The readout still reads f under the pointer: the hidden mesh is what the pointer picks.
@@ -237,23 +185,23 @@ describe('the surface plot', { concurrency: false }, () => {
   });
 
   it('stretches the box with the z-scale', async () => {
-    const normal = inkedRows(await canvasPixels());
+    const normal = inkedRows(await surfacePixels());
     await page.getByTestId('z-scale').fill('2');
-    const tall = inkedRows(await canvasPixels());
+    const tall = inkedRows(await surfacePixels());
     assert.ok(tall.top < normal.top - 20, `the top of the drawing moved from row ${normal.top} to ${tall.top}`);
     await surfaceShot('z-scale-2');
     await page.getByTestId('z-scale').fill('1');
-    assert.equal(inkedRows(await canvasPixels()).top, normal.top);
+    assert.equal(inkedRows(await surfacePixels()).top, normal.top);
   });
 
   it('orbits with Shift + arrow keys and comes back with Reset view', async () => {
-    const start = await canvasPixels();
+    const start = await surfacePixels();
     await page.getByTestId('surface-canvas').focus();
     for (let k = 0; k < 6; k++) await page.keyboard.press('Shift+ArrowLeft'); // 5° each
-    const turned = await canvasPixels();
+    const turned = await surfacePixels();
     assert.ok(changed(start, turned) > 0.05, `orbiting changed ${(changed(start, turned) * 100).toFixed(1)}% of the pixels`);
     await surfaceShot('orbited');
     await page.getByTestId('reset-view').click();
-    assert.ok(changed(start, await canvasPixels()) < 0.001, 'reset view draws the starting picture again');
+    assert.ok(changed(start, await surfacePixels()) < 0.001, 'reset view draws the starting picture again');
   });
 });

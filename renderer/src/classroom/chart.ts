@@ -3,7 +3,7 @@
 // over plain records, so the drawing (SweepChart.svelte) only places what
 // this computes, and a test can pin it down.
 
-import type { RunRecord, SweepEntry } from '../../../main/contract';
+import type { RunRecord, StrategyName, SweepEntry } from '../../../main/contract';
 import { logAxis, type LogAxis } from '../lib/scales';
 
 export type SweepMetric = 'time' | 'memory';
@@ -122,8 +122,11 @@ export function layoutSweep(entries: readonly SweepEntry[], sizes: readonly numb
   };
 }
 
-/** Okabe–Ito colours (told apart by most colour-blind readers), one per strategy in the lesson's order. */
-export const STRATEGY_COLOURS: Record<string, string> = {
+/**
+ * Okabe–Ito colours (told apart by most colour-blind readers), one per strategy in the lesson's order; checked
+ * against the strategy union, so a new strategy without a colour does not build. Looked up by a record's name.
+ */
+export const STRATEGY_COLOURS: Readonly<Record<string, string>> = {
   loops: '#D55E00',
   naive: '#999999',
   meshgrid: '#0072B2',
@@ -135,10 +138,10 @@ export const STRATEGY_COLOURS: Record<string, string> = {
   numpy: '#000000',
   'jax-vmap': '#000000',
   'jax-pmap': '#000000',
-};
+} satisfies Record<StrategyName, string>;
 
-/** Dash patterns, so lines differ without colour too. */
-export const STRATEGY_DASHES: Record<string, string> = {
+/** Dash patterns, so lines differ without colour too; one per strategy, checked as the colours are. */
+export const STRATEGY_DASHES: Readonly<Record<string, string>> = {
   loops: '',
   naive: '2 4',
   meshgrid: '',
@@ -149,4 +152,4 @@ export const STRATEGY_DASHES: Record<string, string> = {
   numpy: '1 3',
   'jax-vmap': '6 2',
   'jax-pmap': '10 2 2 2',
-};
+} satisfies Record<StrategyName, string>;

@@ -17,7 +17,8 @@ import type {
   SweepResult,
 } from '../../../main/contract';
 import type { Lesson } from '../../../compute/classroom/lessonText';
-import { LESSON_ORDER, type Lab } from '../lib/lab.svelte';
+import type { Lab } from '../lib/lab.svelte';
+import { saveMessage, type Message } from '../lib/saveOutcome';
 import lessonData from '../../../assets/lesson/en.json';
 
 export const LESSON = lessonData as unknown as Lesson;
@@ -63,7 +64,7 @@ export class Classroom {
   private jaxRequest: PythonProgramRequest | null = null;
 
   theme = $state<(typeof THEMES)[number]>('system');
-  message = $state<{ kind: 'info' | 'error'; text: string } | null>(null);
+  message = $state<Message | null>(null);
 
   readonly current = $derived(LESSON.steps[this.step]!);
   readonly stepCount = LESSON.steps.length;
@@ -278,12 +279,12 @@ export class Classroom {
       xRange: this.lab.xRange,
       yRange: this.lab.yRange,
       dtype: this.lab.dtype,
-      strategies: LESSON_ORDER.filter((s) => this.lab.selected.includes(s)),
+      strategies: this.lab.lessonOrder.filter((s) => this.lab.selected.includes(s)),
       lessonStep: this.step,
       sweep: { nMin: this.sweepFrom, nMax: this.sweepTo, points: this.sweepPoints },
       theme: this.theme,
       projector: this.lab.projector,
-      layout: this.lab.layout.settings(LESSON_ORDER),
+      layout: this.lab.layout.settings(this.lab.lessonOrder),
     };
   }
 
@@ -351,21 +352,7 @@ export class Classroom {
   }
 
   private async saved(outcome: Promise<SaveOutcome>, what: string): Promise<void> {
-    try {
-      const result = await outcome;
-      if (result.status === 'saved') this.message = { kind: 'info', text: `Saved the ${what} to ${result.path}` };
-      else if (result.status === 'download') {
-        const link = document.createElement('a');
-        link.href = result.url;
-        link.download = result.fileName;
-        document.body.append(link);
-        link.click();
-        link.remove();
-        this.message = { kind: 'info', text: `Saved the ${what} as ${result.fileName} (your downloads folder)` };
-      } else this.message = null;
-    } catch (error) {
-      this.message = { kind: 'error', text: `Could not save the ${what}: ${messageOf(error)}` };
-    }
+    this.message = await saveMessage(outcome, what, 'save');
   }
 }
 

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatBytes, formatMs, formatPeak, formatRatio, formatTickBytes, formatTickMs, formatTickValue, formatValue, strategyLabel } from './format';
 import { formatBytes as engineFormatBytes } from '../../../compute/index.js';
-import { logAxis, nToSlider, sliderToN, N_MAX, N_MIN, SLIDER_STEPS } from './scales';
 
 describe('numbers as the lab prints them', () => {
   it('writes bytes exactly as the engine and `vlab run` do', () => {
@@ -38,28 +37,5 @@ describe('numbers as the lab prints them', () => {
   it('labels decade ticks shortly', () => {
     expect([1e-2, 1e-1, 1, 10, 1000, 1e5].map(formatTickMs)).toEqual(['10 µs', '100 µs', '1 ms', '10 ms', '1 s', '100 s']);
     expect([100, 1000, 1e6, 1e10].map(formatTickBytes)).toEqual(['100 B', '1 kB', '1 MB', '10 GB']);
-  });
-});
-
-describe('log scales', () => {
-  it('maps the slider onto n from 10 to 20000 and back', () => {
-    expect(sliderToN(0)).toBe(N_MIN);
-    expect(sliderToN(SLIDER_STEPS)).toBe(N_MAX);
-    for (const n of [10, 80, 1000, 6000, 20000]) expect(Math.abs(sliderToN(nToSlider(n)) - n) / n).toBeLessThan(0.01);
-    let previous = 0;
-    for (let p = 0; p <= SLIDER_STEPS; p++) {
-      const n = sliderToN(p);
-      expect(n).toBeGreaterThanOrEqual(previous);
-      previous = n;
-    }
-  });
-
-  it('spans whole decades around the data', () => {
-    const axis = logAxis([0.05, 97, NaN, 0, -1]);
-    expect(axis.min).toBe(0.01);
-    expect(axis.max).toBe(100);
-    expect(axis.ticks).toEqual([0.01, 0.1, 1, 10, 100]);
-    expect(axis.position(1)).toBeCloseTo(0.5);
-    expect(axis.position(0)).toBe(0);
   });
 });

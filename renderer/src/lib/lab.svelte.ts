@@ -1,15 +1,16 @@
 // The app's state, the one thing that spans the whole window: the settings
 // the user is choosing, what the engine said about them (formula check,
 // memory guard, surface), and the runs. Components read it and call its
-// methods; only this class talks to the shell. Requests that follow the
-// slider (preview, guard) are coalesced: one in flight, the latest settings
-// next, so dragging stays smooth however slow the engine is.
+// methods; only it talks to the shell (its file exports through the
+// LabExports it holds; menu commands map onto it in menuCommands.ts).
+// Requests that follow the slider (preview, guard) are coalesced: one in
+// flight, the latest settings next, so dragging stays smooth however slow
+// the engine is.
 
 import type {
   AppInfo,
   DType,
   FormulaCheck,
-  GridFormat,
   GridSettings,
   GuardReport,
   LabApi,
@@ -18,14 +19,17 @@ import type {
   RunFailure,
   RunProgress,
   RunRecord,
-  ResultsFormat,
   RunSettings,
-  SaveOutcome,
   StrategyName,
   SurfaceView,
   TracedView,
 } from '../../../main/contract';
-import { formatBytes } from './format';
+import type { GridLimits } from '../../../compute/limits';
+import { coalesce } from './coalesce';
+import { sameGrid } from './gridKey';
+import { LabExports } from './labExports';
+import { applyMenuCommand } from './menuCommands';
+import type { Message } from './saveOutcome';
 import { defaultSurfaceStyle, type SurfaceStyle } from './surfaceStyle';
 import { Layout } from './layout.svelte';
 import { Live } from './live.svelte';
@@ -51,46 +55,8 @@ export interface Running {
   cancelling: boolean;
 }
 
-/** Every strategy in the lesson's order, the Python peers last; filled from AppInfo (the engine's one list) when the app loads. */
-const LESSON_ORDER: StrategyName[] = [];
-/** The Python peers start unticked: each starts a Python process, and the lesson's own steps come first. */
-const PEERS: StrategyName[] = [];
-/** Grid exports larger than this many points ask before writing (a 6000² grid is about 1 GiB of CSV). */
-const LARGE_GRID_EXPORT_POINTS = 4_000_000;
 /** Loops above this n takes minutes; it starts unticked there, and the user may tick it. */
 export const LOOPS_COMFORTABLE_N = 2000;
-
-/** Calls `task` with the latest value, one call at a time; values that arrive meanwhile collapse into one. */
-function coalesce<T>(task: (value: T) => Promise<void>, delayMs: number): (value: T) => void {
-  let latest: { value: T } | null = null;
-  let busy = false;
-  let timer: ReturnType<typeof setTimeout> | null = null;
-  const pump = async () => {
-    timer = null;
-    if (busy || !latest) return;
-    const { value } = latest;
-    latest = null;
-    busy = true;
-    try {
-      await task(value);
-    } finally {
-      busy = false;
-      if (latest) timer = setTimeout(pump, 0);
-    }
-  };
-  return (value) => {
-    latest = { value };
-    if (!busy && !timer) timer = setTimeout(pump, delayMs);
-  };
-}
-
-type GridKey = Pick<GridSettings, 'nx' | 'ny' | 'xRange' | 'yRange' | 'dtype' | 'formula'>;
-
-function sameGrid(a: GridKey, b: GridKey): boolean {
-  return (
-    a.nx === b.nx && a.ny === b.ny && a.xRange[0] === b.xRange[0] && a.xRange[1] === b.xRange[1] && a.yRange[0] === b.yRange[0] && a.yRange[1] === b.yRange[1] && a.dtype === b.dtype && a.formula === b.formula
-  );
-}
 
 export class Lab {
   info = $state.raw<AppInfo | null>(null);
@@ -126,7 +92,7 @@ export class Lab {
   running = $state.raw<Running | null>(null);
   previousSession = $state.raw<PreviousSession | null>(null);
   engineCrash = $state<string | null>(null);
-  message = $state<{ kind: 'info' | 'error'; text: string } | null>(null);
+  message = $state<Message | null>(null);
 
   projector = $state(false);
   /** How the surface is drawn (colormap, contours, wireframe, z-scale); replaced whole, never mutated. */
@@ -141,11 +107,15 @@ export class Lab {
   guideOpen = $state(false);
   /** What the teacher hides, and the presenter layout. */
   readonly layout = new Layout();
+  /** The session's runs, the grid and the surface's image, written to files. */
+  readonly exports: LabExports = new LabExports(this);
 
+  /** Every strategy in the lesson's order, the Python peers last, as AppInfo gives them (the engine's one list). */
+  readonly lessonOrder: readonly StrategyName[] = $derived(this.info ? [...this.info.strategies.lab, ...this.info.strategies.peers] : []);
   readonly formulaValid = $derived(this.formulaCheck?.ok === true && this.checkedFormula === this.formula);
   readonly available = $derived(new Set((this.info?.availability ?? []).filter((a) => a.available).map((a) => a.strategy)));
   /** Strategies ticked, available and not hidden by the layout, in the lesson's order. */
-  readonly chosen = $derived(LESSON_ORDER.filter((s) => this.selected.includes(s) && this.available.has(s) && this.layout.showsStrategy(s)));
+  readonly chosen = $derived(this.lessonOrder.filter((s) => this.selected.includes(s) && this.available.has(s) && this.layout.showsStrategy(s)));
   readonly refused = $derived((this.guard?.entries ?? []).filter((e) => !e.fits && this.chosen.includes(e.strategy)));
   readonly runnable = $derived(this.chosen.filter((s) => !this.refused.some((e) => e.strategy === s)));
 
@@ -177,14 +147,13 @@ export class Lab {
     this.api.on('menu:command', ({ command }) => this.command(command));
 
     const info = await this.api.invoke('app:info', null);
-    LESSON_ORDER.splice(0, LESSON_ORDER.length, ...info.strategies.lab, ...info.strategies.peers);
-    PEERS.splice(0, PEERS.length, ...info.strategies.peers);
     this.info = info;
     this.formula = info.defaultFormula;
     this.xRange = [info.gridRange[0], info.gridRange[1]];
     this.yRange = [info.gridRange[0], info.gridRange[1]];
     this.previousSession = info.previousSession;
-    this.selected = info.availability.filter((a) => a.available && !PEERS.includes(a.strategy)).map((a) => a.strategy);
+    // The Python peers start unticked: each starts a Python process, and the lesson's own steps come first.
+    this.selected = info.availability.filter((a) => a.available && !info.strategies.peers.includes(a.strategy)).map((a) => a.strategy);
     this.live.start();
     this.settingsChanged();
   }
@@ -196,6 +165,15 @@ export class Lab {
    */
   private sameRunSurface(runId: string, surface: SurfaceView): boolean {
     return this.live.owns(runId) && this.surface !== null && this.surface.source !== 'preview' && sameGrid(this.surface, surface);
+  }
+
+  /**
+   * The app's size limits: n's range, the slider's, the sweep's and the domain's bound, as the engine defines
+   * them (compute/limits.ts, sent in AppInfo). The panels that read them are shown only once AppInfo has arrived.
+   */
+  get limits(): GridLimits {
+    if (!this.info) throw new Error('The lab has not started: AppInfo, which carries the size limits, has not arrived yet.');
+    return this.info.limits;
   }
 
   /** The square side, for what speaks of one size (presets, presenter line): nx. Sizes in points are nx·ny. */
@@ -383,87 +361,8 @@ export class Lab {
     this.previousSession = null;
   }
 
-  async exportResults(format: ResultsFormat = 'csv'): Promise<void> {
-    if (this.history.length === 0) {
-      this.message = { kind: 'error', text: 'Nothing to export yet: run at least one strategy.' };
-      return;
-    }
-    await this.saved(this.api.invoke('export:results', { records: this.history, format }), 'results');
-  }
-
-  async exportGrid(format: GridFormat = 'csv'): Promise<void> {
-    if (!this.formulaValid) return;
-    const points = this.points;
-    // About 30 characters a CSV row, the value's bytes in a .npy: past a few million points, ask first.
-    const approxBytes = points * (format === 'npy' ? (this.dtype === 'float32' ? 4 : 8) : 30);
-    const what = format === 'npy' ? 'the .npy file' : 'the CSV';
-    if (points > LARGE_GRID_EXPORT_POINTS && !confirm(`The grid has ${points.toLocaleString('en-US')} points: ${what} will be about ${formatBytes(approxBytes)}. Write it?`)) return;
-    this.message = { kind: 'info', text: `Writing ${points.toLocaleString('en-US')} grid points…` };
-    await this.saved(this.api.invoke('export:grid', { ...this.grid(), format }), 'grid');
-  }
-
-  async exportPng(png: Uint8Array): Promise<void> {
-    await this.saved(this.api.invoke('export:png', { png }), 'surface image');
-  }
-
-  private async saved(outcome: Promise<SaveOutcome>, what: string): Promise<void> {
-    try {
-      const result = await outcome;
-      if (result.status === 'saved') this.message = { kind: 'info', text: `Saved the ${what} to ${result.path}` };
-      else if (result.status === 'download') {
-        download(result.url, result.fileName);
-        this.message = { kind: 'info', text: `Saved the ${what} as ${result.fileName} (your downloads folder)` };
-      } else this.message = null;
-    } catch (error) {
-      this.message = { kind: 'error', text: `Could not export the ${what}: ${error instanceof Error ? error.message : String(error)}` };
-    }
-  }
-
+  /** A menu command (or its shortcut). */
   command(command: MenuCommand): void {
-    switch (command) {
-      case 'run':
-        void this.run();
-        return;
-      case 'cancel':
-        void this.cancel();
-        return;
-      case 'export-results':
-        void this.exportResults();
-        return;
-      case 'export-grid':
-        void this.exportGrid();
-        return;
-      case 'export-png':
-        this.pngRequest++;
-        return;
-      case 'reset-view':
-        this.resetViewRequest++;
-        return;
-      case 'toggle-projector':
-        this.projector = !this.projector;
-        return;
-      case 'toggle-presenter':
-        this.layout.presenter = !this.layout.presenter;
-        return;
-      case 'save-settings':
-        this.saveSettingsRequest++;
-        return;
-      case 'open-guide':
-        this.guideOpen = true;
-        return;
-      default:
-        command satisfies never;
-    }
+    applyMenuCommand(this, command);
   }
 }
-
-function download(url: string, fileName: string): void {
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = fileName;
-  document.body.append(link);
-  link.click();
-  link.remove();
-}
-
-export { LESSON_ORDER };

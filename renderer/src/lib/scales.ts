@@ -1,22 +1,35 @@
-// The scales the lab reads through: the grid-size slider (10 to 20000,
-// where each decade gets the same travel), the charts' axes (decade ticks) and
-// the surface's linear axes (1-2-5 ticks).
+// The scales the lab reads through: the grid-size slider (a log scale over
+// the range AppInfo.limits gives, where each decade gets the same travel),
+// the charts' axes (decade ticks) and the surface's linear axes (1-2-5 ticks).
 
 import { ticks } from 'd3-array';
+import type { GridLimits } from '../../../compute/limits';
 
-export const N_MIN = 10;
-export const N_MAX = 20000;
+/** The grid-size slider's ends, as the engine defines them (compute/limits.ts, sent in AppInfo.limits). */
+export type SliderRange = Pick<GridLimits, 'sliderMin' | 'sliderMax'>;
+
 /** Slider positions: fine enough that every n up to a few hundred is reachable. */
 export const SLIDER_STEPS = 1000;
 
-export function sliderToN(position: number): number {
+export function sliderToN(position: number, range: SliderRange): number {
   const t = Math.min(1, Math.max(0, position / SLIDER_STEPS));
-  return Math.round(N_MIN * Math.pow(N_MAX / N_MIN, t));
+  return Math.round(range.sliderMin * Math.pow(range.sliderMax / range.sliderMin, t));
 }
 
-export function nToSlider(n: number): number {
-  const clamped = Math.min(N_MAX, Math.max(N_MIN, n));
-  return Math.round((SLIDER_STEPS * Math.log(clamped / N_MIN)) / Math.log(N_MAX / N_MIN));
+export function nToSlider(n: number, range: SliderRange): number {
+  return Math.round((SLIDER_STEPS * Math.log(clampToSlider(n, range) / range.sliderMin)) / Math.log(range.sliderMax / range.sliderMin));
+}
+
+/** n kept within the slider's ends. */
+export function clampToSlider(n: number, range: SliderRange): number {
+  return Math.min(range.sliderMax, Math.max(range.sliderMin, n));
+}
+
+/** The powers of ten from the slider's low end to its high end, where its scale is labelled. */
+export function sliderDecades(range: SliderRange): number[] {
+  const decades: number[] = [];
+  for (let e = Math.ceil(Math.log10(range.sliderMin)); Math.pow(10, e) <= range.sliderMax; e++) decades.push(Math.pow(10, e));
+  return decades;
 }
 
 export interface LogAxis {
