@@ -12,10 +12,10 @@
 import * as v from 'valibot';
 import { checkFormula } from '../formula/index.js';
 import { check, show } from '../schema/describe.js';
-import { boolean, dtype, formula, loose, optionalFields, range, side } from '../schema/fields.js';
+import { boolean, dtype, formula, loose, range, side, sweepPoints } from '../schema/fields.js';
 import { strategy } from '../strategies/recordSchema.js';
 import { DEFAULT_FORMULA, GRID_RANGE, LAB_STRATEGY_NAMES, STRATEGY_NAMES } from '../strategies/types.js';
-import { labSettings, lessonStep, sweepFields, theme } from './settingsSchema.js';
+import { labSettings, lessonStep, theme } from './settingsSchema.js';
 import { LAYOUT_ITEMS, MAX_SETTINGS_BYTES, type LabSettings } from './settingsVocabulary.js';
 
 export { LAYOUT_ITEMS, MAX_SETTINGS_BYTES, SETTINGS_EXTENSION, THEMES, type LabSettings, type LayoutItem, type LayoutSettings, type Theme } from './settingsVocabulary.js';
@@ -66,48 +66,59 @@ const knownNames = <T extends string>(order: readonly T[]) =>
   );
 
 /**
- * A file as it is read: every field optional (a missing one takes the
- * default), fields it does not know left out, `n` as the square shorthand,
- * strategies without repeats, a layout's unknown items dropped. Each field
+ * A file as it is read: a missing field takes the default (a missing sweep
+ * or layout is an empty one, whose fields take theirs), a field it does
+ * not know is left out, `n` is the square shorthand, strategies lose their
+ * repeats, a layout loses the items this version does not know. Every field
  * present is checked by the same field schema the app's requests use, and
  * the whole by the settings' own schema last, so what opens is what the app
  * accepts, and a refusal names the field in the same words.
  */
 const settingsFile = v.pipe(
   v.object({
-    formula: v.optional(v.pipe(formula, parsesAsFormula)),
+    formula: v.optional(v.pipe(formula, parsesAsFormula), DEFAULTS.formula),
     n: v.optional(side),
     nx: v.optional(side),
     ny: v.optional(side),
-    xRange: v.optional(range),
-    yRange: v.optional(range),
-    dtype: v.optional(dtype),
-    strategies: v.optional(v.pipe(v.array(strategy, 'must be a list of strategy names'), v.transform((names) => [...new Set(names)]))),
-    lessonStep: v.optional(lessonStep),
-    sweep: v.optional(loose(optionalFields(sweepFields), 'must be an object with nMin, nMax and points')),
-    theme: v.optional(theme),
-    projector: v.optional(boolean),
+    xRange: v.optional(range, () => [...DEFAULTS.xRange]),
+    yRange: v.optional(range, () => [...DEFAULTS.yRange]),
+    dtype: v.optional(dtype, DEFAULTS.dtype),
+    strategies: v.optional(
+      v.pipe(v.array(strategy, 'must be a list of strategy names'), v.transform((names) => [...new Set(names)])),
+      () => [...DEFAULTS.strategies],
+    ),
+    lessonStep: v.optional(lessonStep, DEFAULTS.lessonStep),
+    sweep: v.optional(
+      loose(
+        { nMin: v.optional(side, DEFAULTS.sweep.nMin), nMax: v.optional(side, DEFAULTS.sweep.nMax), points: v.optional(sweepPoints, DEFAULTS.sweep.points) },
+        'must be an object with nMin, nMax and points',
+      ),
+      {},
+    ),
+    theme: v.optional(theme, DEFAULTS.theme),
+    projector: v.optional(boolean, DEFAULTS.projector),
     layout: v.optional(
       loose(
-        { hidden: v.optional(knownNames(LAYOUT_ITEMS)), hiddenStrategies: v.optional(knownNames(STRATEGY_NAMES)), presenter: v.optional(boolean) },
+        {
+          hidden: v.optional(knownNames(LAYOUT_ITEMS), () => []),
+          hiddenStrategies: v.optional(knownNames(STRATEGY_NAMES), () => []),
+          presenter: v.optional(boolean, DEFAULTS.layout.presenter),
+        },
         'must be an object with hidden, hiddenStrategies and presenter',
       ),
+      {},
     ),
   }),
-  v.transform(({ n, nx, ny, sweep, layout, ...given }): LabSettings => {
-    const out = defaultSettings();
-    const present = <T extends object>(fields: T) => Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as Partial<T>;
-    return {
-      ...out,
-      ...present(given),
-      nx: nx ?? n ?? out.nx,
-      ny: ny ?? n ?? out.ny,
-      sweep: { ...out.sweep, ...present(sweep ?? {}) },
-      layout: { ...out.layout, ...present(layout ?? {}) },
-    };
-  }),
-  labSettings,
+  v.transform(({ n, nx, ny, ...rest }): LabSettings => ({ ...rest, nx: nx ?? n ?? DEFAULTS.nx, ny: ny ?? n ?? DEFAULTS.ny })),
 );
+
+/** The schema's output, or a SettingsError naming the field: "'nx' must be an integer from 1 to 20000, got 0". */
+function checked<S extends v.GenericSchema>(schema: S, value: unknown): v.InferOutput<S> {
+  const result = check(schema, value);
+  if (result.ok) return result.value;
+  const { path, rule, value: found } = result.refusal;
+  throw new SettingsError(`'${path}' ${rule}, got ${show(found)}`);
+}
 
 /** Checks a settings object field by field; fields it does not know are left out, missing ones take the defaults. */
 export function validateSettings(data: unknown): LabSettings {
@@ -119,12 +130,7 @@ export function validateSettings(data: unknown): LabSettings {
   if (version !== SETTINGS_VERSION) {
     throw new SettingsError(`settings version ${show(version)} is not supported: this lab reads version ${SETTINGS_VERSION}`);
   }
-  const checked = check(settingsFile, data);
-  if (!checked.ok) {
-    const { path, rule, value } = checked.refusal;
-    throw new SettingsError(`'${path}' ${rule}, got ${show(value)}`);
-  }
-  return checked.value;
+  return checked(labSettings, checked(settingsFile, data));
 }
 
 /** Reads the text of a `.vlab.json` file. Throws SettingsError saying what is wrong. */

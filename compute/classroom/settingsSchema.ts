@@ -23,8 +23,7 @@ const sweepRunsUpwards = v.forward(
   ),
   ['nMax'],
 );
-export const sweepFields = { nMin: side, nMax: side, points: sweepPoints };
-export const sweep = v.pipe(strict(sweepFields), sweepRunsUpwards);
+export const sweep = v.pipe(strict({ nMin: side, nMax: side, points: sweepPoints }), sweepRunsUpwards);
 
 export const layoutItem = oneOf(LAYOUT_ITEMS);
 export const layout = strict({ hidden: list(layoutItem, LAYOUT_ITEMS.length), hiddenStrategies: strategies, presenter: boolean });

@@ -82,11 +82,6 @@ export function loose<const Entries extends v.ObjectEntries>(entries: Entries, m
   return v.pipe(v.custom<Record<string, unknown>>(isPlainObject, message), v.object(entries));
 }
 
-/** The same fields, each of which may be absent. */
-export function optionalFields<const Entries extends v.ObjectEntries>(entries: Entries) {
-  return Object.fromEntries(Object.entries(entries).map(([key, schema]) => [key, v.optional(schema)])) as { [K in keyof Entries]: v.OptionalSchema<Entries[K], undefined> };
-}
-
 /** A domain [start, stop]: two finite numbers within the engine's bound, increasing. */
 export const range = v.pipe(
   v.custom<[number, number]>(
