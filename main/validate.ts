@@ -11,7 +11,7 @@
 import * as v from 'valibot';
 import { GRID_FORMATS, RESULTS_FORMATS, type GridSettings, type InvokeChannel, type RequestOf, type RunSettings } from './contract.js';
 import type { RunRecord } from '../compute/index.js';
-import { APP_GRID_LIMITS, APP_MAX_REPEATS, NATIVE_MAX_THREADS } from '../compute/limits.js';
+import { APP_MAX_REPEATS, NATIVE_MAX_THREADS } from '../compute/limits.js';
 import { check, type Refusal } from '../compute/schema/describe.js';
 import { boolean, dtype, formula, integer, list, name, oneOf, range, readonlyRange, side, strict, sweepPoints, text, type SameType } from '../compute/schema/fields.js';
 import { labStrategy, runRecord, strategies } from '../compute/strategies/recordSchema.js';
@@ -25,9 +25,6 @@ export class InvalidRequestError extends Error {
   }
 }
 
-/** The app's range of n (compute/limits.ts); the engine's own limits still apply. */
-export const MIN_N = APP_GRID_LIMITS.nMin;
-export const MAX_N = APP_GRID_LIMITS.nMax;
 /** The most records one export takes. */
 const MAX_RECORDS = 10000;
 const MAX_PNG_BYTES = 64 * 1024 * 1024;
@@ -115,7 +112,7 @@ const everySchemaIsItsRequest: Record<Mismatched, never> = {};
 void everySchemaIsItsRequest;
 
 /** A refusal as an IPC error says it: "request.nx must be an integer from 1 to 20000". */
-export function describeRefusal({ path, rule }: Refusal, root = 'request'): string {
+function describeRefusal({ path, rule }: Refusal, root = 'request'): string {
   return `${root}${path && !path.startsWith('[') ? '.' : ''}${path} ${rule}`;
 }
 
