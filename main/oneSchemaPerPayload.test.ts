@@ -49,10 +49,13 @@ describe('the same bad value is refused in the same words through every path', (
     expect(refusal(() => validateRequest('classroom:sweep', { taskId: 't', sweep: classroomSweep }))).toBe(`classroom:sweep: request.sweep.nMax ${sideRule}`);
   });
 
-  it('a sweep that runs downwards: a document and the settings the window remembers', () => {
+  it('a sweep that runs downwards: a document, the settings the window remembers, and a sweep request', () => {
     expect(refusal(() => parseSettings(file({ sweep: { nMin: 100, nMax: 10 } })))).toBe(`'sweep.nMax' must not be below nMin (100), got 10`);
     const settings = { ...DEFAULT_SETTINGS, sweep: { nMin: 100, nMax: 10, points: 8 } };
     expect(refusal(() => validateRequest('settings:remember', { settings }))).toBe(`settings:remember: request.settings.sweep.nMax must not be below nMin (100)`);
+    const sweep = { nMin: 100, nMax: 10, points: 4, strategies: ['vmap'] };
+    expect(refusal(() => validateRequest('classroom:sweep', { taskId: 't', sweep }))).toBe(`classroom:sweep: request.sweep.nMax must not be below nMin (100)`);
+    expect(() => validateRequest('classroom:sweep', { taskId: 't', sweep: { ...sweep, nMax: 100 } })).not.toThrow();
   });
 
   it('a formula longer than the app takes: a document, the settings, a request, a record', () => {

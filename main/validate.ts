@@ -15,7 +15,7 @@ import { APP_MAX_REPEATS, NATIVE_MAX_THREADS } from '../compute/limits.js';
 import { check, type Refusal } from '../compute/schema/describe.js';
 import { boolean, dtype, formula, integer, list, name, oneOf, range, readonlyRange, side, strict, sweepPoints, text, type SameType } from '../compute/schema/fields.js';
 import { labStrategy, runRecord, strategies } from '../compute/strategies/recordSchema.js';
-import { labSettings, lessonStep, theme } from '../compute/classroom/settingsSchema.js';
+import { labSettings, lessonStep, runningUpwards, theme } from '../compute/classroom/settingsSchema.js';
 import { MAX_SETTINGS_BYTES } from '../compute/classroom/settingsVocabulary.js';
 
 export class InvalidRequestError extends Error {
@@ -61,17 +61,20 @@ const pythonProgram = strict({
   formula: v.optional(formula),
   dtype: v.optional(dtype),
 });
-const sweepRequest = strict({
-  nMin: side,
-  nMax: side,
-  points: sweepPoints,
-  strategies,
-  dtype: v.optional(dtype),
-  formula: v.optional(formula),
-  repeats: v.optional(integer(0, APP_MAX_REPEATS)),
-  xRange: v.optional(readonlyRange),
-  yRange: v.optional(readonlyRange),
-});
+/** The sweep's range runs upwards, as a settings file's must (the same check). */
+const sweepRequest = runningUpwards(
+  strict({
+    nMin: side,
+    nMax: side,
+    points: sweepPoints,
+    strategies,
+    dtype: v.optional(dtype),
+    formula: v.optional(formula),
+    repeats: v.optional(integer(0, APP_MAX_REPEATS)),
+    xRange: v.optional(readonlyRange),
+    yRange: v.optional(readonlyRange),
+  }),
+);
 const lessonGrid = strict({ nx: side, ny: side, xRange: range, yRange: range });
 
 /** Each channel's request schema, its output the contract's request type exactly. */

@@ -15,15 +15,21 @@ import { LAYOUT_ITEMS, THEMES, type LabSettings } from './settingsVocabulary.js'
 export const theme = oneOf(THEMES);
 export const lessonStep = integer(0, LESSON_STEP_IDS.length - 1);
 
-/** A sweep's range runs upwards; the refusal names nMax, the bound the user most likely mistyped. */
-const sweepRunsUpwards = v.forward(
+type Bounds = { nMin: number; nMax: number };
+const upwards = v.forward(
   v.check(
-    ({ nMin, nMax }: LabSettings['sweep']) => nMax >= nMin,
-    (issue) => `must not be below nMin (${(issue.input as LabSettings['sweep']).nMin})`,
+    ({ nMin, nMax }: Bounds) => nMax >= nMin,
+    (issue) => `must not be below nMin (${(issue.input as Bounds).nMin})`,
   ),
   ['nMax'],
 );
-export const sweep = v.pipe(strict({ nMin: side, nMax: side, points: sweepPoints }), sweepRunsUpwards);
+/** A sweep's range, checked to run upwards; the refusal names nMax, the bound the user most likely mistyped. */
+export function runningUpwards<S extends v.GenericSchema<unknown, Bounds>>(schema: S) {
+  const checked: v.GenericSchema<v.InferInput<S>, Bounds> = v.pipe(schema as v.GenericSchema<v.InferInput<S>, Bounds>, upwards);
+  // A check hands its value on unchanged: the output is the schema's, every field kept (valibot's types lose them in a generic pipe).
+  return checked as v.GenericSchema<v.InferInput<S>, v.InferOutput<S>>;
+}
+export const sweep = runningUpwards(strict({ nMin: side, nMax: side, points: sweepPoints }));
 
 export const layoutItem = oneOf(LAYOUT_ITEMS);
 export const layout = strict({ hidden: list(layoutItem, LAYOUT_ITEMS.length), hiddenStrategies: strategies, presenter: boolean });
