@@ -25,3 +25,15 @@ export interface GridLimits {
 }
 
 export const APP_GRID_LIMITS: GridLimits = { nMin: 1, nMax: 20_000, sliderMin: 10, sliderMax: 20_000, sweepMaxPoints: 60, domainMaxAbs: DOMAIN_MAX_ABS };
+
+/** The longest formula the app takes (the box, a request, a document, a record): a lesson's f is a few dozen characters. */
+export const FORMULA_MAX_LENGTH = 500;
+
+/** Timed calls after the first that the app asks for in one run. */
+export const APP_MAX_REPEATS = 100;
+
+/** The most warm calls the timing loop makes (it stops sooner once enough time is measured): a record holds at most this many samples. */
+export const MAX_TIMED_CALLS = 1000;
+
+/** The native thread pool's largest size: pmap's devices on the CPU. */
+export const NATIVE_MAX_THREADS = 1024;

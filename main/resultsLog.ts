@@ -4,13 +4,15 @@
 // neither restored nor dismissed is offered back. The file is only ever
 // appended to, each line flushed to the disk (fsync) before the run is shown;
 // a line that cannot be read (a write cut short by a crash) is skipped, and
-// the next line starts on a line of its own so it is not lost with it.
+// the next line starts on a line of its own so it is not lost with it. A
+// record is taken back only if it passes the run record's schema, the one
+// export:results checks: what is offered back can be exported.
 
 import { mkdir, open, readFile, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { RunRecord } from '../compute/index.js';
 import type { PreviousSession } from './contract.js';
-import { isRunRecord } from './validate.js';
+import { runRecordRefusal } from './validate.js';
 
 type Line =
   | { type: 'run'; sessionId: string; startedAt: string; savedAt: string; record: RunRecord }
@@ -21,6 +23,8 @@ const READ_LIMIT_BYTES = 16 * 1024 * 1024;
 
 export class ResultsLog {
   readonly startedAt = new Date().toISOString();
+  /** The lines the last read left out, each with why (a record's: the rule it broke, in export:results' words). */
+  skipped: { line: number; reason: string }[] = [];
 
   constructor(
     readonly path: string,
@@ -94,17 +98,29 @@ export class ResultsLog {
       return [];
     }
     const lines: Line[] = [];
-    for (const raw of text.split('\n')) {
+    this.skipped = [];
+    for (const [index, raw] of text.split('\n').entries()) {
       if (!raw.trim()) continue;
-      try {
-        const line = JSON.parse(raw) as Line;
-        if (!line || typeof line !== 'object' || typeof line.sessionId !== 'string') continue;
-        // A record of another shape (an older version, a damaged line) is skipped, not offered half-read.
-        if ((line.type === 'run' && isRunRecord(line.record)) || line.type === 'handled') lines.push(line);
-      } catch {
-        // A line cut short by a crash mid-write: the others still count.
-      }
+      const line = readLine(raw);
+      if (typeof line === 'string') this.skipped.push({ line: index + 1, reason: line });
+      else lines.push(line);
     }
     return lines;
   }
+}
+
+/** One line of the log, or why it is left out. */
+function readLine(raw: string): Line | string {
+  let line: unknown;
+  try {
+    line = JSON.parse(raw);
+  } catch {
+    return 'not JSON (a write cut short by a crash?)';
+  }
+  if (!line || typeof line !== 'object' || typeof (line as Line).sessionId !== 'string') return 'not a line of this log';
+  const { type } = line as Line;
+  if (type === 'handled') return line as Line;
+  if (type !== 'run') return `a line of type ${JSON.stringify(type)}`;
+  // A record of another shape (an older version, a damaged line) is left out, not offered half-read.
+  return runRecordRefusal((line as { record: unknown }).record) ?? (line as Line);
 }

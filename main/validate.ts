@@ -1,14 +1,22 @@
 // Checks every request at the boundary, before main acts on it: the renderer
-// is trusted no further than a web page. One validator per invoke channel,
-// typed against the contract, so a channel without one does not compile. A
-// bad request is refused with a message naming the field; nothing is coerced.
+// is trusted no further than a web page. One schema per invoke channel, in a
+// table typed over the contract's channels, so a channel without one does not
+// compile; each request schema is held by the compiler to the contract's
+// request type. The fields are compute's schemas (compute/schema/fields.ts,
+// the record's, the settings'), so a limit is stated once and every request,
+// document and record that holds it is checked against the same rule. A bad
+// request is refused with a message naming the field and the rule; nothing is
+// coerced, and a field the contract does not name is refused, not ignored.
 
-import { GRID_FORMATS, RESULTS_FORMATS, type InvokeChannel, type RequestOf, type RunSettings } from './contract.js';
+import * as v from 'valibot';
+import { GRID_FORMATS, RESULTS_FORMATS, type GridSettings, type InvokeChannel, type RequestOf, type RunSettings } from './contract.js';
 import type { RunRecord } from '../compute/index.js';
-import { APP_GRID_LIMITS, DOMAIN_MAX_ABS } from '../compute/limits.js';
-import { RECORD_BACKENDS, STRATEGY_NAMES } from '../compute/strategies/types.js';
-import { LESSON_STEP_IDS } from '../compute/classroom/lessonSteps.js';
-import { LAYOUT_ITEMS, THEMES } from '../compute/classroom/settingsVocabulary.js';
+import { APP_MAX_REPEATS, NATIVE_MAX_THREADS } from '../compute/limits.js';
+import { check, type Refusal } from '../compute/schema/describe.js';
+import { boolean, dtype, formula, integer, list, name, oneOf, range, readonlyRange, side, strict, sweepPoints, text, type SameType } from '../compute/schema/fields.js';
+import { labStrategy, runRecord, strategies } from '../compute/strategies/recordSchema.js';
+import { labSettings, lessonStep, runningUpwards, theme } from '../compute/classroom/settingsSchema.js';
+import { MAX_SETTINGS_BYTES } from '../compute/classroom/settingsVocabulary.js';
 
 export class InvalidRequestError extends Error {
   constructor(channel: string, message: string) {
@@ -17,229 +25,121 @@ export class InvalidRequestError extends Error {
   }
 }
 
-const STRATEGIES = STRATEGY_NAMES;
-/** The app's range of n (compute/limits.ts); the engine's own limits still apply. */
-export const MIN_N = APP_GRID_LIMITS.nMin;
-export const MAX_N = APP_GRID_LIMITS.nMax;
-const SWEEP_MAX_POINTS = APP_GRID_LIMITS.sweepMaxPoints;
-const MAX_FORMULA_LENGTH = 500;
-const MAX_REPEATS = 100;
+/** The most records one export takes. */
 const MAX_RECORDS = 10000;
-/** The timing loop's cap on warm calls (compute/strategies/timing.ts's MAX_TIMED_CALLS). */
-const MAX_SAMPLES = 1000;
 const MAX_PNG_BYTES = 64 * 1024 * 1024;
 
-type Check = (value: unknown, path: string) => void;
-
-function fail(path: string, message: string): never {
-  throw new TypeError(`${path} ${message}`);
-}
-
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value) && !ArrayBuffer.isView(value);
-
-function object(fields: Record<string, Check>, optional: Record<string, Check> = {}): Check {
-  return (value, path) => {
-    if (!isObject(value)) fail(path, 'must be an object');
-    for (const key of Object.keys(value)) {
-      if (!Object.hasOwn(fields, key) && !Object.hasOwn(optional, key)) fail(`${path}.${key}`, 'is not expected');
-    }
-    for (const [key, check] of Object.entries(fields)) check(value[key], `${path}.${key}`);
-    for (const [key, check] of Object.entries(optional)) if (value[key] !== undefined) check(value[key], `${path}.${key}`);
-  };
-}
-
-function integer(min: number, max: number): Check {
-  return (value, path) => {
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) fail(path, `must be an integer from ${min} to ${max}`);
-  };
-}
-
-/** A measured figure: any number, NaN and ±Infinity included (an error against a reference can be NaN). */
-const measured: Check = (value, path) => {
-  if (typeof value !== 'number') fail(path, 'must be a number');
-};
-
-function text(maxLength: number, pattern?: RegExp): Check {
-  return (value, path) => {
-    if (typeof value !== 'string' || value.length > maxLength) fail(path, `must be text of at most ${maxLength} characters`);
-    if (pattern && !pattern.test(value)) fail(path, `has an unexpected form`);
-  };
-}
-
-function oneOf(values: readonly string[]): Check {
-  return (value, path) => {
-    if (typeof value !== 'string' || !values.includes(value)) fail(path, `must be one of ${values.join(', ')}`);
-  };
-}
-
-function list(item: Check, maxLength: number): Check {
-  return (value, path) => {
-    if (!Array.isArray(value) || value.length > maxLength) fail(path, `must be a list of at most ${maxLength}`);
-    value.forEach((v, k) => item(v, `${path}[${k}]`));
-  };
-}
-
-const boolean: Check = (value, path) => {
-  if (typeof value !== 'boolean') fail(path, 'must be true or false');
-};
-
-const nothing: Check = (value, path) => {
-  if (value !== null && value !== undefined) fail(path, 'must be empty');
-};
-
-/** A domain [start, stop]: finite, increasing, within the engine's bound (compute/limits.ts). */
-const MAX_RANGE = DOMAIN_MAX_ABS;
-const range: Check = (value, path) => {
-  if (!Array.isArray(value) || value.length !== 2 || !value.every((v) => typeof v === 'number' && Number.isFinite(v) && Math.abs(v) <= MAX_RANGE)) {
-    fail(path, `must be two finite numbers [start, stop] within ±${MAX_RANGE}`);
-  }
-  if (!(value[0] < value[1])) fail(path, 'must run from a smaller number to a larger one');
-};
-
-const dtype = oneOf(['float32', 'float64']);
-const strategy = oneOf(STRATEGIES);
-const formula = text(MAX_FORMULA_LENGTH);
-
-const gridFields = { nx: integer(MIN_N, MAX_N), ny: integer(MIN_N, MAX_N), xRange: range, yRange: range, dtype, formula };
-const runFields = {
-  ...gridFields,
-  strategies: list(strategy, STRATEGIES.length),
-  repeats: integer(0, MAX_REPEATS),
-  devices: integer(0, 1024),
-};
-
-/** A non-negative whole count. */
-const count = integer(0, Number.MAX_SAFE_INTEGER);
-
-type RequiredKeys<T> = { [K in keyof T]-?: undefined extends T[K] ? never : K }[keyof T];
-type OptionalKeys<T> = Exclude<keyof T, RequiredKeys<T>>;
-
-// Typed against RunRecord both ways: a field added to the record and not here, or here and not there, fails to compile.
-const recordFields = {
-  strategy: oneOf([...STRATEGIES, 'limit']),
-  n: integer(1, 1_000_000),
-  nx: integer(1, 1_000_000),
-  ny: integer(1, 1_000_000),
-  xRange: range,
-  yRange: range,
-  dtype,
-  backend: oneOf(RECORD_BACKENDS),
-  devices: integer(0, 1 << 16),
-  shape: list(integer(0, 1_000_000), 2),
-  firstMs: measured,
-  medianMs: measured,
-  minMs: measured,
-  maxMs: measured,
-  repeats: integer(0, 1_000_000),
-  samplesMs: list(measured, MAX_SAMPLES),
-  iqrMs: measured,
-  stddevMs: measured,
-  noisy: boolean,
-  predictedBytes: measured,
-  maxAbsErr: measured,
-  allclose: boolean,
-  nonFinite: object({ nan: count, posInf: count, negInf: count }),
-  nonFiniteMatch: boolean,
-  formula: text(MAX_FORMULA_LENGTH),
-  outputBuffer: oneOf(['fresh', 'recycled']),
-} satisfies { [K in RequiredKeys<RunRecord>]: Check };
-const recordOptionalFields = {
-  uploadMs: measured,
-  kernelMs: measured,
-  readbackMs: measured,
-  deviceName: text(500),
-  computedDtype: dtype,
-  note: text(2000),
-  noisyReason: text(2000),
-  shapeError: text(2000),
-  peakBytes: measured,
-  peerVersions: text(500),
-} satisfies { [K in OptionalKeys<RunRecord>]: Check };
-
-const record: Check = object(recordFields, recordOptionalFields);
-
-const png: Check = (value, path) => {
-  if (!(value instanceof Uint8Array) || value.byteLength > MAX_PNG_BYTES) fail(path, 'must be PNG bytes');
-  // The PNG signature: only an image is written where the user asked for one.
-  const signature = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
-  if (!signature.every((b, k) => value[k] === b)) fail(path, 'is not a PNG image');
-};
-
-// The classroom's requests. Settings are checked field by field here, and again by the engine before a file is written.
-const taskId = text(64, /^[\w-]+$/);
-const settings = object({
-  formula,
-  nx: integer(MIN_N, MAX_N),
-  ny: integer(MIN_N, MAX_N),
-  xRange: range,
-  yRange: range,
-  dtype,
-  strategies: list(strategy, STRATEGIES.length),
-  lessonStep: integer(0, 7),
-  sweep: object({ nMin: integer(MIN_N, MAX_N), nMax: integer(MIN_N, MAX_N), points: integer(1, SWEEP_MAX_POINTS) }),
-  theme: oneOf(THEMES),
-  projector: boolean,
-  layout: object({ hidden: list(oneOf(LAYOUT_ITEMS), LAYOUT_ITEMS.length), hiddenStrategies: list(strategy, STRATEGIES.length), presenter: boolean }),
-});
-const pythonProgram = object({ strategy }, { n: integer(MIN_N, MAX_N), nx: integer(MIN_N, MAX_N), ny: integer(MIN_N, MAX_N), xRange: range, yRange: range, formula, dtype });
-const sweepRequest = object(
-  { nMin: integer(MIN_N, MAX_N), nMax: integer(MIN_N, MAX_N), points: integer(1, SWEEP_MAX_POINTS), strategies: list(strategy, STRATEGIES.length) },
-  { dtype, formula, repeats: integer(0, MAX_REPEATS), xRange: range, yRange: range },
+/** A request with nothing in it. */
+const nothing = v.pipe(
+  v.custom<null | undefined>((value) => value === null || value === undefined, 'must be empty'),
+  v.transform((): null => null),
 );
-const lessonGrid = object({ nx: integer(MIN_N, MAX_N), ny: integer(MIN_N, MAX_N), xRange: range, yRange: range });
 
-const validators: { [C in InvokeChannel]: Check } = {
+const gridFields = { nx: side, ny: side, xRange: range, yRange: range, dtype, formula };
+const gridSettings = strict(gridFields);
+true satisfies SameType<v.InferOutput<typeof gridSettings>, GridSettings>;
+
+const runFields = { ...gridFields, strategies, repeats: integer(0, APP_MAX_REPEATS), devices: integer(0, NATIVE_MAX_THREADS) };
+const runSettings = strict(runFields);
+true satisfies SameType<v.InferOutput<typeof runSettings>, RunSettings>;
+
+/** The PNG signature: only an image is written where the user asked for one. */
+const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+const png = v.pipe(
+  v.custom<Uint8Array>((value) => value instanceof Uint8Array, 'must be PNG bytes'),
+  v.maxLength(MAX_PNG_BYTES, 'must be PNG bytes'),
+  v.check((bytes) => PNG_SIGNATURE.every((b, k) => bytes[k] === b), 'is not a PNG image'),
+);
+
+const pythonProgram = strict({
+  strategy: labStrategy,
+  n: v.optional(side),
+  nx: v.optional(side),
+  ny: v.optional(side),
+  xRange: v.optional(readonlyRange),
+  yRange: v.optional(readonlyRange),
+  formula: v.optional(formula),
+  dtype: v.optional(dtype),
+});
+/** The sweep's range runs upwards, as a settings file's must (the same check). */
+const sweepRequest = runningUpwards(
+  strict({
+    nMin: side,
+    nMax: side,
+    points: sweepPoints,
+    strategies,
+    dtype: v.optional(dtype),
+    formula: v.optional(formula),
+    repeats: v.optional(integer(0, APP_MAX_REPEATS)),
+    xRange: v.optional(readonlyRange),
+    yRange: v.optional(readonlyRange),
+  }),
+);
+const lessonGrid = strict({ nx: side, ny: side, xRange: range, yRange: range });
+
+/** Each channel's request schema, its output the contract's request type exactly. */
+const requestSchemas = {
   'app:info': nothing,
-  'formula:check': object({ text: formula }),
-  'surface:preview': object(gridFields),
-  'graph:trace': object(gridFields),
-  'run:guard': object(runFields),
-  'run:start': object({ ...runFields, runId: text(64, /^[\w-]+$/), includeFloor: boolean }),
-  'run:cancel': object({ runId: text(64, /^[\w-]+$/) }),
+  'formula:check': strict({ text: formula }),
+  'surface:preview': gridSettings,
+  'graph:trace': gridSettings,
+  'run:guard': runSettings,
+  'run:start': strict({ ...runFields, runId: name, includeFloor: boolean }),
+  'run:cancel': strict({ runId: name }),
   'session:restore': nothing,
   'session:dismiss': nothing,
-  'export:results': object({ records: list(record, MAX_RECORDS) }, { format: oneOf(RESULTS_FORMATS) }),
-  'export:grid': object(gridFields, { format: oneOf(GRID_FORMATS) }),
-  'export:png': object({ png }),
-  'classroom:lesson': object({ taskId, step: integer(0, LESSON_STEP_IDS.length - 1), formula, dtype }, { grid: lessonGrid }),
-  'classroom:sweep': object({ taskId, sweep: sweepRequest }),
-  'classroom:threads': object({ taskId, sweep: object({ n: integer(MIN_N, MAX_N), dtype, formula }) }),
-  'classroom:cancel': object({ taskId }),
+  'export:results': strict({ records: list(runRecord, MAX_RECORDS), format: v.optional(oneOf(RESULTS_FORMATS)) }),
+  'export:grid': strict({ ...gridFields, format: v.optional(oneOf(GRID_FORMATS)) }),
+  'export:png': strict({ png }),
+  'classroom:lesson': strict({ taskId: name, step: lessonStep, formula, dtype, grid: v.optional(lessonGrid) }),
+  'classroom:sweep': strict({ taskId: name, sweep: sweepRequest }),
+  'classroom:threads': strict({ taskId: name, sweep: strict({ n: side, dtype, formula }) }),
+  'classroom:cancel': strict({ taskId: name }),
   'classroom:jax': pythonProgram,
   'export:python': pythonProgram,
-  'export:sweep': object({ taskId }),
-  'settings:save': object({ settings }),
-  'settings:parse': object({ text: text(64 * 1024) }),
-  'settings:remember': object({ settings }),
+  'export:sweep': strict({ taskId: name }),
+  'settings:save': strict({ settings: labSettings }),
+  'settings:parse': strict({ text: text(MAX_SETTINGS_BYTES) }),
+  'settings:remember': strict({ settings: labSettings }),
   'settings:restore': nothing,
-  'theme:set': object({ theme: oneOf(THEMES) }),
-};
+  'theme:set': strict({ theme }),
+} satisfies Record<InvokeChannel, v.GenericSchema>;
+
+/**
+ * The channels whose schema's output is not exactly the contract's request.
+ * None may be: a field the contract adds, drops or retypes fails to compile
+ * here, naming the channel ("Property 'run:start' is missing").
+ */
+type Mismatched = { [C in InvokeChannel]: SameType<v.InferOutput<(typeof requestSchemas)[C]>, RequestOf<C>> extends true ? never : C }[InvokeChannel];
+const everySchemaIsItsRequest: Record<Mismatched, never> = {};
+void everySchemaIsItsRequest;
+
+/** A refusal as an IPC error says it: "request.nx must be an integer from 1 to 20000". */
+function describeRefusal({ path, rule }: Refusal, root = 'request'): string {
+  return `${root}${path && !path.startsWith('[') ? '.' : ''}${path} ${rule}`;
+}
 
 /** Returns the request typed as the channel's, or throws InvalidRequestError. */
 export function validateRequest<C extends InvokeChannel>(channel: C, request: unknown): RequestOf<C> {
-  const check = validators[channel];
-  if (!check) throw new InvalidRequestError(String(channel), 'unknown channel');
-  try {
-    check(request, 'request');
-  } catch (error) {
-    throw new InvalidRequestError(channel, error instanceof Error ? error.message : String(error));
-  }
-  return (request ?? null) as RequestOf<C>;
+  if (!isInvokeChannel(channel)) throw new InvalidRequestError(String(channel), 'unknown channel');
+  const checked = check(requestSchemas[channel], request);
+  if (!checked.ok) throw new InvalidRequestError(channel, describeRefusal(checked.refusal));
+  return checked.value as RequestOf<C>;
+}
+
+/** Why a value is not a whole run record of today's shape (in export:results' words), or null when it is one. */
+export function runRecordRefusal(value: unknown): string | null {
+  const checked = check(runRecord, value);
+  return checked.ok ? null : describeRefusal(checked.refusal, 'record');
 }
 
 /** Whether a value is a whole run record of today's shape (the results log skips older or damaged ones). */
 export function isRunRecord(value: unknown): value is RunRecord {
-  try {
-    record(value, 'record');
-    return true;
-  } catch {
-    return false;
-  }
+  return runRecordRefusal(value) === null;
 }
 
 export function isInvokeChannel(value: unknown): value is InvokeChannel {
-  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(validators, value);
+  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(requestSchemas, value);
 }
 
 export type { RunSettings, RunRecord };

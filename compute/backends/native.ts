@@ -12,6 +12,7 @@ import { cpus } from 'node:os';
 import type { DType } from '../core/dtype.js';
 import type { Graph } from '../core/graph.js';
 import { linspace } from '../core/creation.js';
+import { NATIVE_MAX_THREADS } from '../limits.js';
 import { NDArray } from '../core/ndarray.js';
 import {
   type Backend,
@@ -51,7 +52,9 @@ let requestedThreads: number | undefined;
  * from the environment.
  */
 export function configureNativeThreads(threads: number): void {
-  if (!Number.isInteger(threads) || threads < 1 || threads > 1024) throw new RangeError(`threads must be an integer from 1 to 1024, got ${threads}`);
+  if (!Number.isInteger(threads) || threads < 1 || threads > NATIVE_MAX_THREADS) {
+    throw new RangeError(`threads must be an integer from 1 to ${NATIVE_MAX_THREADS}, got ${threads}`);
+  }
   const { addon } = loadAddon();
   const running = addon?.poolSize() ?? 0;
   if (running > 0 && running !== threads) {
@@ -315,8 +318,8 @@ export async function loadNativeBackend(): Promise<NativeBackend> {
   const loaded = loadAddon();
   if (!loaded.addon) throw new Error(loaded.reason);
   const fromEnv = process.env.VLAB_THREADS;
-  if (fromEnv !== undefined && fromEnv !== '' && !/^\s*([1-9]\d{0,2}|10[01]\d|102[0-4])\s*$/.test(fromEnv)) {
-    throw new Error(`VLAB_THREADS must be an integer from 1 to 1024, got '${fromEnv}'`);
+  if (fromEnv !== undefined && fromEnv !== '' && !(/^\s*[1-9]\d*\s*$/.test(fromEnv) && Number(fromEnv) <= NATIVE_MAX_THREADS)) {
+    throw new Error(`VLAB_THREADS must be an integer from 1 to ${NATIVE_MAX_THREADS}, got '${fromEnv}'`);
   }
   return new NativeBackend(new NativeRuntime(loaded.addon, loaded.path));
 }

@@ -9,41 +9,19 @@
 // parsed as JSON and nothing in it is ever run: the formula goes through the
 // formula parser like anything typed in the box.
 
-import { DTYPES, type DType } from '../core/dtype.js';
+import * as v from 'valibot';
 import { checkFormula } from '../formula/index.js';
-import { APP_GRID_LIMITS, DOMAIN_MAX_ABS } from '../limits.js';
-import { DEFAULT_FORMULA, GRID_RANGE, LAB_STRATEGY_NAMES, STRATEGY_NAMES, type StrategyName } from '../strategies/types.js';
-import { LESSON_STEP_IDS } from './lessonSteps.js';
+import { check, show } from '../schema/describe.js';
+import { boolean, dtype, formula, loose, range, side, sweepPoints } from '../schema/fields.js';
+import { strategy } from '../strategies/recordSchema.js';
+import { DEFAULT_FORMULA, GRID_RANGE, LAB_STRATEGY_NAMES, STRATEGY_NAMES } from '../strategies/types.js';
+import { labSettings, lessonStep, theme } from './settingsSchema.js';
+import { LAYOUT_ITEMS, MAX_SETTINGS_BYTES, type LabSettings } from './settingsVocabulary.js';
 
-import { LAYOUT_ITEMS, MAX_SETTINGS_BYTES, THEMES, type LayoutSettings, type Theme } from './settingsVocabulary.js';
-
-export { LAYOUT_ITEMS, MAX_SETTINGS_BYTES, SETTINGS_EXTENSION, THEMES, type LayoutItem, type LayoutSettings, type Theme } from './settingsVocabulary.js';
+export { LAYOUT_ITEMS, MAX_SETTINGS_BYTES, SETTINGS_EXTENSION, THEMES, type LabSettings, type LayoutItem, type LayoutSettings, type Theme } from './settingsVocabulary.js';
 
 export const SETTINGS_FORMAT = 'vlab-settings';
 export const SETTINGS_VERSION = 1;
-
-
-export interface LabSettings {
-  formula: string;
-  /**
-   * Points along x and y. A file may give `n` instead, the square shorthand
-   * (files from before rectangular grids do); a square grid is also written
-   * with `n`, so that those versions open it the same.
-   */
-  nx: number;
-  ny: number;
-  /** The domain of x and of y. */
-  xRange: [number, number];
-  yRange: [number, number];
-  dtype: DType;
-  strategies: StrategyName[];
-  /** 0-based index of the lesson step on screen. */
-  lessonStep: number;
-  sweep: { nMin: number; nMax: number; points: number };
-  theme: Theme;
-  projector: boolean;
-  layout: LayoutSettings;
-}
 
 const DEFAULTS: LabSettings = {
   formula: DEFAULT_FORMULA,
@@ -72,105 +50,87 @@ export class SettingsError extends Error {
   }
 }
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const show = (v: unknown) => (typeof v === 'string' ? `'${v.length > 40 ? `${v.slice(0, 40)}…` : v}'` : JSON.stringify(v) ?? String(v));
+const parsesAsFormula = v.check(
+  (text: string) => checkFormula(text).ok,
+  (issue) => {
+    const result = checkFormula(issue.input as string);
+    return result.ok ? 'parses' : `does not parse: ${result.message} (at character ${result.position + 1})`;
+  },
+);
 
-function integer(value: unknown, field: string, min: number, max: number): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw new SettingsError(`'${field}' must be an integer from ${min} to ${max}, got ${show(value)}`);
-  }
-  return value;
-}
+/** A list of names, kept in `order` and without repeats: names this version does not know (from a newer file) are left out. */
+const knownNames = <T extends string>(order: readonly T[]) =>
+  v.pipe(
+    v.array(v.string('must be a name'), 'must be a list of names'),
+    v.transform((names) => order.filter((known) => names.includes(known))),
+  );
 
-function range(value: unknown, field: string): [number, number] {
-  if (!Array.isArray(value) || value.length !== 2 || !value.every((v) => typeof v === 'number' && Number.isFinite(v) && Math.abs(v) <= DOMAIN_MAX_ABS)) {
-    throw new SettingsError(`'${field}' must be two numbers [start, stop] within ±${DOMAIN_MAX_ABS}, got ${show(value)}`);
-  }
-  if (!(value[0] < value[1])) throw new SettingsError(`'${field}' must run from a smaller number to a larger one, got ${show(value)}`);
-  return [value[0], value[1]];
-}
+/**
+ * A file as it is read: a missing field takes the default (a missing sweep
+ * or layout is an empty one, whose fields take theirs), a field it does
+ * not know is left out, `n` is the square shorthand, strategies lose their
+ * repeats, a layout loses the items this version does not know. Every field
+ * present is checked by the same field schema the app's requests use, and
+ * the whole by the settings' own schema last, so what opens is what the app
+ * accepts, and a refusal names the field in the same words.
+ */
+const settingsFile = v.pipe(
+  v.object({
+    formula: v.optional(v.pipe(formula, parsesAsFormula), DEFAULTS.formula),
+    n: v.optional(side),
+    nx: v.optional(side),
+    ny: v.optional(side),
+    xRange: v.optional(range, () => [...DEFAULTS.xRange]),
+    yRange: v.optional(range, () => [...DEFAULTS.yRange]),
+    dtype: v.optional(dtype, DEFAULTS.dtype),
+    strategies: v.optional(
+      v.pipe(v.array(strategy, 'must be a list of strategy names'), v.transform((names) => [...new Set(names)])),
+      () => [...DEFAULTS.strategies],
+    ),
+    lessonStep: v.optional(lessonStep, DEFAULTS.lessonStep),
+    sweep: v.optional(
+      loose(
+        { nMin: v.optional(side, DEFAULTS.sweep.nMin), nMax: v.optional(side, DEFAULTS.sweep.nMax), points: v.optional(sweepPoints, DEFAULTS.sweep.points) },
+        'must be an object with nMin, nMax and points',
+      ),
+      {},
+    ),
+    theme: v.optional(theme, DEFAULTS.theme),
+    projector: v.optional(boolean, DEFAULTS.projector),
+    layout: v.optional(
+      loose(
+        {
+          hidden: v.optional(knownNames(LAYOUT_ITEMS), () => []),
+          hiddenStrategies: v.optional(knownNames(STRATEGY_NAMES), () => []),
+          presenter: v.optional(boolean, DEFAULTS.layout.presenter),
+        },
+        'must be an object with hidden, hiddenStrategies and presenter',
+      ),
+      {},
+    ),
+  }),
+  v.transform(({ n, nx, ny, ...rest }): LabSettings => ({ ...rest, nx: nx ?? n ?? DEFAULTS.nx, ny: ny ?? n ?? DEFAULTS.ny })),
+);
 
-function oneOf<T extends string>(value: unknown, field: string, allowed: readonly T[]): T {
-  if (typeof value !== 'string' || !allowed.includes(value as T)) {
-    throw new SettingsError(`'${field}' must be one of ${allowed.join(', ')}, got ${show(value)}`);
-  }
-  return value as T;
+/** The schema's output, or a SettingsError naming the field: "'nx' must be an integer from 1 to 20000, got 0". */
+function checked<S extends v.GenericSchema>(schema: S, value: unknown): v.InferOutput<S> {
+  const result = check(schema, value);
+  if (result.ok) return result.value;
+  const { path, rule, value: found } = result.refusal;
+  throw new SettingsError(`'${path}' ${rule}, got ${show(found)}`);
 }
 
 /** Checks a settings object field by field; fields it does not know are left out, missing ones take the defaults. */
 export function validateSettings(data: unknown): LabSettings {
-  if (!isRecord(data)) throw new SettingsError('a settings file holds one JSON object');
-  if (data.format !== SETTINGS_FORMAT) {
-    throw new SettingsError(`not a Vectorization Lab settings file: 'format' should be '${SETTINGS_FORMAT}', got ${show(data.format)}`);
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new SettingsError('a settings file holds one JSON object');
+  const { format, version } = data as { format?: unknown; version?: unknown };
+  if (format !== SETTINGS_FORMAT) {
+    throw new SettingsError(`not a Vectorization Lab settings file: 'format' should be '${SETTINGS_FORMAT}', got ${show(format)}`);
   }
-  if (data.version !== SETTINGS_VERSION) {
-    throw new SettingsError(`settings version ${show(data.version)} is not supported: this lab reads version ${SETTINGS_VERSION}`);
+  if (version !== SETTINGS_VERSION) {
+    throw new SettingsError(`settings version ${show(version)} is not supported: this lab reads version ${SETTINGS_VERSION}`);
   }
-  const out = defaultSettings();
-  if (data.formula !== undefined) {
-    if (typeof data.formula !== 'string') throw new SettingsError(`'formula' must be text, got ${show(data.formula)}`);
-    const check = checkFormula(data.formula);
-    if (!check.ok) throw new SettingsError(`'formula' does not parse: ${check.message} (at character ${check.position + 1})`);
-    out.formula = data.formula;
-  }
-  const side = (value: unknown, field: string) => integer(value, field, APP_GRID_LIMITS.nMin, APP_GRID_LIMITS.nMax);
-  if (data.n !== undefined) out.nx = out.ny = side(data.n, 'n');
-  if (data.nx !== undefined) out.nx = side(data.nx, 'nx');
-  if (data.ny !== undefined) out.ny = side(data.ny, 'ny');
-  if (data.xRange !== undefined) out.xRange = range(data.xRange, 'xRange');
-  if (data.yRange !== undefined) out.yRange = range(data.yRange, 'yRange');
-  if (data.dtype !== undefined) out.dtype = oneOf(data.dtype, 'dtype', DTYPES);
-  if (data.strategies !== undefined) {
-    if (!Array.isArray(data.strategies)) throw new SettingsError(`'strategies' must be a list of strategy names, got ${show(data.strategies)}`);
-    out.strategies = [...new Set(data.strategies.map((s, i) => oneOf(s, `strategies[${i}]`, STRATEGY_NAMES)))];
-  }
-  if (data.lessonStep !== undefined) out.lessonStep = integer(data.lessonStep, 'lessonStep', 0, LESSON_STEP_IDS.length - 1);
-  if (data.sweep !== undefined) {
-    if (!isRecord(data.sweep)) throw new SettingsError(`'sweep' must be an object with nMin, nMax and points, got ${show(data.sweep)}`);
-    const s = data.sweep;
-    const nMin = s.nMin === undefined ? out.sweep.nMin : integer(s.nMin, 'sweep.nMin', APP_GRID_LIMITS.nMin, APP_GRID_LIMITS.nMax);
-    const nMax = s.nMax === undefined ? out.sweep.nMax : integer(s.nMax, 'sweep.nMax', APP_GRID_LIMITS.nMin, APP_GRID_LIMITS.nMax);
-    if (nMax < nMin) throw new SettingsError(`'sweep.nMax' (${nMax}) must not be below 'sweep.nMin' (${nMin})`);
-    const points = s.points === undefined ? out.sweep.points : integer(s.points, 'sweep.points', 1, APP_GRID_LIMITS.sweepMaxPoints);
-    out.sweep = { nMin, nMax, points };
-  }
-  if (data.theme !== undefined) out.theme = oneOf(data.theme, 'theme', THEMES);
-  if (data.projector !== undefined) {
-    if (typeof data.projector !== 'boolean') throw new SettingsError(`'projector' must be true or false, got ${show(data.projector)}`);
-    out.projector = data.projector;
-  }
-  if (data.layout !== undefined) out.layout = validateLayout(data.layout);
-  return out;
-}
-
-/**
- * A layout, checked. An item this version does not know (from a newer file)
- * is left out rather than refused: hiding something that is not there is
- * harmless, and the rest of the file still opens.
- */
-function validateLayout(layout: unknown): LayoutSettings {
-  if (!isRecord(layout)) throw new SettingsError(`'layout' must be an object with hidden, hiddenStrategies and presenter, got ${show(layout)}`);
-  const out: LayoutSettings = { hidden: [], hiddenStrategies: [], presenter: false };
-  const names = (value: unknown, field: string): string[] => {
-    if (!Array.isArray(value)) throw new SettingsError(`'${field}' must be a list of names, got ${show(value)}`);
-    return value.map((item, i) => {
-      if (typeof item !== 'string') throw new SettingsError(`'${field}[${i}]' must be a name, got ${show(item)}`);
-      return item;
-    });
-  };
-  if (layout.hidden !== undefined) {
-    const hidden = new Set(names(layout.hidden, 'layout.hidden'));
-    out.hidden = LAYOUT_ITEMS.filter((item) => hidden.has(item));
-  }
-  if (layout.hiddenStrategies !== undefined) {
-    const hidden = new Set(names(layout.hiddenStrategies, 'layout.hiddenStrategies'));
-    out.hiddenStrategies = STRATEGY_NAMES.filter((strategy) => hidden.has(strategy));
-  }
-  if (layout.presenter !== undefined) {
-    if (typeof layout.presenter !== 'boolean') throw new SettingsError(`'layout.presenter' must be true or false, got ${show(layout.presenter)}`);
-    out.presenter = layout.presenter;
-  }
-  return out;
+  return checked(labSettings, checked(settingsFile, data));
 }
 
 /** Reads the text of a `.vlab.json` file. Throws SettingsError saying what is wrong. */

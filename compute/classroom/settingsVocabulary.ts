@@ -1,8 +1,10 @@
 // The vocabulary of a `.vlab.json` file that the shells need without the
-// engine: its extension and size limit, the themes and the teacher layout's
-// item names. A leaf module (types only imported), so the request validators
-// and the desktop's File ▸ Open… read the same facts without loading compute/.
+// engine: its extension and size limit, the themes, the teacher layout's
+// item names and the settings' type. A leaf module (types only imported), so
+// the request validators and the desktop's File ▸ Open… read the same facts
+// without loading compute/.
 
+import type { DType } from '../core/dtype.js';
 import type { StrategyName } from '../strategies/types.js';
 
 export const SETTINGS_EXTENSION = '.vlab.json';
@@ -45,3 +47,26 @@ export interface LayoutSettings {
   presenter: boolean;
 }
 
+
+/** What a teacher set up, as the app holds it and a `.vlab.json` file stores it (settings.ts reads and writes the file). */
+export interface LabSettings {
+  formula: string;
+  /**
+   * Points along x and y. A file may give `n` instead, the square shorthand
+   * (files from before rectangular grids do); a square grid is also written
+   * with `n`, so that those versions open it the same.
+   */
+  nx: number;
+  ny: number;
+  /** The domain of x and of y. */
+  xRange: [number, number];
+  yRange: [number, number];
+  dtype: DType;
+  strategies: StrategyName[];
+  /** 0-based index of the lesson step on screen. */
+  lessonStep: number;
+  sweep: { nMin: number; nMax: number; points: number };
+  theme: Theme;
+  projector: boolean;
+  layout: LayoutSettings;
+}

@@ -11,14 +11,15 @@ import type { NDArray } from '../core/ndarray.js';
 import type { ExecutionTimings } from '../backends/backend.js';
 import { yieldToEventLoop } from '../backends/js.js';
 import { throwIfCancelled } from '../backends/backend.js';
+import { MAX_TIMED_CALLS } from '../limits.js';
 import type { StrategyContext, StrategyOutcome } from './strategy.js';
 
 export type TimedCall = () => Promise<NDArray> | NDArray;
 
 /** Warm calls go on past the requested count until this much time has been timed… */
 export const MIN_TIMED_MS = 25;
-/** …but never past this many calls. */
-export const MAX_TIMED_CALLS = 1000;
+/** …but never past MAX_TIMED_CALLS (compute/limits.ts: a record holds at most that many samples). */
+export { MAX_TIMED_CALLS };
 
 /** Process CPU time (user + system, all threads) since `since`, in ms. */
 export function cpuMsSince(since: NodeJS.CpuUsage): number {

@@ -7,6 +7,8 @@
 
 import { readFileSync, renameSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import * as v from 'valibot';
+import { type SameType } from '../../compute/schema/fields.js';
 
 export interface Bounds {
   x: number;
@@ -34,7 +36,14 @@ export const DEFAULT_SIZE = { width: 1280, height: 800 } as const;
 export const MIN_SIZE = { width: 960, height: 640 } as const;
 export const WINDOW_STATE_FILE = 'window-state.json';
 
-const isFiniteNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const coordinate = v.pipe(v.number(), v.finite());
+const extent = v.pipe(v.number(), v.finite(), v.gtValue(0));
+/** What window-state.json holds; other fields (from another version) are ignored. */
+const windowState = v.object({
+  bounds: v.object({ x: coordinate, y: coordinate, width: extent, height: extent }),
+  maximized: v.boolean(),
+});
+true satisfies SameType<v.InferOutput<typeof windowState>, WindowState>;
 
 /** The saved state, or null when the file is missing, damaged or from something else. */
 export function parseWindowState(text: string): WindowState | null {
@@ -44,13 +53,8 @@ export function parseWindowState(text: string): WindowState | null {
   } catch {
     return null;
   }
-  if (typeof data !== 'object' || data === null) return null;
-  const { bounds, maximized } = data as Record<string, unknown>;
-  if (typeof bounds !== 'object' || bounds === null || typeof maximized !== 'boolean') return null;
-  const { x, y, width, height } = bounds as Record<string, unknown>;
-  if (![x, y, width, height].every(isFiniteNumber)) return null;
-  if ((width as number) <= 0 || (height as number) <= 0) return null;
-  return { bounds: { x: x as number, y: y as number, width: width as number, height: height as number }, maximized };
+  const result = v.safeParse(windowState, data, { abortEarly: true });
+  return result.success ? result.output : null;
 }
 
 function overlapArea(a: Bounds, b: Bounds): number {

@@ -21,11 +21,16 @@ const ADDON = 'compute/native/build/Release/vlab_native.node';
 let work: string;
 let packaged: AssembledApp;
 
-/** The top-level names of the production dependency tree, as package-lock.json records it. */
+/**
+ * The top-level names of the production dependency tree, as package-lock.json
+ * records it. A devOptional package is not one: typescript, a development tool
+ * that is also an optional peer of valibot, which electron-builder rightly
+ * leaves out of the package (nothing the app runs imports it).
+ */
 function productionPackages(): string[] {
-  const lock = JSON.parse(readFileSync(join(repoRoot, 'package-lock.json'), 'utf8')) as { packages: Record<string, { dev?: boolean }> };
+  const lock = JSON.parse(readFileSync(join(repoRoot, 'package-lock.json'), 'utf8')) as { packages: Record<string, { dev?: boolean; devOptional?: boolean }> };
   const names = Object.entries(lock.packages)
-    .filter(([path, entry]) => path.startsWith('node_modules/') && !path.includes('/node_modules/', 1) && !entry.dev)
+    .filter(([path, entry]) => path.startsWith('node_modules/') && !path.includes('/node_modules/', 1) && !entry.dev && !entry.devOptional)
     .map(([path]) => path.slice('node_modules/'.length).split('/')[0]!);
   return [...new Set(names)].sort();
 }
