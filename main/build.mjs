@@ -7,11 +7,18 @@
 // `npm run build` builds everything; `npm start` and `vlab` call ensureBuilt(),
 // which rebuilds only what is older than its sources and says so.
 
-import { existsSync, mkdirSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const appRoot = fileURLToPath(new URL('..', import.meta.url));
+
+/**
+ * What the entry points load from node_modules at run time: the production
+ * dependencies (natives and ws) and Electron. Every other package the code
+ * imports (valibot) is a devDependency bundled into dist/.
+ */
+const RUNTIME_PACKAGES = ['electron', ...Object.keys(JSON.parse(readFileSync(join(appRoot, 'package.json'), 'utf8')).dependencies ?? {})];
 
 /** Every compiled entry point: its source and where it is written. */
 export const ENTRY_POINTS = [
@@ -86,9 +93,9 @@ export async function buildEntryPoints() {
         sourcemap: 'linked',
         logLevel: 'warning',
         write: false,
-        // Packages load from node_modules at run time (production dependencies
-        // only); the app's own code is bundled. The preload bundles all but electron.
-        ...(format === 'cjs' ? { external: ['electron'] } : { packages: 'external' }),
+        // The preload may require only electron; the other entries leave the
+        // runtime packages to node_modules and bundle the rest.
+        external: format === 'cjs' ? ['electron'] : RUNTIME_PACKAGES,
       });
       for (const file of result.outputFiles) {
         mkdirSync(dirname(file.path), { recursive: true });

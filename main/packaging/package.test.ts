@@ -23,9 +23,9 @@ let packaged: AssembledApp;
 
 /**
  * The top-level names of the production dependency tree, as package-lock.json
- * records it. A devOptional package is not one: typescript, a development tool
- * that is also an optional peer of valibot, which electron-builder rightly
- * leaves out of the package (nothing the app runs imports it).
+ * records it. A devOptional package (a development tool that is also an
+ * optional peer of a production one) is not one: electron-builder rightly
+ * leaves it out, as nothing the app runs imports it.
  */
 function productionPackages(): string[] {
   const lock = JSON.parse(readFileSync(join(repoRoot, 'package-lock.json'), 'utf8')) as { packages: Record<string, { dev?: boolean; devOptional?: boolean }> };
