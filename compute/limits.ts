@@ -11,6 +11,13 @@ export const ENGINE_MAX_N = 1_000_000;
 /** The largest |x| or |y| a domain may reach, in the engine and the app: far enough for any lesson, short of float32's overflow in x². */
 export const DOMAIN_MAX_ABS = 1e15;
 
+/** The longest formula the app takes (the box, a request, a document, a record): a lesson's f is a few dozen characters. */
+export const FORMULA_MAX_LENGTH = 500;
+
+/** Timed calls after the first that the app asks for in one run. */
+export const APP_MAX_REPEATS = 100;
+
+/** The app's limits, as the renderer receives them in AppInfo. */
 export interface GridLimits {
   /** Sides the app accepts in requests and documents. */
   readonly nMin: number;
@@ -22,15 +29,22 @@ export interface GridLimits {
   readonly sweepMaxPoints: number;
   /** The domain's bound on |x| and |y| (DOMAIN_MAX_ABS). */
   readonly domainMaxAbs: number;
+  /** Timed calls after the first (APP_MAX_REPEATS). */
+  readonly repeatsMax: number;
+  /** The formula box's length (FORMULA_MAX_LENGTH). */
+  readonly formulaMaxLength: number;
 }
 
-export const APP_GRID_LIMITS: GridLimits = { nMin: 1, nMax: 20_000, sliderMin: 10, sliderMax: 20_000, sweepMaxPoints: 60, domainMaxAbs: DOMAIN_MAX_ABS };
-
-/** The longest formula the app takes (the box, a request, a document, a record): a lesson's f is a few dozen characters. */
-export const FORMULA_MAX_LENGTH = 500;
-
-/** Timed calls after the first that the app asks for in one run. */
-export const APP_MAX_REPEATS = 100;
+export const APP_GRID_LIMITS: GridLimits = {
+  nMin: 1,
+  nMax: 20_000,
+  sliderMin: 10,
+  sliderMax: 20_000,
+  sweepMaxPoints: 60,
+  domainMaxAbs: DOMAIN_MAX_ABS,
+  repeatsMax: APP_MAX_REPEATS,
+  formulaMaxLength: FORMULA_MAX_LENGTH,
+};
 
 /** The most warm calls the timing loop makes (it stops sooner once enough time is measured): a record holds at most this many samples. */
 export const MAX_TIMED_CALLS = 1000;

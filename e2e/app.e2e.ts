@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import { _electron, type Page } from 'playwright-core';
 import { waitForSurface } from './canvasPixels.ts';
 import { parseCsv } from './csv.ts';
+import { APP_GRID_LIMITS } from '../compute/limits.ts';
 import { openLab, root, type OpenLab } from './webShell.ts';
 
 const shots = join(root, 'e2e', 'screenshots');
@@ -88,6 +89,9 @@ describe('a newcomer’s session in the web shell', { concurrency: false }, () =
     // This suite follows the Run button; e2e/live.e2e.ts follows the Live switch, which is on by default.
     await page.getByTestId('live-toggle').uncheck();
     for (const strategy of ['loops', 'naive', 'meshgrid', 'meshgrid-eager', 'vmap']) assert.ok(available.includes(strategy), `${strategy} is available`);
+    // The controls stop where the app's validators do: both read compute/limits.ts (through AppInfo here).
+    assert.equal(await page.getByTestId('repeats').getAttribute('max'), String(APP_GRID_LIMITS.repeatsMax));
+    assert.equal(await page.getByTestId('formula').getAttribute('maxlength'), String(APP_GRID_LIMITS.formulaMaxLength));
     await waitForSurface(page, 15_000);
     await shot('01-start');
   });
