@@ -11,13 +11,4 @@ export function formatTable(header: readonly string[], rows: readonly (readonly 
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
-export function formatMs(ms: number): string {
-  if (!Number.isFinite(ms)) return String(ms);
-  if (ms >= 1000) return `${(ms / 1000).toFixed(2)} s`;
-  if (ms >= 10) return `${ms.toFixed(1)} ms`;
-  return `${ms.toPrecision(3)} ms`;
-}
-
-export function formatError(err: number): string {
-  return err === 0 ? '0' : Number.isFinite(err) ? err.toExponential(1) : String(err);
-}
+export { formatError, formatMs } from '../report/figures.js';

@@ -6,6 +6,9 @@
 import { constants as bufferConstants } from 'node:buffer';
 import { freemem } from 'node:os';
 import { allocator } from '../core/allocator.js';
+import { formatBytes } from '../report/figures.js';
+
+export { formatBytes };
 
 /** Leave this share of free memory to the rest of the machine. */
 const FREE_MEMORY_SHARE = 0.8;
@@ -21,16 +24,6 @@ export class MemoryGuardError extends Error {
   }
 }
 
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value >= 100 || unit === 0 ? Math.round(value) : value.toPrecision(3)} ${units[unit]}`;
-}
 
 /** The cap a run is checked against: explicit, else VLAB_MEMORY_CAP (bytes), else most of the free memory. */
 export function memoryCap(explicit?: number): number {

@@ -1,25 +1,11 @@
-// Numbers as the lab prints them — the same forms as `vlab run`'s table
-// (compute/cli/table.ts, compute/strategies/memoryGuard.ts), so a figure on
-// screen reads exactly like the terminal's. The renderer may not import the
-// engine's code, so these are copies; format.test.ts pins them to the originals.
+// Numbers as the lab prints them. Bytes, times and errors come from
+// compute/report/figures.ts, the forms `vlab run`'s table and the memory
+// guard use; ticks, ratios and labels are the renderer's own.
 
-export function formatMs(ms: number): string {
-  if (!Number.isFinite(ms)) return String(ms);
-  if (ms >= 1000) return `${(ms / 1000).toFixed(2)} s`;
-  if (ms >= 10) return `${ms.toFixed(1)} ms`;
-  return `${ms.toPrecision(3)} ms`;
-}
+import { formatBytes, formatError, formatMs } from '../../../compute/report/figures';
 
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value >= 100 || unit === 0 ? Math.round(value) : value.toPrecision(3)} ${units[unit]}`;
-}
+/** The engine's own wording, so a figure on screen reads exactly like the terminal's and a refusal's. */
+export { formatBytes, formatError, formatMs };
 
 /** A peak that may be absent: a JAX peer's allocator cannot be measured. */
 export function formatPeak(bytes: number | undefined): string {
@@ -32,9 +18,6 @@ export function strategyLabel(record: { strategy: string; backend: string }): st
   return `${record.strategy} (run by ${record.strategy === 'numpy' ? 'NumPy' : 'JAX'})`;
 }
 
-export function formatError(err: number): string {
-  return err === 0 ? '0' : Number.isFinite(err) ? err.toExponential(1) : String(err);
-}
 
 /** A ratio such as a speed-up: 412×, 3.1×, 0.52×. */
 export function formatRatio(ratio: number): string {
