@@ -5,7 +5,7 @@ export default defineConfig({
   // The renderer's state modules (*.svelte.ts) use runes: compiled as the app compiles them.
   plugins: [svelte({ configFile: false, compilerOptions: { runes: true } })],
   test: {
-    include: ['compute/**/*.test.ts', 'main/**/*.test.ts', 'renderer/**/*.test.ts', 'bin/**/*.test.ts'],
+    include: ['compute/**/*.test.ts', 'main/**/*.test.ts', 'renderer/**/*.test.ts', 'bin/**/*.test.ts', 'test/**/*.test.ts'],
     exclude: ['node_modules/**', 'e2e/**', 'dist/**', 'main/packaging/package.test.ts'],
     testTimeout: 60_000,
     pool: 'forks',
