@@ -1,10 +1,11 @@
 // One pass of a program over one block of kBlock elements: the per-thread
 // registers carved out of the caller's scratch (Frame), the reads that fill a
-// register (a pointer straight into the input where it is contiguous and of
-// the program's dtype, else a gather), the loop-invariant scalar prefix, and
-// the vector instructions. A pass runs every vector instruction, or, with the
-// row cache, only the row-invariant ones (storing what the others read) or
-// all but those (reading them back). Part of vm_isa_copy.h.
+// register (a strided gather, converting the dtype, or one value), the
+// loop-invariant scalar prefix, and the vector instructions, whose loads the
+// caller supplies (vm_rows.h, vm_eval_range.h). A pass runs every vector
+// instruction, or, with the row cache, only the row-invariant ones (storing
+// what the others read) or all but those (reading them back).
+// Part of vm_isa_copy.h.
 #pragma once
 
 namespace vlab {

@@ -9,7 +9,10 @@
 // Each run is cut into blocks of kBlock elements; every register holds one
 // block, so temporaries stay in cache, and each instruction is one tight loop
 // over a block that the compiler vectorizes. Nothing here allocates: all
-// memory is the caller's. The parts, in the order each needs the one before:
+// memory is the caller's. The parts are headers, not .cc files, because each
+// must be compiled inside every copy (after its target pragma, in its
+// namespace) and inlined across parts: the kernels into a pass, a pass into
+// the walks over a range. In the order each needs the ones before:
 #include "vm_vector_math.h"    // glibc's vector math for this ISA
 #include "vm_block_kernels.h"  // each opcode's kernel over a block, from opcodes.h
 #include "vm_block_pass.h"     // registers, reads, one pass of the program over a block
