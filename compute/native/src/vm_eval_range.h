@@ -8,12 +8,19 @@
 namespace vlab {
 namespace VLAB_ISA {
 
-/** Evaluates output elements [begin, end) (begin < end) in flat mode; false when cancelled part-way. */
 template <class T>
-inline bool evalFlat(const Launch& L, Frame<T>& F, T* const out, std::vector<int64_t>& base, int64_t begin, int64_t end, Progress& progress) {
+bool evalRangeTyped(const Launch& L, int64_t begin, int64_t end, void* scratch) {
+  // An empty range reads nothing: the bounds check let empty inputs through, so even loop-invariant reads must not run.
+  if (begin >= end) return true;
+  Frame<T> F(L, scratch);
+  T* const out = static_cast<T*>(L.out);
+  std::vector<int64_t>& base = threadBases(L.reads.size());
+  Progress progress(L);
+  if (L.rowMode) return evalRows<T>(L, F, out, base, begin, end, progress);
+
+  // Flat mode: blocks run across rows; only depth-0 work is hoisted.
   const int rank = L.rank;
-  const size_t numReads = L.reads.size();
-  for (size_t r = 0; r < numReads; r++) base[r] = L.readOffset[r];
+  for (size_t r = 0; r < L.reads.size(); r++) base[r] = L.readOffset[r];
   runScalars<T>(L, F, base.data());
   for (int64_t b = begin; b < end; b += kBlock) {
     if (cancelled(L)) return false;
@@ -54,17 +61,6 @@ inline bool evalFlat(const Launch& L, Frame<T>& F, T* const out, std::vector<int
   }
   progress.report();
   return true;
-}
-
-template <class T>
-bool evalRangeTyped(const Launch& L, int64_t begin, int64_t end, void* scratch) {
-  // An empty range reads nothing: the bounds check let empty inputs through, so even loop-invariant reads must not run.
-  if (begin >= end) return true;
-  Frame<T> F(L, scratch);
-  T* const out = static_cast<T*>(L.out);
-  std::vector<int64_t>& base = threadBases(L.reads.size());
-  Progress progress(L);
-  return L.rowMode ? evalRows<T>(L, F, out, base, begin, end, progress) : evalFlat<T>(L, F, out, base, begin, end, progress);
 }
 
 bool evalRange(const Launch& L, int64_t begin, int64_t end, void* scratch) {
