@@ -11,5 +11,5 @@
 #define VLAB_ISA_LEVEL 0
 #endif
 #define VLAB_ISA avx2
-#include "vm_kernels.h"
+#include "vm_isa_copy.h"
 #endif

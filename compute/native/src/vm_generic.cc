@@ -9,4 +9,4 @@
 #define VLAB_ISA_LEVEL 0
 #endif
 #define VLAB_ISA generic
-#include "vm_kernels.h"
+#include "vm_isa_copy.h"
