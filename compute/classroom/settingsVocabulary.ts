@@ -47,7 +47,6 @@ export interface LayoutSettings {
   presenter: boolean;
 }
 
-
 /** What a teacher set up, as the app holds it and a `.vlab.json` file stores it (settings.ts reads and writes the file). */
 export interface LabSettings {
   formula: string;
