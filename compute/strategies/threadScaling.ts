@@ -9,6 +9,7 @@ import type { DType } from '../core/dtype.js';
 import { backendStatus, getBackend, loadBackends } from '../backends/registry.js';
 import type { NativeBackend } from '../backends/native.js';
 import { runStrategy } from './run.js';
+import { StrategyUnavailableError } from './strategy.js';
 
 export interface ThreadPoint {
   threads: number;
@@ -43,7 +44,7 @@ export interface ThreadScalingOptions {
 
 export async function measureThreadScaling(n: number, dtype: DType, repeats: number, counts: readonly number[], options: ThreadScalingOptions = {}): Promise<ThreadPoint[]> {
   await loadBackends();
-  if (!backendStatus('native').available) throw new ThreadScalingError('thread scaling needs the native backend (pmap runs on its threads)');
+  if (!backendStatus('native').available) throw new StrategyUnavailableError('thread scaling needs the native backend (pmap runs on its threads)');
   const backend = getBackend('native') as NativeBackend;
   const { signal } = options;
   const points: ThreadPoint[] = [];

@@ -68,14 +68,14 @@ describe('EngineHost', () => {
       { request: { strategy: 'loops', n: 4000, dtype: 'float32', repeats: 3 }, surface: false },
       { signal: controller.signal, onProgress: () => controller.abort() },
     );
-    await expect(run).rejects.toMatchObject({ name: 'CancelledError' });
+    await expect(run).rejects.toMatchObject({ kind: 'cancelled' });
     expect(performance.now() - started).toBeLessThan(20_000);
     expect(await host.call('checkFormula', { text: 'x' })).toEqual({ ok: true });
   });
 
   it('carries engine errors with their numbers', async () => {
     const host = makeHost();
-    await expect(host.call('preview', { nx: 10, ny: 10, xRange: [-2, 2], yRange: [-2, 2], dtype: 'float32', formula: 'cos(' })).rejects.toMatchObject({ name: 'FormulaError', position: 4 });
+    await expect(host.call('preview', { nx: 10, ny: 10, xRange: [-2, 2], yRange: [-2, 2], dtype: 'float32', formula: 'cos(' })).rejects.toMatchObject({ kind: 'formula', position: 4, length: 0 });
   });
 
   it('previews, runs and decimates a rectangular grid over its own domain: values[i * ys.length + j] = f(xs[i], ys[j])', async () => {
