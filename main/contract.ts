@@ -49,6 +49,8 @@ export type LabErrorKind =
   | 'crash'
   /** A file could not be read or written. */
   | 'io'
+  /** The renderer lost its connection to the shell (the web shell's host stopped). */
+  | 'disconnected'
   /** Any other failure inside the engine or the shell. */
   | 'engine';
 

@@ -2,43 +2,16 @@
 // handlers (handlers.ts). It starts each call with its own AbortSignal,
 // cancels it on the host's word, forwards its progress at most every
 // PROGRESS_INTERVAL_MS, moves typed arrays in results without a copy, and
-// answers a failure as the contract's LabError (kind and numbers), never as
-// a bare message. It knows no method by name.
+// answers a failure as the contract's LabError (errors.ts), never as a bare
+// message. It knows no method by name.
 
 import { parentPort } from 'node:worker_threads';
-import {
-  CancelledError,
-  FormulaError,
-  MemoryGuardError,
-  RunRequestError,
-  SettingsError,
-  StrategyUnavailableError,
-  SweepRequestError,
-  ThreadScalingError,
-} from '../../compute/index.js';
-import type { LabErrorKind } from '../contract.js';
-import { labErrorFields } from '../labError.js';
+import { serializeError } from './errors.js';
 import { engineHandlers, type Handler } from './handlers.js';
-import type { EngineMethod, FromWorker, SerializedError, ToWorker } from './protocol.js';
+import type { EngineMethod, FromWorker, ToWorker } from './protocol.js';
 
 /** Progress messages at most this often: the channel to the window is not a log. */
 const PROGRESS_INTERVAL_MS = 50;
-
-/** The kind of an engine error, by its class: the renderer reads the kind, never the words. */
-function kindOf(error: Error): LabErrorKind {
-  if (error instanceof FormulaError) return 'formula';
-  if (error instanceof MemoryGuardError) return 'memory';
-  if (error instanceof CancelledError || error.name === 'CancelledError') return 'cancelled';
-  if (error instanceof SettingsError) return 'settings';
-  if (error instanceof StrategyUnavailableError) return 'unavailable';
-  if (error instanceof RunRequestError || error instanceof SweepRequestError || error instanceof ThreadScalingError) return 'invalid-request';
-  return 'engine';
-}
-
-export function serializeError(error: unknown): SerializedError {
-  if (!(error instanceof Error)) return { kind: 'engine', message: String(error) };
-  return labErrorFields(kindOf(error), error.message || `${error.name} (no message)`, error);
-}
 
 /** The typed arrays of a result (a surface view) move to the host without a copy. */
 function transferables(value: unknown): ArrayBuffer[] {

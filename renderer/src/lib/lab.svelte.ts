@@ -297,7 +297,7 @@ export class Lab {
       this.api.invoke('run:guard', settings).catch(() => null),
       drawn
         ? null
-        : this.api.invoke('surface:preview', { nx: settings.nx, ny: settings.ny, xRange: settings.xRange, yRange: settings.yRange, dtype: settings.dtype, formula: settings.formula }).catch((e: unknown) => ({ error: String(e) })),
+        : this.api.invoke('surface:preview', { nx: settings.nx, ny: settings.ny, xRange: settings.xRange, yRange: settings.yRange, dtype: settings.dtype, formula: settings.formula }).catch((e: unknown) => ({ error: e instanceof Error ? e.message : String(e) })),
     ]);
     if (!sameGrid(settings, this.settings())) return;
     this.guard = guard;
@@ -399,7 +399,13 @@ export class Lab {
     const what = format === 'npy' ? 'the .npy file' : 'the CSV';
     if (points > LARGE_GRID_EXPORT_POINTS && !confirm(`The grid has ${points.toLocaleString('en-US')} points: ${what} will be about ${formatBytes(approxBytes)}. Write it?`)) return;
     this.message = { kind: 'info', text: `Writing ${points.toLocaleString('en-US')} grid points…` };
-    await this.saved(this.api.invoke('export:grid', { ...this.grid(), format }), 'grid');
+    // The run engine writes one thing at a time: a live run stops for the export.
+    await this.live.hold();
+    try {
+      await this.saved(this.api.invoke('export:grid', { ...this.grid(), format }), 'grid');
+    } finally {
+      this.live.release();
+    }
   }
 
   async exportPng(png: Uint8Array): Promise<void> {
