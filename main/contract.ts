@@ -23,10 +23,11 @@ import type {
   TracedView,
   FormulaPreset,
   MachineInfo as EngineMachineInfo,
+  GridSettings,
   SurfaceView,
 } from '../compute/index.js';
 
-export type { Device, DType, FormulaCheck, FormulaPreset, LabStrategyName, RunProgress, RunRecord, StrategyAvailability, StrategyName, SurfaceView, TracedView };
+export type { Device, DType, FormulaCheck, FormulaPreset, GridSettings, LabStrategyName, RunProgress, RunRecord, StrategyAvailability, StrategyName, SurfaceView, TracedView };
 
 /** What kind of failure an invoke met: the renderer chooses what to show by it, never by the message's words. */
 export type LabErrorKind =
@@ -145,16 +146,6 @@ export interface PreviousSession {
   sessionId: string;
   startedAt: string;
   records: RunRecord[];
-}
-
-/** The grid: nx × ny points over xRange × yRange, z[i, j] = f(x[i], y[j]). */
-export interface GridSettings {
-  nx: number;
-  ny: number;
-  xRange: [number, number];
-  yRange: [number, number];
-  dtype: DType;
-  formula: string;
 }
 
 export interface RunSettings extends GridSettings {

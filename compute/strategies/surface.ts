@@ -11,27 +11,24 @@ import { compileFormula } from '../formula/index.js';
 import { jit, type JittedFunction } from '../transforms/jit.js';
 import { axisValues, decimate, finiteRange, sampleIndices } from './decimate.js';
 import { gridFunction, gridOverAxes } from './grid.js';
-import type { StrategyName } from './types.js';
+import type { GridSpec, StrategyName } from './types.js';
 
-/** A grid as the lab asks for it: nx × ny points over xRange × yRange, z[i, j] = f(x[i], y[j]). */
-export interface SurfaceGrid {
-  nx: number;
-  ny: number;
-  xRange: readonly [number, number];
-  yRange: readonly [number, number];
-  dtype: DType;
+/** The grid as the lab asks for it: nx × ny points over xRange × yRange, z[i, j] = f(x[i], y[j]). */
+export interface GridSettings {
   formula: string;
-}
-
-/** A decimated view of an nx × ny grid: values[i * ys.length + j] = f(xs[i], ys[j]). */
-export interface SurfaceView {
+  dtype: DType;
   nx: number;
   ny: number;
   /** The grid's domain: what the axes span. */
   xRange: [number, number];
   yRange: [number, number];
-  dtype: DType;
-  formula: string;
+}
+
+/** A grid as this module reads it (a view's fields are copied, never kept). */
+export type SurfaceGrid = Omit<GridSettings, 'xRange' | 'yRange'> & GridSpec;
+
+/** A decimated view of an nx × ny grid: values[i * ys.length + j] = f(xs[i], ys[j]). */
+export interface SurfaceView extends GridSettings {
   /** Where the values came from: a strategy's result, or a preview computed at the sampled points. */
   source: StrategyName | 'preview';
   xs: Float64Array;
