@@ -3,8 +3,11 @@
 // to its request and response type, each event to its payload; the
 // renderer's API type is derived from these maps, main validates every
 // request against them (validate.ts) before acting. Grids cross as typed
-// arrays, never as JSON lists of numbers. The renderer imports this file for
-// types only; the two constant lists are for the preload and the hosts.
+// arrays, never as JSON lists of numbers. Every invoke is answered with an
+// InvokeReply — the value, or a LabError naming its kind and numbers — on
+// both transports; the renderer's LabApi turns a refusal into a thrown
+// LabFailure (labError.ts). The renderer imports this file for types only;
+// the two constant lists are for the preload and the hosts.
 
 import type { ThreadPoint } from '../compute/strategies/threadScaling.js';
 import type { GridLimits } from '../compute/limits.js';
@@ -20,9 +23,52 @@ import type {
   TracedView,
   FormulaPreset,
   MachineInfo as EngineMachineInfo,
+  GridSettings,
+  SurfaceView,
 } from '../compute/index.js';
 
-export type { Device, DType, FormulaCheck, FormulaPreset, LabStrategyName, RunProgress, RunRecord, StrategyAvailability, StrategyName, TracedView };
+export type { Device, DType, FormulaCheck, FormulaPreset, GridSettings, LabStrategyName, RunProgress, RunRecord, StrategyAvailability, StrategyName, SurfaceView, TracedView };
+
+/** What kind of failure an invoke met: the renderer chooses what to show by it, never by the message's words. */
+export type LabErrorKind =
+  /** The request itself was refused: it failed validation (validate.ts), or the engine cannot honour it as asked. */
+  | 'invalid-request'
+  /** It did not come from the lab's own window. */
+  | 'refused'
+  /** The formula does not parse or names something unknown: see position and length. */
+  | 'formula'
+  /** The memory guard refused the run before anything was allocated: see neededBytes and availableBytes. */
+  | 'memory'
+  /** A strategy or backend this machine does not have (no addon, no GPU adapter, no Python). */
+  | 'unavailable'
+  /** A file that is not the lab's settings. */
+  | 'settings'
+  | 'cancelled'
+  /** The engine is doing another task: cancel it or wait. */
+  | 'busy'
+  /** The engine thread died; a fresh one has been started. */
+  | 'crash'
+  /** A file could not be read or written. */
+  | 'io'
+  /** The renderer lost its connection to the shell (the web shell's host stopped). */
+  | 'disconnected'
+  /** Any other failure inside the engine or the shell. */
+  | 'engine';
+
+/** The contract's one error convention: what every refused invoke answers, on both transports. */
+export interface LabError {
+  kind: LabErrorKind;
+  message: string;
+  /** kind 'formula': where in the text, and how many characters. */
+  position?: number;
+  length?: number;
+  /** kind 'memory': the bytes the run needs, and those it may use. */
+  neededBytes?: number;
+  availableBytes?: number;
+}
+
+/** How every invoke is answered across a transport: its value, or the error. Never a rejection, which Electron's IPC would flatten to text. */
+export type InvokeReply<T> = { ok: true; value: T } | { ok: false; error: LabError };
 
 // The classroom (lesson steps, sweeps, "take it to JAX", shareable settings): its types are the engine's.
 import type { LabSettings, LayoutItem, LayoutSettings, LessonStepResult, PythonProgramRequest, SweepEntry, SweepRequest, SweepResult, Theme } from '../compute/index.js';
@@ -45,13 +91,17 @@ export interface ThreadSweepResult {
 
 export type ClassroomSweepRequest = Pick<SweepRequest, 'nMin' | 'nMax' | 'points' | 'strategies' | 'dtype' | 'formula' | 'repeats' | 'xRange' | 'yRange'>;
 
-/** Progress of a lesson step or a sweep; a sweep's carries every entry so far, so the chart draws as it goes. */
-export interface ClassroomProgress {
-  taskId: string;
+/** How far a lesson step or the threads sweep is. */
+export interface TaskProgress {
   fraction: number;
   label: string;
-  entries?: SweepEntry[];
 }
+/** A sweep's progress carries every entry so far, so the chart draws as it goes. */
+export interface SweepTaskProgress extends TaskProgress {
+  entries: SweepEntry[];
+}
+/** Progress of the classroom's task, by its kind: only a sweep's carries entries. */
+export type ClassroomProgress = { taskId: string } & (({ kind: 'lesson' } & TaskProgress) | ({ kind: 'sweep' } & SweepTaskProgress) | ({ kind: 'threads' } & TaskProgress));
 
 /** The machine a run was measured on, as the CSV and the header show it, and its memory for the guard. */
 export interface MachineInfo extends EngineMachineInfo {
@@ -96,35 +146,6 @@ export interface PreviousSession {
   sessionId: string;
   startedAt: string;
   records: RunRecord[];
-}
-
-/** A decimated view of an nx × ny grid: values[i * ys.length + j] = f(xs[i], ys[j]). */
-export interface SurfaceView {
-  nx: number;
-  ny: number;
-  /** The grid's domain: what the axes span. */
-  xRange: [number, number];
-  yRange: [number, number];
-  dtype: DType;
-  formula: string;
-  /** Where the values came from: a strategy's result, or a preview computed at the sampled points. */
-  source: StrategyName | 'preview';
-  xs: Float64Array;
-  ys: Float64Array;
-  values: Float32Array;
-  /** Of the finite values; NaN and ±Infinity are drawn flat at the floor. */
-  min: number;
-  max: number;
-}
-
-/** The grid: nx × ny points over xRange × yRange, z[i, j] = f(x[i], y[j]). */
-export interface GridSettings {
-  nx: number;
-  ny: number;
-  xRange: [number, number];
-  yRange: [number, number];
-  dtype: DType;
-  formula: string;
 }
 
 export interface RunSettings extends GridSettings {
@@ -197,9 +218,10 @@ export type ExportGridRequest = GridSettings & {
 export interface InvokeMap {
   'app:info': { request: null; response: AppInfo };
   'formula:check': { request: { text: string }; response: FormulaCheck };
-  'surface:preview': { request: GridSettings; response: SurfaceView | { error: string } };
+  /** f at the surface's sampled points; a bad formula is refused with kind 'formula'. */
+  'surface:preview': { request: GridSettings; response: SurfaceView };
   /** f traced as each strategy calls it, and the vmap graph lowered to WGSL and native bytecode. */
-  'graph:trace': { request: GridSettings; response: TracedView | { error: string } };
+  'graph:trace': { request: GridSettings; response: TracedView };
   'run:guard': { request: RunSettings; response: GuardReport };
   'run:start': { request: RunBatchRequest; response: RunBatchResult };
   'run:cancel': { request: { runId: string }; response: { cancelled: boolean } };
@@ -213,12 +235,13 @@ export interface InvokeMap {
   'classroom:sweep': { request: { taskId: string; sweep: ClassroomSweepRequest }; response: SweepResult };
   'classroom:threads': { request: { taskId: string; sweep: ThreadSweepRequest }; response: ThreadSweepResult };
   'classroom:cancel': { request: { taskId: string }; response: { cancelled: boolean } };
-  'classroom:jax': { request: PythonProgramRequest; response: { text: string; fileName: string } | { error: string } };
+  'classroom:jax': { request: PythonProgramRequest; response: { text: string; fileName: string } };
   'export:python': { request: PythonProgramRequest; response: SaveOutcome };
   /** The last sweep the service ran, as CSV. */
   'export:sweep': { request: { taskId: string }; response: SaveOutcome };
   'settings:save': { request: { settings: LabSettings }; response: SaveOutcome };
-  'settings:parse': { request: { text: string }; response: { settings: LabSettings } | { error: string } };
+  /** A file that is not settings is refused with kind 'settings'. */
+  'settings:parse': { request: { text: string }; response: { settings: LabSettings } };
   /** Kept in the app's data folder, so the app reopens where it was. */
   'settings:remember': { request: { settings: LabSettings }; response: null };
   'settings:restore': { request: null; response: { settings: LabSettings } | null };
@@ -259,7 +282,13 @@ export type EventName = keyof EventMap;
 export type RequestOf<C extends InvokeChannel> = InvokeMap[C]['request'];
 export type ResponseOf<C extends InvokeChannel> = InvokeMap[C]['response'];
 
-/** The renderer's view of a shell. Both transports (Electron preload, WebSocket) implement it. */
+/** What a transport carries: each invoke answered with its InvokeReply (the Electron preload's global is one). */
+export interface LabTransport {
+  invoke<C extends InvokeChannel>(channel: C, request: RequestOf<C>): Promise<InvokeReply<ResponseOf<C>>>;
+  on<E extends EventName>(event: E, listener: (payload: EventMap[E]) => void): () => void;
+}
+
+/** The renderer's view of a shell, over either transport: invoke resolves with the value or rejects with a LabFailure (labError.ts). */
 export interface LabApi {
   invoke<C extends InvokeChannel>(channel: C, request: RequestOf<C>): Promise<ResponseOf<C>>;
   on<E extends EventName>(event: E, listener: (payload: EventMap[E]) => void): () => void;

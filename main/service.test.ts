@@ -56,7 +56,10 @@ describe('LabService', () => {
     const result = await sweep;
     expect(result.points.map((p) => p.threads)).toEqual(Array.from({ length: info.maxThreads }, (_, k) => k + 1));
     for (const p of result.points) for (const ms of [p.pmapMs, p.kernelMs, p.floorMs]) expect(ms).toBeGreaterThan(0);
-    expect(events.filter((e) => e.event === 'classroom:progress').length).toBeGreaterThan(0);
+    const progress = events.filter((e) => e.event === 'classroom:progress').map((e) => e.payload);
+    expect(progress.length).toBeGreaterThan(0);
+    // Typed by the task's kind: the threads sweep's progress names it and carries no sweep entries.
+    for (const p of progress) expect(p).toEqual({ taskId: 'threads-1', kind: 'threads', fraction: expect.any(Number), label: expect.any(String) });
   });
 
   it('exports results as CSV, JSON and Markdown, and the grid as CSV and .npy, each under its own extension', async () => {
@@ -133,7 +136,10 @@ describe('LabService', () => {
     const request = { runId: 'long', nx: 4000, ny: 4000, xRange: [-2, 2] as [number, number], yRange: [-2, 2] as [number, number], dtype: 'float32', formula: 'x + y', strategies: ['loops'], repeats: 3, devices: 0, includeFloor: false } as const;
     const long = service.handle('run:start', { ...request, strategies: ['loops'] });
     await new Promise((resolve) => setTimeout(resolve, 300));
-    await expect(service.handle('run:start', { ...request, runId: 'other', strategies: ['vmap'] })).rejects.toThrow(/already in progress/);
+    await expect(service.handle('run:start', { ...request, runId: 'other', strategies: ['vmap'] })).rejects.toMatchObject({ kind: 'busy', message: expect.stringMatching(/already in progress \(long\)/) });
+    // One task at a time on the run engine: a grid export waits too, refused before its save dialog opens.
+    await expect(service.handle('export:grid', { nx: 10, ny: 10, xRange: [-2, 2], yRange: [-2, 2], dtype: 'float32', formula: 'x' })).rejects.toMatchObject({ kind: 'busy' });
+    await expect(service.handle('classroom:cancel', { taskId: 'long' })).resolves.toEqual({ cancelled: false });
     expect(await service.handle('run:cancel', { runId: 'long' })).toEqual({ cancelled: true });
     const result = await long;
     expect(result.cancelled).toBe(true);

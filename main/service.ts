@@ -2,32 +2,23 @@
 // or the web shell's WebSocket): one handler per contract channel, over two
 // engine workers — one for runs and grid export, one that stays free for
 // quick answers (formula checks, the surface preview, the memory guard) while
-// a run takes minutes. Requests arrive here already validated. Files are
-// saved through the shell's own saver (a native dialog, or a download).
+// a run takes minutes. Requests arrive here already validated. The run
+// engine does one task at a time (engineTask.ts); a press of Run is a batch
+// (batchRunner.ts). A failure is thrown as a LabFailure, or as an engine
+// error the transports map to one (replies.ts). Files are saved through the
+// shell's own saver (a native dialog, or a download).
 
 import { randomUUID } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { RunProgress, RunRecord, StrategyName } from '../compute/index.js';
-import type {
-  AppInfo,
-  EventMap,
-  EventName,
-  InvokeChannel,
-  RequestOf,
-  ResponseOf,
-  ClassroomProgress,
-  RunBatchRequest,
-  RunBatchResult,
-  RunFailure,
-  ResultsFormat,
-  SaveOutcome,
-  Theme,
-} from './contract.js';
+import type { AppInfo, EventMap, EventName, InvokeChannel, RequestOf, ResponseOf, ResultsFormat, SaveOutcome, Theme } from './contract.js';
 import { engineWorkerEntry } from './engine/entry.js';
 import { APP_GRID_LIMITS } from '../compute/limits.js';
 import { LAB_STRATEGY_NAMES, PEER_STRATEGY_NAMES } from '../compute/strategies/types.js';
-import { EngineCrashedError, EngineError, EngineHost } from './engine/host.js';
+import { EngineCrashedError, EngineHost } from './engine/host.js';
+import { runBatch } from './batchRunner.js';
+import { EngineTask } from './engineTask.js';
+import { LabFailure } from './labError.js';
 import { ResultsLog } from './resultsLog.js';
 import { SettingsStore } from './settingsStore.js';
 import { removeStalePartials } from './engine/gridCsv.js';
@@ -59,21 +50,6 @@ export interface ShellHooks {
   setTheme?(theme: Theme): void;
 }
 
-/** Run loops last: it can take minutes, and the others' bars should not wait for it. */
-function executionOrder(strategies: readonly StrategyName[]): StrategyName[] {
-  return [...strategies.filter((s) => s !== 'loops'), ...strategies.filter((s) => s === 'loops')];
-}
-
-export function failureOf(strategy: RunFailure['strategy'], error: unknown): RunFailure {
-  const raw = error instanceof Error ? error.message || error.name : String(error);
-  const message = raw || 'the engine stopped without saying why';
-  const name = error instanceof Error ? error.name : '';
-  if (name === 'CancelledError') return { strategy, kind: 'cancelled', message };
-  if (name === 'MemoryGuardError') return { strategy, kind: 'guard', message };
-  if (error instanceof EngineCrashedError) return { strategy, kind: 'crash', message };
-  return { strategy, kind: 'error', message };
-}
-
 function today(): string {
   return new Date().toISOString().slice(0, 10);
 }
@@ -83,10 +59,9 @@ export class LabService {
   private readonly quickEngine: EngineHost;
   private readonly log: ResultsLog;
   private readonly settings: SettingsStore;
-  private active: { runId: string; controller: AbortController } | null = null;
-  private exporting: AbortController | null = null;
-  /** The classroom's lesson step or sweep in progress, and the last sweep (kept for its CSV export). */
-  private classroomTask: { taskId: string; controller: AbortController } | null = null;
+  /** What the run engine is doing: a run, a classroom task or a grid export, one at a time. */
+  private readonly task = new EngineTask();
+  /** The last sweep, kept for its CSV export. */
   private lastSweep: { taskId: string; result: SweepResult } | null = null;
 
   constructor(
@@ -120,8 +95,7 @@ export class LabService {
   }
 
   async close(): Promise<void> {
-    this.active?.controller.abort();
-    this.exporting?.abort();
+    this.task.abort();
     await Promise.all([this.runEngine.close(), this.quickEngine.close()]);
   }
 
@@ -148,25 +122,18 @@ export class LabService {
 
     'formula:check': (request) => this.quickEngine.call('checkFormula', request),
 
-    'surface:preview': async (request) => {
-      try {
-        return await this.quickEngine.call('preview', request);
-      } catch (error) {
-        return { error: error instanceof Error ? error.message : String(error) };
-      }
-    },
+    'surface:preview': (request) => this.quickEngine.call('preview', request),
 
     'run:guard': (request) => this.quickEngine.call('guard', request),
 
     'graph:trace': (request) => this.quickEngine.call('trace', request),
 
-    'run:start': (request) => this.runBatch(request),
+    'run:start': (request) =>
+      this.task.run('run', request.runId, (signal) =>
+        runBatch(request, { engine: this.runEngine, log: this.log, dataDir: this.hooks.dataDir, emit: this.hooks.emit }, signal),
+      ),
 
-    'run:cancel': async ({ runId }) => {
-      if (this.active?.runId !== runId) return { cancelled: false };
-      this.active.controller.abort();
-      return { cancelled: true };
-    },
+    'run:cancel': async ({ runId }) => ({ cancelled: this.task.cancel(['run'], runId) }),
 
     'session:restore': async () => {
       const previous = await this.log.previousSession();
@@ -192,23 +159,22 @@ export class LabService {
     },
 
     'export:grid': async ({ format = 'csv', ...settings }) => {
-      if (this.exporting) throw new Error('a grid export is already being written; wait for it to finish');
+      // Refused before the dialog asks for a path, and again when the engine is to write it.
+      this.task.checkFree();
+      const fileName = `vlab-grid-${settings.nx === settings.ny ? `n${settings.nx}` : `${settings.nx}x${settings.ny}`}-${settings.dtype}.${format}`;
       return this.hooks.save({
-        fileName: `vlab-grid-${settings.nx === settings.ny ? `n${settings.nx}` : `${settings.nx}x${settings.ny}`}-${settings.dtype}.${format}`,
+        fileName,
         filter: format === 'npy' ? { name: 'NumPy array', extensions: ['npy'] } : { name: 'CSV', extensions: ['csv'] },
-        write: async (path) => {
-          if (this.exporting) throw new Error('a grid export is already being written; wait for it to finish');
-          this.exporting = new AbortController();
-          try {
-            await this.runEngine.call('exportGrid', { settings, path, format }, { signal: this.exporting.signal });
-          } catch (error) {
-            // A killed engine cannot remove its half-written file: main does, so only the old file remains.
-            if (error instanceof EngineCrashedError) await removeStalePartials(path);
-            throw error;
-          } finally {
-            this.exporting = null;
-          }
-        },
+        write: (path) =>
+          this.task.run('export', fileName, async (signal) => {
+            try {
+              await this.runEngine.call('exportGrid', { settings, path, format }, { signal });
+            } catch (error) {
+              // A killed engine cannot remove its half-written file: main does, so only the old file remains.
+              if (error instanceof EngineCrashedError) await removeStalePartials(path);
+              throw error;
+            }
+          }),
       });
     },
 
@@ -221,30 +187,40 @@ export class LabService {
     },
 
     'classroom:lesson': ({ taskId, step, formula, dtype, grid }) =>
-      this.classroomRun(taskId, (signal, onProgress) => this.runEngine.call('lessonStep', { step, formula, dtype, ...(grid ? { grid } : {}) }, { signal, onProgress })),
+      this.task.run('lesson', taskId, (signal) =>
+        this.runEngine.call(
+          'lessonStep',
+          { step, formula, dtype, ...(grid ? { grid } : {}) },
+          { signal, onProgress: (progress) => this.hooks.emit('classroom:progress', { taskId, kind: 'lesson', ...progress }) },
+        ),
+      ),
 
     'classroom:sweep': async ({ taskId, sweep }) => {
-      const result = await this.classroomRun(taskId, (signal, onProgress) =>
-        this.runEngine.call('sweep', { request: { ...sweep, limit: true } }, { signal, onProgress }),
+      const result = await this.task.run('sweep', taskId, (signal) =>
+        this.runEngine.call(
+          'sweep',
+          { request: { ...sweep, limit: true } },
+          { signal, onProgress: (progress) => this.hooks.emit('classroom:progress', { taskId, kind: 'sweep', ...progress }) },
+        ),
       );
       this.lastSweep = { taskId, result };
       return result;
     },
 
     'classroom:threads': ({ taskId, sweep }) =>
-      this.classroomRun(taskId, (signal, onProgress) => this.runEngine.call('threadSweep', sweep, { signal, onProgress })),
+      this.task.run('threads', taskId, (signal) =>
+        this.runEngine.call('threadSweep', sweep, {
+          signal,
+          onProgress: (progress) => this.hooks.emit('classroom:progress', { taskId, kind: 'threads', ...progress }),
+        }),
+      ),
 
-    'classroom:cancel': async ({ taskId }) => {
-      if (this.classroomTask?.taskId !== taskId) return { cancelled: false };
-      this.classroomTask.controller.abort();
-      return { cancelled: true };
-    },
+    'classroom:cancel': async ({ taskId }) => ({ cancelled: this.task.cancel(['lesson', 'sweep', 'threads'], taskId) }),
 
     'classroom:jax': (request) => this.quickEngine.call('jaxProgram', request),
 
     'export:python': async (request) => {
       const program = await this.quickEngine.call('jaxProgram', request);
-      if ('error' in program) throw new Error(program.error);
       return this.hooks.save({
         fileName: program.fileName,
         filter: { name: 'Python', extensions: ['py'] },
@@ -254,7 +230,7 @@ export class LabService {
 
     'export:sweep': async ({ taskId }) => {
       const kept = this.lastSweep;
-      if (!kept || kept.taskId !== taskId) throw new Error('only the last sweep is kept for export: run it again to export it');
+      if (!kept || kept.taskId !== taskId) throw new LabFailure({ kind: 'invalid-request', message: 'only the last sweep is kept for export: run it again to export it' });
       const { entries, dtype, backend, formula, xRange, yRange } = kept.result;
       const csv = await this.quickEngine.call('sweepCsv', { result: { entries, dtype, backend, formula, xRange, yRange }, appVersion: this.hooks.appVersion });
       return this.hooks.save({
@@ -287,88 +263,4 @@ export class LabService {
       return null;
     },
   };
-
-  /** Runs one classroom task on the run engine, with progress events and cancel; one at a time, never beside a run. */
-  private async classroomRun<T>(taskId: string, work: (signal: AbortSignal, onProgress: (progress: unknown) => void) => Promise<T>): Promise<T> {
-    if (this.classroomTask || this.active) throw new Error('the engine is busy with another run; cancel it or wait for it to finish');
-    const controller = new AbortController();
-    this.classroomTask = { taskId, controller };
-    try {
-      return await work(controller.signal, (progress) =>
-        this.hooks.emit('classroom:progress', { taskId, ...(progress as Omit<ClassroomProgress, 'taskId'>) }),
-      );
-    } finally {
-      this.classroomTask = null;
-    }
-  }
-
-  private async runBatch(request: RunBatchRequest): Promise<RunBatchResult> {
-    if (this.classroomTask) throw new Error('the engine is busy with a lesson step or a sweep; cancel it or wait for it to finish');
-    if (this.active) throw new Error(`a run is already in progress (${this.active.runId}); cancel it or wait for it to finish`);
-    const controller = new AbortController();
-    this.active = { runId: request.runId, controller };
-    const records: RunRecord[] = [];
-    const failures: RunFailure[] = [];
-    const { runId } = request;
-    const order = executionOrder(request.strategies);
-    const total = order.length + (request.includeFloor ? 1 : 0);
-    const fail = (failure: RunFailure) => {
-      failures.push(failure);
-      this.hooks.emit('run:failure', { runId, failure });
-    };
-    const finish = async (record: RunRecord, surface?: EventMap['run:record']['surface']) => {
-      records.push(record);
-      // Kept before it is shown: a crash after this point loses nothing.
-      await this.log.append(record).catch((error: unknown) => {
-        fail({ strategy: record.strategy, kind: 'error', message: `could not save the run to ${this.log.path}: ${String(error)}` });
-      });
-      this.hooks.emit('run:record', { runId, record, ...(surface ? { surface } : {}) });
-    };
-    try {
-      await mkdir(this.hooks.dataDir, { recursive: true });
-      for (const [index, strategy] of order.entries()) {
-        if (controller.signal.aborted) break;
-        try {
-          const { record, surface } = await this.runEngine.call(
-            'run',
-            {
-              request: {
-                strategy,
-                nx: request.nx,
-                ny: request.ny,
-                xRange: request.xRange,
-                yRange: request.yRange,
-                dtype: request.dtype,
-                formula: request.formula,
-                repeats: request.repeats,
-                ...(request.devices > 0 ? { devices: request.devices } : {}),
-              },
-              surface: true,
-            },
-            {
-              signal: controller.signal,
-              onProgress: (progress) => this.hooks.emit('run:progress', { runId, progress: progress as RunProgress, index, total }),
-            },
-          );
-          await finish(record, surface);
-        } catch (error) {
-          fail(failureOf(strategy, error));
-        }
-      }
-      if (request.includeFloor && !controller.signal.aborted) {
-        try {
-          const { nx, ny, xRange, yRange, dtype } = request;
-          const limit = await this.runEngine.call('limit', { nx, ny, xRange, yRange, dtype }, { signal: controller.signal });
-          if (limit) await finish(limit);
-        } catch (error) {
-          fail(failureOf('limit', error));
-        }
-      }
-      return { runId, records, failures, cancelled: controller.signal.aborted };
-    } finally {
-      this.active = null;
-    }
-  }
 }
-
-export { EngineError };

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS, parseSettings, settingsToJson } from '../compute/classroom/settings.js';
 import { SettingsStore } from './settingsStore.js';
+import { LabFailure } from './labError.js';
 
 const dirs: string[] = [];
 afterEach(async () => {
@@ -17,7 +18,7 @@ function store(dataDir: string): SettingsStore {
       try {
         return { settings: parseSettings(text) };
       } catch (error) {
-        return { error: String(error) };
+        throw new LabFailure({ kind: 'settings', message: String(error) });
       }
     },
   });

@@ -8,10 +8,12 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { LabSettings } from './contract.js';
 import { writeBesideThenRename } from '../compute/report/atomicFile.js';
+import { LabFailure } from './labError.js';
 
 export interface SettingsCodec {
   toJson(settings: LabSettings): Promise<string>;
-  parse(text: string): Promise<{ settings: LabSettings } | { error: string }>;
+  /** Fails with a LabFailure of kind 'settings' for text that is not the lab's settings. */
+  parse(text: string): Promise<{ settings: LabSettings }>;
 }
 
 export class SettingsStore {
@@ -39,7 +41,11 @@ export class SettingsStore {
     } catch {
       return null;
     }
-    const parsed = await this.codec.parse(text);
-    return 'settings' in parsed ? parsed : null;
+    try {
+      return await this.codec.parse(text);
+    } catch (error) {
+      if (error instanceof LabFailure && error.kind === 'settings') return null;
+      throw error;
+    }
   }
 }

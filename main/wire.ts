@@ -4,6 +4,8 @@
 // functions with no DOM or Node dependency: the renderer and the web shell
 // host (main/web) both use this file, which lives beside the contract.
 
+import type { InvokeReply } from './contract.js';
+
 type TypedArrayName = 'Float32Array' | 'Float64Array' | 'Int32Array' | 'Uint8Array';
 type AnyTypedArray = Float32Array | Float64Array | Int32Array | Uint8Array;
 
@@ -111,9 +113,6 @@ export function decodeMessage(frame: Uint8Array): unknown {
   return restore(header.message);
 }
 
-/** Messages on the socket. */
+/** Messages on the socket: an invoke is answered with its InvokeReply (the contract's one error convention), tagged by id. */
 export type ClientMessage = { type: 'invoke'; id: number; channel: string; request: unknown };
-export type ServerMessage =
-  | { type: 'response'; id: number; ok: true; value: unknown }
-  | { type: 'response'; id: number; ok: false; error: string }
-  | { type: 'event'; event: string; payload: unknown };
+export type ServerMessage = ({ type: 'response'; id: number } & InvokeReply<unknown>) | { type: 'event'; event: string; payload: unknown };

@@ -30,7 +30,7 @@ const COMPUTE_LAYERS: readonly (readonly string[])[] = [
 ];
 
 /** What the renderer may import values from outside renderer/: Node-free modules with no imports of their own but types. */
-const RENDERER_VALUE_IMPORTS = ['main/contract.ts', 'main/wire.ts', 'compute/limits.ts', 'compute/report/figures.ts'];
+const RENDERER_VALUE_IMPORTS = ['main/contract.ts', 'main/wire.ts', 'main/labError.ts', 'compute/limits.ts', 'compute/report/figures.ts', 'compute/strategies/decimate.ts'];
 
 interface Import {
   from: string;

@@ -16,7 +16,7 @@ import { probePython } from '../peers/python.js';
 import { checkAgainstReference } from './reference.js';
 import { noisyVerdict, quantile, spreadOf } from './spread.js';
 import { STRATEGIES, findStrategy } from './index.js';
-import { RunRequestError, type Strategy, type StrategyOutcome } from './strategy.js';
+import { RunRequestError, StrategyUnavailableError, type Strategy, type StrategyOutcome } from './strategy.js';
 import { ShapeError } from '../core/shape.js';
 import { gridFields } from './grid.js';
 import {
@@ -56,7 +56,7 @@ export function defaultBackend(strategy?: string): BackendName {
   return backendStatus('native').available ? 'native' : 'js';
 }
 
-export { RunRequestError };
+export { RunRequestError, StrategyUnavailableError };
 
 interface ResolvedRequest {
   strategy: Strategy;
@@ -143,7 +143,7 @@ export async function runStrategy(request: RunRequest, options: RunOptions = {})
   const resolved = resolve(request);
   const { strategy, grid: spec, dtype, backend, formula, repeats, devices } = resolved;
   const status = strategy.availability(backend);
-  if (!status.available) throw new RunRequestError(`${strategy.name} cannot run on ${backend}: ${status.reason}`);
+  if (!status.available) throw new StrategyUnavailableError(`${strategy.name} cannot run on ${backend}: ${status.reason}`);
   const { predictedBytes } = guardRequest(request);
 
   const progress = (phase: RunProgress['phase'], fraction: number) =>

@@ -69,3 +69,11 @@ export class RunRequestError extends Error {
     this.name = 'RunRequestError';
   }
 }
+
+/** A strategy this machine cannot run (no addon, no GPU adapter, no Python): a request the engine refuses for want of a device, not for its values. */
+export class StrategyUnavailableError extends RunRequestError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StrategyUnavailableError';
+  }
+}

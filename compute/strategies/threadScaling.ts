@@ -10,6 +10,7 @@ import { backendStatus, getBackend, loadBackends } from '../backends/registry.js
 import type { NativeBackend } from '../backends/native.js';
 import { gridSizeText, gridSpecOf } from './grid.js';
 import { runStrategy } from './run.js';
+import { StrategyUnavailableError } from './strategy.js';
 import type { GridSpec } from './types.js';
 
 export interface ThreadPoint {
@@ -46,7 +47,7 @@ export interface ThreadScalingOptions {
 /** pmap, the kernel and the floor on each thread count, on the grid given as its side (square, default domain) or in full. */
 export async function measureThreadScaling(gridOrN: number | GridSpec, dtype: DType, repeats: number, counts: readonly number[], options: ThreadScalingOptions = {}): Promise<ThreadPoint[]> {
   await loadBackends();
-  if (!backendStatus('native').available) throw new ThreadScalingError('thread scaling needs the native backend (pmap runs on its threads)');
+  if (!backendStatus('native').available) throw new StrategyUnavailableError('thread scaling needs the native backend (pmap runs on its threads)');
   const backend = getBackend('native') as NativeBackend;
   const { signal } = options;
   const grid = gridSpecOf(gridOrN);

@@ -171,9 +171,12 @@ describe('the desktop conventions (with a stand-in for Electron)', () => {
 
   it("nativeTheme follows the theme picker, through the contract's validated channel", async () => {
     expect(state.nativeTheme.themeSource).toBe('system');
-    await expect(invoke('theme:set', { theme: 'dark' })).resolves.toBeNull();
+    await expect(invoke('theme:set', { theme: 'dark' })).resolves.toEqual({ ok: true, value: null });
     expect(state.nativeTheme.themeSource).toBe('dark');
-    await expect(invoke('theme:set', { theme: 'neon' })).rejects.toThrow(/request\.theme must be one of system, light, dark/);
+    await expect(invoke('theme:set', { theme: 'neon' })).resolves.toMatchObject({
+      ok: false,
+      error: { kind: 'invalid-request', message: expect.stringMatching(/request\.theme must be one of system, light, dark/) },
+    });
     expect(state.nativeTheme.themeSource).toBe('dark');
     await invoke('theme:set', { theme: 'system' });
     expect(state.nativeTheme.themeSource).toBe('system');

@@ -40,7 +40,7 @@ export class Desktop {
     this.documents = new Documents({
       parse: (text) => {
         const service = deps.service();
-        return service ? service.handle('settings:parse', { text }) : Promise.resolve({ error: 'the lab is shutting down' });
+        return service ? service.handle('settings:parse', { text }) : Promise.reject(new Error('the lab is shutting down'));
       },
       deliver: (document) => deps.emit('document:opened', document),
       opened: (path) => this.recent.add(path),

@@ -14,8 +14,8 @@ import type { LabSettings, OpenedDocument } from '../contract.js';
 import { MAX_SETTINGS_BYTES, SETTINGS_EXTENSION } from '../../compute/classroom/settingsVocabulary.js';
 
 export interface DocumentHooks {
-  /** The engine's settings parser. */
-  parse(text: string): Promise<{ settings: LabSettings } | { error: string }>;
+  /** The engine's settings parser: fails, with the reason, for text that is not settings. */
+  parse(text: string): Promise<{ settings: LabSettings }>;
   /** To the window ('document:opened'). */
   deliver(document: OpenedDocument): void;
   /** Opened whole: it goes to the top of the recent documents. */
@@ -80,9 +80,13 @@ export class Documents {
       const code = (error as NodeJS.ErrnoException).code;
       return { fileName, error: code === 'ENOENT' ? `${path} is no longer there` : `could not read ${path}: ${error instanceof Error ? error.message : String(error)}` };
     }
-    const parsed = await this.hooks.parse(text);
-    if ('error' in parsed) return { fileName, error: parsed.error };
+    let settings: LabSettings;
+    try {
+      ({ settings } = await this.hooks.parse(text));
+    } catch (error) {
+      return { fileName, error: error instanceof Error ? error.message : String(error) };
+    }
     await this.hooks.opened(path).catch(() => {});
-    return { fileName, settings: parsed.settings };
+    return { fileName, settings };
   }
 }

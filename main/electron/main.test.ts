@@ -129,14 +129,16 @@ describe('the Electron main process (with a stand-in for Electron)', () => {
     const contents = state.windows[0]!.webContents;
     const fromWindow = { sender: contents, senderFrame: contents.mainFrame };
     const check = state.ipc.get('formula:check')!;
-    await expect(check(fromWindow, { text: 'cos(x^2' })).resolves.toMatchObject({ ok: false, position: 7 });
-    await expect(check(fromWindow, { text: 42 })).rejects.toThrow(/request\.text/);
-    await expect(check(fromWindow, { text: 'x', extra: 'constructor' })).rejects.toThrow(/not expected/);
-    await expect(check(fromWindow, null)).rejects.toThrow(/must be an object/);
+    await expect(check(fromWindow, { text: 'cos(x^2' })).resolves.toMatchObject({ ok: true, value: { ok: false, position: 7 } });
+    const invalid = (message: RegExp) => ({ ok: false, error: { kind: 'invalid-request', message: expect.stringMatching(message) } });
+    await expect(check(fromWindow, { text: 42 })).resolves.toMatchObject(invalid(/request\.text/));
+    await expect(check(fromWindow, { text: 'x', extra: 'constructor' })).resolves.toMatchObject(invalid(/not expected/));
+    await expect(check(fromWindow, null)).resolves.toMatchObject(invalid(/must be an object/));
+    const refused = { ok: false, error: { kind: 'refused', message: expect.stringMatching(/refused/) } };
     const otherFrame = { sender: contents, senderFrame: { url: APP_ENTRY } };
-    await expect(check(otherFrame, { text: 'x' })).rejects.toThrow(/refused/);
+    await expect(check(otherFrame, { text: 'x' })).resolves.toMatchObject(refused);
     const otherWindow = { sender: { mainFrame: contents.mainFrame }, senderFrame: contents.mainFrame };
-    await expect(check(otherWindow, { text: 'x' })).rejects.toThrow(/refused/);
+    await expect(check(otherWindow, { text: 'x' })).resolves.toMatchObject(refused);
   });
 
   it('never hands text to shell.openExternal: no main or renderer source uses it', async () => {

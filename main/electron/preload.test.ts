@@ -3,7 +3,7 @@
 // ipcRenderer, no channel outside the contract, no Electron event object.
 
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { INVOKE_CHANNELS, PRELOAD_GLOBAL, type LabApi } from '../contract.js';
+import { INVOKE_CHANNELS, PRELOAD_GLOBAL, type LabTransport } from '../contract.js';
 import { countChecklist } from '../../test/reliability/checklist.js';
 
 countChecklist('electron-checklist');
@@ -33,11 +33,11 @@ const fake = vi.hoisted(() => {
 vi.mock('electron', () => ({ ...fake.module, default: fake.module }));
 
 const { state } = fake;
-let api: LabApi;
+let api: LabTransport;
 
 beforeAll(async () => {
   await import('./preload.js');
-  api = state.exposed[0]![1] as LabApi;
+  api = state.exposed[0]![1] as LabTransport;
 });
 
 describe('the preload', () => {
@@ -51,7 +51,7 @@ describe('the preload', () => {
   it('passes the contract channels, and refuses any other before it reaches IPC', async () => {
     await expect(api.invoke(INVOKE_CHANNELS[0]!, {} as never)).resolves.toEqual({ answered: INVOKE_CHANNELS[0] });
     for (const channel of ['shell:exec', 'ELECTRON_BROWSER_REQUIRE', '__proto__', 'constructor']) {
-      await expect(api.invoke(channel as never, {} as never)).rejects.toThrow(/unknown channel/);
+      await expect(api.invoke(channel as never, {} as never)).resolves.toEqual({ ok: false, error: { kind: 'invalid-request', message: expect.stringMatching(/unknown channel/) } });
     }
     expect(state.invoked.map(([channel]) => channel)).toEqual([INVOKE_CHANNELS[0]]);
   });

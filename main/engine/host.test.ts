@@ -1,6 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, expectTypeOf, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import { EngineCrashedError, EngineHost } from './host.js';
+import type { Handler } from './handlers.js';
+import type { ProgressOf } from './protocol.js';
+import type { RunProgress, SweepTaskProgress, TaskProgress } from '../contract.js';
 
 const entry = fileURLToPath(new URL('../../scripts/dev-engine-worker.mjs', import.meta.url));
 const hosts: EngineHost[] = [];
@@ -68,14 +71,14 @@ describe('EngineHost', () => {
       { request: { strategy: 'loops', n: 4000, dtype: 'float32', repeats: 3 }, surface: false },
       { signal: controller.signal, onProgress: () => controller.abort() },
     );
-    await expect(run).rejects.toMatchObject({ name: 'CancelledError' });
+    await expect(run).rejects.toMatchObject({ kind: 'cancelled' });
     expect(performance.now() - started).toBeLessThan(20_000);
     expect(await host.call('checkFormula', { text: 'x' })).toEqual({ ok: true });
   });
 
   it('carries engine errors with their numbers', async () => {
     const host = makeHost();
-    await expect(host.call('preview', { nx: 10, ny: 10, xRange: [-2, 2], yRange: [-2, 2], dtype: 'float32', formula: 'cos(' })).rejects.toMatchObject({ name: 'FormulaError', position: 4 });
+    await expect(host.call('preview', { nx: 10, ny: 10, xRange: [-2, 2], yRange: [-2, 2], dtype: 'float32', formula: 'cos(' })).rejects.toMatchObject({ kind: 'formula', position: 4, length: 0 });
   });
 
   it('previews, runs and decimates a rectangular grid over its own domain: values[i * ys.length + j] = f(xs[i], ys[j])', async () => {
@@ -93,5 +96,36 @@ describe('EngineHost', () => {
       expect(view.values.length).toBe(300 * 40);
       for (const [i, j] of [[0, 0], [0, 39], [299, 0], [150, 17]] as const) expect(view.values[i * 40 + j]).toBeCloseTo(f(view.xs[i]!, view.ys[j]!), 6);
     }
+  });
+
+  it('types each call’s progress by its method, on both sides (the compiler checks this test)', () => {
+    expectTypeOf<ProgressOf<'run'>>().toEqualTypeOf<RunProgress>();
+    expectTypeOf<ProgressOf<'lessonStep'>>().toEqualTypeOf<TaskProgress>();
+    expectTypeOf<ProgressOf<'sweep'>>().toEqualTypeOf<SweepTaskProgress>();
+    expectTypeOf<ProgressOf<'preview'>>().toBeNever();
+    // The worker's side: a handler can only send its own method's progress.
+    const lessonStep: Handler<'lessonStep'> = async (_params, { progress }) => {
+      progress({ fraction: 1, label: 'done' });
+      // @ts-expect-error a sweep's progress (with its entries) is not a lesson step's
+      progress({ fraction: 1, label: 'done', entries: [] });
+      return null as never;
+    };
+    const sweep: Handler<'sweep'> = async (_params, { progress }) => {
+      // @ts-expect-error a sweep's progress carries its entries
+      progress({ fraction: 1, label: 'done' });
+      return null as never;
+    };
+    const preview: Handler<'preview'> = (_params, { progress }) => {
+      // @ts-expect-error the preview has no progress at all
+      progress({ fraction: 1 });
+      return null as never;
+    };
+    // The host's side: the listener takes what its method sends.
+    const host = new EngineHost({ entry, label: 'never started' });
+    const lessonCall = () =>
+      // @ts-expect-error a lesson step never sends a sweep's entries
+      host.call('lessonStep', { step: 0, formula: 'x', dtype: 'float32' }, { onProgress: (progress: SweepTaskProgress) => progress.entries });
+    expect([lessonStep, sweep, preview, lessonCall].every((f) => typeof f === 'function')).toBe(true);
+    expect(host.generation).toBe(0);
   });
 });

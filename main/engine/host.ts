@@ -1,39 +1,35 @@
 // Runs the engine in a worker thread so that the window never waits on a
-// computation. Calls are promises; progress comes back as events; a call is
-// cancelled through its AbortSignal. When the worker dies (an uncaught
+// computation. Calls are promises; progress comes back as events, typed by
+// the method called; a call is cancelled through its AbortSignal. A failure
+// rejects with an EngineError carrying the contract's LabError kind and numbers. When the worker dies (an uncaught
 // error, a native crash that spares the process, an exit), every pending call
 // fails with EngineCrashedError, onCrash says why, and a fresh worker starts.
 // It never runs engine code on the calling thread.
 
 import { SHARE_ENV, Worker } from 'node:worker_threads';
-import type { EngineMethod, FromWorker, ParamsOf, ResultOf, SerializedError, ToWorker } from './protocol.js';
+import { LabFailure } from '../labError.js';
+import type { EngineMethod, FromWorker, ParamsOf, ProgressOf, ResultOf, SerializedError, ToWorker } from './protocol.js';
 
-/** An error the engine raised, with its name and numbers kept (FormulaError, MemoryGuardError, …). */
-export class EngineError extends Error {
-  readonly position?: number;
-  readonly length?: number;
-  readonly neededBytes?: number;
-  readonly availableBytes?: number;
+/** An error the engine raised, with its kind and numbers kept (a formula's position, the bytes a run needs). */
+export class EngineError extends LabFailure {
   constructor(error: SerializedError) {
-    super(error.message);
-    this.name = error.name;
-    if (error.position !== undefined) this.position = error.position;
-    if (error.length !== undefined) this.length = error.length;
-    if (error.neededBytes !== undefined) this.neededBytes = error.neededBytes;
-    if (error.availableBytes !== undefined) this.availableBytes = error.availableBytes;
+    super(error);
+    this.name = 'EngineError';
   }
 }
 
-export class EngineCrashedError extends Error {
+/** The worker died while the call was pending (kind 'crash'); a fresh one has been started. */
+export class EngineCrashedError extends LabFailure {
   constructor(message: string) {
-    super(message);
+    super({ kind: 'crash', message });
     this.name = 'EngineCrashedError';
   }
 }
 
-export interface CallOptions {
+export interface CallOptions<M extends EngineMethod> {
   signal?: AbortSignal;
-  onProgress?: (progress: unknown) => void;
+  /** The call's progress, in its method's type: a method without progress takes none. */
+  onProgress?: (progress: ProgressOf<M>) => void;
 }
 
 export interface EngineHostOptions {
@@ -63,7 +59,7 @@ export class EngineHost {
 
   constructor(private readonly options: EngineHostOptions) {}
 
-  call<M extends EngineMethod>(method: M, params: ParamsOf<M>, options: CallOptions = {}): Promise<ResultOf<M>> {
+  call<M extends EngineMethod>(method: M, params: ParamsOf<M>, options: CallOptions<M> = {}): Promise<ResultOf<M>> {
     if (this.closed) return Promise.reject(new Error(`the ${this.options.label} has been shut down`));
     if (options.signal?.aborted) return Promise.reject(cancelled());
     const worker = this.ensureWorker();
@@ -74,10 +70,10 @@ export class EngineHost {
       this.pending.set(id, {
         resolve: resolve as (value: unknown) => void,
         reject,
-        onProgress: options.onProgress,
+        onProgress: options.onProgress as ((progress: unknown) => void) | undefined,
         cleanup: () => options.signal?.removeEventListener('abort', onAbort),
       });
-      this.post(worker, { type: 'call', id, method, params });
+      this.post(worker, { type: 'call', id, method, params } as ToWorker);
     });
   }
 
@@ -157,5 +153,5 @@ export class EngineHost {
 }
 
 function cancelled(): EngineError {
-  return new EngineError({ name: 'CancelledError', message: 'the run was cancelled' });
+  return new EngineError({ kind: 'cancelled', message: 'the run was cancelled' });
 }

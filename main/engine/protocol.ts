@@ -1,10 +1,12 @@
 // The messages between the engine host (main thread) and the engine worker.
-// A call names a method; its params and result types are tied here, so host
-// and worker cannot disagree. Errors cross as plain objects that keep the
-// engine's error name and its numbers (formula position, bytes needed).
+// A call names a method; its params, result and progress types are tied
+// here, so host and worker cannot disagree (a method without progress has
+// `never`: the worker cannot send any for it). Errors cross as the
+// contract's LabError: a kind, the message, and the engine's numbers
+// (formula position, bytes needed).
 
-import type { ThreadSweepRequest, ThreadSweepResult } from '../contract.js';
-import type { RunRecord, RunRequest, TracedView } from '../../compute/index.js';
+import type { LabError, TaskProgress, SweepTaskProgress, ThreadSweepRequest, ThreadSweepResult } from '../contract.js';
+import type { RunProgress, RunRecord, RunRequest, TracedView } from '../../compute/index.js';
 import type { LabSettings, LessonStepResult, PythonProgramRequest, SweepRequest, SweepResult } from '../../compute/index.js';
 import type {
   AppInfo,
@@ -21,58 +23,57 @@ import type {
 export interface EngineMethods {
   info: {
     params: null;
+    progress: never;
     result: Pick<AppInfo, 'availability' | 'devices' | 'maxThreads' | 'defaultFormula' | 'formulaPresets' | 'gridRange' | 'engineBuild'> & { machine: Omit<MachineInfo, 'appVersion'> };
   };
-  checkFormula: { params: { text: string }; result: FormulaCheck };
-  preview: { params: GridSettings; result: SurfaceView };
-  /** f traced per strategy, and lowered; a formula error comes back as text. */
-  trace: { params: GridSettings; result: TracedView | { error: string } };
-  guard: { params: RunSettings; result: GuardReport };
+  checkFormula: { params: { text: string }; result: FormulaCheck; progress: never };
+  /** f at the surface's sampled points only; a bad formula fails with kind 'formula'. */
+  preview: { params: GridSettings; result: SurfaceView; progress: never };
+  /** f traced per strategy, and lowered; a bad formula fails with kind 'formula'. */
+  trace: { params: GridSettings; result: TracedView; progress: never };
+  guard: { params: RunSettings; result: GuardReport; progress: never };
   /** One strategy; with `surface`, a decimated view of its grid comes back and the grid is kept for export. */
-  run: { params: { request: RunRequest; surface: boolean }; result: { record: RunRecord; surface?: SurfaceView } };
+  run: { params: { request: RunRequest; surface: boolean }; result: { record: RunRecord; surface?: SurfaceView }; progress: RunProgress };
   /** The physical floor, or null where the engine cannot measure it. */
-  limit: { params: { nx: number; ny: number; xRange: [number, number]; yRange: [number, number]; dtype: RunRequest['dtype'] & string }; result: RunRecord | null };
+  limit: { params: { nx: number; ny: number; xRange: [number, number]; yRange: [number, number]; dtype: RunRequest['dtype'] & string }; result: RunRecord | null; progress: never };
   /** The records as a file's text: CSV, the JSON document, or a Markdown table. */
-  resultsText: { params: { records: RunRecord[]; appVersion: string; format: ResultsFormat }; result: string };
+  resultsText: { params: { records: RunRecord[]; appVersion: string; format: ResultsFormat }; result: string; progress: never };
   /** Writes the grid to `path` (x, y, f rows as CSV, or the values as .npy), reusing the kept grid when it is the one asked for. */
-  exportGrid: { params: { settings: GridSettings; path: string; format?: GridFormat }; result: { rows: number } };
-  /** The classroom: one lesson step (progress: { fraction, label }). */
+  exportGrid: { params: { settings: GridSettings; path: string; format?: GridFormat }; result: { rows: number }; progress: { fraction: number } };
+  /** The classroom: one lesson step. */
   lessonStep: {
     params: { step: number; formula: string; dtype: 'float32' | 'float64'; grid?: { nx: number; ny: number; xRange: [number, number]; yRange: [number, number] } };
     result: LessonStepResult;
+    progress: TaskProgress;
   };
   /** A sweep; its progress carries the entries so far. */
-  sweep: { params: { request: SweepRequest }; result: SweepResult };
-  /** pmap, the hand-written kernel and the write floor on 1, 2, … threads; progress carries the points so far. */
-  threadSweep: { params: ThreadSweepRequest; result: ThreadSweepResult };
-  sweepCsv: { params: { result: Pick<SweepResult, 'entries' | 'dtype' | 'backend' | 'formula' | 'xRange' | 'yRange'>; appVersion: string }; result: string };
-  jaxProgram: { params: PythonProgramRequest; result: { text: string; fileName: string } | { error: string } };
-  /** A .vlab.json's text, checked; or why it is not one. */
-  parseSettings: { params: { text: string }; result: { settings: LabSettings } | { error: string } };
-  settingsJson: { params: { settings: LabSettings }; result: string };
+  sweep: { params: { request: SweepRequest }; result: SweepResult; progress: SweepTaskProgress };
+  /** pmap, the hand-written kernel and the write floor on 1, 2, … threads. */
+  threadSweep: { params: ThreadSweepRequest; result: ThreadSweepResult; progress: TaskProgress };
+  sweepCsv: { params: { result: Pick<SweepResult, 'entries' | 'dtype' | 'backend' | 'formula' | 'xRange' | 'yRange'>; appVersion: string }; result: string; progress: never };
+  /** A request the export cannot honour fails with kind 'invalid-request'. */
+  jaxProgram: { params: PythonProgramRequest; result: { text: string; fileName: string }; progress: never };
+  /** A .vlab.json's text, checked; one that is not settings fails with kind 'settings'. */
+  parseSettings: { params: { text: string }; result: { settings: LabSettings }; progress: never };
+  settingsJson: { params: { settings: LabSettings }; result: string; progress: never };
   /** The engine thread's memory, after a garbage collection: its JS heap, the allocator's live buffers and its reserve. */
-  memory: { params: null; result: { heapUsedBytes: number; liveBytes: number; reservedBytes: number } };
+  memory: { params: null; result: { heapUsedBytes: number; liveBytes: number; reservedBytes: number }; progress: never };
   /** For tests of the host: makes the worker die as a crash would. */
-  crash: { params: null; result: never };
+  crash: { params: null; result: never; progress: never };
 }
 
 export type EngineMethod = keyof EngineMethods;
 export type ParamsOf<M extends EngineMethod> = EngineMethods[M]['params'];
 export type ResultOf<M extends EngineMethod> = EngineMethods[M]['result'];
 
-export interface SerializedError {
-  name: string;
-  message: string;
-  /** FormulaError: where in the text. */
-  position?: number;
-  length?: number;
-  /** MemoryGuardError: the bytes needed and those available. */
-  neededBytes?: number;
-  availableBytes?: number;
-}
+export type ProgressOf<M extends EngineMethod> = EngineMethods[M]['progress'];
 
+/** An error as it crosses from the worker: the contract's one error shape. */
+export type SerializedError = LabError;
+
+/** The call and its progress, tied by method: a call's id names its method on both sides. */
 export type ToWorker =
-  | { type: 'call'; id: number; method: EngineMethod; params: unknown }
+  | { [M in EngineMethod]: { type: 'call'; id: number; method: M; params: ParamsOf<M> } }[EngineMethod]
   | { type: 'cancel'; id: number };
 
 export type FromWorker =

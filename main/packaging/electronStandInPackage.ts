@@ -47,7 +47,9 @@ async function drive(report: string): Promise<void> {
       loads.push({ url: font, status: fetched.status, type: fetched.type });
     }
   }
-  const info = await state.ipc.get('app:info')!({ sender: window!.webContents, senderFrame: window!.webContents.mainFrame }, null);
+  // Answered as every invoke is: an InvokeReply, the value or a LabError.
+  const reply = (await state.ipc.get('app:info')!({ sender: window!.webContents, senderFrame: window!.webContents.mainFrame }, null)) as { ok: boolean; value?: unknown; error?: unknown };
+  const info = reply.ok ? reply.value : { error: reply.error };
   writeFileSync(
     report,
     JSON.stringify({

@@ -5,7 +5,8 @@
 // an HttpOnly, SameSite=Strict cookie, and every later request and the
 // WebSocket must present that cookie. The Host header must name the loopback
 // address (against DNS rebinding) and the WebSocket's Origin must be this
-// host's own. Requests are validated exactly as Electron's IPC validates them.
+// host's own. Requests are validated exactly as Electron's IPC validates them,
+// and answered as it answers them: an InvokeReply, the value or a LabError.
 
 import { createReadStream } from 'node:fs';
 import { mkdir, rm, stat } from 'node:fs/promises';
@@ -18,7 +19,8 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { CONTENT_SECURITY_POLICY } from '../csp.js';
 import type { EventMap, EventName, SaveOutcome } from '../contract.js';
 import { LabService, type SaveRequest } from '../service.js';
-import { isInvokeChannel, validateRequest } from '../validate.js';
+import { replyOf } from '../replies.js';
+import { InvalidRequestError, isInvokeChannel, validateRequest } from '../validate.js';
 import { decodeMessage, encodeMessage, type ClientMessage, type ServerMessage } from '../wire.js';
 
 const COOKIE = 'vlab_token';
@@ -218,15 +220,12 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       ws.close(1003, error instanceof Error ? error.message.slice(0, 100) : 'bad message');
       return;
     }
-    let reply: ServerMessage;
-    try {
-      if (!isInvokeChannel(message.channel)) throw new TypeError(`unknown channel '${String(message.channel)}'`);
-      const request = validateRequest(message.channel, message.request);
-      const value = await service.handle(message.channel, request);
-      reply = { type: 'response', id: message.id, ok: true, value };
-    } catch (error) {
-      reply = { type: 'response', id: message.id, ok: false, error: error instanceof Error ? error.message : String(error) };
-    }
+    const { channel, request } = message;
+    const answer = await replyOf(() => {
+      if (!isInvokeChannel(channel)) throw new InvalidRequestError(String(channel), 'unknown channel');
+      return service.handle(channel, validateRequest(channel, request));
+    });
+    const reply: ServerMessage = { type: 'response', id: message.id, ...answer };
     if (ws.readyState === ws.OPEN) ws.send(encodeMessage(reply));
   };
 

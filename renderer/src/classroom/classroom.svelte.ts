@@ -80,10 +80,10 @@ export class Classroom {
   }
 
   constructor(readonly lab: Lab) {
-    lab.api.on('classroom:progress', ({ taskId, fraction, label, entries }) => {
-      if (this.task?.taskId !== taskId) return;
-      this.task = { ...this.task, fraction, label };
-      if (entries && this.sweep) this.sweep = { ...this.sweep, entries };
+    lab.api.on('classroom:progress', (progress) => {
+      if (this.task?.taskId !== progress.taskId) return;
+      this.task = { ...this.task, fraction: progress.fraction, label: progress.label };
+      if (progress.kind === 'sweep' && this.sweep) this.sweep = { ...this.sweep, entries: progress.entries };
     });
     lab.api.on('document:opened', (document) => {
       if (this.restoreDone) this.openDocument(document);
@@ -342,9 +342,11 @@ export class Classroom {
       this.message = { kind: 'error', text: `${file.name} is ${file.size} bytes: not a settings file (those are well under 64 KiB).` };
       return;
     }
-    const outcome = await this.lab.api.invoke('settings:parse', { text: await file.text() });
-    if ('error' in outcome) {
-      this.message = { kind: 'error', text: `Could not open ${file.name}: ${outcome.error}` };
+    let outcome: { settings: LabSettings };
+    try {
+      outcome = await this.lab.api.invoke('settings:parse', { text: await file.text() });
+    } catch (error) {
+      this.message = { kind: 'error', text: `Could not open ${file.name}: ${messageOf(error)}` };
       return;
     }
     this.apply(outcome.settings);

@@ -275,7 +275,7 @@ export class Lab {
       this.api.invoke('run:guard', settings).catch(() => null),
       drawn
         ? null
-        : this.api.invoke('surface:preview', { nx: settings.nx, ny: settings.ny, xRange: settings.xRange, yRange: settings.yRange, dtype: settings.dtype, formula: settings.formula }).catch((e: unknown) => ({ error: String(e) })),
+        : this.api.invoke('surface:preview', { nx: settings.nx, ny: settings.ny, xRange: settings.xRange, yRange: settings.yRange, dtype: settings.dtype, formula: settings.formula }).catch((e: unknown) => ({ error: e instanceof Error ? e.message : String(e) })),
     ]);
     if (!sameGrid(settings, this.settings())) return;
     this.guard = guard;

@@ -19,6 +19,8 @@ export interface ExportingLab {
   readonly dtype: DType;
   grid(): GridSettings;
   message: Message | null;
+  /** Live runs, which stop while the engine writes the grid (it does one task at a time). */
+  readonly live: { hold(): Promise<void>; release(): void };
 }
 
 export class LabExports {
@@ -40,7 +42,13 @@ export class LabExports {
     const what = format === 'npy' ? 'the .npy file' : 'the CSV';
     if (points > LARGE_GRID_EXPORT_POINTS && !confirm(`The grid has ${points.toLocaleString('en-US')} points: ${what} will be about ${formatBytes(approxBytes)}. Write it?`)) return;
     this.lab.message = { kind: 'info', text: `Writing ${points.toLocaleString('en-US')} grid points…` };
-    await this.saved(this.lab.api.invoke('export:grid', { ...this.lab.grid(), format }), 'grid');
+    // The run engine writes one thing at a time: a live run stops for the export.
+    await this.lab.live.hold();
+    try {
+      await this.saved(this.lab.api.invoke('export:grid', { ...this.lab.grid(), format }), 'grid');
+    } finally {
+      this.lab.live.release();
+    }
   }
 
   async png(png: Uint8Array): Promise<void> {

@@ -6,6 +6,7 @@
 import { BufferAttribute, Mesh, MeshBasicMaterial, Raycaster, SphereGeometry, Vector2, Vector3, type PerspectiveCamera } from 'three';
 import type { SurfaceView } from '../../../main/contract';
 import type { SurfaceMesh } from './surfaceMesh';
+import { sampleIndex } from '../../../compute/strategies/decimate';
 
 export interface Readout {
   x: number;
@@ -73,7 +74,5 @@ export class SurfaceHover {
   }
 }
 
-/** The full-grid index of the k-th of m sampled points (as main/engine/decimate.ts picks them). */
-export function sampleIndex(n: number, m: number, k: number): number {
-  return m >= n || m === 1 ? k : Math.round((k * (n - 1)) / (m - 1));
-}
+/** The full-grid index of the k-th of m sampled points, as the engine picks them. */
+export { sampleIndex };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { axisValues, decimate, finiteRange, MAX_SURFACE_SIDE, sampleIndices } from './decimate.js';
-import { linspace } from '../../compute/index.js';
+import { linspace } from '../core/creation.js';
 
 describe('sampleIndices', () => {
   it('takes every index of a small grid', () => {

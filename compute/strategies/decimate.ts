@@ -2,16 +2,20 @@
 // taken at evenly spaced indices of the full grid (so every drawn point is a
 // real grid point with its exact value). The full grid never leaves the engine.
 // Pure functions over plain arrays: no engine state, no allocation per element
-// beyond the view itself.
+// beyond the view itself. A leaf module (no imports): the renderer imports it.
 
 export const MAX_SURFACE_SIDE = 300;
+
+/** The full-grid index of the k-th of m points sampled from n (the renderer's hover readout names it). */
+export function sampleIndex(n: number, m: number, k: number): number {
+  return m >= n || m === 1 ? k : Math.round((k * (n - 1)) / (m - 1));
+}
 
 /** m indices from 0 to n-1, evenly spaced, first and last included; all of them when n ≤ max. */
 export function sampleIndices(n: number, max = MAX_SURFACE_SIDE): Int32Array {
   const m = Math.min(n, max);
   const indices = new Int32Array(m);
-  if (m === 1) return indices;
-  for (let k = 0; k < m; k++) indices[k] = Math.round((k * (n - 1)) / (m - 1));
+  for (let k = 0; k < m; k++) indices[k] = sampleIndex(n, m, k);
   return indices;
 }
 

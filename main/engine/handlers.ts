@@ -1,0 +1,251 @@
+// What the engine worker does for each method of the protocol (protocol.ts),
+// with the engine's public API and nothing of its own: runs go through
+// runStrategy, exactly as `vlab run` does, so the figures agree; the surface
+// comes from compute's surface module. A handler reports progress typed by
+// its method and fails by throwing: the RPC loop (worker.ts) turns the error
+// into the contract's LabError. It never touches the UI and never evaluates
+// user text other than through the engine's formula parser.
+
+import { totalmem } from 'node:os';
+import {
+  type NDArray,
+  allocator,
+  DEFAULT_FORMULA,
+  FORMULA_PRESETS,
+  GRID_RANGE,
+  axisValues,
+  checkFormula,
+  compileFormula,
+  cpuDevices,
+  devices,
+  guardRequest,
+  jaxFileName,
+  jaxProgram,
+  loadBackends,
+  machineInfo,
+  measureLimit,
+  measureThreadScaling,
+  MemoryGuardError,
+  parseSettings,
+  recordsToCsv,
+  runLessonStep,
+  runStrategy,
+  runSweep,
+  sampleIndices,
+  settingsToJson,
+  strategyAvailability,
+  surfaceOfGrid,
+  surfacePreview,
+  sweepToCsv,
+  traceStrategies,
+  type SweepEntry,
+} from '../../compute/index.js';
+import { settledHeapUsed } from '../../compute/report/heap.js';
+import { backendStatus, getBackend } from '../../compute/backends/registry.js';
+import type { NativeBackend } from '../../compute/backends/native.js';
+import { resultsJson } from '../../compute/report/jsonExport.js';
+import { resultsToMarkdown } from '../../compute/report/markdown.js';
+import { writeNpy } from '../../compute/report/npy.js';
+import { removeStalePartials, writeGridCsv } from './gridCsv.js';
+import { KeptGrid } from './keptGrid.js';
+import type { EngineMethod, ParamsOf, ProgressOf, ResultOf } from './protocol.js';
+import type { EngineBuild, GridSettings, GuardEntry } from '../contract.js';
+
+export interface HandlerContext<M extends EngineMethod> {
+  signal: AbortSignal;
+  /** Progress of this call, in its method's type (never, for a method that has none). */
+  progress: (value: ProgressOf<M>) => void;
+}
+
+export type Handler<M extends EngineMethod> = (params: ParamsOf<M>, context: HandlerContext<M>) => Promise<ResultOf<M>> | ResultOf<M>;
+
+export type Handlers = { [M in EngineMethod]: Handler<M> };
+
+/** The native addon as loaded (after loadBackends()), for the About panel. */
+function engineBuild(): EngineBuild {
+  const status = backendStatus('native');
+  if (!status.available) return { nativeAddon: false, isa: null, reason: status.reason };
+  return { nativeAddon: true, isa: (getBackend('native') as NativeBackend).describe().isa };
+}
+
+/** Every index of an axis of n points: the CSV export writes the whole grid. */
+const ALL_POINTS = Number.MAX_SAFE_INTEGER;
+
+/** The handlers of one engine thread, sharing its kept grid. */
+export function engineHandlers(kept = new KeptGrid()): Handlers {
+  return {
+    async info() {
+      await loadBackends();
+      const list = devices();
+      const native = list.filter((d) => d.backend === 'native').length;
+      const machine = machineInfo();
+      return {
+        availability: await strategyAvailability(),
+        devices: list,
+        maxThreads: Math.max(1, native),
+        defaultFormula: DEFAULT_FORMULA,
+        formulaPresets: FORMULA_PRESETS.map((preset) => ({ ...preset })),
+        gridRange: GRID_RANGE,
+        engineBuild: engineBuild(),
+        machine: {
+          cpuModel: machine.cpuModel,
+          cores: machine.cores,
+          gpuAdapter: machine.gpuAdapter,
+          os: machine.os,
+          totalMemoryBytes: totalmem(),
+        },
+      };
+    },
+
+    checkFormula({ text }) {
+      return checkFormula(text);
+    },
+
+    preview(settings) {
+      return surfacePreview(settings);
+    },
+
+    trace({ formula, nx, ny, xRange, yRange, dtype }) {
+      return traceStrategies(compileFormula(formula), { nx, ny, xRange, yRange }, dtype);
+    },
+
+    async guard(settings) {
+      await loadBackends();
+      const availability = await strategyAvailability();
+      const entries: GuardEntry[] = [];
+      for (const strategy of settings.strategies) {
+        if (!availability.find((a) => a.strategy === strategy)?.available) continue;
+        try {
+          const { predictedBytes } = guardRequest({
+            strategy,
+            nx: settings.nx,
+            ny: settings.ny,
+            xRange: settings.xRange,
+            yRange: settings.yRange,
+            dtype: settings.dtype,
+            formula: settings.formula,
+            repeats: settings.repeats,
+            ...(settings.devices > 0 ? { devices: settings.devices } : {}),
+          });
+          entries.push({ strategy, predictedBytes, fits: true });
+        } catch (error) {
+          if (!(error instanceof MemoryGuardError)) throw error;
+          entries.push({ strategy, predictedBytes: error.neededBytes, fits: false, message: error.message });
+        }
+      }
+      return { entries };
+    },
+
+    async run({ request, surface }, { signal, progress }) {
+      // The kept grid's buffer goes back to the allocator, for this run to recycle.
+      kept.release();
+      const result = await runStrategy(request, { signal, onProgress: progress, keepGrid: surface });
+      const grid = result.grid;
+      if (!grid) return { record: result.record };
+      if (grid.ndim !== 2) {
+        grid.dispose();
+        return { record: result.record };
+      }
+      const { nx, ny, xRange, yRange, formula } = result.record;
+      const settings: GridSettings = { nx, ny, xRange, yRange, dtype: grid.dtype, formula };
+      kept.keep(grid, settings);
+      return { record: result.record, surface: surfaceOfGrid(grid, settings, request.strategy) };
+    },
+
+    async limit({ nx, ny, xRange, yRange, dtype }) {
+      return measureLimit({ nx, ny, xRange, yRange }, dtype);
+    },
+
+    async resultsText({ records, appVersion, format }) {
+      await loadBackends();
+      const machine = { ...machineInfo(), appVersion };
+      if (format === 'json') return resultsJson({ records }, machine);
+      if (format === 'markdown') return resultsToMarkdown({ records });
+      return recordsToCsv(records, machine);
+    },
+
+    async exportGrid({ settings, path, format }, { signal, progress }) {
+      let grid = kept.matching(settings);
+      const owned = grid === null;
+      if (!grid) {
+        // The grid asked for is not the one kept: compute it once, without timing repeats.
+        kept.release();
+        const { nx, ny, xRange, yRange, dtype, formula } = settings;
+        const result = await runStrategy({ strategy: 'vmap', nx, ny, xRange, yRange, dtype, formula, repeats: 0 }, { signal, keepGrid: true });
+        grid = result.grid!;
+      }
+      try {
+        const onProgress = (fraction: number) => progress({ fraction });
+        if (format === 'npy') {
+          await removeStalePartials(path);
+          await writeNpy(path, { dtype: settings.dtype, shape: grid.shape, data: grid.data, offset: grid.offset, strides: grid.strides }, { signal, onProgress });
+          return { rows: grid.size };
+        }
+        const xs = axisValues(settings.nx, settings.xRange, settings.dtype, sampleIndices(settings.nx, ALL_POINTS));
+        const ys = axisValues(settings.ny, settings.yRange, settings.dtype, sampleIndices(settings.ny, ALL_POINTS));
+        const rows = await writeGridCsv(
+          path,
+          { dtype: settings.dtype, xs, ys, data: grid.data, offset: grid.offset, strides: grid.strides as [number, number] },
+          { signal, onProgress },
+        );
+        return { rows };
+      } finally {
+        if (owned) (grid as NDArray).dispose();
+      }
+    },
+
+    async lessonStep({ step, formula, dtype, grid }, { signal, progress }) {
+      return runLessonStep(step, { formula, dtype, ...(grid ? { grid } : {}), signal, onProgress: ({ fraction, strategy }) => progress({ fraction, label: strategy }) });
+    },
+
+    async sweep({ request }, { signal, progress }) {
+      let entries: SweepEntry[] = [];
+      return runSweep(request, {
+        signal,
+        onEntry: (entry) => (entries = [...entries, entry]),
+        onProgress: (p) => progress({ fraction: p.fraction, label: `${p.strategy} at n = ${p.n}`, entries }),
+      });
+    },
+
+    async threadSweep({ n, dtype, formula }, { signal, progress }) {
+      await loadBackends();
+      const counts = Array.from({ length: cpuDevices().length }, (_, k) => k + 1);
+      const points = await measureThreadScaling(n, dtype, 3, counts, {
+        formula,
+        signal,
+        onPoint: (fraction, done) => progress({ fraction, label: `${done.length} of ${counts.length} thread counts` }),
+      });
+      return { n, dtype, formula, points };
+    },
+
+    async sweepCsv({ result, appVersion }) {
+      await loadBackends();
+      return sweepToCsv(result, { ...machineInfo(), appVersion });
+    },
+
+    jaxProgram(request) {
+      return { text: jaxProgram(request), fileName: jaxFileName(request) };
+    },
+
+    parseSettings({ text }) {
+      return { settings: parseSettings(text) };
+    },
+
+    settingsJson({ settings }) {
+      return settingsToJson(settings);
+    },
+
+    memory() {
+      const heapUsedBytes = settledHeapUsed();
+      const { liveBytes, reservedBytes } = allocator.stats();
+      return { heapUsedBytes, liveBytes, reservedBytes };
+    },
+
+    crash() {
+      setTimeout(() => {
+        throw new Error('the engine was asked to crash (test hook)');
+      });
+      return new Promise<never>(() => {});
+    },
+  };
+}
