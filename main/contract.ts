@@ -262,7 +262,7 @@ export type MenuCommand =
   | 'open-guide';
 
 /** A `.vlab.json` the desktop opened (File ▸ Open…, a recent document, the command line, the file manager): its settings, or why not. */
-export type OpenedDocument = { fileName: string; settings: LabSettings } | { fileName: string; error: string };
+export type OpenedDocument = { fileName: string; settings: LabSettings } | { fileName: string; error: LabError };
 
 /** Events: main → renderer. */
 export interface EventMap {

@@ -32,7 +32,7 @@ const invoke = (channel: string, request: unknown) => {
   const contents = window.webContents;
   return (state.ipc.get(channel) as Listener)({ sender: contents, senderFrame: contents.mainFrame }, request);
 };
-const opened = () => sentOn(window, 'document:opened') as ({ fileName: string; settings: { nx: number; ny: number; layout: unknown } } | { fileName: string; error: string })[];
+const opened = () => sentOn(window, 'document:opened') as ({ fileName: string; settings: { nx: number; ny: number; layout: unknown } } | { fileName: string; error: { kind: string; message: string } })[];
 const recentLabels = () => (menuItem('File', 'Open Recent').submenu ?? []).map((i) => i.label);
 
 beforeAll(async () => {
@@ -105,7 +105,7 @@ describe('the desktop conventions (with a stand-in for Electron)', () => {
     state.dialogs.openAnswers.push({ canceled: false, filePaths: [bad] });
     menuItem('File', 'Open…').click!();
     await vi.waitFor(() => expect(opened()).toHaveLength(3));
-    expect(opened()[2]).toMatchObject({ fileName: 'bad.vlab.json', error: expect.stringMatching(/'n' must be an integer from 1/) });
+    expect(opened()[2]).toMatchObject({ fileName: 'bad.vlab.json', error: { kind: 'settings', message: expect.stringMatching(/'n' must be an integer from 1/) } });
     // A file that did not open is not a recent document.
     expect(recentLabels()).not.toContain(`bad.vlab.json — ${files}`);
 
@@ -114,7 +114,7 @@ describe('the desktop conventions (with a stand-in for Electron)', () => {
     state.dialogs.openAnswers.push({ canceled: false, filePaths: [big] });
     menuItem('File', 'Open…').click!();
     await vi.waitFor(() => expect(opened()).toHaveLength(4));
-    expect(opened()[3]).toMatchObject({ error: expect.stringMatching(/70000 bytes: a settings file is at most 65536/) });
+    expect(opened()[3]).toMatchObject({ error: { kind: 'settings', message: expect.stringMatching(/70000 bytes: a settings file is at most 65536/) } });
 
     state.dialogs.openAnswers.push({ canceled: true, filePaths: [] });
     menuItem('File', 'Open…').click!();
@@ -130,7 +130,7 @@ describe('the desktop conventions (with a stand-in for Electron)', () => {
     const count = opened().length;
     menuItem('File', 'Open Recent', `moved-away.vlab.json — ${files}`).click!();
     await vi.waitFor(() => expect(opened()).toHaveLength(count + 1));
-    expect(opened().at(-1)).toMatchObject({ fileName: 'moved-away.vlab.json', error: expect.stringMatching(/is no longer there/) });
+    expect(opened().at(-1)).toMatchObject({ fileName: 'moved-away.vlab.json', error: { kind: 'io', message: expect.stringMatching(/is no longer there/) } });
     await vi.waitFor(() => expect(recentLabels()).not.toContain(`moved-away.vlab.json — ${files}`));
 
     menuItem('File', 'Open Recent', 'Clear Menu').click!();

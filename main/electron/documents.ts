@@ -12,6 +12,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { basename, isAbsolute, resolve } from 'node:path';
 import type { LabSettings, OpenedDocument } from '../contract.js';
 import { MAX_SETTINGS_BYTES, SETTINGS_EXTENSION } from '../../compute/classroom/settingsVocabulary.js';
+import { LabFailure } from '../labError.js';
 
 export interface DocumentHooks {
   /** The engine's settings parser: fails, with the reason, for text that is not settings. */
@@ -70,21 +71,22 @@ export class Documents {
     let text: string;
     try {
       const info = await stat(path);
-      if (!info.isFile()) return { fileName, error: `${path} is not a file` };
+      if (!info.isFile()) return { fileName, error: { kind: 'io', message: `${path} is not a file` } };
       if (info.size > MAX_SETTINGS_BYTES) {
-        return { fileName, error: `${fileName} is ${info.size} bytes: a settings file is at most ${MAX_SETTINGS_BYTES} bytes, so this is not one` };
+        return { fileName, error: { kind: 'settings', message: `${fileName} is ${info.size} bytes: a settings file is at most ${MAX_SETTINGS_BYTES} bytes, so this is not one` } };
       }
       text = await readFile(path, 'utf8');
     } catch (error) {
       await this.hooks.unreadable(path).catch(() => {});
       const code = (error as NodeJS.ErrnoException).code;
-      return { fileName, error: code === 'ENOENT' ? `${path} is no longer there` : `could not read ${path}: ${error instanceof Error ? error.message : String(error)}` };
+      const message = code === 'ENOENT' ? `${path} is no longer there` : `could not read ${path}: ${error instanceof Error ? error.message : String(error)}`;
+      return { fileName, error: { kind: 'io', message } };
     }
     let settings: LabSettings;
     try {
       ({ settings } = await this.hooks.parse(text));
     } catch (error) {
-      return { fileName, error: error instanceof Error ? error.message : String(error) };
+      return { fileName, error: error instanceof LabFailure ? error.toLabError() : { kind: 'settings', message: error instanceof Error ? error.message : String(error) } };
     }
     await this.hooks.opened(path).catch(() => {});
     return { fileName, settings };

@@ -325,7 +325,7 @@ export class Classroom {
   private openDocument(document: OpenedDocument): void {
     if ('error' in document) {
       // On the window's banner, not the lesson's: the file may open while another tab is on screen.
-      this.lab.message = { kind: 'error', text: `Could not open ${document.fileName}: ${document.error}` };
+      this.lab.message = { kind: 'error', text: `Could not open ${document.fileName}: ${document.error.message}` };
       return;
     }
     this.apply(document.settings);
