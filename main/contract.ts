@@ -74,22 +74,16 @@ export type InvokeReply<T> = { ok: true; value: T } | { ok: false; error: LabErr
 import type { LabSettings, LayoutItem, LayoutSettings, LessonStepResult, PythonProgramRequest, SweepEntry, SweepRequest, SweepResult, Theme } from '../compute/index.js';
 export type { LabSettings, LayoutItem, LayoutSettings, LessonStepResult, PythonProgramRequest, SweepEntry, SweepRequest, SweepResult, Theme };
 
-/** A sweep as the renderer asks for it: the engine's request, less what the app fixes. */
-/** The classroom's threads sweep: pmap on 1…all native threads at one n, beside the kernel and the floor on the same threads. */
-export interface ThreadSweepRequest {
-  n: number;
-  dtype: DType;
-  formula: string;
-}
-export interface ThreadSweepResult {
-  n: number;
-  dtype: DType;
-  formula: string;
+/** The classroom's threads sweep: pmap on 1…all native threads on the lab's grid (nx × ny over its domain), beside the kernel and the floor on the same threads and grid. */
+export type ThreadSweepRequest = GridSettings;
+/** The grid it ran on, as asked, and what each thread count measured. */
+export interface ThreadSweepResult extends GridSettings {
   /** One per thread count, 1 first; speed-ups are each series' 1-thread time over its time here, the ideal the thread count. */
   points: ThreadPoint[];
 }
 
-export type ClassroomSweepRequest = Pick<SweepRequest, 'nMin' | 'nMax' | 'points' | 'strategies' | 'dtype' | 'formula' | 'repeats' | 'xRange' | 'yRange'>;
+/** A sweep as the renderer asks for it: the engine's request, less what the app fixes. */
+export type ClassroomSweepRequest = Pick<SweepRequest, 'nMin' | 'nMax' | 'points' | 'ny' | 'aspect' | 'strategies' | 'dtype' | 'formula' | 'repeats' | 'xRange' | 'yRange'>;
 
 /** How far a lesson step or the threads sweep is. */
 export interface TaskProgress {

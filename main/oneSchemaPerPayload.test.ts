@@ -42,11 +42,10 @@ describe('the same bad value is refused in the same words through every path', (
     expect(refusal(() => validateRequest('run:guard', { ...grid, ny: tooBig, strategies: ['vmap'], repeats: 1, devices: 0 }))).toBe(`run:guard: request.ny ${sideRule}`);
     expect(refusal(() => validateRequest('export:grid', { ...grid, ny: tooBig }))).toBe(`export:grid: request.ny ${sideRule}`);
     expect(refusal(() => validateRequest('export:python', { strategy: 'vmap', ny: tooBig }))).toBe(`export:python: request.ny ${sideRule}`);
-    expect(refusal(() => validateRequest('classroom:threads', { taskId: 't', sweep: { n: tooBig, dtype: 'float32', formula: 'x' } }))).toBe(
-      `classroom:threads: request.sweep.n ${sideRule}`,
-    );
+    expect(refusal(() => validateRequest('classroom:threads', { taskId: 't', sweep: { ...grid, ny: tooBig } }))).toBe(`classroom:threads: request.sweep.ny ${sideRule}`);
     const classroomSweep = { nMin: 10, nMax: tooBig, points: 4, strategies: ['vmap'] };
     expect(refusal(() => validateRequest('classroom:sweep', { taskId: 't', sweep: classroomSweep }))).toBe(`classroom:sweep: request.sweep.nMax ${sideRule}`);
+    expect(refusal(() => validateRequest('classroom:sweep', { taskId: 't', sweep: { ...classroomSweep, nMax: 100, ny: tooBig } }))).toBe(`classroom:sweep: request.sweep.ny ${sideRule}`);
   });
 
   it('a sweep that runs downwards: a document, the settings the window remembers, and a sweep request', () => {
@@ -119,7 +118,8 @@ describe('a limit changed in compute/limits.ts moves every validator', () => {
       () => validateRequest('settings:remember', { settings: { ...DEFAULT_SETTINGS, formula: 'x', nx: n } }),
       () => validateRequest('surface:preview', { ...grid, nx: n }),
       () => validateRequest('run:start', { ...grid, nx: n, strategies: ['vmap'], repeats: 1, devices: 0, runId: 'r', includeFloor: false }),
-      () => validateRequest('classroom:threads', { taskId: 't', sweep: { n, dtype: 'float32', formula: 'x' } }),
+      () => validateRequest('classroom:threads', { taskId: 't', sweep: { ...grid, nx: n } }),
+      () => validateRequest('classroom:sweep', { taskId: 't', sweep: { nMin: 1, nMax: 10, points: 2, ny: n, strategies: ['vmap'] } }),
       () => validateRequest('classroom:lesson', { taskId: 't', step: 0, formula: 'x', dtype: 'float32', grid: { nx: n, ny: 10, xRange: [-2, 2], yRange: [-2, 2] } }),
       () => validateRequest('export:python', { strategy: 'vmap', n }),
     ];

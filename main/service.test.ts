@@ -43,17 +43,20 @@ describe('LabService', () => {
     expect(events).toEqual([]);
   });
 
-  it('sweeps pmap over 1…all native threads beside the kernel and the floor, with progress, as the classroom asks', async () => {
+  it('sweeps pmap over 1…all native threads on the lab\'s nx × ny grid beside the kernel and the floor, with progress, as the classroom asks', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'vlab-service-'));
     cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
     const { service, events } = await makeService(dataDir);
     const info = await service.handle('app:info', null);
-    const sweep = service.handle('classroom:threads', { taskId: 'threads-1', sweep: { n: 200, dtype: 'float32', formula: 'x * y' } });
+    const grid = { nx: 240, ny: 60, xRange: [-1, 3] as [number, number], yRange: [0, 0.5] as [number, number], dtype: 'float32' as const, formula: 'x * y' };
+    const sweep = service.handle('classroom:threads', { taskId: 'threads-1', sweep: grid });
     if (!info.engineBuild.nativeAddon) {
       await expect(sweep).rejects.toThrow(/native backend/);
       return;
     }
     const result = await sweep;
+    // The result says which grid it measured: the one asked for, not a square one.
+    expect(result).toMatchObject(grid);
     expect(result.points.map((p) => p.threads)).toEqual(Array.from({ length: info.maxThreads }, (_, k) => k + 1));
     for (const p of result.points) for (const ms of [p.pmapMs, p.kernelMs, p.floorMs]) expect(ms).toBeGreaterThan(0);
     const progress = events.filter((e) => e.event === 'classroom:progress').map((e) => e.payload);

@@ -56,6 +56,20 @@ describe('validateRequest', () => {
     expect(() => validateRequest('formula:check', { text: 'x'.repeat(501) })).toThrow(/at most 500 characters/);
   });
 
+  it('takes the threads sweep on the lab\'s nx × ny grid over its domain, and a sweep held at ny or at an aspect', () => {
+    expect(validateRequest('classroom:threads', { taskId: 't', sweep: { ...settings, nx: 2000, ny: 500, xRange: [-1, 3] } })).toEqual({
+      taskId: 't',
+      sweep: { ...settings, nx: 2000, ny: 500, xRange: [-1, 3] },
+    });
+    // The square shorthand of old is refused by name, not read as a side.
+    expect(() => validateRequest('classroom:threads', { taskId: 't', sweep: { n: 200, dtype: 'float32', formula: 'x' } })).toThrow(/request\.sweep\.nx must be an integer/);
+    const sweep = { nMin: 10, nMax: 2000, points: 4, strategies: ['vmap'] };
+    expect(validateRequest('classroom:sweep', { taskId: 't', sweep: { ...sweep, ny: 500 } })).toEqual({ taskId: 't', sweep: { ...sweep, ny: 500 } });
+    expect(validateRequest('classroom:sweep', { taskId: 't', sweep: { ...sweep, aspect: 0.25 } })).toEqual({ taskId: 't', sweep: { ...sweep, aspect: 0.25 } });
+    expect(() => validateRequest('classroom:sweep', { taskId: 't', sweep: { ...sweep, aspect: 0 } })).toThrow('request.sweep.aspect must be a number from 1/20000 to 20000');
+    expect(() => validateRequest('classroom:sweep', { taskId: 't', sweep: { ...sweep, aspect: Infinity } })).toThrow(/request\.sweep\.aspect must be a number/);
+  });
+
   it('refuses extra and missing fields rather than ignoring or filling them', () => {
     expect(() => validateRequest('formula:check', { text: 'x', extra: 1 })).toThrow(/request\.extra is not expected/);
     expect(() => validateRequest('surface:preview', { nx: 10, ny: 10, xRange: [-2, 2], yRange: [-2, 2], dtype: 'float32' })).toThrow(/request\.formula/);

@@ -13,7 +13,7 @@ import { GRID_FORMATS, RESULTS_FORMATS, type GridSettings, type InvokeChannel, t
 import type { RunRecord } from '../compute/index.js';
 import { APP_MAX_REPEATS, NATIVE_MAX_THREADS } from '../compute/limits.js';
 import { check, type Refusal } from '../compute/schema/describe.js';
-import { boolean, dtype, formula, integer, list, name, oneOf, range, readonlyRange, side, strict, sweepPoints, text, type SameType } from '../compute/schema/fields.js';
+import { boolean, dtype, formula, integer, list, name, oneOf, range, readonlyRange, side, strict, sweepAspect, sweepPoints, text, type SameType } from '../compute/schema/fields.js';
 import { labStrategy, runRecord, strategies } from '../compute/strategies/recordSchema.js';
 import { labSettings, lessonStep, runningUpwards, theme } from '../compute/classroom/settingsSchema.js';
 import { MAX_SETTINGS_BYTES } from '../compute/classroom/settingsVocabulary.js';
@@ -67,6 +67,8 @@ const sweepRequest = runningUpwards(
     nMin: side,
     nMax: side,
     points: sweepPoints,
+    ny: v.optional(side),
+    aspect: v.optional(sweepAspect),
     strategies,
     dtype: v.optional(dtype),
     formula: v.optional(formula),
@@ -93,7 +95,7 @@ const requestSchemas = {
   'export:png': strict({ png }),
   'classroom:lesson': strict({ taskId: name, step: lessonStep, formula, dtype, grid: v.optional(lessonGrid) }),
   'classroom:sweep': strict({ taskId: name, sweep: sweepRequest }),
-  'classroom:threads': strict({ taskId: name, sweep: strict({ n: side, dtype, formula }) }),
+  'classroom:threads': strict({ taskId: name, sweep: gridSettings }),
   'classroom:cancel': strict({ taskId: name }),
   'classroom:jax': pythonProgram,
   'export:python': pythonProgram,

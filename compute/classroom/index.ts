@@ -6,6 +6,8 @@ export { jaxProgram, numpyProgram, pythonExpression, jaxFileName, type PythonPro
 export {
   runSweep,
   sweepSizes,
+  sweepGrids,
+  sweepGridText,
   sweepRecords,
   sweepToCsv,
   SweepRequestError,
@@ -13,6 +15,7 @@ export {
   MAX_SWEEP_POINTS,
   type SweepRequest,
   type SweepEntry,
+  type SweepGrid,
   type SweepProgress,
   type SweepResult,
   type SweepOptions,

@@ -1,5 +1,7 @@
-// Grid-size sweeps: every selected strategy at log-spaced square sizes n × n
-// (over the domain asked for, [-2, 2]² by default) in a range the user picks, one record per point, with the physical floor beside them. A
+// Grid-size sweeps: every selected strategy at log-spaced sizes in a range
+// the user picks — square n × n grids, or nx swept with ny held fixed or
+// following nx at a fixed aspect nx : ny — over the domain asked for
+// ([-2, 2]² by default), one record per point, with the physical floor beside them. A
 // point the memory guard refuses becomes a 'refused' entry with the bytes it
 // needed — a sweep is exactly how a student finds where memory explodes, so
 // that is a result, never a crash. Runs one at a time, reports progress and
@@ -9,7 +11,7 @@ import type { DType } from '../core/dtype.js';
 import type { BackendName } from '../backends/backend.js';
 import { CancelledError } from '../backends/backend.js';
 import { loadBackends } from '../backends/registry.js';
-import { APP_GRID_LIMITS } from '../limits.js';
+import { APP_GRID_LIMITS, ENGINE_MAX_N } from '../limits.js';
 import { MemoryGuardError, memoryCap } from '../strategies/memoryGuard.js';
 import { itemSize } from '../core/dtype.js';
 import { DEFAULT_REPEATS, defaultBackend, guardRequest, runStrategy, strategyAvailability } from '../strategies/run.js';
@@ -19,11 +21,15 @@ import type { MachineInfo } from '../report/machine.js';
 import { DEFAULT_FORMULA, GRID_RANGE, type RunRecord, type StrategyName } from '../strategies/types.js';
 
 export interface SweepRequest {
-  /** Smallest and largest grid side, inclusive. */
+  /** Smallest and largest grid side, inclusive: nx, and ny too unless `ny` or `aspect` says otherwise. */
   nMin: number;
   nMax: number;
   /** How many log-spaced sizes between them (fewer when sizes round to the same integer). */
   points: number;
+  /** Points along y, held at this while the sweep goes over nx (not with `aspect`). */
+  ny?: number;
+  /** nx : ny held at this while the sweep goes over nx: ny = nx / aspect, rounded, at least 1 (not with `ny`). */
+  aspect?: number;
   strategies: StrategyName[];
   dtype?: DType;
   formula?: string;
@@ -44,10 +50,17 @@ export interface SweepRequest {
   pointBudgetMs?: number;
 }
 
+/** One point of a sweep. `n` is the swept side, nx; `ny` is there where the grid is not square (the record carries both). */
 export type SweepEntry =
   | { kind: 'record'; strategy: StrategyName | 'limit'; n: number; record: RunRecord }
   | { kind: 'refused'; strategy: StrategyName; n: number; ny?: number; neededBytes: number; availableBytes: number; message: string }
-  | { kind: 'skipped'; strategy: StrategyName; n: number; reason: string };
+  | { kind: 'skipped'; strategy: StrategyName; n: number; ny?: number; reason: string };
+
+/** A sweep point's grid size. */
+export interface SweepGrid {
+  nx: number;
+  ny: number;
+}
 
 export interface SweepProgress {
   /** Points finished (runs, refusals and skips), and how many there are in all. */
@@ -55,12 +68,17 @@ export interface SweepProgress {
   total: number;
   /** 0..1 over the whole sweep, counting the run in progress. */
   fraction: number;
+  /** The grid in progress: n its nx, as the entries have it. */
   n: number;
+  ny: number;
   strategy: StrategyName | 'limit';
 }
 
 export interface SweepResult {
+  /** The swept side, nx, of each point in order. */
   sizes: number[];
+  /** Each point's grid, nx × ny, in the same order (square where the request held no ny or aspect). */
+  grids: SweepGrid[];
   dtype: DType;
   /** The backend single-device strategies ran on. */
   backend: BackendName;
@@ -71,7 +89,7 @@ export interface SweepResult {
   yRange: [number, number];
   strategies: StrategyName[];
   entries: SweepEntry[];
-  /** For each strategy that stopped fitting: the first n the guard refused. */
+  /** For each strategy that stopped fitting: the first n (nx) the guard refused. */
   firstRefused: Partial<Record<StrategyName, number>>;
   cancelled: boolean;
 }
@@ -108,12 +126,30 @@ export function sweepSizes(nMin: number, nMax: number, points: number): number[]
   return [...new Set(sizes)];
 }
 
+/** Each point's grid: sweepSizes over nx, and ny the same, held at `ny`, or nx / `aspect` rounded (at least 1). */
+export function sweepGrids(request: Pick<SweepRequest, 'nMin' | 'nMax' | 'points' | 'ny' | 'aspect'>): SweepGrid[] {
+  const { ny, aspect } = request;
+  if (ny !== undefined && aspect !== undefined) throw new SweepRequestError(`give ny (held while nx is swept) or aspect (nx : ny held), not both; got ny = ${ny} and aspect = ${aspect}`);
+  if (ny !== undefined && (!Number.isInteger(ny) || ny < 1 || ny > ENGINE_MAX_N)) throw new SweepRequestError(`ny must be an integer from 1 to ${ENGINE_MAX_N}, got ${ny}`);
+  if (aspect !== undefined && !(Number.isFinite(aspect) && aspect > 0)) throw new SweepRequestError(`aspect (nx : ny) must be a number above 0, got ${aspect}`);
+  const grids = sweepSizes(request.nMin, request.nMax, request.points).map((nx) => ({ nx, ny: ny ?? (aspect !== undefined ? Math.max(1, Math.round(nx / aspect)) : nx) }));
+  const tooLong = grids.find((g) => g.ny > ENGINE_MAX_N);
+  if (tooLong) throw new SweepRequestError(`aspect ${aspect} makes ny = ${tooLong.ny} at nx = ${tooLong.nx}, over the engine's largest side ${ENGINE_MAX_N}; use an aspect of at least ${tooLong.nx / ENGINE_MAX_N}`);
+  return grids;
+}
+
+/** "n = 80" when square, "2000 × 500" otherwise: how the sweep's reasons and progress name a point. */
+export function sweepGridText({ nx, ny }: SweepGrid): string {
+  return nx === ny ? `n = ${nx}` : `${nx} × ${ny}`;
+}
+
 function isCancelled(error: unknown, signal?: AbortSignal): boolean {
   return error instanceof CancelledError || (signal?.aborted ?? false);
 }
 
 export async function runSweep(request: SweepRequest, options: SweepOptions = {}): Promise<SweepResult> {
-  const sizes = sweepSizes(request.nMin, request.nMax, request.points);
+  const grids = sweepGrids(request);
+  const sizes = grids.map((g) => g.nx);
   const strategies = [...new Set(request.strategies)];
   if (strategies.length === 0) throw new SweepRequestError('choose at least one strategy to sweep');
   const { signal, onEntry } = options;
@@ -132,9 +168,9 @@ export async function runSweep(request: SweepRequest, options: SweepOptions = {}
   const availability = new Map((await strategyAvailability(backend)).map((a) => [a.strategy, a]));
   const entries: SweepEntry[] = [];
   const firstRefused: SweepResult['firstRefused'] = {};
-  const lastTime = new Map<StrategyName, { n: number; ms: number }>();
-  const failed = new Map<StrategyName, { n: number; message: string }>();
-  const total = sizes.length * (strategies.length + (withLimit ? 1 : 0));
+  const lastTime = new Map<StrategyName, { grid: SweepGrid; ms: number }>();
+  const failed = new Map<StrategyName, { grid: SweepGrid; message: string }>();
+  const total = grids.length * (strategies.length + (withLimit ? 1 : 0));
   let done = 0;
   const formula = request.formula ?? DEFAULT_FORMULA;
   const xRange = request.xRange ?? GRID_RANGE;
@@ -142,6 +178,7 @@ export async function runSweep(request: SweepRequest, options: SweepOptions = {}
 
   const result = (cancelled: boolean): SweepResult => ({
     sizes,
+    grids,
     dtype,
     backend,
     formula,
@@ -158,27 +195,31 @@ export async function runSweep(request: SweepRequest, options: SweepOptions = {}
     onEntry?.(entry);
   };
 
-  for (const n of sizes) {
-    // The floor writes n² values: at a size no buffer of that fits, there is no floor to time.
+  for (const grid of grids) {
+    const { nx: n, ny } = grid;
+    // An entry names its grid by n (nx) and, where it is not square, ny.
+    const at = n === ny ? { n } : { n, ny };
+    // The floor writes nx·ny values: at a size no buffer of that fits, there is no floor to time.
     if (withLimit) {
       if (signal?.aborted) return result(true);
-      onProgress({ done, total, fraction: done / total, n, strategy: 'limit' });
-      const fits = n * n * itemSize(dtype) <= memoryCap(request.memoryCapBytes);
-      const limit = fits ? await measureLimit({ nx: n, ny: n, xRange, yRange }, dtype) : null;
+      onProgress({ done, total, fraction: done / total, n, ny, strategy: 'limit' });
+      const fits = n * ny * itemSize(dtype) <= memoryCap(request.memoryCapBytes);
+      const limit = fits ? await measureLimit({ nx: n, ny, xRange, yRange }, dtype) : null;
       if (limit) add({ kind: 'record', strategy: 'limit', n, record: limit });
       else done++;
     }
     for (const strategy of strategies) {
       if (signal?.aborted) return result(true);
-      onProgress({ done, total, fraction: done / total, n, strategy });
+      onProgress({ done, total, fraction: done / total, n, ny, strategy });
       const status = availability.get(strategy);
       if (!status?.available) {
-        add({ kind: 'skipped', strategy, n, reason: status?.reason ?? `unknown strategy '${strategy}'` });
+        add({ kind: 'skipped', strategy, ...at, reason: status?.reason ?? `unknown strategy '${strategy}'` });
         continue;
       }
       const runRequest = {
         strategy,
-        n,
+        nx: n,
+        ny,
         xRange,
         yRange,
         dtype,
@@ -193,23 +234,24 @@ export async function runSweep(request: SweepRequest, options: SweepOptions = {}
       } catch (error) {
         if (!(error instanceof MemoryGuardError)) throw error;
         firstRefused[strategy] ??= n;
-        add({ kind: 'refused', strategy, n, neededBytes: error.neededBytes, availableBytes: error.availableBytes, message: error.message });
+        add({ kind: 'refused', strategy, ...at, neededBytes: error.neededBytes, availableBytes: error.availableBytes, message: error.message });
         continue;
       }
       const failure = failed.get(strategy);
       if (failure) {
-        add({ kind: 'skipped', strategy, n, reason: `it failed at n = ${failure.n}: ${failure.message}` });
+        add({ kind: 'skipped', strategy, ...at, reason: `it failed at ${sweepGridText(failure.grid)}: ${failure.message}` });
         continue;
       }
       const previous = lastTime.get(strategy);
       if (previous) {
-        const predictedMs = previous.ms * (n / previous.n) ** 2;
+        const predictedMs = previous.ms * ((n * ny) / (previous.grid.nx * previous.grid.ny));
         if (predictedMs > budgetMs) {
+          const grows = sizes.every((nx, k) => nx === grids[k]!.ny) ? 'time grows as n²' : 'time grows with the points, nx·ny';
           add({
             kind: 'skipped',
             strategy,
-            n,
-            reason: `predicted to take about ${formatDuration(predictedMs)} (its calls took ${formatDuration(previous.ms)} at n = ${previous.n}, and time grows as n²), over the sweep's ${formatDuration(budgetMs)} per point`,
+            ...at,
+            reason: `predicted to take about ${formatDuration(predictedMs)} (its calls took ${formatDuration(previous.ms)} at ${sweepGridText(previous.grid)}, and ${grows}), over the sweep's ${formatDuration(budgetMs)} per point`,
           });
           continue;
         }
@@ -217,29 +259,29 @@ export async function runSweep(request: SweepRequest, options: SweepOptions = {}
       try {
         const { record } = await runStrategy(runRequest, {
           ...(signal ? { signal } : {}),
-          onProgress: (p) => onProgress({ done, total, fraction: (done + p.fraction) / total, n, strategy }),
+          onProgress: (p) => onProgress({ done, total, fraction: (done + p.fraction) / total, n, ny, strategy }),
         });
-        // What grows as n²: the calls (first and repeats) and the reference check, about one more call.
+        // What grows as n² (as nx·ny): the calls (first and repeats) and the reference check, about one more call.
         // Not the point's whole wall time: at small n that is compile and setup, which do not grow,
         // and scaling them by n² skipped vmap at n = 1000 after n = 10 as "about 5 min".
         // The repeats asked for, not those timed: quick calls are timed until 25 ms add up (timing.ts).
-        lastTime.set(strategy, { n, ms: record.medianMs * ((request.repeats ?? DEFAULT_REPEATS) + 2) });
+        lastTime.set(strategy, { grid, ms: record.medianMs * ((request.repeats ?? DEFAULT_REPEATS) + 2) });
         add({ kind: 'record', strategy, n, record });
       } catch (error) {
         if (isCancelled(error, signal)) return result(true);
         if (error instanceof MemoryGuardError) {
           firstRefused[strategy] ??= n;
-          add({ kind: 'refused', strategy, n, neededBytes: error.neededBytes, availableBytes: error.availableBytes, message: error.message });
+          add({ kind: 'refused', strategy, ...at, neededBytes: error.neededBytes, availableBytes: error.availableBytes, message: error.message });
           continue;
         }
         // One strategy failing (a lost GPU, say) is that strategy's result; the others go on.
         const message = error instanceof Error ? error.message : String(error);
-        failed.set(strategy, { n, message });
-        add({ kind: 'skipped', strategy, n, reason: `it failed: ${message}` });
+        failed.set(strategy, { grid, message });
+        add({ kind: 'skipped', strategy, ...at, reason: `it failed: ${message}` });
       }
     }
   }
-  onProgress({ done, total, fraction: 1, n: sizes.at(-1)!, strategy: strategies.at(-1)! });
+  onProgress({ done, total, fraction: 1, n: grids.at(-1)!.nx, ny: grids.at(-1)!.ny, strategy: strategies.at(-1)! });
   return result(false);
 }
 

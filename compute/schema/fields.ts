@@ -99,6 +99,10 @@ export const side = integer(APP_GRID_LIMITS.nMin, APP_GRID_LIMITS.nMax);
 /** Sizes in one sweep. */
 export const sweepPoints = integer(1, APP_GRID_LIMITS.sweepMaxPoints);
 
+/** A sweep's nx : ny, held while nx is swept: no flatter than one row of the app's longest side, nor taller. */
+const aspectRule = `must be a number from 1/${APP_GRID_LIMITS.nMax} to ${APP_GRID_LIMITS.nMax}`;
+export const sweepAspect = v.pipe(v.number(aspectRule), v.finite(aspectRule), v.minValue(1 / APP_GRID_LIMITS.nMax, aspectRule), v.maxValue(APP_GRID_LIMITS.nMax, aspectRule));
+
 export const dtype = oneOf(DTYPES);
 
 /** A formula's text, before it is parsed (the parser, not the schema, says whether it is one). */

@@ -36,6 +36,7 @@ import {
   strategyAvailability,
   surfaceOfGrid,
   surfacePreview,
+  sweepGridText,
   sweepToCsv,
   traceStrategies,
   type SweepEntry,
@@ -203,19 +204,20 @@ export function engineHandlers(kept = new KeptGrid()): Handlers {
       return runSweep(request, {
         signal,
         onEntry: (entry) => (entries = [...entries, entry]),
-        onProgress: (p) => progress({ fraction: p.fraction, label: `${p.strategy} at n = ${p.n}`, entries }),
+        onProgress: (p) => progress({ fraction: p.fraction, label: `${p.strategy} at ${sweepGridText({ nx: p.n, ny: p.ny })}`, entries }),
       });
     },
 
-    async threadSweep({ n, dtype, formula }, { signal, progress }) {
+    async threadSweep(settings, { signal, progress }) {
       await loadBackends();
+      const { nx, ny, xRange, yRange, dtype, formula } = settings;
       const counts = Array.from({ length: cpuDevices().length }, (_, k) => k + 1);
-      const points = await measureThreadScaling(n, dtype, 3, counts, {
+      const points = await measureThreadScaling({ nx, ny, xRange, yRange }, dtype, 3, counts, {
         formula,
         signal,
         onPoint: (fraction, done) => progress({ fraction, label: `${done.length} of ${counts.length} thread counts` }),
       });
-      return { n, dtype, formula, points };
+      return { nx, ny, xRange, yRange, dtype, formula, points };
     },
 
     async sweepCsv({ result, appVersion }) {

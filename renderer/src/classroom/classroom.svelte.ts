@@ -209,6 +209,7 @@ export class Classroom {
     this.sweepError = null;
     this.sweep = {
       sizes: [],
+      grids: [],
       dtype: this.lab.dtype,
       backend: 'js',
       formula: this.lab.formula,
@@ -232,7 +233,7 @@ export class Classroom {
     }
   }
 
-  /** pmap at the current n on 1, 2, … all native threads, beside the hand-written kernel and the write floor. */
+  /** pmap on the lab's grid (nx × ny over its domain) on 1, 2, … all native threads, beside the hand-written kernel and the write floor. */
   async runThreadSweep(): Promise<void> {
     if (this.task) return;
     const taskId = newTaskId('threads');
@@ -240,7 +241,7 @@ export class Classroom {
     this.task = { taskId, kind: 'threads', fraction: 0, label: 'starting', cancelling: false };
     await this.lab.live.hold();
     try {
-      this.threads = await this.lab.api.invoke('classroom:threads', { taskId, sweep: { n: this.lab.n, dtype: this.lab.dtype, formula: this.lab.formula } });
+      this.threads = await this.lab.api.invoke('classroom:threads', { taskId, sweep: this.lab.grid() });
     } catch (error) {
       this.threadsError = messageOf(error);
     } finally {
