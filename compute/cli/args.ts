@@ -50,6 +50,13 @@ export function parseInteger(name: string, text: string | undefined, fallback: n
   return value;
 }
 
+/** A finite number above 0 (an aspect ratio, say): 4, 0.25, 1e-2. */
+export function parsePositive(name: string, text: string): number {
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isFinite(value) || value <= 0) throw new UsageError(`--${name} must be a number above 0, got '${text}'`);
+  return value;
+}
+
 /** `A,B` as two finite numbers, A < B. */
 export function parseRange(name: string, text: string | undefined): [number, number] | undefined {
   if (text === undefined) return undefined;
@@ -116,8 +123,11 @@ export function parseRunOptions(values: Values, dtypeFallback: DType): RunOption
   };
 }
 
-/** Options whose value may start with a dash (a negative bound): `--x-range -3,1` is read as `--x-range=-3,1`. */
-const SIGNED_OPTIONS = new Set(['--x-range', '--y-range']);
+/**
+ * Options whose value may start with a dash: `--x-range -3,1` (a negative bound) is read as `--x-range=-3,1`;
+ * `--aspect -2` reaches the aspect's own refusal rather than parseArgs' "ambiguous".
+ */
+const SIGNED_OPTIONS = new Set(['--x-range', '--y-range', '--aspect']);
 
 /** A range's value kept as its value even when it starts with a dash, as parseArgs would otherwise refuse it. */
 export function withSignedValues(argv: readonly string[]): string[] {

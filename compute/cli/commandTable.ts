@@ -28,15 +28,17 @@ const text = { type: 'string' } as const;
 /** The domain options: every command that times or writes a grid takes them. */
 const domain = { 'x-range': text, 'y-range': text } as const;
 
-/** The grid and what f is: run, trace and jax. */
+/** The grid and what f is: run and jax (trace takes the sizes alone: the domain is not in a trace). */
 const grid = { n: text, nx: text, ny: text, ...domain, dtype: text, formula: text } as const;
 
 /** What every timed command takes beside its sizes. */
 const timed = { strategies: text, dtype: text, repeats: text, backend: text } as const;
 
-const GRID_USAGE = `  --n N             the square shorthand: N points along x and along y
+const SIZE_USAGE = `  --n N             the square shorthand: N points along x and along y
   --nx N, --ny N    points along x (the rows, i) and along y (the columns, j); each defaults to --n.
-                    z[i, j] = f(x[i], y[j]), shape (nx, ny)
+                    z[i, j] = f(x[i], y[j]), shape (nx, ny)`;
+
+const GRID_USAGE = `${SIZE_USAGE}
   --x-range A,B     x = linspace(A, B, nx) (default -2,2); a negative A may follow a space: --x-range -3,1
   --y-range C,D     y = linspace(C, D, ny) (default -2,2)`;
 
@@ -75,15 +77,17 @@ ${GRID_USAGE}
   },
   sweep: {
     summary: "the classroom's sweep: strategies at log-spaced sizes, refused sizes kept as rows",
-    usage: `vlab sweep --from N --to N --points K [--x-range A,B] [--y-range C,D] [--strategies a,b,…]
+    usage: `vlab sweep --from N --to N --points K [--ny M | --aspect R] [--x-range A,B] [--y-range C,D] [--strategies a,b,…]
            [--dtype float32|float64] [--repeats K] [--backend ${BACKEND_NAMES.join('|')}] [--formula "…"] [--devices D]
            [--memory-cap BYTES] [--no-limit] [--json [FILE|-]] [--csv FILE|-] [--markdown FILE|-]
 
-  --from, --to      smallest and largest grid side (square N × N grids), both included
-  --x-range A,B     the domain of every grid (default -2,2), and --y-range C,D
+  --from, --to      smallest and largest N, both included: square N × N grids, or nx = N with --ny or --aspect
   --points K        how many log-spaced sizes (fewer when sizes round to the same integer)
+  --ny M            hold ny (points along y, the columns j) at M while N sweeps nx: N × M grids
+  --aspect R        hold nx : ny at R while N sweeps nx: ny = N / R, rounded (--aspect 4: 2000 × 500 at N = 2000)
+  --x-range A,B     the domain of every grid (default -2,2), and --y-range C,D
   --no-limit        do not time the physical floor at each size`,
-    options: { from: text, to: text, points: text, ...domain, ...timed, formula: text, devices: text, 'memory-cap': text, 'no-limit': { type: 'boolean' } },
+    options: { from: text, to: text, points: text, ny: text, aspect: text, ...domain, ...timed, formula: text, devices: text, 'memory-cap': text, 'no-limit': { type: 'boolean' } },
     outputs: true,
   },
   devices: {
@@ -96,8 +100,11 @@ ${GRID_USAGE}
     summary: 'f as each strategy traces it (a jaxpr), and with --lowered the kernel it runs',
     usage: `vlab trace [--n N | --nx N --ny M] [--dtype float32|float64] [--formula "…"] [--lowered] [--json]
 
-${GRID_USAGE}`,
-    options: { ...grid, lowered: { type: 'boolean' }, json: { type: 'boolean' } },
+${SIZE_USAGE}
+
+  A trace does not depend on the domain: x and y are the graph's inputs, and their values
+  (--x-range, --y-range elsewhere) are not in it, so trace takes no domain options.`,
+    options: { n: text, nx: text, ny: text, dtype: text, formula: text, lowered: { type: 'boolean' }, json: { type: 'boolean' } },
     outputs: false,
   },
   jax: {

@@ -4,6 +4,7 @@
 // split, why a run is noisy, refused or skipped. Formats only.
 
 import { type RunRecord, formatBytes } from '../index.js';
+import { gridLabel } from './args.js';
 import type { Results } from './measure.js';
 import { formatError, formatMs, formatTable } from './table.js';
 
@@ -55,8 +56,10 @@ function gridSizeCell(r: { nx: number; ny: number }): string {
 
 /** What the reader must know below the table: notes, the GPU's time split, why runs are noisy, refused or skipped. */
 function noteLines(results: Results): string[] {
-  const manySizes = new Set([...results.records, ...results.refused].map((r) => r.n)).size > 1;
-  const who = (r: { strategy: string; n: number }) => (manySizes ? `${r.strategy} n=${r.n}` : r.strategy);
+  // A run's grid: records carry nx and ny; a refused or skipped run its n, and ny where the grid is not square.
+  const label = (r: { n: number; nx?: number; ny?: number }) => gridLabel({ nx: r.nx ?? r.n, ny: r.ny ?? r.n });
+  const manySizes = new Set([...results.records, ...results.refused, ...results.skipped].map(label)).size > 1;
+  const who = (r: { strategy: string; n: number; nx?: number; ny?: number }) => (manySizes ? `${r.strategy} ${label(r)}` : r.strategy);
   const lines: string[] = [];
   for (const r of results.records) if (r.shapeError) lines.push(`  ${who(r)}: TypeError: ${r.shapeError}`);
   for (const r of results.records) if (r.note) lines.push(`  ${who(r)}: ${r.note}`);
@@ -70,11 +73,16 @@ function noteLines(results: Results): string[] {
   for (const r of results.records) if (r.noisy) lines.push(`  ${who(r)}: noisy: ${r.noisyReason ?? 'spread too wide'}; min…max ${formatMs(r.minMs)}…${formatMs(r.maxMs)}`);
   for (const r of results.refused) lines.push(`  ${who(r)}: refused: ${r.message}`);
   // A strategy unavailable here is skipped at every size: say it once, with the sizes.
-  const skipped = new Map<string, number[]>();
-  for (const s of results.skipped) skipped.set(`${s.strategy}\u0000${s.reason}`, [...(skipped.get(`${s.strategy}\u0000${s.reason}`) ?? []), s.n]);
-  for (const [key, ns] of skipped) {
+  const skipped = new Map<string, string[]>();
+  for (const s of results.skipped) skipped.set(`${s.strategy}\u0000${s.reason}`, [...(skipped.get(`${s.strategy}\u0000${s.reason}`) ?? []), label(s)]);
+  for (const [key, grids] of skipped) {
     const [strategy, reason] = key.split('\u0000');
-    lines.push(`  ${strategy}${manySizes ? ` n=${ns.join(',')}` : ''}: skipped: ${reason}`);
+    lines.push(`  ${strategy}${manySizes ? ` ${sizesText(grids)}` : ''}: skipped: ${reason}`);
   }
   return lines;
+}
+
+/** The grids a strategy was skipped on, as one label: "n=10,46,215" when all square (as before), else "120×70,240×70". */
+function sizesText(labels: readonly string[]): string {
+  return labels.every((l) => l.startsWith('n=')) ? `n=${labels.map((l) => l.slice(2)).join(',')}` : labels.join(',');
 }

@@ -190,6 +190,47 @@ describe('vlab sweep', () => {
     expect(rows[1]![header!.indexOf('note')]).toMatch(/^refused by the memory guard/);
   });
 
+  it('--ny holds ny while N sweeps nx: every format says nx and ny, and the domain', async () => {
+    const args = ['sweep', '--from', '20', '--to', '80', '--points', '2', '--ny', '7', '--strategies', 'meshgrid,vmap', '--repeats', '0', '--x-range', '-1,3', '--no-limit'];
+    const { code, stdout } = await cli([...args, '--json']);
+    expect(code).toBe(0);
+    const doc = JSON.parse(stdout) as ResultsDocument;
+    expect(doc.records.map((r) => `${r.strategy}@${r.nx}×${r.ny}:${r.shape.join('x')}`)).toEqual(['meshgrid@20×7:20x7', 'vmap@20×7:20x7', 'meshgrid@80×7:80x7', 'vmap@80×7:80x7']);
+    for (const r of doc.records) expect(r.xRange).toEqual([-1, 3]);
+    const [header, ...rows] = parseCsv((await cli([...args, '--csv', '-'])).stdout);
+    expect(rows.map((r) => `${r[header!.indexOf('nx')]}×${r[header!.indexOf('ny')]}`)).toEqual(['20×7', '20×7', '80×7', '80×7']);
+    const markdown = (await cli([...args, '--markdown', '-'])).stdout;
+    expect(markdown).toMatch(/^\| `vmap` \| 80 × 7 \|/m);
+    const table = (await cli(args)).stdout;
+    expect(table).toMatch(/^vmap\s+80×7\s/m);
+  });
+
+  it('--aspect holds nx : ny, and a refused point keeps its ny in the table, the JSON and the CSV', async () => {
+    // meshgrid at 200 × 50 (float32) needs (3·200·50 + 250)·4 = 121 000 bytes, over the cap.
+    const args = ['sweep', '--from', '20', '--to', '200', '--points', '2', '--aspect', '4', '--strategies', 'meshgrid', '--repeats', '0', '--memory-cap', '100000', '--no-limit'];
+    const table = await cli(args);
+    expect(table.code).toBe(0);
+    expect(table.stdout).toMatch(/^meshgrid\s+20×5\s/m);
+    expect(table.stdout).toMatch(/^meshgrid\s+200×50\s.*refused/m);
+    expect(table.stdout).toMatch(/^ {2}meshgrid 200×50: refused: meshgrid at 200 × 50 \(float32\) needs/m);
+    const doc = JSON.parse((await cli([...args, '--json'])).stdout) as ResultsDocument;
+    expect(doc.records.map((r) => [r.nx, r.ny])).toEqual([[20, 5]]);
+    expect(doc.refused).toMatchObject([{ strategy: 'meshgrid', n: 200, ny: 50, neededBytes: 121_000 }]);
+    const [header, ...rows] = parseCsv((await cli([...args, '--csv', '-'])).stdout);
+    expect(rows.map((r) => `${r[header!.indexOf('nx')]}×${r[header!.indexOf('ny')]}`)).toEqual(['20×5', '200×50']);
+  });
+
+  it('refuses --ny with --aspect, and an aspect that is no number above 0', async () => {
+    const base = ['sweep', '--from', '10', '--to', '20', '--points', '2'];
+    expect((await cli([...base, '--ny', '5', '--aspect', '2'])).stderr).toBe('vlab: sweep takes --ny (ny held) or --aspect (nx : ny held), not both\n');
+    for (const aspect of ['0', '-2', 'wide', '']) {
+      const { code, stderr } = await cli([...base, '--aspect', aspect]);
+      expect(code).toBe(2);
+      expect(stderr).toBe(`vlab: --aspect must be a number above 0, got '${aspect}'\n`);
+    }
+    expect((await cli([...base, '--ny', '0'])).stderr).toBe("vlab: --ny must be an integer ≥ 1, got '0'\n");
+  });
+
   it('needs its range and a sane number of points', async () => {
     expect((await cli(['sweep', '--from', '10'])).stderr).toBe('vlab: sweep needs --from, --to and --points (see vlab sweep --help)\n');
     const { code, stderr } = await cli(['sweep', '--from', '100', '--to', '10', '--points', '3']);
@@ -285,6 +326,18 @@ describe('vlab trace', () => {
     const view = JSON.parse(json) as { n: number; dtype: string; graphs: { strategies: string[]; jaxpr: string }[] };
     expect(view).toMatchObject({ n: 7, dtype: 'float64' });
     expect(view.graphs.map((g) => g.strategies[0])).toEqual(['loops', 'naive', 'meshgrid', 'vmap']);
+  });
+
+  it('takes no domain options, and its help says why: the domain is not in a trace', async () => {
+    for (const option of ['--x-range', '--y-range']) {
+      const { code, stdout, stderr } = await cli(['trace', '--n', '7', option, '-3,1']);
+      expect(code).toBe(2);
+      expect(stdout).toBe('');
+      expect(stderr).toBe(`vlab: Unknown option '${option}' (see vlab trace --help)\n`);
+    }
+    const help = (await cli(['trace', '--help'])).stdout;
+    expect(help).toContain('A trace does not depend on the domain');
+    expect(help).not.toMatch(/^ {2}--x-range/m);
   });
 });
 

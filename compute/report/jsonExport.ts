@@ -27,7 +27,10 @@ export interface RefusedRun {
 /** A run not attempted (strategy unavailable here, over the time budget, failed at a smaller n), and why. */
 export interface SkippedRun {
   strategy: StrategyName;
+  /** The grid's side, or nx where it is not square. */
   n: number;
+  /** Points along y, where the grid is not square (absent: ny = n). */
+  ny?: number;
   reason: string;
 }
 

@@ -31,6 +31,12 @@ function gridText(r: { n: number; nx?: number; ny?: number }): string {
   return nx === ny ? String(nx) : `${nx} × ${ny}`;
 }
 
+/** Where a note's run was: "at n = 80" when square, "on 2000 × 500" otherwise. */
+function atGrid(r: { n: number; nx?: number; ny?: number }): string {
+  const nx = r.nx ?? r.n;
+  return nx === (r.ny ?? r.n) ? `at n = ${nx}` : `on ${gridText(r)}`;
+}
+
 function domainText(r: Pick<RunRecord, 'xRange' | 'yRange'>): string {
   return r.xRange && r.yRange ? `[${r.xRange.join(', ')}] × [${r.yRange.join(', ')}]` : '[-2, 2] × [-2, 2]';
 }
@@ -77,10 +83,10 @@ export function resultsToMarkdown(input: ResultsInput): string {
 
   const notes: string[] = [];
   for (const r of records) if (r.shapeError) notes.push(`- \`${r.strategy}\` on ${gridText(r)} raised, as JAX does: ${r.shapeError}`);
-  for (const r of records) if (r.noisy && r.noisyReason) notes.push(`- \`${r.strategy}\` at n = ${r.n} is noisy: ${r.noisyReason}.`);
-  for (const r of records) if (r.strategy === 'limit' && r.note) notes.push(`- \`limit\` at n = ${r.n}: ${r.note}.`);
-  for (const r of input.refused ?? []) notes.push(`- \`${r.strategy}\` ${r.ny === undefined || r.ny === r.n ? `at n = ${r.n}` : `on ${gridText(r)}`} was refused: ${r.message}`);
-  for (const r of input.skipped ?? []) notes.push(`- \`${r.strategy}\` at n = ${r.n} was skipped: ${r.reason}`);
+  for (const r of records) if (r.noisy && r.noisyReason) notes.push(`- \`${r.strategy}\` ${atGrid(r)} is noisy: ${r.noisyReason}.`);
+  for (const r of records) if (r.strategy === 'limit' && r.note) notes.push(`- \`limit\` ${atGrid(r)}: ${r.note}.`);
+  for (const r of input.refused ?? []) notes.push(`- \`${r.strategy}\` ${atGrid(r)} was refused: ${r.message}`);
+  for (const r of input.skipped ?? []) notes.push(`- \`${r.strategy}\` ${atGrid(r)} was skipped: ${r.reason}`);
   const formulas = [...new Set(records.map((r) => r.formula).filter(Boolean))];
   const domains = [...new Set(records.map(domainText))];
   const legend = formulas.length

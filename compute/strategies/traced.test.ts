@@ -6,6 +6,15 @@ import { loadAddon } from '../backends/nativeAddon.js';
 
 const LESSON_F = 'cos(x^2 + y^2) / (1 + x^2 + y^2)';
 
+describe('a trace and the domain', () => {
+  it('is the same on any domain: x and y are the graph\'s inputs, their values are not in it (so vlab trace takes no --x-range)', () => {
+    const f = compileFormula(LESSON_F);
+    const square = traceStrategies(f, { nx: 40, ny: 30, xRange: [-2, 2], yRange: [-2, 2] }, 'float32');
+    const moved = traceStrategies(f, { nx: 40, ny: 30, xRange: [-7, 0.5], yRange: [100, 1e6] }, 'float32');
+    expect(moved).toEqual(square);
+  });
+});
+
 describe('the traced graphs of f, per strategy', () => {
   const view = traceStrategies(compileFormula(LESSON_F), 300, 'float32');
 
