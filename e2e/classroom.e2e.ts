@@ -164,15 +164,27 @@ describe('the classroom in the web shell', { concurrency: false }, () => {
     assert.ok(sizes.has(10) && sizes.has(2000), 'the CSV covers 10 to 2000');
   });
 
-  it('sweeps the threads: pmap, the kernel and the floor as speed-ups against the ideal line', async () => {
+  it("sweeps the threads on the lab's nx × ny grid: pmap, the kernel and the floor as speed-ups against the ideal line", async () => {
+    // Unlinked, so that the sweep runs on 300 × 120, not on a square of nx.
+    const lock = page.getByTestId('grid-lock');
+    await lock.click();
+    assert.equal(await lock.getAttribute('aria-pressed'), 'false');
     await setN(300);
+    const ny = page.getByTestId('ny-exact');
+    await ny.fill('120');
+    await ny.press('Enter');
+    await page.getByTestId('n-value').filter({ hasText: '300 × 120' }).waitFor();
     await page.getByTestId('classroom-tab-sweep').click();
     await page.getByTestId('thread-sweep-run').click();
     await page.getByTestId('thread-sweep-chart').waitFor({ timeout: 120_000 });
+    assert.equal(await page.getByTestId('thread-sweep-grid').textContent(), '300 × 120');
     assert.equal(await page.getByTestId('thread-ideal').count(), 1);
     const rows = await page.getByTestId('thread-sweep-table').locator('tbody tr').count();
     assert.ok(rows >= 1, `rows: ${rows}`);
     await shot('classroom-threads');
+    // Linked again: the sweeps below run on square grids, as before.
+    await lock.click();
+    await page.getByTestId('n-value').filter({ hasText: /^300$/ }).waitFor();
   });
 
   it('marks the size where meshgrid stops fitting in memory, with the bytes it needs', async () => {
