@@ -246,7 +246,7 @@ export async function runSweep(request: SweepRequest, options: SweepOptions = {}
       if (previous) {
         const predictedMs = previous.ms * ((n * ny) / (previous.grid.nx * previous.grid.ny));
         if (predictedMs > budgetMs) {
-          const grows = sizes.every((nx, k) => nx === grids[k]!.ny) ? 'time grows as n²' : 'time grows with the points, nx·ny';
+          const grows = grids.every((g) => g.nx === g.ny) ? 'time grows as n²' : 'time grows with the points, nx·ny';
           add({
             kind: 'skipped',
             strategy,
