@@ -238,13 +238,19 @@ export function engineHandlers(kept = new KeptGrid()): Handlers {
     memory() {
       const heapUsedBytes = settledHeapUsed();
       const { liveBytes, reservedBytes } = allocator.stats();
-      return { heapUsedBytes, liveBytes, reservedBytes };
+      return { heapUsedBytes, liveBytes, reservedBytes, rssBytes: process.memoryUsage().rss };
     },
 
     crash() {
       setTimeout(() => {
         throw new Error('the engine was asked to crash (test hook)');
       });
+      return new Promise<never>(() => {});
+    },
+
+    abort() {
+      // As C's abort() does, which is what Dawn calls: SIGABRT, no JavaScript stack.
+      setTimeout(() => process.kill(process.pid, 'SIGABRT'));
       return new Promise<never>(() => {});
     },
   };
