@@ -1,5 +1,10 @@
 import { afterEach, describe, expect, expectTypeOf, it } from 'vitest';
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { EngineCrashedError, EngineHost, SHUTDOWN_GRACE_MS } from './host.js';
 import type { Handler } from './handlers.js';
 import { forkEngine, type EngineExit, type EngineProcess, type SpawnEngine } from './port.js';
@@ -146,6 +151,22 @@ describe('EngineHost', () => {
     expect(kills).toBe(1);
     expect(sent).toEqual(['call', 'cancel', 'shutdown']);
     expect(await call).toBeInstanceOf(Error);
+  });
+
+  it('keeps a plain Node script alive while a call is pending, and not once the engine idles', { timeout: 60_000 }, async () => {
+    // A script that awaits a call at its top level and never closes the host: it must print the answer, then end by itself.
+    const dir = await mkdtemp(join(tmpdir(), 'vlab-host-'));
+    const script = join(dir, 'call.mts');
+    await writeFile(
+      script,
+      `import { EngineHost } from ${JSON.stringify(fileURLToPath(new URL('./host.ts', import.meta.url)))};\n` +
+        `const host = new EngineHost({ entry: ${JSON.stringify(entry)}, label: 'script engine' });\n` +
+        `console.log(JSON.stringify(await host.call('checkFormula', { text: 'x' })));\n`,
+    );
+    const tsx = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
+    const { stdout } = await promisify(execFile)(tsx, [script], { timeout: 30_000 });
+    expect(stdout.trim()).toBe('{"ok":true}');
+    await rm(dir, { recursive: true, force: true });
   });
 
   it('cancels a long run through its signal, and the engine stays usable', async () => {

@@ -90,8 +90,12 @@ export class EngineHost {
         resolve: resolve as (value: unknown) => void,
         reject,
         onProgress: options.onProgress as ((progress: unknown) => void) | undefined,
-        cleanup: () => options.signal?.removeEventListener('abort', onAbort),
+        cleanup: () => {
+          options.signal?.removeEventListener('abort', onAbort);
+          if (this.pending.size === 0) this.engine?.process.hold?.(false);
+        },
       });
+      engine.process.hold?.(true);
       this.post(engine, { type: 'call', id, method, params } as ToWorker);
     });
   }

@@ -24,6 +24,8 @@ export interface EngineProcess {
   onExit(listener: (exit: EngineExit) => void): void;
   /** Ends the process now, whatever it is doing. */
   kill(): void;
+  /** Whether the process keeps the host's event loop alive: while a call is pending, not while it idles. Where the host's process lives on anyway (Electron), absent. */
+  hold?(busy: boolean): void;
 }
 
 /** Starts one engine process from its entry module (main/engine/entry.ts chooses which). */
@@ -48,9 +50,17 @@ const LAST_MESSAGE_MS = 1000;
  */
 export const forkEngine: SpawnEngine = (entry, { env }) => {
   const child = fork(entry, [], { env, execArgv: [], serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  // An idle engine must not keep the host's process alive (as an unref'd worker thread did not).
-  child.unref();
-  child.channel?.unref();
+  const hold = (busy: boolean) => {
+    if (busy) {
+      child.ref();
+      child.channel?.ref();
+    } else {
+      child.unref();
+      child.channel?.unref();
+    }
+  };
+  // An idle engine must not keep the host's process alive.
+  hold(false);
   let exitListener: ((exit: EngineExit) => void) | null = null;
   let exited: EngineExit | null = null;
   const ended = (exit: EngineExit) => {
@@ -73,6 +83,7 @@ export const forkEngine: SpawnEngine = (entry, { env }) => {
       if (exited) listener(exited);
     },
     kill: () => void child.kill('SIGKILL'),
+    hold,
   };
 };
 
