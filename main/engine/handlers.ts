@@ -1,4 +1,4 @@
-// What the engine worker does for each method of the protocol (protocol.ts),
+// What the engine process does for each method of the protocol (protocol.ts),
 // with the engine's public API and nothing of its own: runs go through
 // runStrategy, exactly as `vlab run` does, so the figures agree; the surface
 // comes from compute's surface module. A handler reports progress typed by

@@ -1,8 +1,8 @@
 // The messages between the engine host (the app's process) and the engine
 // (a process of its own, port.ts).
 // A call names a method; its params, result and progress types are tied
-// here, so host and worker cannot disagree (a method without progress has
-// `never`: the worker cannot send any for it). Errors cross as the
+// here, so host and engine cannot disagree (a method without progress has
+// `never`: the engine cannot send any for it). Errors cross as the
 // contract's LabError: a kind, the message, and the engine's numbers
 // (formula position, bytes needed).
 
@@ -71,7 +71,7 @@ export type ResultOf<M extends EngineMethod> = EngineMethods[M]['result'];
 
 export type ProgressOf<M extends EngineMethod> = EngineMethods[M]['progress'];
 
-/** An error as it crosses from the worker: the contract's one error shape. */
+/** An error as it crosses from the engine: the contract's one error shape. */
 export type SerializedError = LabError;
 
 /** The call and its progress, tied by method: a call's id names its method on both sides. */

@@ -59,6 +59,7 @@ async function drive(report: string): Promise<void> {
       page: { status: page.status, type: page.type },
       loads,
       info,
+      engineProcesses: state.utilityProcesses.length,
     }),
   );
   window!.close();
