@@ -124,7 +124,9 @@ export class EngineHost {
     if (this.engine) return this.engine;
     // A process of its own has an environment of its own: what the webgpu
     // backend sets there while Dawn starts (EGL_PLATFORM, VK_ICD_FILENAMES)
-    // reaches the GPU drivers' getenv() in that process.
+    // reaches the GPU drivers' getenv() in that process. It is a copy of the
+    // host's as it is now: a variable the host sets later (VLAB_MEMORY_CAP)
+    // reaches the next engine, not this one.
     const spawn = this.options.spawn ?? forkEngine;
     const child = spawn(this.options.entry, { env: { ...process.env, ...this.options.env } });
     let onExited = () => {};
