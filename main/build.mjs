@@ -1,6 +1,6 @@
 // Builds everything that runs, ahead of time, into dist/: the renderer (Vite
 // → dist/renderer) and every process's entry point (esbuild → the Electron
-// main process and preload in dist/main, the engine worker in dist/engine,
+// main process and preload in dist/main, the engine process in dist/engine,
 // the web shell host in dist/web, the `vlab` CLI in dist/cli). No process
 // loads a TypeScript compiler at run time; esbuild and Vite are
 // devDependencies, imported here only when something must be built.

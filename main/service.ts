@@ -1,6 +1,6 @@
 // What the app does for its window, whichever shell hosts it (Electron's IPC
 // or the web shell's WebSocket): one handler per contract channel, over two
-// engine workers — one for runs and grid export, one that stays free for
+// engine processes — one for runs and grid export, one that stays free for
 // quick answers (formula checks, the surface preview, the memory guard) while
 // a run takes minutes. Requests arrive here already validated. The run
 // engine does one task at a time (engineTask.ts); a press of Run is a batch
@@ -16,6 +16,7 @@ import { engineWorkerEntry } from './engine/entry.js';
 import { APP_GRID_LIMITS } from '../compute/limits.js';
 import { LAB_STRATEGY_NAMES, PEER_STRATEGY_NAMES } from '../compute/strategies/types.js';
 import { EngineCrashedError, EngineHost } from './engine/host.js';
+import type { SpawnEngine } from './engine/port.js';
 import { runBatch } from './batchRunner.js';
 import { EngineTask } from './engineTask.js';
 import { LabFailure } from './labError.js';
@@ -48,6 +49,8 @@ export interface ShellHooks {
   emit<E extends EventName>(event: E, payload: EventMap[E]): void;
   /** The desktop's own chrome follows the theme picker (Electron's nativeTheme); the web shell has none, and passes nothing. */
   setTheme?(theme: Theme): void;
+  /** How the shell starts an engine process: Electron's utility process; without it, a Node child (child_process.fork). */
+  spawnEngine?: SpawnEngine;
 }
 
 function today(): string {
@@ -70,8 +73,9 @@ export class LabService {
   ) {
     const entry = engineWorkerEntry(appRoot);
     const onCrash = (message: string) => hooks.emit('engine:crashed', { message });
-    this.runEngine = new EngineHost({ entry, label: 'run engine', onCrash });
-    this.quickEngine = new EngineHost({ entry, label: 'preview engine', onCrash });
+    const spawn = hooks.spawnEngine ? { spawn: hooks.spawnEngine } : {};
+    this.runEngine = new EngineHost({ entry, label: 'run engine', onCrash, ...spawn });
+    this.quickEngine = new EngineHost({ entry, label: 'preview engine', onCrash, ...spawn });
     this.log = new ResultsLog(join(hooks.dataDir, 'results.jsonl'), randomUUID());
     this.settings = new SettingsStore(hooks.dataDir, {
       toJson: (settings) => this.quickEngine.call('settingsJson', { settings }),
@@ -84,7 +88,7 @@ export class LabService {
     return this.runEngine;
   }
 
-  /** For tests: both engine threads, to read their memory. */
+  /** For tests: both engine processes, to read their memory. */
   get engines(): { run: EngineHost; preview: EngineHost } {
     return { run: this.runEngine, preview: this.quickEngine };
   }

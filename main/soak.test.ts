@@ -1,8 +1,10 @@
 // A long session in the main process: a few hundred run batches through the
 // app service, each with what the window asks on the way (formula check,
-// surface preview, memory guard), must not grow the process. The engine
-// workers are threads of this process, so its rss counts them too. The growth
-// is printed and reported to `npm run test:reliability`.
+// surface preview, memory guard), must not grow main's process nor the two
+// engine processes. Each is measured where it lives: main's heap and rss
+// here, each engine's heap, allocator and rss through its `memory` method
+// (an engine is a process of its own, so main's rss no longer counts it).
+// The growth is printed and reported to `npm run test:reliability`.
 
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -18,7 +20,7 @@ import { recordReliability } from '../test/reliability/reliability.js';
 const BATCHES = 300;
 /** After warm-up the caches are full: what remains is a leak. */
 const HEAP_GROWTH_BOUND_MIB = 16;
-/** rss also holds the workers' heaps and the allocator's reserve, and the C library keeps freed pages: a loose bound that a per-run leak still breaks. */
+/** An engine's rss also holds the allocator's reserve, and the C library keeps freed pages: a loose bound that a per-run leak still breaks. */
 const RSS_GROWTH_BOUND_MIB = 256;
 
 const MiB = 2 ** 20;
@@ -64,7 +66,7 @@ describe('a long session in the main process', () => {
       const engineHeaps = async () => {
         const { run, preview } = service.engines;
         const [a, b] = await Promise.all([run.call('memory', null), preview.call('memory', null)]);
-        return { heap: a.heapUsedBytes + b.heapUsedBytes, live: a.liveBytes + b.liveBytes };
+        return { heap: a.heapUsedBytes + b.heapUsedBytes, live: a.liveBytes + b.liveBytes, rss: a.rssBytes + b.rssBytes };
       };
       const enginesBefore = await engineHeaps();
       const heapBefore = settledHeapUsed();
@@ -80,11 +82,13 @@ describe('a long session in the main process', () => {
       const rssGrowthSecondHalf = (rssAfter - rssHalfway) / MiB;
       const enginesAfter = await engineHeaps();
       const engineHeapGrowth = (enginesAfter.heap - enginesBefore.heap) / MiB;
+      const engineRssGrowth = (enginesAfter.rss - enginesBefore.rss) / MiB;
 
       console.log(
         `main soak: ${BATCHES} batches (${records} runs, strategies ${strategies.join(', ')}), ${failures} failures, ` +
           `main heap growth ${heapGrowth.toFixed(2)} MiB, engine heaps growth ${engineHeapGrowth.toFixed(2)} MiB, ` +
-          `process rss growth ${rssGrowth.toFixed(2)} MiB (${rssGrowthSecondHalf.toFixed(2)} MiB in the second half), ${eventCounts.get('run:record') ?? 0} records sent`,
+          `main rss growth ${rssGrowth.toFixed(2)} MiB (${rssGrowthSecondHalf.toFixed(2)} MiB in the second half), engines' rss growth ${engineRssGrowth.toFixed(2)} MiB ` +
+          `(${(enginesAfter.rss / MiB).toFixed(0)} MiB now), ${eventCounts.get('run:record') ?? 0} records sent`,
       );
       recordReliability('main-soak', {
         runs: records,
@@ -93,6 +97,7 @@ describe('a long session in the main process', () => {
         engineHeapGrowthMiB: engineHeapGrowth,
         rssGrowthMiB: rssGrowth,
         rssGrowthSecondHalfMiB: rssGrowthSecondHalf,
+        engineRssGrowthMiB: engineRssGrowth,
         failures,
       });
       expect(failures).toBe(0);
@@ -102,6 +107,7 @@ describe('a long session in the main process', () => {
       // Only the grid kept for export stays live in the run engine, whichever run it was.
       expect(enginesAfter.live).toBeLessThanOrEqual(Math.max(enginesBefore.live, 8 * 56 * 56));
       expect(rssGrowth).toBeLessThan(RSS_GROWTH_BOUND_MIB);
+      expect(engineRssGrowth).toBeLessThan(RSS_GROWTH_BOUND_MIB);
     } finally {
       await service.close();
       await rm(dataDir, { recursive: true, force: true });

@@ -37,16 +37,6 @@ export async function checkInvokeErrors(api: LabApi, service: LabService): Promi
   // A settings file that is not one.
   expect(await refusal(api.invoke('settings:parse', { text: 'not json' }))).toMatchObject({ kind: 'settings', message: expect.stringMatching(/not valid JSON/) });
 
-  // The memory guard, with the bytes needed and those it may use (the cap is read by the engine thread at each run).
-  process.env.VLAB_MEMORY_CAP = '4096';
-  try {
-    const memory = await refusal(api.invoke('export:grid', { ...GRID, format: 'npy' }));
-    expect(memory).toMatchObject({ kind: 'memory', availableBytes: 4096 });
-    expect(memory.neededBytes).toBeGreaterThanOrEqual(200 * 200 * 8);
-  } finally {
-    delete process.env.VLAB_MEMORY_CAP;
-  }
-
   // While a sweep runs, a run is refused as busy; when the engine dies under the sweep, the sweep fails as a crash.
   const started = new Promise<void>((resolve) => {
     const off = api.on('classroom:progress', (progress) => {
@@ -63,6 +53,19 @@ export async function checkInvokeErrors(api: LabApi, service: LabService): Promi
   await started;
   const busy = await refusal(api.invoke('run:start', { ...GRID, strategies: ['vmap'], repeats: 0, devices: 0, runId: 'run-errors', includeFloor: false }));
   expect(busy).toMatchObject({ kind: 'busy', message: expect.stringMatching(/a sweep is already in progress \(sweep-errors\)/) });
-  await service.engine.call('crash', null).catch(() => undefined);
-  expect(await swept).toMatchObject({ kind: 'crash', message: expect.stringMatching(/run engine/) });
+  // The engine that replaces it is a process started with this environment: the memory cap it reads is set first.
+  process.env.VLAB_MEMORY_CAP = '4096';
+  try {
+    await service.engine.call('crash', null).catch(() => undefined);
+    expect(await swept).toMatchObject({ kind: 'crash', message: expect.stringMatching(/run engine/) });
+
+    // The memory guard, with the bytes needed and those it may use.
+    const memory = await refusal(api.invoke('export:grid', { ...GRID, format: 'npy' }));
+    expect(memory).toMatchObject({ kind: 'memory', availableBytes: 4096 });
+    expect(memory.neededBytes).toBeGreaterThanOrEqual(200 * 200 * 8);
+  } finally {
+    delete process.env.VLAB_MEMORY_CAP;
+    // The next run engine starts without the cap, for whatever the caller does next.
+    await service.engine.call('crash', null).catch(() => undefined);
+  }
 }

@@ -4,7 +4,15 @@
 // protocol, the session's handlers, the menu, dialogs, the About panel,
 // recent documents, nativeTheme) and lets a test play Electron's part:
 // fire an app or window event, click a menu item, answer a dialog, choose
-// the displays. Test tooling only: no product module imports it.
+// the displays. Its utilityProcess.fork starts a real child, as Electron
+// documents it: process.parentPort in the child ('message' events carry
+// { data }, held until a listener is added; postMessage), and in the parent
+// 'message' with the data, 'exit' with a code, kill(). Test tooling only: no
+// product module imports it.
+
+import { fork as forkChild, type Serializable } from 'node:child_process';
+import { EventEmitter } from 'node:events';
+import { constants } from 'node:os';
 
 type Listener = (...args: unknown[]) => unknown;
 
@@ -61,6 +69,8 @@ export const state = {
   recentOsCleared: 0,
   nativeTheme: { themeSource: 'system' as string },
   clipboard: [] as string[],
+  /** Every utility process main has started (the engines). */
+  utilityProcesses: [] as StandInUtilityProcess[],
   /** What the next dialogs answer, and what they were asked. */
   dialogs: {
     openAnswers: [] as { canceled: boolean; filePaths: string[] }[],
@@ -136,7 +146,57 @@ export class StandInWindow {
   }
 }
 
+/**
+ * Loaded into the stand-in's utility child before its entry (as --import):
+ * process.parentPort over Node's IPC channel. Electron ends a utility
+ * process whose parent has gone; so does this.
+ */
+const PARENT_PORT_IN_CHILD = `
+import { EventEmitter } from 'node:events';
+const parentPort = new EventEmitter();
+const held = [];
+const deliver = (data) => parentPort.emit('message', { data, ports: [] });
+process.on('message', (data) => (parentPort.listenerCount('message') > 0 ? deliver(data) : held.push(data)));
+parentPort.on('newListener', (event) => {
+  if (event === 'message') setImmediate(() => held.splice(0).forEach(deliver));
+});
+parentPort.postMessage = (message) => process.send(message);
+process.on('disconnect', () => process.exit(0));
+process.parentPort = parentPort;
+`;
+
+/** Electron's UtilityProcess, over a Node child. Its exit code is the signal's number where a signal ended it, as Chromium reports a crash. */
+export class StandInUtilityProcess extends EventEmitter {
+  private readonly child;
+  constructor(modulePath: string, args: string[], options: { env?: NodeJS.ProcessEnv; execArgv?: string[]; stdio?: string } = {}) {
+    super();
+    this.child = forkChild(modulePath, args, {
+      env: options.env ?? process.env,
+      execArgv: [`--import=data:text/javascript,${encodeURIComponent(PARENT_PORT_IN_CHILD)}`, ...(options.execArgv ?? [])],
+      serialization: 'advanced',
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    state.utilityProcesses.push(this);
+    this.child.on('spawn', () => this.emit('spawn'));
+    this.child.on('message', (message) => this.emit('message', message));
+    this.child.on('exit', (code, signal) => this.emit('exit', code ?? (signal ? constants.signals[signal] : 0)));
+    this.child.on('error', () => undefined);
+  }
+  get pid(): number | undefined {
+    return this.child.exitCode === null && this.child.signalCode === null ? this.child.pid : undefined;
+  }
+  postMessage(message: unknown): void {
+    if (this.child.connected) this.child.send(message as Serializable);
+  }
+  kill(): boolean {
+    return this.child.kill('SIGTERM');
+  }
+}
+
 const electron = {
+  utilityProcess: {
+    fork: (modulePath: string, args: string[] = [], options?: ConstructorParameters<typeof StandInUtilityProcess>[2]) => new StandInUtilityProcess(modulePath, args, options),
+  },
   app: {
     getAppPath: () => state.appRoot,
     getPath: () => state.dataDir,

@@ -7,7 +7,7 @@
 // against the same stand-in; macOS's in main.darwin.test.ts.
 
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { constants, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -15,7 +15,7 @@ import { APP_ENTRY } from './security.js';
 import { INVOKE_CHANNELS } from '../contract.js';
 import { CONTENT_SECURITY_POLICY } from '../csp.js';
 import { countChecklist } from '../../test/reliability/checklist.js';
-import { state } from './electronStandIn.js';
+import { sentOn, state } from './electronStandIn.js';
 
 countChecklist('electron-checklist');
 
@@ -139,6 +139,24 @@ describe('the Electron main process (with a stand-in for Electron)', () => {
     await expect(check(otherFrame, { text: 'x' })).resolves.toMatchObject(refused);
     const otherWindow = { sender: { mainFrame: contents.mainFrame }, senderFrame: contents.mainFrame };
     await expect(check(otherWindow, { text: 'x' })).resolves.toMatchObject(refused);
+  });
+
+  it('runs the engine in utility processes: an engine that aborts is reported to the window and replaced, and main goes on', { timeout: 60_000 }, async () => {
+    const window = state.windows[0]!;
+    const fromWindow = { sender: window.webContents, senderFrame: window.webContents.mainFrame };
+    const check = state.ipc.get('formula:check')!;
+    await expect(check(fromWindow, { text: 'x' })).resolves.toMatchObject({ ok: true, value: { ok: true } });
+    const engines = state.utilityProcesses.filter((p) => p.pid !== undefined);
+    expect(engines.length).toBeGreaterThanOrEqual(1);
+    const [engine] = engines;
+    const exited = new Promise<number>((resolve) => engine!.once('exit', resolve));
+    // What Dawn does to its process on a GPU promise left pending: in a worker thread, this process would go with it.
+    process.kill(engine!.pid!, 'SIGABRT');
+    expect(await exited).toBe(constants.signals.SIGABRT);
+    await vi.waitFor(() => expect(sentOn(window, 'engine:crashed')).toHaveLength(1), { timeout: 10_000 });
+    expect(sentOn(window, 'engine:crashed')[0]).toMatchObject({ message: expect.stringMatching(/preview engine stopped: it exited with code 6/) });
+    await expect(check(fromWindow, { text: 'x + y' })).resolves.toMatchObject({ ok: true, value: { ok: true } });
+    expect(state.utilityProcesses.filter((p) => p.pid !== undefined)).toHaveLength(engines.length);
   });
 
   it('never hands text to shell.openExternal: no main or renderer source uses it', async () => {

@@ -1,20 +1,22 @@
 // The Electron main process: one window on the app:// protocol, the menu,
 // native save and open dialogs, and the contract's IPC, each request from a
 // checked sender validated before the app service acts on it. The engine
-// runs in worker threads behind LabService; this file only wires Electron to
-// it and to the desktop's conventions (desktop.ts: window state, About, Open
+// runs in utility processes behind LabService (engineProcess.ts), so that a
+// crash there, Dawn's abort included, never takes this process with it; this
+// file only wires Electron to it and to the desktop's conventions (desktop.ts: window state, About, Open
 // and recent documents, nativeTheme). It never loads remote content and
 // never lets the page navigate or open windows.
 
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow, dialog, ipcMain, protocol, session } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, protocol, session, utilityProcess } from 'electron';
 import { EVENT_NAMES, type EventMap, type EventName, type SaveOutcome } from '../contract.js';
 import { appVersion as packageVersion } from '../../compute/appRoot.js';
 import { LabService, type SaveRequest } from '../service.js';
 import { registerIpc } from './ipc.js';
 import { Desktop } from './desktop.js';
+import { utilityProcessSpawner } from './engineProcess.js';
 import { documentsInArgv } from './documents.js';
 import { lockDownContents, lockDownSession } from './lockdown.js';
 import { APP_ENTRY, APP_SCHEME, appResponseHeaders, devToolsEnabled, resolveAppFile, secureWebPreferences } from './security.js';
@@ -83,7 +85,11 @@ if (!app.requestSingleInstanceLock()) {
 
   void app.whenReady().then(() => {
     const appVersion = packageVersion(appRoot);
-    service = new LabService({ shell: 'electron', appVersion, dataDir, save, emit, setTheme: (theme) => desktop.setTheme(theme) }, appRoot);
+    // utilityProcess.fork may only be called once the app is ready; the engines start on their first call, after this.
+    service = new LabService(
+      { shell: 'electron', appVersion, dataDir, save, emit, setTheme: (theme) => desktop.setTheme(theme), spawnEngine: utilityProcessSpawner(utilityProcess) },
+      appRoot,
+    );
 
     // The app's files, and nothing from anywhere else.
     protocol.handle(APP_SCHEME, async (request) => {

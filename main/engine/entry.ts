@@ -1,5 +1,5 @@
-// Which file an engine worker starts from. Compiled code (dist/, the packaged
-// app) starts the compiled worker, dist/engine/worker.js; sources run by tsx
+// Which file an engine process starts from. Compiled code (dist/, the packaged
+// app) starts the compiled RPC loop, dist/engine/worker.js; sources run by tsx
 // (the tests, `npm run dev`) start scripts/dev-engine-worker.mjs, a developer
 // script that loads the worker from source through tsx. No compiled process loads a TypeScript compiler.
 

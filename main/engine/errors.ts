@@ -1,4 +1,4 @@
-// How an engine error crosses from the worker to the host: as the contract's
+// How an engine error crosses from the engine process to the host: as the contract's
 // LabError, its kind chosen by the error's class (never by its words) and
 // the numbers it carries kept — a formula's position and length, the bytes a
 // run needs and those it may use.

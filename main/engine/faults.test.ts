@@ -1,9 +1,11 @@
-// Faults injected, nothing lost: the engine worker is killed in the middle of
-// a long run, of a sweep and of a grid CSV export. Each time the host reports
-// the crash and starts a fresh engine, every finished run is still in the
+// Faults injected, nothing lost: the engine process is killed in the middle
+// of a long run, of a sweep and of a grid CSV export, and of a run of every
+// strategy on every backend, gpu included. Each time the host reports the
+// crash and starts a fresh engine, every finished run is still in the
 // results file, and the CSV on disk is the old complete file, never half.
-// The engine runs with its default backends, native addon included: a
-// worker killed while the addon is answering must not abort the process.
+// The engine runs with its default backends, native addon and Dawn
+// included: an engine that dies while they are answering (Dawn aborts its
+// process when a GPU promise is left pending) must take down only itself.
 
 import { mkdtemp, readFile, writeFile, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -13,7 +15,6 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import { EngineCrashedError, EngineHost } from './host.js';
 import { ResultsLog } from '../resultsLog.js';
 import { LabService } from '../service.js';
-import { partialPathOf } from './gridCsv.js';
 import { recordReliability } from '../../test/reliability/reliability.js';
 import { RunTally, combinations } from '../../test/reliability/coverage.js';
 
@@ -26,7 +27,7 @@ let faults = 0;
 let kept = 0;
 let lost = 0;
 
-/** Starts `work`, kills the worker once it has made progress, and expects the crash to be reported. */
+/** Starts `work`, kills the engine once it has made progress, and expects the crash to be reported. */
 async function killDuring(work: (onProgress: () => void) => Promise<unknown>): Promise<void> {
   let killed: Promise<unknown> | null = null;
   const onProgress = () => {
@@ -106,8 +107,9 @@ describe('faults injected into the engine', () => {
         () => 'finished',
         (error: unknown) => error,
       );
-      // Kill the engine once the partial file is on disk, i.e. mid-write.
-      await vi.waitFor(async () => expect(await readdir(dir)).toContain(basename(partialPathOf(csv))), { timeout: 60_000, interval: 20 });
+      // Kill the engine once its partial file (named for the engine's process) is on disk, i.e. mid-write.
+      const partialPrefix = `${basename(csv)}.partial-`;
+      await vi.waitFor(async () => expect((await readdir(dir)).some((name) => name.startsWith(partialPrefix))).toBe(true), { timeout: 60_000, interval: 20 });
       await service.engine.call('crash', null).catch(() => undefined);
       expect(await outcome).toBeInstanceOf(EngineCrashedError);
       expect(events).toContain('engine:crashed');
@@ -127,21 +129,15 @@ describe('faults injected into the engine', () => {
     let finished = 0;
     for (const { strategy, backend, label } of await combinations({ exclude: ['naive'] })) {
       const request = { strategy, dtype: 'float32' as const, ...(backend ? { backend } : {}) };
-      if (strategy === 'gpu') {
-        // Dawn's Node binding aborts the whole process when a worker holding a
-        // pending GPU promise is torn down (found by this test: "Promise not
-        // resolved or rejected: getCompilationInfo()"), so the GPU engine is
-        // killed between runs, with its device open, not in the middle of one.
-        await host.call('run', { request: { ...request, n: 64, repeats: 1 }, surface: false });
-        await expect(host.call('crash', null)).rejects.toBeInstanceOf(EngineCrashedError);
-        faults++;
-      } else await killDuring((onProgress) => host.call('run', { request: { ...request, n: strategy === 'loops' ? 3000 : 4000, repeats: 5 }, surface: false }, { onProgress }));
+      await killDuring((onProgress) => host.call('run', { request: { ...request, n: strategy === 'loops' ? 3000 : 4000, repeats: 5 }, surface: false }, { onProgress }));
       const { record } = await host.call('run', { request: { ...request, n: 64, repeats: 1 }, surface: false });
       expect(record.allclose, `${label} after the engine was killed mid-run`).toBe(true);
       finished++;
       tally.count(label);
     }
     expect(crashes).toHaveLength(faults);
+    // How each engine died (an uncaught error, or Dawn's abort mid-GPU-run): all reported, none fatal to this process.
+    console.log(`faults: engine deaths seen: ${[...new Set(crashes.map((m) => m.replace(/^the [^:]+: /, '')))].join(' | ')}`);
     await tally.check(['naive']);
     recordReliability('fault-injection', { faults: finished, runsFinished: finished, runsKept: finished, runsLost: 0 });
   });

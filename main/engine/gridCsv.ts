@@ -1,7 +1,7 @@
 // Writes a whole grid as CSV rows x,y,f (RFC 4180: header row, CRLF) to a
 // file, streaming: n² rows never exist as one string. Numbers are written in
 // the shortest form that reads back to the same value in the grid's dtype.
-// Runs in the engine worker, next to the grid; yields between chunks so a
+// Runs in the engine process, next to the grid; yields between chunks so a
 // cancel is heard, and reports progress.
 
 import { readdir, rm } from 'node:fs/promises';
@@ -22,7 +22,8 @@ function processAlive(pid: number): boolean {
 /**
  * Removes what a killed export to `path` left beside it: this process's own
  * partial file (callers run one grid export at a time) and those of processes
- * that no longer exist. Returns the names removed.
+ * that no longer exist — a killed engine's, once the host has seen it exit.
+ * Returns the names removed.
  */
 export async function removeStalePartials(path: string): Promise<string[]> {
   const prefix = `${basename(path)}.partial-`;

@@ -1,4 +1,4 @@
-// What the engine worker does for each method of the protocol (protocol.ts),
+// What the engine process does for each method of the protocol (protocol.ts),
 // with the engine's public API and nothing of its own: runs go through
 // runStrategy, exactly as `vlab run` does, so the figures agree; the surface
 // comes from compute's surface module. A handler reports progress typed by
@@ -240,13 +240,19 @@ export function engineHandlers(kept = new KeptGrid()): Handlers {
     memory() {
       const heapUsedBytes = settledHeapUsed();
       const { liveBytes, reservedBytes } = allocator.stats();
-      return { heapUsedBytes, liveBytes, reservedBytes };
+      return { heapUsedBytes, liveBytes, reservedBytes, rssBytes: process.memoryUsage().rss };
     },
 
     crash() {
       setTimeout(() => {
         throw new Error('the engine was asked to crash (test hook)');
       });
+      return new Promise<never>(() => {});
+    },
+
+    abort() {
+      // As C's abort() does, which is what Dawn calls: SIGABRT, no JavaScript stack.
+      setTimeout(() => process.kill(process.pid, 'SIGABRT'));
       return new Promise<never>(() => {});
     },
   };

@@ -1,7 +1,13 @@
 import { afterEach, describe, expect, expectTypeOf, it } from 'vitest';
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { EngineCrashedError, EngineHost } from './host.js';
+import { promisify } from 'node:util';
+import { EngineCrashedError, EngineHost, SHUTDOWN_GRACE_MS } from './host.js';
 import type { Handler } from './handlers.js';
+import { forkEngine, type EngineExit, type EngineProcess, type SpawnEngine } from './port.js';
 import type { ProgressOf } from './protocol.js';
 import type { RunProgress, SweepTaskProgress, TaskProgress } from '../contract.js';
 
@@ -11,14 +17,35 @@ afterEach(async () => {
   for (const host of hosts.splice(0)) await host.close();
 });
 
-function makeHost(onCrash?: (message: string) => void): EngineHost {
-  const host = new EngineHost({ entry, label: 'test engine', ...(onCrash ? { onCrash } : {}) });
+function makeHost(onCrash?: (message: string) => void, spawn?: SpawnEngine): EngineHost {
+  const host = new EngineHost({ entry, label: 'test engine', ...(onCrash ? { onCrash } : {}), ...(spawn ? { spawn } : {}) });
   hosts.push(host);
   return host;
 }
 
+/** The real Node child, with how each of its processes ended and whether the host killed it. */
+function watchedFork(): { spawn: SpawnEngine; exits: EngineExit[]; kills: number } {
+  const watched = { exits: [] as EngineExit[], kills: 0, spawn: null as unknown as SpawnEngine };
+  watched.spawn = (path, options) => {
+    const child = forkEngine(path, options);
+    return {
+      ...child,
+      onExit: (listener) =>
+        child.onExit((exit) => {
+          watched.exits.push(exit);
+          listener(exit);
+        }),
+      kill: () => {
+        watched.kills++;
+        child.kill();
+      },
+    };
+  };
+  return watched;
+}
+
 describe('EngineHost', () => {
-  it('runs a strategy in the worker, with progress, and brings the decimated surface back', async () => {
+  it('runs a strategy in the engine process, with progress, and brings the decimated surface back', async () => {
     const host = makeHost();
     const progress: unknown[] = [];
     const { record, surface } = await host.call(
@@ -34,9 +61,10 @@ describe('EngineHost', () => {
     expect(surface?.xs[299]).toBe(2);
   });
 
-  it('runs the gpu strategy in its worker, in two engines at once, where the machine has an adapter', { timeout: 120_000 }, async () => {
-    // Regression: a worker's process.env was a copy, so the EGL_PLATFORM the
+  it('runs the gpu strategy in its engine process, in two engines at once, where the machine has an adapter', { timeout: 120_000 }, async () => {
+    // Regression: a worker thread's process.env was a copy, so the EGL_PLATFORM the
     // adapter sets never reached Mesa's getenv() and every app run of gpu failed.
+    // An engine process has its own environment, which reaches its getenv().
     const [a, b] = [makeHost(), makeHost()];
     const info = await a.call('info', null);
     const gpu = info.availability.find((s) => s.strategy === 'gpu')!;
@@ -57,9 +85,88 @@ describe('EngineHost', () => {
     await expect(host.call('crash', null)).rejects.toBeInstanceOf(EngineCrashedError);
     expect(crashes).toHaveLength(1);
     expect(crashes[0]).toMatch(/test engine/);
-    // The next call is answered by a new worker.
+    // The next call is answered by a new engine process.
     expect(await host.call('checkFormula', { text: 'x + y' })).toEqual({ ok: true });
     expect(host.generation).toBe(2);
+  });
+
+  it('reports an engine that aborts (SIGABRT, as Dawn does on a pending GPU promise) as a crash, and replaces it', async () => {
+    const crashes: string[] = [];
+    const watched = watchedFork();
+    const host = makeHost((message) => crashes.push(message), watched.spawn);
+    expect(await host.call('checkFormula', { text: 'x' })).toEqual({ ok: true });
+    // In a worker thread this abort ended the host's own process (and this test run) with it.
+    await expect(host.call('abort', null)).rejects.toMatchObject({ kind: 'crash', message: expect.stringMatching(/test engine stopped: .*SIGABRT/) });
+    expect(watched.exits[0]).toEqual({ code: null, signal: 'SIGABRT' });
+    expect(crashes).toHaveLength(1);
+    expect(crashes[0]).toMatch(/SIGABRT/);
+    expect(await host.call('checkFormula', { text: 'x + y' })).toEqual({ ok: true });
+    expect(host.generation).toBe(2);
+  });
+
+  it('says why an engine stopped: its uncaught error, passed on before it exits', async () => {
+    const crashes: string[] = [];
+    const host = makeHost((message) => crashes.push(message));
+    await expect(host.call('crash', null)).rejects.toMatchObject({ kind: 'crash', message: 'the test engine stopped: the engine was asked to crash (test hook)' });
+    expect(crashes).toEqual(['the test engine stopped: the engine was asked to crash (test hook)']);
+  });
+
+  it('closes by cancelling the run in flight and letting the engine exit on its own', async () => {
+    const watched = watchedFork();
+    const host = makeHost(undefined, watched.spawn);
+    let progressed: () => void = () => {};
+    const running = new Promise<void>((resolve) => (progressed = resolve));
+    const run = host.call('run', { request: { strategy: 'loops', n: 4000, dtype: 'float32', repeats: 3 }, surface: false }, { onProgress: () => progressed() });
+    const outcome = run.catch((error: unknown) => error);
+    await running;
+    const started = performance.now();
+    await host.close();
+    expect(performance.now() - started).toBeLessThan(SHUTDOWN_GRACE_MS);
+    expect(((await outcome) as Error).message).toMatch(/test engine was shut down/);
+    expect(watched.exits).toEqual([{ code: 0, signal: null }]);
+    expect(watched.kills).toBe(0);
+    await expect(host.call('checkFormula', { text: 'x' })).rejects.toThrow(/has been shut down/);
+  });
+
+  it('kills an engine that does not exit within the grace period', async () => {
+    // An engine that never answers and never exits on its own: only the host's logic is under test.
+    const sent: string[] = [];
+    let exit: (exit: EngineExit) => void = () => {};
+    let kills = 0;
+    const stuck: EngineProcess = {
+      send: (message) => void sent.push(message.type),
+      onMessage: (listener) => setTimeout(() => listener({ type: 'ready' })),
+      onExit: (listener) => void (exit = listener),
+      kill: () => {
+        kills++;
+        exit({ code: null, signal: 'SIGKILL' });
+      },
+    };
+    const host = makeHost(undefined, () => stuck);
+    const call = host.call('checkFormula', { text: 'x' }).catch((error: unknown) => error);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    const started = performance.now();
+    await host.close();
+    expect(performance.now() - started).toBeGreaterThanOrEqual(SHUTDOWN_GRACE_MS - 50);
+    expect(kills).toBe(1);
+    expect(sent).toEqual(['call', 'cancel', 'shutdown']);
+    expect(await call).toBeInstanceOf(Error);
+  });
+
+  it('keeps a plain Node script alive while a call is pending, and not once the engine idles', { timeout: 60_000 }, async () => {
+    // A script that awaits a call at its top level and never closes the host: it must print the answer, then end by itself.
+    const dir = await mkdtemp(join(tmpdir(), 'vlab-host-'));
+    const script = join(dir, 'call.mts');
+    await writeFile(
+      script,
+      `import { EngineHost } from ${JSON.stringify(fileURLToPath(new URL('./host.ts', import.meta.url)))};\n` +
+        `const host = new EngineHost({ entry: ${JSON.stringify(entry)}, label: 'script engine' });\n` +
+        `console.log(JSON.stringify(await host.call('checkFormula', { text: 'x' })));\n`,
+    );
+    const tsx = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
+    const { stdout } = await promisify(execFile)(tsx, [script], { timeout: 30_000 });
+    expect(stdout.trim()).toBe('{"ok":true}');
+    await rm(dir, { recursive: true, force: true });
   });
 
   it('cancels a long run through its signal, and the engine stays usable', async () => {

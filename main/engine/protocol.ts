@@ -1,7 +1,8 @@
-// The messages between the engine host (main thread) and the engine worker.
+// The messages between the engine host (the app's process) and the engine
+// (a process of its own, port.ts).
 // A call names a method; its params, result and progress types are tied
-// here, so host and worker cannot disagree (a method without progress has
-// `never`: the worker cannot send any for it). Errors cross as the
+// here, so host and engine cannot disagree (a method without progress has
+// `never`: the engine cannot send any for it). Errors cross as the
 // contract's LabError: a kind, the message, and the engine's numbers
 // (formula position, bytes needed).
 
@@ -56,10 +57,12 @@ export interface EngineMethods {
   /** A .vlab.json's text, checked; one that is not settings fails with kind 'settings'. */
   parseSettings: { params: { text: string }; result: { settings: LabSettings }; progress: never };
   settingsJson: { params: { settings: LabSettings }; result: string; progress: never };
-  /** The engine thread's memory, after a garbage collection: its JS heap, the allocator's live buffers and its reserve. */
-  memory: { params: null; result: { heapUsedBytes: number; liveBytes: number; reservedBytes: number }; progress: never };
-  /** For tests of the host: makes the worker die as a crash would. */
+  /** The engine process's memory, after a garbage collection: its JS heap, the allocator's live buffers and its reserve, and the process's resident set. */
+  memory: { params: null; result: { heapUsedBytes: number; liveBytes: number; reservedBytes: number; rssBytes: number }; progress: never };
+  /** For tests of the host: makes the engine die of an uncaught error. */
   crash: { params: null; result: never; progress: never };
+  /** For tests of the host: makes the engine abort (SIGABRT), as native code does — Dawn on a GPU promise left pending at teardown. */
+  abort: { params: null; result: never; progress: never };
 }
 
 export type EngineMethod = keyof EngineMethods;
@@ -68,16 +71,21 @@ export type ResultOf<M extends EngineMethod> = EngineMethods[M]['result'];
 
 export type ProgressOf<M extends EngineMethod> = EngineMethods[M]['progress'];
 
-/** An error as it crosses from the worker: the contract's one error shape. */
+/** An error as it crosses from the engine: the contract's one error shape. */
 export type SerializedError = LabError;
 
 /** The call and its progress, tied by method: a call's id names its method on both sides. */
 export type ToWorker =
   | { [M in EngineMethod]: { type: 'call'; id: number; method: M; params: ParamsOf<M> } }[EngineMethod]
-  | { type: 'cancel'; id: number };
+  | { type: 'cancel'; id: number }
+  /** The host is closing: cancel everything, and exit once nothing is in flight. */
+  | { type: 'shutdown' };
 
 export type FromWorker =
+  /** The engine listens: the host holds its messages until this one. */
   | { type: 'ready' }
+  /** The engine's last word before it exits on an uncaught error. */
+  | { type: 'fatal'; message: string }
   | { type: 'result'; id: number; value: unknown }
   | { type: 'error'; id: number; error: SerializedError }
   | { type: 'progress'; id: number; progress: unknown };

@@ -4,15 +4,15 @@
 // Electron's built-in module is, plus a driver. Once the window exists, the
 // driver plays Electron's part: it loads the window's page and everything
 // that page loads through the app:// protocol handler, asks the app for its
-// info over the contract's IPC (which starts the engine worker from the
-// packaged files), writes what it saw as JSON to VLAB_STAND_IN_REPORT, and
+// info over the contract's IPC (which starts the engine, in the stand-in's
+// utility process, from the packaged files), writes what it saw as JSON to VLAB_STAND_IN_REPORT, and
 // closes the window. Compiled into the assembled tree's node_modules/electron
 // by package.test.ts. Test tooling only.
 
 import { existsSync, writeFileSync } from 'node:fs';
 import { electronModule, state } from '../electron/electronStandIn.js';
 
-export const { app, protocol, session, ipcMain, Menu, dialog, screen, nativeTheme, clipboard, BrowserWindow } = electronModule;
+export const { app, protocol, session, ipcMain, Menu, dialog, screen, nativeTheme, clipboard, BrowserWindow, utilityProcess } = electronModule;
 export default electronModule.default;
 
 state.appRoot = process.env.VLAB_STAND_IN_APP_ROOT ?? process.cwd();
@@ -59,6 +59,7 @@ async function drive(report: string): Promise<void> {
       page: { status: page.status, type: page.type },
       loads,
       info,
+      engineProcesses: state.utilityProcesses.length,
     }),
   );
   window!.close();
@@ -68,8 +69,8 @@ async function drive(report: string): Promise<void> {
 
 const report = process.env.VLAB_STAND_IN_REPORT;
 if (report) {
-  // Electron runs until the app quits; plain Node would exit once only an
-  // unref'd worker is left, so the loop is held open as Electron holds it.
+  // Electron runs until the app quits; plain Node would exit once nothing
+  // but the engines' channels is left, so the loop is held open as Electron holds it.
   const alive = setInterval(() => undefined, 1000);
   setTimeout(() => {
     drive(report).then(

@@ -210,6 +210,7 @@ describe('the packaged app (electron-builder --dir, started without Electron)', 
       page: { status: number; type: string };
       loads: { url: string; status: number }[];
       info: { availability: { strategy: string; available: boolean }[] };
+      engineProcesses: number;
     };
     expect(seen.error, result.stderr).toBeUndefined();
     expect(result.code).toBe(0);
@@ -221,9 +222,11 @@ describe('the packaged app (electron-builder --dir, started without Electron)', 
     expect(seen.loads.length).toBeGreaterThan(2);
     expect(seen.loads.filter((l) => l.status !== 200)).toEqual([]);
     expect(seen.loads.some((l) => l.url.endsWith('.woff2'))).toBe(true);
-    // app:info comes from the engine worker, started from the package's dist/engine/worker.js.
+    // app:info comes from the engine, a (stand-in) utility process started from the package's dist/engine/worker.js.
     const available = seen.info.availability.filter((a) => a.available).map((a) => a.strategy);
     expect(available).toEqual(expect.arrayContaining(['vmap', 'meshgrid']));
+    // Through Electron's utilityProcess.fork (RunAsNode is off: child_process.fork of the binary would not start Node).
+    expect(seen.engineProcesses).toBeGreaterThanOrEqual(1);
   });
 
   it('fails when a file the app loads is dropped from files (the native addon)', async () => {

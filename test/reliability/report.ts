@@ -57,7 +57,7 @@ const rows: string[][] = [
   ['memory guard runs', number(guard?.runs), `predicted ≥ measured; worst over-prediction ${number(guard?.worstOverPredictionPct, 1)}%`],
   ['huge grid refusal', `${number(refusal?.slowestRefusalMs, 1)} ms`, 'n up to 10⁶; goal < 1 s'],
   ['soak (engine)', `${number(soak?.runs)} runs`, `heap growth ${number(soak?.heapGrowthMiB, 2)} MiB, rss growth ${number(soak?.rssGrowthMiB, 2)} MiB`],
-  ['soak (main process)', `${number(mainSoak?.runs)} runs`, `through the app service: main heap ${number(mainSoak?.heapGrowthMiB, 2)} MiB, engine heaps ${number(mainSoak?.engineHeapGrowthMiB, 2)} MiB, rss ${number(mainSoak?.rssGrowthMiB, 2)} MiB (${number(mainSoak?.rssGrowthSecondHalfMiB, 2)} MiB in the second half)`],
+  ['soak (main process)', `${number(mainSoak?.runs)} runs`, `through the app service: main heap ${number(mainSoak?.heapGrowthMiB, 2)} MiB, engine heaps ${number(mainSoak?.engineHeapGrowthMiB, 2)} MiB, main rss ${number(mainSoak?.rssGrowthMiB, 2)} MiB (${number(mainSoak?.rssGrowthSecondHalfMiB, 2)} MiB in the second half), engines' rss ${number(mainSoak?.engineRssGrowthMiB, 2)} MiB`],
   ['Electron checklist checks passed', number(electronChecks), 'isolation, sandbox, no Node, CSP, navigation, windows, permissions, IPC sender and payload, openExternal'],
   ['web shell checks passed', number(webShellChecks), 'loopback bind, token, Origin, Host, malformed messages'],
   ['checks failed', number(checksFailed), 'must be 0'],

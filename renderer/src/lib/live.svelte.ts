@@ -4,7 +4,7 @@
 // that fits on its own is measured; a newer change cancels the run in
 // flight. It keeps the latest record of every strategy (from Run's batches
 // and its own) and the figures of its last runs at a few sizes, for the
-// predictions. It never blocks the renderer (the engine runs in a worker)
+// predictions. It never blocks the renderer (the engine runs in a process of its own)
 // and never runs beside Run, a lesson step or a sweep: those hold it while
 // they work.
 
