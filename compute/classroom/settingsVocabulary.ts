@@ -4,8 +4,7 @@
 // the request validators and the desktop's File ▸ Open… read the same facts
 // without loading compute/.
 
-import type { DType } from '../core/dtype.js';
-import type { StrategyName } from '../strategies/types.js';
+import type { GridSettings, StrategyName } from '../strategies/types.js';
 
 export const SETTINGS_EXTENSION = '.vlab.json';
 /** A settings file is a few hundred bytes; anything far larger is not one. */
@@ -47,20 +46,14 @@ export interface LayoutSettings {
   presenter: boolean;
 }
 
-/** What a teacher set up, as the app holds it and a `.vlab.json` file stores it (settings.ts reads and writes the file). */
-export interface LabSettings {
-  formula: string;
-  /**
-   * Points along x and y. A file may give `n` instead, the square shorthand
-   * (files from before rectangular grids do); a square grid is also written
-   * with `n`, so that those versions open it the same.
-   */
-  nx: number;
-  ny: number;
-  /** The domain of x and of y. */
-  xRange: [number, number];
-  yRange: [number, number];
-  dtype: DType;
+/**
+ * What a teacher set up, as the app holds it and a `.vlab.json` file stores it
+ * (settings.ts reads and writes the file): the lab's grid and what surrounds
+ * it. A file may give `n` for nx and ny, the square shorthand (files from
+ * before rectangular grids do); a square grid is also written with `n`, so
+ * that those versions open it the same.
+ */
+export interface LabSettings extends GridSettings {
   strategies: StrategyName[];
   /** 0-based index of the lesson step on screen. */
   lessonStep: number;

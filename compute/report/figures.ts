@@ -3,16 +3,22 @@
 // Markdown, and the renderer's bars and tables. A leaf module (no imports),
 // so the renderer imports it rather than keeping a copy.
 
-/** Binary units, three significant figures: 7.28 TiB. */
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
+/** A byte count in the largest unit (powers of `base`) that keeps it at 1 or more. */
+export function scaleBytes(bytes: number, base: 1000 | 1024): { value: number; unit: string; scaled: boolean } {
+  const units = base === 1024 ? ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'] : ['B', 'kB', 'MB', 'GB', 'TB', 'PB'];
   let value = bytes;
   let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
+  while (value >= base && unit < units.length - 1) {
+    value /= base;
     unit++;
   }
-  return `${value >= 100 || unit === 0 ? Math.round(value) : value.toPrecision(3)} ${units[unit]}`;
+  return { value, unit: units[unit]!, scaled: unit > 0 };
+}
+
+/** Binary units, three significant figures: 7.28 TiB. */
+export function formatBytes(bytes: number): string {
+  const { value, unit, scaled } = scaleBytes(bytes, 1024);
+  return `${value >= 100 || !scaled ? Math.round(value) : value.toPrecision(3)} ${unit}`;
 }
 
 /** 0.123 ms, 53.2 ms, 2.50 s. */

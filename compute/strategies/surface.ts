@@ -11,18 +11,9 @@ import { compileFormula } from '../formula/index.js';
 import { jit, type JittedFunction } from '../transforms/jit.js';
 import { axisValues, decimate, finiteRange, sampleIndices } from './decimate.js';
 import { gridFunction, gridOverAxes } from './grid.js';
-import type { GridSpec, StrategyName } from './types.js';
+import type { GridSettings, GridSpec, StrategyName } from './types.js';
 
-/** The grid as the lab asks for it: nx × ny points over xRange × yRange, z[i, j] = f(x[i], y[j]). */
-export interface GridSettings {
-  formula: string;
-  dtype: DType;
-  nx: number;
-  ny: number;
-  /** The grid's domain: what the axes span. */
-  xRange: [number, number];
-  yRange: [number, number];
-}
+export type { GridSettings };
 
 /** A grid as this module reads it (a view's fields are copied, never kept). */
 export type SurfaceGrid = Omit<GridSettings, 'xRange' | 'yRange'> & GridSpec;

@@ -157,3 +157,14 @@ export interface GridSpec {
   xRange: readonly [number, number];
   yRange: readonly [number, number];
 }
+
+/** The grid as the lab asks for it: nx × ny points over xRange × yRange, z[i, j] = f(x[i], y[j]). */
+export interface GridSettings {
+  formula: string;
+  dtype: DType;
+  nx: number;
+  ny: number;
+  /** The grid's domain: what the axes span. */
+  xRange: [number, number];
+  yRange: [number, number];
+}

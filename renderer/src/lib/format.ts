@@ -2,7 +2,7 @@
 // compute/report/figures.ts, the forms `vlab run`'s table and the memory
 // guard use; ticks, ratios and labels are the renderer's own.
 
-import { formatBytes, formatError, formatMs } from '../../../compute/report/figures';
+import { formatBytes, formatError, formatMs, scaleBytes } from '../../../compute/report/figures';
 
 /** The engine's own wording, so a figure on screen reads exactly like the terminal's and a refusal's. */
 export { formatBytes, formatError, formatMs };
@@ -63,14 +63,8 @@ export function formatTickMs(ms: number): string {
 
 /** A decade tick on a bytes axis, in SI units (a decade of bytes is not a round number of KiB): 1 kB, 100 MB. */
 export function formatTickBytes(bytes: number): string {
-  const units = ['B', 'kB', 'MB', 'GB', 'TB', 'PB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit++;
-  }
-  return `${trimZeros(value)} ${units[unit]}`;
+  const { value, unit } = scaleBytes(bytes, 1000);
+  return `${trimZeros(value)} ${unit}`;
 }
 
 function trimZeros(value: number): string {
