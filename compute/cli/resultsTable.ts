@@ -8,7 +8,7 @@ import { gridLabel } from './args.js';
 import type { Results } from './measure.js';
 import { formatError, formatMs, formatTable } from './table.js';
 
-const RECORD_HEADER = ['strategy', 'n', 'backend', 'dev', 'shape', 'first', 'median ± IQR', 'peak', 'predicted', 'max|err|', 'allclose', 'vs loops', 'vs limit', 'noisy'];
+const RECORD_HEADER = ['strategy', 'grid', 'backend', 'dev', 'shape', 'first', 'median ± IQR', 'peak', 'predicted', 'max|err|', 'allclose', 'vs loops', 'vs limit', 'noisy'];
 
 /** The table and, where there are any, the note lines below it. */
 export function resultsTable(results: Results): string {

@@ -62,7 +62,7 @@ describe('vlab run: results on stdout, status and progress on stderr', () => {
   it('prints no progress when stderr is not a terminal, and a rewritten progress line when it is', async () => {
     const piped = await cli(['run', '--n', '50', '--strategies', 'vmap', '--repeats', '1']);
     expect(piped.code).toBe(0);
-    expect(piped.stdout).toMatch(/^strategy\s+n\s+backend/);
+    expect(piped.stdout).toMatch(/^strategy\s+grid\s+backend/);
     expect(piped.stderr).toBe('');
     const terminal = await cli(['run', '--n', '50', '--strategies', 'vmap', '--repeats', '1'], { tty: true });
     expect(terminal.stderr).toMatch(/\r\x1b\[Kvmap n=50: /);
@@ -257,7 +257,7 @@ describe('vlab run through bin/vlab.js', () => {
     const csv = join(tmp(), 'out.csv');
     const { code, stdout, stderr } = await vlab('run', '--n', '30', '--strategies', 'naive,vmap', '--backend', 'js', '--csv', csv);
     expect(code).toBe(0);
-    expect(stdout).toMatch(/strategy\s+n\s+backend/);
+    expect(stdout).toMatch(/strategy\s+grid\s+backend/);
     expect(stdout).toMatch(/naive: shape \(30,\)/);
     expect(stderr).toBe(`vlab: wrote ${csv}\n`);
     const lines = readFileSync(csv, 'utf8').trimEnd().split('\r\n');
