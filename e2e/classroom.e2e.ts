@@ -182,6 +182,11 @@ describe('the classroom in the web shell', { concurrency: false }, () => {
     const rows = await page.getByTestId('thread-sweep-table').locator('tbody tr').count();
     assert.ok(rows >= 1, `rows: ${rows}`);
     await shot('classroom-threads');
+    // The size sweep would hold the lab's shape too: n sets nx, and ny follows at 300 : 120.
+    const sizesLine = (await page.getByTestId('sweep-sizes').textContent()) ?? '';
+    assert.match(sizesLine, /nx : ny = 300 : 120/);
+    assert.match(sizesLine, /\b(\d+)×(\d+)\b/);
+    for (const [, nx, ny] of sizesLine.matchAll(/\b(\d+)×(\d+)\b/g)) assert.equal(Number(ny), Math.max(1, Math.round((Number(nx) * 120) / 300)), `${nx}×${ny}`);
     // Linked again: the sweeps below run on square grids, as before.
     await lock.click();
     await page.getByTestId('n-value').filter({ hasText: /^300$/ }).waitFor();

@@ -187,6 +187,11 @@ export class Classroom {
 
   // ── Sweeps ────────────────────────────────────────────────────────────
 
+  /** nx : ny of the lab's grid when it is not square (the sweep holds it), else null. */
+  get sweepAspect(): number | null {
+    return this.lab.nx === this.lab.ny ? null : this.lab.nx / this.lab.ny;
+  }
+
   async runSweep(): Promise<void> {
     if (this.task) return;
     const strategies = this.sweepStrategies;
@@ -195,10 +200,13 @@ export class Classroom {
       return;
     }
     const taskId = newTaskId('sweep');
+    const aspect = this.sweepAspect;
     const request = {
       nMin: this.sweepFrom,
       nMax: this.sweepTo,
       points: this.sweepPoints,
+      // A rectangular lab sweeps at its own shape: n sets nx, and ny follows at nx : ny.
+      ...(aspect !== null ? { aspect } : {}),
       strategies,
       dtype: this.lab.dtype,
       formula: this.lab.formula,
