@@ -56,6 +56,15 @@ int partsFrom(Napi::Env env, Napi::Value value, int64_t size, int workers) {
   return int(p);
 }
 
+const Kernels& kernelsArg(Napi::Env env, Napi::Value value) {
+  if (value.IsUndefined() || value.IsNull()) return kernels();
+  if (!value.IsString()) fail(env, "isa must be a target name string");
+  std::string problem;
+  const Kernels* named = kernelsNamed(value.As<Napi::String>().Utf8Value(), &problem);
+  if (!named) throw Napi::RangeError::New(env, "isa: " + problem);
+  return *named;
+}
+
 Napi::Value programHandle(Napi::Env env, std::shared_ptr<const Program> program) {
   auto external = Napi::External<ProgramHolder>::New(env, new ProgramHolder{std::move(program)}, [](Napi::Env, ProgramHolder* h) { delete h; });
   external.TypeTag(&kProgramTag);

@@ -1,6 +1,6 @@
 // Each opcode's kernel over one block, generated from opcodes.h's VLAB_VECTOR
 // lines: `elementwise` (the scalar kernel in a loop the compiler vectorizes),
-// `libmvec(fn)` / `libmvec2(fn)` (vm_vector_math.h) and `integerPow`. The
+// `simd(fn)` / `simd2(fn)` (xsimd's fn, vm_vector_math.h) and `integerPow`. The
 // dispatch, vectorOp, is a switch over the opcode enum with no default arm,
 // so under -Werror=switch an opcode without a VLAB_VECTOR line does not
 // compile. Also the one kernel for two instructions: an arithmetic op on a
@@ -80,7 +80,7 @@ inline void integerPowBlock(T* o, Operand<T> a, int32_t y, int n, T* spare) {
     default: {
       T* exponent = spare;
       for (int i = 0; i < n; i++) exponent[i] = T(y);
-      binaryMath<Op::POW, T>(VLAB_MATH2(pow), o, asBlock(a, spare + kBlock, n), exponent, n);
+      binaryMath<Op::POW, T>(VLAB_SIMD_FN2(pow), o, asBlock(a, spare + kBlock, n), exponent, n);
     }
   }
 }
@@ -96,8 +96,9 @@ inline void elementwiseBlock(T* o, Operand<T> a, Operand<T> b, int n, int32_t im
 // case of vectorOp: kOp is the opcode, kArity its arity, T the element type.
 #define VLAB_BLOCK_elementwise elementwiseBlock<kOp, kArity, T>(o, a, b, n, in.imm)
 #define VLAB_BLOCK_integerPow integerPowBlock(o, a, in.imm, n, spare)
-#define VLAB_BLOCK_libmvec(fn) unaryMath<kOp, T>(VLAB_MATH1(fn), o, asBlock(a, spare, n), n)
-#define VLAB_BLOCK_libmvec2(fn) binaryMath<kOp, T>(VLAB_MATH2(fn), o, asBlock(a, spare, n), asBlock(b, spare + kBlock, n), n)
+#define VLAB_BLOCK_simd(fn) unaryMath<kOp, T>(VLAB_SIMD_FN1(fn), o, asBlock(a, spare, n), n)
+#define VLAB_BLOCK_simd2(fn) \
+  binaryMath<kOp, T>(VLAB_SIMD_FN2(fn), o, asBlock(a, spare, n), asBlock(b, spare + kBlock, n), n)
 
 /** Evaluates one computing instruction over a block of n elements into `o`: one case per VLAB_VECTOR line. */
 template <class T>
@@ -123,8 +124,8 @@ inline void vectorOp(const Instr& in, T* o, Operand<T> a, Operand<T> b, int n, T
 }
 #undef VLAB_BLOCK_elementwise
 #undef VLAB_BLOCK_integerPow
-#undef VLAB_BLOCK_libmvec
-#undef VLAB_BLOCK_libmvec2
+#undef VLAB_BLOCK_simd
+#undef VLAB_BLOCK_simd2
 
 // ---- fused pairs -------------------------------------------------------------
 
