@@ -1,11 +1,4 @@
 {
-  # The addon, and one static library per SIMD target: each compiles the same
-  # evaluator (src/vm_<target>.cc, which includes src/vm_isa_copy.h) with its
-  # target's flags, so the portable vector math (third_party/xsimd) is built
-  # for that target. The baseline copy (SSE2 on x86-64, NEON on arm64) is in
-  # the addon itself with its default flags and is linked first: the linker
-  # keeps its copies of the inline code every copy shares. isa.cc picks a copy
-  # at load. Kernels are built with -Werror; MSVC gets /arch per target.
   "variables": {
     "vlab_cflags": [
       "-std=gnu++17", "-fexceptions", "-O3", "-fno-math-errno", "-ffp-contract=off",
