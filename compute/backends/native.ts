@@ -179,11 +179,13 @@ export class NativeBackend implements Backend {
 
   /** One CPU device per pool thread, as jax.devices('cpu') on a host with that many devices. */
   devices(): Device[] {
+    const { isa, lanesFloat32, lanesFloat64 } = this.runtime.target();
     return Array.from({ length: this.runtime.threads }, (_, k) => ({
       id: `native:${k}`,
       backend: 'native' as const,
       kind: 'cpu' as const,
       name: `${this.model} — native thread ${k}`,
+      simd: { isa, lanesFloat32, lanesFloat64 },
     }));
   }
 
@@ -195,6 +197,12 @@ export class NativeBackend implements Backend {
   describe(): { isa: string; lanesFloat32: number; lanesFloat64: number; threads: number; path: string } {
     const { isa, lanesFloat32, lanesFloat64 } = this.runtime.target();
     return { isa, lanesFloat32, lanesFloat64, threads: this.runtime.threads, path: this.runtime.path };
+  }
+
+  /** A record's SIMD facts: the target in effect and its lanes in `dtype`. */
+  simdOf(dtype: DType): { isa: string; lanes: number } {
+    const { isa, lanesFloat32, lanesFloat64 } = this.runtime.target();
+    return { isa, lanes: dtype === 'float32' ? lanesFloat32 : lanesFloat64 };
   }
 
   /** Every SIMD target this CPU can run, widest first, scalar last. */
