@@ -194,9 +194,8 @@ export class NativeBackend implements Backend {
   }
 
   /** The SIMD target the evaluator runs with (the scope's, else the one chosen at load), and where the addon was loaded from. */
-  describe(): { isa: string; lanesFloat32: number; lanesFloat64: number; threads: number; path: string } {
-    const { isa, lanesFloat32, lanesFloat64 } = this.runtime.target();
-    return { isa, lanesFloat32, lanesFloat64, threads: this.runtime.threads, path: this.runtime.path };
+  describe(): NativeTarget & { threads: number; path: string } {
+    return { ...this.runtime.target(), threads: this.runtime.threads, path: this.runtime.path };
   }
 
   /** A record's SIMD facts: the target in effect and its lanes in `dtype`. */
