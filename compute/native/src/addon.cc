@@ -70,7 +70,8 @@ class LessonJob : public AsyncJob {
       : AsyncJob(x_.length == 0 ? 0 : workers, workers), kernels(kernels_), out(out_), x(x_), y(y_), parts(workers) {}
   void runTask(int task) override {
     // Rows i run over x, each row over all of y: out is x.length × y.length.
-    kernels.lessonRows(out.data, x.data, y.data, out.dtype, y.length, partStart(x.length, parts, task), partStart(x.length, parts, task + 1));
+    kernels.lessonRows(out.data, x.data, y.data, out.dtype, y.length, partStart(x.length, parts, task),
+                       partStart(x.length, parts, task + 1));
   }
 
  private:
@@ -107,7 +108,9 @@ Napi::Value PoolSize(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), Pool::created() ? Pool::instance().size() : 0);
 }
 
-Napi::Value DefaultThreads(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), defaultThreadCount()); }
+Napi::Value DefaultThreads(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), defaultThreadCount());
+}
 
 Napi::Value Isa(const Napi::CallbackInfo& info) { return Napi::String::New(info.Env(), kernels().isa); }
 
@@ -131,13 +134,15 @@ Napi::Value Targets(const Napi::CallbackInfo& info) {
 
 Napi::Value Compile(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (info.Length() < 2 || !info[0].IsTypedArray() || info[0].As<Napi::TypedArray>().TypedArrayType() != napi_int32_array)
+  if (info.Length() < 2 || !info[0].IsTypedArray() ||
+      info[0].As<Napi::TypedArray>().TypedArrayType() != napi_int32_array)
     fail(env, "compile(code: Int32Array, consts: Float64Array)");
   const ArrayView consts = floatArray(env, info[1], "consts");
   if (consts.dtype != DType::Float64) fail(env, "consts must be a Float64Array");
   Napi::Int32Array code = info[0].As<Napi::Int32Array>();
   auto program = std::make_shared<Program>();
-  const std::string problem = parseProgram(code.Data(), code.ElementLength(), static_cast<const double*>(consts.data), size_t(consts.length), *program);
+  const std::string problem = parseProgram(code.Data(), code.ElementLength(), static_cast<const double*>(consts.data),
+                                           size_t(consts.length), *program);
   if (!problem.empty()) throw Napi::Error::New(env, "invalid bytecode: " + problem);
   return programHandle(env, std::move(program));
 }

@@ -70,8 +70,8 @@ std::vector<Kernels> detect() {
   const unsigned maxLeaf = cpuid(0, 0).eax;
   const CpuId ext = maxLeaf >= 7 ? cpuid(7, 0) : CpuId{0, 0, 0, 0};
   const uint64_t xcr0 = osSavedState(bit(basic.ecx, 27));
-  const bool osAvx = (xcr0 & 0x6) == 0x6;         // SSE and AVX state
-  const bool osAvx512 = (xcr0 & 0xe6) == 0xe6;    // and opmask, ZMM0-15 upper halves, ZMM16-31
+  const bool osAvx = (xcr0 & 0x6) == 0x6;       // SSE and AVX state
+  const bool osAvx512 = (xcr0 & 0xe6) == 0xe6;  // and opmask, ZMM0-15 upper halves, ZMM16-31
   const bool sse4 = bit(basic.ecx, 0) && bit(basic.ecx, 9) && bit(basic.ecx, 19) && bit(basic.ecx, 20);
   const bool avx2 = sse4 && osAvx && bit(basic.ecx, 28) && bit(basic.ecx, 12) && bit(ext.ebx, 5);
   const bool avx512 = avx2 && osAvx512 && bit(ext.ebx, 16) && bit(ext.ebx, 17) && bit(ext.ebx, 30) && bit(ext.ebx, 31);
@@ -110,8 +110,8 @@ const Kernels* kernelsNamed(const std::string& isa, std::string* problem) {
     if (isa == k.isa) return &k;
   bool known = false;
   for (const char* name : kKnownTargets) known = known || isa == name;
-  *problem = (known ? "this CPU cannot run the " + isa + " target" : "unknown target '" + isa + "'") +
-             "; it runs " + runnableNames();
+  *problem = (known ? "this CPU cannot run the " + isa + " target" : "unknown target '" + isa + "'") + "; it runs " +
+             runnableNames();
   return nullptr;
 }
 

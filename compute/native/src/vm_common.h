@@ -12,9 +12,8 @@
 #include <cstdint>
 #include <cstring>
 #include <limits>
-#include <vector>
-
 #include <string>
+#include <vector>
 
 #if defined(__x86_64__) || defined(_M_X64)
 #include <immintrin.h>

@@ -141,7 +141,8 @@ struct Edges<Op::EXP> {  // float: xsimd overflows from 88.38, short of float's 
 template <Op op, class T>
 inline void scalarEdges(T* o, const T* a, const T* b, int n) {
   for (int i = 0; i < n; i++)
-    if (Edges<op>::scalar(a[i], b ? b[i] : T(0))) o[i] = scalar::Kernel<op>::template apply<T>(a[i], b ? b[i] : T(0), 0);
+    if (Edges<op>::scalar(a[i], b ? b[i] : T(0)))
+      o[i] = scalar::Kernel<op>::template apply<T>(a[i], b ? b[i] : T(0), 0);
 }
 
 /** A vector function of this target over a batch (vmath::fn), as a callable the maps take; none on the scalar copy. */

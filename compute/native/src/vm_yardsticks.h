@@ -50,8 +50,10 @@ void streamFillTyped(T* out, int64_t begin, int64_t end, T value) {
 }
 
 void streamFill(void* out, DType dtype, int64_t begin, int64_t end) {
-  if (dtype == DType::Float64) streamFillTyped<double>(static_cast<double*>(out), begin, end, 0.0);
-  else streamFillTyped<float>(static_cast<float*>(out), begin, end, 0.0f);
+  if (dtype == DType::Float64)
+    streamFillTyped<double>(static_cast<double*>(out), begin, end, 0.0);
+  else
+    streamFillTyped<float>(static_cast<float*>(out), begin, end, 0.0f);
 }
 
 // The lesson loop's cos: glibc's libmvec where it exists (x86-64 glibc, the
@@ -124,9 +126,11 @@ void lessonRowsTyped(T* out, const T* x, const T* y, int64_t n, int64_t r0, int6
 
 void lessonRows(void* out, const void* x, const void* y, DType dtype, int64_t n, int64_t r0, int64_t r1) {
   if (dtype == DType::Float64)
-    lessonRowsTyped<double>(static_cast<double*>(out), static_cast<const double*>(x), static_cast<const double*>(y), n, r0, r1);
+    lessonRowsTyped<double>(static_cast<double*>(out), static_cast<const double*>(x), static_cast<const double*>(y), n,
+                            r0, r1);
   else
-    lessonRowsTyped<float>(static_cast<float*>(out), static_cast<const float*>(x), static_cast<const float*>(y), n, r0, r1);
+    lessonRowsTyped<float>(static_cast<float*>(out), static_cast<const float*>(x), static_cast<const float*>(y), n, r0,
+                           r1);
 }
 
 }  // namespace VLAB_ISA
