@@ -21,7 +21,7 @@
       "OTHER_CPLUSPLUSFLAGS": ["-O3", "-fno-math-errno", "-ffp-contract=off", "-Wall", "-Wextra", "-Werror=switch"]
     },
     "msvs_settings": {
-      "VCCLCompilerTool": { "ExceptionHandling": 1, "AdditionalOptions": ["/std:c++17", "/fp:precise", "/W3"] }
+      "VCCLCompilerTool": { "ExceptionHandling": 1, "AdditionalOptions": ["/std:c++17", "/Zc:preprocessor", "/Zc:__cplusplus", "/fp:precise", "/W3"] }
     }
   },
   "targets": [

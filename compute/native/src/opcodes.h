@@ -25,14 +25,15 @@
 // LOAD and CONST move data; the evaluator handles them itself.
 // NumPy's semantics throughout (NaN and infinities included), no -ffast-math.
 
-// clang-format off: a table, one line per fact, read by tests as text
+// A table, one line per fact, read by tests as text: clang-format leaves it as written.
+// clang-format off
 VLAB_OPCODE(LOAD, 0, 0, "load")
 VLAB_OPCODE(CONST, 1, 0, "const")
 VLAB_OPCODE(NEG, 2, 1, "neg")
 VLAB_SCALAR(NEG, -a)
 VLAB_VECTOR(NEG, elementwise)
 VLAB_OPCODE(SQUARE, 3, 1, "square")
-VLAB_SCALAR(SQUARE, a* a)
+VLAB_SCALAR(SQUARE, a * a)
 VLAB_VECTOR(SQUARE, elementwise)
 VLAB_OPCODE(COS, 4, 1, "cos")
 VLAB_SCALAR(COS, std::cos(a))
@@ -65,7 +66,7 @@ VLAB_OPCODE(SUB, 13, 2, "sub")
 VLAB_SCALAR(SUB, a - b)
 VLAB_VECTOR(SUB, elementwise)
 VLAB_OPCODE(MUL, 14, 2, "mul")
-VLAB_SCALAR(MUL, a* b)
+VLAB_SCALAR(MUL, a * b)
 VLAB_VECTOR(MUL, elementwise)
 VLAB_OPCODE(DIV, 15, 2, "div")
 VLAB_SCALAR(DIV, a / b)

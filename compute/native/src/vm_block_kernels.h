@@ -120,11 +120,12 @@ inline void vectorOp(const Instr& in, T* o, Operand<T> a, Operand<T> b, int n, T
       return;  // data movement: the evaluator does it itself
 #define VLAB_OPCODE(...)
 #define VLAB_SCALAR(...)
-#define VLAB_VECTOR(NAME, ...)                                 \
+// FORM is one pp-token and its arguments (`simd(cos)`): pasted onto VLAB_BLOCK_ as standard C++ (and MSVC) allow.
+#define VLAB_VECTOR(NAME, FORM)                                \
   case Op::NAME: {                                             \
     [[maybe_unused]] constexpr Op kOp = Op::NAME;              \
     [[maybe_unused]] constexpr int kArity = arityOf(Op::NAME); \
-    VLAB_BLOCK_##__VA_ARGS__;                                  \
+    VLAB_BLOCK_##FORM;                                         \
     return;                                                    \
   }
 #include "opcodes.h"

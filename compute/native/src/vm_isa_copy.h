@@ -13,10 +13,13 @@
 // must be compiled inside every copy (with its target's flags, in its
 // namespace) and inlined across parts: the kernels into a pass, a pass into
 // the walks over a range. In the order each needs the ones before:
+// The order is the point: clang-format must not sort it.
+// clang-format off
+#include "vm_vector_math.h"    // the portable vector math (xsimd) for this target
 #include "vm_block_kernels.h"  // each opcode's kernel over a block, from opcodes.h
 #include "vm_block_pass.h"     // registers, reads, one pass of the program over a block
-#include "vm_eval_range.h"     // evalRange: row mode, else flat mode
 #include "vm_progress.h"       // progress and cancellation between blocks
 #include "vm_rows.h"           // row mode and the row cache
-#include "vm_vector_math.h"    // the portable vector math (xsimd) for this target
+#include "vm_eval_range.h"     // evalRange: row mode, else flat mode
 #include "vm_yardsticks.h"     // the physical floor and the hand-written lesson loop
+// clang-format on
