@@ -155,8 +155,10 @@ inline void scalarEdges(T* o, const T* a, const T* b, int n) {
 #endif
 
 /** A unary math kernel over a block: xsimd's vector function on this target, op's scalar kernel on the scalar copy. */
+// The math kernels are calls of their own, once per block (as libmvec's were): inlined into vectorOp's switch,
+// the polynomials of every opcode bloat it, and GCC's AVX-512 build of the pass ran slower.
 template <Op op, class T, class F>
-inline void unaryMath([[maybe_unused]] F vectorFn, T* o, const T* a, int n) {
+VLAB_NOINLINE void unaryMath([[maybe_unused]] F vectorFn, T* o, const T* a, int n) {
 #ifdef VLAB_XSIMD_ARCH
   mapUnary<T>(vectorFn, o, a, n);
   scalarEdges<op, T>(o, a, nullptr, n);
@@ -166,7 +168,7 @@ inline void unaryMath([[maybe_unused]] F vectorFn, T* o, const T* a, int n) {
 }
 
 template <Op op, class T, class F>
-inline void binaryMath([[maybe_unused]] F vectorFn, T* o, const T* a, const T* b, int n) {
+VLAB_NOINLINE void binaryMath([[maybe_unused]] F vectorFn, T* o, const T* a, const T* b, int n) {
 #ifdef VLAB_XSIMD_ARCH
   if constexpr (op == Op::POW && sizeof(T) == 8) {
     // xsimd's pow is exp(b·log a), |b·log a| ulps off (5e-12 relative at 8^19): double pow stays the C library's.
