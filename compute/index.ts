@@ -52,7 +52,7 @@ export { MemoryGuardError, formatBytes, memoryCap } from './strategies/memoryGua
 export { TOLERANCES } from './strategies/reference.js';
 export { traceStrategies, type TracedGraph, type TracedView } from './strategies/traced.js';
 export { measureLimit } from './strategies/limit.js';
-export { surfaceOfGrid, surfacePreview, type GridSettings, type SurfaceGrid, type SurfaceView } from './strategies/surface.js';
+export { surfaceOfGrid, surfacePreview, type GridSettings, type SurfaceView } from './strategies/surface.js';
 export { MAX_SURFACE_SIDE, axisValues, sampleIndices } from './strategies/decimate.js';
 
 // Reports: CSV, the JSON document, Markdown and .npy exports, and the machine it was measured on.

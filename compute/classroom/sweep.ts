@@ -8,6 +8,7 @@
 // stops at the signal, keeping what it measured.
 
 import type { DType } from '../core/dtype.js';
+import type { Grid } from '../core/grid.js';
 import type { BackendName } from '../backends/backend.js';
 import { CancelledError } from '../backends/backend.js';
 import { loadBackends } from '../backends/registry.js';
@@ -50,17 +51,16 @@ export interface SweepRequest {
   pointBudgetMs?: number;
 }
 
-/** One point of a sweep. `n` is the swept side, nx; `ny` is there where the grid is not square (the record carries both). */
-export type SweepEntry =
-  | { kind: 'record'; strategy: StrategyName | 'limit'; n: number; record: RunRecord }
-  | { kind: 'refused'; strategy: StrategyName; n: number; ny?: number; neededBytes: number; availableBytes: number; message: string }
-  | { kind: 'skipped'; strategy: StrategyName; n: number; ny?: number; reason: string };
+/** A sweep point's size: the sweep's domain, dtype and formula are the whole sweep's, so a point carries only nx × ny. */
+export type SweepGrid = Pick<Grid, 'nx' | 'ny'>;
 
-/** A sweep point's grid size. */
-export interface SweepGrid {
-  nx: number;
-  ny: number;
-}
+/** One point of a sweep, on its grid (nx the swept side). */
+export type SweepEntry = SweepGrid &
+  (
+    | { kind: 'record'; strategy: StrategyName | 'limit'; record: RunRecord }
+    | { kind: 'refused'; strategy: StrategyName; neededBytes: number; availableBytes: number; message: string }
+    | { kind: 'skipped'; strategy: StrategyName; reason: string }
+  );
 
 export interface SweepProgress {
   /** Points finished (runs, refusals and skips), and how many there are in all. */
@@ -68,8 +68,8 @@ export interface SweepProgress {
   total: number;
   /** 0..1 over the whole sweep, counting the run in progress. */
   fraction: number;
-  /** The grid in progress: n its nx, as the entries have it. */
-  n: number;
+  /** The grid in progress. */
+  nx: number;
   ny: number;
   strategy: StrategyName | 'limit';
 }
@@ -85,8 +85,8 @@ export interface SweepResult {
   /** The formula as the records carry it (the lesson's f when none was asked for). */
   formula: string;
   /** The domain every point's grid covered. */
-  xRange: [number, number];
-  yRange: [number, number];
+  xRange: readonly [number, number];
+  yRange: readonly [number, number];
   strategies: StrategyName[];
   entries: SweepEntry[];
   /** For each strategy that stopped fitting: the first n (nx) the guard refused. */
@@ -197,20 +197,19 @@ export async function runSweep(request: SweepRequest, options: SweepOptions = {}
 
   for (const grid of grids) {
     const { nx: n, ny } = grid;
-    // An entry names its grid by n (nx) and, where it is not square, ny.
-    const at = n === ny ? { n } : { n, ny };
+    const at = { nx: n, ny };
     // The floor writes nx·ny values: at a size no buffer of that fits, there is no floor to time.
     if (withLimit) {
       if (signal?.aborted) return result(true);
-      onProgress({ done, total, fraction: done / total, n, ny, strategy: 'limit' });
+      onProgress({ done, total, fraction: done / total, ...at, strategy: 'limit' });
       const fits = n * ny * itemSize(dtype) <= memoryCap(request.memoryCapBytes);
       const limit = fits ? await measureLimit({ nx: n, ny, xRange, yRange }, dtype) : null;
-      if (limit) add({ kind: 'record', strategy: 'limit', n, record: limit });
+      if (limit) add({ kind: 'record', strategy: 'limit', ...at, record: limit });
       else done++;
     }
     for (const strategy of strategies) {
       if (signal?.aborted) return result(true);
-      onProgress({ done, total, fraction: done / total, n, ny, strategy });
+      onProgress({ done, total, fraction: done / total, ...at, strategy });
       const status = availability.get(strategy);
       if (!status?.available) {
         add({ kind: 'skipped', strategy, ...at, reason: status?.reason ?? `unknown strategy '${strategy}'` });
@@ -259,14 +258,14 @@ export async function runSweep(request: SweepRequest, options: SweepOptions = {}
       try {
         const { record } = await runStrategy(runRequest, {
           ...(signal ? { signal } : {}),
-          onProgress: (p) => onProgress({ done, total, fraction: (done + p.fraction) / total, n, ny, strategy }),
+          onProgress: (p) => onProgress({ done, total, fraction: (done + p.fraction) / total, ...at, strategy }),
         });
         // What grows as n² (as nx·ny): the calls (first and repeats) and the reference check, about one more call.
         // Not the point's whole wall time: at small n that is compile and setup, which do not grow,
         // and scaling them by n² skipped vmap at n = 1000 after n = 10 as "about 5 min".
         // The repeats asked for, not those timed: quick calls are timed until 25 ms add up (timing.ts).
         lastTime.set(strategy, { grid, ms: record.medianMs * ((request.repeats ?? DEFAULT_REPEATS) + 2) });
-        add({ kind: 'record', strategy, n, record });
+        add({ kind: 'record', strategy, ...at, record });
       } catch (error) {
         if (isCancelled(error, signal)) return result(true);
         if (error instanceof MemoryGuardError) {
@@ -281,7 +280,7 @@ export async function runSweep(request: SweepRequest, options: SweepOptions = {}
       }
     }
   }
-  onProgress({ done, total, fraction: 1, n: grids.at(-1)!.nx, ny: grids.at(-1)!.ny, strategy: strategies.at(-1)! });
+  onProgress({ done, total, fraction: 1, nx: grids.at(-1)!.nx, ny: grids.at(-1)!.ny, strategy: strategies.at(-1)! });
   return result(false);
 }
 
@@ -308,19 +307,18 @@ export function sweepToCsv(
   const rows = result.entries.flatMap((e): RunRecord[] => {
     if (e.kind === 'record') return [e.record];
     if (e.kind === 'skipped') return [];
-    const ny = e.ny ?? e.n;
+    const { nx, ny } = e;
     return [
       {
         strategy: e.strategy,
-        n: e.n,
-        nx: e.n,
+        nx,
         ny,
         xRange: result.xRange ?? [GRID_RANGE[0], GRID_RANGE[1]],
         yRange: result.yRange ?? [GRID_RANGE[0], GRID_RANGE[1]],
         dtype: result.dtype,
         backend: result.backend,
         devices: 0,
-        shape: e.strategy === 'naive' ? [e.n] : [e.n, ny],
+        shape: e.strategy === 'naive' ? [nx] : [nx, ny],
         firstMs: NaN,
         medianMs: NaN,
         minMs: NaN,

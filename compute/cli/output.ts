@@ -31,7 +31,7 @@ export function parseOutputs(values: Record<string, unknown>): Outputs {
 
 function entriesOf(results: Results): SweepEntry[] {
   return [
-    ...results.records.map((record): SweepEntry => ({ kind: 'record', strategy: record.strategy, n: record.n, record })),
+    ...results.records.map((record): SweepEntry => ({ kind: 'record', strategy: record.strategy, nx: record.nx, ny: record.ny, record })),
     ...results.refused.map((r): SweepEntry => ({ kind: 'refused', ...r })),
     ...results.skipped.map((s): SweepEntry => ({ kind: 'skipped', ...s })),
   ];

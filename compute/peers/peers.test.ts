@@ -128,7 +128,7 @@ describe.skipIf(!venv.python)(`the Python peers under the venv (${venv.python ??
   it('sweep like any strategy, into the sweep CSV with their versions', async () => {
     const result = await runSweep({ nMin: 8, nMax: 40, points: 3, strategies: ['numpy', 'jax-vmap', 'vmap'], repeats: 1, limit: false });
     const records = sweepRecords(result);
-    expect(records.map((r) => `${r.strategy}@${r.n}`)).toEqual(['numpy@8', 'jax-vmap@8', 'vmap@8', 'numpy@18', 'jax-vmap@18', 'vmap@18', 'numpy@40', 'jax-vmap@40', 'vmap@40']);
+    expect(records.map((r) => `${r.strategy}@${r.nx}`)).toEqual(['numpy@8', 'jax-vmap@8', 'vmap@8', 'numpy@18', 'jax-vmap@18', 'vmap@18', 'numpy@40', 'jax-vmap@40', 'vmap@40']);
     expect(records.every((r) => r.allclose)).toBe(true);
     const csv = sweepToCsv(result, machineInfo());
     expect(csv).toContain('peer_versions');

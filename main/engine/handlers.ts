@@ -205,7 +205,7 @@ export function engineHandlers(kept = new KeptGrid()): Handlers {
       return runSweep({ ...sweep, limit: true }, {
         signal,
         onEntry: (entry) => (entries = [...entries, entry]),
-        onProgress: (p) => progress({ fraction: p.fraction, label: `${p.strategy} at ${sweepGridText({ nx: p.n, ny: p.ny })}`, entries }),
+        onProgress: (p) => progress({ fraction: p.fraction, label: `${p.strategy} at ${sweepGridText(p)}`, entries }),
       });
     },
 
