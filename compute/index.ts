@@ -2,6 +2,7 @@
 // the renderer imports types only.
 
 export type { DType, FloatArray } from './core/dtype.js';
+export type { Grid } from './core/grid.js';
 export { DTYPES, itemSize } from './core/dtype.js';
 export { NDArray } from './core/ndarray.js';
 export { allocator, Allocator, type AllocationStats } from './core/allocator.js';

@@ -82,7 +82,7 @@ describe.skipIf(!venv.python)(`the Python peers under the venv (${venv.python ??
       for (const strategy of PEER_STRATEGY_NAMES) {
         const { record } = await runStrategy({ strategy, n, dtype, repeats: 2 });
         const where = `${strategy} ${dtype}`;
-        expect(record, where).toMatchObject({ strategy, n, dtype, backend: 'python', shape: [n, n], allclose: true, nonFiniteMatch: true });
+        expect(record, where).toMatchObject({ strategy, nx: n, ny: n, dtype, backend: 'python', shape: [n, n], allclose: true, nonFiniteMatch: true });
         expect(record.maxAbsErr, where).toBeLessThan(dtype === 'float32' ? 1e-6 : 1e-14);
         // The lab's autorange: at least the repeats asked, more while under 25 ms were timed.
         expect(record.repeats, where).toBeGreaterThanOrEqual(2);
@@ -147,7 +147,7 @@ describe.skipIf(!venv.python)(`the Python peers under the venv (${venv.python ??
     expect(code, stderr).toBe(0);
     const { records } = JSON.parse(stdout) as { records: RunRecord[] };
     expect(records.map((r) => r.strategy)).toEqual(['numpy', 'jax-vmap', 'jax-pmap', 'vmap']);
-    for (const r of records) expect(r, r.strategy).toMatchObject({ n: 1000, dtype: 'float32', shape: [1000, 1000], allclose: true });
+    for (const r of records) expect(r, r.strategy).toMatchObject({ nx: 1000, ny: 1000, dtype: 'float32', shape: [1000, 1000], allclose: true });
     expect(records.slice(0, 3).every((r) => r.backend === 'python')).toBe(true);
   }, 120_000);
 });

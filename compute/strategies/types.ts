@@ -100,17 +100,12 @@ export interface RunRecord extends Grid {
   peerVersions?: string;
 }
 
-/** The grid a request asks for: nx × ny points over xRange × yRange. */
-export interface GridRequest {
-  /** The square shorthand: n sets both nx and ny (an explicit nx or ny wins). */
-  n?: number;
-  /** Points along x and along y; each defaults to n. */
-  nx?: number;
-  ny?: number;
-  /** The domain of x and of y; default GRID_RANGE, [-2, 2]. */
-  xRange?: readonly [number, number];
-  yRange?: readonly [number, number];
-}
+/**
+ * The grid as the API's requests may give it: a GridSpec whose fields default (the domain to GRID_RANGE),
+ * plus `n`, the square shorthand of the CLI's --n and of scripts (an explicit nx or ny wins). The engine's
+ * entry turns it into a GridSpec once (run.ts, by requestSchema.ts); the dtype is the request's own field.
+ */
+export type GridRequest = Partial<GridSpec> & { n?: number };
 
 export interface RunRequest extends GridRequest {
   strategy: StrategyName;

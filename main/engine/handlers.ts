@@ -49,6 +49,7 @@ import { resultsToMarkdown } from '../../compute/report/markdown.js';
 import { writeNpy } from '../../compute/report/npy.js';
 import { removeStalePartials, writeGridCsv } from './gridCsv.js';
 import { KeptGrid } from './keptGrid.js';
+import { runRequestOf } from '../runRequest.js';
 import type { EngineMethod, ParamsOf, ProgressOf, ResultOf } from './protocol.js';
 import type { EngineBuild, GridSettings, GuardEntry } from '../contract.js';
 
@@ -117,17 +118,7 @@ export function engineHandlers(kept = new KeptGrid()): Handlers {
       for (const strategy of settings.strategies) {
         if (!availability.find((a) => a.strategy === strategy)?.available) continue;
         try {
-          const { predictedBytes } = guardRequest({
-            strategy,
-            nx: settings.nx,
-            ny: settings.ny,
-            xRange: settings.xRange,
-            yRange: settings.yRange,
-            dtype: settings.dtype,
-            formula: settings.formula,
-            repeats: settings.repeats,
-            ...(settings.devices > 0 ? { devices: settings.devices } : {}),
-          });
+          const { predictedBytes } = guardRequest(runRequestOf(settings, strategy));
           entries.push({ strategy, predictedBytes, fits: true });
         } catch (error) {
           if (!(error instanceof MemoryGuardError)) throw error;
