@@ -21,8 +21,9 @@ export { makeJaxpr } from './transforms/makeJaxpr.js';
 
 export type { BackendName, Device, RunControl, ExecutionTimings } from './backends/backend.js';
 export { CancelledError, BACKEND_NAMES } from './backends/backend.js';
-export { backendStatus, backendStatuses, devices, loadBackends } from './backends/registry.js';
-export { configureNativeThreads } from './backends/native.js';
+export { backendStatus, backendStatuses, devices, getBackend, loadBackends } from './backends/registry.js';
+export { configureNativeThreads, type NativeBackend } from './backends/native.js';
+export { settledHeapUsed } from './report/heap.js';
 
 export {
   compileFormula,

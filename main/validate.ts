@@ -11,12 +11,34 @@
 import * as v from 'valibot';
 import { GRID_FORMATS, RESULTS_FORMATS, type GridSettings, type InvokeChannel, type RequestOf, type RunSettings } from './contract.js';
 import type { RunRecord } from '../compute/index.js';
-import { APP_MAX_REPEATS, NATIVE_MAX_THREADS } from '../compute/limits.js';
-import { check, type Refusal } from '../compute/schema/describe.js';
-import { boolean, dtype, formula, integer, list, name, oneOf, range, side, strict, sweepAspect, sweepPoints, text, type SameType } from '../compute/schema/fields.js';
-import { labStrategy, runRecord, strategies } from '../compute/strategies/recordSchema.js';
-import { labSettings, lessonStep, runningUpwards, theme } from '../compute/classroom/settingsSchema.js';
-import { MAX_SETTINGS_BYTES } from '../compute/classroom/settingsVocabulary.js';
+import {
+  APP_MAX_REPEATS,
+  NATIVE_MAX_THREADS,
+  check,
+  type Refusal,
+  boolean,
+  dtype,
+  formula,
+  integer,
+  list,
+  name,
+  oneOf,
+  range,
+  side,
+  strict,
+  sweepAspect,
+  sweepPoints,
+  text,
+  type SameType,
+  labStrategy,
+  runRecord,
+  strategies,
+  labSettings,
+  lessonStep,
+  runningUpwards,
+  theme,
+  MAX_SETTINGS_BYTES,
+} from '../compute/leaves.js';
 
 export class InvalidRequestError extends Error {
   constructor(channel: string, message: string) {

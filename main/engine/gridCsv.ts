@@ -5,7 +5,7 @@
 // cancel is heard, and reports progress.
 
 import { readdir, rm } from 'node:fs/promises';
-import { partialPathOf, writeBesideThenRename } from '../../compute/report/atomicFile.js';
+import { partialPathOf, writeBesideThenRename } from '../../compute/leaves.js';
 import { basename, dirname, join } from 'node:path';
 
 export { partialPathOf };

@@ -40,13 +40,14 @@ import {
   sweepToCsv,
   traceStrategies,
   type SweepEntry,
+  settledHeapUsed,
+  backendStatus,
+  getBackend,
+  type NativeBackend,
+  resultsJson,
+  resultsToMarkdown,
+  writeNpy,
 } from '../../compute/index.js';
-import { settledHeapUsed } from '../../compute/report/heap.js';
-import { backendStatus, getBackend } from '../../compute/backends/registry.js';
-import type { NativeBackend } from '../../compute/backends/native.js';
-import { resultsJson } from '../../compute/report/jsonExport.js';
-import { resultsToMarkdown } from '../../compute/report/markdown.js';
-import { writeNpy } from '../../compute/report/npy.js';
 import { removeStalePartials, writeGridCsv } from './gridCsv.js';
 import { KeptGrid } from './keptGrid.js';
 import { runRequestOf } from '../runRequest.js';
