@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { parseCsv } from '../report/csv.js';
 import { machineInfo } from '../report/machine.js';
 import { strategyAvailability } from '../strategies/run.js';
-import { runSweep, sweepGrids, sweepRecords, sweepSizes, sweepToCsv, SweepRequestError, type SweepProgress } from './sweep.js';
+import { runSweep, sweepRecords } from './sweep.js';
+import { sweepToCsv } from './sweepCsv.js';
+import { sweepGrids, sweepSizes, SweepRequestError, type SweepProgress } from './sweepPlan.js';
 
 describe('sweep sizes', () => {
   it('are log-spaced integers from the first to the last, both included', () => {

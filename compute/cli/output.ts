@@ -5,7 +5,8 @@
 
 import { writeFileSync } from 'node:fs';
 import { loadBackends } from '../index.js';
-import { sweepToCsv, type SweepEntry } from '../classroom/sweep.js';
+import { sweepToCsv } from '../classroom/sweepCsv.js';
+import type { SweepEntry } from '../classroom/sweepPlan.js';
 import { machineInfo } from '../report/machine.js';
 import { resultsJson } from '../report/jsonExport.js';
 import { resultsToMarkdown } from '../report/markdown.js';
