@@ -29,6 +29,8 @@ import { type FusedKernel, fuseGraph } from './fuse.js';
 import { type NativeAddon, type NativeHandle, type NativeProgram, loadAddon } from './nativeAddon.js';
 import { type OpcodeTable, BYTECODE_VERSION, lowerKernel, opcodeTable } from './nativeBytecode.js';
 
+type FloatArray = Float32Array | Float64Array;
+
 const deviceScope = new AsyncLocalStorage<number>();
 
 /** Runs fn with native runs limited to `devices` threads (the single-device strategies use 1). */

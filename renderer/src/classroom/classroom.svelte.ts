@@ -33,7 +33,7 @@ export interface Task {
   cancelling: boolean;
 }
 
-type Theme = 'system' | 'light' | 'dark';
+const THEMES = ['system', 'light', 'dark'] as const;
 
 const newTaskId = (kind: string) => `${kind}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
@@ -63,7 +63,7 @@ export class Classroom {
   /** The settings the program on screen was written for (saving writes it again from them, in the engine). */
   private jaxRequest: PythonProgramRequest | null = null;
 
-  theme = $state<Theme>('system');
+  theme = $state<(typeof THEMES)[number]>('system');
   message = $state<Message | null>(null);
 
   readonly current = $derived(LESSON.steps[this.step]!);

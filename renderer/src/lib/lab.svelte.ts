@@ -25,7 +25,6 @@ import type {
   TracedView,
 } from '../../../main/contract';
 import type { GridLimits } from '../../../compute/limits';
-import { SvelteSet } from 'svelte/reactivity';
 import { coalesce } from './coalesce';
 import { sameGrid } from './gridKey';
 import { LabExports } from './labExports';
@@ -114,7 +113,7 @@ export class Lab {
   /** Every strategy in the lesson's order, the Python peers last, as AppInfo gives them (the engine's one list). */
   readonly lessonOrder: readonly StrategyName[] = $derived(this.info ? [...this.info.strategies.lab, ...this.info.strategies.peers] : []);
   readonly formulaValid = $derived(this.formulaCheck?.ok === true && this.checkedFormula === this.formula);
-  readonly available: ReadonlySet<StrategyName> = $derived(new SvelteSet((this.info?.availability ?? []).filter((a) => a.available).map((a) => a.strategy)));
+  readonly available = $derived(new Set((this.info?.availability ?? []).filter((a) => a.available).map((a) => a.strategy)));
   /** Strategies ticked, available and not hidden by the layout, in the lesson's order. */
   readonly chosen = $derived(this.lessonOrder.filter((s) => this.selected.includes(s) && this.available.has(s) && this.layout.showsStrategy(s)));
   readonly refused = $derived((this.guard?.entries ?? []).filter((e) => !e.fits && this.chosen.includes(e.strategy)));
@@ -251,8 +250,7 @@ export class Lab {
   }
 
   toggle(strategy: StrategyName, on: boolean): void {
-    if (on) this.selected = this.selected.includes(strategy) ? this.selected : [...this.selected, strategy];
-    else this.selected = this.selected.filter((s) => s !== strategy);
+    this.selected = on ? [...new Set([...this.selected, strategy])] : this.selected.filter((s) => s !== strategy);
     this.settingsChanged();
   }
 
