@@ -273,7 +273,7 @@ describe('vlab run through bin/vlab.js', () => {
     expect(records.map((r) => r.strategy)).toEqual(['meshgrid', 'vmap']);
     for (const r of records) {
       expect(Object.keys(r)).toEqual(
-        expect.arrayContaining(['strategy', 'n', 'dtype', 'backend', 'devices', 'shape', 'firstMs', 'medianMs', 'minMs', 'maxMs', 'samplesMs', 'iqrMs', 'stddevMs', 'noisy', 'peakBytes', 'predictedBytes', 'maxAbsErr']),
+        expect.arrayContaining(['strategy', 'nx', 'ny', 'dtype', 'backend', 'devices', 'shape', 'firstMs', 'medianMs', 'minMs', 'maxMs', 'samplesMs', 'iqrMs', 'stddevMs', 'noisy', 'peakBytes', 'predictedBytes', 'maxAbsErr']),
       );
       expect(r.shape).toEqual([120, 120]);
       expect(r.maxAbsErr).toBeLessThanOrEqual(1e-12);
