@@ -35,7 +35,11 @@ const PMAP_TESTS = ['compute/transforms/pmap.test.ts', 'compute/strategies/pmap.
 
 /** Runs a command in the repository root with its output shown; true when it exits 0. */
 function sh(command, args, env = {}) {
-  console.log(`$ ${Object.entries(env).map(([k, v]) => `${k}=${v} `).join('')}${command} ${args.join(' ')}`);
+  console.log(
+    `$ ${Object.entries(env)
+      .map(([k, v]) => `${k}=${v} `)
+      .join('')}${command} ${args.join(' ')}`,
+  );
   const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
   if (result.error) console.error(result.error.message);
   return result.status === 0;
@@ -43,7 +47,11 @@ function sh(command, args, env = {}) {
 
 function vitest(files, env) {
   // One file at a time: the cancellation tests race the pool, and a machine this loaded would lose the race.
-  return sh(process.execPath, [join(root, "node_modules", "vitest", "vitest.mjs"), "run", "--no-file-parallelism", ...files], env);
+  return sh(
+    process.execPath,
+    [join(root, 'node_modules', 'vitest', 'vitest.mjs'), 'run', '--no-file-parallelism', ...files],
+    env,
+  );
 }
 
 function hasCommand(name) {
@@ -72,7 +80,9 @@ const STEPS = [
     name: 'targets',
     run() {
       if (!existsSync(clangAddon)) return missing();
-      const targets = createRequire(import.meta.url)(clangAddon).targets().map((t) => t.isa);
+      const targets = createRequire(import.meta.url)(clangAddon)
+        .targets()
+        .map((t) => t.isa);
       let ok = true;
       for (const isa of targets) {
         console.log(`\n-- target ${isa}`);

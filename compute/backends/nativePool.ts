@@ -54,7 +54,9 @@ export function configureNativeThreads(threads: number): void {
   const { addon } = loadAddon();
   const running = addon?.poolSize() ?? 0;
   if (running > 0 && running !== threads) {
-    throw new Error(`the native pool already runs ${running} threads; set the thread count before the first native run (or VLAB_THREADS=${threads})`);
+    throw new Error(
+      `the native pool already runs ${running} threads; set the thread count before the first native run (or VLAB_THREADS=${threads})`,
+    );
   }
   requestedThreads = threads;
 }
@@ -64,9 +66,14 @@ export class NativeRuntime {
   private poolThreads = 0;
   private targetList: NativeTarget[] | undefined;
 
-  constructor(readonly addon: NativeAddon, readonly path: string) {
+  constructor(
+    readonly addon: NativeAddon,
+    readonly path: string,
+  ) {
     if (addon.bytecodeVersion !== BYTECODE_VERSION) {
-      throw new Error(`the native addon speaks bytecode v${addon.bytecodeVersion}, the engine v${BYTECODE_VERSION}: rebuild it (npm run build:native)`);
+      throw new Error(
+        `the native addon speaks bytecode v${addon.bytecodeVersion}, the engine v${BYTECODE_VERSION}: rebuild it (npm run build:native)`,
+      );
     }
     this.opcodes = opcodeTable(addon.opcodes());
   }

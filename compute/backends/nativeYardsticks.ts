@@ -18,7 +18,13 @@ export interface LessonGrid {
 }
 
 /** Streaming stores of `count` values on `threads` threads, median of `repeats` (the floor at that thread count). */
-export async function writeFloorMs(runtime: NativeRuntime, count: number, dtype: DType, repeats: number, threads: number) {
+export async function writeFloorMs(
+  runtime: NativeRuntime,
+  count: number,
+  dtype: DType,
+  repeats: number,
+  threads: number,
+) {
   const addon = runtime.pool();
   const workers = runtime.workers({ devices: threads });
   const isa = runtime.target().isa;
