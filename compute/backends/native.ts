@@ -34,7 +34,6 @@ import { type LessonGrid, handWrittenLoopMs, writeFloorMs } from './nativeYardst
 export { configureNativeThreads, onDevices, onNativeIsa, onOneDevice } from './nativePool.js';
 export type { LessonGrid } from './nativeYardsticks.js';
 
-
 /** A fused kernel with its validated program. */
 interface CompiledKernel {
   fused: FusedKernel;
