@@ -6,7 +6,7 @@ export default defineConfig({
   plugins: [svelte({ configFile: false, compilerOptions: { runes: true } })],
   test: {
     include: ['compute/**/*.test.ts', 'main/**/*.test.ts', 'renderer/**/*.test.ts', 'bin/**/*.test.ts', 'test/**/*.test.ts'],
-    exclude: ['node_modules/**', 'e2e/**', 'dist/**', 'main/packaging/package.test.ts'],
+    exclude: ['node_modules/**', 'e2e/**', 'dist/**', 'main/packaging/package.test.ts', 'main/packaging/packageArm64.test.ts'],
     testTimeout: 60_000,
     pool: 'forks',
   },
