@@ -116,12 +116,14 @@ async function runDriver(label, runner, runnerArgs, env, isas) {
 
 // ---- the steps ---------------------------------------------------------------------------------------
 
-/** The host's compiler, the driver under every x86-64 copy of the evaluator. */
+/** The host's compiler (Linux, x64 or arm64), the driver under every copy of the evaluator this CPU runs. */
 export async function nativeDriver() {
-  if (process.platform !== 'linux' || process.arch !== 'x64') throw new Missing('the native driver step runs on Linux x86-64');
+  const arch = process.arch;
+  if (process.platform !== 'linux' || !ISAS[arch]) throw new Missing(`the native driver step runs on Linux x64 or arm64, not ${process.platform}-${arch}`);
   const cxx = requireTool('g++', 'apt-get install g++', process.env.CXX ?? 'g++', 'g++', 'c++');
-  const exe = await buildDriver({ name: 'linux-x64', cxx, os: 'linux', arch: 'x64', linkFlags: ['-pthread', '-lm'], output: join(buildRoot, 'driver-linux-x64') });
-  return runDriver('native', exe, [], {}, ISAS.x64);
+  const output = join(buildRoot, `driver-linux-${arch}-native`);
+  const exe = await buildDriver({ name: `linux-${arch}-native`, cxx, os: 'linux', arch, linkFlags: ['-pthread', '-lm'], output });
+  return runDriver('native', exe, [], {}, ISAS[arch]);
 }
 
 /** Cross-compiled for aarch64 (the NEON copy), run under qemu's user-mode emulation. */
