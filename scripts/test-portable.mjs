@@ -23,6 +23,10 @@ const buildRoot = join(nativeDir, 'build', 'portable');
 const ISAS = { x64: ['generic', 'avx2', 'avx512'], arm64: ['generic'] };
 
 class Missing extends Error {}
+const ciNote = ' (VLAB_CI=1: CI must run every step)';
+
+/** The first `count` lines of a tool's output. */
+const firstLines = (text, count) => text.trim().split('\n').slice(0, count).join('\n');
 
 /** The first of `names` on PATH (or an absolute path that exists), else undefined. */
 function findTool(...names) {
@@ -80,17 +84,30 @@ async function buildDriver({ name, cxx, cxxArgs = [], os, arch, flags = [], link
   mkdirSync(dir, { recursive: true });
   const { units } = evaluatorBuild({ os, arch });
   const base = units[0];
-  const driver = driverSources.map((file) => ({ ...base, file, target: 'driver', flags: [...base.flags, '-Wall', '-Wextra', '-Werror'] }));
+  const driver = driverSources.map((file) => ({
+    ...base,
+    file,
+    target: 'driver',
+    flags: [...base.flags, '-Wall', '-Wextra', '-Werror'],
+  }));
   const all = [...driver, ...units];
   const newest = newestInput();
   const objects = all.map((unit) => join(dir, `${unit.target}-${basename(unit.file).replace(/\.\w+$/, '.o')}`));
-  const queue = all.map((unit, i) => ({ unit, object: objects[i] })).filter(({ object }) => !existsSync(object) || statSync(object).mtimeMs < newest);
+  const queue = all
+    .map((unit, i) => ({ unit, object: objects[i] }))
+    .filter(({ object }) => !existsSync(object) || statSync(object).mtimeMs < newest);
   const compileOne = async ({ unit, object }) => {
-    const args = [...cxxArgs, ...unit.flags, ...flags, ...unit.defines.map((d) => `-D${d}`), ...unit.includeDirs.map((d) => `-I${d}`)];
+    const args = [
+      ...cxxArgs,
+      ...unit.flags,
+      ...flags,
+      ...unit.defines.map((d) => `-D${d}`),
+      ...unit.includeDirs.map((d) => `-I${d}`),
+    ];
     const result = await run(cxx, [...args, '-c', unit.file, '-o', object]);
     if (result.code !== 0) {
       rmSync(object, { force: true });
-      throw new Error(`${basename(cxx)} failed on ${basename(unit.file)}:\n${result.output.trim().split('\n').slice(0, 30).join('\n')}`);
+      throw new Error(`${basename(cxx)} failed on ${basename(unit.file)}:\n${firstLines(result.output, 30)}`);
     }
   };
   const workers = Array.from({ length: Math.min(availableParallelism(), queue.length) }, async () => {
@@ -98,7 +115,8 @@ async function buildDriver({ name, cxx, cxxArgs = [], os, arch, flags = [], link
   });
   await Promise.all(workers);
   const linked = await run(cxx, [...cxxArgs, ...objects, '-o', output, ...linkFlags]);
-  if (linked.code !== 0) throw new Error(`linking ${basename(output)} failed:\n${linked.output.trim().split('\n').slice(0, 30).join('\n')}`);
+  if (linked.code !== 0)
+    throw new Error(`linking ${basename(output)} failed:\n${firstLines(linked.output, 30)}`);
   return output;
 }
 
@@ -108,7 +126,16 @@ async function runDriver(label, runner, runnerArgs, env, isas) {
   for (const isa of isas) {
     const result = await run(runner, runnerArgs, { env: { ...process.env, ...env, VLAB_NATIVE_ISA: isa } });
     const last = result.output.trim().split('\n').pop();
-    if (result.code !== 0) throw new Error(`${label} driver (VLAB_NATIVE_ISA=${isa}) exited ${result.code}:\n${result.output.split('\n').filter((l) => /FAIL|driver:|error/i.test(l)).slice(0, 40).join('\n') || result.output}`);
+    if (result.code !== 0)
+      throw new Error(
+        `${label} driver (VLAB_NATIVE_ISA=${isa}) exited ${result.code}:\n${
+          result.output
+            .split('\n')
+            .filter((l) => /FAIL|driver:|error/i.test(l))
+            .slice(0, 40)
+            .join('\n') || result.output
+        }`,
+      );
     lines.push(last);
   }
   return lines.join('\n');
@@ -119,20 +146,40 @@ async function runDriver(label, runner, runnerArgs, env, isas) {
 /** The host's compiler (Linux, x64 or arm64), the driver under every copy of the evaluator this CPU runs. */
 export async function nativeDriver() {
   const arch = process.arch;
-  if (process.platform !== 'linux' || !ISAS[arch]) throw new Missing(`the native driver step runs on Linux x64 or arm64, not ${process.platform}-${arch}`);
+  if (process.platform !== 'linux' || !ISAS[arch])
+    throw new Missing(`the native driver step runs on Linux x64 or arm64, not ${process.platform}-${arch}`);
   const cxx = requireTool('g++', 'apt-get install g++', process.env.CXX ?? 'g++', 'g++', 'c++');
   const output = join(buildRoot, `driver-linux-${arch}-native`);
-  const exe = await buildDriver({ name: `linux-${arch}-native`, cxx, os: 'linux', arch, linkFlags: ['-pthread', '-lm'], output });
+  const exe = await buildDriver({
+    name: `linux-${arch}-native`,
+    cxx,
+    os: 'linux',
+    arch,
+    linkFlags: ['-pthread', '-lm'],
+    output,
+  });
   return runDriver('native', exe, [], {}, ISAS[arch]);
 }
 
 /** Cross-compiled for aarch64 (the NEON copy), run under qemu's user-mode emulation. */
 export async function aarch64Driver() {
   const install = 'apt-get install g++-aarch64-linux-gnu qemu-user-static';
-  const cxx = requireTool('an aarch64 cross compiler', install, process.env.VLAB_AARCH64_CXX ?? 'aarch64-linux-gnu-g++', 'aarch64-linux-gnu-g++');
+  const cxx = requireTool(
+    'an aarch64 cross compiler',
+    install,
+    process.env.VLAB_AARCH64_CXX ?? 'aarch64-linux-gnu-g++',
+    'aarch64-linux-gnu-g++',
+  );
   const qemu = requireTool('qemu for aarch64', install, 'qemu-aarch64-static', 'qemu-aarch64');
   const sysroot = '/usr/aarch64-linux-gnu';
-  const exe = await buildDriver({ name: 'linux-arm64', cxx, os: 'linux', arch: 'arm64', linkFlags: ['-pthread', '-lm'], output: join(buildRoot, 'driver-linux-arm64') });
+  const exe = await buildDriver({
+    name: 'linux-arm64',
+    cxx,
+    os: 'linux',
+    arch: 'arm64',
+    linkFlags: ['-pthread', '-lm'],
+    output: join(buildRoot, 'driver-linux-arm64'),
+  });
   return runDriver('aarch64', qemu, ['-L', sysroot, exe], {}, ISAS.arm64);
 }
 
@@ -140,10 +187,23 @@ export async function aarch64Driver() {
 export async function windowsDriver() {
   const install = 'apt-get install mingw-w64 wine64';
   const cxx = requireTool('MinGW-w64 (posix threads)', install, 'x86_64-w64-mingw32-g++-posix');
-  const exe = await buildDriver({ name: 'win-x64', cxx, os: 'win', arch: 'x64', linkFlags: ['-static', '-pthread'], output: join(buildRoot, 'driver-win-x64.exe') });
+  const exe = await buildDriver({
+    name: 'win-x64',
+    cxx,
+    os: 'win',
+    arch: 'x64',
+    linkFlags: ['-static', '-pthread'],
+    output: join(buildRoot, 'driver-win-x64.exe'),
+  });
   const wine = requireTool('wine', install, 'wine64', '/usr/lib/wine/wine64', 'wine');
   const prefix = join(buildRoot, 'wineprefix');
-  return runDriver('windows', wine, [exe], { WINEPREFIX: prefix, WINEDEBUG: '-all', WINEDLLOVERRIDES: 'mscoree,mshtml=' }, ISAS.x64);
+  return runDriver(
+    'windows',
+    wine,
+    [exe],
+    { WINEPREFIX: prefix, WINEDEBUG: '-all', WINEDLLOVERRIDES: 'mscoree,mshtml=' },
+    ISAS.x64,
+  );
 }
 
 export const steps = { native: nativeDriver, aarch64: aarch64Driver, windows: windowsDriver };
@@ -172,7 +232,9 @@ async function main() {
         console.log(`test:portable: ${name} skipped: ${error.message}`);
       } else {
         failed++;
-        console.error(`test:portable: ${name} FAILED (${seconds()}): ${error.message}${error instanceof Missing ? ' (VLAB_CI=1: CI must run every step)' : ''}`);
+        console.error(
+          `test:portable: ${name} FAILED (${seconds()}): ${error.message}${error instanceof Missing ? ciNote : ''}`,
+        );
       }
     }
   }

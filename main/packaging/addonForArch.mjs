@@ -46,14 +46,17 @@ function newestSource() {
   return newest;
 }
 
-/** The compilers node-gyp needs to build for `arch` on this machine (Linux cross builds only: the others switch by flag). */
+/** The compilers node-gyp needs to build for `arch` here (Linux cross builds only: the others switch by flag). */
 function crossCompilers(os, arch) {
   if (os !== 'linux' || arch === process.arch) return {};
-  if (arch !== 'arm64') throw new Error(`no cross compiler is known for linux-${arch}; package it on a linux-${arch} machine`);
+  if (arch !== 'arm64')
+    throw new Error(`no cross compiler is known for linux-${arch}; package it on a linux-${arch} machine`);
   const cxx = process.env.VLAB_AARCH64_CXX ?? 'aarch64-linux-gnu-g++';
   const found = spawnSync(cxx, ['--version'], { encoding: 'utf8' });
   if (found.error || found.status !== 0) {
-    throw new Error(`the linux-arm64 addon needs ${cxx} (apt-get install g++-aarch64-linux-gnu), or build the package on an arm64 machine`);
+    throw new Error(
+      `the linux-arm64 addon needs ${cxx} (apt-get install g++-aarch64-linux-gnu), or package on an arm64 machine`,
+    );
   }
   return { CXX: cxx, CC: cxx.replace(/g\+\+$/, 'gcc'), LINK: cxx };
 }
@@ -70,7 +73,14 @@ function crossBuild(os, arch, target) {
   const nodeGyp = findNodeGyp();
   if (!nodeGyp) throw new Error('node-gyp was not found (it ships with npm)');
   const nodeDir = findNodeDir();
-  const args = [nodeGyp, 'rebuild', `--directory=${dir}`, `--arch=${arch}`, '--jobs=max', ...(nodeDir ? [`--nodedir=${nodeDir}`] : [])];
+  const args = [
+    nodeGyp,
+    'rebuild',
+    `--directory=${dir}`,
+    `--arch=${arch}`,
+    '--jobs=max',
+    ...(nodeDir ? [`--nodedir=${nodeDir}`] : []),
+  ];
   const result = spawnSync(process.execPath, args, { cwd: dir, env, encoding: 'utf8' });
   if (result.status !== 0) {
     const log = `${result.stdout ?? ''}${result.stderr ?? ''}${result.error?.message ?? ''}`;
@@ -96,7 +106,9 @@ export function provideAddon(os, arch) {
   }
   const found = fileArch(target);
   if (found.format !== FORMAT_OF_OS[os] || found.arch !== arch) {
-    throw new Error(`${target} is a ${found.format} binary for ${found.arch}, not the ${FORMAT_OF_OS[os]} for ${arch} the ${os}-${arch} package needs`);
+    throw new Error(
+      `${target} is a ${found.format} binary for ${found.arch}, not the ${FORMAT_OF_OS[os]} for ${arch} it must be`,
+    );
   }
   return target;
 }
@@ -105,7 +117,8 @@ export function provideAddon(os, arch) {
 export async function beforePack(context) {
   const os = context.packager.platform.buildConfigurationKey;
   const arch = ARCH_NAMES[context.arch];
-  if (!arch || arch === 'universal') throw new Error(`package each architecture on its own (got ${arch ?? context.arch})`);
+  if (!arch || arch === 'universal')
+    throw new Error(`package each architecture on its own (got ${arch ?? context.arch})`);
   provideAddon(os, arch);
 }
 

@@ -11,7 +11,7 @@ const MACH_O_CPUS = { 0x01000007: 'x64', 0x0100000c: 'arm64', 7: 'ia32', 12: 'ar
 const PE_MACHINES = { 0x014c: 'ia32', 0x8664: 'x64', 0xaa64: 'arm64', 0x01c4: 'arm' };
 
 /**
- * @param {Uint8Array} bytes the binary's first bytes (a few hundred suffice for ELF and PE, 4 KiB for a universal Mach-O)
+ * @param {Uint8Array} bytes the binary's first bytes (a few hundred for ELF and PE, 4 KiB for a universal Mach-O)
  * @returns {{ format: 'elf' | 'mach-o' | 'pe', machine: number, arch: string }} arch in Node's names (x64, arm64, …),
  *   or 'unknown'; a universal Mach-O's arch lists its slices ('arm64+x64')
  */

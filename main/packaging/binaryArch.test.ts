@@ -53,7 +53,9 @@ describe('the architecture of a native binary, from its header', () => {
 
   it('names a machine it does not know, and refuses what is no binary', () => {
     expect(binaryArch(elf(243))).toMatchObject({ arch: 'unknown', machine: 243 });
-    expect(() => binaryArch(new TextEncoder().encode('#!/bin/sh\necho not a binary\n'))).toThrow('not an ELF, Mach-O or PE binary');
+    expect(() => binaryArch(new TextEncoder().encode('#!/bin/sh\necho not a binary\n'))).toThrow(
+      'not an ELF, Mach-O or PE binary',
+    );
   });
 
   const addon = join(root, 'compute', 'native', 'build', 'Release', 'vlab_native.node');

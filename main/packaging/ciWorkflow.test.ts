@@ -17,7 +17,10 @@ const PARSER = '@actions/workflow-parser';
 
 interface WorkflowParser {
   parseWorkflow(file: { name: string; content: string }, trace: unknown): { context: ParseContext; value: unknown };
-  convertWorkflowTemplate(context: ParseContext, value: unknown): Promise<{ errors?: { Message?: string; message?: string }[] }>;
+  convertWorkflowTemplate(
+    context: ParseContext,
+    value: unknown,
+  ): Promise<{ errors?: { Message?: string; message?: string }[] }>;
   NoOperationTraceWriter: new () => unknown;
 }
 interface ParseContext {
@@ -34,7 +37,8 @@ async function loadParser(): Promise<WorkflowParser | string> {
 }
 
 const parser = await loadParser();
-if (typeof parser === 'string' && process.env.VLAB_CI !== '1') console.warn(`the workflow's schema check is skipped: ${parser}`);
+if (typeof parser === 'string' && process.env.VLAB_CI !== '1')
+  console.warn(`the workflow's schema check is skipped: ${parser}`);
 
 /** Every error GitHub's parser and schema report for a workflow's text. */
 async function workflowErrors(p: WorkflowParser, content: string): Promise<string[]> {
@@ -55,14 +59,19 @@ describe.runIf(typeof parser !== 'string' || process.env.VLAB_CI === '1')("GitHu
     if (typeof parser === 'string') throw new Error(parser);
     expect(await workflowErrors(parser, text.replace('timeout-minutes:', 'timeout_minutes:'))).not.toEqual([]);
     expect(await workflowErrors(parser, text.replace(/^ {4}runs-on: .*$/m, ''))).not.toEqual([]);
-    expect(await workflowErrors(parser, text.replace('${{ matrix.runner }}', '${{ matrix.runner ) }}'))).not.toEqual([]);
+    expect(await workflowErrors(parser, text.replace('${{ matrix.runner }}', '${{ matrix.runner ) }}'))).not.toEqual(
+      [],
+    );
   });
 });
 
 type Step = { name?: string; uses?: string; run?: string; if?: string };
 const workflow = parse(text) as {
   on: Record<string, unknown>;
-  jobs: Record<string, { 'runs-on': string; strategy: { matrix: { include: Record<string, string>[] } }; steps: Step[] }>;
+  jobs: Record<
+    string,
+    { 'runs-on': string; strategy: { matrix: { include: Record<string, string>[] } }; steps: Step[] }
+  >;
 };
 
 describe('the hosted matrix', () => {
@@ -70,7 +79,13 @@ describe('the hosted matrix', () => {
   const include = job.strategy.matrix.include;
 
   it('runs on macOS arm64 and x64, Windows x64, Ubuntu x64 and arm64', () => {
-    expect(include.map((m) => m.runner)).toEqual(['macos-15', 'macos-15-intel', 'windows-2025', 'ubuntu-24.04', 'ubuntu-24.04-arm']);
+    expect(include.map((m) => m.runner)).toEqual([
+      'macos-15',
+      'macos-15-intel',
+      'windows-2025',
+      'ubuntu-24.04',
+      'ubuntu-24.04-arm',
+    ]);
     expect(job['runs-on']).toBe('${{ matrix.runner }}');
     expect(Object.keys(workflow.on)).toEqual(expect.arrayContaining(['push', 'pull_request']));
   });
@@ -83,7 +98,9 @@ describe('the hosted matrix', () => {
       '--linux AppImage deb --x64',
       '--linux AppImage deb --arm64',
     ]);
-    expect(job.steps.find((s) => s.name === 'Package')?.run).toBe('npx electron-builder ${{ matrix.package }} --publish never');
+    expect(job.steps.find((s) => s.name === 'Package')?.run).toBe(
+      'npx electron-builder ${{ matrix.package }} --publish never',
+    );
   });
 
   it('builds the addon strictly, tests, runs the portable driver and uploads the installers', () => {

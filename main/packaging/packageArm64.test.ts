@@ -20,7 +20,8 @@ const ADDON = 'compute/native/build/Release/vlab_native.node';
 const EM_AARCH64 = 183;
 const crossCompiler = !spawnSync(process.env.VLAB_AARCH64_CXX ?? 'aarch64-linux-gnu-g++', ['--version']).error;
 const runs = crossCompiler || process.env.VLAB_CI === '1';
-if (!runs) console.warn('linux-arm64 package skipped: no aarch64-linux-gnu-g++ (apt-get install g++-aarch64-linux-gnu)');
+if (!runs)
+  console.warn('linux-arm64 package skipped: no aarch64-linux-gnu-g++ (apt-get install g++-aarch64-linux-gnu)');
 
 let work: string | undefined;
 afterAll(async () => {
@@ -39,9 +40,17 @@ describe.runIf(runs)('the linux-arm64 package (assembled here, its addon cross-b
     expect([header[4], header[5]]).toEqual([2, 1]);
     expect(header.readUInt16LE(18)).toBe(EM_AARCH64);
     expect(fileArch(join(app.appDir, ADDON))).toMatchObject({ format: 'elf', arch: 'arm64' });
-    const dawn = new Set(app.unpackedFiles.filter((f) => f.startsWith('node_modules/webgpu/dist/')).map((f) => f.split('/')[3]));
+    const dawn = new Set(
+      app.unpackedFiles.filter((f) => f.startsWith('node_modules/webgpu/dist/')).map((f) => f.split('/')[3]),
+    );
     expect(dawn).toEqual(new Set(['linux-arm64']));
-    for (const entry of ['package.json', 'dist/main/main.js', 'dist/engine/worker.js', 'dist/cli/vlab.js', 'dist/renderer/index.html']) {
+    for (const entry of [
+      'package.json',
+      'dist/main/main.js',
+      'dist/engine/worker.js',
+      'dist/cli/vlab.js',
+      'dist/renderer/index.html',
+    ]) {
       expect(app.asarFiles, entry).toContain(entry);
     }
   });

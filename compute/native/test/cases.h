@@ -20,12 +20,49 @@ inline const std::vector<int32_t> kIntegerPowers = {0, 1, 2, 3, 4, -1, -2, -3, -
 template <class T>
 std::vector<T> edgeValues() {
   const double pi = 3.14159265358979323846;
-  const std::vector<double> edges = {
-      std::numeric_limits<double>::quiet_NaN(), INFINITY, -INFINITY, 0.0, -0.0, 1, -1, 0.5, -0.5, 0.25, 0.999, -0.999,
-      2, 2.5, -3.5, 7.25, -7.25, 8, 30, -30, 88, 89, 100, -100, 700, 710, -745, 1000, 1e-3, 1e30, -1e30, 1e-30, 1e300,
-      -1e300, 1e-300, pi / 2, -pi / 2, pi, 1e22, double(std::numeric_limits<T>::max()),
-      double(std::numeric_limits<T>::min()), double(std::numeric_limits<T>::denorm_min()),
-      -double(std::numeric_limits<T>::denorm_min())};
+  const std::vector<double> edges = {std::numeric_limits<double>::quiet_NaN(),
+                                     INFINITY,
+                                     -INFINITY,
+                                     0.0,
+                                     -0.0,
+                                     1,
+                                     -1,
+                                     0.5,
+                                     -0.5,
+                                     0.25,
+                                     0.999,
+                                     -0.999,
+                                     2,
+                                     2.5,
+                                     -3.5,
+                                     7.25,
+                                     -7.25,
+                                     8,
+                                     30,
+                                     -30,
+                                     88,
+                                     89,
+                                     100,
+                                     -100,
+                                     700,
+                                     710,
+                                     -745,
+                                     1000,
+                                     1e-3,
+                                     1e30,
+                                     -1e30,
+                                     1e-30,
+                                     1e300,
+                                     -1e300,
+                                     1e-300,
+                                     pi / 2,
+                                     -pi / 2,
+                                     pi,
+                                     1e22,
+                                     double(std::numeric_limits<T>::max()),
+                                     double(std::numeric_limits<T>::min()),
+                                     double(std::numeric_limits<T>::denorm_min()),
+                                     -double(std::numeric_limits<T>::denorm_min())};
   std::vector<T> out;
   for (double e : edges) out.push_back(T(e));
   return out;
@@ -53,25 +90,58 @@ struct Domain {
 /** Each opcode's usual domain, where it is sampled densely. */
 inline Domain domainOf(Op op) {
   switch (op) {
-    case Op::LOAD: case Op::CONST: return {0, 0, 0, 0};
-    case Op::NEG: case Op::ABS: return {-1e6, 1e6, 0, 0};
-    case Op::SQUARE: return {-1e4, 1e4, 0, 0};
-    case Op::COS: case Op::SIN: case Op::TAN: return {-100, 100, 0, 0};
-    case Op::EXP: return {-100, 90, 0, 0};
-    case Op::LOG: case Op::LOG2: case Op::LOG10: return {1e-3, 1e3, 0, 0};
-    case Op::SQRT: return {0, 1e6, 0, 0};
-    case Op::TANH: return {-12, 12, 0, 0};
-    case Op::ATAN: return {-50, 50, 0, 0};
-    case Op::ASIN: case Op::ACOS: return {-1, 1, 0, 0};
-    case Op::SINH: case Op::COSH: return {-90, 90, 0, 0};
-    case Op::FLOOR: case Op::CEIL: return {-1e3, 1e3, 0, 0};
-    case Op::SIGN: return {-2, 2, 0, 0};
-    case Op::ADD: case Op::SUB: case Op::MUL: case Op::MIN: case Op::MAX: case Op::HYPOT: return {-1e3, 1e3, -1e3, 1e3};
-    case Op::DIV: return {-1e3, 1e3, -10, 10};
-    case Op::POW: return {0.1, 10, -20, 20};
-    case Op::ATAN2: return {-10, 10, -10, 10};
-    case Op::MOD: return {-100, 100, -10, 10};
-    case Op::INTEGER_POW: return {-30, 30, 0, 0};
+    case Op::LOAD:
+    case Op::CONST:
+      return {0, 0, 0, 0};
+    case Op::NEG:
+    case Op::ABS:
+      return {-1e6, 1e6, 0, 0};
+    case Op::SQUARE:
+      return {-1e4, 1e4, 0, 0};
+    case Op::COS:
+    case Op::SIN:
+    case Op::TAN:
+      return {-100, 100, 0, 0};
+    case Op::EXP:
+      return {-100, 90, 0, 0};
+    case Op::LOG:
+    case Op::LOG2:
+    case Op::LOG10:
+      return {1e-3, 1e3, 0, 0};
+    case Op::SQRT:
+      return {0, 1e6, 0, 0};
+    case Op::TANH:
+      return {-12, 12, 0, 0};
+    case Op::ATAN:
+      return {-50, 50, 0, 0};
+    case Op::ASIN:
+    case Op::ACOS:
+      return {-1, 1, 0, 0};
+    case Op::SINH:
+    case Op::COSH:
+      return {-90, 90, 0, 0};
+    case Op::FLOOR:
+    case Op::CEIL:
+      return {-1e3, 1e3, 0, 0};
+    case Op::SIGN:
+      return {-2, 2, 0, 0};
+    case Op::ADD:
+    case Op::SUB:
+    case Op::MUL:
+    case Op::MIN:
+    case Op::MAX:
+    case Op::HYPOT:
+      return {-1e3, 1e3, -1e3, 1e3};
+    case Op::DIV:
+      return {-1e3, 1e3, -10, 10};
+    case Op::POW:
+      return {0.1, 10, -20, 20};
+    case Op::ATAN2:
+      return {-10, 10, -10, 10};
+    case Op::MOD:
+      return {-100, 100, -10, 10};
+    case Op::INTEGER_POW:
+      return {-30, 30, 0, 0};
   }
   return {0, 0, 0, 0};
 }

@@ -38,12 +38,40 @@ constexpr bool kWideMath = false;
 
 inline Accuracy accuracyOf(Op op) {
   switch (op) {
-    case Op::NEG: case Op::SQUARE: case Op::SQRT: case Op::ABS: case Op::ADD: case Op::SUB: case Op::MUL:
-    case Op::DIV: case Op::MIN: case Op::MAX: case Op::FLOOR: case Op::CEIL: case Op::SIGN: case Op::MOD:
+    case Op::NEG:
+    case Op::SQUARE:
+    case Op::SQRT:
+    case Op::ABS:
+    case Op::ADD:
+    case Op::SUB:
+    case Op::MUL:
+    case Op::DIV:
+    case Op::MIN:
+    case Op::MAX:
+    case Op::FLOOR:
+    case Op::CEIL:
+    case Op::SIGN:
+    case Op::MOD:
       return Accuracy::Exact;
-    case Op::LOAD: case Op::CONST: case Op::COS: case Op::SIN: case Op::TAN: case Op::EXP: case Op::LOG:
-    case Op::TANH: case Op::POW: case Op::INTEGER_POW: case Op::ATAN: case Op::ATAN2: case Op::ASIN: case Op::ACOS:
-    case Op::SINH: case Op::COSH: case Op::HYPOT: case Op::LOG2: case Op::LOG10:
+    case Op::LOAD:
+    case Op::CONST:
+    case Op::COS:
+    case Op::SIN:
+    case Op::TAN:
+    case Op::EXP:
+    case Op::LOG:
+    case Op::TANH:
+    case Op::POW:
+    case Op::INTEGER_POW:
+    case Op::ATAN:
+    case Op::ATAN2:
+    case Op::ASIN:
+    case Op::ACOS:
+    case Op::SINH:
+    case Op::COSH:
+    case Op::HYPOT:
+    case Op::LOG2:
+    case Op::LOG10:
       return Accuracy::Math;
   }
   return Accuracy::Math;
@@ -72,39 +100,72 @@ template <class R>
 R referenceIn(Op op, R a, R b, int32_t imm) {
   const R nan = std::numeric_limits<R>::quiet_NaN();
   switch (op) {
-    case Op::LOAD: case Op::CONST: return nan;
-    case Op::NEG: return -a;
-    case Op::SQUARE: return a * a;
-    case Op::COS: return std::cos(a);
-    case Op::SIN: return std::sin(a);
-    case Op::TAN: return std::tan(a);
-    case Op::EXP: return std::exp(a);
-    case Op::LOG: return std::log(a);
-    case Op::SQRT: return std::sqrt(a);
-    case Op::ABS: return std::fabs(a);
-    case Op::TANH: return std::tanh(a);
-    case Op::ADD: return a + b;
-    case Op::SUB: return a - b;
-    case Op::MUL: return a * b;
-    case Op::DIV: return a / b;
-    case Op::POW: return std::pow(a, b);
+    case Op::LOAD:
+    case Op::CONST:
+      return nan;
+    case Op::NEG:
+      return -a;
+    case Op::SQUARE:
+      return a * a;
+    case Op::COS:
+      return std::cos(a);
+    case Op::SIN:
+      return std::sin(a);
+    case Op::TAN:
+      return std::tan(a);
+    case Op::EXP:
+      return std::exp(a);
+    case Op::LOG:
+      return std::log(a);
+    case Op::SQRT:
+      return std::sqrt(a);
+    case Op::ABS:
+      return std::fabs(a);
+    case Op::TANH:
+      return std::tanh(a);
+    case Op::ADD:
+      return a + b;
+    case Op::SUB:
+      return a - b;
+    case Op::MUL:
+      return a * b;
+    case Op::DIV:
+      return a / b;
+    case Op::POW:
+      return std::pow(a, b);
     // NumPy's minimum/maximum: NaN wins, and of two equal values (±0) the second.
-    case Op::MIN: return std::isnan(a) ? a : std::isnan(b) ? b : a < b ? a : b;
-    case Op::MAX: return std::isnan(a) ? a : std::isnan(b) ? b : a > b ? a : b;
-    case Op::INTEGER_POW: return power(a, imm);
-    case Op::ATAN: return std::atan(a);
-    case Op::ATAN2: return std::atan2(a, b);
-    case Op::ASIN: return std::asin(a);
-    case Op::ACOS: return std::acos(a);
-    case Op::SINH: return std::sinh(a);
-    case Op::COSH: return std::cosh(a);
-    case Op::HYPOT: return std::hypot(a, b);
-    case Op::FLOOR: return std::floor(a);
-    case Op::CEIL: return std::ceil(a);
-    case Op::SIGN: return std::isnan(a) ? a : a > R(0) ? R(1) : a < R(0) ? R(-1) : R(0);
-    case Op::MOD: return numpyRemainder(a, b);
-    case Op::LOG2: return std::log2(a);
-    case Op::LOG10: return std::log10(a);
+    case Op::MIN:
+      return std::isnan(a) ? a : std::isnan(b) ? b : a < b ? a : b;
+    case Op::MAX:
+      return std::isnan(a) ? a : std::isnan(b) ? b : a > b ? a : b;
+    case Op::INTEGER_POW:
+      return power(a, imm);
+    case Op::ATAN:
+      return std::atan(a);
+    case Op::ATAN2:
+      return std::atan2(a, b);
+    case Op::ASIN:
+      return std::asin(a);
+    case Op::ACOS:
+      return std::acos(a);
+    case Op::SINH:
+      return std::sinh(a);
+    case Op::COSH:
+      return std::cosh(a);
+    case Op::HYPOT:
+      return std::hypot(a, b);
+    case Op::FLOOR:
+      return std::floor(a);
+    case Op::CEIL:
+      return std::ceil(a);
+    case Op::SIGN:
+      return std::isnan(a) ? a : a > R(0) ? R(1) : a < R(0) ? R(-1) : R(0);
+    case Op::MOD:
+      return numpyRemainder(a, b);
+    case Op::LOG2:
+      return std::log2(a);
+    case Op::LOG10:
+      return std::log10(a);
   }
   return nan;
 }
@@ -138,7 +199,8 @@ double errorUlp(T got, R ref, Accuracy accuracy) {
   if (std::isinf(refT)) return got == refT ? 0 : never;
   if (!std::isfinite(got)) return never;
   if (accuracy == Accuracy::Exact && refT == T(0) && std::signbit(got) != std::signbit(ref)) return never;
-  // Math functions may flush a subnormal result to zero (or keep a few more bits of it): both are below T's normal range.
+  // Math functions may flush a subnormal result to zero (or keep a few more bits of it): both are below T's normal
+  // range.
   const T tiny = std::numeric_limits<T>::min();
   if (accuracy == Accuracy::Math && std::fabs(refT) < tiny && std::fabs(got) < tiny) return 0;
   return double(std::fabs(R(got) - ref) / R(ulpOf(refT)));

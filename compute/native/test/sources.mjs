@@ -100,7 +100,10 @@ export function evaluatorBuild({ os = 'linux', arch = 'x64' } = {}, gyp = readGy
   for (const raw of top.targets ?? []) {
     const target = merge(structuredClone(defaults), resolveConditions(raw, vars));
     if (target.type === 'none') continue;
-    const includeDirs = [join(nativeDir, 'src'), ...settle(target, 'include_dirs', variables).map((dir) => resolve(nativeDir, dir))];
+    const includeDirs = [
+      join(nativeDir, 'src'),
+      ...settle(target, 'include_dirs', variables).map((dir) => resolve(nativeDir, dir)),
+    ];
     const defines = settle(target, 'defines', variables).filter((define) => !/^(NAPI|NODE_ADDON_API)/.test(define));
     const flags = [...settle(target, 'cflags', variables), ...settle(target, 'cflags_cc', variables)];
     for (const source of expand(target.sources, variables)) {
