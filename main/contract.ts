@@ -9,8 +9,7 @@
 // LabFailure (labError.ts). The renderer imports this file for types only;
 // the two constant lists are for the preload and the hosts.
 
-import type { ThreadPoint } from '../compute/strategies/threadScaling.js';
-import type { GridLimits } from '../compute/limits.js';
+import type { GridLimits, ThreadPoint } from '../compute/leaves.js';
 import type {
   Device,
   DType,
@@ -203,6 +202,7 @@ export interface ExportResultsRequest {
   format?: ResultsFormat;
 }
 
+/** The grid to write (its GridSettings, as the preview and the run name it), plus the file's format. */
 export type ExportGridRequest = GridSettings & {
   /** Default csv. */
   format?: GridFormat;

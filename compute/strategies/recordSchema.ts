@@ -24,7 +24,6 @@ const MAX_DEVICE_NAME_LENGTH = 500;
 
 export const runRecord = strict({
   strategy: oneOf(RECORD_STRATEGIES),
-  n: recordSide,
   nx: recordSide,
   ny: recordSide,
   xRange: range,
