@@ -10,7 +10,7 @@
 // under CI (VLAB_CI=1) it fails instead. Objects are kept in
 // compute/native/build/portable/ and rebuilt when a source is newer.
 
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, delimiter, join } from 'node:path';
@@ -115,8 +115,7 @@ async function buildDriver({ name, cxx, cxxArgs = [], os, arch, flags = [], link
   });
   await Promise.all(workers);
   const linked = await run(cxx, [...cxxArgs, ...objects, '-o', output, ...linkFlags]);
-  if (linked.code !== 0)
-    throw new Error(`linking ${basename(output)} failed:\n${firstLines(linked.output, 30)}`);
+  if (linked.code !== 0) throw new Error(`linking ${basename(output)} failed:\n${firstLines(linked.output, 30)}`);
   return output;
 }
 
