@@ -44,15 +44,16 @@ export function opsPerPoint(graph: Graph): { ops: number; transcendentals: numbe
 }
 
 /** Bytes the eager evaluation of a graph reads and writes: each operation reads its array operands and writes its result. */
-export function eagerTrafficBytes(graph: Graph): number {
-  let bytes = 0;
+export function eagerTraffic(graph: Graph): { read: number; written: number } {
+  let read = 0;
+  let written = 0;
   for (const eqn of graph.equations) {
     // Structural primitives are views: their consumer reads the data.
     if (!isElementwise(eqn.primitive)) continue;
-    for (const a of eqn.inputs) if (a.kind === 'var') bytes += sizeOf(a.aval.shape) * itemSize(a.aval.dtype);
-    bytes += sizeOf(eqn.out.aval.shape) * itemSize(eqn.out.aval.dtype);
+    for (const a of eqn.inputs) if (a.kind === 'var') read += sizeOf(a.aval.shape) * itemSize(a.aval.dtype);
+    written += sizeOf(eqn.out.aval.shape) * itemSize(eqn.out.aval.dtype);
   }
-  return bytes;
+  return { read, written };
 }
 
 export interface PlanBytes {
@@ -60,6 +61,8 @@ export interface PlanBytes {
   plan: number;
   /** What the timed calls move (meshes are built before the first call, so they are in plan, not here). */
   timed: number;
+  /** Of `timed`, the bytes written (the rest are read). */
+  timedWritten: number;
 }
 
 /** The bytes of each strategy's plan, keyed by strategy: every strategy must say (a missing one is a compile error). */
@@ -73,29 +76,29 @@ export function planBytes(strategy: StrategyName | 'limit', nx: number, ny: numb
   switch (strategy) {
     case 'limit':
       // The floor writes z and nothing else.
-      return { plan: out, timed: out };
+      return { plan: out, timed: out, timedWritten: out };
     case 'loops':
     case 'vmap':
     case 'pmap':
     case 'jax-vmap':
     case 'jax-pmap':
       // x and y are read (each row's x once, y from cache), z written once.
-      return { plan: axes + out, timed: axes + out };
+      return { plan: axes + out, timed: axes + out, timedWritten: out };
     case 'gpu':
-      // The kernel writes float32 on the device; the timed call also reads it back.
-      return { plan: axes + 2 * points * 4, timed: axes + 2 * points * 4 };
+      // The kernel writes float32 on the device; the timed call also reads it back into z.
+      return { plan: axes + 2 * points * 4, timed: axes + 2 * points * 4, timedWritten: 2 * points * 4 };
     case 'naive': {
       // f on the flat vectors: n points, not a grid (nx = ny, else a shape error).
       const n = Math.min(nx, ny);
-      return { plan: 3 * n * s, timed: 3 * n * s };
+      return { plan: 3 * n * s, timed: 3 * n * s, timedWritten: n * s };
     }
     case 'meshgrid':
       // The fused kernel reads both meshes and writes z.
-      return { plan: meshes + 3 * out, timed: 3 * out };
+      return { plan: meshes + 3 * out, timed: 3 * out, timedWritten: out };
     case 'meshgrid-eager':
     case 'numpy': {
-      const traffic = formula ? eagerTrafficBytes(meshGraph(formula, nx, ny, dtype)) : 3 * out;
-      return { plan: meshes + traffic, timed: traffic };
+      const traffic = formula ? eagerTraffic(meshGraph(formula, nx, ny, dtype)) : { read: 2 * out, written: out };
+      return { plan: meshes + traffic.read + traffic.written, timed: traffic.read + traffic.written, timedWritten: traffic.written };
     }
     default:
       return strategy satisfies never;
@@ -109,12 +112,12 @@ export function computeThreads(record: Pick<RunRecord, 'strategy' | 'backend' | 
   return cores;
 }
 
-/** The level whose plateau a working set of `bytes` runs at: the smallest cache that holds it, else DRAM. */
+/**
+ * The level a working set of `bytes` runs at: the first whose measured plateau set, doubled, holds it, else
+ * DRAM. The plateaus, not the OS's sizes: a virtual machine may report a socket's L3 it shares with others.
+ */
 export function levelFor(bytes: number, profile: MachineProfile): MemoryLevel {
-  for (const level of MEMORY_LEVELS) {
-    const size = level === 'DRAM' ? Infinity : profile.caches[level];
-    if (size !== undefined && bytes <= size / 2) return level;
-  }
+  for (const level of MEMORY_LEVELS) if (level !== 'DRAM' && bytes <= 2 * profile.bandwidth[level].bytes) return level;
   return 'DRAM';
 }
 
@@ -134,13 +137,13 @@ export function roofs(profile: MachineProfile, dtype: DType): Roof[] {
 }
 
 /** What the note of a placed record says: that the bytes are a model. */
-export const BYTES_MODEL_NOTE = 'bytes moved are a model of the plan (meshes, temporaries, output), not counters';
+export const BYTES_MODEL_NOTE = 'bytes moved: a model of the plan, not counters';
 
 /**
  * The roofline fields of a measured record: bytes, operations, intensity and
  * rates always; the bound and how near the run is to it where a profile is
  * given. The bound is the roof predicting the longest time: memory (the
- * write bandwidth of the level the output lives in), FMA throughput, or the
+ * read and write bandwidth of the level the output lives in), FMA throughput, or the
  * evaluator's cos throughput; 'overhead' when the run is over ten times
  * slower than every roof predicts (dispatch, not hardware).
  */
@@ -162,12 +165,13 @@ export function rooflineFields(record: RunRecord, formula: CompiledFormula | nul
   if (!profile || !(seconds > 0)) return fields;
   const threads = computeThreads(record, profile.cores);
   const level = levelFor(points * itemSize(dtype), profile);
+  const plateau = profile.bandwidth[level];
   const isa = record.isa ?? profile.isas.at(-1)!;
   const peak = profile.peakGflops[isa]?.[dtype];
   const gflops = peak ? (threads > 1 ? peak.allThreads * Math.min(1, threads / profile.cores) : peak.oneThread) : Infinity;
   const cosPerSecond = profile.transcendentalsPerNs[dtype] * 1e9 * Math.min(threads, profile.cores);
   const predicted: [RooflineBound, number][] = [
-    [level, bytes.timed / (profile.bandwidth[level].writeGBps * 1e9)],
+    [level, bytes.timedWritten / (plateau.writeGBps * 1e9) + (bytes.timed - bytes.timedWritten) / (plateau.readGBps * 1e9)],
     ['compute', (ops * points) / (gflops * 1e9)],
     ['transcendental', (transcendentals * points) / cosPerSecond],
   ];
@@ -183,5 +187,5 @@ export function boundText(record: RunRecord): string {
   if (record.bound === 'overhead') return `${record.strategy}: overhead-bound, ${pct} (the time goes to dispatch, not to the hardware)`;
   if (record.bound === 'compute') return `${record.strategy}: compute-bound (FMA), ${pct}`;
   if (record.bound === 'transcendental') return `${record.strategy}: bound by cos throughput, ${pct}`;
-  return `${record.strategy}: memory-bound (${record.bound} write bandwidth), ${pct}`;
+  return `${record.strategy}: memory-bound (${record.bound} bandwidth), ${pct}`;
 }
