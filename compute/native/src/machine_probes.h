@@ -28,7 +28,7 @@ __attribute__((noinline)) T readSum(const T* p, int64_t n) {
   return sum;
 }
 
-/** The value written at element i of a period: start + (i mod kPeriod) · step, in [0.25, 0.75). */
+/** The value written at element i: 0.25 + (i mod kWritePeriod) · 0.5 / kWritePeriod, in [0.25, 0.75). */
 constexpr int kWritePeriod = 1024;
 
 /** Ordinary stores of varying values over [0, n): per vector, one broadcast base plus a constant ramp. */
@@ -63,8 +63,8 @@ void streamVarying(T* out, int64_t begin, int64_t end) {
   }
   alignas(64) T lanes[kLanes];
   for (; i + kLanes <= end; i += kLanes) {
-    const int64_t phase = i % kWritePeriod;
-    for (int k = 0; k < kLanes; k++) lanes[k] = T(0.25) + T(phase + k) * step;
+    // The buffer's alignment, not the period, decides where vectors start: a vector may cross a period's end.
+    for (int k = 0; k < kLanes; k++) lanes[k] = T(0.25) + T((i + k) % kWritePeriod) * step;
     // One per-copy line: the widest non-temporal store (glibc targets only, as the floor always was).
     if constexpr (sizeof(T) == 8) {
 #if VLAB_ISA_LEVEL == 3
