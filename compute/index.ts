@@ -69,4 +69,11 @@ export { defaultDataDir } from './dataDir.js';
 
 // The classroom: lesson steps, sweeps, "take it to JAX", shareable settings.
 export * from './classroom/index.js';
-export { measureThreadScaling, threadCounts, ThreadScalingError, type ThreadPoint } from './strategies/threadScaling.js';
+export {
+  measureThreadScaling,
+  threadCounts,
+  defaultThreadCounts,
+  threadScalingFit,
+  ThreadScalingError,
+  type ThreadPoint,
+} from './strategies/threadScaling.js';

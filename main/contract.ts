@@ -10,6 +10,7 @@
 // the two constant lists are for the preload and the hosts.
 
 import type { ThreadPoint } from '../compute/strategies/threadScaling.js';
+import type { AmdahlFit } from '../compute/machine/types.js';
 import type { GridLimits } from '../compute/limits.js';
 import type {
   Device,
@@ -78,8 +79,12 @@ export type { LabSettings, LayoutItem, LayoutSettings, LessonStepResult, PythonP
 export type ThreadSweepRequest = GridSettings;
 /** The grid it ran on, as asked, and what each thread count measured. */
 export interface ThreadSweepResult extends GridSettings {
-  /** One per thread count, 1 first; speed-ups are each series' 1-thread time over its time here, the ideal the thread count. */
+  /** One per thread count, 1 first; speed-ups are each series' 1-thread time over its time here, the ideal the thread count. Past `cores`, devices share cores (sharesCores). */
   points: ThreadPoint[];
+  /** The native pool's threads: points beyond it have more devices than cores. */
+  cores: number;
+  /** Amdahl's law fitted to pmap's times on up to `cores` threads (null on one core). */
+  amdahl: AmdahlFit | null;
 }
 
 /** A sweep as the renderer asks for it: the engine's request, less what the app fixes. */
