@@ -7,7 +7,7 @@
 
 import { itemSize, type DType } from '../core/dtype.js';
 import type { Graph } from '../core/graph.js';
-import { isElementwise, type Primitive } from '../core/primitives.js';
+import { isElementwise, type ElementwisePrimitive, type Primitive } from '../core/primitives.js';
 import { sizeOf } from '../core/shape.js';
 import { traceFunction } from '../core/trace.js';
 import type { CompiledFormula } from '../formula/index.js';
@@ -15,13 +15,23 @@ import { gridFunction } from '../strategies/grid.js';
 import type { RunRecord, StrategyName } from '../strategies/types.js';
 import { MEMORY_LEVELS, type MachineProfile, type MemoryLevel, type Roof, type RooflineBound, type RooflineFields } from './types.js';
 
-/** The primitives that call a vector math function (libmvec) rather than one instruction. */
-const TRANSCENDENTAL: ReadonlySet<Primitive> = new Set<Primitive>([
-  'cos', 'sin', 'tan', 'exp', 'log', 'tanh', 'atan', 'asin', 'acos', 'sinh', 'cosh', 'log2', 'log10', 'pow', 'atan2',
-]);
+/**
+ * What one element of each primitive costs on the roofline: one arithmetic operation, a call of a vector
+ * math function (libmvec; counted apart, against the evaluator's cos throughput), or the multiplies of x^k.
+ * Typed over the primitive union: a new primitive without an entry is a compile error.
+ */
+const COST: Record<ElementwisePrimitive, 'op' | 'transcendental' | 'integer_pow'> = {
+  neg: 'op', square: 'op', abs: 'op', sqrt: 'op', floor: 'op', ceil: 'op', sign: 'op',
+  add: 'op', sub: 'op', mul: 'op', div: 'op', min: 'op', max: 'op', mod: 'op', hypot: 'op',
+  cos: 'transcendental', sin: 'transcendental', tan: 'transcendental', exp: 'transcendental', log: 'transcendental',
+  tanh: 'transcendental', atan: 'transcendental', asin: 'transcendental', acos: 'transcendental',
+  sinh: 'transcendental', cosh: 'transcendental', log2: 'transcendental', log10: 'transcendental',
+  pow: 'transcendental', atan2: 'transcendental',
+  integer_pow: 'integer_pow',
+};
 
 export function isTranscendental(primitive: Primitive): boolean {
-  return TRANSCENDENTAL.has(primitive);
+  return isElementwise(primitive) && COST[primitive] === 'transcendental';
 }
 
 /** f traced on two nx × ny meshes: the graph every strategy evaluates per point (and meshgrid-eager op by op). */
@@ -36,8 +46,9 @@ export function opsPerPoint(graph: Graph): { ops: number; transcendentals: numbe
   let transcendentals = 0;
   for (const eqn of graph.equations) {
     if (!isElementwise(eqn.primitive)) continue;
-    if (isTranscendental(eqn.primitive)) transcendentals++;
-    else if (eqn.primitive === 'integer_pow') ops += Math.max(1, Math.abs((eqn.params as { y: number }).y) - 1);
+    const cost = COST[eqn.primitive];
+    if (cost === 'transcendental') transcendentals++;
+    else if (cost === 'integer_pow') ops += Math.max(1, Math.abs((eqn.params as { y: number }).y) - 1);
     else ops++;
   }
   return { ops, transcendentals };
