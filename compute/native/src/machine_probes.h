@@ -30,6 +30,7 @@ __attribute__((noinline)) T readSum(const T* p, int64_t n) {
 
 /** The value written at element i: 0.25 + (i mod kWritePeriod) · 0.5 / kWritePeriod, in [0.25, 0.75). */
 constexpr int kWritePeriod = 1024;
+static_assert((kWritePeriod & (kWritePeriod - 1)) == 0, "the period is a power of two: lanes wrap it with a mask");
 
 /** Ordinary stores of varying values over [0, n): per vector, one broadcast base plus a constant ramp. */
 template <class T>
@@ -61,26 +62,33 @@ void streamVarying(T* out, int64_t begin, int64_t end) {
     out[i] = T(0.25) + T(i % kWritePeriod) * step;
     i++;
   }
-  alignas(64) T lanes[kLanes];
+  // A GNU vector of this copy's width: the same type as the intrinsics' __m512 / __m256d / …
+  typedef T Vec __attribute__((vector_size(kProbeVecBytes)));
+  Vec ramp;
+  for (int k = 0; k < kLanes; k++) ramp[k] = T(k) * step;
   for (; i + kLanes <= end; i += kLanes) {
-    // The buffer's alignment, not the period, decides where vectors start: a vector may cross a period's end.
-    for (int k = 0; k < kLanes; k++) lanes[k] = T(0.25) + T((i + k) % kWritePeriod) * step;
+    // The buffer's alignment, not the period, decides where vectors start: once a period a vector crosses its end.
+    const uint32_t phase = uint32_t(i) & uint32_t(kWritePeriod - 1);
+    Vec lanes = (T(0.25) + T(int32_t(phase)) * step) + ramp;
+    if (phase + kLanes > uint32_t(kWritePeriod)) {
+      for (int k = 0; k < kLanes; k++) lanes[k] = T(0.25) + T(int32_t((phase + uint32_t(k)) & uint32_t(kWritePeriod - 1))) * step;
+    }
     // One per-copy line: the widest non-temporal store (glibc targets only, as the floor always was).
     if constexpr (sizeof(T) == 8) {
 #if VLAB_ISA_LEVEL == 3
-      _mm512_stream_pd(reinterpret_cast<double*>(out + i), _mm512_load_pd(reinterpret_cast<const double*>(lanes)));
+      _mm512_stream_pd(reinterpret_cast<double*>(out + i), lanes);
 #elif VLAB_ISA_LEVEL == 2
-      _mm256_stream_pd(reinterpret_cast<double*>(out + i), _mm256_load_pd(reinterpret_cast<const double*>(lanes)));
+      _mm256_stream_pd(reinterpret_cast<double*>(out + i), lanes);
 #else
-      _mm_stream_pd(reinterpret_cast<double*>(out + i), _mm_load_pd(reinterpret_cast<const double*>(lanes)));
+      _mm_stream_pd(reinterpret_cast<double*>(out + i), lanes);
 #endif
     } else {
 #if VLAB_ISA_LEVEL == 3
-      _mm512_stream_ps(reinterpret_cast<float*>(out + i), _mm512_load_ps(reinterpret_cast<const float*>(lanes)));
+      _mm512_stream_ps(reinterpret_cast<float*>(out + i), lanes);
 #elif VLAB_ISA_LEVEL == 2
-      _mm256_stream_ps(reinterpret_cast<float*>(out + i), _mm256_load_ps(reinterpret_cast<const float*>(lanes)));
+      _mm256_stream_ps(reinterpret_cast<float*>(out + i), lanes);
 #else
-      _mm_stream_ps(reinterpret_cast<float*>(out + i), _mm_load_ps(reinterpret_cast<const float*>(lanes)));
+      _mm_stream_ps(reinterpret_cast<float*>(out + i), lanes);
 #endif
     }
   }
