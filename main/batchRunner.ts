@@ -67,8 +67,7 @@ export async function runBatch(request: RunBatchRequest, context: BatchContext, 
   for (const [index, strategy] of order.entries()) {
     if (signal.aborted) break;
     try {
-      const { record, surface } = await engine.call(
-        'run',
+      const { record, surface } = await engine.call('engine:run',
         {
           request: {
             strategy,
@@ -93,7 +92,7 @@ export async function runBatch(request: RunBatchRequest, context: BatchContext, 
   if (request.includeFloor && !signal.aborted) {
     try {
       const { nx, ny, xRange, yRange, dtype } = request;
-      const limit = await engine.call('limit', { nx, ny, xRange, yRange, dtype }, { signal });
+      const limit = await engine.call('engine:limit', { nx, ny, xRange, yRange, dtype }, { signal });
       if (limit) await finish(limit);
     } catch (error) {
       fail(failureOf('limit', error));

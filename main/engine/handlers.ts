@@ -77,7 +77,7 @@ const ALL_POINTS = Number.MAX_SAFE_INTEGER;
 /** The handlers of one engine thread, sharing its kept grid. */
 export function engineHandlers(kept = new KeptGrid()): Handlers {
   return {
-    async info() {
+    async 'engine:info'() {
       await loadBackends();
       const list = devices();
       const native = list.filter((d) => d.backend === 'native').length;
@@ -100,19 +100,19 @@ export function engineHandlers(kept = new KeptGrid()): Handlers {
       };
     },
 
-    checkFormula({ text }) {
+    'formula:check'({ text }) {
       return checkFormula(text);
     },
 
-    preview(settings) {
+    'surface:preview'(settings) {
       return surfacePreview(settings);
     },
 
-    trace({ formula, nx, ny, xRange, yRange, dtype }) {
+    'graph:trace'({ formula, nx, ny, xRange, yRange, dtype }) {
       return traceStrategies(compileFormula(formula), { nx, ny, xRange, yRange }, dtype);
     },
 
-    async guard(settings) {
+    async 'run:guard'(settings) {
       await loadBackends();
       const availability = await strategyAvailability();
       const entries: GuardEntry[] = [];
@@ -139,7 +139,7 @@ export function engineHandlers(kept = new KeptGrid()): Handlers {
       return { entries };
     },
 
-    async run({ request, surface }, { signal, progress }) {
+    async 'engine:run'({ request, surface }, { signal, progress }) {
       // The kept grid's buffer goes back to the allocator, for this run to recycle.
       kept.release();
       const result = await runStrategy(request, { signal, onProgress: progress, keepGrid: surface });
@@ -155,11 +155,11 @@ export function engineHandlers(kept = new KeptGrid()): Handlers {
       return { record: result.record, surface: surfaceOfGrid(grid, settings, request.strategy) };
     },
 
-    async limit({ nx, ny, xRange, yRange, dtype }) {
+    async 'engine:limit'({ nx, ny, xRange, yRange, dtype }) {
       return measureLimit({ nx, ny, xRange, yRange }, dtype);
     },
 
-    async resultsText({ records, appVersion, format }) {
+    async 'engine:results-text'({ records, appVersion, format }) {
       await loadBackends();
       const machine = { ...machineInfo(), appVersion };
       if (format === 'json') return resultsJson({ records }, machine);
@@ -167,7 +167,7 @@ export function engineHandlers(kept = new KeptGrid()): Handlers {
       return recordsToCsv(records, machine);
     },
 
-    async exportGrid({ settings, path, format }, { signal, progress }) {
+    async 'engine:grid-file'({ settings, path, format }, { signal, progress }) {
       let grid = kept.matching(settings);
       const owned = grid === null;
       if (!grid) {
@@ -197,20 +197,21 @@ export function engineHandlers(kept = new KeptGrid()): Handlers {
       }
     },
 
-    async lessonStep({ step, formula, dtype, grid }, { signal, progress }) {
+    async 'classroom:lesson'({ step, formula, dtype, grid }, { signal, progress }) {
       return runLessonStep(step, { formula, dtype, ...(grid ? { grid } : {}), signal, onProgress: ({ fraction, strategy }) => progress({ fraction, label: strategy }) });
     },
 
-    async sweep({ request }, { signal, progress }) {
+    async 'classroom:sweep'({ sweep }, { signal, progress }) {
       let entries: SweepEntry[] = [];
-      return runSweep(request, {
+      // The app's sweeps always time the write floor beside the strategies.
+      return runSweep({ ...sweep, limit: true }, {
         signal,
         onEntry: (entry) => (entries = [...entries, entry]),
         onProgress: (p) => progress({ fraction: p.fraction, label: `${p.strategy} at ${sweepGridText({ nx: p.n, ny: p.ny })}`, entries }),
       });
     },
 
-    async threadSweep(settings, { signal, progress }) {
+    async 'classroom:threads'({ sweep: settings }, { signal, progress }) {
       await loadBackends();
       const { nx, ny, xRange, yRange, dtype, formula } = settings;
       const cores = cpuDevices().length;
@@ -223,37 +224,37 @@ export function engineHandlers(kept = new KeptGrid()): Handlers {
       return { nx, ny, xRange, yRange, dtype, formula, points, cores, amdahl: threadScalingFit(points, cores) };
     },
 
-    async sweepCsv({ result, appVersion }) {
+    async 'engine:sweep-csv'({ result, appVersion }) {
       await loadBackends();
       return sweepToCsv(result, { ...machineInfo(), appVersion });
     },
 
-    jaxProgram(request) {
+    'classroom:jax'(request) {
       return { text: jaxProgram(request), fileName: jaxFileName(request) };
     },
 
-    parseSettings({ text }) {
+    'settings:parse'({ text }) {
       return { settings: parseSettings(text) };
     },
 
-    settingsJson({ settings }) {
+    'engine:settings-json'({ settings }) {
       return settingsToJson(settings);
     },
 
-    memory() {
+    'engine:memory'() {
       const heapUsedBytes = settledHeapUsed();
       const { liveBytes, reservedBytes } = allocator.stats();
       return { heapUsedBytes, liveBytes, reservedBytes, rssBytes: process.memoryUsage().rss };
     },
 
-    crash() {
+    'engine:crash'() {
       setTimeout(() => {
         throw new Error('the engine was asked to crash (test hook)');
       });
       return new Promise<never>(() => {});
     },
 
-    abort() {
+    'engine:abort'() {
       // As C's abort() does, which is what Dawn calls: SIGABRT, no JavaScript stack.
       setTimeout(() => process.kill(process.pid, 'SIGABRT'));
       return new Promise<never>(() => {});
