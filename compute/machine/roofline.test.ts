@@ -103,6 +103,7 @@ describe('placing a run on the roofline', () => {
     expect(fields.bound).toBeUndefined();
     expect(fields.gPointsPerS).toBeCloseTo(36e6 / 0.05 / 1e9, 6);
     expect(boundText(record('vmap', 50))).toMatch(/not placed/);
+    expect(rooflineFields(record('gpu', 50, { backend: 'webgpu' }), formula, profile()).bound).toBeUndefined();
     expect(boundText(record('meshgrid', 50, { bound: 'DRAM', roofFraction: 0.78 }))).toBe('meshgrid: memory-bound (DRAM bandwidth), 78% of the roof');
   });
 

@@ -173,7 +173,8 @@ export function rooflineFields(record: RunRecord, formula: CompiledFormula | nul
     achievedGBps: seconds > 0 ? bytes.timed / seconds / 1e9 : 0,
     gPointsPerS: seconds > 0 ? points / seconds / 1e9 : 0,
   };
-  if (!profile || !(seconds > 0)) return fields;
+  // The profile's roofs are the CPU's: a GPU run gets its bytes and rates, not a CPU bound.
+  if (!profile || !(seconds > 0) || record.backend === 'webgpu') return fields;
   const threads = computeThreads(record, profile.cores);
   const level = levelFor(points * itemSize(dtype), profile);
   const plateau = profile.bandwidth[level];
