@@ -45,7 +45,8 @@ export interface BandwidthPoint {
 export interface LevelBandwidth extends BandwidthPoint {
   /**
    * How the writes were made: 'stores' (ordinary stores, the data stays in cache) or
-   * 'streaming' (non-temporal stores past the caches, as the write floor makes them).
+   * 'streaming' (non-temporal stores past the caches, as the write floor makes them: always
+   * DRAM's, and L3's where they are the faster way to write that much).
    * Both write non-zero, varying values, as a real output is.
    */
   writeKind: 'stores' | 'streaming';
