@@ -58,20 +58,24 @@ function isProfile(value: unknown): value is MachineProfile {
   );
 }
 
+/** The kept profile, made current for this process; null where none is kept (or it is damaged): nothing is measured. */
+export async function keptMachineProfile(dataDir?: string): Promise<KeptProfile | null> {
+  const path = await profilePath(dataDir);
+  try {
+    const kept: unknown = JSON.parse(readFileSync(path, 'utf8'));
+    if (!isProfile(kept)) return null;
+    useMachineProfile(kept);
+    return { profile: kept, measured: false, path };
+  } catch {
+    return null;
+  }
+}
+
 /** The kept profile, else one measured now and kept; made current for this process. */
 export async function machineProfile(options: ProfileOptions = {}): Promise<KeptProfile> {
   const path = await profilePath(options.dataDir);
-  if (!options.refresh) {
-    try {
-      const kept: unknown = JSON.parse(readFileSync(path, 'utf8'));
-      if (isProfile(kept)) {
-        useMachineProfile(kept);
-        return { profile: kept, measured: false, path };
-      }
-    } catch {
-      // Absent or damaged: measured again below.
-    }
-  }
+  const kept = options.refresh ? null : await keptMachineProfile(options.dataDir);
+  if (kept) return kept;
   const { dataDir: _dataDir, refresh: _refresh, ...measure } = options;
   const profile = await measureMachine(measure);
   mkdirSync(join(path, '..'), { recursive: true });

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { useMachineProfile } from '../machine/store.js';
+import type { MachineProfile } from '../machine/types.js';
 import { ThreadScalingError, defaultThreadCounts, threadCounts, threadScalingFit, threadScalingLines } from './threadScaling.js';
 
 describe('thread scaling', () => {
@@ -41,5 +43,23 @@ describe('thread scaling', () => {
     const lines = threadScalingLines(6000, 'float32', points);
     expect(lines.find((l) => l.startsWith('  4 '))).toMatch(/devices share the cores$/);
     expect(lines.at(-1)).toBe("  Amdahl's law fitted to pmap: serial fraction 20.0% (at most 5.0× on any number of threads; rms error 0.00×)");
+  });
+
+  it('says, with a machine profile at hand, whether pmap on all cores is bound by DRAM write bandwidth', () => {
+    const points = [
+      { threads: 1, pmapMs: 20, kernelMs: 16, floorMs: 8 },
+      { threads: 2, pmapMs: 16, kernelMs: 10, floorMs: 8 },
+    ];
+    // n = 6000, float32: 144 MB in 16 ms is 9 GB/s.
+    useMachineProfile({ bandwidth: { DRAM: { writeGBps: 10 } } } as unknown as MachineProfile);
+    try {
+      expect(threadScalingLines(6000, 'float32', points).at(-1)).toBe(
+        "  roofline: pmap on 2 threads writes 9.0 GB/s, 90% of DRAM's 10.0 GB/s — memory-bound: more threads cannot write faster than DRAM takes it",
+      );
+      useMachineProfile({ bandwidth: { DRAM: { writeGBps: 40 } } } as unknown as MachineProfile);
+      expect(threadScalingLines(6000, 'float32', points).at(-1)).toMatch(/23% of DRAM's 40\.0 GB\/s — not memory-bound/);
+    } finally {
+      useMachineProfile(null);
+    }
   });
 });

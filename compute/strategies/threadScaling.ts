@@ -18,6 +18,7 @@ import { runStrategy } from './run.js';
 import { StrategyUnavailableError } from './strategy.js';
 import type { GridSpec } from './types.js';
 import { fitAmdahl } from '../machine/amdahl.js';
+import { currentMachineProfile } from '../machine/store.js';
 import type { AmdahlFit } from '../machine/types.js';
 import { jit } from '../transforms/jit.js';
 import type { NativeExecutable } from '../backends/native.js';
@@ -142,5 +143,18 @@ export function threadScalingLines(grid: number | { nx: number; ny: number }, dt
     const limit = Number.isFinite(fit.maxSpeedup) ? `at most ${fit.maxSpeedup.toFixed(1)}× on any number of threads` : 'no limit';
     lines.push(`  Amdahl's law fitted to pmap: serial fraction ${(fit.serialFraction * 100).toFixed(1)}% (${limit}; rms error ${fit.rmsError.toFixed(2)}×)`);
   }
+  const roof = memoryRoofLine(nx * ny * (dtype === 'float64' ? 8 : 4), points.find((p) => p.threads === cores));
+  if (roof) lines.push(roof);
   return lines;
+}
+
+/** Where this process has a machine profile: whether pmap on all cores writes its output near DRAM's bandwidth (memory-bound). */
+function memoryRoofLine(outputBytes: number, atCores: ThreadPoint | undefined): string | null {
+  const profile = currentMachineProfile();
+  if (!profile || !atCores) return null;
+  const dram = profile.bandwidth.DRAM.writeGBps;
+  const gbps = outputBytes / (atCores.pmapMs / 1000) / 1e9;
+  const share = gbps / dram;
+  const verdict = share >= 0.6 ? 'memory-bound: more threads cannot write faster than DRAM takes it' : 'not memory-bound: the time goes to arithmetic';
+  return `  roofline: pmap on ${atCores.threads} threads writes ${gbps.toFixed(1)} GB/s, ${Math.round(share * 100)}% of DRAM's ${dram.toFixed(1)} GB/s — ${verdict}`;
 }
