@@ -12,7 +12,7 @@ import type { BandwidthPoint, Caches, LevelBandwidth, MemoryLevel } from './type
 /** Each probe runs at least this long, so that the timer's resolution and the pool's wake-up are small beside it. */
 const PROBE_MS = 15;
 /** Tries per probe; the best is kept (the machine's capacity; a busy neighbour only ever slows a try). */
-const TRIES = 3;
+const TRIES = 4;
 /** The DRAM working set stays within this, so that the measurement fits its time budget (first touch is paid once). */
 const MAX_DRAM_BYTES = 256 * 1024 ** 2;
 const MIN_DRAM_BYTES = 64 * 1024 ** 2;

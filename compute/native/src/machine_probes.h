@@ -14,16 +14,22 @@ namespace VLAB_ISA {
 /** Bytes one vector instruction of this copy holds. */
 constexpr int kProbeVecBytes = VLAB_ISA_LEVEL == 3 ? 64 : VLAB_ISA_LEVEL == 2 ? 32 : 16;
 
-/** Independent accumulators: enough vectors to hide the add latency behind two loads per cycle. */
+/**
+ * Sums p[0, n) `passes` times. Independent accumulators (enough vectors to hide the add latency behind two
+ * loads per cycle), kept across passes: an L1-sized set is a few dozen iterations, and a reduction per
+ * pass would cost as much as the reads.
+ */
 template <class T>
-__attribute__((noinline)) T readSum(const T* p, int64_t n) {
+__attribute__((noinline)) T readSum(const T* p, int64_t n, int passes) {
   constexpr int kLanes = 8 * kProbeVecBytes / int(sizeof(T));
   T acc[kLanes] = {};
-  int64_t i = 0;
-  for (; i + kLanes <= n; i += kLanes)
-    for (int k = 0; k < kLanes; k++) acc[k] += p[i + k];
   T sum = 0;
-  for (; i < n; i++) sum += p[i];
+  for (int pass = 0; pass < passes; pass++) {
+    int64_t i = 0;
+    for (; i + kLanes <= n; i += kLanes)
+      for (int k = 0; k < kLanes; k++) acc[k] += p[i + k];
+    for (; i < n; i++) sum += p[i];
+  }
   for (int k = 0; k < kLanes; k++) sum += acc[k];
   return sum;
 }
@@ -127,21 +133,22 @@ inline int64_t fmaFlopsPerIteration(DType dtype) {
 
 /** kind 0: read, 1: ordinary stores, 2: streaming stores; over elements [0, n) of `data`, `passes` times. */
 double probeMemory(void* data, DType dtype, int64_t n, int kind, int passes) {
-  double sink = 0;
+  if (kind == 0) {
+    return dtype == DType::Float64 ? readSum<double>(static_cast<const double*>(data), n, passes)
+                                   : double(readSum<float>(static_cast<const float*>(data), n, passes));
+  }
   for (int pass = 0; pass < passes; pass++) {
     if (dtype == DType::Float64) {
       double* p = static_cast<double*>(data);
-      if (kind == 0) sink += readSum<double>(p, n);
-      else if (kind == 1) writeVarying<double>(p, n);
+      if (kind == 1) writeVarying<double>(p, n);
       else streamVarying<double>(p, 0, n);
     } else {
       float* p = static_cast<float*>(data);
-      if (kind == 0) sink += readSum<float>(p, n);
-      else if (kind == 1) writeVarying<float>(p, n);
+      if (kind == 1) writeVarying<float>(p, n);
       else streamVarying<float>(p, 0, n);
     }
   }
-  return sink;
+  return 0;
 }
 
 /** Runs the FMA loop; returns its flops (the loop's result kept so that it is not optimized away). */
