@@ -88,7 +88,7 @@ describe('placing a run on the roofline', () => {
     expect(fields.opsPerPoint).toBe(0);
   });
 
-  it('bounds vmap by cos when cos predicts the longest time, and says overhead when every roof is ten times faster', () => {
+  it('bounds vmap by cos when cos predicts the longest time, and says overhead when every roof is fifty times faster', () => {
     // 36 M cos at 1 per ns on 2 threads: 18 ms; 144 MB written at 5 GB/s: 28.8 ms → memory bounds.
     expect(rooflineFields(record('vmap', 40), formula, profile()).bound).toBe('DRAM');
     const slowCos = { ...profile(), transcendentalsPerNs: { float32: 0.1, float64: 0.05 } };
