@@ -11,6 +11,7 @@ import type { EventMap, EventName, RunBatchRequest, RunBatchResult, RunFailure }
 import type { EngineHost } from './engine/host.js';
 import { LabFailure } from './labError.js';
 import type { ResultsLog } from './resultsLog.js';
+import { runRequestOf } from './runRequest.js';
 
 export interface BatchContext {
   engine: EngineHost;
@@ -68,20 +69,7 @@ export async function runBatch(request: RunBatchRequest, context: BatchContext, 
     if (signal.aborted) break;
     try {
       const { record, surface } = await engine.call('engine:run',
-        {
-          request: {
-            strategy,
-            nx: request.nx,
-            ny: request.ny,
-            xRange: request.xRange,
-            yRange: request.yRange,
-            dtype: request.dtype,
-            formula: request.formula,
-            repeats: request.repeats,
-            ...(request.devices > 0 ? { devices: request.devices } : {}),
-          },
-          surface: true,
-        },
+        { request: runRequestOf(request, strategy), surface: true },
         { signal, onProgress: (progress) => emit('run:progress', { runId, progress, index, total }) },
       );
       await finish(record, surface);

@@ -25,8 +25,7 @@ import type {
 } from './contract.js';
 import { ANSWERED_CHANNELS, TASK_CHANNELS, type ProgressOf } from './engine/protocol.js';
 import { engineWorkerEntry } from './engine/entry.js';
-import { APP_GRID_LIMITS } from '../compute/limits.js';
-import { LAB_STRATEGY_NAMES, PEER_STRATEGY_NAMES } from '../compute/strategies/types.js';
+import { APP_GRID_LIMITS, LAB_STRATEGY_NAMES, PEER_STRATEGY_NAMES } from '../compute/leaves.js';
 import { EngineCrashedError, EngineHost } from './engine/host.js';
 import type { SpawnEngine } from './engine/port.js';
 import { runBatch } from './batchRunner.js';

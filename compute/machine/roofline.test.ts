@@ -32,7 +32,7 @@ function profile(): MachineProfile {
 
 function record(strategy: RunRecord['strategy'], medianMs: number, extra: Partial<RunRecord> = {}): RunRecord {
   return {
-    strategy, n: 6000, nx: 6000, ny: 6000, xRange: [-2, 2], yRange: [-2, 2], dtype: 'float32', backend: 'native', devices: 1,
+    strategy, nx: 6000, ny: 6000, xRange: [-2, 2], yRange: [-2, 2], dtype: 'float32', backend: 'native', devices: 1,
     shape: [6000, 6000], firstMs: medianMs, medianMs, minMs: medianMs, maxMs: medianMs, repeats: 1, samplesMs: [medianMs], iqrMs: 0,
     stddevMs: 0, noisy: false, predictedBytes: 0, maxAbsErr: 0, allclose: true, nonFinite: { nan: 0, posInf: 0, negInf: 0 },
     nonFiniteMatch: true, formula: DEFAULT_FORMULA, outputBuffer: 'recycled', ...extra,

@@ -77,7 +77,7 @@ describe('faults injected into the engine', () => {
     kept = recovered.length;
     lost = finished - kept;
     expect(lost).toBe(0);
-    expect(recovered.map((r) => r.n)).toEqual([100, 100, 200, 300, 64]);
+    expect(recovered.map((r) => r.nx)).toEqual([100, 100, 200, 300, 64]);
     console.log(`faults: ${faults} engine kills, ${finished} finished runs, ${kept} kept, ${lost} lost; files left: ${(await readdir(dir)).join(', ')}`);
     recordReliability('fault-injection', { faults, runsFinished: finished, runsKept: kept, runsLost: lost });
   });

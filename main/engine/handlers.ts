@@ -42,15 +42,17 @@ import {
   sweepToCsv,
   traceStrategies,
   type SweepEntry,
+  settledHeapUsed,
+  backendStatus,
+  getBackend,
+  type NativeBackend,
+  resultsJson,
+  resultsToMarkdown,
+  writeNpy,
 } from '../../compute/index.js';
-import { settledHeapUsed } from '../../compute/report/heap.js';
-import { backendStatus, getBackend } from '../../compute/backends/registry.js';
-import type { NativeBackend } from '../../compute/backends/native.js';
-import { resultsJson } from '../../compute/report/jsonExport.js';
-import { resultsToMarkdown } from '../../compute/report/markdown.js';
-import { writeNpy } from '../../compute/report/npy.js';
 import { removeStalePartials, writeGridCsv } from './gridCsv.js';
 import { KeptGrid } from './keptGrid.js';
+import { runRequestOf } from '../runRequest.js';
 import type { EngineMethod, ParamsOf, ProgressOf, ResultOf } from './protocol.js';
 import type { EngineBuild, GridSettings, GuardEntry } from '../contract.js';
 
@@ -119,17 +121,7 @@ export function engineHandlers(kept = new KeptGrid()): Handlers {
       for (const strategy of settings.strategies) {
         if (!availability.find((a) => a.strategy === strategy)?.available) continue;
         try {
-          const { predictedBytes } = guardRequest({
-            strategy,
-            nx: settings.nx,
-            ny: settings.ny,
-            xRange: settings.xRange,
-            yRange: settings.yRange,
-            dtype: settings.dtype,
-            formula: settings.formula,
-            repeats: settings.repeats,
-            ...(settings.devices > 0 ? { devices: settings.devices } : {}),
-          });
+          const { predictedBytes } = guardRequest(runRequestOf(settings, strategy));
           entries.push({ strategy, predictedBytes, fits: true });
         } catch (error) {
           if (!(error instanceof MemoryGuardError)) throw error;
@@ -207,7 +199,7 @@ export function engineHandlers(kept = new KeptGrid()): Handlers {
       return runSweep({ ...sweep, limit: true }, {
         signal,
         onEntry: (entry) => (entries = [...entries, entry]),
-        onProgress: (p) => progress({ fraction: p.fraction, label: `${p.strategy} at ${sweepGridText({ nx: p.n, ny: p.ny })}`, entries }),
+        onProgress: (p) => progress({ fraction: p.fraction, label: `${p.strategy} at ${sweepGridText(p)}`, entries }),
       });
     },
 

@@ -52,7 +52,7 @@ describe('EngineHost', () => {
       { request: { strategy: 'vmap', n: 500, dtype: 'float32', repeats: 2 }, surface: true },
       { onProgress: (p) => progress.push(p) },
     );
-    expect(record).toMatchObject({ strategy: 'vmap', n: 500, shape: [500, 500], allclose: true });
+    expect(record).toMatchObject({ strategy: 'vmap', nx: 500, ny: 500, shape: [500, 500], allclose: true });
     expect(surface?.values).toBeInstanceOf(Float32Array);
     expect(surface?.xs.length).toBe(300);
     expect(surface?.values.length).toBe(300 * 300);

@@ -7,7 +7,7 @@
 // contract's LabError: a kind, the message, and the engine's numbers
 // (formula position, bytes needed).
 
-import type { RunProgress, RunRecord, RunRequest } from '../../compute/index.js';
+import type { Grid, RunProgress, RunRecord, RunRequest } from '../../compute/index.js';
 import type { LabSettings, SweepResult } from '../../compute/index.js';
 import type {
   AppInfo,
@@ -79,7 +79,7 @@ export interface EngineMethods {
     progress: RunProgress;
   };
   /** The physical floor, or null where the engine cannot measure it. */
-  'engine:limit': { params: Omit<GridSettings, 'formula'>; result: RunRecord | null; progress: never };
+  'engine:limit': { params: Grid; result: RunRecord | null; progress: never };
   /** The records as a file's text: CSV, the JSON document, or a Markdown table. */
   'engine:results-text': {
     params: { records: RunRecord[]; appVersion: string; format: ResultsFormat };

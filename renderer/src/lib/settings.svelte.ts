@@ -15,8 +15,8 @@ export class Settings {
   /** Whether the two grid-size sliders move together (a square grid); the lock unlinks them. */
   linked = $state(true);
   /** The domain of x and of y. */
-  xRange = $state.raw<[number, number]>([-2, 2]);
-  yRange = $state.raw<[number, number]>([-2, 2]);
+  xRange = $state.raw<readonly [number, number]>([-2, 2]);
+  yRange = $state.raw<readonly [number, number]>([-2, 2]);
   dtype = $state<DType>('float32');
   formula = $state('');
   repeats = $state(3);
@@ -78,7 +78,7 @@ export class Settings {
   }
 
   /** A new domain for x or y; the caller has checked it (finite, increasing). */
-  setRange(axis: 'x' | 'y', range: [number, number]): void {
+  setRange(axis: 'x' | 'y', range: readonly [number, number]): void {
     if (axis === 'x') this.xRange = range;
     else this.yRange = range;
     this.settingsChanged();
