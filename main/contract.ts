@@ -108,8 +108,10 @@ export interface MachineInfo extends EngineMachineInfo {
 /** How the engine was built on this machine, for the About panel: the native addon, and the instruction set its kernels were chosen for. */
 export interface EngineBuild {
   nativeAddon: boolean;
-  /** 'avx2', 'generic', …; null without the addon. */
+  /** The evaluator's SIMD target: 'avx512', 'avx2', 'sse4', 'sse2', 'neon', 'scalar'; null without the addon. */
   isa: string | null;
+  /** Its lanes per vector, float32 and float64; absent without the addon. */
+  lanes?: { float32: number; float64: number };
   /** Why the addon is missing, in words; absent when it is there. */
   reason?: string;
 }
@@ -206,6 +208,7 @@ export interface ExportResultsRequest {
   format?: ResultsFormat;
 }
 
+/** The grid to write (its GridSettings, as the preview and the run name it), plus the file's format. */
 export type ExportGridRequest = GridSettings & {
   /** Default csv. */
   format?: GridFormat;

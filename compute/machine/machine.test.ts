@@ -65,11 +65,9 @@ describe.skipIf(!addon)('the native probes', () => {
     expect(out64[1]).not.toBe(out64[0]);
   });
 
-  it('lists the ISA copies this CPU runs, narrowest first, and refuses one it cannot', () => {
-    const isas = addon!.machineIsas();
-    expect(isas[0]).toEqual({ isa: 'generic', vecBytes: 16 });
-    expect(isas.map((c) => c.vecBytes)).toEqual([...isas.map((c) => c.vecBytes)].sort((a, b) => a - b));
-    expect(() => addon!.probeFma('float32', 10, 1, 'no-such-isa')).toThrow(/not one this CPU runs/);
+  it('probes each target this CPU runs, and refuses one it cannot', async () => {
+    for (const { isa } of addon!.targets()) expect(await addon!.probeFma('float64', 10, 1, isa).promise).toBeGreaterThanOrEqual(0);
+    expect(() => addon!.probeFma('float32', 10, 1, 'no-such-isa')).toThrow(/no-such-isa/);
     expect(() => addon!.probeMemory(new Float32Array(8), 3 as 0, 1)).toThrow(/kind must be/);
   });
 
@@ -81,7 +79,8 @@ describe.skipIf(!addon)('the native probes', () => {
     expect(Object.keys(p.bandwidth)).toEqual([...MEMORY_LEVELS]);
     for (const level of MEMORY_LEVELS) expect(p.bandwidth[level].readGBps).toBeGreaterThan(0);
     expect(p.bandwidth.DRAM.writeKind).toBe('streaming');
-    expect(p.isas).toEqual(addon!.machineIsas().map((c) => c.isa));
+    expect(p.isas).toEqual(addon!.targets().map((t) => t.isa).reverse());
+    expect(p.lanes.scalar).toEqual({ float32: 1, float64: 1 });
     for (const isa of p.isas) expect(p.peakGflops[isa]!.float64.oneThread).toBeGreaterThan(0);
     expect(p.transcendentalsPerNs.float32).toBeGreaterThan(0);
     expect(JSON.parse(readFileSync(first.path, 'utf8'))).toEqual(p);

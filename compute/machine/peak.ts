@@ -14,12 +14,8 @@ const PROBE_MS = 12;
 const TRIES = 2;
 const DTYPES: readonly DType[] = ['float32', 'float64'];
 
-export function lanesOf(vecBytes: number): Lanes {
-  return { float32: vecBytes / 4, float64: vecBytes / 8 };
-}
-
-async function gflops(addon: NativeAddon, isa: string, vecBytes: number, dtype: DType, threads: number, signal?: AbortSignal): Promise<number> {
-  const flopsPerIteration = 2 * FMA_VECTORS * lanesOf(vecBytes)[dtype];
+async function gflops(addon: NativeAddon, isa: string, lanes: Lanes, dtype: DType, threads: number, signal?: AbortSignal): Promise<number> {
+  const flopsPerIteration = 2 * FMA_VECTORS * lanes[dtype];
   const probeIterations = 20_000;
   const once = await addon.probeFma(dtype, probeIterations, threads, isa).promise;
   const iterations = Math.max(probeIterations, Math.ceil((probeIterations * PROBE_MS) / Math.max(once, 1e-3)));
@@ -40,16 +36,18 @@ export interface PeakResult {
 
 /** Gflop/s per ISA copy and dtype, 1 thread and `threads`; `onStep` with the fraction done. */
 export async function measurePeak(addon: NativeAddon, threads: number, options: { signal?: AbortSignal; onStep?: (fraction: number) => void } = {}): Promise<PeakResult> {
-  const copies = addon.machineIsas();
+  // Narrowest (scalar) first: the widest, last, is the one the evaluator picks.
+  const copies = addon.targets().reverse();
   const result: PeakResult = { isas: copies.map((c) => c.isa), lanes: {}, peakGflops: {} };
   let done = 0;
-  for (const { isa, vecBytes } of copies) {
-    result.lanes[isa] = lanesOf(vecBytes);
+  for (const { isa, lanesFloat32, lanesFloat64 } of copies) {
+    const lanes = { float32: lanesFloat32, float64: lanesFloat64 };
+    result.lanes[isa] = lanes;
     const perDtype = {} as Record<DType, PeakThroughput>;
     for (const dtype of DTYPES) {
       throwIfCancelled(options.signal);
-      const oneThread = await gflops(addon, isa, vecBytes, dtype, 1, options.signal);
-      const allThreads = threads > 1 ? await gflops(addon, isa, vecBytes, dtype, threads, options.signal) : oneThread;
+      const oneThread = await gflops(addon, isa, lanes, dtype, 1, options.signal);
+      const allThreads = threads > 1 ? await gflops(addon, isa, lanes, dtype, threads, options.signal) : oneThread;
       perDtype[dtype] = { oneThread, allThreads };
       options.onStep?.(++done / (copies.length * DTYPES.length));
     }

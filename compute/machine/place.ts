@@ -4,22 +4,19 @@
 // shell that asked (`vlab run --roofline`, the app at launch); without one a
 // record still gets its bytes, operations and rates. Never measures.
 
-import { itemSize } from '../core/dtype.js';
 import { backendStatus, getBackend } from '../backends/registry.js';
 import type { NativeBackend } from '../backends/native.js';
 import type { CompiledFormula } from '../formula/index.js';
 import type { RunRecord } from '../strategies/types.js';
 import { BYTES_MODEL_NOTE, rooflineFields } from './roofline.js';
 import { currentMachineProfile } from './store.js';
-import type { RooflineFields } from './types.js';
 
 /** The ISA copy a native record ran on and its lanes for the record's dtype. */
-function isaFields(record: RunRecord): Pick<RooflineFields, 'isa' | 'lanes'> {
-  if (record.backend !== 'native' || !backendStatus('native').available) return {};
-  const backend = getBackend('native') as NativeBackend;
-  const isa = record.isa ?? backend.describe().isa;
-  const copy = backend.machineProbes().addon.machineIsas().find((c) => c.isa === isa);
-  return copy ? { isa, lanes: copy.vecBytes / itemSize(record.dtype) } : { isa };
+function isaFields(record: RunRecord): Pick<RunRecord, 'isa' | 'lanes'> {
+  if (record.isa !== undefined || record.backend !== 'native' || !backendStatus('native').available) return {};
+  // The run's target: onNativeIsa's scope where the run was made in one, else the one chosen at load.
+  const { isa, lanesFloat32, lanesFloat64 } = (getBackend('native') as NativeBackend).describe();
+  return { isa, lanes: record.dtype === 'float64' ? lanesFloat64 : lanesFloat32 };
 }
 
 /** The record with its roofline fields, and the note that says the bytes are a model; a shape error is left as it is. */

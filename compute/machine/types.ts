@@ -121,10 +121,6 @@ export interface RooflineFields {
   bound?: RooflineBound;
   /** The bounding roof's predicted time over the measured median: 1 means on the roof. */
   roofFraction?: number;
-  /** The evaluator's ISA copy, for native strategies. */
-  isa?: string;
-  /** Values per instruction of that copy for the record's dtype. */
-  lanes?: number;
 }
 
 /** One line of the roofline chart: a bandwidth slope (GB/s) or a flat compute roof (Gflop/s). */

@@ -22,9 +22,6 @@ const recordSide = integer(1, ENGINE_MAX_N);
 const MAX_RECORD_DEVICES = 1 << 16;
 const MAX_NOTE_LENGTH = 2000;
 const MAX_DEVICE_NAME_LENGTH = 500;
-const MAX_ISA_LENGTH = 40;
-/** Values per instruction: AVX-512's 16 float32 today; room for wider vectors. */
-const MAX_LANES = 1024;
 
 export const runRecord = strict({
   strategy: oneOf(RECORD_STRATEGIES),
@@ -59,6 +56,8 @@ export const runRecord = strict({
   kernelMs: v.optional(measured),
   readbackMs: v.optional(measured),
   deviceName: v.optional(text(MAX_DEVICE_NAME_LENGTH)),
+  isa: v.optional(text(MAX_DEVICE_NAME_LENGTH)),
+  lanes: v.optional(count),
   computedDtype: v.optional(dtype),
   note: v.optional(text(MAX_NOTE_LENGTH)),
   peerVersions: v.optional(text(MAX_DEVICE_NAME_LENGTH)),
@@ -71,7 +70,5 @@ export const runRecord = strict({
   gPointsPerS: v.optional(measured),
   bound: v.optional(oneOf(ROOFLINE_BOUNDS)),
   roofFraction: v.optional(measured),
-  isa: v.optional(text(MAX_ISA_LENGTH)),
-  lanes: v.optional(integer(1, MAX_LANES)),
 });
 true satisfies SameType<v.InferOutput<typeof runRecord>, RunRecord>;

@@ -4,7 +4,14 @@
 // error here, not a row.
 
 import { LAB_STRATEGY_NAMES, RunRequestError } from '../../index.js';
-import { nativeIsas, onNativeIsa } from '../../backends/nativeIsa.js';
+import { onNativeIsa } from '../../backends/native.js';
+import { loadAddon } from '../../backends/nativeAddon.js';
+
+/** The native targets this CPU runs, narrowest (scalar) first; none without the addon. */
+export function nativeIsas(): string[] {
+  const { addon } = loadAddon();
+  return addon ? addon.targets().map((t) => t.isa).reverse() : [];
+}
 import { type Values, parseGrid, parseRunOptions, parseStrategies } from '../args.js';
 import { UsageError } from '../errors.js';
 import { type NpyTarget, resultsContext, runStrategies } from '../measure.js';

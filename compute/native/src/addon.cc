@@ -26,8 +26,13 @@ namespace {
 
 class VmJob : public AsyncJob {
  public:
-  VmJob(std::shared_ptr<const Program> program_, std::unique_ptr<Launch> launch_, int parts, int workers)
-      : AsyncJob(launch_->size == 0 ? 0 : parts, workers), program(std::move(program_)), launch(std::move(launch_)), numParts(parts) {
+  VmJob(const Kernels& kernels_, std::shared_ptr<const Program> program_, std::unique_ptr<Launch> launch_, int parts,
+        int workers)
+      : AsyncJob(launch_->size == 0 ? 0 : parts, workers),
+        kernels(kernels_),
+        program(std::move(program_)),
+        launch(std::move(launch_)),
+        numParts(parts) {
     totalElements = launch->size;
     launch->cancelled = &cancelled;
     launch->doneElements = &doneElements;
@@ -37,10 +42,11 @@ class VmJob : public AsyncJob {
   void runTask(int task) override {
     const int64_t size = launch->size;
     void* scratch = threadScratch(scratchBytes(*launch));
-    kernels().evalRange(*launch, partStart(size, numParts, task), partStart(size, numParts, task + 1), scratch);
+    kernels.evalRange(*launch, partStart(size, numParts, task), partStart(size, numParts, task + 1), scratch);
   }
 
  private:
+  const Kernels& kernels;
   std::shared_ptr<const Program> program;
   std::unique_ptr<Launch> launch;
   int numParts;
@@ -48,26 +54,30 @@ class VmJob : public AsyncJob {
 
 class FloorJob : public AsyncJob {
  public:
-  FloorJob(ArrayView out_, int workers) : AsyncJob(out_.length == 0 ? 0 : workers, workers), out(out_), parts(workers) {}
+  FloorJob(const Kernels& kernels_, ArrayView out_, int workers)
+      : AsyncJob(out_.length == 0 ? 0 : workers, workers), kernels(kernels_), out(out_), parts(workers) {}
   void runTask(int task) override {
-    kernels().streamFill(out.data, out.dtype, partStart(out.length, parts, task), partStart(out.length, parts, task + 1));
+    kernels.streamFill(out.data, out.dtype, partStart(out.length, parts, task), partStart(out.length, parts, task + 1));
   }
 
  private:
+  const Kernels& kernels;
   ArrayView out;
   int parts;
 };
 
 class LessonJob : public AsyncJob {
  public:
-  LessonJob(ArrayView out_, ArrayView x_, ArrayView y_, int workers)
-      : AsyncJob(x_.length == 0 ? 0 : workers, workers), out(out_), x(x_), y(y_), parts(workers) {}
+  LessonJob(const Kernels& kernels_, ArrayView out_, ArrayView x_, ArrayView y_, int workers)
+      : AsyncJob(x_.length == 0 ? 0 : workers, workers), kernels(kernels_), out(out_), x(x_), y(y_), parts(workers) {}
   void runTask(int task) override {
     // Rows i run over x, each row over all of y: out is x.length × y.length.
-    kernels().lessonRows(out.data, x.data, y.data, out.dtype, y.length, partStart(x.length, parts, task), partStart(x.length, parts, task + 1));
+    kernels.lessonRows(out.data, x.data, y.data, out.dtype, y.length, partStart(x.length, parts, task),
+                       partStart(x.length, parts, task + 1));
   }
 
  private:
+  const Kernels& kernels;
   ArrayView out, x, y;
   int parts;
 };
@@ -75,16 +85,16 @@ class LessonJob : public AsyncJob {
 /** The machine view's memory probe: each thread its own contiguous slice of `data`, read or written `passes` times. */
 class ProbeMemoryJob : public AsyncJob {
  public:
-  ProbeMemoryJob(const Probes& probes_, ArrayView data_, int kind_, int passes_, int workers)
+  ProbeMemoryJob(const Kernels& probes_, ArrayView data_, int kind_, int passes_, int workers)
       : AsyncJob(workers, workers), probes(probes_), data(data_), kind(kind_), passes(passes_), parts(workers), sinks(workers) {}
   void runTask(int task) override {
     const int64_t begin = partStart(data.length, parts, task), end = partStart(data.length, parts, task + 1);
     const size_t item = data.dtype == DType::Float64 ? 8 : 4;
-    sinks[task] = probes.memory(static_cast<char*>(data.data) + begin * item, data.dtype, end - begin, kind, passes);
+    sinks[task] = probes.probeMemory(static_cast<char*>(data.data) + begin * item, data.dtype, end - begin, kind, passes);
   }
 
  private:
-  Probes probes;
+  Kernels probes;
   ArrayView data;
   int kind, passes, parts;
   std::vector<double> sinks;  // one per task: the sums read, so that no read is optimized away
@@ -93,23 +103,16 @@ class ProbeMemoryJob : public AsyncJob {
 /** The machine view's FMA probe: the same loop on every thread. */
 class ProbeFmaJob : public AsyncJob {
  public:
-  ProbeFmaJob(const Probes& probes_, DType dtype_, int64_t iterations_, int workers)
+  ProbeFmaJob(const Kernels& probes_, DType dtype_, int64_t iterations_, int workers)
       : AsyncJob(workers, workers), probes(probes_), dtype(dtype_), iterations(iterations_), sinks(workers) {}
-  void runTask(int task) override { probes.fma(dtype, iterations, &sinks[task]); }
+  void runTask(int task) override { probes.probeFma(dtype, iterations, &sinks[task]); }
 
  private:
-  Probes probes;
+  Kernels probes;
   DType dtype;
   int64_t iterations;
   std::vector<double> sinks;  // one per task: the loops' results, so that no loop is optimized away
 };
-
-const Probes& probesNamed(Napi::Env env, Napi::Value value) {
-  const std::string name = value.IsString() ? value.As<Napi::String>().Utf8Value() : kernels().isa;
-  for (const Probes& p : runnableProbes())
-    if (name == p.isa) return p;
-  fail(env, "isa '" + name + "' is not one this CPU runs (see machineIsas())");
-}
 
 // ---- exported functions ------------------------------------------------------------
 
@@ -139,19 +142,41 @@ Napi::Value PoolSize(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), Pool::created() ? Pool::instance().size() : 0);
 }
 
-Napi::Value DefaultThreads(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), defaultThreadCount()); }
+Napi::Value DefaultThreads(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), defaultThreadCount());
+}
 
 Napi::Value Isa(const Napi::CallbackInfo& info) { return Napi::String::New(info.Env(), kernels().isa); }
 
+Napi::Object TargetObject(Napi::Env env, const Kernels& k) {
+  Napi::Object entry = Napi::Object::New(env);
+  entry.Set("isa", k.isa);
+  entry.Set("lanesFloat32", k.lanesFloat32);
+  entry.Set("lanesFloat64", k.lanesFloat64);
+  entry.Set("lessonCos", k.lessonCos);
+  return entry;
+}
+
+// targets() -> [{ isa, lanesFloat32, lanesFloat64, lessonCos }]: every copy this CPU can run, widest first.
+Napi::Value Targets(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Napi::Array list = Napi::Array::New(env);
+  uint32_t i = 0;
+  for (const Kernels& k : runnableKernels()) list.Set(i++, TargetObject(env, k));
+  return list;
+}
+
 Napi::Value Compile(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (info.Length() < 2 || !info[0].IsTypedArray() || info[0].As<Napi::TypedArray>().TypedArrayType() != napi_int32_array)
+  if (info.Length() < 2 || !info[0].IsTypedArray() ||
+      info[0].As<Napi::TypedArray>().TypedArrayType() != napi_int32_array)
     fail(env, "compile(code: Int32Array, consts: Float64Array)");
   const ArrayView consts = floatArray(env, info[1], "consts");
   if (consts.dtype != DType::Float64) fail(env, "consts must be a Float64Array");
   Napi::Int32Array code = info[0].As<Napi::Int32Array>();
   auto program = std::make_shared<Program>();
-  const std::string problem = parseProgram(code.Data(), code.ElementLength(), static_cast<const double*>(consts.data), size_t(consts.length), *program);
+  const std::string problem = parseProgram(code.Data(), code.ElementLength(), static_cast<const double*>(consts.data),
+                                           size_t(consts.length), *program);
   if (!problem.empty()) throw Napi::Error::New(env, "invalid bytecode: " + problem);
   return programHandle(env, std::move(program));
 }
@@ -162,39 +187,42 @@ Napi::Value Run(const Napi::CallbackInfo& info) {
   auto program = programArg(env, info[0]);
   Napi::Object options = info[4].IsObject() ? info[4].As<Napi::Object>() : Napi::Object::New(env);
   const int workers = workerCount(env, options.Get("workers"));
+  const Kernels& chosen = kernelsArg(env, options.Get("isa"));
   auto launch = buildLaunch(env, program, info[1], info[2], info[3]);
   const int parts = partsFrom(env, options.Get("parts"), launch->size, workers);
-  auto job = std::make_shared<VmJob>(program, std::move(launch), parts, workers);
+  auto job = std::make_shared<VmJob>(chosen, program, std::move(launch), parts, workers);
   return startAsync(env, job, {info[1], info[2]}, options.Get("onProgress"));
 }
 
-// runSync(program, out, inputs, geometry, workers?, parts?): small runs on the calling thread, larger ones on
+// runSync(program, out, inputs, geometry, workers?, parts?, isa?): small runs on the calling thread, larger ones on
 // the pool. Positional numbers rather than an options object: the loops strategy calls this millions of times.
 Napi::Value RunSync(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   auto program = programArg(env, info[0]);
   const int workers = workerCount(env, info[4]);
+  const Kernels& chosen = kernelsArg(env, info[6]);
   auto launch = buildLaunch(env, program, info[1], info[2], info[3]);
   const int parts = partsFrom(env, info[5], launch->size, workers);
   if (launch->size <= 16 * kBlock || workers == 1 || parts == 1) {
-    kernels().evalRange(*launch, 0, launch->size, threadScratch(scratchBytes(*launch)));
+    chosen.evalRange(*launch, 0, launch->size, threadScratch(scratchBytes(*launch)));
     return env.Undefined();
   }
-  auto job = std::make_shared<VmJob>(program, std::move(launch), parts, workers);
+  auto job = std::make_shared<VmJob>(chosen, program, std::move(launch), parts, workers);
   Pool::instance().submit(job);
   job->wait();
   return env.Undefined();
 }
 
-// measureFloor(out, workers) -> { promise of ms, cancel }: streaming stores of varying, non-zero values over all of out.
+// measureFloor(out, workers, isa?) -> { promise of ms, cancel }: streaming stores of varying, non-zero values over all of out.
 Napi::Value MeasureFloor(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const ArrayView out = floatArray(env, info[0], "out");
   const int workers = workerCount(env, info[1]);
-  return startAsync(env, std::make_shared<FloorJob>(out, workers), {info[0]}, env.Undefined());
+  const Kernels& chosen = kernelsArg(env, info[2]);
+  return startAsync(env, std::make_shared<FloorJob>(chosen, out, workers), {info[0]}, env.Undefined());
 }
 
-// lessonLoop(out, x, y, workers) -> { promise of ms, cancel }: the hand-written f over the nx × ny grid.
+// lessonLoop(out, x, y, workers, isa?) -> { promise of ms, cancel }: the hand-written f over the nx × ny grid.
 Napi::Value LessonLoop(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const ArrayView out = floatArray(env, info[0], "out");
@@ -203,21 +231,9 @@ Napi::Value LessonLoop(const Napi::CallbackInfo& info) {
   if (x.dtype != out.dtype || y.dtype != out.dtype) fail(env, "out, x and y must share a dtype");
   if (out.length < x.length * y.length) fail(env, "out must hold x.length × y.length elements");
   const int workers = workerCount(env, info[3]);
-  return startAsync(env, std::make_shared<LessonJob>(out, x, y, workers), {info[0], info[1], info[2]}, env.Undefined());
-}
-
-// machineIsas() -> [{ isa, vecBytes }]: the copies this CPU runs, narrowest first.
-Napi::Value MachineIsas(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  Napi::Array list = Napi::Array::New(env);
-  uint32_t i = 0;
-  for (const Probes& p : runnableProbes()) {
-    Napi::Object entry = Napi::Object::New(env);
-    entry.Set("isa", p.isa);
-    entry.Set("vecBytes", p.vecBytes());
-    list.Set(i++, entry);
-  }
-  return list;
+  const Kernels& chosen = kernelsArg(env, info[4]);
+  auto job = std::make_shared<LessonJob>(chosen, out, x, y, workers);
+  return startAsync(env, job, {info[0], info[1], info[2]}, env.Undefined());
 }
 
 // probeMemory(data, kind 0 read | 1 stores | 2 streaming, passes, workers, isa?) -> { promise of ms, cancel }
@@ -229,7 +245,7 @@ Napi::Value ProbeMemory(const Napi::CallbackInfo& info) {
   if (kind < 0 || kind > 2) fail(env, "kind must be 0 (read), 1 (stores) or 2 (streaming stores)");
   if (passes < 1 || passes > 1000000) fail(env, "passes must be between 1 and 1000000");
   const int workers = workerCount(env, info[3]);
-  const Probes& probes = probesNamed(env, info[4]);
+  const Kernels& probes = kernelsArg(env, info[4]);
   return startAsync(env, std::make_shared<ProbeMemoryJob>(probes, data, kind, passes, workers), {info[0]}, env.Undefined());
 }
 
@@ -241,12 +257,14 @@ Napi::Value ProbeFma(const Napi::CallbackInfo& info) {
   const double iterations = info[1].IsNumber() ? info[1].As<Napi::Number>().DoubleValue() : 0;
   if (!(iterations >= 1 && iterations <= 1e12)) fail(env, "iterations must be between 1 and 1e12");
   const int workers = workerCount(env, info[2]);
-  const Probes& probes = probesNamed(env, info[3]);
+  const Kernels& probes = kernelsArg(env, info[3]);
   const DType type = dtype == "float64" ? DType::Float64 : DType::Float32;
   return startAsync(env, std::make_shared<ProbeFmaJob>(probes, type, int64_t(iterations), workers), {}, env.Undefined());
 }
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  const std::string badIsa = forcedIsaProblem();
+  if (!badIsa.empty()) throw Napi::Error::New(env, badIsa);
   exports.Set("bytecodeVersion", Napi::Number::New(env, kBytecodeVersion));
   exports.Set("blockElements", Napi::Number::New(env, kBlock));
   exports.Set("opcodes", Napi::Function::New(env, Opcodes));
@@ -254,12 +272,12 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("poolSize", Napi::Function::New(env, PoolSize));
   exports.Set("defaultThreads", Napi::Function::New(env, DefaultThreads));
   exports.Set("isa", Napi::Function::New(env, Isa));
+  exports.Set("targets", Napi::Function::New(env, Targets));
   exports.Set("compile", Napi::Function::New(env, Compile));
   exports.Set("run", Napi::Function::New(env, Run));
   exports.Set("runSync", Napi::Function::New(env, RunSync));
   exports.Set("measureFloor", Napi::Function::New(env, MeasureFloor));
   exports.Set("lessonLoop", Napi::Function::New(env, LessonLoop));
-  exports.Set("machineIsas", Napi::Function::New(env, MachineIsas));
   exports.Set("probeMemory", Napi::Function::New(env, ProbeMemory));
   exports.Set("probeFma", Napi::Function::New(env, ProbeFma));
   return exports;

@@ -12,6 +12,7 @@
 #include <string>
 
 #include "program.h"
+#include "vm_common.h"
 
 namespace vlab {
 
@@ -32,6 +33,9 @@ int workerCount(Napi::Env env, Napi::Value value);
 
 /** The parts a run is cut into: the caller's (pmap: one per device) or enough to balance the threads. */
 int partsFrom(Napi::Env env, Napi::Value value, int64_t size, int workers);
+
+/** The evaluator copy a run asked for (a target name, see isa.cc), or the process's choice when undefined. */
+const Kernels& kernelsArg(Napi::Env env, Napi::Value value);
 
 /** A validated program as the handle compile() returns (an External with this addon's type tag). */
 Napi::Value programHandle(Napi::Env env, std::shared_ptr<const Program> program);

@@ -2,7 +2,7 @@
 // loop and a write loop over a working set (the memory mountain and the
 // L1/L2/L3/DRAM plateaus) and an FMA loop with no memory traffic (the
 // compute roof). Plain templates over the element type; the only per-copy
-// facts are the vector width (kProbeVecBytes) and the streaming store, which
+// facts are the vector width (kProbeVecBytes, the target's lanes) and the streaming store, which
 // the write floor shares (vm_yardsticks.h). Writes are non-zero and varying,
 // as a real output is: some platforms write zeros faster. Part of
 // vm_isa_copy.h; never allocates.
@@ -11,8 +11,19 @@
 namespace vlab {
 namespace VLAB_ISA {
 
-/** Bytes one vector instruction of this copy holds. */
-constexpr int kProbeVecBytes = VLAB_ISA_LEVEL == 3 ? 64 : VLAB_ISA_LEVEL == 2 ? 32 : 16;
+/** Bytes one vector instruction of this copy holds (the target's flags say: -mavx512f, -mavx2, …). */
+#if defined(__AVX512F__)
+constexpr int kProbeVecBytes = 64;
+#elif defined(__AVX__)
+constexpr int kProbeVecBytes = 32;
+#else
+constexpr int kProbeVecBytes = 16;
+#endif
+/** Values of T one vector holds: the target's lanes (one for the scalar copy). */
+template <class T>
+constexpr int probeLanes() {
+  return sizeof(T) == 8 ? kLanesD : kLanesF;
+}
 
 /**
  * Sums p[0, n) `passes` times. Independent accumulators (enough vectors to hide the add latency behind two
@@ -20,8 +31,8 @@ constexpr int kProbeVecBytes = VLAB_ISA_LEVEL == 3 ? 64 : VLAB_ISA_LEVEL == 2 ? 
  * pass would cost as much as the reads.
  */
 template <class T>
-__attribute__((noinline)) T readSum(const T* p, int64_t n, int passes) {
-  constexpr int kLanes = 8 * kProbeVecBytes / int(sizeof(T));
+VLAB_NOINLINE T readSum(const T* p, int64_t n, int passes) {
+  constexpr int kLanes = 8 * kProbeVecBytes / int(sizeof(T));  // 8 vectors' worth, in any copy
   T acc[kLanes] = {};
   T sum = 0;
   for (int pass = 0; pass < passes; pass++) {
@@ -40,7 +51,7 @@ static_assert((kWritePeriod & (kWritePeriod - 1)) == 0, "the period is a power o
 
 /** Ordinary stores of varying values over [0, n): per vector, one broadcast base plus a constant ramp. */
 template <class T>
-__attribute__((noinline)) void writeVarying(T* out, int64_t n) {
+VLAB_NOINLINE void writeVarying(T* out, int64_t n) {
   constexpr int kLanes = kProbeVecBytes / int(sizeof(T));
   const T step = T(0.5) / T(kWritePeriod);
   alignas(64) T ramp[kLanes];
@@ -62,7 +73,7 @@ template <class T>
 void streamVarying(T* out, int64_t begin, int64_t end) {
   const T step = T(0.5) / T(kWritePeriod);
   int64_t i = begin;
-#if VLAB_ISA_LEVEL >= 1
+#if VLAB_X86 && defined(VLAB_XSIMD_ARCH) && defined(__GNUC__)
   constexpr int64_t kLanes = kProbeVecBytes / int64_t(sizeof(T));
   while (i < end && (reinterpret_cast<uintptr_t>(out + i) % kProbeVecBytes) != 0) {
     out[i] = T(0.25) + T(i % kWritePeriod) * step;
@@ -81,17 +92,17 @@ void streamVarying(T* out, int64_t begin, int64_t end) {
     }
     // One per-copy line: the widest non-temporal store (glibc targets only, as the floor always was).
     if constexpr (sizeof(T) == 8) {
-#if VLAB_ISA_LEVEL == 3
+#if defined(__AVX512F__)
       _mm512_stream_pd(reinterpret_cast<double*>(out + i), lanes);
-#elif VLAB_ISA_LEVEL == 2
+#elif defined(__AVX__)
       _mm256_stream_pd(reinterpret_cast<double*>(out + i), lanes);
 #else
       _mm_stream_pd(reinterpret_cast<double*>(out + i), lanes);
 #endif
     } else {
-#if VLAB_ISA_LEVEL == 3
+#if defined(__AVX512F__)
       _mm512_stream_ps(reinterpret_cast<float*>(out + i), lanes);
-#elif VLAB_ISA_LEVEL == 2
+#elif defined(__AVX__)
       _mm256_stream_ps(reinterpret_cast<float*>(out + i), lanes);
 #else
       _mm_stream_ps(reinterpret_cast<float*>(out + i), lanes);
@@ -107,15 +118,15 @@ void streamVarying(T* out, int64_t begin, int64_t end) {
 constexpr int kFmaVectors = 12;
 
 template <class T>
-__attribute__((noinline)) T fmaLoop(int64_t iterations) {
-  constexpr int kLanes = kFmaVectors * kProbeVecBytes / int(sizeof(T));
+VLAB_NOINLINE T fmaLoop(int64_t iterations) {
+  constexpr int kLanes = kFmaVectors * probeLanes<T>();
   T acc[kLanes];
   for (int k = 0; k < kLanes; k++) acc[k] = T(1) + T(k) * T(1e-3);
   // acc → acc · a + b converges to b / (1 − a) = 1: finite however long it runs.
   const T a = T(0.999), b = T(0.001);
   for (int64_t it = 0; it < iterations; it++)
     for (int k = 0; k < kLanes; k++) {
-#if VLAB_ISA_LEVEL >= 2
+#if defined(__FMA__)
       acc[k] = std::fma(acc[k], a, b);
 #else
       acc[k] = acc[k] * a + b;
@@ -128,7 +139,7 @@ __attribute__((noinline)) T fmaLoop(int64_t iterations) {
 
 /** Flops one fmaLoop iteration does (an FMA counts two). */
 inline int64_t fmaFlopsPerIteration(DType dtype) {
-  return 2 * kFmaVectors * kProbeVecBytes / (dtype == DType::Float64 ? 8 : 4);
+  return 2 * kFmaVectors * (dtype == DType::Float64 ? probeLanes<double>() : probeLanes<float>());
 }
 
 /** kind 0: read, 1: ordinary stores, 2: streaming stores; over elements [0, n) of `data`, `passes` times. */
@@ -156,8 +167,6 @@ double probeFma(DType dtype, int64_t iterations, double* sink) {
   *sink += dtype == DType::Float64 ? fmaLoop<double>(iterations) : double(fmaLoop<float>(iterations));
   return double(iterations) * double(fmaFlopsPerIteration(dtype));
 }
-
-int probeVecBytes() { return kProbeVecBytes; }
 
 }  // namespace VLAB_ISA
 }  // namespace vlab
