@@ -155,7 +155,7 @@ export const BYTES_MODEL_NOTE = 'bytes moved: a model of the plan, not counters'
  * rates always; the bound and how near the run is to it where a profile is
  * given. The bound is the roof predicting the longest time: memory (the
  * read and write bandwidth of the level the output lives in), FMA throughput, or the
- * evaluator's cos throughput; 'overhead' when the run is over fifty times
+ * evaluator's cos throughput; 'overhead' when a loops run is over fifty times
  * slower than every roof predicts (dispatch, not hardware).
  */
 export function rooflineFields(record: RunRecord, formula: CompiledFormula | null, profile: MachineProfile | null): RooflineFields {
@@ -189,7 +189,9 @@ export function rooflineFields(record: RunRecord, formula: CompiledFormula | nul
   ];
   const [bound, boundSeconds] = predicted.reduce((a, b) => (b[1] > a[1] ? b : a));
   const fraction = boundSeconds / seconds;
-  return { ...fields, bound: fraction < 0.02 ? 'overhead' : bound, roofFraction: fraction };
+  // Only the loops strategy pays a call per point; elsewhere a run far under its roof (a scalar copy, a busy
+  // machine) still says which roof it is under, with how far below it is.
+  return { ...fields, bound: record.strategy === 'loops' && fraction < 0.02 ? 'overhead' : bound, roofFraction: fraction };
 }
 
 /** The record in words: "meshgrid: memory-bound (DRAM), 78% of the roof". */
