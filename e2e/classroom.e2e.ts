@@ -178,7 +178,10 @@ describe('the classroom in the web shell', { concurrency: false }, () => {
     assert.equal(await page.getByTestId('thread-sweep-grid').textContent(), '300 × 120');
     assert.equal(await page.getByTestId('thread-ideal').count(), 1);
     const rows = await page.getByTestId('thread-sweep-table').locator('tbody tr').count();
-    assert.ok(rows >= 1, `rows: ${rows}`);
+    assert.ok(rows >= 2, `rows: ${rows}`);
+    // Past the cores the devices share them; on two or more cores Amdahl's serial fraction is fitted.
+    assert.match((await page.getByTestId('thread-sweep-table').locator('tbody tr').last().textContent()) ?? '', /devices share/);
+    if (rows > 2) assert.match((await page.getByTestId('thread-sweep-amdahl').textContent()) ?? '', /serial fraction \d/);
     await shot('classroom-threads');
     // The size sweep would hold the lab's shape too: n sets nx, and ny follows at 300 : 120.
     const sizesLine = (await page.getByTestId('sweep-sizes').textContent()) ?? '';

@@ -9,7 +9,7 @@
 // LabFailure (labError.ts). The renderer imports this file for types only;
 // the two constant lists are for the preload and the hosts.
 
-import type { GridLimits, ThreadPoint } from '../compute/leaves.js';
+import type { AmdahlFit, GridLimits, ThreadPoint } from '../compute/leaves.js';
 import type {
   Device,
   DType,
@@ -77,8 +77,12 @@ export type { LabSettings, LayoutItem, LayoutSettings, LessonStepResult, PythonP
 export type ThreadSweepRequest = GridSettings;
 /** The grid it ran on, as asked, and what each thread count measured. */
 export interface ThreadSweepResult extends GridSettings {
-  /** One per thread count, 1 first; speed-ups are each series' 1-thread time over its time here, the ideal the thread count. */
+  /** One per thread count, 1 first; speed-ups are each series' 1-thread time over its time here, the ideal the thread count. Past `cores`, devices share cores (sharesCores). */
   points: ThreadPoint[];
+  /** The native pool's threads: points beyond it have more devices than cores. */
+  cores: number;
+  /** Amdahl's law fitted to pmap's times on up to `cores` threads (null on one core). */
+  amdahl: AmdahlFit | null;
 }
 
 /** A sweep as the renderer asks for it: the engine's request, less what the app fixes. */

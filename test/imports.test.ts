@@ -17,14 +17,14 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 
 /** compute/'s layers, lowest first: a module may import (values from) its own layer or one below. */
 const COMPUTE_LAYERS: readonly (readonly string[])[] = [
-  ['compute/limits.ts', 'compute/appRoot.ts', 'compute/report/figures.ts'],
+  ['compute/limits.ts', 'compute/appRoot.ts', 'compute/dataDir.ts', 'compute/report/figures.ts'],
   ['compute/core/'],
   ['compute/schema/'],
   ['compute/backends/'],
   ['compute/ops.ts'],
   ['compute/transforms/'],
   ['compute/formula/'],
-  ['compute/strategies/', 'compute/peers/', 'compute/bench/'],
+  ['compute/strategies/', 'compute/peers/', 'compute/bench/', 'compute/machine/'],
   ['compute/classroom/', 'compute/report/'],
   ['compute/cli/', 'compute/index.ts', 'compute/leaves.ts'],
 ];

@@ -21,6 +21,7 @@ import { check, show } from '../schema/describe.js';
 import { RunRequestError, StrategyUnavailableError, type Strategy, type StrategyOutcome } from './strategy.js';
 import { ShapeError } from '../core/shape.js';
 import { gridFields } from './grid.js';
+import { placeOnRoofline } from '../machine/place.js';
 import {
   DEFAULT_FORMULA,
   GRID_RANGE,
@@ -173,7 +174,7 @@ export async function runStrategy(request: RunRequest, options: RunOptions = {})
     const wallMs = samplesMs.reduce((a, b) => a + b, 0);
     // A GPU run waits on the device, so its CPU time says nothing about contention.
     const cpu = outcome.cpuMs !== undefined && backendRan !== 'webgpu' ? { cpuMs: outcome.cpuMs, wallMs, threads: devicesUsed } : undefined;
-    const record: RunRecord = {
+    const measured: RunRecord = {
       strategy: strategy.name,
       ...gridFields(spec),
       dtype,
@@ -205,6 +206,7 @@ export async function runStrategy(request: RunRequest, options: RunOptions = {})
       ...(outcome.note ? { note: outcome.note } : {}),
       ...(outcome.peerVersions ? { peerVersions: outcome.peerVersions } : {}),
     };
+    const record = placeOnRoofline(measured, formula);
     if (options.keepGrid) return { record, grid };
     grid.dispose();
     return { record };

@@ -25,6 +25,8 @@ import {
   machineInfo,
   measureLimit,
   measureThreadScaling,
+  defaultThreadCounts,
+  threadScalingFit,
   MemoryGuardError,
   parseSettings,
   recordsToCsv,
@@ -205,13 +207,14 @@ export function engineHandlers(kept = new KeptGrid()): Handlers {
     async 'classroom:threads'({ sweep: settings }, { signal, progress }) {
       await loadBackends();
       const { nx, ny, xRange, yRange, dtype, formula } = settings;
-      const counts = Array.from({ length: cpuDevices().length }, (_, k) => k + 1);
+      const cores = cpuDevices().length;
+      const counts = defaultThreadCounts(cores);
       const points = await measureThreadScaling({ nx, ny, xRange, yRange }, dtype, 3, counts, {
         formula,
         signal,
         onPoint: (fraction, done) => progress({ fraction, label: `${done.length} of ${counts.length} thread counts` }),
       });
-      return { nx, ny, xRange, yRange, dtype, formula, points };
+      return { nx, ny, xRange, yRange, dtype, formula, points, cores, amdahl: threadScalingFit(points, cores) };
     },
 
     async 'engine:sweep-csv'({ result, appVersion }) {
