@@ -11,6 +11,7 @@
 
 import type { ThreadPoint } from '../compute/strategies/threadScaling.js';
 import type { GridLimits } from '../compute/limits.js';
+import type { CalibrationRequest, CalibrationResult } from '../compute/strategies/calibrate.js';
 import type {
   Device,
   DType,
@@ -27,6 +28,7 @@ import type {
   SurfaceView,
 } from '../compute/index.js';
 
+export type { CalibrationRequest, CalibrationResult };
 export type { Device, DType, FormulaCheck, FormulaPreset, GridSettings, LabStrategyName, RunProgress, RunRecord, StrategyAvailability, StrategyName, SurfaceView, TracedView };
 
 /** What kind of failure an invoke met: the renderer chooses what to show by it, never by the message's words. */
@@ -219,6 +221,8 @@ export interface InvokeMap {
   'run:guard': { request: RunSettings; response: GuardReport };
   'run:start': { request: RunBatchRequest; response: RunBatchResult };
   'run:cancel': { request: { runId: string }; response: { cancelled: boolean } };
+  /** Live's start: each strategy timed on tiny grids, for its first predictions (a few tens of ms once warm). */
+  'live:calibrate': { request: CalibrationRequest; response: CalibrationResult };
   'session:restore': { request: null; response: { records: RunRecord[] } };
   'session:dismiss': { request: null; response: null };
   'export:results': { request: ExportResultsRequest; response: SaveOutcome };
@@ -297,6 +301,7 @@ const invokeChannels = {
   'run:guard': true,
   'run:start': true,
   'run:cancel': true,
+  'live:calibrate': true,
   'session:restore': true,
   'session:dismiss': true,
   'export:results': true,

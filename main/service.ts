@@ -139,6 +139,9 @@ export class LabService {
 
     'run:cancel': async ({ runId }) => ({ cancelled: this.task.cancel(['run'], runId) }),
 
+    // On the run engine, so the calibration also warms the process that runs the opening grid next.
+    'live:calibrate': (request) => this.task.run('calibrate', request.dtype, (signal) => this.runEngine.call('calibrate', request, { signal })),
+
     'session:restore': async () => {
       const previous = await this.log.previousSession();
       if (!previous) return { records: [] };

@@ -17,6 +17,7 @@ import { boolean, dtype, formula, integer, list, name, oneOf, range, readonlyRan
 import { labStrategy, runRecord, strategies } from '../compute/strategies/recordSchema.js';
 import { labSettings, lessonStep, runningUpwards, theme } from '../compute/classroom/settingsSchema.js';
 import { MAX_SETTINGS_BYTES } from '../compute/classroom/settingsVocabulary.js';
+import { calibrationRequest } from '../compute/strategies/calibrationSchema.js';
 
 export class InvalidRequestError extends Error {
   constructor(channel: string, message: string) {
@@ -88,6 +89,7 @@ const requestSchemas = {
   'run:guard': runSettings,
   'run:start': strict({ ...runFields, runId: name, includeFloor: boolean }),
   'run:cancel': strict({ runId: name }),
+  'live:calibrate': calibrationRequest,
   'session:restore': nothing,
   'session:dismiss': nothing,
   'export:results': strict({ records: list(runRecord, MAX_RECORDS), format: v.optional(oneOf(RESULTS_FORMATS)) }),

@@ -42,6 +42,7 @@ import {
   type SweepEntry,
 } from '../../compute/index.js';
 import { settledHeapUsed } from '../../compute/report/heap.js';
+import { calibrate } from '../../compute/strategies/calibrate.js';
 import { backendStatus, getBackend } from '../../compute/backends/registry.js';
 import type { NativeBackend } from '../../compute/backends/native.js';
 import { resultsJson } from '../../compute/report/jsonExport.js';
@@ -152,6 +153,8 @@ export function engineHandlers(kept = new KeptGrid()): Handlers {
       kept.keep(grid, settings);
       return { record: result.record, surface: surfaceOfGrid(grid, settings, request.strategy) };
     },
+
+    calibrate: (request, { signal }) => calibrate(request, signal),
 
     async limit({ nx, ny, xRange, yRange, dtype }) {
       return measureLimit({ nx, ny, xRange, yRange }, dtype);

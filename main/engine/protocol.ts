@@ -9,6 +9,7 @@
 import type { LabError, TaskProgress, SweepTaskProgress, ThreadSweepRequest, ThreadSweepResult } from '../contract.js';
 import type { RunProgress, RunRecord, RunRequest, TracedView } from '../../compute/index.js';
 import type { LabSettings, LessonStepResult, PythonProgramRequest, SweepRequest, SweepResult } from '../../compute/index.js';
+import type { CalibrationRequest, CalibrationResult } from '../../compute/strategies/calibrate.js';
 import type {
   AppInfo,
   FormulaCheck,
@@ -35,6 +36,8 @@ export interface EngineMethods {
   guard: { params: RunSettings; result: GuardReport; progress: never };
   /** One strategy; with `surface`, a decimated view of its grid comes back and the grid is kept for export. */
   run: { params: { request: RunRequest; surface: boolean }; result: { record: RunRecord; surface?: SurfaceView }; progress: RunProgress };
+  /** Live's calibration: each strategy timed on two tiny grids (compute/strategies/calibrate.ts). */
+  calibrate: { params: CalibrationRequest; result: CalibrationResult; progress: never };
   /** The physical floor, or null where the engine cannot measure it. */
   limit: { params: { nx: number; ny: number; xRange: [number, number]; yRange: [number, number]; dtype: RunRequest['dtype'] & string }; result: RunRecord | null; progress: never };
   /** The records as a file's text: CSV, the JSON document, or a Markdown table. */

@@ -8,8 +8,14 @@
 // and never runs beside Run, a lesson step or a sweep: those hold it while
 // they work.
 
-import type { DType, GridSettings, GuardReport, LabApi, RunFailure, RunRecord, RunSettings, StrategyName } from '../../../main/contract';
-import { nearestMeasurement, planLiveRun, pointsOf, predictRunMs, type Candidate, type LivePlan, type Measurement } from './livePlan';
+import type { AppInfo, GridSettings, GuardReport, LabApi, LabStrategyName, RunFailure, RunRecord, RunSettings, StrategyName } from '../../../main/contract';
+import { planLiveRun, type Candidate, type LivePlan } from './livePlan';
+import type { LiveKey } from './livePriors';
+import { LiveCosts, type RoofNsPerPoint } from './liveCosts.svelte';
+import { gridKey, measures } from './liveGrid';
+
+export type { LiveKey };
+export { measures };
 
 /** The live run's budget, all its strategies together: a bar moves about half a second after the slider stops. */
 export const LIVE_BUDGET_MS = 500;
@@ -17,69 +23,12 @@ export const LIVE_BUDGET_MS = 500;
 export const LIVE_DEBOUNCE_MS = 150;
 /** Live runs name themselves with this prefix, so the app can keep them out of the results table. */
 const LIVE_RUN_PREFIX = 'live-';
-/** Sizes remembered per strategy and dtype, to predict from the nearest. */
-const MEASUREMENTS_KEPT = 8;
-
-export type LiveKey = StrategyName | 'limit';
-
-/**
- * A deliberately pessimistic first guess of what a strategy costs, used until
- * it has been measured on this machine: per point of one call and the
- * compile part of the first call; and, measured or not, the work per point
- * outside the timed calls (the reference check) and the fixed cost a record
- * does not show (a peer's Python process and its imports).
- */
-const FIRST_GUESS: Record<LiveKey, { callNsPerPoint: number; compileMs: number; overheadNsPerPoint: number; startMs: number }> = {
-  loops: { callNsPerPoint: 1500, compileMs: 50, overheadNsPerPoint: 20, startMs: 0 },
-  naive: { callNsPerPoint: 2, compileMs: 40, overheadNsPerPoint: 5, startMs: 0 },
-  meshgrid: { callNsPerPoint: 10, compileMs: 5, overheadNsPerPoint: 20, startMs: 0 },
-  'meshgrid-eager': { callNsPerPoint: 60, compileMs: 60, overheadNsPerPoint: 20, startMs: 0 },
-  vmap: { callNsPerPoint: 10, compileMs: 10, overheadNsPerPoint: 20, startMs: 0 },
-  pmap: { callNsPerPoint: 10, compileMs: 20, overheadNsPerPoint: 20, startMs: 0 },
-  gpu: { callNsPerPoint: 10, compileMs: 200, overheadNsPerPoint: 20, startMs: 0 },
-  // The peers start Python and import NumPy or JAX for every run: never within the live budget, so Run times them.
-  numpy: { callNsPerPoint: 20, compileMs: 0, overheadNsPerPoint: 20, startMs: 1000 },
-  'jax-vmap': { callNsPerPoint: 20, compileMs: 300, overheadNsPerPoint: 20, startMs: 2000 },
-  'jax-pmap': { callNsPerPoint: 20, compileMs: 300, overheadNsPerPoint: 20, startMs: 2000 },
-  limit: { callNsPerPoint: 5, compileMs: 5, overheadNsPerPoint: 0, startMs: 0 },
-};
-
-function firstGuess(key: LiveKey): Measurement {
-  const guess = FIRST_GUESS[key];
-  const callMs = guess.callNsPerPoint * 1e-6;
-  return { points: 1, callMs, firstMs: guess.compileMs + callMs, overheadNsPerPoint: guess.overheadNsPerPoint };
-}
-
-/** The settings that make a grid (all but which strategies, how many repeats, how many threads). */
-type Grid = GridSettings & Record<string, unknown>;
-
-function gridOf(settings: GridSettings | RunSettings): Grid {
-  const { strategies: _strategies, repeats: _repeats, devices: _devices, ...grid } = settings as RunSettings;
-  return grid as Grid;
-}
-
-/**
- * Whether a record measured exactly these settings: every grid setting (nx,
- * ny, the domain, the dtype, the formula, but the floor has no formula) that
- * the record also carries under the same name.
- */
-export function measures(record: RunRecord, settings: GridSettings | RunSettings): boolean {
-  const r = record as RunRecord & Record<string, unknown>;
-  for (const [key, value] of Object.entries(gridOf(settings))) {
-    if (!(key in r) || (key === 'formula' && record.strategy === 'limit')) continue;
-    if (JSON.stringify(r[key]) !== JSON.stringify(value)) return false;
-  }
-  return true;
-}
-
-/** Two settings make the same grid when their keys are equal: a new grid size, domain, dtype or formula is a change. */
-function gridKey(settings: GridSettings | RunSettings): string {
-  return JSON.stringify(Object.entries(gridOf(settings)).sort(([a], [b]) => (a < b ? -1 : 1)));
-}
 
 /** What Live needs of the app: its shell, its settings and whether the formula is checked. */
 export interface LiveHost {
   readonly api: LabApi;
+  /** Which strategies are the lab's own (calibrated at launch), once the engine has said. */
+  readonly info: AppInfo | null;
   settings(): RunSettings;
   readonly formula: string;
   readonly checkedFormula: string;
@@ -120,8 +69,8 @@ export class Live {
   failures = $state.raw<RunFailure[]>([]);
   /** Live runs started, finished, and cancelled by a newer setting (the engine said so). */
   counts = $state({ started: 0, finished: 0, cancelled: 0 });
-  /** Each strategy's last runs per dtype (a few sizes), as the predictions need them. */
-  private measured = $state.raw<Partial<Record<string, Measurement[]>>>({});
+  /** Strategies calibrated after the opening grid's bars are in (the GPU, whose adapter takes longest to warm). */
+  private calibrateLater: LabStrategyName[] = [];
 
   private timer: ReturnType<typeof setTimeout> | null = null;
   private generation = 0;
@@ -132,12 +81,39 @@ export class Live {
   private dirty = false;
   private settled: Promise<void> | null = null;
 
-  constructor(private readonly host: LiveHost) {}
+  /** What each strategy costs on this machine, as far as Live knows. */
+  readonly costs: LiveCosts;
 
-  /** Listens to every run's events; the settings as they are now are the starting point, not a change. */
+  constructor(
+    private readonly host: LiveHost,
+    roof?: RoofNsPerPoint,
+  ) {
+    this.costs = new LiveCosts(roof);
+  }
+
+  /**
+   * Listens to every run's events, calibrates, and times the opening grid at
+   * once: a newcomer sees time bars without pressing anything.
+   */
   start(): void {
     this.host.api.on('run:record', ({ record }) => this.noteRecord(record));
-    this.requestedKey = gridKey(this.host.settings());
+    const settings = this.host.settings();
+    this.requestedKey = gridKey(settings);
+    const lab = new Set<StrategyName>(this.host.info?.strategies.lab ?? []);
+    const own = settings.strategies.filter((s): s is LabStrategyName => lab.has(s));
+    this.calibrateLater = own.filter((s) => s === 'gpu');
+    this.settled = this.calibrate(own.filter((s) => s !== 'gpu'), settings);
+    if (this.on) this.arm(0);
+  }
+
+  /** Times `strategies` on tiny grids (the engine's calibration); where it fails, the first guesses stand. */
+  private async calibrate(strategies: LabStrategyName[], settings: RunSettings): Promise<void> {
+    if (!strategies.length) return;
+    try {
+      this.costs.noteCalibration(await this.host.api.invoke('live:calibrate', { dtype: settings.dtype, formula: settings.formula, strategies }));
+    } catch {
+      // A formula the engine refuses, or an engine busy with a task the app did not hold for: Live predicts from first guesses.
+    }
   }
 
   /** Whether a run is one of Live's (its records stay out of the results table). */
@@ -187,12 +163,9 @@ export class Live {
     }
   }
 
-  /** The predicted wall time of running `key` at these settings, from its last measurement (or a first guess). */
+  /** The predicted wall time of running `key` at these settings, from what Live knows of it (or a first guess). */
   predictedMs(key: LiveKey, settings: RunSettings): number {
-    const points = pointsOf(settings);
-    const last =
-      nearestMeasurement(this.measured[`${key}:${settings.dtype}`] ?? [], points) ?? nearestMeasurement(this.measured[`${key}:${otherDtype(settings.dtype)}`] ?? [], points) ?? firstGuess(key);
-    return FIRST_GUESS[key].startMs + predictRunMs(last, points, settings.repeats);
+    return this.costs.predictedMs(key, settings);
   }
 
   /**
@@ -286,6 +259,10 @@ export class Live {
           } else {
             this.counts.finished++;
             this.failures = result.failures.filter((f) => f.kind !== 'cancelled');
+            // The opening grid's bars are in: now the strategies whose calibration was left for later.
+            const later = this.calibrateLater.filter((s) => !this.costs.known(s));
+            this.calibrateLater = [];
+            if (later.length && this.held === 0) this.settled = this.calibrate(later, settings);
             // The settings are still: the next budget's worth, until all that fit are measured.
             if (this.stillWanted(generation) && !this.timer) this.arm(0);
           }
@@ -304,20 +281,11 @@ export class Live {
   }
 
   private noteRecord(record: RunRecord): void {
-    const guess = FIRST_GUESS[record.strategy];
-    const measurement: Measurement = { points: pointsOf(record), callMs: record.minMs, firstMs: record.firstMs, overheadNsPerPoint: guess.overheadNsPerPoint };
-    const key = `${record.strategy}:${record.dtype}`;
-    // The latest at each size, a few sizes kept.
-    const kept = (this.measured[key] ?? []).filter((m) => m.points !== measurement.points).slice(-(MEASUREMENTS_KEPT - 1));
-    this.measured = { ...this.measured, [key]: [...kept, measurement] };
+    this.costs.noteRecord(record);
     if (record.strategy === 'limit') {
       this.floors = [...this.floors.filter((r) => !measures(r, record)).slice(-15), record];
     } else {
       this.latest = { ...this.latest, [record.strategy]: record };
     }
   }
-}
-
-function otherDtype(dtype: DType): DType {
-  return dtype === 'float32' ? 'float64' : 'float32';
 }
