@@ -24,7 +24,7 @@ const COMPUTE_LAYERS: readonly (readonly string[])[] = [
   ['compute/ops.ts'],
   ['compute/transforms/'],
   ['compute/formula/'],
-  ['compute/strategies/', 'compute/peers/', 'compute/bench/'],
+  ['compute/strategies/', 'compute/peers/', 'compute/bench/', 'compute/machine/'],
   ['compute/classroom/', 'compute/report/'],
   ['compute/cli/', 'compute/index.ts'],
 ];
