@@ -83,6 +83,15 @@ export class LabService {
     });
   }
 
+  /**
+   * Starts both engines now (each loads its backends and probes Python), so
+   * that a window's first requests, and Live's calibration at launch, do not
+   * wait for that. The shells call it once a window is on its way.
+   */
+  warm(): void {
+    for (const engine of [this.quickEngine, this.runEngine]) engine.call('info', null).catch(() => undefined);
+  }
+
   /** For tests and the test hook: the engine that runs strategies. */
   get engine(): EngineHost {
     return this.runEngine;

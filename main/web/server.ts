@@ -128,6 +128,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     { shell: 'web', appVersion: options.appVersion, dataDir: options.dataDir, save, emit },
     options.appRoot,
   );
+  // Both engines start loading while the browser opens: Live's calibration and opening grid come within a second.
+  service.warm();
 
   const allowedHosts = () => new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
   const origin = () => `http://127.0.0.1:${port}`;

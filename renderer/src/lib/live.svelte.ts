@@ -221,25 +221,24 @@ export class Live {
   private async fire(generation: number): Promise<void> {
     this.timer = null;
     if (!this.stillWanted(generation)) return this.settle();
-    // The formula check is on its way: look again shortly.
-    if (this.host.formula !== this.host.checkedFormula) {
-      this.arm(60);
-      return;
-    }
-    if (!this.host.formulaValid) {
-      this.pending = false;
-      return;
-    }
-    // The engine takes one run at a time: the cancelled one must stop first.
+    // The engine takes one run at a time: the cancelled one (or the calibration) must stop first.
     await this.settled;
     if (!this.stillWanted(generation) || this.timer) return this.settle();
+    // A formula the calibration has compiled is sound; another waits for its check (on its way: look again shortly).
+    if (!this.costs.calibrations.some((c) => c.formula === this.host.formula)) {
+      if (this.host.formula !== this.host.checkedFormula) return this.arm(60);
+      if (!this.host.formulaValid) return void (this.pending = false);
+    }
     const settings = this.host.settings();
     const plan = this.plan(settings);
     const strategies = settings.strategies.filter((s) => plan.run.includes(s));
     const includeFloor = plan.run.includes('limit');
     const guard: GuardReport | null = strategies.length ? await this.host.api.invoke('run:guard', { ...settings, strategies }).catch(() => null) : { entries: [] };
     if (!this.stillWanted(generation) || this.timer || this.flight) return this.settle();
-    const fitting = strategies.filter((s) => guard?.entries.find((e) => e.strategy === s)?.fits !== false);
+    // Cheapest first: as many bars as possible, as soon as possible (the rows keep the lesson's order).
+    const fitting = strategies
+      .filter((s) => guard?.entries.find((e) => e.strategy === s)?.fits !== false)
+      .sort((a, b) => this.predictedMs(a, settings) - this.predictedMs(b, settings));
     for (const key of plan.run) this.tried.add(key);
     this.pending = false;
     if (fitting.length === 0 && !includeFloor) return;
