@@ -1,9 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { recordFixture } from '../../../test/fixtures';
 import { machineFixture } from '../../../test/machineFixture';
-import { describeRun, dotsOf, layoutRoofline, placeOf, roofAt, roofSegment, roofsOf, type PlacedRecord } from './roofline';
+import type { Roof } from '../../../compute/machine/types';
+import { cosPerFlopOf, describeRun, dotsOf, layoutRoofline, placeOf, roofAt, roofLines, roofSegment, type PlacedRecord } from './roofline';
 
 const profile = machineFixture();
+/** As compute/machine's roofs() gives them: write bandwidth of L3 and DRAM, an FMA roof per ISA on all threads. */
+const engineRoofs: Roof[] = [
+  { kind: 'memory', level: 'L3', gbps: 40, label: 'L3 write 40.0 GB/s' },
+  { kind: 'memory', level: 'DRAM', gbps: 30, label: 'DRAM write 30.0 GB/s' },
+  { kind: 'compute', isa: 'avx2', gflops: 128, label: 'avx2 FMA 128 Gflop/s' },
+  { kind: 'compute', isa: 'avx512', gflops: 256, label: 'avx512 FMA 256 Gflop/s' },
+];
 
 /** A record at n = 1000 placed by the model: `bytesPerPoint` moved and 10 flops per point. */
 function placed(strategy: PlacedRecord['strategy'], medianMs: number, bytesPerPoint: number, extra: Partial<PlacedRecord> = {}): PlacedRecord {
@@ -11,14 +19,15 @@ function placed(strategy: PlacedRecord['strategy'], medianMs: number, bytesPerPo
 }
 
 describe('the roofline', () => {
-  it('has a slope per memory level and flat roofs for the widest ISA on one thread and on all, and the formula’s cos', () => {
-    const roofs = roofsOf(profile, 'float32', 0.1);
-    expect(roofs.filter((r) => r.kind === 'memory').map((r) => [r.key, r.gbps])).toEqual([['L1', 400], ['L2', 150], ['L3', 60], ['DRAM', 30]]);
-    expect(roofs.filter((r) => r.kind === 'compute').map((r) => r.gflops)).toEqual([128, 256]);
-    // 2 cos per ns per thread, one cos per 10 flops: 20 Gflop/s of this formula on one thread.
-    expect(roofs.find((r) => r.kind === 'transcendental')?.gflops).toBe(20);
-    expect(roofAt(roofs[3]!, 0.5)).toBe(15);
-    expect(roofsOf(profile, 'float64').filter((r) => r.kind === 'compute').map((r) => r.gflops)).toEqual([64, 128]);
+  it('draws the engine’s roofs, and the formula’s cos roof on one thread and on all', () => {
+    const lines = roofLines(engineRoofs, profile, 'float32', 0.1);
+    expect(lines.filter((r) => r.kind === 'memory').map((r) => [r.key, r.gbps])).toEqual([['L3', 40], ['DRAM', 30]]);
+    expect(lines.filter((r) => r.kind === 'compute').map((r) => r.gflops)).toEqual([128, 256]);
+    // 2 cos per ns per thread, one cos per 10 flops: 20 Gflop/s of this formula on one thread, 40 on two.
+    expect(lines.filter((r) => r.kind === 'transcendental').map((r) => r.gflops)).toEqual([20, 40]);
+    expect(roofAt(lines[1]!, 0.5)).toBe(15);
+    expect(roofLines(engineRoofs, profile, 'float32').some((r) => r.kind === 'transcendental')).toBe(false);
+    expect(cosPerFlopOf([placed('vmap', 1, 4)])).toBeCloseTo(0.1, 9);
   });
 
   it('places a run at its flops per byte and its achieved Gflop/s', () => {
@@ -45,7 +54,7 @@ describe('the roofline', () => {
   });
 
   it('spans every dot and every roof’s bend on its axes, and caps each slope at the highest compute roof', () => {
-    const roofs = roofsOf(profile, 'float32', 0.1);
+    const roofs = roofLines(engineRoofs, profile, 'float32', 0.1);
     const layout = layoutRoofline(roofs, dotsOf([placed('meshgrid', 2, 12), placed('vmap', 0.2, 4)], profile));
     for (const dot of layout.dots) {
       expect(dot.intensity).toBeGreaterThan(layout.xAxis.min);
@@ -53,9 +62,9 @@ describe('the roofline', () => {
       expect(dot.gflops).toBeGreaterThan(layout.yAxis.min);
       expect(dot.gflops).toBeLessThan(layout.yAxis.max);
     }
-    const dram = roofSegment(roofs[3]!, layout);
+    const dram = roofSegment(roofs[1]!, layout);
     expect(dram[1][1]).toBeCloseTo(256, 6);
     expect(dram[1][0]).toBeCloseTo(256 / 30, 6);
-    expect(roofSegment(roofs[4]!, layout)).toEqual([[layout.xAxis.min, 128], [layout.xAxis.max, 128]]);
+    expect(roofSegment(roofs[2]!, layout)).toEqual([[layout.xAxis.min, 128], [layout.xAxis.max, 128]]);
   });
 });

@@ -8,7 +8,7 @@
 // the lesson's roofline step only place and print what this computes.
 
 import type { DType, RunRecord, StrategyName } from '../../../main/contract';
-import type { MachineProfile, MemoryLevel, RooflineBound, RooflineFields } from '../../../compute/machine/types';
+import type { MachineProfile, MemoryLevel, Roof, RooflineBound, RooflineFields } from '../../../compute/machine/types';
 import { logAxis, type LogAxis } from '../lib/scales';
 
 /** A record placed on the roofline: the engine's record with the fields `vlab machine`'s model adds. */
@@ -42,24 +42,33 @@ export function roofAt(roof: RoofLine, x: number): number {
   return roof.kind === 'memory' ? roof.gbps! * x : roof.gflops!;
 }
 
-/** The roofs for one dtype: each level's bandwidth (the faster of read and write), the widest ISA's FMA peak on one thread and on all, and the cos roof for a formula with `transcendentalsPerOp` cos per flop. */
-export function roofsOf(profile: MachineProfile, dtype: DType, cosPerFlop?: number): RoofLine[] {
-  const roofs: RoofLine[] = LEVELS.map((level) => {
-    const { readGBps, writeGBps } = profile.bandwidth[level];
-    return { key: level, kind: 'memory', gbps: Math.max(readGBps, writeGBps), label: `${level} ${formatRate(Math.max(readGBps, writeGBps))} GB/s` };
-  });
-  const widest = profile.isas.at(-1);
-  const peak = widest ? profile.peakGflops[widest]?.[dtype] : undefined;
-  if (widest && peak) {
-    roofs.push({ key: `${widest}-1`, kind: 'compute', gflops: peak.oneThread, label: `${widest} FMA, 1 thread: ${formatRate(peak.oneThread)} Gflop/s` });
-    if (profile.cores > 1) roofs.push({ key: `${widest}-all`, kind: 'compute', gflops: peak.allThreads, label: `${widest} FMA, ${profile.cores} threads: ${formatRate(peak.allThreads)} Gflop/s` });
-  }
+/**
+ * The chart's lines: the engine's roofs for the dtype (compute/machine's
+ * roofs(): bandwidth slopes, an FMA roof per ISA copy) and, for a formula
+ * with `cosPerFlop` transcendental calls per flop, the evaluator's cos
+ * throughput on one thread and on all, as the Gflop/s of this formula it
+ * allows.
+ */
+export function roofLines(roofs: readonly Roof[], profile: MachineProfile, dtype: DType, cosPerFlop?: number): RoofLine[] {
+  const lines: RoofLine[] = roofs.map((roof) =>
+    roof.kind === 'memory'
+      ? { key: roof.level, kind: 'memory', gbps: roof.gbps, label: roof.label }
+      : { key: roof.isa, kind: 'compute', gflops: roof.gflops, label: roof.label },
+  );
   const cosPerNs = profile.transcendentalsPerNs[dtype];
   if (cosPerFlop && cosPerFlop > 0 && cosPerNs > 0) {
-    // cos per ns per thread, each bringing 1/cosPerFlop flops of the formula: the Gflop/s the formula can reach on one thread.
-    roofs.push({ key: 'cos-1', kind: 'transcendental', gflops: cosPerNs / cosPerFlop, label: `cos, 1 thread: ${formatRate(cosPerNs / cosPerFlop)} Gflop/s of this formula` });
+    for (const threads of profile.cores > 1 ? [1, profile.cores] : [1]) {
+      const gflops = (cosPerNs * threads) / cosPerFlop;
+      lines.push({ key: `cos-${threads}`, kind: 'transcendental', gflops, label: `cos, ${threads} thread${threads === 1 ? '' : 's'}: ${formatRate(gflops)} Gflop/s of this formula` });
+    }
   }
-  return roofs;
+  return lines;
+}
+
+/** Transcendental calls per flop of the formula the records ran, from any placed record (all share the formula). */
+export function cosPerFlopOf(records: readonly PlacedRecord[]): number | undefined {
+  const r = records.find((r) => r.opsPerPoint && r.transcendentalsPerPoint !== undefined);
+  return r ? r.transcendentalsPerPoint! / r.opsPerPoint! : undefined;
 }
 
 /** The latest record of each strategy that the model has placed (bytes and operations counted), in the order given. */
@@ -72,7 +81,10 @@ export function latestPlaced(records: readonly PlacedRecord[]): PlacedRecord[] {
 /** Where a record sits: its intensity (flop per byte) and its achieved Gflop/s. */
 export function placeOf(r: PlacedRecord): { intensity: number; gflops: number } {
   const flops = (r.opsPerPoint ?? 0) * r.nx * r.ny;
-  return { intensity: r.arithmeticIntensity ?? flops / r.bytesMoved!, gflops: flops / (r.medianMs * 1e6) };
+  return {
+    intensity: r.arithmeticIntensity ?? flops / r.bytesMoved!,
+    gflops: r.gPointsPerS !== undefined ? r.gPointsPerS * (r.opsPerPoint ?? 0) : flops / (r.medianMs * 1e6),
+  };
 }
 
 /** A percentage as the sentence says it: 78%, 4%, 0.3%. */
