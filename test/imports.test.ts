@@ -17,7 +17,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 
 /** compute/'s layers, lowest first: a module may import (values from) its own layer or one below. */
 const COMPUTE_LAYERS: readonly (readonly string[])[] = [
-  ['compute/limits.ts', 'compute/appRoot.ts', 'compute/report/figures.ts'],
+  ['compute/limits.ts', 'compute/appRoot.ts', 'compute/dataDir.ts', 'compute/report/figures.ts'],
   ['compute/core/'],
   ['compute/schema/'],
   ['compute/backends/'],

@@ -250,6 +250,11 @@ export class NativeBackend implements Backend {
     return { isa: this.runtime.addon.isa(), threads: this.runtime.threads, path: this.runtime.path };
   }
 
+  /** The addon's raw probes and the pool's size, for the machine view (compute/machine); the pool is started. */
+  machineProbes(): { addon: NativeAddon; threads: number } {
+    return { addon: this.runtime.pool(), threads: this.runtime.threads };
+  }
+
   async measureWriteFloor(count: number, dtype: DType, repeats: number): Promise<{ ms: number; devices: number }> {
     return { ms: await this.writeFloorMs(count, dtype, repeats, this.runtime.threads), devices: this.runtime.threads };
   }

@@ -57,6 +57,12 @@ export interface NativeAddon {
   measureFloor(out: FloatArray, workers?: number): NativeHandle;
   /** The lesson's f written by hand in C++ over the x.length × y.length grid: the benchmark's yardstick. */
   lessonLoop(out: FloatArray, x: FloatArray, y: FloatArray, workers?: number): NativeHandle;
+  /** The instruction-set copies this CPU runs, narrowest first, with the bytes one vector holds (compute/machine). */
+  machineIsas(): { isa: string; vecBytes: number }[];
+  /** Reads (kind 0) or writes varying values with stores (1) or streaming stores (2), `passes` times, each thread a slice. */
+  probeMemory(data: FloatArray, kind: 0 | 1 | 2, passes: number, workers?: number, isa?: string): NativeHandle;
+  /** The FMA loop on `workers` threads, `iterations` each; 2 · 12 vectors · lanes flops per iteration. */
+  probeFma(dtype: 'float32' | 'float64', iterations: number, workers?: number, isa?: string): NativeHandle;
 }
 
 export type AddonLoad = { addon: NativeAddon; path: string } | { addon: null; reason: string };

@@ -94,8 +94,9 @@ export interface MachineProgress {
   phase: string;
 }
 
-/** Which roof a run sits under. */
-export type RooflineBound = MemoryLevel | 'compute' | 'transcendental' | 'overhead';
+/** Which roof a run sits under: a memory level's bandwidth, FMA throughput, cos throughput, or none (dispatch). */
+export const ROOFLINE_BOUNDS = [...MEMORY_LEVELS, 'compute', 'transcendental', 'overhead'] as const;
+export type RooflineBound = (typeof ROOFLINE_BOUNDS)[number];
 
 /**
  * What a run record gains when it is placed on the roofline (all optional on

@@ -7,6 +7,7 @@
 import * as v from 'valibot';
 import { ENGINE_MAX_N, MAX_TIMED_CALLS } from '../limits.js';
 import { boolean, count, dtype, formula, integer, list, measured, oneOf, range, strict, text, type SameType } from '../schema/fields.js';
+import { ROOFLINE_BOUNDS } from '../machine/types.js';
 import { LAB_STRATEGY_NAMES, RECORD_BACKENDS, STRATEGY_NAMES, type RunRecord, type StrategyName } from './types.js';
 
 export const strategy = oneOf(STRATEGY_NAMES);
@@ -21,6 +22,9 @@ const recordSide = integer(1, ENGINE_MAX_N);
 const MAX_RECORD_DEVICES = 1 << 16;
 const MAX_NOTE_LENGTH = 2000;
 const MAX_DEVICE_NAME_LENGTH = 500;
+const MAX_ISA_LENGTH = 40;
+/** Values per instruction: AVX-512's 16 float32 today; room for wider vectors. */
+const MAX_LANES = 1024;
 
 export const runRecord = strict({
   strategy: oneOf(RECORD_STRATEGIES),
@@ -59,5 +63,16 @@ export const runRecord = strict({
   computedDtype: v.optional(dtype),
   note: v.optional(text(MAX_NOTE_LENGTH)),
   peerVersions: v.optional(text(MAX_DEVICE_NAME_LENGTH)),
+  // The roofline's fields (compute/machine/types.ts), all optional.
+  bytesMoved: v.optional(measured),
+  opsPerPoint: v.optional(measured),
+  transcendentalsPerPoint: v.optional(measured),
+  arithmeticIntensity: v.optional(measured),
+  achievedGBps: v.optional(measured),
+  gPointsPerS: v.optional(measured),
+  bound: v.optional(oneOf(ROOFLINE_BOUNDS)),
+  roofFraction: v.optional(measured),
+  isa: v.optional(text(MAX_ISA_LENGTH)),
+  lanes: v.optional(integer(1, MAX_LANES)),
 });
 true satisfies SameType<v.InferOutput<typeof runRecord>, RunRecord>;

@@ -19,6 +19,7 @@ import { STRATEGIES, findStrategy } from './index.js';
 import { RunRequestError, StrategyUnavailableError, type Strategy, type StrategyOutcome } from './strategy.js';
 import { ShapeError } from '../core/shape.js';
 import { gridFields } from './grid.js';
+import { placeOnRoofline } from '../machine/place.js';
 import {
   DEFAULT_FORMULA,
   GRID_RANGE,
@@ -187,7 +188,7 @@ export async function runStrategy(request: RunRequest, options: RunOptions = {})
     const wallMs = samplesMs.reduce((a, b) => a + b, 0);
     // A GPU run waits on the device, so its CPU time says nothing about contention.
     const cpu = outcome.cpuMs !== undefined && backendRan !== 'webgpu' ? { cpuMs: outcome.cpuMs, wallMs, threads: devicesUsed } : undefined;
-    const record: RunRecord = {
+    const measured: RunRecord = {
       strategy: strategy.name,
       ...gridFields(spec),
       dtype,
@@ -218,6 +219,7 @@ export async function runStrategy(request: RunRequest, options: RunOptions = {})
       ...(outcome.note ? { note: outcome.note } : {}),
       ...(outcome.peerVersions ? { peerVersions: outcome.peerVersions } : {}),
     };
+    const record = placeOnRoofline(measured, formula);
     if (options.keepGrid) return { record, grid };
     grid.dispose();
     return { record };

@@ -5,6 +5,7 @@
 
 import type { DType } from '../core/dtype.js';
 import { BACKEND_NAMES, type BackendName } from '../backends/backend.js';
+import type { RooflineFields } from '../machine/types.js';
 
 /** The lesson's strategies, run by the lab's own engine. */
 export type LabStrategyName = 'loops' | 'naive' | 'meshgrid' | 'meshgrid-eager' | 'vmap' | 'pmap' | 'gpu';
@@ -23,8 +24,11 @@ export function isPeerStrategy(name: string): name is PeerStrategyName {
   return (PEER_STRATEGY_NAMES as readonly string[]).includes(name);
 }
 
-/** One measured run of one strategy. Field names are a contract (CLI JSON, CSV, app). */
-export interface RunRecord {
+/**
+ * One measured run of one strategy. Field names are a contract (CLI JSON, CSV, app). The roofline's
+ * fields (bytes moved, operations per point, the bound, the ISA copy) are optional: compute/machine/types.ts.
+ */
+export interface RunRecord extends RooflineFields {
   /** The strategy, or 'limit' for the physical floor (writing n² outputs at memory bandwidth). */
   strategy: StrategyName | 'limit';
   /** The grid's side when it is square (nx = ny), as before rectangular grids; for a rectangular grid, nx. Read nx and ny. */

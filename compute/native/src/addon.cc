@@ -8,6 +8,8 @@
 #include <napi.h>
 
 #include <memory>
+#include <string>
+#include <vector>
 #include <utility>
 
 #include "args.h"
@@ -69,6 +71,45 @@ class LessonJob : public AsyncJob {
   ArrayView out, x, y;
   int parts;
 };
+
+/** The machine view's memory probe: each thread its own contiguous slice of `data`, read or written `passes` times. */
+class ProbeMemoryJob : public AsyncJob {
+ public:
+  ProbeMemoryJob(const Probes& probes_, ArrayView data_, int kind_, int passes_, int workers)
+      : AsyncJob(workers, workers), probes(probes_), data(data_), kind(kind_), passes(passes_), parts(workers), sinks(workers) {}
+  void runTask(int task) override {
+    const int64_t begin = partStart(data.length, parts, task), end = partStart(data.length, parts, task + 1);
+    const size_t item = data.dtype == DType::Float64 ? 8 : 4;
+    sinks[task] = probes.memory(static_cast<char*>(data.data) + begin * item, data.dtype, end - begin, kind, passes);
+  }
+
+ private:
+  Probes probes;
+  ArrayView data;
+  int kind, passes, parts;
+  std::vector<double> sinks;  // one per task: the sums read, so that no read is optimized away
+};
+
+/** The machine view's FMA probe: the same loop on every thread. */
+class ProbeFmaJob : public AsyncJob {
+ public:
+  ProbeFmaJob(const Probes& probes_, DType dtype_, int64_t iterations_, int workers)
+      : AsyncJob(workers, workers), probes(probes_), dtype(dtype_), iterations(iterations_), sinks(workers) {}
+  void runTask(int task) override { probes.fma(dtype, iterations, &sinks[task]); }
+
+ private:
+  Probes probes;
+  DType dtype;
+  int64_t iterations;
+  std::vector<double> sinks;  // one per task: the loops' results, so that no loop is optimized away
+};
+
+const Probes& probesNamed(Napi::Env env, Napi::Value value) {
+  const std::string name = value.IsString() ? value.As<Napi::String>().Utf8Value() : kernels().isa;
+  for (const Probes& p : runnableProbes())
+    if (name == p.isa) return p;
+  fail(env, "isa '" + name + "' is not one this CPU runs (see machineIsas())");
+}
 
 // ---- exported functions ------------------------------------------------------------
 
@@ -145,7 +186,7 @@ Napi::Value RunSync(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
-// measureFloor(out, workers) -> { promise of ms, cancel }: streaming stores of zeros over all of out.
+// measureFloor(out, workers) -> { promise of ms, cancel }: streaming stores of varying, non-zero values over all of out.
 Napi::Value MeasureFloor(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const ArrayView out = floatArray(env, info[0], "out");
@@ -165,6 +206,46 @@ Napi::Value LessonLoop(const Napi::CallbackInfo& info) {
   return startAsync(env, std::make_shared<LessonJob>(out, x, y, workers), {info[0], info[1], info[2]}, env.Undefined());
 }
 
+// machineIsas() -> [{ isa, vecBytes }]: the copies this CPU runs, narrowest first.
+Napi::Value MachineIsas(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Napi::Array list = Napi::Array::New(env);
+  uint32_t i = 0;
+  for (const Probes& p : runnableProbes()) {
+    Napi::Object entry = Napi::Object::New(env);
+    entry.Set("isa", p.isa);
+    entry.Set("vecBytes", p.vecBytes());
+    list.Set(i++, entry);
+  }
+  return list;
+}
+
+// probeMemory(data, kind 0 read | 1 stores | 2 streaming, passes, workers, isa?) -> { promise of ms, cancel }
+Napi::Value ProbeMemory(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const ArrayView data = floatArray(env, info[0], "data");
+  const int kind = info[1].IsNumber() ? info[1].As<Napi::Number>().Int32Value() : -1;
+  const int passes = info[2].IsNumber() ? info[2].As<Napi::Number>().Int32Value() : 0;
+  if (kind < 0 || kind > 2) fail(env, "kind must be 0 (read), 1 (stores) or 2 (streaming stores)");
+  if (passes < 1 || passes > 1000000) fail(env, "passes must be between 1 and 1000000");
+  const int workers = workerCount(env, info[3]);
+  const Probes& probes = probesNamed(env, info[4]);
+  return startAsync(env, std::make_shared<ProbeMemoryJob>(probes, data, kind, passes, workers), {info[0]}, env.Undefined());
+}
+
+// probeFma(dtype 'float32' | 'float64', iterations, workers, isa?) -> { promise of ms, cancel }
+Napi::Value ProbeFma(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const std::string dtype = info[0].IsString() ? info[0].As<Napi::String>().Utf8Value() : "";
+  if (dtype != "float32" && dtype != "float64") fail(env, "dtype must be 'float32' or 'float64'");
+  const double iterations = info[1].IsNumber() ? info[1].As<Napi::Number>().DoubleValue() : 0;
+  if (!(iterations >= 1 && iterations <= 1e12)) fail(env, "iterations must be between 1 and 1e12");
+  const int workers = workerCount(env, info[2]);
+  const Probes& probes = probesNamed(env, info[3]);
+  const DType type = dtype == "float64" ? DType::Float64 : DType::Float32;
+  return startAsync(env, std::make_shared<ProbeFmaJob>(probes, type, int64_t(iterations), workers), {}, env.Undefined());
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("bytecodeVersion", Napi::Number::New(env, kBytecodeVersion));
   exports.Set("blockElements", Napi::Number::New(env, kBlock));
@@ -178,6 +259,9 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("runSync", Napi::Function::New(env, RunSync));
   exports.Set("measureFloor", Napi::Function::New(env, MeasureFloor));
   exports.Set("lessonLoop", Napi::Function::New(env, LessonLoop));
+  exports.Set("machineIsas", Napi::Function::New(env, MachineIsas));
+  exports.Set("probeMemory", Napi::Function::New(env, ProbeMemory));
+  exports.Set("probeFma", Napi::Function::New(env, ProbeFma));
   return exports;
 }
 

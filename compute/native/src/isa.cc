@@ -36,4 +36,20 @@ const Kernels& kernels() {
   return chosen;
 }
 
+const std::vector<Probes>& runnableProbes() {
+  static const std::vector<Probes> list = [] {
+    std::vector<Probes> runnable{{"generic", generic::probeMemory, generic::probeFma, generic::probeVecBytes}};
+#if VLAB_X86 && defined(__GNUC__)
+    __builtin_cpu_init();
+    const bool hasAvx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    const bool hasAvx512 = hasAvx2 && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
+                           __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512bw");
+    if (hasAvx2) runnable.push_back({"avx2", avx2::probeMemory, avx2::probeFma, avx2::probeVecBytes});
+    if (hasAvx512) runnable.push_back({"avx512", avx512::probeMemory, avx512::probeFma, avx512::probeVecBytes});
+#endif
+    return runnable;
+  }();
+  return list;
+}
+
 }  // namespace vlab

@@ -37,7 +37,7 @@ struct Kernels {
   const char* isa;
   /** Evaluates output elements [begin, end); false when cancelled part-way. */
   bool (*evalRange)(const Launch&, int64_t begin, int64_t end, void* scratch);
-  /** Writes zeros to elements [begin, end) with streaming (non-temporal) stores. */
+  /** Writes non-zero, varying values to elements [begin, end) with streaming (non-temporal) stores. */
   void (*streamFill)(void* out, DType, int64_t begin, int64_t end);
   /** The hand-written lesson loop over rows [r0, r1) of a grid whose rows hold n points (ny). */
   void (*lessonRows)(void* out, const void* x, const void* y, DType, int64_t n, int64_t r0, int64_t r1);
@@ -48,6 +48,9 @@ struct Kernels {
   bool evalRange(const Launch&, int64_t, int64_t, void*);                                     \
   void streamFill(void*, DType, int64_t, int64_t);                                            \
   void lessonRows(void*, const void*, const void*, DType, int64_t, int64_t, int64_t);         \
+  double probeMemory(void*, DType, int64_t, int, int);                                        \
+  double probeFma(DType, int64_t, double*);                                                   \
+  int probeVecBytes();                                                                        \
   }
 VLAB_DECLARE_ISA(generic)
 #if VLAB_X86 && defined(__GNUC__)
@@ -58,5 +61,16 @@ VLAB_DECLARE_ISA(avx512)
 
 /** The best copy this CPU can run. */
 const Kernels& kernels();
+
+/** The machine view's probes of one copy (machine_probes.h). */
+struct Probes {
+  const char* isa;
+  double (*memory)(void* data, DType, int64_t n, int kind, int passes);
+  double (*fma)(DType, int64_t iterations, double* sink);
+  int (*vecBytes)();
+};
+
+/** Every copy this CPU can run, narrowest first. */
+const std::vector<Probes>& runnableProbes();
 
 }  // namespace vlab
