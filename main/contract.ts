@@ -12,6 +12,7 @@
 import type { ThreadPoint } from '../compute/strategies/threadScaling.js';
 import type { GridLimits } from '../compute/limits.js';
 import type { CalibrationRequest, CalibrationResult } from '../compute/strategies/calibrate.js';
+import type { MachineProfile, MachineProgress, Roof } from '../compute/machine/types.js';
 import type {
   Device,
   DType,
@@ -28,7 +29,21 @@ import type {
   SurfaceView,
 } from '../compute/index.js';
 
-export type { CalibrationRequest, CalibrationResult };
+export type { CalibrationRequest, CalibrationResult, MachineProfile, MachineProgress, Roof };
+
+/** This machine as `vlab machine` measured it, and its roofs per dtype (compute/machine's roofs()). */
+export interface MachineView {
+  profile: MachineProfile;
+  roofs: Record<DType, Roof[]>;
+  /** Measured by this request (else read from the data folder, where an earlier launch or the CLI kept it). */
+  measured: boolean;
+}
+
+/** The machine view's charts, each exported as SVG or PNG. */
+export type ChartName = 'roofline' | 'mountain';
+export const CHART_NAMES: readonly ChartName[] = ['roofline', 'mountain'];
+export type ChartFormat = 'svg' | 'png';
+export const CHART_FORMATS: readonly ChartFormat[] = ['svg', 'png'];
 export type { Device, DType, FormulaCheck, FormulaPreset, GridSettings, LabStrategyName, RunProgress, RunRecord, StrategyAvailability, StrategyName, SurfaceView, TracedView };
 
 /** What kind of failure an invoke met: the renderer chooses what to show by it, never by the message's words. */
@@ -228,6 +243,10 @@ export interface InvokeMap {
   'export:results': { request: ExportResultsRequest; response: SaveOutcome };
   'export:grid': { request: ExportGridRequest; response: SaveOutcome };
   'export:png': { request: { png: Uint8Array }; response: SaveOutcome };
+  /** A chart of the machine view as drawn: the SVG's text as UTF-8, or a PNG. */
+  'export:chart': { request: { chart: ChartName; format: ChartFormat; data: Uint8Array }; response: SaveOutcome };
+  /** This machine's profile: the kept one, else (with `measure`) measured now, about 10 s with progress; `refresh` measures again. Null: none kept and none measured. */
+  'machine:profile': { request: { measure: boolean; refresh: boolean }; response: MachineView | null };
   /** A lesson step over the lab's grid (its domain, and the rectangular grid the naive and meshgrid steps show). */
   'classroom:lesson': { request: { taskId: string; step: number; formula: string; dtype: DType; grid?: Pick<GridSettings, 'nx' | 'ny' | 'xRange' | 'yRange'> }; response: LessonStepResult };
   'classroom:sweep': { request: { taskId: string; sweep: ClassroomSweepRequest }; response: SweepResult };
@@ -273,6 +292,7 @@ export interface EventMap {
   'menu:command': { command: MenuCommand };
   'classroom:progress': ClassroomProgress;
   'document:opened': OpenedDocument;
+  'machine:progress': MachineProgress;
 }
 
 export type InvokeChannel = keyof InvokeMap;
@@ -307,6 +327,8 @@ const invokeChannels = {
   'export:results': true,
   'export:grid': true,
   'export:png': true,
+  'export:chart': true,
+  'machine:profile': true,
   'classroom:lesson': true,
   'classroom:sweep': true,
   'classroom:threads': true,
@@ -328,6 +350,7 @@ const eventNames = {
   'menu:command': true,
   'classroom:progress': true,
   'document:opened': true,
+  'machine:progress': true,
 } satisfies Record<EventName, true>;
 
 export const INVOKE_CHANNELS = Object.keys(invokeChannels) as InvokeChannel[];

@@ -6,7 +6,7 @@
 
 import { LabFailure } from './labError.js';
 
-export type EngineTaskKind = 'run' | 'lesson' | 'sweep' | 'threads' | 'export' | 'calibrate';
+export type EngineTaskKind = 'run' | 'lesson' | 'sweep' | 'threads' | 'export' | 'calibrate' | 'machine';
 
 const TASK_NAMES: Record<EngineTaskKind, string> = {
   run: 'a run',
@@ -15,6 +15,7 @@ const TASK_NAMES: Record<EngineTaskKind, string> = {
   threads: 'the threads sweep',
   export: 'a grid export',
   calibrate: "Live's calibration",
+  machine: "the machine's measurement",
 };
 
 export class EngineTask {

@@ -194,6 +194,19 @@ export class LabService {
       });
     },
 
+    'export:chart': async ({ chart, format, data }) =>
+      this.hooks.save({
+        fileName: `vlab-${chart}-${today()}.${format}`,
+        filter: format === 'svg' ? { name: 'SVG image', extensions: ['svg'] } : { name: 'PNG image', extensions: ['png'] },
+        write: (path) => writeFile(path, data),
+      }),
+
+    // On the run engine, alone: the probes time memory and arithmetic, and the profile places that engine's records.
+    'machine:profile': (request) =>
+      this.task.run('machine', 'machine', (signal) =>
+        this.runEngine.call('machineProfile', { ...request, dataDir: this.hooks.dataDir }, { signal, onProgress: (progress) => this.hooks.emit('machine:progress', progress) }),
+      ),
+
     'export:png': async ({ png }) => {
       return this.hooks.save({
         fileName: `vlab-surface-${today()}.png`,

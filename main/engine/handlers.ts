@@ -43,6 +43,8 @@ import {
 } from '../../compute/index.js';
 import { settledHeapUsed } from '../../compute/report/heap.js';
 import { calibrate } from '../../compute/strategies/calibrate.js';
+import { machineProfile, profilePath, roofs } from '../../compute/machine/index.js';
+import { existsSync } from 'node:fs';
 import { backendStatus, getBackend } from '../../compute/backends/registry.js';
 import type { NativeBackend } from '../../compute/backends/native.js';
 import { resultsJson } from '../../compute/report/jsonExport.js';
@@ -155,6 +157,12 @@ export function engineHandlers(kept = new KeptGrid()): Handlers {
     },
 
     calibrate: (request, { signal }) => calibrate(request, signal),
+
+    async machineProfile({ dataDir, measure, refresh }, { signal, progress }) {
+      if (!measure && !refresh && !existsSync(await profilePath(dataDir))) return null;
+      const kept = await machineProfile({ dataDir, refresh, signal, onProgress: progress });
+      return { profile: kept.profile, measured: kept.measured, roofs: { float32: roofs(kept.profile, 'float32'), float64: roofs(kept.profile, 'float64') } };
+    },
 
     async limit({ nx, ny, xRange, yRange, dtype }) {
       return measureLimit({ nx, ny, xRange, yRange }, dtype);

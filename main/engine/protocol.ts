@@ -10,6 +10,7 @@ import type { LabError, TaskProgress, SweepTaskProgress, ThreadSweepRequest, Thr
 import type { RunProgress, RunRecord, RunRequest, TracedView } from '../../compute/index.js';
 import type { LabSettings, LessonStepResult, PythonProgramRequest, SweepRequest, SweepResult } from '../../compute/index.js';
 import type { CalibrationRequest, CalibrationResult } from '../../compute/strategies/calibrate.js';
+import type { MachineProgress } from '../../compute/machine/types.js';
 import type {
   AppInfo,
   FormulaCheck,
@@ -17,6 +18,7 @@ import type {
   GridSettings,
   GuardReport,
   MachineInfo,
+  MachineView,
   ResultsFormat,
   RunSettings,
   SurfaceView,
@@ -38,6 +40,8 @@ export interface EngineMethods {
   run: { params: { request: RunRequest; surface: boolean }; result: { record: RunRecord; surface?: SurfaceView }; progress: RunProgress };
   /** Live's calibration: each strategy timed on two tiny grids (compute/strategies/calibrate.ts). */
   calibrate: { params: CalibrationRequest; result: CalibrationResult; progress: never };
+  /** The machine's profile kept in `dataDir` (else measured, with `measure`), made the one records are placed against. */
+  machineProfile: { params: { dataDir: string; measure: boolean; refresh: boolean }; result: MachineView | null; progress: MachineProgress };
   /** The physical floor, or null where the engine cannot measure it. */
   limit: { params: { nx: number; ny: number; xRange: [number, number]; yRange: [number, number]; dtype: RunRequest['dtype'] & string }; result: RunRecord | null; progress: never };
   /** The records as a file's text: CSV, the JSON document, or a Markdown table. */
