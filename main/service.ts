@@ -201,11 +201,14 @@ export class LabService {
         write: (path) => writeFile(path, data),
       }),
 
-    // On the run engine, alone: the probes time memory and arithmetic, and the profile places that engine's records.
+    // The kept profile is read on the quick engine; a measurement takes the run engine alone (its probes time memory
+    // and arithmetic) and leaves the new profile current there, where the records are placed.
     'machine:profile': (request) =>
-      this.task.run('machine', 'machine', (signal) =>
-        this.runEngine.call('machineProfile', { ...request, dataDir: this.hooks.dataDir }, { signal, onProgress: (progress) => this.hooks.emit('machine:progress', progress) }),
-      ),
+      request.measure || request.refresh
+        ? this.task.run('machine', 'machine', (signal) =>
+            this.runEngine.call('machineProfile', { ...request, dataDir: this.hooks.dataDir }, { signal, onProgress: (progress) => this.hooks.emit('machine:progress', progress) }),
+          )
+        : this.quickEngine.call('machineProfile', { ...request, dataDir: this.hooks.dataDir }),
 
     'export:png': async ({ png }) => {
       return this.hooks.save({

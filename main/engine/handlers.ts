@@ -72,6 +72,20 @@ function engineBuild(): EngineBuild {
   return { nativeAddon: true, isa: (getBackend('native') as NativeBackend).describe().isa };
 }
 
+let keptProfileLoad: Promise<unknown> | null = null;
+
+/**
+ * This machine's profile, where an earlier launch or `vlab machine` kept it in
+ * the data folder, made the one this engine's records are placed against
+ * (once per process; a missing or damaged file leaves records unplaced).
+ */
+function loadKeptProfile(): Promise<unknown> {
+  keptProfileLoad ??= profilePath()
+    .then((path) => (existsSync(path) ? machineProfile({}) : null))
+    .catch(() => null);
+  return keptProfileLoad;
+}
+
 /** Every index of an axis of n points: the CSV export writes the whole grid. */
 const ALL_POINTS = Number.MAX_SAFE_INTEGER;
 
@@ -79,7 +93,7 @@ const ALL_POINTS = Number.MAX_SAFE_INTEGER;
 export function engineHandlers(kept = new KeptGrid()): Handlers {
   return {
     async info() {
-      await loadBackends();
+      await Promise.all([loadBackends(), loadKeptProfile()]);
       const list = devices();
       const native = list.filter((d) => d.backend === 'native').length;
       const machine = machineInfo();
@@ -143,6 +157,7 @@ export function engineHandlers(kept = new KeptGrid()): Handlers {
     async run({ request, surface }, { signal, progress }) {
       // The kept grid's buffer goes back to the allocator, for this run to recycle.
       kept.release();
+      await loadKeptProfile();
       const result = await runStrategy(request, { signal, onProgress: progress, keepGrid: surface });
       const grid = result.grid;
       if (!grid) return { record: result.record };
@@ -159,6 +174,7 @@ export function engineHandlers(kept = new KeptGrid()): Handlers {
     calibrate: (request, { signal }) => calibrate(request, signal),
 
     async machineProfile({ dataDir, measure, refresh }, { signal, progress }) {
+      // A kept profile is read (never measured) unless the request says measure.
       if (!measure && !refresh && !existsSync(await profilePath(dataDir))) return null;
       const kept = await machineProfile({ dataDir, refresh, signal, onProgress: progress });
       return { profile: kept.profile, measured: kept.measured, roofs: { float32: roofs(kept.profile, 'float32'), float64: roofs(kept.profile, 'float64') } };

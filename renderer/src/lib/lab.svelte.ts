@@ -34,7 +34,7 @@ import { defaultSurfaceStyle, type SurfaceStyle } from './surfaceStyle';
 import { Layout } from './layout.svelte';
 import { Live } from './live.svelte';
 
-export type Tab = 'compare' | 'table' | 'lesson' | 'graph';
+export type Tab = 'compare' | 'table' | 'lesson' | 'graph' | 'machine';
 
 export interface Batch {
   runId: string;

@@ -103,7 +103,9 @@ export class Live {
     const own = settings.strategies.filter((s): s is LabStrategyName => lab.has(s));
     this.calibrateLater = own.filter((s) => s === 'gpu');
     this.settled = this.calibrate(own.filter((s) => s !== 'gpu'), settings);
-    if (this.on) this.arm(0);
+    // Held already (the machine's profile is loading): the opening grid is timed on release.
+    if (this.on && this.held) this.dirty = true;
+    else if (this.on) this.arm(0);
   }
 
   /** Times `strategies` on tiny grids (the engine's calibration); where it fails, the first guesses stand. */

@@ -72,9 +72,10 @@ export function cosPerFlopOf(records: readonly PlacedRecord[]): number | undefin
 }
 
 /** The latest record of each strategy that the model has placed (bytes and operations counted), in the order given. */
-export function latestPlaced(records: readonly PlacedRecord[]): PlacedRecord[] {
-  const latest = new Map<StrategyName, PlacedRecord>();
-  for (const r of records) if (r.bytesMoved && r.opsPerPoint !== undefined && r.medianMs > 0 && !r.shapeError) latest.set(r.strategy, r);
+export function latestPlaced(records: readonly PlacedRecord[]): (PlacedRecord & { strategy: StrategyName })[] {
+  const latest = new Map<StrategyName, PlacedRecord & { strategy: StrategyName }>();
+  // The floor computes nothing (no intensity on a log axis): it is the DRAM roof's own measurement, not a dot.
+  for (const r of records) if (r.strategy !== 'limit' && r.bytesMoved && r.opsPerPoint && r.medianMs > 0 && !r.shapeError) latest.set(r.strategy, { ...r, strategy: r.strategy });
   return [...latest.values()];
 }
 
@@ -149,7 +150,7 @@ export function layoutRoofline(roofs: readonly RoofLine[], dots: readonly Roofli
 }
 
 /** A roof's visible segment: from the chart's left edge (or where it enters) to where the lowest flat roof above it caps it. */
-export function roofSegment(roof: RoofLine, layout: RooflineLayout): [number, number][] {
+export function roofSegment(roof: RoofLine, layout: RooflineLayout): [[number, number], [number, number]] {
   const { xAxis, yAxis } = layout;
   if (roof.kind !== 'memory') return [
     [xAxis.min, roof.gflops!],
