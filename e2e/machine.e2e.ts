@@ -1,12 +1,15 @@
 // Why it is fast, end to end, against the web shell in Debian's Chromium:
 // with a fresh data folder and no input at all, Live calibrates at launch and
 // times the opening grid, so vmap's and pmap's time bars appear within 3 s of
-// the page being opened; the calibration is said in the Live line. Screenshots
-// go to e2e/screenshots/machine-*.png and are committed.
+// the page being opened; the calibration is said in the Live line. Then the
+// machine tab measures this machine (none is kept in a fresh folder) and its
+// roofline shows a dot for each strategy run, each saying in words what
+// bounds it, and exports as SVG and PNG. Screenshots go to
+// e2e/screenshots/machine-*.png and are committed.
 
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { openBrowser, root, startWebShell, type WebShell } from './webShell.ts';
@@ -65,5 +68,40 @@ describe('live from the first second', { concurrency: false }, () => {
     const status = page.getByTestId('live-status');
     await page.waitForFunction(() => Number(document.querySelector('[data-testid="live-status"]')?.getAttribute('data-calibrated') ?? 0) > 0, null, { timeout: 30_000 });
     assert.match(await status.getAttribute('title') ?? '', /calibrated .* on tiny grids in \d+ ms/);
+  });
+
+  it('measures this machine in its tab, and the roofline shows a dot per strategy run, in words', async () => {
+    await page.getByTestId('tab-machine').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="machine-panel"]')?.getAttribute('data-status') === 'ready', null, { timeout: 120_000 });
+    const summary = await page.getByTestId('machine-summary').innerText();
+    process.stdout.write(`machine: ${summary}\n`);
+    assert.match(summary, /DRAM \d/);
+    // Every strategy Live timed has its dot, once Live has timed all that fit.
+    await page.waitForFunction(() => document.querySelector('[data-testid="live-status"]')?.getAttribute('data-state') === 'idle', null, { timeout: 60_000 });
+    const timed = await page.locator('[data-testid="time-chart"] [data-strategy][data-state="current"]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-strategy')));
+    const dots = page.getByTestId('roofline-dot');
+    await page.waitForFunction((n) => document.querySelectorAll('[data-testid="roofline-dot"]').length >= n, timed.length, { timeout: 10_000 });
+    const placed = await dots.evaluateAll((all) => all.map((d) => d.getAttribute('data-strategy')));
+    assert.deepEqual([...placed].sort(), [...timed].sort(), 'a dot per strategy run');
+    assert.ok((await page.locator('[data-testid^="roof-"]').count()) >= 3, 'memory and compute roofs are drawn');
+    // Focus says the same words as hovering (a label may lie over a dot's centre, where the mouse would go).
+    await dots.first().focus();
+    const words = await page.getByTestId('roofline-hover').innerText();
+    process.stdout.write(`hover: ${words}\n`);
+    assert.match(words, /^[\w-]+: .*(bound|GB\/s).*flop\/byte/);
+    await page.getByTestId('machine-panel').screenshot({ path: join(shots, 'machine-roofline.png') });
+  });
+
+  it('exports the roofline as SVG and as PNG', async () => {
+    for (const format of ['svg', 'png'] as const) {
+      const download = page.waitForEvent('download', { timeout: 20_000 });
+      await page.getByTestId(`roofline-export-${format}`).click();
+      const file = await download;
+      assert.match(file.suggestedFilename(), new RegExp(`^vlab-roofline-.*\\.${format}$`));
+      const path = await file.path();
+      const bytes = await readFile(path);
+      if (format === 'svg') assert.match(bytes.toString('utf8'), /^<svg[^>]*>[\s\S]*data-testid="roofline-dot"/);
+      else assert.deepEqual([...bytes.subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47]);
+    }
   });
 });

@@ -9,12 +9,12 @@
 // they work.
 
 import type { AppInfo, GridSettings, GuardReport, LabApi, LabStrategyName, RunFailure, RunRecord, RunSettings, StrategyName } from '../../../main/contract';
-import { planLiveRun, type Candidate, type LivePlan } from './livePlan';
+import { planLiveRun, type BarState, type Candidate, type LivePlan } from './livePlan';
 import type { LiveKey } from './livePriors';
 import { LiveCosts, type RoofNsPerPoint } from './liveCosts.svelte';
 import { gridKey, measures } from './liveGrid';
 
-export type { LiveKey };
+export type { BarState, LiveKey };
 export { measures };
 
 /** The live run's budget, all its strategies together: a bar moves about half a second after the slider stops. */
@@ -34,17 +34,6 @@ export interface LiveHost {
   readonly checkedFormula: string;
   readonly formulaValid: boolean;
 }
-
-/** How a strategy's bar stands against the current settings. */
-export type BarState =
-  /** measured at these settings */
-  | { kind: 'current' }
-  /** a live run is on its way */
-  | { kind: 'measuring' }
-  /** over the live budget: Run would take about this long */
-  | { kind: 'over-budget'; predictedMs: number }
-  /** from other settings, with Live off (or the memory guard refusing it) */
-  | { kind: 'stale' };
 
 interface Flight {
   runId: string;
@@ -80,6 +69,8 @@ export class Live {
   /** Something was interrupted or changed while held: look again on release. */
   private dirty = false;
   private settled: Promise<void> | null = null;
+  /** A machine profile exists now: a record the engine did not place on it is not current. */
+  private placing = false;
 
   /** What each strategy costs on this machine, as far as Live knows. */
   readonly costs: LiveCosts;
@@ -121,6 +112,19 @@ export class Live {
   /** Whether a run is one of Live's (its records stay out of the results table). */
   owns(runId: string): boolean {
     return runId.startsWith(LIVE_RUN_PREFIX);
+  }
+
+  /**
+   * The machine has just been measured: the bars at these settings are timed
+   * again (what fits the budget), so that their records are placed on its
+   * roofline; each strategy once, as ever.
+   */
+  retime(): void {
+    this.placing = true;
+    this.tried = new Set();
+    if (!this.on) return;
+    if (this.held > 0) this.dirty = true;
+    else this.arm(0);
   }
 
   setOn(on: boolean): void {
@@ -175,7 +179,8 @@ export class Live {
    * (nor tried since the settings last changed), what fits the budget.
    */
   plan(settings: RunSettings): LivePlan<LiveKey> {
-    const unmeasured: LiveKey[] = settings.strategies.filter((s) => !(this.latest[s] && measures(this.latest[s], settings)));
+    const placed = (r: RunRecord) => !this.placing || r.bound !== undefined;
+    const unmeasured: LiveKey[] = settings.strategies.filter((s) => !(this.latest[s] && measures(this.latest[s], settings) && placed(this.latest[s])));
     if (!this.floorFor(settings)) unmeasured.push('limit');
     const candidates: Candidate<LiveKey>[] = unmeasured.filter((key) => !this.tried.has(key)).map((key) => ({ key, predictedMs: this.predictedMs(key, settings) }));
     return planLiveRun(candidates, LIVE_BUDGET_MS);

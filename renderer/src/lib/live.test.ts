@@ -137,6 +137,22 @@ describe('the Live switch', () => {
     expect(live.costs.known('gpu')).toBe(true);
   });
 
+  it('times the current grid again once the machine is measured, for records the engine did not place, once each', async () => {
+    await elapse(0);
+    shell.complete(shell.starts[0]!.runId);
+    await elapse(0);
+    const before = shell.starts.length;
+    // vmap's record was placed on a profile; the others were made before there was one.
+    shell.emit('run:record', { runId: 'run-1', record: { ...record('vmap', 100, 0.01), bound: 'DRAM' } });
+    live.retime();
+    await elapse(0);
+    expect(shell.starts.slice(before).map((s) => [...s.strategies].sort())).toEqual([['loops', 'meshgrid']]);
+    shell.complete(shell.starts.at(-1)!.runId);
+    await elapse(1000);
+    // The fake engine places nothing: tried once, not again.
+    expect(shell.starts).toHaveLength(before + 1);
+  });
+
   it('runs once the settings have been still for the debounce, at the latest settings', async () => {
     setN(120);
     await elapse(LIVE_DEBOUNCE_MS / 2);

@@ -136,3 +136,14 @@ export function formatWait(ms: number): string {
   if (min < 90) return `about ${Math.round(min)} min`;
   return `about ${Math.round(min / 60)} h`;
 }
+
+/** How a strategy's bar stands against the current settings. */
+export type BarState =
+  /** measured at these settings */
+  | { kind: 'current' }
+  /** a live run is on its way */
+  | { kind: 'measuring' }
+  /** over the live budget: Run would take about this long */
+  | { kind: 'over-budget'; predictedMs: number }
+  /** from other settings, with Live off (or the memory guard refusing it) */
+  | { kind: 'stale' };

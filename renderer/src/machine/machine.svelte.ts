@@ -46,6 +46,8 @@ export class MachineState {
     try {
       const view = await this.lab.api.invoke('machine:profile', { measure, refresh });
       this.view = view ?? this.view;
+      // Measured now: the runs at these settings are timed again, to be placed on this profile (Live waits for release).
+      if (view?.measured) this.lab.live.retime();
       this.status = this.view ? 'ready' : 'missing';
       this.error = null;
     } catch (error) {
