@@ -223,6 +223,8 @@ export function engineHandlers(kept = new KeptGrid()): Handlers {
     },
 
     async lessonStep({ step, formula, dtype, grid }, { signal, progress }) {
+      // The roofline step places its runs on this machine's profile, where one is kept.
+      await loadKeptProfile();
       return runLessonStep(step, { formula, dtype, ...(grid ? { grid } : {}), signal, onProgress: ({ fraction, strategy }) => progress({ fraction, label: strategy }) });
     },
 
