@@ -104,4 +104,17 @@ describe('live from the first second', { concurrency: false }, () => {
       else assert.deepEqual([...bytes.subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47]);
     }
   });
+
+  it('places every strategy on this machine’s roofline in the lesson’s last step, in words and figures', async () => {
+    await page.getByTestId('tab-lesson').click();
+    await page.getByTestId('lesson-jump').selectOption({ index: 8 });
+    assert.match(await page.getByTestId('lesson-title').innerText(), /Why: the roofline/);
+    await page.getByTestId('lesson-run').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="lesson-figures"]')?.getAttribute('data-ready') === 'yes', null, { timeout: 120_000 });
+    const sentences = (await page.getByTestId('lesson-sentence').allInnerTexts()).join(' ');
+    process.stdout.write(`roofline step: ${await page.getByTestId('lesson-headline').innerText()} — ${sentences}\n`);
+    // Measured in this session: every strategy is named with the roof that bounds it.
+    for (const strategy of ['meshgrid-eager', 'meshgrid', 'vmap', 'pmap']) assert.match(sentences, new RegExp(`${strategy}: (memory-bound|compute-bound|bound by|overhead-bound)`));
+    await page.getByTestId('lesson').screenshot({ path: join(shots, 'machine-lesson-roofline.png') });
+  });
 });
