@@ -117,4 +117,23 @@ describe('live from the first second', { concurrency: false }, () => {
     for (const strategy of ['meshgrid-eager', 'meshgrid', 'vmap', 'pmap']) assert.match(sentences, new RegExp(`${strategy}: (memory-bound|compute-bound|bound by|overhead-bound)`));
     await page.getByTestId('lesson').screenshot({ path: join(shots, 'machine-lesson-roofline.png') });
   });
+
+  it('draws the memory mountain of a size sweep: ns per point against the working set, with L1, L2 and L3 marked', async () => {
+    await page.getByTestId('classroom-tab-sweep').click();
+    await page.getByTestId('sweep-from').fill('20');
+    await page.getByTestId('sweep-to').fill('3000');
+    await page.getByTestId('sweep-points').fill('8');
+    await page.getByTestId('sweep-run').click();
+    await page.getByTestId('sweep-cancel').waitFor({ timeout: 10_000 }).catch(() => {});
+    await page.getByTestId('sweep-run').waitFor({ timeout: 180_000 });
+    await page.getByTestId('sweep-status').filter({ hasText: 'Done' }).waitFor({ timeout: 10_000 });
+    await page.getByTestId('sweep-mountain').check();
+    const chart = page.getByTestId('mountain-chart');
+    await chart.waitFor();
+    for (const level of ['L1', 'L2', 'L3']) assert.equal(await chart.getByTestId(`mountain-cache-${level}`).count(), 1, `${level} is marked`);
+    const lines = await chart.locator('[data-testid^="mountain-line-"]').evaluateAll((all) => all.map((l) => [l.getAttribute('data-testid'), l.querySelectorAll('circle').length]));
+    process.stdout.write(`mountain lines: ${JSON.stringify(lines)}\n`);
+    assert.ok(lines.some(([id, points]) => id === 'mountain-line-vmap' && Number(points) >= 6), 'vmap is drawn at every size');
+    await page.getByTestId('panel-lower').screenshot({ path: join(shots, 'machine-mountain.png') });
+  });
 });

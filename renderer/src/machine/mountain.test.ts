@@ -10,6 +10,8 @@ describe('the memory mountain', () => {
     // 1000 × 1000 float32 is 4 MB of output; 2 ms over a million points is 2 ns a point.
     expect(mountainPoint(recordFixture('vmap', 1000, 2))).toEqual({ bytes: 4e6, nsPerPoint: 2, n: 1000 });
     expect(mountainPoint(recordFixture('vmap', 1000, 2, { dtype: 'float64' })).bytes).toBe(8e6);
+    // naive computes f on the flat vectors: n outputs, not n².
+    expect(mountainPoint(recordFixture('naive', 1000, 0.002, { shape: [1000] }))).toEqual({ bytes: 4000, nsPerPoint: 2, n: 1000 });
   });
 
   it('draws a line per strategy, smallest working set first, and marks the caches the OS reported', () => {

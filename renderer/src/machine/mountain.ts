@@ -36,9 +36,9 @@ export interface MountainLayout {
   caches: CacheMark[];
 }
 
-/** A record's place on the mountain: the output's bytes, and its median time per output point in ns. */
+/** A record's place on the mountain: the output's bytes, and its median time per output point in ns (naive's output is n points). */
 export function mountainPoint(r: RunRecord): MountainPoint {
-  const points = r.nx * r.ny;
+  const points = r.shape.reduce((a, b) => a * b, 1);
   return { bytes: points * ITEM_BYTES[r.dtype], nsPerPoint: (r.medianMs * 1e6) / points, n: r.n };
 }
 
