@@ -9,10 +9,7 @@
 // LabFailure (labError.ts). The renderer imports this file for types only;
 // the two constant lists are for the preload and the hosts.
 
-import type { ThreadPoint } from '../compute/strategies/threadScaling.js';
-import type { GridLimits } from '../compute/limits.js';
-import type { CalibrationRequest, CalibrationResult } from '../compute/strategies/calibrate.js';
-import type { MachineProfile, MachineProgress, Roof } from '../compute/machine/types.js';
+import type { CalibrationRequest, CalibrationResult, GridLimits, MachineProfile, MachineProgress, Roof, ThreadPoint } from '../compute/leaves.js';
 import type {
   Device,
   DType,

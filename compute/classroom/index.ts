@@ -3,13 +3,11 @@
 // from here or from compute/index.ts; the renderer imports types only.
 
 export { jaxProgram, numpyProgram, pythonExpression, jaxFileName, type PythonProgramRequest } from './jax.js';
+export { runSweep, sweepRecords, type SweepOptions } from './sweep.js';
 export {
-  runSweep,
   sweepSizes,
   sweepGrids,
   sweepGridText,
-  sweepRecords,
-  sweepToCsv,
   SweepRequestError,
   DEFAULT_POINT_BUDGET_MS,
   MAX_SWEEP_POINTS,
@@ -18,8 +16,8 @@ export {
   type SweepGrid,
   type SweepProgress,
   type SweepResult,
-  type SweepOptions,
-} from './sweep.js';
+} from './sweepPlan.js';
+export { sweepToCsv } from './sweepCsv.js';
 export { LESSON_STEP_IDS, type LessonStepId } from './lessonSteps.js';
 export {
   LESSON_EN,

@@ -28,7 +28,6 @@ const MAX_LANES = 1024;
 
 export const runRecord = strict({
   strategy: oneOf(RECORD_STRATEGIES),
-  n: recordSide,
   nx: recordSide,
   ny: recordSide,
   xRange: range,

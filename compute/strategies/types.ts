@@ -4,6 +4,7 @@
 // and IPC boundaries unchanged. The renderer imports these types.
 
 import type { DType } from '../core/dtype.js';
+import type { Grid } from '../core/grid.js';
 import { BACKEND_NAMES, type BackendName } from '../backends/backend.js';
 import type { RooflineFields } from '../machine/types.js';
 
@@ -25,21 +26,14 @@ export function isPeerStrategy(name: string): name is PeerStrategyName {
 }
 
 /**
- * One measured run of one strategy. Field names are a contract (CLI JSON, CSV, app). The roofline's
- * fields (bytes moved, operations per point, the bound, the ISA copy) are optional: compute/machine/types.ts.
+ * One measured run of one strategy, on its Grid (nx × ny over xRange × yRange, in dtype: x =
+ * linspace(xRange[0], xRange[1], nx), y likewise, z[i, j] = f(x[i], y[j])). Field names are a
+ * contract (CLI JSON, CSV, app); recordSchema.ts checks it field by field. The roofline's fields
+ * (bytes moved, operations per point, the bound, the ISA copy) are optional: compute/machine/types.ts.
  */
-export interface RunRecord extends RooflineFields {
-  /** The strategy, or 'limit' for the physical floor (writing n² outputs at memory bandwidth). */
+export interface RunRecord extends Grid, RooflineFields {
+  /** The strategy, or 'limit' for the physical floor (writing nx·ny outputs at memory bandwidth). */
   strategy: StrategyName | 'limit';
-  /** The grid's side when it is square (nx = ny), as before rectangular grids; for a rectangular grid, nx. Read nx and ny. */
-  n: number;
-  /** Points along x (the rows, i) and along y (the columns, j): the grid is nx × ny, z[i, j] = f(x[i], y[j]). */
-  nx: number;
-  ny: number;
-  /** The domain: x = linspace(xRange[0], xRange[1], nx), y = linspace(yRange[0], yRange[1], ny). */
-  xRange: [number, number];
-  yRange: [number, number];
-  dtype: DType;
   backend: RecordBackend;
   /** How many devices computed it (1 unless pmap). */
   devices: number;
@@ -108,17 +102,12 @@ export interface RunRecord extends RooflineFields {
   peerVersions?: string;
 }
 
-/** The grid a request asks for: nx × ny points over xRange × yRange. */
-export interface GridRequest {
-  /** The square shorthand: n sets both nx and ny (an explicit nx or ny wins). */
-  n?: number;
-  /** Points along x and along y; each defaults to n. */
-  nx?: number;
-  ny?: number;
-  /** The domain of x and of y; default GRID_RANGE, [-2, 2]. */
-  xRange?: readonly [number, number];
-  yRange?: readonly [number, number];
-}
+/**
+ * The grid as the API's requests may give it: a GridSpec whose fields default (the domain to GRID_RANGE),
+ * plus `n`, the square shorthand of the CLI's --n and of scripts (an explicit nx or ny wins). The engine's
+ * entry turns it into a GridSpec once (run.ts, by requestSchema.ts); the dtype is the request's own field.
+ */
+export type GridRequest = Partial<GridSpec> & { n?: number };
 
 export interface RunRequest extends GridRequest {
   strategy: StrategyName;
@@ -154,21 +143,13 @@ export const DEFAULT_FORMULA = 'cos(x^2 + y^2) / (1 + x^2 + y^2)';
 /** The lesson's grid covers [-2, 2] on both axes: the default of xRange and yRange. */
 export const GRID_RANGE: readonly [number, number] = [-2, 2];
 
-/** A grid's size and domain: nx × ny points over xRange × yRange, z[i, j] = f(x[i], y[j]). */
-export interface GridSpec {
-  nx: number;
-  ny: number;
-  xRange: readonly [number, number];
-  yRange: readonly [number, number];
-}
+/**
+ * A grid's geometry, its dtype left out: strategies, the floor and the
+ * evaluator take the dtype beside it (it is the arrays'), so it is not carried twice.
+ */
+export type GridSpec = Omit<Grid, 'dtype'>;
 
-/** The grid as the lab asks for it: nx × ny points over xRange × yRange, z[i, j] = f(x[i], y[j]). */
-export interface GridSettings {
+/** The grid and f on it, as the app's requests name them: the Grid, plus the formula its values come from. */
+export interface GridSettings extends Grid {
   formula: string;
-  dtype: DType;
-  nx: number;
-  ny: number;
-  /** The grid's domain: what the axes span. */
-  xRange: [number, number];
-  yRange: [number, number];
 }

@@ -40,18 +40,22 @@ import {
   sweepToCsv,
   traceStrategies,
   type SweepEntry,
+  settledHeapUsed,
+  backendStatus,
+  getBackend,
+  type NativeBackend,
+  resultsJson,
+  resultsToMarkdown,
+  writeNpy,
+  calibrate,
+  machineProfile,
+  profilePath,
+  roofs,
 } from '../../compute/index.js';
-import { settledHeapUsed } from '../../compute/report/heap.js';
-import { calibrate } from '../../compute/strategies/calibrate.js';
-import { machineProfile, profilePath, roofs } from '../../compute/machine/index.js';
 import { existsSync } from 'node:fs';
-import { backendStatus, getBackend } from '../../compute/backends/registry.js';
-import type { NativeBackend } from '../../compute/backends/native.js';
-import { resultsJson } from '../../compute/report/jsonExport.js';
-import { resultsToMarkdown } from '../../compute/report/markdown.js';
-import { writeNpy } from '../../compute/report/npy.js';
 import { removeStalePartials, writeGridCsv } from './gridCsv.js';
 import { KeptGrid } from './keptGrid.js';
+import { runRequestOf } from '../runRequest.js';
 import type { EngineMethod, ParamsOf, ProgressOf, ResultOf } from './protocol.js';
 import type { EngineBuild, GridSettings, GuardEntry } from '../contract.js';
 
@@ -92,7 +96,7 @@ const ALL_POINTS = Number.MAX_SAFE_INTEGER;
 /** The handlers of one engine thread, sharing its kept grid. */
 export function engineHandlers(kept = new KeptGrid()): Handlers {
   return {
-    async info() {
+    async 'engine:info'() {
       await Promise.all([loadBackends(), loadKeptProfile()]);
       const list = devices();
       const native = list.filter((d) => d.backend === 'native').length;
@@ -115,36 +119,26 @@ export function engineHandlers(kept = new KeptGrid()): Handlers {
       };
     },
 
-    checkFormula({ text }) {
+    'formula:check'({ text }) {
       return checkFormula(text);
     },
 
-    preview(settings) {
+    'surface:preview'(settings) {
       return surfacePreview(settings);
     },
 
-    trace({ formula, nx, ny, xRange, yRange, dtype }) {
+    'graph:trace'({ formula, nx, ny, xRange, yRange, dtype }) {
       return traceStrategies(compileFormula(formula), { nx, ny, xRange, yRange }, dtype);
     },
 
-    async guard(settings) {
+    async 'run:guard'(settings) {
       await loadBackends();
       const availability = await strategyAvailability();
       const entries: GuardEntry[] = [];
       for (const strategy of settings.strategies) {
         if (!availability.find((a) => a.strategy === strategy)?.available) continue;
         try {
-          const { predictedBytes } = guardRequest({
-            strategy,
-            nx: settings.nx,
-            ny: settings.ny,
-            xRange: settings.xRange,
-            yRange: settings.yRange,
-            dtype: settings.dtype,
-            formula: settings.formula,
-            repeats: settings.repeats,
-            ...(settings.devices > 0 ? { devices: settings.devices } : {}),
-          });
+          const { predictedBytes } = guardRequest(runRequestOf(settings, strategy));
           entries.push({ strategy, predictedBytes, fits: true });
         } catch (error) {
           if (!(error instanceof MemoryGuardError)) throw error;
@@ -154,7 +148,7 @@ export function engineHandlers(kept = new KeptGrid()): Handlers {
       return { entries };
     },
 
-    async run({ request, surface }, { signal, progress }) {
+    async 'engine:run'({ request, surface }, { signal, progress }) {
       // The kept grid's buffer goes back to the allocator, for this run to recycle.
       kept.release();
       await loadKeptProfile();
@@ -171,20 +165,20 @@ export function engineHandlers(kept = new KeptGrid()): Handlers {
       return { record: result.record, surface: surfaceOfGrid(grid, settings, request.strategy) };
     },
 
-    calibrate: (request, { signal }) => calibrate(request, signal),
+    'live:calibrate': (request, { signal }) => calibrate(request, signal),
 
-    async machineProfile({ dataDir, measure, refresh }, { signal, progress }) {
+    async 'engine:machineProfile'({ dataDir, measure, refresh }, { signal, progress }) {
       // A kept profile is read (never measured) unless the request says measure.
       if (!measure && !refresh && !existsSync(await profilePath(dataDir))) return null;
       const kept = await machineProfile({ dataDir, refresh, signal, onProgress: progress });
       return { profile: kept.profile, measured: kept.measured, roofs: { float32: roofs(kept.profile, 'float32'), float64: roofs(kept.profile, 'float64') } };
     },
 
-    async limit({ nx, ny, xRange, yRange, dtype }) {
+    async 'engine:limit'({ nx, ny, xRange, yRange, dtype }) {
       return measureLimit({ nx, ny, xRange, yRange }, dtype);
     },
 
-    async resultsText({ records, appVersion, format }) {
+    async 'engine:results-text'({ records, appVersion, format }) {
       await loadBackends();
       const machine = { ...machineInfo(), appVersion };
       if (format === 'json') return resultsJson({ records }, machine);
@@ -192,7 +186,7 @@ export function engineHandlers(kept = new KeptGrid()): Handlers {
       return recordsToCsv(records, machine);
     },
 
-    async exportGrid({ settings, path, format }, { signal, progress }) {
+    async 'engine:grid-file'({ settings, path, format }, { signal, progress }) {
       let grid = kept.matching(settings);
       const owned = grid === null;
       if (!grid) {
@@ -222,22 +216,23 @@ export function engineHandlers(kept = new KeptGrid()): Handlers {
       }
     },
 
-    async lessonStep({ step, formula, dtype, grid }, { signal, progress }) {
+    async 'classroom:lesson'({ step, formula, dtype, grid }, { signal, progress }) {
       // The roofline step places its runs on this machine's profile, where one is kept.
       await loadKeptProfile();
       return runLessonStep(step, { formula, dtype, ...(grid ? { grid } : {}), signal, onProgress: ({ fraction, strategy }) => progress({ fraction, label: strategy }) });
     },
 
-    async sweep({ request }, { signal, progress }) {
+    async 'classroom:sweep'({ sweep }, { signal, progress }) {
       let entries: SweepEntry[] = [];
-      return runSweep(request, {
+      // The app's sweeps always time the write floor beside the strategies.
+      return runSweep({ ...sweep, limit: true }, {
         signal,
         onEntry: (entry) => (entries = [...entries, entry]),
-        onProgress: (p) => progress({ fraction: p.fraction, label: `${p.strategy} at ${sweepGridText({ nx: p.n, ny: p.ny })}`, entries }),
+        onProgress: (p) => progress({ fraction: p.fraction, label: `${p.strategy} at ${sweepGridText(p)}`, entries }),
       });
     },
 
-    async threadSweep(settings, { signal, progress }) {
+    async 'classroom:threads'({ sweep: settings }, { signal, progress }) {
       await loadBackends();
       const { nx, ny, xRange, yRange, dtype, formula } = settings;
       const counts = Array.from({ length: cpuDevices().length }, (_, k) => k + 1);
@@ -249,37 +244,37 @@ export function engineHandlers(kept = new KeptGrid()): Handlers {
       return { nx, ny, xRange, yRange, dtype, formula, points };
     },
 
-    async sweepCsv({ result, appVersion }) {
+    async 'engine:sweep-csv'({ result, appVersion }) {
       await loadBackends();
       return sweepToCsv(result, { ...machineInfo(), appVersion });
     },
 
-    jaxProgram(request) {
+    'classroom:jax'(request) {
       return { text: jaxProgram(request), fileName: jaxFileName(request) };
     },
 
-    parseSettings({ text }) {
+    'settings:parse'({ text }) {
       return { settings: parseSettings(text) };
     },
 
-    settingsJson({ settings }) {
+    'engine:settings-json'({ settings }) {
       return settingsToJson(settings);
     },
 
-    memory() {
+    'engine:memory'() {
       const heapUsedBytes = settledHeapUsed();
       const { liveBytes, reservedBytes } = allocator.stats();
       return { heapUsedBytes, liveBytes, reservedBytes, rssBytes: process.memoryUsage().rss };
     },
 
-    crash() {
+    'engine:crash'() {
       setTimeout(() => {
         throw new Error('the engine was asked to crash (test hook)');
       });
       return new Promise<never>(() => {});
     },
 
-    abort() {
+    'engine:abort'() {
       // As C's abort() does, which is what Dawn calls: SIGABRT, no JavaScript stack.
       setTimeout(() => process.kill(process.pid, 'SIGABRT'));
       return new Promise<never>(() => {});

@@ -16,6 +16,7 @@ export interface MountainPoint {
   /** The output's bytes: nx · ny · itemsize. */
   bytes: number;
   nsPerPoint: number;
+  /** The sweep's size (nx). */
   n: number;
 }
 
@@ -39,7 +40,7 @@ export interface MountainLayout {
 /** A record's place on the mountain: the output's bytes, and its median time per output point in ns (naive's output is n points). */
 export function mountainPoint(r: RunRecord): MountainPoint {
   const points = r.shape.reduce((a, b) => a * b, 1);
-  return { bytes: points * ITEM_BYTES[r.dtype], nsPerPoint: (r.medianMs * 1e6) / points, n: r.n };
+  return { bytes: points * ITEM_BYTES[r.dtype], nsPerPoint: (r.medianMs * 1e6) / points, n: r.nx };
 }
 
 /** One line per strategy (the floor's among them: it only writes), smallest working set first, and the caches to mark. */
