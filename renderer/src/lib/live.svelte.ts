@@ -11,7 +11,7 @@
 import type { AppInfo, GridSettings, GuardReport, LabApi, LabStrategyName, RunFailure, RunRecord, RunSettings, StrategyName } from '../../../main/contract';
 import { planLiveRun, type BarState, type Candidate, type LivePlan } from './livePlan';
 import type { LiveKey } from './livePriors';
-import { LiveCosts, type RoofNsPerPoint } from './liveCosts.svelte';
+import { LiveCosts } from './liveCosts.svelte';
 import { gridKey, measures } from './liveGrid';
 
 export type { BarState, LiveKey };
@@ -75,11 +75,8 @@ export class Live {
   /** What each strategy costs on this machine, as far as Live knows. */
   readonly costs: LiveCosts;
 
-  constructor(
-    private readonly host: LiveHost,
-    roof?: RoofNsPerPoint,
-  ) {
-    this.costs = new LiveCosts(roof);
+  constructor(private readonly host: LiveHost) {
+    this.costs = new LiveCosts();
   }
 
   /**

@@ -23,7 +23,8 @@ export class LiveCosts {
   /** Each calibrated strategy's fixed cost per call, by strategy and dtype: kept when a record replaces its measurement. */
   private fixedMs: Partial<Record<string, number>> = {};
 
-  constructor(private readonly roof: RoofNsPerPoint = () => 0) {}
+  /** The roofline's least cost per point: none until the machine view has a profile (machine.svelte.ts sets it). */
+  roof: RoofNsPerPoint = () => 0;
 
   /** Whether a strategy has a calibration or a record in either dtype (else its prediction is a first guess). */
   known(key: LiveKey): boolean {

@@ -9,6 +9,7 @@
 import type { ChartFormat, ChartName, MachineProgress, MachineView } from '../../../main/contract';
 import type { Lab } from '../lib/lab.svelte';
 import { saveMessage } from '../lib/saveOutcome';
+import { writeNsPerPoint } from './roofline';
 
 export type MachineStatus = 'unknown' | 'missing' | 'measuring' | 'ready' | 'failed';
 
@@ -46,6 +47,9 @@ export class MachineState {
     try {
       const view = await this.lab.api.invoke('machine:profile', { measure, refresh });
       this.view = view ?? this.view;
+      const profile = this.view?.profile;
+      // Live's predictions never go below the roofline's floor: the output written at its level's bandwidth.
+      if (profile) this.lab.live.costs.roof = (key, settings) => (key === 'limit' ? 0 : writeNsPerPoint(profile, settings.nx * settings.ny, settings.dtype));
       // Measured now: the runs at these settings are timed again, to be placed on this profile (Live waits for release).
       if (view?.measured) this.lab.live.retime();
       this.status = this.view ? 'ready' : 'missing';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { recordFixture } from '../../../test/fixtures';
 import { machineFixture } from '../../../test/machineFixture';
 import type { Roof } from '../../../compute/machine/types';
-import { cosPerFlopOf, describeRun, dotsOf, layoutRoofline, placeOf, roofAt, roofLines, roofSegment, type PlacedRecord } from './roofline';
+import { cosPerFlopOf, describeRun, dotsOf, layoutRoofline, placeOf, roofAt, roofLines, roofSegment, writeNsPerPoint, type PlacedRecord } from './roofline';
 
 const profile = machineFixture();
 /** As compute/machine's roofs() gives them: write bandwidth of L3 and DRAM, an FMA roof per ISA on all threads. */
@@ -28,6 +28,13 @@ describe('the roofline', () => {
     expect(roofAt(lines[1]!, 0.5)).toBe(15);
     expect(roofLines(engineRoofs, profile, 'float32').some((r) => r.kind === 'transcendental')).toBe(false);
     expect(cosPerFlopOf([placed('vmap', 1, 4)])).toBeCloseTo(0.1, 9);
+  });
+
+  it('floors a point’s cost at writing its output at the bandwidth of the level the output fits in', () => {
+    // 1000 float32 outputs (4 kB) sit in L1 (200 GB/s writes): 0.02 ns a point; 1e8 of them (400 MB) go to DRAM (30 GB/s).
+    expect(writeNsPerPoint(profile, 1000, 'float32')).toBeCloseTo(4 / 200, 9);
+    expect(writeNsPerPoint(profile, 1e8, 'float32')).toBeCloseTo(4 / 30, 9);
+    expect(writeNsPerPoint(profile, 1e8, 'float64')).toBeCloseTo(8 / 30, 9);
   });
 
   it('places a run at its flops per byte and its achieved Gflop/s', () => {

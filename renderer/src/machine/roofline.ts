@@ -71,6 +71,19 @@ export function cosPerFlopOf(records: readonly PlacedRecord[]): number | undefin
   return r ? r.transcendentalsPerPoint! / r.opsPerPoint! : undefined;
 }
 
+/**
+ * The least a grid point can cost (ns) at this size: writing its one output
+ * value at the write bandwidth of the level the output fits in (its
+ * plateau's working set, doubled, as compute/machine's levelFor places it).
+ * Every strategy writes its output, so none is faster: Live's floor for a
+ * size no run has reached.
+ */
+export function writeNsPerPoint(profile: MachineProfile, points: number, dtype: DType): number {
+  const item = dtype === 'float32' ? 4 : 8;
+  const level = LEVELS.find((l) => l === 'DRAM' || points * item <= 2 * profile.bandwidth[l].bytes) ?? 'DRAM';
+  return item / profile.bandwidth[level].writeGBps;
+}
+
 /** The latest record of each strategy that the model has placed (bytes and operations counted), in the order given. */
 export function latestPlaced(records: readonly PlacedRecord[]): (PlacedRecord & { strategy: StrategyName })[] {
   const latest = new Map<StrategyName, PlacedRecord & { strategy: StrategyName }>();
