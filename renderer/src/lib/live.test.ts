@@ -116,7 +116,7 @@ describe('the Live switch', () => {
 
   it('calibrates the lab’s strategies at launch and times the opening grid at once; the GPU is calibrated after', async () => {
     shell = new FakeShell();
-    shell.calibratedNs = { loops: 2000, meshgrid: 2, vmap: 2 };
+    shell.calibratedNs = { loops: 1000, meshgrid: 2, vmap: 2 };
     settings = { ...settings, nx: 2000, ny: 2000, strategies: ['loops', 'meshgrid', 'vmap', 'gpu', 'numpy'] };
     const info = { strategies: { lab: ['loops', 'naive', 'meshgrid', 'meshgrid-eager', 'vmap', 'pmap', 'gpu'], peers: ['numpy'] } } as unknown as AppInfo;
     live = new Live(host(info));
@@ -125,12 +125,12 @@ describe('the Live switch', () => {
     expect(shell.calibrations.map((c) => c.strategies)).toEqual([['loops', 'meshgrid', 'vmap']]);
     await elapse(0);
     expect(live.costs.calibrations).toHaveLength(1);
-    // Predicted from the calibration: loops at 4e6 points, 2 µs each (compile, first call, 3 repeats, the check),
+    // Predicted from the calibration: loops at 4e6 points, 1 µs each (compile, first call, 3 repeats, the check),
     // is over the budget; meshgrid and vmap fit,
     // and the GPU's first guess (with its compile) does not fit beside them.
     expect(shell.starts.map((s) => s.strategies)).toEqual([['meshgrid', 'vmap']]);
     const loops = live.barState('loops', settings);
-    expect(loops.kind === 'over-budget' && loops.predictedMs).toBeCloseTo(1 + 4 * (0.05 + 2000 * 4) + 20 * 4, 0);
+    expect(loops.kind === 'over-budget' && loops.predictedMs).toBeCloseTo(1 + 4 * (0.05 + 1000 * 4) + 20 * 4, 0);
     shell.complete(shell.starts[0]!.runId);
     await elapse(0);
     expect(shell.calibrations.map((c) => c.strategies)).toEqual([['loops', 'meshgrid', 'vmap'], ['gpu']]);

@@ -36,7 +36,12 @@ export class LiveCosts {
     const points = pointsOf(settings);
     const byDtype = (dtype: DType) => nearestMeasurement(this.measured[`${key}:${dtype}`] ?? [], points);
     const last = byDtype(settings.dtype) ?? byDtype(otherDtype(settings.dtype)) ?? firstGuess(key);
-    return FIRST_GUESS[key].startMs + predictRunMs(last, points, settings.repeats, this.roof(key, settings));
+    const roof = this.roof(key, settings);
+    let ms = predictRunMs(last, points, settings.repeats, roof);
+    // A calibration slower than the pessimistic first guess timed a cold start (loops' JIT warms over thousands of
+    // calls, more than a tiny grid makes): the guess stands until a run says otherwise.
+    if (last.calibrated) ms = Math.min(ms, predictRunMs(firstGuess(key), points, settings.repeats, roof));
+    return FIRST_GUESS[key].startMs + ms;
   }
 
   noteCalibration(result: CalibrationResult): void {

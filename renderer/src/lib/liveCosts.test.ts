@@ -22,4 +22,11 @@ describe('what Live knows of a strategy’s cost', () => {
     costs.roof = () => 4;
     expect(costs.predictedMs('vmap', settings(1000))).toBeCloseTo(2 + 0.05 + 4 + 20, 6);
   });
+
+  it('keeps the first guess where a calibration timed a cold start slower than it', () => {
+    const costs = new LiveCosts();
+    // loops at 50 µs a point on a tiny grid (a JIT not yet warm), against its first guess of 1.5 µs and 50 ms to compile.
+    costs.noteCalibration({ ...calibration, strategies: [{ ...calibration.strategies[0]!, strategy: 'loops', fixedMs: 0, nsPerPoint: 50_000, compileMs: 1 }] });
+    expect(costs.predictedMs('loops', settings(40))).toBeCloseTo(50 + 1600 * 1.5e-3 + 1600 * 20e-6, 6);
+  });
 });

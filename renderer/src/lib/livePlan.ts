@@ -29,6 +29,8 @@ export interface Measurement {
    * per point. Absent: all of it is per point.
    */
   fixedMs?: number;
+  /** From Live's calibration on tiny grids, not from a record of a run. */
+  calibrated?: boolean;
 }
 
 /** The engine times warm calls until this much is timed (compute/strategies/timing.ts's MIN_TIMED_MS). */

@@ -45,7 +45,7 @@ export function calibratedMeasurements(result: CalibrationResult): { strategy: S
     const largest = samples.reduce((a, b) => (b.points > a.points ? b : a), samples[0]!);
     if (!largest) return [];
     const callMs = fixedMs + (nsPerPoint * largest.points) / 1e6;
-    const measurement: Measurement = { points: largest.points, callMs, firstMs: callMs + compileMs, overheadNsPerPoint: FIRST_GUESS[strategy].overheadNsPerPoint, fixedMs };
+    const measurement: Measurement = { points: largest.points, callMs, firstMs: callMs + compileMs, overheadNsPerPoint: FIRST_GUESS[strategy].overheadNsPerPoint, fixedMs, calibrated: true };
     return [{ strategy, measurement }];
   });
 }
