@@ -67,6 +67,7 @@ export { machineInfo, type MachineInfo } from './report/machine.js';
 
 // The machine view: caches, bandwidth, peak arithmetic, the roofline, Amdahl's fit.
 export * from './machine/index.js';
+export { calibrate, fitLine, type CalibrationRequest, type CalibrationResult, type StrategyCalibration } from './strategies/calibrate.js';
 export { defaultDataDir } from './dataDir.js';
 
 // The classroom: lesson steps, sweeps, "take it to JAX", shareable settings.

@@ -34,3 +34,6 @@ export { MAX_SETTINGS_BYTES, SETTINGS_EXTENSION } from './classroom/settingsVoca
 export { partialPathOf, writeBesideThenRename } from './report/atomicFile.js';
 export type { ThreadPoint } from './strategies/threadScaling.js';
 export type { AmdahlFit } from './machine/types.js';
+export type { CalibrationRequest, CalibrationResult } from './strategies/calibrate.js';
+export { calibrationRequest } from './strategies/calibrationSchema.js';
+export type { MachineProfile, MachineProgress, Roof } from './machine/types.js';

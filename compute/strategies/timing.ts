@@ -28,9 +28,9 @@ export function cpuMsSince(since: NodeJS.CpuUsage): number {
 }
 
 /** Whether to time another warm call, after `done` of them took `timedMs` in all. Zero requested means none. */
-export function timeAnother(done: number, requested: number, timedMs: number): boolean {
+export function timeAnother(done: number, requested: number, timedMs: number, minTimedMs = MIN_TIMED_MS): boolean {
   if (done < requested) return true;
-  return requested > 0 && done < MAX_TIMED_CALLS && timedMs < MIN_TIMED_MS;
+  return requested > 0 && done < MAX_TIMED_CALLS && timedMs < minTimedMs;
 }
 
 export async function timeCalls(
@@ -47,7 +47,7 @@ export async function timeCalls(
   let timedMs = 0;
   let cpuMs = 0;
   try {
-    for (let k = 0; timeAnother(k, context.repeats, timedMs); k++) {
+    for (let k = 0; timeAnother(k, context.repeats, timedMs, context.minTimedMs); k++) {
       throwIfCancelled(context.signal);
       context.progress('repeat', Math.min(1, k / context.repeats));
       grid.dispose();

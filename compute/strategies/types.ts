@@ -28,8 +28,8 @@ export function isPeerStrategy(name: string): name is PeerStrategyName {
 /**
  * One measured run of one strategy, on its Grid (nx × ny over xRange × yRange, in dtype: x =
  * linspace(xRange[0], xRange[1], nx), y likewise, z[i, j] = f(x[i], y[j])). Field names are a
- * contract (CLI JSON, CSV, app); recordSchema.ts checks it field by field. The roofline's fields (bytes moved,
- * operations per point, the bound, the ISA copy) are optional: compute/machine/types.ts.
+ * contract (CLI JSON, CSV, app); recordSchema.ts checks it field by field. The roofline's fields
+ * (bytes moved, operations per point, the bound, the ISA copy) are optional: compute/machine/types.ts.
  */
 export interface RunRecord extends Grid, RooflineFields {
   /** The strategy, or 'limit' for the physical floor (writing nx·ny outputs at memory bandwidth). */
