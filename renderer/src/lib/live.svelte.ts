@@ -64,7 +64,7 @@ export class Live {
   private timer: ReturnType<typeof setTimeout> | null = null;
   private generation = 0;
   /** What live runs have tried since the settings last changed: a strategy that fails is not retried in a loop. */
-  private tried = new Set<LiveKey>();
+  private tried: LiveKey[] = [];
   private requestedKey: string | null = null;
   /** Something was interrupted or changed while held: look again on release. */
   private dirty = false;
@@ -87,8 +87,8 @@ export class Live {
     this.host.api.on('run:record', ({ record }) => this.noteRecord(record));
     const settings = this.host.settings();
     this.requestedKey = gridKey(settings);
-    const lab = new Set<StrategyName>(this.host.info?.strategies.lab ?? []);
-    const own = settings.strategies.filter((s): s is LabStrategyName => lab.has(s));
+    const lab: readonly StrategyName[] = this.host.info?.strategies.lab ?? [];
+    const own = settings.strategies.filter((s): s is LabStrategyName => lab.includes(s));
     this.calibrateLater = own.filter((s) => s === 'gpu');
     this.settled = this.calibrate(own.filter((s) => s !== 'gpu'), settings);
     // Held already (the machine's profile is loading): the opening grid is timed on release.
@@ -118,7 +118,7 @@ export class Live {
    */
   retime(): void {
     this.placing = true;
-    this.tried = new Set();
+    this.tried = [];
     if (!this.on) return;
     if (this.held > 0) this.dirty = true;
     else this.arm(0);
@@ -127,7 +127,7 @@ export class Live {
   setOn(on: boolean): void {
     this.on = on;
     if (on) {
-      this.tried = new Set();
+      this.tried = [];
       this.arm(0);
     } else {
       this.clearTimer();
@@ -141,7 +141,7 @@ export class Live {
     if (key === this.requestedKey) return;
     this.requestedKey = key;
     this.generation++;
-    this.tried = new Set();
+    this.tried = [];
     if (!this.on) return;
     // The run in flight measures settings the user has left: stop it now, not after the pause.
     this.cancelFlight();
@@ -179,7 +179,7 @@ export class Live {
     const placed = (r: RunRecord) => !this.placing || r.bound !== undefined;
     const unmeasured: LiveKey[] = settings.strategies.filter((s) => !(this.latest[s] && measures(this.latest[s], settings) && placed(this.latest[s])));
     if (!this.floorFor(settings)) unmeasured.push('limit');
-    const candidates: Candidate<LiveKey>[] = unmeasured.filter((key) => !this.tried.has(key)).map((key) => ({ key, predictedMs: this.predictedMs(key, settings) }));
+    const candidates: Candidate<LiveKey>[] = unmeasured.filter((key) => !this.tried.includes(key)).map((key) => ({ key, predictedMs: this.predictedMs(key, settings) }));
     return planLiveRun(candidates, LIVE_BUDGET_MS);
   }
 
@@ -243,7 +243,7 @@ export class Live {
     const fitting = strategies
       .filter((s) => guard?.entries.find((e) => e.strategy === s)?.fits !== false)
       .sort((a, b) => this.predictedMs(a, settings) - this.predictedMs(b, settings));
-    for (const key of plan.run) this.tried.add(key);
+    this.tried.push(...plan.run.filter((key) => !this.tried.includes(key)));
     this.pending = false;
     if (fitting.length === 0 && !includeFloor) return;
 
@@ -258,7 +258,7 @@ export class Live {
           if (result.cancelled) {
             this.counts.cancelled++;
             // Cut short, not failed: what it did not measure may be tried again at these settings.
-            for (const key of plan.run) this.tried.delete(key);
+            this.tried = this.tried.filter((key) => !plan.run.includes(key));
           } else {
             this.counts.finished++;
             this.failures = result.failures.filter((f) => f.kind !== 'cancelled');
