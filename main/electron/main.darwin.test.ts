@@ -50,7 +50,8 @@ describe('the Electron main process on macOS (with a stand-in for Electron)', ()
     const window = state.windows[0]!;
     const contents = window.webContents;
     await (state.ipc.get('settings:restore') as Listener)({ sender: contents, senderFrame: contents.mainFrame }, null);
-    await vi.waitFor(() => expect(sentOn(window, 'document:opened')).toEqual([{ fileName: 'from-finder.vlab.json', settings: expect.objectContaining({ nx: 42, ny: 42 }) }]));
+    // The settings parser is the engine's: the first call starts an engine process (seconds on a loaded machine).
+    await vi.waitFor(() => expect(sentOn(window, 'document:opened')).toEqual([{ fileName: 'from-finder.vlab.json', settings: expect.objectContaining({ nx: 42, ny: 42 }) }]), { timeout: 20_000 });
   });
 
   it('puts the application menu first, About in it, and Close Window in File', () => {
