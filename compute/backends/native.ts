@@ -26,6 +26,8 @@ import {
   throwIfCancelled,
 } from './backend.js';
 import { type FusedKernel, fuseGraph } from './fuse.js';
+import { nativeReduction, partialValues, reductionResult } from './nativeReduce.js';
+import { sizeOf } from '../core/shape.js';
 import { type NativeAddon, type NativeHandle, type NativeProgram, loadAddon } from './nativeAddon.js';
 import { type OpcodeTable, BYTECODE_VERSION, lowerKernel, opcodeTable } from './nativeBytecode.js';
 
@@ -106,6 +108,8 @@ export class NativeExecutable implements Executable {
   readonly backend = 'native' as const;
   private readonly kernels: CompiledKernel[];
   private lastPoolMs: number | undefined;
+  /** The per-part values of the last asynchronous map-reduce to one number (one per device under pmap). */
+  lastPartials: number[] = [];
 
   constructor(
     readonly graph: Graph,
@@ -130,6 +134,13 @@ export class NativeExecutable implements Executable {
     const outputs: NDArray[] = [];
     try {
       for (const kernel of this.kernels) {
+        if (kernel.fused.reduce) {
+          const reduction = nativeReduction(kernel.fused, workers, placement.parts);
+          const { request, partials } = reduction;
+          if (sizeOf(kernel.fused.outShape) > 0) addon.runSync(kernel.program, partials, datas, fillGeometry(kernel, inputs), workers, request[3], request);
+          outputs.push(reductionResult(kernel.fused, reduction));
+          continue;
+        }
         const out = NDArray.empty(kernel.fused.outShape, kernel.fused.dtype);
         outputs.push(out);
         addon.runSync(kernel.program, out.data, datas, fillGeometry(kernel, inputs), workers, placement.parts);
@@ -157,15 +168,23 @@ export class NativeExecutable implements Executable {
     try {
       for (let k = 0; k < count; k++) {
         const kernel = this.kernels[k]!;
-        const out = NDArray.empty(kernel.fused.outShape, kernel.fused.dtype);
-        outputs.push(out);
+        const reduction = kernel.fused.reduce ? nativeReduction(kernel.fused, workers, placement.parts) : null;
+        const out = reduction ? null : NDArray.empty(kernel.fused.outShape, kernel.fused.dtype);
+        if (out) outputs.push(out);
         const onProgress = control.onProgress;
-        const handle = addon.run(kernel.program, out.data, datas, fillGeometry(kernel, inputs), {
+        const parts = reduction ? reduction.request[3] : placement.parts;
+        const empty = reduction !== null && sizeOf(kernel.fused.outShape) === 0;
+        const handle = empty ? null : addon.run(kernel.program, reduction?.partials ?? out!.data, datas, fillGeometry(kernel, inputs), {
           workers,
-          ...(placement.parts ? { parts: placement.parts } : {}),
+          ...(parts ? { parts } : {}),
+          ...(reduction ? { reduce: reduction.request } : {}),
           ...(onProgress ? { onProgress: (f: number) => onProgress((k + f) / count) } : {}),
         });
-        poolMs += await settle(handle, control.signal);
+        if (handle) poolMs += await settle(handle, control.signal);
+        if (reduction) {
+          this.lastPartials = partialValues(kernel.fused, reduction);
+          outputs.push(reductionResult(kernel.fused, reduction));
+        }
         control.onProgress?.((k + 1) / count);
       }
       this.lastPoolMs = poolMs;

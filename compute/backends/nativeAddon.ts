@@ -27,6 +27,8 @@ export interface NativeRunOptions {
   /** Contiguous parts the output is cut into (pmap: one per device). */
   parts?: number;
   onProgress?: (fraction: number) => void;
+  /** A fused map-reduce: [kind, length, segments, parts]; out is then the Float64Array of partials (nativeReduce.ts). */
+  reduce?: Float64Array;
 }
 
 /** An asynchronous run: its promise (milliseconds of pool time) and a way to stop it between blocks. */
@@ -52,7 +54,10 @@ export interface NativeAddon {
   /** Validates bytecode; throws "invalid bytecode: …" on a malformed program. */
   compile(code: Int32Array, consts: Float64Array): NativeProgram;
   run(program: NativeProgram, out: FloatArray, inputs: readonly FloatArray[], geometry: Float64Array, options?: NativeRunOptions): NativeHandle;
-  runSync(program: NativeProgram, out: FloatArray, inputs: readonly FloatArray[], geometry: Float64Array, workers?: number, parts?: number): void;
+  runSync(
+    program: NativeProgram, out: FloatArray, inputs: readonly FloatArray[], geometry: Float64Array,
+    workers?: number, parts?: number, reduce?: Float64Array,
+  ): void;
   /** Streaming stores over all of out with `workers` threads: the physical floor. */
   measureFloor(out: FloatArray, workers?: number): NativeHandle;
   /** The lesson's f written by hand in C++ over the x.length × y.length grid: the benchmark's yardstick. */

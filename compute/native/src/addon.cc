@@ -35,6 +35,11 @@ class VmJob : public AsyncJob {
   void runTask(int task) override {
     const int64_t size = launch->size;
     void* scratch = threadScratch(scratchBytes(*launch));
+    if (launch->reduceSegments > 1) {  // a map-reduce to several elements: each part holds whole ones
+      const int64_t length = launch->reduceLength, segments = launch->reduceSegments;
+      kernels().evalRange(*launch, partStart(segments, numParts, task) * length, partStart(segments, numParts, task + 1) * length, scratch);
+      return;
+    }
     kernels().evalRange(*launch, partStart(size, numParts, task), partStart(size, numParts, task + 1), scratch);
   }
 
@@ -115,26 +120,33 @@ Napi::Value Compile(const Napi::CallbackInfo& info) {
   return programHandle(env, std::move(program));
 }
 
-// run(program, out, inputs, geometry, { workers?, parts?, onProgress? }) -> { promise, cancel }
+/** The parts of a run: a map-reduce's are its own (each has its partial's slot), and never more than its elements. */
+int reduceAwareParts(Napi::Env env, Napi::Value value, const Launch& launch, int workers) {
+  if (launch.reduceKind == ReduceKind::None) return partsFrom(env, value, launch.size, workers);
+  if (launch.reduceSegments > 1) return int(std::max<int64_t>(1, std::min<int64_t>(launch.reduceParts, launch.reduceSegments)));
+  return int(launch.reduceParts);
+}
+
+// run(program, out, inputs, geometry, { workers?, parts?, onProgress?, reduce? }) -> { promise, cancel }
 Napi::Value Run(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   auto program = programArg(env, info[0]);
   Napi::Object options = info[4].IsObject() ? info[4].As<Napi::Object>() : Napi::Object::New(env);
   const int workers = workerCount(env, options.Get("workers"));
-  auto launch = buildLaunch(env, program, info[1], info[2], info[3]);
-  const int parts = partsFrom(env, options.Get("parts"), launch->size, workers);
+  auto launch = buildLaunch(env, program, info[1], info[2], info[3], options.Get("reduce"));
+  const int parts = reduceAwareParts(env, options.Get("parts"), *launch, workers);
   auto job = std::make_shared<VmJob>(program, std::move(launch), parts, workers);
   return startAsync(env, job, {info[1], info[2]}, options.Get("onProgress"));
 }
 
-// runSync(program, out, inputs, geometry, workers?, parts?): small runs on the calling thread, larger ones on
-// the pool. Positional numbers rather than an options object: the loops strategy calls this millions of times.
+// runSync(program, out, inputs, geometry, workers?, parts?, reduce?): small runs on the calling thread, larger
+// ones on the pool. Positional rather than an options object: the loops strategy calls this millions of times.
 Napi::Value RunSync(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   auto program = programArg(env, info[0]);
   const int workers = workerCount(env, info[4]);
-  auto launch = buildLaunch(env, program, info[1], info[2], info[3]);
-  const int parts = partsFrom(env, info[5], launch->size, workers);
+  auto launch = buildLaunch(env, program, info[1], info[2], info[3], info[6]);
+  const int parts = reduceAwareParts(env, info[5], *launch, workers);
   if (launch->size <= 16 * kBlock || workers == 1 || parts == 1) {
     kernels().evalRange(*launch, 0, launch->size, threadScratch(scratchBytes(*launch)));
     return env.Undefined();
