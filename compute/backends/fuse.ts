@@ -50,6 +50,8 @@ export interface FusedKernel {
   /** The loop's shape: the output's, or for a reduction the operand's axes, kept ones first. */
   readonly outShape: readonly number[];
   readonly reduce?: FusedReduction;
+  /** A reduction that reads the accumulators of kernel `sharesPass` (argmax beside max) instead of running again. */
+  readonly sharesPass?: number;
   readonly dtype: DType;
   readonly reads: readonly FusedRead[];
   /** In topological order: arguments come before their users. */
@@ -64,7 +66,23 @@ export function fuseGraph(graph: Graph, zeroStrides: ZeroStrides = []): FusedKer
   const producers = new Map<number, Equation>();
   for (const eqn of graph.equations) producers.set(eqn.out.id, eqn);
   const inputIndex = new Map<number, number>(graph.inputs.map((v, i) => [v.id, i]));
-  return graph.outputs.map((out) => fuseOutput(out, producers, inputIndex, graph, zeroStrides));
+  const kernels = graph.outputs.map((out) => fuseOutput(out, producers, inputIndex, graph, zeroStrides));
+  // max(z) and argmax(z) (min and argmin) over the same axes are one pass: the extreme's accumulator keeps both.
+  const keyOf = (out: Atom): string | null => {
+    const eqn = out.kind === 'var' ? producers.get(out.id) : undefined;
+    if (!eqn || !isReduction(eqn.primitive) || eqn.primitive === 'reduce_sum') return null;
+    const side = eqn.primitive === 'reduce_max' || eqn.primitive === 'argmax' ? 'max' : 'min';
+    const operand = eqn.inputs[0]!;
+    return `${side}|${operand.kind === 'var' ? operand.id : operand.value}|${JSON.stringify(eqn.params)}`;
+  };
+  const first = new Map<string, number>();
+  return kernels.map((kernel, k) => {
+    const key = keyOf(graph.outputs[k]!);
+    if (key === null) return kernel;
+    const earlier = first.get(key);
+    if (earlier === undefined) first.set(key, k);
+    return earlier === undefined ? kernel : { ...kernel, sharesPass: earlier };
+  });
 }
 
 function fuseOutput(

@@ -174,10 +174,13 @@ class JsExecutable implements Executable {
 
   readonly runSync = (inputs: readonly NDArray[]): NDArray[] => {
     const outputs: NDArray[] = [];
+    const accs: Float64Array[] = [];
     for (const { fused, fn } of this.kernels) {
       const { out, args, acc } = this.prepare(fused, inputs);
-      fn(out.data, args[0], args[1], args[2], args[3], 0, fused.outShape[0] ?? 1, acc);
-      if (fused.reduce) finishAccumulators(fused.reduce.kind, acc, out.data);
+      const shared = fused.sharesPass === undefined ? null : accs[fused.sharesPass]!;
+      if (!shared) fn(out.data, args[0], args[1], args[2], args[3], 0, fused.outShape[0] ?? 1, acc);
+      if (fused.reduce) finishAccumulators(fused.reduce.kind, shared ?? acc, out.data);
+      accs.push(shared ?? acc);
       outputs.push(out);
     }
     return outputs;
@@ -185,10 +188,17 @@ class JsExecutable implements Executable {
 
   async run(inputs: readonly NDArray[], control: RunControl = {}): Promise<NDArray[]> {
     const outputs: NDArray[] = [];
+    const accs: Float64Array[] = [];
     try {
       for (const { fused, fn } of this.kernels) {
         const { out, args, acc } = this.prepare(fused, inputs);
         outputs.push(out);
+        if (fused.sharesPass !== undefined) {
+          finishAccumulators(fused.reduce!.kind, accs[fused.sharesPass]!, out.data);
+          accs.push(accs[fused.sharesPass]!);
+          continue;
+        }
+        accs.push(acc);
         const rows = fused.outShape[0] ?? 1;
         const rowSize = Math.max(1, sizeOf(fused.outShape.slice(1)));
         const rowsPerSlice = Math.max(1, Math.floor(ELEMENTS_PER_SLICE / rowSize));

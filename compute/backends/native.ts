@@ -26,7 +26,7 @@ import {
   throwIfCancelled,
 } from './backend.js';
 import { type FusedKernel, fuseGraph } from './fuse.js';
-import { nativeReduction, partialValues, reductionResult } from './nativeReduce.js';
+import { type NativeReduction, nativeReduction, partialValues, reductionResult } from './nativeReduce.js';
 import { sizeOf } from '../core/shape.js';
 import { type NativeAddon, type NativeHandle, type NativeProgram, loadAddon } from './nativeAddon.js';
 import { type OpcodeTable, BYTECODE_VERSION, lowerKernel, opcodeTable } from './nativeBytecode.js';
@@ -133,9 +133,17 @@ export class NativeExecutable implements Executable {
     const workers = this.runtime.workers(placement);
     const outputs: NDArray[] = [];
     try {
+      const passes: (NativeReduction | null)[] = [];
       for (const kernel of this.kernels) {
+        const shared = kernel.fused.sharesPass === undefined ? null : passes[kernel.fused.sharesPass]!;
+        passes.push(shared);
+        if (shared) {
+          outputs.push(reductionResult(kernel.fused, shared));
+          continue;
+        }
         if (kernel.fused.reduce) {
           const reduction = nativeReduction(kernel.fused, workers, placement.parts);
+          passes[passes.length - 1] = reduction;
           const { request, partials } = reduction;
           if (sizeOf(kernel.fused.outShape) > 0) addon.runSync(kernel.program, partials, datas, fillGeometry(kernel, inputs), workers, request[3], request);
           outputs.push(reductionResult(kernel.fused, reduction));
@@ -166,9 +174,17 @@ export class NativeExecutable implements Executable {
     const count = this.kernels.length;
     let poolMs = 0;
     try {
+      const passes: (NativeReduction | null)[] = [];
       for (let k = 0; k < count; k++) {
         const kernel = this.kernels[k]!;
+        const shared = kernel.fused.sharesPass === undefined ? null : passes[kernel.fused.sharesPass]!;
+        passes.push(shared);
+        if (shared) {
+          outputs.push(reductionResult(kernel.fused, shared));
+          continue;
+        }
         const reduction = kernel.fused.reduce ? nativeReduction(kernel.fused, workers, placement.parts) : null;
+        passes[k] = reduction;
         const out = reduction ? null : NDArray.empty(kernel.fused.outShape, kernel.fused.dtype);
         if (out) outputs.push(out);
         const onProgress = control.onProgress;

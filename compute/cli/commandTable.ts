@@ -47,7 +47,8 @@ export const COMMANDS = {
     summary: 'time strategies at one grid size',
     usage: `vlab run (--n N | --nx N --ny M) [--x-range A,B] [--y-range C,D] [--strategies a,b,…]
          [--dtype float32|float64] [--repeats K] [--backend ${BACKEND_NAMES.join('|')}] [--formula "…"] [--devices D]
-         [--memory-cap BYTES] [--json [FILE|-]] [--csv FILE|-] [--markdown FILE|-] [--npy FILE] [--quiet] [--progress]
+         [--memory-cap BYTES] [--reduce max|min|sum|mean] [--json [FILE|-]] [--csv FILE|-] [--markdown FILE|-] [--npy FILE]
+         [--quiet] [--progress]
 
 ${GRID_USAGE}
   --strategies      comma-separated, from ${STRATEGY_NAMES.join(', ')} (default: all available)
@@ -57,8 +58,10 @@ ${GRID_USAGE}
   --formula "…"     f(x, y) (default: ${DEFAULT_FORMULA})
   --devices D       native threads for pmap (default: all)
   --memory-cap B    refuse runs predicted to need more than B bytes
-  --npy FILE        the grid (of the first strategy that computes all of it) as a NumPy .npy file`,
-    options: { ...grid, ...timed, devices: text, 'memory-cap': text, npy: text },
+  --npy FILE        the grid (of the first strategy that computes all of it) as a NumPy .npy file
+  --reduce R        the output: grid (default), or a number from it: max, min (with where), sum, mean;
+                    to a number, vmap and pmap fuse (the grid is never stored): nx, ny up to 10⁶ each`,
+    options: { ...grid, ...timed, devices: text, 'memory-cap': text, npy: text, reduce: text },
     outputs: true,
   },
   bench: {

@@ -19,6 +19,8 @@ import { STRATEGIES, findStrategy } from './index.js';
 import { RunRequestError, StrategyUnavailableError, type Strategy, type StrategyOutcome } from './strategy.js';
 import { ShapeError } from '../core/shape.js';
 import { gridFields } from './grid.js';
+import { FUSED_TO_A_NUMBER, isAnswer } from './answer.js';
+import { checkAnswer } from './answerRecord.js';
 import {
   DEFAULT_FORMULA,
   GRID_RANGE,
@@ -26,6 +28,8 @@ import {
   type RunProgress,
   type RunRecord,
   type RunRequest,
+  type ReduceMode,
+  REDUCE_MODES,
   type StrategyAvailability,
   type StrategyName,
 } from './types.js';
@@ -66,6 +70,7 @@ interface ResolvedRequest {
   formula: CompiledFormula;
   repeats: number;
   devices: number;
+  reduce: ReduceMode;
 }
 
 function resolve(request: RunRequest): ResolvedRequest {
@@ -83,7 +88,9 @@ function resolve(request: RunRequest): ResolvedRequest {
   const devices = request.devices ?? 0;
   if (!Number.isInteger(devices) || devices < 0) throw new RunRequestError(`devices must be a non-negative integer, got ${devices}`);
   const formula = compileFormula(request.formula ?? DEFAULT_FORMULA);
-  return { strategy, grid, dtype, backend, formula, repeats, devices };
+  const reduce = request.reduce ?? 'grid';
+  if (!REDUCE_MODES.includes(reduce)) throw new RunRequestError(`reduce must be one of ${REDUCE_MODES.join(', ')}, got '${String(reduce)}'`);
+  return { strategy, grid, dtype, backend, formula, repeats, devices, reduce };
 }
 
 function checkSide(name: string, value: unknown): number {
@@ -126,12 +133,14 @@ function memoryAdvice(strategy: string, dtype: DType): string {
 }
 
 export function guardRequest(request: RunRequest): { predictedBytes: number } {
-  const { strategy, grid, dtype, formula } = resolve(request);
+  const { strategy, grid, dtype, formula, reduce } = resolve(request);
   const { nx, ny } = grid;
-  const predictedBytes = strategy.predictBytes(grid, dtype, formula);
+  const predictedBytes = strategy.predictBytes(grid, dtype, formula, reduce);
+  // What a strategy really holds: to a number, the fused ones (and the loop) hold no grid.
+  const noGrid = strategy.name === 'naive' || (isAnswer(reduce) && FUSED_TO_A_NUMBER.includes(strategy.name));
   checkMemory(`${strategy.name} at ${nx === ny ? `n = ${nx}` : `${nx} × ${ny}`} (${dtype})`, {
     predictedBytes,
-    largestBufferBytes: (strategy.name === 'naive' ? Math.max(nx, ny) : nx * ny) * itemSize(dtype),
+    largestBufferBytes: (noGrid ? Math.max(nx, ny) : nx * ny) * itemSize(dtype),
     capBytes: memoryCap(request.memoryCapBytes),
     advice: memoryAdvice(strategy.name, dtype),
   });
@@ -141,7 +150,7 @@ export function guardRequest(request: RunRequest): { predictedBytes: number } {
 export async function runStrategy(request: RunRequest, options: RunOptions = {}): Promise<RunResult> {
   await Promise.all([loadBackends(), probePython()]);
   const resolved = resolve(request);
-  const { strategy, grid: spec, dtype, backend, formula, repeats, devices } = resolved;
+  const { strategy, grid: spec, dtype, backend, formula, repeats, devices, reduce } = resolved;
   const status = strategy.availability(backend);
   if (!status.available) throw new StrategyUnavailableError(`${strategy.name} cannot run on ${backend}: ${status.reason}`);
   const { predictedBytes } = guardRequest(request);
@@ -160,6 +169,7 @@ export async function runStrategy(request: RunRequest, options: RunOptions = {})
       formula,
       repeats,
       devices,
+      reduce,
       ...(options.signal ? { signal: options.signal } : {}),
       progress,
     });
@@ -174,10 +184,11 @@ export async function runStrategy(request: RunRequest, options: RunOptions = {})
   const grid = outcome.grid;
   try {
     progress('check', 0);
-    const check = await checkAgainstReference(grid, formula, spec, dtype, {
-      ...(options.signal ? { signal: options.signal } : {}),
-      onProgress: (f) => progress('check', f),
-    });
+    const signal = options.signal ? { signal: options.signal } : {};
+    const answer = isAnswer(reduce)
+      ? await checkAnswer(grid, reduce, spec, dtype, formula, { diagonal: strategy.name === 'naive', ...signal })
+      : null;
+    const check = answer ?? (await checkAgainstReference(grid, formula, spec, dtype, { ...signal, onProgress: (f) => progress('check', f) }));
     progress('check', 1);
     const samplesMs = [...outcome.repeatMs];
     // With no repeats asked for, the first call is the only figure there is.
@@ -193,7 +204,7 @@ export async function runStrategy(request: RunRequest, options: RunOptions = {})
       dtype,
       backend: backendRan,
       devices: devicesUsed,
-      shape: [...grid.shape],
+      shape: answer ? [] : [...grid.shape],
       firstMs: outcome.firstMs,
       medianMs: spread.medianMs,
       minMs: spread.minMs,
@@ -217,7 +228,11 @@ export async function runStrategy(request: RunRequest, options: RunOptions = {})
       ...(outcome.computedDtype || grid.dtype !== dtype ? { computedDtype: outcome.computedDtype ?? grid.dtype } : {}),
       ...(outcome.note ? { note: outcome.note } : {}),
       ...(outcome.peerVersions ? { peerVersions: outcome.peerVersions } : {}),
+      ...answer?.fields,
     };
+    if (answer && strategy.name === 'naive') {
+      record.note = `wrong on purpose: the ${reduce} of f(x[i], y[i]), the diagonal only, not of the grid`;
+    }
     if (options.keepGrid) return { record, grid };
     grid.dispose();
     return { record };
