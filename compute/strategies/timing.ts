@@ -17,6 +17,9 @@ import { answerOfGrid, isAnswer } from './answer.js';
 
 export type TimedCall = () => Promise<NDArray> | NDArray;
 
+/** Repeats of a run to a number stop once they would take longer than this. */
+const ANSWER_REPEAT_BUDGET_MS = 10_000;
+
 /** Warm calls go on past the requested count until this much time has been timed… */
 export const MIN_TIMED_MS = 25;
 /** …but never past MAX_TIMED_CALLS (compute/limits.ts: a record holds at most that many samples). */
@@ -53,10 +56,12 @@ export async function timeCalls(
   const timings: ExecutionTimings[] = [];
   let timedMs = 0;
   let cpuMs = 0;
+  // A number from a grid far beyond memory can take minutes a call: its repeats stop at a budget, as the loop's do.
+  const repeats = isAnswer(mode) ? Math.min(context.repeats, Math.floor(ANSWER_REPEAT_BUDGET_MS / Math.max(firstMs, 1e-3))) : context.repeats;
   try {
-    for (let k = 0; timeAnother(k, context.repeats, timedMs); k++) {
+    for (let k = 0; timeAnother(k, repeats, timedMs); k++) {
       throwIfCancelled(context.signal);
-      context.progress('repeat', Math.min(1, k / context.repeats));
+      context.progress('repeat', Math.min(1, k / Math.max(1, repeats)));
       grid.dispose();
       grid = null;
       await yieldToEventLoop();
