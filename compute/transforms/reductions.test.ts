@@ -150,7 +150,7 @@ describe.each(['js', 'native'] as const)('the fused map-reduce under jit on %s',
     const z = jit(f, { backend })(x) as NDArray;
     for (const op of OPS) {
       for (const axes of [undefined, [0], [1]]) {
-        const fused = values(jit((a: Value) => apply(op, f(a), axes), { backend })(x));
+        const fused = values(jit((a: Value) => apply(op, f(a), axes), { backend })(x) as NDArray);
         const eager = values(apply(op, z, axes));
         if (op === 'sum' || op === 'mean') fused.forEach((v, k) => expect(v).toBeCloseTo(eager[k]!, 4));
         else expect(fused, `${op} over ${String(axes)}`).toEqual(eager);
