@@ -285,6 +285,13 @@ export class NativeBackend implements Backend {
     return { isa: this.runtime.addon.isa(), threads: this.runtime.threads, path: this.runtime.path };
   }
 
+  /** The started pool, for a yardstick on `devices` of its threads. */
+  addonForYardsticks(devices: number): NativeAddon {
+    const addon = this.runtime.pool();
+    if (devices > this.runtime.threads) throw new RangeError(`the pool has ${this.runtime.threads} threads, not ${devices}`);
+    return addon;
+  }
+
   async measureWriteFloor(count: number, dtype: DType, repeats: number): Promise<{ ms: number; devices: number }> {
     return { ms: await this.writeFloorMs(count, dtype, repeats, this.runtime.threads), devices: this.runtime.threads };
   }
@@ -331,6 +338,31 @@ export class NativeBackend implements Backend {
       x.dispose();
       y.dispose();
     }
+  }
+}
+
+/**
+ * The hand-written fused max (the lesson's f, folded block by block into a
+ * running maximum, never stored) on `devices` threads, one part per thread:
+ * median milliseconds of `repeats` and the maximum it found.
+ */
+export async function handWrittenMaxMs(
+  backend: NativeBackend, { nx, ny, xRange, yRange }: LessonGrid, dtype: DType, repeats: number, devices: number,
+): Promise<{ ms: number; max: number }> {
+  const x = linspace(xRange[0], xRange[1], nx, { dtype });
+  const y = linspace(yRange[0], yRange[1], ny, { dtype });
+  const parts = new Float64Array(Math.max(1, Math.min(devices, nx)));
+  try {
+    const times: number[] = [];
+    for (let k = 0; k <= Math.max(1, repeats); k++) {
+      const started = performance.now();
+      await backend.addonForYardsticks(devices).lessonMax(parts, x.data, y.data, devices).promise;
+      if (k > 0) times.push(performance.now() - started);
+    }
+    return { ms: median(times), max: parts.reduce((a, b) => (a !== a || b !== b ? NaN : Math.max(a, b)), -Infinity) };
+  } finally {
+    x.dispose();
+    y.dispose();
   }
 }
 

@@ -62,6 +62,8 @@ export interface NativeAddon {
   measureFloor(out: FloatArray, workers?: number): NativeHandle;
   /** The lesson's f written by hand in C++ over the x.length × y.length grid: the benchmark's yardstick. */
   lessonLoop(out: FloatArray, x: FloatArray, y: FloatArray, workers?: number): NativeHandle;
+  /** The lesson's f fused with a max, by hand, over x.length × y.length: out[k] is part k's maximum (one part per slot). */
+  lessonMax(out: Float64Array, x: FloatArray, y: FloatArray, workers?: number): NativeHandle;
 }
 
 export type AddonLoad = { addon: NativeAddon; path: string } | { addon: null; reason: string };

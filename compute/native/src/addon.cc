@@ -75,6 +75,20 @@ class LessonJob : public AsyncJob {
   int parts;
 };
 
+class LessonMaxJob : public AsyncJob {
+ public:
+  LessonMaxJob(ArrayView out_, ArrayView x_, ArrayView y_, int workers)
+      : AsyncJob(x_.length == 0 ? 0 : int(out_.length), workers), out(out_), x(x_), y(y_), parts(int(out_.length)) {}
+  void runTask(int task) override {
+    // Part `task` of the rows: its maximum goes to out[task].
+    static_cast<double*>(out.data)[task] = kernels().lessonMax(x.data, y.data, x.dtype, y.length, partStart(x.length, parts, task), partStart(x.length, parts, task + 1));
+  }
+
+ private:
+  ArrayView out, x, y;
+  int parts;
+};
+
 // ---- exported functions ------------------------------------------------------------
 
 Napi::Value Opcodes(const Napi::CallbackInfo& info) {
@@ -177,6 +191,18 @@ Napi::Value LessonLoop(const Napi::CallbackInfo& info) {
   return startAsync(env, std::make_shared<LessonJob>(out, x, y, workers), {info[0], info[1], info[2]}, env.Undefined());
 }
 
+// lessonMax(out: Float64Array(parts), x, y, workers) -> { promise of ms, cancel }: the hand-written fused max, per part.
+Napi::Value LessonMax(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const ArrayView out = floatArray(env, info[0], "out");
+  const ArrayView x = floatArray(env, info[1], "x");
+  const ArrayView y = floatArray(env, info[2], "y");
+  if (out.dtype != DType::Float64 || out.length < 1) fail(env, "out must be a Float64Array with one slot per part");
+  if (x.dtype != y.dtype) fail(env, "x and y must share a dtype");
+  const int workers = workerCount(env, info[3]);
+  return startAsync(env, std::make_shared<LessonMaxJob>(out, x, y, workers), {info[0], info[1], info[2]}, env.Undefined());
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("bytecodeVersion", Napi::Number::New(env, kBytecodeVersion));
   exports.Set("blockElements", Napi::Number::New(env, kBlock));
@@ -190,6 +216,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("runSync", Napi::Function::New(env, RunSync));
   exports.Set("measureFloor", Napi::Function::New(env, MeasureFloor));
   exports.Set("lessonLoop", Napi::Function::New(env, LessonLoop));
+  exports.Set("lessonMax", Napi::Function::New(env, LessonMax));
   return exports;
 }
 

@@ -16,7 +16,7 @@ namespace vlab {
  */
 const Kernels& kernels() {
   static const Kernels chosen = [] {
-    const Kernels generic{"generic", generic::evalRange, generic::streamFill, generic::lessonRows};
+    const Kernels generic{"generic", generic::evalRange, generic::streamFill, generic::lessonRows, generic::lessonMax};
     const char* forcedEnv = std::getenv("VLAB_NATIVE_ISA");
     const std::string forced = forcedEnv ? forcedEnv : "";
 #if VLAB_X86 && defined(__GNUC__)
@@ -24,8 +24,8 @@ const Kernels& kernels() {
     const bool hasAvx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
     const bool hasAvx512 = hasAvx2 && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
                            __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512bw");
-    const Kernels avx2{"avx2", avx2::evalRange, avx2::streamFill, avx2::lessonRows};
-    const Kernels avx512{"avx512", avx512::evalRange, avx512::streamFill, avx512::lessonRows};
+    const Kernels avx2{"avx2", avx2::evalRange, avx2::streamFill, avx2::lessonRows, avx2::lessonMax};
+    const Kernels avx512{"avx512", avx512::evalRange, avx512::streamFill, avx512::lessonRows, avx512::lessonMax};
     if (forced == "generic") return generic;
     if (forced == "avx2") return hasAvx2 ? avx2 : generic;
     if (hasAvx512) return avx512;

@@ -41,6 +41,8 @@ struct Kernels {
   void (*streamFill)(void* out, DType, int64_t begin, int64_t end);
   /** The hand-written lesson loop over rows [r0, r1) of a grid whose rows hold n points (ny). */
   void (*lessonRows)(void* out, const void* x, const void* y, DType, int64_t n, int64_t r0, int64_t r1);
+  /** The hand-written fused max of the lesson's f over rows [r0, r1) (the fused map-reduce's yardstick). */
+  double (*lessonMax)(const void* x, const void* y, DType, int64_t n, int64_t r0, int64_t r1);
 };
 
 #define VLAB_DECLARE_ISA(ns)                                                                 \
@@ -48,6 +50,7 @@ struct Kernels {
   bool evalRange(const Launch&, int64_t, int64_t, void*);                                     \
   void streamFill(void*, DType, int64_t, int64_t);                                            \
   void lessonRows(void*, const void*, const void*, DType, int64_t, int64_t, int64_t);         \
+  double lessonMax(const void*, const void*, DType, int64_t, int64_t, int64_t);              \
   }
 VLAB_DECLARE_ISA(generic)
 #if VLAB_X86 && defined(__GNUC__)
