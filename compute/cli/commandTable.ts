@@ -113,9 +113,12 @@ ${SIZE_USAGE}
   jax: {
     summary: 'the same experiment as a JAX program (NumPy for the loop steps)',
     usage: `vlab jax --strategy S [--n N | --nx N --ny M] [--x-range A,B] [--y-range C,D] [--dtype float32|float64] [--formula "…"] [--out FILE]
+       vlab jax --reduce max|min|sum|mean [--cluster] [--n N | --nx N --ny M] … [--out FILE]
 
-${GRID_USAGE}`,
-    options: { ...grid, strategy: text, out: text },
+${GRID_USAGE}
+  --reduce R        the grid's max, min, sum or mean: meshgrid then reduce, vmap fused, pmap with lax.pmax/psum, shard_map
+  --cluster         with --reduce: the multi-process program (jax.distributed.initialize, the rows over the global mesh)`,
+    options: { ...grid, strategy: text, out: text, reduce: text, cluster: { type: 'boolean' } },
     outputs: false,
   },
 } satisfies Record<string, CommandSpec>;
