@@ -88,7 +88,7 @@ after(async () => {
 describe('the classroom in the web shell', { concurrency: false }, () => {
   it('walks all eight lesson steps in order, and each shows the figures this machine measured', async () => {
     await openClassroom();
-    assert.equal(lesson.steps.length, 8);
+    assert.equal(lesson.steps.length, 10);
     for (const [index, step] of lesson.steps.entries()) {
       await page.getByTestId('lesson-title').filter({ hasText: `${index + 1}. ${step.title}` }).waitFor();
       await page.getByTestId('lesson-run').click();
