@@ -111,9 +111,9 @@ describe('the classroom in the web shell', { concurrency: false }, () => {
   it('moves between steps from the keyboard, and toggles projector mode with its shortcut', async () => {
     await page.getByTestId('lesson-title').click();
     await page.keyboard.press('PageUp');
-    await page.getByTestId('lesson-title').filter({ hasText: `7. ${lesson.steps[6]!.title}` }).waitFor();
+    await page.getByTestId('lesson-title').filter({ hasText: `9. ${lesson.steps[8]!.title}` }).waitFor();
     await page.keyboard.press('PageDown');
-    await page.getByTestId('lesson-title').filter({ hasText: `8. ${lesson.steps[7]!.title}` }).waitFor();
+    await page.getByTestId('lesson-title').filter({ hasText: `10. ${lesson.steps[9]!.title}` }).waitFor();
     await page.getByTestId('lesson-jump').selectOption({ index: 3 });
     await page.getByTestId('lesson-title').filter({ hasText: `4. ${lesson.steps[3]!.title}` }).waitFor();
     // The focus moved to the step's title, and it is visible.
