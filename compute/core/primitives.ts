@@ -7,7 +7,11 @@
 // the union, so a missing entry is a compile error. A new elementwise
 // primitive is: its name and entries here, an emitter in backends/js.ts and
 // backends/wgsl.ts (with its WGSL_NUMERICS note), and its opcode and kernels
-// in native/src/opcodes.h.
+// in native/src/opcodes.h. Reductions (reduce_sum/max/min, argmax/argmin)
+// have their shape rule here, their meaning in core/reductions.ts and their
+// batching rule in transforms/vmap.ts; backends run them as a fused
+// map-reduce at a kernel's root (backends/fuse.ts, staged.ts). Collectives
+// (psum/pmax/pmin) never reach a backend: vmap/pmap's batching resolves them.
 
 import { type DType, promote } from './dtype.js';
 import type { AbstractValue } from './graph.js';

@@ -34,6 +34,8 @@ describe('a run to a number', () => {
         expect(record.error, strategy).toBeLessThan(1e-6);
       }
       if (fused.includes(strategy)) expect(record.peakBytes!, strategy).toBeLessThan(1 << 20);
+      // The guard's prediction covers what the run really held.
+      if (record.peakBytes !== undefined) expect(record.predictedBytes, strategy).toBeGreaterThanOrEqual(record.peakBytes);
       if (strategy === 'meshgrid') expect(record.peakBytes!).toBeGreaterThanOrEqual(3 * N * N * 4);
     }
   }, 120_000);
@@ -45,6 +47,25 @@ describe('a run to a number', () => {
     const mean = (await runStrategy({ strategy: 'loops', nx: 31, ny: 17, reduce: 'mean', repeats: 0, xRange: [-1, 3], yRange: [0, 2] })).record;
     expect(mean.error!).toBeLessThan(1e-6);
     expect(mean.integral).toBeCloseTo(mean.value! * 8, 6);
+  }, 60_000);
+
+  it('reports progress and stops when cancelled, as a grid run does', async () => {
+    if (!backendStatus('native').available) return;
+    const controller = new AbortController();
+    const fractions: number[] = [];
+    const run = runStrategy(
+      { strategy: 'pmap', n: 60_000, reduce: 'max', repeats: 0 },
+      {
+        signal: controller.signal,
+        onProgress: (p) => {
+          fractions.push(p.fraction);
+          if (p.phase === 'first' && p.fraction > 0) controller.abort();
+        },
+      },
+    );
+    setTimeout(() => controller.abort(), 2000);
+    await expect(run).rejects.toThrow(/cancelled/);
+    expect(fractions.length).toBeGreaterThan(0);
   }, 60_000);
 
   it('the guard counts what a strategy allocates: 10⁶ × 10⁶ fused fits, meshgrid is refused with its bytes', () => {

@@ -12,7 +12,7 @@ import { yieldToEventLoop } from '../backends/js.js';
 import { gridAxes, gridFunction } from './grid.js';
 import { cpuMsSince, timeAnother } from './timing.js';
 import type { Strategy } from './strategy.js';
-import { type AnswerMode, isAnswer, packAnswer } from './answer.js';
+import { ANSWER_BYTES, type AnswerMode, isAnswer, packAnswer } from './answer.js';
 import { type Partial, combine, emptyPartial, finish } from '../core/reductions.js';
 import type { ReductionPrimitive } from '../core/primitives.js';
 
@@ -37,7 +37,7 @@ export const loopsStrategy: Strategy = {
     return backendStatus(backend);
   },
   // The grid, both axes, and the 0-d output of the one call in flight.
-  predictBytes: ({ nx, ny }, dtype, _formula, reduce) => ((isAnswer(reduce) ? 2 : nx * ny) + nx + ny + 1) * itemSize(dtype),
+  predictBytes: ({ nx, ny }, dtype, _formula, reduce) => (isAnswer(reduce) ? ANSWER_BYTES : nx * ny * itemSize(dtype)) + (nx + ny + 1) * itemSize(dtype),
   async run(context) {
     const { dtype } = context;
     const { nx, ny } = context.grid;

@@ -12,7 +12,7 @@ import { pmap, cpuDevices } from '../transforms/pmap.js';
 import { gridAxes, gridFunction, gridOverAxes } from './grid.js';
 import { RunRequestError, type Strategy } from './strategy.js';
 import { timeCalls } from './timing.js';
-import { isAnswer } from './answer.js';
+import { ANSWER_BYTES, isAnswer } from './answer.js';
 import { pmapAnswerArray, pmapAnswerFunction, readPmapAnswer } from './pmapAnswer.js';
 import { jit } from '../transforms/jit.js';
 import { sum } from '../ops.js';
@@ -58,7 +58,7 @@ export const pmapStrategy: Strategy = {
     const available = backendStatus('native').available ? cpuDevices().length : 1;
     const { paddedRows } = rowSplit(nx, pmapDevices(nx, 0, available));
     // To a number: each device keeps a partial, the grid is never stored.
-    return ((isAnswer(reduce) ? 0 : paddedRows * ny) + paddedRows + nx + ny) * itemSize(dtype);
+    return (isAnswer(reduce) ? ANSWER_BYTES : paddedRows * ny * itemSize(dtype)) + (paddedRows + nx + ny) * itemSize(dtype);
   },
   async run(context) {
     const { dtype } = context;
@@ -83,7 +83,8 @@ export const pmapStrategy: Strategy = {
         const fAnswer = pmapAnswerFunction(gridOverAxes(gridFunction(context.formula)), mode, devices);
         let partials: number[] = [];
         const timed = await timeCalls({ ...context, fused: true }, async () => {
-          const answer = readPmapAnswer((await fAnswer.run([xSplit, y], signal ? { signal } : {})) as NDArray[], rowsPerDevice, ny);
+          const control = { ...(signal ? { signal } : {}), onProgress: (f: number) => context.progress('first', f) };
+          const answer = readPmapAnswer((await fAnswer.run([xSplit, y], control)) as NDArray[], rowsPerDevice, ny);
           partials = answer.partials;
           if (mode === 'sum' || mode === 'mean') {
             answer.value = (answer.value - (await paddingSum(context, x, y, paddedRows - nx))) / (mode === 'mean' ? nx * ny : 1);

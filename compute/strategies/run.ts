@@ -19,7 +19,7 @@ import { STRATEGIES, findStrategy } from './index.js';
 import { RunRequestError, StrategyUnavailableError, type Strategy, type StrategyOutcome } from './strategy.js';
 import { ShapeError } from '../core/shape.js';
 import { gridFields } from './grid.js';
-import { FUSED_TO_A_NUMBER, isAnswer } from './answer.js';
+import { ANSWER_BYTES, FUSED_TO_A_NUMBER, isAnswer } from './answer.js';
 import { checkAnswer } from './answerRecord.js';
 import {
   DEFAULT_FORMULA,
@@ -135,9 +135,10 @@ function memoryAdvice(strategy: string, dtype: DType): string {
 export function guardRequest(request: RunRequest): { predictedBytes: number } {
   const { strategy, grid, dtype, formula, reduce } = resolve(request);
   const { nx, ny } = grid;
-  const predictedBytes = strategy.predictBytes(grid, dtype, formula, reduce);
-  // What a strategy really holds: to a number, the fused ones (and the loop) hold no grid.
-  const noGrid = strategy.name === 'naive' || (isAnswer(reduce) && FUSED_TO_A_NUMBER.includes(strategy.name));
+  // What a strategy really holds: to a number, the fused ones (and the loop) hold no grid; the others reduce theirs.
+  const fused = isAnswer(reduce) && FUSED_TO_A_NUMBER.includes(strategy.name);
+  const predictedBytes = strategy.predictBytes(grid, dtype, formula, reduce) + (isAnswer(reduce) && !fused ? ANSWER_BYTES : 0);
+  const noGrid = strategy.name === 'naive' || fused;
   checkMemory(`${strategy.name} at ${nx === ny ? `n = ${nx}` : `${nx} × ${ny}`} (${dtype})`, {
     predictedBytes,
     largestBufferBytes: (noGrid ? Math.max(nx, ny) : nx * ny) * itemSize(dtype),

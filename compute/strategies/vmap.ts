@@ -9,7 +9,7 @@ import { gridAxes, gridFunction, gridOverAxes } from './grid.js';
 import type { Strategy } from './strategy.js';
 import { timeCalls } from './timing.js';
 import type { NDArray } from '../core/ndarray.js';
-import { answerFunction, isAnswer, packAnswer } from './answer.js';
+import { ANSWER_BYTES, answerFunction, isAnswer, packAnswer } from './answer.js';
 
 export const vmapStrategy: Strategy = {
   name: 'vmap',
@@ -17,14 +17,15 @@ export const vmapStrategy: Strategy = {
   takesBackend: true,
   availability: (backend) => backendStatus(backend),
   // Fused to a number, the grid is never stored: x, y and a few partials.
-  predictBytes: ({ nx, ny }, dtype, _formula, reduce) => ((isAnswer(reduce) ? 2 : nx * ny) + nx + ny) * itemSize(dtype),
+  predictBytes: ({ nx, ny }, dtype, _formula, reduce) => (isAnswer(reduce) ? ANSWER_BYTES : nx * ny * itemSize(dtype)) + (nx + ny) * itemSize(dtype),
   async run(context) {
     const [x, y] = gridAxes(context.grid, context.dtype);
     const mode = context.reduce;
     if (isAnswer(mode)) {
       try {
         const fused = jit(answerFunction(gridOverAxes(gridFunction(context.formula)), mode), { backend: context.backend });
-        const control = context.signal ? { signal: context.signal } : {};
+        // A run to a number can take minutes (10¹⁰ points): its progress is the kernel's.
+        const control = { ...(context.signal ? { signal: context.signal } : {}), onProgress: (f: number) => context.progress('first', f) };
         return await timeCalls({ ...context, fused: true }, async () => packAnswer((await fused.run([x, y], control)) as NDArray[]));
       } finally {
         x.dispose();
