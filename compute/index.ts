@@ -2,6 +2,7 @@
 // the renderer imports types only.
 
 export type { DType, FloatArray } from './core/dtype.js';
+export type { Grid } from './core/grid.js';
 export { DTYPES, itemSize } from './core/dtype.js';
 export { NDArray } from './core/ndarray.js';
 export { allocator, Allocator, type AllocationStats } from './core/allocator.js';
@@ -20,8 +21,9 @@ export { makeJaxpr } from './transforms/makeJaxpr.js';
 
 export type { BackendName, Device, RunControl, ExecutionTimings } from './backends/backend.js';
 export { CancelledError, BACKEND_NAMES } from './backends/backend.js';
-export { backendStatus, backendStatuses, devices, loadBackends } from './backends/registry.js';
-export { configureNativeThreads } from './backends/native.js';
+export { backendStatus, backendStatuses, devices, getBackend, loadBackends } from './backends/registry.js';
+export { configureNativeThreads, type NativeBackend } from './backends/native.js';
+export { settledHeapUsed } from './report/heap.js';
 
 export {
   compileFormula,
@@ -52,7 +54,7 @@ export { MemoryGuardError, formatBytes, memoryCap } from './strategies/memoryGua
 export { TOLERANCES } from './strategies/reference.js';
 export { traceStrategies, type TracedGraph, type TracedView } from './strategies/traced.js';
 export { measureLimit } from './strategies/limit.js';
-export { surfaceOfGrid, surfacePreview, type GridSettings, type SurfaceGrid, type SurfaceView } from './strategies/surface.js';
+export { surfaceOfGrid, surfacePreview, type GridSettings, type SurfaceView } from './strategies/surface.js';
 export { MAX_SURFACE_SIDE, axisValues, sampleIndices } from './strategies/decimate.js';
 
 // Reports: CSV, the JSON document, Markdown and .npy exports, and the machine it was measured on.

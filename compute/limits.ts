@@ -17,7 +17,7 @@ export const FORMULA_MAX_LENGTH = 500;
 /** Timed calls after the first that the app asks for in one run. */
 export const APP_MAX_REPEATS = 100;
 
-/** The app's limits, as the renderer receives them in AppInfo. */
+/** The app's size limits, as the renderer receives them in AppInfo (bounds on a Grid's sides, not a grid). */
 export interface GridLimits {
   /** Sides the app accepts in requests and documents. */
   readonly nMin: number;

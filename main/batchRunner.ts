@@ -11,6 +11,7 @@ import type { EventMap, EventName, RunBatchRequest, RunBatchResult, RunFailure }
 import type { EngineHost } from './engine/host.js';
 import { LabFailure } from './labError.js';
 import type { ResultsLog } from './resultsLog.js';
+import { runRequestOf } from './runRequest.js';
 
 export interface BatchContext {
   engine: EngineHost;
@@ -67,22 +68,8 @@ export async function runBatch(request: RunBatchRequest, context: BatchContext, 
   for (const [index, strategy] of order.entries()) {
     if (signal.aborted) break;
     try {
-      const { record, surface } = await engine.call(
-        'run',
-        {
-          request: {
-            strategy,
-            nx: request.nx,
-            ny: request.ny,
-            xRange: request.xRange,
-            yRange: request.yRange,
-            dtype: request.dtype,
-            formula: request.formula,
-            repeats: request.repeats,
-            ...(request.devices > 0 ? { devices: request.devices } : {}),
-          },
-          surface: true,
-        },
+      const { record, surface } = await engine.call('engine:run',
+        { request: runRequestOf(request, strategy), surface: true },
         { signal, onProgress: (progress) => emit('run:progress', { runId, progress, index, total }) },
       );
       await finish(record, surface);
@@ -93,7 +80,7 @@ export async function runBatch(request: RunBatchRequest, context: BatchContext, 
   if (request.includeFloor && !signal.aborted) {
     try {
       const { nx, ny, xRange, yRange, dtype } = request;
-      const limit = await engine.call('limit', { nx, ny, xRange, yRange, dtype }, { signal });
+      const limit = await engine.call('engine:limit', { nx, ny, xRange, yRange, dtype }, { signal });
       if (limit) await finish(limit);
     } catch (error) {
       fail(failureOf('limit', error));

@@ -9,8 +9,7 @@
 // LabFailure (labError.ts). The renderer imports this file for types only;
 // the two constant lists are for the preload and the hosts.
 
-import type { ThreadPoint } from '../compute/strategies/threadScaling.js';
-import type { GridLimits } from '../compute/limits.js';
+import type { GridLimits, ThreadPoint } from '../compute/leaves.js';
 import type {
   Device,
   DType,

@@ -153,7 +153,7 @@ describe('LabService', () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'vlab-service-'));
     cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
     const { service, events } = await makeService(dataDir);
-    await expect(service.engine.call('crash', null)).rejects.toMatchObject({ name: 'EngineCrashedError' });
+    await expect(service.engine.call('engine:crash', null)).rejects.toMatchObject({ name: 'EngineCrashedError' });
     expect(events.find((e) => e.event === 'engine:crashed')?.payload).toMatchObject({ message: expect.stringMatching(/run engine/) });
     const result = await service.handle('run:start', {
       runId: 'after-crash',

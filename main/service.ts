@@ -11,10 +11,21 @@
 import { randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { AppInfo, EventMap, EventName, InvokeChannel, RequestOf, ResponseOf, ResultsFormat, SaveOutcome, Theme } from './contract.js';
+import type {
+  AppInfo,
+  ClassroomProgress,
+  EventMap,
+  EventName,
+  InvokeChannel,
+  RequestOf,
+  ResponseOf,
+  ResultsFormat,
+  SaveOutcome,
+  Theme,
+} from './contract.js';
+import { ANSWERED_CHANNELS, TASK_CHANNELS, type ProgressOf } from './engine/protocol.js';
 import { engineWorkerEntry } from './engine/entry.js';
-import { APP_GRID_LIMITS } from '../compute/limits.js';
-import { LAB_STRATEGY_NAMES, PEER_STRATEGY_NAMES } from '../compute/strategies/types.js';
+import { APP_GRID_LIMITS, LAB_STRATEGY_NAMES, PEER_STRATEGY_NAMES } from '../compute/leaves.js';
 import { EngineCrashedError, EngineHost } from './engine/host.js';
 import type { SpawnEngine } from './engine/port.js';
 import { runBatch } from './batchRunner.js';
@@ -53,6 +64,17 @@ export interface ShellHooks {
   spawnEngine?: SpawnEngine;
 }
 
+/** A handler per channel, typed by the channel. */
+type ChannelHandlers<C extends InvokeChannel> = { [K in C]: (request: RequestOf<K>) => Promise<ResponseOf<K>> };
+
+/** One handler per channel, each calling `answer` with its own channel name: no table of names in between. */
+function forwardByName<C extends InvokeChannel>(
+  channels: readonly C[],
+  answer: <K extends C>(channel: K, request: RequestOf<K>) => Promise<ResponseOf<K>>,
+): ChannelHandlers<C> {
+  return Object.fromEntries(channels.map((channel) => [channel, (request: RequestOf<C>) => answer(channel, request)])) as ChannelHandlers<C>;
+}
+
 function today(): string {
   return new Date().toISOString().slice(0, 10);
 }
@@ -78,8 +100,8 @@ export class LabService {
     this.quickEngine = new EngineHost({ entry, label: 'preview engine', onCrash, ...spawn });
     this.log = new ResultsLog(join(hooks.dataDir, 'results.jsonl'), randomUUID());
     this.settings = new SettingsStore(hooks.dataDir, {
-      toJson: (settings) => this.quickEngine.call('settingsJson', { settings }),
-      parse: (text) => this.quickEngine.call('parseSettings', { text }),
+      toJson: (settings) => this.quickEngine.call('engine:settings-json', { settings }),
+      parse: (text) => this.quickEngine.call('settings:parse', { text }),
     });
   }
 
@@ -103,9 +125,26 @@ export class LabService {
     await Promise.all([this.runEngine.close(), this.quickEngine.close()]);
   }
 
-  private readonly handlers: { [C in InvokeChannel]: (request: RequestOf<C>) => Promise<ResponseOf<C>> } = {
+  /** The channels the engine answers whole, forwarded by name to the quick engine. */
+  private readonly answered = forwardByName(ANSWERED_CHANNELS, (channel, request) => this.quickEngine.call(channel, request));
+
+  /**
+   * The classroom's tasks, forwarded by name to the run engine, one task at a time; their progress becomes
+   * the classroom:progress event of the task's kind (the channel's name after 'classroom:').
+   */
+  private readonly tasks = forwardByName(TASK_CHANNELS, (channel, request) => {
+    const { taskId } = request;
+    const kind = channel.slice('classroom:'.length) as ClassroomProgress['kind'];
+    const emit = (progress: ProgressOf<typeof channel>) =>
+      this.hooks.emit('classroom:progress', { taskId, kind, ...progress } as ClassroomProgress);
+    return this.task.run(kind, taskId, (signal) => this.runEngine.call(channel, request, { signal, onProgress: emit }));
+  });
+
+  private readonly handlers: ChannelHandlers<InvokeChannel> = {
+    ...this.answered,
+    ...this.tasks,
     'app:info': async () => {
-      const info = await this.quickEngine.call('info', null);
+      const info = await this.quickEngine.call('engine:info', null);
       return {
         appVersion: this.hooks.appVersion,
         shell: this.hooks.shell,
@@ -123,14 +162,6 @@ export class LabService {
         resultsFile: this.log.path,
       };
     },
-
-    'formula:check': (request) => this.quickEngine.call('checkFormula', request),
-
-    'surface:preview': (request) => this.quickEngine.call('preview', request),
-
-    'run:guard': (request) => this.quickEngine.call('guard', request),
-
-    'graph:trace': (request) => this.quickEngine.call('trace', request),
 
     'run:start': (request) =>
       this.task.run('run', request.runId, (signal) =>
@@ -153,7 +184,7 @@ export class LabService {
     },
 
     'export:results': async ({ records, format = 'csv' }) => {
-      const text = await this.quickEngine.call('resultsText', { records, appVersion: this.hooks.appVersion, format });
+      const text = await this.quickEngine.call('engine:results-text', { records, appVersion: this.hooks.appVersion, format });
       const { extension, filter } = RESULTS_FILES[format];
       return this.hooks.save({
         fileName: `vlab-results-${today()}.${extension}`,
@@ -172,7 +203,7 @@ export class LabService {
         write: (path) =>
           this.task.run('export', fileName, async (signal) => {
             try {
-              await this.runEngine.call('exportGrid', { settings, path, format }, { signal });
+              await this.runEngine.call('engine:grid-file', { settings, path, format }, { signal });
             } catch (error) {
               // A killed engine cannot remove its half-written file: main does, so only the old file remains.
               if (error instanceof EngineCrashedError) await removeStalePartials(path);
@@ -190,41 +221,16 @@ export class LabService {
       });
     },
 
-    'classroom:lesson': ({ taskId, step, formula, dtype, grid }) =>
-      this.task.run('lesson', taskId, (signal) =>
-        this.runEngine.call(
-          'lessonStep',
-          { step, formula, dtype, ...(grid ? { grid } : {}) },
-          { signal, onProgress: (progress) => this.hooks.emit('classroom:progress', { taskId, kind: 'lesson', ...progress }) },
-        ),
-      ),
-
-    'classroom:sweep': async ({ taskId, sweep }) => {
-      const result = await this.task.run('sweep', taskId, (signal) =>
-        this.runEngine.call(
-          'sweep',
-          { request: { ...sweep, limit: true } },
-          { signal, onProgress: (progress) => this.hooks.emit('classroom:progress', { taskId, kind: 'sweep', ...progress }) },
-        ),
-      );
-      this.lastSweep = { taskId, result };
+    'classroom:sweep': async (request) => {
+      const result = await this.tasks['classroom:sweep'](request);
+      this.lastSweep = { taskId: request.taskId, result };
       return result;
     },
 
-    'classroom:threads': ({ taskId, sweep }) =>
-      this.task.run('threads', taskId, (signal) =>
-        this.runEngine.call('threadSweep', sweep, {
-          signal,
-          onProgress: (progress) => this.hooks.emit('classroom:progress', { taskId, kind: 'threads', ...progress }),
-        }),
-      ),
-
     'classroom:cancel': async ({ taskId }) => ({ cancelled: this.task.cancel(['lesson', 'sweep', 'threads'], taskId) }),
 
-    'classroom:jax': (request) => this.quickEngine.call('jaxProgram', request),
-
     'export:python': async (request) => {
-      const program = await this.quickEngine.call('jaxProgram', request);
+      const program = await this.quickEngine.call('classroom:jax', request);
       return this.hooks.save({
         fileName: program.fileName,
         filter: { name: 'Python', extensions: ['py'] },
@@ -236,7 +242,7 @@ export class LabService {
       const kept = this.lastSweep;
       if (!kept || kept.taskId !== taskId) throw new LabFailure({ kind: 'invalid-request', message: 'only the last sweep is kept for export: run it again to export it' });
       const { entries, dtype, backend, formula, xRange, yRange } = kept.result;
-      const csv = await this.quickEngine.call('sweepCsv', { result: { entries, dtype, backend, formula, xRange, yRange }, appVersion: this.hooks.appVersion });
+      const csv = await this.quickEngine.call('engine:sweep-csv', { result: { entries, dtype, backend, formula, xRange, yRange }, appVersion: this.hooks.appVersion });
       return this.hooks.save({
         fileName: `vlab-sweep-${today()}.csv`,
         filter: { name: 'CSV', extensions: ['csv'] },
@@ -245,15 +251,13 @@ export class LabService {
     },
 
     'settings:save': async ({ settings }) => {
-      const text = await this.quickEngine.call('settingsJson', { settings });
+      const text = await this.quickEngine.call('engine:settings-json', { settings });
       return this.hooks.save({
         fileName: 'lab.vlab.json',
         filter: { name: 'Vectorization Lab settings', extensions: ['json'] },
         write: (path) => writeFile(path, text, 'utf8'),
       });
     },
-
-    'settings:parse': ({ text }) => this.quickEngine.call('parseSettings', { text }),
 
     'settings:remember': async ({ settings }) => {
       await this.settings.remember(settings);

@@ -7,7 +7,7 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { LabSettings } from './contract.js';
-import { writeBesideThenRename } from '../compute/report/atomicFile.js';
+import { writeBesideThenRename } from '../compute/leaves.js';
 import { LabFailure } from './labError.js';
 
 export interface SettingsCodec {

@@ -65,7 +65,7 @@ describe('a long session in the main process', () => {
       for (let k = 0; k < warmUp; k++) await batch(k);
       const engineHeaps = async () => {
         const { run, preview } = service.engines;
-        const [a, b] = await Promise.all([run.call('memory', null), preview.call('memory', null)]);
+        const [a, b] = await Promise.all([run.call('engine:memory', null), preview.call('engine:memory', null)]);
         return { heap: a.heapUsedBytes + b.heapUsedBytes, live: a.liveBytes + b.liveBytes, rss: a.rssBytes + b.rssBytes };
       };
       const enginesBefore = await engineHeaps();

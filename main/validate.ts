@@ -11,12 +11,34 @@
 import * as v from 'valibot';
 import { GRID_FORMATS, RESULTS_FORMATS, type GridSettings, type InvokeChannel, type RequestOf, type RunSettings } from './contract.js';
 import type { RunRecord } from '../compute/index.js';
-import { APP_MAX_REPEATS, NATIVE_MAX_THREADS } from '../compute/limits.js';
-import { check, type Refusal } from '../compute/schema/describe.js';
-import { boolean, dtype, formula, integer, list, name, oneOf, range, readonlyRange, side, strict, sweepAspect, sweepPoints, text, type SameType } from '../compute/schema/fields.js';
-import { labStrategy, runRecord, strategies } from '../compute/strategies/recordSchema.js';
-import { labSettings, lessonStep, runningUpwards, theme } from '../compute/classroom/settingsSchema.js';
-import { MAX_SETTINGS_BYTES } from '../compute/classroom/settingsVocabulary.js';
+import {
+  APP_MAX_REPEATS,
+  NATIVE_MAX_THREADS,
+  check,
+  type Refusal,
+  boolean,
+  dtype,
+  formula,
+  integer,
+  list,
+  name,
+  oneOf,
+  range,
+  side,
+  strict,
+  sweepAspect,
+  sweepPoints,
+  text,
+  type SameType,
+  labStrategy,
+  runRecord,
+  strategies,
+  labSettings,
+  lessonStep,
+  runningUpwards,
+  theme,
+  MAX_SETTINGS_BYTES,
+} from '../compute/leaves.js';
 
 export class InvalidRequestError extends Error {
   constructor(channel: string, message: string) {
@@ -56,8 +78,8 @@ const pythonProgram = strict({
   n: v.optional(side),
   nx: v.optional(side),
   ny: v.optional(side),
-  xRange: v.optional(readonlyRange),
-  yRange: v.optional(readonlyRange),
+  xRange: v.optional(range),
+  yRange: v.optional(range),
   formula: v.optional(formula),
   dtype: v.optional(dtype),
 });
@@ -73,8 +95,8 @@ const sweepRequest = runningUpwards(
     dtype: v.optional(dtype),
     formula: v.optional(formula),
     repeats: v.optional(integer(0, APP_MAX_REPEATS)),
-    xRange: v.optional(readonlyRange),
-    yRange: v.optional(readonlyRange),
+    xRange: v.optional(range),
+    yRange: v.optional(range),
   }),
 );
 const lessonGrid = strict({ nx: side, ny: side, xRange: range, yRange: range });

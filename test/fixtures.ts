@@ -8,7 +8,6 @@ import type { RunRecord } from '../compute/strategies/types.js';
 export function recordFixture(strategy: RunRecord['strategy'], n = 80, medianMs = 0.5, overrides: Partial<RunRecord> = {}): RunRecord {
   return {
     strategy,
-    n,
     nx: n,
     ny: n,
     xRange: [-2, 2],

@@ -26,8 +26,16 @@ const COMPUTE_LAYERS: readonly (readonly string[])[] = [
   ['compute/formula/'],
   ['compute/strategies/', 'compute/peers/', 'compute/bench/'],
   ['compute/classroom/', 'compute/report/'],
-  ['compute/cli/', 'compute/index.ts'],
+  ['compute/cli/', 'compute/index.ts', 'compute/leaves.ts'],
 ];
+
+/**
+ * main/'s two doors into compute/ (ARCHITECTURE's layering): the engine's one entry point, and the small
+ * entry of leaf modules for the main process's bundle, which must stay free of the engine.
+ */
+const MAIN_COMPUTE_ENTRIES = ['compute/index.ts', 'compute/leaves.ts'];
+/** What the leaf entry must never reach, by value: arrays, tracing, formulas, backends' code, strategies' code. */
+const ENGINE_MODULES = /^compute\/(core\/(ndarray|trace|allocator|creation)|transforms\/|formula\/|ops\.ts|backends\/(?!backend\.ts)|strategies\/(?!types\.ts|recordSchema\.ts))/;
 
 /** What the renderer may import values from outside renderer/: Node-free modules with no imports of their own but types. */
 const RENDERER_VALUE_IMPORTS = ['main/contract.ts', 'main/wire.ts', 'main/labError.ts', 'compute/limits.ts', 'compute/report/figures.ts', 'compute/strategies/decimate.ts'];
@@ -81,7 +89,7 @@ describe('imports point down', () => {
   it('reads the product tree (a broken reader would pass every rule)', () => {
     expect(files.length).toBeGreaterThan(150);
     expect(imports.filter((i) => i.to.startsWith('compute/')).length).toBeGreaterThan(300);
-    expect(importsOf('main/contract.ts').some((i) => i.typeOnly && i.to === 'compute/limits.ts')).toBe(true);
+    expect(importsOf('main/contract.ts').some((i) => i.typeOnly && i.to === 'compute/leaves.ts')).toBe(true);
   });
 
   it('places every compute module in a layer, and each imports only its own layer or below', () => {
@@ -124,6 +132,25 @@ describe('imports point down', () => {
     expect(outside).toEqual([]);
     // And those modules stay Node-free: they import nothing but types.
     for (const leaf of RENDERER_VALUE_IMPORTS) expect(importsOf(leaf).filter((i) => !i.typeOnly), leaf).toEqual([]);
+  });
+
+  it('lets main/ reach compute/ only through compute/index.ts and the leaf entry compute/leaves.ts', () => {
+    const past = imports
+      .filter((i) => i.from.startsWith('main/') && i.to.startsWith('compute/') && !MAIN_COMPUTE_ENTRIES.includes(i.to))
+      .map((i) => `${i.from} → ${i.to}`);
+    expect(past).toEqual([]);
+  });
+
+  it('keeps the leaf entry free of the engine: nothing it loads reaches arrays, formulas, backends or strategies', () => {
+    const loaded = new Set<string>();
+    const visit = (file: string) => {
+      if (loaded.has(file)) return;
+      loaded.add(file);
+      for (const i of importsOf(file)) if (!i.typeOnly && i.to.startsWith('compute/')) visit(i.to);
+    };
+    visit('compute/leaves.ts');
+    expect(loaded.size).toBeGreaterThan(5);
+    expect([...loaded].filter((file) => ENGINE_MODULES.test(file))).toEqual([]);
   });
 
   it('never imports test tooling into product code', () => {

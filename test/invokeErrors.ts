@@ -56,7 +56,7 @@ export async function checkInvokeErrors(api: LabApi, service: LabService): Promi
   // The engine that replaces it is a process started with this environment: the memory cap it reads is set first.
   process.env.VLAB_MEMORY_CAP = '4096';
   try {
-    await service.engine.call('crash', null).catch(() => undefined);
+    await service.engine.call('engine:crash', null).catch(() => undefined);
     expect(await swept).toMatchObject({ kind: 'crash', message: expect.stringMatching(/run engine/) });
 
     // The memory guard, with the bytes needed and those it may use.
@@ -66,6 +66,6 @@ export async function checkInvokeErrors(api: LabApi, service: LabService): Promi
   } finally {
     delete process.env.VLAB_MEMORY_CAP;
     // The next run engine starts without the cap, for whatever the caller does next.
-    await service.engine.call('crash', null).catch(() => undefined);
+    await service.engine.call('engine:crash', null).catch(() => undefined);
   }
 }

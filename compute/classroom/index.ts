@@ -4,13 +4,11 @@
 
 export { jaxProgram, numpyProgram, pythonExpression, jaxFileName, type PythonProgramRequest } from './jax.js';
 export { jaxReduceProgram, jaxClusterProgram, type ReduceProgramRequest } from './jaxReduce.js';
+export { runSweep, sweepRecords, type SweepOptions } from './sweep.js';
 export {
-  runSweep,
   sweepSizes,
   sweepGrids,
   sweepGridText,
-  sweepRecords,
-  sweepToCsv,
   SweepRequestError,
   DEFAULT_POINT_BUDGET_MS,
   MAX_SWEEP_POINTS,
@@ -19,8 +17,8 @@ export {
   type SweepGrid,
   type SweepProgress,
   type SweepResult,
-  type SweepOptions,
-} from './sweep.js';
+} from './sweepPlan.js';
+export { sweepToCsv } from './sweepCsv.js';
 export { LESSON_STEP_IDS, type LessonStepId } from './lessonSteps.js';
 export {
   LESSON_EN,

@@ -293,7 +293,7 @@ async function besideJax(vmapRecord: RunRecord, run: StepContext['run']): Promis
   const status = (await strategyAvailability()).find((a) => a.strategy === 'jax-vmap');
   if (!status?.available) return { ranByJax: false };
   try {
-    const { record } = await run('jax-vmap', false, vmapRecord.n);
+    const { record } = await run('jax-vmap', false, vmapRecord.nx);
     return {
       ranByJax: true,
       jaxMs: record.medianMs,

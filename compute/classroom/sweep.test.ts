@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { parseCsv } from '../report/csv.js';
 import { machineInfo } from '../report/machine.js';
 import { strategyAvailability } from '../strategies/run.js';
-import { runSweep, sweepGrids, sweepRecords, sweepSizes, sweepToCsv, SweepRequestError, type SweepProgress } from './sweep.js';
+import { runSweep, sweepRecords } from './sweep.js';
+import { sweepToCsv } from './sweepCsv.js';
+import { sweepGrids, sweepSizes, SweepRequestError, type SweepProgress } from './sweepPlan.js';
 
 describe('sweep sizes', () => {
   it('are log-spaced integers from the first to the last, both included', () => {
@@ -53,7 +55,7 @@ describe('a sweep', () => {
     expect(result.cancelled).toBe(false);
     expect(result.sizes).toEqual([4, 10, 24]);
     for (const strategy of result.strategies) {
-      expect(result.entries.filter((e) => e.kind === 'record' && e.strategy === strategy).map((e) => e.n)).toEqual(result.sizes);
+      expect(result.entries.filter((e) => e.kind === 'record' && e.strategy === strategy).map((e) => e.nx)).toEqual(result.sizes);
     }
     const records = sweepRecords(result);
     expect(records.filter((r) => r.strategy !== 'limit' && r.strategy !== 'naive').every((r) => r.allclose)).toBe(true);
@@ -67,8 +69,8 @@ describe('a sweep', () => {
     const result = await runSweep({ nMin: 10, nMax: 40, points: 2, strategies: ['meshgrid', 'vmap'], repeats: 0, memoryCapBytes: 10_000, limit: false });
     expect(result.firstRefused).toEqual({ meshgrid: 40 });
     const refused = result.entries.find((e) => e.kind === 'refused');
-    expect(refused).toMatchObject({ strategy: 'meshgrid', n: 40, neededBytes: 19_520, availableBytes: 10_000 });
-    expect(result.entries.some((e) => e.kind === 'record' && e.strategy === 'vmap' && e.n === 40)).toBe(true);
+    expect(refused).toMatchObject({ strategy: 'meshgrid', nx: 40, neededBytes: 19_520, availableBytes: 10_000 });
+    expect(result.entries.some((e) => e.kind === 'record' && e.strategy === 'vmap' && e.nx === 40)).toBe(true);
 
     const rows = parseCsv(sweepToCsv(result, machineInfo()));
     const header = rows[0]!;
@@ -81,8 +83,8 @@ describe('a sweep', () => {
 
   it('times no floor at a size whose n² outputs cannot fit, and keeps that size as a refused row', async () => {
     const result = await runSweep({ nMin: 10, nMax: 1_000_000, points: 2, strategies: ['vmap'], repeats: 1, memoryCapBytes: 10_000_000 });
-    expect(result.entries.filter((e) => e.n === 1_000_000).map((e) => `${e.kind}:${e.strategy}`)).toEqual(['refused:vmap']);
-    expect(result.entries.some((e) => e.kind === 'record' && e.strategy === 'vmap' && e.n === 10)).toBe(true);
+    expect(result.entries.filter((e) => e.nx === 1_000_000).map((e) => `${e.kind}:${e.strategy}`)).toEqual(['refused:vmap']);
+    expect(result.entries.some((e) => e.kind === 'record' && e.strategy === 'vmap' && e.nx === 10)).toBe(true);
     expect(result.cancelled).toBe(false);
   });
 
@@ -90,12 +92,12 @@ describe('a sweep', () => {
     // At n = 10 compiling and checking take milliseconds while a call takes microseconds: scaling the
     // whole point by n² would call n = 1000 minutes long and skip it; scaling the calls keeps it.
     const result = await runSweep({ nMin: 10, nMax: 1000, points: 2, strategies: ['vmap'], repeats: 1, limit: false, pointBudgetMs: 60_000 });
-    expect(result.entries.map((e) => `${e.kind}@${e.n}`)).toEqual(['record@10', 'record@1000']);
+    expect(result.entries.map((e) => `${e.kind}@${e.nx}`)).toEqual(['record@10', 'record@1000']);
   });
 
   it('skips the sizes a slow strategy would take too long for, and says why', async () => {
     const result = await runSweep({ nMin: 4, nMax: 16, points: 3, strategies: ['loops'], repeats: 0, pointBudgetMs: 1e-6, limit: false });
-    expect(result.entries[0]).toMatchObject({ kind: 'record', n: 4 });
+    expect(result.entries[0]).toMatchObject({ kind: 'record', nx: 4 });
     expect(result.entries.slice(1).every((e) => e.kind === 'skipped' && /time grows as n²/.test(e.reason))).toBe(true);
   });
 
@@ -132,7 +134,7 @@ describe('a rectangular sweep', () => {
       [8, 5],
       [32, 5],
     ]);
-    expect(new Set(progress.map((p) => `${p.n}×${p.ny}`))).toEqual(new Set(['8×5', '32×5']));
+    expect(new Set(progress.map((p) => `${p.nx}×${p.ny}`))).toEqual(new Set(['8×5', '32×5']));
   });
 
   it('keeps a refused nx × ny point as a row with its ny, in the entries and the CSV', async () => {
@@ -140,7 +142,7 @@ describe('a rectangular sweep', () => {
     const result = await runSweep({ nMin: 10, nMax: 40, points: 2, aspect: 4, strategies: ['meshgrid'], repeats: 0, memoryCapBytes: 4_000, limit: false });
     expect(result.grids).toEqual([{ nx: 10, ny: 3 }, { nx: 40, ny: 10 }]);
     expect(result.entries.map((e) => e.kind)).toEqual(['record', 'refused']);
-    expect(result.entries[1]).toMatchObject({ kind: 'refused', strategy: 'meshgrid', n: 40, ny: 10, availableBytes: 4_000 });
+    expect(result.entries[1]).toMatchObject({ kind: 'refused', strategy: 'meshgrid', nx: 40, ny: 10, availableBytes: 4_000 });
     const rows = parseCsv(sweepToCsv(result, machineInfo()));
     const header = rows[0]!;
     const cells = rows.slice(1).map((r) => [r[header.indexOf('nx')], r[header.indexOf('ny')], r[header.indexOf('shape')]]);
@@ -152,7 +154,7 @@ describe('a rectangular sweep', () => {
 
   it('predicts a point from the points it has, nx·ny, and says so when it skips one', async () => {
     const result = await runSweep({ nMin: 4, nMax: 16, points: 3, ny: 3, strategies: ['loops'], repeats: 0, pointBudgetMs: 1e-6, limit: false });
-    expect(result.entries[0]).toMatchObject({ kind: 'record', n: 4 });
+    expect(result.entries[0]).toMatchObject({ kind: 'record', nx: 4 });
     expect(result.entries.slice(1).map((e) => e.kind === 'skipped' && e.ny)).toEqual([3, 3]);
     for (const e of result.entries.slice(1)) expect(e).toMatchObject({ reason: expect.stringMatching(/at 4 × 3, and time grows with the points, nx·ny\)/) });
   });

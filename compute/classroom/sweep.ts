@@ -5,142 +5,33 @@
 // point the memory guard refuses becomes a 'refused' entry with the bytes it
 // needed — a sweep is exactly how a student finds where memory explodes, so
 // that is a result, never a crash. Runs one at a time, reports progress and
-// stops at the signal, keeping what it measured.
+// stops at the signal, keeping what it measured. Its plan is sweepPlan.ts; its
+// CSV, sweepCsv.ts.
 
-import type { DType } from '../core/dtype.js';
-import type { BackendName } from '../backends/backend.js';
 import { CancelledError } from '../backends/backend.js';
 import { loadBackends } from '../backends/registry.js';
-import { APP_GRID_LIMITS, ENGINE_MAX_N } from '../limits.js';
 import { MemoryGuardError, memoryCap } from '../strategies/memoryGuard.js';
 import { itemSize } from '../core/dtype.js';
 import { DEFAULT_REPEATS, defaultBackend, guardRequest, runStrategy, strategyAvailability } from '../strategies/run.js';
 import { measureLimit } from '../strategies/limit.js';
-import { recordsToCsv } from '../report/csv.js';
-import type { MachineInfo } from '../report/machine.js';
 import { DEFAULT_FORMULA, GRID_RANGE, type RunRecord, type StrategyName } from '../strategies/types.js';
-
-export interface SweepRequest {
-  /** Smallest and largest grid side, inclusive: nx, and ny too unless `ny` or `aspect` says otherwise. */
-  nMin: number;
-  nMax: number;
-  /** How many log-spaced sizes between them (fewer when sizes round to the same integer). */
-  points: number;
-  /** Points along y, held at this while the sweep goes over nx (not with `aspect`). */
-  ny?: number;
-  /** nx : ny held at this while the sweep goes over nx: ny = nx / aspect, rounded, at least 1 (not with `ny`). */
-  aspect?: number;
-  strategies: StrategyName[];
-  dtype?: DType;
-  formula?: string;
-  repeats?: number;
-  backend?: BackendName;
-  devices?: number;
-  memoryCapBytes?: number;
-  /** The domain of every point's grid; default GRID_RANGE, [-2, 2]. */
-  xRange?: readonly [number, number];
-  yRange?: readonly [number, number];
-  /** Time the physical floor at each n too (where the native backend can). Default true. */
-  limit?: boolean;
-  /**
-   * Skip a strategy's larger sizes once its next point is predicted (time
-   * grows as n²) to take longer than this, in ms. Default 30 s: the loop
-   * alone would otherwise take minutes at the top of a wide range.
-   */
-  pointBudgetMs?: number;
-}
-
-/** One point of a sweep. `n` is the swept side, nx; `ny` is there where the grid is not square (the record carries both). */
-export type SweepEntry =
-  | { kind: 'record'; strategy: StrategyName | 'limit'; n: number; record: RunRecord }
-  | { kind: 'refused'; strategy: StrategyName; n: number; ny?: number; neededBytes: number; availableBytes: number; message: string }
-  | { kind: 'skipped'; strategy: StrategyName; n: number; ny?: number; reason: string };
-
-/** A sweep point's grid size. */
-export interface SweepGrid {
-  nx: number;
-  ny: number;
-}
-
-export interface SweepProgress {
-  /** Points finished (runs, refusals and skips), and how many there are in all. */
-  done: number;
-  total: number;
-  /** 0..1 over the whole sweep, counting the run in progress. */
-  fraction: number;
-  /** The grid in progress: n its nx, as the entries have it. */
-  n: number;
-  ny: number;
-  strategy: StrategyName | 'limit';
-}
-
-export interface SweepResult {
-  /** The swept side, nx, of each point in order. */
-  sizes: number[];
-  /** Each point's grid, nx × ny, in the same order (square where the request held no ny or aspect). */
-  grids: SweepGrid[];
-  dtype: DType;
-  /** The backend single-device strategies ran on. */
-  backend: BackendName;
-  /** The formula as the records carry it (the lesson's f when none was asked for). */
-  formula: string;
-  /** The domain every point's grid covered. */
-  xRange: [number, number];
-  yRange: [number, number];
-  strategies: StrategyName[];
-  entries: SweepEntry[];
-  /** For each strategy that stopped fitting: the first n (nx) the guard refused. */
-  firstRefused: Partial<Record<StrategyName, number>>;
-  cancelled: boolean;
-}
+import {
+  DEFAULT_POINT_BUDGET_MS,
+  SweepRequestError,
+  sweepGridText,
+  sweepGrids,
+  type SweepEntry,
+  type SweepGrid,
+  type SweepProgress,
+  type SweepRequest,
+  type SweepResult,
+} from './sweepPlan.js';
 
 export interface SweepOptions {
   signal?: AbortSignal;
   onProgress?: (progress: SweepProgress) => void;
   /** Each entry as soon as it exists, so a chart can draw while the sweep runs. */
   onEntry?: (entry: SweepEntry) => void;
-}
-
-export const DEFAULT_POINT_BUDGET_MS = 30_000;
-export const MAX_SWEEP_POINTS = APP_GRID_LIMITS.sweepMaxPoints;
-
-export class SweepRequestError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'SweepRequestError';
-  }
-}
-
-/** Integer sizes spaced evenly in log n from nMin to nMax, both included, without repeats. */
-export function sweepSizes(nMin: number, nMax: number, points: number): number[] {
-  if (!Number.isInteger(nMin) || !Number.isInteger(nMax) || nMin < 1 || nMax < nMin) {
-    throw new SweepRequestError(`the range must be integers with 1 ≤ from ≤ to, got ${nMin}..${nMax}`);
-  }
-  if (!Number.isInteger(points) || points < 1 || points > MAX_SWEEP_POINTS) {
-    throw new SweepRequestError(`points must be an integer from 1 to ${MAX_SWEEP_POINTS}, got ${points}`);
-  }
-  if (points === 1 || nMin === nMax) return [nMax];
-  const ratio = Math.log(nMax / nMin);
-  const sizes = Array.from({ length: points }, (_, k) => Math.round(nMin * Math.exp((ratio * k) / (points - 1))));
-  sizes[sizes.length - 1] = nMax;
-  return [...new Set(sizes)];
-}
-
-/** Each point's grid: sweepSizes over nx, and ny the same, held at `ny`, or nx / `aspect` rounded (at least 1). */
-export function sweepGrids(request: Pick<SweepRequest, 'nMin' | 'nMax' | 'points' | 'ny' | 'aspect'>): SweepGrid[] {
-  const { ny, aspect } = request;
-  if (ny !== undefined && aspect !== undefined) throw new SweepRequestError(`give ny (held while nx is swept) or aspect (nx : ny held), not both; got ny = ${ny} and aspect = ${aspect}`);
-  if (ny !== undefined && (!Number.isInteger(ny) || ny < 1 || ny > ENGINE_MAX_N)) throw new SweepRequestError(`ny must be an integer from 1 to ${ENGINE_MAX_N}, got ${ny}`);
-  if (aspect !== undefined && !(Number.isFinite(aspect) && aspect > 0)) throw new SweepRequestError(`aspect (nx : ny) must be a number above 0, got ${aspect}`);
-  const grids = sweepSizes(request.nMin, request.nMax, request.points).map((nx) => ({ nx, ny: ny ?? (aspect !== undefined ? Math.max(1, Math.round(nx / aspect)) : nx) }));
-  const tooLong = grids.find((g) => g.ny > ENGINE_MAX_N);
-  if (tooLong) throw new SweepRequestError(`aspect ${aspect} makes ny = ${tooLong.ny} at nx = ${tooLong.nx}, over the engine's largest side ${ENGINE_MAX_N}; use an aspect of at least ${tooLong.nx / ENGINE_MAX_N}`);
-  return grids;
-}
-
-/** "n = 80" when square, "2000 × 500" otherwise: how the sweep's reasons and progress name a point. */
-export function sweepGridText({ nx, ny }: SweepGrid): string {
-  return nx === ny ? `n = ${nx}` : `${nx} × ${ny}`;
 }
 
 function isCancelled(error: unknown, signal?: AbortSignal): boolean {
@@ -197,20 +88,19 @@ export async function runSweep(request: SweepRequest, options: SweepOptions = {}
 
   for (const grid of grids) {
     const { nx: n, ny } = grid;
-    // An entry names its grid by n (nx) and, where it is not square, ny.
-    const at = n === ny ? { n } : { n, ny };
+    const at = { nx: n, ny };
     // The floor writes nx·ny values: at a size no buffer of that fits, there is no floor to time.
     if (withLimit) {
       if (signal?.aborted) return result(true);
-      onProgress({ done, total, fraction: done / total, n, ny, strategy: 'limit' });
+      onProgress({ done, total, fraction: done / total, ...at, strategy: 'limit' });
       const fits = n * ny * itemSize(dtype) <= memoryCap(request.memoryCapBytes);
       const limit = fits ? await measureLimit({ nx: n, ny, xRange, yRange }, dtype) : null;
-      if (limit) add({ kind: 'record', strategy: 'limit', n, record: limit });
+      if (limit) add({ kind: 'record', strategy: 'limit', ...at, record: limit });
       else done++;
     }
     for (const strategy of strategies) {
       if (signal?.aborted) return result(true);
-      onProgress({ done, total, fraction: done / total, n, ny, strategy });
+      onProgress({ done, total, fraction: done / total, ...at, strategy });
       const status = availability.get(strategy);
       if (!status?.available) {
         add({ kind: 'skipped', strategy, ...at, reason: status?.reason ?? `unknown strategy '${strategy}'` });
@@ -259,14 +149,14 @@ export async function runSweep(request: SweepRequest, options: SweepOptions = {}
       try {
         const { record } = await runStrategy(runRequest, {
           ...(signal ? { signal } : {}),
-          onProgress: (p) => onProgress({ done, total, fraction: (done + p.fraction) / total, n, ny, strategy }),
+          onProgress: (p) => onProgress({ done, total, fraction: (done + p.fraction) / total, ...at, strategy }),
         });
         // What grows as n² (as nx·ny): the calls (first and repeats) and the reference check, about one more call.
         // Not the point's whole wall time: at small n that is compile and setup, which do not grow,
         // and scaling them by n² skipped vmap at n = 1000 after n = 10 as "about 5 min".
         // The repeats asked for, not those timed: quick calls are timed until 25 ms add up (timing.ts).
         lastTime.set(strategy, { grid, ms: record.medianMs * ((request.repeats ?? DEFAULT_REPEATS) + 2) });
-        add({ kind: 'record', strategy, n, record });
+        add({ kind: 'record', strategy, ...at, record });
       } catch (error) {
         if (isCancelled(error, signal)) return result(true);
         if (error instanceof MemoryGuardError) {
@@ -281,7 +171,7 @@ export async function runSweep(request: SweepRequest, options: SweepOptions = {}
       }
     }
   }
-  onProgress({ done, total, fraction: 1, n: grids.at(-1)!.nx, ny: grids.at(-1)!.ny, strategy: strategies.at(-1)! });
+  onProgress({ done, total, fraction: 1, nx: grids.at(-1)!.nx, ny: grids.at(-1)!.ny, strategy: strategies.at(-1)! });
   return result(false);
 }
 
@@ -294,53 +184,4 @@ function formatDuration(ms: number): string {
 /** The measured records of a sweep (the floor included), in the order they were made. */
 export function sweepRecords(result: Pick<SweepResult, 'entries'>): RunRecord[] {
   return result.entries.flatMap((e) => (e.kind === 'record' ? [e.record] : []));
-}
-
-/**
- * CSV of a sweep in the same columns as single runs. A refused point is a row
- * too — its predicted_bytes the bytes it needed, its times and peak empty
- * (nan), its note the guard's message — so the file shows where memory ran out.
- */
-export function sweepToCsv(
-  result: Pick<SweepResult, 'entries' | 'dtype' | 'backend' | 'formula'> & Partial<Pick<SweepResult, 'xRange' | 'yRange'>>,
-  machine: MachineInfo,
-): string {
-  const rows = result.entries.flatMap((e): RunRecord[] => {
-    if (e.kind === 'record') return [e.record];
-    if (e.kind === 'skipped') return [];
-    const ny = e.ny ?? e.n;
-    return [
-      {
-        strategy: e.strategy,
-        n: e.n,
-        nx: e.n,
-        ny,
-        xRange: result.xRange ?? [GRID_RANGE[0], GRID_RANGE[1]],
-        yRange: result.yRange ?? [GRID_RANGE[0], GRID_RANGE[1]],
-        dtype: result.dtype,
-        backend: result.backend,
-        devices: 0,
-        shape: e.strategy === 'naive' ? [e.n] : [e.n, ny],
-        firstMs: NaN,
-        medianMs: NaN,
-        minMs: NaN,
-        maxMs: NaN,
-        repeats: 0,
-        samplesMs: [],
-        iqrMs: NaN,
-        stddevMs: NaN,
-        noisy: false,
-        peakBytes: NaN,
-        predictedBytes: e.neededBytes,
-        maxAbsErr: NaN,
-        allclose: false,
-        nonFinite: { nan: 0, posInf: 0, negInf: 0 },
-        nonFiniteMatch: false,
-        formula: result.formula,
-        outputBuffer: 'fresh',
-        note: `refused by the memory guard: ${e.message}`,
-      },
-    ];
-  });
-  return recordsToCsv(rows, machine);
 }

@@ -11,13 +11,8 @@ import { UsageError } from './errors.js';
 /** parseArgs' values: an option's text, a flag's true, or undefined when absent. */
 export type Values = Record<string, string | boolean | undefined>;
 
-/** The grid a command runs on, as RunRequest's fields. */
-export interface GridOptions {
-  nx: number;
-  ny: number;
-  xRange?: [number, number];
-  yRange?: [number, number];
-}
+/** The grid a command line names (--n, or --nx and --ny; the ranges optional): a GridSpec before its domain's default. */
+export type GridOptions = Pick<GridSpec, 'nx' | 'ny'> & Partial<Pick<GridSpec, 'xRange' | 'yRange'>>;
 
 /** The grid in full, the domain defaulted: what the floor and the yardsticks take. */
 export function gridSpec(grid: GridOptions): GridSpec {

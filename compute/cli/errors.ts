@@ -4,7 +4,7 @@
 
 import { CancelledError, FormulaError, MemoryGuardError, RunRequestError } from '../index.js';
 import { ThreadScalingError } from '../strategies/threadScaling.js';
-import { SweepRequestError } from '../classroom/sweep.js';
+import { SweepRequestError } from '../classroom/sweepPlan.js';
 
 /** A command line the CLI cannot act on: an option's value, a missing option, two formats on stdout. */
 export class UsageError extends Error {}

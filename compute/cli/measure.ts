@@ -31,8 +31,8 @@ export interface Results {
   backend: BackendName;
   formula: string;
   /** The domain, for the CSV's refused rows (records carry their own). */
-  xRange?: [number, number];
-  yRange?: [number, number];
+  xRange?: readonly [number, number];
+  yRange?: readonly [number, number];
 }
 
 /** The fields of Results that say what every run shared: dtype, the backend that ran, the formula. */
@@ -60,8 +60,6 @@ export async function runStrategies(
   { explicit, refusalsAreRows, npy }: { explicit: boolean; refusalsAreRows: boolean; npy?: NpyTarget },
 ): Promise<Pick<Results, 'records' | 'refused' | 'skipped'>> {
   const { nx, ny } = gridOptions;
-  // Refused and skipped runs keep the n column: the square side, or nx of a rectangular grid (and ny beside it).
-  const n = nx;
   const label = gridLabel(gridOptions);
   const availability = await strategyAvailability(options.backend);
   const records: RunRecord[] = [];
@@ -72,7 +70,7 @@ export async function runStrategies(
     if (status && !status.available) {
       if (explicit) throw new RunRequestError(`${strategy} is unavailable: ${status.reason}`);
       session.status(`skipping ${strategy}: ${status.reason}`);
-      skipped.push({ strategy, n, reason: status.reason ?? 'unavailable' });
+      skipped.push({ strategy, nx, ny, reason: status.reason ?? 'unavailable' });
       continue;
     }
     const keepGrid = npy !== undefined && npy.written === undefined;
@@ -96,7 +94,7 @@ export async function runStrategies(
     } catch (error) {
       session.progressDone();
       if (!(refusalsAreRows && error instanceof MemoryGuardError)) throw error;
-      refused.push({ strategy, n, ...(ny !== nx ? { ny } : {}), neededBytes: error.neededBytes, availableBytes: error.availableBytes, message: error.message });
+      refused.push({ strategy, nx, ny, neededBytes: error.neededBytes, availableBytes: error.availableBytes, message: error.message });
     }
   }
   // The floor writes nx·ny values itself: measured only beside a strategy that ran on this grid.

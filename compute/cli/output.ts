@@ -5,7 +5,8 @@
 
 import { writeFileSync } from 'node:fs';
 import { loadBackends } from '../index.js';
-import { sweepToCsv, type SweepEntry } from '../classroom/sweep.js';
+import { sweepToCsv } from '../classroom/sweepCsv.js';
+import type { SweepEntry } from '../classroom/sweepPlan.js';
 import { machineInfo } from '../report/machine.js';
 import { resultsJson } from '../report/jsonExport.js';
 import { resultsToMarkdown } from '../report/markdown.js';
@@ -31,7 +32,7 @@ export function parseOutputs(values: Record<string, unknown>): Outputs {
 
 function entriesOf(results: Results): SweepEntry[] {
   return [
-    ...results.records.map((record): SweepEntry => ({ kind: 'record', strategy: record.strategy, n: record.n, record })),
+    ...results.records.map((record): SweepEntry => ({ kind: 'record', strategy: record.strategy, nx: record.nx, ny: record.ny, record })),
     ...results.refused.map((r): SweepEntry => ({ kind: 'refused', ...r })),
     ...results.skipped.map((s): SweepEntry => ({ kind: 'skipped', ...s })),
   ];

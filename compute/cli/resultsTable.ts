@@ -44,8 +44,7 @@ function recordRows(results: Results): string[][] {
     ];
   });
   for (const r of results.refused) {
-    const grid = { nx: r.n, ny: r.ny ?? r.n };
-    rows.push([r.strategy, gridSizeCell(grid), '', '', `(${r.strategy === 'naive' ? r.n : `${grid.nx}, ${grid.ny}`})`, '', 'refused', '', formatBytes(r.neededBytes), '', '', '', '', '']);
+    rows.push([r.strategy, gridSizeCell(r), '', '', `(${r.strategy === 'naive' ? r.nx : `${r.nx}, ${r.ny}`})`, '', 'refused', '', formatBytes(r.neededBytes), '', '', '', '', '']);
   }
   return rows;
 }
@@ -57,10 +56,10 @@ function gridSizeCell(r: { nx: number; ny: number }): string {
 
 /** What the reader must know below the table: notes, the GPU's time split, why runs are noisy, refused or skipped. */
 function noteLines(results: Results): string[] {
-  // A run's grid: records carry nx and ny; a refused or skipped run its n, and ny where the grid is not square.
-  const label = (r: { n: number; nx?: number; ny?: number }) => gridLabel({ nx: r.nx ?? r.n, ny: r.ny ?? r.n });
+  // A run's grid: records, refused and skipped runs all carry nx and ny.
+  const label = (r: { nx: number; ny: number }) => gridLabel(r);
   const manySizes = new Set([...results.records, ...results.refused, ...results.skipped].map(label)).size > 1;
-  const who = (r: { strategy: string; n: number; nx?: number; ny?: number }) => (manySizes ? `${r.strategy} ${label(r)}` : r.strategy);
+  const who = (r: { strategy: string; nx: number; ny: number }) => (manySizes ? `${r.strategy} ${label(r)}` : r.strategy);
   const lines: string[] = [];
   for (const r of results.records) if (r.shapeError) lines.push(`  ${who(r)}: TypeError: ${r.shapeError}`);
   for (const r of results.records) if (r.note) lines.push(`  ${who(r)}: ${r.note}`);

@@ -174,7 +174,7 @@ describe('vlab sweep', () => {
     expect(code).toBe(0);
     const doc = JSON.parse(stdout) as ResultsDocument;
     const strategies = native ? ['vmap', 'pmap'] : ['vmap'];
-    expect(doc.records.map((r) => `${r.strategy}@${r.n}`)).toEqual([10, 46, 215, 1000].flatMap((n) => strategies.map((s) => `${s}@${n}`)));
+    expect(doc.records.map((r) => `${r.strategy}@${r.nx}`)).toEqual([10, 46, 215, 1000].flatMap((n) => strategies.map((s) => `${s}@${n}`)));
     if (!native) expect(doc.skipped.filter((s) => s.strategy === 'pmap')).toHaveLength(4);
   });
 
@@ -215,7 +215,7 @@ describe('vlab sweep', () => {
     expect(table.stdout).toMatch(/^ {2}meshgrid 200×50: refused: meshgrid at 200 × 50 \(float32\) needs/m);
     const doc = JSON.parse((await cli([...args, '--json'])).stdout) as ResultsDocument;
     expect(doc.records.map((r) => [r.nx, r.ny])).toEqual([[20, 5]]);
-    expect(doc.refused).toMatchObject([{ strategy: 'meshgrid', n: 200, ny: 50, neededBytes: 121_000 }]);
+    expect(doc.refused).toMatchObject([{ strategy: 'meshgrid', nx: 200, ny: 50, neededBytes: 121_000 }]);
     const [header, ...rows] = parseCsv((await cli([...args, '--csv', '-'])).stdout);
     expect(rows.map((r) => `${r[header!.indexOf('nx')]}×${r[header!.indexOf('ny')]}`)).toEqual(['20×5', '200×50']);
   });
@@ -323,8 +323,8 @@ describe('vlab trace', () => {
     expect(stdout).toMatch(/# vmap, pmap, gpu, jax-vmap, jax-pmap: [^\n]*\n[^\n]*\n\{ lambda ; a:f32\[7\] b:f32\[7\]\. let/);
     expect(stdout).toContain('@compute @workgroup_size(64)');
     const { stdout: json } = await cli(['trace', '--n', '7', '--dtype', 'float64', '--json']);
-    const view = JSON.parse(json) as { n: number; dtype: string; graphs: { strategies: string[]; jaxpr: string }[] };
-    expect(view).toMatchObject({ n: 7, dtype: 'float64' });
+    const view = JSON.parse(json) as { nx: number; ny: number; dtype: string; graphs: { strategies: string[]; jaxpr: string }[] };
+    expect(view).toMatchObject({ nx: 7, ny: 7, dtype: 'float64' });
     expect(view.graphs.map((g) => g.strategies[0])).toEqual(['loops', 'naive', 'meshgrid', 'vmap']);
   });
 

@@ -12,7 +12,8 @@ import { describe, expect, it } from 'vitest';
 import { CancelledError } from '../backends/backend.js';
 import { runStrategy, strategyAvailability } from '../strategies/run.js';
 import { PEER_STRATEGY_NAMES, type RunRecord } from '../strategies/types.js';
-import { runSweep, sweepRecords, sweepToCsv } from '../classroom/sweep.js';
+import { runSweep, sweepRecords } from '../classroom/sweep.js';
+import { sweepToCsv } from '../classroom/sweepCsv.js';
 import { runLessonStep } from '../classroom/lesson.js';
 import { machineInfo } from '../report/machine.js';
 import { peerStatus, probePythonAt, type PythonProbe } from './python.js';
@@ -82,7 +83,7 @@ describe.skipIf(!venv.python)(`the Python peers under the venv (${venv.python ??
       for (const strategy of PEER_STRATEGY_NAMES) {
         const { record } = await runStrategy({ strategy, n, dtype, repeats: 2 });
         const where = `${strategy} ${dtype}`;
-        expect(record, where).toMatchObject({ strategy, n, dtype, backend: 'python', shape: [n, n], allclose: true, nonFiniteMatch: true });
+        expect(record, where).toMatchObject({ strategy, nx: n, ny: n, dtype, backend: 'python', shape: [n, n], allclose: true, nonFiniteMatch: true });
         expect(record.maxAbsErr, where).toBeLessThan(dtype === 'float32' ? 1e-6 : 1e-14);
         // The lab's autorange: at least the repeats asked, more while under 25 ms were timed.
         expect(record.repeats, where).toBeGreaterThanOrEqual(2);
@@ -140,7 +141,7 @@ describe.skipIf(!venv.python)(`the Python peers under the venv (${venv.python ??
   it('sweep like any strategy, into the sweep CSV with their versions', async () => {
     const result = await runSweep({ nMin: 8, nMax: 40, points: 3, strategies: ['numpy', 'jax-vmap', 'vmap'], repeats: 1, limit: false });
     const records = sweepRecords(result);
-    expect(records.map((r) => `${r.strategy}@${r.n}`)).toEqual(['numpy@8', 'jax-vmap@8', 'vmap@8', 'numpy@18', 'jax-vmap@18', 'vmap@18', 'numpy@40', 'jax-vmap@40', 'vmap@40']);
+    expect(records.map((r) => `${r.strategy}@${r.nx}`)).toEqual(['numpy@8', 'jax-vmap@8', 'vmap@8', 'numpy@18', 'jax-vmap@18', 'vmap@18', 'numpy@40', 'jax-vmap@40', 'vmap@40']);
     expect(records.every((r) => r.allclose)).toBe(true);
     const csv = sweepToCsv(result, machineInfo());
     expect(csv).toContain('peer_versions');
@@ -159,7 +160,7 @@ describe.skipIf(!venv.python)(`the Python peers under the venv (${venv.python ??
     expect(code, stderr).toBe(0);
     const { records } = JSON.parse(stdout) as { records: RunRecord[] };
     expect(records.map((r) => r.strategy)).toEqual(['numpy', 'jax-vmap', 'jax-pmap', 'vmap']);
-    for (const r of records) expect(r, r.strategy).toMatchObject({ n: 1000, dtype: 'float32', shape: [1000, 1000], allclose: true });
+    for (const r of records) expect(r, r.strategy).toMatchObject({ nx: 1000, ny: 1000, dtype: 'float32', shape: [1000, 1000], allclose: true });
     expect(records.slice(0, 3).every((r) => r.backend === 'python')).toBe(true);
   }, 120_000);
 });

@@ -37,10 +37,11 @@ export function toCsv(header: readonly string[], rows: readonly (readonly CsvCel
 /** Record columns, in order, with the units their names carry. */
 const RECORD_COLUMNS: readonly [string, (r: RunRecord) => CsvCell][] = [
   ['strategy', (r) => r.strategy],
-  ['n', (r) => r.n],
+  // The column 'n' stays for the files' readers: the square side, nx (read nx and ny).
+  ['n', (r) => r.nx],
   // Records kept from before rectangular grids have no nx, ny or domain: they were n × n over [-2, 2]².
-  ['nx', (r) => r.nx ?? r.n],
-  ['ny', (r) => r.ny ?? r.n],
+  ['nx', (r) => r.nx],
+  ['ny', (r) => r.ny],
   ['x_min', (r) => (r.xRange ?? GRID_RANGE)[0]],
   ['x_max', (r) => (r.xRange ?? GRID_RANGE)[1]],
   ['y_min', (r) => (r.yRange ?? GRID_RANGE)[0]],

@@ -88,9 +88,8 @@ function parseMarkdownTable(text: string): { header: string[]; rows: string[][] 
 
 const record = (over: Partial<RunRecord>): RunRecord => ({
   strategy: 'vmap',
-  n: 100,
-  nx: over.n ?? 100,
-  ny: over.n ?? 100,
+  nx: 100,
+  ny: 100,
   xRange: [-2, 2],
   yRange: [-2, 2],
   dtype: 'float32',
@@ -124,7 +123,7 @@ describe('results as Markdown', () => {
       record({}),
       record({ strategy: 'limit', medianMs: 0.5, iqrMs: 0, minMs: 0.5, maxMs: 0.5, note: 'writing n² values' }),
     ];
-    const refused = [{ strategy: 'vmap' as const, n: 1_000_000, neededBytes: 4e12, availableBytes: 1e10, message: 'vmap at n = 1000000 needs 3.64 TiB' }];
+    const refused = [{ strategy: 'vmap' as const, nx: 1_000_000, ny: 1_000_000, neededBytes: 4e12, availableBytes: 1e10, message: 'vmap at n = 1000000 needs 3.64 TiB' }];
     const text = resultsToMarkdown({ records, refused });
     const { header, rows } = parseMarkdownTable(text);
     expect(header).toEqual(['Strategy', 'n', 'dtype', 'Backend', 'Devices', 'Median ± IQR [ms]', 'Min [ms]', 'Max [ms]', 'Peak memory', 'Relative', 'Noisy']);
@@ -150,7 +149,7 @@ describe('results as JSON', () => {
   it('is one document with the version, the machine and the records with their samples, the floor apart', () => {
     const machine = machineInfo();
     const records = [record({}), record({ strategy: 'limit' })];
-    const refused = [{ strategy: 'vmap' as const, n: 1e6, neededBytes: 1, availableBytes: 0, message: 'too big' }];
+    const refused = [{ strategy: 'vmap' as const, nx: 1e6, ny: 1e6, neededBytes: 1, availableBytes: 0, message: 'too big' }];
     const doc = JSON.parse(resultsJson({ records, refused, command: 'vlab run --n 100' }, machine)) as ReturnType<typeof resultsDocument>;
     expect(doc).toMatchObject({ schema: RESULTS_SCHEMA, schemaVersion: 1, version: machine.appVersion, machine, command: 'vlab run --n 100' });
     expect(doc.records.map((r) => r.strategy)).toEqual(['vmap']);

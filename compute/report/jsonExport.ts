@@ -15,10 +15,9 @@ export const RESULTS_SCHEMA_VERSION = 1;
 /** A run the memory guard refused before allocating anything: a result, not a crash. */
 export interface RefusedRun {
   strategy: StrategyName;
-  /** The grid's side, or nx where it is not square. */
-  n: number;
-  /** Points along y, where the grid is not square (absent: ny = n). */
-  ny?: number;
+  /** The grid it would have run on. */
+  nx: number;
+  ny: number;
   neededBytes: number;
   availableBytes: number;
   message: string;
@@ -27,10 +26,9 @@ export interface RefusedRun {
 /** A run not attempted (strategy unavailable here, over the time budget, failed at a smaller n), and why. */
 export interface SkippedRun {
   strategy: StrategyName;
-  /** The grid's side, or nx where it is not square. */
-  n: number;
-  /** Points along y, where the grid is not square (absent: ny = n). */
-  ny?: number;
+  /** The grid it would have run on. */
+  nx: number;
+  ny: number;
   reason: string;
 }
 

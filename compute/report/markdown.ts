@@ -4,6 +4,7 @@
 // too (it is a result); why a run was refused or marked noisy is said below
 // the table. Cells are escaped so that a formula with '|' cannot break a row.
 
+import type { Grid } from '../core/grid.js';
 import type { RunRecord } from '../strategies/types.js';
 import { formatBytes } from '../strategies/memoryGuard.js';
 import type { RefusedRun, ResultsInput } from './jsonExport.js';
@@ -24,25 +25,22 @@ function decimalsFor(ms: number): number {
 
 const fixed = (ms: number, decimals: number) => (Number.isFinite(ms) ? ms.toFixed(decimals) : String(ms));
 
-/** The grid a row measured: its side when square, "nx × ny" otherwise (records from before rectangular grids have n only). */
-function gridText(r: { n: number; nx?: number; ny?: number }): string {
-  const nx = r.nx ?? r.n;
-  const ny = r.ny ?? r.n;
+/** The grid a row measured: its side when square, "nx × ny" otherwise. */
+function gridText({ nx, ny }: Pick<Grid, 'nx' | 'ny'>): string {
   return nx === ny ? String(nx) : `${nx} × ${ny}`;
 }
 
 /** Where a note's run was: "at n = 80" when square, "on 2000 × 500" otherwise. */
-function atGrid(r: { n: number; nx?: number; ny?: number }): string {
-  const nx = r.nx ?? r.n;
-  return nx === (r.ny ?? r.n) ? `at n = ${nx}` : `on ${gridText(r)}`;
+function atGrid(r: Pick<Grid, 'nx' | 'ny'>): string {
+  return r.nx === r.ny ? `at n = ${r.nx}` : `on ${gridText(r)}`;
 }
 
 function domainText(r: Pick<RunRecord, 'xRange' | 'yRange'>): string {
   return r.xRange && r.yRange ? `[${r.xRange.join(', ')}] × [${r.yRange.join(', ')}]` : '[-2, 2] × [-2, 2]';
 }
 
-function gridKey(r: { n: number; nx?: number; ny?: number; dtype?: string } & Partial<Pick<RunRecord, 'xRange' | 'yRange'>>): string {
-  return `${gridText(r)}/${r.dtype ?? ''}/${r.xRange ? domainText(r as RunRecord) : ''}`;
+function gridKey(r: RunRecord): string {
+  return `${gridText(r)}/${r.dtype}/${domainText(r)}`;
 }
 
 function recordRow(r: RunRecord, fastest: Map<string, number>): string[] {
@@ -84,8 +82,8 @@ export function resultsToMarkdown(input: ResultsInput): string {
     const key = gridKey(r);
     fastest.set(key, Math.min(fastest.get(key) ?? Infinity, r.medianMs));
   }
-  const dtypeOf = (n: number) => records.find((r) => r.n === n)?.dtype ?? records[0]?.dtype ?? '';
-  const rows = [...records.map((r) => recordRow(r, fastest)), ...(input.refused ?? []).map((r) => refusedRow(r, dtypeOf(r.n)))];
+  const dtypeOf = (nx: number) => records.find((r) => r.nx === nx)?.dtype ?? records[0]?.dtype ?? '';
+  const rows = [...records.map((r) => recordRow(r, fastest)), ...(input.refused ?? []).map((r) => refusedRow(r, dtypeOf(r.nx)))];
   const line = (cells: readonly string[]) => `| ${cells.map(markdownCell).join(' | ')} |`;
   const lines = [line(HEADER), `|${ALIGN.join('|')}|`, ...rows.map(line)];
 

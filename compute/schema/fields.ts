@@ -82,16 +82,14 @@ export function loose<const Entries extends v.ObjectEntries>(entries: Entries, m
   return v.pipe(v.custom<Record<string, unknown>>(isPlainObject, message), v.object(entries));
 }
 
-/** A domain [start, stop]: two finite numbers within the engine's bound, increasing. */
+/** A domain [start, stop]: two finite numbers within the engine's bound, increasing (a Grid's, never written to). */
 export const range = v.pipe(
-  v.custom<[number, number]>(
+  v.custom<readonly [number, number]>(
     (value) => Array.isArray(value) && value.length === 2 && value.every((x) => typeof x === 'number' && Number.isFinite(x) && Math.abs(x) <= DOMAIN_MAX_ABS),
     `must be two finite numbers [start, stop] within ±${DOMAIN_MAX_ABS}`,
   ),
   v.check(([start, stop]) => start < stop, 'must run from a smaller number to a larger one'),
 );
-/** The same domain, for the engine's requests, which never write to it. */
-export const readonlyRange = v.pipe(range, v.readonly());
 
 /** One side of a grid (nx, ny, n, a sweep's bounds) as the app accepts it. */
 export const side = integer(APP_GRID_LIMITS.nMin, APP_GRID_LIMITS.nMax);

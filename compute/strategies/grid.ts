@@ -36,9 +36,9 @@ export function gridSizeText(grid: { nx: number; ny: number }): string {
   return `${grid.nx} × ${grid.ny}`;
 }
 
-/** The fields a record carries to say which grid it measured. */
-export function gridFields(grid: GridSpec): { n: number; nx: number; ny: number; xRange: [number, number]; yRange: [number, number] } {
-  return { n: grid.nx, nx: grid.nx, ny: grid.ny, xRange: [grid.xRange[0], grid.xRange[1]], yRange: [grid.yRange[0], grid.yRange[1]] };
+/** The fields a record carries to say which grid it measured (copies: a record never shares a caller's range). */
+export function gridFields(grid: GridSpec): GridSpec {
+  return { nx: grid.nx, ny: grid.ny, xRange: [grid.xRange[0], grid.xRange[1]], yRange: [grid.yRange[0], grid.yRange[1]] };
 }
 
 /**

@@ -42,7 +42,7 @@ describe.skipIf(!addon)('the pmap strategy', () => {
     const run = vi.spyOn(addon!, 'run');
     const { record } = await runStrategy({ strategy: 'pmap', n, dtype: 'float64', repeats: 2 });
     const devices = Math.min(DEVICES, n);
-    expect(record).toMatchObject({ strategy: 'pmap', n, backend: 'native', devices, shape: [n, n], allclose: true });
+    expect(record).toMatchObject({ strategy: 'pmap', nx: n, ny: n, backend: 'native', devices, shape: [n, n], allclose: true });
     // At least the repeats asked for; quick calls are timed more often (timing.ts).
     expect(record.repeats).toBeGreaterThanOrEqual(2);
     expect(record.maxAbsErr).toBeLessThanOrEqual(1e-12);
@@ -105,7 +105,7 @@ describe.skipIf(!addon)('single-device strategies on the native backend', () => 
 
   it('the limit row: writing n² values with every thread', async () => {
     const limit = await measureLimit(300, 'float64', 3);
-    expect(limit).toMatchObject({ strategy: 'limit', n: 300, backend: 'native', devices: DEVICES, shape: [300, 300] });
+    expect(limit).toMatchObject({ strategy: 'limit', nx: 300, ny: 300, backend: 'native', devices: DEVICES, shape: [300, 300] });
     expect(limit!.medianMs).toBeGreaterThan(0);
     expect(limit!.note).toMatch(/GB\/s/);
   });

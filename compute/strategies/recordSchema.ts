@@ -26,7 +26,6 @@ const location = strict({ i: integer(0, ENGINE_MAX_N), j: integer(0, ENGINE_MAX_
 
 export const runRecord = strict({
   strategy: oneOf(RECORD_STRATEGIES),
-  n: recordSide,
   nx: recordSide,
   ny: recordSide,
   xRange: range,

@@ -3,12 +3,11 @@
 // peak over the run, compares with the float64 reference and returns the
 // record. Every shell (CLI, app worker, tests) runs strategies through here.
 
-import { type DType, isDType, itemSize } from '../core/dtype.js';
-import { DOMAIN_MAX_ABS, ENGINE_MAX_N } from '../limits.js';
+import { type DType, itemSize } from '../core/dtype.js';
+import { ENGINE_MAX_N } from '../limits.js';
 import { allocator } from '../core/allocator.js';
 import type { NDArray } from '../core/ndarray.js';
 import type { BackendName } from '../backends/backend.js';
-import { BACKEND_NAMES } from '../backends/backend.js';
 import { backendStatus, loadBackends } from '../backends/registry.js';
 import { compileFormula, type CompiledFormula } from '../formula/index.js';
 import { checkMemory, memoryCap } from './memoryGuard.js';
@@ -16,6 +15,8 @@ import { probePython } from '../peers/python.js';
 import { checkAgainstReference } from './reference.js';
 import { noisyVerdict, quantile, spreadOf } from './spread.js';
 import { STRATEGIES, findStrategy } from './index.js';
+import { runRequest } from './requestSchema.js';
+import { check, show } from '../schema/describe.js';
 import { RunRequestError, StrategyUnavailableError, type Strategy, type StrategyOutcome } from './strategy.js';
 import { ShapeError } from '../core/shape.js';
 import { gridFields } from './grid.js';
@@ -29,7 +30,6 @@ import {
   type RunRecord,
   type RunRequest,
   type ReduceMode,
-  REDUCE_MODES,
   type StrategyAvailability,
   type StrategyName,
 } from './types.js';
@@ -37,8 +37,6 @@ import {
 export const DEFAULT_REPEATS = 3;
 /** Grids are at least 1×1; beyond this side (nx or ny) no machine has the memory, and the guard says so. */
 export const MAX_N = ENGINE_MAX_N;
-/** The largest |x| or |y| a domain may reach (compute/limits.ts). */
-export const MAX_RANGE = DOMAIN_MAX_ABS;
 
 export interface RunOptions {
   signal?: AbortSignal;
@@ -70,57 +68,38 @@ interface ResolvedRequest {
   formula: CompiledFormula;
   repeats: number;
   devices: number;
+  memoryCapBytes?: number;
   reduce: ReduceMode;
 }
 
+/**
+ * The request checked by its schema (requestSchema.ts: the same fields and words as every payload) and
+ * resolved once: defaults filled in, the square shorthand n turned into the grid, the formula compiled.
+ */
 function resolve(request: RunRequest): ResolvedRequest {
-  const strategy = findStrategy(request.strategy);
-  if (!strategy) {
-    throw new RunRequestError(`unknown strategy '${String(request.strategy)}'; choose from ${STRATEGIES.map((s) => s.name).join(', ')}`);
+  const checked = check(runRequest, request);
+  if (!checked.ok) {
+    const { path, rule, value } = checked.refusal;
+    throw new RunRequestError(path ? `${path} ${rule}, got ${show(value)}` : rule);
   }
-  const grid = resolveGrid(request);
-  const dtype = request.dtype ?? 'float32';
-  if (!isDType(dtype)) throw new RunRequestError(`dtype must be float32 or float64, got '${String(dtype)}'`);
-  const backend = request.backend ?? defaultBackend(request.strategy);
-  if (!BACKEND_NAMES.includes(backend)) throw new RunRequestError(`backend must be one of ${BACKEND_NAMES.join(', ')}, got '${String(backend)}'`);
-  const repeats = request.repeats ?? DEFAULT_REPEATS;
-  if (!Number.isInteger(repeats) || repeats < 0 || repeats > 1000) throw new RunRequestError(`repeats must be an integer from 0 to 1000, got ${repeats}`);
-  const devices = request.devices ?? 0;
-  if (!Number.isInteger(devices) || devices < 0) throw new RunRequestError(`devices must be a non-negative integer, got ${devices}`);
-  const formula = compileFormula(request.formula ?? DEFAULT_FORMULA);
-  const reduce = request.reduce ?? 'grid';
-  if (!REDUCE_MODES.includes(reduce)) throw new RunRequestError(`reduce must be one of ${REDUCE_MODES.join(', ')}, got '${String(reduce)}'`);
-  return { strategy, grid, dtype, backend, formula, repeats, devices, reduce };
-}
-
-function checkSide(name: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_N) {
-    throw new RunRequestError(`${name} must be an integer from 1 to ${MAX_N}, got ${String(value)}`);
-  }
-  return value;
-}
-
-function checkRange(name: string, value: readonly [number, number] | undefined): readonly [number, number] {
-  if (value === undefined) return GRID_RANGE;
-  const [lo, hi] = Array.isArray(value) ? value : [];
-  if (!Array.isArray(value) || value.length !== 2 || typeof lo !== 'number' || typeof hi !== 'number' || !Number.isFinite(lo) || !Number.isFinite(hi)) {
-    throw new RunRequestError(`${name} must be two finite numbers [start, stop], got ${JSON.stringify(value)}`);
-  }
-  if (!(lo < hi)) throw new RunRequestError(`${name} must run from a smaller number to a larger one, got [${lo}, ${hi}]`);
-  if (Math.max(Math.abs(lo), Math.abs(hi)) > MAX_RANGE) throw new RunRequestError(`${name} must stay within ±${MAX_RANGE}, got [${lo}, ${hi}]`);
-  return [lo, hi];
-}
-
-/** nx and ny (each defaulting to the square shorthand n) and the domain, checked. */
-export function resolveGrid(request: Pick<RunRequest, 'n' | 'nx' | 'ny' | 'xRange' | 'yRange'>): GridSpec {
-  if (request.n === undefined && (request.nx === undefined || request.ny === undefined)) {
-    throw new RunRequestError(`give the grid's size: n (a square n × n grid), or nx and ny`);
-  }
+  const r = checked.value;
+  const strategy = findStrategy(r.strategy)!;
+  const grid: GridSpec = {
+    nx: (r.nx ?? r.n)!,
+    ny: (r.ny ?? r.n)!,
+    xRange: r.xRange ?? GRID_RANGE,
+    yRange: r.yRange ?? GRID_RANGE,
+  };
   return {
-    nx: request.nx !== undefined ? checkSide('nx', request.nx) : checkSide('n', request.n),
-    ny: request.ny !== undefined ? checkSide('ny', request.ny) : checkSide('n', request.n),
-    xRange: checkRange('xRange', request.xRange),
-    yRange: checkRange('yRange', request.yRange),
+    strategy,
+    grid,
+    dtype: r.dtype ?? 'float32',
+    backend: r.backend ?? defaultBackend(r.strategy),
+    formula: compileFormula(r.formula ?? DEFAULT_FORMULA),
+    repeats: r.repeats ?? DEFAULT_REPEATS,
+    devices: r.devices ?? 0,
+    ...(r.memoryCapBytes !== undefined ? { memoryCapBytes: r.memoryCapBytes } : {}),
+    reduce: r.reduce ?? 'grid',
   };
 }
 
@@ -133,7 +112,11 @@ function memoryAdvice(strategy: string, dtype: DType): string {
 }
 
 export function guardRequest(request: RunRequest): { predictedBytes: number } {
-  const { strategy, grid, dtype, formula, reduce } = resolve(request);
+  return guardResolved(resolve(request));
+}
+
+/** The guard on a request resolved already: runStrategy resolves once, and compiles the formula once. */
+function guardResolved({ strategy, grid, dtype, formula, memoryCapBytes, reduce }: ResolvedRequest): { predictedBytes: number } {
   const { nx, ny } = grid;
   // What a strategy really holds: to a number, the fused ones (and the loop) hold no grid; the others reduce theirs.
   const fused = isAnswer(reduce) && FUSED_TO_A_NUMBER.includes(strategy.name);
@@ -142,7 +125,7 @@ export function guardRequest(request: RunRequest): { predictedBytes: number } {
   checkMemory(`${strategy.name} at ${nx === ny ? `n = ${nx}` : `${nx} × ${ny}`} (${dtype})`, {
     predictedBytes,
     largestBufferBytes: (noGrid ? Math.max(nx, ny) : nx * ny) * itemSize(dtype),
-    capBytes: memoryCap(request.memoryCapBytes),
+    capBytes: memoryCap(memoryCapBytes),
     advice: memoryAdvice(strategy.name, dtype),
   });
   return { predictedBytes };
@@ -154,7 +137,7 @@ export async function runStrategy(request: RunRequest, options: RunOptions = {})
   const { strategy, grid: spec, dtype, backend, formula, repeats, devices, reduce } = resolved;
   const status = strategy.availability(backend);
   if (!status.available) throw new StrategyUnavailableError(`${strategy.name} cannot run on ${backend}: ${status.reason}`);
-  const { predictedBytes } = guardRequest(request);
+  const { predictedBytes } = guardResolved(resolved);
 
   const progress = (phase: RunProgress['phase'], fraction: number) =>
     options.onProgress?.({ strategy: strategy.name, phase, fraction: Math.min(1, Math.max(0, fraction)) });

@@ -4,10 +4,10 @@ import { jit } from '../transforms/jit.js';
 import type { NDArray } from '../core/ndarray.js';
 import { gridAxes, gridFunction, gridOverAxes } from './grid.js';
 import { sampleIndices } from './decimate.js';
-import { surfaceOfGrid, surfacePreview, type SurfaceGrid } from './surface.js';
+import { surfaceOfGrid, surfacePreview, type GridSettings } from './surface.js';
 
 /** The full grid as the vmap strategy computes it. */
-function fullGrid(grid: SurfaceGrid): NDArray {
+function fullGrid(grid: GridSettings): NDArray {
   const [x, y] = gridAxes(grid, grid.dtype);
   try {
     return jit(gridOverAxes(gridFunction(compileFormula(grid.formula))))(x, y) as NDArray;
@@ -20,7 +20,7 @@ function fullGrid(grid: SurfaceGrid): NDArray {
 describe('the surface view', () => {
   it('previews exactly the values the full grid holds at the sampled points, on a rectangular grid over its own domain', () => {
     for (const dtype of ['float32', 'float64'] as const) {
-      const grid: SurfaceGrid = { nx: 701, ny: 45, xRange: [-3, 1], yRange: [0, 2], dtype, formula: 'cos(x^2 + y^2) / (1 + x^2 + y^2)' };
+      const grid: GridSettings = { nx: 701, ny: 45, xRange: [-3, 1], yRange: [0, 2], dtype, formula: 'cos(x^2 + y^2) / (1 + x^2 + y^2)' };
       const preview = surfacePreview(grid);
       const full = fullGrid(grid);
       try {

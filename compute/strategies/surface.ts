@@ -11,12 +11,9 @@ import { compileFormula } from '../formula/index.js';
 import { jit, type JittedFunction } from '../transforms/jit.js';
 import { axisValues, decimate, finiteRange, sampleIndices } from './decimate.js';
 import { gridFunction, gridOverAxes } from './grid.js';
-import type { GridSettings, GridSpec, StrategyName } from './types.js';
+import type { GridSettings, StrategyName } from './types.js';
 
 export type { GridSettings };
-
-/** A grid as this module reads it (a view's fields are copied, never kept). */
-export type SurfaceGrid = Omit<GridSettings, 'xRange' | 'yRange'> & GridSpec;
 
 /** A decimated view of an nx × ny grid: values[i * ys.length + j] = f(xs[i], ys[j]). */
 export interface SurfaceView extends GridSettings {
@@ -31,13 +28,13 @@ export interface SurfaceView extends GridSettings {
 }
 
 /** The surface's sampled points along each axis: indices into the grid and their values, as the engine computes them. */
-function sampledAxes(grid: SurfaceGrid): { rows: Int32Array; cols: Int32Array; xs: Float64Array; ys: Float64Array } {
+function sampledAxes(grid: GridSettings): { rows: Int32Array; cols: Int32Array; xs: Float64Array; ys: Float64Array } {
   const rows = sampleIndices(grid.nx);
   const cols = sampleIndices(grid.ny);
   return { rows, cols, xs: axisValues(grid.nx, grid.xRange, grid.dtype, rows), ys: axisValues(grid.ny, grid.yRange, grid.dtype, cols) };
 }
 
-function viewFields(grid: SurfaceGrid, formula: string, source: SurfaceView['source'], xs: Float64Array, ys: Float64Array, values: Float32Array): SurfaceView {
+function viewFields(grid: GridSettings, formula: string, source: SurfaceView['source'], xs: Float64Array, ys: Float64Array, values: Float32Array): SurfaceView {
   return {
     nx: grid.nx,
     ny: grid.ny,
@@ -54,7 +51,7 @@ function viewFields(grid: SurfaceGrid, formula: string, source: SurfaceView['sou
 }
 
 /** The view of a strategy's full nx × ny result: its values at the sampled rows and columns. */
-export function surfaceOfGrid(result: NDArray, grid: SurfaceGrid, source: StrategyName): SurfaceView {
+export function surfaceOfGrid(result: NDArray, grid: GridSettings, source: StrategyName): SurfaceView {
   if (result.ndim !== 2) throw new TypeError(`a surface is drawn from a 2-D grid, not one of shape (${result.shape.join(', ')})`);
   const { rows, cols, xs, ys } = sampledAxes(grid);
   const values = decimate(result.data, result.offset, result.strides as [number, number], rows, cols);
@@ -76,7 +73,7 @@ function previewFunction(formula: ReturnType<typeof compileFormula>): JittedFunc
 }
 
 /** f at the sampled points of the nx × ny grid only: the surface before (or without) a run. Throws FormulaError for a bad formula. */
-export function surfacePreview(grid: SurfaceGrid): SurfaceView {
+export function surfacePreview(grid: GridSettings): SurfaceView {
   const formula = compileFormula(grid.formula);
   const fn = previewFunction(formula);
   const { xs: xAxis, ys: yAxis } = sampledAxes(grid);

@@ -33,8 +33,6 @@ export interface TracedGraph {
 }
 
 export interface TracedView {
-  /** The grid's side when square; nx otherwise (read nx and ny). */
-  n: number;
   nx: number;
   ny: number;
   dtype: DType;
@@ -121,5 +119,5 @@ export function traceStrategies(formula: CompiledFormula, gridOrN: number | Grid
   } else {
     native = { ok: false, reason: loaded.reason };
   }
-  return { n: nx, nx, ny, dtype, graphs, lowered: { kernels: kernels.length, wgsl, native } };
+  return { nx, ny, dtype, graphs, lowered: { kernels: kernels.length, wgsl, native } };
 }

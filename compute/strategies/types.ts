@@ -4,6 +4,7 @@
 // and IPC boundaries unchanged. The renderer imports these types.
 
 import type { DType } from '../core/dtype.js';
+import type { Grid } from '../core/grid.js';
 import { BACKEND_NAMES, type BackendName } from '../backends/backend.js';
 
 /** The lesson's strategies, run by the lab's own engine. */
@@ -23,19 +24,14 @@ export function isPeerStrategy(name: string): name is PeerStrategyName {
   return (PEER_STRATEGY_NAMES as readonly string[]).includes(name);
 }
 
-/** One measured run of one strategy. Field names are a contract (CLI JSON, CSV, app). */
-export interface RunRecord {
-  /** The strategy, or 'limit' for the physical floor (writing n² outputs at memory bandwidth). */
+/**
+ * One measured run of one strategy, on its Grid (nx × ny over xRange × yRange, in dtype: x =
+ * linspace(xRange[0], xRange[1], nx), y likewise, z[i, j] = f(x[i], y[j])). Field names are a
+ * contract (CLI JSON, CSV, app); recordSchema.ts checks it field by field.
+ */
+export interface RunRecord extends Grid {
+  /** The strategy, or 'limit' for the physical floor (writing nx·ny outputs at memory bandwidth). */
   strategy: StrategyName | 'limit';
-  /** The grid's side when it is square (nx = ny), as before rectangular grids; for a rectangular grid, nx. Read nx and ny. */
-  n: number;
-  /** Points along x (the rows, i) and along y (the columns, j): the grid is nx × ny, z[i, j] = f(x[i], y[j]). */
-  nx: number;
-  ny: number;
-  /** The domain: x = linspace(xRange[0], xRange[1], nx), y = linspace(yRange[0], yRange[1], ny). */
-  xRange: [number, number];
-  yRange: [number, number];
-  dtype: DType;
   backend: RecordBackend;
   /** How many devices computed it (1 unless pmap). */
   devices: number;
@@ -113,17 +109,12 @@ export interface RunRecord {
   integral?: number;
 }
 
-/** The grid a request asks for: nx × ny points over xRange × yRange. */
-export interface GridRequest {
-  /** The square shorthand: n sets both nx and ny (an explicit nx or ny wins). */
-  n?: number;
-  /** Points along x and along y; each defaults to n. */
-  nx?: number;
-  ny?: number;
-  /** The domain of x and of y; default GRID_RANGE, [-2, 2]. */
-  xRange?: readonly [number, number];
-  yRange?: readonly [number, number];
-}
+/**
+ * The grid as the API's requests may give it: a GridSpec whose fields default (the domain to GRID_RANGE),
+ * plus `n`, the square shorthand of the CLI's --n and of scripts (an explicit nx or ny wins). The engine's
+ * entry turns it into a GridSpec once (run.ts, by requestSchema.ts); the dtype is the request's own field.
+ */
+export type GridRequest = Partial<GridSpec> & { n?: number };
 
 /** What a run gives: the grid, or a number from it (max and min with where they are). */
 export type ReduceMode = 'grid' | 'max' | 'min' | 'sum' | 'mean';
@@ -178,21 +169,13 @@ export const DEFAULT_FORMULA = 'cos(x^2 + y^2) / (1 + x^2 + y^2)';
 /** The lesson's grid covers [-2, 2] on both axes: the default of xRange and yRange. */
 export const GRID_RANGE: readonly [number, number] = [-2, 2];
 
-/** A grid's size and domain: nx × ny points over xRange × yRange, z[i, j] = f(x[i], y[j]). */
-export interface GridSpec {
-  nx: number;
-  ny: number;
-  xRange: readonly [number, number];
-  yRange: readonly [number, number];
-}
+/**
+ * A grid's geometry, its dtype left out: strategies, the floor and the
+ * evaluator take the dtype beside it (it is the arrays'), so it is not carried twice.
+ */
+export type GridSpec = Omit<Grid, 'dtype'>;
 
-/** The grid as the lab asks for it: nx × ny points over xRange × yRange, z[i, j] = f(x[i], y[j]). */
-export interface GridSettings {
+/** The grid and f on it, as the app's requests name them: the Grid, plus the formula its values come from. */
+export interface GridSettings extends Grid {
   formula: string;
-  dtype: DType;
-  nx: number;
-  ny: number;
-  /** The grid's domain: what the axes span. */
-  xRange: [number, number];
-  yRange: [number, number];
 }

@@ -8,7 +8,7 @@
 import { app, BrowserWindow, clipboard, dialog, nativeTheme, screen } from 'electron';
 import type { EventMap, EventName, InvokeChannel, MenuCommand, Theme } from '../contract.js';
 import type { LabService } from '../service.js';
-import { SETTINGS_EXTENSION } from '../../compute/classroom/settingsVocabulary.js';
+import { SETTINGS_EXTENSION } from '../../compute/leaves.js';
 import { aboutMessageBox, aboutPanelOptions, type AboutFacts } from './about.js';
 import { installApplicationMenu } from './applicationMenu.js';
 import { Documents } from './documents.js';

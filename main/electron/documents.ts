@@ -11,7 +11,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { basename, isAbsolute, resolve } from 'node:path';
 import type { LabSettings, OpenedDocument } from '../contract.js';
-import { MAX_SETTINGS_BYTES, SETTINGS_EXTENSION } from '../../compute/classroom/settingsVocabulary.js';
+import { MAX_SETTINGS_BYTES, SETTINGS_EXTENSION } from '../../compute/leaves.js';
 import { LabFailure } from '../labError.js';
 
 export interface DocumentHooks {

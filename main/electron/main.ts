@@ -12,7 +12,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, protocol, session, utilityProcess } from 'electron';
 import { EVENT_NAMES, type EventMap, type EventName, type SaveOutcome } from '../contract.js';
-import { appVersion as packageVersion } from '../../compute/appRoot.js';
+import { appVersion as packageVersion } from '../../compute/leaves.js';
 import { LabService, type SaveRequest } from '../service.js';
 import { registerIpc } from './ipc.js';
 import { Desktop } from './desktop.js';

@@ -8,7 +8,7 @@
 import { readFileSync, renameSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as v from 'valibot';
-import { type SameType } from '../../compute/schema/fields.js';
+import { type SameType } from '../../compute/leaves.js';
 
 export interface Bounds {
   x: number;

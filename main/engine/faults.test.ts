@@ -31,7 +31,7 @@ let lost = 0;
 async function killDuring(work: (onProgress: () => void) => Promise<unknown>): Promise<void> {
   let killed: Promise<unknown> | null = null;
   const onProgress = () => {
-    killed ??= host.call('crash', null).catch(() => undefined);
+    killed ??= host.call('engine:crash', null).catch(() => undefined);
   };
   await expect(work(onProgress)).rejects.toBeInstanceOf(EngineCrashedError);
   await killed;
@@ -45,25 +45,25 @@ describe('faults injected into the engine', () => {
     const log = new ResultsLog(logPath, 'faulted-session');
     let finished = 0;
     const finishRun = async (strategy: 'vmap' | 'meshgrid', n: number) => {
-      const { record } = await host.call('run', { request: { strategy, n, dtype: 'float32', repeats: 1 }, surface: true });
+      const { record } = await host.call('engine:run', { request: { strategy, n, dtype: 'float32', repeats: 1 }, surface: true });
       await log.append(record);
       finished++;
     };
 
     await finishRun('vmap', 100);
     await finishRun('meshgrid', 100);
-    await killDuring((onProgress) => host.call('run', { request: { strategy: 'loops', n: 4000, dtype: 'float32', repeats: 3 }, surface: false }, { onProgress }));
+    await killDuring((onProgress) => host.call('engine:run', { request: { strategy: 'loops', n: 4000, dtype: 'float32', repeats: 3 }, surface: false }, { onProgress }));
 
     await finishRun('vmap', 200);
     await killDuring((onProgress) =>
-      host.call('sweep', { request: { nMin: 10, nMax: 3000, points: 12, strategies: ['loops', 'meshgrid', 'vmap'], dtype: 'float32', repeats: 1 } }, { onProgress }),
+      host.call('classroom:sweep', { taskId: 'sweep', sweep: { nMin: 10, nMax: 3000, points: 12, strategies: ['loops', 'meshgrid', 'vmap'], dtype: 'float32', repeats: 1 } }, { onProgress }),
     );
 
     await finishRun('vmap', 300);
     const csv = join(dir, 'grid.csv');
     const before = 'x,y,f\r\n1,2,3\r\n';
     await writeFile(csv, before);
-    await killDuring((onProgress) => host.call('exportGrid', { settings: { nx: 3000, ny: 3000, xRange: [-2, 2], yRange: [-2, 2], dtype: 'float64', formula: 'cos(x^2 + y^2) / (1 + x^2 + y^2)' }, path: csv }, { onProgress }));
+    await killDuring((onProgress) => host.call('engine:grid-file', { settings: { nx: 3000, ny: 3000, xRange: [-2, 2], yRange: [-2, 2], dtype: 'float64', formula: 'cos(x^2 + y^2) / (1 + x^2 + y^2)' }, path: csv }, { onProgress }));
     expect(await readFile(csv, 'utf8'), 'the CSV on disk is the old complete file').toBe(before);
 
     // After every fault a fresh engine answers.
@@ -77,7 +77,7 @@ describe('faults injected into the engine', () => {
     kept = recovered.length;
     lost = finished - kept;
     expect(lost).toBe(0);
-    expect(recovered.map((r) => r.n)).toEqual([100, 100, 200, 300, 64]);
+    expect(recovered.map((r) => r.nx)).toEqual([100, 100, 200, 300, 64]);
     console.log(`faults: ${faults} engine kills, ${finished} finished runs, ${kept} kept, ${lost} lost; files left: ${(await readdir(dir)).join(', ')}`);
     recordReliability('fault-injection', { faults, runsFinished: finished, runsKept: kept, runsLost: lost });
   });
@@ -110,7 +110,7 @@ describe('faults injected into the engine', () => {
       // Kill the engine once its partial file (named for the engine's process) is on disk, i.e. mid-write.
       const partialPrefix = `${basename(csv)}.partial-`;
       await vi.waitFor(async () => expect((await readdir(dir)).some((name) => name.startsWith(partialPrefix))).toBe(true), { timeout: 60_000, interval: 20 });
-      await service.engine.call('crash', null).catch(() => undefined);
+      await service.engine.call('engine:crash', null).catch(() => undefined);
       expect(await outcome).toBeInstanceOf(EngineCrashedError);
       expect(events).toContain('engine:crashed');
       expect(await readFile(csv, 'utf8')).toBe(before);
@@ -129,8 +129,8 @@ describe('faults injected into the engine', () => {
     let finished = 0;
     for (const { strategy, backend, label } of await combinations({ exclude: ['naive'] })) {
       const request = { strategy, dtype: 'float32' as const, ...(backend ? { backend } : {}) };
-      await killDuring((onProgress) => host.call('run', { request: { ...request, n: strategy === 'loops' ? 3000 : 4000, repeats: 5 }, surface: false }, { onProgress }));
-      const { record } = await host.call('run', { request: { ...request, n: 64, repeats: 1 }, surface: false });
+      await killDuring((onProgress) => host.call('engine:run', { request: { ...request, n: strategy === 'loops' ? 3000 : 4000, repeats: 5 }, surface: false }, { onProgress }));
+      const { record } = await host.call('engine:run', { request: { ...request, n: 64, repeats: 1 }, surface: false });
       expect(record.allclose, `${label} after the engine was killed mid-run`).toBe(true);
       finished++;
       tally.count(label);

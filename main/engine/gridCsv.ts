@@ -5,7 +5,7 @@
 // cancel is heard, and reports progress.
 
 import { readdir, rm } from 'node:fs/promises';
-import { partialPathOf, writeBesideThenRename } from '../../compute/report/atomicFile.js';
+import { partialPathOf, writeBesideThenRename } from '../../compute/leaves.js';
 import { basename, dirname, join } from 'node:path';
 
 export { partialPathOf };
@@ -59,7 +59,7 @@ export function formatFloat64(value: number): string {
   return String(value);
 }
 
-export interface GridSource {
+export interface CsvSource {
   dtype: 'float32' | 'float64';
   /** Axis values, n each. */
   xs: ArrayLike<number>;
@@ -74,7 +74,7 @@ const CHUNK_CHARS = 1 << 20;
 
 export async function writeGridCsv(
   path: string,
-  grid: GridSource,
+  grid: CsvSource,
   options: { signal?: AbortSignal; onProgress?: (fraction: number) => void } = {},
 ): Promise<number> {
   const format = grid.dtype === 'float32' ? formatFloat32 : formatFloat64;

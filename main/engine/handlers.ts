@@ -40,15 +40,17 @@ import {
   sweepToCsv,
   traceStrategies,
   type SweepEntry,
+  settledHeapUsed,
+  backendStatus,
+  getBackend,
+  type NativeBackend,
+  resultsJson,
+  resultsToMarkdown,
+  writeNpy,
 } from '../../compute/index.js';
-import { settledHeapUsed } from '../../compute/report/heap.js';
-import { backendStatus, getBackend } from '../../compute/backends/registry.js';
-import type { NativeBackend } from '../../compute/backends/native.js';
-import { resultsJson } from '../../compute/report/jsonExport.js';
-import { resultsToMarkdown } from '../../compute/report/markdown.js';
-import { writeNpy } from '../../compute/report/npy.js';
 import { removeStalePartials, writeGridCsv } from './gridCsv.js';
 import { KeptGrid } from './keptGrid.js';
+import { runRequestOf } from '../runRequest.js';
 import type { EngineMethod, ParamsOf, ProgressOf, ResultOf } from './protocol.js';
 import type { EngineBuild, GridSettings, GuardEntry } from '../contract.js';
 
@@ -75,7 +77,7 @@ const ALL_POINTS = Number.MAX_SAFE_INTEGER;
 /** The handlers of one engine thread, sharing its kept grid. */
 export function engineHandlers(kept = new KeptGrid()): Handlers {
   return {
-    async info() {
+    async 'engine:info'() {
       await loadBackends();
       const list = devices();
       const native = list.filter((d) => d.backend === 'native').length;
@@ -98,36 +100,26 @@ export function engineHandlers(kept = new KeptGrid()): Handlers {
       };
     },
 
-    checkFormula({ text }) {
+    'formula:check'({ text }) {
       return checkFormula(text);
     },
 
-    preview(settings) {
+    'surface:preview'(settings) {
       return surfacePreview(settings);
     },
 
-    trace({ formula, nx, ny, xRange, yRange, dtype }) {
+    'graph:trace'({ formula, nx, ny, xRange, yRange, dtype }) {
       return traceStrategies(compileFormula(formula), { nx, ny, xRange, yRange }, dtype);
     },
 
-    async guard(settings) {
+    async 'run:guard'(settings) {
       await loadBackends();
       const availability = await strategyAvailability();
       const entries: GuardEntry[] = [];
       for (const strategy of settings.strategies) {
         if (!availability.find((a) => a.strategy === strategy)?.available) continue;
         try {
-          const { predictedBytes } = guardRequest({
-            strategy,
-            nx: settings.nx,
-            ny: settings.ny,
-            xRange: settings.xRange,
-            yRange: settings.yRange,
-            dtype: settings.dtype,
-            formula: settings.formula,
-            repeats: settings.repeats,
-            ...(settings.devices > 0 ? { devices: settings.devices } : {}),
-          });
+          const { predictedBytes } = guardRequest(runRequestOf(settings, strategy));
           entries.push({ strategy, predictedBytes, fits: true });
         } catch (error) {
           if (!(error instanceof MemoryGuardError)) throw error;
@@ -137,7 +129,7 @@ export function engineHandlers(kept = new KeptGrid()): Handlers {
       return { entries };
     },
 
-    async run({ request, surface }, { signal, progress }) {
+    async 'engine:run'({ request, surface }, { signal, progress }) {
       // The kept grid's buffer goes back to the allocator, for this run to recycle.
       kept.release();
       const result = await runStrategy(request, { signal, onProgress: progress, keepGrid: surface });
@@ -153,11 +145,11 @@ export function engineHandlers(kept = new KeptGrid()): Handlers {
       return { record: result.record, surface: surfaceOfGrid(grid, settings, request.strategy) };
     },
 
-    async limit({ nx, ny, xRange, yRange, dtype }) {
+    async 'engine:limit'({ nx, ny, xRange, yRange, dtype }) {
       return measureLimit({ nx, ny, xRange, yRange }, dtype);
     },
 
-    async resultsText({ records, appVersion, format }) {
+    async 'engine:results-text'({ records, appVersion, format }) {
       await loadBackends();
       const machine = { ...machineInfo(), appVersion };
       if (format === 'json') return resultsJson({ records }, machine);
@@ -165,7 +157,7 @@ export function engineHandlers(kept = new KeptGrid()): Handlers {
       return recordsToCsv(records, machine);
     },
 
-    async exportGrid({ settings, path, format }, { signal, progress }) {
+    async 'engine:grid-file'({ settings, path, format }, { signal, progress }) {
       let grid = kept.matching(settings);
       const owned = grid === null;
       if (!grid) {
@@ -195,20 +187,21 @@ export function engineHandlers(kept = new KeptGrid()): Handlers {
       }
     },
 
-    async lessonStep({ step, formula, dtype, grid }, { signal, progress }) {
+    async 'classroom:lesson'({ step, formula, dtype, grid }, { signal, progress }) {
       return runLessonStep(step, { formula, dtype, ...(grid ? { grid } : {}), signal, onProgress: ({ fraction, strategy }) => progress({ fraction, label: strategy }) });
     },
 
-    async sweep({ request }, { signal, progress }) {
+    async 'classroom:sweep'({ sweep }, { signal, progress }) {
       let entries: SweepEntry[] = [];
-      return runSweep(request, {
+      // The app's sweeps always time the write floor beside the strategies.
+      return runSweep({ ...sweep, limit: true }, {
         signal,
         onEntry: (entry) => (entries = [...entries, entry]),
-        onProgress: (p) => progress({ fraction: p.fraction, label: `${p.strategy} at ${sweepGridText({ nx: p.n, ny: p.ny })}`, entries }),
+        onProgress: (p) => progress({ fraction: p.fraction, label: `${p.strategy} at ${sweepGridText(p)}`, entries }),
       });
     },
 
-    async threadSweep(settings, { signal, progress }) {
+    async 'classroom:threads'({ sweep: settings }, { signal, progress }) {
       await loadBackends();
       const { nx, ny, xRange, yRange, dtype, formula } = settings;
       const counts = Array.from({ length: cpuDevices().length }, (_, k) => k + 1);
@@ -220,37 +213,37 @@ export function engineHandlers(kept = new KeptGrid()): Handlers {
       return { nx, ny, xRange, yRange, dtype, formula, points };
     },
 
-    async sweepCsv({ result, appVersion }) {
+    async 'engine:sweep-csv'({ result, appVersion }) {
       await loadBackends();
       return sweepToCsv(result, { ...machineInfo(), appVersion });
     },
 
-    jaxProgram(request) {
+    'classroom:jax'(request) {
       return { text: jaxProgram(request), fileName: jaxFileName(request) };
     },
 
-    parseSettings({ text }) {
+    'settings:parse'({ text }) {
       return { settings: parseSettings(text) };
     },
 
-    settingsJson({ settings }) {
+    'engine:settings-json'({ settings }) {
       return settingsToJson(settings);
     },
 
-    memory() {
+    'engine:memory'() {
       const heapUsedBytes = settledHeapUsed();
       const { liveBytes, reservedBytes } = allocator.stats();
       return { heapUsedBytes, liveBytes, reservedBytes, rssBytes: process.memoryUsage().rss };
     },
 
-    crash() {
+    'engine:crash'() {
       setTimeout(() => {
         throw new Error('the engine was asked to crash (test hook)');
       });
       return new Promise<never>(() => {});
     },
 
-    abort() {
+    'engine:abort'() {
       // As C's abort() does, which is what Dawn calls: SIGABRT, no JavaScript stack.
       setTimeout(() => process.kill(process.pid, 'SIGABRT'));
       return new Promise<never>(() => {});

@@ -48,12 +48,11 @@ describe('EngineHost', () => {
   it('runs a strategy in the engine process, with progress, and brings the decimated surface back', async () => {
     const host = makeHost();
     const progress: unknown[] = [];
-    const { record, surface } = await host.call(
-      'run',
+    const { record, surface } = await host.call('engine:run',
       { request: { strategy: 'vmap', n: 500, dtype: 'float32', repeats: 2 }, surface: true },
       { onProgress: (p) => progress.push(p) },
     );
-    expect(record).toMatchObject({ strategy: 'vmap', n: 500, shape: [500, 500], allclose: true });
+    expect(record).toMatchObject({ strategy: 'vmap', nx: 500, ny: 500, shape: [500, 500], allclose: true });
     expect(surface?.values).toBeInstanceOf(Float32Array);
     expect(surface?.xs.length).toBe(300);
     expect(surface?.values.length).toBe(300 * 300);
@@ -66,14 +65,14 @@ describe('EngineHost', () => {
     // adapter sets never reached Mesa's getenv() and every app run of gpu failed.
     // An engine process has its own environment, which reaches its getenv().
     const [a, b] = [makeHost(), makeHost()];
-    const info = await a.call('info', null);
+    const info = await a.call('engine:info', null);
     const gpu = info.availability.find((s) => s.strategy === 'gpu')!;
     if (!gpu.available) {
       expect(gpu.reason).toMatch(/adapter|GPU|Dawn/);
       return;
     }
     for (const host of [a, b, a]) {
-      const { record } = await host.call('run', { request: { strategy: 'gpu', n: 64, dtype: 'float32', repeats: 1 }, surface: false });
+      const { record } = await host.call('engine:run', { request: { strategy: 'gpu', n: 64, dtype: 'float32', repeats: 1 }, surface: false });
       expect(record).toMatchObject({ strategy: 'gpu', backend: 'webgpu', shape: [64, 64], allclose: true });
     }
   });
@@ -81,12 +80,12 @@ describe('EngineHost', () => {
   it('reports a crash, fails the pending call, and starts a fresh engine', async () => {
     const crashes: string[] = [];
     const host = makeHost((message) => crashes.push(message));
-    await host.call('checkFormula', { text: 'x' });
-    await expect(host.call('crash', null)).rejects.toBeInstanceOf(EngineCrashedError);
+    await host.call('formula:check', { text: 'x' });
+    await expect(host.call('engine:crash', null)).rejects.toBeInstanceOf(EngineCrashedError);
     expect(crashes).toHaveLength(1);
     expect(crashes[0]).toMatch(/test engine/);
     // The next call is answered by a new engine process.
-    expect(await host.call('checkFormula', { text: 'x + y' })).toEqual({ ok: true });
+    expect(await host.call('formula:check', { text: 'x + y' })).toEqual({ ok: true });
     expect(host.generation).toBe(2);
   });
 
@@ -94,20 +93,20 @@ describe('EngineHost', () => {
     const crashes: string[] = [];
     const watched = watchedFork();
     const host = makeHost((message) => crashes.push(message), watched.spawn);
-    expect(await host.call('checkFormula', { text: 'x' })).toEqual({ ok: true });
+    expect(await host.call('formula:check', { text: 'x' })).toEqual({ ok: true });
     // In a worker thread this abort ended the host's own process (and this test run) with it.
-    await expect(host.call('abort', null)).rejects.toMatchObject({ kind: 'crash', message: expect.stringMatching(/test engine stopped: .*SIGABRT/) });
+    await expect(host.call('engine:abort', null)).rejects.toMatchObject({ kind: 'crash', message: expect.stringMatching(/test engine stopped: .*SIGABRT/) });
     expect(watched.exits[0]).toEqual({ code: null, signal: 'SIGABRT' });
     expect(crashes).toHaveLength(1);
     expect(crashes[0]).toMatch(/SIGABRT/);
-    expect(await host.call('checkFormula', { text: 'x + y' })).toEqual({ ok: true });
+    expect(await host.call('formula:check', { text: 'x + y' })).toEqual({ ok: true });
     expect(host.generation).toBe(2);
   });
 
   it('says why an engine stopped: its uncaught error, passed on before it exits', async () => {
     const crashes: string[] = [];
     const host = makeHost((message) => crashes.push(message));
-    await expect(host.call('crash', null)).rejects.toMatchObject({ kind: 'crash', message: 'the test engine stopped: the engine was asked to crash (test hook)' });
+    await expect(host.call('engine:crash', null)).rejects.toMatchObject({ kind: 'crash', message: 'the test engine stopped: the engine was asked to crash (test hook)' });
     expect(crashes).toEqual(['the test engine stopped: the engine was asked to crash (test hook)']);
   });
 
@@ -116,7 +115,7 @@ describe('EngineHost', () => {
     const host = makeHost(undefined, watched.spawn);
     let progressed: () => void = () => {};
     const running = new Promise<void>((resolve) => (progressed = resolve));
-    const run = host.call('run', { request: { strategy: 'loops', n: 4000, dtype: 'float32', repeats: 3 }, surface: false }, { onProgress: () => progressed() });
+    const run = host.call('engine:run', { request: { strategy: 'loops', n: 4000, dtype: 'float32', repeats: 3 }, surface: false }, { onProgress: () => progressed() });
     const outcome = run.catch((error: unknown) => error);
     await running;
     const started = performance.now();
@@ -125,7 +124,7 @@ describe('EngineHost', () => {
     expect(((await outcome) as Error).message).toMatch(/test engine was shut down/);
     expect(watched.exits).toEqual([{ code: 0, signal: null }]);
     expect(watched.kills).toBe(0);
-    await expect(host.call('checkFormula', { text: 'x' })).rejects.toThrow(/has been shut down/);
+    await expect(host.call('formula:check', { text: 'x' })).rejects.toThrow(/has been shut down/);
   });
 
   it('kills an engine that does not exit within the grace period', async () => {
@@ -143,7 +142,7 @@ describe('EngineHost', () => {
       },
     };
     const host = makeHost(undefined, () => stuck);
-    const call = host.call('checkFormula', { text: 'x' }).catch((error: unknown) => error);
+    const call = host.call('formula:check', { text: 'x' }).catch((error: unknown) => error);
     await new Promise((resolve) => setTimeout(resolve, 10));
     const started = performance.now();
     await host.close();
@@ -161,7 +160,7 @@ describe('EngineHost', () => {
       script,
       `import { EngineHost } from ${JSON.stringify(fileURLToPath(new URL('./host.ts', import.meta.url)))};\n` +
         `const host = new EngineHost({ entry: ${JSON.stringify(entry)}, label: 'script engine' });\n` +
-        `console.log(JSON.stringify(await host.call('checkFormula', { text: 'x' })));\n`,
+        `console.log(JSON.stringify(await host.call('formula:check', { text: 'x' })));\n`,
     );
     const tsx = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
     const { stdout } = await promisify(execFile)(tsx, [script], { timeout: 30_000 });
@@ -173,27 +172,26 @@ describe('EngineHost', () => {
     const host = makeHost();
     const controller = new AbortController();
     const started = performance.now();
-    const run = host.call(
-      'run',
+    const run = host.call('engine:run',
       { request: { strategy: 'loops', n: 4000, dtype: 'float32', repeats: 3 }, surface: false },
       { signal: controller.signal, onProgress: () => controller.abort() },
     );
     await expect(run).rejects.toMatchObject({ kind: 'cancelled' });
     expect(performance.now() - started).toBeLessThan(20_000);
-    expect(await host.call('checkFormula', { text: 'x' })).toEqual({ ok: true });
+    expect(await host.call('formula:check', { text: 'x' })).toEqual({ ok: true });
   });
 
   it('carries engine errors with their numbers', async () => {
     const host = makeHost();
-    await expect(host.call('preview', { nx: 10, ny: 10, xRange: [-2, 2], yRange: [-2, 2], dtype: 'float32', formula: 'cos(' })).rejects.toMatchObject({ kind: 'formula', position: 4, length: 0 });
+    await expect(host.call('surface:preview', { nx: 10, ny: 10, xRange: [-2, 2], yRange: [-2, 2], dtype: 'float32', formula: 'cos(' })).rejects.toMatchObject({ kind: 'formula', position: 4, length: 0 });
   });
 
   it('previews, runs and decimates a rectangular grid over its own domain: values[i * ys.length + j] = f(xs[i], ys[j])', async () => {
     const host = makeHost();
     const f = (x: number, y: number) => x - y / 2;
     const grid = { nx: 500, ny: 40, xRange: [-3, 1] as [number, number], yRange: [0, 2] as [number, number], dtype: 'float64' as const, formula: 'x - y / 2' };
-    const preview = await host.call('preview', grid);
-    const { record, surface } = await host.call('run', { request: { strategy: 'vmap', ...grid, repeats: 0 }, surface: true });
+    const preview = await host.call('surface:preview', grid);
+    const { record, surface } = await host.call('engine:run', { request: { strategy: 'vmap', ...grid, repeats: 0 }, surface: true });
     expect(record).toMatchObject({ nx: 500, ny: 40, shape: [500, 40], xRange: [-3, 1], yRange: [0, 2], allclose: true });
     for (const view of [preview, surface!]) {
       expect(view).toMatchObject({ nx: 500, ny: 40, xRange: [-3, 1], yRange: [0, 2] });
@@ -206,23 +204,23 @@ describe('EngineHost', () => {
   });
 
   it('types each call’s progress by its method, on both sides (the compiler checks this test)', () => {
-    expectTypeOf<ProgressOf<'run'>>().toEqualTypeOf<RunProgress>();
-    expectTypeOf<ProgressOf<'lessonStep'>>().toEqualTypeOf<TaskProgress>();
-    expectTypeOf<ProgressOf<'sweep'>>().toEqualTypeOf<SweepTaskProgress>();
-    expectTypeOf<ProgressOf<'preview'>>().toBeNever();
+    expectTypeOf<ProgressOf<'engine:run'>>().toEqualTypeOf<RunProgress>();
+    expectTypeOf<ProgressOf<'classroom:lesson'>>().toEqualTypeOf<TaskProgress>();
+    expectTypeOf<ProgressOf<'classroom:sweep'>>().toEqualTypeOf<SweepTaskProgress>();
+    expectTypeOf<ProgressOf<'surface:preview'>>().toBeNever();
     // The worker's side: a handler can only send its own method's progress.
-    const lessonStep: Handler<'lessonStep'> = async (_params, { progress }) => {
+    const lessonStep: Handler<'classroom:lesson'> = async (_params, { progress }) => {
       progress({ fraction: 1, label: 'done' });
       // @ts-expect-error a sweep's progress (with its entries) is not a lesson step's
       progress({ fraction: 1, label: 'done', entries: [] });
       return null as never;
     };
-    const sweep: Handler<'sweep'> = async (_params, { progress }) => {
+    const sweep: Handler<'classroom:sweep'> = async (_params, { progress }) => {
       // @ts-expect-error a sweep's progress carries its entries
       progress({ fraction: 1, label: 'done' });
       return null as never;
     };
-    const preview: Handler<'preview'> = (_params, { progress }) => {
+    const preview: Handler<'surface:preview'> = (_params, { progress }) => {
       // @ts-expect-error the preview has no progress at all
       progress({ fraction: 1 });
       return null as never;
@@ -231,7 +229,7 @@ describe('EngineHost', () => {
     const host = new EngineHost({ entry, label: 'never started' });
     const lessonCall = () =>
       // @ts-expect-error a lesson step never sends a sweep's entries
-      host.call('lessonStep', { step: 0, formula: 'x', dtype: 'float32' }, { onProgress: (progress: SweepTaskProgress) => progress.entries });
+      host.call('classroom:lesson', { taskId: 't', step: 0, formula: 'x', dtype: 'float32' }, { onProgress: (progress: SweepTaskProgress) => progress.entries });
     expect([lessonStep, sweep, preview, lessonCall].every((f) => typeof f === 'function')).toBe(true);
     expect(host.generation).toBe(0);
   });

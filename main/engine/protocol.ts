@@ -1,68 +1,113 @@
 // The messages between the engine host (the app's process) and the engine
 // (a process of its own, port.ts).
-// A call names a method; its params, result and progress types are tied
-// here, so host and engine cannot disagree (a method without progress has
+// A call names a method — a contract channel's own name where the engine
+// answers that channel, never a second name for it; its params, result and
+// progress types are tied here, so host and engine cannot disagree (a method without progress has
 // `never`: the engine cannot send any for it). Errors cross as the
 // contract's LabError: a kind, the message, and the engine's numbers
 // (formula position, bytes needed).
 
-import type { LabError, TaskProgress, SweepTaskProgress, ThreadSweepRequest, ThreadSweepResult } from '../contract.js';
-import type { RunProgress, RunRecord, RunRequest, TracedView } from '../../compute/index.js';
-import type { LabSettings, LessonStepResult, PythonProgramRequest, SweepRequest, SweepResult } from '../../compute/index.js';
+import type { Grid, RunProgress, RunRecord, RunRequest } from '../../compute/index.js';
+import type { LabSettings, SweepResult } from '../../compute/index.js';
 import type {
   AppInfo,
-  FormulaCheck,
   GridFormat,
   GridSettings,
-  GuardReport,
+  InvokeChannel,
+  LabError,
   MachineInfo,
+  RequestOf,
+  ResponseOf,
   ResultsFormat,
-  RunSettings,
   SurfaceView,
+  SweepTaskProgress,
+  TaskProgress,
 } from '../contract.js';
 
+/** A channel the engine answers as the contract states it: the same request and response, and its progress. */
+type Answered<C extends InvokeChannel, P = never> = { params: RequestOf<C>; result: ResponseOf<C>; progress: P };
+
+/** The channels the engine answers whole: the service forwards them by name (service.ts). */
+export const ANSWERED_CHANNELS = [
+  'formula:check',
+  'surface:preview',
+  'graph:trace',
+  'run:guard',
+  'classroom:jax',
+  'settings:parse',
+] as const satisfies readonly InvokeChannel[];
+export type AnsweredChannel = (typeof ANSWERED_CHANNELS)[number];
+
+/** The classroom's tasks: the engine answers them whole; the service adds the task id and kind to their progress. */
+export const TASK_CHANNELS = ['classroom:lesson', 'classroom:sweep', 'classroom:threads'] as const satisfies readonly InvokeChannel[];
+export type TaskChannel = (typeof TASK_CHANNELS)[number];
+
+/**
+ * The engine's methods. Those that answer a contract channel have that channel's name and types; the
+ * others (`engine:…`) are steps of a channel the app completes (the batch, saving a file, the About
+ * panel's info) or hooks for tests: no contract channel does their work, so none is renamed.
+ */
 export interface EngineMethods {
-  info: {
+  'formula:check': Answered<'formula:check'>;
+  /** f at the surface's sampled points only; a bad formula fails with kind 'formula'. */
+  'surface:preview': Answered<'surface:preview'>;
+  /** f traced per strategy, and lowered; a bad formula fails with kind 'formula'. */
+  'graph:trace': Answered<'graph:trace'>;
+  'run:guard': Answered<'run:guard'>;
+  /** A request the export cannot honour fails with kind 'invalid-request'. */
+  'classroom:jax': Answered<'classroom:jax'>;
+  /** A .vlab.json's text, checked; one that is not settings fails with kind 'settings'. */
+  'settings:parse': Answered<'settings:parse'>;
+  'classroom:lesson': Answered<'classroom:lesson', TaskProgress>;
+  /** A sweep, with the write floor; its progress carries the entries so far. */
+  'classroom:sweep': Answered<'classroom:sweep', SweepTaskProgress>;
+  /** pmap, the hand-written kernel and the write floor on 1, 2, … threads. */
+  'classroom:threads': Answered<'classroom:threads', TaskProgress>;
+  /** What the engine knows of AppInfo: the service adds the shell's part. */
+  'engine:info': {
     params: null;
     progress: never;
-    result: Pick<AppInfo, 'availability' | 'devices' | 'maxThreads' | 'defaultFormula' | 'formulaPresets' | 'gridRange' | 'engineBuild'> & { machine: Omit<MachineInfo, 'appVersion'> };
+    result: Pick<
+      AppInfo,
+      'availability' | 'devices' | 'maxThreads' | 'defaultFormula' | 'formulaPresets' | 'gridRange' | 'engineBuild'
+    > & { machine: Omit<MachineInfo, 'appVersion'> };
   };
-  checkFormula: { params: { text: string }; result: FormulaCheck; progress: never };
-  /** f at the surface's sampled points only; a bad formula fails with kind 'formula'. */
-  preview: { params: GridSettings; result: SurfaceView; progress: never };
-  /** f traced per strategy, and lowered; a bad formula fails with kind 'formula'. */
-  trace: { params: GridSettings; result: TracedView; progress: never };
-  guard: { params: RunSettings; result: GuardReport; progress: never };
-  /** One strategy; with `surface`, a decimated view of its grid comes back and the grid is kept for export. */
-  run: { params: { request: RunRequest; surface: boolean }; result: { record: RunRecord; surface?: SurfaceView }; progress: RunProgress };
+  /** One strategy of a batch; with `surface`, a decimated view of its grid comes back and the grid is kept for export. */
+  'engine:run': {
+    params: { request: RunRequest; surface: boolean };
+    result: { record: RunRecord; surface?: SurfaceView };
+    progress: RunProgress;
+  };
   /** The physical floor, or null where the engine cannot measure it. */
-  limit: { params: { nx: number; ny: number; xRange: [number, number]; yRange: [number, number]; dtype: RunRequest['dtype'] & string }; result: RunRecord | null; progress: never };
+  'engine:limit': { params: Grid; result: RunRecord | null; progress: never };
   /** The records as a file's text: CSV, the JSON document, or a Markdown table. */
-  resultsText: { params: { records: RunRecord[]; appVersion: string; format: ResultsFormat }; result: string; progress: never };
-  /** Writes the grid to `path` (x, y, f rows as CSV, or the values as .npy), reusing the kept grid when it is the one asked for. */
-  exportGrid: { params: { settings: GridSettings; path: string; format?: GridFormat }; result: { rows: number }; progress: { fraction: number } };
-  /** The classroom: one lesson step. */
-  lessonStep: {
-    params: { step: number; formula: string; dtype: 'float32' | 'float64'; grid?: { nx: number; ny: number; xRange: [number, number]; yRange: [number, number] } };
-    result: LessonStepResult;
-    progress: TaskProgress;
+  'engine:results-text': {
+    params: { records: RunRecord[]; appVersion: string; format: ResultsFormat };
+    result: string;
+    progress: never;
   };
-  /** A sweep; its progress carries the entries so far. */
-  sweep: { params: { request: SweepRequest }; result: SweepResult; progress: SweepTaskProgress };
-  /** pmap, the hand-written kernel and the write floor on 1, 2, … threads. */
-  threadSweep: { params: ThreadSweepRequest; result: ThreadSweepResult; progress: TaskProgress };
-  sweepCsv: { params: { result: Pick<SweepResult, 'entries' | 'dtype' | 'backend' | 'formula' | 'xRange' | 'yRange'>; appVersion: string }; result: string; progress: never };
-  /** A request the export cannot honour fails with kind 'invalid-request'. */
-  jaxProgram: { params: PythonProgramRequest; result: { text: string; fileName: string }; progress: never };
-  /** A .vlab.json's text, checked; one that is not settings fails with kind 'settings'. */
-  parseSettings: { params: { text: string }; result: { settings: LabSettings }; progress: never };
-  settingsJson: { params: { settings: LabSettings }; result: string; progress: never };
-  /** The engine process's memory, after a garbage collection: its JS heap, the allocator's live buffers and its reserve, and the process's resident set. */
-  memory: { params: null; result: { heapUsedBytes: number; liveBytes: number; reservedBytes: number; rssBytes: number }; progress: never };
+  /** Writes the grid to `path` (x, y, f rows as CSV, or .npy), reusing the kept grid when it is the one asked for. */
+  'engine:grid-file': {
+    params: { settings: GridSettings; path: string; format?: GridFormat };
+    result: { rows: number };
+    progress: { fraction: number };
+  };
+  'engine:sweep-csv': {
+    params: { result: Pick<SweepResult, 'entries' | 'dtype' | 'backend' | 'formula' | 'xRange' | 'yRange'>; appVersion: string };
+    result: string;
+    progress: never;
+  };
+  'engine:settings-json': { params: { settings: LabSettings }; result: string; progress: never };
+  /** The engine process's memory, after a garbage collection: JS heap, the allocator's live buffers and reserve, RSS. */
+  'engine:memory': {
+    params: null;
+    result: { heapUsedBytes: number; liveBytes: number; reservedBytes: number; rssBytes: number };
+    progress: never;
+  };
   /** For tests of the host: makes the engine die of an uncaught error. */
-  crash: { params: null; result: never; progress: never };
-  /** For tests of the host: makes the engine abort (SIGABRT), as native code does — Dawn on a GPU promise left pending at teardown. */
-  abort: { params: null; result: never; progress: never };
+  'engine:crash': { params: null; result: never; progress: never };
+  /** For tests of the host: makes the engine abort (SIGABRT), as native code does (Dawn at teardown). */
+  'engine:abort': { params: null; result: never; progress: never };
 }
 
 export type EngineMethod = keyof EngineMethods;

@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { appRoot as findAppRoot, appVersion } from '../../compute/appRoot.js';
+import { appRoot as findAppRoot, appVersion } from '../../compute/leaves.js';
 import { defaultDataDir } from '../paths.js';
 import { startWebHost } from './server.js';
 

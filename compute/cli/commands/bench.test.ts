@@ -28,8 +28,8 @@ describe('vlab bench', () => {
   it('puts the refused run in the JSON document beside the records, and the ratios on stderr', async () => {
     const { stdout, stderr } = await cli(['bench', '--sizes', '10,1000000', '--strategies', 'vmap', '--repeats', '1', '--json']);
     const doc = JSON.parse(stdout) as ResultsDocument;
-    expect(doc.records.map((r) => r.n)).toEqual([10]);
-    expect(doc.refused).toMatchObject([{ strategy: 'vmap', n: 1_000_000 }]);
+    expect(doc.records.map((r) => r.nx)).toEqual([10]);
+    expect(doc.refused).toMatchObject([{ strategy: 'vmap', nx: 1_000_000 }]);
     expect(doc.refused[0]!.neededBytes).toBe(1e12 * 8);
     expect(stderr).toContain('n = 10 (float64):');
   });
@@ -67,7 +67,7 @@ describe('vlab bench --nx --ny', () => {
     expect(code, stderr).toBe(0);
     const doc = JSON.parse(stdout) as ResultsDocument;
     expect(doc.records.map((r) => r.strategy)).toEqual(['vmap', 'meshgrid']);
-    for (const r of [...doc.records, ...doc.limits]) expect(r).toMatchObject({ n: 40, nx: 40, ny: 24, shape: [40, 24], xRange: [-3, 1], yRange: [0, 2] });
+    for (const r of [...doc.records, ...doc.limits]) expect(r).toMatchObject({ nx: 40, ny: 24, shape: [40, 24], xRange: [-3, 1], yRange: [0, 2] });
     for (const r of doc.records) expect(r.allclose).toBe(true);
     // The ratios go to stderr when the JSON owns stdout, headed by the grid.
     expect(stderr).toContain('\n40 × 24 (float64):\n  hand-written JS double loop (Math.cos, Float64Array): ');
@@ -101,7 +101,7 @@ describe('vlab bench --nx --ny', () => {
     expect(table.stdout).toMatch(/^ {2}vmap: refused: /m);
     const doc = JSON.parse((await cli([...args, '--json'])).stdout) as ResultsDocument;
     expect(doc.records).toEqual([]);
-    expect(doc.refused).toMatchObject([{ strategy: 'vmap', n: 1_000_000, ny: 500_000, neededBytes: 5e11 * 8 }]);
+    expect(doc.refused).toMatchObject([{ strategy: 'vmap', nx: 1_000_000, ny: 500_000, neededBytes: 5e11 * 8 }]);
     const [header, row] = parseCsv((await cli([...args, '--csv', '-'])).stdout);
     const cell = (name: string) => row![header!.indexOf(name)];
     expect([cell('n'), cell('nx'), cell('ny'), cell('shape')]).toEqual(['1000000', '1000000', '500000', '1000000x500000']);

@@ -29,7 +29,7 @@ export async function commandSweep(session: Session, values: Values, command: st
       limit: values['no-limit'] !== true,
       ...options,
     },
-    { signal: session.signal, onProgress: (p) => session.progress(`sweep: ${p.strategy} ${gridLabel({ nx: p.n, ny: p.ny })} (${p.done}/${p.total}) ${Math.round(p.fraction * 100)}%`) },
+    { signal: session.signal, onProgress: (p) => session.progress(`sweep: ${p.strategy} ${gridLabel(p)} (${p.done}/${p.total}) ${Math.round(p.fraction * 100)}%`) },
   );
   session.progressDone();
   if (result.cancelled) throw new CancelledError();

@@ -3,16 +3,16 @@ import { layoutSweep, LABEL_GAP } from './chart';
 import type { RunRecord, SweepEntry } from '../../../main/contract';
 
 const record = (strategy: RunRecord['strategy'], n: number, medianMs: number, peakBytes: number) =>
-  ({ strategy, n, medianMs, peakBytes }) as RunRecord;
+  ({ strategy, nx: n, ny: n, medianMs, peakBytes }) as RunRecord;
 const frame = { width: 500, height: 300, left: 50, right: 10, top: 10, bottom: 40 };
 
 describe('the sweep chart layout', () => {
   const entries: SweepEntry[] = [
-    { kind: 'record', strategy: 'vmap', n: 10, record: record('vmap', 10, 0.01, 480) },
-    { kind: 'record', strategy: 'vmap', n: 1000, record: record('vmap', 1000, 1, 4_008_000) },
-    { kind: 'record', strategy: 'meshgrid', n: 10, record: record('meshgrid', 10, 0.02, 1280) },
-    { kind: 'record', strategy: 'limit', n: 10, record: record('limit', 10, 0.001, 400) },
-    { kind: 'refused', strategy: 'meshgrid', n: 1000, neededBytes: 12_008_000, availableBytes: 10_000_000, message: 'no' },
+    { kind: 'record', strategy: 'vmap', nx: 10, ny: 10, record: record('vmap', 10, 0.01, 480) },
+    { kind: 'record', strategy: 'vmap', nx: 1000, ny: 1000, record: record('vmap', 1000, 1, 4_008_000) },
+    { kind: 'record', strategy: 'meshgrid', nx: 10, ny: 10, record: record('meshgrid', 10, 0.02, 1280) },
+    { kind: 'record', strategy: 'limit', nx: 10, ny: 10, record: record('limit', 10, 0.001, 400) },
+    { kind: 'refused', strategy: 'meshgrid', nx: 1000, ny: 1000, neededBytes: 12_008_000, availableBytes: 10_000_000, message: 'no' },
   ];
 
   it('draws one line per strategy, the floor apart, on log axes spanning whole decades', () => {
@@ -41,7 +41,7 @@ describe('the sweep chart layout', () => {
 describe('refused marks', () => {
   it('stack their labels when two sit at nearly the same height', () => {
     const refusal = (strategy: 'meshgrid' | 'meshgrid-eager', n: number, neededBytes: number): SweepEntry => ({
-      kind: 'refused', strategy, n, neededBytes, availableBytes: 1, message: '',
+      kind: 'refused', strategy, nx: n, ny: n, neededBytes, availableBytes: 1, message: '',
     });
     const layout = layoutSweep([refusal('meshgrid', 8000, 768e6), refusal('meshgrid-eager', 6000, 800e6)], [6000, 8000], 'memory', frame);
     const [a, b] = [...layout.refused].sort((m, k) => m.labelY - k.labelY);

@@ -93,7 +93,7 @@ export function layoutSweep(entries: readonly SweepEntry[], sizes: readonly numb
   const yOf = (v: number) => frame.top + (1 - yAxis.position(v)) * plotH;
   const lineOf = (strategy: string, rs: RunRecord[]): ChartLine => {
     const points = rs
-      .map((r) => ({ n: r.n, value: metricOf(r, metric) }))
+      .map((r) => ({ n: r.nx, value: metricOf(r, metric) }))
       .filter((p) => Number.isFinite(p.value) && p.value > 0)
       .sort((a, b) => a.n - b.n)
       .map((p) => ({ ...p, x: xOf(p.n), y: yOf(p.value) }));
@@ -105,7 +105,7 @@ export function layoutSweep(entries: readonly SweepEntry[], sizes: readonly numb
   const refused = entries.flatMap((e) => {
     if (e.kind !== 'refused') return [];
     const y = metric === 'memory' ? yOf(e.neededBytes) : frame.top + 10;
-    return [{ strategy: e.strategy, n: e.n, neededBytes: e.neededBytes, x: xOf(e.n), y, labelY: y }];
+    return [{ strategy: e.strategy, n: e.nx, neededBytes: e.neededBytes, x: xOf(e.nx), y, labelY: y }];
   });
   // Labels of marks at nearly the same height would print over each other: stack them.
   let lowest = -Infinity;

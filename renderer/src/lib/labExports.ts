@@ -13,8 +13,8 @@ const LARGE_GRID_EXPORT_POINTS = 4_000_000;
 /** What the exports read of the lab, and its message line they answer on. */
 export interface ExportingLab {
   readonly api: LabApi;
-  readonly history: RunRecord[];
-  readonly formulaValid: boolean;
+  readonly runs: { readonly history: RunRecord[] };
+  readonly follow: { readonly formulaValid: boolean };
   readonly points: number;
   readonly dtype: DType;
   grid(): GridSettings;
@@ -27,15 +27,15 @@ export class LabExports {
   constructor(private readonly lab: ExportingLab) {}
 
   async results(format: ResultsFormat = 'csv'): Promise<void> {
-    if (this.lab.history.length === 0) {
+    if (this.lab.runs.history.length === 0) {
       this.lab.message = { kind: 'error', text: 'Nothing to export yet: run at least one strategy.' };
       return;
     }
-    await this.saved(this.lab.api.invoke('export:results', { records: this.lab.history, format }), 'results');
+    await this.saved(this.lab.api.invoke('export:results', { records: this.lab.runs.history, format }), 'results');
   }
 
   async grid(format: GridFormat = 'csv'): Promise<void> {
-    if (!this.lab.formulaValid) return;
+    if (!this.lab.follow.formulaValid) return;
     const points = this.lab.points;
     // About 30 characters a CSV row, the value's bytes in a .npy: past a few million points, ask first.
     const approxBytes = points * (format === 'npy' ? (this.lab.dtype === 'float32' ? 4 : 8) : 30);

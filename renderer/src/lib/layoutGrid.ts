@@ -6,6 +6,7 @@
 
 export type Panel = 'controls' | 'surface' | 'comparison' | 'lower';
 
+/** A CSS grid of the window's panels (not a Grid of points): its template. */
 export interface LayoutGrid {
   columns: string;
   rows: string;

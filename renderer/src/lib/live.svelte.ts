@@ -50,12 +50,10 @@ function firstGuess(key: LiveKey): Measurement {
   return { points: 1, callMs, firstMs: guess.compileMs + callMs, overheadNsPerPoint: guess.overheadNsPerPoint };
 }
 
-/** The settings that make a grid (all but which strategies, how many repeats, how many threads). */
-type Grid = GridSettings & Record<string, unknown>;
-
-function gridOf(settings: GridSettings | RunSettings): Grid {
+/** The settings that make a grid (all but which strategies, how many repeats, how many threads), as fields to compare. */
+function gridOf(settings: GridSettings | RunSettings): Record<string, unknown> {
   const { strategies: _strategies, repeats: _repeats, devices: _devices, ...grid } = settings as RunSettings;
-  return grid as Grid;
+  return grid;
 }
 
 /**

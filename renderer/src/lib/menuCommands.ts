@@ -6,8 +6,7 @@ import type { MenuCommand } from '../../../main/contract';
 
 /** What the menu acts on: the lab's runs and exports, and the requests the surface and the classroom answer. */
 export interface MenuTarget {
-  run(): Promise<void>;
-  cancel(): Promise<void>;
+  readonly runs: { run(): Promise<void>; cancel(): Promise<void> };
   readonly exports: { results(): Promise<void>; grid(): Promise<void> };
   pngRequest: number;
   resetViewRequest: number;
@@ -20,10 +19,10 @@ export interface MenuTarget {
 export function applyMenuCommand(lab: MenuTarget, command: MenuCommand): void {
   switch (command) {
     case 'run':
-      void lab.run();
+      void lab.runs.run();
       return;
     case 'cancel':
-      void lab.cancel();
+      void lab.runs.cancel();
       return;
     case 'export-results':
       void lab.exports.results();
