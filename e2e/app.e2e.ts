@@ -28,7 +28,6 @@ const LESSON_F = 'cos(x^2 + y^2) / (1 + x^2 + y^2)';
 
 let lab: OpenLab | undefined;
 let page: Page;
-let dataDir: string;
 let available: string[] = [];
 /** The strategies that produced a record in the full run (an available one may still fail, and says why). */
 let ran: string[] = [];
@@ -69,7 +68,7 @@ async function downloadBytes(testId: string): Promise<Buffer> {
 before(async () => {
   await mkdir(shots, { recursive: true });
   lab = await openLab({ dataDirPrefix: 'vlab-e2e-', memoryCapBytes: MEMORY_CAP });
-  ({ page, dataDir } = lab);
+  ({ page } = lab);
 });
 
 after(async () => {

@@ -28,8 +28,6 @@ const lesson = JSON.parse(await readFile(join(root, 'assets', 'lesson', 'en.json
 
 let lab: OpenLab | undefined;
 let page: Page;
-let url: string;
-let dataDir: string;
 let workDir: string;
 let ticked: string[] = [];
 /** The ticked strategies that ran in the sweep (one that fails on this machine says why instead). */
@@ -77,7 +75,7 @@ before(async () => {
   await mkdir(shots, { recursive: true });
   workDir = await mkdtemp(join(tmpdir(), 'vlab-e2e-classroom-files-'));
   lab = await openLab({ dataDirPrefix: 'vlab-e2e-classroom-', memoryCapBytes: MEMORY_CAP });
-  ({ url, page, dataDir } = lab);
+  ({ page } = lab);
   await page.getByTestId('run').waitFor({ timeout: 60_000 });
 });
 

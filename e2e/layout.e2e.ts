@@ -19,8 +19,6 @@ const MEMORY_CAP = 600 * 1024 * 1024;
 
 let lab: OpenLab | undefined;
 let page: Page;
-let url: string;
-let dataDir: string;
 let workDir: string;
 
 async function shot(name: string): Promise<void> {
@@ -38,7 +36,7 @@ before(async () => {
   await mkdir(shots, { recursive: true });
   workDir = await mkdtemp(join(tmpdir(), 'vlab-e2e-layout-files-'));
   lab = await openLab({ dataDirPrefix: 'vlab-e2e-layout-', memoryCapBytes: MEMORY_CAP });
-  ({ url, page, dataDir } = lab);
+  ({ page } = lab);
   await page.getByTestId('run').waitFor({ timeout: 60_000 });
 });
 

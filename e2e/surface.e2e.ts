@@ -17,7 +17,6 @@ const shots = join(root, 'e2e', 'screenshots');
 
 let lab: OpenLab | undefined;
 let page: Page;
-let dataDir: string;
 
 /** The fraction of pixels whose colour differs by more than `threshold` in some channel. */
 function changed(a: Pixels, b: Pixels, threshold = 24): number {
@@ -80,7 +79,7 @@ async function surfacePixels(): Promise<Pixels> {
 before(async () => {
   await mkdir(shots, { recursive: true });
   lab = await openLab({ dataDirPrefix: 'vlab-surface-e2e-', memoryCapBytes: 2_000_000_000 });
-  ({ page, dataDir } = lab);
+  ({ page } = lab);
   await page.getByTestId('surface-canvas').waitFor({ timeout: 60_000 });
   await page.evaluate(() => document.fonts.ready);
   await surfaceDrawn();

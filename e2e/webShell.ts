@@ -2,6 +2,9 @@
 // an end-to-end suite: its own data folder, a memory cap, no browser of its
 // own; resolves with the tokenized address it prints. Then opens a page on it
 // in Debian's Chromium, headless, WebGL on SwiftShader, page errors echoed.
+// Fails fast: without Chromium nothing is started, and what was started is
+// stopped when a later step fails (a live web shell would keep the suite's
+// process running until it is killed).
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -9,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { CHROMIUM, requireBrowser } from './chromium.ts';
 
 export const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -27,7 +31,7 @@ export async function startWebShell(options: { dataDirPrefix: string; memoryCapB
   });
   let output = '';
   host.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const url = await new Promise<string>((resolve, reject) => {
+  const started = new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`the web shell did not start in 120 s:\n${output}`)), 120_000);
     host.stdout!.on('data', (chunk: Buffer) => {
       output += chunk.toString();
@@ -39,13 +43,23 @@ export async function startWebShell(options: { dataDirPrefix: string; memoryCapB
     });
     host.once('exit', (code) => reject(new Error(`the web shell exited with ${code}:\n${output}`)));
   });
-  return { url, host, dataDir };
+  try {
+    return { url: await started, host, dataDir };
+  } catch (error) {
+    await stopShell({ host, dataDir });
+    throw error;
+  }
 }
 
-const CHROMIUM = process.env.VLAB_BROWSER ?? '/usr/bin/chromium';
+/** Stops the web shell and removes its data folder (and any `extraDirs`). */
+async function stopShell(shell: Pick<WebShell, 'host' | 'dataDir'>, ...extraDirs: (string | undefined)[]): Promise<void> {
+  shell.host.kill('SIGTERM');
+  for (const dir of [shell.dataDir, ...extraDirs]) if (dir) await rm(dir, { recursive: true, force: true });
+}
 
 /** A headless Chromium with one 1280×800 page that accepts downloads. */
 export async function openBrowser(): Promise<{ browser: Browser; page: Page }> {
+  requireBrowser();
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
@@ -69,17 +83,25 @@ export interface OpenLab extends WebShell {
 
 /** The web shell started and a page opened on it, as every suite's before() needs; close() in its after(). */
 export async function openLab(options: { dataDirPrefix: string; memoryCapBytes: number }): Promise<OpenLab> {
+  requireBrowser();
   const shell = await startWebShell(options);
-  const { browser, page } = await openBrowser();
-  await page.goto(shell.url);
-  return {
-    ...shell,
-    browser,
-    page,
-    async close(...extraDirs) {
-      await browser.close();
-      shell.host.kill('SIGTERM');
-      for (const dir of [shell.dataDir, ...extraDirs]) if (dir) await rm(dir, { recursive: true, force: true });
-    },
-  };
+  let browser: Browser | undefined;
+  try {
+    const opened = await openBrowser();
+    browser = opened.browser;
+    await opened.page.goto(shell.url);
+    return {
+      ...shell,
+      browser,
+      page: opened.page,
+      async close(...extraDirs) {
+        await opened.browser.close();
+        await stopShell(shell, ...extraDirs);
+      },
+    };
+  } catch (error) {
+    await browser?.close().catch(() => {});
+    await stopShell(shell);
+    throw error;
+  }
 }

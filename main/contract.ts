@@ -202,6 +202,7 @@ export interface ExportResultsRequest {
   format?: ResultsFormat;
 }
 
+/** The grid to write (its GridSettings, as the preview and the run name it), plus the file's format. */
 export type ExportGridRequest = GridSettings & {
   /** Default csv. */
   format?: GridFormat;

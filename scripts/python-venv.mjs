@@ -65,7 +65,7 @@ function withLock(make) {
       break;
     } catch (error) {
       if (error.code !== 'EEXIST') throw error;
-      let age = 0;
+      let age;
       try {
         age = Date.now() - statSync(lock).mtimeMs;
       } catch {

@@ -90,7 +90,7 @@ export function lowerKernel(kernel: FusedKernel, numInputs: number, opcodes: Opc
   order.forEach((id, at) => {
     const node = nodes[id]!;
     let op: number;
-    let a = -1;
+    let a: number;
     let b = -1;
     let imm = 0;
     if (node.kind === 'read') {

@@ -72,8 +72,16 @@ function checkKernels(addon: NativeAddon): KernelReport {
       const as: number[] = [];
       const bs: number[] = [];
       if (binary) {
-        for (const a of edges) for (const b of edges) (as.push(a), bs.push(b));
-        spread.forEach((a, i) => (as.push(a), bs.push(spread[(i * 7 + 3) % spread.length]! - 0.5)));
+        for (const a of edges) {
+          for (const b of edges) {
+            as.push(a);
+            bs.push(b);
+          }
+        }
+        spread.forEach((a, i) => {
+          as.push(a);
+          bs.push(spread[(i * 7 + 3) % spread.length]! - 0.5);
+        });
       } else {
         as.push(...values);
         bs.push(...values.map(() => 0));

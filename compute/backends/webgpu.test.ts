@@ -287,7 +287,12 @@ describe.runIf(gpu)('non-finite values on the GPU', () => {
   const special = [NaN, Infinity, -Infinity, 0, -0, 1, -1, 0.5, -2, 3, 1e-3, 88, 89, -104, 100, 1e4, -1e4, 1e30, -1e30, 7.25];
   const a: number[] = [];
   const b: number[] = [];
-  for (const u of special) for (const v of special) a.push(u), b.push(v);
+  for (const u of special) {
+    for (const v of special) {
+      a.push(u);
+      b.push(v);
+    }
+  }
 
   /** What each primitive must give on float32 operands: NaN where the reference has NaN, the same infinity, else within tolerance. */
   const cases: [ElementwisePrimitive, object][] = ELEMENTWISE_PRIMITIVES.flatMap((p): [ElementwisePrimitive, object][] =>

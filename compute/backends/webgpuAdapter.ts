@@ -95,7 +95,7 @@ export async function findAdapter(options: OpenOptions = {}): Promise<FindResult
     try {
       return await withTimeout(openCandidate(dawn, chosen), timeoutMs, `opening ${chosen.name}`);
     } catch (error) {
-      throw new Error(`the adapter ${chosen.name} was found but could not be opened: ${message(error)}`);
+      throw new Error(`the adapter ${chosen.name} was found but could not be opened: ${message(error)}`, { cause: error });
     }
   };
   return { ok: true, chosen, probed, open };

@@ -39,7 +39,7 @@ export interface SweepRequest {
   pointBudgetMs?: number;
 }
 
-/** A sweep point's size: the sweep's domain, dtype and formula are the whole sweep's, so a point carries only nx × ny. */
+/** A sweep point's size: the domain, dtype and formula are the whole sweep's, so a point carries only nx × ny. */
 export type SweepGrid = Pick<Grid, 'nx' | 'ny'>;
 
 /** One point of a sweep, on its grid (nx the swept side). */

@@ -47,7 +47,7 @@ function tryFormula(text: string): 'compiled' | 'refused' {
     } catch (error) {
       if (!(error instanceof FormulaError)) {
         tally.crashes++;
-        throw new Error(`${JSON.stringify(text)} threw ${String(error)}`);
+        throw new Error(`${JSON.stringify(text)} threw ${String(error)}`, { cause: error });
       }
       expect(Number.isInteger(error.position)).toBe(true);
       expect(error.position).toBeGreaterThanOrEqual(0);

@@ -5,7 +5,6 @@
 // preview's values are the ones a run computes there. Never computes the full
 // grid for a preview, and never evaluates f outside the engine.
 
-import type { DType } from '../core/dtype.js';
 import { NDArray } from '../core/ndarray.js';
 import { compileFormula } from '../formula/index.js';
 import { jit, type JittedFunction } from '../transforms/jit.js';

@@ -1,5 +1,5 @@
 // The desktop's conventions, as main.ts wires them, against the stand-in for
-// Electron (electronStandIn.ts): the window reopens where it was, clamped to
+// Electron (test/electronStandIn.ts): the window reopens where it was, clamped to
 // a display that is there; About names the engine build and the machine;
 // Help opens the bundled guide in the window; File ▸ Open…, Open Recent, the
 // command line and a second launch open `.vlab.json` files; nativeTheme
@@ -11,12 +11,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { state, menuItem, sentOn, type StandInWindow } from './electronStandIn.js';
+import { state, menuItem, sentOn, type StandInWindow } from '../../test/electronStandIn.js';
 import { RECENT_FILE } from './recentDocuments.js';
 import { WINDOW_STATE_FILE } from './windowState.js';
 import { SETTINGS_EXTENSION } from '../../compute/classroom/settingsVocabulary.js';
 
-vi.mock('electron', async () => (await import('./electronStandIn.js')).electronModule);
+vi.mock('electron', async () => (await import('../../test/electronStandIn.js')).electronModule);
 
 type Listener = (...args: unknown[]) => Promise<unknown>;
 

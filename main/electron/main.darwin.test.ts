@@ -9,9 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { menuItem, sentOn, state } from './electronStandIn.js';
+import { menuItem, sentOn, state } from '../../test/electronStandIn.js';
 
-vi.mock('electron', async () => (await import('./electronStandIn.js')).electronModule);
+vi.mock('electron', async () => (await import('../../test/electronStandIn.js')).electronModule);
 
 type Listener = (...args: unknown[]) => Promise<unknown>;
 

@@ -1,5 +1,5 @@
 // The Electron main process, run against a stand-in for the `electron`
-// module (electronStandIn.ts; its binary cannot be downloaded here): each
+// module (test/electronStandIn.ts; its binary cannot be downloaded here): each
 // item of Electron's security checklist is checked where main.ts wires it,
 // so a setting turned off or a handler left unwired fails here, not only in
 // a pure helper's test. The desktop's conventions (window state, About,
@@ -15,13 +15,13 @@ import { APP_ENTRY } from './security.js';
 import { INVOKE_CHANNELS } from '../contract.js';
 import { CONTENT_SECURITY_POLICY } from '../csp.js';
 import { countChecklist } from '../../test/reliability/checklist.js';
-import { sentOn, state } from './electronStandIn.js';
+import { sentOn, state } from '../../test/electronStandIn.js';
 
 countChecklist('electron-checklist');
 
 type Listener = (...args: unknown[]) => unknown;
 
-vi.mock('electron', async () => (await import('./electronStandIn.js')).electronModule);
+vi.mock('electron', async () => (await import('../../test/electronStandIn.js')).electronModule);
 
 /** A web contents as Electron hands it to 'web-contents-created': records what the lockdown registers. */
 function createdContents() {

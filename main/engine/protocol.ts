@@ -72,7 +72,7 @@ export interface EngineMethods {
       'availability' | 'devices' | 'maxThreads' | 'defaultFormula' | 'formulaPresets' | 'gridRange' | 'engineBuild'
     > & { machine: Omit<MachineInfo, 'appVersion'> };
   };
-  /** One strategy of a batch; with `surface`, a decimated view of its grid comes back and the grid is kept for export. */
+  /** One strategy of a batch; with `surface`, a decimated view of its grid comes back and the grid is kept. */
   'engine:run': {
     params: { request: RunRequest; surface: boolean };
     result: { record: RunRecord; surface?: SurfaceView };
@@ -98,7 +98,7 @@ export interface EngineMethods {
     progress: never;
   };
   'engine:settings-json': { params: { settings: LabSettings }; result: string; progress: never };
-  /** The engine process's memory, after a garbage collection: JS heap, the allocator's live buffers and reserve, RSS. */
+  /** The engine process's memory after a GC: JS heap, the allocator's live buffers and reserve, RSS. */
   'engine:memory': {
     params: null;
     result: { heapUsedBytes: number; liveBytes: number; reservedBytes: number; rssBytes: number };

@@ -77,7 +77,7 @@ async function installStandInElectron(appDir: string): Promise<void> {
   await writeFile(join(dir, 'package.json'), JSON.stringify({ name: 'electron', version: '0.0.0-stand-in', type: 'module', main: 'index.mjs' }));
   const esbuild = await import('esbuild');
   await esbuild.build({
-    entryPoints: [join(repoRoot, 'main', 'packaging', 'electronStandInPackage.ts')],
+    entryPoints: [join(repoRoot, 'test', 'electronStandInPackage.ts')],
     outfile: join(dir, 'index.mjs'),
     bundle: true,
     platform: 'node',

@@ -6,11 +6,10 @@ import App from './App.svelte';
 import { connect } from './lib/api';
 import { Lab } from './lib/lab.svelte';
 
-let lab: Lab;
 const api = connect((reason) => {
   lab.connectionError = `${reason}. Start the lab again (npm start).`;
 });
-lab = new Lab(api);
+const lab = new Lab(api);
 mount(App, { target: document.getElementById('app')!, props: { lab } });
 lab.start().catch((error: unknown) => {
   lab.connectionError = `Could not start: ${error instanceof Error ? error.message : String(error)}`;

@@ -5,13 +5,12 @@
 
 import type { LabSettings, OpenedDocument } from '../../../main/contract';
 import type { Classroom } from './classroom.svelte';
-
-const THEMES = ['system', 'light', 'dark'] as const;
+import type { Theme } from '../../../compute/classroom/settingsVocabulary';
 
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 export class Documents {
-  theme = $state<(typeof THEMES)[number]>('system');
+  theme = $state<Theme>('system');
   /** The last session's settings are back (or there were none): a document opened now is not overwritten by them. */
   private restoreDone = false;
   /** Documents the desktop opened before the restore was done, applied after it. */

@@ -91,7 +91,7 @@ export class Sweeps {
     );
   }
 
-  /** pmap on the lab's grid (nx × ny over its domain) on 1, 2, … all native threads, beside the kernel and the floor. */
+  /** pmap on the lab's grid (nx × ny over its domain) on 1, 2, … all threads, beside the kernel and the floor. */
   async runThreadSweep(): Promise<void> {
     const lab = this.classroom.lab;
     await this.classroom.runTask(

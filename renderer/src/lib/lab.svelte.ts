@@ -8,6 +8,7 @@
 
 import type { AppInfo, LabApi, MenuCommand, StrategyName } from '../../../main/contract';
 import type { GridLimits } from '../../../compute/limits';
+import { SvelteSet } from 'svelte/reactivity';
 import { Following } from './following.svelte';
 import { LabExports } from './labExports';
 import { applyMenuCommand } from './menuCommands';
@@ -49,8 +50,9 @@ export class Lab extends Settings {
   readonly lessonOrder: readonly StrategyName[] = $derived(
     this.info ? [...this.info.strategies.lab, ...this.info.strategies.peers] : [],
   );
-  readonly available = $derived(
-    new Set((this.info?.availability ?? []).filter((a) => a.available).map((a) => a.strategy)),
+  /** The strategies this machine can run (read-only: a new set whenever AppInfo changes). */
+  readonly available: ReadonlySet<StrategyName> = $derived(
+    new SvelteSet((this.info?.availability ?? []).filter((a) => a.available).map((a) => a.strategy)),
   );
   /** Strategies ticked, available and not hidden by the layout, in the lesson's order. */
   readonly chosen = $derived(
@@ -73,12 +75,12 @@ export class Lab extends Settings {
   constructor(readonly api: LabApi) {
     super();
     const follow = this.follow;
-    const lab = this;
+    const formula = () => this.formula;
     this.live = new Live({
       api,
       settings: () => this.settings(),
       get formula() {
-        return lab.formula;
+        return formula();
       },
       get checkedFormula() {
         return follow.checkedFormula;

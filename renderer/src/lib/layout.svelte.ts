@@ -55,14 +55,13 @@ export class Layout {
   }
 
   setHidden(item: LayoutItem, hidden: boolean): void {
-    const set = new Set(this.hidden);
-    if (hidden) set.add(item);
-    else set.delete(item);
-    this.hidden = ORDER.filter((i) => set.has(i));
+    this.hidden = ORDER.filter((i) => (i === item ? hidden : this.hidden.includes(i)));
   }
 
   setStrategyHidden(strategy: StrategyName, hidden: boolean): void {
-    this.hiddenStrategies = hidden ? [...new Set([...this.hiddenStrategies, strategy])] : this.hiddenStrategies.filter((s) => s !== strategy);
+    const list = this.hiddenStrategies;
+    if (hidden) this.hiddenStrategies = list.includes(strategy) ? list : [...list, strategy];
+    else this.hiddenStrategies = list.filter((s) => s !== strategy);
   }
 
   showEverything(): void {

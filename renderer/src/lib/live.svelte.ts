@@ -50,7 +50,7 @@ function firstGuess(key: LiveKey): Measurement {
   return { points: 1, callMs, firstMs: guess.compileMs + callMs, overheadNsPerPoint: guess.overheadNsPerPoint };
 }
 
-/** The settings that make a grid (all but which strategies, how many repeats, how many threads), as fields to compare. */
+/** The settings that make a grid (all but the strategies, repeats and threads), as fields to compare. */
 function gridOf(settings: GridSettings | RunSettings): Record<string, unknown> {
   const { strategies: _strategies, repeats: _repeats, devices: _devices, ...grid } = settings as RunSettings;
   return grid;
@@ -124,7 +124,7 @@ export class Live {
   private timer: ReturnType<typeof setTimeout> | null = null;
   private generation = 0;
   /** What live runs have tried since the settings last changed: a strategy that fails is not retried in a loop. */
-  private tried = new Set<LiveKey>();
+  private tried: LiveKey[] = [];
   private requestedKey: string | null = null;
   /** Something was interrupted or changed while held: look again on release. */
   private dirty = false;
@@ -146,7 +146,7 @@ export class Live {
   setOn(on: boolean): void {
     this.on = on;
     if (on) {
-      this.tried = new Set();
+      this.tried = [];
       this.arm(0);
     } else {
       this.clearTimer();
@@ -160,7 +160,7 @@ export class Live {
     if (key === this.requestedKey) return;
     this.requestedKey = key;
     this.generation++;
-    this.tried = new Set();
+    this.tried = [];
     if (!this.on) return;
     // The run in flight measures settings the user has left: stop it now, not after the pause.
     this.cancelFlight();
@@ -200,7 +200,7 @@ export class Live {
   plan(settings: RunSettings): LivePlan<LiveKey> {
     const unmeasured: LiveKey[] = settings.strategies.filter((s) => !(this.latest[s] && measures(this.latest[s], settings)));
     if (!this.floorFor(settings)) unmeasured.push('limit');
-    const candidates: Candidate<LiveKey>[] = unmeasured.filter((key) => !this.tried.has(key)).map((key) => ({ key, predictedMs: this.predictedMs(key, settings) }));
+    const candidates: Candidate<LiveKey>[] = unmeasured.filter((key) => !this.tried.includes(key)).map((key) => ({ key, predictedMs: this.predictedMs(key, settings) }));
     return planLiveRun(candidates, LIVE_BUDGET_MS);
   }
 
@@ -265,7 +265,7 @@ export class Live {
     const guard: GuardReport | null = strategies.length ? await this.host.api.invoke('run:guard', { ...settings, strategies }).catch(() => null) : { entries: [] };
     if (!this.stillWanted(generation) || this.timer || this.flight) return this.settle();
     const fitting = strategies.filter((s) => guard?.entries.find((e) => e.strategy === s)?.fits !== false);
-    for (const key of plan.run) this.tried.add(key);
+    this.tried.push(...plan.run.filter((key) => !this.tried.includes(key)));
     this.pending = false;
     if (fitting.length === 0 && !includeFloor) return;
 
@@ -280,7 +280,7 @@ export class Live {
           if (result.cancelled) {
             this.counts.cancelled++;
             // Cut short, not failed: what it did not measure may be tried again at these settings.
-            for (const key of plan.run) this.tried.delete(key);
+            this.tried = this.tried.filter((key) => !plan.run.includes(key));
           } else {
             this.counts.finished++;
             this.failures = result.failures.filter((f) => f.kind !== 'cancelled');

@@ -85,7 +85,8 @@ export class Settings {
   }
 
   toggle(strategy: StrategyName, on: boolean): void {
-    this.selected = on ? [...new Set([...this.selected, strategy])] : this.selected.filter((s) => s !== strategy);
+    if (on) this.selected = this.selected.includes(strategy) ? this.selected : [...this.selected, strategy];
+    else this.selected = this.selected.filter((s) => s !== strategy);
     this.settingsChanged();
   }
 

@@ -1,6 +1,6 @@
 // The `electron` module for starting a packaged dist/main/main.js with plain
 // Node, where Electron's binary cannot be downloaded: the same stand-in the
-// main-process tests use (main/electron/electronStandIn.ts), exported as
+// main-process tests use (test/electronStandIn.ts), exported as
 // Electron's built-in module is, plus a driver. Once the window exists, the
 // driver plays Electron's part: it loads the window's page and everything
 // that page loads through the app:// protocol handler, asks the app for its
@@ -10,7 +10,7 @@
 // by package.test.ts. Test tooling only.
 
 import { existsSync, writeFileSync } from 'node:fs';
-import { electronModule, state } from '../electron/electronStandIn.js';
+import { electronModule, state } from './electronStandIn.js';
 
 export const { app, protocol, session, ipcMain, Menu, dialog, screen, nativeTheme, clipboard, BrowserWindow, utilityProcess } = electronModule;
 export default electronModule.default;
