@@ -104,8 +104,10 @@ export interface MachineInfo extends EngineMachineInfo {
 /** How the engine was built on this machine, for the About panel: the native addon, and the instruction set its kernels were chosen for. */
 export interface EngineBuild {
   nativeAddon: boolean;
-  /** 'avx2', 'generic', …; null without the addon. */
+  /** The evaluator's SIMD target: 'avx512', 'avx2', 'sse4', 'sse2', 'neon', 'scalar'; null without the addon. */
   isa: string | null;
+  /** Its lanes per vector, float32 and float64; absent without the addon. */
+  lanes?: { float32: number; float64: number };
   /** Why the addon is missing, in words; absent when it is there. */
   reason?: string;
 }

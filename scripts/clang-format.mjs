@@ -12,13 +12,13 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const nativeDir = join(root, 'compute', 'native');
 const SOURCE = /\.(cc|cpp|h|hpp)$/;
-/** Build outputs and vendored code keep their own style. */
+/** Build outputs (build/, test:portable's build-clang/) and vendored code keep their own style. */
 const SKIP = new Set(['build', 'node_modules', 'third_party', 'vendor']);
 
 function sources(dir) {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) return SKIP.has(entry.name) ? [] : sources(path);
+    if (entry.isDirectory()) return SKIP.has(entry.name) || entry.name.startsWith('build-') ? [] : sources(path);
     return entry.isFile() && SOURCE.test(entry.name) ? [path] : [];
   });
 }

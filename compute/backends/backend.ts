@@ -21,6 +21,15 @@ export interface Device {
   name: string;
   /** True for software stand-ins (a software GPU adapter). */
   software?: boolean;
+  /** A native CPU device's SIMD target and its lanes (compute/native/src/isa.cc). */
+  simd?: SimdTarget;
+}
+
+/** The SIMD target the native evaluator runs on: 'avx512', 'avx2', 'sse4', 'sse2', 'neon' or 'scalar'. */
+export interface SimdTarget {
+  isa: string;
+  lanesFloat32: number;
+  lanesFloat64: number;
 }
 
 export type BackendStatus = { available: true } | { available: false; reason: string };

@@ -255,7 +255,7 @@ describe.skipIf(!loaded.addon)('the native backend computes what the JS backend 
     expect(s.item()).toBe(2.5);
   });
 
-  it('the baseline (non-AVX2) evaluator agrees too, NaN and Inf included', async () => {
+  it('the baseline target (SSE2, NEON) agrees too, NaN and Inf included', async () => {
     const { spawnSync } = await import('node:child_process');
     const engine = new URL('../index.ts', import.meta.url).href;
     const registry = new URL('./registry.ts', import.meta.url).href;
@@ -280,12 +280,12 @@ describe.skipIf(!loaded.addon)('the native backend computes what the JS backend 
       process.stdout.write(JSON.stringify({ isa, worst }));`;
     const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
       encoding: 'utf8',
-      env: { ...process.env, VLAB_NATIVE_ISA: 'generic', VLAB_GPU: 'none' },
+      env: { ...process.env, VLAB_NATIVE_ISA: process.arch === 'arm64' ? 'neon' : 'sse2', VLAB_GPU: 'none' },
       timeout: 60_000,
     });
     expect(child.status, child.stderr).toBe(0);
     const result = JSON.parse(child.stdout.slice(child.stdout.indexOf('{'))) as { isa: string; worst: number };
-    expect(result.isa).toBe('generic');
+    expect(result.isa).toBe(process.arch === 'arm64' ? 'neon' : 'sse2');
     expect(result.worst).toBeLessThanOrEqual(1);
   });
 
@@ -461,5 +461,42 @@ describe('when the addon cannot be had', () => {
   it('the JS backend is unaffected', () => {
     const x = NDArray.from([0, 1], 'float64');
     expect((jsBackend.compile(jit((a: Value) => np.add(a, 1)).lower(x).graph, { zeroStrides: [[false]] }).runSync!([x])[0]!).toList()).toEqual([1, 2]);
+  });
+});
+
+describe.skipIf(!loaded.addon)('the SIMD target is a fact of every native run', () => {
+  it('lists the targets this CPU runs, widest first, scalar last, each with its lanes', () => {
+    const targets = loaded.addon!.targets();
+    expect(targets.at(-1)).toMatchObject({ isa: 'scalar', lanesFloat32: 1, lanesFloat64: 1 });
+    // The one chosen at load is the widest, unless VLAB_NATIVE_ISA forced another (test:portable runs every one).
+    if (!process.env.VLAB_NATIVE_ISA) expect(targets[0]!.isa).toBe(loaded.addon!.isa());
+    expect(targets.map((t) => t.isa)).toContain(process.arch === 'arm64' ? 'neon' : 'sse2');
+    for (const t of targets) expect(t.lanesFloat32).toBe(t.isa === 'scalar' ? 1 : 2 * t.lanesFloat64);
+  });
+
+  it('runs one call on another target (onNativeIsa), and says so in describe(); an unknown one is an error', async () => {
+    const backend = (await loadNativeBackend()) as NativeBackend;
+    const x = linspace(-3, 3, 5000, { dtype: 'float32' });
+    const f = jit((v: Value) => np.cos(np.mul(v, v)), { backend: 'native' });
+    const widest = (f(x) as NDArray).toTypedArray();
+    const { onNativeIsa } = await import('./native.js');
+    const scalar = onNativeIsa('scalar', () => {
+      expect(backend.describe()).toMatchObject({ isa: 'scalar', lanesFloat32: 1 });
+      return (f(x) as NDArray).toTypedArray();
+    });
+    let worst = 0;
+    for (let i = 0; i < widest.length; i++) worst = Math.max(worst, Math.abs(widest[i]! - scalar[i]!));
+    expect(worst).toBeLessThan(1e-6);
+    expect(backend.describe().isa).toBe(loaded.addon!.isa());
+    expect(() => onNativeIsa('avx1024', () => 0)).toThrow(/unknown or unsupported native target 'avx1024': this CPU runs /);
+  });
+
+  it('refuses to load under a VLAB_NATIVE_ISA the CPU cannot run, naming what it runs', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const path = (loaded as { path: string }).path;
+    const script = `require(${JSON.stringify(path)})`;
+    const child = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', env: { ...process.env, VLAB_NATIVE_ISA: 'mmx' } });
+    expect(child.status).not.toBe(0);
+    expect(child.stderr).toMatch(/VLAB_NATIVE_ISA=mmx: unknown target 'mmx'; it runs .*scalar/);
   });
 });

@@ -5,13 +5,13 @@
 // promise and never blocks the event loop; cancellation is honoured between
 // blocks. jit(f, { backend: 'native' }) uses the whole pool; the lesson's
 // single-device strategies run inside onOneDevice(), so that pmap's gain is
-// the gain of more devices. This module never builds the addon.
+// the gain of more devices. The pool and the scopes (devices, SIMD target)
+// are nativePool.ts, the yardsticks nativeYardsticks.ts. This module never
+// builds the addon.
 
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { cpus } from 'node:os';
 import type { DType } from '../core/dtype.js';
 import type { Graph } from '../core/graph.js';
-import { linspace } from '../core/creation.js';
 import { NATIVE_MAX_THREADS } from '../limits.js';
 import { NDArray } from '../core/ndarray.js';
 import {
@@ -26,75 +26,15 @@ import {
   throwIfCancelled,
 } from './backend.js';
 import { type FusedKernel, fuseGraph } from './fuse.js';
+import { type NativeHandle, type NativeProgram, type NativeTarget, loadAddon } from './nativeAddon.js';
+import { lowerKernel } from './nativeBytecode.js';
+import { NativeRuntime } from './nativePool.js';
 import { type NativeReduction, nativeReduction, partialValues, reductionResult } from './nativeReduce.js';
+import { type LessonGrid, handWrittenLoopMs, handWrittenMaxMs, writeFloorMs } from './nativeYardsticks.js';
 import { sizeOf } from '../core/shape.js';
-import { type NativeAddon, type NativeHandle, type NativeProgram, loadAddon } from './nativeAddon.js';
-import { type OpcodeTable, BYTECODE_VERSION, lowerKernel, opcodeTable } from './nativeBytecode.js';
 
-type FloatArray = Float32Array | Float64Array;
-
-const deviceScope = new AsyncLocalStorage<number>();
-
-/** Runs fn with native runs limited to `devices` threads (the single-device strategies use 1). */
-export function onDevices<T>(devices: number, fn: () => T): T {
-  return deviceScope.run(devices, fn);
-}
-
-/** Runs fn with every native run on one thread: the native backend as one device. */
-export function onOneDevice<T>(fn: () => T): T {
-  return onDevices(1, fn);
-}
-
-let requestedThreads: number | undefined;
-
-/**
- * Sets the size of the native pool (the number of CPU devices) before it starts.
- * The pool is created once per process, at the first native run; after that its
- * size is fixed and asking for another is an error. VLAB_THREADS does the same
- * from the environment.
- */
-export function configureNativeThreads(threads: number): void {
-  if (!Number.isInteger(threads) || threads < 1 || threads > NATIVE_MAX_THREADS) {
-    throw new RangeError(`threads must be an integer from 1 to ${NATIVE_MAX_THREADS}, got ${threads}`);
-  }
-  const { addon } = loadAddon();
-  const running = addon?.poolSize() ?? 0;
-  if (running > 0 && running !== threads) {
-    throw new Error(`the native pool already runs ${running} threads; set the thread count before the first native run (or VLAB_THREADS=${threads})`);
-  }
-  requestedThreads = threads;
-}
-
-class NativeRuntime {
-  readonly opcodes: OpcodeTable;
-  private poolThreads = 0;
-
-  constructor(readonly addon: NativeAddon, readonly path: string) {
-    if (addon.bytecodeVersion !== BYTECODE_VERSION) {
-      throw new Error(`the native addon speaks bytecode v${addon.bytecodeVersion}, the engine v${BYTECODE_VERSION}: rebuild it (npm run build:native)`);
-    }
-    this.opcodes = opcodeTable(addon.opcodes());
-  }
-
-  /** The pool's size once it runs (fixed from then on); before that, the size it will start with. */
-  get threads(): number {
-    if (this.poolThreads > 0) return this.poolThreads;
-    const running = this.addon.poolSize();
-    return running > 0 ? running : (requestedThreads ?? this.addon.defaultThreads());
-  }
-
-  /** The pool, started on first use with the size devices() announced. */
-  pool(): NativeAddon {
-    if (this.poolThreads === 0) this.poolThreads = this.addon.startPool(this.threads);
-    return this.addon;
-  }
-
-  /** Threads for a run: the placement's, else the scope's, else all; never more than the pool has. */
-  workers(placement: Placement = {}): number {
-    const wanted = placement.devices ?? deviceScope.getStore() ?? this.threads;
-    return Math.max(1, Math.min(this.threads, wanted));
-  }
-}
+export { configureNativeThreads, onDevices, onNativeIsa, onOneDevice } from './nativePool.js';
+export type { LessonGrid } from './nativeYardsticks.js';
 
 /** A fused kernel with its validated program. */
 interface CompiledKernel {
@@ -131,6 +71,7 @@ export class NativeExecutable implements Executable {
     const addon = this.runtime.pool();
     const datas = inputs.map((a) => a.data);
     const workers = this.runtime.workers(placement);
+    const isa = this.runtime.target().isa;
     const outputs: NDArray[] = [];
     try {
       const passes: (NativeReduction | null)[] = [];
@@ -141,17 +82,20 @@ export class NativeExecutable implements Executable {
           outputs.push(reductionResult(kernel.fused, shared));
           continue;
         }
+        const geometry = fillGeometry(kernel, inputs);
         if (kernel.fused.reduce) {
           const reduction = nativeReduction(kernel.fused, workers, placement.parts);
           passes[passes.length - 1] = reduction;
           const { request, partials } = reduction;
-          if (sizeOf(kernel.fused.outShape) > 0) addon.runSync(kernel.program, partials, datas, fillGeometry(kernel, inputs), workers, request[3], request);
+          if (sizeOf(kernel.fused.outShape) > 0) {
+            addon.runSync(kernel.program, partials, datas, geometry, workers, request[3], isa, request);
+          }
           outputs.push(reductionResult(kernel.fused, reduction));
           continue;
         }
         const out = NDArray.empty(kernel.fused.outShape, kernel.fused.dtype);
         outputs.push(out);
-        addon.runSync(kernel.program, out.data, datas, fillGeometry(kernel, inputs), workers, placement.parts);
+        addon.runSync(kernel.program, out.data, datas, geometry, workers, placement.parts, isa);
       }
       return outputs;
     } catch (error) {
@@ -170,6 +114,7 @@ export class NativeExecutable implements Executable {
     const addon = this.runtime.pool();
     const datas = inputs.map((a) => a.data);
     const workers = this.runtime.workers(placement);
+    const isa = this.runtime.target().isa;
     const outputs: NDArray[] = [];
     const count = this.kernels.length;
     let poolMs = 0;
@@ -190,12 +135,15 @@ export class NativeExecutable implements Executable {
         const onProgress = control.onProgress;
         const parts = reduction ? reduction.request[3] : placement.parts;
         const empty = reduction !== null && sizeOf(kernel.fused.outShape) === 0;
-        const handle = empty ? null : addon.run(kernel.program, reduction?.partials ?? out!.data, datas, fillGeometry(kernel, inputs), {
-          workers,
-          ...(parts ? { parts } : {}),
-          ...(reduction ? { reduce: reduction.request } : {}),
-          ...(onProgress ? { onProgress: (f: number) => onProgress((k + f) / count) } : {}),
-        });
+        const handle = empty
+          ? null
+          : addon.run(kernel.program, reduction?.partials ?? out!.data, datas, fillGeometry(kernel, inputs), {
+              workers,
+              isa,
+              ...(parts ? { parts } : {}),
+              ...(reduction ? { reduce: reduction.request } : {}),
+              ...(onProgress ? { onProgress: (f: number) => onProgress((k + f) / count) } : {}),
+            });
         if (handle) poolMs += await settle(handle, control.signal);
         if (reduction) {
           this.lastPartials = partialValues(kernel.fused, reduction);
@@ -268,11 +216,13 @@ export class NativeBackend implements Backend {
 
   /** One CPU device per pool thread, as jax.devices('cpu') on a host with that many devices. */
   devices(): Device[] {
+    const { isa, lanesFloat32, lanesFloat64 } = this.runtime.target();
     return Array.from({ length: this.runtime.threads }, (_, k) => ({
       id: `native:${k}`,
       backend: 'native' as const,
       kind: 'cpu' as const,
       name: `${this.model} — native thread ${k}`,
+      simd: { isa, lanesFloat32, lanesFloat64 },
     }));
   }
 
@@ -280,16 +230,20 @@ export class NativeBackend implements Backend {
     return new NativeExecutable(graph, options, this.runtime);
   }
 
-  /** The instruction set the evaluator runs with, and where the addon was loaded from. */
-  describe(): { isa: string; threads: number; path: string } {
-    return { isa: this.runtime.addon.isa(), threads: this.runtime.threads, path: this.runtime.path };
+  /** The SIMD target the evaluator runs with (the scope's, else the one chosen at load), and where the addon was loaded from. */
+  describe(): NativeTarget & { threads: number; path: string } {
+    return { ...this.runtime.target(), threads: this.runtime.threads, path: this.runtime.path };
   }
 
-  /** The started pool, for a yardstick on `devices` of its threads. */
-  addonForYardsticks(devices: number): NativeAddon {
-    const addon = this.runtime.pool();
-    if (devices > this.runtime.threads) throw new RangeError(`the pool has ${this.runtime.threads} threads, not ${devices}`);
-    return addon;
+  /** A record's SIMD facts: the target in effect and its lanes in `dtype`. */
+  simdOf(dtype: DType): { isa: string; lanes: number } {
+    const { isa, lanesFloat32, lanesFloat64 } = this.runtime.target();
+    return { isa, lanes: dtype === 'float32' ? lanesFloat32 : lanesFloat64 };
+  }
+
+  /** Every SIMD target this CPU can run, widest first, scalar last. */
+  targets(): NativeTarget[] {
+    return this.runtime.targets;
   }
 
   async measureWriteFloor(count: number, dtype: DType, repeats: number): Promise<{ ms: number; devices: number }> {
@@ -297,87 +251,19 @@ export class NativeBackend implements Backend {
   }
 
   /** Streaming stores of `count` values on `threads` threads, median of `repeats` (the floor at that thread count). */
-  async writeFloorMs(count: number, dtype: DType, repeats: number, threads: number): Promise<number> {
-    const addon = this.runtime.pool();
-    const workers = this.runtime.workers({ devices: threads });
-    const out = NDArray.empty([count], dtype);
-    try {
-      const times: number[] = [];
-      // The first pass pays the first touch of fresh pages; only the passes after it are timed.
-      for (let k = 0; k <= Math.max(1, repeats); k++) {
-        const started = performance.now();
-        await addon.measureFloor(out.data, workers).promise;
-        if (k > 0) times.push(performance.now() - started);
-      }
-      return median(times);
-    } finally {
-      out.dispose();
-    }
+  writeFloorMs(count: number, dtype: DType, repeats: number, threads: number): Promise<number> {
+    return writeFloorMs(this.runtime, count, dtype, repeats, threads);
   }
 
-  /**
-   * The lesson's f as a hand-written, vectorized C++ loop over the grid on
-   * `devices` threads, median of `repeats`: what the native evaluator is held
-   * to, on the same x and y as the strategies it is set beside.
-   */
-  async handWrittenLoopMs({ nx, ny, xRange, yRange }: LessonGrid, dtype: DType, repeats: number, devices = 1): Promise<number> {
-    const addon = this.runtime.pool();
-    const x = linspace(xRange[0], xRange[1], nx, { dtype });
-    const y = linspace(yRange[0], yRange[1], ny, { dtype });
-    const out = NDArray.empty([nx, ny], dtype);
-    try {
-      const times: number[] = [];
-      for (let k = 0; k <= Math.max(1, repeats); k++) {
-        const started = performance.now();
-        await addon.lessonLoop(out.data, x.data, y.data, this.runtime.workers({ devices })).promise;
-        if (k > 0) times.push(performance.now() - started);
-      }
-      return median(times);
-    } finally {
-      out.dispose();
-      x.dispose();
-      y.dispose();
-    }
+  /** The lesson's f written by hand in C++ on `devices` threads, median of `repeats` (nativeYardsticks.ts). */
+  handWrittenLoopMs(grid: LessonGrid, dtype: DType, repeats: number, devices = 1): Promise<number> {
+    return handWrittenLoopMs(this.runtime, grid, dtype, repeats, devices);
   }
-}
 
-/**
- * The hand-written fused max (the lesson's f, folded block by block into a
- * running maximum, never stored) on `devices` threads, one part per thread:
- * median milliseconds of `repeats` and the maximum it found.
- */
-export async function handWrittenMaxMs(
-  backend: NativeBackend, { nx, ny, xRange, yRange }: LessonGrid, dtype: DType, repeats: number, devices: number,
-): Promise<{ ms: number; max: number }> {
-  const x = linspace(xRange[0], xRange[1], nx, { dtype });
-  const y = linspace(yRange[0], yRange[1], ny, { dtype });
-  const parts = new Float64Array(Math.max(1, Math.min(devices, nx)));
-  try {
-    const times: number[] = [];
-    for (let k = 0; k <= Math.max(1, repeats); k++) {
-      const started = performance.now();
-      await backend.addonForYardsticks(devices).lessonMax(parts, x.data, y.data, devices).promise;
-      if (k > 0) times.push(performance.now() - started);
-    }
-    return { ms: median(times), max: parts.reduce((a, b) => (a !== a || b !== b ? NaN : Math.max(a, b)), -Infinity) };
-  } finally {
-    x.dispose();
-    y.dispose();
+  /** The lesson's f fused with a max, by hand in C++, on `devices` threads: median ms and the maximum found. */
+  handWrittenMaxMs(grid: LessonGrid, dtype: DType, repeats: number, devices: number): Promise<{ ms: number; max: number }> {
+    return handWrittenMaxMs(this.runtime, grid, dtype, repeats, devices);
   }
-}
-
-/** The grid of the hand-written loop: nx × ny points over xRange × yRange (a strategy's GridSpec). */
-export interface LessonGrid {
-  nx: number;
-  ny: number;
-  xRange: readonly [number, number];
-  yRange: readonly [number, number];
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 /** The backend, or a readable reason it cannot be had (the registry records it). */

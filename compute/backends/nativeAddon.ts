@@ -27,8 +27,20 @@ export interface NativeRunOptions {
   /** Contiguous parts the output is cut into (pmap: one per device). */
   parts?: number;
   onProgress?: (fraction: number) => void;
+  /** The evaluator copy to run (a NativeTarget's isa the CPU can run; default: the one chosen at load). */
+  isa?: string;
   /** A fused map-reduce: [kind, length, segments, parts]; out is then the Float64Array of partials (nativeReduce.ts). */
   reduce?: Float64Array;
+}
+
+/** One SIMD target of the evaluator, as the addon reports it (compute/native/src/isa.cc). */
+export interface NativeTarget {
+  /** 'avx512', 'avx2', 'sse4', 'sse2' (x86-64), 'neon' (arm64) or 'scalar' (one lane, never chosen by itself). */
+  isa: string;
+  lanesFloat32: number;
+  lanesFloat64: number;
+  /** The hand-written yardstick's vector math on this target: 'libmvec cos', 'xsimd cos' or 'scalar cos'. */
+  lessonCos: string;
 }
 
 /** An asynchronous run: its promise (milliseconds of pool time) and a way to stop it between blocks. */
@@ -49,21 +61,29 @@ export interface NativeAddon {
   poolSize(): number;
   /** VLAB_THREADS, else the machine's hardware concurrency. */
   defaultThreads(): number;
-  /** The instruction-set copy of the evaluator chosen at load ('avx512', 'avx2', 'generic'; VLAB_NATIVE_ISA forces one the CPU can run). */
+  /** The target chosen at load: the widest the CPU runs, or VLAB_NATIVE_ISA's (a value it cannot run fails the load). */
   isa(): string;
+  /** Every target this CPU can run, widest first, scalar last. */
+  targets(): NativeTarget[];
   /** Validates bytecode; throws "invalid bytecode: …" on a malformed program. */
   compile(code: Int32Array, consts: Float64Array): NativeProgram;
   run(program: NativeProgram, out: FloatArray, inputs: readonly FloatArray[], geometry: Float64Array, options?: NativeRunOptions): NativeHandle;
   runSync(
-    program: NativeProgram, out: FloatArray, inputs: readonly FloatArray[], geometry: Float64Array,
-    workers?: number, parts?: number, reduce?: Float64Array,
+    program: NativeProgram,
+    out: FloatArray,
+    inputs: readonly FloatArray[],
+    geometry: Float64Array,
+    workers?: number,
+    parts?: number,
+    isa?: string,
+    reduce?: Float64Array,
   ): void;
   /** Streaming stores over all of out with `workers` threads: the physical floor. */
-  measureFloor(out: FloatArray, workers?: number): NativeHandle;
+  measureFloor(out: FloatArray, workers?: number, isa?: string): NativeHandle;
   /** The lesson's f written by hand in C++ over the x.length × y.length grid: the benchmark's yardstick. */
-  lessonLoop(out: FloatArray, x: FloatArray, y: FloatArray, workers?: number): NativeHandle;
+  lessonLoop(out: FloatArray, x: FloatArray, y: FloatArray, workers?: number, isa?: string): NativeHandle;
   /** The lesson's f fused with a max, by hand, over x.length × y.length: out[k] is part k's maximum (one part per slot). */
-  lessonMax(out: Float64Array, x: FloatArray, y: FloatArray, workers?: number): NativeHandle;
+  lessonMax(out: Float64Array, x: FloatArray, y: FloatArray, workers?: number, isa?: string): NativeHandle;
 }
 
 export type AddonLoad = { addon: NativeAddon; path: string } | { addon: null; reason: string };

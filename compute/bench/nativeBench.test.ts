@@ -19,8 +19,8 @@ describe('the native bench lines', () => {
       (await runStrategy({ strategy: 'pmap', n, dtype: 'float32', repeats: 1 })).record,
     ];
     const lines = await nativeBenchLines(n, 'float32', 1, records);
-    const isa = (getBackend('native') as NativeBackend).describe().isa;
-    expect(lines.join('\n')).toContain(`hand-written C++ loop (${isa}, libmvec cos, same build as the evaluator)`);
+    const { isa, lessonCos } = (getBackend('native') as NativeBackend).describe();
+    expect(lines.join('\n')).toContain(`hand-written C++ loop (${isa}, ${lessonCos}, same build as the evaluator)`);
     const ratio = new RegExp(`: \\d+\\.\\d\\d× \\(\\d+\\.\\d\\d–\\d+\\.\\d\\d over ${KERNEL_ROUNDS} rounds\\)   \\(goal ≤ 1\\.2×\\)`);
     expect(lines.find((l) => l.includes('vmap (native, 1 device) / hand-written C++ loop (1 thread)'))).toMatch(ratio);
     expect(lines.find((l) => l.includes(`pmap (native, ${records[1]!.devices} devices) / hand-written C++ loop (${records[1]!.devices} threads)`))).toMatch(ratio);

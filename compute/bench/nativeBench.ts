@@ -41,8 +41,9 @@ export async function nativeBenchLines(gridOrN: number | GridSpec, dtype: DType,
   const options = { ...grid, dtype, repeats };
   const run = async (request: Parameters<typeof runStrategy>[0]) => (await runStrategy(request, signal ? { signal } : {})).record;
   const lines: string[] = [];
-  // The yardstick is compiled in the same instruction-set copy as the evaluator, with the same libmvec calls: a fair ratio.
-  const { isa } = backend.describe();
+  // The yardstick is compiled in the same SIMD target's copy as the evaluator; its cos is libmvec's where glibc has
+  // one (the system's fastest vector math, which the evaluator's portable xsimd cos is held to), else the evaluator's.
+  const { isa, lessonCos } = backend.describe();
   // Ratios are taken round by round, each strategy beside a yardstick timed right after it, so that a
   // machine whose load drifts during the bench moves both sides of a ratio; the spread says how much it moved.
   const vmapRatios: number[] = [];
@@ -58,7 +59,7 @@ export async function nativeBenchLines(gridOrN: number | GridSpec, dtype: DType,
     if (pmapRecord) pmapRatios.push(pmapRecord.medianMs / handAll);
   }
   const handThreads = pmap?.devices ?? threads;
-  lines.push(`  hand-written C++ loop (${isa}, libmvec cos, same build as the evaluator): ${ms(handOne)} on 1 thread, ${ms(handAll)} on ${handThreads}`);
+  lines.push(`  hand-written C++ loop (${isa}, ${lessonCos}, same build as the evaluator): ${ms(handOne)} on 1 thread, ${ms(handAll)} on ${handThreads}`);
   if (limit) lines.push(`  hand-written C++ loop / limit: ${times(handOne, limit.medianMs)} (1 thread), ${times(handAll, limit.medianMs)} (${handThreads} threads)`);
   if (vmapNative) lines.push(`  vmap (native, 1 device) / hand-written C++ loop (1 thread): ${spread(vmapRatios)}   (goal ≤ 1.2×)`);
   if (pmap) {

@@ -37,7 +37,7 @@ function filled(request: ReduceProgramRequest) {
 }
 
 function preamble(request: ReduceProgramRequest, title: string, usage: string): string {
-  const { nx, ny, xRange, yRange, dtype, formula, mode } = filled(request);
+  const { xRange, yRange, dtype, formula, mode } = filled(request);
   return `# Vectorization Lab — "take it to JAX": ${title}
 #
 # f(x, y) = ${formula.replace(/\s+/g, ' ')}

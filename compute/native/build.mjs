@@ -4,15 +4,23 @@
 // compiler the install still succeeds, prints one line, and the engine runs
 // without the native backend (which then reports itself unavailable, with
 // the reason). `npm run build:native` runs it strictly, with the full log.
+// `--into DIR` builds a copy of the sources in DIR instead (DIR/build/Release/
+// vlab_native.node), with the compiler CC/CXX name: `npm run test:portable`
+// builds its clang addon so, beside the default one.
 
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const here = dirname(fileURLToPath(import.meta.url));
+const sources = dirname(fileURLToPath(import.meta.url));
 const optional = process.argv.includes('--optional');
+const intoAt = process.argv.indexOf('--into');
+const here = intoAt > 0 && process.argv[intoAt + 1] ? resolve(process.argv[intoAt + 1]) : sources;
+if (here !== sources) {
+  for (const part of ['binding.gyp', 'src', 'third_party']) cpSync(join(sources, part), join(here, part), { recursive: true });
+}
 const require = createRequire(import.meta.url);
 
 function findNodeGyp() {
@@ -39,7 +47,7 @@ function giveUp(reason, log) {
     mkdirSync(join(here, 'build'), { recursive: true });
     writeFileSync(join(here, 'build', 'build.log'), log);
   }
-  const where = log ? ' (log: compute/native/build/build.log)' : '';
+  const where = log ? ` (log: ${join(here, 'build', 'build.log')})` : '';
   if (optional) {
     console.log(`vlab: native backend not built: ${reason}${where}; the engine runs without it (retry with npm run build:native)`);
     process.exit(0);
@@ -79,4 +87,4 @@ if (result.status !== 0) {
   const lastError = log.split('\n').find((line) => /error|not found|No such file/i.test(line))?.trim();
   giveUp(lastError ? lastError.slice(0, 200) : `node-gyp exited with status ${result.status}`, log);
 }
-console.log(`vlab: native backend built in ${((Date.now() - started) / 1000).toFixed(1)} s (compute/native/build/Release/vlab_native.node)`);
+console.log(`vlab: native backend built in ${((Date.now() - started) / 1000).toFixed(1)} s (${addon})`);

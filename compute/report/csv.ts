@@ -74,6 +74,8 @@ const RECORD_COLUMNS: readonly [string, (r: RunRecord) => CsvCell][] = [
   ['output_buffer', (r) => r.outputBuffer],
   ['computed_dtype', (r) => r.computedDtype],
   ['device_name', (r) => r.deviceName],
+  ['isa', (r) => r.isa],
+  ['lanes', (r) => r.lanes],
   ['formula', (r) => r.formula],
   ['note', (r) => r.note],
   ['peer_versions', (r) => r.peerVersions],

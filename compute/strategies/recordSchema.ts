@@ -57,6 +57,8 @@ export const runRecord = strict({
   kernelMs: v.optional(measured),
   readbackMs: v.optional(measured),
   deviceName: v.optional(text(MAX_DEVICE_NAME_LENGTH)),
+  isa: v.optional(text(MAX_DEVICE_NAME_LENGTH)),
+  lanes: v.optional(count),
   computedDtype: v.optional(dtype),
   note: v.optional(text(MAX_NOTE_LENGTH)),
   peerVersions: v.optional(text(MAX_DEVICE_NAME_LENGTH)),

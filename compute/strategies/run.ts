@@ -8,7 +8,8 @@ import { ENGINE_MAX_N } from '../limits.js';
 import { allocator } from '../core/allocator.js';
 import type { NDArray } from '../core/ndarray.js';
 import type { BackendName } from '../backends/backend.js';
-import { backendStatus, loadBackends } from '../backends/registry.js';
+import { backendStatus, getBackend, loadBackends } from '../backends/registry.js';
+import type { NativeBackend } from '../backends/native.js';
 import { compileFormula, type CompiledFormula } from '../formula/index.js';
 import { checkMemory, memoryCap } from './memoryGuard.js';
 import { probePython } from '../peers/python.js';
@@ -208,6 +209,7 @@ export async function runStrategy(request: RunRequest, options: RunOptions = {})
       outputBuffer: outcome.outputBuffer,
       ...medianTimings(outcome),
       ...(outcome.deviceName ? { deviceName: outcome.deviceName } : {}),
+      ...(backendRan === 'native' ? (getBackend('native') as NativeBackend).simdOf(dtype) : {}),
       // A backend that computes in another dtype (WGSL has no float64) returns that dtype: the record says so.
       ...(outcome.computedDtype || grid.dtype !== dtype ? { computedDtype: outcome.computedDtype ?? grid.dtype } : {}),
       ...(outcome.note ? { note: outcome.note } : {}),

@@ -92,6 +92,10 @@ export interface RunRecord extends Grid {
   readbackMs?: number;
   /** The device that ran it, in words (GPU adapter, CPU model). */
   deviceName?: string;
+  /** Native runs: the evaluator's SIMD target ('avx512', 'avx2', 'sse4', 'sse2', 'neon', 'scalar') … */
+  isa?: string;
+  /** … and its lanes in the record's dtype (16 for float32 on avx512; 1 for scalar). */
+  lanes?: number;
   /** The dtype actually computed in, when it differs from the one asked for (float64 on a GPU). */
   computedDtype?: DType;
   /** Anything the reader must know to read the figures right. */

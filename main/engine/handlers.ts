@@ -68,7 +68,8 @@ export type Handlers = { [M in EngineMethod]: Handler<M> };
 function engineBuild(): EngineBuild {
   const status = backendStatus('native');
   if (!status.available) return { nativeAddon: false, isa: null, reason: status.reason };
-  return { nativeAddon: true, isa: (getBackend('native') as NativeBackend).describe().isa };
+  const { isa, lanesFloat32, lanesFloat64 } = (getBackend('native') as NativeBackend).describe();
+  return { nativeAddon: true, isa, lanes: { float32: lanesFloat32, float64: lanesFloat64 } };
 }
 
 /** Every index of an axis of n points: the CSV export writes the whole grid. */

@@ -31,9 +31,12 @@ export interface AssembledApp {
   unpackedFiles: string[];
 }
 
+/** An entry of electron-builder's `files`: a glob, or a folder copied to another place in the app. */
+export type FilesEntry = string | { from: string; to: string; filter?: string[] };
+
 /** electron-builder.yml as written, for a test to change one thing (drop one `files` entry). */
-export async function builderConfig(): Promise<Record<string, unknown> & { files: string[] }> {
-  return parse(await readFile(join(repoRoot, 'electron-builder.yml'), 'utf8')) as Record<string, unknown> & { files: string[] };
+export async function builderConfig(): Promise<Record<string, unknown> & { files: FilesEntry[] }> {
+  return parse(await readFile(join(repoRoot, 'electron-builder.yml'), 'utf8')) as Record<string, unknown> & { files: FilesEntry[] };
 }
 
 async function standInElectronDist(dir: string): Promise<void> {
@@ -55,10 +58,11 @@ async function listFiles(dir: string): Promise<string[]> {
 
 /**
  * Packs the app into `workDir` with electron-builder (config: electron-builder.yml,
- * or `config` when a test changes it). dist/ must be built first.
+ * or `config` when a test changes it) for Linux on `arch` (its addon built for
+ * it by the config's beforePack hook). dist/ must be built first.
  */
-export async function assembleApp(workDir: string, config?: Record<string, unknown>): Promise<AssembledApp> {
-  const { build, Platform } = await import('electron-builder');
+export async function assembleApp(workDir: string, config?: Record<string, unknown>, arch: 'x64' | 'arm64' = 'x64'): Promise<AssembledApp> {
+  const { build, Platform, Arch } = await import('electron-builder');
   const { extractAll, listPackage } = await import('@electron/asar');
   const electronDist = join(workDir, 'electron-dist');
   await standInElectronDist(electronDist);
@@ -68,8 +72,8 @@ export async function assembleApp(workDir: string, config?: Record<string, unkno
   // so the changed copy is written out and given as the config file instead.
   const configFile = join(workDir, 'electron-builder.yml');
   await writeFile(configFile, stringify({ ...base, electronDist, directories: { ...(base.directories as object), output } }));
-  await build({ projectDir: repoRoot, targets: Platform.LINUX.createTarget('dir'), publish: 'never', config: configFile });
-  const outDir = join(output, 'linux-unpacked');
+  await build({ projectDir: repoRoot, targets: Platform.LINUX.createTarget('dir', Arch[arch]), publish: 'never', config: configFile });
+  const outDir = join(output, arch === 'x64' ? 'linux-unpacked' : `linux-${arch}-unpacked`);
   const resources = join(outDir, 'resources');
   const archive = join(resources, 'app.asar');
   const appDir = join(workDir, 'app');

@@ -8,13 +8,18 @@ import { parse } from 'yaml';
 const root = fileURLToPath(new URL('../..', import.meta.url));
 // electron-builder's own configuration schema, from the pinned devDependency.
 const schema = JSON.parse(readFileSync(join(root, 'node_modules', 'app-builder-lib', 'scheme.json'), 'utf8')) as object;
+type Target = { target: string; arch: string[] };
 const config = parse(readFileSync(join(root, 'electron-builder.yml'), 'utf8')) as Record<string, unknown> & {
-  files: string[];
+  files: (string | { from: string; to: string; filter: string[] })[];
   asarUnpack: string[];
-  linux: { target: string[] };
-  mac: { target: string[] };
-  win: { target: string[] };
+  beforePack: string;
+  linux: { target: Target[] };
+  mac: { target: Target[] };
+  win: { target: Target[] };
 };
+
+/** Each target's architectures, as `name: arch, arch`. */
+const targets = (list: Target[]) => list.map((t) => `${t.target}: ${[...t.arch].sort().join(', ')}`);
 
 function validator() {
   const ajv = new Ajv({ allErrors: true, strict: false, allowUnionTypes: true });
@@ -36,15 +41,24 @@ describe('electron-builder.yml', () => {
     expect(validate({ ...config, nsis: { oneClick: 'no' } })).toBe(false);
   });
 
-  it('builds AppImage and deb, dmg and NSIS installers', () => {
-    expect(config.linux.target).toEqual(expect.arrayContaining(['AppImage', 'deb']));
-    expect(config.mac.target).toContain('dmg');
-    expect(config.win.target).toContain('nsis');
+  it('builds AppImage and deb, dmg and NSIS installers, each for x64 and arm64', () => {
+    expect(targets(config.linux.target)).toEqual(['AppImage: arm64, x64', 'deb: arm64, x64']);
+    expect(targets(config.mac.target)).toEqual(['dmg: arm64, x64']);
+    expect(targets(config.win.target)).toEqual(['nsis: arm64, x64']);
+  });
+
+  it("gives each package the addon built for its platform and architecture, where the engine loads it", () => {
+    const addon = config.files.filter((f) => typeof f !== 'string');
+    expect(addon).toEqual([{ from: 'build/native/prebuilds/${os}-${arch}', to: 'compute/native/build/Release', filter: ['vlab_native.node'] }]);
+    expect(config.files).not.toContain('compute/native/build/Release/vlab_native.node');
+    // The hook that builds it (a cross build where needed) and checks its header: a module electron-builder can import.
+    expect(config.beforePack).toBe('./main/packaging/addonForArch.mjs');
+    expect(readFileSync(join(root, config.beforePack), 'utf8')).toMatch(/export async function beforePack/);
   });
 
   it('unpacks the native addon from the asar and ships every offline asset', () => {
     expect(config.asar).toEqual({ smartUnpack: false });
-    expect(config.asarUnpack).toEqual(['compute/native/build/Release/*.node', 'node_modules/webgpu/dist/**']);
+    expect(config.asarUnpack).toEqual(['build/native/prebuilds/*/vlab_native.node', 'node_modules/webgpu/dist/**']);
     expect(config.files).toContain('assets/**');
     expect(config.files).toContain('dist/**');
     expect(config.files).toContain('!dist/**/*.map');

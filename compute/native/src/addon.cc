@@ -24,8 +24,13 @@ namespace {
 
 class VmJob : public AsyncJob {
  public:
-  VmJob(std::shared_ptr<const Program> program_, std::unique_ptr<Launch> launch_, int parts, int workers)
-      : AsyncJob(launch_->size == 0 ? 0 : parts, workers), program(std::move(program_)), launch(std::move(launch_)), numParts(parts) {
+  VmJob(const Kernels& kernels_, std::shared_ptr<const Program> program_, std::unique_ptr<Launch> launch_, int parts,
+        int workers)
+      : AsyncJob(launch_->size == 0 ? 0 : parts, workers),
+        kernels(kernels_),
+        program(std::move(program_)),
+        launch(std::move(launch_)),
+        numParts(parts) {
     totalElements = launch->size;
     launch->cancelled = &cancelled;
     launch->doneElements = &doneElements;
@@ -37,13 +42,15 @@ class VmJob : public AsyncJob {
     void* scratch = threadScratch(scratchBytes(*launch));
     if (launch->reduceSegments > 1) {  // a map-reduce to several elements: each part holds whole ones
       const int64_t length = launch->reduceLength, segments = launch->reduceSegments;
-      kernels().evalRange(*launch, partStart(segments, numParts, task) * length, partStart(segments, numParts, task + 1) * length, scratch);
+      kernels.evalRange(*launch, partStart(segments, numParts, task) * length,
+                        partStart(segments, numParts, task + 1) * length, scratch);
       return;
     }
-    kernels().evalRange(*launch, partStart(size, numParts, task), partStart(size, numParts, task + 1), scratch);
+    kernels.evalRange(*launch, partStart(size, numParts, task), partStart(size, numParts, task + 1), scratch);
   }
 
  private:
+  const Kernels& kernels;
   std::shared_ptr<const Program> program;
   std::unique_ptr<Launch> launch;
   int numParts;
@@ -51,40 +58,51 @@ class VmJob : public AsyncJob {
 
 class FloorJob : public AsyncJob {
  public:
-  FloorJob(ArrayView out_, int workers) : AsyncJob(out_.length == 0 ? 0 : workers, workers), out(out_), parts(workers) {}
+  FloorJob(const Kernels& kernels_, ArrayView out_, int workers)
+      : AsyncJob(out_.length == 0 ? 0 : workers, workers), kernels(kernels_), out(out_), parts(workers) {}
   void runTask(int task) override {
-    kernels().streamFill(out.data, out.dtype, partStart(out.length, parts, task), partStart(out.length, parts, task + 1));
+    kernels.streamFill(out.data, out.dtype, partStart(out.length, parts, task), partStart(out.length, parts, task + 1));
   }
 
  private:
+  const Kernels& kernels;
   ArrayView out;
   int parts;
 };
 
 class LessonJob : public AsyncJob {
  public:
-  LessonJob(ArrayView out_, ArrayView x_, ArrayView y_, int workers)
-      : AsyncJob(x_.length == 0 ? 0 : workers, workers), out(out_), x(x_), y(y_), parts(workers) {}
+  LessonJob(const Kernels& kernels_, ArrayView out_, ArrayView x_, ArrayView y_, int workers)
+      : AsyncJob(x_.length == 0 ? 0 : workers, workers), kernels(kernels_), out(out_), x(x_), y(y_), parts(workers) {}
   void runTask(int task) override {
     // Rows i run over x, each row over all of y: out is x.length × y.length.
-    kernels().lessonRows(out.data, x.data, y.data, out.dtype, y.length, partStart(x.length, parts, task), partStart(x.length, parts, task + 1));
+    kernels.lessonRows(out.data, x.data, y.data, out.dtype, y.length, partStart(x.length, parts, task),
+                       partStart(x.length, parts, task + 1));
   }
 
  private:
+  const Kernels& kernels;
   ArrayView out, x, y;
   int parts;
 };
 
 class LessonMaxJob : public AsyncJob {
  public:
-  LessonMaxJob(ArrayView out_, ArrayView x_, ArrayView y_, int workers)
-      : AsyncJob(x_.length == 0 ? 0 : int(out_.length), workers), out(out_), x(x_), y(y_), parts(int(out_.length)) {}
+  LessonMaxJob(const Kernels& kernels_, ArrayView out_, ArrayView x_, ArrayView y_, int workers)
+      : AsyncJob(x_.length == 0 ? 0 : int(out_.length), workers),
+        kernels(kernels_),
+        out(out_),
+        x(x_),
+        y(y_),
+        parts(int(out_.length)) {}
   void runTask(int task) override {
     // Part `task` of the rows: its maximum goes to out[task].
-    static_cast<double*>(out.data)[task] = kernels().lessonMax(x.data, y.data, x.dtype, y.length, partStart(x.length, parts, task), partStart(x.length, parts, task + 1));
+    static_cast<double*>(out.data)[task] = kernels.lessonMax(
+        x.data, y.data, x.dtype, y.length, partStart(x.length, parts, task), partStart(x.length, parts, task + 1));
   }
 
  private:
+  const Kernels& kernels;
   ArrayView out, x, y;
   int parts;
 };
@@ -117,19 +135,41 @@ Napi::Value PoolSize(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), Pool::created() ? Pool::instance().size() : 0);
 }
 
-Napi::Value DefaultThreads(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), defaultThreadCount()); }
+Napi::Value DefaultThreads(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), defaultThreadCount());
+}
 
 Napi::Value Isa(const Napi::CallbackInfo& info) { return Napi::String::New(info.Env(), kernels().isa); }
 
+Napi::Object TargetObject(Napi::Env env, const Kernels& k) {
+  Napi::Object entry = Napi::Object::New(env);
+  entry.Set("isa", k.isa);
+  entry.Set("lanesFloat32", k.lanesFloat32);
+  entry.Set("lanesFloat64", k.lanesFloat64);
+  entry.Set("lessonCos", k.lessonCos);
+  return entry;
+}
+
+// targets() -> [{ isa, lanesFloat32, lanesFloat64, lessonCos }]: every copy this CPU can run, widest first.
+Napi::Value Targets(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Napi::Array list = Napi::Array::New(env);
+  uint32_t i = 0;
+  for (const Kernels& k : runnableKernels()) list.Set(i++, TargetObject(env, k));
+  return list;
+}
+
 Napi::Value Compile(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (info.Length() < 2 || !info[0].IsTypedArray() || info[0].As<Napi::TypedArray>().TypedArrayType() != napi_int32_array)
+  if (info.Length() < 2 || !info[0].IsTypedArray() ||
+      info[0].As<Napi::TypedArray>().TypedArrayType() != napi_int32_array)
     fail(env, "compile(code: Int32Array, consts: Float64Array)");
   const ArrayView consts = floatArray(env, info[1], "consts");
   if (consts.dtype != DType::Float64) fail(env, "consts must be a Float64Array");
   Napi::Int32Array code = info[0].As<Napi::Int32Array>();
   auto program = std::make_shared<Program>();
-  const std::string problem = parseProgram(code.Data(), code.ElementLength(), static_cast<const double*>(consts.data), size_t(consts.length), *program);
+  const std::string problem = parseProgram(code.Data(), code.ElementLength(), static_cast<const double*>(consts.data),
+                                           size_t(consts.length), *program);
   if (!problem.empty()) throw Napi::Error::New(env, "invalid bytecode: " + problem);
   return programHandle(env, std::move(program));
 }
@@ -137,7 +177,8 @@ Napi::Value Compile(const Napi::CallbackInfo& info) {
 /** The parts of a run: a map-reduce's are its own (each has its partial's slot), and never more than its elements. */
 int reduceAwareParts(Napi::Env env, Napi::Value value, const Launch& launch, int workers) {
   if (launch.reduceKind == ReduceKind::None) return partsFrom(env, value, launch.size, workers);
-  if (launch.reduceSegments > 1) return int(std::max<int64_t>(1, std::min<int64_t>(launch.reduceParts, launch.reduceSegments)));
+  if (launch.reduceSegments > 1)
+    return int(std::max<int64_t>(1, std::min<int64_t>(launch.reduceParts, launch.reduceSegments)));
   return int(launch.reduceParts);
 }
 
@@ -147,39 +188,42 @@ Napi::Value Run(const Napi::CallbackInfo& info) {
   auto program = programArg(env, info[0]);
   Napi::Object options = info[4].IsObject() ? info[4].As<Napi::Object>() : Napi::Object::New(env);
   const int workers = workerCount(env, options.Get("workers"));
+  const Kernels& chosen = kernelsArg(env, options.Get("isa"));
   auto launch = buildLaunch(env, program, info[1], info[2], info[3], options.Get("reduce"));
   const int parts = reduceAwareParts(env, options.Get("parts"), *launch, workers);
-  auto job = std::make_shared<VmJob>(program, std::move(launch), parts, workers);
+  auto job = std::make_shared<VmJob>(chosen, program, std::move(launch), parts, workers);
   return startAsync(env, job, {info[1], info[2]}, options.Get("onProgress"));
 }
 
-// runSync(program, out, inputs, geometry, workers?, parts?, reduce?): small runs on the calling thread, larger
-// ones on the pool. Positional rather than an options object: the loops strategy calls this millions of times.
+// runSync(program, out, inputs, geometry, workers?, parts?, isa?, reduce?): small runs on the calling thread, larger
+// ones on the pool. Positional numbers rather than an options object: the loops strategy calls this millions of times.
 Napi::Value RunSync(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   auto program = programArg(env, info[0]);
   const int workers = workerCount(env, info[4]);
-  auto launch = buildLaunch(env, program, info[1], info[2], info[3], info[6]);
+  const Kernels& chosen = kernelsArg(env, info[6]);
+  auto launch = buildLaunch(env, program, info[1], info[2], info[3], info[7]);
   const int parts = reduceAwareParts(env, info[5], *launch, workers);
   if (launch->size <= 16 * kBlock || workers == 1 || parts == 1) {
-    kernels().evalRange(*launch, 0, launch->size, threadScratch(scratchBytes(*launch)));
+    chosen.evalRange(*launch, 0, launch->size, threadScratch(scratchBytes(*launch)));
     return env.Undefined();
   }
-  auto job = std::make_shared<VmJob>(program, std::move(launch), parts, workers);
+  auto job = std::make_shared<VmJob>(chosen, program, std::move(launch), parts, workers);
   Pool::instance().submit(job);
   job->wait();
   return env.Undefined();
 }
 
-// measureFloor(out, workers) -> { promise of ms, cancel }: streaming stores of zeros over all of out.
+// measureFloor(out, workers, isa?) -> { promise of ms, cancel }: streaming stores of zeros over all of out.
 Napi::Value MeasureFloor(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const ArrayView out = floatArray(env, info[0], "out");
   const int workers = workerCount(env, info[1]);
-  return startAsync(env, std::make_shared<FloorJob>(out, workers), {info[0]}, env.Undefined());
+  const Kernels& chosen = kernelsArg(env, info[2]);
+  return startAsync(env, std::make_shared<FloorJob>(chosen, out, workers), {info[0]}, env.Undefined());
 }
 
-// lessonLoop(out, x, y, workers) -> { promise of ms, cancel }: the hand-written f over the nx × ny grid.
+// lessonLoop(out, x, y, workers, isa?) -> { promise of ms, cancel }: the hand-written f over the nx × ny grid.
 Napi::Value LessonLoop(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const ArrayView out = floatArray(env, info[0], "out");
@@ -188,10 +232,13 @@ Napi::Value LessonLoop(const Napi::CallbackInfo& info) {
   if (x.dtype != out.dtype || y.dtype != out.dtype) fail(env, "out, x and y must share a dtype");
   if (out.length < x.length * y.length) fail(env, "out must hold x.length × y.length elements");
   const int workers = workerCount(env, info[3]);
-  return startAsync(env, std::make_shared<LessonJob>(out, x, y, workers), {info[0], info[1], info[2]}, env.Undefined());
+  const Kernels& chosen = kernelsArg(env, info[4]);
+  auto job = std::make_shared<LessonJob>(chosen, out, x, y, workers);
+  return startAsync(env, job, {info[0], info[1], info[2]}, env.Undefined());
 }
 
-// lessonMax(out: Float64Array(parts), x, y, workers) -> { promise of ms, cancel }: the hand-written fused max, per part.
+// lessonMax(out: Float64Array(parts), x, y, workers, isa?) -> { promise of ms, cancel }: the hand-written fused max,
+// per part.
 Napi::Value LessonMax(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const ArrayView out = floatArray(env, info[0], "out");
@@ -200,10 +247,14 @@ Napi::Value LessonMax(const Napi::CallbackInfo& info) {
   if (out.dtype != DType::Float64 || out.length < 1) fail(env, "out must be a Float64Array with one slot per part");
   if (x.dtype != y.dtype) fail(env, "x and y must share a dtype");
   const int workers = workerCount(env, info[3]);
-  return startAsync(env, std::make_shared<LessonMaxJob>(out, x, y, workers), {info[0], info[1], info[2]}, env.Undefined());
+  const Kernels& chosen = kernelsArg(env, info[4]);
+  return startAsync(env, std::make_shared<LessonMaxJob>(chosen, out, x, y, workers), {info[0], info[1], info[2]},
+                    env.Undefined());
 }
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  const std::string badIsa = forcedIsaProblem();
+  if (!badIsa.empty()) throw Napi::Error::New(env, badIsa);
   exports.Set("bytecodeVersion", Napi::Number::New(env, kBytecodeVersion));
   exports.Set("blockElements", Napi::Number::New(env, kBlock));
   exports.Set("opcodes", Napi::Function::New(env, Opcodes));
@@ -211,6 +262,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("poolSize", Napi::Function::New(env, PoolSize));
   exports.Set("defaultThreads", Napi::Function::New(env, DefaultThreads));
   exports.Set("isa", Napi::Function::New(env, Isa));
+  exports.Set("targets", Napi::Function::New(env, Targets));
   exports.Set("compile", Napi::Function::New(env, Compile));
   exports.Set("run", Napi::Function::New(env, Run));
   exports.Set("runSync", Napi::Function::New(env, RunSync));

@@ -33,7 +33,8 @@ ArrayView floatArray(Napi::Env env, Napi::Value value, const char* what) {
   napi_typedarray_type type;
   size_t length = 0;
   void* data = nullptr;
-  if (!value.IsTypedArray() || napi_get_typedarray_info(env, value, &type, &length, &data, nullptr, nullptr) != napi_ok ||
+  if (!value.IsTypedArray() ||
+      napi_get_typedarray_info(env, value, &type, &length, &data, nullptr, nullptr) != napi_ok ||
       (type != napi_float32_array && type != napi_float64_array))
     fail(env, std::string(what) + " must be a Float32Array or Float64Array");
   return {data, int64_t(length), type == napi_float64_array ? DType::Float64 : DType::Float32};
@@ -56,8 +57,18 @@ int partsFrom(Napi::Env env, Napi::Value value, int64_t size, int workers) {
   return int(p);
 }
 
+const Kernels& kernelsArg(Napi::Env env, Napi::Value value) {
+  if (value.IsUndefined() || value.IsNull()) return kernels();
+  if (!value.IsString()) fail(env, "isa must be a target name string");
+  std::string problem;
+  const Kernels* named = kernelsNamed(value.As<Napi::String>().Utf8Value(), &problem);
+  if (!named) throw Napi::RangeError::New(env, "isa: " + problem);
+  return *named;
+}
+
 Napi::Value programHandle(Napi::Env env, std::shared_ptr<const Program> program) {
-  auto external = Napi::External<ProgramHolder>::New(env, new ProgramHolder{std::move(program)}, [](Napi::Env, ProgramHolder* h) { delete h; });
+  auto external = Napi::External<ProgramHolder>::New(env, new ProgramHolder{std::move(program)},
+                                                     [](Napi::Env, ProgramHolder* h) { delete h; });
   external.TypeTag(&kProgramTag);
   return external;
 }
@@ -79,14 +90,16 @@ std::unique_ptr<Launch> buildLaunch(Napi::Env env, const std::shared_ptr<const P
   if (!reducing && out.dtype != P.dtype) fail(env, "out has the wrong dtype for this program");
   if (!inputsValue.IsArray()) fail(env, "inputs must be an array");
   Napi::Array inputs = inputsValue.As<Napi::Array>();
-  if (int(inputs.Length()) != P.numInputs) fail(env, "the program takes " + std::to_string(P.numInputs) + " inputs, got " + std::to_string(inputs.Length()));
+  if (int(inputs.Length()) != P.numInputs)
+    fail(env, "the program takes " + std::to_string(P.numInputs) + " inputs, got " + std::to_string(inputs.Length()));
   std::vector<ArrayView> views;
   views.reserve(size_t(P.numInputs));
   for (uint32_t i = 0; i < uint32_t(P.numInputs); i++) views.push_back(floatArray(env, inputs.Get(i), "each input"));
   const ArrayView geometry = floatArray(env, geometryValue, "geometry");
   if (geometry.dtype != DType::Float64) fail(env, "geometry must be a Float64Array");
   const size_t rank = size_t(P.rank), numReads = P.readInput.size();
-  if (size_t(geometry.length) != rank + numReads * (1 + rank)) fail(env, "geometry has the wrong length for this program");
+  if (size_t(geometry.length) != rank + numReads * (1 + rank))
+    fail(env, "geometry has the wrong length for this program");
   const double* g = static_cast<const double*>(geometry.data);
   for (size_t a = 0; a < rank; a++) launch->shape[a] = integerAt(env, g, a);
   std::vector<int64_t> lengths(numReads);
@@ -105,12 +118,16 @@ std::unique_ptr<Launch> buildLaunch(Napi::Env env, const std::shared_ptr<const P
   if (!problem.empty()) throw Napi::RangeError::New(env, problem);
   if (reducing) {
     const ArrayView r = floatArray(env, reduce, "reduce");
-    if (r.dtype != DType::Float64 || r.length != 4) fail(env, "reduce must be a Float64Array [kind, length, segments, parts]");
+    if (r.dtype != DType::Float64 || r.length != 4)
+      fail(env, "reduce must be a Float64Array [kind, length, segments, parts]");
     const double* d = static_cast<const double*>(r.data);
-    const int64_t kind = integerAt(env, d, 0), length = integerAt(env, d, 1), segments = integerAt(env, d, 2), parts = integerAt(env, d, 3);
+    const int64_t kind = integerAt(env, d, 0), length = integerAt(env, d, 1), segments = integerAt(env, d, 2),
+                  parts = integerAt(env, d, 3);
     if (kind < 1 || kind > 3) fail(env, "reduce kind must be 1 (sum), 2 (max) or 3 (min)");
-    if (segments < 1 || parts < 1 || length * segments != launch->size) fail(env, "reduce length × segments must be the run's size");
-    if (out.dtype != DType::Float64 || out.length < 2 * std::max(segments, parts)) fail(env, "out must be a Float64Array of two partials per slot");
+    if (segments < 1 || parts < 1 || length * segments != launch->size)
+      fail(env, "reduce length × segments must be the run's size");
+    if (out.dtype != DType::Float64 || out.length < 2 * std::max(segments, parts))
+      fail(env, "out must be a Float64Array of two partials per slot");
     launch->reduceKind = ReduceKind(kind);
     launch->reduceLength = length;
     launch->reduceSegments = segments;
@@ -118,7 +135,9 @@ std::unique_ptr<Launch> buildLaunch(Napi::Env env, const std::shared_ptr<const P
     launch->partials = static_cast<double*>(out.data);
     return launch;
   }
-  if (out.length < launch->size) throw Napi::RangeError::New(env, "out holds " + std::to_string(out.length) + " elements but the result has " + std::to_string(launch->size));
+  if (out.length < launch->size)
+    throw Napi::RangeError::New(env, "out holds " + std::to_string(out.length) + " elements but the result has " +
+                                         std::to_string(launch->size));
   launch->out = out.data;
   return launch;
 }

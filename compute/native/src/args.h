@@ -12,6 +12,7 @@
 #include <string>
 
 #include "program.h"
+#include "vm_common.h"
 
 namespace vlab {
 
@@ -33,6 +34,9 @@ int workerCount(Napi::Env env, Napi::Value value);
 /** The parts a run is cut into: the caller's (pmap: one per device) or enough to balance the threads. */
 int partsFrom(Napi::Env env, Napi::Value value, int64_t size, int workers);
 
+/** The evaluator copy a run asked for (a target name, see isa.cc), or the process's choice when undefined. */
+const Kernels& kernelsArg(Napi::Env env, Napi::Value value);
+
 /** A validated program as the handle compile() returns (an External with this addon's type tag). */
 Napi::Value programHandle(Napi::Env env, std::shared_ptr<const Program> program);
 
@@ -45,6 +49,7 @@ std::shared_ptr<const Program> programArg(Napi::Env env, Napi::Value value);
  * Float64Array of partials, two per slot.
  */
 std::unique_ptr<Launch> buildLaunch(Napi::Env env, const std::shared_ptr<const Program>& program, Napi::Value outValue,
-                                    Napi::Value inputsValue, Napi::Value geometryValue, Napi::Value reduce = Napi::Value());
+                                    Napi::Value inputsValue, Napi::Value geometryValue,
+                                    Napi::Value reduce = Napi::Value());
 
 }  // namespace vlab

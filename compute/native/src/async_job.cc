@@ -92,7 +92,8 @@ void AsyncJob::finished() {
 
 void AsyncJob::reportProgress() {
   if (!js || js->onProgress.IsEmpty() || totalElements <= 0) return;
-  const int64_t now = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
+  const int64_t now =
+      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
   int64_t last = lastProgressNs.load(std::memory_order_relaxed);
   if (now - last < 50'000'000 || !lastProgressNs.compare_exchange_strong(last, now)) return;
   const double fraction = double(doneElements.load(std::memory_order_relaxed)) / double(totalElements);
@@ -124,11 +125,13 @@ EnvJobs& envJobs(Napi::Env env) {
 
 }  // namespace
 
-Napi::Value startAsync(Napi::Env env, const std::shared_ptr<AsyncJob>& job, std::vector<Napi::Value> keep, Napi::Value onProgress) {
+Napi::Value startAsync(Napi::Env env, const std::shared_ptr<AsyncJob>& job, std::vector<Napi::Value> keep,
+                       Napi::Value onProgress) {
   auto* js = new JsSide(env);
   for (const Napi::Value& v : keep) js->keepAlive.push_back(Napi::Persistent(v));
   if (onProgress.IsFunction()) js->onProgress = Napi::Persistent(onProgress.As<Napi::Function>());
-  js->tsfn = Napi::ThreadSafeFunction::New(env, Napi::Function::New(env, [](const Napi::CallbackInfo&) {}), "vlab-native-run", 0, 1);
+  js->tsfn = Napi::ThreadSafeFunction::New(env, Napi::Function::New(env, [](const Napi::CallbackInfo&) {}),
+                                           "vlab-native-run", 0, 1);
   js->job = job;
   job->js = js;
   EnvJobs& jobs = envJobs(env);

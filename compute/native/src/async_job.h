@@ -48,6 +48,7 @@ class AsyncJob : public Job {
  * JavaScript values whose memory the job reads or writes, held until it
  * settles; `onProgress`, when a function, is called with the fraction done.
  */
-Napi::Value startAsync(Napi::Env env, const std::shared_ptr<AsyncJob>& job, std::vector<Napi::Value> keep, Napi::Value onProgress);
+Napi::Value startAsync(Napi::Env env, const std::shared_ptr<AsyncJob>& job, std::vector<Napi::Value> keep,
+                       Napi::Value onProgress);
 
 }  // namespace vlab

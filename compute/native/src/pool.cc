@@ -14,7 +14,8 @@
 
 namespace vlab {
 
-Job::Job(int numTasks_, int maxWorkers_) : numTasks(numTasks_), maxWorkers(maxWorkers_ < 1 ? 1 : maxWorkers_), remaining(numTasks_) {}
+Job::Job(int numTasks_, int maxWorkers_)
+    : numTasks(numTasks_), maxWorkers(maxWorkers_ < 1 ? 1 : maxWorkers_), remaining(numTasks_) {}
 
 void Job::runClaimed(int task) {
   bool expected = false;
@@ -45,9 +46,7 @@ void Job::wait() {
   doneCv.wait(lock, [this] { return done; });
 }
 
-double Job::elapsedMs() const {
-  return std::chrono::duration<double, std::milli>(endTime - startTime).count();
-}
+double Job::elapsedMs() const { return std::chrono::duration<double, std::milli>(endTime - startTime).count(); }
 
 std::string Job::error() const {
   std::lock_guard<std::mutex> lock(doneMutex);

@@ -37,14 +37,20 @@ static std::string message(const Parts&... parts) {
 }
 
 std::string parseProgram(const int32_t* w, size_t count, const double* consts, size_t numConsts, Program& out) {
-  if (count < kHeaderInts) return message("bytecode has ", count, " words, fewer than its ", kHeaderInts, "-word header");
-  if (w[0] != kBytecodeVersion) return message("bytecode version ", w[0], " is not the addon's ", kBytecodeVersion, ": rebuild the addon (npm run build:native)");
+  if (count < kHeaderInts)
+    return message("bytecode has ", count, " words, fewer than its ", kHeaderInts, "-word header");
+  if (w[0] != kBytecodeVersion)
+    return message("bytecode version ", w[0], " is not the addon's ", kBytecodeVersion,
+                   ": rebuild the addon (npm run build:native)");
   if (w[1] != 0 && w[1] != 1) return message("bytecode dtype ", w[1], " is neither float32 (0) nor float64 (1)");
   const int32_t rank = w[2], numInputs = w[3], numReads = w[4], numRegs = w[5], numInstr = w[6], resultReg = w[7];
   if (rank < 0 || rank > kMaxRank) return message("rank ", rank, " is outside 0..", kMaxRank);
-  if (numInputs < 0 || numReads < 0 || numReads > kMaxInstructions) return message("bad input/read counts ", numInputs, "/", numReads);
-  if (numRegs < 1 || numRegs > kMaxRegisters) return message("register count ", numRegs, " is outside 1..", kMaxRegisters);
-  if (numInstr < 1 || numInstr > kMaxInstructions) return message("instruction count ", numInstr, " is outside 1..", kMaxInstructions);
+  if (numInputs < 0 || numReads < 0 || numReads > kMaxInstructions)
+    return message("bad input/read counts ", numInputs, "/", numReads);
+  if (numRegs < 1 || numRegs > kMaxRegisters)
+    return message("register count ", numRegs, " is outside 1..", kMaxRegisters);
+  if (numInstr < 1 || numInstr > kMaxInstructions)
+    return message("instruction count ", numInstr, " is outside 1..", kMaxInstructions);
   const size_t expected = kHeaderInts + size_t(numReads) + size_t(numInstr) * kInstrInts;
   if (count != expected) return message("bytecode has ", count, " words but its header describes ", expected);
   if (resultReg < 0 || resultReg >= numRegs) return message("result register ", resultReg, " is out of range");
@@ -71,24 +77,32 @@ std::string parseProgram(const int32_t* w, size_t count, const double* consts, s
     const OpcodeInfo* info = findOpcode(p[0]);
     if (!info) return message("instruction ", i, ": unknown opcode ", p[0]);
     const Instr in{Op(p[0]), p[1], p[2], p[3], p[4], p[5]};
-    if (in.depth < 0 || in.depth > rank) return message("instruction ", i, ": depth ", in.depth, " is outside 0..", rank);
-    if (in.depth < lastDepth) return message("instruction ", i, ": depth ", in.depth, " after depth ", lastDepth, " (instructions must be sorted by depth)");
+    if (in.depth < 0 || in.depth > rank)
+      return message("instruction ", i, ": depth ", in.depth, " is outside 0..", rank);
+    if (in.depth < lastDepth)
+      return message("instruction ", i, ": depth ", in.depth, " after depth ", lastDepth,
+                     " (instructions must be sorted by depth)");
     lastDepth = in.depth;
-    if (in.dst < 0 || in.dst >= numRegs) return message("instruction ", i, ": destination register ", in.dst, " is out of range");
+    if (in.dst < 0 || in.dst >= numRegs)
+      return message("instruction ", i, ": destination register ", in.dst, " is out of range");
     if (in.op == Op::LOAD) {
       if (in.a < 0 || in.a >= numReads) return message("instruction ", i, ": read slot ", in.a, " of ", numReads);
     } else if (in.op == Op::CONST) {
-      if (in.a < 0 || size_t(in.a) >= numConsts) return message("instruction ", i, ": constant slot ", in.a, " of ", numConsts);
+      if (in.a < 0 || size_t(in.a) >= numConsts)
+        return message("instruction ", i, ": constant slot ", in.a, " of ", numConsts);
       if (in.depth != 0) return message("instruction ", i, ": a constant must have depth 0");
     } else {
       const int32_t operands[2] = {in.a, in.b};
       for (int k = 0; k < info->arity; k++) {
         const int32_t r = operands[k];
         if (r < 0 || r >= numRegs) return message("instruction ", i, ": operand register ", r, " is out of range");
-        if (regDepth[r] < 0) return message("instruction ", i, " (", info->name, "): register ", r, " is read before it is written");
-        if (regDepth[r] > in.depth) return message("instruction ", i, ": depth ", in.depth, " is below its operand's depth ", regDepth[r]);
+        if (regDepth[r] < 0)
+          return message("instruction ", i, " (", info->name, "): register ", r, " is read before it is written");
+        if (regDepth[r] > in.depth)
+          return message("instruction ", i, ": depth ", in.depth, " is below its operand's depth ", regDepth[r]);
       }
-      if (in.op == Op::INTEGER_POW && (in.imm < -64 || in.imm > 64)) return message("instruction ", i, ": integer_pow exponent ", in.imm, " is outside -64..64");
+      if (in.op == Op::INTEGER_POW && (in.imm < -64 || in.imm > 64))
+        return message("instruction ", i, ": integer_pow exponent ", in.imm, " is outside -64..64");
     }
     regDepth[in.dst] = in.depth;
     out.code.push_back(in);
@@ -99,7 +113,8 @@ std::string parseProgram(const int32_t* w, size_t count, const double* consts, s
   return "";
 }
 
-/** Finds the row-invariant vector work of a row-mode launch and gives a cache slot to what the varying work reads of it. */
+/** Finds the row-invariant vector work of a row-mode launch and gives a cache slot to what the varying work reads of
+ * it. */
 static void planRowCache(Launch& L) {
   const Program& P = *L.program;
   const size_t count = P.code.size();
@@ -130,7 +145,8 @@ static void planRowCache(Launch& L) {
       const int32_t operands[2] = {in.a, in.b};
       for (int k = 0; k < arityOf(in.op); k++) {
         const int32_t from = producer[size_t(operands[k])];
-        if (from >= 0 && L.rowInvariant[size_t(from)] && P.code[size_t(from)].op != Op::LOAD && L.rowCacheSlot[size_t(from)] < 0)
+        if (from >= 0 && L.rowInvariant[size_t(from)] && P.code[size_t(from)].op != Op::LOAD &&
+            L.rowCacheSlot[size_t(from)] < 0)
           L.rowCacheSlot[size_t(from)] = L.rowCacheSlots++;
       }
     }
@@ -156,8 +172,8 @@ static void planFusion(Launch& L) {
     const Instr& in = P.code[i];
     const Instr& next = P.code[i + 1];
     if (!isArithmetic(in.op) || !isArithmetic(next.op)) continue;
-    if (L.aScalar[i] == L.bScalar[i]) continue;            // exactly one scalar operand
-    if (L.aScalar[i + 1] || L.bScalar[i + 1]) continue;    // the next one on two blocks
+    if (L.aScalar[i] == L.bScalar[i]) continue;          // exactly one scalar operand
+    if (L.aScalar[i + 1] || L.bScalar[i + 1]) continue;  // the next one on two blocks
     if (!L.rowInvariant.empty() && (L.rowInvariant[i] || L.rowInvariant[i + 1])) continue;
     if ((next.a == in.dst) == (next.b == in.dst)) continue;  // the next reads the result once, beside another block
     // The result must be dead after the next instruction: rewritten before any later read, and not the result.
@@ -174,7 +190,9 @@ static void planFusion(Launch& L) {
       bool read = false;
       for (size_t j = i + 2; j < count; j++) {
         const Instr& later = P.code[j];
-        if (later.op != Op::LOAD && later.op != Op::CONST && (later.a == in.dst || (arityOf(later.op) == 2 && later.b == in.dst))) read = true;
+        if (later.op != Op::LOAD && later.op != Op::CONST &&
+            (later.a == in.dst || (arityOf(later.op) == 2 && later.b == in.dst)))
+          read = true;
       }
       if (read) continue;
     }
@@ -198,10 +216,14 @@ std::string prepareLaunch(Launch& L, const int64_t* sourceLengths) {
       int64_t lo = L.readOffset[r], hi = L.readOffset[r];
       for (int a = 0; a < L.rank; a++) {
         const int64_t s = L.readStrides[size_t(r) * L.rank + a], reach = s * (L.shape[a] - 1);
-        if (reach < 0) lo += reach; else hi += reach;
+        if (reach < 0)
+          lo += reach;
+        else
+          hi += reach;
       }
       if (lo < 0 || hi >= sourceLengths[r])
-        return message("read ", r, " reaches elements ", lo, "..", hi, " of an input with ", sourceLengths[r], " elements");
+        return message("read ", r, " reaches elements ", lo, "..", hi, " of an input with ", sourceLengths[r],
+                       " elements");
     }
   }
   // A read compiled as invariant along the axes from its depth on must not move along them.
@@ -209,7 +231,8 @@ std::string prepareLaunch(Launch& L, const int64_t* sourceLengths) {
     if (in.op != Op::LOAD) continue;
     for (int a = in.depth; a < L.rank; a++) {
       if (L.shape[a] > 1 && L.readStrides[size_t(in.a) * L.rank + a] != 0)
-        return message("read ", in.a, " varies along output axis ", a, " but was compiled as constant there (its strides differ from the traced signature)");
+        return message("read ", in.a, " varies along output axis ", a,
+                       " but was compiled as constant there (its strides differ from the traced signature)");
     }
   }
   L.rowLength = L.rank > 0 ? L.shape[L.rank - 1] : 1;
@@ -218,7 +241,10 @@ std::string prepareLaunch(Launch& L, const int64_t* sourceLengths) {
   if (L.rank == 0) L.splitDepth = 1;  // a 0-d output is one scalar
   L.firstVector = int(P.code.size());
   for (size_t i = 0; i < P.code.size(); i++)
-    if (P.code[i].depth >= L.splitDepth) { L.firstVector = int(i); break; }
+    if (P.code[i].depth >= L.splitDepth) {
+      L.firstVector = int(i);
+      break;
+    }
   // Operand kinds, by simulating the register file in program order.
   std::vector<uint8_t> scalarReg(P.numRegs, 1);
   L.aScalar.assign(P.code.size(), 1);
@@ -243,7 +269,8 @@ size_t scratchBytes(const Launch& L) {
   const size_t item = L.program->dtype == DType::Float32 ? 4 : 8;
   // registers, two broadcast blocks for binary ops with a scalar operand, the row cache, a reduction's block, padding
   const size_t reduceBlock = L.reduceKind == ReduceKind::None ? 0 : kBlock * item;
-  return (size_t(L.program->numRegs) + 2) * kBlock * item + size_t(L.rowCacheSlots) * size_t(L.rowLength) * item + reduceBlock + 256;
+  return (size_t(L.program->numRegs) + 2) * kBlock * item + size_t(L.rowCacheSlots) * size_t(L.rowLength) * item +
+         reduceBlock + 256;
 }
 
 }  // namespace vlab

@@ -27,7 +27,8 @@ constexpr int64_t kMinRowLength = 64;
 
 enum class DType : int32_t { Float32 = 0, Float64 = 1 };
 
-/** The opcodes of opcodes.h. A switch over them has no default arm: -Werror=switch makes a missing case a compile error. */
+/** The opcodes of opcodes.h. A switch over them has no default arm: -Werror=switch makes a missing case a compile
+ * error. */
 enum class Op : int32_t {
 #define VLAB_OPCODE(name, code, arity, primitive) name = code,
 #define VLAB_SCALAR(...)
@@ -42,7 +43,7 @@ enum class Op : int32_t {
 constexpr int arityOf(Op op) {
   switch (op) {
 #define VLAB_OPCODE(name, code, arity, primitive) \
-  case Op::name:                                   \
+  case Op::name:                                  \
     return arity;
 #define VLAB_SCALAR(...)
 #define VLAB_VECTOR(...)

@@ -24,8 +24,10 @@ inline void gatherRun(T* dst, const S* src, int64_t offset, int64_t stride, int 
 
 template <class T>
 inline void gather(T* dst, const Source& source, int64_t offset, int64_t stride, int n) {
-  if (source.dtype == DType::Float64) gatherRun(dst, static_cast<const double*>(source.data), offset, stride, n);
-  else gatherRun(dst, static_cast<const float*>(source.data), offset, stride, n);
+  if (source.dtype == DType::Float64)
+    gatherRun(dst, static_cast<const double*>(source.data), offset, stride, n);
+  else
+    gatherRun(dst, static_cast<const float*>(source.data), offset, stride, n);
 }
 
 template <class T>
@@ -44,11 +46,11 @@ constexpr DType dtypeOf() {
 /** Per-thread registers, carved out of the caller's scratch. */
 template <class T>
 struct Frame {
-  T* blocks;         // numRegs × kBlock
-  T* spare;          // 2 × kBlock, for broadcasting scalar operands
-  T* rowCache;       // rowCacheSlots × rowLength: row-invariant values (Launch::rowCacheSlot)
-  const T** vec;     // per register: the current block (its own, or straight into an input)
-  T* scal;           // per register: the value when it is a scalar
+  T* blocks;      // numRegs × kBlock
+  T* spare;       // 2 × kBlock, for broadcasting scalar operands
+  T* rowCache;    // rowCacheSlots × rowLength: row-invariant values (Launch::rowCacheSlot)
+  const T** vec;  // per register: the current block (its own, or straight into an input)
+  T* scal;        // per register: the value when it is a scalar
   explicit Frame(const Launch& L, void* scratch) {
     const int regs = L.program->numRegs;
     char* p = static_cast<char*>(scratch);
@@ -80,9 +82,12 @@ inline void runScalars(const Launch& L, Frame<T>& F, const int64_t* bases) {
   for (int i = 0; i < L.firstVector; i++) {
     const Instr& in = P.code[size_t(i)];
     T v;
-    if (in.op == Op::LOAD) v = readOne<T>(L.reads[size_t(in.a)], bases[in.a]);
-    else if (in.op == Op::CONST) v = T(P.consts[size_t(in.a)]);
-    else v = scalar::apply<T>(in.op, F.scal[in.a], F.scal[in.b], in.imm);
+    if (in.op == Op::LOAD)
+      v = readOne<T>(L.reads[size_t(in.a)], bases[in.a]);
+    else if (in.op == Op::CONST)
+      v = T(P.consts[size_t(in.a)]);
+    else
+      v = scalar::apply<T>(in.op, F.scal[in.a], F.scal[in.b], in.imm);
     F.scal[in.dst] = v;
   }
 }
@@ -140,7 +145,8 @@ inline void runVectors(const Launch& L, Frame<T>& F, T* out, int64_t column, int
         const bool scalarFirst = a.block == nullptr;
         const bool fusedFirst = next.a == in.dst;
         const T* other = F.vec[fusedFirst ? next.b : next.a];
-        fusedPair<T>(in.op, next.op, scalarFirst, fusedFirst, pairDst, scalarFirst ? a.value : b.value, scalarFirst ? b.block : a.block, other, n);
+        fusedPair<T>(in.op, next.op, scalarFirst, fusedFirst, pairDst, scalarFirst ? a.value : b.value,
+                     scalarFirst ? b.block : a.block, other, n);
         F.vec[next.dst] = pairDst;
         i++;
         continue;

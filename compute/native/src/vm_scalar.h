@@ -22,7 +22,8 @@ namespace vlab {
  */
 namespace scalar {
 /** x ** y for an integer y, as the JS backend emits it: products up to |y| = 4, pow beyond. */
-template <class T> inline T integerPow(T x, int32_t y) {
+template <class T>
+inline T integerPow(T x, int32_t y) {
   const int k = y < 0 ? -y : y;
   if (k > 4) return std::pow(x, T(y));
   T p = k == 0 ? T(1) : x;
@@ -31,7 +32,8 @@ template <class T> inline T integerPow(T x, int32_t y) {
 }
 
 /** np.mod, as numpy's npy_remainder: fmod, moved into the divisor's sign; a zero result takes the divisor's sign. */
-template <class T> inline T numpyMod(T a, T b) {
+template <class T>
+inline T numpyMod(T a, T b) {
   T mod = std::fmod(a, b);
   if (!b) return mod;  // NaN, as fmod gives for a zero divisor
   if (mod) {
@@ -43,14 +45,17 @@ template <class T> inline T numpyMod(T a, T b) {
 }
 
 /** The scalar kernel of one opcode, a specialization per VLAB_SCALAR line. */
-template <Op op> struct Kernel;
+template <Op op>
+struct Kernel;
 #define VLAB_OPCODE(...)
 #define VLAB_VECTOR(...)
-#define VLAB_SCALAR(NAME, ...)                                                                   \
-  template <> struct Kernel<Op::NAME> {                                                          \
-    template <class T> static inline T apply(T a, [[maybe_unused]] T b, [[maybe_unused]] int32_t imm) { \
-      return (__VA_ARGS__);                                                                      \
-    }                                                                                            \
+#define VLAB_SCALAR(NAME, ...)                                                       \
+  template <>                                                                        \
+  struct Kernel<Op::NAME> {                                                          \
+    template <class T>                                                               \
+    static inline T apply(T a, [[maybe_unused]] T b, [[maybe_unused]] int32_t imm) { \
+      return (__VA_ARGS__);                                                          \
+    }                                                                                \
   };
 #include "opcodes.h"
 #undef VLAB_SCALAR

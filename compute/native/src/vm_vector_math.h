@@ -1,151 +1,192 @@
-// glibc's vector math (libmvec) for one instruction-set copy of the
-// evaluator: the vector types and lane counts of this ISA, a weak declaration
-// of the vector function of every libmvec(fn) / libmvec2(fn) line of
-// opcodes.h, and the loops that map one over a block (the tail padded, so a
-// value never depends on its position), falling back to the opcode's scalar
-// kernel where this glibc or this ISA has no vector function. GCC never calls
-// libmvec on its own without -ffast-math, which would break NaN/Inf semantics.
-// Part of vm_isa_copy.h.
+// The vector math of one instruction-set copy of the evaluator, from one
+// portable source: xsimd (third_party/xsimd) batches of this copy's target,
+// VLAB_XSIMD_ARCH (set by vm_<target>.cc; the scalar copy sets none and uses
+// the C library one element at a time). Every `simd(fn)` / `simd2(fn)` line
+// of opcodes.h is vmath::fn (xsimd's, or this file's where xsimd's is not
+// accurate enough) over a block, the tail padded so that a value never
+// depends on its position. Where xsimd departs from C99 / NumPy at the edges
+// (atan2 and hypot of zeros and infinities, pow of non-positive bases, exp
+// near float's overflow), Edges<op> names the inputs that go to the scalar
+// kernel instead, after the vector pass. Part of vm_isa_copy.h.
 #pragma once
+
+#ifdef VLAB_XSIMD_ARCH
+#include <xsimd/xsimd.hpp>
+#endif
 
 namespace vlab {
 namespace VLAB_ISA {
 
-#if VLAB_ISA_LEVEL == 3
-using VecD = __m512d;
-using VecF = __m512;
-constexpr int kLanesD = 8, kLanesF = 16;
-#define VLAB_MVEC_D(name) _ZGVeN8v_##name
-#define VLAB_MVEC_F(name) _ZGVeN16v_##name##f
-#define VLAB_MVEC_D2(name) _ZGVeN8vv_##name
-#define VLAB_MVEC_F2(name) _ZGVeN16vv_##name##f
-#elif VLAB_ISA_LEVEL == 2
-using VecD = __m256d;
-using VecF = __m256;
-constexpr int kLanesD = 4, kLanesF = 8;
-#define VLAB_MVEC_D(name) _ZGVdN4v_##name
-#define VLAB_MVEC_F(name) _ZGVdN8v_##name##f
-#define VLAB_MVEC_D2(name) _ZGVdN4vv_##name
-#define VLAB_MVEC_F2(name) _ZGVdN8vv_##name##f
-#elif VLAB_ISA_LEVEL == 1
-using VecD = __m128d;
-using VecF = __m128;
-constexpr int kLanesD = 2, kLanesF = 4;
-#define VLAB_MVEC_D(name) _ZGVbN2v_##name
-#define VLAB_MVEC_F(name) _ZGVbN4v_##name##f
-#define VLAB_MVEC_D2(name) _ZGVbN2vv_##name
-#define VLAB_MVEC_F2(name) _ZGVbN4vv_##name##f
+#ifdef VLAB_XSIMD_ARCH
+using Arch = VLAB_XSIMD_ARCH;
+using VecD = xsimd::batch<double, Arch>;
+using VecF = xsimd::batch<float, Arch>;
+constexpr int kLanesD = int(VecD::size), kLanesF = int(VecF::size);
 #else
-using VecD = double;  // no vector math: every math kernel is its scalar loop
-using VecF = float;
 constexpr int kLanesD = 1, kLanesF = 1;
 #endif
+const int kLanesFloat32 = kLanesF, kLanesFloat64 = kLanesD;
 
-#if VLAB_ISA_LEVEL >= 1
-// glibc's vector function of every libmvec(fn) / libmvec2(fn) line of
-// opcodes.h, for this ISA's widths. Weak, so that a glibc without some of
-// them (tan, atan, … came in 2.35) still loads and falls back to the scalar
-// kernel; libmvec.cc keeps the library linked.
-extern "C" {
-#define VLAB_OPCODE(...)
-#define VLAB_SCALAR(...)
-#define VLAB_VECTOR(NAME, ...) VLAB_DECLARE_##__VA_ARGS__
-#define VLAB_DECLARE_elementwise
-#define VLAB_DECLARE_integerPow
-#define VLAB_DECLARE_libmvec(fn)                                  \
-  __attribute__((weak)) VecD VLAB_MVEC_D(fn)(VecD) noexcept;      \
-  __attribute__((weak)) VecF VLAB_MVEC_F(fn)(VecF) noexcept;
-#define VLAB_DECLARE_libmvec2(fn)                                 \
-  __attribute__((weak)) VecD VLAB_MVEC_D2(fn)(VecD, VecD) noexcept; \
-  __attribute__((weak)) VecF VLAB_MVEC_F2(fn)(VecF, VecF) noexcept;
-#include "opcodes.h"
-#undef VLAB_OPCODE
-#undef VLAB_SCALAR
-#undef VLAB_VECTOR
-#undef VLAB_DECLARE_elementwise
-#undef VLAB_DECLARE_integerPow
-#undef VLAB_DECLARE_libmvec
-#undef VLAB_DECLARE_libmvec2
+/** The scalar kernel of `op` as a plain function, for the scalar copy and the fallbacks. */
+template <Op op, class T>
+inline T scalarUnary(T a) {
+  return scalar::Kernel<op>::template apply<T>(a, T(0), 0);
 }
-#endif
+template <Op op, class T>
+inline T scalarBinary(T a, T b) {
+  return scalar::Kernel<op>::template apply<T>(a, b, 0);
+}
 
-template <class T, class V, int W>
-inline void mapUnary(V (*vf)(V) noexcept, T (*sf)(T), T* o, const T* a, int n) {
-  if (vf == nullptr) {
-    for (int i = 0; i < n; i++) o[i] = sf(a[i]);
-    return;
-  }
+#ifdef VLAB_XSIMD_ARCH
+/** f over a block of n values with batches of W lanes; the tail goes through f too, padded with zeros. */
+template <class T, class F>
+inline void mapUnary(F f, T* o, const T* a, int n) {
+  using V = xsimd::batch<T, Arch>;
+  constexpr int W = int(V::size);
   int i = 0;
-  V v;
-  for (; i + W <= n; i += W) {
-    std::memcpy(&v, a + i, sizeof v);
-    v = vf(v);
-    std::memcpy(o + i, &v, sizeof v);
-  }
-  if (i < n) {  // the tail goes through the same vector function, padded, so a value never depends on its position
-    T pad[W] = {};
+  for (; i + W <= n; i += W) f(V::load_unaligned(a + i)).store_unaligned(o + i);
+  if (i < n) {
+    alignas(64) T pad[W] = {};
     std::memcpy(pad, a + i, size_t(n - i) * sizeof(T));
-    std::memcpy(&v, pad, sizeof v);
-    v = vf(v);
-    std::memcpy(pad, &v, sizeof v);
+    f(V::load_aligned(pad)).store_aligned(pad);
     std::memcpy(o + i, pad, size_t(n - i) * sizeof(T));
   }
 }
 
-template <class T, class V, int W>
-inline void mapBinary(V (*vf)(V, V) noexcept, T (*sf)(T, T), T* o, const T* a, const T* b, int n) {
-  if (vf == nullptr) {
-    for (int i = 0; i < n; i++) o[i] = sf(a[i], b[i]);
-    return;
-  }
+template <class T, class F>
+inline void mapBinary(F f, T* o, const T* a, const T* b, int n) {
+  using V = xsimd::batch<T, Arch>;
+  constexpr int W = int(V::size);
   int i = 0;
-  V va, vb;
-  for (; i + W <= n; i += W) {
-    std::memcpy(&va, a + i, sizeof va);
-    std::memcpy(&vb, b + i, sizeof vb);
-    va = vf(va, vb);
-    std::memcpy(o + i, &va, sizeof va);
-  }
+  for (; i + W <= n; i += W) f(V::load_unaligned(a + i), V::load_unaligned(b + i)).store_unaligned(o + i);
   if (i < n) {
-    T pa[W] = {}, pb[W] = {};
+    alignas(64) T pa[W] = {}, pb[W] = {};
     std::memcpy(pa, a + i, size_t(n - i) * sizeof(T));
     std::memcpy(pb, b + i, size_t(n - i) * sizeof(T));
-    std::memcpy(&va, pa, sizeof va);
-    std::memcpy(&vb, pb, sizeof vb);
-    va = vf(va, vb);
-    std::memcpy(pa, &va, sizeof va);
+    f(V::load_aligned(pa), V::load_aligned(pb)).store_aligned(pa);
     std::memcpy(o + i, pa, size_t(n - i) * sizeof(T));
   }
 }
-
-/** The scalar kernel of `op` as a plain function, for the loops and fallbacks below. */
-template <Op op, class T> inline T scalarUnary(T a) { return scalar::Kernel<op>::template apply<T>(a, T(0), 0); }
-template <Op op, class T> inline T scalarBinary(T a, T b) { return scalar::Kernel<op>::template apply<T>(a, b, 0); }
-
-using MathD1 = VecD (*)(VecD) noexcept;
-using MathF1 = VecF (*)(VecF) noexcept;
-using MathD2 = VecD (*)(VecD, VecD) noexcept;
-using MathF2 = VecF (*)(VecF, VecF) noexcept;
-#if VLAB_ISA_LEVEL >= 1
-/** glibc's vector functions of fn (double and float), or null where this ISA copy has none. */
-#define VLAB_MATH1(fn) &VLAB_MVEC_D(fn), &VLAB_MVEC_F(fn)
-#define VLAB_MATH2(fn) &VLAB_MVEC_D2(fn), &VLAB_MVEC_F2(fn)
-#else
-#define VLAB_MATH1(fn) MathD1(nullptr), MathF1(nullptr)
-#define VLAB_MATH2(fn) MathD2(nullptr), MathF2(nullptr)
 #endif
 
-/** A unary math kernel over a block: glibc's vector function of this ISA, else op's scalar kernel. */
-template <Op op, class T>
-inline void unaryMath(MathD1 fd, MathF1 ff, T* o, const T* a, int n) {
-  if constexpr (sizeof(T) == 8) mapUnary<T, VecD, kLanesD>(fd, &scalarUnary<op, T>, o, a, n);
-  else mapUnary<T, VecF, kLanesF>(ff, &scalarUnary<op, T>, o, a, n);
+#ifdef VLAB_XSIMD_ARCH
+/** The vector math of opcodes.h's simd(fn) / simd2(fn) lines: xsimd's, but for hypot. */
+namespace vmath {
+using xsimd::acos;
+using xsimd::asin;
+using xsimd::atan;
+using xsimd::atan2;
+using xsimd::cos;
+using xsimd::cosh;
+using xsimd::exp;
+using xsimd::log;
+using xsimd::log10;
+using xsimd::log2;
+using xsimd::pow;
+using xsimd::sin;
+using xsimd::sinh;
+using xsimd::tan;
+using xsimd::tanh;
+/** xsimd's hypot is sqrt(a² + b²), which overflows past 1e19 (float) and 1e154 (double); scaled here. */
+template <class V>
+inline V hypot(const V& a, const V& b) {
+  const V x = xsimd::abs(a), y = xsimd::abs(b);
+  const V m = xsimd::max(x, y), r = xsimd::min(x, y) / m;
+  return m * xsimd::sqrt(V(1) + r * r);  // m = 0, Inf and NaN are Edges<HYPOT>'s
 }
+}  // namespace vmath
+#endif
+
+/**
+ * The inputs of an op that its vector function gets wrong at the edges of its
+ * domain, recomputed with the scalar kernel after the vector pass (rare
+ * inputs: the pass costs a compare per element). Ops not named here have none.
+ */
+template <Op op>
+struct Edges {
+  template <class T>
+  static bool scalar(T, T) {
+    return false;
+  }
+};
+template <>
+struct Edges<Op::ATAN2> {  // zeros (signed results), infinities, NaN
+  template <class T>
+  static bool scalar(T a, T b) {
+    return a == T(0) || b == T(0) || !std::isfinite(a) || !std::isfinite(b);
+  }
+};
+template <>
+struct Edges<Op::HYPOT> {  // hypot(±Inf, NaN) = Inf; zeros
+  template <class T>
+  static bool scalar(T a, T b) {
+    return !std::isfinite(a) || !std::isfinite(b) || (a == T(0) && b == T(0));
+  }
+};
+template <>
+struct Edges<Op::POW> {  // non-positive or non-finite base, non-finite exponent (C99's table)
+  template <class T>
+  static bool scalar(T a, T b) {
+    return !(a > T(0)) || !std::isfinite(a) || !std::isfinite(b);
+  }
+};
+template <>
+struct Edges<Op::EXP> {  // float: xsimd overflows from 88.38, short of float's 88.72
+  template <class T>
+  static bool scalar(T a, T) {
+    return sizeof(T) == 4 && (a > T(88) || a < T(-87));
+  }
+};
 
 template <Op op, class T>
-inline void binaryMath(MathD2 fd, MathF2 ff, T* o, const T* a, const T* b, int n) {
-  if constexpr (sizeof(T) == 8) mapBinary<T, VecD, kLanesD>(fd, &scalarBinary<op, T>, o, a, b, n);
-  else mapBinary<T, VecF, kLanesF>(ff, &scalarBinary<op, T>, o, a, b, n);
+inline void scalarEdges(T* o, const T* a, const T* b, int n) {
+  for (int i = 0; i < n; i++)
+    if (Edges<op>::scalar(a[i], b ? b[i] : T(0)))
+      o[i] = scalar::Kernel<op>::template apply<T>(a[i], b ? b[i] : T(0), 0);
+}
+
+/** A vector function of this target over a batch (vmath::fn), as a callable the maps take; none on the scalar copy. */
+#ifdef VLAB_XSIMD_ARCH
+#define VLAB_SIMD_FN1(fn) [](const auto& v) { return vmath::fn(v); }
+#define VLAB_SIMD_FN2(fn) [](const auto& v, const auto& w) { return vmath::fn(v, w); }
+#else
+#define VLAB_SIMD_FN1(fn) 0
+#define VLAB_SIMD_FN2(fn) 0
+#endif
+
+/** A unary math kernel over a block: xsimd's vector function on this target, op's scalar kernel on the scalar copy. */
+// The math kernels are calls of their own, once per block (as libmvec's were): inlined into vectorOp's switch,
+// the polynomials of every opcode bloat it, and GCC's AVX-512 build of the pass ran slower.
+template <Op op, class T, class F>
+VLAB_NOINLINE void unaryMath([[maybe_unused]] F vectorFn, T* o, const T* a, int n) {
+#ifdef VLAB_XSIMD_ARCH
+  mapUnary<T>(vectorFn, o, a, n);
+  scalarEdges<op, T>(o, a, nullptr, n);
+#else
+  for (int i = 0; i < n; i++) o[i] = scalarUnary<op, T>(a[i]);
+#endif
+}
+
+template <Op op, class T, class F>
+VLAB_NOINLINE void binaryMath([[maybe_unused]] F vectorFn, T* o, const T* a, const T* b, int n) {
+#ifdef VLAB_XSIMD_ARCH
+  if constexpr (op == Op::POW && sizeof(T) == 8) {
+    // xsimd's pow is exp(b·log a), |b·log a| ulps off (5e-12 relative at 8^19): double pow stays the C library's.
+    for (int i = 0; i < n; i++) o[i] = scalarBinary<op, T>(a[i], b[i]);
+    return;
+  } else if constexpr (op == Op::POW) {
+    // float pow as exp(b·log a) in double, whose error is far below a float's ulp.
+    alignas(64) double ad[kBlock], bd[kBlock], od[kBlock];
+    for (int i = 0; i < n; i++) ad[i] = a[i], bd[i] = b[i];
+    mapBinary<double>([](const VecD& x, const VecD& y) { return xsimd::exp(y * xsimd::log(x)); }, od, ad, bd, n);
+    for (int i = 0; i < n; i++) o[i] = T(od[i]);
+  } else {
+    mapBinary<T>(vectorFn, o, a, b, n);
+  }
+  scalarEdges<op, T>(o, a, b, n);
+#else
+  for (int i = 0; i < n; i++) o[i] = scalarBinary<op, T>(a[i], b[i]);
+#endif
 }
 
 }  // namespace VLAB_ISA

@@ -1,7 +1,8 @@
 // The yardsticks the evaluator is measured against, compiled in the same
 // instruction-set copy: streamFill, the physical floor (writing the output at
 // the memory's bandwidth, with streaming stores), and lessonRows, the
-// lesson's f written by hand over the same blocks and the same libmvec cos.
+// lesson's f written by hand over the same blocks (its cos: libmvec where
+// glibc has it, else the evaluator's own).
 // Part of vm_isa_copy.h.
 #pragma once
 
@@ -11,14 +12,20 @@ namespace VLAB_ISA {
 template <class T>
 void streamFillTyped(T* out, int64_t begin, int64_t end, T value) {
   int64_t i = begin;
-#if VLAB_ISA_LEVEL >= 1
-  constexpr int64_t kAlign = VLAB_ISA_LEVEL == 3 ? 64 : VLAB_ISA_LEVEL == 2 ? 32 : 16;
+#if VLAB_X86 && defined(VLAB_XSIMD_ARCH)
+#if defined(__AVX512F__)
+  constexpr int64_t kAlign = 64;
+#elif defined(__AVX__)
+  constexpr int64_t kAlign = 32;
+#else
+  constexpr int64_t kAlign = 16;
+#endif
   while (i < end && (reinterpret_cast<uintptr_t>(out + i) % kAlign) != 0) out[i++] = value;
   if constexpr (sizeof(T) == 8) {
-#if VLAB_ISA_LEVEL == 3
+#if defined(__AVX512F__)
     const __m512d v = _mm512_set1_pd(value);
     for (; i + 8 <= end; i += 8) _mm512_stream_pd(reinterpret_cast<double*>(out + i), v);
-#elif VLAB_ISA_LEVEL == 2
+#elif defined(__AVX__)
     const __m256d v = _mm256_set1_pd(value);
     for (; i + 4 <= end; i += 4) _mm256_stream_pd(reinterpret_cast<double*>(out + i), v);
 #else
@@ -26,10 +33,10 @@ void streamFillTyped(T* out, int64_t begin, int64_t end, T value) {
     for (; i + 2 <= end; i += 2) _mm_stream_pd(reinterpret_cast<double*>(out + i), v);
 #endif
   } else {
-#if VLAB_ISA_LEVEL == 3
+#if defined(__AVX512F__)
     const __m512 v = _mm512_set1_ps(value);
     for (; i + 16 <= end; i += 16) _mm512_stream_ps(reinterpret_cast<float*>(out + i), v);
-#elif VLAB_ISA_LEVEL == 2
+#elif defined(__AVX__)
     const __m256 v = _mm256_set1_ps(value);
     for (; i + 8 <= end; i += 8) _mm256_stream_ps(reinterpret_cast<float*>(out + i), v);
 #else
@@ -43,14 +50,54 @@ void streamFillTyped(T* out, int64_t begin, int64_t end, T value) {
 }
 
 void streamFill(void* out, DType dtype, int64_t begin, int64_t end) {
-  if (dtype == DType::Float64) streamFillTyped<double>(static_cast<double*>(out), begin, end, 0.0);
-  else streamFillTyped<float>(static_cast<float*>(out), begin, end, 0.0f);
+  if (dtype == DType::Float64)
+    streamFillTyped<double>(static_cast<double*>(out), begin, end, 0.0);
+  else
+    streamFillTyped<float>(static_cast<float*>(out), begin, end, 0.0f);
 }
+
+// The lesson loop's cos: glibc's libmvec where it exists (x86-64 glibc, the
+// vector copies), the same call the evaluator made before its math became
+// portable, so that `vlab bench` holds the evaluator to the system's fastest
+// vector math; elsewhere (macOS, Windows, musl, arm64, the scalar copy) the
+// evaluator's own kernel. The one file of the addon that names libmvec.
+#if VLAB_X86 && defined(__GLIBC__) && defined(VLAB_XSIMD_ARCH)
+#define VLAB_YARDSTICK_LIBMVEC 1
+#if defined(__AVX512F__)
+extern "C" __m512d _ZGVeN8v_cos(__m512d) noexcept;
+extern "C" __m512 _ZGVeN16v_cosf(__m512) noexcept;
+inline __m512d libmvecCos(__m512d v) { return _ZGVeN8v_cos(v); }
+inline __m512 libmvecCos(__m512 v) { return _ZGVeN16v_cosf(v); }
+#elif defined(__AVX2__)
+extern "C" __m256d _ZGVdN4v_cos(__m256d) noexcept;
+extern "C" __m256 _ZGVdN8v_cosf(__m256) noexcept;
+inline __m256d libmvecCos(__m256d v) { return _ZGVdN4v_cos(v); }
+inline __m256 libmvecCos(__m256 v) { return _ZGVdN8v_cosf(v); }
+#else
+extern "C" __m128d _ZGVbN2v_cos(__m128d) noexcept;
+extern "C" __m128 _ZGVbN4v_cosf(__m128) noexcept;
+inline __m128d libmvecCos(__m128d v) { return _ZGVbN2v_cos(v); }
+inline __m128 libmvecCos(__m128 v) { return _ZGVbN4v_cosf(v); }
+#endif
+#endif
+
+/** The name of the yardstick's cos, for `vlab bench`'s line. */
+#if defined(VLAB_YARDSTICK_LIBMVEC)
+const char* const kLessonCos = "libmvec cos";
+#elif defined(VLAB_XSIMD_ARCH)
+const char* const kLessonCos = "xsimd cos";
+#else
+const char* const kLessonCos = "scalar cos";
+#endif
 
 /** cos over a block, as a call of its own (as each instruction of the VM is). */
 template <class T>
-__attribute__((noinline)) void lessonCos(T* o, const T* a, int n) {
-  unaryMath<Op::COS, T>(VLAB_MATH1(cos), o, a, n);
+VLAB_NOINLINE void lessonCos(T* o, const T* a, int n) {
+#if defined(VLAB_YARDSTICK_LIBMVEC)
+  mapUnary<T>([](const xsimd::batch<T, Arch>& v) { return xsimd::batch<T, Arch>(libmvecCos(v)); }, o, a, n);
+#else
+  unaryMath<Op::COS, T>(VLAB_SIMD_FN1(cos), o, a, n);
+#endif
 }
 
 /**
@@ -79,9 +126,11 @@ void lessonRowsTyped(T* out, const T* x, const T* y, int64_t n, int64_t r0, int6
 
 void lessonRows(void* out, const void* x, const void* y, DType dtype, int64_t n, int64_t r0, int64_t r1) {
   if (dtype == DType::Float64)
-    lessonRowsTyped<double>(static_cast<double*>(out), static_cast<const double*>(x), static_cast<const double*>(y), n, r0, r1);
+    lessonRowsTyped<double>(static_cast<double*>(out), static_cast<const double*>(x), static_cast<const double*>(y), n,
+                            r0, r1);
   else
-    lessonRowsTyped<float>(static_cast<float*>(out), static_cast<const float*>(x), static_cast<const float*>(y), n, r0, r1);
+    lessonRowsTyped<float>(static_cast<float*>(out), static_cast<const float*>(x), static_cast<const float*>(y), n, r0,
+                           r1);
 }
 
 /**
@@ -114,7 +163,8 @@ double lessonMaxTyped(const T* x, const T* y, int64_t n, int64_t r0, int64_t r1)
 }
 
 double lessonMax(const void* x, const void* y, DType dtype, int64_t n, int64_t r0, int64_t r1) {
-  if (dtype == DType::Float64) return lessonMaxTyped<double>(static_cast<const double*>(x), static_cast<const double*>(y), n, r0, r1);
+  if (dtype == DType::Float64)
+    return lessonMaxTyped<double>(static_cast<const double*>(x), static_cast<const double*>(y), n, r0, r1);
   return lessonMaxTyped<float>(static_cast<const float*>(x), static_cast<const float*>(y), n, r0, r1);
 }
 
