@@ -65,6 +65,18 @@ export { npyHeader, writeNpy, type NpySource } from './report/npy.js';
 export { spreadOf, noisyVerdict, type Spread, type NoisyVerdict } from './strategies/spread.js';
 export { machineInfo, type MachineInfo } from './report/machine.js';
 
+// The machine view: caches, bandwidth, peak arithmetic, the roofline, Amdahl's fit.
+export * from './machine/index.js';
+export { calibrate, fitLine, type CalibrationRequest, type CalibrationResult, type StrategyCalibration } from './strategies/calibrate.js';
+export { defaultDataDir } from './dataDir.js';
+
 // The classroom: lesson steps, sweeps, "take it to JAX", shareable settings.
 export * from './classroom/index.js';
-export { measureThreadScaling, threadCounts, ThreadScalingError, type ThreadPoint } from './strategies/threadScaling.js';
+export {
+  measureThreadScaling,
+  threadCounts,
+  defaultThreadCounts,
+  threadScalingFit,
+  ThreadScalingError,
+  type ThreadPoint,
+} from './strategies/threadScaling.js';

@@ -8,6 +8,7 @@
 
 export { APP_GRID_LIMITS, APP_MAX_REPEATS, NATIVE_MAX_THREADS, type GridLimits } from './limits.js';
 export { appRoot, appVersion } from './appRoot.js';
+export { APP_NAME, defaultDataDir } from './dataDir.js';
 export type { Grid } from './core/grid.js';
 export { LAB_STRATEGY_NAMES, PEER_STRATEGY_NAMES } from './strategies/types.js';
 export { check, type Refusal } from './schema/describe.js';
@@ -32,3 +33,7 @@ export { labSettings, lessonStep, runningUpwards, theme } from './classroom/sett
 export { MAX_SETTINGS_BYTES, SETTINGS_EXTENSION } from './classroom/settingsVocabulary.js';
 export { partialPathOf, writeBesideThenRename } from './report/atomicFile.js';
 export type { ThreadPoint } from './strategies/threadScaling.js';
+export type { AmdahlFit } from './machine/types.js';
+export type { CalibrationRequest, CalibrationResult } from './strategies/calibrate.js';
+export { calibrationRequest } from './strategies/calibrationSchema.js';
+export type { MachineProfile, MachineProgress, Roof } from './machine/types.js';

@@ -9,7 +9,16 @@
 // LabFailure (labError.ts). The renderer imports this file for types only;
 // the two constant lists are for the preload and the hosts.
 
-import type { GridLimits, ThreadPoint } from '../compute/leaves.js';
+import type {
+  AmdahlFit,
+  CalibrationRequest,
+  CalibrationResult,
+  GridLimits,
+  MachineProfile,
+  MachineProgress,
+  Roof,
+  ThreadPoint,
+} from '../compute/leaves.js';
 import type {
   Device,
   DType,
@@ -26,6 +35,21 @@ import type {
   SurfaceView,
 } from '../compute/index.js';
 
+export type { CalibrationRequest, CalibrationResult, MachineProfile, MachineProgress, Roof };
+
+/** This machine as `vlab machine` measured it, and its roofs per dtype (compute/machine's roofs()). */
+export interface MachineView {
+  profile: MachineProfile;
+  roofs: Record<DType, Roof[]>;
+  /** Measured by this request (else read from the data folder, where an earlier launch or the CLI kept it). */
+  measured: boolean;
+}
+
+/** The machine view's charts, each exported as SVG or PNG. */
+export type ChartName = 'roofline' | 'mountain';
+export const CHART_NAMES: readonly ChartName[] = ['roofline', 'mountain'];
+export type ChartFormat = 'svg' | 'png';
+export const CHART_FORMATS: readonly ChartFormat[] = ['svg', 'png'];
 export type { Device, DType, FormulaCheck, FormulaPreset, GridSettings, LabStrategyName, RunProgress, RunRecord, StrategyAvailability, StrategyName, SurfaceView, TracedView };
 
 /** What kind of failure an invoke met: the renderer chooses what to show by it, never by the message's words. */
@@ -77,8 +101,12 @@ export type { LabSettings, LayoutItem, LayoutSettings, LessonStepResult, PythonP
 export type ThreadSweepRequest = GridSettings;
 /** The grid it ran on, as asked, and what each thread count measured. */
 export interface ThreadSweepResult extends GridSettings {
-  /** One per thread count, 1 first; speed-ups are each series' 1-thread time over its time here, the ideal the thread count. */
+  /** One per thread count, 1 first; speed-ups are each series' 1-thread time over its time here, the ideal the thread count. Past `cores`, devices share cores (sharesCores). */
   points: ThreadPoint[];
+  /** The native pool's threads: points beyond it have more devices than cores. */
+  cores: number;
+  /** Amdahl's law fitted to pmap's times on up to `cores` threads (null on one core). */
+  amdahl: AmdahlFit | null;
 }
 
 /** A sweep as the renderer asks for it: the engine's request, less what the app fixes. */
@@ -221,11 +249,17 @@ export interface InvokeMap {
   'run:guard': { request: RunSettings; response: GuardReport };
   'run:start': { request: RunBatchRequest; response: RunBatchResult };
   'run:cancel': { request: { runId: string }; response: { cancelled: boolean } };
+  /** Live's start: each strategy timed on tiny grids, for its first predictions (a few tens of ms once warm). */
+  'live:calibrate': { request: CalibrationRequest; response: CalibrationResult };
   'session:restore': { request: null; response: { records: RunRecord[] } };
   'session:dismiss': { request: null; response: null };
   'export:results': { request: ExportResultsRequest; response: SaveOutcome };
   'export:grid': { request: ExportGridRequest; response: SaveOutcome };
   'export:png': { request: { png: Uint8Array }; response: SaveOutcome };
+  /** A chart of the machine view as drawn: the SVG's text as UTF-8, or a PNG. */
+  'export:chart': { request: { chart: ChartName; format: ChartFormat; data: Uint8Array }; response: SaveOutcome };
+  /** This machine's profile: the kept one, else (with `measure`) measured now, about 10 s with progress; `refresh` measures again. Null: none kept and none measured. */
+  'machine:profile': { request: { measure: boolean; refresh: boolean }; response: MachineView | null };
   /** A lesson step over the lab's grid (its domain, and the rectangular grid the naive and meshgrid steps show). */
   'classroom:lesson': { request: { taskId: string; step: number; formula: string; dtype: DType; grid?: Pick<GridSettings, 'nx' | 'ny' | 'xRange' | 'yRange'> }; response: LessonStepResult };
   'classroom:sweep': { request: { taskId: string; sweep: ClassroomSweepRequest }; response: SweepResult };
@@ -271,6 +305,7 @@ export interface EventMap {
   'menu:command': { command: MenuCommand };
   'classroom:progress': ClassroomProgress;
   'document:opened': OpenedDocument;
+  'machine:progress': MachineProgress;
 }
 
 export type InvokeChannel = keyof InvokeMap;
@@ -299,11 +334,14 @@ const invokeChannels = {
   'run:guard': true,
   'run:start': true,
   'run:cancel': true,
+  'live:calibrate': true,
   'session:restore': true,
   'session:dismiss': true,
   'export:results': true,
   'export:grid': true,
   'export:png': true,
+  'export:chart': true,
+  'machine:profile': true,
   'classroom:lesson': true,
   'classroom:sweep': true,
   'classroom:threads': true,
@@ -325,6 +363,7 @@ const eventNames = {
   'menu:command': true,
   'classroom:progress': true,
   'document:opened': true,
+  'machine:progress': true,
 } satisfies Record<EventName, true>;
 
 export const INVOKE_CHANNELS = Object.keys(invokeChannels) as InvokeChannel[];

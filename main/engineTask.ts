@@ -6,7 +6,7 @@
 
 import { LabFailure } from './labError.js';
 
-export type EngineTaskKind = 'run' | 'lesson' | 'sweep' | 'threads' | 'export';
+export type EngineTaskKind = 'run' | 'lesson' | 'sweep' | 'threads' | 'export' | 'calibrate' | 'machine';
 
 const TASK_NAMES: Record<EngineTaskKind, string> = {
   run: 'a run',
@@ -14,6 +14,8 @@ const TASK_NAMES: Record<EngineTaskKind, string> = {
   sweep: 'a sweep',
   threads: 'the threads sweep',
   export: 'a grid export',
+  calibrate: "Live's calibration",
+  machine: "the machine's measurement",
 };
 
 export class EngineTask {

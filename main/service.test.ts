@@ -57,7 +57,12 @@ describe('LabService', () => {
     const result = await sweep;
     // The result says which grid it measured: the one asked for, not a square one.
     expect(result).toMatchObject(grid);
-    expect(result.points.map((p) => p.threads)).toEqual(Array.from({ length: info.maxThreads }, (_, k) => k + 1));
+    // 1 … the cores, then past them, where devices share the cores; Amdahl's fit over the cores alone.
+    const cores = info.maxThreads;
+    expect(result.cores).toBe(cores);
+    expect(result.points.filter((p) => !p.sharesCores).map((p) => p.threads)).toEqual(Array.from({ length: cores }, (_, k) => k + 1));
+    expect(result.points.at(-1)).toMatchObject({ threads: 2 * cores, sharesCores: true });
+    if (cores > 1) expect(result.amdahl?.serialFraction).toBeGreaterThanOrEqual(0);
     for (const p of result.points) for (const ms of [p.pmapMs, p.kernelMs, p.floorMs]) expect(ms).toBeGreaterThan(0);
     const progress = events.filter((e) => e.event === 'classroom:progress').map((e) => e.payload);
     expect(progress.length).toBeGreaterThan(0);

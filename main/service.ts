@@ -105,6 +105,15 @@ export class LabService {
     });
   }
 
+  /**
+   * Starts both engines now (each loads its backends and probes Python), so
+   * that a window's first requests, and Live's calibration at launch, do not
+   * wait for that. The shells call it once a window is on its way.
+   */
+  warm(): void {
+    for (const engine of [this.quickEngine, this.runEngine]) engine.call('engine:info', null).catch(() => undefined);
+  }
+
   /** For tests and the test hook: the engine that runs strategies. */
   get engine(): EngineHost {
     return this.runEngine;
@@ -170,6 +179,9 @@ export class LabService {
 
     'run:cancel': async ({ runId }) => ({ cancelled: this.task.cancel(['run'], runId) }),
 
+    // On the run engine, so the calibration also warms the process that runs the opening grid next.
+    'live:calibrate': (request) => this.task.run('calibrate', request.dtype, (signal) => this.runEngine.call('live:calibrate', request, { signal })),
+
     'session:restore': async () => {
       const previous = await this.log.previousSession();
       if (!previous) return { records: [] };
@@ -212,6 +224,22 @@ export class LabService {
           }),
       });
     },
+
+    'export:chart': async ({ chart, format, data }) =>
+      this.hooks.save({
+        fileName: `vlab-${chart}-${today()}.${format}`,
+        filter: format === 'svg' ? { name: 'SVG image', extensions: ['svg'] } : { name: 'PNG image', extensions: ['png'] },
+        write: (path) => writeFile(path, data),
+      }),
+
+    // The kept profile is read on the quick engine; a measurement takes the run engine alone (its probes time memory
+    // and arithmetic) and leaves the new profile current there, where the records are placed.
+    'machine:profile': (request) =>
+      request.measure || request.refresh
+        ? this.task.run('machine', 'machine', (signal) =>
+            this.runEngine.call('engine:machineProfile', { ...request, dataDir: this.hooks.dataDir }, { signal, onProgress: (progress) => this.hooks.emit('machine:progress', progress) }),
+          )
+        : this.quickEngine.call('engine:machineProfile', { ...request, dataDir: this.hooks.dataDir }),
 
     'export:png': async ({ png }) => {
       return this.hooks.save({

@@ -88,6 +88,17 @@ describe('validateRequest', () => {
     expect(() => validateRequest('export:png', { png: [0x89, 0x50] })).toThrow(/must be PNG bytes/);
   });
 
+  it('writes a chart only as the image format it names, SVG text or a PNG', () => {
+    const svg = new TextEncoder().encode('<svg xmlns="http://www.w3.org/2000/svg"></svg>');
+    const pngBytes = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0]);
+    expect(validateRequest('export:chart', { chart: 'roofline', format: 'svg', data: svg }).format).toBe('svg');
+    expect(validateRequest('export:chart', { chart: 'mountain', format: 'png', data: pngBytes }).format).toBe('png');
+    expect(() => validateRequest('export:chart', { chart: 'roofline', format: 'png', data: svg })).toThrow(/not an image of the format it names/);
+    expect(() => validateRequest('export:chart', { chart: 'roofline', format: 'svg', data: pngBytes })).toThrow(/not an image of the format it names/);
+    expect(() => validateRequest('export:chart', { chart: 'surface', format: 'svg', data: svg })).toThrow(/chart must be one of roofline, mountain/);
+    expect(() => validateRequest('machine:profile', { measure: 'yes', refresh: false })).toThrow(/measure must be true or false/);
+  });
+
   it('checks every field of a run record, and refuses one it does not know', () => {
     expect(() => validateRequest('export:results', { records: [{ ...record, strategy: 'magic' }] })).toThrow(/records\[0\]\.strategy/);
     expect(() => validateRequest('export:results', { records: [{ ...record, nonFinite: { nan: -1, posInf: 0, negInf: 0 } }] })).toThrow(

@@ -9,11 +9,12 @@
 // coerced, and a field the contract does not name is refused, not ignored.
 
 import * as v from 'valibot';
-import { GRID_FORMATS, RESULTS_FORMATS, type GridSettings, type InvokeChannel, type RequestOf, type RunSettings } from './contract.js';
+import { CHART_FORMATS, CHART_NAMES, GRID_FORMATS, RESULTS_FORMATS, type GridSettings, type InvokeChannel, type RequestOf, type RunSettings } from './contract.js';
 import type { RunRecord } from '../compute/index.js';
 import {
   APP_MAX_REPEATS,
   NATIVE_MAX_THREADS,
+  calibrationRequest,
   check,
   type Refusal,
   boolean,
@@ -73,6 +74,16 @@ const png = v.pipe(
   v.check((bytes) => PNG_SIGNATURE.every((b, k) => bytes[k] === b), 'is not a PNG image'),
 );
 
+/** A chart's file: an SVG document's text (UTF-8), or a PNG image. */
+const SVG_START = '<svg';
+const chartFile = v.pipe(
+  strict({ chart: oneOf(CHART_NAMES), format: oneOf(CHART_FORMATS), data: v.pipe(v.custom<Uint8Array>((value) => value instanceof Uint8Array, 'must be bytes'), v.maxLength(MAX_PNG_BYTES, 'must be bytes')) }),
+  v.check(
+    ({ format, data }) => (format === 'png' ? PNG_SIGNATURE.every((b, k) => data[k] === b) : new TextDecoder().decode(data.subarray(0, 200)).trimStart().startsWith(SVG_START)),
+    'is not an image of the format it names',
+  ),
+);
+
 const pythonProgram = strict({
   strategy: labStrategy,
   n: v.optional(side),
@@ -110,11 +121,14 @@ const requestSchemas = {
   'run:guard': runSettings,
   'run:start': strict({ ...runFields, runId: name, includeFloor: boolean }),
   'run:cancel': strict({ runId: name }),
+  'live:calibrate': calibrationRequest,
   'session:restore': nothing,
   'session:dismiss': nothing,
   'export:results': strict({ records: list(runRecord, MAX_RECORDS), format: v.optional(oneOf(RESULTS_FORMATS)) }),
   'export:grid': strict({ ...gridFields, format: v.optional(oneOf(GRID_FORMATS)) }),
   'export:png': strict({ png }),
+  'export:chart': chartFile,
+  'machine:profile': strict({ measure: boolean, refresh: boolean }),
   'classroom:lesson': strict({ taskId: name, step: lessonStep, formula, dtype, grid: v.optional(lessonGrid) }),
   'classroom:sweep': strict({ taskId: name, sweep: sweepRequest }),
   'classroom:threads': strict({ taskId: name, sweep: gridSettings }),

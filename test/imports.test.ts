@@ -17,14 +17,14 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 
 /** compute/'s layers, lowest first: a module may import (values from) its own layer or one below. */
 const COMPUTE_LAYERS: readonly (readonly string[])[] = [
-  ['compute/limits.ts', 'compute/appRoot.ts', 'compute/report/figures.ts'],
+  ['compute/limits.ts', 'compute/appRoot.ts', 'compute/dataDir.ts', 'compute/report/figures.ts'],
   ['compute/core/'],
   ['compute/schema/'],
   ['compute/backends/'],
   ['compute/ops.ts'],
   ['compute/transforms/'],
   ['compute/formula/'],
-  ['compute/strategies/', 'compute/peers/', 'compute/bench/'],
+  ['compute/strategies/', 'compute/peers/', 'compute/bench/', 'compute/machine/'],
   ['compute/classroom/', 'compute/report/'],
   ['compute/cli/', 'compute/index.ts', 'compute/leaves.ts'],
 ];
@@ -35,7 +35,7 @@ const COMPUTE_LAYERS: readonly (readonly string[])[] = [
  */
 const MAIN_COMPUTE_ENTRIES = ['compute/index.ts', 'compute/leaves.ts'];
 /** What the leaf entry must never reach, by value: arrays, tracing, formulas, backends' code, strategies' code. */
-const ENGINE_MODULES = /^compute\/(core\/(ndarray|trace|allocator|creation)|transforms\/|formula\/|ops\.ts|backends\/(?!backend\.ts)|strategies\/(?!types\.ts|recordSchema\.ts))/;
+const ENGINE_MODULES = /^compute\/(core\/(ndarray|trace|allocator|creation)|transforms\/|formula\/|ops\.ts|backends\/(?!backend\.ts)|strategies\/(?!types\.ts|recordSchema\.ts|calibrationSchema\.ts))/;
 
 /** What the renderer may import values from outside renderer/: Node-free modules with no imports of their own but types. */
 const RENDERER_VALUE_IMPORTS = ['main/contract.ts', 'main/wire.ts', 'main/labError.ts', 'compute/limits.ts', 'compute/report/figures.ts', 'compute/strategies/decimate.ts'];

@@ -26,7 +26,7 @@ import {
   throwIfCancelled,
 } from './backend.js';
 import { type FusedKernel, fuseGraph } from './fuse.js';
-import { type NativeHandle, type NativeProgram, type NativeTarget, loadAddon } from './nativeAddon.js';
+import { type NativeAddon, type NativeHandle, type NativeProgram, type NativeTarget, loadAddon } from './nativeAddon.js';
 import { lowerKernel } from './nativeBytecode.js';
 import { NativeRuntime } from './nativePool.js';
 import { type NativeReduction, nativeReduction, partialValues, reductionResult } from './nativeReduce.js';
@@ -244,6 +244,11 @@ export class NativeBackend implements Backend {
   /** Every SIMD target this CPU can run, widest first, scalar last. */
   targets(): NativeTarget[] {
     return this.runtime.targets;
+  }
+
+  /** The addon's raw probes and the pool's size, for the machine view (compute/machine); the pool is started. */
+  machineProbes(): { addon: NativeAddon; threads: number } {
+    return { addon: this.runtime.pool(), threads: this.runtime.threads };
   }
 
   async measureWriteFloor(count: number, dtype: DType, repeats: number): Promise<{ ms: number; devices: number }> {

@@ -84,6 +84,10 @@ export interface NativeAddon {
   lessonLoop(out: FloatArray, x: FloatArray, y: FloatArray, workers?: number, isa?: string): NativeHandle;
   /** The lesson's f fused with a max, by hand, over x.length × y.length: out[k] is part k's maximum (one part per slot). */
   lessonMax(out: Float64Array, x: FloatArray, y: FloatArray, workers?: number, isa?: string): NativeHandle;
+  /** Reads (kind 0) or writes varying values with stores (1) or streaming stores (2), `passes` times, each thread a slice (compute/machine). */
+  probeMemory(data: FloatArray, kind: 0 | 1 | 2, passes: number, workers?: number, isa?: string): NativeHandle;
+  /** The FMA loop on `workers` threads, `iterations` each: 2 · 12 vectors · the target's lanes flops per iteration. */
+  probeFma(dtype: 'float32' | 'float64', iterations: number, workers?: number, isa?: string): NativeHandle;
 }
 
 export type AddonLoad = { addon: NativeAddon; path: string } | { addon: null; reason: string };

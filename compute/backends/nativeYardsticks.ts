@@ -5,17 +5,13 @@
 // against these.
 
 import type { DType } from '../core/dtype.js';
+import type { Grid } from '../core/grid.js';
 import { linspace } from '../core/creation.js';
 import { NDArray } from '../core/ndarray.js';
 import type { NativeRuntime } from './nativePool.js';
 
-/** The grid of the hand-written loop: nx × ny points over xRange × yRange (a strategy's GridSpec). */
-export interface LessonGrid {
-  nx: number;
-  ny: number;
-  xRange: readonly [number, number];
-  yRange: readonly [number, number];
-}
+/** The grid of the hand-written loop: a Grid's geometry (a strategy's GridSpec); the dtype is the call's own argument. */
+export type LessonGrid = Omit<Grid, 'dtype'>;
 
 /** Streaming stores of `count` values on `threads` threads, median of `repeats` (the floor at that thread count). */
 export async function writeFloorMs(

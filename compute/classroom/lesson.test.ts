@@ -58,6 +58,13 @@ describe('running each step at a small grid', () => {
           if (unavailable) expect(result.sentences[0]).toContain(String(result.values.reason));
           else expect(result.values.kernelMs).toBeGreaterThanOrEqual(0);
           break;
+        case 'roofline':
+          // meshgrid writes and reads two meshes besides z: several times vmap's bytes, machine profile or not.
+          expect(result.values.bytesRatio).toBeGreaterThan(3);
+          expect(result.values.opsPerPoint).toBeGreaterThan(0);
+          expect(result.sentences.join(' ')).toContain(`vmap ${String(result.values.vmapBytes)}`);
+          if (!result.values.placed) expect(result.sentences.join(' ')).toMatch(/not been measured yet/);
+          break;
       }
     });
   }

@@ -73,7 +73,7 @@ describe('.vlab.json settings', () => {
       [file({ n: 2.5 }), /'n' must be an integer/],
       [file({ dtype: 'int8' }), /'dtype' must be one of float32, float64, got 'int8'/],
       [file({ strategies: ['vmap', 'warp'] }), /'strategies\[1\]' must be one of/],
-      [file({ lessonStep: 10 }), /'lessonStep' must be an integer from 0 to 9/],
+      [file({ lessonStep: 11 }), /'lessonStep' must be an integer from 0 to 10/],
       [file({ sweep: { nMin: 100, nMax: 10 } }), /'sweep.nMax' must not be below nMin \(100\), got 10/],
       [file({ theme: 'neon' }), /'theme' must be one of system, light, dark/],
       [file({ projector: 'yes' }), /'projector' must be true or false/],

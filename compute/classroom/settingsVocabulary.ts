@@ -26,6 +26,7 @@ export const LAYOUT_ITEMS = [
   'tab:results',
   'tab:lesson',
   'tab:graph',
+  'tab:machine',
   'control:grid-size',
   'control:formula',
   'control:dtype',

@@ -23,6 +23,11 @@ import { vmap } from '../transforms/vmap.js';
 import type { LessonValue } from './lessonText.js';
 import type { LessonStepId } from './lessonSteps.js';
 import { answerStep, talkStep } from './stepAnswers.js';
+import { boundText } from '../machine/roofline.js';
+import { currentMachineProfile } from '../machine/store.js';
+
+/** The strategies the roofline step places, the one that moves the most bytes first. */
+const ROOFLINE_STRATEGIES = ['meshgrid-eager', 'meshgrid', 'vmap', 'pmap'] as const;
 
 /** What a step's experiment may use: the step's grid and settings, and a way to run a strategy that records what it measured. */
 export interface StepContext {
@@ -264,6 +269,40 @@ export const STEP_EXPERIMENTS: Record<LessonStepId, StepExperiment> = {
       computedDtype: record.computedDtype ?? record.dtype,
     };
   },
+
+  async roofline({ n, run }): Promise<Values> {
+    const profile = currentMachineProfile();
+    const outcome = await fitting(async () => {
+      const records: RunRecord[] = [];
+      for (const strategy of ROOFLINE_STRATEGIES) records.push((await run(strategy)).record);
+      return records;
+    });
+    if ('refusal' in outcome) return { n, refused: true, gridRefusal: outcome.refusal, placed: false };
+    const [eager, mesh, v, p] = outcome.ok as [RunRecord, RunRecord, RunRecord, RunRecord];
+    const values: Values = {
+      n,
+      refused: false,
+      placed: profile !== null && v.bound !== undefined,
+      meshBytes: formatBytes(mesh.bytesMoved ?? NaN),
+      vmapBytes: formatBytes(v.bytesMoved ?? NaN),
+      eagerBytes: formatBytes(eager.bytesMoved ?? NaN),
+      bytesRatio: (mesh.bytesMoved ?? NaN) / (v.bytesMoved ?? NaN),
+      opsPerPoint: v.opsPerPoint ?? 0,
+      transcendentalsPerPoint: v.transcendentalsPerPoint ?? 0,
+      meshGBps: mesh.achievedGBps ?? NaN,
+      vmapGBps: v.achievedGBps ?? NaN,
+      pmapGBps: p.achievedGBps ?? NaN,
+      eagerWords: boundText(eager),
+      meshWords: boundText(mesh),
+      vmapWords: boundText(v),
+      pmapWords: boundText(p),
+    };
+    if (profile) {
+      values.dramGBps = profile.bandwidth.DRAM.writeGBps;
+      values.cosPerNs = profile.transcendentalsPerNs[v.dtype];
+    }
+    return values;
+  },
 };
 
 /**
@@ -309,4 +348,16 @@ async function besideJax(vmapRecord: RunRecord, run: StepContext['run']): Promis
 }
 
 /** How many strategy runs each step makes, for its progress bar. */
-export const RUNS_PER_STEP: Record<LessonStepId, number> = { loop: 1, naive: 1, meshgrid: 2, compile: 1, memory: 0, vmap: 2, pmap: 2, answer: 3, talk: 0, gpu: 1 };
+export const RUNS_PER_STEP: Record<LessonStepId, number> = {
+  loop: 1,
+  naive: 1,
+  meshgrid: 2,
+  compile: 1,
+  memory: 0,
+  vmap: 2,
+  pmap: 2,
+  answer: 3,
+  talk: 0,
+  gpu: 1,
+  roofline: ROOFLINE_STRATEGIES.length,
+};

@@ -47,8 +47,8 @@ export const COMMANDS = {
     summary: 'time strategies at one grid size',
     usage: `vlab run (--n N | --nx N --ny M) [--x-range A,B] [--y-range C,D] [--strategies a,b,…]
          [--dtype float32|float64] [--repeats K] [--backend ${BACKEND_NAMES.join('|')}] [--formula "…"] [--devices D]
-         [--memory-cap BYTES] [--reduce max|min|sum|mean] [--json [FILE|-]] [--csv FILE|-] [--markdown FILE|-] [--npy FILE]
-         [--quiet] [--progress]
+         [--memory-cap BYTES] [--reduce max|min|sum|mean] [--roofline] [--isa a,b,…] [--json [FILE|-]] [--csv FILE|-]
+         [--markdown FILE|-] [--npy FILE] [--quiet] [--progress]
 
 ${GRID_USAGE}
   --strategies      comma-separated, from ${STRATEGY_NAMES.join(', ')} (default: all available)
@@ -60,8 +60,21 @@ ${GRID_USAGE}
   --memory-cap B    refuse runs predicted to need more than B bytes
   --npy FILE        the grid (of the first strategy that computes all of it) as a NumPy .npy file
   --reduce R        the output: grid (default), or a number from it: max, min (with where), sum, mean;
-                    to a number, vmap and pmap fuse (the grid is never stored): nx, ny up to 10⁶ each`,
-    options: { ...grid, ...timed, devices: text, 'memory-cap': text, npy: text, reduce: text },
+                    to a number, vmap and pmap fuse (the grid is never stored): nx, ny up to 10⁶ each
+  --roofline        place each run on this machine's roofline (vlab machine, measured once and kept):
+                    bytes moved (a model of the plan), ops per point, GB/s, G points/s and the bound
+  --isa a,b,…       native strategies once per ISA copy (${'scalar|generic|avx2|avx512'}: those this CPU runs);
+                    records carry isa and lanes`,
+    options: {
+      ...grid,
+      ...timed,
+      devices: text,
+      'memory-cap': text,
+      npy: text,
+      reduce: text,
+      roofline: { type: 'boolean' },
+      isa: text,
+    },
     outputs: true,
   },
   bench: {
@@ -92,6 +105,18 @@ ${GRID_USAGE}
   --no-limit        do not time the physical floor at each size`,
     options: { from: text, to: text, points: text, ny: text, aspect: text, ...domain, ...timed, formula: text, devices: text, 'memory-cap': text, 'no-limit': { type: 'boolean' } },
     outputs: true,
+  },
+  machine: {
+    summary: 'this machine measured: caches, bandwidth per level, peak FMA per ISA copy, cos throughput (kept per machine)',
+    usage: `vlab machine [--refresh] [--json]
+
+  Measures once (a few seconds) and keeps the result in the data folder (VLAB_DATA_DIR, else the app's),
+  keyed by CPU model and thread count; later calls read it back.
+  --refresh         measure again
+  --json            the profile as JSON: caches, bandwidth {L1, L2, L3, DRAM: {readGBps, writeGBps}},
+                    bandwidthCurve, peakGflops {isa: {float32, float64: {oneThread, allThreads}}}, transcendentalsPerNs`,
+    options: { refresh: { type: 'boolean' }, json: { type: 'boolean' } },
+    outputs: false,
   },
   devices: {
     summary: 'the devices and backends the engine sees, and why a backend is missing',

@@ -1,6 +1,7 @@
 // vlab: the engine from the terminal. `run` measures strategies on one grid,
 // `bench` over several sizes with ratios against yardsticks measured in the
-// same run, `sweep` runs the classroom's log-spaced sweep, `devices` lists
+// same run, `sweep` runs the classroom's log-spaced sweep, `machine` measures
+// this machine (caches, bandwidth, peak FMA, cos) once and keeps it, `devices` lists
 // what the engine sees, `trace` prints f as each strategy traces it and the
 // kernel it lowers to, `jax` writes the same experiment as a JAX program to
 // run beside the lab. A thin shell: all work is in compute/.
@@ -20,6 +21,7 @@ import { type CommandName, type CommandSpec, COMMANDS, HELP, OUTPUT_OPTIONS, com
 import { commandBench } from './commands/bench.js';
 import { commandDevices } from './commands/devices.js';
 import { commandJax } from './commands/jax.js';
+import { commandMachine } from './commands/machine.js';
 import { commandRun } from './commands/run.js';
 import { commandSweep } from './commands/sweep.js';
 import { commandTrace } from './commands/trace.js';
@@ -37,6 +39,7 @@ const HANDLERS: Record<CommandName, Handler> = {
   run: commandRun,
   bench: commandBench,
   sweep: commandSweep,
+  machine: commandMachine,
   devices: commandDevices,
   trace: commandTrace,
   jax: commandJax,

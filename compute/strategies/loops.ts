@@ -89,7 +89,7 @@ export const loopsStrategy: Strategy = {
       const repeatMs: number[] = [];
       let timedMs = 0;
       let cpuMs = 0;
-      for (let k = 0; timeAnother(k, repeats, timedMs); k++, passesDone = Math.min(passesDone + 1, plannedPasses - 1)) {
+      for (let k = 0; timeAnother(k, repeats, timedMs, context.minTimedMs); k++, passesDone = Math.min(passesDone + 1, plannedPasses - 1)) {
         const cpuBefore = process.cpuUsage();
         const ms = await pass();
         cpuMs += cpuMsSince(cpuBefore);

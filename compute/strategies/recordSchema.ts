@@ -7,6 +7,7 @@
 import * as v from 'valibot';
 import { ENGINE_MAX_N, MAX_TIMED_CALLS } from '../limits.js';
 import { boolean, count, dtype, formula, integer, list, measured, oneOf, range, strict, text, type SameType } from '../schema/fields.js';
+import { ROOFLINE_BOUNDS } from '../machine/types.js';
 import { LAB_STRATEGY_NAMES, RECORD_BACKENDS, REDUCE_MODES, STRATEGY_NAMES, type RunRecord, type StrategyName } from './types.js';
 
 export const strategy = oneOf(STRATEGY_NAMES);
@@ -69,5 +70,14 @@ export const runRecord = strict({
   referenceAt: v.optional(location),
   error: v.optional(measured),
   integral: v.optional(measured),
+  // The roofline's fields (compute/machine/types.ts), all optional.
+  bytesMoved: v.optional(measured),
+  opsPerPoint: v.optional(measured),
+  transcendentalsPerPoint: v.optional(measured),
+  arithmeticIntensity: v.optional(measured),
+  achievedGBps: v.optional(measured),
+  gPointsPerS: v.optional(measured),
+  bound: v.optional(oneOf(ROOFLINE_BOUNDS)),
+  roofFraction: v.optional(measured),
 });
 true satisfies SameType<v.InferOutput<typeof runRecord>, RunRecord>;

@@ -23,6 +23,7 @@ import { ShapeError } from '../core/shape.js';
 import { gridFields } from './grid.js';
 import { ANSWER_BYTES, FUSED_TO_A_NUMBER, isAnswer } from './answer.js';
 import { checkAnswer } from './answerRecord.js';
+import { placeOnRoofline } from '../machine/place.js';
 import {
   DEFAULT_FORMULA,
   GRID_RANGE,
@@ -183,7 +184,7 @@ export async function runStrategy(request: RunRequest, options: RunOptions = {})
     const wallMs = samplesMs.reduce((a, b) => a + b, 0);
     // A GPU run waits on the device, so its CPU time says nothing about contention.
     const cpu = outcome.cpuMs !== undefined && backendRan !== 'webgpu' ? { cpuMs: outcome.cpuMs, wallMs, threads: devicesUsed } : undefined;
-    const record: RunRecord = {
+    const measured: RunRecord = {
       strategy: strategy.name,
       ...gridFields(spec),
       dtype,
@@ -216,6 +217,8 @@ export async function runStrategy(request: RunRequest, options: RunOptions = {})
       ...(outcome.peerVersions ? { peerVersions: outcome.peerVersions } : {}),
       ...answer?.fields,
     };
+    // The roofline's bytes model is a grid's: a run to a number is left off it.
+    const record = answer ? measured : placeOnRoofline(measured, formula);
     if (answer && strategy.name === 'naive') {
       record.note = `wrong on purpose: the ${reduce} of f(x[i], y[i]), the diagonal only, not of the grid`;
     }

@@ -18,6 +18,8 @@ export interface StrategyContext {
   formula: CompiledFormula;
   /** Timed calls after the first, at least (timing.ts times quick calls more often). */
   repeats: number;
+  /** Time warm calls until this much is timed (default timing.ts's MIN_TIMED_MS); Live's calibration asks for none past `repeats`. */
+  minTimedMs?: number;
   /** Devices requested (pmap); 0 means all. */
   devices: number;
   /** The output: the grid (default), or a number (answer.ts): the outcome's grid is then [value, flat index]. */

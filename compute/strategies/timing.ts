@@ -32,9 +32,9 @@ export function cpuMsSince(since: NodeJS.CpuUsage): number {
 }
 
 /** Whether to time another warm call, after `done` of them took `timedMs` in all. Zero requested means none. */
-export function timeAnother(done: number, requested: number, timedMs: number): boolean {
+export function timeAnother(done: number, requested: number, timedMs: number, minTimedMs = MIN_TIMED_MS): boolean {
   if (done < requested) return true;
-  return requested > 0 && done < MAX_TIMED_CALLS && timedMs < MIN_TIMED_MS;
+  return requested > 0 && done < MAX_TIMED_CALLS && timedMs < minTimedMs;
 }
 
 export async function timeCalls(
@@ -59,7 +59,7 @@ export async function timeCalls(
   // A number from a grid far beyond memory can take minutes a call: its repeats stop at a budget, as the loop's do.
   const repeats = isAnswer(mode) ? Math.min(context.repeats, Math.floor(ANSWER_REPEAT_BUDGET_MS / Math.max(firstMs, 1e-3))) : context.repeats;
   try {
-    for (let k = 0; timeAnother(k, repeats, timedMs); k++) {
+    for (let k = 0; timeAnother(k, repeats, timedMs, context.minTimedMs); k++) {
       throwIfCancelled(context.signal);
       context.progress('repeat', Math.min(1, k / Math.max(1, repeats)));
       grid.dispose();

@@ -6,6 +6,7 @@
 import type { DType } from '../core/dtype.js';
 import type { Grid } from '../core/grid.js';
 import { BACKEND_NAMES, type BackendName } from '../backends/backend.js';
+import type { RooflineFields } from '../machine/types.js';
 
 /** The lesson's strategies, run by the lab's own engine. */
 export type LabStrategyName = 'loops' | 'naive' | 'meshgrid' | 'meshgrid-eager' | 'vmap' | 'pmap' | 'gpu';
@@ -27,9 +28,10 @@ export function isPeerStrategy(name: string): name is PeerStrategyName {
 /**
  * One measured run of one strategy, on its Grid (nx × ny over xRange × yRange, in dtype: x =
  * linspace(xRange[0], xRange[1], nx), y likewise, z[i, j] = f(x[i], y[j])). Field names are a
- * contract (CLI JSON, CSV, app); recordSchema.ts checks it field by field.
+ * contract (CLI JSON, CSV, app); recordSchema.ts checks it field by field. The roofline's fields
+ * (bytes moved, operations per point, the bound, the ISA copy) are optional: compute/machine/types.ts.
  */
-export interface RunRecord extends Grid {
+export interface RunRecord extends Grid, RooflineFields {
   /** The strategy, or 'limit' for the physical floor (writing nx·ny outputs at memory bandwidth). */
   strategy: StrategyName | 'limit';
   backend: RecordBackend;

@@ -90,6 +90,8 @@ if (!app.requestSingleInstanceLock()) {
       { shell: 'electron', appVersion, dataDir, save, emit, setTheme: (theme) => desktop.setTheme(theme), spawnEngine: utilityProcessSpawner(utilityProcess) },
       appRoot,
     );
+    // Both engines start loading while the window opens: Live's calibration and opening grid come within a second.
+    service.warm();
 
     // The app's files, and nothing from anywhere else.
     protocol.handle(APP_SCHEME, async (request) => {

@@ -25,6 +25,8 @@ import {
   machineInfo,
   measureLimit,
   measureThreadScaling,
+  defaultThreadCounts,
+  threadScalingFit,
   MemoryGuardError,
   parseSettings,
   recordsToCsv,
@@ -47,7 +49,12 @@ import {
   resultsJson,
   resultsToMarkdown,
   writeNpy,
+  calibrate,
+  machineProfile,
+  profilePath,
+  roofs,
 } from '../../compute/index.js';
+import { existsSync } from 'node:fs';
 import { removeStalePartials, writeGridCsv } from './gridCsv.js';
 import { KeptGrid } from './keptGrid.js';
 import { runRequestOf } from '../runRequest.js';
@@ -72,6 +79,20 @@ function engineBuild(): EngineBuild {
   return { nativeAddon: true, isa, lanes: { float32: lanesFloat32, float64: lanesFloat64 } };
 }
 
+let keptProfileLoad: Promise<unknown> | null = null;
+
+/**
+ * This machine's profile, where an earlier launch or `vlab machine` kept it in
+ * the data folder, made the one this engine's records are placed against
+ * (once per process; a missing or damaged file leaves records unplaced).
+ */
+function loadKeptProfile(): Promise<unknown> {
+  keptProfileLoad ??= profilePath()
+    .then((path) => (existsSync(path) ? machineProfile({}) : null))
+    .catch(() => null);
+  return keptProfileLoad;
+}
+
 /** Every index of an axis of n points: the CSV export writes the whole grid. */
 const ALL_POINTS = Number.MAX_SAFE_INTEGER;
 
@@ -79,7 +100,7 @@ const ALL_POINTS = Number.MAX_SAFE_INTEGER;
 export function engineHandlers(kept = new KeptGrid()): Handlers {
   return {
     async 'engine:info'() {
-      await loadBackends();
+      await Promise.all([loadBackends(), loadKeptProfile()]);
       const list = devices();
       const native = list.filter((d) => d.backend === 'native').length;
       const machine = machineInfo();
@@ -133,6 +154,7 @@ export function engineHandlers(kept = new KeptGrid()): Handlers {
     async 'engine:run'({ request, surface }, { signal, progress }) {
       // The kept grid's buffer goes back to the allocator, for this run to recycle.
       kept.release();
+      await loadKeptProfile();
       const result = await runStrategy(request, { signal, onProgress: progress, keepGrid: surface });
       const grid = result.grid;
       if (!grid) return { record: result.record };
@@ -144,6 +166,15 @@ export function engineHandlers(kept = new KeptGrid()): Handlers {
       const settings: GridSettings = { nx, ny, xRange, yRange, dtype: grid.dtype, formula };
       kept.keep(grid, settings);
       return { record: result.record, surface: surfaceOfGrid(grid, settings, request.strategy) };
+    },
+
+    'live:calibrate': (request, { signal }) => calibrate(request, signal),
+
+    async 'engine:machineProfile'({ dataDir, measure, refresh }, { signal, progress }) {
+      // A kept profile is read (never measured) unless the request says measure.
+      if (!measure && !refresh && !existsSync(await profilePath(dataDir))) return null;
+      const kept = await machineProfile({ dataDir, refresh, signal, onProgress: progress });
+      return { profile: kept.profile, measured: kept.measured, roofs: { float32: roofs(kept.profile, 'float32'), float64: roofs(kept.profile, 'float64') } };
     },
 
     async 'engine:limit'({ nx, ny, xRange, yRange, dtype }) {
@@ -189,6 +220,8 @@ export function engineHandlers(kept = new KeptGrid()): Handlers {
     },
 
     async 'classroom:lesson'({ step, formula, dtype, grid }, { signal, progress }) {
+      // The roofline step places its runs on this machine's profile, where one is kept.
+      await loadKeptProfile();
       return runLessonStep(step, { formula, dtype, ...(grid ? { grid } : {}), signal, onProgress: ({ fraction, strategy }) => progress({ fraction, label: strategy }) });
     },
 
@@ -205,13 +238,14 @@ export function engineHandlers(kept = new KeptGrid()): Handlers {
     async 'classroom:threads'({ sweep: settings }, { signal, progress }) {
       await loadBackends();
       const { nx, ny, xRange, yRange, dtype, formula } = settings;
-      const counts = Array.from({ length: cpuDevices().length }, (_, k) => k + 1);
+      const cores = cpuDevices().length;
+      const counts = defaultThreadCounts(cores);
       const points = await measureThreadScaling({ nx, ny, xRange, yRange }, dtype, 3, counts, {
         formula,
         signal,
         onPoint: (fraction, done) => progress({ fraction, label: `${done.length} of ${counts.length} thread counts` }),
       });
-      return { nx, ny, xRange, yRange, dtype, formula, points };
+      return { nx, ny, xRange, yRange, dtype, formula, points, cores, amdahl: threadScalingFit(points, cores) };
     },
 
     async 'engine:sweep-csv'({ result, appVersion }) {

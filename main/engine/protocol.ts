@@ -16,6 +16,8 @@ import type {
   InvokeChannel,
   LabError,
   MachineInfo,
+  MachineProgress,
+  MachineView,
   RequestOf,
   ResponseOf,
   ResultsFormat,
@@ -78,6 +80,10 @@ export interface EngineMethods {
     result: { record: RunRecord; surface?: SurfaceView };
     progress: RunProgress;
   };
+  /** Live's calibration: each strategy timed on two tiny grids (compute/strategies/calibrate.ts). */
+  'live:calibrate': Answered<'live:calibrate'>;
+  /** The machine's profile kept in `dataDir` (else measured, with `measure`), made the one records are placed against. */
+  'engine:machineProfile': { params: { dataDir: string; measure: boolean; refresh: boolean }; result: MachineView | null; progress: MachineProgress };
   /** The physical floor, or null where the engine cannot measure it. */
   'engine:limit': { params: Grid; result: RunRecord | null; progress: never };
   /** The records as a file's text: CSV, the JSON document, or a Markdown table. */

@@ -79,6 +79,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     { shell: 'web', appVersion: options.appVersion, dataDir: options.dataDir, save: downloads.save, emit: rpc.emit },
     options.appRoot,
   );
+  // Both engines start loading while the browser opens: Live's calibration and opening grid come within a second.
+  service.warm();
 
   await new Promise<void>((resolveListen, rejectListen) => {
     server.once('error', rejectListen);

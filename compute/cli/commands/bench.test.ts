@@ -36,7 +36,7 @@ describe('vlab bench', () => {
 });
 
 describe('vlab bench --threads', () => {
-  it('prints pmap, the kernel and the floor as speed-ups over 1 thread, and refuses more threads than the pool', async () => {
+  it('prints pmap, the kernel and the floor as speed-ups over 1 thread, goes past the pool with devices sharing cores, and fits Amdahl', async () => {
     if (!native) {
       const refused = await cli(['bench', '--sizes', '50', '--strategies', 'vmap', '--threads', '2']);
       expect(refused.code).toBe(2);
@@ -47,9 +47,13 @@ describe('vlab bench --threads', () => {
     expect(ok.code, ok.stderr).toBe(0);
     expect(ok.stdout).toMatch(/thread scaling, n = 64/);
     expect(ok.stdout).toMatch(new RegExp(`\\n  ${pool} +.*×.*×.*×.*${pool}\\.00×`));
-    const tooMany = await cli(['bench', '--sizes', '64', '--strategies', 'pmap', '--threads', String(pool + 1)]);
+    const past = await cli(['bench', '--sizes', '64', '--strategies', 'pmap', '--repeats', '1', '--threads', `${pool},${pool * 2}`]);
+    expect(past.code, past.stderr).toBe(0);
+    expect(past.stdout).toMatch(new RegExp(`\\n  ${pool * 2} +.*devices share the cores`));
+    if (pool > 1) expect(past.stdout).toMatch(/Amdahl's law fitted to pmap: serial fraction/);
+    const tooMany = await cli(['bench', '--sizes', '64', '--strategies', 'pmap', '--threads', String(pool * 8 + 1)]);
     expect(tooMany.code).toBe(2);
-    expect(tooMany.stderr).toMatch(new RegExp(`the native pool has ${pool} threads`));
+    expect(tooMany.stderr).toMatch(new RegExp(`on the native pool's ${pool} threads`));
   });
 });
 

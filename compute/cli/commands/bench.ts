@@ -5,7 +5,7 @@
 // kernel — and with --threads pmap's thread scaling on the largest grid.
 // A size the memory guard refuses is a row, not an error.
 
-import { type DType, type GridSpec, type RunRecord, LAB_STRATEGY_NAMES, backendStatus, cpuDevices, loadBackends } from '../../index.js';
+import { type DType, type GridSpec, type RunRecord, LAB_STRATEGY_NAMES, backendStatus, cpuDevices, keptMachineProfile, loadBackends } from '../../index.js';
 import { handWrittenLoopMs } from '../../bench/handLoop.js';
 import { nativeBenchLines } from '../../bench/nativeBench.js';
 import { fusedMaxBenchLines } from '../../bench/fusedMaxBench.js';
@@ -43,6 +43,8 @@ export async function commandBench(session: Session, values: Values, command: st
   const outputs = parseOutputs(values);
   const all: Results = { records: [], refused: [], skipped: [], ...resultsContext(options), ...parseRanges(values) };
   const threads = values.threads === undefined ? null : threadCounts(values.threads as string, await nativePoolSize());
+  // The kept machine profile (vlab machine), where there is one, lets the threads table say whether pmap is memory-bound.
+  if (threads) await keptMachineProfile();
   let summary = '';
   for (const grid of grids) {
     // loops makes one call per point: past loopsMax² points it would take minutes.

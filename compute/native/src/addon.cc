@@ -8,7 +8,9 @@
 #include <napi.h>
 
 #include <memory>
+#include <string>
 #include <utility>
+#include <vector>
 
 #include "args.h"
 #include "async_job.h"
@@ -105,6 +107,45 @@ class LessonMaxJob : public AsyncJob {
   const Kernels& kernels;
   ArrayView out, x, y;
   int parts;
+};
+
+/** The machine view's memory probe: each thread its own contiguous slice of `data`, read or written `passes` times. */
+class ProbeMemoryJob : public AsyncJob {
+ public:
+  ProbeMemoryJob(const Kernels& probes_, ArrayView data_, int kind_, int passes_, int workers)
+      : AsyncJob(workers, workers),
+        probes(probes_),
+        data(data_),
+        kind(kind_),
+        passes(passes_),
+        parts(workers),
+        sinks(workers) {}
+  void runTask(int task) override {
+    const int64_t begin = partStart(data.length, parts, task), end = partStart(data.length, parts, task + 1);
+    const size_t item = data.dtype == DType::Float64 ? 8 : 4;
+    sinks[task] =
+        probes.probeMemory(static_cast<char*>(data.data) + begin * item, data.dtype, end - begin, kind, passes);
+  }
+
+ private:
+  Kernels probes;
+  ArrayView data;
+  int kind, passes, parts;
+  std::vector<double> sinks;  // one per task: the sums read, so that no read is optimized away
+};
+
+/** The machine view's FMA probe: the same loop on every thread. */
+class ProbeFmaJob : public AsyncJob {
+ public:
+  ProbeFmaJob(const Kernels& probes_, DType dtype_, int64_t iterations_, int workers)
+      : AsyncJob(workers, workers), probes(probes_), dtype(dtype_), iterations(iterations_), sinks(workers) {}
+  void runTask(int task) override { probes.probeFma(dtype, iterations, &sinks[task]); }
+
+ private:
+  Kernels probes;
+  DType dtype;
+  int64_t iterations;
+  std::vector<double> sinks;  // one per task: the loops' results, so that no loop is optimized away
 };
 
 // ---- exported functions ------------------------------------------------------------
@@ -214,7 +255,8 @@ Napi::Value RunSync(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
-// measureFloor(out, workers, isa?) -> { promise of ms, cancel }: streaming stores of zeros over all of out.
+// measureFloor(out, workers, isa?) -> { promise of ms, cancel }: streaming stores of varying, non-zero values over all
+// of out.
 Napi::Value MeasureFloor(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const ArrayView out = floatArray(env, info[0], "out");
@@ -252,6 +294,34 @@ Napi::Value LessonMax(const Napi::CallbackInfo& info) {
                     env.Undefined());
 }
 
+// probeMemory(data, kind 0 read | 1 stores | 2 streaming, passes, workers, isa?) -> { promise of ms, cancel }
+Napi::Value ProbeMemory(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const ArrayView data = floatArray(env, info[0], "data");
+  const int kind = info[1].IsNumber() ? info[1].As<Napi::Number>().Int32Value() : -1;
+  const int passes = info[2].IsNumber() ? info[2].As<Napi::Number>().Int32Value() : 0;
+  if (kind < 0 || kind > 2) fail(env, "kind must be 0 (read), 1 (stores) or 2 (streaming stores)");
+  if (passes < 1 || passes > 1000000) fail(env, "passes must be between 1 and 1000000");
+  const int workers = workerCount(env, info[3]);
+  const Kernels& probes = kernelsArg(env, info[4]);
+  return startAsync(env, std::make_shared<ProbeMemoryJob>(probes, data, kind, passes, workers), {info[0]},
+                    env.Undefined());
+}
+
+// probeFma(dtype 'float32' | 'float64', iterations, workers, isa?) -> { promise of ms, cancel }
+Napi::Value ProbeFma(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const std::string dtype = info[0].IsString() ? info[0].As<Napi::String>().Utf8Value() : "";
+  if (dtype != "float32" && dtype != "float64") fail(env, "dtype must be 'float32' or 'float64'");
+  const double iterations = info[1].IsNumber() ? info[1].As<Napi::Number>().DoubleValue() : 0;
+  if (!(iterations >= 1 && iterations <= 1e12)) fail(env, "iterations must be between 1 and 1e12");
+  const int workers = workerCount(env, info[2]);
+  const Kernels& probes = kernelsArg(env, info[3]);
+  const DType type = dtype == "float64" ? DType::Float64 : DType::Float32;
+  return startAsync(env, std::make_shared<ProbeFmaJob>(probes, type, int64_t(iterations), workers), {},
+                    env.Undefined());
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   const std::string badIsa = forcedIsaProblem();
   if (!badIsa.empty()) throw Napi::Error::New(env, badIsa);
@@ -269,6 +339,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("measureFloor", Napi::Function::New(env, MeasureFloor));
   exports.Set("lessonLoop", Napi::Function::New(env, LessonLoop));
   exports.Set("lessonMax", Napi::Function::New(env, LessonMax));
+  exports.Set("probeMemory", Napi::Function::New(env, ProbeMemory));
+  exports.Set("probeFma", Napi::Function::New(env, ProbeFma));
   return exports;
 }
 

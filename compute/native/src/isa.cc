@@ -66,7 +66,7 @@ std::vector<Kernels> detect() {
 #define VLAB_KERNELS(ns)                                                                                      \
   Kernels {                                                                                                   \
 #ns, ns::kLanesFloat32, ns::kLanesFloat64, ns::kLessonCos, ns::evalRange, ns::streamFill, ns::lessonRows, \
-        ns::lessonMax                                                                                         \
+        ns::lessonMax, ns::probeMemory, ns::probeFma                                                          \
   }
 #if VLAB_X86
   const CpuId basic = cpuid(1, 0);

@@ -22,5 +22,6 @@
 #include "vm_reduce.h"         // a fused map-reduce's accumulator, fed block by block
 #include "vm_rows.h"           // row mode and the row cache
 #include "vm_eval_range.h"     // evalRange: row mode, else flat mode
+#include "machine_probes.h"     // the machine view's read, write and FMA loops
 #include "vm_yardsticks.h"     // the physical floor and the hand-written lesson loop
 // clang-format on

@@ -1,6 +1,7 @@
 // The yardsticks the evaluator is measured against, compiled in the same
 // instruction-set copy: streamFill, the physical floor (writing the output at
-// the memory's bandwidth, with streaming stores), and lessonRows, the
+// the memory's bandwidth, with streaming stores of non-zero, varying values
+// as the real output holds), and lessonRows, the
 // lesson's f written by hand over the same blocks (its cos: libmvec where
 // glibc has it, else the evaluator's own).
 // Part of vm_isa_copy.h.
@@ -9,51 +10,12 @@
 namespace vlab {
 namespace VLAB_ISA {
 
-template <class T>
-void streamFillTyped(T* out, int64_t begin, int64_t end, T value) {
-  int64_t i = begin;
-#if VLAB_X86 && defined(VLAB_XSIMD_ARCH)
-#if defined(__AVX512F__)
-  constexpr int64_t kAlign = 64;
-#elif defined(__AVX__)
-  constexpr int64_t kAlign = 32;
-#else
-  constexpr int64_t kAlign = 16;
-#endif
-  while (i < end && (reinterpret_cast<uintptr_t>(out + i) % kAlign) != 0) out[i++] = value;
-  if constexpr (sizeof(T) == 8) {
-#if defined(__AVX512F__)
-    const __m512d v = _mm512_set1_pd(value);
-    for (; i + 8 <= end; i += 8) _mm512_stream_pd(reinterpret_cast<double*>(out + i), v);
-#elif defined(__AVX__)
-    const __m256d v = _mm256_set1_pd(value);
-    for (; i + 4 <= end; i += 4) _mm256_stream_pd(reinterpret_cast<double*>(out + i), v);
-#else
-    const __m128d v = _mm_set1_pd(value);
-    for (; i + 2 <= end; i += 2) _mm_stream_pd(reinterpret_cast<double*>(out + i), v);
-#endif
-  } else {
-#if defined(__AVX512F__)
-    const __m512 v = _mm512_set1_ps(value);
-    for (; i + 16 <= end; i += 16) _mm512_stream_ps(reinterpret_cast<float*>(out + i), v);
-#elif defined(__AVX__)
-    const __m256 v = _mm256_set1_ps(value);
-    for (; i + 8 <= end; i += 8) _mm256_stream_ps(reinterpret_cast<float*>(out + i), v);
-#else
-    const __m128 v = _mm_set1_ps(value);
-    for (; i + 4 <= end; i += 4) _mm_stream_ps(reinterpret_cast<float*>(out + i), v);
-#endif
-  }
-  _mm_sfence();
-#endif
-  for (; i < end; i++) out[i] = value;
-}
-
 void streamFill(void* out, DType dtype, int64_t begin, int64_t end) {
+  // Non-zero, varying values (machine_probes.h), as the real output's are: some platforms write zeros faster.
   if (dtype == DType::Float64)
-    streamFillTyped<double>(static_cast<double*>(out), begin, end, 0.0);
+    streamVarying<double>(static_cast<double*>(out), begin, end);
   else
-    streamFillTyped<float>(static_cast<float*>(out), begin, end, 0.0f);
+    streamVarying<float>(static_cast<float*>(out), begin, end);
 }
 
 // The lesson loop's cos: glibc's libmvec where it exists (x86-64 glibc, the

@@ -20,7 +20,7 @@ import { defaultSurfaceStyle, type SurfaceStyle } from './surfaceStyle';
 import { Layout } from './layout.svelte';
 import { Live } from './live.svelte';
 
-export type Tab = 'compare' | 'table' | 'lesson' | 'graph';
+export type Tab = 'compare' | 'table' | 'lesson' | 'graph' | 'machine';
 export type { Batch, Running } from './runs.svelte';
 export { LOOPS_COMFORTABLE_N } from './settings.svelte';
 
@@ -78,6 +78,9 @@ export class Lab extends Settings {
     const formula = () => this.formula;
     this.live = new Live({
       api,
+      get info() {
+        return lab.info;
+      },
       settings: () => this.settings(),
       get formula() {
         return formula();

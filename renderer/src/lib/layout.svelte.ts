@@ -16,6 +16,7 @@ export const LAYOUT_LABELS = {
   'tab:results': 'Results tab',
   'tab:lesson': 'Lesson tab',
   'tab:graph': 'Traced graph tab',
+  'tab:machine': 'Machine tab (roofline)',
   'control:grid-size': 'Grid size',
   'control:formula': 'Formula',
   'control:dtype': 'dtype',
@@ -28,7 +29,7 @@ export const LAYOUT_LABELS = {
 
 export const LAYOUT_GROUPS: { title: string; items: LayoutItem[] }[] = [
   { title: 'Panels', items: ['panel:controls', 'panel:surface', 'panel:comparison', 'panel:lower'] },
-  { title: 'Tabs', items: ['tab:results', 'tab:lesson', 'tab:graph'] },
+  { title: 'Tabs', items: ['tab:results', 'tab:lesson', 'tab:graph', 'tab:machine'] },
   {
     title: 'Controls',
     items: ['control:grid-size', 'control:formula', 'control:dtype', 'control:strategies', 'control:repeats', 'control:threads', 'control:memory-guard', 'control:run'],

@@ -8,8 +8,14 @@
 // and never runs beside Run, a lesson step or a sweep: those hold it while
 // they work.
 
-import type { DType, GridSettings, GuardReport, LabApi, RunFailure, RunRecord, RunSettings, StrategyName } from '../../../main/contract';
-import { nearestMeasurement, planLiveRun, pointsOf, predictRunMs, type Candidate, type LivePlan, type Measurement } from './livePlan';
+import type { AppInfo, GridSettings, GuardReport, LabApi, LabStrategyName, RunFailure, RunRecord, RunSettings, StrategyName } from '../../../main/contract';
+import { planLiveRun, type BarState, type Candidate, type LivePlan } from './livePlan';
+import type { LiveKey } from './livePriors';
+import { LiveCosts } from './liveCosts.svelte';
+import { gridKey, measures } from './liveGrid';
+
+export type { BarState, LiveKey };
+export { measures };
 
 /** The live run's budget, all its strategies together: a bar moves about half a second after the slider stops. */
 export const LIVE_BUDGET_MS = 500;
@@ -17,83 +23,17 @@ export const LIVE_BUDGET_MS = 500;
 export const LIVE_DEBOUNCE_MS = 150;
 /** Live runs name themselves with this prefix, so the app can keep them out of the results table. */
 const LIVE_RUN_PREFIX = 'live-';
-/** Sizes remembered per strategy and dtype, to predict from the nearest. */
-const MEASUREMENTS_KEPT = 8;
-
-export type LiveKey = StrategyName | 'limit';
-
-/**
- * A deliberately pessimistic first guess of what a strategy costs, used until
- * it has been measured on this machine: per point of one call and the
- * compile part of the first call; and, measured or not, the work per point
- * outside the timed calls (the reference check) and the fixed cost a record
- * does not show (a peer's Python process and its imports).
- */
-const FIRST_GUESS: Record<LiveKey, { callNsPerPoint: number; compileMs: number; overheadNsPerPoint: number; startMs: number }> = {
-  loops: { callNsPerPoint: 1500, compileMs: 50, overheadNsPerPoint: 20, startMs: 0 },
-  naive: { callNsPerPoint: 2, compileMs: 40, overheadNsPerPoint: 5, startMs: 0 },
-  meshgrid: { callNsPerPoint: 10, compileMs: 5, overheadNsPerPoint: 20, startMs: 0 },
-  'meshgrid-eager': { callNsPerPoint: 60, compileMs: 60, overheadNsPerPoint: 20, startMs: 0 },
-  vmap: { callNsPerPoint: 10, compileMs: 10, overheadNsPerPoint: 20, startMs: 0 },
-  pmap: { callNsPerPoint: 10, compileMs: 20, overheadNsPerPoint: 20, startMs: 0 },
-  gpu: { callNsPerPoint: 10, compileMs: 200, overheadNsPerPoint: 20, startMs: 0 },
-  // The peers start Python and import NumPy or JAX for every run: never within the live budget, so Run times them.
-  numpy: { callNsPerPoint: 20, compileMs: 0, overheadNsPerPoint: 20, startMs: 1000 },
-  'jax-vmap': { callNsPerPoint: 20, compileMs: 300, overheadNsPerPoint: 20, startMs: 2000 },
-  'jax-pmap': { callNsPerPoint: 20, compileMs: 300, overheadNsPerPoint: 20, startMs: 2000 },
-  limit: { callNsPerPoint: 5, compileMs: 5, overheadNsPerPoint: 0, startMs: 0 },
-};
-
-function firstGuess(key: LiveKey): Measurement {
-  const guess = FIRST_GUESS[key];
-  const callMs = guess.callNsPerPoint * 1e-6;
-  return { points: 1, callMs, firstMs: guess.compileMs + callMs, overheadNsPerPoint: guess.overheadNsPerPoint };
-}
-
-/** The settings that make a grid (all but the strategies, repeats and threads), as fields to compare. */
-function gridOf(settings: GridSettings | RunSettings): Record<string, unknown> {
-  const { strategies: _strategies, repeats: _repeats, devices: _devices, ...grid } = settings as RunSettings;
-  return grid;
-}
-
-/**
- * Whether a record measured exactly these settings: every grid setting (nx,
- * ny, the domain, the dtype, the formula, but the floor has no formula) that
- * the record also carries under the same name.
- */
-export function measures(record: RunRecord, settings: GridSettings | RunSettings): boolean {
-  const r = record as RunRecord & Record<string, unknown>;
-  for (const [key, value] of Object.entries(gridOf(settings))) {
-    if (!(key in r) || (key === 'formula' && record.strategy === 'limit')) continue;
-    if (JSON.stringify(r[key]) !== JSON.stringify(value)) return false;
-  }
-  return true;
-}
-
-/** Two settings make the same grid when their keys are equal: a new grid size, domain, dtype or formula is a change. */
-function gridKey(settings: GridSettings | RunSettings): string {
-  return JSON.stringify(Object.entries(gridOf(settings)).sort(([a], [b]) => (a < b ? -1 : 1)));
-}
 
 /** What Live needs of the app: its shell, its settings and whether the formula is checked. */
 export interface LiveHost {
   readonly api: LabApi;
+  /** Which strategies are the lab's own (calibrated at launch), once the engine has said. */
+  readonly info: AppInfo | null;
   settings(): RunSettings;
   readonly formula: string;
   readonly checkedFormula: string;
   readonly formulaValid: boolean;
 }
-
-/** How a strategy's bar stands against the current settings. */
-export type BarState =
-  /** measured at these settings */
-  | { kind: 'current' }
-  /** a live run is on its way */
-  | { kind: 'measuring' }
-  /** over the live budget: Run would take about this long */
-  | { kind: 'over-budget'; predictedMs: number }
-  /** from other settings, with Live off (or the memory guard refusing it) */
-  | { kind: 'stale' };
 
 interface Flight {
   runId: string;
@@ -118,8 +58,8 @@ export class Live {
   failures = $state.raw<RunFailure[]>([]);
   /** Live runs started, finished, and cancelled by a newer setting (the engine said so). */
   counts = $state({ started: 0, finished: 0, cancelled: 0 });
-  /** Each strategy's last runs per dtype (a few sizes), as the predictions need them. */
-  private measured = $state.raw<Partial<Record<string, Measurement[]>>>({});
+  /** Strategies calibrated after the opening grid's bars are in (the GPU, whose adapter takes longest to warm). */
+  private calibrateLater: LabStrategyName[] = [];
 
   private timer: ReturnType<typeof setTimeout> | null = null;
   private generation = 0;
@@ -129,18 +69,59 @@ export class Live {
   /** Something was interrupted or changed while held: look again on release. */
   private dirty = false;
   private settled: Promise<void> | null = null;
+  /** A machine profile exists now: a record the engine did not place on it is not current. */
+  private placing = false;
 
-  constructor(private readonly host: LiveHost) {}
+  /** What each strategy costs on this machine, as far as Live knows. */
+  readonly costs: LiveCosts;
 
-  /** Listens to every run's events; the settings as they are now are the starting point, not a change. */
+  constructor(private readonly host: LiveHost) {
+    this.costs = new LiveCosts();
+  }
+
+  /**
+   * Listens to every run's events, calibrates, and times the opening grid at
+   * once: a newcomer sees time bars without pressing anything.
+   */
   start(): void {
     this.host.api.on('run:record', ({ record }) => this.noteRecord(record));
-    this.requestedKey = gridKey(this.host.settings());
+    const settings = this.host.settings();
+    this.requestedKey = gridKey(settings);
+    const lab: readonly StrategyName[] = this.host.info?.strategies.lab ?? [];
+    const own = settings.strategies.filter((s): s is LabStrategyName => lab.includes(s));
+    this.calibrateLater = own.filter((s) => s === 'gpu');
+    this.settled = this.calibrate(own.filter((s) => s !== 'gpu'), settings);
+    // Held already (the machine's profile is loading): the opening grid is timed on release.
+    if (this.on && this.held) this.dirty = true;
+    else if (this.on) this.arm(0);
+  }
+
+  /** Times `strategies` on tiny grids (the engine's calibration); where it fails, the first guesses stand. */
+  private async calibrate(strategies: LabStrategyName[], settings: RunSettings): Promise<void> {
+    if (!strategies.length) return;
+    try {
+      this.costs.noteCalibration(await this.host.api.invoke('live:calibrate', { dtype: settings.dtype, formula: settings.formula, strategies }));
+    } catch {
+      // A formula the engine refuses, or an engine busy with a task the app did not hold for: Live predicts from first guesses.
+    }
   }
 
   /** Whether a run is one of Live's (its records stay out of the results table). */
   owns(runId: string): boolean {
     return runId.startsWith(LIVE_RUN_PREFIX);
+  }
+
+  /**
+   * The machine has just been measured: the bars at these settings are timed
+   * again (what fits the budget), so that their records are placed on its
+   * roofline; each strategy once, as ever.
+   */
+  retime(): void {
+    this.placing = true;
+    this.tried = [];
+    if (!this.on) return;
+    if (this.held > 0) this.dirty = true;
+    else this.arm(0);
   }
 
   setOn(on: boolean): void {
@@ -185,12 +166,9 @@ export class Live {
     }
   }
 
-  /** The predicted wall time of running `key` at these settings, from its last measurement (or a first guess). */
+  /** The predicted wall time of running `key` at these settings, from what Live knows of it (or a first guess). */
   predictedMs(key: LiveKey, settings: RunSettings): number {
-    const points = pointsOf(settings);
-    const last =
-      nearestMeasurement(this.measured[`${key}:${settings.dtype}`] ?? [], points) ?? nearestMeasurement(this.measured[`${key}:${otherDtype(settings.dtype)}`] ?? [], points) ?? firstGuess(key);
-    return FIRST_GUESS[key].startMs + predictRunMs(last, points, settings.repeats);
+    return this.costs.predictedMs(key, settings);
   }
 
   /**
@@ -198,7 +176,8 @@ export class Live {
    * (nor tried since the settings last changed), what fits the budget.
    */
   plan(settings: RunSettings): LivePlan<LiveKey> {
-    const unmeasured: LiveKey[] = settings.strategies.filter((s) => !(this.latest[s] && measures(this.latest[s], settings)));
+    const placed = (r: RunRecord) => !this.placing || r.bound !== undefined;
+    const unmeasured: LiveKey[] = settings.strategies.filter((s) => !(this.latest[s] && measures(this.latest[s], settings) && placed(this.latest[s])));
     if (!this.floorFor(settings)) unmeasured.push('limit');
     const candidates: Candidate<LiveKey>[] = unmeasured.filter((key) => !this.tried.includes(key)).map((key) => ({ key, predictedMs: this.predictedMs(key, settings) }));
     return planLiveRun(candidates, LIVE_BUDGET_MS);
@@ -246,25 +225,24 @@ export class Live {
   private async fire(generation: number): Promise<void> {
     this.timer = null;
     if (!this.stillWanted(generation)) return this.settle();
-    // The formula check is on its way: look again shortly.
-    if (this.host.formula !== this.host.checkedFormula) {
-      this.arm(60);
-      return;
-    }
-    if (!this.host.formulaValid) {
-      this.pending = false;
-      return;
-    }
-    // The engine takes one run at a time: the cancelled one must stop first.
+    // The engine takes one run at a time: the cancelled one (or the calibration) must stop first.
     await this.settled;
     if (!this.stillWanted(generation) || this.timer) return this.settle();
+    // A formula the calibration has compiled is sound; another waits for its check (on its way: look again shortly).
+    if (!this.costs.calibrations.some((c) => c.formula === this.host.formula)) {
+      if (this.host.formula !== this.host.checkedFormula) return this.arm(60);
+      if (!this.host.formulaValid) return void (this.pending = false);
+    }
     const settings = this.host.settings();
     const plan = this.plan(settings);
     const strategies = settings.strategies.filter((s) => plan.run.includes(s));
     const includeFloor = plan.run.includes('limit');
     const guard: GuardReport | null = strategies.length ? await this.host.api.invoke('run:guard', { ...settings, strategies }).catch(() => null) : { entries: [] };
     if (!this.stillWanted(generation) || this.timer || this.flight) return this.settle();
-    const fitting = strategies.filter((s) => guard?.entries.find((e) => e.strategy === s)?.fits !== false);
+    // Cheapest first: as many bars as possible, as soon as possible (the rows keep the lesson's order).
+    const fitting = strategies
+      .filter((s) => guard?.entries.find((e) => e.strategy === s)?.fits !== false)
+      .sort((a, b) => this.predictedMs(a, settings) - this.predictedMs(b, settings));
     this.tried.push(...plan.run.filter((key) => !this.tried.includes(key)));
     this.pending = false;
     if (fitting.length === 0 && !includeFloor) return;
@@ -284,6 +262,10 @@ export class Live {
           } else {
             this.counts.finished++;
             this.failures = result.failures.filter((f) => f.kind !== 'cancelled');
+            // The opening grid's bars are in: now the strategies whose calibration was left for later.
+            const later = this.calibrateLater.filter((s) => !this.costs.known(s));
+            this.calibrateLater = [];
+            if (later.length && this.held === 0) this.settled = this.calibrate(later, settings);
             // The settings are still: the next budget's worth, until all that fit are measured.
             if (this.stillWanted(generation) && !this.timer) this.arm(0);
           }
@@ -302,20 +284,11 @@ export class Live {
   }
 
   private noteRecord(record: RunRecord): void {
-    const guess = FIRST_GUESS[record.strategy];
-    const measurement: Measurement = { points: pointsOf(record), callMs: record.minMs, firstMs: record.firstMs, overheadNsPerPoint: guess.overheadNsPerPoint };
-    const key = `${record.strategy}:${record.dtype}`;
-    // The latest at each size, a few sizes kept.
-    const kept = (this.measured[key] ?? []).filter((m) => m.points !== measurement.points).slice(-(MEASUREMENTS_KEPT - 1));
-    this.measured = { ...this.measured, [key]: [...kept, measurement] };
+    this.costs.noteRecord(record);
     if (record.strategy === 'limit') {
       this.floors = [...this.floors.filter((r) => !measures(r, record)).slice(-15), record];
     } else {
       this.latest = { ...this.latest, [record.strategy]: record };
     }
   }
-}
-
-function otherDtype(dtype: DType): DType {
-  return dtype === 'float32' ? 'float64' : 'float32';
 }

@@ -1,18 +1,30 @@
 import { recordFixture } from '../../../test/fixtures';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { EventMap, EventName, GridSettings, LabApi, RunBatchRequest, RunBatchResult, RunRecord, RunSettings, StrategyName } from '../../../main/contract';
+import type { AppInfo, CalibrationRequest, CalibrationResult, EventMap, EventName, GridSettings, LabApi, RunBatchRequest, RunBatchResult, RunRecord, RunSettings, StrategyName } from '../../../main/contract';
 import { LIVE_BUDGET_MS, LIVE_DEBOUNCE_MS, Live, measures, type LiveHost } from './live.svelte';
 
 /** A shell whose runs finish when the test says: run:start waits, run:cancel ends it as cancelled. */
 class FakeShell implements LabApi {
   readonly starts: RunBatchRequest[] = [];
   readonly cancels: string[] = [];
+  readonly calibrations: CalibrationRequest[] = [];
+  /** Each strategy's cost per point in the calibration's answer (ns); 1 where not named. */
+  calibratedNs: Partial<Record<StrategyName, number>> = {};
   private readonly pending = new Map<string, (result: RunBatchResult) => void>();
   private readonly listeners = new Map<string, Set<(payload: unknown) => void>>();
 
   invoke(channel: string, request: unknown): Promise<never> {
     const answer = (value: unknown) => Promise.resolve(value as never);
     if (channel === 'run:guard') return answer({ entries: (request as RunSettings).strategies.map((strategy) => ({ strategy, predictedBytes: 1, fits: true })) });
+    if (channel === 'live:calibrate') {
+      const asked = request as CalibrationRequest;
+      this.calibrations.push(asked);
+      const strategies = (asked.strategies ?? []).map((strategy) => {
+        const nsPerPoint = this.calibratedNs[strategy] ?? 1;
+        return { strategy, fixedMs: 0.05, nsPerPoint, compileMs: 1, samples: [1024, 16384].map((points) => ({ points, callMs: 0.05 + (nsPerPoint * points) / 1e6 })) };
+      });
+      return answer({ dtype: asked.dtype, formula: asked.formula, strategies, elapsedMs: 20 } satisfies CalibrationResult);
+    }
     if (channel === 'run:cancel') {
       const { runId } = request as { runId: string };
       this.cancels.push(runId);
@@ -59,9 +71,10 @@ let shell: FakeShell;
 let settings: RunSettings;
 let live: Live;
 
-function host(): LiveHost {
+function host(info: AppInfo | null = null): LiveHost {
   return {
     api: shell,
+    info,
     settings: () => settings,
     get formula() {
       return settings.formula;
@@ -94,11 +107,50 @@ afterEach(() => {
 });
 
 describe('the Live switch', () => {
-  it('is on, and the settings it starts with are not a change', async () => {
+  it('is on, and the settings it starts with are not a change: the opening grid is timed once', async () => {
     expect(live.on).toBe(true);
     live.settingsChanged();
     await elapse(1000);
-    expect(shell.starts).toHaveLength(0);
+    expect(shell.starts.map((s) => s.nx)).toEqual([100]);
+  });
+
+  it('calibrates the lab’s strategies at launch and times the opening grid at once; the GPU is calibrated after', async () => {
+    shell = new FakeShell();
+    shell.calibratedNs = { loops: 1000, meshgrid: 2, vmap: 2 };
+    settings = { ...settings, nx: 2000, ny: 2000, strategies: ['loops', 'meshgrid', 'vmap', 'gpu', 'numpy'] };
+    const info = { strategies: { lab: ['loops', 'naive', 'meshgrid', 'meshgrid-eager', 'vmap', 'pmap', 'gpu'], peers: ['numpy'] } } as unknown as AppInfo;
+    live = new Live(host(info));
+    live.start();
+    // No input: the calibration of the CPU strategies (never the peers), then the opening grid.
+    expect(shell.calibrations.map((c) => c.strategies)).toEqual([['loops', 'meshgrid', 'vmap']]);
+    await elapse(0);
+    expect(live.costs.calibrations).toHaveLength(1);
+    // Predicted from the calibration: loops at 4e6 points, 1 µs each (compile, first call, 3 repeats, the check),
+    // is over the budget; meshgrid and vmap fit,
+    // and the GPU's first guess (with its compile) does not fit beside them.
+    expect(shell.starts.map((s) => s.strategies)).toEqual([['meshgrid', 'vmap']]);
+    const loops = live.barState('loops', settings);
+    expect(loops.kind === 'over-budget' && loops.predictedMs).toBeCloseTo(1 + 4 * (0.05 + 1000 * 4) + 20 * 4, 0);
+    shell.complete(shell.starts[0]!.runId);
+    await elapse(0);
+    expect(shell.calibrations.map((c) => c.strategies)).toEqual([['loops', 'meshgrid', 'vmap'], ['gpu']]);
+    expect(live.costs.known('gpu')).toBe(true);
+  });
+
+  it('times the current grid again once the machine is measured, for records the engine did not place, once each', async () => {
+    await elapse(0);
+    shell.complete(shell.starts[0]!.runId);
+    await elapse(0);
+    const before = shell.starts.length;
+    // vmap's record was placed on a profile; the others were made before there was one.
+    shell.emit('run:record', { runId: 'run-1', record: { ...record('vmap', 100, 0.01), bound: 'DRAM' } });
+    live.retime();
+    await elapse(0);
+    expect(shell.starts.slice(before).map((s) => [...s.strategies].sort())).toEqual([['loops', 'meshgrid']]);
+    shell.complete(shell.starts.at(-1)!.runId);
+    await elapse(1000);
+    // The fake engine places nothing: tried once, not again.
+    expect(shell.starts).toHaveLength(before + 1);
   });
 
   it('runs once the settings have been still for the debounce, at the latest settings', async () => {

@@ -23,6 +23,14 @@ export interface Measurement {
    * bursts, and the gaps say more about the machine's load than the strategy.)
    */
   overheadNsPerPoint: number;
+  /**
+   * What a call costs whatever its size (dispatch, waking the threads, a
+   * kernel launch), from Live's calibration at launch; the rest of callMs is
+   * per point. Absent: all of it is per point.
+   */
+  fixedMs?: number;
+  /** From Live's calibration on tiny grids, not from a record of a run. */
+  calibrated?: boolean;
 }
 
 /** The engine times warm calls until this much is timed (compute/strategies/timing.ts's MIN_TIMED_MS). */
@@ -62,13 +70,26 @@ export function nearestMeasurement(measurements: readonly Measurement[], points:
 }
 
 /**
- * The wall time of running a strategy once more at `points`, with `repeats`
- * timed calls: the first call (its compile part kept, its call scaled), the
- * timed calls (at least MIN_TIMED_MS of them, as the engine does), and the
- * overhead (its per-point part scaled).
+ * One call at `points`, from a measurement at another size: its fixed cost
+ * kept, its per-point cost scaled. `roofNsPerPoint` is the least a point can
+ * cost at that size (the roofline: its bytes over the bandwidth of the
+ * level its working set lives in): a tiny grid measured in L1 says nothing
+ * of DRAM.
  */
-export function predictRunMs(last: Measurement, points: number, repeats: number): number {
-  const callMs = scaleByPoints(last.callMs, last.points, points);
+export function predictCallMs(last: Measurement, points: number, roofNsPerPoint = 0): number {
+  const fixedMs = Math.min(last.fixedMs ?? 0, last.callMs);
+  const perPointMs = scaleByPoints(last.callMs - fixedMs, last.points, 1);
+  return fixedMs + points * Math.max(perPointMs, roofNsPerPoint * 1e-6);
+}
+
+/**
+ * The wall time of running a strategy once more at `points`, with `repeats`
+ * timed calls: the first call (its compile part kept, its call predicted by
+ * predictCallMs), the timed calls (at least MIN_TIMED_MS of them, as the
+ * engine does), and the overhead (its per-point part scaled).
+ */
+export function predictRunMs(last: Measurement, points: number, repeats: number, roofNsPerPoint = 0): number {
+  const callMs = predictCallMs(last, points, roofNsPerPoint);
   const compileMs = Math.max(0, last.firstMs - last.callMs);
   const timedMs = repeats > 0 ? Math.max(repeats * callMs, Math.min(MIN_TIMED_MS, 1000 * callMs)) : 0;
   return compileMs + callMs + timedMs + (last.overheadNsPerPoint * points) / 1e6;
@@ -117,3 +138,14 @@ export function formatWait(ms: number): string {
   if (min < 90) return `about ${Math.round(min)} min`;
   return `about ${Math.round(min / 60)} h`;
 }
+
+/** How a strategy's bar stands against the current settings. */
+export type BarState =
+  /** measured at these settings */
+  | { kind: 'current' }
+  /** a live run is on its way */
+  | { kind: 'measuring' }
+  /** over the live budget: Run would take about this long */
+  | { kind: 'over-budget'; predictedMs: number }
+  /** from other settings, with Live off (or the memory guard refusing it) */
+  | { kind: 'stale' };

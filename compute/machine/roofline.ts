@@ -1,0 +1,205 @@
+// The roofline model, one function per idea: the bytes a strategy's plan
+// moves (meshes written and read, each eager temporary, the output), the
+// operations per point of the traced graph (transcendental calls apart), the
+// threads a strategy computes on, and the roof that bounds a run. The bytes
+// are a model, not counters: what the plan must move at least, caches aside.
+// Pure arithmetic over graphs, records and a MachineProfile; measures nothing.
+
+import { itemSize, type DType } from '../core/dtype.js';
+import type { Graph } from '../core/graph.js';
+import { isElementwise, type ElementwisePrimitive, type Primitive } from '../core/primitives.js';
+import { sizeOf } from '../core/shape.js';
+import { traceFunction } from '../core/trace.js';
+import type { CompiledFormula } from '../formula/index.js';
+import { gridFunction } from '../strategies/grid.js';
+import type { RunRecord, StrategyName } from '../strategies/types.js';
+import { MEMORY_LEVELS, type MachineProfile, type MemoryLevel, type Roof, type RooflineBound, type RooflineFields } from './types.js';
+
+/**
+ * What one element of each primitive costs on the roofline: one arithmetic operation, a call of a vector
+ * math function (libmvec; counted apart, against the evaluator's cos throughput), or the multiplies of x^k.
+ * Typed over the primitive union: a new primitive without an entry is a compile error.
+ */
+const COST: Record<ElementwisePrimitive, 'op' | 'transcendental' | 'integer_pow'> = {
+  neg: 'op', square: 'op', abs: 'op', sqrt: 'op', floor: 'op', ceil: 'op', sign: 'op',
+  add: 'op', sub: 'op', mul: 'op', div: 'op', min: 'op', max: 'op', mod: 'op', hypot: 'op',
+  cos: 'transcendental', sin: 'transcendental', tan: 'transcendental', exp: 'transcendental', log: 'transcendental',
+  tanh: 'transcendental', atan: 'transcendental', asin: 'transcendental', acos: 'transcendental',
+  sinh: 'transcendental', cosh: 'transcendental', log2: 'transcendental', log10: 'transcendental',
+  pow: 'transcendental', atan2: 'transcendental',
+  integer_pow: 'integer_pow',
+};
+
+export function isTranscendental(primitive: Primitive): boolean {
+  return isElementwise(primitive) && COST[primitive] === 'transcendental';
+}
+
+/** f traced on two nx × ny meshes: the graph every strategy evaluates per point (and meshgrid-eager op by op). */
+export function meshGraph(formula: CompiledFormula, nx: number, ny: number, dtype: DType): Graph {
+  const shape = [nx, ny];
+  return traceFunction(gridFunction(formula), [{ shape, dtype }, { shape, dtype }]).graph;
+}
+
+/** Arithmetic operations and transcendental calls per output point: one per elementwise equation, x^k as its multiplies. */
+export function opsPerPoint(graph: Graph): { ops: number; transcendentals: number } {
+  let ops = 0;
+  let transcendentals = 0;
+  for (const eqn of graph.equations) {
+    if (!isElementwise(eqn.primitive)) continue;
+    const cost = COST[eqn.primitive];
+    if (cost === 'transcendental') transcendentals++;
+    else if (cost === 'integer_pow') ops += Math.max(1, Math.abs((eqn.params as { y: number }).y) - 1);
+    else ops++;
+  }
+  return { ops, transcendentals };
+}
+
+/** Bytes the eager evaluation of a graph reads and writes: each operation reads its array operands and writes its result. */
+export function eagerTraffic(graph: Graph): { read: number; written: number } {
+  let read = 0;
+  let written = 0;
+  for (const eqn of graph.equations) {
+    // Structural primitives are views: their consumer reads the data.
+    if (!isElementwise(eqn.primitive)) continue;
+    for (const a of eqn.inputs) if (a.kind === 'var') read += sizeOf(a.aval.shape) * itemSize(a.aval.dtype);
+    written += sizeOf(eqn.out.aval.shape) * itemSize(eqn.out.aval.dtype);
+  }
+  return { read, written };
+}
+
+export interface PlanBytes {
+  /** The plan's bytes: everything the strategy writes and reads from x and y to z. */
+  plan: number;
+  /** What the timed calls move (meshes are built before the first call, so they are in plan, not here). */
+  timed: number;
+  /** Of `timed`, the bytes written (the rest are read). */
+  timedWritten: number;
+}
+
+/** The bytes of each strategy's plan, keyed by strategy: every strategy must say (a missing one is a compile error). */
+export function planBytes(strategy: StrategyName | 'limit', nx: number, ny: number, dtype: DType, formula: CompiledFormula | null): PlanBytes {
+  const s = itemSize(dtype);
+  const points = nx * ny;
+  const axes = (nx + ny) * s;
+  const out = points * s;
+  // Building the meshes reads x and y and writes two nx × ny arrays.
+  const meshes = axes + 2 * out;
+  switch (strategy) {
+    case 'limit':
+      // The floor writes z and nothing else.
+      return { plan: out, timed: out, timedWritten: out };
+    case 'loops':
+    case 'vmap':
+    case 'pmap':
+    case 'jax-vmap':
+    case 'jax-pmap':
+      // x and y are read (each row's x once, y from cache), z written once.
+      return { plan: axes + out, timed: axes + out, timedWritten: out };
+    case 'gpu':
+      // The kernel writes float32 on the device; the timed call also reads it back into z.
+      return { plan: axes + 2 * points * 4, timed: axes + 2 * points * 4, timedWritten: 2 * points * 4 };
+    case 'naive': {
+      // f on the flat vectors: n points, not a grid (nx = ny, else a shape error).
+      const n = Math.min(nx, ny);
+      return { plan: 3 * n * s, timed: 3 * n * s, timedWritten: n * s };
+    }
+    case 'meshgrid':
+      // The fused kernel reads both meshes and writes z.
+      return { plan: meshes + 3 * out, timed: 3 * out, timedWritten: out };
+    case 'meshgrid-eager':
+    case 'numpy': {
+      const traffic = formula ? eagerTraffic(meshGraph(formula, nx, ny, dtype)) : { read: 2 * out, written: out };
+      return { plan: meshes + traffic.read + traffic.written, timed: traffic.read + traffic.written, timedWritten: traffic.written };
+    }
+    default:
+      return strategy satisfies never;
+  }
+}
+
+/** Threads a record's run computes on: pmap's devices, the native pool for its other fused strategies, else one. */
+export function computeThreads(record: Pick<RunRecord, 'strategy' | 'backend' | 'devices'>, cores: number): number {
+  if (record.strategy === 'pmap' || record.strategy === 'jax-pmap') return Math.max(1, record.devices);
+  if (record.backend !== 'native' || record.strategy === 'meshgrid-eager' || record.strategy === 'loops') return 1;
+  return cores;
+}
+
+/**
+ * The level a working set of `bytes` runs at: the first whose measured plateau set, doubled, holds it, else
+ * DRAM. The plateaus, not the OS's sizes: a virtual machine may report a socket's L3 it shares with others.
+ */
+export function levelFor(bytes: number, profile: MachineProfile): MemoryLevel {
+  for (const level of MEMORY_LEVELS) if (level !== 'DRAM' && bytes <= 2 * profile.bandwidth[level].bytes) return level;
+  return 'DRAM';
+}
+
+/** The roofs of this machine for a dtype: memory slopes for L3 and DRAM (write bandwidth), compute roofs per ISA copy. */
+export function roofs(profile: MachineProfile, dtype: DType): Roof[] {
+  const memory: Roof[] = (['L3', 'DRAM'] as const).map((level) => ({
+    kind: 'memory',
+    level,
+    gbps: profile.bandwidth[level].writeGBps,
+    label: `${level} write ${profile.bandwidth[level].writeGBps.toFixed(1)} GB/s`,
+  }));
+  const compute: Roof[] = profile.isas.map((isa) => {
+    const gflops = profile.peakGflops[isa]![dtype].allThreads;
+    return { kind: 'compute', isa, gflops, label: `${isa} FMA ${gflops.toFixed(0)} Gflop/s (${dtype}, ${profile.cores} threads)` };
+  });
+  return [...memory, ...compute];
+}
+
+/** What the note of a placed record says: that the bytes are a model. */
+export const BYTES_MODEL_NOTE = 'bytes moved: a model of the plan, not counters';
+
+/**
+ * The roofline fields of a measured record: bytes, operations, intensity and
+ * rates always; the bound and how near the run is to it where a profile is
+ * given. The bound is the roof predicting the longest time: memory (the
+ * read and write bandwidth of the level the output lives in), FMA throughput, or the
+ * evaluator's cos throughput; 'overhead' when a loops run is over fifty times
+ * slower than every roof predicts (dispatch, not hardware).
+ */
+export function rooflineFields(record: RunRecord, formula: CompiledFormula | null, profile: MachineProfile | null): RooflineFields {
+  const { nx, ny, dtype, medianMs } = record;
+  const points = record.strategy === 'naive' ? Math.min(nx, ny) : nx * ny;
+  const bytes = planBytes(record.strategy, nx, ny, dtype, formula);
+  // The floor (formula null) computes nothing: it only writes.
+  const { ops, transcendentals } = formula ? opsPerPoint(meshGraph(formula, 1, 1, dtype)) : { ops: 0, transcendentals: 0 };
+  const seconds = medianMs / 1000;
+  const fields: RooflineFields = {
+    bytesMoved: bytes.plan,
+    opsPerPoint: ops,
+    transcendentalsPerPoint: transcendentals,
+    arithmeticIntensity: (ops * points) / bytes.plan,
+    achievedGBps: seconds > 0 ? bytes.timed / seconds / 1e9 : 0,
+    gPointsPerS: seconds > 0 ? points / seconds / 1e9 : 0,
+  };
+  // The profile's roofs are the CPU's: a GPU run gets its bytes and rates, not a CPU bound.
+  if (!profile || !(seconds > 0) || record.backend === 'webgpu') return fields;
+  const threads = computeThreads(record, profile.cores);
+  const level = levelFor(points * itemSize(dtype), profile);
+  const plateau = profile.bandwidth[level];
+  const isa = record.isa ?? profile.isas.at(-1)!;
+  const peak = profile.peakGflops[isa]?.[dtype];
+  const gflops = peak ? (threads > 1 ? peak.allThreads * Math.min(1, threads / profile.cores) : peak.oneThread) : Infinity;
+  const cosPerSecond = profile.transcendentalsPerNs[dtype] * 1e9 * Math.min(threads, profile.cores);
+  const predicted: [RooflineBound, number][] = [
+    [level, bytes.timedWritten / (plateau.writeGBps * 1e9) + (bytes.timed - bytes.timedWritten) / (plateau.readGBps * 1e9)],
+    ['compute', (ops * points) / (gflops * 1e9)],
+    ['transcendental', (transcendentals * points) / cosPerSecond],
+  ];
+  const [bound, boundSeconds] = predicted.reduce((a, b) => (b[1] > a[1] ? b : a));
+  const fraction = boundSeconds / seconds;
+  // Only the loops strategy pays a call per point; elsewhere a run far under its roof (a scalar copy, a busy
+  // machine) still says which roof it is under, with how far below it is.
+  return { ...fields, bound: record.strategy === 'loops' && fraction < 0.02 ? 'overhead' : bound, roofFraction: fraction };
+}
+
+/** The record in words: "meshgrid: memory-bound (DRAM), 78% of the roof". */
+export function boundText(record: RunRecord): string {
+  if (!record.bound || record.roofFraction === undefined) return `${record.strategy}: not placed (no machine profile)`;
+  const pct = `${Math.round(record.roofFraction * 100)}% of the roof`;
+  if (record.bound === 'overhead') return `${record.strategy}: overhead-bound, ${pct} (the time goes to dispatch, not to the hardware)`;
+  if (record.bound === 'compute') return `${record.strategy}: compute-bound (FMA), ${pct}`;
+  if (record.bound === 'transcendental') return `${record.strategy}: bound by cos throughput, ${pct}`;
+  return `${record.strategy}: memory-bound (${record.bound} bandwidth), ${pct}`;
+}

@@ -1,0 +1,76 @@
+// The machine view's state: this machine's profile (caches, bandwidth per
+// level, peak arithmetic per ISA, cos per ns) as the engine measured it once
+// and kept it, with the roofs per dtype; its measurement's progress; and the
+// charts' exports. It reads the kept profile at launch (the engines place
+// records on it themselves) and measures only when asked or when its view
+// opens with none kept: the measurement takes the run engine for about 10 s,
+// so Live waits meanwhile.
+
+import type { ChartFormat, ChartName, MachineProgress, MachineView } from '../../../main/contract';
+import type { Lab } from '../lib/lab.svelte';
+import { saveMessage } from '../lib/saveOutcome';
+import { writeNsPerPoint } from './roofline';
+
+export type MachineStatus = 'unknown' | 'missing' | 'measuring' | 'ready' | 'failed';
+
+export class MachineState {
+  view = $state.raw<MachineView | null>(null);
+  status = $state<MachineStatus>('unknown');
+  progress = $state.raw<MachineProgress | null>(null);
+  error = $state<string | null>(null);
+
+  constructor(private readonly lab: Lab) {}
+
+  /** Listens for the measurement's progress, and loads the kept profile, so this session's records are placed on it. */
+  start(): void {
+    this.lab.api.on('machine:progress', (progress) => (this.progress = progress));
+    void this.load(false, false);
+  }
+
+  /** Measures this machine (again, with `refresh`): about 10 s, with progress. */
+  measure(refresh = false): Promise<void> {
+    return this.load(true, refresh);
+  }
+
+  async exportChart(chart: ChartName, format: ChartFormat, data: Uint8Array): Promise<void> {
+    this.lab.message = await saveMessage(this.lab.api.invoke('export:chart', { chart, format, data }), `${chart} chart`, 'export');
+  }
+
+  private async load(measure: boolean, refresh: boolean): Promise<void> {
+    if (this.status === 'measuring') return;
+    if (measure) {
+      this.status = 'measuring';
+      this.progress = null;
+    }
+    // A measurement takes the run engine alone: Live's runs wait for it (reading the kept profile takes nothing).
+    if (measure) await this.lab.live.hold();
+    try {
+      const view = await this.lab.api.invoke('machine:profile', { measure, refresh });
+      this.view = view ?? this.view;
+      const profile = this.view?.profile;
+      // Live's predictions never go below the roofline's floor: the output written at its level's bandwidth.
+      if (profile) this.lab.live.costs.roof = (key, settings) => (key === 'limit' ? 0 : writeNsPerPoint(profile, settings.nx * settings.ny, settings.dtype));
+      // Measured now: the runs at these settings are timed again, to be placed on this profile (Live waits for release).
+      if (view?.measured) this.lab.live.retime();
+      this.status = this.view ? 'ready' : 'missing';
+      this.error = null;
+    } catch (error) {
+      this.status = this.view ? 'ready' : 'failed';
+      this.error = error instanceof Error ? error.message : String(error);
+    } finally {
+      if (measure) this.lab.live.release();
+    }
+  }
+}
+
+const states = new WeakMap<Lab, MachineState>();
+
+/** The lab's one machine state, made and started on first use. */
+export function machineFor(lab: Lab): MachineState {
+  let state = states.get(lab);
+  if (!state) {
+    states.set(lab, (state = new MachineState(lab)));
+    state.start();
+  }
+  return state;
+}
