@@ -28,7 +28,7 @@ describe('the lesson text (assets/lesson/en.json)', () => {
       expect(placeholders(step.runs).every((p) => p === 'n'), `${step.id}: the run button text may only use {n}`).toBe(true);
       expect(describeStepRun(step)).not.toContain('{');
     }
-    expect(LESSON_EN.steps.map((s) => s.n)).toEqual([80, 80, 80, 6000, 6000, 6000, 6000, 30000, 6000, 6000, 2000]);
+    expect(LESSON_EN.steps.map((s) => s.n)).toEqual([80, 80, 80, 6000, 6000, 6000, 6000, 10000, 6000, 6000, 2000]);
   });
 
   it("keeps the lecture's facts in the code: the loop, the shapes, meshgrid, in_axes, pmap's device count", () => {

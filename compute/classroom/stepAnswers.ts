@@ -1,8 +1,9 @@
 // The lesson's two steps after pmap, where the output is a number:
 //   answer  "The answer without the grid": the max of f by the loop (a
 //           running value), by meshgrid then max, and by vmap fused, with the
-//           memory each holds, at a size where meshgrid's meshes do not fit
-//           (its refusal, with the bytes it needs, is the figure);
+//           memory each holds at one size (10⁴ per side: seconds on two
+//           cores); where meshgrid's meshes do not fit, its refusal with the
+//           bytes it needs is the figure;
 //   talk    "Devices that talk": pmap where each device reduces its rows and
 //           lax.pmax gives every device the maximum; each device's partial
 //           is shown beside the total.
