@@ -51,6 +51,7 @@ export {
   type RunResult,
 } from './strategies/run.js';
 export { MemoryGuardError, formatBytes, memoryCap } from './strategies/memoryGuard.js';
+export { isAnswer } from './strategies/answer.js';
 export { TOLERANCES } from './strategies/reference.js';
 export { traceStrategies, type TracedGraph, type TracedView } from './strategies/traced.js';
 export { measureLimit } from './strategies/limit.js';
