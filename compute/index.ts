@@ -10,10 +10,10 @@ export { linspace, arange, meshgrid, type MeshgridIndexing } from './core/creati
 export { allclose, isclose, maxAbsDiff, type AllcloseOptions } from './core/allclose.js';
 export { broadcastShapes, formatShape, sizeOf, ShapeError, type Shape } from './core/shape.js';
 export { type Graph, type AbstractValue, printGraph } from './core/graph.js';
-export { ALL_PRIMITIVES, ELEMENTWISE_PRIMITIVES, type Primitive } from './core/primitives.js';
+export { ALL_PRIMITIVES, ELEMENTWISE_PRIMITIVES, REDUCTION_PRIMITIVES, COLLECTIVE_PRIMITIVES, type Primitive } from './core/primitives.js';
 export { type Value, Tracer, traceFunction } from './core/trace.js';
 
-export { np } from './ops.js';
+export { np, lax } from './ops.js';
 export { jit, type JittedFunction, type JitOptions } from './transforms/jit.js';
 export { vmap, type VmapOptions, type InAxes, type OutAxes } from './transforms/vmap.js';
 export { pmap, cpuDevices, type PmapOptions, type PmappedFunction } from './transforms/pmap.js';
@@ -51,6 +51,7 @@ export {
   type RunResult,
 } from './strategies/run.js';
 export { MemoryGuardError, formatBytes, memoryCap } from './strategies/memoryGuard.js';
+export { isAnswer } from './strategies/answer.js';
 export { TOLERANCES } from './strategies/reference.js';
 export { traceStrategies, type TracedGraph, type TracedView } from './strategies/traced.js';
 export { measureLimit } from './strategies/limit.js';

@@ -10,7 +10,7 @@ export { APP_GRID_LIMITS, APP_MAX_REPEATS, NATIVE_MAX_THREADS, type GridLimits }
 export { appRoot, appVersion } from './appRoot.js';
 export { APP_NAME, defaultDataDir } from './dataDir.js';
 export type { Grid } from './core/grid.js';
-export { LAB_STRATEGY_NAMES, PEER_STRATEGY_NAMES } from './strategies/types.js';
+export { LAB_STRATEGY_NAMES, PEER_STRATEGY_NAMES, REDUCE_MODES, type ReduceMode } from './strategies/types.js';
 export { check, type Refusal } from './schema/describe.js';
 export {
   boolean,
@@ -22,6 +22,7 @@ export {
   oneOf,
   range,
   side,
+  answerSide,
   strict,
   sweepAspect,
   sweepPoints,

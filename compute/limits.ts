@@ -22,6 +22,8 @@ export interface GridLimits {
   /** Sides the app accepts in requests and documents. */
   readonly nMin: number;
   readonly nMax: number;
+  /** Sides of a run whose output is a number (max, min, sum, mean): no grid is kept, so time is the limit. */
+  readonly answerNMax: number;
   /** The grid-size slider's log scale. */
   readonly sliderMin: number;
   readonly sliderMax: number;
@@ -38,6 +40,7 @@ export interface GridLimits {
 export const APP_GRID_LIMITS: GridLimits = {
   nMin: 1,
   nMax: 20_000,
+  answerNMax: 100_000,
   sliderMin: 10,
   sliderMax: 20_000,
   sweepMaxPoints: 60,

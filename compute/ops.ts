@@ -9,6 +9,7 @@ import { NDArray } from './core/ndarray.js';
 import type { AnyParams, BinaryPrimitive, Primitive, Spelling, UnaryPrimitive } from './core/primitives.js';
 import { SPELLINGS, arity, scalarSemantics } from './core/primitives.js';
 import { normalizeAxis } from './core/shape.js';
+import { namedAxis } from './core/axisEnv.js';
 import { type Value, bindTraced, innermostBuilder } from './core/trace.js';
 import { evalEager } from './backends/eager.js';
 
@@ -79,5 +80,61 @@ export function moveAxis(x: Value, source: number, destination: number): Value {
   return transpose(x, order);
 }
 
+/** A reduction's `axis`, as NumPy takes it: one axis, a list, or none (every axis). */
+export type Axis = number | readonly number[] | null | undefined;
+
+/** The sorted, normalized axes of `axis` for an array of the given rank; a repeated axis is an error, as in NumPy. */
+export function reductionAxes(axis: Axis, rank: number): number[] {
+  if (axis === null || axis === undefined) return Array.from({ length: rank }, (_, a) => a);
+  const list = (typeof axis === 'number' ? [axis] : [...axis]).map((a) => normalizeAxis(a, rank));
+  const sorted = [...new Set(list)].sort((a, b) => a - b);
+  if (sorted.length !== list.length) throw new Error(`repeated axis in reduction: (${list.join(', ')})`);
+  return sorted;
+}
+
+function reduce(primitive: 'reduce_sum' | 'reduce_max' | 'reduce_min', x: Value, axis: Axis): Value {
+  if (typeof x === 'number') return x;
+  const axes = reductionAxes(axis, x.shape.length);
+  return axes.length === 0 ? x : bind(primitive, [x], { axes });
+}
+
+/** np.sum: accurate (a float64 accumulator, compensated), in the array's dtype. */
+export const sum = (x: Value, axis?: Axis): Value => reduce('reduce_sum', x, axis);
+/** np.max / np.min: NaN anywhere in a reduced slice gives NaN, as in NumPy. */
+export const max = (x: Value, axis?: Axis): Value => reduce('reduce_max', x, axis);
+export const min = (x: Value, axis?: Axis): Value => reduce('reduce_min', x, axis);
+
+/** np.mean: the sum over the axes divided by their size, as jnp.mean. */
+export function mean(x: Value, axis?: Axis): Value {
+  if (typeof x === 'number') return x;
+  const axes = reductionAxes(axis, x.shape.length);
+  const count = axes.reduce((n, a) => n * x.shape[a]!, 1);
+  return div(reduce('reduce_sum', x, axes), count);
+}
+
+function arg(primitive: 'argmax' | 'argmin', x: Value, axis: number | null | undefined): Value {
+  if (typeof x === 'number' || x.shape.length === 0) return 0;
+  return bind(primitive, [x], { axes: reductionAxes(axis, x.shape.length) });
+}
+/** np.argmax / np.argmin: the first index of the extreme (the first NaN, if any); axis none: the flattened index. */
+export const argmax = (x: Value, axis?: number | null): Value => arg('argmax', x, axis);
+export const argmin = (x: Value, axis?: number | null): Value => arg('argmin', x, axis);
+
+function collective(primitive: 'psum' | 'pmax' | 'pmin', x: Value, axisName: string): Value {
+  const { size } = namedAxis(axisName);
+  if (typeof x === 'number') return primitive === 'psum' ? x * size : x;
+  return bind(primitive, [x], { axisName });
+}
+
+/** jax.lax's collectives over a named axis of vmap or pmap: every example (device) gets the total. */
+export const lax = {
+  psum: (x: Value, axisName: string): Value => collective('psum', x, axisName),
+  pmax: (x: Value, axisName: string): Value => collective('pmax', x, axisName),
+  pmin: (x: Value, axisName: string): Value => collective('pmin', x, axisName),
+  pmean: (x: Value, axisName: string): Value => div(collective('psum', x, axisName), namedAxis(axisName).size),
+} as const;
+
 /** Every operation, as compute/index.ts exports it: `np.cos(x)`, `np.atan2(y, x)`, `np.bind('cos', [x])`. */
-export const np = { ...operations, bind, pow, broadcastInDim, transpose, moveAxis } as const;
+export const np = {
+  ...operations, bind, pow, broadcastInDim, transpose, moveAxis, sum, max, min, mean, argmax, argmin,
+} as const;

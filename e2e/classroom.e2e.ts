@@ -1,5 +1,5 @@
 // The classroom, end to end, against the web shell in Debian's Chromium: a
-// teacher walks all eight lesson steps in order and each step's figures
+// teacher walks every lesson step in order and each step's figures
 // appear; projector mode toggles from the keyboard; a sweep from n = 10 to
 // n = 2000 completes and draws every strategy's line with the physical
 // floor, and exports as CSV; a sweep past the memory cap marks where
@@ -84,9 +84,9 @@ after(async () => {
 });
 
 describe('the classroom in the web shell', { concurrency: false }, () => {
-  it('walks all eight lesson steps in order, and each shows the figures this machine measured', async () => {
+  it('walks every lesson step in order, and each shows the figures this machine measured', async () => {
     await openClassroom();
-    assert.equal(lesson.steps.length, 8);
+    assert.equal(lesson.steps.length, 11);
     for (const [index, step] of lesson.steps.entries()) {
       await page.getByTestId('lesson-title').filter({ hasText: `${index + 1}. ${step.title}` }).waitFor();
       await page.getByTestId('lesson-run').click();
@@ -109,9 +109,9 @@ describe('the classroom in the web shell', { concurrency: false }, () => {
   it('moves between steps from the keyboard, and toggles projector mode with its shortcut', async () => {
     await page.getByTestId('lesson-title').click();
     await page.keyboard.press('PageUp');
-    await page.getByTestId('lesson-title').filter({ hasText: `7. ${lesson.steps[6]!.title}` }).waitFor();
+    await page.getByTestId('lesson-title').filter({ hasText: `10. ${lesson.steps[9]!.title}` }).waitFor();
     await page.keyboard.press('PageDown');
-    await page.getByTestId('lesson-title').filter({ hasText: `8. ${lesson.steps[7]!.title}` }).waitFor();
+    await page.getByTestId('lesson-title').filter({ hasText: `11. ${lesson.steps[10]!.title}` }).waitFor();
     await page.getByTestId('lesson-jump').selectOption({ index: 3 });
     await page.getByTestId('lesson-title').filter({ hasText: `4. ${lesson.steps[3]!.title}` }).waitFor();
     // The focus moved to the step's title, and it is visible.

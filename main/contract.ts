@@ -28,6 +28,7 @@ import type {
   StrategyAvailability,
   StrategyName,
   LabStrategyName,
+  ReduceMode,
   TracedView,
   FormulaPreset,
   MachineInfo as EngineMachineInfo,
@@ -177,6 +178,8 @@ export interface RunSettings extends GridSettings {
   repeats: number;
   /** Native threads for pmap; 0 = all. */
   devices: number;
+  /** The output: the grid (default) or a number from it (max, min, sum, mean). */
+  reduce?: ReduceMode;
 }
 
 export interface GuardEntry {

@@ -8,7 +8,18 @@ import type { RunRequest, StrategyName } from '../compute/index.js';
 import type { RunSettings } from './contract.js';
 
 export function runRequestOf(settings: Omit<RunSettings, 'strategies'>, strategy: StrategyName): RunRequest {
-  const { nx, ny, xRange, yRange, dtype, formula, repeats, devices } = settings;
+  const { nx, ny, xRange, yRange, dtype, formula, repeats, devices, reduce } = settings;
   // devices 0 is the app's "all": the engine's default when none is named.
-  return { strategy, nx, ny, xRange, yRange, dtype, formula, repeats, ...(devices > 0 ? { devices } : {}) };
+  return {
+    strategy,
+    nx,
+    ny,
+    xRange,
+    yRange,
+    dtype,
+    formula,
+    repeats,
+    ...(devices > 0 ? { devices } : {}),
+    ...(reduce !== undefined ? { reduce } : {}),
+  };
 }

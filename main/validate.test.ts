@@ -56,6 +56,16 @@ describe('validateRequest', () => {
     expect(() => validateRequest('formula:check', { text: 'x'.repeat(501) })).toThrow(/at most 500 characters/);
   });
 
+  it('takes a run to a number up to 100,000 per side, and holds a run to the grid to 20,000', () => {
+    const answer = { ...run, nx: 100_000, ny: 100_000, reduce: 'max' };
+    expect(validateRequest('run:guard', answer)).toEqual(answer);
+    expect(validateRequest('run:start', { ...answer, runId: 'r1', includeFloor: false })).toBeTruthy();
+    expect(() => validateRequest('run:guard', { ...answer, nx: 100_001 })).toThrow(/request\.nx must be an integer from 1 to 100000/);
+    expect(() => validateRequest('run:guard', { ...answer, reduce: 'grid' })).toThrow(/request\.nx must be an integer from 1 to 20000/);
+    expect(() => validateRequest('run:start', { ...run, ny: 30_000, runId: 'r2', includeFloor: false })).toThrow(/request\.ny must be an integer from 1 to 20000/);
+    expect(() => validateRequest('run:guard', { ...run, reduce: 'median' })).toThrow(/request\.reduce must be one of grid, max, min, sum, mean/);
+  });
+
   it('takes the threads sweep on the lab\'s nx × ny grid over its domain, and a sweep held at ny or at an aspect', () => {
     expect(validateRequest('classroom:threads', { taskId: 't', sweep: { ...settings, nx: 2000, ny: 500, xRange: [-1, 3] } })).toEqual({
       taskId: 't',

@@ -12,8 +12,12 @@ import * as v from 'valibot';
 import { CHART_FORMATS, CHART_NAMES, GRID_FORMATS, RESULTS_FORMATS, type GridSettings, type InvokeChannel, type RequestOf, type RunSettings } from './contract.js';
 import type { RunRecord } from '../compute/index.js';
 import {
+  APP_GRID_LIMITS,
   APP_MAX_REPEATS,
   NATIVE_MAX_THREADS,
+  REDUCE_MODES,
+  type ReduceMode,
+  answerSide,
   calibrationRequest,
   check,
   type Refusal,
@@ -62,8 +66,25 @@ const gridFields = { nx: side, ny: side, xRange: range, yRange: range, dtype, fo
 const gridSettings = strict(gridFields);
 true satisfies SameType<v.InferOutput<typeof gridSettings>, GridSettings>;
 
-const runFields = { ...gridFields, strategies, repeats: integer(0, APP_MAX_REPEATS), devices: integer(0, NATIVE_MAX_THREADS) };
-const runSettings = strict(runFields);
+const runFields = {
+  ...gridFields,
+  nx: answerSide,
+  ny: answerSide,
+  strategies,
+  repeats: integer(0, APP_MAX_REPEATS),
+  devices: integer(0, NATIVE_MAX_THREADS),
+  reduce: v.optional(oneOf(REDUCE_MODES)),
+};
+/** A run to the grid keeps its sides to the grid's limit; a run to a number may reach answerNMax. */
+type Sides = { nx: number; ny: number; reduce?: ReduceMode | undefined };
+/** Whether a side fits the run's output: a grid's side is held to `side`'s rule, in its words. */
+const sideFits = (s: Sides, n: number) => (s.reduce !== undefined && s.reduce !== 'grid') || n <= APP_GRID_LIMITS.nMax;
+const SIDE_RULE = `must be an integer from ${APP_GRID_LIMITS.nMin} to ${APP_GRID_LIMITS.nMax}`;
+const runSettings = v.pipe(
+  strict(runFields),
+  v.forward(v.check((s) => sideFits(s, s.nx), SIDE_RULE), ['nx']),
+  v.forward(v.check((s) => sideFits(s, s.ny), SIDE_RULE), ['ny']),
+);
 true satisfies SameType<v.InferOutput<typeof runSettings>, RunSettings>;
 
 /** The PNG signature: only an image is written where the user asked for one. */
@@ -119,7 +140,11 @@ const requestSchemas = {
   'surface:preview': gridSettings,
   'graph:trace': gridSettings,
   'run:guard': runSettings,
-  'run:start': strict({ ...runFields, runId: name, includeFloor: boolean }),
+  'run:start': v.pipe(
+    strict({ ...runFields, runId: name, includeFloor: boolean }),
+    v.forward(v.check((s) => sideFits(s, s.nx), SIDE_RULE), ['nx']),
+    v.forward(v.check((s) => sideFits(s, s.ny), SIDE_RULE), ['ny']),
+  ),
   'run:cancel': strict({ runId: name }),
   'live:calibrate': calibrationRequest,
   'session:restore': nothing,

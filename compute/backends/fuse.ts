@@ -9,8 +9,8 @@
 import type { DType } from '../core/dtype.js';
 import type { Atom, Graph, Var, Equation } from '../core/graph.js';
 import type { NDArray } from '../core/ndarray.js';
-import type { AnyParams, ElementwisePrimitive, PrimitiveParams } from '../core/primitives.js';
-import { isElementwise } from '../core/primitives.js';
+import type { AnyParams, ElementwisePrimitive, PrimitiveParams, ReductionPrimitive } from '../core/primitives.js';
+import { isElementwise, isReduction } from '../core/primitives.js';
 
 /** A leaf: graph input `input` read at the output index through an axis map. */
 export interface FusedRead {
@@ -32,8 +32,26 @@ export type FusedNode =
       readonly depth: number;
     };
 
+/**
+ * A fused map-reduce: the kernel's loop runs over the reduced operand with
+ * the kept axes first and the reduced ones last, so output element k
+ * reduces the contiguous run [k·length, (k+1)·length) of the loop's flat
+ * index, and the map's values are never stored.
+ */
+export interface FusedReduction {
+  readonly kind: ReductionPrimitive;
+  /** Loop elements per output element (the product of the reduced axes' sizes). */
+  readonly length: number;
+  readonly resultShape: readonly number[];
+  readonly resultDtype: DType;
+}
+
 export interface FusedKernel {
+  /** The loop's shape: the output's, or for a reduction the operand's axes, kept ones first. */
   readonly outShape: readonly number[];
+  readonly reduce?: FusedReduction;
+  /** A reduction that reads the accumulators of kernel `sharesPass` (argmax beside max) instead of running again. */
+  readonly sharesPass?: number;
   readonly dtype: DType;
   readonly reads: readonly FusedRead[];
   /** In topological order: arguments come before their users. */
@@ -48,7 +66,23 @@ export function fuseGraph(graph: Graph, zeroStrides: ZeroStrides = []): FusedKer
   const producers = new Map<number, Equation>();
   for (const eqn of graph.equations) producers.set(eqn.out.id, eqn);
   const inputIndex = new Map<number, number>(graph.inputs.map((v, i) => [v.id, i]));
-  return graph.outputs.map((out) => fuseOutput(out, producers, inputIndex, graph, zeroStrides));
+  const kernels = graph.outputs.map((out) => fuseOutput(out, producers, inputIndex, graph, zeroStrides));
+  // max(z) and argmax(z) (min and argmin) over the same axes are one pass: the extreme's accumulator keeps both.
+  const keyOf = (out: Atom): string | null => {
+    const eqn = out.kind === 'var' ? producers.get(out.id) : undefined;
+    if (!eqn || !isReduction(eqn.primitive) || eqn.primitive === 'reduce_sum') return null;
+    const side = eqn.primitive === 'reduce_max' || eqn.primitive === 'argmax' ? 'max' : 'min';
+    const operand = eqn.inputs[0]!;
+    return `${side}|${operand.kind === 'var' ? operand.id : operand.value}|${JSON.stringify(eqn.params)}`;
+  };
+  const first = new Map<string, number>();
+  return kernels.map((kernel, k) => {
+    const key = keyOf(graph.outputs[k]!);
+    if (key === null) return kernel;
+    const earlier = first.get(key);
+    if (earlier === undefined) first.set(key, k);
+    return earlier === undefined ? kernel : { ...kernel, sharesPass: earlier };
+  });
 }
 
 function fuseOutput(
@@ -112,7 +146,10 @@ function fuseOutput(
       permutation.forEach((axis, i) => (operandMap[axis] = axisMap[i]!));
       return lower(eqn.inputs[0]!, operandMap);
     }
-    if (!isElementwise(eqn.primitive)) throw new Error(`cannot fuse ${eqn.primitive satisfies never}`);
+    if (!isElementwise(eqn.primitive)) {
+      // Stages (staged.ts) keep reductions at a kernel's root; collectives are gone after vmap/pmap.
+      throw new Error(`cannot fuse ${eqn.primitive} inside a kernel: compile the graph with compileGraph (backends/staged.ts)`);
+    }
     const primitive = eqn.primitive;
     const args = eqn.inputs.map((input) => {
       if (input.kind === 'literal') return lower(input, []);
@@ -125,8 +162,26 @@ function fuseOutput(
     return addNode(key, () => ({ kind: 'op', primitive, args, params: eqn.params, depth }));
   };
 
+  const reducer = out.kind === 'var' ? producers.get(out.id) : undefined;
+  if (reducer && isReduction(reducer.primitive)) {
+    const operand = reducer.inputs[0]!;
+    const shape = operand.kind === 'var' ? operand.aval.shape : [];
+    const { axes } = reducer.params as PrimitiveParams['reduce_sum'];
+    const order = [...shape.keys()].filter((a) => !axes.includes(a)).concat(axes);
+    const loopShape = order.map((a) => shape[a]!);
+    const result = lower(operand, shape.map((_, a) => order.indexOf(a)));
+    const opDtype = operand.kind === 'var' ? operand.aval.dtype : dtype;
+    const length = axes.reduce((n, a) => n * shape[a]!, 1);
+    const reduce = { kind: reducer.primitive, length, resultShape: outShape, resultDtype: dtype };
+    return { outShape: loopShape, dtype: opDtype, reads, nodes, result, reduce };
+  }
   const result = lower(out, outShape.map((_, axis) => axis));
   return { outShape, dtype, reads, nodes, result };
+}
+
+/** The shape and dtype of the array a kernel writes. */
+export function kernelResult(kernel: FusedKernel): { shape: readonly number[]; dtype: DType } {
+  return kernel.reduce ? { shape: kernel.reduce.resultShape, dtype: kernel.reduce.resultDtype } : { shape: kernel.outShape, dtype: kernel.dtype };
 }
 
 /** The element strides of a read along each output axis, for a concrete input array. */

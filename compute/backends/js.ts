@@ -17,7 +17,10 @@ import {
   type RunControl,
   throwIfCancelled,
 } from './backend.js';
-import { type FusedKernel, fuseGraph, readStrides } from './fuse.js';
+import { type FusedKernel, fuseGraph, kernelResult, readStrides } from './fuse.js';
+import {
+  accumulate, accumulatorClose, accumulatorOpen, emptyAccumulators, finishAccumulators, segmentStart,
+} from './reduceSource.js';
 
 type Emit<P extends ElementwisePrimitive> = (args: readonly string[], params: ParamsOf<P>) => string;
 
@@ -83,6 +86,7 @@ type KernelFn = (
   shape: readonly number[],
   rowStart: number,
   rowEnd: number,
+  acc: Float64Array,
 ) => void;
 
 /** Generates the source of one fused loop nest. Exported for tests that read the code. */
@@ -119,6 +123,11 @@ export function kernelSource(kernel: FusedKernel): string {
   }
   const inner = kernel.outShape.slice(1).map((_, i) => `n${i + 1}`);
   lines.push(`let o = rowStart${inner.length ? ` * ${inner.join(' * ')}` : ''};`);
+  const reduce = kernel.reduce;
+  // A reduction keeps its accumulator in locals over each output element's run of the loop (reduceSource.ts).
+  const kept = reduce ? reduce.resultShape.length : -1;
+  if (reduce) lines.push(segmentStart(reduce.resultShape));
+  if (kept === 0) lines.push(...accumulatorOpen('', reduce!.length));
   let indent = '';
   for (let axis = 0; axis < rank; axis++) {
     const [from, to] = axis === 0 ? ['rowStart', 'rowEnd'] : ['0', `n${axis}`];
@@ -129,9 +138,15 @@ export function kernelSource(kernel: FusedKernel): string {
       lines.push(`${indent}const q${r}_${axis + 1} = q${r}_${axis} + i${axis} * s${r}_${axis};`);
     });
     emitNodesAt(axis + 1, indent);
+    if (axis + 1 === kept) lines.push(...accumulatorOpen(indent, reduce!.length));
   }
-  lines.push(`${indent}out[o++] = ${nodeName(kernel.result)};`);
-  for (let axis = rank - 1; axis >= 0; axis--) lines.push(`${'  '.repeat(axis)}}`);
+  if (!reduce) lines.push(`${indent}out[o++] = ${nodeName(kernel.result)};`);
+  else lines.push(...accumulate(reduce.kind, nodeName(kernel.result), indent));
+  for (let axis = rank - 1; axis >= 0; axis--) {
+    if (axis + 1 === kept) lines.push(...accumulatorClose('  '.repeat(axis + 1)));
+    lines.push(`${'  '.repeat(axis)}}`);
+  }
+  if (kept === 0) lines.push(...accumulatorClose(''));
   return lines.join('\n');
 }
 
@@ -139,11 +154,12 @@ function compileKernel(kernel: FusedKernel): KernelFn {
   const body = `"use strict";\n${kernelSource(kernel)}`;
   // The source comes from the graph alone (see the header): no user text reaches it.
   const names = Object.keys(KERNEL_HELPERS);
-  const factory = new Function(...names, `return function fusedKernel(out, ins, offsets, strides, shape, rowStart, rowEnd) {\n${body}\n};`);
+  const factory = new Function(...names, `return function fusedKernel(out, ins, offsets, strides, shape, rowStart, rowEnd, acc) {\n${body}\n};`);
   return factory(...Object.values(KERNEL_HELPERS)) as KernelFn;
 }
 
 const NO_STRIDES: number[] = [];
+const NO_ACCUMULATORS = new Float64Array(0);
 
 /** Elements per slice of an async run: small enough to cancel within tens of milliseconds. */
 const ELEMENTS_PER_SLICE = 1 << 20;
@@ -158,9 +174,13 @@ class JsExecutable implements Executable {
 
   readonly runSync = (inputs: readonly NDArray[]): NDArray[] => {
     const outputs: NDArray[] = [];
+    const accs: Float64Array[] = [];
     for (const { fused, fn } of this.kernels) {
-      const { out, args } = this.prepare(fused, inputs);
-      fn(out.data, args[0], args[1], args[2], args[3], 0, fused.outShape[0] ?? 1);
+      const { out, args, acc } = this.prepare(fused, inputs);
+      const shared = fused.sharesPass === undefined ? null : accs[fused.sharesPass]!;
+      if (!shared) fn(out.data, args[0], args[1], args[2], args[3], 0, fused.outShape[0] ?? 1, acc);
+      if (fused.reduce) finishAccumulators(fused.reduce.kind, shared ?? acc, out.data);
+      accs.push(shared ?? acc);
       outputs.push(out);
     }
     return outputs;
@@ -168,19 +188,27 @@ class JsExecutable implements Executable {
 
   async run(inputs: readonly NDArray[], control: RunControl = {}): Promise<NDArray[]> {
     const outputs: NDArray[] = [];
+    const accs: Float64Array[] = [];
     try {
       for (const { fused, fn } of this.kernels) {
-        const { out, args } = this.prepare(fused, inputs);
+        const { out, args, acc } = this.prepare(fused, inputs);
         outputs.push(out);
+        if (fused.sharesPass !== undefined) {
+          finishAccumulators(fused.reduce!.kind, accs[fused.sharesPass]!, out.data);
+          accs.push(accs[fused.sharesPass]!);
+          continue;
+        }
+        accs.push(acc);
         const rows = fused.outShape[0] ?? 1;
         const rowSize = Math.max(1, sizeOf(fused.outShape.slice(1)));
         const rowsPerSlice = Math.max(1, Math.floor(ELEMENTS_PER_SLICE / rowSize));
         for (let row = 0; row < rows; row += rowsPerSlice) {
           throwIfCancelled(control.signal);
-          fn(out.data, ...args, row, Math.min(rows, row + rowsPerSlice));
+          fn(out.data, ...args, row, Math.min(rows, row + rowsPerSlice), acc);
           control.onProgress?.(Math.min(rows, row + rowsPerSlice) / rows);
           if (row + rowsPerSlice < rows) await yieldToEventLoop();
         }
+        if (fused.reduce) finishAccumulators(fused.reduce.kind, acc, out.data);
       }
       return outputs;
     } catch (error) {
@@ -190,7 +218,9 @@ class JsExecutable implements Executable {
   }
 
   private prepare(fused: FusedKernel, inputs: readonly NDArray[]) {
-    const out = NDArray.empty(fused.outShape, fused.dtype);
+    const result = kernelResult(fused);
+    const out = NDArray.empty(result.shape, result.dtype);
+    const acc = fused.reduce ? emptyAccumulators(fused.reduce.kind, out.size) : NO_ACCUMULATORS;
     const rank = fused.outShape.length;
     const count = fused.reads.length;
     const ins = new Array<ArrayLike<number>>(count);
@@ -204,7 +234,7 @@ class JsExecutable implements Executable {
       strides[r] = rank === 0 ? NO_STRIDES : readStrides(read, rank, input);
     }
     const args = [ins, offsets, strides, fused.outShape] as const;
-    return { out, args };
+    return { out, args, acc };
   }
 }
 

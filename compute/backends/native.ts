@@ -29,7 +29,9 @@ import { type FusedKernel, fuseGraph } from './fuse.js';
 import { type NativeAddon, type NativeHandle, type NativeProgram, type NativeTarget, loadAddon } from './nativeAddon.js';
 import { lowerKernel } from './nativeBytecode.js';
 import { NativeRuntime } from './nativePool.js';
-import { type LessonGrid, handWrittenLoopMs, writeFloorMs } from './nativeYardsticks.js';
+import { type NativeReduction, nativeReduction, partialValues, reductionResult } from './nativeReduce.js';
+import { type LessonGrid, handWrittenLoopMs, handWrittenMaxMs, writeFloorMs } from './nativeYardsticks.js';
+import { sizeOf } from '../core/shape.js';
 
 export { configureNativeThreads, onDevices, onNativeIsa, onOneDevice } from './nativePool.js';
 export type { LessonGrid } from './nativeYardsticks.js';
@@ -46,6 +48,8 @@ export class NativeExecutable implements Executable {
   readonly backend = 'native' as const;
   private readonly kernels: CompiledKernel[];
   private lastPoolMs: number | undefined;
+  /** The per-part values of the last asynchronous map-reduce to one number (one per device under pmap). */
+  lastPartials: number[] = [];
 
   constructor(
     readonly graph: Graph,
@@ -70,10 +74,27 @@ export class NativeExecutable implements Executable {
     const isa = this.runtime.target().isa;
     const outputs: NDArray[] = [];
     try {
+      const passes: (NativeReduction | null)[] = [];
       for (const kernel of this.kernels) {
+        const shared = kernel.fused.sharesPass === undefined ? null : passes[kernel.fused.sharesPass]!;
+        passes.push(shared);
+        if (shared) {
+          outputs.push(reductionResult(kernel.fused, shared));
+          continue;
+        }
+        const geometry = fillGeometry(kernel, inputs);
+        if (kernel.fused.reduce) {
+          const reduction = nativeReduction(kernel.fused, workers, placement.parts);
+          passes[passes.length - 1] = reduction;
+          const { request, partials } = reduction;
+          if (sizeOf(kernel.fused.outShape) > 0) {
+            addon.runSync(kernel.program, partials, datas, geometry, workers, request[3], isa, request);
+          }
+          outputs.push(reductionResult(kernel.fused, reduction));
+          continue;
+        }
         const out = NDArray.empty(kernel.fused.outShape, kernel.fused.dtype);
         outputs.push(out);
-        const geometry = fillGeometry(kernel, inputs);
         addon.runSync(kernel.program, out.data, datas, geometry, workers, placement.parts, isa);
       }
       return outputs;
@@ -98,18 +119,36 @@ export class NativeExecutable implements Executable {
     const count = this.kernels.length;
     let poolMs = 0;
     try {
+      const passes: (NativeReduction | null)[] = [];
       for (let k = 0; k < count; k++) {
         const kernel = this.kernels[k]!;
-        const out = NDArray.empty(kernel.fused.outShape, kernel.fused.dtype);
-        outputs.push(out);
+        const shared = kernel.fused.sharesPass === undefined ? null : passes[kernel.fused.sharesPass]!;
+        passes.push(shared);
+        if (shared) {
+          outputs.push(reductionResult(kernel.fused, shared));
+          continue;
+        }
+        const reduction = kernel.fused.reduce ? nativeReduction(kernel.fused, workers, placement.parts) : null;
+        passes[k] = reduction;
+        const out = reduction ? null : NDArray.empty(kernel.fused.outShape, kernel.fused.dtype);
+        if (out) outputs.push(out);
         const onProgress = control.onProgress;
-        const handle = addon.run(kernel.program, out.data, datas, fillGeometry(kernel, inputs), {
-          workers,
-          isa,
-          ...(placement.parts ? { parts: placement.parts } : {}),
-          ...(onProgress ? { onProgress: (f: number) => onProgress((k + f) / count) } : {}),
-        });
-        poolMs += await settle(handle, control.signal);
+        const parts = reduction ? reduction.request[3] : placement.parts;
+        const empty = reduction !== null && sizeOf(kernel.fused.outShape) === 0;
+        const handle = empty
+          ? null
+          : addon.run(kernel.program, reduction?.partials ?? out!.data, datas, fillGeometry(kernel, inputs), {
+              workers,
+              isa,
+              ...(parts ? { parts } : {}),
+              ...(reduction ? { reduce: reduction.request } : {}),
+              ...(onProgress ? { onProgress: (f: number) => onProgress((k + f) / count) } : {}),
+            });
+        if (handle) poolMs += await settle(handle, control.signal);
+        if (reduction) {
+          this.lastPartials = partialValues(kernel.fused, reduction);
+          outputs.push(reductionResult(kernel.fused, reduction));
+        }
         control.onProgress?.((k + 1) / count);
       }
       this.lastPoolMs = poolMs;
@@ -224,6 +263,11 @@ export class NativeBackend implements Backend {
   /** The lesson's f written by hand in C++ on `devices` threads, median of `repeats` (nativeYardsticks.ts). */
   handWrittenLoopMs(grid: LessonGrid, dtype: DType, repeats: number, devices = 1): Promise<number> {
     return handWrittenLoopMs(this.runtime, grid, dtype, repeats, devices);
+  }
+
+  /** The lesson's f fused with a max, by hand in C++, on `devices` threads: median ms and the maximum found. */
+  handWrittenMaxMs(grid: LessonGrid, dtype: DType, repeats: number, devices: number): Promise<{ ms: number; max: number }> {
+    return handWrittenMaxMs(this.runtime, grid, dtype, repeats, devices);
   }
 }
 

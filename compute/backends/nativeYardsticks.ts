@@ -71,6 +71,38 @@ export async function handWrittenLoopMs(
   }
 }
 
+/**
+ * The hand-written fused max (the lesson's f, folded block by block into a
+ * running maximum, never stored) on `devices` threads, one part per thread:
+ * median milliseconds of `repeats` and the maximum it found.
+ */
+export async function handWrittenMaxMs(
+  runtime: NativeRuntime,
+  { nx, ny, xRange, yRange }: LessonGrid,
+  dtype: DType,
+  repeats: number,
+  devices: number,
+): Promise<{ ms: number; max: number }> {
+  const addon = runtime.pool();
+  if (devices > runtime.threads) throw new RangeError(`the pool has ${runtime.threads} threads, not ${devices}`);
+  const isa = runtime.target().isa;
+  const x = linspace(xRange[0], xRange[1], nx, { dtype });
+  const y = linspace(yRange[0], yRange[1], ny, { dtype });
+  const parts = new Float64Array(Math.max(1, Math.min(devices, nx)));
+  try {
+    const times: number[] = [];
+    for (let k = 0; k <= Math.max(1, repeats); k++) {
+      const started = performance.now();
+      await addon.lessonMax(parts, x.data, y.data, runtime.workers({ devices }), isa).promise;
+      if (k > 0) times.push(performance.now() - started);
+    }
+    return { ms: median(times), max: parts.reduce((a, b) => (a !== a || b !== b ? NaN : Math.max(a, b)), -Infinity) };
+  } finally {
+    x.dispose();
+    y.dispose();
+  }
+}
+
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;

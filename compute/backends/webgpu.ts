@@ -122,6 +122,7 @@ class GpuBackend implements WebGpuBackend {
   compile(graph: Graph, options: CompileOptions): WebGpuExecutable {
     if (this.lost) throw new Error(this.lost);
     const kernels = fuseGraph(graph, options.zeroStrides).map((fused) => {
+      if (fused.reduce) throw new Error(`the webgpu backend has no kernel for ${fused.reduce.kind} yet: reduce on the CPU backends`);
       const count = sizeOf(fused.outShape);
       if (count > MAX_ELEMENTS) {
         throw new Error(`an output of ${count} elements is beyond the GPU kernel's 32-bit indices (at most ${MAX_ELEMENTS}, e.g. n ≤ 65535 for an n×n grid); use a smaller n or a CPU backend`);

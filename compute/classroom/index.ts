@@ -3,6 +3,7 @@
 // from here or from compute/index.ts; the renderer imports types only.
 
 export { jaxProgram, numpyProgram, pythonExpression, jaxFileName, type PythonProgramRequest } from './jax.js';
+export { jaxReduceProgram, jaxClusterProgram, type ReduceProgramRequest } from './jaxReduce.js';
 export { runSweep, sweepRecords, type SweepOptions } from './sweep.js';
 export {
   sweepSizes,

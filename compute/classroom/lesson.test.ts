@@ -43,6 +43,17 @@ describe('running each step at a small grid', () => {
           if (unavailable) expect(result.sentences.join(' ')).toContain(String(result.values.reason));
           else expect(result.values.speedup).toBeGreaterThan(0);
           break;
+        case 'answer':
+          // Three ways to the grid's maximum agree; the fused one holds a few KiB.
+          expect(result.values.vmapMax).toBe(result.values.loopMax);
+          if (result.values.meshRefused !== true) expect(result.values.meshMax).toBe(result.values.vmapMax);
+          expect(result.records.find((r) => r.strategy === 'vmap')!.peakBytes!).toBeLessThan(64 * 1024);
+          break;
+        case 'talk':
+          // Every device's partial is shown, and the total is the largest of them.
+          expect(String(result.values.partials).split(', ')).toHaveLength(result.values.devices as number);
+          expect(Math.max(...String(result.values.partials).split(', ').map(Number))).toBeCloseTo(result.values.total as number, 5);
+          break;
         case 'gpu':
           if (unavailable) expect(result.sentences[0]).toContain(String(result.values.reason));
           else expect(result.values.kernelMs).toBeGreaterThanOrEqual(0);

@@ -5,7 +5,7 @@
 import type { DType } from '../core/dtype.js';
 import { loadBackends } from '../backends/registry.js';
 import { runStrategy } from '../strategies/run.js';
-import { GRID_RANGE, type GridSpec, type RunRecord, type StrategyName } from '../strategies/types.js';
+import { GRID_RANGE, type GridSpec, type ReduceMode, type RunRecord, type StrategyName } from '../strategies/types.js';
 import { LESSON_EN, fillStep, findStep, type Lesson, type LessonValue } from './lessonText.js';
 import { RUNS_PER_STEP, STEP_EXPERIMENTS, type StepContext } from './stepExperiments.js';
 import type { LessonStepId } from './lessonSteps.js';
@@ -56,7 +56,7 @@ export async function runLessonStep(which: number | LessonStepId, options: Lesso
   const records: RunRecord[] = [];
   const planned = Math.max(1, RUNS_PER_STEP[step.id]);
   let started = 0;
-  const runAt = async (strategy: StrategyName, keepGrid: boolean, size: Pick<GridSpec, 'nx' | 'ny'>) => {
+  const runAt = async (strategy: StrategyName, keepGrid: boolean, size: Pick<GridSpec, 'nx' | 'ny'>, reduce?: ReduceMode) => {
     const before = started++;
     const result = await runStrategy(
       {
@@ -66,6 +66,7 @@ export async function runLessonStep(which: number | LessonStepId, options: Lesso
         xRange: grid.xRange,
         yRange: grid.yRange,
         dtype,
+        ...(reduce ? { reduce } : {}),
         ...(options.formula !== undefined ? { formula: options.formula } : {}),
         // The compile step needs a second call to compare with the first.
         ...(options.repeats !== undefined ? { repeats: step.id === 'compile' ? Math.max(1, options.repeats) : options.repeats } : {}),
@@ -88,6 +89,7 @@ export async function runLessonStep(which: number | LessonStepId, options: Lesso
     signal: options.signal,
     run: (strategy, keepGrid = false, sideN = n) => runAt(strategy, keepGrid, { nx: sideN, ny: sideN }),
     runOn: (strategy, size) => runAt(strategy, false, size),
+    runReduced: (strategy, reduce, sideN) => runAt(strategy, false, { nx: sideN, ny: sideN }, reduce),
   };
   const values = await STEP_EXPERIMENTS[step.id](context);
   options.onProgress?.({ fraction: 1, strategy: step.id });

@@ -2,5 +2,17 @@
 // against, the settings file's lessonStep is bounded by, and main's
 // validators read. A leaf module, so main's bundle does not pull in the engine.
 
-export const LESSON_STEP_IDS = ['loop', 'naive', 'meshgrid', 'compile', 'memory', 'vmap', 'pmap', 'gpu', 'roofline'] as const;
+export const LESSON_STEP_IDS = [
+  'loop',
+  'naive',
+  'meshgrid',
+  'compile',
+  'memory',
+  'vmap',
+  'pmap',
+  'answer',
+  'talk',
+  'gpu',
+  'roofline',
+] as const;
 export type LessonStepId = (typeof LESSON_STEP_IDS)[number];

@@ -17,7 +17,7 @@ import lessonEn from '../../assets/lesson/en.json' with { type: 'json' };
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
 
 describe('the lesson text (assets/lesson/en.json)', () => {
-  it('has the nine steps in the lecture order, each with its explanation, code in both languages and sentences', () => {
+  it('has the eleven steps in the lecture order, each with its explanation, code in both languages and sentences', () => {
     expect(LESSON_EN.steps.map((s) => s.id)).toEqual([...LESSON_STEP_IDS]);
     for (const step of LESSON_EN.steps) {
       expect(step.title.length, step.id).toBeGreaterThan(3);
@@ -28,11 +28,15 @@ describe('the lesson text (assets/lesson/en.json)', () => {
       expect(placeholders(step.runs).every((p) => p === 'n'), `${step.id}: the run button text may only use {n}`).toBe(true);
       expect(describeStepRun(step)).not.toContain('{');
     }
-    expect(LESSON_EN.steps.map((s) => s.n)).toEqual([80, 80, 80, 6000, 6000, 6000, 6000, 6000, 2000]);
+    expect(LESSON_EN.steps.map((s) => s.n)).toEqual([80, 80, 80, 6000, 6000, 6000, 6000, 10000, 6000, 6000, 2000]);
   });
 
   it("keeps the lecture's facts in the code: the loop, the shapes, meshgrid, in_axes, pmap's device count", () => {
-    const [loop, naive, mesh, , memory, vmapStep, pmapStep, gpu] = LESSON_EN.steps;
+    const [loop, naive, mesh, , memory, vmapStep, pmapStep, answer, talk, gpu] = LESSON_EN.steps;
+    expect(answer!.python).toContain('jax.jit(lambda x, y: jnp.max(f_grid(x, y)))');
+    expect(talk!.python).toContain('jax.lax.pmax');
+    expect(talk!.python).toContain('P("d")');
+    expect(talk!.typescript).toContain("axisName: 'd'");
     expect(loop!.python).toContain('z_loops[i, j] = f(x[i], y[j])');
     expect(naive!.python).toContain('(80,)');
     expect(mesh!.python).toContain('jnp.allclose(z_mesh, z_loops)');
@@ -50,7 +54,7 @@ describe('the lesson text (assets/lesson/en.json)', () => {
     expect(() => parseLesson({ ...lessonEn, version: 2 })).toThrow(/version 2/);
     const swapped = { ...lessonEn, steps: [lessonEn.steps[1], lessonEn.steps[0], ...lessonEn.steps.slice(2)] };
     expect(() => parseLesson(swapped)).toThrow(/step 1 must have id 'loop', got 'naive'/);
-    expect(() => parseLesson({ ...lessonEn, steps: lessonEn.steps.slice(0, 8) })).toThrow(/9 steps/);
+    expect(() => parseLesson({ ...lessonEn, steps: lessonEn.steps.slice(0, 8) })).toThrow(/11 steps/);
   });
 });
 

@@ -77,7 +77,7 @@ export function parseLesson(data: unknown): Lesson {
     if (!isRecord(raw)) throw new LessonFormatError(`${where} must be an object`);
     const id = raw.id;
     if (id !== LESSON_STEP_IDS[index]) {
-      throw new LessonFormatError(`${where} must have id '${LESSON_STEP_IDS[index] ?? '(none: there are nine steps)'}', got '${String(id)}'`);
+      throw new LessonFormatError(`${where} must have id '${LESSON_STEP_IDS[index] ?? '(none: there are eleven steps)'}', got '${String(id)}'`);
     }
     const n = raw.n;
     if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) throw new LessonFormatError(`${where}: 'n' must be a positive integer`);

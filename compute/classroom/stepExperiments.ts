@@ -17,11 +17,12 @@ import { MemoryGuardError, formatBytes, memoryCap } from '../strategies/memoryGu
 import { TOLERANCES } from '../strategies/reference.js';
 import { strategyAvailability } from '../strategies/run.js';
 import { gridAxes, gridFunction } from '../strategies/grid.js';
-import { DEFAULT_FORMULA, GRID_RANGE, type GridSpec, type RunRecord, type StrategyName } from '../strategies/types.js';
+import { DEFAULT_FORMULA, GRID_RANGE, type GridSpec, type ReduceMode, type RunRecord, type StrategyName } from '../strategies/types.js';
 import { cpuDevices, pmap } from '../transforms/pmap.js';
 import { vmap } from '../transforms/vmap.js';
 import type { LessonValue } from './lessonText.js';
 import type { LessonStepId } from './lessonSteps.js';
+import { answerStep, talkStep } from './stepAnswers.js';
 import { boundText } from '../machine/roofline.js';
 import { currentMachineProfile } from '../machine/store.js';
 
@@ -39,6 +40,8 @@ export interface StepContext {
   signal: AbortSignal | undefined;
   /** Runs a strategy at the step's n (or the one given), over the grid's domain, reporting progress. */
   run(strategy: StrategyName, keepGrid?: boolean, n?: number): Promise<{ record: RunRecord; grid?: NDArray }>;
+  /** Runs a strategy to a number (the grid's max, min, sum or mean) at side n, over the grid's domain. */
+  runReduced(strategy: StrategyName, reduce: ReduceMode, n: number): Promise<{ record: RunRecord }>;
   /** Runs a strategy on nx × ny over the grid's domain (the grid itself freed). */
   runOn(strategy: StrategyName, size: Pick<GridSpec, 'nx' | 'ny'>): Promise<{ record: RunRecord }>;
 }
@@ -67,6 +70,8 @@ export const SOFTWARE_GPU_MAX_N = 1000;
 
 /** Each step's experiment, keyed by step id (a step without one does not compile). */
 export const STEP_EXPERIMENTS: Record<LessonStepId, StepExperiment> = {
+  answer: answerStep,
+  talk: talkStep,
   async loop({ n, run }): Promise<Values> {
     const { record } = await run('loops');
     const perCallUs = (record.medianMs * 1000) / (n * n);
@@ -343,4 +348,16 @@ async function besideJax(vmapRecord: RunRecord, run: StepContext['run']): Promis
 }
 
 /** How many strategy runs each step makes, for its progress bar. */
-export const RUNS_PER_STEP: Record<LessonStepId, number> = { loop: 1, naive: 1, meshgrid: 2, compile: 1, memory: 0, vmap: 2, pmap: 2, gpu: 1, roofline: ROOFLINE_STRATEGIES.length };
+export const RUNS_PER_STEP: Record<LessonStepId, number> = {
+  loop: 1,
+  naive: 1,
+  meshgrid: 2,
+  compile: 1,
+  memory: 0,
+  vmap: 2,
+  pmap: 2,
+  answer: 3,
+  talk: 0,
+  gpu: 1,
+  roofline: ROOFLINE_STRATEGIES.length,
+};

@@ -5,7 +5,7 @@
 // Parses only; runs nothing.
 
 import { type BackendName, type DType, type StrategyName, BACKEND_NAMES, DEFAULT_REPEATS, GRID_RANGE, STRATEGY_NAMES } from '../index.js';
-import type { GridSpec } from '../strategies/types.js';
+import { type GridSpec, type ReduceMode, REDUCE_MODES } from '../strategies/types.js';
 import { UsageError } from './errors.js';
 
 /** parseArgs' values: an option's text, a flag's true, or undefined when absent. */
@@ -32,6 +32,8 @@ export interface RunOptions {
   formula?: string;
   devices?: number;
   memoryCapBytes?: number;
+  /** The output: the grid, or a number from it (--reduce max|min|sum|mean). */
+  reduce?: ReduceMode;
 }
 
 const text = (values: Values, name: string) => values[name] as string | undefined;
@@ -108,7 +110,12 @@ export function parseRunOptions(values: Values, dtypeFallback: DType): RunOption
   const formula = text(values, 'formula');
   const devices = text(values, 'devices');
   const memoryCap = text(values, 'memory-cap');
+  const reduce = text(values, 'reduce');
+  if (reduce !== undefined && !(REDUCE_MODES as readonly string[]).includes(reduce)) {
+    throw new UsageError(`--reduce must be one of ${REDUCE_MODES.join(', ')}, got '${reduce}'`);
+  }
   return {
+    ...(reduce !== undefined ? { reduce: reduce as ReduceMode } : {}),
     dtype: parseDtype(text(values, 'dtype'), dtypeFallback),
     repeats: parseInteger('repeats', text(values, 'repeats'), DEFAULT_REPEATS),
     ...(backend ? { backend } : {}),

@@ -47,7 +47,8 @@ export const COMMANDS = {
     summary: 'time strategies at one grid size',
     usage: `vlab run (--n N | --nx N --ny M) [--x-range A,B] [--y-range C,D] [--strategies a,b,…]
          [--dtype float32|float64] [--repeats K] [--backend ${BACKEND_NAMES.join('|')}] [--formula "…"] [--devices D]
-         [--memory-cap BYTES] [--roofline] [--isa a,b,…] [--json [FILE|-]] [--csv FILE|-] [--markdown FILE|-] [--npy FILE] [--quiet] [--progress]
+         [--memory-cap BYTES] [--reduce max|min|sum|mean] [--roofline] [--isa a,b,…] [--json [FILE|-]] [--csv FILE|-]
+         [--markdown FILE|-] [--npy FILE] [--quiet] [--progress]
 
 ${GRID_USAGE}
   --strategies      comma-separated, from ${STRATEGY_NAMES.join(', ')} (default: all available)
@@ -58,11 +59,22 @@ ${GRID_USAGE}
   --devices D       native threads for pmap (default: all)
   --memory-cap B    refuse runs predicted to need more than B bytes
   --npy FILE        the grid (of the first strategy that computes all of it) as a NumPy .npy file
+  --reduce R        the output: grid (default), or a number from it: max, min (with where), sum, mean;
+                    to a number, vmap and pmap fuse (the grid is never stored): nx, ny up to 10⁶ each
   --roofline        place each run on this machine's roofline (vlab machine, measured once and kept):
                     bytes moved (a model of the plan), ops per point, GB/s, G points/s and the bound
   --isa a,b,…       native strategies once per ISA copy (${'scalar|generic|avx2|avx512'}: those this CPU runs);
                     records carry isa and lanes`,
-    options: { ...grid, ...timed, devices: text, 'memory-cap': text, npy: text, roofline: { type: 'boolean' }, isa: text },
+    options: {
+      ...grid,
+      ...timed,
+      devices: text,
+      'memory-cap': text,
+      npy: text,
+      reduce: text,
+      roofline: { type: 'boolean' },
+      isa: text,
+    },
     outputs: true,
   },
   bench: {
@@ -126,9 +138,12 @@ ${SIZE_USAGE}
   jax: {
     summary: 'the same experiment as a JAX program (NumPy for the loop steps)',
     usage: `vlab jax --strategy S [--n N | --nx N --ny M] [--x-range A,B] [--y-range C,D] [--dtype float32|float64] [--formula "…"] [--out FILE]
+       vlab jax --reduce max|min|sum|mean [--cluster] [--n N | --nx N --ny M] … [--out FILE]
 
-${GRID_USAGE}`,
-    options: { ...grid, strategy: text, out: text },
+${GRID_USAGE}
+  --reduce R        the grid's max, min, sum or mean: meshgrid then reduce, vmap fused, pmap with lax.pmax/psum, shard_map
+  --cluster         with --reduce: the multi-process program (jax.distributed.initialize, the rows over the global mesh)`,
+    options: { ...grid, strategy: text, out: text, reduce: text, cluster: { type: 'boolean' } },
     outputs: false,
   },
 } satisfies Record<string, CommandSpec>;

@@ -98,7 +98,7 @@ export async function runStrategies(
     }
   }
   // The floor writes nx·ny values itself: measured only beside a strategy that ran on this grid.
-  if (records.length) {
+  if (records.length && (options.reduce ?? 'grid') === 'grid') {
     const limit = await measureLimit(gridSpec(gridOptions), options.dtype);
     if (limit) records.push(limit);
   }

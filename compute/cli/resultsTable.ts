@@ -30,7 +30,8 @@ function recordRows(results: Results): string[][] {
       gridSizeCell(r),
       r.backend,
       String(r.devices),
-      `(${r.shape.join(', ')})`,
+      // To a number, the shape column shows it: "max 0.9999981".
+      r.value !== undefined ? `${r.reduce} ${r.value.toPrecision(7)}` : `(${r.shape.join(', ')})`,
       formatMs(r.firstMs),
       isLimit ? formatMs(r.medianMs) : `${formatMs(r.medianMs)} ± ${formatMs(r.iqrMs)}`,
       r.peakBytes === undefined ? 'not measured' : formatBytes(r.peakBytes),
@@ -62,6 +63,12 @@ function noteLines(results: Results): string[] {
   const lines: string[] = [];
   for (const r of results.records) if (r.shapeError) lines.push(`  ${who(r)}: TypeError: ${r.shapeError}`);
   for (const r of results.records) if (r.note) lines.push(`  ${who(r)}: ${r.note}`);
+  for (const r of results.records) {
+    if (r.value === undefined) continue;
+    const at = r.at ? ` at i = ${r.at.i}, j = ${r.at.j} (x = ${r.at.x.toPrecision(6)}, y = ${r.at.y.toPrecision(6)})` : '';
+    const integral = r.integral === undefined ? '' : `; mean × area ≈ ∫∫ f dx dy = ${r.integral.toPrecision(7)}`;
+    lines.push(`  ${who(r)}: ${r.reduce} = ${r.value.toPrecision(7)}${at}; float64 reference ${r.reference?.toPrecision(10)}, error ${r.error?.toPrecision(2)}${integral}`);
+  }
   const domains = new Set(results.records.map((r) => `x in [${r.xRange.join(', ')}], y in [${r.yRange.join(', ')}]`));
   if (domains.size === 1 && results.records.some((r) => r.xRange.join() !== '-2,2' || r.yRange.join() !== '-2,2')) lines.push(`  domain: ${[...domains][0]}`);
   for (const r of results.records) {

@@ -7,7 +7,11 @@
 // the union, so a missing entry is a compile error. A new elementwise
 // primitive is: its name and entries here, an emitter in backends/js.ts and
 // backends/wgsl.ts (with its WGSL_NUMERICS note), and its opcode and kernels
-// in native/src/opcodes.h.
+// in native/src/opcodes.h. Reductions (reduce_sum/max/min, argmax/argmin)
+// have their shape rule here, their meaning in core/reductions.ts and their
+// batching rule in transforms/vmap.ts; backends run them as a fused
+// map-reduce at a kernel's root (backends/fuse.ts, staged.ts). Collectives
+// (psum/pmax/pmin) never reach a backend: vmap/pmap's batching resolves them.
 
 import { type DType, promote } from './dtype.js';
 import type { AbstractValue } from './graph.js';
@@ -27,7 +31,13 @@ export type IntegerPowPrimitive = 'integer_pow';
 export type ElementwisePrimitive = UnaryPrimitive | BinaryPrimitive | IntegerPowPrimitive;
 /** Primitives that only re-index: every backend turns them into strides, never copies. */
 export type StructuralPrimitive = 'broadcast_in_dim' | 'transpose';
-export type Primitive = ElementwisePrimitive | StructuralPrimitive;
+/** Reductions over some axes (lax.reduce_sum, reduce_max, reduce_min; argmax/argmin: the row-major index over them). */
+export const REDUCTION_PRIMITIVES = ['reduce_sum', 'reduce_max', 'reduce_min', 'argmax', 'argmin'] as const;
+export type ReductionPrimitive = (typeof REDUCTION_PRIMITIVES)[number];
+/** Collectives over a named axis of vmap/pmap (lax.psum, pmax, pmin): every example gets the total. */
+export const COLLECTIVE_PRIMITIVES = ['psum', 'pmax', 'pmin'] as const;
+export type CollectivePrimitive = (typeof COLLECTIVE_PRIMITIVES)[number];
+export type Primitive = ElementwisePrimitive | StructuralPrimitive | ReductionPrimitive | CollectivePrimitive;
 
 export interface PrimitiveParams {
   integer_pow: { y: number };
@@ -35,20 +45,39 @@ export interface PrimitiveParams {
   broadcast_in_dim: { shape: readonly number[]; broadcastDimensions: readonly number[] };
   /** Output axis i is operand axis permutation[i]. */
   transpose: { permutation: readonly number[] };
+  /** The reduced axes, sorted, each once. */
+  reduce_sum: { axes: readonly number[] };
+  reduce_max: { axes: readonly number[] };
+  reduce_min: { axes: readonly number[] };
+  argmax: { axes: readonly number[] };
+  argmin: { axes: readonly number[] };
+  psum: { axisName: string };
+  pmax: { axisName: string };
+  pmin: { axisName: string };
 }
 export type ParamsOf<P extends Primitive> = P extends keyof PrimitiveParams ? PrimitiveParams[P] : Record<string, never>;
 export type AnyParams = PrimitiveParams[keyof PrimitiveParams] | Record<string, never>;
 
 export const ELEMENTWISE_PRIMITIVES: readonly ElementwisePrimitive[] = [...UNARY_PRIMITIVES, ...BINARY_PRIMITIVES, 'integer_pow'];
 export const STRUCTURAL_PRIMITIVES: readonly StructuralPrimitive[] = ['broadcast_in_dim', 'transpose'];
-export const ALL_PRIMITIVES: readonly Primitive[] = [...ELEMENTWISE_PRIMITIVES, ...STRUCTURAL_PRIMITIVES];
+export const ALL_PRIMITIVES: readonly Primitive[] = [
+  ...ELEMENTWISE_PRIMITIVES, ...STRUCTURAL_PRIMITIVES, ...REDUCTION_PRIMITIVES, ...COLLECTIVE_PRIMITIVES,
+];
 
 export function arity(primitive: Primitive): 1 | 2 {
   return (BINARY_PRIMITIVES as readonly string[]).includes(primitive) ? 2 : 1;
 }
 
 export function isElementwise(primitive: Primitive): primitive is ElementwisePrimitive {
-  return primitive !== 'broadcast_in_dim' && primitive !== 'transpose';
+  return (ELEMENTWISE_PRIMITIVES as readonly string[]).includes(primitive);
+}
+
+export function isReduction(primitive: Primitive): primitive is ReductionPrimitive {
+  return (REDUCTION_PRIMITIVES as readonly string[]).includes(primitive);
+}
+
+export function isCollective(primitive: Primitive): primitive is CollectivePrimitive {
+  return (COLLECTIVE_PRIMITIVES as readonly string[]).includes(primitive);
 }
 
 export function isPrimitive(name: string): name is Primitive {
@@ -217,6 +246,27 @@ export function outputAval(
       }
       return { shape: permutation.map((axis) => operand.shape[axis]!), dtype };
     }
+    case 'reduce_sum':
+    case 'reduce_max':
+    case 'reduce_min':
+    case 'argmax':
+    case 'argmin': {
+      const { axes } = params as PrimitiveParams['reduce_sum'];
+      const operand = arrays[0]!;
+      if (axes.some((a, k) => !(Number.isInteger(a) && a >= 0 && a < operand.shape.length) || (k > 0 && a <= axes[k - 1]!))) {
+        throw new Error(`${primitive}: axes (${axes.join(', ')}) are not distinct axes of an array of rank ${operand.shape.length}`);
+      }
+      if (primitive !== 'reduce_sum' && axes.some((a) => operand.shape[a] === 0)) {
+        throw new Error(`${primitive}: zero-size array to a reduction operation that has no identity`);
+      }
+      // Indices are float64 (exact to 2^53): the engine has no integer dtype.
+      const outDtype = primitive.startsWith('arg') ? 'float64' : dtype;
+      return { shape: operand.shape.filter((_, a) => !axes.includes(a)), dtype: outDtype };
+    }
+    case 'psum':
+    case 'pmax':
+    case 'pmin':
+      return { shape: [...arrays[0]!.shape], dtype };
     default:
       if (!isElementwise(primitive)) return primitive satisfies never;
       return { shape: broadcastOperands(primitive, arrays.map((a) => a.shape)), dtype };

@@ -110,6 +110,18 @@ describe.skipIf(!venv.python)(`the Python peers under the venv (${venv.python ??
     }
   }, 60_000);
 
+  it('run the same reduction as the lab: max with where it is, and sum, on a grid pmap pads', async () => {
+    for (const strategy of PEER_STRATEGY_NAMES) {
+      for (const reduce of ['max', 'sum'] as const) {
+        const { record } = await runStrategy({ strategy, nx: 13, ny: 7, dtype: 'float64', reduce, repeats: 1 });
+        const where = `${strategy} ${reduce}`;
+        expect(record, where).toMatchObject({ reduce, shape: [], allclose: true });
+        expect(record.error, where).toBeLessThan(1e-12);
+        if (reduce === 'max') expect(record.at, where).toEqual(record.referenceAt);
+      }
+    }
+  }, 120_000);
+
   it('put NaN and infinities where the reference has them', async () => {
     for (const strategy of PEER_STRATEGY_NAMES) {
       const { record } = await runStrategy({ strategy, n: 21, dtype: 'float64', formula: 'log(x) / (x - y)', repeats: 1 });

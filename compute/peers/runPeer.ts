@@ -10,7 +10,7 @@ import { itemSize } from '../core/dtype.js';
 import { NDArray } from '../core/ndarray.js';
 import { CancelledError } from '../backends/backend.js';
 import { pythonDefinition } from '../formula/python.js';
-import type { GridSpec, PeerStrategyName } from '../strategies/types.js';
+import type { GridSpec, PeerStrategyName, ReduceMode } from '../strategies/types.js';
 import { MAX_TIMED_CALLS, MIN_TIMED_MS } from '../strategies/timing.js';
 
 export interface PeerRequest {
@@ -26,6 +26,8 @@ export interface PeerRequest {
   repeats: number;
   /** jax-pmap's host devices (XLA's --xla_force_host_platform_device_count). */
   devices: number;
+  /** A number instead of the grid: peer.py then sends [value, flat index] as float64. */
+  reduce?: ReduceMode;
   signal?: AbortSignal;
 }
 
@@ -62,6 +64,7 @@ function childEnv(request: PeerRequest): NodeJS.ProcessEnv {
 export function runPeer(request: PeerRequest): Promise<{ grid: NDArray; timings: PeerTimings }> {
   const { signal } = request;
   if (signal?.aborted) return Promise.reject(new CancelledError());
+  const answerDtype: DType = request.reduce && request.reduce !== 'grid' ? 'float64' : request.dtype;
   const message = JSON.stringify({
     peer: request.peer,
     // n and gridRange stay for a peer.py that predates rectangular grids: the square side and x's range.
@@ -74,6 +77,7 @@ export function runPeer(request: PeerRequest): Promise<{ grid: NDArray; timings:
     dtype: request.dtype,
     source: { np: pythonDefinition(request.formula, 'np'), jnp: pythonDefinition(request.formula, 'jnp') },
     repeats: request.repeats,
+    reduce: request.reduce ?? 'grid',
     minTimedMs: MIN_TIMED_MS,
     maxTimedCalls: MAX_TIMED_CALLS,
   });
@@ -101,12 +105,12 @@ export function runPeer(request: PeerRequest): Promise<{ grid: NDArray; timings:
         header = JSON.parse(headerText.subarray(0, end).toString('utf8')) as PeerTimings | { error: string };
         chunk = headerText.subarray(end + 1);
         if ('error' in header) return;
-        if (header.dtype !== request.dtype) {
-          failure = new PeerError(`${request.peer} returned ${header.dtype}, not ${request.dtype}`);
+        if (header.dtype !== answerDtype) {
+          failure = new PeerError(`${request.peer} returned ${header.dtype}, not ${answerDtype}`);
           child.kill();
           return;
         }
-        grid = NDArray.empty(header.shape, request.dtype);
+        grid = NDArray.empty(header.shape, answerDtype);
         bytes = new Uint8Array(grid.data.buffer, grid.data.byteOffset, grid.data.byteLength);
       }
       if (!bytes || chunk.length === 0) return;
@@ -136,7 +140,7 @@ export function runPeer(request: PeerRequest): Promise<{ grid: NDArray; timings:
         const last = stderr.trim().split('\n').slice(-3).join(' | ');
         return fail(new PeerError(`${request.peer} stopped (${exitSignal ?? `exit ${code}`}) before returning its grid${last ? `: ${last}` : ''}`));
       }
-      const expected = grid.size * itemSize(request.dtype);
+      const expected = grid.size * itemSize(answerDtype);
       if (filled !== expected) return fail(new PeerError(`${request.peer} sent ${filled} of the grid's ${expected} bytes`));
       resolve({ grid, timings: h });
     });

@@ -15,6 +15,7 @@ import type { Strategy, StrategyOutcome } from '../strategies/strategy.js';
 import type { GridSpec, PeerStrategyName } from '../strategies/types.js';
 import { peerProgram, peerStatus, peerVersions, probePython } from './python.js';
 import { PeerError, runPeer } from './runPeer.js';
+import { isAnswer } from '../strategies/answer.js';
 
 /** Who ran it, for the UI's "run by NumPy / JAX" mark. */
 export const PEER_RUNNER: Record<PeerStrategyName, 'NumPy' | 'JAX'> = {
@@ -43,7 +44,11 @@ function peerStrategy(peer: PeerStrategyName): Strategy {
     description: DESCRIPTIONS[peer],
     takesBackend: false,
     availability: () => peerStatus(peer),
-    predictBytes: (grid, dtype, formula) => pythonSideBytes(peer, grid, dtype, formula) + grid.nx * grid.ny * itemSize(dtype),
+    predictBytes: (grid, dtype, formula, reduce) => {
+      // To a number, JAX fuses (no grid); NumPy still makes its meshes and temporaries, and the lab receives two numbers.
+      if (isAnswer(reduce)) return peer === 'numpy' ? pythonSideBytes(peer, grid, dtype, formula) : 2 * (grid.nx + grid.ny) * itemSize(dtype);
+      return pythonSideBytes(peer, grid, dtype, formula) + grid.nx * grid.ny * itemSize(dtype);
+    },
     async run(context): Promise<StrategyOutcome> {
       const probe = await probePython();
       const status = peerStatus(peer, probe);
@@ -60,6 +65,7 @@ function peerStrategy(peer: PeerStrategyName): Strategy {
         formula: context.formula.text,
         repeats: context.repeats,
         devices,
+        ...(context.reduce ? { reduce: context.reduce } : {}),
         ...(context.signal ? { signal: context.signal } : {}),
       });
       context.progress('repeat', 1);

@@ -79,6 +79,16 @@ const RECORD_COLUMNS: readonly [string, (r: RunRecord) => CsvCell][] = [
   ['formula', (r) => r.formula],
   ['note', (r) => r.note],
   ['peer_versions', (r) => r.peerVersions],
+  // The output when it is a number (reduce: max, min, sum, mean), with where the extreme is and the reference.
+  ['reduce', (r) => r.reduce ?? 'grid'],
+  ['value', (r) => r.value],
+  ['at_i', (r) => r.at?.i],
+  ['at_j', (r) => r.at?.j],
+  ['at_x', (r) => r.at?.x],
+  ['at_y', (r) => r.at?.y],
+  ['reference', (r) => r.reference],
+  ['error', (r) => r.error],
+  ['integral', (r) => r.integral],
 ];
 
 const MACHINE_COLUMNS: readonly [keyof MachineInfo, string][] = [

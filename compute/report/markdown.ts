@@ -66,6 +66,14 @@ function refusedRow(r: RefusedRun, dtype: string): string[] {
   return [`\`${r.strategy}\``, gridText(r), dtype, '', '', 'refused', '', '', `needs ${formatBytes(r.neededBytes)}`, '', ''];
 }
 
+/** A run's number: "max = 0.9999981 at i = 999, j = 999 (x = -0.001, y = -0.001); reference 0.999998, error 9.5e-8". */
+function answerText(r: RunRecord): string {
+  const at = r.at ? ` at i = ${r.at.i}, j = ${r.at.j} (x = ${r.at.x.toPrecision(6)}, y = ${r.at.y.toPrecision(6)})` : '';
+  const integral = r.integral === undefined ? '' : `; mean × area ≈ ∫∫ f dx dy = ${r.integral.toPrecision(7)}`;
+  const wrong = r.allclose ? '' : ' — wrong';
+  return `${r.reduce} = ${r.value!.toPrecision(7)}${at}; reference ${r.reference?.toPrecision(7)}, error ${r.error?.toPrecision(2)}${integral}${wrong}`;
+}
+
 export function resultsToMarkdown(input: ResultsInput): string {
   const records = input.records;
   const fastest = new Map<string, number>();
@@ -80,6 +88,7 @@ export function resultsToMarkdown(input: ResultsInput): string {
   const lines = [line(HEADER), `|${ALIGN.join('|')}|`, ...rows.map(line)];
 
   const notes: string[] = [];
+  for (const r of records) if (r.value !== undefined) notes.push(`- \`${r.strategy}\` ${atGrid(r)}: ${answerText(r)}`);
   for (const r of records) if (r.shapeError) notes.push(`- \`${r.strategy}\` on ${gridText(r)} raised, as JAX does: ${r.shapeError}`);
   for (const r of records) if (r.noisy && r.noisyReason) notes.push(`- \`${r.strategy}\` ${atGrid(r)} is noisy: ${r.noisyReason}.`);
   for (const r of records) if (r.strategy === 'limit' && r.note) notes.push(`- \`limit\` ${atGrid(r)}: ${r.note}.`);

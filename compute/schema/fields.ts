@@ -93,6 +93,8 @@ export const range = v.pipe(
 
 /** One side of a grid (nx, ny, n, a sweep's bounds) as the app accepts it. */
 export const side = integer(APP_GRID_LIMITS.nMin, APP_GRID_LIMITS.nMax);
+/** A side of a run to a number: larger, since no grid is kept; a run to the grid is held to `side` (gridOrAnswer). */
+export const answerSide = integer(APP_GRID_LIMITS.nMin, APP_GRID_LIMITS.answerNMax);
 
 /** Sizes in one sweep. */
 export const sweepPoints = integer(1, APP_GRID_LIMITS.sweepMaxPoints);

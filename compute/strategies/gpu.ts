@@ -15,6 +15,7 @@ import { wgslNumericsNotes } from '../backends/wgsl.js';
 import { gridAxes, gridFunction, gridOverAxes } from './grid.js';
 import type { Strategy } from './strategy.js';
 import { timeCalls } from './timing.js';
+import { isAnswer } from './answer.js';
 
 /** Repeats of the write-floor kernel the note compares against. */
 const FLOOR_REPEATS = 3;
@@ -41,6 +42,8 @@ export const gpuStrategy: Strategy = {
         () => executable.lastTimings?.(),
       );
       const notes: string[] = [];
+      // The WGSL backend has no reduction kernel yet: to a number, the grid comes back and the CPU reduces it.
+      if (isAnswer(context.reduce)) notes.push(`the grid was computed on the GPU, read back and reduced on the CPU (no WGSL reduction yet)`);
       if (context.dtype !== GPU_DTYPE) notes.push(`WGSL has no float64: computed in float32 on the GPU, so the error is float32's`);
       const numerics = wgslNumericsNotes(executable.graph.equations.map((e) => e.primitive));
       if (numerics.length) notes.push(`on the GPU: ${numerics.join('; ')}`);

@@ -12,6 +12,17 @@ import { yieldToEventLoop } from '../backends/js.js';
 import { gridAxes, gridFunction } from './grid.js';
 import { cpuMsSince, timeAnother } from './timing.js';
 import type { Strategy } from './strategy.js';
+import { ANSWER_BYTES, type AnswerMode, isAnswer, packAnswer } from './answer.js';
+import { type Partial, combine, emptyPartial, finish } from '../core/reductions.js';
+import type { ReductionPrimitive } from '../core/primitives.js';
+
+const ANSWER_KIND: { [M in AnswerMode]: ReductionPrimitive } = { max: 'argmax', min: 'argmin', sum: 'reduce_sum', mean: 'reduce_sum' };
+
+/** [value, index] of the loop's running value (a mean: the sum over the count). */
+function answerOfRunning(kind: ReductionPrimitive, running: Partial, count: number): NDArray {
+  if (kind === 'reduce_sum') return packAnswer([finish(kind, running) / count]);
+  return packAnswer([running.value, running.index]);
+}
 
 /** Repeats stop once they would take longer than this: a loop at n = 6000 takes tens of seconds a pass. */
 const REPEAT_BUDGET_MS = 5000;
@@ -26,7 +37,7 @@ export const loopsStrategy: Strategy = {
     return backendStatus(backend);
   },
   // The grid, both axes, and the 0-d output of the one call in flight.
-  predictBytes: ({ nx, ny }, dtype) => (nx * ny + nx + ny + 1) * itemSize(dtype),
+  predictBytes: ({ nx, ny }, dtype, _formula, reduce) => (isAnswer(reduce) ? ANSWER_BYTES : nx * ny * itemSize(dtype)) + (nx + ny + 1) * itemSize(dtype),
   async run(context) {
     const { dtype } = context;
     const { nx, ny } = context.grid;
@@ -39,10 +50,15 @@ export const loopsStrategy: Strategy = {
     try {
       const plannedPasses = 1 + context.repeats;
       let passesDone = 0;
+      const mode = context.reduce;
+      // To a number: a running value (core/reductions.ts), and no grid.
+      const kind = isAnswer(mode) ? ANSWER_KIND[mode] : null;
+      let running = kind ? emptyPartial(kind) : null;
       const pass = async (): Promise<number> => {
         grid?.dispose();
-        grid = NDArray.empty([nx, ny], dtype);
-        const z = grid.data;
+        grid = kind ? null : NDArray.empty([nx, ny], dtype);
+        if (kind) running = emptyPartial(kind);
+        const z = grid?.data;
         let lastYield = performance.now();
         let yieldedMs = 0;
         const started = lastYield;
@@ -50,7 +66,8 @@ export const loopsStrategy: Strategy = {
           const xi = xs[i]!;
           for (let j = 0; j < ny; j++) {
             const result = f(xi, ys[j]!) as NDArray;
-            z[i * ny + j] = result.item();
+            if (z) z[i * ny + j] = result.item();
+            else combine(kind!, running!, result.item(), i * ny + j);
             result.dispose();
           }
           const now = performance.now();
@@ -81,7 +98,7 @@ export const loopsStrategy: Strategy = {
       }
       const perCallUs = ((repeatMs.length ? Math.min(...repeatMs) : firstMs) * 1000) / Math.max(1, nx * ny);
       const capped = repeats < context.repeats ? ` (${repeats} of ${context.repeats} repeats: each pass takes ${Math.round(firstMs)} ms)` : '';
-      const result = grid as NDArray | null;
+      const result = kind ? answerOfRunning(kind, running!, mode === 'mean' ? nx * ny : 1) : (grid as NDArray | null);
       grid = null;
       return {
         grid: result!,

@@ -12,6 +12,26 @@ import { pmap, cpuDevices } from '../transforms/pmap.js';
 import { gridAxes, gridFunction, gridOverAxes } from './grid.js';
 import { RunRequestError, type Strategy } from './strategy.js';
 import { timeCalls } from './timing.js';
+import { ANSWER_BYTES, isAnswer } from './answer.js';
+import { pmapAnswerArray, pmapAnswerFunction, readPmapAnswer } from './pmapAnswer.js';
+import { jit } from '../transforms/jit.js';
+import { sum } from '../ops.js';
+import type { StrategyContext } from './strategy.js';
+
+/** The sum over the rows pmap's padding repeated (copies of the last row), to take off a sum or a mean. */
+async function paddingSum(context: StrategyContext, x: NDArray, y: NDArray, padded: number): Promise<number> {
+  if (padded === 0) return 0;
+  const last = x.slice(x.shape[0]! - 1, x.shape[0]!);
+  try {
+    const rowSum = jit((a, b) => sum(gridOverAxes(gridFunction(context.formula))(a, b)), { backend: 'native' });
+    const out = (await rowSum.run([last, y])) as NDArray;
+    const value = out.item() * padded;
+    out.dispose();
+    return value;
+  } finally {
+    last.dispose();
+  }
+}
 
 /** Devices a run over n rows (nx) uses: the ones asked for (0: all), never more rows than there are. */
 export function pmapDevices(n: number, requested: number, available: number): number {
@@ -34,10 +54,11 @@ export const pmapStrategy: Strategy = {
     if (status.available) return status;
     return { available: false, reason: `pmap's devices are the native threads, and ${status.reason}` };
   },
-  predictBytes: ({ nx, ny }, dtype) => {
+  predictBytes: ({ nx, ny }, dtype, _formula, reduce) => {
     const available = backendStatus('native').available ? cpuDevices().length : 1;
     const { paddedRows } = rowSplit(nx, pmapDevices(nx, 0, available));
-    return (paddedRows * ny + paddedRows + nx + ny) * itemSize(dtype);
+    // To a number: each device keeps a partial, the grid is never stored.
+    return (isAnswer(reduce) ? ANSWER_BYTES : paddedRows * ny * itemSize(dtype)) + (paddedRows + nx + ny) * itemSize(dtype);
   },
   async run(context) {
     const { dtype } = context;
@@ -57,6 +78,27 @@ export const pmapStrategy: Strategy = {
     const xSplit = xPadded.reshape(devices, rowsPerDevice);
     try {
       const signal = context.signal;
+      const mode = context.reduce;
+      if (isAnswer(mode)) {
+        const fAnswer = pmapAnswerFunction(gridOverAxes(gridFunction(context.formula)), mode, devices);
+        let partials: number[] = [];
+        const timed = await timeCalls({ ...context, fused: true }, async () => {
+          const control = { ...(signal ? { signal } : {}), onProgress: (f: number) => context.progress('first', f) };
+          const answer = readPmapAnswer((await fAnswer.run([xSplit, y], control)) as NDArray[], rowsPerDevice, ny);
+          partials = answer.partials;
+          if (mode === 'sum' || mode === 'mean') {
+            answer.value = (answer.value - (await paddingSum(context, x, y, paddedRows - nx))) / (mode === 'mean' ? nx * ny : 1);
+          }
+          return pmapAnswerArray(answer);
+        });
+        const shown = partials.map((p) => p.toPrecision(7)).join(', ');
+        return {
+          ...timed,
+          devices,
+          backend: 'native' as const,
+          note: `${devices} devices × ${rowsPerDevice} rows; each device's partial: ${shown}; then lax.${mode === 'max' ? 'pmax' : mode === 'min' ? 'pmin' : 'psum'}`,
+        };
+      }
       const timed = await timeCalls(context, async () => {
         const out = (await fPar.run([xSplit, y], signal ? { signal } : {})) as NDArray; // (devices, rows, ny)
         const rowsView = out.reshape(paddedRows, ny);

@@ -8,7 +8,7 @@ import * as v from 'valibot';
 import { ENGINE_MAX_N, MAX_TIMED_CALLS } from '../limits.js';
 import { boolean, count, dtype, formula, integer, list, measured, oneOf, range, strict, text, type SameType } from '../schema/fields.js';
 import { ROOFLINE_BOUNDS } from '../machine/types.js';
-import { LAB_STRATEGY_NAMES, RECORD_BACKENDS, STRATEGY_NAMES, type RunRecord, type StrategyName } from './types.js';
+import { LAB_STRATEGY_NAMES, RECORD_BACKENDS, REDUCE_MODES, STRATEGY_NAMES, type RunRecord, type StrategyName } from './types.js';
 
 export const strategy = oneOf(STRATEGY_NAMES);
 export const labStrategy = oneOf(LAB_STRATEGY_NAMES);
@@ -22,6 +22,8 @@ const recordSide = integer(1, ENGINE_MAX_N);
 const MAX_RECORD_DEVICES = 1 << 16;
 const MAX_NOTE_LENGTH = 2000;
 const MAX_DEVICE_NAME_LENGTH = 500;
+/** Where a max or min is: z[i, j] = f(x, y). */
+const location = strict({ i: integer(0, ENGINE_MAX_N), j: integer(0, ENGINE_MAX_N), x: measured, y: measured });
 
 export const runRecord = strict({
   strategy: oneOf(RECORD_STRATEGIES),
@@ -61,6 +63,13 @@ export const runRecord = strict({
   computedDtype: v.optional(dtype),
   note: v.optional(text(MAX_NOTE_LENGTH)),
   peerVersions: v.optional(text(MAX_DEVICE_NAME_LENGTH)),
+  reduce: v.optional(oneOf(REDUCE_MODES)),
+  value: v.optional(measured),
+  at: v.optional(location),
+  reference: v.optional(measured),
+  referenceAt: v.optional(location),
+  error: v.optional(measured),
+  integral: v.optional(measured),
   // The roofline's fields (compute/machine/types.ts), all optional.
   bytesMoved: v.optional(measured),
   opsPerPoint: v.optional(measured),

@@ -9,7 +9,7 @@ import { BACKEND_NAMES } from '../backends/backend.js';
 import { ENGINE_MAX_N, MAX_TIMED_CALLS } from '../limits.js';
 import { count, dtype, formula, integer, oneOf, range, strict, type SameType } from '../schema/fields.js';
 import { strategy } from './recordSchema.js';
-import type { RunRequest } from './types.js';
+import { REDUCE_MODES, type RunRequest } from './types.js';
 
 /** A side as the engine takes it: up to ENGINE_MAX_N (the app's own bound is smaller, and checked where it enters). */
 const engineSide = integer(1, ENGINE_MAX_N);
@@ -29,6 +29,7 @@ export const runRequest = v.pipe(
     // Any count: more than the machine has is pmap's own refusal, with the numbers (a result in a sweep).
     devices: v.optional(count),
     memoryCapBytes: v.optional(count),
+    reduce: v.optional(oneOf(REDUCE_MODES)),
   }),
   v.check(
     (r) => r.n !== undefined || (r.nx !== undefined && r.ny !== undefined),

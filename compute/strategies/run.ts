@@ -21,6 +21,8 @@ import { check, show } from '../schema/describe.js';
 import { RunRequestError, StrategyUnavailableError, type Strategy, type StrategyOutcome } from './strategy.js';
 import { ShapeError } from '../core/shape.js';
 import { gridFields } from './grid.js';
+import { ANSWER_BYTES, FUSED_TO_A_NUMBER, isAnswer } from './answer.js';
+import { checkAnswer } from './answerRecord.js';
 import { placeOnRoofline } from '../machine/place.js';
 import {
   DEFAULT_FORMULA,
@@ -29,6 +31,7 @@ import {
   type RunProgress,
   type RunRecord,
   type RunRequest,
+  type ReduceMode,
   type StrategyAvailability,
   type StrategyName,
 } from './types.js';
@@ -68,6 +71,7 @@ interface ResolvedRequest {
   repeats: number;
   devices: number;
   memoryCapBytes?: number;
+  reduce: ReduceMode;
 }
 
 /**
@@ -97,6 +101,7 @@ function resolve(request: RunRequest): ResolvedRequest {
     repeats: r.repeats ?? DEFAULT_REPEATS,
     devices: r.devices ?? 0,
     ...(r.memoryCapBytes !== undefined ? { memoryCapBytes: r.memoryCapBytes } : {}),
+    reduce: r.reduce ?? 'grid',
   };
 }
 
@@ -113,12 +118,15 @@ export function guardRequest(request: RunRequest): { predictedBytes: number } {
 }
 
 /** The guard on a request resolved already: runStrategy resolves once, and compiles the formula once. */
-function guardResolved({ strategy, grid, dtype, formula, memoryCapBytes }: ResolvedRequest): { predictedBytes: number } {
+function guardResolved({ strategy, grid, dtype, formula, memoryCapBytes, reduce }: ResolvedRequest): { predictedBytes: number } {
   const { nx, ny } = grid;
-  const predictedBytes = strategy.predictBytes(grid, dtype, formula);
+  // What a strategy really holds: to a number, the fused ones (and the loop) hold no grid; the others reduce theirs.
+  const fused = isAnswer(reduce) && FUSED_TO_A_NUMBER.includes(strategy.name);
+  const predictedBytes = strategy.predictBytes(grid, dtype, formula, reduce) + (isAnswer(reduce) && !fused ? ANSWER_BYTES : 0);
+  const noGrid = strategy.name === 'naive' || fused;
   checkMemory(`${strategy.name} at ${nx === ny ? `n = ${nx}` : `${nx} × ${ny}`} (${dtype})`, {
     predictedBytes,
-    largestBufferBytes: (strategy.name === 'naive' ? Math.max(nx, ny) : nx * ny) * itemSize(dtype),
+    largestBufferBytes: (noGrid ? Math.max(nx, ny) : nx * ny) * itemSize(dtype),
     capBytes: memoryCap(memoryCapBytes),
     advice: memoryAdvice(strategy.name, dtype),
   });
@@ -128,7 +136,7 @@ function guardResolved({ strategy, grid, dtype, formula, memoryCapBytes }: Resol
 export async function runStrategy(request: RunRequest, options: RunOptions = {}): Promise<RunResult> {
   await Promise.all([loadBackends(), probePython()]);
   const resolved = resolve(request);
-  const { strategy, grid: spec, dtype, backend, formula, repeats, devices } = resolved;
+  const { strategy, grid: spec, dtype, backend, formula, repeats, devices, reduce } = resolved;
   const status = strategy.availability(backend);
   if (!status.available) throw new StrategyUnavailableError(`${strategy.name} cannot run on ${backend}: ${status.reason}`);
   const { predictedBytes } = guardResolved(resolved);
@@ -147,6 +155,7 @@ export async function runStrategy(request: RunRequest, options: RunOptions = {})
       formula,
       repeats,
       devices,
+      reduce,
       ...(options.signal ? { signal: options.signal } : {}),
       progress,
     });
@@ -161,10 +170,11 @@ export async function runStrategy(request: RunRequest, options: RunOptions = {})
   const grid = outcome.grid;
   try {
     progress('check', 0);
-    const check = await checkAgainstReference(grid, formula, spec, dtype, {
-      ...(options.signal ? { signal: options.signal } : {}),
-      onProgress: (f) => progress('check', f),
-    });
+    const signal = options.signal ? { signal: options.signal } : {};
+    const answer = isAnswer(reduce)
+      ? await checkAnswer(grid, reduce, spec, dtype, formula, { diagonal: strategy.name === 'naive', ...signal })
+      : null;
+    const check = answer ?? (await checkAgainstReference(grid, formula, spec, dtype, { ...signal, onProgress: (f) => progress('check', f) }));
     progress('check', 1);
     const samplesMs = [...outcome.repeatMs];
     // With no repeats asked for, the first call is the only figure there is.
@@ -180,7 +190,7 @@ export async function runStrategy(request: RunRequest, options: RunOptions = {})
       dtype,
       backend: backendRan,
       devices: devicesUsed,
-      shape: [...grid.shape],
+      shape: answer ? [] : [...grid.shape],
       firstMs: outcome.firstMs,
       medianMs: spread.medianMs,
       minMs: spread.minMs,
@@ -205,8 +215,13 @@ export async function runStrategy(request: RunRequest, options: RunOptions = {})
       ...(outcome.computedDtype || grid.dtype !== dtype ? { computedDtype: outcome.computedDtype ?? grid.dtype } : {}),
       ...(outcome.note ? { note: outcome.note } : {}),
       ...(outcome.peerVersions ? { peerVersions: outcome.peerVersions } : {}),
+      ...answer?.fields,
     };
-    const record = placeOnRoofline(measured, formula);
+    // The roofline's bytes model is a grid's: a run to a number is left off it.
+    const record = answer ? measured : placeOnRoofline(measured, formula);
+    if (answer && strategy.name === 'naive') {
+      record.note = `wrong on purpose: the ${reduce} of f(x[i], y[i]), the diagonal only, not of the grid`;
+    }
     if (options.keepGrid) return { record, grid };
     grid.dispose();
     return { record };

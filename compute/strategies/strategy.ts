@@ -7,7 +7,7 @@ import type { DType } from '../core/dtype.js';
 import type { NDArray } from '../core/ndarray.js';
 import type { BackendName, BackendStatus, ExecutionTimings, RunControl } from '../backends/backend.js';
 import type { CompiledFormula } from '../formula/index.js';
-import type { GridSpec, RecordBackend, RunProgress, StrategyName } from './types.js';
+import type { GridSpec, RecordBackend, ReduceMode, RunProgress, StrategyName } from './types.js';
 
 export interface StrategyContext {
   /** nx × ny points over xRange × yRange. */
@@ -22,6 +22,8 @@ export interface StrategyContext {
   minTimedMs?: number;
   /** Devices requested (pmap); 0 means all. */
   devices: number;
+  /** The output: the grid (default), or a number (answer.ts): the outcome's grid is then [value, flat index]. */
+  reduce?: ReduceMode;
   signal?: AbortSignal;
   progress(phase: RunProgress['phase'], fraction: number): void;
 }
@@ -58,7 +60,7 @@ export interface Strategy {
   readonly takesBackend: boolean;
   availability(backend: BackendName): BackendStatus;
   /** Bytes the run will hold at its peak, from shapes alone: the memory guard's figure. */
-  predictBytes(grid: GridSpec, dtype: DType, formula: CompiledFormula): number;
+  predictBytes(grid: GridSpec, dtype: DType, formula: CompiledFormula, reduce?: ReduceMode): number;
   run(context: StrategyContext): Promise<StrategyOutcome>;
 }
 

@@ -13,8 +13,12 @@ import { yieldToEventLoop } from '../backends/js.js';
 import { throwIfCancelled } from '../backends/backend.js';
 import { MAX_TIMED_CALLS } from '../limits.js';
 import type { StrategyContext, StrategyOutcome } from './strategy.js';
+import { answerOfGrid, isAnswer } from './answer.js';
 
 export type TimedCall = () => Promise<NDArray> | NDArray;
+
+/** Repeats of a run to a number stop once they would take longer than this. */
+const ANSWER_REPEAT_BUDGET_MS = 10_000;
 
 /** Warm calls go on past the requested count until this much time has been timed… */
 export const MIN_TIMED_MS = 25;
@@ -34,10 +38,16 @@ export function timeAnother(done: number, requested: number, timedMs: number, mi
 }
 
 export async function timeCalls(
-  context: StrategyContext,
+  context: StrategyContext & { fused?: boolean },
   call: TimedCall,
   timingsOf?: () => ExecutionTimings | undefined,
 ): Promise<Pick<StrategyOutcome, 'grid' | 'firstMs' | 'repeatMs' | 'cpuMs' | 'outputBuffer' | 'timings'>> {
+  // When the output is a number, a strategy that builds the grid reduces it inside the timed call.
+  const mode = context.reduce;
+  if (isAnswer(mode) && !context.fused) {
+    const build = call;
+    call = async () => answerOfGrid(await build(), mode);
+  }
   context.progress('first', 0);
   let started = performance.now();
   let grid: NDArray | null = await call();
@@ -46,10 +56,12 @@ export async function timeCalls(
   const timings: ExecutionTimings[] = [];
   let timedMs = 0;
   let cpuMs = 0;
+  // A number from a grid far beyond memory can take minutes a call: its repeats stop at a budget, as the loop's do.
+  const repeats = isAnswer(mode) ? Math.min(context.repeats, Math.floor(ANSWER_REPEAT_BUDGET_MS / Math.max(firstMs, 1e-3))) : context.repeats;
   try {
-    for (let k = 0; timeAnother(k, context.repeats, timedMs, context.minTimedMs); k++) {
+    for (let k = 0; timeAnother(k, repeats, timedMs, context.minTimedMs); k++) {
       throwIfCancelled(context.signal);
-      context.progress('repeat', Math.min(1, k / context.repeats));
+      context.progress('repeat', Math.min(1, k / Math.max(1, repeats)));
       grid.dispose();
       grid = null;
       await yieldToEventLoop();

@@ -104,6 +104,15 @@ export interface RunRecord extends Grid, RooflineFields {
   note?: string;
   /** For a peer strategy, what ran it: "Python 3.11.7, NumPy 2.4.6, JAX 0.10.2, jaxlib 0.10.2". */
   peerVersions?: string;
+  /** The output asked for; absent: the grid. */
+  reduce?: ReduceMode;
+  /** The number, when the output is one: value, where (max, min), the reference's and the error. */
+  value?: number;
+  at?: RunAnswer['at'];
+  reference?: number;
+  referenceAt?: RunAnswer['referenceAt'];
+  error?: number;
+  integral?: number;
 }
 
 /**
@@ -113,8 +122,27 @@ export interface RunRecord extends Grid, RooflineFields {
  */
 export type GridRequest = Partial<GridSpec> & { n?: number };
 
+/** What a run gives: the grid, or a number from it (max and min with where they are). */
+export type ReduceMode = 'grid' | 'max' | 'min' | 'sum' | 'mean';
+export const REDUCE_MODES: readonly ReduceMode[] = ['grid', 'max', 'min', 'sum', 'mean'];
+
+/** A run's number, when its output is one (RunRecord.reduce is not 'grid'). */
+export interface RunAnswer {
+  value: number;
+  /** max and min: where the extreme is, z[i, j] = f(x, y). */
+  at?: { i: number; j: number; x: number; y: number };
+  /** The same reduction of the float64 reference, and |value - reference| (relative for sum and mean). */
+  reference: number;
+  referenceAt?: { i: number; j: number; x: number; y: number };
+  error: number;
+  /** mean × area: ∫∫ f dx dy over the domain (mean only). */
+  integral?: number;
+}
+
 export interface RunRequest extends GridRequest {
   strategy: StrategyName;
+  /** The output: the grid (default) or a number from it. */
+  reduce?: ReduceMode;
   dtype?: DType;
   /** Backend for single-device strategies; default: the fastest available. */
   backend?: BackendName;

@@ -9,6 +9,7 @@ import { type TracedFunction, type Value, isTracer, traceFunction } from '../cor
 import type { BackendName, Executable, RunControl } from '../backends/backend.js';
 import { zeroStrideAxes } from '../backends/fuse.js';
 import { getBackend } from '../backends/registry.js';
+import { compileGraph } from '../backends/staged.js';
 
 export interface JitOptions {
   /** Which backend compiles the graph (default 'js'). */
@@ -65,7 +66,7 @@ export function jit(fn: Traceable, options: JitOptions = {}): JittedFunction {
         return c;
       });
       const zeroStrides = [...consts, ...inputs].map(zeroStrideAxes);
-      compiled = { traced, consts, executable: backend.compile(traced.graph, { zeroStrides }) };
+      compiled = { traced, consts, executable: compileGraph(backend, traced.graph, { zeroStrides }) };
       cache.set(key, compiled);
     }
     return { compiled, inputs: compiled.consts.length ? [...compiled.consts, ...inputs] : inputs, wrapped };

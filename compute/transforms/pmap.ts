@@ -15,6 +15,7 @@ import { type TracedFunction, type Value, isTracer, traceFunction } from '../cor
 import type { Device, Executable, Placement, RunControl } from '../backends/backend.js';
 import { zeroStrideAxes } from '../backends/fuse.js';
 import { backendStatus, getBackend } from '../backends/registry.js';
+import { compileGraph } from '../backends/staged.js';
 import type { ArrayResult, Traceable } from './jit.js';
 import { type InAxes, vmap } from './vmap.js';
 
@@ -23,6 +24,8 @@ export interface PmapOptions {
   inAxes?: InAxes;
   /** How many of the CPU devices to use, or which ones (default: all). The pool's threads are interchangeable: only the count matters. */
   devices?: number | readonly Device[];
+  /** Names the device axis for collectives (lax.pmax(x, axisName) …), as JAX's axis_name. */
+  axisName?: string;
 }
 
 export interface PmappedFunction {
@@ -64,6 +67,7 @@ interface Compiled {
 export function pmap(fn: Traceable, options: PmapOptions = {}): PmappedFunction {
   const inAxesOption = options.inAxes === undefined ? 0 : options.inAxes;
   const cache = new Map<string, Compiled>();
+  const named = options.axisName === undefined ? {} : { axisName: options.axisName };
 
   const chosenDevices = (): Device[] => {
     const all = cpuDevices();
@@ -133,7 +137,7 @@ export function pmap(fn: Traceable, options: PmapOptions = {}): PmappedFunction 
       const body = (...tracers: Value[]) => {
         let k = 0;
         const full = args.map((a) => (a instanceof NDArray ? tracers[k++]! : a));
-        return vmap(fn, { inAxes: inAxes.map((axis, i) => (typeof args[i] === 'number' ? null : axis)) })(...full);
+        return vmap(fn, { inAxes: inAxes.map((axis, i) => (typeof args[i] === 'number' ? null : axis)), ...named })(...full);
       };
       nestedFactors.push(1);
       let traced: TracedFunction;
@@ -154,7 +158,7 @@ export function pmap(fn: Traceable, options: PmapOptions = {}): PmappedFunction 
         return c;
       });
       const backend = getBackend(backendStatus('native').available ? 'native' : 'js');
-      const executable = backend.compile(traced.graph, { zeroStrides: [...consts, ...arrays].map(zeroStrideAxes) });
+      const executable = compileGraph(backend, traced.graph, { zeroStrides: [...consts, ...arrays].map(zeroStrideAxes) });
       // An empty mapped axis still runs (producing an empty result) on one device.
       compiled = { traced, executable, consts, slices: Math.max(1, slices) };
       cache.set(key, compiled);
@@ -184,7 +188,7 @@ export function pmap(fn: Traceable, options: PmapOptions = {}): PmappedFunction 
     let inner: number;
     let result: Value | Value[];
     try {
-      result = vmap(fn, { inAxes: inAxes.map((axis, i) => (typeof args[i] === 'number' ? null : axis)) })(...args);
+      result = vmap(fn, { inAxes: inAxes.map((axis, i) => (typeof args[i] === 'number' ? null : axis)), ...named })(...args);
     } finally {
       inner = nestedFactors.pop()!;
     }

@@ -6,8 +6,12 @@
 // unmapped value stays unmapped — it is never broadcast until an op needs it,
 // and then only as a stride-0 view. That rule is the whole memory advantage.
 
-import type { Atom, Graph } from '../core/graph.js';
-import { type AnyParams, type Primitive, type PrimitiveParams, ELEMENTWISE_PRIMITIVES } from '../core/primitives.js';
+import { type Atom, type Graph, literal } from '../core/graph.js';
+import {
+  type AnyParams, type CollectivePrimitive, type Primitive, type PrimitiveParams, type ReductionPrimitive,
+  COLLECTIVE_PRIMITIVES, ELEMENTWISE_PRIMITIVES, REDUCTION_PRIMITIVES, isCollective,
+} from '../core/primitives.js';
+import { withNamedAxis } from '../core/axisEnv.js';
 import { formatShape, normalizeAxis } from '../core/shape.js';
 import { GraphBuilder, type Tracer, type Value, traceFunction } from '../core/trace.js';
 import type { NDArray } from '../core/ndarray.js';
@@ -22,6 +26,8 @@ export type OutAxes = number | null | readonly (number | null)[];
 export interface VmapOptions {
   inAxes?: InAxes;
   outAxes?: OutAxes;
+  /** Names the mapped axis for collectives (lax.psum(x, axisName) …), as JAX's axis_name. */
+  axisName?: string;
 }
 
 /** A value in the batched graph and where its batch axis is (null: not mapped). */
@@ -30,7 +36,13 @@ export interface Batched {
   bdim: number | null;
 }
 
-type BatchRule = (builder: GraphBuilder, args: readonly Batched[], params: AnyParams, axisSize: number) => Batched;
+type BatchRule = (
+  builder: GraphBuilder,
+  args: readonly Batched[],
+  params: AnyParams,
+  axisSize: number,
+  axisName: string | undefined,
+) => Batched;
 
 const rankOf = (atom: Atom): number => (atom.kind === 'var' ? atom.aval.shape.length : 0);
 const shapeOf = (atom: Atom): readonly number[] => (atom.kind === 'var' ? atom.aval.shape : []);
@@ -66,7 +78,36 @@ function elementwiseRule(primitive: Primitive): BatchRule {
   };
 }
 
+/** A reduction of a mapped value: the example's axes shift past the batch axis, which stays (one result per example). */
+function reductionRule(primitive: ReductionPrimitive): BatchRule {
+  return (builder, [operand], params) => {
+    const { axes } = params as PrimitiveParams['reduce_sum'];
+    const bdim = operand!.bdim!;
+    const shifted = axes.map((a) => (a >= bdim ? a + 1 : a));
+    const atom = builder.emit(primitive, [operand!.atom], { axes: shifted });
+    return { atom, bdim: bdim - shifted.filter((a) => a < bdim).length };
+  };
+}
+
+const COLLECTIVE_REDUCTION = { psum: 'reduce_sum', pmax: 'reduce_max', pmin: 'reduce_min' } as const;
+
+/**
+ * A collective over this vmap's axis reduces over the batch axis, and the
+ * total is unmapped: every example gets it (a stride-0 view when returned).
+ * Over another (outer) axis it stays a collective, applied to every example.
+ */
+function collectiveRule(primitive: CollectivePrimitive): BatchRule {
+  return (builder, [operand], params, axisSize, axisName) => {
+    const { atom, bdim } = operand!;
+    if ((params as PrimitiveParams['psum']).axisName !== axisName) return { atom: builder.emit(primitive, [atom], params), bdim };
+    if (bdim === null) return { atom: primitive === 'psum' ? builder.emit('mul', [atom, literal(axisSize)], {}) : atom, bdim: null };
+    return { atom: builder.emit(COLLECTIVE_REDUCTION[primitive], [atom], { axes: [bdim] }), bdim: null };
+  };
+}
+
 const batchRules: { [P in Primitive]: BatchRule } = {
+  ...(Object.fromEntries(REDUCTION_PRIMITIVES.map((p) => [p, reductionRule(p)])) as { [P in ReductionPrimitive]: BatchRule }),
+  ...(Object.fromEntries(COLLECTIVE_PRIMITIVES.map((p) => [p, collectiveRule(p)])) as { [P in CollectivePrimitive]: BatchRule }),
   ...(Object.fromEntries(ELEMENTWISE_PRIMITIVES.map((p) => [p, elementwiseRule(p)])) as {
     [P in (typeof ELEMENTWISE_PRIMITIVES)[number]]: BatchRule;
   }),
@@ -87,7 +128,12 @@ const batchRules: { [P in Primitive]: BatchRule } = {
 };
 
 /** Rewrites a graph for a batch of axisSize examples. inDims[i] is where input i's batch axis is. */
-export function batchGraph(graph: Graph, inDims: readonly (number | null)[], axisSize: number): { graph: Graph; outDims: (number | null)[] } {
+export function batchGraph(
+  graph: Graph,
+  inDims: readonly (number | null)[],
+  axisSize: number,
+  axisName?: string,
+): { graph: Graph; outDims: (number | null)[] } {
   const builder = new GraphBuilder(0);
   const env = new Map<number, Batched>();
   graph.inputs.forEach((v, i) => {
@@ -99,9 +145,9 @@ export function batchGraph(graph: Graph, inDims: readonly (number | null)[], axi
   const read = (atom: Atom): Batched => (atom.kind === 'literal' ? { atom, bdim: null } : env.get(atom.id)!);
   for (const eqn of graph.equations) {
     const args = eqn.inputs.map(read);
-    const result = args.every((a) => a.bdim === null)
+    const result = args.every((a) => a.bdim === null) && !isCollective(eqn.primitive)
       ? { atom: builder.emit(eqn.primitive, args.map((a) => a.atom), eqn.params), bdim: null }
-      : batchRules[eqn.primitive](builder, args, eqn.params, axisSize);
+      : batchRules[eqn.primitive](builder, args, eqn.params, axisSize, axisName);
     env.set(eqn.out.id, result);
   }
   const outs = graph.outputs.map(read);
@@ -125,13 +171,15 @@ export function vmap(fn: Traceable, options: VmapOptions = {}): (...args: Value[
       return { shape, dtype: value.dtype };
     });
     // Numbers are shared by every example; they stay numbers (literals) in the trace.
-    const traced = traceFunction((...tracers: Value[]) => {
-      const full = [...args];
-      arrayArgs.forEach(({ index }, k) => (full[index] = tracers[k]!));
-      return fn(...full);
-    }, exampleAvals);
+    const traced = withNamedAxis(options.axisName, axisSize, () =>
+      traceFunction((...tracers: Value[]) => {
+        const full = [...args];
+        arrayArgs.forEach(({ index }, k) => (full[index] = tracers[k]!));
+        return fn(...full);
+      }, exampleAvals),
+    );
     const inDims = [...traced.consts.map(() => null), ...arrayArgs.map((a) => a.axis)];
-    const batched = batchGraph(traced.graph, inDims, axisSize);
+    const batched = batchGraph(traced.graph, inDims, axisSize, options.axisName);
     const results = evalGraph(batched.graph, [...traced.consts, ...arrayArgs.map((a) => a.value)]);
     const outAxes = perArgument(options.outAxes === undefined ? 0 : options.outAxes, results.length, 'outAxes');
     const placed = results.map((value, i) => placeBatchAxis(value, batched.outDims[i]!, outAxes[i]!, axisSize));

@@ -53,6 +53,7 @@ import {
   machineProfile,
   profilePath,
   roofs,
+  isAnswer,
 } from '../../compute/index.js';
 import { existsSync } from 'node:fs';
 import { removeStalePartials, writeGridCsv } from './gridCsv.js';
@@ -155,7 +156,9 @@ export function engineHandlers(kept = new KeptGrid()): Handlers {
       // The kept grid's buffer goes back to the allocator, for this run to recycle.
       kept.release();
       await loadKeptProfile();
-      const result = await runStrategy(request, { signal, onProgress: progress, keepGrid: surface });
+      // A run to a number has no grid for the surface: none is kept.
+      const keepGrid = surface && !isAnswer(request.reduce);
+      const result = await runStrategy(request, { signal, onProgress: progress, keepGrid });
       const grid = result.grid;
       if (!grid) return { record: result.record };
       if (grid.ndim !== 2) {

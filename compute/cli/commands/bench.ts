@@ -8,6 +8,7 @@
 import { type DType, type GridSpec, type RunRecord, LAB_STRATEGY_NAMES, backendStatus, cpuDevices, keptMachineProfile, loadBackends } from '../../index.js';
 import { handWrittenLoopMs } from '../../bench/handLoop.js';
 import { nativeBenchLines } from '../../bench/nativeBench.js';
+import { fusedMaxBenchLines } from '../../bench/fusedMaxBench.js';
 import { measureThreadScaling, threadCounts, threadScalingLines } from '../../strategies/threadScaling.js';
 import { type GridOptions, type Values, gridLabel, gridSpec, parseInteger, parseRanges, parseRunOptions, parseStrategies } from '../args.js';
 import { UsageError } from '../errors.js';
@@ -58,6 +59,8 @@ export async function commandBench(session: Session, values: Values, command: st
     summary += benchSummary(gridSpec(grid), dtype, repeats, records);
     const nativeLines = await nativeBenchLines(gridSpec(grid), dtype, repeats, records, session.signal);
     if (nativeLines.length) summary += `${nativeLines.join('\n')}\n`;
+    const fusedLines = records.some((r) => r.strategy === 'pmap') ? await fusedMaxBenchLines(gridSpec(grid), dtype, repeats, session.signal) : [];
+    if (fusedLines.length) summary += `${fusedLines.join('\n')}\n`;
   }
   const measured = all.records.filter((r) => r.strategy !== 'limit');
   if (threads && measured.length) {

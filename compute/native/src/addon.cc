@@ -9,8 +9,8 @@
 
 #include <memory>
 #include <string>
-#include <vector>
 #include <utility>
+#include <vector>
 
 #include "args.h"
 #include "async_job.h"
@@ -42,6 +42,12 @@ class VmJob : public AsyncJob {
   void runTask(int task) override {
     const int64_t size = launch->size;
     void* scratch = threadScratch(scratchBytes(*launch));
+    if (launch->reduceSegments > 1) {  // a map-reduce to several elements: each part holds whole ones
+      const int64_t length = launch->reduceLength, segments = launch->reduceSegments;
+      kernels.evalRange(*launch, partStart(segments, numParts, task) * length,
+                        partStart(segments, numParts, task + 1) * length, scratch);
+      return;
+    }
     kernels.evalRange(*launch, partStart(size, numParts, task), partStart(size, numParts, task + 1), scratch);
   }
 
@@ -82,15 +88,43 @@ class LessonJob : public AsyncJob {
   int parts;
 };
 
+class LessonMaxJob : public AsyncJob {
+ public:
+  LessonMaxJob(const Kernels& kernels_, ArrayView out_, ArrayView x_, ArrayView y_, int workers)
+      : AsyncJob(x_.length == 0 ? 0 : int(out_.length), workers),
+        kernels(kernels_),
+        out(out_),
+        x(x_),
+        y(y_),
+        parts(int(out_.length)) {}
+  void runTask(int task) override {
+    // Part `task` of the rows: its maximum goes to out[task].
+    static_cast<double*>(out.data)[task] = kernels.lessonMax(
+        x.data, y.data, x.dtype, y.length, partStart(x.length, parts, task), partStart(x.length, parts, task + 1));
+  }
+
+ private:
+  const Kernels& kernels;
+  ArrayView out, x, y;
+  int parts;
+};
+
 /** The machine view's memory probe: each thread its own contiguous slice of `data`, read or written `passes` times. */
 class ProbeMemoryJob : public AsyncJob {
  public:
   ProbeMemoryJob(const Kernels& probes_, ArrayView data_, int kind_, int passes_, int workers)
-      : AsyncJob(workers, workers), probes(probes_), data(data_), kind(kind_), passes(passes_), parts(workers), sinks(workers) {}
+      : AsyncJob(workers, workers),
+        probes(probes_),
+        data(data_),
+        kind(kind_),
+        passes(passes_),
+        parts(workers),
+        sinks(workers) {}
   void runTask(int task) override {
     const int64_t begin = partStart(data.length, parts, task), end = partStart(data.length, parts, task + 1);
     const size_t item = data.dtype == DType::Float64 ? 8 : 4;
-    sinks[task] = probes.probeMemory(static_cast<char*>(data.data) + begin * item, data.dtype, end - begin, kind, passes);
+    sinks[task] =
+        probes.probeMemory(static_cast<char*>(data.data) + begin * item, data.dtype, end - begin, kind, passes);
   }
 
  private:
@@ -181,28 +215,36 @@ Napi::Value Compile(const Napi::CallbackInfo& info) {
   return programHandle(env, std::move(program));
 }
 
-// run(program, out, inputs, geometry, { workers?, parts?, onProgress? }) -> { promise, cancel }
+/** The parts of a run: a map-reduce's are its own (each has its partial's slot), and never more than its elements. */
+int reduceAwareParts(Napi::Env env, Napi::Value value, const Launch& launch, int workers) {
+  if (launch.reduceKind == ReduceKind::None) return partsFrom(env, value, launch.size, workers);
+  if (launch.reduceSegments > 1)
+    return int(std::max<int64_t>(1, std::min<int64_t>(launch.reduceParts, launch.reduceSegments)));
+  return int(launch.reduceParts);
+}
+
+// run(program, out, inputs, geometry, { workers?, parts?, onProgress?, reduce? }) -> { promise, cancel }
 Napi::Value Run(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   auto program = programArg(env, info[0]);
   Napi::Object options = info[4].IsObject() ? info[4].As<Napi::Object>() : Napi::Object::New(env);
   const int workers = workerCount(env, options.Get("workers"));
   const Kernels& chosen = kernelsArg(env, options.Get("isa"));
-  auto launch = buildLaunch(env, program, info[1], info[2], info[3]);
-  const int parts = partsFrom(env, options.Get("parts"), launch->size, workers);
+  auto launch = buildLaunch(env, program, info[1], info[2], info[3], options.Get("reduce"));
+  const int parts = reduceAwareParts(env, options.Get("parts"), *launch, workers);
   auto job = std::make_shared<VmJob>(chosen, program, std::move(launch), parts, workers);
   return startAsync(env, job, {info[1], info[2]}, options.Get("onProgress"));
 }
 
-// runSync(program, out, inputs, geometry, workers?, parts?, isa?): small runs on the calling thread, larger ones on
-// the pool. Positional numbers rather than an options object: the loops strategy calls this millions of times.
+// runSync(program, out, inputs, geometry, workers?, parts?, isa?, reduce?): small runs on the calling thread, larger
+// ones on the pool. Positional numbers rather than an options object: the loops strategy calls this millions of times.
 Napi::Value RunSync(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   auto program = programArg(env, info[0]);
   const int workers = workerCount(env, info[4]);
   const Kernels& chosen = kernelsArg(env, info[6]);
-  auto launch = buildLaunch(env, program, info[1], info[2], info[3]);
-  const int parts = partsFrom(env, info[5], launch->size, workers);
+  auto launch = buildLaunch(env, program, info[1], info[2], info[3], info[7]);
+  const int parts = reduceAwareParts(env, info[5], *launch, workers);
   if (launch->size <= 16 * kBlock || workers == 1 || parts == 1) {
     chosen.evalRange(*launch, 0, launch->size, threadScratch(scratchBytes(*launch)));
     return env.Undefined();
@@ -213,7 +255,8 @@ Napi::Value RunSync(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
-// measureFloor(out, workers, isa?) -> { promise of ms, cancel }: streaming stores of varying, non-zero values over all of out.
+// measureFloor(out, workers, isa?) -> { promise of ms, cancel }: streaming stores of varying, non-zero values over all
+// of out.
 Napi::Value MeasureFloor(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const ArrayView out = floatArray(env, info[0], "out");
@@ -236,6 +279,21 @@ Napi::Value LessonLoop(const Napi::CallbackInfo& info) {
   return startAsync(env, job, {info[0], info[1], info[2]}, env.Undefined());
 }
 
+// lessonMax(out: Float64Array(parts), x, y, workers, isa?) -> { promise of ms, cancel }: the hand-written fused max,
+// per part.
+Napi::Value LessonMax(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const ArrayView out = floatArray(env, info[0], "out");
+  const ArrayView x = floatArray(env, info[1], "x");
+  const ArrayView y = floatArray(env, info[2], "y");
+  if (out.dtype != DType::Float64 || out.length < 1) fail(env, "out must be a Float64Array with one slot per part");
+  if (x.dtype != y.dtype) fail(env, "x and y must share a dtype");
+  const int workers = workerCount(env, info[3]);
+  const Kernels& chosen = kernelsArg(env, info[4]);
+  return startAsync(env, std::make_shared<LessonMaxJob>(chosen, out, x, y, workers), {info[0], info[1], info[2]},
+                    env.Undefined());
+}
+
 // probeMemory(data, kind 0 read | 1 stores | 2 streaming, passes, workers, isa?) -> { promise of ms, cancel }
 Napi::Value ProbeMemory(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -246,7 +304,8 @@ Napi::Value ProbeMemory(const Napi::CallbackInfo& info) {
   if (passes < 1 || passes > 1000000) fail(env, "passes must be between 1 and 1000000");
   const int workers = workerCount(env, info[3]);
   const Kernels& probes = kernelsArg(env, info[4]);
-  return startAsync(env, std::make_shared<ProbeMemoryJob>(probes, data, kind, passes, workers), {info[0]}, env.Undefined());
+  return startAsync(env, std::make_shared<ProbeMemoryJob>(probes, data, kind, passes, workers), {info[0]},
+                    env.Undefined());
 }
 
 // probeFma(dtype 'float32' | 'float64', iterations, workers, isa?) -> { promise of ms, cancel }
@@ -259,7 +318,8 @@ Napi::Value ProbeFma(const Napi::CallbackInfo& info) {
   const int workers = workerCount(env, info[2]);
   const Kernels& probes = kernelsArg(env, info[3]);
   const DType type = dtype == "float64" ? DType::Float64 : DType::Float32;
-  return startAsync(env, std::make_shared<ProbeFmaJob>(probes, type, int64_t(iterations), workers), {}, env.Undefined());
+  return startAsync(env, std::make_shared<ProbeFmaJob>(probes, type, int64_t(iterations), workers), {},
+                    env.Undefined());
 }
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
@@ -278,6 +338,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("runSync", Napi::Function::New(env, RunSync));
   exports.Set("measureFloor", Napi::Function::New(env, MeasureFloor));
   exports.Set("lessonLoop", Napi::Function::New(env, LessonLoop));
+  exports.Set("lessonMax", Napi::Function::New(env, LessonMax));
   exports.Set("probeMemory", Napi::Function::New(env, ProbeMemory));
   exports.Set("probeFma", Napi::Function::New(env, ProbeFma));
   return exports;

@@ -81,12 +81,13 @@ std::shared_ptr<const Program> programArg(Napi::Env env, Napi::Value value) {
 }
 
 std::unique_ptr<Launch> buildLaunch(Napi::Env env, const std::shared_ptr<const Program>& program, Napi::Value outValue,
-                                    Napi::Value inputsValue, Napi::Value geometryValue) {
+                                    Napi::Value inputsValue, Napi::Value geometryValue, Napi::Value reduce) {
   const Program& P = *program;
   auto launch = std::make_unique<Launch>();
   launch->program = program.get();
   const ArrayView out = floatArray(env, outValue, "out");
-  if (out.dtype != P.dtype) fail(env, "out has the wrong dtype for this program");
+  const bool reducing = !reduce.IsEmpty() && !reduce.IsUndefined();
+  if (!reducing && out.dtype != P.dtype) fail(env, "out has the wrong dtype for this program");
   if (!inputsValue.IsArray()) fail(env, "inputs must be an array");
   Napi::Array inputs = inputsValue.As<Napi::Array>();
   if (int(inputs.Length()) != P.numInputs)
@@ -115,6 +116,25 @@ std::unique_ptr<Launch> buildLaunch(Napi::Env env, const std::shared_ptr<const P
   }
   const std::string problem = prepareLaunch(*launch, lengths.data());
   if (!problem.empty()) throw Napi::RangeError::New(env, problem);
+  if (reducing) {
+    const ArrayView r = floatArray(env, reduce, "reduce");
+    if (r.dtype != DType::Float64 || r.length != 4)
+      fail(env, "reduce must be a Float64Array [kind, length, segments, parts]");
+    const double* d = static_cast<const double*>(r.data);
+    const int64_t kind = integerAt(env, d, 0), length = integerAt(env, d, 1), segments = integerAt(env, d, 2),
+                  parts = integerAt(env, d, 3);
+    if (kind < 1 || kind > 3) fail(env, "reduce kind must be 1 (sum), 2 (max) or 3 (min)");
+    if (segments < 1 || parts < 1 || length * segments != launch->size)
+      fail(env, "reduce length × segments must be the run's size");
+    if (out.dtype != DType::Float64 || out.length < 2 * std::max(segments, parts))
+      fail(env, "out must be a Float64Array of two partials per slot");
+    launch->reduceKind = ReduceKind(kind);
+    launch->reduceLength = length;
+    launch->reduceSegments = segments;
+    launch->reduceParts = parts;
+    launch->partials = static_cast<double*>(out.data);
+    return launch;
+  }
   if (out.length < launch->size)
     throw Napi::RangeError::New(env, "out holds " + std::to_string(out.length) + " elements but the result has " +
                                          std::to_string(launch->size));

@@ -43,8 +43,13 @@ Napi::Value programHandle(Napi::Env env, std::shared_ptr<const Program> program)
 /** The program behind a handle from programHandle(); anything else is a TypeError. */
 std::shared_ptr<const Program> programArg(Napi::Env env, Napi::Value value);
 
-/** A run's launch from (program, out, inputs, geometry), with every check the VM relies on. */
+/**
+ * A run's launch from (program, out, inputs, geometry), with every check the VM relies on. With `reduce`
+ * (a Float64Array [kind, length, segments, parts]: a fused map-reduce, Launch::reduceKind), out is the
+ * Float64Array of partials, two per slot.
+ */
 std::unique_ptr<Launch> buildLaunch(Napi::Env env, const std::shared_ptr<const Program>& program, Napi::Value outValue,
-                                    Napi::Value inputsValue, Napi::Value geometryValue);
+                                    Napi::Value inputsValue, Napi::Value geometryValue,
+                                    Napi::Value reduce = Napi::Value());
 
 }  // namespace vlab

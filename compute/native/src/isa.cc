@@ -63,10 +63,10 @@ bool bit(unsigned word, int n) { return (word >> n) & 1u; }
 /** The table of every copy this CPU can run, widest first, scalar last. */
 std::vector<Kernels> detect() {
   std::vector<Kernels> list;
-#define VLAB_KERNELS(ns) \
-  Kernels {                                                                                                    \
-    #ns, ns::kLanesFloat32, ns::kLanesFloat64, ns::kLessonCos, ns::evalRange, ns::streamFill, ns::lessonRows, \
-        ns::probeMemory, ns::probeFma                                                                        \
+#define VLAB_KERNELS(ns)                                                                                      \
+  Kernels {                                                                                                   \
+#ns, ns::kLanesFloat32, ns::kLanesFloat64, ns::kLessonCos, ns::evalRange, ns::streamFill, ns::lessonRows, \
+        ns::lessonMax, ns::probeMemory, ns::probeFma                                                          \
   }
 #if VLAB_X86
   const CpuId basic = cpuid(1, 0);

@@ -267,8 +267,10 @@ std::string prepareLaunch(Launch& L, const int64_t* sourceLengths) {
 
 size_t scratchBytes(const Launch& L) {
   const size_t item = L.program->dtype == DType::Float32 ? 4 : 8;
-  // registers, two broadcast blocks for binary ops with a scalar operand, the row cache, and padding for alignment
-  return (size_t(L.program->numRegs) + 2) * kBlock * item + size_t(L.rowCacheSlots) * size_t(L.rowLength) * item + 256;
+  // registers, two broadcast blocks for binary ops with a scalar operand, the row cache, a reduction's block, padding
+  const size_t reduceBlock = L.reduceKind == ReduceKind::None ? 0 : kBlock * item;
+  return (size_t(L.program->numRegs) + 2) * kBlock * item + size_t(L.rowCacheSlots) * size_t(L.rowLength) * item +
+         reduceBlock + 256;
 }
 
 }  // namespace vlab

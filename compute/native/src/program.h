@@ -91,6 +91,8 @@ struct Program {
  */
 std::string parseProgram(const int32_t* words, size_t count, const double* consts, size_t numConsts, Program& out);
 
+enum class ReduceKind : int32_t { None = 0, Sum = 1, Max = 2, Min = 3 };
+
 /** A typed source of one read: its base pointer and element type. */
 struct Source {
   const void* data = nullptr;
@@ -135,6 +137,21 @@ struct Launch {
    */
   std::vector<uint8_t> fuseWithNext;
   void* out = nullptr;
+
+  /**
+   * A fused map-reduce (reduceKind != None): the program's values are never
+   * stored; output element k reduces loop elements [k·reduceLength,
+   * (k+1)·reduceLength) into two doubles at partials[2·slot] (the value: a
+   * sum, or the extreme) and partials[2·slot + 1] (the extreme's index in
+   * its run, -1: none). With one output element, each part has its own slot
+   * (the part's index among reduceParts) and the caller combines them; with
+   * several, parts hold whole output elements and the slot is the element.
+   */
+  ReduceKind reduceKind = ReduceKind::None;
+  int64_t reduceLength = 1;
+  int64_t reduceSegments = 1;
+  int64_t reduceParts = 1;
+  double* partials = nullptr;
 
   std::atomic<bool>* cancelled = nullptr;
   std::atomic<int64_t>* doneElements = nullptr;

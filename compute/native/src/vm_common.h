@@ -55,7 +55,10 @@ struct Kernels {
   void (*streamFill)(void* out, DType, int64_t begin, int64_t end);
   /** The hand-written lesson loop over rows [r0, r1) of a grid whose rows hold n points (ny). */
   void (*lessonRows)(void* out, const void* x, const void* y, DType, int64_t n, int64_t r0, int64_t r1);
-  /** The machine view's probes (machine_probes.h): read (kind 0), stores (1) or streaming stores (2) of n elements, passes times. */
+  /** The hand-written fused max of the lesson's f over rows [r0, r1) (the fused map-reduce's yardstick). */
+  double (*lessonMax)(const void* x, const void* y, DType, int64_t n, int64_t r0, int64_t r1);
+  /** The machine view's probes (machine_probes.h): read (kind 0), stores (1) or streaming stores (2) of n elements,
+   * passes times. */
   double (*probeMemory)(void* data, DType, int64_t n, int kind, int passes);
   /** The FMA loop, iterations times; returns its flops and adds its result to *sink. */
   double (*probeFma)(DType, int64_t iterations, double* sink);
@@ -70,6 +73,7 @@ struct Kernels {
   bool evalRange(const Launch&, int64_t, int64_t, void*);                             \
   void streamFill(void*, DType, int64_t, int64_t);                                    \
   void lessonRows(void*, const void*, const void*, DType, int64_t, int64_t, int64_t); \
+  double lessonMax(const void*, const void*, DType, int64_t, int64_t, int64_t);       \
   double probeMemory(void*, DType, int64_t, int, int);                                \
   double probeFma(DType, int64_t, double*);                                           \
   }

@@ -16,7 +16,14 @@ bool evalRangeTyped(const Launch& L, int64_t begin, int64_t end, void* scratch) 
   T* const out = static_cast<T*>(L.out);
   std::vector<int64_t>& base = threadBases(L.reads.size());
   Progress progress(L);
-  if (L.rowMode) return evalRows<T>(L, F, out, base, begin, end, progress);
+  // A map-reduce writes each block to one block of scratch after the row cache and folds it there.
+  Reducer<T> reducing(L, F.rowCache + size_t(L.rowCacheSlots) * size_t(L.rowLength), begin);
+  Reducer<T>* const reducer = L.reduceKind != ReduceKind::None ? &reducing : nullptr;
+  if (L.rowMode) {
+    if (!evalRows<T>(L, F, out, base, begin, end, progress, reducer)) return false;
+    if (reducer) reducer->flush();
+    return true;
+  }
 
   // Flat mode: blocks run across rows; only depth-0 work is hoisted.
   const int rank = L.rank;
@@ -31,7 +38,8 @@ bool evalRangeTyped(const Launch& L, int64_t begin, int64_t end, void* scratch) 
       start[a] = rest % L.shape[a];
       rest /= L.shape[a];
     }
-    runVectors<Pass::All, T>(L, F, out + b, 0, n, [&](const Instr& in, T* dst) -> const T* {
+    T* const o = reducer ? reducer->block : out + b;
+    runVectors<Pass::All, T>(L, F, o, 0, n, [&](const Instr& in, T* dst) -> const T* {
       const Source& src = L.reads[size_t(in.a)];
       const int64_t* s = &L.readStrides[size_t(in.a) * rank];
       int64_t index[kMaxRank];
@@ -57,8 +65,10 @@ bool evalRangeTyped(const Launch& L, int64_t begin, int64_t end, void* scratch) 
       }
       return dst;
     });
+    if (reducer) reducer->fold(o, n, b);
     progress.blockDone(n);
   }
+  if (reducer) reducer->flush();
   progress.report();
   return true;
 }

@@ -19,6 +19,7 @@
 #include "vm_block_kernels.h"  // each opcode's kernel over a block, from opcodes.h
 #include "vm_block_pass.h"     // registers, reads, one pass of the program over a block
 #include "vm_progress.h"       // progress and cancellation between blocks
+#include "vm_reduce.h"         // a fused map-reduce's accumulator, fed block by block
 #include "vm_rows.h"           // row mode and the row cache
 #include "vm_eval_range.h"     // evalRange: row mode, else flat mode
 #include "machine_probes.h"     // the machine view's read, write and FMA loops

@@ -14,7 +14,7 @@ namespace VLAB_ISA {
 /** Evaluates output elements [begin, end) (begin < end) in row mode; false when cancelled part-way. */
 template <class T>
 inline bool evalRows(const Launch& L, Frame<T>& F, T* const out, std::vector<int64_t>& base, int64_t begin, int64_t end,
-                     Progress& progress) {
+                     Progress& progress, Reducer<T>* reducer) {
   const int rank = L.rank;
   const size_t numReads = L.reads.size();
   const int64_t rowLength = L.rowLength;
@@ -64,11 +64,12 @@ inline bool evalRows(const Launch& L, Frame<T>& F, T* const out, std::vector<int
     for (int64_t c = c0; c < c1; c += kBlock) {
       if (cancelled(L)) return false;
       const int n = int(std::min<int64_t>(kBlock, c1 - c));
-      T* const o = out + row * rowLength + c;
+      T* const o = reducer ? reducer->block : out + row * rowLength + c;
       if (cached)
         runVectors<Pass::Varying, T>(L, F, o, c, n, rowLoad(c, n));
       else
         runVectors<Pass::All, T>(L, F, o, c, n, rowLoad(c, n));
+      if (reducer) reducer->fold(o, n, row * rowLength + c);
       progress.blockDone(n);
     }
     e += c1 - c0;

@@ -95,5 +95,40 @@ void lessonRows(void* out, const void* x, const void* y, DType dtype, int64_t n,
                            r1);
 }
 
+/**
+ * The lesson's fused max, written by hand: the same blocks, the same libmvec
+ * cos and the same quotient as lessonRows, each block folded into a running
+ * maximum (NaN wins, as np.max) instead of stored. The fused map-reduce
+ * (vm_reduce.h) is held to it in `vlab bench`.
+ */
+template <class T>
+double lessonMaxTyped(const T* x, const T* y, int64_t n, int64_t r0, int64_t r1) {
+  alignas(64) T r[kBlock];
+  alignas(64) T c[kBlock];
+  T best = -std::numeric_limits<T>::infinity();
+  int bad = 0;
+  for (int64_t i = r0; i < r1; i++) {
+    const T xx = x[i] * x[i];
+    for (int64_t j0 = 0; j0 < n; j0 += kBlock) {
+      const int m = int(std::min<int64_t>(kBlock, n - j0));
+      const T* yj = y + j0;
+      for (int j = 0; j < m; j++) r[j] = xx + yj[j] * yj[j];
+      lessonCos<T>(c, r, m);
+      for (int j = 0; j < m; j++) {
+        const T z = c[j] / (T(1) + r[j]);
+        best = z > best ? z : best;
+        bad |= z != z;
+      }
+    }
+  }
+  return bad ? std::numeric_limits<double>::quiet_NaN() : double(best);
+}
+
+double lessonMax(const void* x, const void* y, DType dtype, int64_t n, int64_t r0, int64_t r1) {
+  if (dtype == DType::Float64)
+    return lessonMaxTyped<double>(static_cast<const double*>(x), static_cast<const double*>(y), n, r0, r1);
+  return lessonMaxTyped<float>(static_cast<const float*>(x), static_cast<const float*>(y), n, r0, r1);
+}
+
 }  // namespace VLAB_ISA
 }  // namespace vlab
