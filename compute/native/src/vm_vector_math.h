@@ -47,15 +47,16 @@ template <Op op>
 struct VectorEdges {
   static constexpr bool any = false;
 };
-// sin, cos, tan: xsimd reduces |x| > 1e5 with a scalar rem_pio2 (wrong under MinGW) and near the zeros and poles
-// (kπ/2) its Cody-Waite reduction's absolute error, ~1e-30, is many ulps of the result: those go to the C library.
+// sin, cos, tan: MinGW's C library (the scalar kernel, and the driver's reference there) is x87's beyond 1e5, where
+// xsimd's lane-by-lane rem_pio2 gives other values; there those go to the scalar kernel, one compare per batch.
+// Near the zeros and poles (kπ/2) the reduction is accurate: third_party/xsimd/README.md's local change.
+#if defined(__MINGW32__)
 struct TrigEdges {
   static constexpr bool any = true;
   template <class V>
-  static auto mask(const V& x, const V& r) {
+  static auto mask(const V& x, const V&) {
     using T = typename V::value_type;
-    const V ax = xsimd::abs(x), ar = xsimd::abs(r);
-    return !(ax < V(T(1e5))) || (ar < V(T(1e-9)) && ax > V(T(1))) || ar > V(T(1e9));
+    return !(xsimd::abs(x) < V(T(1e5)));
   }
 };
 template <>
@@ -64,6 +65,7 @@ template <>
 struct VectorEdges<Op::COS> : TrigEdges {};
 template <>
 struct VectorEdges<Op::TAN> : TrigEdges {};
+#endif
 // log, log2, log10: xsimd's exponent extraction is wrong for subnormals (log2(4.9e-324) = -1077); x ≤ 0 too.
 struct LogEdges {
   static constexpr bool any = true;
