@@ -38,19 +38,87 @@ inline T scalarBinary(T a, T b) {
 }
 
 #ifdef VLAB_XSIMD_ARCH
-/** f over a block of n values with batches of W lanes; the tail goes through f too, padded with zeros. */
-template <class T, class F>
-inline void mapUnary(F f, T* o, const T* a, int n) {
+/**
+ * The inputs of a unary op that its vector function gets wrong, found by a
+ * vector compare on the input x and the vector result r (one compare and one
+ * `any` per batch), recomputed with the scalar kernel. Ops not named have none.
+ */
+template <Op op>
+struct VectorEdges {
+  static constexpr bool any = false;
+};
+// sin, cos, tan: MinGW's C library (the scalar kernel, and the driver's reference there) is x87's beyond 1e5, where
+// xsimd's lane-by-lane rem_pio2 gives other values; there those go to the scalar kernel, one compare per batch.
+// Near the zeros and poles (kπ/2) the reduction is accurate: third_party/xsimd/README.md's local change.
+#if defined(__MINGW32__)
+struct TrigEdges {
+  static constexpr bool any = true;
+  template <class V>
+  static auto mask(const V& x, const V&) {
+    using T = typename V::value_type;
+    return !(xsimd::abs(x) < V(T(1e5)));
+  }
+};
+template <>
+struct VectorEdges<Op::SIN> : TrigEdges {};
+template <>
+struct VectorEdges<Op::COS> : TrigEdges {};
+template <>
+struct VectorEdges<Op::TAN> : TrigEdges {};
+#endif
+// log, log2, log10: xsimd's exponent extraction is wrong for subnormals (log2(4.9e-324) = -1077); x ≤ 0 too.
+struct LogEdges {
+  static constexpr bool any = true;
+  template <class V>
+  static auto mask(const V& x, const V&) {
+    using T = typename V::value_type;
+    return x < V(std::numeric_limits<T>::min());
+  }
+};
+template <>
+struct VectorEdges<Op::LOG> : LogEdges {};
+template <>
+struct VectorEdges<Op::LOG2> : LogEdges {};
+template <>
+struct VectorEdges<Op::LOG10> : LogEdges {};
+
+/** One batch of op at o[0..W) from x; the lanes VectorEdges<op> names go through the scalar kernel. */
+template <Op op, class T, class V, class F>
+inline void batchUnary(F f, T* o, const V& x) {
+  const V r = f(x);
+  r.store_unaligned(o);
+  if constexpr (VectorEdges<op>::any) {
+    const auto m = VectorEdges<op>::mask(x, r);
+    if (xsimd::any(m)) {
+      constexpr int W = int(V::size);
+      alignas(64) T flag[W], in[W];
+      xsimd::select(m, V(T(1)), V(T(0))).store_aligned(flag);
+      x.store_aligned(in);
+      for (int j = 0; j < W; j++)
+        if (flag[j] != T(0)) o[j] = scalar::Kernel<op>::template apply<T>(in[j], T(0), 0);
+    }
+  }
+}
+
+/** op over a block of n values with batches of W lanes; the tail goes through f too, padded with zeros. */
+template <Op op, class T, class F>
+inline void mapUnaryOp(F f, T* o, const T* a, int n) {
   using V = xsimd::batch<T, Arch>;
   constexpr int W = int(V::size);
   int i = 0;
-  for (; i + W <= n; i += W) f(V::load_unaligned(a + i)).store_unaligned(o + i);
+  for (; i + W <= n; i += W) batchUnary<op, T>(f, o + i, V::load_unaligned(a + i));
   if (i < n) {
-    alignas(64) T pad[W] = {};
+    alignas(64) T pad[W] = {}, out[W];
     std::memcpy(pad, a + i, size_t(n - i) * sizeof(T));
-    f(V::load_aligned(pad)).store_aligned(pad);
-    std::memcpy(o + i, pad, size_t(n - i) * sizeof(T));
+    batchUnary<op, T>(f, out, V::load_aligned(pad));
+    std::memcpy(o + i, out, size_t(n - i) * sizeof(T));
   }
+}
+
+/** f over a block of n values, no edges (the yardstick's). */
+template <class T, class F>
+inline void mapUnary(F f, T* o, const T* a, int n) {
+  mapUnaryOp<Op::LOAD, T>(f, o, a, n);
 }
 
 template <class T, class F>
@@ -110,17 +178,19 @@ struct Edges {
   }
 };
 template <>
-struct Edges<Op::ATAN2> {  // zeros (signed results), infinities, NaN
+struct Edges<Op::ATAN2> {  // zeros (signed results), subnormals (NEON), infinities, NaN
   template <class T>
   static bool scalar(T a, T b) {
-    return a == T(0) || b == T(0) || !std::isfinite(a) || !std::isfinite(b);
+    const T tiny = std::numeric_limits<T>::min();
+    return std::fabs(a) < tiny || std::fabs(b) < tiny || !std::isfinite(a) || !std::isfinite(b);
   }
 };
 template <>
-struct Edges<Op::HYPOT> {  // hypot(±Inf, NaN) = Inf; zeros
+struct Edges<Op::HYPOT> {  // hypot(±Inf, NaN) = Inf; zeros and subnormals (NEON's min / m of those is NaN)
   template <class T>
   static bool scalar(T a, T b) {
-    return !std::isfinite(a) || !std::isfinite(b) || (a == T(0) && b == T(0));
+    const T tiny = std::numeric_limits<T>::min();
+    return !std::isfinite(a) || !std::isfinite(b) || (std::fabs(a) < tiny && std::fabs(b) < tiny);
   }
 };
 template <>
@@ -160,7 +230,7 @@ inline void scalarEdges(T* o, const T* a, const T* b, int n) {
 template <Op op, class T, class F>
 VLAB_NOINLINE void unaryMath([[maybe_unused]] F vectorFn, T* o, const T* a, int n) {
 #ifdef VLAB_XSIMD_ARCH
-  mapUnary<T>(vectorFn, o, a, n);
+  mapUnaryOp<op, T>(vectorFn, o, a, n);
   scalarEdges<op, T>(o, a, nullptr, n);
 #else
   for (int i = 0; i < n; i++) o[i] = scalarUnary<op, T>(a[i]);

@@ -170,11 +170,34 @@ R referenceIn(Op op, R a, R b, int32_t imm) {
   return nan;
 }
 
+/**
+ * Whether sin, cos and tan of float64 are referenced by a long double reduction
+ * here: MinGW's x87 long double (wider than double, not glibc's), whose double
+ * sin is x87's fsin with its 66-bit pi (sin(710) is 135 ULP off) but whose
+ * sinl and cosl are accurate within π/4.
+ */
+constexpr bool kReduceTrig = !kWideMath && LDBL_MANT_DIG > DBL_MANT_DIG;
+
+/** sin, cos or tan of |x| ≤ 1e5 by a three-part π/2 (40 + 40 + 64 bits: k·P1 and k·P2 exact) and sinl, cosl. */
+inline long double reducedTrig(Op op, long double x) {
+  const long double p1 = 0xc90fdaa221000000p-63L, p2 = 0xd18469898d000000p-104L, p3 = -0xeba3f91f1976b7eep-146L;
+  const long double k = std::nearbyint(x * 0xa2f9836e4e44152ap-64L);
+  const long double r = ((x - k * p1) - k * p2) - k * p3;
+  const long double s = std::sin(r), c = std::cos(r);
+  const int q = int(int64_t(k) & 3);
+  const long double sinx = q == 0 ? s : q == 1 ? c : q == 2 ? -s : -c;
+  const long double cosx = q == 0 ? c : q == 1 ? -s : q == 2 ? -c : s;
+  return op == Op::SIN ? sinx : op == Op::COS ? cosx : sinx / cosx;
+}
+
 /** The reference in R, or, for a math function in long double where kWideMath is false, in double. */
 template <class R>
 R reference(Op op, R a, R b, int32_t imm) {
   // integer_pow is products up to |y| = 4 (exact in R) and the math function pow beyond.
   const bool libm = accuracyOf(op) == Accuracy::Math && (op != Op::INTEGER_POW || imm > 4 || imm < -4);
+  const bool trig = op == Op::SIN || op == Op::COS || op == Op::TAN;
+  if (sizeof(R) > sizeof(double) && kReduceTrig && trig && std::fabs(a) > R(0.78) && std::fabs(a) <= R(1e5))
+    return R(reducedTrig(op, (long double)a));
   if (sizeof(R) > sizeof(double) && !kWideMath && libm) {
     if (op == Op::INTEGER_POW) return R(std::pow(double(a), double(imm)));
     return R(referenceIn<double>(op, double(a), double(b), imm));
