@@ -208,6 +208,18 @@ struct Edges<Op::EXP> {  // float: xsimd overflows from 88.38, short of float's 
   }
 };
 
+/**
+ * An input the output overwrites (the register allocator reuses a dead input's
+ * register), copied into `keep` first: the edge pass reads the inputs after
+ * the vector pass has written the output.
+ */
+template <class T>
+inline const T* keptApart(const T* input, const T* o, T* keep, int n) {
+  if (input != o) return input;
+  std::memcpy(keep, input, sizeof(T) * size_t(n));
+  return keep;
+}
+
 template <Op op, class T>
 inline void scalarEdges(T* o, const T* a, const T* b, int n) {
   for (int i = 0; i < n; i++)
@@ -230,6 +242,8 @@ inline void scalarEdges(T* o, const T* a, const T* b, int n) {
 template <Op op, class T, class F>
 VLAB_NOINLINE void unaryMath([[maybe_unused]] F vectorFn, T* o, const T* a, int n) {
 #ifdef VLAB_XSIMD_ARCH
+  alignas(64) T keepA[kBlock];
+  if constexpr (op == Op::EXP && sizeof(T) == 4) a = keptApart(a, o, keepA, n);  // the one unary op with Edges
   mapUnaryOp<op, T>(vectorFn, o, a, n);
   scalarEdges<op, T>(o, a, nullptr, n);
 #else
@@ -240,6 +254,9 @@ VLAB_NOINLINE void unaryMath([[maybe_unused]] F vectorFn, T* o, const T* a, int 
 template <Op op, class T, class F>
 VLAB_NOINLINE void binaryMath([[maybe_unused]] F vectorFn, T* o, const T* a, const T* b, int n) {
 #ifdef VLAB_XSIMD_ARCH
+  alignas(64) T keepA[kBlock], keepB[kBlock];
+  a = keptApart(a, o, keepA, n);
+  b = keptApart(b, o, keepB, n);
   if constexpr (op == Op::POW && sizeof(T) == 8) {
     // xsimd's pow is exp(b·log a), |b·log a| ulps off (5e-12 relative at 8^19): double pow stays the C library's.
     for (int i = 0; i < n; i++) o[i] = scalarBinary<op, T>(a[i], b[i]);
