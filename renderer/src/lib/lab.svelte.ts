@@ -76,10 +76,11 @@ export class Lab extends Settings {
     super();
     const follow = this.follow;
     const formula = () => this.formula;
+    const info = () => this.info;
     this.live = new Live({
       api,
       get info() {
-        return lab.info;
+        return info();
       },
       settings: () => this.settings(),
       get formula() {
