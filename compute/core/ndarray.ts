@@ -6,16 +6,11 @@
 
 import { allocator, type Buffer } from './allocator.js';
 import { type DType, type FloatArray, itemSize } from './dtype.js';
-import {
-  type Shape,
-  broadcastShapes,
-  checkShape,
-  formatShape,
-  normalizeAxis,
-  rowMajorStrides,
-  sameShape,
-  sizeOf,
-} from './shape.js';
+import { broadcastStrides, elementOffset, forEachOffset, permutation, resolveReshape } from './layout.js';
+import { type NestedNumbers, inferShape } from './nested.js';
+import { type Shape, checkShape, formatShape, normalizeAxis, rowMajorStrides, sizeOf } from './shape.js';
+
+export type { NestedNumbers } from './nested.js';
 
 /** A buffer plus the number of arrays that still use it. */
 class Storage {
@@ -127,7 +122,8 @@ export class NDArray {
   get signatureKey(): string {
     if (this.signature === undefined) {
       let key = `${this.dtype}[${this.shape.join(',')}]`;
-      for (let axis = 0; axis < this.shape.length; axis++) if (this.strides[axis] === 0 && this.shape[axis]! > 1) key += `z${axis}`;
+      for (let axis = 0; axis < this.shape.length; axis++)
+        if (this.strides[axis] === 0 && this.shape[axis]! > 1) key += `z${axis}`;
       this.signature = key;
     }
     return this.signature;
@@ -180,23 +176,7 @@ export class NDArray {
 
   /** Calls visit with the buffer offset of every element, in row-major order. */
   forEachOffset(visit: (offset: number) => void): void {
-    const rank = this.ndim;
-    if (this.size === 0) return;
-    const index = new Array<number>(rank).fill(0);
-    let offset = this.offset;
-    for (;;) {
-      visit(offset);
-      let axis = rank - 1;
-      while (axis >= 0) {
-        index[axis]!++;
-        offset += this.strides[axis]!;
-        if (index[axis]! < this.shape[axis]!) break;
-        offset -= this.strides[axis]! * this.shape[axis]!;
-        index[axis] = 0;
-        axis--;
-      }
-      if (axis < 0) return;
-    }
+    forEachOffset(this.shape, this.strides, this.offset, visit);
   }
 
   /** A contiguous copy in a new buffer (or the same dtype cast). */
@@ -235,16 +215,7 @@ export class NDArray {
 
   /** A stride-0 view with the broadcast shape: the memory of a broadcast input is never copied. */
   broadcastTo(shape: Shape): NDArray {
-    const target = broadcastShapes(this.shape, shape);
-    if (!sameShape(target, shape)) {
-      throw new Error(`cannot broadcast shape ${formatShape(this.shape)} to ${formatShape(shape)}`);
-    }
-    const lead = shape.length - this.ndim;
-    const strides = shape.map((dim, axis) => {
-      if (axis < lead) return 0;
-      return this.shape[axis - lead] === 1 && dim !== 1 ? 0 : this.strides[axis - lead]!;
-    });
-    return this.view(shape, strides);
+    return this.view(shape, broadcastStrides(this.shape, this.strides, shape));
   }
 
   expandDims(axis: number): NDArray {
@@ -257,11 +228,7 @@ export class NDArray {
   }
 
   transpose(perm?: readonly number[]): NDArray {
-    const order = perm ?? this.shape.map((_, axis) => this.ndim - 1 - axis);
-    if (order.length !== this.ndim || new Set(order).size !== this.ndim) {
-      throw new Error(`transpose needs a permutation of ${this.ndim} axes, got [${order.join(', ')}]`);
-    }
-    const axes = order.map((a) => normalizeAxis(a, this.ndim));
+    const axes = permutation(this.ndim, perm);
     return this.view(
       axes.map((a) => this.shape[a]!),
       axes.map((a) => this.strides[a]!),
@@ -299,52 +266,10 @@ export class NDArray {
   }
 
   private flatIndex(index: number[]): number {
-    if (index.length !== this.ndim) {
-      throw new Error(`index has ${index.length} entries but the array has ${this.ndim} axes`);
-    }
-    let offset = this.offset;
-    for (let axis = 0; axis < index.length; axis++) {
-      const at = normalizeAxis(index[axis]!, this.shape[axis]!, `index`);
-      offset += at * this.strides[axis]!;
-    }
-    return offset;
+    return elementOffset(this.shape, this.strides, this.offset, index);
   }
 
   private checkAlive(): void {
     if (this.disposed) throw new Error('this array was disposed; its buffer went back to the allocator');
   }
-}
-
-export type NestedNumbers = Array<number | NestedNumbers>;
-
-function inferShape(values: unknown, flat: number[]): number[] {
-  if (typeof values === 'number') {
-    flat.push(values);
-    return [];
-  }
-  if (Array.isArray(values)) {
-    if (values.length === 0) return [0];
-    const shapes = values.map((v) => inferShape(v, flat));
-    const first = shapes[0]!;
-    if (!shapes.every((s) => sameShape(s, first))) throw new Error('ragged nested arrays cannot become an NDArray');
-    return [values.length, ...first];
-  }
-  if (ArrayBuffer.isView(values) && !(values instanceof DataView)) {
-    const list = values as unknown as ArrayLike<number>;
-    for (let i = 0; i < list.length; i++) flat.push(list[i]!);
-    return [list.length];
-  }
-  throw new TypeError(`cannot make an array from ${typeof values}`);
-}
-
-function resolveReshape(requested: number[], size: number, from: Shape): number[] {
-  const unknown = requested.filter((d) => d === -1).length;
-  if (unknown > 1) throw new Error('reshape: only one dimension may be -1');
-  const known = sizeOf(requested.filter((d) => d !== -1));
-  const shape = requested.map((d) => (d === -1 ? (known === 0 ? 0 : size / known) : d));
-  checkShape(shape);
-  if (sizeOf(shape) !== size) {
-    throw new Error(`cannot reshape an array of shape ${formatShape(from)} (size ${size}) into ${formatShape(requested)}`);
-  }
-  return shape;
 }

@@ -2,16 +2,25 @@
 // re-runs, after a short pause, the ticked strategies whose predicted time
 // fits the live budget, cheapest first, a budget at a time until every one
 // that fits on its own is measured; a newer change cancels the run in
-// flight. It keeps the latest record of every strategy (from Run's batches
-// and its own) and the figures of its last runs at a few sizes, for the
-// predictions. It never blocks the renderer (the engine runs in a process of its own)
-// and never runs beside Run, a lesson step or a sweep: those hold it while
-// they work.
+// flight. What it measured is in liveRecords, what it predicts in liveCosts.
+// It never blocks the renderer (the engine runs in a process of its own) and
+// never runs beside Run, a lesson step or a sweep: those hold it meanwhile.
 
-import type { AppInfo, GridSettings, GuardReport, LabApi, LabStrategyName, RunFailure, RunRecord, RunSettings, StrategyName } from '../../../main/contract';
+import type {
+  AppInfo,
+  GridSettings,
+  GuardReport,
+  LabApi,
+  RunFailure,
+  RunRecord,
+  RunSettings,
+  StrategyName,
+} from '../../../main/contract';
 import { planLiveRun, type BarState, type Candidate, type LivePlan } from './livePlan';
 import type { LiveKey } from './livePriors';
+import { LiveCalibration } from './liveCalibration';
 import { LiveCosts } from './liveCosts.svelte';
+import { LiveRecords } from './liveRecords.svelte';
 import { gridKey, measures } from './liveGrid';
 
 export type { BarState, LiveKey };
@@ -50,16 +59,10 @@ export class Live {
   pending = $state(false);
   /** Run, a lesson step or a sweep has the engine (a count of holds): live runs wait. */
   held = $state(0);
-  /** The latest record of each strategy, from every run of this session. */
-  latest = $state.raw<Partial<Record<StrategyName, RunRecord>>>({});
-  /** The latest floor per grid and dtype. */
-  floors = $state.raw<RunRecord[]>([]);
   /** What went wrong in the latest finished live run (cancels apart). */
   failures = $state.raw<RunFailure[]>([]);
   /** Live runs started, finished, and cancelled by a newer setting (the engine said so). */
   counts = $state({ started: 0, finished: 0, cancelled: 0 });
-  /** Strategies calibrated after the opening grid's bars are in (the GPU, whose adapter takes longest to warm). */
-  private calibrateLater: LabStrategyName[] = [];
 
   private timer: ReturnType<typeof setTimeout> | null = null;
   private generation = 0;
@@ -73,10 +76,15 @@ export class Live {
   private placing = false;
 
   /** What each strategy costs on this machine, as far as Live knows. */
-  readonly costs: LiveCosts;
+  readonly costs = new LiveCosts();
+  /** The latest record of each strategy and the latest floors. */
+  readonly records = new LiveRecords();
+
+  /** The engine's calibration at launch. */
+  private readonly calibration: LiveCalibration;
 
   constructor(private readonly host: LiveHost) {
-    this.costs = new LiveCosts();
+    this.calibration = new LiveCalibration(host.api, this.costs);
   }
 
   /**
@@ -88,22 +96,10 @@ export class Live {
     const settings = this.host.settings();
     this.requestedKey = gridKey(settings);
     const lab: readonly StrategyName[] = this.host.info?.strategies.lab ?? [];
-    const own = settings.strategies.filter((s): s is LabStrategyName => lab.includes(s));
-    this.calibrateLater = own.filter((s) => s === 'gpu');
-    this.settled = this.calibrate(own.filter((s) => s !== 'gpu'), settings);
+    this.settled = this.calibration.atLaunch(lab, settings);
     // Held already (the machine's profile is loading): the opening grid is timed on release.
     if (this.on && this.held) this.dirty = true;
     else if (this.on) this.arm(0);
-  }
-
-  /** Times `strategies` on tiny grids (the engine's calibration); where it fails, the first guesses stand. */
-  private async calibrate(strategies: LabStrategyName[], settings: RunSettings): Promise<void> {
-    if (!strategies.length) return;
-    try {
-      this.costs.noteCalibration(await this.host.api.invoke('live:calibrate', { dtype: settings.dtype, formula: settings.formula, strategies }));
-    } catch {
-      // A formula the engine refuses, or an engine busy with a task the app did not hold for: Live predicts from first guesses.
-    }
   }
 
   /** Whether a run is one of Live's (its records stay out of the results table). */
@@ -166,36 +162,25 @@ export class Live {
     }
   }
 
-  /** The predicted wall time of running `key` at these settings, from what Live knows of it (or a first guess). */
-  predictedMs(key: LiveKey, settings: RunSettings): number {
-    return this.costs.predictedMs(key, settings);
-  }
-
   /**
    * The next live run at these settings: of what is not measured there yet
    * (nor tried since the settings last changed), what fits the budget.
    */
   plan(settings: RunSettings): LivePlan<LiveKey> {
-    const placed = (r: RunRecord) => !this.placing || r.bound !== undefined;
-    const unmeasured: LiveKey[] = settings.strategies.filter((s) => !(this.latest[s] && measures(this.latest[s], settings) && placed(this.latest[s])));
-    if (!this.floorFor(settings)) unmeasured.push('limit');
-    const candidates: Candidate<LiveKey>[] = unmeasured.filter((key) => !this.tried.includes(key)).map((key) => ({ key, predictedMs: this.predictedMs(key, settings) }));
+    const candidates: Candidate<LiveKey>[] = this.records
+      .unmeasured(settings, this.placing)
+      .filter((key) => !this.tried.includes(key))
+      .map((key) => ({ key, predictedMs: this.costs.predictedMs(key, settings) }));
     return planLiveRun(candidates, LIVE_BUDGET_MS);
   }
 
   /** Where a strategy's bar stands against the settings: over the budget on its own, it waits for Run. */
   barState(strategy: StrategyName, settings: RunSettings): BarState {
-    const record = this.latest[strategy];
-    if (record && measures(record, settings)) return { kind: 'current' };
+    if (this.records.current(strategy, settings)) return { kind: 'current' };
     if (!this.on) return { kind: 'stale' };
-    const predictedMs = this.predictedMs(strategy, settings);
+    const predictedMs = this.costs.predictedMs(strategy, settings);
     if (!(predictedMs <= LIVE_BUDGET_MS)) return { kind: 'over-budget', predictedMs };
     return { kind: this.pending || this.flight || this.held ? 'measuring' : 'stale' };
-  }
-
-  /** The latest floor at these settings' grid and dtype. */
-  floorFor(grid: GridSettings): RunRecord | undefined {
-    return this.floors.findLast((r) => measures(r, grid));
   }
 
   private arm(delayMs: number): void {
@@ -237,12 +222,14 @@ export class Live {
     const plan = this.plan(settings);
     const strategies = settings.strategies.filter((s) => plan.run.includes(s));
     const includeFloor = plan.run.includes('limit');
-    const guard: GuardReport | null = strategies.length ? await this.host.api.invoke('run:guard', { ...settings, strategies }).catch(() => null) : { entries: [] };
+    const guard: GuardReport | null = strategies.length
+      ? await this.host.api.invoke('run:guard', { ...settings, strategies }).catch(() => null)
+      : { entries: [] };
     if (!this.stillWanted(generation) || this.timer || this.flight) return this.settle();
     // Cheapest first: as many bars as possible, as soon as possible (the rows keep the lesson's order).
     const fitting = strategies
       .filter((s) => guard?.entries.find((e) => e.strategy === s)?.fits !== false)
-      .sort((a, b) => this.predictedMs(a, settings) - this.predictedMs(b, settings));
+      .sort((a, b) => this.costs.predictedMs(a, settings) - this.costs.predictedMs(b, settings));
     this.tried.push(...plan.run.filter((key) => !this.tried.includes(key)));
     this.pending = false;
     if (fitting.length === 0 && !includeFloor) return;
@@ -263,9 +250,8 @@ export class Live {
             this.counts.finished++;
             this.failures = result.failures.filter((f) => f.kind !== 'cancelled');
             // The opening grid's bars are in: now the strategies whose calibration was left for later.
-            const later = this.calibrateLater.filter((s) => !this.costs.known(s));
-            this.calibrateLater = [];
-            if (later.length && this.held === 0) this.settled = this.calibrate(later, settings);
+            const later = this.calibration.takeLater();
+            if (later.length && this.held === 0) this.settled = this.calibration.calibrate(later, settings);
             // The settings are still: the next budget's worth, until all that fit are measured.
             if (this.stillWanted(generation) && !this.timer) this.arm(0);
           }
@@ -285,10 +271,6 @@ export class Live {
 
   private noteRecord(record: RunRecord): void {
     this.costs.noteRecord(record);
-    if (record.strategy === 'limit') {
-      this.floors = [...this.floors.filter((r) => !measures(r, record)).slice(-15), record];
-    } else {
-      this.latest = { ...this.latest, [record.strategy]: record };
-    }
+    this.records.note(record);
   }
 }
