@@ -22,7 +22,9 @@ describe('the app root', () => {
   });
 
   it('puts the natives of a packaged app beside its asar', () => {
-    expect(unpackedRoot('/opt/Vectorization Lab/resources/app.asar')).toBe('/opt/Vectorization Lab/resources/app.asar.unpacked');
+    expect(unpackedRoot('/opt/Vectorization Lab/resources/app.asar')).toBe(
+      '/opt/Vectorization Lab/resources/app.asar.unpacked',
+    );
     expect(unpackedRoot('/home/me/lab')).toBe('/home/me/lab');
     expect(unpackedRoot('/home/me/app.asarx')).toBe('/home/me/app.asarx');
   });

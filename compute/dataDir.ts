@@ -9,7 +9,10 @@ import { join } from 'node:path';
 
 export const APP_NAME = 'vectorization-lab';
 
-export function defaultDataDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
+export function defaultDataDir(
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform,
+): string {
   if (env.VLAB_DATA_DIR) return env.VLAB_DATA_DIR;
   if (platform === 'darwin') return join(homedir(), 'Library', 'Application Support', APP_NAME);
   if (platform === 'win32') return join(env.APPDATA ?? join(homedir(), 'AppData', 'Roaming'), APP_NAME);

@@ -20,7 +20,11 @@ function seenFrom(entry: string): { backends: Record<string, boolean>; available
     process.stdout.write(JSON.stringify({ backends, available }));
     process.exit(0);`;
   // The entry is imported first, alone: what it loads is all the process has when the registry is asked.
-  const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+  const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+    cwd: root,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   if (child.status !== 0) throw new Error(`${entry}: ${child.stderr}`);
   return JSON.parse(child.stdout) as { backends: Record<string, boolean>; available: string[] };
 }
@@ -40,7 +44,10 @@ describe('entry points', () => {
     const { loadAddon } = await import('./backends/nativeAddon.js');
     const availability = await strategyAvailability();
     const available = availability.filter((s) => s.available).map((s) => s.strategy);
-    if (loadAddon().addon) expect(available).toEqual(expect.arrayContaining(['vmap', 'pmap', 'meshgrid', 'meshgrid-eager', 'loops', 'naive']));
+    if (loadAddon().addon)
+      expect(available).toEqual(
+        expect.arrayContaining(['vmap', 'pmap', 'meshgrid', 'meshgrid-eager', 'loops', 'naive']),
+      );
     expect(availability.find((s) => s.strategy === 'pmap')?.reason ?? '').not.toMatch(/not built into this version/);
   });
 });

@@ -10,7 +10,13 @@ export { linspace, arange, meshgrid, type MeshgridIndexing } from './core/creati
 export { allclose, isclose, maxAbsDiff, type AllcloseOptions } from './core/allclose.js';
 export { broadcastShapes, formatShape, sizeOf, ShapeError, type Shape } from './core/shape.js';
 export { type Graph, type AbstractValue, printGraph } from './core/graph.js';
-export { ALL_PRIMITIVES, ELEMENTWISE_PRIMITIVES, REDUCTION_PRIMITIVES, COLLECTIVE_PRIMITIVES, type Primitive } from './core/primitives.js';
+export {
+  ALL_PRIMITIVES,
+  ELEMENTWISE_PRIMITIVES,
+  REDUCTION_PRIMITIVES,
+  COLLECTIVE_PRIMITIVES,
+  type Primitive,
+} from './core/primitives.js';
 export { type Value, Tracer, traceFunction } from './core/trace.js';
 
 export { np, lax } from './ops.js';
@@ -60,7 +66,13 @@ export { MAX_SURFACE_SIDE, axisValues, sampleIndices } from './strategies/decima
 
 // Reports: CSV, the JSON document, Markdown and .npy exports, and the machine it was measured on.
 export { recordsToCsv } from './report/csv.js';
-export { resultsDocument, resultsJson, type ResultsDocument, type RefusedRun, type SkippedRun } from './report/jsonExport.js';
+export {
+  resultsDocument,
+  resultsJson,
+  type ResultsDocument,
+  type RefusedRun,
+  type SkippedRun,
+} from './report/jsonExport.js';
 export { resultsToMarkdown } from './report/markdown.js';
 export { npyHeader, writeNpy, type NpySource } from './report/npy.js';
 export { spreadOf, noisyVerdict, type Spread, type NoisyVerdict } from './strategies/spread.js';
@@ -68,7 +80,13 @@ export { machineInfo, type MachineInfo } from './report/machine.js';
 
 // The machine view: caches, bandwidth, peak arithmetic, the roofline, Amdahl's fit.
 export * from './machine/index.js';
-export { calibrate, fitLine, type CalibrationRequest, type CalibrationResult, type StrategyCalibration } from './strategies/calibrate.js';
+export {
+  calibrate,
+  fitLine,
+  type CalibrationRequest,
+  type CalibrationResult,
+  type StrategyCalibration,
+} from './strategies/calibrate.js';
 export { defaultDataDir } from './dataDir.js';
 
 // The classroom: lesson steps, sweeps, "take it to JAX", shareable settings.

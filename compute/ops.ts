@@ -18,7 +18,11 @@ export function bind(primitive: Primitive, args: readonly Value[], params: AnyPa
   const builder = innermostBuilder(args);
   if (builder) return bindTraced(builder, primitive, args, params);
   if (args.every((a) => typeof a === 'number')) {
-    const meaning = scalarSemantics[primitive as keyof typeof scalarSemantics] as (a: number, b: number, p: AnyParams) => number;
+    const meaning = scalarSemantics[primitive as keyof typeof scalarSemantics] as (
+      a: number,
+      b: number,
+      p: AnyParams,
+    ) => number;
     if (!meaning) throw new Error(`${primitive} needs an array operand`);
     return meaning(args[0] as number, (args[1] as number | undefined) ?? NaN, params);
   }
@@ -34,10 +38,13 @@ type Operations = {
 };
 
 function generateOperations(): Operations {
-  const generated = (Object.keys(SPELLINGS) as (keyof typeof SPELLINGS)[]).filter((p): p is Generated => p !== 'pow' && p !== 'integer_pow');
+  const generated = (Object.keys(SPELLINGS) as (keyof typeof SPELLINGS)[]).filter(
+    (p): p is Generated => p !== 'pow' && p !== 'integer_pow',
+  );
   const entries = generated.map((primitive) => {
     const spelling: Spelling = SPELLINGS[primitive];
-    const operation = arity(primitive) === 2 ? (x: Value, y: Value) => bind(primitive, [x, y]) : (x: Value) => bind(primitive, [x]);
+    const operation =
+      arity(primitive) === 2 ? (x: Value, y: Value) => bind(primitive, [x, y]) : (x: Value) => bind(primitive, [x]);
     return [spelling.ops ?? primitive, operation] as const;
   });
   return Object.fromEntries(entries) as Operations;
@@ -136,5 +143,16 @@ export const lax = {
 
 /** Every operation, as compute/index.ts exports it: `np.cos(x)`, `np.atan2(y, x)`, `np.bind('cos', [x])`. */
 export const np = {
-  ...operations, bind, pow, broadcastInDim, transpose, moveAxis, sum, max, min, mean, argmax, argmin,
+  ...operations,
+  bind,
+  pow,
+  broadcastInDim,
+  transpose,
+  moveAxis,
+  sum,
+  max,
+  min,
+  mean,
+  argmax,
+  argmin,
 } as const;

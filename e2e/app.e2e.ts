@@ -49,7 +49,10 @@ async function setN(n: number): Promise<void> {
   const exact = page.getByTestId('n-exact');
   await exact.fill(String(n));
   await exact.press('Enter');
-  await page.getByTestId('n-value').filter({ hasText: n.toLocaleString('en-US') }).waitFor();
+  await page
+    .getByTestId('n-value')
+    .filter({ hasText: n.toLocaleString('en-US') })
+    .waitFor();
 }
 
 async function waitForIdle(timeout = 90_000): Promise<void> {
@@ -61,7 +64,10 @@ async function download(testId: string): Promise<string> {
 }
 
 async function downloadBytes(testId: string): Promise<Buffer> {
-  const [file] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), page.getByTestId(testId).click()]);
+  const [file] = await Promise.all([
+    page.waitForEvent('download', { timeout: 60_000 }),
+    page.getByTestId(testId).click(),
+  ]);
   return readFile(await file.path());
 }
 
@@ -82,12 +88,16 @@ describe('a newcomer’s session in the web shell', { concurrency: false }, () =
     await page.getByText('grid computed by').or(page.getByText('preview at the drawn points')).first().waitFor();
     const toggles = page.locator('[data-testid^=toggle-]');
     const names = await toggles.evaluateAll((labels) =>
-      labels.map((label) => ({ name: label.getAttribute('data-testid')!.slice('toggle-'.length), enabled: !label.querySelector('input')!.disabled })),
+      labels.map((label) => ({
+        name: label.getAttribute('data-testid')!.slice('toggle-'.length),
+        enabled: !label.querySelector('input')!.disabled,
+      })),
     );
     available = names.filter((t) => t.enabled).map((t) => t.name);
     // This suite follows the Run button; e2e/live.e2e.ts follows the Live switch, which is on by default.
     await page.getByTestId('live-toggle').uncheck();
-    for (const strategy of ['loops', 'naive', 'meshgrid', 'meshgrid-eager', 'vmap']) assert.ok(available.includes(strategy), `${strategy} is available`);
+    for (const strategy of ['loops', 'naive', 'meshgrid', 'meshgrid-eager', 'vmap'])
+      assert.ok(available.includes(strategy), `${strategy} is available`);
     // The controls stop where the app's validators do: both read compute/limits.ts (through AppInfo here).
     assert.equal(await page.getByTestId('repeats').getAttribute('max'), String(APP_GRID_LIMITS.repeatsMax));
     assert.equal(await page.getByTestId('formula').getAttribute('maxlength'), String(APP_GRID_LIMITS.formulaMaxLength));
@@ -114,7 +124,10 @@ describe('a newcomer’s session in the web shell', { concurrency: false }, () =
     assert.equal(outcome.inlineRan, false, 'an inline script is refused');
     assert.equal(outcome.fetched, 'refused');
     for (const directive of ['script-src', 'script-src-elem', 'connect-src']) {
-      assert.ok(outcome.violations.includes(directive), `a ${directive} violation was reported: ${outcome.violations.join(', ')}`);
+      assert.ok(
+        outcome.violations.includes(directive),
+        `a ${directive} violation was reported: ${outcome.violations.join(', ')}`,
+      );
     }
   });
 
@@ -138,8 +151,11 @@ describe('a newcomer’s session in the web shell', { concurrency: false }, () =
     await waitForIdle();
     const rows = page.getByTestId('time-chart').locator('[data-strategy]');
     ran = await rows.evaluateAll((r) => r.map((e) => e.getAttribute('data-strategy')!));
-    const failed = await page.locator('[data-testid=failures] li').evaluateAll((items) => items.map((li) => li.getAttribute('data-strategy')!));
-    for (const strategy of ['loops', 'naive', 'meshgrid', 'meshgrid-eager', 'vmap']) assert.ok(ran.includes(strategy), `${strategy} ran`);
+    const failed = await page
+      .locator('[data-testid=failures] li')
+      .evaluateAll((items) => items.map((li) => li.getAttribute('data-strategy')!));
+    for (const strategy of ['loops', 'naive', 'meshgrid', 'meshgrid-eager', 'vmap'])
+      assert.ok(ran.includes(strategy), `${strategy} ran`);
     // Every available strategy either ran or says why it did not.
     assert.deepEqual([...ran, ...failed].sort(), [...available].sort());
     if (failed.length) process.stdout.write(`note: ${await page.getByTestId('failures').innerText()}\n`);
@@ -149,7 +165,11 @@ describe('a newcomer’s session in the web shell', { concurrency: false }, () =
       assert.equal(ok, strategy === 'naive' ? 'false' : 'true', `${strategy}'s allclose check`);
     }
     await page.getByTestId('memory-chart').waitFor();
-    assert.equal(await page.getByTestId('comparison-stale').count(), 0, 'bars of the current settings are not marked stale');
+    assert.equal(
+      await page.getByTestId('comparison-stale').count(),
+      0,
+      'bars of the current settings are not marked stale',
+    );
     const table = page.getByTestId('results-table');
     assert.equal(await table.locator('tbody tr').count(), ran.length + 1, 'one row per strategy and the floor');
     await waitForSurface(page, 15_000);
@@ -159,17 +179,29 @@ describe('a newcomer’s session in the web shell', { concurrency: false }, () =
   });
 
   it('shows the same figures as `vlab run` on the same settings', async () => {
-    const json = execFileSync(process.execPath, ['bin/vlab.js', 'run', '--n', '300', '--strategies', 'meshgrid,vmap', '--repeats', '1', '--json'], {
-      cwd: root,
-      encoding: 'utf8',
-      env: { ...process.env, VLAB_MEMORY_CAP: String(MEMORY_CAP) },
-    });
-    const cli = (JSON.parse(json) as { records: { strategy: string; peakBytes: number; predictedBytes: number; shape: number[] }[] }).records;
+    const json = execFileSync(
+      process.execPath,
+      ['bin/vlab.js', 'run', '--n', '300', '--strategies', 'meshgrid,vmap', '--repeats', '1', '--json'],
+      {
+        cwd: root,
+        encoding: 'utf8',
+        env: { ...process.env, VLAB_MEMORY_CAP: String(MEMORY_CAP) },
+      },
+    );
+    const cli = (
+      JSON.parse(json) as {
+        records: { strategy: string; peakBytes: number; predictedBytes: number; shape: number[] }[];
+      }
+    ).records;
     const csv = parseCsv(await download('export-results'));
     const header = csv[0]!;
     for (const record of cli) {
       const row = csv.find((r) => r[header.indexOf('strategy')] === record.strategy)!;
-      assert.equal(Number(row[header.indexOf('predicted_bytes')]), record.predictedBytes, `${record.strategy} predicted bytes`);
+      assert.equal(
+        Number(row[header.indexOf('predicted_bytes')]),
+        record.predictedBytes,
+        `${record.strategy} predicted bytes`,
+      );
       assert.equal(Number(row[header.indexOf('peak_bytes')]), record.peakBytes, `${record.strategy} peak bytes`);
       assert.equal(row[header.indexOf('shape')], record.shape.join('x'));
     }
@@ -192,7 +224,10 @@ describe('a newcomer’s session in the web shell', { concurrency: false }, () =
   });
 
   it('exports the surface as a PNG image', async () => {
-    const [file] = await Promise.all([page.waitForEvent('download', { timeout: 30_000 }), page.getByTestId('export-png').click()]);
+    const [file] = await Promise.all([
+      page.waitForEvent('download', { timeout: 30_000 }),
+      page.getByTestId('export-png').click(),
+    ]);
     assert.match(file.suggestedFilename(), /^vlab-surface-.*\.png$/);
     const bytes = await readFile(await file.path());
     assert.deepEqual([...bytes.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
@@ -202,18 +237,40 @@ describe('a newcomer’s session in the web shell', { concurrency: false }, () =
   it('exports the results as CSV, JSON and Markdown and the grid as .npy and CSV, each of which reads back', async () => {
     const results = parseCsv(await download('export-results'));
     const header = results[0]!;
-    for (const column of ['strategy', 'n', 'median_ms', 'peak_bytes', 'predicted_bytes', 'max_abs_err', 'allclose', 'cpu_model', 'cpu_cores', 'gpu_adapter', 'os', 'app_version']) {
+    for (const column of [
+      'strategy',
+      'n',
+      'median_ms',
+      'peak_bytes',
+      'predicted_bytes',
+      'max_abs_err',
+      'allclose',
+      'cpu_model',
+      'cpu_cores',
+      'gpu_adapter',
+      'os',
+      'app_version',
+    ]) {
       assert.ok(header.includes(column), `results CSV has ${column}`);
     }
     const body = results.slice(1).filter((row) => row.length > 1);
     assert.equal(body.length, ran.length + 1);
     for (const row of body) assert.equal(row.length, header.length);
 
-    const json = JSON.parse(await download('export-results-json')) as { version: string; machine: { cores: number }; records: { strategy: string; samplesMs: number[]; noisy: boolean }[]; limits: unknown[] };
+    const json = JSON.parse(await download('export-results-json')) as {
+      version: string;
+      machine: { cores: number };
+      records: { strategy: string; samplesMs: number[]; noisy: boolean }[];
+      limits: unknown[];
+    };
     assert.equal(json.records.length, ran.length, 'the JSON holds one record per strategy, the floor apart');
     assert.equal(json.limits.length, 1);
-    assert.ok(json.machine.cores > 0 && /^\d+\.\d+\.\d+/.test(json.version), 'the JSON says where and with which version');
-    for (const r of json.records) assert.ok(r.samplesMs.length >= 1 && typeof r.noisy === 'boolean', `${r.strategy} keeps its samples`);
+    assert.ok(
+      json.machine.cores > 0 && /^\d+\.\d+\.\d+/.test(json.version),
+      'the JSON says where and with which version',
+    );
+    for (const r of json.records)
+      assert.ok(r.samplesMs.length >= 1 && typeof r.noisy === 'boolean', `${r.strategy} keeps its samples`);
     const markdown = (await download('export-results-markdown')).split('\n').filter((l) => l.startsWith('|'));
     assert.match(markdown[0]!, /^\| Strategy \| n \| dtype \|/);
     assert.match(markdown[1]!, /^\|(:?-{3,}:?\|)+$/);
@@ -248,10 +305,16 @@ describe('a newcomer’s session in the web shell', { concurrency: false }, () =
     assert.match((await check.getAttribute('title')) ?? '', /every NaN and ±inf is where the reference has one/);
     const note = await page.getByTestId('non-finite-note').innerText();
     const grid = parseCsv(await download('export-grid'));
-    const f = grid.slice(1).filter((row) => row.length === 3).map((row) => row[2]!);
+    const f = grid
+      .slice(1)
+      .filter((row) => row.length === 3)
+      .map((row) => row[2]!);
     const count = (text: string) => f.filter((v) => v === text).length;
     assert.ok(count('nan') > 0 && count('inf') > 0 && count('-inf') > 0, 'the grid has all three kinds');
-    assert.ok(note.includes(`${count('nan')} NaN, ${count('inf')} +inf, ${count('-inf')} −inf`), `the note counts what the CSV holds: ${note}`);
+    assert.ok(
+      note.includes(`${count('nan')} NaN, ${count('inf')} +inf, ${count('-inf')} −inf`),
+      `the note counts what the CSV holds: ${note}`,
+    );
     await shot('04b-non-finite');
     await formula.fill(LESSON_F);
     await page.getByTestId('formula-error').waitFor({ state: 'detached' });
@@ -261,11 +324,17 @@ describe('a newcomer’s session in the web shell', { concurrency: false }, () =
     await page.getByTestId('tab-graph').click();
     const vmapGraph = page.getByTestId('traced-vmap').locator('pre');
     await vmapGraph.filter({ hasText: 'a:f32[21] b:f32[21]' }).waitFor();
-    assert.match(await page.getByTestId('traced-loops').locator('pre').innerText(), /^\{ lambda ; a:f32\[\] b:f32\[\]\. let/);
+    assert.match(
+      await page.getByTestId('traced-loops').locator('pre').innerText(),
+      /^\{ lambda ; a:f32\[\] b:f32\[\]\. let/,
+    );
     await setN(300);
     await vmapGraph.filter({ hasText: 'f32[300,300] = div' }).waitFor();
     assert.match(await vmapGraph.innerText(), /broadcast_in_dim/);
-    assert.match(await page.getByTestId('traced-meshgrid').locator('pre').innerText(), /a:f32\[300,300\] b:f32\[300,300\]/);
+    assert.match(
+      await page.getByTestId('traced-meshgrid').locator('pre').innerText(),
+      /a:f32\[300,300\] b:f32\[300,300\]/,
+    );
     // The comparison still shows the log(x) run, and says so now that the settings have moved on.
     assert.match(await page.getByTestId('comparison-stale').innerText(), /log\(x\) \+ 1\/y/);
     await page.getByTestId('traced-native').locator('summary').click();
@@ -356,32 +425,47 @@ function electronBinary(): string | null {
 
 const electron = electronBinary();
 
-describe('the desktop app (Electron)', { concurrency: false, skip: electron ? false : 'no Electron binary here (its download needs the internet); the web shell runs the same renderer and engine' }, () => {
-  it('opens one locked-down window that runs the lesson', async () => {
-    execFileSync(process.execPath, ['main/build.mjs'], { cwd: root, stdio: 'ignore' });
-    const electronData = await mkdtemp(join(tmpdir(), 'vlab-e2e-electron-'));
-    const app = await _electron.launch({
-      executablePath: electron!,
-      args: [root, '--no-sandbox'],
-      env: { ...process.env, VLAB_DATA_DIR: electronData, VLAB_MEMORY_CAP: String(MEMORY_CAP) } as Record<string, string>,
+describe(
+  'the desktop app (Electron)',
+  {
+    concurrency: false,
+    skip: electron
+      ? false
+      : 'no Electron binary here (its download needs the internet); the web shell runs the same renderer and engine',
+  },
+  () => {
+    it('opens one locked-down window that runs the lesson', async () => {
+      execFileSync(process.execPath, ['main/build.mjs'], { cwd: root, stdio: 'ignore' });
+      const electronData = await mkdtemp(join(tmpdir(), 'vlab-e2e-electron-'));
+      const app = await _electron.launch({
+        executablePath: electron!,
+        args: [root, '--no-sandbox'],
+        env: { ...process.env, VLAB_DATA_DIR: electronData, VLAB_MEMORY_CAP: String(MEMORY_CAP) } as Record<
+          string,
+          string
+        >,
+      });
+      try {
+        const win = await app.firstWindow();
+        await win.getByTestId('surface-canvas').waitFor({ timeout: 60_000 });
+        // The page has the contract and nothing of Node.
+        assert.equal(await win.evaluate(() => typeof (globalThis as { require?: unknown }).require), 'undefined');
+        assert.equal(
+          await win.evaluate(() => typeof (globalThis as { vlab?: { invoke?: unknown } }).vlab?.invoke),
+          'function',
+        );
+        assert.match(await win.getByTestId('machine').innerText(), /desktop app/);
+        await win.getByTestId('preset-80').click();
+        await win.getByTestId('run').click();
+        await win.getByTestId('time-chart').waitFor({ timeout: 60_000 });
+        await win.getByTestId('run').waitFor({ timeout: 90_000 });
+        assert.equal(await win.getByTestId('check-vmap').getAttribute('data-ok'), 'true');
+        await win.screenshot({ path: join(shots, '11-electron.png') });
+        assert.equal(app.windows().length, 1);
+      } finally {
+        await app.close();
+        await rm(electronData, { recursive: true, force: true });
+      }
     });
-    try {
-      const win = await app.firstWindow();
-      await win.getByTestId('surface-canvas').waitFor({ timeout: 60_000 });
-      // The page has the contract and nothing of Node.
-      assert.equal(await win.evaluate(() => typeof (globalThis as { require?: unknown }).require), 'undefined');
-      assert.equal(await win.evaluate(() => typeof (globalThis as { vlab?: { invoke?: unknown } }).vlab?.invoke), 'function');
-      assert.match(await win.getByTestId('machine').innerText(), /desktop app/);
-      await win.getByTestId('preset-80').click();
-      await win.getByTestId('run').click();
-      await win.getByTestId('time-chart').waitFor({ timeout: 60_000 });
-      await win.getByTestId('run').waitFor({ timeout: 90_000 });
-      assert.equal(await win.getByTestId('check-vmap').getAttribute('data-ok'), 'true');
-      await win.screenshot({ path: join(shots, '11-electron.png') });
-      assert.equal(app.windows().length, 1);
-    } finally {
-      await app.close();
-      await rm(electronData, { recursive: true, force: true });
-    }
-  });
-});
+  },
+);

@@ -14,7 +14,9 @@ export interface Pixels {
 
 /** Waits two animation frames: the scene draws on the first frame after a change. */
 export async function drawn(page: Page): Promise<void> {
-  await page.evaluate(() => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve()))));
+  await page.evaluate(
+    () => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve()))),
+  );
 }
 
 /** A canvas's pixels, RGBA, once the page has drawn: the surface's (WebGL) or any 2D one such as the colour bar's. */
@@ -50,7 +52,12 @@ export function inkedRows(p: Pixels): { top: number; bottom: number; inked: numb
   for (let y = 0; y < p.height; y++) {
     for (let x = 0; x < p.width; x++) {
       const k = (y * p.width + x) * 4;
-      if (Math.abs(p.data[k]! - background[0]!) + Math.abs(p.data[k + 1]! - background[1]!) + Math.abs(p.data[k + 2]! - background[2]!) > 60) {
+      if (
+        Math.abs(p.data[k]! - background[0]!) +
+          Math.abs(p.data[k + 1]! - background[1]!) +
+          Math.abs(p.data[k + 2]! - background[2]!) >
+        60
+      ) {
         inked++;
         top = Math.min(top, y);
         bottom = Math.max(bottom, y);

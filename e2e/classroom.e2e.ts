@@ -24,7 +24,9 @@ const shots = join(root, 'e2e', 'screenshots');
  * refusal sweep shows on any machine, quickly.
  */
 const MEMORY_CAP = 600 * 1024 * 1024;
-const lesson = JSON.parse(await readFile(join(root, 'assets', 'lesson', 'en.json'), 'utf8')) as { steps: { id: string; title: string }[] };
+const lesson = JSON.parse(await readFile(join(root, 'assets', 'lesson', 'en.json'), 'utf8')) as {
+  steps: { id: string; title: string }[];
+};
 
 let lab: OpenLab | undefined;
 let page: Page;
@@ -38,7 +40,10 @@ async function shot(name: string): Promise<void> {
 }
 
 async function download(testId: string): Promise<{ name: string; text: string }> {
-  const [file] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), page.getByTestId(testId).click()]);
+  const [file] = await Promise.all([
+    page.waitForEvent('download', { timeout: 60_000 }),
+    page.getByTestId(testId).click(),
+  ]);
   return { name: file.suggestedFilename(), text: await readFile(await file.path(), 'utf8') };
 }
 
@@ -46,7 +51,10 @@ async function setN(n: number): Promise<void> {
   const exact = page.getByTestId('n-exact');
   await exact.fill(String(n));
   await exact.press('Enter');
-  await page.getByTestId('n-value').filter({ hasText: n.toLocaleString('en-US') }).waitFor();
+  await page
+    .getByTestId('n-value')
+    .filter({ hasText: n.toLocaleString('en-US') })
+    .waitFor();
 }
 
 async function openClassroom(): Promise<void> {
@@ -55,9 +63,13 @@ async function openClassroom(): Promise<void> {
 }
 
 async function tickedStrategies(): Promise<string[]> {
-  return page.locator('[data-testid^=toggle-]').evaluateAll((labels) =>
-    labels.filter((label) => label.querySelector('input')!.checked && !label.querySelector('input')!.disabled).map((label) => label.getAttribute('data-testid')!.slice('toggle-'.length)),
-  );
+  return page
+    .locator('[data-testid^=toggle-]')
+    .evaluateAll((labels) =>
+      labels
+        .filter((label) => label.querySelector('input')!.checked && !label.querySelector('input')!.disabled)
+        .map((label) => label.getAttribute('data-testid')!.slice('toggle-'.length)),
+    );
 }
 
 async function runSweep(from: number, to: number, points: number, timeout: number): Promise<void> {
@@ -66,7 +78,10 @@ async function runSweep(from: number, to: number, points: number, timeout: numbe
   await page.getByTestId('sweep-to').fill(String(to));
   await page.getByTestId('sweep-points').fill(String(points));
   await page.getByTestId('sweep-run').click();
-  await page.getByTestId('sweep-cancel').waitFor({ timeout: 10_000 }).catch(() => {});
+  await page
+    .getByTestId('sweep-cancel')
+    .waitFor({ timeout: 10_000 })
+    .catch(() => {});
   await page.getByTestId('sweep-run').waitFor({ timeout });
   await page.getByTestId('sweep-status').filter({ hasText: 'Done' }).waitFor({ timeout: 10_000 });
 }
@@ -88,19 +103,27 @@ describe('the classroom in the web shell', { concurrency: false }, () => {
     await openClassroom();
     assert.equal(lesson.steps.length, 11);
     for (const [index, step] of lesson.steps.entries()) {
-      await page.getByTestId('lesson-title').filter({ hasText: `${index + 1}. ${step.title}` }).waitFor();
+      await page
+        .getByTestId('lesson-title')
+        .filter({ hasText: `${index + 1}. ${step.title}` })
+        .waitFor();
       await page.getByTestId('lesson-run').click();
-      const figures = page.locator(`[data-testid=lesson][data-step=${step.id}] [data-testid=lesson-figures][data-ready=yes]`);
+      const figures = page.locator(
+        `[data-testid=lesson][data-step=${step.id}] [data-testid=lesson-figures][data-ready=yes]`,
+      );
       await figures.waitFor({ timeout: 180_000 });
       const sentences = await figures.getByTestId('lesson-sentence').allInnerTexts();
       assert.ok(sentences.length > 0, `step ${index + 1} (${step.id}) has sentences`);
-      for (const sentence of sentences) assert.doesNotMatch(sentence, /\{\w+\}/, `step ${step.id}: every template is filled`);
+      for (const sentence of sentences)
+        assert.doesNotMatch(sentence, /\{\w+\}/, `step ${step.id}: every template is filled`);
       // Every step says at least one measured number (or, for pmap/gpu, why it cannot, which names its reason).
       assert.match(sentences.join(' '), /\d/, `step ${step.id} shows figures: ${sentences.join(' ')}`);
       if (step.id === 'naive') assert.match(sentences.join(' '), /\(80,\).*\(80, 80\)/);
       if (step.id === 'meshgrid') assert.match(sentences.join(' '), /allclose\(z_mesh, z_loops\) is true/);
-      if (step.id === 'pmap') assert.match(sentences.join(' '), /pmap refused: “pmap: .*size \d+ but only \d+ devices? (is|are) available/);
-      if (step.id === 'gpu') assert.match(sentences.join(' '), /upload .* ms, kernel .* ms, read-back .* ms|No GPU kernel here/);
+      if (step.id === 'pmap')
+        assert.match(sentences.join(' '), /pmap refused: “pmap: .*size \d+ but only \d+ devices? (is|are) available/);
+      if (step.id === 'gpu')
+        assert.match(sentences.join(' '), /upload .* ms, kernel .* ms, read-back .* ms|No GPU kernel here/);
       process.stdout.write(`step ${index + 1} ${step.id}: ${sentences.join(' ')}\n`);
       if (index < lesson.steps.length - 1) await page.getByTestId('lesson-next').click();
     }
@@ -109,11 +132,20 @@ describe('the classroom in the web shell', { concurrency: false }, () => {
   it('moves between steps from the keyboard, and toggles projector mode with its shortcut', async () => {
     await page.getByTestId('lesson-title').click();
     await page.keyboard.press('PageUp');
-    await page.getByTestId('lesson-title').filter({ hasText: `10. ${lesson.steps[9]!.title}` }).waitFor();
+    await page
+      .getByTestId('lesson-title')
+      .filter({ hasText: `10. ${lesson.steps[9]!.title}` })
+      .waitFor();
     await page.keyboard.press('PageDown');
-    await page.getByTestId('lesson-title').filter({ hasText: `11. ${lesson.steps[10]!.title}` }).waitFor();
+    await page
+      .getByTestId('lesson-title')
+      .filter({ hasText: `11. ${lesson.steps[10]!.title}` })
+      .waitFor();
     await page.getByTestId('lesson-jump').selectOption({ index: 3 });
-    await page.getByTestId('lesson-title').filter({ hasText: `4. ${lesson.steps[3]!.title}` }).waitFor();
+    await page
+      .getByTestId('lesson-title')
+      .filter({ hasText: `4. ${lesson.steps[3]!.title}` })
+      .waitFor();
     // The focus moved to the step's title, and it is visible.
     assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'lesson-title');
 
@@ -134,9 +166,11 @@ describe('the classroom in the web shell', { concurrency: false }, () => {
     assert.ok(ticked.includes('loops') && ticked.includes('vmap'), `ticked: ${ticked.join(', ')}`);
     await runSweep(10, 2000, 6, 420_000);
     // Every ticked strategy draws its line, or — where it fails on this machine — the panel says why.
-    const failed = await page.getByTestId('sweep-skipped').evaluateAll((items) =>
-      items.filter((li) => li.textContent!.includes('it failed')).map((li) => li.getAttribute('data-strategy')!),
-    );
+    const failed = await page
+      .getByTestId('sweep-skipped')
+      .evaluateAll((items) =>
+        items.filter((li) => li.textContent!.includes('it failed')).map((li) => li.getAttribute('data-strategy')!),
+      );
     drawn = ticked.filter((s) => !failed.includes(s));
     for (const strategy of drawn) {
       const line = page.getByTestId(`sweep-line-${strategy}`);
@@ -144,10 +178,16 @@ describe('the classroom in the web shell', { concurrency: false }, () => {
       const points = Number(await line.getAttribute('data-points'));
       assert.ok(points >= 2, `${strategy}'s line has ${points} points`);
     }
-    for (const strategy of ['loops', 'naive', 'meshgrid', 'meshgrid-eager', 'vmap']) assert.ok(drawn.includes(strategy), `${strategy} draws its line`);
-    if (failed.length) process.stdout.write(`note: failed on this machine: ${await page.getByTestId('sweep-skipped').filter({ hasText: 'it failed:' }).allInnerTexts()}\n`);
+    for (const strategy of ['loops', 'naive', 'meshgrid', 'meshgrid-eager', 'vmap'])
+      assert.ok(drawn.includes(strategy), `${strategy} draws its line`);
+    if (failed.length)
+      process.stdout.write(
+        `note: failed on this machine: ${await page.getByTestId('sweep-skipped').filter({ hasText: 'it failed:' }).allInnerTexts()}\n`,
+      );
     const floor = await page.getByTestId('sweep-floor').count();
-    process.stdout.write(`sweep: ${ticked.join(', ')}${floor ? ' and the physical floor' : ' (no floor: the native backend is missing)'}\n`);
+    process.stdout.write(
+      `sweep: ${ticked.join(', ')}${floor ? ' and the physical floor' : ' (no floor: the native backend is missing)'}\n`,
+    );
     await page.getByTestId('sweep-chart').scrollIntoViewIfNeeded();
     await shot('classroom-sweep');
 
@@ -155,7 +195,8 @@ describe('the classroom in the web shell', { concurrency: false }, () => {
     assert.match(name, /\.csv$/);
     const rows = parseCsv(text);
     const header = rows[0]!;
-    for (const column of ['strategy', 'n', 'median_ms', 'peak_bytes', 'cpu_model']) assert.ok(header.includes(column), `CSV has ${column}`);
+    for (const column of ['strategy', 'n', 'median_ms', 'peak_bytes', 'cpu_model'])
+      assert.ok(header.includes(column), `CSV has ${column}`);
     const strategies = new Set(rows.slice(1).map((r) => r[header.indexOf('strategy')]));
     for (const strategy of drawn) assert.ok(strategies.has(strategy), `the CSV has ${strategy}'s rows`);
     const sizes = new Set(rows.slice(1).map((r) => Number(r[header.indexOf('n')])));
@@ -180,14 +221,19 @@ describe('the classroom in the web shell', { concurrency: false }, () => {
     const rows = await page.getByTestId('thread-sweep-table').locator('tbody tr').count();
     assert.ok(rows >= 2, `rows: ${rows}`);
     // Past the cores the devices share them; on two or more cores Amdahl's serial fraction is fitted.
-    assert.match((await page.getByTestId('thread-sweep-table').locator('tbody tr').last().textContent()) ?? '', /devices share/);
-    if (rows > 2) assert.match((await page.getByTestId('thread-sweep-amdahl').textContent()) ?? '', /serial fraction \d/);
+    assert.match(
+      (await page.getByTestId('thread-sweep-table').locator('tbody tr').last().textContent()) ?? '',
+      /devices share/,
+    );
+    if (rows > 2)
+      assert.match((await page.getByTestId('thread-sweep-amdahl').textContent()) ?? '', /serial fraction \d/);
     await shot('classroom-threads');
     // The size sweep would hold the lab's shape too: n sets nx, and ny follows at 300 : 120.
     const sizesLine = (await page.getByTestId('sweep-sizes').textContent()) ?? '';
     assert.match(sizesLine, /nx : ny = 300 : 120/);
     assert.match(sizesLine, /\b(\d+)×(\d+)\b/);
-    for (const [, nx, ny] of sizesLine.matchAll(/\b(\d+)×(\d+)\b/g)) assert.equal(Number(ny), Math.max(1, Math.round((Number(nx) * 120) / 300)), `${nx}×${ny}`);
+    for (const [, nx, ny] of sizesLine.matchAll(/\b(\d+)×(\d+)\b/g))
+      assert.equal(Number(ny), Math.max(1, Math.round((Number(nx) * 120) / 300)), `${nx}×${ny}`);
     // Linked again: the sweeps below run on square grids, as before.
     await lock.click();
     await page.getByTestId('n-value').filter({ hasText: /^300$/ }).waitFor();
@@ -198,8 +244,11 @@ describe('the classroom in the web shell', { concurrency: false }, () => {
     await runSweep(6000, 8000, 2, 420_000);
     const refused = page.getByTestId('sweep-refused-meshgrid');
     await refused.waitFor();
-    assert.match(await refused.textContent() ?? '', /needs \d/);
-    await page.getByTestId('sweep-status').filter({ hasText: 'meshgrid stops fitting in memory at n = 8000' }).waitFor();
+    assert.match((await refused.textContent()) ?? '', /needs \d/);
+    await page
+      .getByTestId('sweep-status')
+      .filter({ hasText: 'meshgrid stops fitting in memory at n = 8000' })
+      .waitFor();
     await page.getByLabel('peak memory').check();
     await page.getByTestId('sweep-chart').scrollIntoViewIfNeeded();
     await shot('classroom-sweep-refused');
@@ -233,7 +282,10 @@ describe('the classroom in the web shell', { concurrency: false }, () => {
     const file = join(workDir, name);
     await writeFile(file, text);
     await page.getByTestId('settings-file').setInputFiles(file);
-    await page.getByTestId('lesson-title').filter({ hasText: `6. ${lesson.steps[5]!.title}` }).waitFor();
+    await page
+      .getByTestId('lesson-title')
+      .filter({ hasText: `6. ${lesson.steps[5]!.title}` })
+      .waitFor();
 
     // A bad file is refused with what is wrong, and changes nothing.
     const bad = join(workDir, 'bad.vlab.json');
@@ -247,6 +299,9 @@ describe('the classroom in the web shell', { concurrency: false }, () => {
     await page.getByTestId('run').waitFor({ timeout: 60_000 });
     await page.getByTestId('n-value').filter({ hasText: '6,000' }).waitFor({ timeout: 10_000 });
     await openClassroom();
-    await page.getByTestId('lesson-title').filter({ hasText: `6. ${lesson.steps[5]!.title}` }).waitFor();
+    await page
+      .getByTestId('lesson-title')
+      .filter({ hasText: `6. ${lesson.steps[5]!.title}` })
+      .waitFor();
   });
 });

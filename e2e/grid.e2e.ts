@@ -26,7 +26,9 @@ async function exact(testId: string, value: number | string): Promise<void> {
 }
 
 async function tickOnly(strategies: string[]): Promise<void> {
-  const names = await page.locator('[data-testid^=toggle-]').evaluateAll((labels) => labels.map((label) => label.getAttribute('data-testid')!.slice('toggle-'.length)));
+  const names = await page
+    .locator('[data-testid^=toggle-]')
+    .evaluateAll((labels) => labels.map((label) => label.getAttribute('data-testid')!.slice('toggle-'.length)));
   for (const name of names) {
     const box = page.getByTestId(`toggle-${name}`).locator('input');
     if (await box.isDisabled()) continue;
@@ -69,21 +71,34 @@ describe('rectangular grids and the domain in the web shell', { concurrency: fal
   it("nx = 300, ny = 200: vmap gives shape (300, 200), naive JAX's shape error", async () => {
     await tickOnly(['naive', 'vmap']);
     await page.getByTestId('run').click();
-    await page.getByTestId('cancel').waitFor().catch(() => {});
+    await page
+      .getByTestId('cancel')
+      .waitFor()
+      .catch(() => {});
     await page.getByTestId('run').waitFor({ timeout: 90_000 });
 
     const table = page.getByTestId('results-table');
-    const row = (strategy: string) => table.locator('tbody tr').filter({ has: page.locator('td.mono', { hasText: new RegExp(`^${strategy}$`) }) });
+    const row = (strategy: string) =>
+      table.locator('tbody tr').filter({ has: page.locator('td.mono', { hasText: new RegExp(`^${strategy}$`) }) });
     await row('vmap').waitFor();
     assert.match(await row('vmap').innerText(), /300 × 200[\s\S]*\[300, 200\]/);
     assert.match(await row('naive').innerText(), /shape error/);
 
     const naive = page.getByTestId('shape-errors').locator('li[data-strategy=naive]');
     await naive.waitFor();
-    assert.match(await naive.innerText(), new RegExp(`wrong answer: TypeError: ${SHAPE_ERROR.replace(/[()[\].]/g, '\\$&')}`));
+    assert.match(
+      await naive.innerText(),
+      new RegExp(`wrong answer: TypeError: ${SHAPE_ERROR.replace(/[()[\].]/g, '\\$&')}`),
+    );
     assert.equal(await page.getByTestId('check-vmap').getAttribute('data-ok'), 'true');
     // naive computed nothing: it has no time bar, only the line that says why.
-    assert.deepEqual(await page.getByTestId('time-chart').locator('[data-strategy]').evaluateAll((r) => r.map((e) => e.getAttribute('data-strategy'))), ['vmap']);
+    assert.deepEqual(
+      await page
+        .getByTestId('time-chart')
+        .locator('[data-strategy]')
+        .evaluateAll((r) => r.map((e) => e.getAttribute('data-strategy'))),
+      ['vmap'],
+    );
     await page.getByText('grid computed by vmap').waitFor();
     await page.screenshot({ path: join(shots, 'grid-300x200.png') });
   });
@@ -93,12 +108,18 @@ describe('rectangular grids and the domain in the web shell', { concurrency: fal
     await page.getByTestId('classroom').waitFor();
     for (const [index, id, expected] of [
       [1, 'naive', `On your 300 × 200 grid it fails outright, as JAX does: TypeError: ${SHAPE_ERROR}`],
-      [2, 'meshgrid', "On your 300 × 200 grid, meshgrid(x, y) with the default indexing='xy' gives shape (200, 300), against the loop's (300, 200)"],
+      [
+        2,
+        'meshgrid',
+        "On your 300 × 200 grid, meshgrid(x, y) with the default indexing='xy' gives shape (200, 300), against the loop's (300, 200)",
+      ],
     ] as const) {
       await page.getByTestId('lesson-jump').selectOption({ index });
       await page.locator(`[data-testid=lesson][data-step=${id}]`).waitFor();
       await page.getByTestId('lesson-run').click();
-      const figures = page.locator(`[data-testid=lesson][data-step=${id}] [data-testid=lesson-figures][data-ready=yes]`);
+      const figures = page.locator(
+        `[data-testid=lesson][data-step=${id}] [data-testid=lesson-figures][data-ready=yes]`,
+      );
       await figures.waitFor({ timeout: 120_000 });
       const sentences = (await figures.getByTestId('lesson-sentence').allInnerTexts()).join('\n');
       assert.ok(sentences.includes(expected), `step ${id}: ${sentences}`);
@@ -113,7 +134,12 @@ describe('rectangular grids and the domain in the web shell', { concurrency: fal
     assert.match(before.x, /^-2 .* 2$/, `x ticks over [-2, 2]: ${before.x}`);
     await exact('x-min', 0);
     await exact('x-max', 10);
-    await page.waitForFunction(() => document.querySelector('[data-testid=surface-axes]')?.getAttribute('data-x-ticks')?.endsWith(' 10') === true, null, { timeout: 15_000 });
+    await page.waitForFunction(
+      () =>
+        document.querySelector('[data-testid=surface-axes]')?.getAttribute('data-x-ticks')?.endsWith(' 10') === true,
+      null,
+      { timeout: 15_000 },
+    );
     const after = { x: await axisTicks('x'), y: await axisTicks('y') };
     assert.match(after.x, /^0 .* 10$/, `x ticks over [0, 10]: ${after.x}`);
     assert.equal(after.y, before.y, 'y keeps its domain and its labels');
@@ -121,7 +147,10 @@ describe('rectangular grids and the domain in the web shell', { concurrency: fal
 
     // A range that does not increase is refused where it is typed, and the grid keeps its domain.
     await exact('y-min', 5);
-    await page.getByTestId('domain-error').filter({ hasText: 'y must run from a smaller number to a larger one' }).waitFor();
+    await page
+      .getByTestId('domain-error')
+      .filter({ hasText: 'y must run from a smaller number to a larger one' })
+      .waitFor();
     assert.equal(await axisTicks('y'), before.y);
     await page.screenshot({ path: join(shots, 'grid-domain-0-10.png') });
   });

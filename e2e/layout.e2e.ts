@@ -30,7 +30,8 @@ async function openLayoutEditor(): Promise<void> {
   await page.getByTestId('layout-editor').waitFor();
 }
 
-const fontSize = (testId: string) => page.getByTestId(testId).evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
+const fontSize = (testId: string) =>
+  page.getByTestId(testId).evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
 
 before(async () => {
   await mkdir(shots, { recursive: true });
@@ -47,7 +48,9 @@ after(async () => {
 describe('teacher layouts in the web shell', { concurrency: false }, () => {
   it('hides a panel, a control and a strategy, and keeps them hidden after a reload', async () => {
     await page.getByTestId('panel-comparison').waitFor();
-    const surfaceWidthBefore = await page.getByTestId('panel-surface').evaluate((el) => el.getBoundingClientRect().width);
+    const surfaceWidthBefore = await page
+      .getByTestId('panel-surface')
+      .evaluate((el) => el.getBoundingClientRect().width);
     await openLayoutEditor();
     await page.getByTestId('layout-panel-comparison').uncheck();
     await page.getByTestId('layout-control-formula').uncheck();
@@ -57,7 +60,9 @@ describe('teacher layouts in the web shell', { concurrency: false }, () => {
     assert.equal(await page.getByTestId('toggle-loops').count(), 0, 'loops is not among the strategies');
     assert.ok((await page.getByTestId('toggle-vmap').count()) > 0, 'vmap still is');
     // The surface takes the room the comparison left.
-    const surfaceWidthAfter = await page.getByTestId('panel-surface').evaluate((el) => el.getBoundingClientRect().width);
+    const surfaceWidthAfter = await page
+      .getByTestId('panel-surface')
+      .evaluate((el) => el.getBoundingClientRect().width);
     assert.ok(surfaceWidthAfter > surfaceWidthBefore * 1.5, `surface ${surfaceWidthBefore} → ${surfaceWidthAfter} px`);
     await shot('layout-hidden-comparison');
     await page.getByTestId('layout-done').click();
@@ -68,7 +73,11 @@ describe('teacher layouts in the web shell', { concurrency: false }, () => {
     await page.getByTestId('run').waitFor({ timeout: 60_000 });
     await page.getByTestId('panel-surface').waitFor();
     await page.waitForTimeout(500);
-    assert.equal(await page.getByTestId('panel-comparison').count(), 0, 'the comparison is still hidden after a reload');
+    assert.equal(
+      await page.getByTestId('panel-comparison').count(),
+      0,
+      'the comparison is still hidden after a reload',
+    );
     assert.equal(await page.getByTestId('formula').count(), 0);
     assert.equal(await page.getByTestId('toggle-loops').count(), 0);
   });
@@ -111,21 +120,33 @@ describe('teacher layouts in the web shell', { concurrency: false }, () => {
     await page.getByTestId('presenter-bar').waitFor();
     await page.getByTestId('presenter-leave').click();
     await page.getByRole('tab', { name: 'The lesson' }).click();
-    const [file] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), page.getByTestId('settings-save').click()]);
+    const [file] = await Promise.all([
+      page.waitForEvent('download', { timeout: 60_000 }),
+      page.getByTestId('settings-save').click(),
+    ]);
     const text = await readFile(await file.path(), 'utf8');
     const saved = JSON.parse(text) as { layout: { hidden: string[]; hiddenStrategies: string[]; presenter: boolean } };
     assert.deepEqual(saved.layout, { hidden: ['tab:graph'], hiddenStrategies: [], presenter: false });
 
     // A class's file: the lower panel and loops hidden, the presenter layout on.
     const classFile = join(workDir, 'class.vlab.json');
-    await writeFile(classFile, JSON.stringify({ ...JSON.parse(text), layout: { hidden: ['control:repeats'], hiddenStrategies: ['loops'], presenter: true } }));
+    await writeFile(
+      classFile,
+      JSON.stringify({
+        ...JSON.parse(text),
+        layout: { hidden: ['control:repeats'], hiddenStrategies: ['loops'], presenter: true },
+      }),
+    );
     await page.getByTestId('settings-file').setInputFiles(classFile);
     await page.getByTestId('presenter-bar').waitFor();
     await page.getByTestId('presenter-leave').click();
     await page.getByTestId('panel-controls').waitFor();
     assert.equal(await page.getByTestId('repeats').count(), 0, 'repeats is hidden, as the file says');
     assert.equal(await page.getByTestId('toggle-loops').count(), 0, 'loops is hidden, as the file says');
-    assert.ok((await page.getByTestId('tab-graph').count()) > 0, 'the traced graph tab is back: the file does not hide it');
+    assert.ok(
+      (await page.getByTestId('tab-graph').count()) > 0,
+      'the traced graph tab is back: the file does not hide it',
+    );
   });
 
   it('opens the bundled guide in the page, from its button and from F1, and Escape closes it', async () => {

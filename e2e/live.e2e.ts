@@ -39,7 +39,10 @@ async function measuredAt(strategy: string, n: number, timeout = 30_000): Promis
   const row = timeRow(strategy);
   await page
     .waitForFunction(
-      ({ strategy, stamp }) => document.querySelector(`[data-testid="time-chart"] [data-strategy="${strategy}"][data-state="current"][data-stamp="${stamp}"]`) !== null,
+      ({ strategy, stamp }) =>
+        document.querySelector(
+          `[data-testid="time-chart"] [data-strategy="${strategy}"][data-state="current"][data-stamp="${stamp}"]`,
+        ) !== null,
       { strategy, stamp: `${n}x${n}:float32` },
       { timeout },
     )
@@ -73,22 +76,37 @@ describe('live comparison in the web shell', { concurrency: false }, () => {
     const first = await slideTo(60);
     const before = await measuredAt('vmap', first);
     for (const strategy of ['naive', 'meshgrid', 'vmap']) await measuredAt(strategy, first);
-    const widthAt60 = await timeRow('vmap').locator('.bar').evaluate((bar) => (bar as HTMLElement).style.width);
+    const widthAt60 = await timeRow('vmap')
+      .locator('.bar')
+      .evaluate((bar) => (bar as HTMLElement).style.width);
 
     const second = await slideTo(400);
     assert.notEqual(second, first);
     const after = await measuredAt('vmap', second);
     for (const strategy of ['naive', 'meshgrid', 'vmap']) await measuredAt(strategy, second);
-    const widthAt400 = await timeRow('vmap').locator('.bar').evaluate((bar) => (bar as HTMLElement).style.width);
-    process.stdout.write(`vmap at n = ${first}: ${before}; at n = ${second}: ${after} (bar ${widthAt60} → ${widthAt400})\n`);
+    const widthAt400 = await timeRow('vmap')
+      .locator('.bar')
+      .evaluate((bar) => (bar as HTMLElement).style.width);
+    process.stdout.write(
+      `vmap at n = ${first}: ${before}; at n = ${second}: ${after} (bar ${widthAt60} → ${widthAt400})\n`,
+    );
     assert.notEqual(widthAt400, widthAt60, 'the bar moved');
     // The surface follows: the preview drawn at once for the new grid gives way to a live run's grid.
-    await page.getByText(/grid computed by (naive|meshgrid|meshgrid-eager|vmap|pmap|gpu|loops) · float32/).waitFor({ timeout: 10_000 });
+    await page
+      .getByText(/grid computed by (naive|meshgrid|meshgrid-eager|vmap|pmap|gpu|loops) · float32/)
+      .waitFor({ timeout: 10_000 });
     // Run was never pressed: the results table keeps only what Run measures.
     assert.equal(await page.locator('[data-testid="results-table"] tbody tr').count(), 0);
-    await page.waitForFunction(() => Number(document.querySelector('[data-testid="live-status"]')!.getAttribute('data-finished')) >= 1, null, { timeout: 30_000 });
+    await page.waitForFunction(
+      () => Number(document.querySelector('[data-testid="live-status"]')!.getAttribute('data-finished')) >= 1,
+      null,
+      { timeout: 30_000 },
+    );
     // The memory bars are the measured peaks once the runs are in.
-    await page.waitForFunction(() => document.querySelector('[data-testid="memory-chart"] [data-strategy="vmap"][data-state="current"]') !== null);
+    await page.waitForFunction(
+      () =>
+        document.querySelector('[data-testid="memory-chart"] [data-strategy="vmap"][data-state="current"]') !== null,
+    );
   });
 
   it('shows memory predicted from shapes at once, replaced by the measured peak when the run is in', async () => {
@@ -107,7 +125,12 @@ describe('live comparison in the web shell', { concurrency: false }, () => {
     const n = await slideTo(700);
     await measuredAt('vmap', n);
     const loops = timeRow('loops');
-    await page.waitForFunction(() => document.querySelector('[data-testid="time-chart"] [data-strategy="loops"][data-state="over-budget"]') !== null, null, { timeout: 10_000 });
+    await page.waitForFunction(
+      () =>
+        document.querySelector('[data-testid="time-chart"] [data-strategy="loops"][data-state="over-budget"]') !== null,
+      null,
+      { timeout: 10_000 },
+    );
     const text = await loops.locator('.right').innerText();
     assert.match(text, /press Run: about \d+ (s|min)/);
     assert.equal(await loops.getAttribute('data-stamp'), `${small}x${small}:float32`, 'loops keeps its last bar');
@@ -116,8 +139,13 @@ describe('live comparison in the web shell', { concurrency: false }, () => {
     await page.getByTestId('cancel').waitFor();
     await page.getByTestId('run').waitFor({ timeout: 120_000 });
     await measuredAt('loops', n);
-    assert.ok((await page.locator('[data-testid="results-table"] tbody tr').count()) >= 2, 'Run’s records are in the table');
-    process.stdout.write(`loops at n = ${n}: predicted "${text}", measured ${await loops.locator('.right').innerText()}\n`);
+    assert.ok(
+      (await page.locator('[data-testid="results-table"] tbody tr').count()) >= 2,
+      'Run’s records are in the table',
+    );
+    process.stdout.write(
+      `loops at n = ${n}: predicted "${text}", measured ${await loops.locator('.right').innerText()}\n`,
+    );
   });
 
   it('cancels a live run in flight when the slider moves again, and answers within 100 ms throughout', async () => {
@@ -180,7 +208,10 @@ describe('live comparison in the web shell', { concurrency: false }, () => {
       const { frames, longTasks, answered, painted } = (await page.evaluate(
         '({ frames: window.__frames, longTasks: window.__longTasks, answered: window.__answered, painted: window.__painted })',
       )) as { frames: number[]; longTasks: number[]; answered: number[]; painted: number[] };
-      const gaps = frames.slice(idleFrames).map((t, k) => t - frames[idleFrames + k - 1]!).sort((a, b) => a - b);
+      const gaps = frames
+        .slice(idleFrames)
+        .map((t, k) => t - frames[idleFrames + k - 1]!)
+        .sort((a, b) => a - b);
       const quantile = (q: number) => gaps[Math.min(gaps.length - 1, Math.floor(q * gaps.length))]!;
       process.stdout.write(
         `round ${round + 1}, ${moves + 1} moves: ${cancelled} live runs cancelled; ${idleFrames} frames in the idle second before; while moving, frame gaps median ${quantile(0.5).toFixed(0)} ms, p90 ${quantile(0.9).toFixed(0)} ms, max ${gaps.at(-1)!.toFixed(0)} ms; ` +
@@ -192,8 +223,14 @@ describe('live comparison in the web shell', { concurrency: false }, () => {
       if (Math.max(...answered) < 100 && Math.max(0, ...longTasks) < 100) break;
     }
     const best = rounds.at(-1)!;
-    assert.ok(Math.max(...best.answered) < 100, `every click was answered within 100 ms in one of ${rounds.length} rounds: ${rounds.map((r) => list(r.answered)).join(' | ')} ms`);
-    assert.ok(Math.max(0, ...best.longTasks) < 100, `no task blocked the page for 100 ms in one of ${rounds.length} rounds: ${rounds.map((r) => list(r.longTasks)).join(' | ')} ms`);
+    assert.ok(
+      Math.max(...best.answered) < 100,
+      `every click was answered within 100 ms in one of ${rounds.length} rounds: ${rounds.map((r) => list(r.answered)).join(' | ')} ms`,
+    );
+    assert.ok(
+      Math.max(0, ...best.longTasks) < 100,
+      `no task blocked the page for 100 ms in one of ${rounds.length} rounds: ${rounds.map((r) => list(r.longTasks)).join(' | ')} ms`,
+    );
   });
 
   it('with Live off, a move leaves the bars as they are until Run', async () => {

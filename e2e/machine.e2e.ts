@@ -50,7 +50,12 @@ describe('live from the first second', { concurrency: false }, () => {
     const barsAt = await page
       .waitForFunction(
         (stamp) =>
-          ['vmap', 'pmap'].every((s) => document.querySelector(`[data-testid="time-chart"] [data-strategy="${s}"][data-state="current"][data-stamp="${stamp}"]`) !== null),
+          ['vmap', 'pmap'].every(
+            (s) =>
+              document.querySelector(
+                `[data-testid="time-chart"] [data-strategy="${s}"][data-state="current"][data-stamp="${stamp}"]`,
+              ) !== null,
+          ),
         stamp,
         { timeout: 30_000, polling: 50 },
       )
@@ -66,21 +71,39 @@ describe('live from the first second', { concurrency: false }, () => {
 
   it('says that Live was calibrated at launch, and how long it took', async () => {
     const status = page.getByTestId('live-status');
-    await page.waitForFunction(() => Number(document.querySelector('[data-testid="live-status"]')?.getAttribute('data-calibrated') ?? 0) > 0, null, { timeout: 30_000 });
-    assert.match(await status.getAttribute('title') ?? '', /calibrated .* on tiny grids in \d+ ms/);
+    await page.waitForFunction(
+      () => Number(document.querySelector('[data-testid="live-status"]')?.getAttribute('data-calibrated') ?? 0) > 0,
+      null,
+      { timeout: 30_000 },
+    );
+    assert.match((await status.getAttribute('title')) ?? '', /calibrated .* on tiny grids in \d+ ms/);
   });
 
   it('measures this machine in its tab, and the roofline shows a dot per strategy run, in words', async () => {
     await page.getByTestId('tab-machine').click();
-    await page.waitForFunction(() => document.querySelector('[data-testid="machine-panel"]')?.getAttribute('data-status') === 'ready', null, { timeout: 120_000 });
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid="machine-panel"]')?.getAttribute('data-status') === 'ready',
+      null,
+      { timeout: 120_000 },
+    );
     const summary = await page.getByTestId('machine-summary').innerText();
     process.stdout.write(`machine: ${summary}\n`);
     assert.match(summary, /DRAM \d/);
     // Every strategy Live timed has its dot, once Live has timed all that fit.
-    await page.waitForFunction(() => document.querySelector('[data-testid="live-status"]')?.getAttribute('data-state') === 'idle', null, { timeout: 60_000 });
-    const timed = await page.locator('[data-testid="time-chart"] [data-strategy][data-state="current"]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-strategy')));
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid="live-status"]')?.getAttribute('data-state') === 'idle',
+      null,
+      { timeout: 60_000 },
+    );
+    const timed = await page
+      .locator('[data-testid="time-chart"] [data-strategy][data-state="current"]')
+      .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-strategy')));
     const dots = page.getByTestId('roofline-dot');
-    await page.waitForFunction((n) => document.querySelectorAll('[data-testid="roofline-dot"]').length >= n, timed.length, { timeout: 10_000 });
+    await page.waitForFunction(
+      (n) => document.querySelectorAll('[data-testid="roofline-dot"]').length >= n,
+      timed.length,
+      { timeout: 10_000 },
+    );
     const placed = await dots.evaluateAll((all) => all.map((d) => d.getAttribute('data-strategy')));
     assert.deepEqual([...placed].sort(), [...timed].sort(), 'a dot per strategy run');
     assert.ok((await page.locator('[data-testid^="roof-"]').count()) >= 3, 'memory and compute roofs are drawn');
@@ -110,11 +133,16 @@ describe('live from the first second', { concurrency: false }, () => {
     await page.getByTestId('lesson-jump').selectOption({ index: 8 });
     assert.match(await page.getByTestId('lesson-title').innerText(), /Why: the roofline/);
     await page.getByTestId('lesson-run').click();
-    await page.waitForFunction(() => document.querySelector('[data-testid="lesson-figures"]')?.getAttribute('data-ready') === 'yes', null, { timeout: 120_000 });
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid="lesson-figures"]')?.getAttribute('data-ready') === 'yes',
+      null,
+      { timeout: 120_000 },
+    );
     const sentences = (await page.getByTestId('lesson-sentence').allInnerTexts()).join(' ');
     process.stdout.write(`roofline step: ${await page.getByTestId('lesson-headline').innerText()} — ${sentences}\n`);
     // Measured in this session: every strategy is named with the roof that bounds it.
-    for (const strategy of ['meshgrid-eager', 'meshgrid', 'vmap', 'pmap']) assert.match(sentences, new RegExp(`${strategy}: (memory-bound|compute-bound|bound by|overhead-bound)`));
+    for (const strategy of ['meshgrid-eager', 'meshgrid', 'vmap', 'pmap'])
+      assert.match(sentences, new RegExp(`${strategy}: (memory-bound|compute-bound|bound by|overhead-bound)`));
     await page.getByTestId('lesson').screenshot({ path: join(shots, 'machine-lesson-roofline.png') });
   });
 
@@ -124,16 +152,25 @@ describe('live from the first second', { concurrency: false }, () => {
     await page.getByTestId('sweep-to').fill('3000');
     await page.getByTestId('sweep-points').fill('8');
     await page.getByTestId('sweep-run').click();
-    await page.getByTestId('sweep-cancel').waitFor({ timeout: 10_000 }).catch(() => {});
+    await page
+      .getByTestId('sweep-cancel')
+      .waitFor({ timeout: 10_000 })
+      .catch(() => {});
     await page.getByTestId('sweep-run').waitFor({ timeout: 180_000 });
     await page.getByTestId('sweep-status').filter({ hasText: 'Done' }).waitFor({ timeout: 10_000 });
     await page.getByTestId('sweep-mountain').check();
     const chart = page.getByTestId('mountain-chart');
     await chart.waitFor();
-    for (const level of ['L1', 'L2', 'L3']) assert.equal(await chart.getByTestId(`mountain-cache-${level}`).count(), 1, `${level} is marked`);
-    const lines = await chart.locator('[data-testid^="mountain-line-"]').evaluateAll((all) => all.map((l) => [l.getAttribute('data-testid'), l.querySelectorAll('circle').length]));
+    for (const level of ['L1', 'L2', 'L3'])
+      assert.equal(await chart.getByTestId(`mountain-cache-${level}`).count(), 1, `${level} is marked`);
+    const lines = await chart
+      .locator('[data-testid^="mountain-line-"]')
+      .evaluateAll((all) => all.map((l) => [l.getAttribute('data-testid'), l.querySelectorAll('circle').length]));
     process.stdout.write(`mountain lines: ${JSON.stringify(lines)}\n`);
-    assert.ok(lines.some(([id, points]) => id === 'mountain-line-vmap' && Number(points) >= 6), 'vmap is drawn at every size');
+    assert.ok(
+      lines.some(([id, points]) => id === 'mountain-line-vmap' && Number(points) >= 6),
+      'vmap is drawn at every size',
+    );
     await page.getByTestId('panel-lower').screenshot({ path: join(shots, 'machine-mountain.png') });
   });
 });

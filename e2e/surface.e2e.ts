@@ -23,7 +23,12 @@ function changed(a: Pixels, b: Pixels, threshold = 24): number {
   assert.equal(a.data.length, b.data.length, 'both frames have the same size');
   let count = 0;
   for (let k = 0; k < a.data.length; k += 4) {
-    if (Math.abs(a.data[k]! - b.data[k]!) > threshold || Math.abs(a.data[k + 1]! - b.data[k + 1]!) > threshold || Math.abs(a.data[k + 2]! - b.data[k + 2]!) > threshold) count++;
+    if (
+      Math.abs(a.data[k]! - b.data[k]!) > threshold ||
+      Math.abs(a.data[k + 1]! - b.data[k + 1]!) > threshold ||
+      Math.abs(a.data[k + 2]! - b.data[k + 2]!) > threshold
+    )
+      count++;
   }
   return count / (a.data.length / 4);
 }
@@ -43,7 +48,8 @@ function cornerLuminance(p: Pixels, size = 12): number {
 /** The fraction of pixels darker than `level` in luminance. */
 function darkFraction(p: Pixels, level = 80): number {
   let dark = 0;
-  for (let k = 0; k < p.data.length; k += 4) if (0.2126 * p.data[k]! + 0.7152 * p.data[k + 1]! + 0.0722 * p.data[k + 2]! < level) dark++;
+  for (let k = 0; k < p.data.length; k += 4)
+    if (0.2126 * p.data[k]! + 0.7152 * p.data[k + 1]! + 0.0722 * p.data[k + 2]! < level) dark++;
   return dark / (p.data.length / 4);
 }
 
@@ -145,14 +151,21 @@ describe('the surface plot', { concurrency: false }, () => {
   it('recolours the surface and the colour bar with a second colormap', async () => {
     const viridis = await surfacePixels();
     const viridisBar = await colorbarPixels();
-    assert.deepEqual(await colorbarTicks(), ['-0.2', '0', '0.2', '0.4', '0.6', '0.8'], 'the lesson’s f runs from about -0.25 to 1: 1-2-5 ticks');
+    assert.deepEqual(
+      await colorbarTicks(),
+      ['-0.2', '0', '0.2', '0.4', '0.6', '0.8'],
+      'the lesson’s f runs from about -0.25 to 1: 1-2-5 ticks',
+    );
     await surfaceShot('viridis');
     await page.getByTestId('colormap').selectOption('magma');
     const magma = await surfacePixels();
     // Measured against the pixels the surface covers: viridis and magma share dark purples at the low end.
     const surface = inkedRows(viridis).inked;
     const recoloured = changed(viridis, magma);
-    assert.ok(recoloured > 0.25 * surface, `magma changed ${(recoloured * 100).toFixed(1)}% of the pixels; the plot covers ${(surface * 100).toFixed(0)}%`);
+    assert.ok(
+      recoloured > 0.25 * surface,
+      `magma changed ${(recoloured * 100).toFixed(1)}% of the pixels; the plot covers ${(surface * 100).toFixed(0)}%`,
+    );
     const magmaBar = await colorbarPixels();
     assert.notDeepEqual(magmaBar, viridisBar, 'the colour bar follows the map');
     await page.getByTestId('contours').check();
@@ -173,7 +186,10 @@ describe('the surface plot', { concurrency: false }, () => {
     const filled = inkedRows(await surfacePixels());
     await page.getByTestId('wireframe').check();
     const wire = inkedRows(await surfacePixels());
-    assert.ok(wire.inked < filled.inked * 0.9, `the wireframe inks ${(wire.inked * 100).toFixed(0)}% against ${(filled.inked * 100).toFixed(0)}% filled`);
+    assert.ok(
+      wire.inked < filled.inked * 0.9,
+      `the wireframe inks ${(wire.inked * 100).toFixed(0)}% against ${(filled.inked * 100).toFixed(0)}% filled`,
+    );
     await surfaceShot('wireframe');
     // The readout still reads f under the pointer: the hidden mesh is what the pointer picks.
     const box = (await page.getByTestId('surface-canvas').boundingBox())!;
@@ -198,7 +214,10 @@ describe('the surface plot', { concurrency: false }, () => {
     await page.getByTestId('surface-canvas').focus();
     for (let k = 0; k < 6; k++) await page.keyboard.press('Shift+ArrowLeft'); // 5° each
     const turned = await surfacePixels();
-    assert.ok(changed(start, turned) > 0.05, `orbiting changed ${(changed(start, turned) * 100).toFixed(1)}% of the pixels`);
+    assert.ok(
+      changed(start, turned) > 0.05,
+      `orbiting changed ${(changed(start, turned) * 100).toFixed(1)}% of the pixels`,
+    );
     await surfaceShot('orbited');
     await page.getByTestId('reset-view').click();
     assert.ok(changed(start, await surfacePixels()) < 0.001, 'reset view draws the starting picture again');

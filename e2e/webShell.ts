@@ -26,7 +26,13 @@ export async function startWebShell(options: { dataDirPrefix: string; memoryCapB
   const dataDir = await mkdtemp(join(tmpdir(), options.dataDirPrefix));
   const host = spawn(process.execPath, ['main/start.mjs'], {
     cwd: root,
-    env: { ...process.env, VLAB_SHELL: 'web', VLAB_NO_BROWSER: '1', VLAB_DATA_DIR: dataDir, VLAB_MEMORY_CAP: String(options.memoryCapBytes) },
+    env: {
+      ...process.env,
+      VLAB_SHELL: 'web',
+      VLAB_NO_BROWSER: '1',
+      VLAB_DATA_DIR: dataDir,
+      VLAB_MEMORY_CAP: String(options.memoryCapBytes),
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -52,7 +58,10 @@ export async function startWebShell(options: { dataDirPrefix: string; memoryCapB
 }
 
 /** Stops the web shell and removes its data folder (and any `extraDirs`). */
-async function stopShell(shell: Pick<WebShell, 'host' | 'dataDir'>, ...extraDirs: (string | undefined)[]): Promise<void> {
+async function stopShell(
+  shell: Pick<WebShell, 'host' | 'dataDir'>,
+  ...extraDirs: (string | undefined)[]
+): Promise<void> {
   shell.host.kill('SIGTERM');
   for (const dir of [shell.dataDir, ...extraDirs]) if (dir) await rm(dir, { recursive: true, force: true });
 }
@@ -63,7 +72,15 @@ export async function openBrowser(): Promise<{ browser: Browser; page: Page }> {
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--use-angle=swiftshader',
+      '--enable-unsafe-swiftshader',
+      '--no-sandbox',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
   const page = await context.newPage();

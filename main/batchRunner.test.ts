@@ -8,11 +8,21 @@ describe('the batch runner', () => {
   });
 
   it('lists a failed strategy by its error’s kind, in its words', () => {
-    expect(failureOf('vmap', new EngineError({ kind: 'memory', message: 'needs 3 GiB', neededBytes: 3, availableBytes: 1 }))).toEqual({ strategy: 'vmap', kind: 'guard', message: 'needs 3 GiB' });
-    expect(failureOf('gpu', new EngineError({ kind: 'unavailable', message: 'no adapter' }))).toEqual({ strategy: 'gpu', kind: 'unavailable', message: 'no adapter' });
-    expect(failureOf('loops', new EngineError({ kind: 'cancelled', message: 'the run was cancelled' }))).toMatchObject({ kind: 'cancelled' });
+    expect(
+      failureOf('vmap', new EngineError({ kind: 'memory', message: 'needs 3 GiB', neededBytes: 3, availableBytes: 1 })),
+    ).toEqual({ strategy: 'vmap', kind: 'guard', message: 'needs 3 GiB' });
+    expect(failureOf('gpu', new EngineError({ kind: 'unavailable', message: 'no adapter' }))).toEqual({
+      strategy: 'gpu',
+      kind: 'unavailable',
+      message: 'no adapter',
+    });
+    expect(failureOf('loops', new EngineError({ kind: 'cancelled', message: 'the run was cancelled' }))).toMatchObject({
+      kind: 'cancelled',
+    });
     expect(failureOf('pmap', new EngineCrashedError('the run engine stopped'))).toMatchObject({ kind: 'crash' });
-    expect(failureOf('naive', new EngineError({ kind: 'engine', message: 'shapes (3,) and (4,) do not broadcast' }))).toMatchObject({ kind: 'error' });
+    expect(
+      failureOf('naive', new EngineError({ kind: 'engine', message: 'shapes (3,) and (4,) do not broadcast' })),
+    ).toMatchObject({ kind: 'error' });
     expect(failureOf('limit', new Error(''))).toEqual({ strategy: 'limit', kind: 'error', message: 'Error' });
   });
 });

@@ -45,7 +45,11 @@ export function failureOf(strategy: RunFailure['strategy'], error: unknown): Run
   }
 }
 
-export async function runBatch(request: RunBatchRequest, context: BatchContext, signal: AbortSignal): Promise<RunBatchResult> {
+export async function runBatch(
+  request: RunBatchRequest,
+  context: BatchContext,
+  signal: AbortSignal,
+): Promise<RunBatchResult> {
   const { engine, log, emit } = context;
   const records: RunRecord[] = [];
   const failures: RunFailure[] = [];
@@ -60,7 +64,11 @@ export async function runBatch(request: RunBatchRequest, context: BatchContext, 
     records.push(record);
     // Kept before it is shown: a crash after this point loses nothing.
     await log.append(record).catch((error: unknown) => {
-      fail({ strategy: record.strategy, kind: 'error', message: `could not save the run to ${log.path}: ${String(error)}` });
+      fail({
+        strategy: record.strategy,
+        kind: 'error',
+        message: `could not save the run to ${log.path}: ${String(error)}`,
+      });
     });
     emit('run:record', { runId, record, ...(surface ? { surface } : {}) });
   };
@@ -68,7 +76,8 @@ export async function runBatch(request: RunBatchRequest, context: BatchContext, 
   for (const [index, strategy] of order.entries()) {
     if (signal.aborted) break;
     try {
-      const { record, surface } = await engine.call('engine:run',
+      const { record, surface } = await engine.call(
+        'engine:run',
         { request: runRequestOf(request, strategy), surface: true },
         { signal, onProgress: (progress) => emit('run:progress', { runId, progress, index, total }) },
       );

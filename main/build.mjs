@@ -18,7 +18,10 @@ export const appRoot = fileURLToPath(new URL('..', import.meta.url));
  * dependencies (natives and ws) and Electron. Every other package the code
  * imports (valibot) is a devDependency bundled into dist/.
  */
-const RUNTIME_PACKAGES = ['electron', ...Object.keys(JSON.parse(readFileSync(join(appRoot, 'package.json'), 'utf8')).dependencies ?? {})];
+const RUNTIME_PACKAGES = [
+  'electron',
+  ...Object.keys(JSON.parse(readFileSync(join(appRoot, 'package.json'), 'utf8')).dependencies ?? {}),
+];
 
 /** Every compiled entry point: its source and where it is written. */
 export const ENTRY_POINTS = [
@@ -65,7 +68,9 @@ function oldestOutput(part) {
 
 /** The parts of dist/ that are missing or older than their sources. */
 export function staleParts(parts = ['renderer', 'entries']) {
-  return parts.filter((part) => Math.max(...PART_SOURCES[part].map((p) => newestMtime(join(appRoot, p)))) > oldestOutput(part));
+  return parts.filter(
+    (part) => Math.max(...PART_SOURCES[part].map((p) => newestMtime(join(appRoot, p)))) > oldestOutput(part),
+  );
 }
 
 export async function buildRenderer() {
@@ -124,25 +129,38 @@ async function canBuild() {
  * does (unless `quietRebuild`: a rebuild leaves nothing stale to warn of). Where the compilers are not installed (npm prune --omit=dev, a
  * packaged app), stale output is run with a warning; missing output is an error.
  */
-export async function ensureBuilt(parts, { log = (line) => process.stderr.write(`${line}\n`), quietRebuild = false } = {}) {
+export async function ensureBuilt(
+  parts,
+  { log = (line) => process.stderr.write(`${line}\n`), quietRebuild = false } = {},
+) {
   const stale = staleParts(parts);
   if (stale.length === 0) return;
   if (!(await canBuild())) {
     const missing = stale.filter((part) => oldestOutput(part) === 0);
-    if (missing.length > 0) throw new Error(`dist/ has no ${missing.join(' or ')} build and esbuild/vite are not installed: run npm install && npm run build`);
-    log(`vlab: warning: dist/ is older than its sources (${stale.join(', ')}) and esbuild/vite are not installed; running the existing build (npm install && npm run build updates it)`);
+    if (missing.length > 0)
+      throw new Error(
+        `dist/ has no ${missing.join(' or ')} build and esbuild/vite are not installed: run npm install && npm run build`,
+      );
+    log(
+      `vlab: warning: dist/ is older than its sources (${stale.join(', ')}) and esbuild/vite are not installed; running the existing build (npm install && npm run build updates it)`,
+    );
     return;
   }
   const first = stale.every((part) => oldestOutput(part) === 0);
   const started = performance.now();
   for (const part of stale) await BUILDERS[part]();
   const what = stale.map((p) => (p === 'entries' ? 'the entry points' : 'the renderer')).join(' and ');
-  if (!quietRebuild) log(`vlab: ${first ? 'built' : 'rebuilt'} ${what} in ${Math.round(performance.now() - started)} ms (${first ? 'first start' : 'sources were newer'})`);
+  if (!quietRebuild)
+    log(
+      `vlab: ${first ? 'built' : 'rebuilt'} ${what} in ${Math.round(performance.now() - started)} ms (${first ? 'first start' : 'sources were newer'})`,
+    );
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const started = performance.now();
   await buildRenderer();
   await buildEntryPoints();
-  process.stdout.write(`built dist/ (renderer, main, preload, engine worker, web shell, vlab) in ${Math.round(performance.now() - started)} ms\n`);
+  process.stdout.write(
+    `built dist/ (renderer, main, preload, engine worker, web shell, vlab) in ${Math.round(performance.now() - started)} ms\n`,
+  );
 }

@@ -25,7 +25,11 @@ export function chooseShell(wanted, binary) {
   if (wanted === 'electron') {
     return binary
       ? { shell: 'electron', binary }
-      : { shell: null, error: 'VLAB_SHELL=electron, but the Electron binary is not installed (its download needs the internet: node node_modules/electron/install.js)' };
+      : {
+          shell: null,
+          error:
+            'VLAB_SHELL=electron, but the Electron binary is not installed (its download needs the internet: node node_modules/electron/install.js)',
+        };
   }
   if (wanted) return { shell: null, error: `VLAB_SHELL must be web or electron, not '${wanted}'` };
   return binary ? { shell: 'electron', binary } : { shell: 'web' };

@@ -3,14 +3,20 @@ import { chooseShell, electronBinary } from './chooseShell.mjs';
 
 describe('which window npm start opens', () => {
   it('is Electron where its binary is installed, else the web shell', () => {
-    expect(chooseShell(undefined, '/opt/electron/electron')).toEqual({ shell: 'electron', binary: '/opt/electron/electron' });
+    expect(chooseShell(undefined, '/opt/electron/electron')).toEqual({
+      shell: 'electron',
+      binary: '/opt/electron/electron',
+    });
     expect(chooseShell(undefined, null)).toEqual({ shell: 'web' });
   });
 
   it('follows VLAB_SHELL, and says why it cannot', () => {
     expect(chooseShell('web', '/opt/electron/electron')).toEqual({ shell: 'web' });
     expect(chooseShell('electron', null)).toMatchObject({ shell: null, error: expect.stringMatching(/not installed/) });
-    expect(chooseShell('qt', null)).toMatchObject({ shell: null, error: expect.stringMatching(/must be web or electron/) });
+    expect(chooseShell('qt', null)).toMatchObject({
+      shell: null,
+      error: expect.stringMatching(/must be web or electron/),
+    });
   });
 
   it('finds no binary when the electron package throws (its download failed) or names a missing file', () => {

@@ -51,7 +51,20 @@ export type ChartName = 'roofline' | 'mountain';
 export const CHART_NAMES: readonly ChartName[] = ['roofline', 'mountain'];
 export type ChartFormat = 'svg' | 'png';
 export const CHART_FORMATS: readonly ChartFormat[] = ['svg', 'png'];
-export type { Device, DType, FormulaCheck, FormulaPreset, GridSettings, LabStrategyName, RunProgress, RunRecord, StrategyAvailability, StrategyName, SurfaceView, TracedView };
+export type {
+  Device,
+  DType,
+  FormulaCheck,
+  FormulaPreset,
+  GridSettings,
+  LabStrategyName,
+  RunProgress,
+  RunRecord,
+  StrategyAvailability,
+  StrategyName,
+  SurfaceView,
+  TracedView,
+};
 
 /** What kind of failure an invoke met: the renderer chooses what to show by it, never by the message's words. */
 export type LabErrorKind =
@@ -95,8 +108,28 @@ export interface LabError {
 export type InvokeReply<T> = { ok: true; value: T } | { ok: false; error: LabError };
 
 // The classroom (lesson steps, sweeps, "take it to JAX", shareable settings): its types are the engine's.
-import type { LabSettings, LayoutItem, LayoutSettings, LessonStepResult, PythonProgramRequest, SweepEntry, SweepRequest, SweepResult, Theme } from '../compute/index.js';
-export type { LabSettings, LayoutItem, LayoutSettings, LessonStepResult, PythonProgramRequest, SweepEntry, SweepRequest, SweepResult, Theme };
+import type {
+  LabSettings,
+  LayoutItem,
+  LayoutSettings,
+  LessonStepResult,
+  PythonProgramRequest,
+  SweepEntry,
+  SweepRequest,
+  SweepResult,
+  Theme,
+} from '../compute/index.js';
+export type {
+  LabSettings,
+  LayoutItem,
+  LayoutSettings,
+  LessonStepResult,
+  PythonProgramRequest,
+  SweepEntry,
+  SweepRequest,
+  SweepResult,
+  Theme,
+};
 
 /** The classroom's threads sweep: pmap on 1…all native threads on the lab's grid (nx × ny over its domain), beside the kernel and the floor on the same threads and grid. */
 export type ThreadSweepRequest = GridSettings;
@@ -111,7 +144,10 @@ export interface ThreadSweepResult extends GridSettings {
 }
 
 /** A sweep as the renderer asks for it: the engine's request, less what the app fixes. */
-export type ClassroomSweepRequest = Pick<SweepRequest, 'nMin' | 'nMax' | 'points' | 'ny' | 'aspect' | 'strategies' | 'dtype' | 'formula' | 'repeats' | 'xRange' | 'yRange'>;
+export type ClassroomSweepRequest = Pick<
+  SweepRequest,
+  'nMin' | 'nMax' | 'points' | 'ny' | 'aspect' | 'strategies' | 'dtype' | 'formula' | 'repeats' | 'xRange' | 'yRange'
+>;
 
 /** How far a lesson step or the threads sweep is. */
 export interface TaskProgress {
@@ -123,7 +159,9 @@ export interface SweepTaskProgress extends TaskProgress {
   entries: SweepEntry[];
 }
 /** Progress of the classroom's task, by its kind: only a sweep's carries entries. */
-export type ClassroomProgress = { taskId: string } & (({ kind: 'lesson' } & TaskProgress) | ({ kind: 'sweep' } & SweepTaskProgress) | ({ kind: 'threads' } & TaskProgress));
+export type ClassroomProgress = { taskId: string } & (
+  ({ kind: 'lesson' } & TaskProgress) | ({ kind: 'sweep' } & SweepTaskProgress) | ({ kind: 'threads' } & TaskProgress)
+);
 
 /** The machine a run was measured on, as the CSV and the header show it, and its memory for the guard. */
 export interface MachineInfo extends EngineMachineInfo {
@@ -264,7 +302,16 @@ export interface InvokeMap {
   /** This machine's profile: the kept one, else (with `measure`) measured now, about 10 s with progress; `refresh` measures again. Null: none kept and none measured. */
   'machine:profile': { request: { measure: boolean; refresh: boolean }; response: MachineView | null };
   /** A lesson step over the lab's grid (its domain, and the rectangular grid the naive and meshgrid steps show). */
-  'classroom:lesson': { request: { taskId: string; step: number; formula: string; dtype: DType; grid?: Pick<GridSettings, 'nx' | 'ny' | 'xRange' | 'yRange'> }; response: LessonStepResult };
+  'classroom:lesson': {
+    request: {
+      taskId: string;
+      step: number;
+      formula: string;
+      dtype: DType;
+      grid?: Pick<GridSettings, 'nx' | 'ny' | 'xRange' | 'yRange'>;
+    };
+    response: LessonStepResult;
+  };
   'classroom:sweep': { request: { taskId: string; sweep: ClassroomSweepRequest }; response: SweepResult };
   'classroom:threads': { request: { taskId: string; sweep: ThreadSweepRequest }; response: ThreadSweepResult };
   'classroom:cancel': { request: { taskId: string }; response: { cancelled: boolean } };

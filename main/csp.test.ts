@@ -5,7 +5,12 @@ import { countChecklist } from '../test/reliability/checklist.js';
 countChecklist('electron-checklist');
 
 function directives(policy: string): Map<string, string[]> {
-  return new Map(policy.split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name!, values]));
+  return new Map(
+    policy
+      .split(';')
+      .map((d) => d.trim().split(/\s+/))
+      .map(([name, ...values]) => [name!, values]),
+  );
 }
 
 describe('the Content-Security-Policy', () => {

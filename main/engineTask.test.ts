@@ -10,13 +10,18 @@ describe('the run engine’s one task at a time', () => {
     for (const kind of ['run', 'lesson', 'sweep', 'threads', 'export'] as const) {
       const refused = await task.run(kind, 'other', async () => 'ran').catch((error: unknown) => error);
       expect(refused).toBeInstanceOf(LabFailure);
-      expect(refused).toMatchObject({ kind: 'busy', message: expect.stringMatching(/a sweep is already in progress \(sweep-1\)/) });
+      expect(refused).toMatchObject({
+        kind: 'busy',
+        message: expect.stringMatching(/a sweep is already in progress \(sweep-1\)/),
+      });
     }
     expect(() => task.checkFree()).toThrow(/a sweep is already in progress/);
     finish();
     await first;
     // Free again once it ends, even when it failed.
-    await expect(task.run('export', 'grid.csv', async () => Promise.reject(new Error('disk full')))).rejects.toThrow('disk full');
+    await expect(task.run('export', 'grid.csv', async () => Promise.reject(new Error('disk full')))).rejects.toThrow(
+      'disk full',
+    );
     await expect(task.run('run', 'run-2', async () => 'ran')).resolves.toBe('ran');
     expect(() => task.checkFree()).not.toThrow();
   });

@@ -24,7 +24,11 @@ export class EngineTask {
   /** Throws the 'busy' LabFailure when a task is in progress: for a caller that must refuse before it starts (a save dialog). */
   checkFree(): void {
     const current = this.current;
-    if (current) throw new LabFailure({ kind: 'busy', message: `${TASK_NAMES[current.kind]} is already in progress (${current.id}); cancel it or wait for it to finish` });
+    if (current)
+      throw new LabFailure({
+        kind: 'busy',
+        message: `${TASK_NAMES[current.kind]} is already in progress (${current.id}); cancel it or wait for it to finish`,
+      });
   }
 
   /** Runs `work` as the engine's task, with a signal that cancel() aborts; refused while another task runs. */

@@ -19,7 +19,8 @@ export class LabFailure extends Error implements LabError {
     super(error.message);
     this.name = 'LabFailure';
     this.kind = error.kind;
-    for (const key of NUMBERS) if (typeof error[key] === 'number') (this as { [K in typeof key]?: number })[key] = error[key];
+    for (const key of NUMBERS)
+      if (typeof error[key] === 'number') (this as { [K in typeof key]?: number })[key] = error[key];
   }
 
   /** The plain object that crosses a transport: kind, message, and only the numbers this failure has. */

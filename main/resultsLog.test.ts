@@ -92,7 +92,10 @@ describe('ResultsLog and older files', () => {
   it('skips records that are not of the current shape', async () => {
     const { nonFinite: _gone, ...older } = record('vmap');
     await mkdirFor(path);
-    await appendFile(path, `${JSON.stringify({ type: 'run', sessionId: 'old', startedAt: 'a', savedAt: 'a', record: older })}\n`);
+    await appendFile(
+      path,
+      `${JSON.stringify({ type: 'run', sessionId: 'old', startedAt: 'a', savedAt: 'a', record: older })}\n`,
+    );
     await new ResultsLog(path, 'old').append(record('naive'));
     const previous = await new ResultsLog(path, 'new').previousSession();
     expect(previous?.records.map((r) => r.strategy)).toEqual(['naive']);

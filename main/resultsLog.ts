@@ -32,7 +32,13 @@ export class ResultsLog {
   ) {}
 
   async append(record: RunRecord): Promise<void> {
-    await this.write({ type: 'run', sessionId: this.sessionId, startedAt: this.startedAt, savedAt: new Date().toISOString(), record });
+    await this.write({
+      type: 'run',
+      sessionId: this.sessionId,
+      startedAt: this.startedAt,
+      savedAt: new Date().toISOString(),
+      record,
+    });
   }
 
   /** The latest other session with runs that was neither restored nor dismissed. */
@@ -117,7 +123,8 @@ function readLine(raw: string): Line | string {
   } catch {
     return 'not JSON (a write cut short by a crash?)';
   }
-  if (!line || typeof line !== 'object' || typeof (line as Line).sessionId !== 'string') return 'not a line of this log';
+  if (!line || typeof line !== 'object' || typeof (line as Line).sessionId !== 'string')
+    return 'not a line of this log';
   const { type } = line as Line;
   if (type === 'handled') return line as Line;
   if (type !== 'run') return `a line of type ${JSON.stringify(type)}`;

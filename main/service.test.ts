@@ -43,12 +43,19 @@ describe('LabService', () => {
     expect(events).toEqual([]);
   });
 
-  it('sweeps pmap over 1…all native threads on the lab\'s nx × ny grid beside the kernel and the floor, with progress, as the classroom asks', async () => {
+  it("sweeps pmap over 1…all native threads on the lab's nx × ny grid beside the kernel and the floor, with progress, as the classroom asks", async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'vlab-service-'));
     cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
     const { service, events } = await makeService(dataDir);
     const info = await service.handle('app:info', null);
-    const grid = { nx: 240, ny: 60, xRange: [-1, 3] as [number, number], yRange: [0, 0.5] as [number, number], dtype: 'float32' as const, formula: 'x * y' };
+    const grid = {
+      nx: 240,
+      ny: 60,
+      xRange: [-1, 3] as [number, number],
+      yRange: [0, 0.5] as [number, number],
+      dtype: 'float32' as const,
+      formula: 'x * y',
+    };
     const sweep = service.handle('classroom:threads', { taskId: 'threads-1', sweep: grid });
     if (!info.engineBuild.nativeAddon) {
       await expect(sweep).rejects.toThrow(/native backend/);
@@ -60,14 +67,22 @@ describe('LabService', () => {
     // 1 … the cores, then past them, where devices share the cores; Amdahl's fit over the cores alone.
     const cores = info.maxThreads;
     expect(result.cores).toBe(cores);
-    expect(result.points.filter((p) => !p.sharesCores).map((p) => p.threads)).toEqual(Array.from({ length: cores }, (_, k) => k + 1));
+    expect(result.points.filter((p) => !p.sharesCores).map((p) => p.threads)).toEqual(
+      Array.from({ length: cores }, (_, k) => k + 1),
+    );
     expect(result.points.at(-1)).toMatchObject({ threads: 2 * cores, sharesCores: true });
     if (cores > 1) expect(result.amdahl?.serialFraction).toBeGreaterThanOrEqual(0);
     for (const p of result.points) for (const ms of [p.pmapMs, p.kernelMs, p.floorMs]) expect(ms).toBeGreaterThan(0);
     const progress = events.filter((e) => e.event === 'classroom:progress').map((e) => e.payload);
     expect(progress.length).toBeGreaterThan(0);
     // Typed by the task's kind: the threads sweep's progress names it and carries no sweep entries.
-    for (const p of progress) expect(p).toEqual({ taskId: 'threads-1', kind: 'threads', fraction: expect.any(Number), label: expect.any(String) });
+    for (const p of progress)
+      expect(p).toEqual({
+        taskId: 'threads-1',
+        kind: 'threads',
+        fraction: expect.any(Number),
+        label: expect.any(String),
+      });
   });
 
   it('exports results as CSV, JSON and Markdown, and the grid as CSV and .npy, each under its own extension', async () => {
@@ -81,16 +96,41 @@ describe('LabService', () => {
       return { status: 'saved' as const, path };
     };
     const { service } = await makeService(dataDir, save);
-    const { records } = await service.handle('run:start', { runId: 'x', nx: 24, ny: 24, xRange: [-2, 2], yRange: [-2, 2], dtype: 'float64', formula: 'x - y / 2', strategies: ['vmap'], repeats: 3, devices: 0, includeFloor: false });
-    for (const format of ['csv', 'json', 'markdown'] as const) await service.handle('export:results', { records, format });
-    await service.handle('export:grid', { nx: 24, ny: 24, xRange: [-2, 2], yRange: [-2, 2], dtype: 'float64', formula: 'x - y / 2', format: 'npy' });
+    const { records } = await service.handle('run:start', {
+      runId: 'x',
+      nx: 24,
+      ny: 24,
+      xRange: [-2, 2],
+      yRange: [-2, 2],
+      dtype: 'float64',
+      formula: 'x - y / 2',
+      strategies: ['vmap'],
+      repeats: 3,
+      devices: 0,
+      includeFloor: false,
+    });
+    for (const format of ['csv', 'json', 'markdown'] as const)
+      await service.handle('export:results', { records, format });
+    await service.handle('export:grid', {
+      nx: 24,
+      ny: 24,
+      xRange: [-2, 2],
+      yRange: [-2, 2],
+      dtype: 'float64',
+      formula: 'x - y / 2',
+      format: 'npy',
+    });
     expect(asked.map((a) => [a.fileName.replace(/\d{4}-\d\d-\d\d/, 'DATE'), a.filter.extensions[0]])).toEqual([
       ['vlab-results-DATE.csv', 'csv'],
       ['vlab-results-DATE.json', 'json'],
       ['vlab-results-DATE.md', 'md'],
       ['vlab-grid-n24-float64.npy', 'npy'],
     ]);
-    const doc = JSON.parse(await readFile(join(dataDir, asked[1]!.fileName), 'utf8')) as { version: string; machine: { appVersion: string }; records: { samplesMs: number[] }[] };
+    const doc = JSON.parse(await readFile(join(dataDir, asked[1]!.fileName), 'utf8')) as {
+      version: string;
+      machine: { appVersion: string };
+      records: { samplesMs: number[] }[];
+    };
     expect(doc.version).toBe('test');
     expect(doc.records[0]!.samplesMs.length).toBeGreaterThanOrEqual(3);
     expect(await readFile(join(dataDir, asked[2]!.fileName), 'utf8')).toMatch(/^\| Strategy \| n \|.*\n\|:---\|/);
@@ -103,7 +143,13 @@ describe('LabService', () => {
     expect(values[23]).toBeCloseTo(-3, 12);
     const python = numpyPython();
     if (python === null) return;
-    const loaded = execFileSync(python, ['-c', 'import sys, numpy as np; z = np.load(sys.argv[1]); print(z.shape, z.dtype)', join(dataDir, asked[3]!.fileName)]).toString().trim();
+    const loaded = execFileSync(python, [
+      '-c',
+      'import sys, numpy as np; z = np.load(sys.argv[1]); print(z.shape, z.dtype)',
+      join(dataDir, asked[3]!.fileName),
+    ])
+      .toString()
+      .trim();
     expect(loaded).toBe('(24, 24) float64');
   });
 
@@ -115,7 +161,8 @@ describe('LabService', () => {
       runId: 'r1',
       nx: 60,
       ny: 60,
-      xRange: [-2, 2], yRange: [-2, 2],
+      xRange: [-2, 2],
+      yRange: [-2, 2],
       dtype: 'float32',
       formula: 'x^2 - y^2',
       strategies: ['loops', 'naive', 'vmap'],
@@ -141,12 +188,35 @@ describe('LabService', () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'vlab-service-'));
     cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
     const { service } = await makeService(dataDir);
-    const request = { runId: 'long', nx: 4000, ny: 4000, xRange: [-2, 2] as [number, number], yRange: [-2, 2] as [number, number], dtype: 'float32', formula: 'x + y', strategies: ['loops'], repeats: 3, devices: 0, includeFloor: false } as const;
+    const request = {
+      runId: 'long',
+      nx: 4000,
+      ny: 4000,
+      xRange: [-2, 2] as [number, number],
+      yRange: [-2, 2] as [number, number],
+      dtype: 'float32',
+      formula: 'x + y',
+      strategies: ['loops'],
+      repeats: 3,
+      devices: 0,
+      includeFloor: false,
+    } as const;
     const long = service.handle('run:start', { ...request, strategies: ['loops'] });
     await new Promise((resolve) => setTimeout(resolve, 300));
-    await expect(service.handle('run:start', { ...request, runId: 'other', strategies: ['vmap'] })).rejects.toMatchObject({ kind: 'busy', message: expect.stringMatching(/already in progress \(long\)/) });
+    await expect(
+      service.handle('run:start', { ...request, runId: 'other', strategies: ['vmap'] }),
+    ).rejects.toMatchObject({ kind: 'busy', message: expect.stringMatching(/already in progress \(long\)/) });
     // One task at a time on the run engine: a grid export waits too, refused before its save dialog opens.
-    await expect(service.handle('export:grid', { nx: 10, ny: 10, xRange: [-2, 2], yRange: [-2, 2], dtype: 'float32', formula: 'x' })).rejects.toMatchObject({ kind: 'busy' });
+    await expect(
+      service.handle('export:grid', {
+        nx: 10,
+        ny: 10,
+        xRange: [-2, 2],
+        yRange: [-2, 2],
+        dtype: 'float32',
+        formula: 'x',
+      }),
+    ).rejects.toMatchObject({ kind: 'busy' });
     await expect(service.handle('classroom:cancel', { taskId: 'long' })).resolves.toEqual({ cancelled: false });
     expect(await service.handle('run:cancel', { runId: 'long' })).toEqual({ cancelled: true });
     const result = await long;
@@ -159,12 +229,15 @@ describe('LabService', () => {
     cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
     const { service, events } = await makeService(dataDir);
     await expect(service.engine.call('engine:crash', null)).rejects.toMatchObject({ name: 'EngineCrashedError' });
-    expect(events.find((e) => e.event === 'engine:crashed')?.payload).toMatchObject({ message: expect.stringMatching(/run engine/) });
+    expect(events.find((e) => e.event === 'engine:crashed')?.payload).toMatchObject({
+      message: expect.stringMatching(/run engine/),
+    });
     const result = await service.handle('run:start', {
       runId: 'after-crash',
       nx: 40,
       ny: 40,
-      xRange: [-2, 2], yRange: [-2, 2],
+      xRange: [-2, 2],
+      yRange: [-2, 2],
       dtype: 'float64',
       formula: 'x * y',
       strategies: ['vmap'],

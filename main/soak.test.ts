@@ -52,12 +52,27 @@ describe('a long session in the main process', () => {
         const picked = [strategies[k % strategies.length]!, strategies[(k + 1) % strategies.length]!];
         await service.handle('formula:check', { text: formula });
         await service.handle('surface:preview', { nx: 32, ny: 32, xRange: [-2, 2], yRange: [-2, 2], dtype, formula });
-        const settings = { nx: n, ny: n, xRange: [-2, 2] as [number, number], yRange: [-2, 2] as [number, number], dtype, formula, strategies: picked, repeats: 1, devices: 0 };
+        const settings = {
+          nx: n,
+          ny: n,
+          xRange: [-2, 2] as [number, number],
+          yRange: [-2, 2] as [number, number],
+          dtype,
+          formula,
+          strategies: picked,
+          repeats: 1,
+          devices: 0,
+        };
         await service.handle('run:guard', settings);
-        const result = await service.handle('run:start', { ...settings, runId: `soak-${k}`, includeFloor: k % 10 === 0 });
+        const result = await service.handle('run:start', {
+          ...settings,
+          runId: `soak-${k}`,
+          includeFloor: k % 10 === 0,
+        });
         records += result.records.length;
         failures += result.failures.length;
-        if (result.failures.length) console.log(`soak batch ${k}: ${result.failures.map((f) => `${f.strategy}: ${f.message}`).join('; ')}`);
+        if (result.failures.length)
+          console.log(`soak batch ${k}: ${result.failures.map((f) => `${f.strategy}: ${f.message}`).join('; ')}`);
       };
 
       // Warm-up: every strategy, formula and dtype once fills the compile caches.
@@ -66,7 +81,11 @@ describe('a long session in the main process', () => {
       const engineHeaps = async () => {
         const { run, preview } = service.engines;
         const [a, b] = await Promise.all([run.call('engine:memory', null), preview.call('engine:memory', null)]);
-        return { heap: a.heapUsedBytes + b.heapUsedBytes, live: a.liveBytes + b.liveBytes, rss: a.rssBytes + b.rssBytes };
+        return {
+          heap: a.heapUsedBytes + b.heapUsedBytes,
+          live: a.liveBytes + b.liveBytes,
+          rss: a.rssBytes + b.rssBytes,
+        };
       };
       const enginesBefore = await engineHeaps();
       const heapBefore = settledHeapUsed();

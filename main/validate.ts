@@ -9,7 +9,16 @@
 // coerced, and a field the contract does not name is refused, not ignored.
 
 import * as v from 'valibot';
-import { CHART_FORMATS, CHART_NAMES, GRID_FORMATS, RESULTS_FORMATS, type GridSettings, type InvokeChannel, type RequestOf, type RunSettings } from './contract.js';
+import {
+  CHART_FORMATS,
+  CHART_NAMES,
+  GRID_FORMATS,
+  RESULTS_FORMATS,
+  type GridSettings,
+  type InvokeChannel,
+  type RequestOf,
+  type RunSettings,
+} from './contract.js';
 import type { RunRecord } from '../compute/index.js';
 import {
   APP_GRID_LIMITS,
@@ -82,8 +91,14 @@ const sideFits = (s: Sides, n: number) => (s.reduce !== undefined && s.reduce !=
 const SIDE_RULE = `must be an integer from ${APP_GRID_LIMITS.nMin} to ${APP_GRID_LIMITS.nMax}`;
 const runSettings = v.pipe(
   strict(runFields),
-  v.forward(v.check((s) => sideFits(s, s.nx), SIDE_RULE), ['nx']),
-  v.forward(v.check((s) => sideFits(s, s.ny), SIDE_RULE), ['ny']),
+  v.forward(
+    v.check((s) => sideFits(s, s.nx), SIDE_RULE),
+    ['nx'],
+  ),
+  v.forward(
+    v.check((s) => sideFits(s, s.ny), SIDE_RULE),
+    ['ny'],
+  ),
 );
 true satisfies SameType<v.InferOutput<typeof runSettings>, RunSettings>;
 
@@ -98,9 +113,19 @@ const png = v.pipe(
 /** A chart's file: an SVG document's text (UTF-8), or a PNG image. */
 const SVG_START = '<svg';
 const chartFile = v.pipe(
-  strict({ chart: oneOf(CHART_NAMES), format: oneOf(CHART_FORMATS), data: v.pipe(v.custom<Uint8Array>((value) => value instanceof Uint8Array, 'must be bytes'), v.maxLength(MAX_PNG_BYTES, 'must be bytes')) }),
+  strict({
+    chart: oneOf(CHART_NAMES),
+    format: oneOf(CHART_FORMATS),
+    data: v.pipe(
+      v.custom<Uint8Array>((value) => value instanceof Uint8Array, 'must be bytes'),
+      v.maxLength(MAX_PNG_BYTES, 'must be bytes'),
+    ),
+  }),
   v.check(
-    ({ format, data }) => (format === 'png' ? PNG_SIGNATURE.every((b, k) => data[k] === b) : new TextDecoder().decode(data.subarray(0, 200)).trimStart().startsWith(SVG_START)),
+    ({ format, data }) =>
+      format === 'png'
+        ? PNG_SIGNATURE.every((b, k) => data[k] === b)
+        : new TextDecoder().decode(data.subarray(0, 200)).trimStart().startsWith(SVG_START),
     'is not an image of the format it names',
   ),
 );
@@ -142,8 +167,14 @@ const requestSchemas = {
   'run:guard': runSettings,
   'run:start': v.pipe(
     strict({ ...runFields, runId: name, includeFloor: boolean }),
-    v.forward(v.check((s) => sideFits(s, s.nx), SIDE_RULE), ['nx']),
-    v.forward(v.check((s) => sideFits(s, s.ny), SIDE_RULE), ['ny']),
+    v.forward(
+      v.check((s) => sideFits(s, s.nx), SIDE_RULE),
+      ['nx'],
+    ),
+    v.forward(
+      v.check((s) => sideFits(s, s.ny), SIDE_RULE),
+      ['ny'],
+    ),
   ),
   'run:cancel': strict({ runId: name }),
   'live:calibrate': calibrationRequest,
@@ -173,7 +204,9 @@ const requestSchemas = {
  * None may be: a field the contract adds, drops or retypes fails to compile
  * here, naming the channel ("Property 'run:start' is missing").
  */
-type Mismatched = { [C in InvokeChannel]: SameType<v.InferOutput<(typeof requestSchemas)[C]>, RequestOf<C>> extends true ? never : C }[InvokeChannel];
+type Mismatched = {
+  [C in InvokeChannel]: SameType<v.InferOutput<(typeof requestSchemas)[C]>, RequestOf<C>> extends true ? never : C;
+}[InvokeChannel];
 const everySchemaIsItsRequest: Record<Mismatched, never> = {};
 void everySchemaIsItsRequest;
 

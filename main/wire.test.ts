@@ -7,7 +7,9 @@ describe('the web shell wire format', () => {
     const xs = Float64Array.from([-2, 0, 2]);
     const frame = encodeMessage({ type: 'event', payload: { values, xs, png: new Uint8Array([1, 2, 3]), note: 'ok' } });
     expect(frame.byteLength).toBeLessThan(values.byteLength + 1000);
-    const back = decodeMessage(frame) as { payload: { values: Float32Array; xs: Float64Array; png: Uint8Array; note: string } };
+    const back = decodeMessage(frame) as {
+      payload: { values: Float32Array; xs: Float64Array; png: Uint8Array; note: string };
+    };
     expect(back.payload.values).toBeInstanceOf(Float32Array);
     expect(back.payload.values).toEqual(values);
     expect(back.payload.xs).toEqual(xs);
@@ -16,7 +18,10 @@ describe('the web shell wire format', () => {
   });
 
   it('keeps NaN and the infinities, which JSON cannot', () => {
-    const back = decodeMessage(encodeMessage({ a: NaN, b: Infinity, c: [-Infinity, 1], d: -0 })) as Record<string, unknown>;
+    const back = decodeMessage(encodeMessage({ a: NaN, b: Infinity, c: [-Infinity, 1], d: -0 })) as Record<
+      string,
+      unknown
+    >;
     expect(back.a).toBeNaN();
     expect(back.b).toBe(Infinity);
     expect(back.c).toEqual([-Infinity, 1]);

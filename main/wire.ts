@@ -31,7 +31,8 @@ interface Header {
 }
 
 function typedName(value: ArrayBufferView): TypedArrayName | null {
-  for (const name of Object.keys(CONSTRUCTORS) as TypedArrayName[]) if (value instanceof CONSTRUCTORS[name]) return name;
+  for (const name of Object.keys(CONSTRUCTORS) as TypedArrayName[])
+    if (value instanceof CONSTRUCTORS[name]) return name;
   return null;
 }
 
@@ -42,7 +43,8 @@ export function encodeMessage(message: unknown): Uint8Array {
   const blobs: Header['blobs'] = [];
   let offset = 0;
   const strip = (value: unknown): unknown => {
-    if (typeof value === 'number' && !Number.isFinite(value)) return { $number: String(value) as NumberRef['$number'] } satisfies NumberRef;
+    if (typeof value === 'number' && !Number.isFinite(value))
+      return { $number: String(value) as NumberRef['$number'] } satisfies NumberRef;
     if (ArrayBuffer.isView(value)) {
       const type = typedName(value);
       if (!type) throw new TypeError(`cannot send a ${value.constructor.name} over the wire`);
@@ -57,7 +59,8 @@ export function encodeMessage(message: unknown): Uint8Array {
       const out: Record<string, unknown> = {};
       // As in decoding: an own '__proto__' key is sent as a key, never set as a prototype.
       for (const [key, v] of Object.entries(value)) {
-        if (v !== undefined) Object.defineProperty(out, key, { value: strip(v), enumerable: true, writable: true, configurable: true });
+        if (v !== undefined)
+          Object.defineProperty(out, key, { value: strip(v), enumerable: true, writable: true, configurable: true });
       }
       return out;
     }
@@ -87,7 +90,8 @@ export function decodeMessage(frame: Uint8Array): unknown {
     if (!Ctor) throw new TypeError(`wire: unknown array type ${String(type)}`);
     const start = bodyStart + byteOffset;
     const byteLength = length * Ctor.BYTES_PER_ELEMENT;
-    if (!Number.isInteger(length) || length < 0 || start + byteLength > frame.byteLength) throw new TypeError('wire: array outside the frame');
+    if (!Number.isInteger(length) || length < 0 || start + byteLength > frame.byteLength)
+      throw new TypeError('wire: array outside the frame');
     // A copy: the frame's buffer may be shared (Node pools small buffers) or misaligned.
     const bytes = frame.slice(start, start + byteLength);
     return type === 'Uint8Array' ? bytes : new Ctor(bytes.buffer, 0, length);
@@ -96,7 +100,8 @@ export function decodeMessage(frame: Uint8Array): unknown {
     if (Array.isArray(value)) return value.map(restore);
     if (value && typeof value === 'object') {
       const special = (value as Partial<NumberRef>).$number;
-      if (Object.keys(value).length === 1 && (special === 'NaN' || special === 'Infinity' || special === '-Infinity')) return Number(special);
+      if (Object.keys(value).length === 1 && (special === 'NaN' || special === 'Infinity' || special === '-Infinity'))
+        return Number(special);
       const ref = (value as Partial<BlobRef>).$typed;
       if (typeof ref === 'number' && Object.keys(value).length === 1) {
         const blob = blobs[ref];
@@ -105,7 +110,8 @@ export function decodeMessage(frame: Uint8Array): unknown {
       }
       const out: Record<string, unknown> = {};
       // defineProperty, not assignment: a '__proto__' key must stay a plain key (and be refused by validation).
-      for (const [key, v] of Object.entries(value)) Object.defineProperty(out, key, { value: restore(v), enumerable: true, writable: true, configurable: true });
+      for (const [key, v] of Object.entries(value))
+        Object.defineProperty(out, key, { value: restore(v), enumerable: true, writable: true, configurable: true });
       return out;
     }
     return value;
@@ -115,4 +121,5 @@ export function decodeMessage(frame: Uint8Array): unknown {
 
 /** Messages on the socket: an invoke is answered with its InvokeReply (the contract's one error convention), tagged by id. */
 export type ClientMessage = { type: 'invoke'; id: number; channel: string; request: unknown };
-export type ServerMessage = ({ type: 'response'; id: number } & InvokeReply<unknown>) | { type: 'event'; event: string; payload: unknown };
+export type ServerMessage =
+  ({ type: 'response'; id: number } & InvokeReply<unknown>) | { type: 'event'; event: string; payload: unknown };

@@ -39,10 +39,14 @@ function fail(message) {
 /** The venv's package versions if it imports them all, else null. */
 function ready() {
   if (!existsSync(python)) return null;
-  const probe = spawnSync(python, ['-c', 'import jax, jaxlib, numpy; print(jax.__version__, jaxlib.__version__, numpy.__version__)'], {
-    encoding: 'utf8',
-    timeout: 120_000,
-  });
+  const probe = spawnSync(
+    python,
+    ['-c', 'import jax, jaxlib, numpy; print(jax.__version__, jaxlib.__version__, numpy.__version__)'],
+    {
+      encoding: 'utf8',
+      timeout: 120_000,
+    },
+  );
   return probe.status === 0 ? probe.stdout.trim() : null;
 }
 
@@ -94,13 +98,17 @@ if (!versions) {
     const madeMeanwhile = ready();
     if (madeMeanwhile) return madeMeanwhile;
     const base = spawnSync(basePython, ['--version'], { encoding: 'utf8' });
-    if (base.error || base.status !== 0) fail(`no ${basePython} on PATH to make the venv with (set VLAB_PYTHON_BASE to a Python 3)`);
+    if (base.error || base.status !== 0)
+      fail(`no ${basePython} on PATH to make the venv with (set VLAB_PYTHON_BASE to a Python 3)`);
     if (existsSync(venv)) rmSync(venv, { recursive: true, force: true });
     const venvError = run(basePython, ['-m', 'venv', venv]);
     // Debian and Ubuntu ship the venv module (ensurepip) apart from python3.
     if (venvError) fail(`${venvError}; on Debian or Ubuntu install python3-venv (apt-get install python3-venv)`);
     const pipError = run(python, ['-m', 'pip', 'install', '--disable-pip-version-check', '--quiet', ...PACKAGES]);
-    if (pipError) fail(`${pipError}; the venv at ${venv} is not ready (pip needs the Python registry, or a local index in pip.conf)`);
+    if (pipError)
+      fail(
+        `${pipError}; the venv at ${venv} is not ready (pip needs the Python registry, or a local index in pip.conf)`,
+      );
     const made = ready();
     if (!made) fail(`pip installed ${PACKAGES.join(', ')} into ${venv} but they do not import`);
     return made;

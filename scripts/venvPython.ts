@@ -14,7 +14,11 @@ const script = fileURLToPath(new URL('./python-venv.mjs', import.meta.url));
 export function venvPython(): VenvPython {
   const result = spawnSync(process.execPath, [script], { encoding: 'utf8', timeout: 20 * 60_000 });
   if (result.status === 0) return { python: result.stdout.trim() };
-  const why = (result.stderr ?? '').trim().split('\n').filter((line) => line.startsWith('python-venv:')).at(-1);
+  const why = (result.stderr ?? '')
+    .trim()
+    .split('\n')
+    .filter((line) => line.startsWith('python-venv:'))
+    .at(-1);
   return { reason: why ?? `scripts/python-venv.mjs exited with ${result.status ?? result.signal}` };
 }
 
@@ -34,6 +38,9 @@ export function numpyPython(): string | null {
   if (hasNumpy('python3')) return (numpyPythonCache = 'python3');
   const venv = venvPython();
   if (venv.python && hasNumpy(venv.python)) return (numpyPythonCache = venv.python);
-  if (venvRequired) throw new Error(`no Python with NumPy: python3 has none and the venv could not be had (${venv.reason ?? 'no numpy in it'})`);
+  if (venvRequired)
+    throw new Error(
+      `no Python with NumPy: python3 has none and the venv could not be had (${venv.reason ?? 'no numpy in it'})`,
+    );
   return (numpyPythonCache = null);
 }

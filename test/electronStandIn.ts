@@ -168,11 +168,18 @@ process.parentPort = parentPort;
 /** Electron's UtilityProcess, over a Node child. Its exit code is the signal's number where a signal ended it, as Chromium reports a crash. */
 export class StandInUtilityProcess extends EventEmitter {
   private readonly child;
-  constructor(modulePath: string, args: string[], options: { env?: NodeJS.ProcessEnv; execArgv?: string[]; stdio?: string } = {}) {
+  constructor(
+    modulePath: string,
+    args: string[],
+    options: { env?: NodeJS.ProcessEnv; execArgv?: string[]; stdio?: string } = {},
+  ) {
     super();
     this.child = forkChild(modulePath, args, {
       env: options.env ?? process.env,
-      execArgv: [`--import=data:text/javascript,${encodeURIComponent(PARENT_PORT_IN_CHILD)}`, ...(options.execArgv ?? [])],
+      execArgv: [
+        `--import=data:text/javascript,${encodeURIComponent(PARENT_PORT_IN_CHILD)}`,
+        ...(options.execArgv ?? []),
+      ],
       serialization: 'advanced',
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
@@ -195,7 +202,8 @@ export class StandInUtilityProcess extends EventEmitter {
 
 const electron = {
   utilityProcess: {
-    fork: (modulePath: string, args: string[] = [], options?: ConstructorParameters<typeof StandInUtilityProcess>[2]) => new StandInUtilityProcess(modulePath, args, options),
+    fork: (modulePath: string, args: string[] = [], options?: ConstructorParameters<typeof StandInUtilityProcess>[2]) =>
+      new StandInUtilityProcess(modulePath, args, options),
   },
   app: {
     getAppPath: () => state.appRoot,
@@ -210,7 +218,8 @@ const electron = {
   },
   protocol: {
     registerSchemesAsPrivileged: (schemes: unknown[]) => void state.privileged.push(...schemes),
-    handle: (scheme: string, handler: (request: { url: string }) => Promise<Response>) => void state.protocolHandlers.set(scheme, handler),
+    handle: (scheme: string, handler: (request: { url: string }) => Promise<Response>) =>
+      void state.protocolHandlers.set(scheme, handler),
   },
   session: {
     defaultSession: {

@@ -12,7 +12,19 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { electronModule, state } from './electronStandIn.js';
 
-export const { app, protocol, session, ipcMain, Menu, dialog, screen, nativeTheme, clipboard, BrowserWindow, utilityProcess } = electronModule;
+export const {
+  app,
+  protocol,
+  session,
+  ipcMain,
+  Menu,
+  dialog,
+  screen,
+  nativeTheme,
+  clipboard,
+  BrowserWindow,
+  utilityProcess,
+} = electronModule;
 export default electronModule.default;
 
 state.appRoot = process.env.VLAB_STAND_IN_APP_ROOT ?? process.cwd();
@@ -48,7 +60,10 @@ async function drive(report: string): Promise<void> {
     }
   }
   // Answered as every invoke is: an InvokeReply, the value or a LabError.
-  const reply = (await state.ipc.get('app:info')!({ sender: window!.webContents, senderFrame: window!.webContents.mainFrame }, null)) as { ok: boolean; value?: unknown; error?: unknown };
+  const reply = (await state.ipc.get('app:info')!(
+    { sender: window!.webContents, senderFrame: window!.webContents.mainFrame },
+    null,
+  )) as { ok: boolean; value?: unknown; error?: unknown };
   const info = reply.ok ? reply.value : { error: reply.error };
   writeFileSync(
     report,

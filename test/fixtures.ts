@@ -5,7 +5,12 @@
 import type { RunRecord } from '../compute/strategies/types.js';
 
 /** A record of `strategy` at n × n, every timed call `medianMs`; `overrides` replace any field. */
-export function recordFixture(strategy: RunRecord['strategy'], n = 80, medianMs = 0.5, overrides: Partial<RunRecord> = {}): RunRecord {
+export function recordFixture(
+  strategy: RunRecord['strategy'],
+  n = 80,
+  medianMs = 0.5,
+  overrides: Partial<RunRecord> = {},
+): RunRecord {
   return {
     strategy,
     nx: n,

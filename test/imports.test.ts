@@ -35,10 +35,18 @@ const COMPUTE_LAYERS: readonly (readonly string[])[] = [
  */
 const MAIN_COMPUTE_ENTRIES = ['compute/index.ts', 'compute/leaves.ts'];
 /** What the leaf entry must never reach, by value: arrays, tracing, formulas, backends' code, strategies' code. */
-const ENGINE_MODULES = /^compute\/(core\/(ndarray|trace|allocator|creation)|transforms\/|formula\/|ops\.ts|backends\/(?!backend\.ts)|strategies\/(?!types\.ts|recordSchema\.ts|calibrationSchema\.ts))/;
+const ENGINE_MODULES =
+  /^compute\/(core\/(ndarray|trace|allocator|creation)|transforms\/|formula\/|ops\.ts|backends\/(?!backend\.ts)|strategies\/(?!types\.ts|recordSchema\.ts|calibrationSchema\.ts))/;
 
 /** What the renderer may import values from outside renderer/: Node-free modules with no imports of their own but types. */
-const RENDERER_VALUE_IMPORTS = ['main/contract.ts', 'main/wire.ts', 'main/labError.ts', 'compute/limits.ts', 'compute/report/figures.ts', 'compute/strategies/decimate.ts'];
+const RENDERER_VALUE_IMPORTS = [
+  'main/contract.ts',
+  'main/wire.ts',
+  'main/labError.ts',
+  'compute/limits.ts',
+  'compute/report/figures.ts',
+  'compute/strategies/decimate.ts',
+];
 
 interface Import {
   from: string;
@@ -50,10 +58,16 @@ interface Import {
 const isTest = (file: string) => /\.test\.ts$|\.typecheck\.|^test\/|^e2e\//.test(file);
 
 function productFiles(): string[] {
-  const listed = execFileSync('git', ['ls-files', '-co', '--exclude-standard', 'compute', 'main', 'renderer/src', 'bin'], { cwd: root, encoding: 'utf8' });
+  const listed = execFileSync(
+    'git',
+    ['ls-files', '-co', '--exclude-standard', 'compute', 'main', 'renderer/src', 'bin'],
+    { cwd: root, encoding: 'utf8' },
+  );
   return listed
     .split('\n')
-    .filter((file) => /\.(ts|mts|svelte)$/.test(file) && !file.endsWith('.d.ts') && !file.endsWith('.d.mts') && !isTest(file))
+    .filter(
+      (file) => /\.(ts|mts|svelte)$/.test(file) && !file.endsWith('.d.ts') && !file.endsWith('.d.mts') && !isTest(file),
+    )
     .filter((file) => !file.startsWith('main/packaging/'));
 }
 
@@ -63,8 +77,16 @@ function importsOf(file: string): Import[] {
   const text = readFileSync(join(root, file), 'utf8');
   return [...text.matchAll(IMPORT)].map((match) => {
     const specifier = match[2] ?? match[3]!;
-    const to = specifier.startsWith('.') ? normalize(join(dirname(file), specifier)).replace(/\.js$/, '.ts').replace(/\.mjs$/, '.mts') : specifier;
-    return { from: file, to: specifier.startsWith('.') && !/\.\w+$/.test(to) ? `${to}.ts` : to, typeOnly: match[1] !== undefined };
+    const to = specifier.startsWith('.')
+      ? normalize(join(dirname(file), specifier))
+          .replace(/\.js$/, '.ts')
+          .replace(/\.mjs$/, '.mts')
+      : specifier;
+    return {
+      from: file,
+      to: specifier.startsWith('.') && !/\.\w+$/.test(to) ? `${to}.ts` : to,
+      typeOnly: match[1] !== undefined,
+    };
   });
 }
 
@@ -93,17 +115,26 @@ describe('imports point down', () => {
   });
 
   it('places every compute module in a layer, and each imports only its own layer or below', () => {
-    const unplaced = files.filter((f) => f.startsWith('compute/') && /\.ts$/.test(f) && computeLayer(f) < 0 && !f.startsWith('compute/native/'));
+    const unplaced = files.filter(
+      (f) => f.startsWith('compute/') && /\.ts$/.test(f) && computeLayer(f) < 0 && !f.startsWith('compute/native/'),
+    );
     expect(unplaced, 'compute modules outside every layer: add their folder to COMPUTE_LAYERS').toEqual([]);
     const upward = imports
-      .filter((i) => !i.typeOnly && i.from.startsWith('compute/') && i.to.startsWith('compute/') && computeLayer(i.to) > computeLayer(i.from))
+      .filter(
+        (i) =>
+          !i.typeOnly &&
+          i.from.startsWith('compute/') &&
+          i.to.startsWith('compute/') &&
+          computeLayer(i.to) > computeLayer(i.from),
+      )
       .map((i) => `${i.from} → ${i.to}`);
     expect(upward).toEqual([]);
   });
 
   it('has no import cycle among product modules', () => {
     const graph = new Map<string, string[]>();
-    for (const i of imports) if (!i.typeOnly && files.includes(i.to)) graph.set(i.from, [...(graph.get(i.from) ?? []), i.to]);
+    for (const i of imports)
+      if (!i.typeOnly && files.includes(i.to)) graph.set(i.from, [...(graph.get(i.from) ?? []), i.to]);
     const state = new Map<string, 'open' | 'done'>();
     const cycles: string[] = [];
     const visit = (file: string, path: string[]) => {
@@ -121,17 +152,29 @@ describe('imports point down', () => {
   });
 
   it('keeps compute/ free of main/ and renderer/', () => {
-    const reaching = imports.filter((i) => i.from.startsWith('compute/') && /^(main|renderer)\//.test(i.to)).map((i) => `${i.from} → ${i.to}`);
+    const reaching = imports
+      .filter((i) => i.from.startsWith('compute/') && /^(main|renderer)\//.test(i.to))
+      .map((i) => `${i.from} → ${i.to}`);
     expect(reaching).toEqual([]);
   });
 
   it('lets the renderer import values only from the contract, the wire codec and compute’s leaves', () => {
     const outside = imports
-      .filter((i) => i.from.startsWith('renderer/') && /^(main|compute)\//.test(i.to) && !i.typeOnly && !RENDERER_VALUE_IMPORTS.includes(i.to))
+      .filter(
+        (i) =>
+          i.from.startsWith('renderer/') &&
+          /^(main|compute)\//.test(i.to) &&
+          !i.typeOnly &&
+          !RENDERER_VALUE_IMPORTS.includes(i.to),
+      )
       .map((i) => `${i.from} → ${i.to}`);
     expect(outside).toEqual([]);
     // And those modules stay Node-free: they import nothing but types.
-    for (const leaf of RENDERER_VALUE_IMPORTS) expect(importsOf(leaf).filter((i) => !i.typeOnly), leaf).toEqual([]);
+    for (const leaf of RENDERER_VALUE_IMPORTS)
+      expect(
+        importsOf(leaf).filter((i) => !i.typeOnly),
+        leaf,
+      ).toEqual([]);
   });
 
   it('lets main/ reach compute/ only through compute/index.ts and the leaf entry compute/leaves.ts', () => {
@@ -154,7 +197,12 @@ describe('imports point down', () => {
   });
 
   it('never imports test tooling into product code', () => {
-    const tooling = imports.filter((i) => /^test\/|^e2e\//.test(i.to) || ['vitest', 'fast-check', '@playwright/test', 'playwright-core'].includes(i.to)).map((i) => `${i.from} → ${i.to}`);
+    const tooling = imports
+      .filter(
+        (i) =>
+          /^test\/|^e2e\//.test(i.to) || ['vitest', 'fast-check', '@playwright/test', 'playwright-core'].includes(i.to),
+      )
+      .map((i) => `${i.from} → ${i.to}`);
     expect(tooling).toEqual([]);
   });
 });

@@ -35,7 +35,10 @@ export async function checkInvokeErrors(api: LabApi, service: LabService): Promi
   }
 
   // A settings file that is not one.
-  expect(await refusal(api.invoke('settings:parse', { text: 'not json' }))).toMatchObject({ kind: 'settings', message: expect.stringMatching(/not valid JSON/) });
+  expect(await refusal(api.invoke('settings:parse', { text: 'not json' }))).toMatchObject({
+    kind: 'settings',
+    message: expect.stringMatching(/not valid JSON/),
+  });
 
   // While a sweep runs, a run is refused as busy; when the engine dies under the sweep, the sweep fails as a crash.
   const started = new Promise<void>((resolve) => {
@@ -47,12 +50,34 @@ export async function checkInvokeErrors(api: LabApi, service: LabService): Promi
   });
   const sweep = api.invoke('classroom:sweep', {
     taskId: 'sweep-errors',
-    sweep: { nMin: 100, nMax: 3000, points: 6, strategies: ['loops'], dtype: 'float64', formula: 'x * y', repeats: 3, xRange: [-2, 2], yRange: [-2, 2] },
+    sweep: {
+      nMin: 100,
+      nMax: 3000,
+      points: 6,
+      strategies: ['loops'],
+      dtype: 'float64',
+      formula: 'x * y',
+      repeats: 3,
+      xRange: [-2, 2],
+      yRange: [-2, 2],
+    },
   });
   const swept = refusal(sweep);
   await started;
-  const busy = await refusal(api.invoke('run:start', { ...GRID, strategies: ['vmap'], repeats: 0, devices: 0, runId: 'run-errors', includeFloor: false }));
-  expect(busy).toMatchObject({ kind: 'busy', message: expect.stringMatching(/a sweep is already in progress \(sweep-errors\)/) });
+  const busy = await refusal(
+    api.invoke('run:start', {
+      ...GRID,
+      strategies: ['vmap'],
+      repeats: 0,
+      devices: 0,
+      runId: 'run-errors',
+      includeFloor: false,
+    }),
+  );
+  expect(busy).toMatchObject({
+    kind: 'busy',
+    message: expect.stringMatching(/a sweep is already in progress \(sweep-errors\)/),
+  });
   // The engine that replaces it is a process started with this environment: the memory cap it reads is set first.
   process.env.VLAB_MEMORY_CAP = '4096';
   try {

@@ -27,7 +27,12 @@ export function machineFixture(overrides: Partial<MachineProfile> = {}): Machine
       { bytes: 1024 * 1024 * 1024, readGBps: 25, writeGBps: 30 },
     ],
     isas: ['scalar', 'sse2', 'avx2', 'avx512'],
-    lanes: { scalar: { float32: 1, float64: 1 }, sse2: { float32: 4, float64: 2 }, avx2: { float32: 8, float64: 4 }, avx512: { float32: 16, float64: 8 } },
+    lanes: {
+      scalar: { float32: 1, float64: 1 },
+      sse2: { float32: 4, float64: 2 },
+      avx2: { float32: 8, float64: 4 },
+      avx512: { float32: 16, float64: 8 },
+    },
     peakGflops: {
       scalar: { float32: { oneThread: 4, allThreads: 8 }, float64: { oneThread: 4, allThreads: 8 } },
       sse2: { float32: { oneThread: 16, allThreads: 32 }, float64: { oneThread: 8, allThreads: 16 } },

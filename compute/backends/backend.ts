@@ -85,7 +85,12 @@ export interface Backend {
    * with all of this backend's threads (streaming stores, no arithmetic),
    * median of `repeats`. Backends that can measure it provide it.
    */
-  measureWriteFloor?(count: number, dtype: DType, repeats: number, signal?: AbortSignal): Promise<{ ms: number; devices: number }>;
+  measureWriteFloor?(
+    count: number,
+    dtype: DType,
+    repeats: number,
+    signal?: AbortSignal,
+  ): Promise<{ ms: number; devices: number }>;
 }
 
 /** The error every backend throws when a run is cancelled through its signal. */

@@ -22,7 +22,10 @@ const CACHE_LIMIT = 512;
 const cache = new Map<string, Executable>();
 
 export function evalEager(primitive: Primitive, args: readonly (NDArray | number)[], params: AnyParams): NDArray {
-  return structuralView(primitive, args, params) ?? eagerExecutable(primitive, args, params, 'js').runSync!(arrayArgs(args))[0]!;
+  return (
+    structuralView(primitive, args, params) ??
+    eagerExecutable(primitive, args, params, 'js').runSync!(arrayArgs(args))[0]!
+  );
 }
 
 /**
@@ -36,7 +39,10 @@ export async function evalEagerAsync(
   control: RunControl = {},
   backend: EagerBackend = 'js',
 ): Promise<NDArray> {
-  return structuralView(primitive, args, params) ?? (await eagerExecutable(primitive, args, params, backend).run(arrayArgs(args), control))[0]!;
+  return (
+    structuralView(primitive, args, params) ??
+    (await eagerExecutable(primitive, args, params, backend).run(arrayArgs(args), control))[0]!
+  );
 }
 
 function arrayArgs(args: readonly (NDArray | number)[]): NDArray[] {
@@ -58,10 +64,17 @@ function structuralView(primitive: Primitive, args: readonly (NDArray | number)[
   return null;
 }
 
-function eagerExecutable(primitive: Primitive, args: readonly (NDArray | number)[], params: AnyParams, backend: EagerBackend): Executable {
+function eagerExecutable(
+  primitive: Primitive,
+  args: readonly (NDArray | number)[],
+  params: AnyParams,
+  backend: EagerBackend,
+): Executable {
   const arrays = arrayArgs(args);
   const key = `${backend}|${primitive}|${JSON.stringify(params)}|${args
-    .map((a) => (typeof a === 'number' ? `l${a}` : `${a.dtype}[${a.shape.join(',')}]z${zeroStrideAxes(a).map(Number).join('')}`))
+    .map((a) =>
+      typeof a === 'number' ? `l${a}` : `${a.dtype}[${a.shape.join(',')}]z${zeroStrideAxes(a).map(Number).join('')}`,
+    )
     .join(';')}`;
   let executable = cache.get(key);
   if (!executable) {

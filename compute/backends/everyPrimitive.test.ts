@@ -12,7 +12,15 @@ import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DType } from '../core/dtype.js';
 import { NDArray } from '../core/ndarray.js';
-import { ELEMENTWISE_PRIMITIVES, SPELLINGS, type AnyParams, type ElementwisePrimitive, type Spelling, arity, scalarSemantics } from '../core/primitives.js';
+import {
+  ELEMENTWISE_PRIMITIVES,
+  SPELLINGS,
+  type AnyParams,
+  type ElementwisePrimitive,
+  type Spelling,
+  arity,
+  scalarSemantics,
+} from '../core/primitives.js';
 import { np } from '../index.js';
 import type { Value } from '../core/trace.js';
 import { PYTHON_NAMES } from '../formula/pythonNames.js';
@@ -27,7 +35,35 @@ import { opcodeTable } from './nativeBytecode.js';
 import type { WebGpuBackend } from './webgpu.js';
 
 /** Signs, zeros, NaN, infinities, the inverse functions' domain edges, float32's exp/sinh/cosh overflow, huge and tiny. */
-const VALUES = [NaN, Infinity, -Infinity, 0, -0, 1, -1, 0.5, -0.5, 0.25, 0.999, -0.999, 2.5, -3.5, 7.25, -7.25, 8, 30, 88, 89, 100, -100, 1000, 1e-3, 1e30, -1e30, 1e-30];
+const VALUES = [
+  NaN,
+  Infinity,
+  -Infinity,
+  0,
+  -0,
+  1,
+  -1,
+  0.5,
+  -0.5,
+  0.25,
+  0.999,
+  -0.999,
+  2.5,
+  -3.5,
+  7.25,
+  -7.25,
+  8,
+  30,
+  88,
+  89,
+  100,
+  -100,
+  1000,
+  1e-3,
+  1e30,
+  -1e30,
+  1e-30,
+];
 const INTEGER_POWERS = [0, 1, 2, 3, 4, -1, -2, 5, -7];
 
 interface Case {
@@ -41,7 +77,13 @@ interface Case {
 
 function casesOf(primitive: ElementwisePrimitive): Case[] {
   if (primitive === 'integer_pow') {
-    return INTEGER_POWERS.map((y) => ({ primitive, params: { y }, a: VALUES, b: VALUES.map(() => NaN), label: `integer_pow y=${y}` }));
+    return INTEGER_POWERS.map((y) => ({
+      primitive,
+      params: { y },
+      a: VALUES,
+      b: VALUES.map(() => NaN),
+      label: `integer_pow y=${y}`,
+    }));
   }
   if (arity(primitive) === 1) return [{ primitive, params: {}, a: VALUES, b: VALUES.map(() => NaN), label: primitive }];
   const a = VALUES.flatMap((u) => VALUES.map(() => u));
@@ -59,7 +101,13 @@ function referenceOf(c: Case, dtype: DType): number[] {
 }
 
 /** Where `got` strays from `want`: NaN and each infinity in the same places, finite values within rtol (and atol). */
-function mismatches(c: Case, got: ArrayLike<number>, want: readonly number[], rtol: number, options: { atol?: number; zeroSign?: boolean; skip?: (i: number) => boolean } = {}): string[] {
+function mismatches(
+  c: Case,
+  got: ArrayLike<number>,
+  want: readonly number[],
+  rtol: number,
+  options: { atol?: number; zeroSign?: boolean; skip?: (i: number) => boolean } = {},
+): string[] {
   const bad: string[] = [];
   const atol = options.atol ?? 0;
   for (let i = 0; i < want.length && bad.length < 6; i++) {
@@ -67,9 +115,14 @@ function mismatches(c: Case, got: ArrayLike<number>, want: readonly number[], rt
     const g = got[i]!;
     const w = want[i]!;
     const operands = arity(c.primitive) === 2 ? `${c.a[i]}, ${c.b[i]}` : `${c.a[i]}`;
-    const same = Number.isNaN(w) ? Number.isNaN(g) : !Number.isFinite(w) ? g === w : Math.abs(g - w) <= atol + rtol * Math.abs(w);
+    const same = Number.isNaN(w)
+      ? Number.isNaN(g)
+      : !Number.isFinite(w)
+        ? g === w
+        : Math.abs(g - w) <= atol + rtol * Math.abs(w);
     const zeroSignOk = !options.zeroSign || w !== 0 || Object.is(g, w);
-    if (!same || !zeroSignOk) bad.push(`${c.label}(${operands}) = ${Object.is(g, -0) ? '-0' : g}, expected ${Object.is(w, -0) ? '-0' : w}`);
+    if (!same || !zeroSignOk)
+      bad.push(`${c.label}(${operands}) = ${Object.is(g, -0) ? '-0' : g}, expected ${Object.is(w, -0) ? '-0' : w}`);
   }
   return bad;
 }
@@ -104,7 +157,8 @@ with np.errstate(all="ignore"):
         out[case["label"]] = row
 print(json.dumps({"values": out}))
 `;
-  const text = (v: number) => (Number.isNaN(v) ? 'nan' : v === Infinity ? 'inf' : v === -Infinity ? '-inf' : Object.is(v, -0) ? '-0.0' : String(v));
+  const text = (v: number) =>
+    Number.isNaN(v) ? 'nan' : v === Infinity ? 'inf' : v === -Infinity ? '-inf' : Object.is(v, -0) ? '-0.0' : String(v);
   const request = CASES.map((c) => ({
     label: c.label,
     np: PYTHON_NAMES[c.primitive].np,
@@ -113,18 +167,28 @@ print(json.dumps({"values": out}))
     a: c.a.map(text),
     b: c.b.map(text),
   }));
-  const run = spawnSync('python3', ['-c', script], { input: JSON.stringify(request), encoding: 'utf8', timeout: 60_000 });
+  const run = spawnSync('python3', ['-c', script], {
+    input: JSON.stringify(request),
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   if (run.error) return { reason: `python3 could not be run: ${run.error.message}` };
   if (run.status !== 0) return { reason: `python3 failed: ${run.stderr.trim().split('\n').pop()}` };
   const answer = JSON.parse(run.stdout) as { error?: string; values?: Record<string, Record<DType, string[]>> };
   if (answer.error || !answer.values) return { reason: answer.error ?? 'no values' };
   const number = (s: string) => (s === 'nan' ? NaN : s === 'inf' ? Infinity : s === '-inf' ? -Infinity : Number(s));
-  const values = new Map(Object.entries(answer.values).map(([label, row]) => [label, { float64: row.float64.map(number), float32: row.float32.map(number) }]));
+  const values = new Map(
+    Object.entries(answer.values).map(([label, row]) => [
+      label,
+      { float64: row.float64.map(number), float32: row.float32.map(number) },
+    ]),
+  );
   return { values };
 }
 
 const numpy = numpyValues();
-if ('reason' in numpy) console.warn(`NumPy comparison skipped (the pinned NumPy values below still run): ${numpy.reason}`);
+if ('reason' in numpy)
+  console.warn(`NumPy comparison skipped (the pinned NumPy values below still run): ${numpy.reason}`);
 
 describe.runIf('values' in numpy)("the reference semantics give NumPy's values", () => {
   const values = 'values' in numpy ? numpy.values : new Map<string, Record<DType, number[]>>();
@@ -194,7 +258,11 @@ describe('every formula function traces to its primitive and evaluates to its me
     const formula = compileFormula('x % y * 2');
     expect(evaluateFormulaScalar(formula.ast, -5.5, 2)).toBe(1);
     expect(evaluateFormulaScalar(compileFormula('-x % y').ast, 1, 3)).toBe(2);
-    expect(jit(formula.fn).lower(NDArray.from([1]), NDArray.from([1])).graph.equations.map((e) => e.primitive)).toEqual(['mod', 'mul']);
+    expect(
+      jit(formula.fn)
+        .lower(NDArray.from([1]), NDArray.from([1]))
+        .graph.equations.map((e) => e.primitive),
+    ).toEqual(['mod', 'mul']);
   });
 });
 
@@ -207,7 +275,9 @@ describe("the engine's np has an operation for every primitive, generated from i
     const x = NDArray.from(c.a, 'float64');
     const y = NDArray.from(c.b, 'float64');
     const got = (arity(primitive) === 2 ? operation!(x, y) : operation!(x)) as NDArray;
-    expect(mismatches(c, got.toTypedArray(), referenceOf(c, 'float64'), primitive === 'pow' ? 1e-15 : 0, { zeroSign: true })).toEqual([]);
+    expect(
+      mismatches(c, got.toTypedArray(), referenceOf(c, 'float64'), primitive === 'pow' ? 1e-15 : 0, { zeroSign: true }),
+    ).toEqual([]);
   });
 });
 
@@ -250,7 +320,9 @@ async function runOn(route: Route, c: Case, dtype: DType): Promise<ArrayLike<num
   const two = arity(c.primitive) === 2;
   try {
     if (route.backend === 'eager') return (bind(c.primitive, two ? [a, b] : [a], c.params) as NDArray).toTypedArray();
-    const f = two ? (x: Value, y: Value) => bind(c.primitive, [x, y], c.params) : (x: Value) => bind(c.primitive, [x], c.params);
+    const f = two
+      ? (x: Value, y: Value) => bind(c.primitive, [x, y], c.params)
+      : (x: Value) => bind(c.primitive, [x], c.params);
     const out = (await jit(f, { backend: route.backend }).run(two ? [a, b] : [a])) as NDArray;
     return out.toTypedArray();
   } finally {
@@ -323,7 +395,10 @@ const SAMPLES = 20_000;
 
 function denseCase(primitive: ElementwisePrimitive): Case {
   const next = random(ELEMENTWISE_PRIMITIVES.indexOf(primitive) + 1);
-  const { a: [a0, a1], b: [b0, b1] = [0, 0] } = DOMAINS[primitive];
+  const {
+    a: [a0, a1],
+    b: [b0, b1] = [0, 0],
+  } = DOMAINS[primitive];
   const a = Array.from({ length: SAMPLES }, () => a0 + (a1 - a0) * next());
   const b = Array.from({ length: SAMPLES }, () => b0 + (b1 - b0) * next());
   const params: AnyParams = primitive === 'integer_pow' ? { y: 7 } : {};
@@ -334,27 +409,46 @@ const unclaimed = new Map<string, ElementwisePrimitive[]>();
 
 for (const route of ROUTES) {
   describe.runIf(available(route))(`${route.name} computes every primitive it claims as the reference does`, () => {
-    const runs = CASES.filter((c) => route.claims.includes(c.primitive)).flatMap((c) => route.dtypes.map((dtype) => [c.label, dtype, c] as const));
+    const runs = CASES.filter((c) => route.claims.includes(c.primitive)).flatMap((c) =>
+      route.dtypes.map((dtype) => [c.label, dtype, c] as const),
+    );
     it.each(runs)('%s in %s', async (_label, dtype, c) => {
       const got = await runOn(route, c, dtype);
       const want = referenceOf(c, dtype);
       // Beyond |x| = 8192 the GPU's trig is the adapter's own (WGSL_NUMERICS says so in the record's note).
-      const skip = route.backend === 'webgpu' && ['sin', 'cos', 'tan'].includes(c.primitive) ? (i: number) => Math.abs(c.a[i]!) >= 8192 && Number.isFinite(c.a[i]!) : undefined;
-      expect(mismatches(c, got, want, tolerance(route, c.primitive, dtype), { atol: dtype === 'float32' ? 1e-30 : 0, ...(skip ? { skip } : {}) })).toEqual([]);
+      const skip =
+        route.backend === 'webgpu' && ['sin', 'cos', 'tan'].includes(c.primitive)
+          ? (i: number) => Math.abs(c.a[i]!) >= 8192 && Number.isFinite(c.a[i]!)
+          : undefined;
+      expect(
+        mismatches(c, got, want, tolerance(route, c.primitive, dtype), {
+          atol: dtype === 'float32' ? 1e-30 : 0,
+          ...(skip ? { skip } : {}),
+        }),
+      ).toEqual([]);
     });
 
-    it.each(route.claims.flatMap((p) => route.dtypes.map((dtype) => [p, dtype] as const)))('%s over its domain, densely sampled, in %s', async (primitive, dtype) => {
-      const c = denseCase(primitive);
-      const got = await runOn(route, c, dtype);
-      expect(mismatches(c, got, referenceOf(c, dtype), tolerance(route, primitive, dtype), { atol: dtype === 'float32' ? 1e-30 : 0 })).toEqual([]);
-    });
+    it.each(route.claims.flatMap((p) => route.dtypes.map((dtype) => [p, dtype] as const)))(
+      '%s over its domain, densely sampled, in %s',
+      async (primitive, dtype) => {
+        const c = denseCase(primitive);
+        const got = await runOn(route, c, dtype);
+        expect(
+          mismatches(c, got, referenceOf(c, dtype), tolerance(route, primitive, dtype), {
+            atol: dtype === 'float32' ? 1e-30 : 0,
+          }),
+        ).toEqual([]);
+      },
+    );
 
     const lacking = ELEMENTWISE_PRIMITIVES.filter((p) => !route.claims.includes(p));
     if (lacking.length) {
       unclaimed.set(route.name, lacking);
       it.each(lacking.map((p) => [p]))('refuses %s by name, with the rebuild to do', async (primitive) => {
         const c = casesOf(primitive)[0]!;
-        await expect(runOn(route, c, 'float64')).rejects.toThrow(`this native build has no kernel for '${primitive}'; rebuild with npm run build:native`);
+        await expect(runOn(route, c, 'float64')).rejects.toThrow(
+          `this native build has no kernel for '${primitive}'; rebuild with npm run build:native`,
+        );
       });
     }
   });
@@ -363,14 +457,20 @@ for (const route of ROUTES) {
 describe('coverage', () => {
   beforeAll(() => {
     for (const route of ROUTES) {
-      if (!available(route)) console.warn(`every-primitive walk: ${route.name} is not available here (${route.backend === 'eager' ? '' : JSON.stringify(backendStatus(route.backend))})`);
+      if (!available(route))
+        console.warn(
+          `every-primitive walk: ${route.name} is not available here (${route.backend === 'eager' ? '' : JSON.stringify(backendStatus(route.backend))})`,
+        );
     }
   });
 
   it('lists, per available backend, the primitives it could not run', () => {
-    const report = ROUTES.filter(available).map((route) => `${route.name}: ${unclaimed.get(route.name)?.join(', ') || 'none'}`);
+    const report = ROUTES.filter(available).map(
+      (route) => `${route.name}: ${unclaimed.get(route.name)?.join(', ') || 'none'}`,
+    );
     console.info(`primitives each backend could not run (no kernel in its table):\n  ${report.join('\n  ')}`);
     // Only the native addon's table can lag behind the engine (an addon built from older sources); JS and WGSL tables are total by type.
-    for (const route of ROUTES) if (route.backend !== 'native') expect(unclaimed.get(route.name), route.name).toBeUndefined();
+    for (const route of ROUTES)
+      if (route.backend !== 'native') expect(unclaimed.get(route.name), route.name).toBeUndefined();
   });
 });

@@ -110,7 +110,8 @@ function fuseOutput(
   };
 
   const lower = (atom: Atom, axisMap: readonly number[]): number => {
-    if (atom.kind === 'literal') return addNode(`c${atom.value}`, () => ({ kind: 'const', value: atom.value, depth: 0 }));
+    if (atom.kind === 'literal')
+      return addNode(`c${atom.value}`, () => ({ kind: 'const', value: atom.value, depth: 0 }));
     const input = inputIndex.get(atom.id);
     if (input !== undefined) return lowerRead(atom, input, axisMap);
     const eqn = producers.get(atom.id);
@@ -138,7 +139,10 @@ function fuseOutput(
       const { broadcastDimensions } = eqn.params as PrimitiveParams['broadcast_in_dim'];
       const operand = eqn.inputs[0]!;
       const shape = operand.kind === 'var' ? operand.aval.shape : [];
-      return lower(operand, shape.map((dim, k) => (dim === 1 ? -1 : axisMap[broadcastDimensions[k]!]!)));
+      return lower(
+        operand,
+        shape.map((dim, k) => (dim === 1 ? -1 : axisMap[broadcastDimensions[k]!]!)),
+      );
     }
     if (eqn.primitive === 'transpose') {
       const { permutation } = eqn.params as PrimitiveParams['transpose'];
@@ -148,14 +152,19 @@ function fuseOutput(
     }
     if (!isElementwise(eqn.primitive)) {
       // Stages (staged.ts) keep reductions at a kernel's root; collectives are gone after vmap/pmap.
-      throw new Error(`cannot fuse ${eqn.primitive} inside a kernel: compile the graph with compileGraph (backends/staged.ts)`);
+      throw new Error(
+        `cannot fuse ${eqn.primitive} inside a kernel: compile the graph with compileGraph (backends/staged.ts)`,
+      );
     }
     const primitive = eqn.primitive;
     const args = eqn.inputs.map((input) => {
       if (input.kind === 'literal') return lower(input, []);
       const shape = input.aval.shape;
       const lead = outShape.length - shape.length;
-      return lower(input, shape.map((dim, k) => (dim === 1 ? -1 : axisMap[k + lead]!)));
+      return lower(
+        input,
+        shape.map((dim, k) => (dim === 1 ? -1 : axisMap[k + lead]!)),
+      );
     });
     const depth = Math.max(0, ...args.map((a) => nodes[a]!.depth));
     const key = `o${primitive}|${JSON.stringify(eqn.params)}|${args.join(',')}`;
@@ -169,19 +178,27 @@ function fuseOutput(
     const { axes } = reducer.params as PrimitiveParams['reduce_sum'];
     const order = [...shape.keys()].filter((a) => !axes.includes(a)).concat(axes);
     const loopShape = order.map((a) => shape[a]!);
-    const result = lower(operand, shape.map((_, a) => order.indexOf(a)));
+    const result = lower(
+      operand,
+      shape.map((_, a) => order.indexOf(a)),
+    );
     const opDtype = operand.kind === 'var' ? operand.aval.dtype : dtype;
     const length = axes.reduce((n, a) => n * shape[a]!, 1);
     const reduce = { kind: reducer.primitive, length, resultShape: outShape, resultDtype: dtype };
     return { outShape: loopShape, dtype: opDtype, reads, nodes, result, reduce };
   }
-  const result = lower(out, outShape.map((_, axis) => axis));
+  const result = lower(
+    out,
+    outShape.map((_, axis) => axis),
+  );
   return { outShape, dtype, reads, nodes, result };
 }
 
 /** The shape and dtype of the array a kernel writes. */
 export function kernelResult(kernel: FusedKernel): { shape: readonly number[]; dtype: DType } {
-  return kernel.reduce ? { shape: kernel.reduce.resultShape, dtype: kernel.reduce.resultDtype } : { shape: kernel.outShape, dtype: kernel.dtype };
+  return kernel.reduce
+    ? { shape: kernel.reduce.resultShape, dtype: kernel.reduce.resultDtype }
+    : { shape: kernel.outShape, dtype: kernel.dtype };
 }
 
 /** The element strides of a read along each output axis, for a concrete input array. */

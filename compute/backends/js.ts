@@ -19,7 +19,12 @@ import {
 } from './backend.js';
 import { type FusedKernel, fuseGraph, kernelResult, readStrides } from './fuse.js';
 import {
-  accumulate, accumulatorClose, accumulatorOpen, emptyAccumulators, finishAccumulators, segmentStart,
+  accumulate,
+  accumulatorClose,
+  accumulatorOpen,
+  emptyAccumulators,
+  finishAccumulators,
+  segmentStart,
 } from './reduceSource.js';
 
 type Emit<P extends ElementwisePrimitive> = (args: readonly string[], params: ParamsOf<P>) => string;
@@ -154,7 +159,10 @@ function compileKernel(kernel: FusedKernel): KernelFn {
   const body = `"use strict";\n${kernelSource(kernel)}`;
   // The source comes from the graph alone (see the header): no user text reaches it.
   const names = Object.keys(KERNEL_HELPERS);
-  const factory = new Function(...names, `return function fusedKernel(out, ins, offsets, strides, shape, rowStart, rowEnd, acc) {\n${body}\n};`);
+  const factory = new Function(
+    ...names,
+    `return function fusedKernel(out, ins, offsets, strides, shape, rowStart, rowEnd, acc) {\n${body}\n};`,
+  );
   return factory(...Object.values(KERNEL_HELPERS)) as KernelFn;
 }
 
@@ -168,7 +176,10 @@ class JsExecutable implements Executable {
   readonly backend = 'js' as const;
   private readonly kernels: { fused: FusedKernel; fn: KernelFn }[];
 
-  constructor(readonly graph: Graph, options: CompileOptions) {
+  constructor(
+    readonly graph: Graph,
+    options: CompileOptions,
+  ) {
     this.kernels = fuseGraph(graph, options.zeroStrides).map((fused) => ({ fused, fn: compileKernel(fused) }));
   }
 

@@ -15,7 +15,14 @@ import { jsBackend } from './js.js';
 import { loadBackends, registerBackendLoader } from './registry.js';
 import { type NativeBackend, loadNativeBackend, onOneDevice } from './native.js';
 import { type NativeAddon, findAddon, loadAddon } from './nativeAddon.js';
-import { BYTECODE_VERSION, HEADER_WORDS, disassemble, lowerKernel, missingPrimitives, opcodeTable } from './nativeBytecode.js';
+import {
+  BYTECODE_VERSION,
+  HEADER_WORDS,
+  disassemble,
+  lowerKernel,
+  missingPrimitives,
+  opcodeTable,
+} from './nativeBytecode.js';
 
 const loaded = loadAddon();
 const addon = loaded.addon as NativeAddon;
@@ -45,10 +52,34 @@ function headerOpcodes() {
  * table is checked against this list as well as against primitives.ts.
  */
 const NEW_OPCODE_CODES: Record<string, number> = {
-  atan: 20, atan2: 21, asin: 22, acos: 23, sinh: 24, cosh: 25, hypot: 26, floor: 27, ceil: 28, sign: 29, mod: 30, log2: 31, log10: 32,
+  atan: 20,
+  atan2: 21,
+  asin: 22,
+  acos: 23,
+  sinh: 24,
+  cosh: 25,
+  hypot: 26,
+  floor: 27,
+  ceil: 28,
+  sign: 29,
+  mod: 30,
+  log2: 31,
+  log10: 32,
 };
 const NUMPY_FUNCTIONS_ARITY: Record<string, number> = {
-  atan: 1, atan2: 2, asin: 1, acos: 1, sinh: 1, cosh: 1, hypot: 2, floor: 1, ceil: 1, sign: 1, mod: 2, log2: 1, log10: 1,
+  atan: 1,
+  atan2: 2,
+  asin: 1,
+  acos: 1,
+  sinh: 1,
+  cosh: 1,
+  hypot: 2,
+  floor: 1,
+  ceil: 1,
+  sign: 1,
+  mod: 2,
+  log2: 1,
+  log10: 1,
 };
 
 const lessonF = (x: Value, y: Value) => {
@@ -94,17 +125,21 @@ describe.skipIf(!loaded.addon)('the native addon', () => {
     expect(new Set(codes).size).toBe(codes.length);
     const table = opcodeTable(fromHeader);
     expect(missingPrimitives(table)).toEqual([]);
-    for (const primitive of ELEMENTWISE_PRIMITIVES) expect(table.byPrimitive[primitive], primitive).toBe(fromHeader.find((e) => e.primitive === primitive)!.code);
+    for (const primitive of ELEMENTWISE_PRIMITIVES)
+      expect(table.byPrimitive[primitive], primitive).toBe(fromHeader.find((e) => e.primitive === primitive)!.code);
   });
 
   it('has a kernel for every elementwise primitive, the ones being added included, with their arity', () => {
     const fromHeader = headerOpcodes();
     const computing = fromHeader.filter((e) => e.primitive !== 'load' && e.primitive !== 'const');
     const expected = new Map<string, number>(ELEMENTWISE_PRIMITIVES.map((p) => [p, arity(p)]));
-    for (const [primitive, n] of Object.entries(NUMPY_FUNCTIONS_ARITY)) if (!expected.has(primitive)) expected.set(primitive, n);
+    for (const [primitive, n] of Object.entries(NUMPY_FUNCTIONS_ARITY))
+      if (!expected.has(primitive)) expected.set(primitive, n);
     expect(Object.fromEntries(computing.map((e) => [e.primitive, e.arity]))).toEqual(Object.fromEntries(expected));
     // Codes are bytecode format: the new primitives have the numbers the TypeScript side was given.
-    expect(Object.fromEntries(computing.filter((e) => e.primitive in NEW_OPCODE_CODES).map((e) => [e.primitive, e.code]))).toEqual(NEW_OPCODE_CODES);
+    expect(
+      Object.fromEntries(computing.filter((e) => e.primitive in NEW_OPCODE_CODES).map((e) => [e.primitive, e.code])),
+    ).toEqual(NEW_OPCODE_CODES);
   });
 
   it('ignores opcodes the engine does not know, and refuses only the graphs using a primitive the addon lacks', () => {
@@ -118,7 +153,9 @@ describe.skipIf(!loaded.addon)('the native addon', () => {
       return lowerKernel(fuseGraph(graph, [zeroStrideAxes(x)])[0]!, 1, withoutTanh);
     };
     expect(() => lower((a) => np.cos(a))).not.toThrow();
-    expect(() => lower((a) => np.add(np.tanh(a), 1))).toThrow("this native build has no kernel for 'tanh'; rebuild with npm run build:native");
+    expect(() => lower((a) => np.add(np.tanh(a), 1))).toThrow(
+      "this native build has no kernel for 'tanh'; rebuild with npm run build:native",
+    );
   });
 });
 
@@ -140,8 +177,16 @@ describe.skipIf(!loaded.addon)('bytecode is validated before it runs', () => {
     ['a wrong version', (c, k) => [c.map((w, i) => (i === 0 ? 99 : w)), k], /version 99/],
     ['a truncated program', (c, k) => [c.subarray(0, c.length - 2), k], /words/],
     ['an unknown opcode', (c, k) => [c.map((w, i) => (i === c.length - 6 ? 4242 : w)), k], /unknown opcode 4242/],
-    ['a register read before it is written', (c, k) => [c.map((w, i) => (i === c.length - 3 ? 7 : w)), k], /out of range|before it is written/],
-    ['a read slot that does not exist', (c, k) => [c.map((w, i) => (i === fieldOf(c, 'LOAD', 3) ? 5 : w)), k], /read slot 5/],
+    [
+      'a register read before it is written',
+      (c, k) => [c.map((w, i) => (i === c.length - 3 ? 7 : w)), k],
+      /out of range|before it is written/,
+    ],
+    [
+      'a read slot that does not exist',
+      (c, k) => [c.map((w, i) => (i === fieldOf(c, 'LOAD', 3) ? 5 : w)), k],
+      /read slot 5/,
+    ],
     ['a constant slot past the constants', (c) => [c, new Float64Array(0)], /constant slot 0 of 0/],
     ['a read of a missing input', (c, k) => [c.map((w, i) => (i === HEADER_WORDS ? 3 : w)), k], /names input 3 of 1/],
     ['a negative register count', (c, k) => [c.map((w, i) => (i === 5 ? -1 : w)), k], /register count -1/],
@@ -181,7 +226,9 @@ describe.skipIf(!loaded.addon)('bytecode is validated before it runs', () => {
     const out = new Float64Array(4);
     const input = new Float64Array(4);
     expect(() => addon.runSync(program, out, [input], Float64Array.of(4, 0, 1))).not.toThrow();
-    expect(() => addon.runSync(program, out, [input], Float64Array.of(4, 1, 1))).toThrow(/reaches elements 1..4 of an input with 4/);
+    expect(() => addon.runSync(program, out, [input], Float64Array.of(4, 1, 1))).toThrow(
+      /reaches elements 1..4 of an input with 4/,
+    );
     expect(() => addon.runSync(program, out, [input], Float64Array.of(4, 0, -1))).toThrow(/reaches elements -3..0/);
     expect(() => addon.runSync(program, new Float64Array(3), [input], Float64Array.of(4, 0, 1))).toThrow(/out holds 3/);
     expect(() => addon.runSync(program, new Float32Array(4), [input], Float64Array.of(4, 0, 1))).toThrow(/dtype/);
@@ -191,7 +238,9 @@ describe.skipIf(!loaded.addon)('bytecode is validated before it runs', () => {
 });
 
 /** The primitives the loaded addon has kernels for (compute/primitives.allBackends.test.ts reports the others). */
-const NATIVE_PRIMITIVES = loaded.addon ? ELEMENTWISE_PRIMITIVES.filter((p) => !opcodeTable(addon.opcodes()).missing.includes(p)) : [];
+const NATIVE_PRIMITIVES = loaded.addon
+  ? ELEMENTWISE_PRIMITIVES.filter((p) => !opcodeTable(addon.opcodes()).missing.includes(p))
+  : [];
 
 describe.skipIf(!loaded.addon)('the native backend computes what the JS backend computes', () => {
   it.each(NATIVE_PRIMITIVES.map((p) => [p]))('%s in float64, NaN, ±0 and ±Inf included, within 1e-12', (primitive) => {
@@ -199,7 +248,10 @@ describe.skipIf(!loaded.addon)('the native backend computes what the JS backend 
     for (const y of p === 'integer_pow' ? [0, 1, 2, 3, 4, -1, -2, -3, -4, 5, -7] : [0]) {
       const params: AnyParams = p === 'integer_pow' ? { y } : {};
       const a = NDArray.from(EDGE_VALUES, 'float64');
-      const b = NDArray.from(EDGE_VALUES.map((v) => [v]), 'float64');
+      const b = NDArray.from(
+        EDGE_VALUES.map((v) => [v]),
+        'float64',
+      );
       const args = arity(p) === 2 ? [a, b] : [a];
       const { native, js } = runBoth((...xs: Value[]) => bind(p, xs, params) as Value, args);
       expect(worstDiff(native, js), `${p} ${y}`).toBeLessThanOrEqual(1e-12);
@@ -230,18 +282,32 @@ describe.skipIf(!loaded.addon)('the native backend computes what the JS backend 
   it('random shapes, broadcasts, transposes and strided views agree with the JS backend (property)', () => {
     const dims = fc.array(fc.integer({ min: 1, max: 9 }), { minLength: 1, maxLength: 4 });
     fc.assert(
-      fc.property(dims, fc.integer({ min: 0, max: 15 }), fc.constantFrom('float32' as const, 'float64' as const), (shape, mask, dtype) => {
-        const size = shape.reduce((p, d) => p * d, 1);
-        const a = NDArray.from(Array.from({ length: size }, (_, i) => Math.sin(i) * 3), dtype, shape);
-        // b: a's shape with some axes squeezed to 1 (broadcast), c: a transposed view.
-        const bShape = shape.map((d, k) => ((mask >> k) & 1 ? 1 : d));
-        const b = NDArray.from(Array.from({ length: bShape.reduce((p, d) => p * d, 1) }, (_, i) => 1 + i / 7), 'float64', bShape);
-        const c = a.transpose();
-        const reversed = shape.map((_, k) => shape.length - 1 - k);
-        const f = (x: Value, y: Value, z: Value) => np.add(np.mul(np.exp(np.neg(np.abs(x))), y), np.tanh(np.transpose(z, reversed)));
-        const { native, js } = runBoth(f as (...xs: Value[]) => Value, [a, b, c]);
-        expect(worstDiff(native, js)).toBeLessThanOrEqual(dtype === 'float64' ? 1e-12 : 1e-5);
-      }),
+      fc.property(
+        dims,
+        fc.integer({ min: 0, max: 15 }),
+        fc.constantFrom('float32' as const, 'float64' as const),
+        (shape, mask, dtype) => {
+          const size = shape.reduce((p, d) => p * d, 1);
+          const a = NDArray.from(
+            Array.from({ length: size }, (_, i) => Math.sin(i) * 3),
+            dtype,
+            shape,
+          );
+          // b: a's shape with some axes squeezed to 1 (broadcast), c: a transposed view.
+          const bShape = shape.map((d, k) => ((mask >> k) & 1 ? 1 : d));
+          const b = NDArray.from(
+            Array.from({ length: bShape.reduce((p, d) => p * d, 1) }, (_, i) => 1 + i / 7),
+            'float64',
+            bShape,
+          );
+          const c = a.transpose();
+          const reversed = shape.map((_, k) => shape.length - 1 - k);
+          const f = (x: Value, y: Value, z: Value) =>
+            np.add(np.mul(np.exp(np.neg(np.abs(x))), y), np.tanh(np.transpose(z, reversed)));
+          const { native, js } = runBoth(f as (...xs: Value[]) => Value, [a, b, c]);
+          expect(worstDiff(native, js)).toBeLessThanOrEqual(dtype === 'float64' ? 1e-12 : 1e-5);
+        },
+      ),
       { numRuns: 60 },
     );
   });
@@ -250,7 +316,10 @@ describe.skipIf(!loaded.addon)('the native backend computes what the JS backend 
     const x = NDArray.from([1.5], 'float64').broadcastTo([3, 5]);
     const { native, js } = runBoth((a: Value) => np.mul(a, 2), [x]);
     expect(native.toList()).toEqual(js.toList());
-    const s = jit((a: Value, b: Value) => np.add(a, b), { backend: 'native' })(NDArray.scalar(2, 'float64'), NDArray.scalar(0.5, 'float64')) as NDArray;
+    const s = jit((a: Value, b: Value) => np.add(a, b), { backend: 'native' })(
+      NDArray.scalar(2, 'float64'),
+      NDArray.scalar(0.5, 'float64'),
+    ) as NDArray;
     expect(s.shape).toEqual([]);
     expect(s.item()).toBe(2.5);
   });
@@ -320,8 +389,14 @@ describe.skipIf(!loaded.addon)('the native backend computes what the JS backend 
 
   it('computes work that depends on the inner axis alone once per part, with the same values however the rows are split', async () => {
     // cos(y) · y + sin(y) does not vary from row to row: the VM keeps it in a row cache; x enters per row.
-    const g = (x: Value, y: Value) => np.add(np.mul(np.add(np.mul(np.cos(y), y), np.sin(y)), np.exp(np.mul(x, 0.1))), x);
-    for (const [rows, cols] of [[7, 700], [1, 300], [40, 2100], [3, 64]] as const) {
+    const g = (x: Value, y: Value) =>
+      np.add(np.mul(np.add(np.mul(np.cos(y), y), np.sin(y)), np.exp(np.mul(x, 0.1))), x);
+    for (const [rows, cols] of [
+      [7, 700],
+      [1, 300],
+      [40, 2100],
+      [3, 64],
+    ] as const) {
       const x = linspace(-2, 2, rows, { dtype: 'float64' }).reshape(rows, 1);
       const y = linspace(-3, 3, cols, { dtype: 'float64' });
       const reference = jit(g, { backend: 'js' })(x, y) as NDArray;
@@ -437,14 +512,18 @@ describe.skipIf(!loaded.addon)('the pool', () => {
   });
 
   it('the hand-written C++ loop runs on an nx × ny grid over its own domain, x along the rows', async () => {
-    expect(await backend.handWrittenLoopMs({ nx: 37, ny: 11, xRange: [-3, 1], yRange: [0, 2] }, 'float32', 1, 2)).toBeGreaterThan(0);
+    expect(
+      await backend.handWrittenLoopMs({ nx: 37, ny: 11, xRange: [-3, 1], yRange: [0, 2] }, 'float32', 1, 2),
+    ).toBeGreaterThan(0);
     const x = linspace(-3, 1, 37, { dtype: 'float64' });
     const y = linspace(0, 2, 11, { dtype: 'float64' });
     const out = new Float64Array(37 * 11);
     await addon.lessonLoop(out, x.data, y.data, 2).promise;
     const reference = jit(lessonF)(x.reshape(37, 1), y) as NDArray;
     expect(worstDiff(NDArray.from(out, 'float64', [37, 11]), reference)).toBeLessThanOrEqual(1e-12);
-    expect(() => addon.lessonLoop(new Float64Array(37 * 10), x.data, y.data, 1)).toThrow(/out must hold x\.length × y\.length elements/);
+    expect(() => addon.lessonLoop(new Float64Array(37 * 10), x.data, y.data, 1)).toThrow(
+      /out must hold x\.length × y\.length elements/,
+    );
   });
 });
 
@@ -453,14 +532,22 @@ describe('when the addon cannot be had', () => {
     expect(findAddon({ VLAB_NATIVE_DISABLE: '1' })).toEqual({ addon: null, reason: 'disabled by VLAB_NATIVE_DISABLE' });
     const missing = findAddon({ VLAB_NATIVE_PATH: '/nonexistent/vlab_native.node' });
     expect(missing.addon).toBeNull();
-    expect(!missing.addon && missing.reason).toMatch(/not built: \/nonexistent\/vlab_native.node does not exist.*npm run build:native/);
-    const notAddon = findAddon({ VLAB_NATIVE_PATH: fileURLToPath(new URL('../native/src/opcodes.h', import.meta.url)) });
+    expect(!missing.addon && missing.reason).toMatch(
+      /not built: \/nonexistent\/vlab_native.node does not exist.*npm run build:native/,
+    );
+    const notAddon = findAddon({
+      VLAB_NATIVE_PATH: fileURLToPath(new URL('../native/src/opcodes.h', import.meta.url)),
+    });
     expect(!notAddon.addon && notAddon.reason).toMatch(/could not be loaded/);
   });
 
   it('the JS backend is unaffected', () => {
     const x = NDArray.from([0, 1], 'float64');
-    expect((jsBackend.compile(jit((a: Value) => np.add(a, 1)).lower(x).graph, { zeroStrides: [[false]] }).runSync!([x])[0]!).toList()).toEqual([1, 2]);
+    expect(
+      jsBackend.compile(jit((a: Value) => np.add(a, 1)).lower(x).graph, { zeroStrides: [[false]] }).runSync!([
+        x,
+      ])[0]!.toList(),
+    ).toEqual([1, 2]);
   });
 });
 
@@ -488,14 +575,19 @@ describe.skipIf(!loaded.addon)('the SIMD target is a fact of every native run', 
     for (let i = 0; i < widest.length; i++) worst = Math.max(worst, Math.abs(widest[i]! - scalar[i]!));
     expect(worst).toBeLessThan(1e-6);
     expect(backend.describe().isa).toBe(loaded.addon!.isa());
-    expect(() => onNativeIsa('avx1024', () => 0)).toThrow(/unknown or unsupported native target 'avx1024': this CPU runs /);
+    expect(() => onNativeIsa('avx1024', () => 0)).toThrow(
+      /unknown or unsupported native target 'avx1024': this CPU runs /,
+    );
   });
 
   it('refuses to load under a VLAB_NATIVE_ISA the CPU cannot run, naming what it runs', async () => {
     const { spawnSync } = await import('node:child_process');
     const path = (loaded as { path: string }).path;
     const script = `require(${JSON.stringify(path)})`;
-    const child = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', env: { ...process.env, VLAB_NATIVE_ISA: 'mmx' } });
+    const child = spawnSync(process.execPath, ['-e', script], {
+      encoding: 'utf8',
+      env: { ...process.env, VLAB_NATIVE_ISA: 'mmx' },
+    });
     expect(child.status).not.toBe(0);
     expect(child.stderr).toMatch(/VLAB_NATIVE_ISA=mmx: unknown target 'mmx'; it runs .*scalar/);
   });

@@ -26,7 +26,13 @@ import {
   throwIfCancelled,
 } from './backend.js';
 import { type FusedKernel, fuseGraph } from './fuse.js';
-import { type NativeAddon, type NativeHandle, type NativeProgram, type NativeTarget, loadAddon } from './nativeAddon.js';
+import {
+  type NativeAddon,
+  type NativeHandle,
+  type NativeProgram,
+  type NativeTarget,
+  loadAddon,
+} from './nativeAddon.js';
 import { lowerKernel } from './nativeBytecode.js';
 import { NativeRuntime } from './nativePool.js';
 import { type NativeReduction, nativeReduction, partialValues, reductionResult } from './nativeReduce.js';
@@ -266,7 +272,12 @@ export class NativeBackend implements Backend {
   }
 
   /** The lesson's f fused with a max, by hand in C++, on `devices` threads: median ms and the maximum found. */
-  handWrittenMaxMs(grid: LessonGrid, dtype: DType, repeats: number, devices: number): Promise<{ ms: number; max: number }> {
+  handWrittenMaxMs(
+    grid: LessonGrid,
+    dtype: DType,
+    repeats: number,
+    devices: number,
+  ): Promise<{ ms: number; max: number }> {
     return handWrittenMaxMs(this.runtime, grid, dtype, repeats, devices);
   }
 }
@@ -276,7 +287,11 @@ export async function loadNativeBackend(): Promise<NativeBackend> {
   const loaded = loadAddon();
   if (!loaded.addon) throw new Error(loaded.reason);
   const fromEnv = process.env.VLAB_THREADS;
-  if (fromEnv !== undefined && fromEnv !== '' && !(/^\s*[1-9]\d*\s*$/.test(fromEnv) && Number(fromEnv) <= NATIVE_MAX_THREADS)) {
+  if (
+    fromEnv !== undefined &&
+    fromEnv !== '' &&
+    !(/^\s*[1-9]\d*\s*$/.test(fromEnv) && Number(fromEnv) <= NATIVE_MAX_THREADS)
+  ) {
     throw new Error(`VLAB_THREADS must be an integer from 1 to ${NATIVE_MAX_THREADS}, got '${fromEnv}'`);
   }
   return new NativeBackend(new NativeRuntime(loaded.addon, loaded.path));

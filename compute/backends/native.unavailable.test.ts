@@ -24,7 +24,9 @@ describe('without the native addon', () => {
   it('lists native as unavailable, with the reason', () => {
     const status = engine.backendStatus('native');
     expect(status.available).toBe(false);
-    expect(!status.available && status.reason).toMatch(/not built: .*vlab_native.node does not exist.*npm run build:native/);
+    expect(!status.available && status.reason).toMatch(
+      /not built: .*vlab_native.node does not exist.*npm run build:native/,
+    );
     expect(engine.devices().some((d) => d.backend === 'native')).toBe(false);
     expect(engine.defaultBackend()).toBe('js');
   });
@@ -57,12 +59,16 @@ describe('without the native addon', () => {
     expect((f(one) as NDArray).toList()).toEqual([[2, 4, 6]]);
     expect(((await f.run([one])) as NDArray).toList()).toEqual([[2, 4, 6]]);
     const two = NDArray.from([[1], [2]], 'float64');
-    expect(() => f(two)).toThrow(/has size 2 but only 1 device is available \(the native backend is unavailable: .*not built/);
+    expect(() => f(two)).toThrow(
+      /has size 2 but only 1 device is available \(the native backend is unavailable: .*not built/,
+    );
   });
 
   it('has no limit row, and jit on the JS backend is unaffected', async () => {
     expect(await measureLimit(100, 'float64')).toBeNull();
     const { jit, np, linspace } = engine;
-    expect((jit((x) => np.add(x, 1))(linspace(0, 1, 3, { dtype: 'float64' })) as { toList(): unknown }).toList()).toEqual([1, 1.5, 2]);
+    expect(
+      (jit((x) => np.add(x, 1))(linspace(0, 1, 3, { dtype: 'float64' })) as { toList(): unknown }).toList(),
+    ).toEqual([1, 1.5, 2]);
   });
 });

@@ -67,7 +67,13 @@ export interface NativeAddon {
   targets(): NativeTarget[];
   /** Validates bytecode; throws "invalid bytecode: …" on a malformed program. */
   compile(code: Int32Array, consts: Float64Array): NativeProgram;
-  run(program: NativeProgram, out: FloatArray, inputs: readonly FloatArray[], geometry: Float64Array, options?: NativeRunOptions): NativeHandle;
+  run(
+    program: NativeProgram,
+    out: FloatArray,
+    inputs: readonly FloatArray[],
+    geometry: Float64Array,
+    options?: NativeRunOptions,
+  ): NativeHandle;
   runSync(
     program: NativeProgram,
     out: FloatArray,
@@ -129,6 +135,9 @@ export function findAddon(env: NodeJS.ProcessEnv): AddonLoad {
     }
     return { addon, path };
   } catch (error) {
-    return { addon: null, reason: `the native addon at ${path} could not be loaded: ${error instanceof Error ? error.message : String(error)}` };
+    return {
+      addon: null,
+      reason: `the native addon at ${path} could not be loaded: ${error instanceof Error ? error.message : String(error)}`,
+    };
   }
 }

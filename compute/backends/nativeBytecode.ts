@@ -34,7 +34,8 @@ export function opcodeTable(entries: readonly OpcodeEntry[]): OpcodeTable {
   const find = (primitive: string) => entries.find((e) => e.primitive === primitive)?.code;
   const load = find('load');
   const constant = find('const');
-  if (load === undefined || constant === undefined) throw new Error('the native addon’s opcode table has no load/const entries');
+  if (load === undefined || constant === undefined)
+    throw new Error('the native addon’s opcode table has no load/const entries');
   const byPrimitive: Partial<Record<ElementwisePrimitive, number>> = {};
   const missing: ElementwisePrimitive[] = [];
   for (const primitive of ELEMENTWISE_PRIMITIVES) {
@@ -118,7 +119,16 @@ export function lowerKernel(kernel: FusedKernel, numInputs: number, opcodes: Opc
     words.push(op, node.depth, dst, a, b, imm);
   });
 
-  const header = [BYTECODE_VERSION, kernel.dtype === 'float32' ? 0 : 1, kernel.outShape.length, numInputs, kernel.reads.length, registers, order.length, register[kernel.result]!];
+  const header = [
+    BYTECODE_VERSION,
+    kernel.dtype === 'float32' ? 0 : 1,
+    kernel.outShape.length,
+    numInputs,
+    kernel.reads.length,
+    registers,
+    order.length,
+    register[kernel.result]!,
+  ];
   const code = Int32Array.from([...header, ...kernel.reads.map((r) => r.input), ...words]);
   return { code, consts: Float64Array.from(consts), registers };
 }
@@ -128,7 +138,9 @@ export function disassemble(bytecode: Bytecode, entries: readonly OpcodeEntry[])
   const { code, consts } = bytecode;
   const names = new Map(entries.map((e) => [e.code, e.name]));
   const reads = code[4]!;
-  const lines = [`; v${code[0]} ${code[1] === 0 ? 'f32' : 'f64'} rank ${code[2]} inputs ${code[3]} registers ${code[5]} result r${code[7]}`];
+  const lines = [
+    `; v${code[0]} ${code[1] === 0 ? 'f32' : 'f64'} rank ${code[2]} inputs ${code[3]} registers ${code[5]} result r${code[7]}`,
+  ];
   for (let r = 0; r < reads; r++) lines.push(`; read ${r} = input ${code[HEADER_WORDS + r]}`);
   for (let at = HEADER_WORDS + reads; at < code.length; at += INSTRUCTION_WORDS) {
     const [op, depth, dst, a, b, imm] = code.subarray(at, at + INSTRUCTION_WORDS);
@@ -136,7 +148,12 @@ export function disassemble(bytecode: Bytecode, entries: readonly OpcodeEntry[])
     let operands: string;
     if (name === 'LOAD') operands = `read ${a}`;
     else if (name === 'CONST') operands = String(consts[a!]);
-    else operands = [a, b].filter((r) => r! >= 0).map((r) => `r${r}`).join(', ') + (name === 'INTEGER_POW' ? `, ${imm}` : '');
+    else
+      operands =
+        [a, b]
+          .filter((r) => r! >= 0)
+          .map((r) => `r${r}`)
+          .join(', ') + (name === 'INTEGER_POW' ? `, ${imm}` : '');
     lines.push(`  d${depth}  r${dst} = ${name} ${operands}`);
   }
   return lines.join('\n');

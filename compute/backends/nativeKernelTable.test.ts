@@ -24,7 +24,9 @@ type Gyp = { variables: { vlab_cflags: string[]; vlab_kernel_cflags: string[]; v
 /** The C++ flags of the addon's kernels, as binding.gyp gives them to the compiler (the vendored xsimd included). */
 function addonFlags(): string[] {
   const { variables } = JSON.parse(readFileSync(join(nativeDir, 'binding.gyp'), 'utf8')) as Gyp;
-  const includes = variables.vlab_includes.filter((dir) => !dir.startsWith('<')).map((dir) => `-I${join(nativeDir, dir)}`);
+  const includes = variables.vlab_includes
+    .filter((dir) => !dir.startsWith('<'))
+    .map((dir) => `-I${join(nativeDir, dir)}`);
   return [...variables.vlab_cflags, ...variables.vlab_kernel_cflags, ...includes];
 }
 
@@ -32,13 +34,19 @@ function addonFlags(): string[] {
 const baseline = process.arch === 'arm64' ? 'vm_neon.cc' : 'vm_sse2.cc';
 
 /** Compiles the baseline copy from a copy of the sources with opcodes.h edited. */
-function compileWith(name: string, edit: (opcodes: string) => string): Promise<{ status: number | null; stderr: string }> {
+function compileWith(
+  name: string,
+  edit: (opcodes: string) => string,
+): Promise<{ status: number | null; stderr: string }> {
   const dir = join(work, name);
   cpSync(sources, dir, { recursive: true });
   const opcodes = join(dir, 'opcodes.h');
   writeFileSync(opcodes, edit(readFileSync(opcodes, 'utf8')));
   return new Promise((resolve, reject) => {
-    const child = spawn('g++', [...addonFlags(), '-fsyntax-only', join(dir, baseline)], { cwd: dir, env: { ...process.env, LC_ALL: 'C' } });
+    const child = spawn('g++', [...addonFlags(), '-fsyntax-only', join(dir, baseline)], {
+      cwd: dir,
+      env: { ...process.env, LC_ALL: 'C' },
+    });
     let stderr = '';
     child.stderr.on('data', (chunk) => (stderr += String(chunk)));
     child.on('error', reject);

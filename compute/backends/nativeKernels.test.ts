@@ -53,7 +53,32 @@ function checkKernels(addon: NativeAddon): KernelReport {
     log2: { ref: (a) => Math.log2(a) },
     log10: { ref: (a) => Math.log10(a) },
   };
-  const edges = [-Infinity, -1e300, -30, -3.5, -2, -1, -0.75, -0.5, -1e-300, -0, 0, 1e-300, 0.25, 0.5, 1, 1.5, 2, 2.5, 7, 30, 700, 1e300, Infinity, NaN];
+  const edges = [
+    -Infinity,
+    -1e300,
+    -30,
+    -3.5,
+    -2,
+    -1,
+    -0.75,
+    -0.5,
+    -1e-300,
+    -0,
+    0,
+    1e-300,
+    0.25,
+    0.5,
+    1,
+    1.5,
+    2,
+    2.5,
+    7,
+    30,
+    700,
+    1e300,
+    Infinity,
+    NaN,
+  ];
   const spread = Array.from({ length: 1500 }, (_, i) => Math.sin(i * 0.7) * (i % 3 === 0 ? 1 : i % 3 === 1 ? 8 : 100));
   const values = [...edges, ...spread];
   const version = addon.bytecodeVersion;
@@ -97,7 +122,10 @@ function checkKernels(addon: NativeAddon): KernelReport {
           const p = got[i]!;
           const q = expected[from + i]!;
           if (Object.is(p, q) || (Number.isNaN(p) && Number.isNaN(q))) continue;
-          const d = exact || !Number.isFinite(p) || !Number.isFinite(q) ? Infinity : Math.abs(p - q) / Math.max(Math.abs(q), 1e-300) / tolerance;
+          const d =
+            exact || !Number.isFinite(p) || !Number.isFinite(q)
+              ? Infinity
+              : Math.abs(p - q) / Math.max(Math.abs(q), 1e-300) / tolerance;
           if (d > worst) {
             worst = d;
             example = `${primitive}(${a[from + i]}${binary ? `, ${b[from + i]}` : ''}) = ${p}, expected ${q}`;
@@ -143,7 +171,9 @@ function checkKernels(addon: NativeAddon): KernelReport {
 }
 
 function expectAllWithinTolerance(report: KernelReport) {
-  const failures = report.results.filter((r) => r.failed).map((r) => `${report.isa} ${r.dtype} ${r.path}: ${r.example}`);
+  const failures = report.results
+    .filter((r) => r.failed)
+    .map((r) => `${report.isa} ${r.dtype} ${r.path}: ${r.example}`);
   expect(failures).toEqual([]);
   expect(report.results.length).toBe(13 * 2 * 2);
 }

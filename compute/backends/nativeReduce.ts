@@ -11,7 +11,13 @@ import type { ReductionPrimitive } from '../core/primitives.js';
 import { sizeOf } from '../core/shape.js';
 import type { FusedKernel } from './fuse.js';
 
-const KIND_CODE: { [P in ReductionPrimitive]: number } = { reduce_sum: 1, reduce_max: 2, argmax: 2, reduce_min: 3, argmin: 3 };
+const KIND_CODE: { [P in ReductionPrimitive]: number } = {
+  reduce_sum: 1,
+  reduce_max: 2,
+  argmax: 2,
+  reduce_min: 3,
+  argmin: 3,
+};
 
 /** Elements a part should have at least, so that each pays its prologue rarely. */
 const MIN_PART_ELEMENTS = 16 * 1024;

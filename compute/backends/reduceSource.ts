@@ -19,7 +19,9 @@ export function accumulatorOpen(indent: string, runLength: number): string[] {
 
 /** Where the output elements of a call start: its first row's, in elements of the result. */
 export function segmentStart(resultShape: readonly number[]): string {
-  return resultShape.length === 0 ? 'let segNext = 0;' : `let segNext = rowStart * ${resultShape.slice(1).reduce((n, d) => n * d, 1)};`;
+  return resultShape.length === 0
+    ? 'let segNext = 0;'
+    : `let segNext = rowStart * ${resultShape.slice(1).reduce((n, d) => n * d, 1)};`;
 }
 
 export function accumulatorClose(indent: string): string[] {
@@ -46,7 +48,11 @@ export function emptyAccumulators(kind: ReductionPrimitive, count: number): Floa
   return acc;
 }
 
-export function finishAccumulators(kind: ReductionPrimitive, acc: Float64Array, out: Float32Array | Float64Array): void {
+export function finishAccumulators(
+  kind: ReductionPrimitive,
+  acc: Float64Array,
+  out: Float32Array | Float64Array,
+): void {
   for (let k = 0; k < out.length; k++) {
     const partial: Partial = { value: acc[3 * k]!, compensation: acc[3 * k + 1]!, index: acc[3 * k + 2]! };
     out[k] = finish(kind, partial);

@@ -49,7 +49,9 @@ export function loadBackends(): Promise<void> {
 
 export function backendStatus(name: BackendName): BackendStatus {
   if (loaded.has(name)) return { available: true };
-  const reason = failures.get(name) ?? (loaders.has(name) ? 'not loaded yet (call loadBackends())' : `the ${name} backend is not built into this version`);
+  const reason =
+    failures.get(name) ??
+    (loaders.has(name) ? 'not loaded yet (call loadBackends())' : `the ${name} backend is not built into this version`);
   return { available: false, reason };
 }
 

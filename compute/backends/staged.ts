@@ -28,7 +28,8 @@ export function stageGraph(graph: Graph): Graph[] {
   const stages: Equation[][] = [];
   for (const eqn of graph.equations) {
     let stage = 0;
-    for (const a of eqn.inputs) if (a.kind === 'var') stage = Math.max(stage, (stageOf.get(a.id) ?? 0) + (bump.get(a.id) ?? 0));
+    for (const a of eqn.inputs)
+      if (a.kind === 'var') stage = Math.max(stage, (stageOf.get(a.id) ?? 0) + (bump.get(a.id) ?? 0));
     stageOf.set(eqn.out.id, stage);
     if (isReduction(eqn.primitive)) bump.set(eqn.out.id, 1);
     (stages[stage] ??= []).push(eqn);
@@ -37,14 +38,16 @@ export function stageGraph(graph: Graph): Graph[] {
   const inputIds = new Set(graph.inputs.map((v) => v.id));
   const neededLater = (s: number) => {
     const ids = new Set<number>();
-    for (let t = s + 1; t < stages.length; t++) for (const e of stages[t] ?? []) for (const a of e.inputs) if (a.kind === 'var') ids.add(a.id);
+    for (let t = s + 1; t < stages.length; t++)
+      for (const e of stages[t] ?? []) for (const a of e.inputs) if (a.kind === 'var') ids.add(a.id);
     return ids;
   };
   const outputIds = new Set(graph.outputs.flatMap((a) => (a.kind === 'var' ? [a.id] : [])));
   const produced = new Map<number, Var>();
   return stages.map((eqns = [], s) => {
     const imports = new Map<number, Var>();
-    for (const e of eqns) for (const a of e.inputs) if (a.kind === 'var' && !inputIds.has(a.id) && produced.has(a.id)) imports.set(a.id, a);
+    for (const e of eqns)
+      for (const a of e.inputs) if (a.kind === 'var' && !inputIds.has(a.id) && produced.has(a.id)) imports.set(a.id, a);
     const later = neededLater(s);
     const outputs: Atom[] = eqns.map((e) => e.out).filter((v) => later.has(v.id) || outputIds.has(v.id));
     // Graph outputs that are literals or inputs are computed by the first stage.
@@ -62,7 +65,10 @@ export function compileGraph(backend: Backend, graph: Graph, options: CompileOpt
   const stages: Stage[] = graphs.map((g) => {
     const imports = g.inputs.slice(base);
     const zeroStrides = [...options.zeroStrides, ...imports.map((v) => v.aval.shape.map(() => false))];
-    const weight = Math.max(1, ...g.equations.flatMap((e) => e.inputs.map((a) => (a.kind === 'var' ? sizeOf(a.aval.shape) : 1))));
+    const weight = Math.max(
+      1,
+      ...g.equations.flatMap((e) => e.inputs.map((a) => (a.kind === 'var' ? sizeOf(a.aval.shape) : 1))),
+    );
     return { executable: backend.compile(g, { zeroStrides }), imports, exports: g.outputs, weight };
   });
   return new StagedExecutable(graph, stages);
@@ -75,14 +81,18 @@ class StagedExecutable implements Executable {
   readonly runSync?: (inputs: readonly NDArray[]) => NDArray[];
   readonly runSyncOn?: (inputs: readonly NDArray[], placement: Placement) => NDArray[];
 
-  constructor(readonly graph: Graph, private readonly stages: Stage[]) {
+  constructor(
+    readonly graph: Graph,
+    private readonly stages: Stage[],
+  ) {
     const first = stages[0]!.executable;
     this.backend = first.backend;
     if (stages.every((s) => s.executable.runSync)) {
       this.runSync = (inputs) => this.walkSync(inputs, (s, ins) => s.executable.runSync!(ins));
     }
     if (stages.every((s) => s.executable.runSyncOn)) {
-      this.runSyncOn = (inputs, placement) => this.walkSync(inputs, (s, ins) => s.executable.runSyncOn!(ins, placement));
+      this.runSyncOn = (inputs, placement) =>
+        this.walkSync(inputs, (s, ins) => s.executable.runSyncOn!(ins, placement));
     }
   }
 
@@ -91,7 +101,9 @@ class StagedExecutable implements Executable {
   }
 
   runOn(inputs: readonly NDArray[], placement: Placement, control: RunControl = {}): Promise<NDArray[]> {
-    return this.walk(inputs, control, (s, ins, c) => (s.executable.runOn ? s.executable.runOn(ins, placement, c) : s.executable.run(ins, c)));
+    return this.walk(inputs, control, (s, ins, c) =>
+      s.executable.runOn ? s.executable.runOn(ins, placement, c) : s.executable.run(ins, c),
+    );
   }
 
   lastTimings() {

@@ -25,7 +25,10 @@ import { type FindResult, openAdapter } from './webgpuAdapter.js';
 const opened = await openAdapter();
 if (!opened.ok) console.warn(`webgpu tests skipped: ${opened.reason}`);
 /** Every backend in this file shares the one device opened above. */
-const shared = async (): Promise<FindResult> => (opened.ok ? { ok: true, chosen: opened.opened.probe, probed: opened.probed, open: async () => opened.opened } : opened);
+const shared = async (): Promise<FindResult> =>
+  opened.ok
+    ? { ok: true, chosen: opened.opened.probe, probed: opened.probed, open: async () => opened.opened }
+    : opened;
 const gpu: WebGpuBackend | null = opened.ok ? await loadWebGpuBackend({ find: shared }) : null;
 if (gpu) {
   registerBackendLoader('webgpu', async () => gpu);
@@ -53,13 +56,21 @@ function expectClose(result: NDArray, expected: NDArray, what: string): void {
   const want = expected.toTypedArray();
   const bad: string[] = [];
   for (let i = 0; i < want.length && bad.length < 5; i++) {
-    if (!isclose(got[i]!, want[i]!, { rtol: 1e-5, atol: 1e-6, equalNan: true })) bad.push(`[${i}] ${got[i]} vs ${want[i]}`);
+    if (!isclose(got[i]!, want[i]!, { rtol: 1e-5, atol: 1e-6, equalNan: true }))
+      bad.push(`[${i}] ${got[i]} vs ${want[i]}`);
   }
   expect(bad, `${what}: elements off the float64 reference`).toEqual([]);
 }
 
-function compileOn(backend: WebGpuBackend, f: (...args: Value[]) => Value | Value[], args: readonly NDArray[]): WebGpuExecutable {
-  const traced = traceFunction(f, args.map((a) => ({ shape: a.shape, dtype: a.dtype })));
+function compileOn(
+  backend: WebGpuBackend,
+  f: (...args: Value[]) => Value | Value[],
+  args: readonly NDArray[],
+): WebGpuExecutable {
+  const traced = traceFunction(
+    f,
+    args.map((a) => ({ shape: a.shape, dtype: a.dtype })),
+  );
   return backend.compile(traced.graph, { zeroStrides: args.map(zeroStrideAxes) });
 }
 
@@ -69,29 +80,44 @@ describe.runIf(gpu)(`webgpu backend (${opened.ok ? opened.opened.label : 'no ada
   it('is listed as a GPU device, named by its adapter, software or not', () => {
     const gpus = devices().filter((d) => d.kind === 'gpu');
     expect(gpus).toHaveLength(1);
-    expect(gpus[0]).toMatchObject({ id: 'webgpu:0', backend: 'webgpu', software: opened.ok && opened.opened.probe.software });
+    expect(gpus[0]).toMatchObject({
+      id: 'webgpu:0',
+      backend: 'webgpu',
+      software: opened.ok && opened.opened.probe.software,
+    });
     expect(gpus[0]!.name.length).toBeGreaterThan(3);
     expect(backendStatus('webgpu')).toEqual({ available: true });
   });
 
-  const extra = ['pow(abs(x) + 0.5, y) + x^5 - (y + 3)^-2', 'log(1 + x^2) * sqrt(x^2 + y^2) - tan(x/2)', 'min(x, y^2) + max(sin(3*x), cos(2*y)) - abs(x - y)'];
+  const extra = [
+    'pow(abs(x) + 0.5, y) + x^5 - (y + 3)^-2',
+    'log(1 + x^2) * sqrt(x^2 + y^2) - tan(x/2)',
+    'min(x, y^2) + max(sin(3*x), cos(2*y)) - abs(x - y)',
+  ];
   const formulas = [...FORMULA_PRESETS.map((p) => p.formula), ...extra];
 
-  it.each(formulas.map((f) => [f]))('jit(vmap(vmap(f)), backend webgpu) matches float64 within 1e-5: %s', async (text) => {
-    const f = compileFormula(text).fn;
-    const g = jit(onGrid(f), { backend: 'webgpu' });
-    const x = linspace(-2, 2, 37);
-    const y = linspace(-2, 2, 53);
-    const z = (await g.run([x, y])) as NDArray;
-    const expected = reference(onGrid(f), [x, y]);
-    expect(z.dtype).toBe('float32');
-    expectClose(z, expected, text);
-    for (const a of [x, y, z, expected]) a.dispose();
-  });
+  it.each(formulas.map((f) => [f]))(
+    'jit(vmap(vmap(f)), backend webgpu) matches float64 within 1e-5: %s',
+    async (text) => {
+      const f = compileFormula(text).fn;
+      const g = jit(onGrid(f), { backend: 'webgpu' });
+      const x = linspace(-2, 2, 37);
+      const y = linspace(-2, 2, 53);
+      const z = (await g.run([x, y])) as NDArray;
+      const expected = reference(onGrid(f), [x, y]);
+      expect(z.dtype).toBe('float32');
+      expectClose(z, expected, text);
+      for (const a of [x, y, z, expected]) a.dispose();
+    },
+  );
 
   it('reads broadcast, transposed and scalar inputs by index, and computes several outputs in one call', async () => {
     const f = (a: Value, b: Value, c: Value) => [np.add(np.mul(a, b), c), np.cos(np.sub(b, np.transpose(a, [1, 0])))];
-    const a = NDArray.from(Array.from({ length: 6 * 6 }, (_, i) => i / 7 - 2), 'float32', [6, 6]);
+    const a = NDArray.from(
+      Array.from({ length: 6 * 6 }, (_, i) => i / 7 - 2),
+      'float32',
+      [6, 6],
+    );
     const row = NDArray.from([1, -2, 3, 0.5, -0.25, 4], 'float32').broadcastTo([6, 6]);
     const c = NDArray.scalar(0.75, 'float32');
     const outs = (await jit(f, { backend: 'webgpu' }).run([a, row, c])) as NDArray[];
@@ -103,7 +129,11 @@ describe.runIf(gpu)(`webgpu backend (${opened.ok ? opened.opened.label : 'no ada
   });
 
   it('handles edge shapes: identity, rank 0, rank 3 with a permutation, the same array twice, empty', async () => {
-    const cube = NDArray.from(Array.from({ length: 2 * 3 * 4 }, (_, i) => i - 11.5), 'float32', [2, 3, 4]);
+    const cube = NDArray.from(
+      Array.from({ length: 2 * 3 * 4 }, (_, i) => i - 11.5),
+      'float32',
+      [2, 3, 4],
+    );
     const scalar = NDArray.scalar(-0.75, 'float32');
     const empty = NDArray.empty([0, 5], 'float32');
     const cases: [string, (...args: Value[]) => Value, NDArray[]][] = [
@@ -167,7 +197,9 @@ describe.runIf(gpu)(`webgpu backend (${opened.ok ? opened.opened.label : 'no ada
     }
     // Timed by the GPU's own clock where the adapter offers it (SwiftShader does, Mesa's OpenGL does not).
     const timestamps = opened.ok && opened.opened.device.features.has('timestamp-query');
-    expect((g.lower(x, x).executable as WebGpuExecutable).lastPlan().kernelClock).toBe(timestamps ? 'timestamps' : 'fence');
+    expect((g.lower(x, x).executable as WebGpuExecutable).lastPlan().kernelClock).toBe(
+      timestamps ? 'timestamps' : 'fence',
+    );
     const floor = await backend.measureWriteFloor!(200 * 200, 'float32', 2);
     expect(floor.ms).toBeGreaterThan(0);
     for (const a of [x, z]) a.dispose();
@@ -189,7 +221,10 @@ describe.runIf(gpu)(`webgpu backend (${opened.ok ? opened.opened.label : 'no ada
       }
       process.stdout.write('survived');
     `;
-    const child = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 30_000 });
+    const child = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', '--input-type=module', '-e', script], {
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
     expect(child.stdout, child.stderr).toBe('survived');
     expect(child.status).toBe(0);
   });
@@ -197,7 +232,9 @@ describe.runIf(gpu)(`webgpu backend (${opened.ok ? opened.opened.label : 'no ada
   it('refuses, with the limit, an output beyond 32-bit indices', () => {
     const big = { shape: [70_000, 70_000], dtype: 'float32' as const };
     const traced = traceFunction((a: Value) => np.cos(a), [big]);
-    expect(() => backend.compile(traced.graph, { zeroStrides: [[false, false]] })).toThrow(/32-bit indices .* n ≤ 65535/);
+    expect(() => backend.compile(traced.graph, { zeroStrides: [[false, false]] })).toThrow(
+      /32-bit indices .* n ≤ 65535/,
+    );
   });
 
   it('runs are cancellable through their signal', async () => {
@@ -213,7 +250,15 @@ describe.runIf(gpu)(`webgpu backend (${opened.ok ? opened.opened.label : 'no ada
 describe.runIf(gpu)('webgpu tiling under forced small limits', () => {
   // 1 KiB bindings (256 float32s, 4 × the 64-element offset alignment), 3 workgroups
   // of 64 per dimension, two tiles per round trip: every path a large output takes.
-  const small = gpu ? loadWebGpuBackend({ find: shared, maxBindingBytes: 1024, maxWorkgroupsPerDimension: 3, workgroupSize: 64, chunkBytes: 2048 }) : null;
+  const small = gpu
+    ? loadWebGpuBackend({
+        find: shared,
+        maxBindingBytes: 1024,
+        maxWorkgroupsPerDimension: 3,
+        workgroupSize: 64,
+        chunkBytes: 2048,
+      })
+    : null;
   const lesson = compileFormula('cos(x^2 + y^2) / (1 + x^2 + y^2)').fn;
 
   it('cuts a 45×61 output into tiles, dispatches in 2D, and agrees bit for bit with the untiled kernel', async () => {
@@ -240,8 +285,16 @@ describe.runIf(gpu)('webgpu tiling under forced small limits', () => {
     const x = linspace(-2, 2, 40);
     // Rows of 256: as wide as a workgroup of the default backend, as long as one binding of the small one.
     const y = linspace(-2, 2, 256);
-    const cube = NDArray.from(Array.from({ length: 3 * 4 * 256 }, (_, i) => Math.sin(i)), 'float32', [3, 4, 256]);
-    const row = NDArray.from(Array.from({ length: 4 }, (_, i) => i - 1.5), 'float32', [4, 1]);
+    const cube = NDArray.from(
+      Array.from({ length: 3 * 4 * 256 }, (_, i) => Math.sin(i)),
+      'float32',
+      [3, 4, 256],
+    );
+    const row = NDArray.from(
+      Array.from({ length: 4 }, (_, i) => i - 1.5),
+      'float32',
+      [4, 1],
+    );
     const cases: [string, (...args: Value[]) => Value | Value[], NDArray[]][] = [
       ['lesson grid', onGrid(lesson), [x, y]],
       ['rank 3, broadcast middle axis', (a: Value, b: Value) => np.mul(np.cos(a), np.add(b, 1)), [cube, row]],
@@ -276,7 +329,11 @@ describe.runIf(gpu)('webgpu tiling under forced small limits', () => {
 
   it('explains, rather than miscomputes, an input too large to window in the order it is read', async () => {
     const backend = await small!;
-    const a = NDArray.from(Array.from({ length: 40 * 40 }, (_, i) => i), 'float32', [40, 40]);
+    const a = NDArray.from(
+      Array.from({ length: 40 * 40 }, (_, i) => i),
+      'float32',
+      [40, 40],
+    );
     const executable = compileOn(backend, (t: Value) => np.add(np.transpose(t, [1, 0]), 1), [a]);
     await expect(executable.run([a])).rejects.toThrow(/storage binding.*contiguous/);
     a.dispose();
@@ -284,7 +341,28 @@ describe.runIf(gpu)('webgpu tiling under forced small limits', () => {
 });
 
 describe.runIf(gpu)('non-finite values on the GPU', () => {
-  const special = [NaN, Infinity, -Infinity, 0, -0, 1, -1, 0.5, -2, 3, 1e-3, 88, 89, -104, 100, 1e4, -1e4, 1e30, -1e30, 7.25];
+  const special = [
+    NaN,
+    Infinity,
+    -Infinity,
+    0,
+    -0,
+    1,
+    -1,
+    0.5,
+    -2,
+    3,
+    1e-3,
+    88,
+    89,
+    -104,
+    100,
+    1e4,
+    -1e4,
+    1e30,
+    -1e30,
+    7.25,
+  ];
   const a: number[] = [];
   const b: number[] = [];
   for (const u of special) {
@@ -295,15 +373,28 @@ describe.runIf(gpu)('non-finite values on the GPU', () => {
   }
 
   /** What each primitive must give on float32 operands: NaN where the reference has NaN, the same infinity, else within tolerance. */
-  const cases: [ElementwisePrimitive, object][] = ELEMENTWISE_PRIMITIVES.flatMap((p): [ElementwisePrimitive, object][] =>
-    p === 'integer_pow' ? [[p, { y: 0 }], [p, { y: 3 }], [p, { y: -2 }], [p, { y: 7 }], [p, { y: -9 }]] : [[p, {}]],
+  const cases: [ElementwisePrimitive, object][] = ELEMENTWISE_PRIMITIVES.flatMap(
+    (p): [ElementwisePrimitive, object][] =>
+      p === 'integer_pow'
+        ? [
+            [p, { y: 0 }],
+            [p, { y: 3 }],
+            [p, { y: -2 }],
+            [p, { y: 7 }],
+            [p, { y: -9 }],
+          ]
+        : [[p, {}]],
   );
 
   it.each(cases)('%s %j agrees with the scalar semantics on NaN, ±Inf, ±0 and overflow', async (primitive, params) => {
     const A = NDArray.from(a, 'float32');
     const B = NDArray.from(b, 'float32');
     const two = arity(primitive) === 2;
-    const executable = compileOn(gpu!, (x: Value, y: Value) => np.bind(primitive, two ? [x, y] : [x], params as never), [A, B]);
+    const executable = compileOn(
+      gpu!,
+      (x: Value, y: Value) => np.bind(primitive, two ? [x, y] : [x], params as never),
+      [A, B],
+    );
     const [out] = await executable.run([A, B]);
     const got = out!.toTypedArray();
     const meaning = scalarSemantics[primitive] as (x: number, y: number, p: object) => number;
@@ -313,7 +404,8 @@ describe.runIf(gpu)('non-finite values on the GPU', () => {
       const y = Math.fround(b[i]!);
       const want = Math.fround(meaning(x, y, params));
       const value = got[i]!;
-      const trigBeyondReduction = ['sin', 'cos', 'tan'].includes(primitive) && Math.abs(x) >= 8192 && Number.isFinite(x);
+      const trigBeyondReduction =
+        ['sin', 'cos', 'tan'].includes(primitive) && Math.abs(x) >= 8192 && Number.isFinite(x);
       const ok = trigBeyondReduction
         ? Number.isFinite(value) && (primitive === 'tan' || Math.abs(value) <= 1)
         : isclose(value, want, { rtol: 2e-6, atol: 1e-30, equalNan: true });

@@ -13,8 +13,14 @@ import { type FindResult, openAdapter } from './webgpuAdapter.js';
 
 const opened = await openAdapter({ prefer: 'swiftshader' });
 const timestamps = opened.ok && opened.opened.device.features.has('timestamp-query');
-if (!timestamps) console.warn(`timestamp tests skipped: ${opened.ok ? `${opened.opened.label} has no timestamp queries` : opened.reason}`);
-const find = async (): Promise<FindResult> => (opened.ok ? { ok: true, chosen: opened.opened.probe, probed: opened.probed, open: async () => opened.opened } : opened);
+if (!timestamps)
+  console.warn(
+    `timestamp tests skipped: ${opened.ok ? `${opened.opened.label} has no timestamp queries` : opened.reason}`,
+  );
+const find = async (): Promise<FindResult> =>
+  opened.ok
+    ? { ok: true, chosen: opened.opened.probe, probed: opened.probed, open: async () => opened.opened }
+    : opened;
 const backend = timestamps ? await loadWebGpuBackend({ find }) : null;
 afterAll(() => backend?.destroy());
 
@@ -23,7 +29,10 @@ describe.runIf(timestamps)('kernel time by timestamp queries', () => {
     const f = compileFormula('cos(x^2 + y^2) / (1 + x^2 + y^2)').fn;
     const grid = vmap(vmap(f, { inAxes: [null, 0] }), { inAxes: [0, null] });
     const x = linspace(-2, 2, 300);
-    const graph = traceFunction(grid, [{ shape: [300], dtype: 'float32' }, { shape: [300], dtype: 'float32' }]).graph;
+    const graph = traceFunction(grid, [
+      { shape: [300], dtype: 'float32' },
+      { shape: [300], dtype: 'float32' },
+    ]).graph;
     const tiled = await loadWebGpuBackend({ find, maxBindingBytes: 64 * 1024, chunkBytes: 128 * 1024 });
     for (const b of [backend!, tiled]) {
       const executable = b.compile(graph, { zeroStrides: [[false], [false]] });

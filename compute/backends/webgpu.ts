@@ -20,7 +20,13 @@ import { type WgslKernel, wgslKernel } from './wgsl.js';
 import { type FindResult, type OpenedAdapter, findAdapter } from './webgpuAdapter.js';
 import { type ProbedAdapter, adapterLabel, apiLabel } from './webgpuCandidates.js';
 import { BufferPool } from './webgpuBufferPool.js';
-import { type BackendHooks, GPU_DTYPE, type GpuContext, GpuExecutable, type WebGpuExecutable } from './webgpuExecutable.js';
+import {
+  type BackendHooks,
+  GPU_DTYPE,
+  type GpuContext,
+  GpuExecutable,
+  type WebGpuExecutable,
+} from './webgpuExecutable.js';
 import { MAX_ELEMENTS, runLimits } from './webgpuTiling.js';
 
 export { GPU_DTYPE, type DispatchPlan, type KernelClock, type WebGpuExecutable } from './webgpuExecutable.js';
@@ -116,16 +122,27 @@ class GpuBackend implements WebGpuBackend {
 
   devices(): Device[] {
     const { probe } = this;
-    return [{ id: 'webgpu:0', backend: 'webgpu', kind: 'gpu', name: `${probe.name}, ${apiLabel(probe.candidate)}`, software: probe.software }];
+    return [
+      {
+        id: 'webgpu:0',
+        backend: 'webgpu',
+        kind: 'gpu',
+        name: `${probe.name}, ${apiLabel(probe.candidate)}`,
+        software: probe.software,
+      },
+    ];
   }
 
   compile(graph: Graph, options: CompileOptions): WebGpuExecutable {
     if (this.lost) throw new Error(this.lost);
     const kernels = fuseGraph(graph, options.zeroStrides).map((fused) => {
-      if (fused.reduce) throw new Error(`the webgpu backend has no kernel for ${fused.reduce.kind} yet: reduce on the CPU backends`);
+      if (fused.reduce)
+        throw new Error(`the webgpu backend has no kernel for ${fused.reduce.kind} yet: reduce on the CPU backends`);
       const count = sizeOf(fused.outShape);
       if (count > MAX_ELEMENTS) {
-        throw new Error(`an output of ${count} elements is beyond the GPU kernel's 32-bit indices (at most ${MAX_ELEMENTS}, e.g. n ≤ 65535 for an n×n grid); use a smaller n or a CPU backend`);
+        throw new Error(
+          `an output of ${count} elements is beyond the GPU kernel's 32-bit indices (at most ${MAX_ELEMENTS}, e.g. n ≤ 65535 for an n×n grid); use a smaller n or a CPU backend`,
+        );
       }
       const wgsl = wgslKernel(fused, this.workgroupSize);
       const rows = fused.outShape.length >= 2 ? wgslKernel(fused, this.workgroupSize, 'rows') : null;
@@ -150,7 +167,11 @@ class GpuBackend implements WebGpuBackend {
     const { device } = opened;
     const limits = runLimits(
       device.limits,
-      { software: opened.probe.software, timestamps: device.features.has('timestamp-query'), workgroupSize: this.workgroupSize },
+      {
+        software: opened.probe.software,
+        timestamps: device.features.has('timestamp-query'),
+        workgroupSize: this.workgroupSize,
+      },
       this.options,
     );
     void device.lost.then((info) => {
@@ -204,7 +225,12 @@ class GpuBackend implements WebGpuBackend {
    * writes `count` float32 values (median of `repeats`), by timestamps where
    * the adapter has them, else by fences.
    */
-  async measureWriteFloor(count: number, _dtype: DType, repeats: number, signal?: AbortSignal): Promise<{ ms: number; devices: number }> {
+  async measureWriteFloor(
+    count: number,
+    _dtype: DType,
+    repeats: number,
+    signal?: AbortSignal,
+  ): Promise<{ ms: number; devices: number }> {
     const executable = this.compile(writeFloorGraph(count), { zeroStrides: [[]] }) as GpuExecutable;
     const zero = NDArray.scalar(0, GPU_DTYPE);
     const times: number[] = [];
@@ -231,7 +257,9 @@ function writeFloorGraph(count: number): Graph {
   const out = newVar({ shape: [count], dtype: GPU_DTYPE });
   return {
     inputs: [x],
-    equations: [{ primitive: 'broadcast_in_dim', inputs: [x], params: { shape: [count], broadcastDimensions: [] }, out }],
+    equations: [
+      { primitive: 'broadcast_in_dim', inputs: [x], params: { shape: [count], broadcastDimensions: [] }, out },
+    ],
     outputs: [out],
   };
 }

@@ -52,20 +52,44 @@ describe('with VLAB_GPU=none', () => {
 
 describe('injected failures', () => {
   it('a failed discovery makes an unavailable backend that carries the reason', async () => {
-    const backend = await loadWebGpuBackend({ find: async () => ({ ok: false, reason: 'no WebGPU adapter works on this machine (platform: no adapter)', probed: [] }) });
-    expect(backend.status()).toEqual({ available: false, reason: 'no WebGPU adapter works on this machine (platform: no adapter)' });
+    const backend = await loadWebGpuBackend({
+      find: async () => ({
+        ok: false,
+        reason: 'no WebGPU adapter works on this machine (platform: no adapter)',
+        probed: [],
+      }),
+    });
+    expect(backend.status()).toEqual({
+      available: false,
+      reason: 'no WebGPU adapter works on this machine (platform: no adapter)',
+    });
     expect(backend.devices()).toEqual([]);
-    expect(() => backend.compile({ inputs: [], equations: [], outputs: [] }, { zeroStrides: [] })).toThrow(/unavailable: no WebGPU adapter/);
+    expect(() => backend.compile({ inputs: [], equations: [], outputs: [] }, { zeroStrides: [] })).toThrow(
+      /unavailable: no WebGPU adapter/,
+    );
   });
 
   it('Dawn failing to load is a reason, not a crash', async () => {
-    const result = await openAdapter({ prefer: 'auto', importDawn: () => Promise.reject(new Error('libdawn.so: cannot open shared object file')) });
+    const result = await openAdapter({
+      prefer: 'auto',
+      importDawn: () => Promise.reject(new Error('libdawn.so: cannot open shared object file')),
+    });
     expect(result).toMatchObject({ ok: false });
     expect(result.ok ? '' : result.reason).toMatch(/Dawn \(the webgpu package\) failed to load: libdawn\.so/);
   });
 
   it('a user pick that matches no adapter says so and how to undo it', async () => {
-    const result = await openAdapter({ prefer: 'no-such-gpu-name', importDawn: async () => ({ create: () => { throw new Error('unused'); }, globals: {} }), isolateProbe: false, timeoutMs: 2000 });
+    const result = await openAdapter({
+      prefer: 'no-such-gpu-name',
+      importDawn: async () => ({
+        create: () => {
+          throw new Error('unused');
+        },
+        globals: {},
+      }),
+      isolateProbe: false,
+      timeoutMs: 2000,
+    });
     expect(result.ok).toBe(false);
     expect(result.ok ? '' : result.reason).toMatch(/VLAB_GPU=no-such-gpu-name matches no working adapter.*unset it/);
   });

@@ -8,7 +8,15 @@
 
 import { createRequire } from 'node:module';
 import { type ProbedAdapter, adapterLabel, isDisabled, planFor, withEnv } from './webgpuCandidates.js';
-import { type DawnModule, type ProbeOne, message, probeHere, probeInChild, runPlan, withTimeout } from './webgpuProbe.js';
+import {
+  type DawnModule,
+  type ProbeOne,
+  message,
+  probeHere,
+  probeInChild,
+  runPlan,
+  withTimeout,
+} from './webgpuProbe.js';
 
 export interface OpenedAdapter {
   readonly gpu: GPU;
@@ -22,11 +30,19 @@ export interface OpenedAdapter {
 }
 
 export interface DawnConstants {
-  readonly GPUBufferUsage: { readonly MAP_READ: number; readonly COPY_SRC: number; readonly COPY_DST: number; readonly UNIFORM: number; readonly STORAGE: number; readonly QUERY_RESOLVE: number };
+  readonly GPUBufferUsage: {
+    readonly MAP_READ: number;
+    readonly COPY_SRC: number;
+    readonly COPY_DST: number;
+    readonly UNIFORM: number;
+    readonly STORAGE: number;
+    readonly QUERY_RESOLVE: number;
+  };
   readonly GPUMapMode: { readonly READ: number };
 }
 
-export type OpenResult = { ok: true; opened: OpenedAdapter; probed: ProbedAdapter[] } | { ok: false; reason: string; probed: ProbedAdapter[] };
+export type OpenResult =
+  { ok: true; opened: OpenedAdapter; probed: ProbedAdapter[] } | { ok: false; reason: string; probed: ProbedAdapter[] };
 
 /**
  * Discovery without opening: the adapter the probes chose, and how to open it
@@ -55,7 +71,13 @@ const DEFAULT_TIMEOUT_MS = 20_000;
 
 function summary(probed: readonly ProbedAdapter[]): string {
   if (probed.length === 0) return 'no adapter was probed';
-  return probed.map((p) => (p.ok ? `${p.candidate.id}: ${p.name}${p.software ? ' (software)' : ''}` : `${p.candidate.id}: ${p.error ?? 'failed'}`)).join('; ');
+  return probed
+    .map((p) =>
+      p.ok
+        ? `${p.candidate.id}: ${p.name}${p.software ? ' (software)' : ''}`
+        : `${p.candidate.id}: ${p.error ?? 'failed'}`,
+    )
+    .join('; ');
 }
 
 /** Loads Dawn, probes the candidates and opens the chosen adapter; never throws. */
@@ -83,19 +105,23 @@ export async function findAdapter(options: OpenOptions = {}): Promise<FindResult
   const plan = planFor(prefer);
   const isolate = options.isolateProbe ?? process.versions.electron === undefined;
   const entry = options.dawnEntry ?? dawnEntryPath();
-  const probeOne: ProbeOne = isolate && entry ? (c, signal) => probeInChild(entry, c, timeoutMs, signal) : (c) => probeHere(dawn, c, timeoutMs);
+  const probeOne: ProbeOne =
+    isolate && entry ? (c, signal) => probeInChild(entry, c, timeoutMs, signal) : (c) => probeHere(dawn, c, timeoutMs);
   const { chosen, probed } = await runPlan(plan, probeOne, !isolate);
   if (!chosen) {
-    const reason = prefer && prefer.trim().toLowerCase() !== 'auto'
-      ? `VLAB_GPU=${prefer} matches no working adapter (${summary(probed)}); unset it to choose automatically`
-      : `no WebGPU adapter works on this machine (${summary(probed)})`;
+    const reason =
+      prefer && prefer.trim().toLowerCase() !== 'auto'
+        ? `VLAB_GPU=${prefer} matches no working adapter (${summary(probed)}); unset it to choose automatically`
+        : `no WebGPU adapter works on this machine (${summary(probed)})`;
     return { ok: false, reason, probed };
   }
   const open = async (): Promise<OpenedAdapter> => {
     try {
       return await withTimeout(openCandidate(dawn, chosen), timeoutMs, `opening ${chosen.name}`);
     } catch (error) {
-      throw new Error(`the adapter ${chosen.name} was found but could not be opened: ${message(error)}`, { cause: error });
+      throw new Error(`the adapter ${chosen.name} was found but could not be opened: ${message(error)}`, {
+        cause: error,
+      });
     }
   };
   return { ok: true, chosen, probed, open };
@@ -117,10 +143,16 @@ async function openCandidate(dawn: DawnModule, probe: ProbedAdapter): Promise<Op
   const { candidate } = probe;
   return withEnv(candidate.env, async () => {
     const gpu = dawn.create([...candidate.createOptions]);
-    const adapter = await gpu.requestAdapter({ featureLevel: candidate.featureLevel, powerPreference: 'high-performance' });
+    const adapter = await gpu.requestAdapter({
+      featureLevel: candidate.featureLevel,
+      powerPreference: 'high-performance',
+    });
     if (!adapter) throw new Error('Dawn returned no adapter on the second request');
     const features: GPUFeatureName[] = adapter.features.has('timestamp-query') ? ['timestamp-query'] : [];
-    const device = await adapter.requestDevice({ requiredFeatures: features, requiredLimits: computeLimits(adapter.limits) });
+    const device = await adapter.requestDevice({
+      requiredFeatures: features,
+      requiredLimits: computeLimits(adapter.limits),
+    });
     return { gpu, adapter, device, probe, constants: dawn.globals as DawnConstants, label: adapterLabel(probe) };
   });
 }

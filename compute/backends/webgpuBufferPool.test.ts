@@ -63,11 +63,17 @@ describe('the GPU buffer pool', () => {
     const held: GPUBuffer[] = [];
     for (let k = 0; k < 3; k++) pool.acquire(400 + k, STORAGE, held);
     pool.settle(held, true);
-    expect(created.map((b) => b.destroyed), '1203 bytes > 1000: the oldest goes').toEqual([true, false, false]);
+    expect(
+      created.map((b) => b.destroyed),
+      '1203 bytes > 1000: the oldest goes',
+    ).toEqual([true, false, false]);
     const again: GPUBuffer[] = [];
     expect(pool.acquire(400, STORAGE, again), 'the trimmed one is not handed out').not.toBe(held[0]);
     expect(pool.acquire(401, STORAGE, again)).toBe(held[1]);
     pool.clear();
-    expect(created.map((b) => b.destroyed), 'cleared: pooled ones destroyed, held ones left to their run').toEqual([true, false, true, false]);
+    expect(
+      created.map((b) => b.destroyed),
+      'cleared: pooled ones destroyed, held ones left to their run',
+    ).toEqual([true, false, true, false]);
   });
 });

@@ -9,7 +9,14 @@
 
 // The WebGPU specification fixes these flags; Node has no globals for them
 // unless someone installed Dawn's, so they are spelt out here.
-export const BUFFER_USAGE = { MAP_READ: 0x0001, COPY_SRC: 0x0004, COPY_DST: 0x0008, UNIFORM: 0x0040, STORAGE: 0x0080, QUERY_RESOLVE: 0x0200 } as const;
+export const BUFFER_USAGE = {
+  MAP_READ: 0x0001,
+  COPY_SRC: 0x0004,
+  COPY_DST: 0x0008,
+  UNIFORM: 0x0040,
+  STORAGE: 0x0080,
+  QUERY_RESOLVE: 0x0200,
+} as const;
 /** GPUMapMode.READ, for mapAsync. */
 export const MAP_READ = 0x0001;
 
@@ -32,7 +39,10 @@ export class BufferPool {
     const key = `${usage}:${size}`;
     const buffer = this.free.get(key)?.pop();
     if (buffer) {
-      this.order.splice(this.order.findIndex((e) => e.buffer === buffer), 1);
+      this.order.splice(
+        this.order.findIndex((e) => e.buffer === buffer),
+        1,
+      );
       this.pooledBytes -= size;
     }
     const chosen = buffer ?? this.device.createBuffer({ size, usage });

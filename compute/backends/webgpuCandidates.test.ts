@@ -2,12 +2,32 @@
 // fallback, VLAB_GPU to pick. Pure decisions over probe results: no GPU, no Dawn.
 
 import { describe, expect, it } from 'vitest';
-import { type AdapterCandidate, type ProbedAdapter, adapterCandidates, isDisabled, planFor } from './webgpuCandidates.js';
+import {
+  type AdapterCandidate,
+  type ProbedAdapter,
+  adapterCandidates,
+  isDisabled,
+  planFor,
+} from './webgpuCandidates.js';
 
 const candidates: AdapterCandidate[] = [
   { id: 'platform', api: 'platform', createOptions: [], featureLevel: 'core', env: {}, softwareOnly: false },
-  { id: 'opengl', api: 'opengl', createOptions: ['backend=opengl'], featureLevel: 'compatibility', env: { EGL_PLATFORM: 'surfaceless' }, softwareOnly: false },
-  { id: 'swiftshader', api: 'vulkan', createOptions: ['backend=vulkan'], featureLevel: 'core', env: { VK_ICD_FILENAMES: '/x.json' }, softwareOnly: true },
+  {
+    id: 'opengl',
+    api: 'opengl',
+    createOptions: ['backend=opengl'],
+    featureLevel: 'compatibility',
+    env: { EGL_PLATFORM: 'surfaceless' },
+    softwareOnly: false,
+  },
+  {
+    id: 'swiftshader',
+    api: 'vulkan',
+    createOptions: ['backend=vulkan'],
+    featureLevel: 'core',
+    env: { VK_ICD_FILENAMES: '/x.json' },
+    softwareOnly: true,
+  },
 ];
 
 function probed(candidate: AdapterCandidate, name: string | null, software = false): ProbedAdapter {
@@ -40,7 +60,9 @@ describe('choosing an adapter', () => {
     expect(planFor('swiftshader', candidates).candidates.map((c) => c.id)).toEqual(['swiftshader']);
     const llvmpipe = probed(opengl, 'llvmpipe', true);
     expect(planFor('hardware', candidates).decide([probed(platform, null), llvmpipe, undefined])).toBeNull();
-    expect(planFor('software', candidates).decide([probed(platform, 'NVIDIA H100'), llvmpipe, undefined])).toBe(llvmpipe);
+    expect(planFor('software', candidates).decide([probed(platform, 'NVIDIA H100'), llvmpipe, undefined])).toBe(
+      llvmpipe,
+    );
     const nvidia = probed(platform, 'NVIDIA H100');
     expect(planFor('h100', candidates).decide([nvidia, llvmpipe, undefined])).toBe(nvidia);
     for (const off of ['none', 'off', '0', 'false']) expect(isDisabled(off)).toBe(true);

@@ -54,10 +54,24 @@ export function adapterCandidates(env: NodeJS.ProcessEnv = process.env): Adapter
   ];
   if (process.platform === 'linux') {
     // Mesa's OpenGL: a real GPU where it has no Vulkan driver, llvmpipe where it has none at all.
-    candidates.push({ id: 'opengl', api: 'opengl', createOptions: ['backend=opengl'], featureLevel: 'compatibility', env: { EGL_PLATFORM: 'surfaceless' }, softwareOnly: false });
+    candidates.push({
+      id: 'opengl',
+      api: 'opengl',
+      createOptions: ['backend=opengl'],
+      featureLevel: 'compatibility',
+      env: { EGL_PLATFORM: 'surfaceless' },
+      softwareOnly: false,
+    });
     const icd = env.VLAB_SWIFTSHADER_ICD ?? SWIFTSHADER_ICDS.find((path) => existsSync(path));
     if (icd) {
-      candidates.push({ id: 'swiftshader', api: 'vulkan', createOptions: ['backend=vulkan'], featureLevel: 'core', env: { VK_ICD_FILENAMES: icd }, softwareOnly: true });
+      candidates.push({
+        id: 'swiftshader',
+        api: 'vulkan',
+        createOptions: ['backend=vulkan'],
+        featureLevel: 'core',
+        env: { VK_ICD_FILENAMES: icd },
+        softwareOnly: true,
+      });
     }
   }
   return candidates.map((c) => ({ ...c, createOptions: [...c.createOptions, ...DAWN_TOGGLES] }));
@@ -74,7 +88,11 @@ export interface Plan {
   decide(results: readonly (ProbedAdapter | undefined)[]): ProbedAdapter | null | 'pending';
 }
 
-function firstWhere(results: readonly (ProbedAdapter | undefined)[], accept: (p: ProbedAdapter) => boolean, skip: (i: number) => boolean = () => false): ProbedAdapter | null | 'pending' {
+function firstWhere(
+  results: readonly (ProbedAdapter | undefined)[],
+  accept: (p: ProbedAdapter) => boolean,
+  skip: (i: number) => boolean = () => false,
+): ProbedAdapter | null | 'pending' {
   for (let i = 0; i < results.length; i++) {
     if (skip(i)) continue;
     const result = results[i];
@@ -93,7 +111,8 @@ export function planFor(prefer: string | undefined, all: readonly AdapterCandida
     const candidates = all.filter((c) => c.api !== 'opengl');
     return { candidates, decide: (r) => firstWhere(r, () => true) };
   }
-  if (pick === 'hardware') return { candidates: [...all], decide: (r) => firstWhere(r, hardware, (i) => all[i]!.softwareOnly) };
+  if (pick === 'hardware')
+    return { candidates: [...all], decide: (r) => firstWhere(r, hardware, (i) => all[i]!.softwareOnly) };
   if (pick === 'software') return { candidates: [...all], decide: (r) => firstWhere(r, (p) => p.software) };
   if (pick === '' || pick === 'auto') {
     return {
@@ -105,7 +124,10 @@ export function planFor(prefer: string | undefined, all: readonly AdapterCandida
       },
     };
   }
-  return { candidates: [...all], decide: (r) => firstWhere(r, (p) => `${p.name} ${p.description}`.toLowerCase().includes(pick)) };
+  return {
+    candidates: [...all],
+    decide: (r) => firstWhere(r, (p) => `${p.name} ${p.description}`.toLowerCase().includes(pick)),
+  };
 }
 
 export function isDisabled(prefer: string | undefined): boolean {

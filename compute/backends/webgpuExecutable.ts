@@ -23,7 +23,17 @@ import { type FusedKernel, readStrides } from './fuse.js';
 import { FIRST_INPUT_BINDING, type WgslKernel } from './wgsl.js';
 import type { OpenedAdapter } from './webgpuAdapter.js';
 import { BUFFER_USAGE, type BufferPool, MAP_READ } from './webgpuBufferPool.js';
-import { type InputSpan, type RunLimits, type Tile, dispatchSize, inputSpan, paramSliceBytes, planTiles, rowDispatch, tilesPerChunk } from './webgpuTiling.js';
+import {
+  type InputSpan,
+  type RunLimits,
+  type Tile,
+  dispatchSize,
+  inputSpan,
+  paramSliceBytes,
+  planTiles,
+  rowDispatch,
+  tilesPerChunk,
+} from './webgpuTiling.js';
 import { TimestampQuery } from './webgpuTimestamps.js';
 
 /** What the GPU computes in, whatever was asked for. */
@@ -141,14 +151,24 @@ export class GpuExecutable implements WebGpuExecutable {
     return this.hooks.serialize(() => this.runNow(inputs, control, true)).then(() => undefined);
   }
 
-  private async runNow(inputs: readonly NDArray[], control: RunControl, skipReadback: boolean): Promise<NDArray[] | null> {
+  private async runNow(
+    inputs: readonly NDArray[],
+    control: RunControl,
+    skipReadback: boolean,
+  ): Promise<NDArray[] | null> {
     throwIfCancelled(control.signal);
     this.context = await this.hooks.ready();
     const lost = this.hooks.lostReason();
     if (lost) throw new Error(lost);
     this.checkBindings();
     const timings = { uploadMs: 0, kernelMs: 0, readbackMs: 0 };
-    const plan = { tiles: 0, chunks: 0, twoDimensional: false, rowIndexed: false, kernelClock: 'timestamps' as KernelClock };
+    const plan = {
+      tiles: 0,
+      chunks: 0,
+      twoDimensional: false,
+      rowIndexed: false,
+      kernelClock: 'timestamps' as KernelClock,
+    };
     const outputs: NDArray[] = [];
     const uploads = new Map<number, Uploaded>();
     const held: GPUBuffer[] = [];
@@ -157,7 +177,8 @@ export class GpuExecutable implements WebGpuExecutable {
       await withErrorScopes(this.device, async () => {
         const started = performance.now();
         for (const { wgsl } of this.kernels) {
-          for (const input of wgsl.boundInputs) if (!uploads.has(input)) uploads.set(input, this.upload(inputs[input]!, held));
+          for (const input of wgsl.boundInputs)
+            if (!uploads.has(input)) uploads.set(input, this.upload(inputs[input]!, held));
         }
         if (uploads.size) {
           this.device.queue.submit([]);
@@ -171,7 +192,8 @@ export class GpuExecutable implements WebGpuExecutable {
           if (out) outputs.push(out);
           if (sizeOf(kernel.fused.outShape) === 0) continue;
           const tiles = planTiles(kernel, inputs, uploads, this.limits);
-          const byRows = kernel.rows !== null && tiles.length === 1 && rowDispatch(kernel.fused.outShape, this.limits) !== null;
+          const byRows =
+            kernel.rows !== null && tiles.length === 1 && rowDispatch(kernel.fused.outShape, this.limits) !== null;
           const wgsl = byRows ? kernel.rows! : kernel.wgsl;
           const pipeline = await this.pipelineFor(wgsl);
           const params = this.paramsBuffer(kernel, inputs, uploads, tiles, held);
@@ -220,7 +242,9 @@ export class GpuExecutable implements WebGpuExecutable {
   private upload(input: NDArray, held: GPUBuffer[]): Uploaded {
     const { lo, hi, elements, base } = inputSpan(input);
     if (elements * 4 > this.limits.maxBufferBytes) {
-      throw new Error(`an input of ${elements} elements (${elements * 4} bytes as float32) exceeds this GPU's largest buffer (${this.limits.maxBufferBytes} bytes)`);
+      throw new Error(
+        `an input of ${elements} elements (${elements * 4} bytes as float32) exceeds this GPU's largest buffer (${this.limits.maxBufferBytes} bytes)`,
+      );
     }
     const buffer = this.buffers.acquire(elements * 4, BUFFER_USAGE.STORAGE | BUFFER_USAGE.COPY_DST, held);
     if (input.size > 0) {
@@ -232,7 +256,13 @@ export class GpuExecutable implements WebGpuExecutable {
   }
 
   /** Every tile's uniform block, one aligned slice each, in one buffer. */
-  private paramsBuffer(kernel: CompiledKernel, inputs: readonly NDArray[], uploads: Map<number, Uploaded>, tiles: readonly Tile[], held: GPUBuffer[]): GPUBuffer {
+  private paramsBuffer(
+    kernel: CompiledKernel,
+    inputs: readonly NDArray[],
+    uploads: Map<number, Uploaded>,
+    tiles: readonly Tile[],
+    held: GPUBuffer[],
+  ): GPUBuffer {
     const { layout, readBinding } = kernel.wgsl;
     const sliceBytes = paramSliceBytes(layout.slotCount, this.limits.uniformAlignBytes);
     const slots = new Uint32Array((sliceBytes / 4) * tiles.length);
@@ -295,15 +325,24 @@ export class GpuExecutable implements WebGpuExecutable {
       const layout = pipeline.getBindGroupLayout(0);
       tiles.forEach((tile, k) => {
         const entries: GPUBindGroupEntry[] = [
-          { binding: 0, resource: { buffer: params, offset: sliceBytes * (firstTile + k), size: kernel.wgsl.layout.slotCount * 4 } },
+          {
+            binding: 0,
+            resource: { buffer: params, offset: sliceBytes * (firstTile + k), size: kernel.wgsl.layout.slotCount * 4 },
+          },
           { binding: 1, resource: { buffer: storage, offset: (tile.start - chunkStart) * 4, size: tile.count * 4 } },
         ];
         kernel.wgsl.boundInputs.forEach((input, b) => {
           const window = tile.windows[b]!;
-          entries.push({ binding: FIRST_INPUT_BINDING + b, resource: { buffer: uploads.get(input)!.buffer, offset: window.start * 4, size: window.count * 4 } });
+          entries.push({
+            binding: FIRST_INPUT_BINDING + b,
+            resource: { buffer: uploads.get(input)!.buffer, offset: window.start * 4, size: window.count * 4 },
+          });
         });
         pass.setBindGroup(0, this.device.createBindGroup({ layout, entries }));
-        const { x, y } = wgsl.indexing === 'rows' ? rowDispatch(kernel.fused.outShape, this.limits)! : dispatchSize(tile.count, this.limits);
+        const { x, y } =
+          wgsl.indexing === 'rows'
+            ? rowDispatch(kernel.fused.outShape, this.limits)!
+            : dispatchSize(tile.count, this.limits);
         pass.dispatchWorkgroups(x, y);
       });
       pass.end();

@@ -30,6 +30,7 @@ describe('probes in child processes', () => {
     expect(reason).toMatch(/^no WebGPU adapter works on this machine/);
     expect(reason).toMatch(/platform: no adapter/);
     expect(reason).toMatch(/opengl: the driver crashed \(SIGABRT\)/);
-    if (result.probed.some((p) => p.candidate.id === 'swiftshader')) expect(reason).toMatch(/swiftshader: the driver hung \(killed after 1500 ms\)/);
+    if (result.probed.some((p) => p.candidate.id === 'swiftshader'))
+      expect(reason).toMatch(/swiftshader: the driver hung \(killed after 1500 ms\)/);
   });
 });

@@ -23,7 +23,11 @@ const SOFTWARE_NAMES = /llvmpipe|lavapipe|softpipe|swiftshader|microsoft basic r
  */
 export type ProbeOne = (candidate: AdapterCandidate, abandon: AbortSignal) => Promise<ProbedAdapter>;
 
-export async function runPlan(plan: Plan, probeOne: ProbeOne, sequential: boolean): Promise<{ chosen: ProbedAdapter | null; probed: ProbedAdapter[] }> {
+export async function runPlan(
+  plan: Plan,
+  probeOne: ProbeOne,
+  sequential: boolean,
+): Promise<{ chosen: ProbedAdapter | null; probed: ProbedAdapter[] }> {
   const results: (ProbedAdapter | undefined)[] = plan.candidates.map(() => undefined);
   const settled = () => results.filter((r): r is ProbedAdapter => r !== undefined);
   const abandon = new AbortController();
@@ -64,12 +68,18 @@ interface AdapterInfoLike {
   isFallbackAdapter?: boolean;
 }
 
-function describe(info: AdapterInfoLike, candidate: AdapterCandidate): { name: string; description: string; software: boolean } {
+function describe(
+  info: AdapterInfoLike,
+  candidate: AdapterCandidate,
+): { name: string; description: string; software: boolean } {
   const description = info.description ?? '';
   // Dawn's node binding gives the device name slugged ("llvmpipe-llvm-15-0-6-256-bits-"); the description then says more.
   const raw = info.device || description || info.vendor || 'unknown GPU';
   const name = /^[a-z0-9-]+$/.test(raw) && description ? `${raw.replace(/-+$/, '')} (${description})` : raw;
-  const software = info.isFallbackAdapter === true || candidate.softwareOnly || SOFTWARE_NAMES.test(`${raw} ${description} ${info.architecture ?? ''}`);
+  const software =
+    info.isFallbackAdapter === true ||
+    candidate.softwareOnly ||
+    SOFTWARE_NAMES.test(`${raw} ${description} ${info.architecture ?? ''}`);
   return { name, description, software };
 }
 
@@ -81,7 +91,11 @@ function failed(candidate: AdapterCandidate, error: string): ProbedAdapter {
 const liveProbes = new Set<GPU>();
 
 /** Probes in this process: no process to spawn, but a driver that crashes takes the process with it. */
-export async function probeHere(dawn: DawnModule, candidate: AdapterCandidate, timeoutMs: number): Promise<ProbedAdapter> {
+export async function probeHere(
+  dawn: DawnModule,
+  candidate: AdapterCandidate,
+  timeoutMs: number,
+): Promise<ProbedAdapter> {
   try {
     const info = await withTimeout(
       withEnv(candidate.env, async () => {
@@ -89,7 +103,10 @@ export async function probeHere(dawn: DawnModule, candidate: AdapterCandidate, t
         const gpu = dawn.create([...candidate.createOptions]);
         liveProbes.add(gpu);
         try {
-          const adapter = await gpu.requestAdapter({ featureLevel: candidate.featureLevel, powerPreference: 'high-performance' });
+          const adapter = await gpu.requestAdapter({
+            featureLevel: candidate.featureLevel,
+            powerPreference: 'high-performance',
+          });
           if (!adapter) return null;
           const device = await adapter.requestDevice();
           device.destroy();
@@ -156,14 +173,23 @@ interface ChildReport {
   info?: AdapterInfoLike;
 }
 
-export function probeInChild(entry: string, candidate: AdapterCandidate, timeoutMs: number, abandon: AbortSignal): Promise<ProbedAdapter> {
+export function probeInChild(
+  entry: string,
+  candidate: AdapterCandidate,
+  timeoutMs: number,
+  abandon: AbortSignal,
+): Promise<ProbedAdapter> {
   return new Promise((resolve) => {
     let child;
     try {
-      child = spawn(process.execPath, ['--input-type=module', '-e', PROBE_SOURCE, '--', entry, JSON.stringify(candidate)], {
-        env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
+      child = spawn(
+        process.execPath,
+        ['--input-type=module', '-e', PROBE_SOURCE, '--', entry, JSON.stringify(candidate)],
+        {
+          env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
     } catch (error) {
       resolve(failed(candidate, `could not start the probe: ${message(error)}`));
       return;
@@ -185,13 +211,26 @@ export function probeInChild(entry: string, candidate: AdapterCandidate, timeout
       abandon.removeEventListener('abort', stop);
       const line = stdout.split('\n').find((l) => l.startsWith('VLAB_PROBE '));
       if (!line) {
-        const cause = signal === 'SIGKILL' ? `hung (killed after ${timeoutMs} ms)` : signal ? `crashed (${signal})` : `exited with code ${code}`;
-        const last = stderr.trim().split('\n').filter((l) => !/XDG_RUNTIME_DIR/.test(l)).slice(-1)[0];
+        const cause =
+          signal === 'SIGKILL'
+            ? `hung (killed after ${timeoutMs} ms)`
+            : signal
+              ? `crashed (${signal})`
+              : `exited with code ${code}`;
+        const last = stderr
+          .trim()
+          .split('\n')
+          .filter((l) => !/XDG_RUNTIME_DIR/.test(l))
+          .slice(-1)[0];
         resolve(failed(candidate, `the driver ${cause}${last ? `: ${last.trim()}` : ''}`));
         return;
       }
       const report = JSON.parse(line.slice('VLAB_PROBE '.length)) as ChildReport;
-      resolve(report.ok && report.info ? { candidate, ok: true, ...describe(report.info, candidate) } : failed(candidate, report.error ?? 'failed'));
+      resolve(
+        report.ok && report.info
+          ? { candidate, ok: true, ...describe(report.info, candidate) }
+          : failed(candidate, report.error ?? 'failed'),
+      );
     });
   });
 }

@@ -22,8 +22,16 @@ import {
 
 describe('dispatch sizes', () => {
   it('uses one dimension while it fits and two beyond', () => {
-    expect(dispatchSize(1000, { workgroupSize: 64, maxWorkgroupsPerDimension: 65535 })).toEqual({ x: 16, y: 1, rowWidth: 1024 });
-    expect(dispatchSize(1000, { workgroupSize: 64, maxWorkgroupsPerDimension: 4 })).toEqual({ x: 4, y: 4, rowWidth: 256 });
+    expect(dispatchSize(1000, { workgroupSize: 64, maxWorkgroupsPerDimension: 65535 })).toEqual({
+      x: 16,
+      y: 1,
+      rowWidth: 1024,
+    });
+    expect(dispatchSize(1000, { workgroupSize: 64, maxWorkgroupsPerDimension: 4 })).toEqual({
+      x: 4,
+      y: 4,
+      rowWidth: 256,
+    });
     expect(() => dispatchSize(1100, { workgroupSize: 64, maxWorkgroupsPerDimension: 4 })).toThrow(/per dimension/);
   });
 
@@ -49,7 +57,10 @@ describe('dispatch sizes', () => {
               lo = Math.min(lo, index);
               hi = Math.max(hi, index);
             }
-            expect(reachedRange(start, end, shape, strides, base), `${shape} ${strides} [${start}, ${end})`).toEqual([lo, hi]);
+            expect(reachedRange(start, end, shape, strides, base), `${shape} ${strides} [${start}, ${end})`).toEqual([
+              lo,
+              hi,
+            ]);
           }
         }
       }
@@ -66,7 +77,7 @@ describe('dispatch sizes', () => {
     expect(rowDispatch([4096], limits), 'rank 1').toBeNull();
   });
 
-  it('cuts round trips at chunkBytes, never below one tile, and aligns each tile\'s uniform slice', () => {
+  it("cuts round trips at chunkBytes, never below one tile, and aligns each tile's uniform slice", () => {
     const tiles: Tile[] = [{ start: 0, count: 256, windows: [] }];
     expect(tilesPerChunk(tiles, 2048)).toBe(2);
     expect(tilesPerChunk(tiles, 4)).toBe(1);
@@ -105,11 +116,17 @@ describe('the limits a run plans against', () => {
     const limits = runLimits(adapter, { ...hardware, software: true });
     expect(limits.bindingElements * 4).toBe(SOFTWARE_SUBMISSION_BYTES);
     expect(limits.chunkBytes).toBe(SOFTWARE_SUBMISSION_BYTES);
-    expect(runLimits(adapter, { ...hardware, software: true }, { chunkBytes: 2 ** 40 }).chunkBytes).toBe(SOFTWARE_SUBMISSION_BYTES);
+    expect(runLimits(adapter, { ...hardware, software: true }, { chunkBytes: 2 ** 40 }).chunkBytes).toBe(
+      SOFTWARE_SUBMISSION_BYTES,
+    );
   });
 
   it('lowers, never raises, the limits by the overrides, and keeps each at least its smallest workable value', () => {
-    const lowered = runLimits(adapter, hardware, { maxBindingBytes: 1024, maxWorkgroupsPerDimension: 3, chunkBytes: 2048 });
+    const lowered = runLimits(adapter, hardware, {
+      maxBindingBytes: 1024,
+      maxWorkgroupsPerDimension: 3,
+      chunkBytes: 2048,
+    });
     expect(lowered).toMatchObject({ bindingElements: 256, maxWorkgroupsPerDimension: 3, chunkBytes: 2048 });
     const floor = runLimits(adapter, hardware, { maxBindingBytes: 1, maxWorkgroupsPerDimension: 0, chunkBytes: 0 });
     expect(floor).toMatchObject({ bindingElements: 64, maxWorkgroupsPerDimension: 1, chunkBytes: 4 });
@@ -119,19 +136,49 @@ describe('the limits a run plans against', () => {
 
 describe('the span of an input worth uploading', () => {
   it('covers exactly the elements its strides reach, with the offset placed in it', () => {
-    expect(inputSpan({ shape: [4, 5], strides: [5, 1], offset: 0, size: 20 })).toEqual({ lo: 0, hi: 19, elements: 20, base: 0 });
-    expect(inputSpan({ shape: [5, 4], strides: [1, 5], offset: 0, size: 20 }), 'transposed').toEqual({ lo: 0, hi: 19, elements: 20, base: 0 });
-    expect(inputSpan({ shape: [3, 100], strides: [1, 0], offset: 7, size: 300 }), 'broadcast: its own size').toEqual({ lo: 7, hi: 9, elements: 3, base: 0 });
-    expect(inputSpan({ shape: [5], strides: [-1], offset: 4, size: 5 }), 'reversed').toEqual({ lo: 0, hi: 4, elements: 5, base: 4 });
-    expect(inputSpan({ shape: [], strides: [], offset: 3, size: 1 }), 'scalar').toEqual({ lo: 3, hi: 3, elements: 1, base: 0 });
-    expect(inputSpan({ shape: [0, 4], strides: [4, 1], offset: 0, size: 0 }), 'empty: one element, a binding cannot be empty').toMatchObject({ elements: 1 });
+    expect(inputSpan({ shape: [4, 5], strides: [5, 1], offset: 0, size: 20 })).toEqual({
+      lo: 0,
+      hi: 19,
+      elements: 20,
+      base: 0,
+    });
+    expect(inputSpan({ shape: [5, 4], strides: [1, 5], offset: 0, size: 20 }), 'transposed').toEqual({
+      lo: 0,
+      hi: 19,
+      elements: 20,
+      base: 0,
+    });
+    expect(inputSpan({ shape: [3, 100], strides: [1, 0], offset: 7, size: 300 }), 'broadcast: its own size').toEqual({
+      lo: 7,
+      hi: 9,
+      elements: 3,
+      base: 0,
+    });
+    expect(inputSpan({ shape: [5], strides: [-1], offset: 4, size: 5 }), 'reversed').toEqual({
+      lo: 0,
+      hi: 4,
+      elements: 5,
+      base: 4,
+    });
+    expect(inputSpan({ shape: [], strides: [], offset: 3, size: 1 }), 'scalar').toEqual({
+      lo: 3,
+      hi: 3,
+      elements: 1,
+      base: 0,
+    });
+    expect(
+      inputSpan({ shape: [0, 4], strides: [4, 1], offset: 0, size: 0 }),
+      'empty: one element, a binding cannot be empty',
+    ).toMatchObject({ elements: 1 });
   });
 });
 
 /** Every order of 0 … n-1. */
 function permutations(n: number): number[][] {
   if (n === 0) return [[]];
-  return permutations(n - 1).flatMap((p) => Array.from({ length: n }, (_, at) => [...p.slice(0, at), n - 1, ...p.slice(at)]));
+  return permutations(n - 1).flatMap((p) =>
+    Array.from({ length: n }, (_, at) => [...p.slice(0, at), n - 1, ...p.slice(at)]),
+  );
 }
 
 describe('tiles and their input windows', () => {
@@ -145,7 +192,12 @@ describe('tiles and their input windows', () => {
   const limits = { bindingElements: 64, alignElements: 8, maxWorkgroupsPerDimension: 4, workgroupSize: 4 };
 
   /** Every element each output index of each tile reads lies inside that tile's window, and tiles cover the output once. */
-  function expectTilesHold(kernel: ReturnType<typeof kernelOf>, inputs: readonly NDArray[], tiles: readonly Tile[], what: string): void {
+  function expectTilesHold(
+    kernel: ReturnType<typeof kernelOf>,
+    inputs: readonly NDArray[],
+    tiles: readonly Tile[],
+    what: string,
+  ): void {
     const { outShape, reads } = kernel.fused;
     const total = outShape.reduce((a, b) => a * b, 1);
     const uploads = uploadsOf(inputs);
@@ -171,7 +223,9 @@ describe('tiles and their input windows', () => {
           }
           const window = tile.windows[read.input]!;
           if (index < window.start || index >= window.start + window.count) {
-            throw new Error(`${what}: output ${flat} reads element ${index} of input ${read.input}, outside its window [${window.start}, ${window.start + window.count})`);
+            throw new Error(
+              `${what}: output ${flat} reads element ${index} of input ${read.input}, outside its window [${window.start}, ${window.start + window.count})`,
+            );
           }
         });
       }
@@ -183,7 +237,16 @@ describe('tiles and their input windows', () => {
     const x = NDArray.zeros([6]);
     const y = NDArray.zeros([7]);
     const kernel = kernelOf([6, 7], [[0], [1]]);
-    expect(planTiles(kernel, [x, y], uploadsOf([x, y]), limits)).toEqual([{ start: 0, count: 42, windows: [{ start: 0, count: 6 }, { start: 0, count: 7 }] }]);
+    expect(planTiles(kernel, [x, y], uploadsOf([x, y]), limits)).toEqual([
+      {
+        start: 0,
+        count: 42,
+        windows: [
+          { start: 0, count: 6 },
+          { start: 0, count: 7 },
+        ],
+      },
+    ]);
     x.dispose();
     y.dispose();
   });
@@ -194,8 +257,14 @@ describe('tiles and their input windows', () => {
     const kernel = kernelOf([12, 20], [[0, 1], [1]]);
     const tiles = planTiles(kernel, [grid, row], uploadsOf([grid, row]), limits);
     expect(tiles.length).toBe(Math.ceil(240 / 64));
-    expect(tiles.every((tile) => tile.windows[0]!.count < 240), 'the grid is windowed').toBe(true);
-    expect(tiles.every((tile) => tile.windows[1]!.count === 20), 'the row fits: bound whole').toBe(true);
+    expect(
+      tiles.every((tile) => tile.windows[0]!.count < 240),
+      'the grid is windowed',
+    ).toBe(true);
+    expect(
+      tiles.every((tile) => tile.windows[1]!.count === 20),
+      'the row fits: bound whole',
+    ).toBe(true);
     expectTilesHold(kernel, [grid, row], tiles, 'grid and row');
     grid.dispose();
     row.dispose();
@@ -230,7 +299,9 @@ describe('tiles and their input windows', () => {
     const stored = NDArray.zeros([40, 40]);
     const input = stored.transpose([1, 0]);
     const kernel = kernelOf([40, 40], [[0, 1]]);
-    expect(() => planTiles(kernel, [input], uploadsOf([input]), limits)).toThrow(/less than one storage binding \(256 bytes on this GPU\).*contiguous/);
+    expect(() => planTiles(kernel, [input], uploadsOf([input]), limits)).toThrow(
+      /less than one storage binding \(256 bytes on this GPU\).*contiguous/,
+    );
     input.dispose();
     stored.dispose();
   });

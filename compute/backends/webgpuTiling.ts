@@ -64,11 +64,18 @@ export function runLimits(
   // dispatch cannot be stopped: there, tiles and round trips are kept small
   // so that a cancel lands between them within ~100 ms.
   const softwareCap = device.software ? SOFTWARE_SUBMISSION_BYTES : Infinity;
-  const bindingBytes = Math.min(adapter.maxStorageBufferBindingSize, overrides.maxBindingBytes ?? Infinity, softwareCap);
+  const bindingBytes = Math.min(
+    adapter.maxStorageBufferBindingSize,
+    overrides.maxBindingBytes ?? Infinity,
+    softwareCap,
+  );
   return {
     bindingElements: Math.max(alignElements, Math.floor(bindingBytes / 4)),
     alignElements,
-    maxWorkgroupsPerDimension: Math.max(1, Math.min(adapter.maxComputeWorkgroupsPerDimension, overrides.maxWorkgroupsPerDimension ?? Infinity)),
+    maxWorkgroupsPerDimension: Math.max(
+      1,
+      Math.min(adapter.maxComputeWorkgroupsPerDimension, overrides.maxWorkgroupsPerDimension ?? Infinity),
+    ),
     maxBufferBytes: adapter.maxBufferSize,
     uniformAlignBytes: adapter.minUniformBufferOffsetAlignment,
     maxStorageBuffers: adapter.maxStorageBuffersPerShaderStage,
@@ -91,7 +98,9 @@ export interface InputSpan {
  * a buffer of `elements` with the input's offset at `base`. An empty input
  * still gets one element (a binding cannot be empty).
  */
-export function inputSpan(input: Pick<NDArray, 'shape' | 'strides' | 'offset' | 'size'>): InputSpan & { lo: number; hi: number } {
+export function inputSpan(
+  input: Pick<NDArray, 'shape' | 'strides' | 'offset' | 'size'>,
+): InputSpan & { lo: number; hi: number } {
   let lo = input.offset;
   let hi = input.offset;
   input.shape.forEach((dim, axis) => {
@@ -116,7 +125,10 @@ export interface Tile {
  * rows (all leading axes) along y. Null where it does not fit the adapter, or
  * where rows are so short that most of each workgroup would idle.
  */
-export function rowDispatch(shape: readonly number[], limits: Pick<RunLimits, 'workgroupSize' | 'maxWorkgroupsPerDimension'>): { x: number; y: number } | null {
+export function rowDispatch(
+  shape: readonly number[],
+  limits: Pick<RunLimits, 'workgroupSize' | 'maxWorkgroupsPerDimension'>,
+): { x: number; y: number } | null {
   const columns = shape[shape.length - 1]!;
   const rows = sizeOf(shape) / columns;
   if (shape.length < 2 || columns < limits.workgroupSize) return null;
@@ -125,12 +137,17 @@ export function rowDispatch(shape: readonly number[], limits: Pick<RunLimits, 'w
 }
 
 /** Workgroups for `count` invocations: 1D while it fits the per-dimension limit, else 2D. */
-export function dispatchSize(count: number, limits: Pick<RunLimits, 'workgroupSize' | 'maxWorkgroupsPerDimension'>): { x: number; y: number; rowWidth: number } {
+export function dispatchSize(
+  count: number,
+  limits: Pick<RunLimits, 'workgroupSize' | 'maxWorkgroupsPerDimension'>,
+): { x: number; y: number; rowWidth: number } {
   const groups = Math.max(1, Math.ceil(count / limits.workgroupSize));
   const x = Math.min(groups, limits.maxWorkgroupsPerDimension);
   const y = Math.ceil(groups / x);
   if (y > limits.maxWorkgroupsPerDimension) {
-    throw new Error(`a dispatch of ${count} invocations needs ${x}×${y} workgroups, beyond this GPU's ${limits.maxWorkgroupsPerDimension} per dimension`);
+    throw new Error(
+      `a dispatch of ${count} invocations needs ${x}×${y} workgroups, beyond this GPU's ${limits.maxWorkgroupsPerDimension} per dimension`,
+    );
   }
   return { x, y, rowWidth: x * limits.workgroupSize };
 }
@@ -162,7 +179,9 @@ export function planTiles(
   const total = sizeOf(outShape);
   const rank = outShape.length;
   const bound = kernel.wgsl.boundInputs;
-  const readsOf = bound.map((input) => reads.map((read, r) => ({ read, r })).filter(({ read }) => read.input === input));
+  const readsOf = bound.map((input) =>
+    reads.map((read, r) => ({ read, r })).filter(({ read }) => read.input === input),
+  );
   const strides = reads.map((read) => readStrides(read, rank, inputs[read.input]!));
   // Per tile, at most this many invocations, so a 2D dispatch always suffices.
   const maxInvocations = limits.maxWorkgroupsPerDimension * limits.maxWorkgroupsPerDimension * limits.workgroupSize;
@@ -172,7 +191,10 @@ export function planTiles(
     return [{ start: 0, count: total, windows: bound.map(whole) }];
   }
   const align = limits.alignElements;
-  let tileElements = Math.max(align, Math.floor(Math.min(total, limits.bindingElements, maxInvocations) / align) * align);
+  let tileElements = Math.max(
+    align,
+    Math.floor(Math.min(total, limits.bindingElements, maxInvocations) / align) * align,
+  );
   for (;;) {
     const tiles: Tile[] = [];
     let fits = true;
@@ -213,7 +235,13 @@ export function planTiles(
  * walk visits them. (A tile crossing a row boundary of a contiguous input then
  * binds just the elements it reads.)
  */
-export function reachedRange(start: number, end: number, shape: readonly number[], strides: readonly number[], base: number): [number, number] {
+export function reachedRange(
+  start: number,
+  end: number,
+  shape: readonly number[],
+  strides: readonly number[],
+  base: number,
+): [number, number] {
   const rank = shape.length;
   if (rank === 0) return [base, base];
   /** Elements in one block of each axis (the product of the sizes inside it). */

@@ -17,7 +17,10 @@ const lesson = (x: Value, y: Value) => {
 const grid = vmap(vmap(lesson, { inAxes: [null, 0] }), { inAxes: [0, null] });
 
 function sourceFor(n: number, m: number): string {
-  const graph = traceFunction(grid, [{ shape: [n], dtype: 'float32' }, { shape: [m], dtype: 'float32' }]).graph;
+  const graph = traceFunction(grid, [
+    { shape: [n], dtype: 'float32' },
+    { shape: [m], dtype: 'float32' },
+  ]).graph;
   return wgslKernel(fuseGraph(graph, [[false], [false]])[0]!, 256).source;
 }
 
@@ -32,9 +35,14 @@ describe('the WGSL emitter', () => {
 
   it('emits every primitive to a shader whose helpers all exist, each after the helpers it calls', () => {
     for (const primitive of ELEMENTWISE_PRIMITIVES) {
-      const code = emitPrimitive(primitive, arity(primitive) === 2 ? ['a', 'b'] : ['a'], primitive === 'integer_pow' ? { y: 5 } : {});
+      const code = emitPrimitive(
+        primitive,
+        arity(primitive) === 2 ? ['a', 'b'] : ['a'],
+        primitive === 'integer_pow' ? { y: 5 } : {},
+      );
       const helpers = helpersFor(`let t = ${code};`);
-      for (const [, name] of code.matchAll(/\b(vlab_[a-z0-9_]+)\(/g)) expect(helpers, `${primitive} calls ${name}`).toContain(`fn ${name}(`);
+      for (const [, name] of code.matchAll(/\b(vlab_[a-z0-9_]+)\(/g))
+        expect(helpers, `${primitive} calls ${name}`).toContain(`fn ${name}(`);
     }
     expect(() => helpersFor('let t = vlab_no_such_helper(a);')).toThrow(/no helper named vlab_no_such_helper/);
   });
@@ -59,7 +67,10 @@ describe('the WGSL emitter', () => {
   });
 
   it('row indexing takes the column and row from the dispatch: no index division for a grid', () => {
-    const graph = traceFunction(grid, [{ shape: [8], dtype: 'float32' }, { shape: [9], dtype: 'float32' }]).graph;
+    const graph = traceFunction(grid, [
+      { shape: [8], dtype: 'float32' },
+      { shape: [9], dtype: 'float32' },
+    ]).graph;
     const source = wgslKernel(fuseGraph(graph, [[false], [false]])[0]!, 256, 'rows').source;
     expect(source).toMatch(/let i1 = col;/);
     expect(source).toMatch(/let i0 = flat;/);
@@ -68,7 +79,9 @@ describe('the WGSL emitter', () => {
 
   it('defines each helper before the code that calls it', () => {
     const code = helpersFor('vlab_pow(a, b) + vlab_cos(c)');
-    const order = ['fn vlab_is_nan', 'fn vlab_nan', 'fn vlab_pow', 'fn vlab_trig_reduce', 'fn vlab_cos('].map((name) => code.indexOf(name));
+    const order = ['fn vlab_is_nan', 'fn vlab_nan', 'fn vlab_pow', 'fn vlab_trig_reduce', 'fn vlab_cos('].map((name) =>
+      code.indexOf(name),
+    );
     expect(order.every((at) => at >= 0)).toBe(true);
     expect(order[0]).toBeLessThan(order[2]!);
     expect(order[3]).toBeLessThan(order[4]!);

@@ -93,7 +93,8 @@ export const WGSL_NUMERICS: { readonly [P in ElementwisePrimitive]: string | nul
   pow: 'pow: exp2(b·log2|a|) in float32, its relative error growing with |b·log2 a| to about 1e-5',
   min: null,
   max: null,
-  atan2: "atan2: Cephes float32 with C's signed zeros and infinities (WGSL's own may be off by 4096 ulp and is undefined at (0, 0))",
+  atan2:
+    "atan2: Cephes float32 with C's signed zeros and infinities (WGSL's own may be off by 4096 ulp and is undefined at (0, 0))",
   hypot: 'hypot: float32, scaled by the larger operand, a few ulp',
   mod: "mod: NumPy's (the divisor's sign) over an exact fmod, where WGSL's % takes the dividend's sign and loses every digit past |a/b| = 2^24 (a GPU may flush subnormal operands to zero)",
   integer_pow: null,
@@ -102,7 +103,8 @@ export const WGSL_NUMERICS: { readonly [P in ElementwisePrimitive]: string | nul
 /** x ** y for a constant integer: products up to the 4th power (as the JS backend), square-and-multiply beyond. */
 function integerPow(a: string, y: number): string {
   const k = Math.abs(y);
-  const product = k === 0 ? '1.0f' : k <= 4 ? `(${Array.from({ length: k }, () => a).join(' * ')})` : `vlab_ipow(${a}, ${k}u)`;
+  const product =
+    k === 0 ? '1.0f' : k <= 4 ? `(${Array.from({ length: k }, () => a).join(' * ')})` : `vlab_ipow(${a}, ${k}u)`;
   return y < 0 ? `(1.0f / ${product})` : product;
 }
 
@@ -158,7 +160,8 @@ export type WgslIndexing = 'flat' | 'rows';
 
 export function wgslKernel(kernel: FusedKernel, workgroupSize: number, indexing: WgslIndexing = 'flat'): WgslKernel {
   const rank = kernel.outShape.length;
-  if (indexing === 'rows' && rank < 2) throw new Error(`wgsl: row indexing needs an output of rank 2 or more, not ${rank}`);
+  if (indexing === 'rows' && rank < 2)
+    throw new Error(`wgsl: row indexing needs an output of rank 2 or more, not ${rank}`);
   let next = 5;
   const shape = kernel.outShape.map(() => next++);
   const readOffset: number[] = [];
@@ -224,7 +227,10 @@ export function wgslKernel(kernel: FusedKernel, workgroupSize: number, indexing:
       // Offsets and indices are u32: a negative offset (a window that starts
       // past the read's origin) is its two's complement, and the sum wraps
       // back into the window.
-      const terms = [slot(readOffset[node.read]!), ...readStrides[node.read]!.map((s, axis) => `i${axis} * ${slot(s)}`)];
+      const terms = [
+        slot(readOffset[node.read]!),
+        ...readStrides[node.read]!.map((s, axis) => `i${axis} * ${slot(s)}`),
+      ];
       expr = `in${readBinding[node.read]}[${terms.join(' + ')}]`;
     } else {
       const emit = wgslEmitters[node.primitive] as Emit<ElementwisePrimitive>;
@@ -242,7 +248,9 @@ export function wgslKernel(kernel: FusedKernel, workgroupSize: number, indexing:
     `struct Params { v: array<vec4<u32>, ${layout.slotCount / 4}> }`,
     `@group(0) @binding(0) var<uniform> params: Params;`,
     `@group(0) @binding(1) var<storage, read_write> out: array<f32>;`,
-    ...boundInputs.map((_, k) => `@group(0) @binding(${FIRST_INPUT_BINDING + k}) var<storage, read> in${k}: array<f32>;`),
+    ...boundInputs.map(
+      (_, k) => `@group(0) @binding(${FIRST_INPUT_BINDING + k}) var<storage, read> in${k}: array<f32>;`,
+    ),
     ...helpers,
     `@compute @workgroup_size(${workgroupSize})`,
     `fn main(@builtin(global_invocation_id) gid: vec3<u32>) {`,
@@ -271,7 +279,9 @@ export function wgslNumber(value: number): string {
 /** What the note of a GPU run should say about the numerics of the primitives a graph uses (empty: nothing beyond float32). */
 export function wgslNumericsNotes(primitives: Iterable<string>): string[] {
   const seen = new Set(primitives);
-  return (Object.keys(WGSL_NUMERICS) as ElementwisePrimitive[]).filter((p) => seen.has(p)).flatMap((p) => WGSL_NUMERICS[p] ?? []);
+  return (Object.keys(WGSL_NUMERICS) as ElementwisePrimitive[])
+    .filter((p) => seen.has(p))
+    .flatMap((p) => WGSL_NUMERICS[p] ?? []);
 }
 
 /** Every primitive's emitter, for tests that walk the table. */

@@ -13,8 +13,14 @@ const HELPERS: Record<string, { deps: readonly string[]; source: string }> = {
   vlab_inf: { deps: [], source: 'fn vlab_inf() -> f32 { return bitcast<f32>(params.v[0].w); }' },
   vlab_nan: { deps: [], source: 'fn vlab_nan() -> f32 { return bitcast<f32>(params.v[1].x); }' },
   // Tested on the bits: a compiler may assume x == x.
-  vlab_is_nan: { deps: [], source: 'fn vlab_is_nan(x: f32) -> bool { return (bitcast<u32>(x) & 0x7fffffffu) > 0x7f800000u; }' },
-  vlab_is_inf: { deps: [], source: 'fn vlab_is_inf(x: f32) -> bool { return (bitcast<u32>(x) & 0x7fffffffu) == 0x7f800000u; }' },
+  vlab_is_nan: {
+    deps: [],
+    source: 'fn vlab_is_nan(x: f32) -> bool { return (bitcast<u32>(x) & 0x7fffffffu) > 0x7f800000u; }',
+  },
+  vlab_is_inf: {
+    deps: [],
+    source: 'fn vlab_is_inf(x: f32) -> bool { return (bitcast<u32>(x) & 0x7fffffffu) == 0x7f800000u; }',
+  },
   vlab_min: {
     deps: ['vlab_is_nan', 'vlab_nan'],
     source: `// NumPy's minimum: NaN in either operand gives NaN.

@@ -14,7 +14,12 @@ import { KERNEL_ROUNDS, spread } from './nativeBench.js';
 /** The goal the fused max is held to against the hand-written one. */
 export const FUSED_MAX_GOAL = 1.15;
 
-export async function fusedMaxBenchLines(grid: GridSpec, dtype: DType, repeats: number, signal?: AbortSignal): Promise<string[]> {
+export async function fusedMaxBenchLines(
+  grid: GridSpec,
+  dtype: DType,
+  repeats: number,
+  signal?: AbortSignal,
+): Promise<string[]> {
   if (!backendStatus('native').available) return [];
   const backend = getBackend('native') as NativeBackend;
   const threads = backend.devices().length;
@@ -22,7 +27,10 @@ export async function fusedMaxBenchLines(grid: GridSpec, dtype: DType, repeats: 
   let hand = { ms: NaN, max: NaN };
   let fusedMs = NaN;
   for (let round = 0; round < KERNEL_ROUNDS; round++) {
-    const { record } = await runStrategy({ strategy: 'pmap', ...grid, dtype, repeats, reduce: 'max' }, signal ? { signal } : {});
+    const { record } = await runStrategy(
+      { strategy: 'pmap', ...grid, dtype, repeats, reduce: 'max' },
+      signal ? { signal } : {},
+    );
     hand = await backend.handWrittenMaxMs(grid, dtype, repeats, record.devices);
     fusedMs = record.medianMs;
     // The yardstick's cos may be libmvec's and the evaluator's xsimd's: they agree to a few units in the last place.

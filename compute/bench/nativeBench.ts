@@ -29,7 +29,13 @@ export function spread(ratios: readonly number[]): string {
 }
 
 /** Summary lines for one grid (its side, or in full), given the records the bench measured there; [] without the addon. */
-export async function nativeBenchLines(gridOrN: number | GridSpec, dtype: DType, repeats: number, records: readonly RunRecord[], signal?: AbortSignal): Promise<string[]> {
+export async function nativeBenchLines(
+  gridOrN: number | GridSpec,
+  dtype: DType,
+  repeats: number,
+  records: readonly RunRecord[],
+  signal?: AbortSignal,
+): Promise<string[]> {
   if (!backendStatus('native').available) return [];
   const backend = getBackend('native') as NativeBackend;
   const pmap = records.find((r) => r.strategy === 'pmap');
@@ -39,7 +45,8 @@ export async function nativeBenchLines(gridOrN: number | GridSpec, dtype: DType,
   const threads = backend.devices().length;
   const grid = gridSpecOf(gridOrN);
   const options = { ...grid, dtype, repeats };
-  const run = async (request: Parameters<typeof runStrategy>[0]) => (await runStrategy(request, signal ? { signal } : {})).record;
+  const run = async (request: Parameters<typeof runStrategy>[0]) =>
+    (await runStrategy(request, signal ? { signal } : {})).record;
   const lines: string[] = [];
   // The yardstick is compiled in the same SIMD target's copy as the evaluator; its cos is libmvec's where glibc has
   // one (the system's fastest vector math, which the evaluator's portable xsimd cos is held to), else the evaluator's.
@@ -51,24 +58,39 @@ export async function nativeBenchLines(gridOrN: number | GridSpec, dtype: DType,
   let handOne = NaN;
   let handAll = NaN;
   for (let round = 0; round < KERNEL_ROUNDS; round++) {
-    const vmapRecord = round === 0 ? vmapNative : vmapNative && (await run({ strategy: 'vmap', ...options, backend: 'native' }));
+    const vmapRecord =
+      round === 0 ? vmapNative : vmapNative && (await run({ strategy: 'vmap', ...options, backend: 'native' }));
     handOne = await backend.handWrittenLoopMs(grid, dtype, repeats, 1);
     if (vmapRecord) vmapRatios.push(vmapRecord.medianMs / handOne);
-    const pmapRecord = round === 0 ? pmap : pmap && (await run({ strategy: 'pmap', ...options, devices: pmap.devices }));
+    const pmapRecord =
+      round === 0 ? pmap : pmap && (await run({ strategy: 'pmap', ...options, devices: pmap.devices }));
     handAll = await backend.handWrittenLoopMs(grid, dtype, repeats, pmap?.devices ?? threads);
     if (pmapRecord) pmapRatios.push(pmapRecord.medianMs / handAll);
   }
   const handThreads = pmap?.devices ?? threads;
-  lines.push(`  hand-written C++ loop (${isa}, ${lessonCos}, same build as the evaluator): ${ms(handOne)} on 1 thread, ${ms(handAll)} on ${handThreads}`);
-  if (limit) lines.push(`  hand-written C++ loop / limit: ${times(handOne, limit.medianMs)} (1 thread), ${times(handAll, limit.medianMs)} (${handThreads} threads)`);
-  if (vmapNative) lines.push(`  vmap (native, 1 device) / hand-written C++ loop (1 thread): ${spread(vmapRatios)}   (goal ≤ 1.2×)`);
+  lines.push(
+    `  hand-written C++ loop (${isa}, ${lessonCos}, same build as the evaluator): ${ms(handOne)} on 1 thread, ${ms(handAll)} on ${handThreads}`,
+  );
+  if (limit)
+    lines.push(
+      `  hand-written C++ loop / limit: ${times(handOne, limit.medianMs)} (1 thread), ${times(handAll, limit.medianMs)} (${handThreads} threads)`,
+    );
+  if (vmapNative)
+    lines.push(`  vmap (native, 1 device) / hand-written C++ loop (1 thread): ${spread(vmapRatios)}   (goal ≤ 1.2×)`);
   if (pmap) {
-    lines.push(`  pmap (native, ${pmap.devices} devices) / hand-written C++ loop (${pmap.devices} threads): ${spread(pmapRatios)}   (goal ≤ 1.2×)`);
+    lines.push(
+      `  pmap (native, ${pmap.devices} devices) / hand-written C++ loop (${pmap.devices} threads): ${spread(pmapRatios)}   (goal ≤ 1.2×)`,
+    );
     const single = await run({ strategy: 'pmap', ...options, devices: 1 });
-    lines.push(`  pmap speed-up, ${pmap.devices} devices over 1: ${times(single.medianMs, pmap.medianMs)}   (goal ≥ 1.7× on 2 cores)`);
-    const jsVmap = records.find((r) => r.strategy === 'vmap' && r.backend === 'js') ?? (await run({ strategy: 'vmap', ...options, backend: 'js' }));
+    lines.push(
+      `  pmap speed-up, ${pmap.devices} devices over 1: ${times(single.medianMs, pmap.medianMs)}   (goal ≥ 1.7× on 2 cores)`,
+    );
+    const jsVmap =
+      records.find((r) => r.strategy === 'vmap' && r.backend === 'js') ??
+      (await run({ strategy: 'vmap', ...options, backend: 'js' }));
     lines.push(`  pmap speed-up over vmap on the JS backend: ${times(jsVmap.medianMs, pmap.medianMs)}   (goal ≥ 10×)`);
-    if (vmapNative) lines.push(`  pmap speed-up over vmap (native, 1 device): ${times(vmapNative.medianMs, pmap.medianMs)}`);
+    if (vmapNative)
+      lines.push(`  pmap speed-up over vmap (native, 1 device): ${times(vmapNative.medianMs, pmap.medianMs)}`);
   }
   return lines;
 }

@@ -48,34 +48,47 @@ describe.skipIf(!venv.python)('the JAX reduction and cluster programs under JAX'
   const dir = mkdtempSync(join(tmpdir(), 'vlab-jax-reduce-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it.each(['max', 'sum'] as const)('the %s program: meshgrid, vmap fused, pmap and shard_map agree with the engine', async (reduce) => {
-    const file = join(dir, `reduce_${reduce}.py`);
-    writeFileSync(file, jaxReduceProgram({ nx: 13, ny: 9, reduce }));
-    const { stdout } = await run(venv.python!, [file], { env: ENV, timeout: 120_000 });
-    const got = values(stdout);
-    expect(got, stdout).toHaveLength(4);
-    const { record } = await runStrategy({ strategy: 'vmap', nx: 13, ny: 9, reduce, repeats: 0 });
-    for (const v of got) expect(Math.abs(v - record.value!)).toBeLessThanOrEqual(1e-5 * Math.abs(record.value!) + 1e-6);
-  }, 180_000);
+  it.each(['max', 'sum'] as const)(
+    'the %s program: meshgrid, vmap fused, pmap and shard_map agree with the engine',
+    async (reduce) => {
+      const file = join(dir, `reduce_${reduce}.py`);
+      writeFileSync(file, jaxReduceProgram({ nx: 13, ny: 9, reduce }));
+      const { stdout } = await run(venv.python!, [file], { env: ENV, timeout: 120_000 });
+      const got = values(stdout);
+      expect(got, stdout).toHaveLength(4);
+      const { record } = await runStrategy({ strategy: 'vmap', nx: 13, ny: 9, reduce, repeats: 0 });
+      for (const v of got)
+        expect(Math.abs(v - record.value!)).toBeLessThanOrEqual(1e-5 * Math.abs(record.value!) + 1e-6);
+    },
+    180_000,
+  );
 
-  it.each(['max', 'mean'] as const)('the %s cluster program prints the single-process value from 2 processes', async (reduce) => {
-    const file = join(dir, `cluster_${reduce}.py`);
-    writeFileSync(file, jaxClusterProgram({ nx: 13, ny: 7, reduce }));
-    const cluster = async (count: number) => {
-      const port = await freePort();
-      const processes = Array.from({ length: count }, (_, k) =>
-        run(venv.python!, [file, '--coordinator', `127.0.0.1:${port}`, '--num-processes', String(count), '--process-id', String(k)], { env: ENV, timeout: 120_000 }),
-      );
-      return (await Promise.all(processes)).map(({ stdout }) => stdout);
-    };
-    const [single] = await cluster(1);
-    const two = await cluster(2);
-    const one = values(single!);
-    expect(one, single).toHaveLength(1);
-    for (const out of two) {
-      expect(out).toMatch(/process \d of 2, 1 of 2 devices/);
-      const [v] = values(out);
-      expect(Math.abs(v! - one[0]!)).toBeLessThanOrEqual(1e-5 * Math.abs(one[0]!));
-    }
-  }, 240_000);
+  it.each(['max', 'mean'] as const)(
+    'the %s cluster program prints the single-process value from 2 processes',
+    async (reduce) => {
+      const file = join(dir, `cluster_${reduce}.py`);
+      writeFileSync(file, jaxClusterProgram({ nx: 13, ny: 7, reduce }));
+      const cluster = async (count: number) => {
+        const port = await freePort();
+        const processes = Array.from({ length: count }, (_, k) =>
+          run(
+            venv.python!,
+            [file, '--coordinator', `127.0.0.1:${port}`, '--num-processes', String(count), '--process-id', String(k)],
+            { env: ENV, timeout: 120_000 },
+          ),
+        );
+        return (await Promise.all(processes)).map(({ stdout }) => stdout);
+      };
+      const [single] = await cluster(1);
+      const two = await cluster(2);
+      const one = values(single!);
+      expect(one, single).toHaveLength(1);
+      for (const out of two) {
+        expect(out).toMatch(/process \d of 2, 1 of 2 devices/);
+        const [v] = values(out);
+        expect(Math.abs(v! - one[0]!)).toBeLessThanOrEqual(1e-5 * Math.abs(one[0]!));
+      }
+    },
+    240_000,
+  );
 });

@@ -30,10 +30,19 @@ const REDUCTION: Record<AnswerMode, { jnp: string; collective: string; identity:
 function filled(request: ReduceProgramRequest) {
   const nx = request.nx ?? request.n;
   const ny = request.ny ?? request.n;
-  if (!Number.isInteger(nx) || !Number.isInteger(ny) || nx! < 1 || ny! < 1) throw new RangeError('give the grid: n, or nx and ny, positive integers');
+  if (!Number.isInteger(nx) || !Number.isInteger(ny) || nx! < 1 || ny! < 1)
+    throw new RangeError('give the grid: n, or nx and ny, positive integers');
   const xRange = request.xRange ?? GRID_RANGE;
   const yRange = request.yRange ?? GRID_RANGE;
-  return { nx: nx!, ny: ny!, xRange, yRange, dtype: request.dtype ?? 'float32', formula: request.formula ?? DEFAULT_FORMULA, mode: request.reduce };
+  return {
+    nx: nx!,
+    ny: ny!,
+    xRange,
+    yRange,
+    dtype: request.dtype ?? 'float32',
+    formula: request.formula ?? DEFAULT_FORMULA,
+    mode: request.reduce,
+  };
 }
 
 function preamble(request: ReduceProgramRequest, title: string, usage: string): string {
@@ -50,7 +59,8 @@ function preamble(request: ReduceProgramRequest, title: string, usage: string): 
 
 function definitions(request: ReduceProgramRequest): string {
   const { nx, ny, xRange, yRange, dtype, formula, mode } = filled(request);
-  const x64 = dtype === 'float64' ? 'jax.config.update("jax_enable_x64", True)  # JAX computes in float32 unless asked\n' : '';
+  const x64 =
+    dtype === 'float64' ? 'jax.config.update("jax_enable_x64", True)  # JAX computes in float32 unless asked\n' : '';
   return `${x64}
 dtype = jnp.${dtype}
 MODE = "${mode}"
@@ -88,11 +98,12 @@ export function jaxReduceProgram(request: ReduceProgramRequest): string {
   const { mode } = filled(request);
   const r = REDUCTION[mode];
   const finish = mode === 'mean' ? ' / (nx * ny)' : '';
-  const where = mode === 'max' || mode === 'min'
-    ? `
+  const where =
+    mode === 'max' || mode === 'min'
+      ? `
 k = int(jnp.arg${mode}(f_rows(x, y)))
 print("at: i =", k // ny, "j =", k % ny)`
-    : '';
+      : '';
   return `${preamble(request, `the grid's ${mode}`, 'Run: python3 this_file.py [nx [ny]]')}import os
 
 os.environ.setdefault("XLA_FLAGS", f"--xla_force_host_platform_device_count={os.cpu_count()}")

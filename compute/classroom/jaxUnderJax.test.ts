@@ -86,7 +86,9 @@ describe.skipIf(!venv.python)(`the JAX export under JAX (${venv.python ?? `not r
         // naive computes the diagonal on purpose and has no check; pmap checks pmap and shard_map.
         const expected = strategy === 'naive' ? 0 : strategy === 'pmap' ? 2 : 1;
         expect(verdicts, `${strategy} ${dtype}:\n${text}`).toEqual(Array(expected).fill('True'));
-        expect(text, `${strategy} ${dtype}`).toContain(strategy === 'naive' ? `shape (${N},) but the grid is (${N}, ${N})` : `shape (${N}, ${N})`);
+        expect(text, `${strategy} ${dtype}`).toContain(
+          strategy === 'naive' ? `shape (${N},) but the grid is (${N}, ${N})` : `shape (${N}, ${N})`,
+        );
       }
     }
   });
@@ -106,7 +108,18 @@ describe.skipIf(!venv.python)(`the JAX export under JAX (${venv.python ?? `not r
     const run = promisify(execFile);
     const files = order(LAB_STRATEGY_NAMES).map((strategy) => {
       const file = join(dir, `rect_${strategy.replace(/-/g, '_')}.py`);
-      writeFileSync(file, jaxProgram({ strategy, nx: 13, ny: 7, xRange: [-3, 1], yRange: [0, 2], formula: 'x * exp(-x^2 - y^2)', dtype: 'float32' }));
+      writeFileSync(
+        file,
+        jaxProgram({
+          strategy,
+          nx: 13,
+          ny: 7,
+          xRange: [-3, 1],
+          yRange: [0, 2],
+          formula: 'x * exp(-x^2 - y^2)',
+          dtype: 'float32',
+        }),
+      );
       return { strategy, file };
     });
     const env = { ...process.env };
@@ -117,7 +130,13 @@ describe.skipIf(!venv.python)(`the JAX export under JAX (${venv.python ?? `not r
       expect(text, `${strategy}:\n${text}`).not.toContain('TRACEBACK');
       if (strategy === 'naive') {
         // The engine's ShapeError is worded after this message: JAX's own, from the first op that mixes x and y.
-        const { record } = await runStrategy({ strategy: 'naive', nx: 13, ny: 7, formula: 'x * exp(-x^2 - y^2)', backend: 'js' });
+        const { record } = await runStrategy({
+          strategy: 'naive',
+          nx: 13,
+          ny: 7,
+          formula: 'x * exp(-x^2 - y^2)',
+          backend: 'js',
+        });
         expect(record.shapeError).toBe('sub got incompatible shapes for broadcasting: (13,), (7,).');
         expect(text).toContain(`f(x, y) fails: ${record.shapeError}`);
         continue;
@@ -125,7 +144,8 @@ describe.skipIf(!venv.python)(`the JAX export under JAX (${venv.python ?? `not r
       const verdicts = [...text.matchAll(/allclose to the reference: (True|False)/g)].map((m) => m[1]);
       expect(verdicts, `${strategy}:\n${text}`).toEqual(Array(strategy === 'pmap' ? 2 : 1).fill('True'));
       expect(text).toContain('shape (13, 7)');
-      if (strategy === 'meshgrid') expect(text).toContain(`indexing="xy" gives shape (7, 13) against the loop's (13, 7)`);
+      if (strategy === 'meshgrid')
+        expect(text).toContain(`indexing="xy" gives shape (7, 13) against the loop's (13, 7)`);
     }
   }, 300_000);
 });

@@ -52,7 +52,10 @@ describe('running each step at a small grid', () => {
         case 'talk':
           // Every device's partial is shown, and the total is the largest of them.
           expect(String(result.values.partials).split(', ')).toHaveLength(result.values.devices as number);
-          expect(Math.max(...String(result.values.partials).split(', ').map(Number))).toBeCloseTo(result.values.total as number, 5);
+          expect(Math.max(...String(result.values.partials).split(', ').map(Number))).toBeCloseTo(
+            result.values.total as number,
+            5,
+          );
           break;
         case 'gpu':
           if (unavailable) expect(result.sentences[0]).toContain(String(result.values.reason));
@@ -90,19 +93,32 @@ describe('the lesson on a rectangular grid (the lab at nx = 300, ny = 200)', () 
   it("naive: the step still shows the square diagonal, then JAX's shape error on the lab's grid", async () => {
     const result = await runLessonStep('naive', { n: 20, grid, dtype: 'float64' });
     expect(result.values).toMatchObject({ shape: '(20,)', rectangular: true, nx: 300, ny: 200 });
-    expect(result.sentences.at(-1)).toBe('On your 300 × 200 grid it fails outright, as JAX does: TypeError: add got incompatible shapes for broadcasting: (300,), (200,).');
+    expect(result.sentences.at(-1)).toBe(
+      'On your 300 × 200 grid it fails outright, as JAX does: TypeError: add got incompatible shapes for broadcasting: (300,), (200,).',
+    );
     expect(result.records.map((r) => [r.strategy, r.shapeError ?? null])).toEqual([
       ['naive', null],
       ['naive', 'add got incompatible shapes for broadcasting: (300,), (200,).'],
     ]);
     // Every run is over the lab's domain.
-    for (const r of result.records) expect([r.xRange, r.yRange]).toEqual([[-3, 1], [0, 2]]);
+    for (const r of result.records)
+      expect([r.xRange, r.yRange]).toEqual([
+        [-3, 1],
+        [0, 2],
+      ]);
   });
 
   it("meshgrid: indexing='xy' gives (200, 300) against the loop's (300, 200)", async () => {
     const result = await runLessonStep('meshgrid', { n: 12, grid, dtype: 'float64', repeats: 0 });
-    expect(result.values).toMatchObject({ allclose: true, rectangular: true, xyShape: '(200, 300)', ijShape: '(300, 200)' });
-    expect(result.sentences).toContain("On your 300 × 200 grid, meshgrid(x, y) with the default indexing='xy' gives shape (200, 300), against the loop's (300, 200): z would hold f(x[j], y[i]), the transpose.");
+    expect(result.values).toMatchObject({
+      allclose: true,
+      rectangular: true,
+      xyShape: '(200, 300)',
+      ijShape: '(300, 200)',
+    });
+    expect(result.sentences).toContain(
+      "On your 300 × 200 grid, meshgrid(x, y) with the default indexing='xy' gives shape (200, 300), against the loop's (300, 200): z would hold f(x[j], y[i]), the transpose.",
+    );
   });
 
   it('says on a square grid that only nx ≠ ny tells the indexings apart by shape', async () => {

@@ -47,7 +47,11 @@ export interface LessonStepResult {
 }
 
 /** Runs one step's experiments and fills its sentences with the figures. */
-export async function runLessonStep(which: number | LessonStepId, options: LessonStepOptions = {}, lesson: Lesson = LESSON_EN): Promise<LessonStepResult> {
+export async function runLessonStep(
+  which: number | LessonStepId,
+  options: LessonStepOptions = {},
+  lesson: Lesson = LESSON_EN,
+): Promise<LessonStepResult> {
   await loadBackends();
   const { step, index } = findStep(which, lesson);
   const n = options.n ?? step.n;
@@ -56,7 +60,12 @@ export async function runLessonStep(which: number | LessonStepId, options: Lesso
   const records: RunRecord[] = [];
   const planned = Math.max(1, RUNS_PER_STEP[step.id]);
   let started = 0;
-  const runAt = async (strategy: StrategyName, keepGrid: boolean, size: Pick<GridSpec, 'nx' | 'ny'>, reduce?: ReduceMode) => {
+  const runAt = async (
+    strategy: StrategyName,
+    keepGrid: boolean,
+    size: Pick<GridSpec, 'nx' | 'ny'>,
+    reduce?: ReduceMode,
+  ) => {
     const before = started++;
     const result = await runStrategy(
       {
@@ -69,7 +78,9 @@ export async function runLessonStep(which: number | LessonStepId, options: Lesso
         ...(reduce ? { reduce } : {}),
         ...(options.formula !== undefined ? { formula: options.formula } : {}),
         // The compile step needs a second call to compare with the first.
-        ...(options.repeats !== undefined ? { repeats: step.id === 'compile' ? Math.max(1, options.repeats) : options.repeats } : {}),
+        ...(options.repeats !== undefined
+          ? { repeats: step.id === 'compile' ? Math.max(1, options.repeats) : options.repeats }
+          : {}),
       },
       {
         keepGrid,

@@ -25,7 +25,10 @@ describe('the lesson text (assets/lesson/en.json)', () => {
       expect(step.typescript.length, step.id).toBeGreaterThan(20);
       expect(step.python.length, step.id).toBeGreaterThan(20);
       expect(step.sentences.length, step.id).toBeGreaterThan(0);
-      expect(placeholders(step.runs).every((p) => p === 'n'), `${step.id}: the run button text may only use {n}`).toBe(true);
+      expect(
+        placeholders(step.runs).every((p) => p === 'n'),
+        `${step.id}: the run button text may only use {n}`,
+      ).toBe(true);
       expect(describeStepRun(step)).not.toContain('{');
     }
     expect(LESSON_EN.steps.map((s) => s.n)).toEqual([80, 80, 80, 6000, 6000, 6000, 6000, 10000, 6000, 6000, 2000]);
@@ -80,7 +83,15 @@ describe('templates', () => {
 
   it("fill a step's sentences and headline with its figures, and show no headline for a step that was refused", () => {
     const loop = findStep('loop').step;
-    const values = { n: 80, calls: 6400, ms: 2.5, firstMs: 30, perCallUs: 0.390625, callsAt6000: 36_000_000, secondsAt6000: 14.0625 };
+    const values = {
+      n: 80,
+      calls: 6400,
+      ms: 2.5,
+      firstMs: 30,
+      perCallUs: 0.390625,
+      callsAt6000: 36_000_000,
+      secondsAt6000: 14.0625,
+    };
     const filled = fillStep(loop, values);
     expect(filled.figures.calls).toBe('6,400');
     expect(filled.sentences[0]).toBe('At n = 80 the loop called f 6,400 times and took 2.5 ms: 0.391 µs per element.');
@@ -92,7 +103,9 @@ describe('templates', () => {
   it('says pmap was slower when it was, never "0.9 times faster"', () => {
     const pmapStep = findStep('pmap').step;
     const said = (values: Record<string, number | boolean>) =>
-      pmapStep.sentences.filter((s) => sentenceApplies(s, { unavailable: false, refused: false, ...values })).map((s) => s.text);
+      pmapStep.sentences
+        .filter((s) => sentenceApplies(s, { unavailable: false, refused: false, ...values }))
+        .map((s) => s.text);
     expect(said({ faster: true }).join(' ')).toMatch(/\{speedup\} times faster/);
     expect(said({ faster: false }).join(' ')).toMatch(/\{slowdown\} times slower/);
     expect(said({ faster: false }).join(' ')).not.toMatch(/times faster/);

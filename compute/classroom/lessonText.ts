@@ -55,21 +55,27 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 
 function text(owner: Record<string, unknown>, key: string, where: string): string {
   const value = owner[key];
-  if (typeof value !== 'string' || value.trim() === '') throw new LessonFormatError(`${where}: '${key}' must be non-empty text`);
+  if (typeof value !== 'string' || value.trim() === '')
+    throw new LessonFormatError(`${where}: '${key}' must be non-empty text`);
   return value;
 }
 
 function flags(value: unknown, where: string): string[] | undefined {
   if (value === undefined) return undefined;
   const list = typeof value === 'string' ? [value] : value;
-  if (!Array.isArray(list) || !list.every((f) => typeof f === 'string')) throw new LessonFormatError(`${where}: a condition must be a flag name or a list of them`);
+  if (!Array.isArray(list) || !list.every((f) => typeof f === 'string'))
+    throw new LessonFormatError(`${where}: a condition must be a flag name or a list of them`);
   return list as string[];
 }
 
 /** Reads a lesson file's contents (already JSON-parsed), checking everything the app relies on. */
 export function parseLesson(data: unknown): Lesson {
-  if (!isRecord(data) || data.format !== 'vlab-lesson') throw new LessonFormatError("not a lesson file: 'format' must be 'vlab-lesson'");
-  if (data.version !== 1) throw new LessonFormatError(`lesson format version ${String(data.version)} is not supported (this lab reads version 1)`);
+  if (!isRecord(data) || data.format !== 'vlab-lesson')
+    throw new LessonFormatError("not a lesson file: 'format' must be 'vlab-lesson'");
+  if (data.version !== 1)
+    throw new LessonFormatError(
+      `lesson format version ${String(data.version)} is not supported (this lab reads version 1)`,
+    );
   const labels = isRecord(data.labels) ? data.labels : {};
   if (!Array.isArray(data.steps)) throw new LessonFormatError("'steps' must be a list");
   const steps = data.steps.map((raw, index): LessonStep => {
@@ -77,10 +83,13 @@ export function parseLesson(data: unknown): Lesson {
     if (!isRecord(raw)) throw new LessonFormatError(`${where} must be an object`);
     const id = raw.id;
     if (id !== LESSON_STEP_IDS[index]) {
-      throw new LessonFormatError(`${where} must have id '${LESSON_STEP_IDS[index] ?? '(none: there are eleven steps)'}', got '${String(id)}'`);
+      throw new LessonFormatError(
+        `${where} must have id '${LESSON_STEP_IDS[index] ?? '(none: there are eleven steps)'}', got '${String(id)}'`,
+      );
     }
     const n = raw.n;
-    if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) throw new LessonFormatError(`${where}: 'n' must be a positive integer`);
+    if (typeof n !== 'number' || !Number.isInteger(n) || n < 1)
+      throw new LessonFormatError(`${where}: 'n' must be a positive integer`);
     if (!Array.isArray(raw.explanation) || !raw.explanation.every((p) => typeof p === 'string')) {
       throw new LessonFormatError(`${where}: 'explanation' must be a list of paragraphs`);
     }
@@ -105,7 +114,8 @@ export function parseLesson(data: unknown): Lesson {
       sentences,
     };
   });
-  if (steps.length !== LESSON_STEP_IDS.length) throw new LessonFormatError(`a lesson has ${LESSON_STEP_IDS.length} steps, this one ${steps.length}`);
+  if (steps.length !== LESSON_STEP_IDS.length)
+    throw new LessonFormatError(`a lesson has ${LESSON_STEP_IDS.length} steps, this one ${steps.length}`);
   return {
     language: text(data, 'language', 'lesson'),
     locale: typeof data.locale === 'string' ? data.locale : 'en-US',
@@ -137,23 +147,36 @@ export function formatFigure(value: LessonValue, locale = 'en-US'): string {
 }
 
 /** Replaces every {name} with its figure; a name with no figure is a mistake in the lesson text, and says so. */
-export function fillTemplate(template: string, figures: Readonly<Record<string, string>>, where = 'the lesson'): string {
+export function fillTemplate(
+  template: string,
+  figures: Readonly<Record<string, string>>,
+  where = 'the lesson',
+): string {
   return template.replace(/\{(\w+)\}/g, (_, name: string) => {
     const figure = figures[name];
-    if (figure === undefined) throw new LessonTemplateError(`${where} uses {${name}}, which this step does not measure (it has ${Object.keys(figures).join(', ') || 'nothing'})`);
+    if (figure === undefined)
+      throw new LessonTemplateError(
+        `${where} uses {${name}}, which this step does not measure (it has ${Object.keys(figures).join(', ') || 'nothing'})`,
+      );
     return figure;
   });
 }
 
 /** Whether a sentence applies to these figures. */
 export function sentenceApplies(sentence: LessonSentence, values: Readonly<Record<string, LessonValue>>): boolean {
-  return (sentence.when ?? []).every((flag) => values[flag] === true) && !(sentence.unless ?? []).some((flag) => values[flag] === true);
+  return (
+    (sentence.when ?? []).every((flag) => values[flag] === true) &&
+    !(sentence.unless ?? []).some((flag) => values[flag] === true)
+  );
 }
 
 export function findStep(step: number | LessonStepId, lesson: Lesson = LESSON_EN): { step: LessonStep; index: number } {
   const index = typeof step === 'number' ? step : lesson.steps.findIndex((s) => s.id === step);
   const found = lesson.steps[index];
-  if (!found) throw new RangeError(`there is no lesson step ${String(step)}: the steps are 0 to ${lesson.steps.length - 1} (${LESSON_STEP_IDS.join(', ')})`);
+  if (!found)
+    throw new RangeError(
+      `there is no lesson step ${String(step)}: the steps are 0 to ${lesson.steps.length - 1} (${LESSON_STEP_IDS.join(', ')})`,
+    );
   return { step: found, index };
 }
 
@@ -170,7 +193,11 @@ export interface FilledStep {
   headline?: { value: string; unit: string };
 }
 
-export function fillStep(step: LessonStep, values: Readonly<Record<string, LessonValue>>, locale = 'en-US'): FilledStep {
+export function fillStep(
+  step: LessonStep,
+  values: Readonly<Record<string, LessonValue>>,
+  locale = 'en-US',
+): FilledStep {
   const figures = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, formatFigure(v, locale)]));
   const sentences = step.sentences
     .filter((s) => sentenceApplies(s, values))
@@ -180,7 +207,12 @@ export function fillStep(step: LessonStep, values: Readonly<Record<string, Lesso
     figures,
     sentences,
     ...(headlineValue !== undefined && values.refused !== true && values.unavailable !== true
-      ? { headline: { value: headlineValue, unit: fillTemplate(step.headlineUnit, figures, `step '${step.id}' (headline unit)`) } }
+      ? {
+          headline: {
+            value: headlineValue,
+            unit: fillTemplate(step.headlineUnit, figures, `step '${step.id}' (headline unit)`),
+          },
+        }
       : {}),
   };
 }

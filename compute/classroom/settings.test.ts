@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { DEFAULT_SETTINGS, LAYOUT_ITEMS, defaultSettings, parseSettings, settingsToJson, SettingsError, validateSettings, type LabSettings } from './settings.js';
+import {
+  DEFAULT_SETTINGS,
+  LAYOUT_ITEMS,
+  defaultSettings,
+  parseSettings,
+  settingsToJson,
+  SettingsError,
+  validateSettings,
+  type LabSettings,
+} from './settings.js';
 
 const file = (fields: Record<string, unknown>) => JSON.stringify({ format: 'vlab-settings', version: 1, ...fields });
 
@@ -38,14 +47,38 @@ describe('.vlab.json settings', () => {
       xRange: range,
       yRange: range,
       dtype: fc.constantFrom('float32' as const, 'float64' as const),
-      strategies: fc.uniqueArray(fc.constantFrom('loops' as const, 'naive' as const, 'meshgrid' as const, 'meshgrid-eager' as const, 'vmap' as const, 'pmap' as const, 'gpu' as const)),
+      strategies: fc.uniqueArray(
+        fc.constantFrom(
+          'loops' as const,
+          'naive' as const,
+          'meshgrid' as const,
+          'meshgrid-eager' as const,
+          'vmap' as const,
+          'pmap' as const,
+          'gpu' as const,
+        ),
+      ),
       lessonStep: fc.integer({ min: 0, max: 9 }),
-      sweep: fc.integer({ min: 1, max: 1000 }).chain((nMin) => fc.record({ nMin: fc.constant(nMin), nMax: fc.integer({ min: nMin, max: 5000 }), points: fc.integer({ min: 1, max: 60 }) })),
+      sweep: fc.integer({ min: 1, max: 1000 }).chain((nMin) =>
+        fc.record({
+          nMin: fc.constant(nMin),
+          nMax: fc.integer({ min: nMin, max: 5000 }),
+          points: fc.integer({ min: 1, max: 60 }),
+        }),
+      ),
       theme: fc.constantFrom('system' as const, 'light' as const, 'dark' as const),
       projector: fc.boolean(),
       layout: fc.record({
         hidden: fc.subarray([...LAYOUT_ITEMS]),
-        hiddenStrategies: fc.subarray(['loops' as const, 'naive' as const, 'meshgrid' as const, 'meshgrid-eager' as const, 'vmap' as const, 'pmap' as const, 'gpu' as const]),
+        hiddenStrategies: fc.subarray([
+          'loops' as const,
+          'naive' as const,
+          'meshgrid' as const,
+          'meshgrid-eager' as const,
+          'vmap' as const,
+          'pmap' as const,
+          'gpu' as const,
+        ]),
         presenter: fc.boolean(),
       }),
     });
@@ -92,9 +125,18 @@ describe('.vlab.json settings', () => {
 
   it('a layout keeps what it hides in a fixed order, and leaves out items this version does not know', () => {
     const settings = parseSettings(
-      file({ layout: { hidden: ['control:formula', 'panel:surface', 'control:from-a-newer-lab', 'panel:surface'], hiddenStrategies: ['vmap', 'loops', 'warp'] } }),
+      file({
+        layout: {
+          hidden: ['control:formula', 'panel:surface', 'control:from-a-newer-lab', 'panel:surface'],
+          hiddenStrategies: ['vmap', 'loops', 'warp'],
+        },
+      }),
     );
-    expect(settings.layout).toEqual({ hidden: ['panel:surface', 'control:formula'], hiddenStrategies: ['loops', 'vmap'], presenter: false });
+    expect(settings.layout).toEqual({
+      hidden: ['panel:surface', 'control:formula'],
+      hiddenStrategies: ['loops', 'vmap'],
+      presenter: false,
+    });
     expect(parseSettings(file({})).layout).toEqual({ hidden: [], hiddenStrategies: [], presenter: false });
   });
 
@@ -110,7 +152,12 @@ describe('.vlab.json settings', () => {
   });
 
   it('reads n as the square shorthand, nx and ny over it, and writes n beside them only for a square grid', () => {
-    expect(parseSettings(file({ n: 500, ny: 200 }))).toMatchObject({ nx: 500, ny: 200, xRange: [-2, 2], yRange: [-2, 2] });
+    expect(parseSettings(file({ n: 500, ny: 200 }))).toMatchObject({
+      nx: 500,
+      ny: 200,
+      xRange: [-2, 2],
+      yRange: [-2, 2],
+    });
     const square = JSON.parse(settingsToJson({ ...defaultSettings(), nx: 300, ny: 300 }));
     expect(square).toMatchObject({ n: 300, nx: 300, ny: 300 });
     const rectangular = JSON.parse(settingsToJson({ ...defaultSettings(), nx: 300, ny: 200, xRange: [-3, 1] }));
@@ -119,7 +166,9 @@ describe('.vlab.json settings', () => {
   });
 
   it('refuses a domain that is not two increasing finite numbers, naming the field', () => {
-    expect(() => parseSettings(file({ xRange: [1, -1] }))).toThrow(/'xRange' must run from a smaller number to a larger one/);
+    expect(() => parseSettings(file({ xRange: [1, -1] }))).toThrow(
+      /'xRange' must run from a smaller number to a larger one/,
+    );
     expect(() => parseSettings(file({ yRange: [0] }))).toThrow(/'yRange' must be two finite numbers/);
     expect(() => parseSettings(file({ yRange: ['0', '1'] }))).toThrow(/'yRange' must be two finite numbers/);
   });

@@ -18,7 +18,16 @@ import { DEFAULT_FORMULA, GRID_RANGE, LAB_STRATEGY_NAMES, STRATEGY_NAMES } from 
 import { labSettings, lessonStep, theme } from './settingsSchema.js';
 import { LAYOUT_ITEMS, MAX_SETTINGS_BYTES, type LabSettings } from './settingsVocabulary.js';
 
-export { LAYOUT_ITEMS, MAX_SETTINGS_BYTES, SETTINGS_EXTENSION, THEMES, type LabSettings, type LayoutItem, type LayoutSettings, type Theme } from './settingsVocabulary.js';
+export {
+  LAYOUT_ITEMS,
+  MAX_SETTINGS_BYTES,
+  SETTINGS_EXTENSION,
+  THEMES,
+  type LabSettings,
+  type LayoutItem,
+  type LayoutSettings,
+  type Theme,
+} from './settingsVocabulary.js';
 
 export const SETTINGS_FORMAT = 'vlab-settings';
 export const SETTINGS_VERSION = 1;
@@ -84,13 +93,20 @@ const settingsFile = v.pipe(
     yRange: v.optional(range, () => [...DEFAULTS.yRange]),
     dtype: v.optional(dtype, DEFAULTS.dtype),
     strategies: v.optional(
-      v.pipe(v.array(strategy, 'must be a list of strategy names'), v.transform((names) => [...new Set(names)])),
+      v.pipe(
+        v.array(strategy, 'must be a list of strategy names'),
+        v.transform((names) => [...new Set(names)]),
+      ),
       () => [...DEFAULTS.strategies],
     ),
     lessonStep: v.optional(lessonStep, DEFAULTS.lessonStep),
     sweep: v.optional(
       loose(
-        { nMin: v.optional(side, DEFAULTS.sweep.nMin), nMax: v.optional(side, DEFAULTS.sweep.nMax), points: v.optional(sweepPoints, DEFAULTS.sweep.points) },
+        {
+          nMin: v.optional(side, DEFAULTS.sweep.nMin),
+          nMax: v.optional(side, DEFAULTS.sweep.nMax),
+          points: v.optional(sweepPoints, DEFAULTS.sweep.points),
+        },
         'must be an object with nMin, nMax and points',
       ),
       {},
@@ -109,7 +125,11 @@ const settingsFile = v.pipe(
       {},
     ),
   }),
-  v.transform(({ n, nx, ny, ...rest }): LabSettings => ({ ...rest, nx: nx ?? n ?? DEFAULTS.nx, ny: ny ?? n ?? DEFAULTS.ny })),
+  v.transform(({ n, nx, ny, ...rest }): LabSettings => ({
+    ...rest,
+    nx: nx ?? n ?? DEFAULTS.nx,
+    ny: ny ?? n ?? DEFAULTS.ny,
+  })),
 );
 
 /** The schema's output, or a SettingsError naming the field: "'nx' must be an integer from 1 to 20000, got 0". */
@@ -122,13 +142,18 @@ function checked<S extends v.GenericSchema>(schema: S, value: unknown): v.InferO
 
 /** Checks a settings object field by field; fields it does not know are left out, missing ones take the defaults. */
 export function validateSettings(data: unknown): LabSettings {
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new SettingsError('a settings file holds one JSON object');
+  if (typeof data !== 'object' || data === null || Array.isArray(data))
+    throw new SettingsError('a settings file holds one JSON object');
   const { format, version } = data as { format?: unknown; version?: unknown };
   if (format !== SETTINGS_FORMAT) {
-    throw new SettingsError(`not a Vectorization Lab settings file: 'format' should be '${SETTINGS_FORMAT}', got ${show(format)}`);
+    throw new SettingsError(
+      `not a Vectorization Lab settings file: 'format' should be '${SETTINGS_FORMAT}', got ${show(format)}`,
+    );
   }
   if (version !== SETTINGS_VERSION) {
-    throw new SettingsError(`settings version ${show(version)} is not supported: this lab reads version ${SETTINGS_VERSION}`);
+    throw new SettingsError(
+      `settings version ${show(version)} is not supported: this lab reads version ${SETTINGS_VERSION}`,
+    );
   }
   return checked(labSettings, checked(settingsFile, data));
 }
@@ -136,7 +161,9 @@ export function validateSettings(data: unknown): LabSettings {
 /** Reads the text of a `.vlab.json` file. Throws SettingsError saying what is wrong. */
 export function parseSettings(text: string): LabSettings {
   if (text.length > MAX_SETTINGS_BYTES) {
-    throw new SettingsError(`this file is ${text.length} characters long; a settings file is at most ${MAX_SETTINGS_BYTES}`);
+    throw new SettingsError(
+      `this file is ${text.length} characters long; a settings file is at most ${MAX_SETTINGS_BYTES}`,
+    );
   }
   let data: unknown;
   try {
@@ -149,7 +176,11 @@ export function parseSettings(text: string): LabSettings {
 
 /** The text of a `.vlab.json` file for these settings (validated first, so a saved file always reads back). */
 export function settingsToJson(settings: LabSettings): string {
-  const { formula, nx, ny, ...rest } = validateSettings({ format: SETTINGS_FORMAT, version: SETTINGS_VERSION, ...settings });
+  const { formula, nx, ny, ...rest } = validateSettings({
+    format: SETTINGS_FORMAT,
+    version: SETTINGS_VERSION,
+    ...settings,
+  });
   const size = nx === ny ? { n: nx, nx, ny } : { nx, ny };
   return `${JSON.stringify({ format: SETTINGS_FORMAT, version: SETTINGS_VERSION, formula, ...size, ...rest }, null, 2)}\n`;
 }

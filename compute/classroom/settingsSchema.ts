@@ -7,7 +7,19 @@
 // main's bundle imports it without the engine.
 
 import * as v from 'valibot';
-import { boolean, dtype, formula, integer, list, oneOf, range, side, strict, sweepPoints, type SameType } from '../schema/fields.js';
+import {
+  boolean,
+  dtype,
+  formula,
+  integer,
+  list,
+  oneOf,
+  range,
+  side,
+  strict,
+  sweepPoints,
+  type SameType,
+} from '../schema/fields.js';
 import { strategies } from '../strategies/recordSchema.js';
 import { LESSON_STEP_IDS } from './lessonSteps.js';
 import { LAYOUT_ITEMS, THEMES, type LabSettings } from './settingsVocabulary.js';
@@ -25,14 +37,21 @@ const upwards = v.forward(
 );
 /** A sweep's range, checked to run upwards; the refusal names nMax, the bound the user most likely mistyped. */
 export function runningUpwards<S extends v.GenericSchema<unknown, Bounds>>(schema: S) {
-  const checked: v.GenericSchema<v.InferInput<S>, Bounds> = v.pipe(schema as v.GenericSchema<v.InferInput<S>, Bounds>, upwards);
+  const checked: v.GenericSchema<v.InferInput<S>, Bounds> = v.pipe(
+    schema as v.GenericSchema<v.InferInput<S>, Bounds>,
+    upwards,
+  );
   // A check hands its value on unchanged: the output is the schema's, every field kept (valibot's types lose them in a generic pipe).
   return checked as v.GenericSchema<v.InferInput<S>, v.InferOutput<S>>;
 }
 export const sweep = runningUpwards(strict({ nMin: side, nMax: side, points: sweepPoints }));
 
 export const layoutItem = oneOf(LAYOUT_ITEMS);
-export const layout = strict({ hidden: list(layoutItem, LAYOUT_ITEMS.length), hiddenStrategies: strategies, presenter: boolean });
+export const layout = strict({
+  hidden: list(layoutItem, LAYOUT_ITEMS.length),
+  hiddenStrategies: strategies,
+  presenter: boolean,
+});
 
 export const labSettings = strict({
   formula,

@@ -43,7 +43,13 @@ export async function answerStep({ n, dtype, formula, runReduced }: StepContext)
   try {
     guardRequest({ strategy: 'meshgrid', n, dtype, reduce: 'max', ...(formula !== undefined ? { formula } : {}) });
     const mesh = (await runReduced('meshgrid', 'max', n)).record;
-    return { ...values, meshRefused: false, meshMax: mesh.value!, meshMs: mesh.medianMs, meshPeak: formatBytes(mesh.peakBytes ?? 0) };
+    return {
+      ...values,
+      meshRefused: false,
+      meshMax: mesh.value!,
+      meshMs: mesh.medianMs,
+      meshPeak: formatBytes(mesh.peakBytes ?? 0),
+    };
   } catch (error) {
     if (!(error instanceof MemoryGuardError)) throw error;
     return { ...values, meshRefused: true, meshNeeds: formatBytes(error.neededBytes) };

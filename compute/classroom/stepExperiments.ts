@@ -17,7 +17,14 @@ import { MemoryGuardError, formatBytes, memoryCap } from '../strategies/memoryGu
 import { TOLERANCES } from '../strategies/reference.js';
 import { strategyAvailability } from '../strategies/run.js';
 import { gridAxes, gridFunction } from '../strategies/grid.js';
-import { DEFAULT_FORMULA, GRID_RANGE, type GridSpec, type ReduceMode, type RunRecord, type StrategyName } from '../strategies/types.js';
+import {
+  DEFAULT_FORMULA,
+  GRID_RANGE,
+  type GridSpec,
+  type ReduceMode,
+  type RunRecord,
+  type StrategyName,
+} from '../strategies/types.js';
 import { cpuDevices, pmap } from '../transforms/pmap.js';
 import { vmap } from '../transforms/vmap.js';
 import type { LessonValue } from './lessonText.js';
@@ -100,7 +107,12 @@ export const STEP_EXPERIMENTS: Record<LessonStepId, StepExperiment> = {
     if (grid.nx === grid.ny) return values;
     // On the lab's rectangular grid the shortcut does not even run: JAX's shape error, raised while tracing.
     const rectangular = await runOn('naive', grid);
-    return { ...values, nx: grid.nx, ny: grid.ny, shapeError: rectangular.record.shapeError ?? '(none: the engine paired them, which it should not)' };
+    return {
+      ...values,
+      nx: grid.nx,
+      ny: grid.ny,
+      shapeError: rectangular.record.shapeError ?? '(none: the engine paired them, which it should not)',
+    };
   },
 
   async meshgrid({ n, grid, dtype, run }): Promise<Values> {
@@ -219,7 +231,8 @@ export const STEP_EXPERIMENTS: Record<LessonStepId, StepExperiment> = {
       y.dispose();
     }
 
-    if (!status?.available) return { ...values, unavailable: true, reason: status?.reason ?? 'this engine has no pmap strategy' };
+    if (!status?.available)
+      return { ...values, unavailable: true, reason: status?.reason ?? 'this engine has no pmap strategy' };
     const outcome = await fitting(async () => ({ p: await run('pmap'), v: await run('vmap') }));
     if ('refusal' in outcome) return { ...values, unavailable: false, refused: true, gridRefusal: outcome.refusal };
     const { p, v } = outcome.ok;
@@ -238,7 +251,8 @@ export const STEP_EXPERIMENTS: Record<LessonStepId, StepExperiment> = {
 
   async gpu({ n: plannedN, run, signal }): Promise<Values> {
     const status = (await strategyAvailability()).find((a) => a.strategy === 'gpu');
-    if (!status?.available) return { n: plannedN, unavailable: true, reason: status?.reason ?? 'this engine has no gpu strategy' };
+    if (!status?.available)
+      return { n: plannedN, unavailable: true, reason: status?.reason ?? 'this engine has no gpu strategy' };
     // A software adapter (llvmpipe, SwiftShader) takes minutes over a 6000 grid: it shows the same split at a smaller one.
     const softwareGpu = devices().some((d) => d.kind === 'gpu' && d.software === true);
     const n = softwareGpu ? Math.min(plannedN, SOFTWARE_GPU_MAX_N) : plannedN;
@@ -316,7 +330,8 @@ function indexingShapes(grid: GridSpec, dtype: DType): Values {
   const rectangular = nx !== ny;
   const ijShape = pythonShape([nx, ny]);
   const meshBytes = 2 * nx * ny * itemSize(dtype);
-  if (meshBytes > memoryCap()) return { gridSize: `${nx} × ${ny}`, rectangular, ijShape, xyShape: pythonShape([ny, nx]) };
+  if (meshBytes > memoryCap())
+    return { gridSize: `${nx} × ${ny}`, rectangular, ijShape, xyShape: pythonShape([ny, nx]) };
   const [x, y] = gridAxes(grid, dtype);
   const [xMesh, yMesh] = meshgrid(x, y, { indexing: 'xy' });
   const xyShape = pythonShape(xMesh.shape);

@@ -124,12 +124,24 @@ export async function runSweep(request: SweepRequest, options: SweepOptions = {}
       } catch (error) {
         if (!(error instanceof MemoryGuardError)) throw error;
         firstRefused[strategy] ??= n;
-        add({ kind: 'refused', strategy, ...at, neededBytes: error.neededBytes, availableBytes: error.availableBytes, message: error.message });
+        add({
+          kind: 'refused',
+          strategy,
+          ...at,
+          neededBytes: error.neededBytes,
+          availableBytes: error.availableBytes,
+          message: error.message,
+        });
         continue;
       }
       const failure = failed.get(strategy);
       if (failure) {
-        add({ kind: 'skipped', strategy, ...at, reason: `it failed at ${sweepGridText(failure.grid)}: ${failure.message}` });
+        add({
+          kind: 'skipped',
+          strategy,
+          ...at,
+          reason: `it failed at ${sweepGridText(failure.grid)}: ${failure.message}`,
+        });
         continue;
       }
       const previous = lastTime.get(strategy);
@@ -161,7 +173,14 @@ export async function runSweep(request: SweepRequest, options: SweepOptions = {}
         if (isCancelled(error, signal)) return result(true);
         if (error instanceof MemoryGuardError) {
           firstRefused[strategy] ??= n;
-          add({ kind: 'refused', strategy, ...at, neededBytes: error.neededBytes, availableBytes: error.availableBytes, message: error.message });
+          add({
+            kind: 'refused',
+            strategy,
+            ...at,
+            neededBytes: error.neededBytes,
+            availableBytes: error.availableBytes,
+            message: error.message,
+          });
           continue;
         }
         // One strategy failing (a lost GPU, say) is that strategy's result; the others go on.

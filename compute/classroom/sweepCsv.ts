@@ -13,7 +13,8 @@ import type { SweepResult } from './sweepPlan.js';
  * (nan), its note the guard's message — so the file shows where memory ran out.
  */
 export function sweepToCsv(
-  result: Pick<SweepResult, 'entries' | 'dtype' | 'backend' | 'formula'> & Partial<Pick<SweepResult, 'xRange' | 'yRange'>>,
+  result: Pick<SweepResult, 'entries' | 'dtype' | 'backend' | 'formula'> &
+    Partial<Pick<SweepResult, 'xRange' | 'yRange'>>,
   machine: MachineInfo,
 ): string {
   const rows = result.entries.flatMap((e): RunRecord[] => {

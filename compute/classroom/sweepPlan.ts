@@ -110,12 +110,23 @@ export function sweepSizes(nMin: number, nMax: number, points: number): number[]
 /** Each point's grid: sweepSizes over nx, and ny the same, held at `ny`, or nx / `aspect` rounded (at least 1). */
 export function sweepGrids(request: Pick<SweepRequest, 'nMin' | 'nMax' | 'points' | 'ny' | 'aspect'>): SweepGrid[] {
   const { ny, aspect } = request;
-  if (ny !== undefined && aspect !== undefined) throw new SweepRequestError(`give ny (held while nx is swept) or aspect (nx : ny held), not both; got ny = ${ny} and aspect = ${aspect}`);
-  if (ny !== undefined && (!Number.isInteger(ny) || ny < 1 || ny > ENGINE_MAX_N)) throw new SweepRequestError(`ny must be an integer from 1 to ${ENGINE_MAX_N}, got ${ny}`);
-  if (aspect !== undefined && !(Number.isFinite(aspect) && aspect > 0)) throw new SweepRequestError(`aspect (nx : ny) must be a number above 0, got ${aspect}`);
-  const grids = sweepSizes(request.nMin, request.nMax, request.points).map((nx) => ({ nx, ny: ny ?? (aspect !== undefined ? Math.max(1, Math.round(nx / aspect)) : nx) }));
+  if (ny !== undefined && aspect !== undefined)
+    throw new SweepRequestError(
+      `give ny (held while nx is swept) or aspect (nx : ny held), not both; got ny = ${ny} and aspect = ${aspect}`,
+    );
+  if (ny !== undefined && (!Number.isInteger(ny) || ny < 1 || ny > ENGINE_MAX_N))
+    throw new SweepRequestError(`ny must be an integer from 1 to ${ENGINE_MAX_N}, got ${ny}`);
+  if (aspect !== undefined && !(Number.isFinite(aspect) && aspect > 0))
+    throw new SweepRequestError(`aspect (nx : ny) must be a number above 0, got ${aspect}`);
+  const grids = sweepSizes(request.nMin, request.nMax, request.points).map((nx) => ({
+    nx,
+    ny: ny ?? (aspect !== undefined ? Math.max(1, Math.round(nx / aspect)) : nx),
+  }));
   const tooLong = grids.find((g) => g.ny > ENGINE_MAX_N);
-  if (tooLong) throw new SweepRequestError(`aspect ${aspect} makes ny = ${tooLong.ny} at nx = ${tooLong.nx}, over the engine's largest side ${ENGINE_MAX_N}; use an aspect of at least ${tooLong.nx / ENGINE_MAX_N}`);
+  if (tooLong)
+    throw new SweepRequestError(
+      `aspect ${aspect} makes ny = ${tooLong.ny} at nx = ${tooLong.nx}, over the engine's largest side ${ENGINE_MAX_N}; use an aspect of at least ${tooLong.nx / ENGINE_MAX_N}`,
+    );
   return grids;
 }
 

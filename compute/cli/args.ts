@@ -4,7 +4,15 @@
 // rewrites parseArgs needs (a negative range bound, --json with no file).
 // Parses only; runs nothing.
 
-import { type BackendName, type DType, type StrategyName, BACKEND_NAMES, DEFAULT_REPEATS, GRID_RANGE, STRATEGY_NAMES } from '../index.js';
+import {
+  type BackendName,
+  type DType,
+  type StrategyName,
+  BACKEND_NAMES,
+  DEFAULT_REPEATS,
+  GRID_RANGE,
+  STRATEGY_NAMES,
+} from '../index.js';
 import { type GridSpec, type ReduceMode, REDUCE_MODES } from '../strategies/types.js';
 import { UsageError } from './errors.js';
 
@@ -50,7 +58,8 @@ export function parseInteger(name: string, text: string | undefined, fallback: n
 /** A finite number above 0 (an aspect ratio, say): 4, 0.25, 1e-2. */
 export function parsePositive(name: string, text: string): number {
   const value = Number(text);
-  if (text.trim() === '' || !Number.isFinite(value) || value <= 0) throw new UsageError(`--${name} must be a number above 0, got '${text}'`);
+  if (text.trim() === '' || !Number.isFinite(value) || value <= 0)
+    throw new UsageError(`--${name} must be a number above 0, got '${text}'`);
   return value;
 }
 
@@ -62,7 +71,8 @@ export function parseRange(name: string, text: string | undefined): [number, num
   if (parts.length !== 2 || parts.some((p) => p === '') || !values.every(Number.isFinite)) {
     throw new UsageError(`--${name} must be two numbers A,B (e.g. --${name} -3,1), got '${text}'`);
   }
-  if (!(values[0]! < values[1]!)) throw new UsageError(`--${name} must run from a smaller number to a larger one, got '${text}'`);
+  if (!(values[0]! < values[1]!))
+    throw new UsageError(`--${name} must run from a smaller number to a larger one, got '${text}'`);
   return [values[0]!, values[1]!];
 }
 
@@ -84,22 +94,28 @@ export function parseGrid(values: Values, fallbackN?: number): GridOptions {
 
 export function parseDtype(text: string | undefined, fallback: DType): DType {
   if (text === undefined) return fallback;
-  if (text !== 'float32' && text !== 'float64') throw new UsageError(`--dtype must be float32 or float64, got '${text}'`);
+  if (text !== 'float32' && text !== 'float64')
+    throw new UsageError(`--dtype must be float32 or float64, got '${text}'`);
   return text;
 }
 
 export function parseBackend(text: string | undefined): BackendName | undefined {
   if (text === undefined) return undefined;
-  if (!(BACKEND_NAMES as readonly string[]).includes(text)) throw new UsageError(`--backend must be one of ${BACKEND_NAMES.join(', ')}, got '${text}'`);
+  if (!(BACKEND_NAMES as readonly string[]).includes(text))
+    throw new UsageError(`--backend must be one of ${BACKEND_NAMES.join(', ')}, got '${text}'`);
   return text as BackendName;
 }
 
 export function parseStrategies(text: string | undefined): StrategyName[] | undefined {
   if (text === undefined) return undefined;
-  const names = text.split(',').map((s) => s.trim()).filter(Boolean);
+  const names = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (names.length === 0) throw new UsageError('--strategies is empty');
   for (const name of names) {
-    if (!(STRATEGY_NAMES as readonly string[]).includes(name)) throw new UsageError(`unknown strategy '${name}'; choose from ${STRATEGY_NAMES.join(', ')}`);
+    if (!(STRATEGY_NAMES as readonly string[]).includes(name))
+      throw new UsageError(`unknown strategy '${name}'; choose from ${STRATEGY_NAMES.join(', ')}`);
   }
   return names as StrategyName[];
 }
@@ -158,5 +174,7 @@ export function withJsonDefault(argv: readonly string[]): string[] {
 
 /** The command line as a shell would take it back, for the JSON document's `command`. */
 export function commandLine(name: string, argv: readonly string[]): string {
-  return ['vlab', name, ...argv].map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
+  return ['vlab', name, ...argv]
+    .map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`))
+    .join(' ');
 }

@@ -103,11 +103,24 @@ ${GRID_USAGE}
   --aspect R        hold nx : ny at R while N sweeps nx: ny = N / R, rounded (--aspect 4: 2000 × 500 at N = 2000)
   --x-range A,B     the domain of every grid (default -2,2), and --y-range C,D
   --no-limit        do not time the physical floor at each size`,
-    options: { from: text, to: text, points: text, ny: text, aspect: text, ...domain, ...timed, formula: text, devices: text, 'memory-cap': text, 'no-limit': { type: 'boolean' } },
+    options: {
+      from: text,
+      to: text,
+      points: text,
+      ny: text,
+      aspect: text,
+      ...domain,
+      ...timed,
+      formula: text,
+      devices: text,
+      'memory-cap': text,
+      'no-limit': { type: 'boolean' },
+    },
     outputs: true,
   },
   machine: {
-    summary: 'this machine measured: caches, bandwidth per level, peak FMA per ISA copy, cos throughput (kept per machine)',
+    summary:
+      'this machine measured: caches, bandwidth per level, peak FMA per ISA copy, cos throughput (kept per machine)',
     usage: `vlab machine [--refresh] [--json]
 
   Measures once (a few seconds) and keeps the result in the data folder (VLAB_DATA_DIR, else the app's),
@@ -132,7 +145,15 @@ ${SIZE_USAGE}
 
   A trace does not depend on the domain: x and y are the graph's inputs, and their values
   (--x-range, --y-range elsewhere) are not in it, so trace takes no domain options.`,
-    options: { n: text, nx: text, ny: text, dtype: text, formula: text, lowered: { type: 'boolean' }, json: { type: 'boolean' } },
+    options: {
+      n: text,
+      nx: text,
+      ny: text,
+      dtype: text,
+      formula: text,
+      lowered: { type: 'boolean' },
+      json: { type: 'boolean' },
+    },
     outputs: false,
   },
   jax: {

@@ -19,7 +19,12 @@ function readNpy(path: string): { shape: number[]; values: Float32Array | Float6
   const bytes = readFileSync(path);
   const headerLength = bytes.readUInt16LE(8);
   const header = bytes.subarray(10, 10 + headerLength).toString('latin1');
-  const shape = header.match(/'shape': \(([^)]*)\)/)![1]!.split(',').map((s) => s.trim()).filter(Boolean).map(Number);
+  const shape = header
+    .match(/'shape': \(([^)]*)\)/)![1]!
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map(Number);
   const data = bytes.subarray(10 + headerLength);
   const copy = new Uint8Array(data).buffer;
   return { shape, values: header.includes("'<f4'") ? new Float32Array(copy) : new Float64Array(copy) };
@@ -43,29 +48,56 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('vlab run --nx 120 --ny 70 --x-range -3,1 --y-range 0,2 --formula "x - y / 2"', () => {
   it('gives shape [120, 70], the grid and the domain in every record of the JSON', async () => {
-    const { code, stdout, stderr } = await cli(['run', ...GRID, '--strategies', available.join(','), '--repeats', '1', '--json']);
+    const { code, stdout, stderr } = await cli([
+      'run',
+      ...GRID,
+      '--strategies',
+      available.join(','),
+      '--repeats',
+      '1',
+      '--json',
+    ]);
     expect(stderr).toBe('');
     expect(code).toBe(0);
     const doc = JSON.parse(stdout) as ResultsDocument;
     expect(doc.records.map((r) => r.strategy)).toEqual(available);
-    for (const r of doc.records) expect(r).toMatchObject({ nx: 120, ny: 70, xRange: [-3, 1], yRange: [0, 2], shape: [120, 70], allclose: true });
+    for (const r of doc.records)
+      expect(r).toMatchObject({ nx: 120, ny: 70, xRange: [-3, 1], yRange: [0, 2], shape: [120, 70], allclose: true });
     for (const limit of doc.limits) expect(limit).toMatchObject({ nx: 120, ny: 70, shape: [120, 70] });
   });
 
-  it.each(ISSUE_STRATEGIES.map((s) => [s]))('%s: z[i, j] = f(x[i], y[j]) on that domain, read back from its .npy', async (strategy) => {
-    if (!available.includes(strategy)) return;
-    const path = join(dir, `${strategy}.npy`);
-    const { code } = await cli(['run', ...GRID, '--strategies', strategy, '--repeats', '0', '--dtype', 'float32', '--npy', path, '--quiet', '--json', join(dir, 'unused.json')]);
-    expect(code).toBe(0);
-    const { shape, values } = readNpy(path);
-    expect(shape).toEqual([120, 70]);
-    let worst = 0;
-    for (let i = 0; i < 120; i++) for (let j = 0; j < 70; j++) worst = Math.max(worst, Math.abs(values[i * 70 + j]! - f(i, j)));
-    expect(worst).toBeLessThan(1e-6);
-    // The transpose (meshgrid's 'xy' mistake) would fail this: the check bites.
-    expect(Math.abs(values[1]! - f(0, 1))).toBeLessThan(1e-6);
-    expect(Math.abs(values[1]! - f(1, 0))).toBeGreaterThan(0.01);
-  });
+  it.each(ISSUE_STRATEGIES.map((s) => [s]))(
+    '%s: z[i, j] = f(x[i], y[j]) on that domain, read back from its .npy',
+    async (strategy) => {
+      if (!available.includes(strategy)) return;
+      const path = join(dir, `${strategy}.npy`);
+      const { code } = await cli([
+        'run',
+        ...GRID,
+        '--strategies',
+        strategy,
+        '--repeats',
+        '0',
+        '--dtype',
+        'float32',
+        '--npy',
+        path,
+        '--quiet',
+        '--json',
+        join(dir, 'unused.json'),
+      ]);
+      expect(code).toBe(0);
+      const { shape, values } = readNpy(path);
+      expect(shape).toEqual([120, 70]);
+      let worst = 0;
+      for (let i = 0; i < 120; i++)
+        for (let j = 0; j < 70; j++) worst = Math.max(worst, Math.abs(values[i * 70 + j]! - f(i, j)));
+      expect(worst).toBeLessThan(1e-6);
+      // The transpose (meshgrid's 'xy' mistake) would fail this: the check bites.
+      expect(Math.abs(values[1]! - f(0, 1))).toBeLessThan(1e-6);
+      expect(Math.abs(values[1]! - f(1, 0))).toBeGreaterThan(0.01);
+    },
+  );
 
   it("gives naive JAX's shape error as its row, not a failed command", async () => {
     const { code, stdout } = await cli(['run', '--nx', '300', '--ny', '200', '--strategies', 'naive', '--json']);
@@ -83,7 +115,16 @@ describe('vlab run --nx 120 --ny 70 --x-range -3,1 --y-range 0,2 --formula "x - 
     const { stdout } = await cli(['run', ...GRID, '--strategies', 'vmap', '--backend', 'js', '--csv', '-']);
     const [header, row] = parseCsv(stdout);
     const cell = (name: string) => row![header!.indexOf(name)];
-    expect([cell('n'), cell('nx'), cell('ny'), cell('x_min'), cell('x_max'), cell('y_min'), cell('y_max'), cell('shape')]).toEqual(['120', '120', '70', '-3', '1', '0', '2', '120x70']);
+    expect([
+      cell('n'),
+      cell('nx'),
+      cell('ny'),
+      cell('x_min'),
+      cell('x_max'),
+      cell('y_min'),
+      cell('y_max'),
+      cell('shape'),
+    ]).toEqual(['120', '120', '70', '-3', '1', '0', '2', '120x70']);
   });
 
   it('writes the grid as "nx × ny" and the domain in the Markdown table, and the shape error below it', async () => {
@@ -91,14 +132,19 @@ describe('vlab run --nx 120 --ny 70 --x-range -3,1 --y-range 0,2 --formula "x - 
     expect(stdout).toMatch(/^\| `vmap` \| 120 × 70 \| float32 \|/m);
     expect(stdout).toMatch(/^\| `naive` \| 120 × 70 \| .*\| shape error \|/m);
     expect(stdout).toContain('over [-3, 1] × [0, 2]');
-    expect(stdout).toContain('- `naive` on 120 × 70 raised, as JAX does: sub got incompatible shapes for broadcasting: (120,), (70,).');
+    expect(stdout).toContain(
+      '- `naive` on 120 × 70 raised, as JAX does: sub got incompatible shapes for broadcasting: (120,), (70,).',
+    );
   });
 
   it('takes --n as the square shorthand and refuses a bad range with one line and exit code 2', async () => {
     const square = await cli(['run', '--n', '9', '--ny', '4', '--strategies', 'vmap', '--backend', 'js', '--json']);
     expect((JSON.parse(square.stdout) as ResultsDocument).records[0]).toMatchObject({ nx: 9, ny: 4, shape: [9, 4] });
     for (const [args, message] of [
-      [['--nx', '10', '--ny', '5', '--x-range', '1,-1'], /--x-range must run from a smaller number to a larger one, got '1,-1'/],
+      [
+        ['--nx', '10', '--ny', '5', '--x-range', '1,-1'],
+        /--x-range must run from a smaller number to a larger one, got '1,-1'/,
+      ],
       [['--nx', '10', '--ny', '5', '--y-range', 'a,b'], /--y-range must be two numbers A,B/],
       [['--nx', '10'], /run needs --n, or --nx and --ny/],
     ] as const) {

@@ -37,7 +37,11 @@ export interface Results {
 
 /** The fields of Results that say what every run shared: dtype, the backend that ran, the formula. */
 export function resultsContext(options: RunOptions): Pick<Results, 'dtype' | 'backend' | 'formula'> {
-  return { dtype: options.dtype, backend: options.backend ?? defaultBackend(), formula: options.formula ?? DEFAULT_FORMULA };
+  return {
+    dtype: options.dtype,
+    backend: options.backend ?? defaultBackend(),
+    formula: options.formula ?? DEFAULT_FORMULA,
+  };
 }
 
 /** Where run --npy writes the grid, and, once written, whose grid it is. */
@@ -77,14 +81,22 @@ export async function runStrategies(
     try {
       const { record, grid } = await runStrategy(
         { strategy, ...gridOptions, ...options },
-        { signal: session.signal, keepGrid, onProgress: (p) => session.progress(`${strategy} ${label}: ${p.phase} ${Math.round(p.fraction * 100)}%`) },
+        {
+          signal: session.signal,
+          keepGrid,
+          onProgress: (p) => session.progress(`${strategy} ${label}: ${p.phase} ${Math.round(p.fraction * 100)}%`),
+        },
       );
       session.progressDone();
       records.push(record);
       if (grid) {
         try {
           if (npy && grid.shape.length === 2) {
-            await writeNpy(npy.path, { dtype: grid.dtype, shape: grid.shape, data: grid.data, offset: grid.offset, strides: grid.strides }, { signal: session.signal });
+            await writeNpy(
+              npy.path,
+              { dtype: grid.dtype, shape: grid.shape, data: grid.data, offset: grid.offset, strides: grid.strides },
+              { signal: session.signal },
+            );
             npy.written = `${strategy}, ${grid.dtype}, shape (${grid.shape.join(', ')})`;
           }
         } finally {
@@ -94,7 +106,14 @@ export async function runStrategies(
     } catch (error) {
       session.progressDone();
       if (!(refusalsAreRows && error instanceof MemoryGuardError)) throw error;
-      refused.push({ strategy, nx, ny, neededBytes: error.neededBytes, availableBytes: error.availableBytes, message: error.message });
+      refused.push({
+        strategy,
+        nx,
+        ny,
+        neededBytes: error.neededBytes,
+        availableBytes: error.availableBytes,
+        message: error.message,
+      });
     }
   }
   // The floor writes nx·ny values itself: measured only beside a strategy that ran on this grid.

@@ -23,23 +23,41 @@ export interface Outputs {
 }
 
 export function parseOutputs(values: Record<string, unknown>): Outputs {
-  const outputs = { json: values.json as string | undefined, csv: values.csv as string | undefined, markdown: values.markdown as string | undefined };
+  const outputs = {
+    json: values.json as string | undefined,
+    csv: values.csv as string | undefined,
+    markdown: values.markdown as string | undefined,
+  };
   const toStdout = Object.entries(outputs).filter(([, v]) => v === '-');
-  if (toStdout.length > 1) throw new UsageError(`only one format can go to stdout, got ${toStdout.map(([k]) => `--${k} -`).join(' and ')}`);
-  for (const [name, value] of Object.entries(outputs)) if (value === '') throw new UsageError(`--${name} needs a file name, or - for stdout`);
+  if (toStdout.length > 1)
+    throw new UsageError(`only one format can go to stdout, got ${toStdout.map(([k]) => `--${k} -`).join(' and ')}`);
+  for (const [name, value] of Object.entries(outputs))
+    if (value === '') throw new UsageError(`--${name} needs a file name, or - for stdout`);
   return outputs;
 }
 
 function entriesOf(results: Results): SweepEntry[] {
   return [
-    ...results.records.map((record): SweepEntry => ({ kind: 'record', strategy: record.strategy, nx: record.nx, ny: record.ny, record })),
+    ...results.records.map((record): SweepEntry => ({
+      kind: 'record',
+      strategy: record.strategy,
+      nx: record.nx,
+      ny: record.ny,
+      record,
+    })),
     ...results.refused.map((r): SweepEntry => ({ kind: 'refused', ...r })),
     ...results.skipped.map((s): SweepEntry => ({ kind: 'skipped', ...s })),
   ];
 }
 
 /** Writes the results where `outputs` says; `extra` (the bench's ratios) follows the table, or goes to stderr when data owns stdout. */
-export async function emit(session: Session, results: Results, outputs: Outputs, command: string, extra?: string): Promise<void> {
+export async function emit(
+  session: Session,
+  results: Results,
+  outputs: Outputs,
+  command: string,
+  extra?: string,
+): Promise<void> {
   const { io } = session;
   await loadBackends();
   const machine = machineInfo();
@@ -48,7 +66,14 @@ export async function emit(session: Session, results: Results, outputs: Outputs,
     json: () => resultsJson(input, machine),
     csv: () =>
       sweepToCsv(
-        { entries: entriesOf(results), dtype: results.dtype, backend: results.backend, formula: results.formula, ...(results.xRange ? { xRange: results.xRange } : {}), ...(results.yRange ? { yRange: results.yRange } : {}) },
+        {
+          entries: entriesOf(results),
+          dtype: results.dtype,
+          backend: results.backend,
+          formula: results.formula,
+          ...(results.xRange ? { xRange: results.xRange } : {}),
+          ...(results.yRange ? { yRange: results.yRange } : {}),
+        },
         machine,
       ),
     markdown: () => resultsToMarkdown(input),

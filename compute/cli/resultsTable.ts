@@ -8,7 +8,22 @@ import { gridLabel } from './args.js';
 import type { Results } from './measure.js';
 import { formatError, formatMs, formatTable } from './table.js';
 
-const RECORD_HEADER = ['strategy', 'grid', 'backend', 'dev', 'shape', 'first', 'median ± IQR', 'peak', 'predicted', 'max|err|', 'allclose', 'vs loops', 'vs limit', 'noisy'];
+const RECORD_HEADER = [
+  'strategy',
+  'grid',
+  'backend',
+  'dev',
+  'shape',
+  'first',
+  'median ± IQR',
+  'peak',
+  'predicted',
+  'max|err|',
+  'allclose',
+  'vs loops',
+  'vs limit',
+  'noisy',
+];
 
 /** The table and, where there are any, the note lines below it. */
 export function resultsTable(results: Results): string {
@@ -19,12 +34,29 @@ export function resultsTable(results: Results): string {
 function recordRows(results: Results): string[][] {
   const { records } = results;
   // Ratios only against the loops and limit rows of the same grid (a bench mixes sizes).
-  const sameGrid = (r: RunRecord, strategy: string) => records.find((o) => o.strategy === strategy && o.nx === r.nx && o.ny === r.ny && o.dtype === r.dtype);
+  const sameGrid = (r: RunRecord, strategy: string) =>
+    records.find((o) => o.strategy === strategy && o.nx === r.nx && o.ny === r.ny && o.dtype === r.dtype);
   const rows = records.map((r) => {
     const loops = sameGrid(r, 'loops');
     const limit = sameGrid(r, 'limit');
     const isLimit = r.strategy === 'limit';
-    if (r.shapeError) return [r.strategy, gridSizeCell(r), r.backend, String(r.devices), 'shape error', formatMs(r.firstMs), '', '', formatBytes(r.predictedBytes), '', 'NO', '', '', ''];
+    if (r.shapeError)
+      return [
+        r.strategy,
+        gridSizeCell(r),
+        r.backend,
+        String(r.devices),
+        'shape error',
+        formatMs(r.firstMs),
+        '',
+        '',
+        formatBytes(r.predictedBytes),
+        '',
+        'NO',
+        '',
+        '',
+        '',
+      ];
     return [
       r.strategy,
       gridSizeCell(r),
@@ -44,7 +76,22 @@ function recordRows(results: Results): string[][] {
     ];
   });
   for (const r of results.refused) {
-    rows.push([r.strategy, gridSizeCell(r), '', '', `(${r.strategy === 'naive' ? r.nx : `${r.nx}, ${r.ny}`})`, '', 'refused', '', formatBytes(r.neededBytes), '', '', '', '', '']);
+    rows.push([
+      r.strategy,
+      gridSizeCell(r),
+      '',
+      '',
+      `(${r.strategy === 'naive' ? r.nx : `${r.nx}, ${r.ny}`})`,
+      '',
+      'refused',
+      '',
+      formatBytes(r.neededBytes),
+      '',
+      '',
+      '',
+      '',
+      '',
+    ]);
   }
   return rows;
 }
@@ -59,28 +106,39 @@ function noteLines(results: Results): string[] {
   // A run's grid: records, refused and skipped runs all carry nx and ny.
   const label = (r: { nx: number; ny: number }) => gridLabel(r);
   const manySizes = new Set([...results.records, ...results.refused, ...results.skipped].map(label)).size > 1;
-  const who = (r: { strategy: string; nx: number; ny: number }) => (manySizes ? `${r.strategy} ${label(r)}` : r.strategy);
+  const who = (r: { strategy: string; nx: number; ny: number }) =>
+    manySizes ? `${r.strategy} ${label(r)}` : r.strategy;
   const lines: string[] = [];
   for (const r of results.records) if (r.shapeError) lines.push(`  ${who(r)}: TypeError: ${r.shapeError}`);
   for (const r of results.records) if (r.note) lines.push(`  ${who(r)}: ${r.note}`);
   for (const r of results.records) {
     if (r.value === undefined) continue;
-    const at = r.at ? ` at i = ${r.at.i}, j = ${r.at.j} (x = ${r.at.x.toPrecision(6)}, y = ${r.at.y.toPrecision(6)})` : '';
+    const at = r.at
+      ? ` at i = ${r.at.i}, j = ${r.at.j} (x = ${r.at.x.toPrecision(6)}, y = ${r.at.y.toPrecision(6)})`
+      : '';
     const integral = r.integral === undefined ? '' : `; mean × area ≈ ∫∫ f dx dy = ${r.integral.toPrecision(7)}`;
-    lines.push(`  ${who(r)}: ${r.reduce} = ${r.value.toPrecision(7)}${at}; float64 reference ${r.reference?.toPrecision(10)}, error ${r.error?.toPrecision(2)}${integral}`);
+    lines.push(
+      `  ${who(r)}: ${r.reduce} = ${r.value.toPrecision(7)}${at}; float64 reference ${r.reference?.toPrecision(10)}, error ${r.error?.toPrecision(2)}${integral}`,
+    );
   }
   const domains = new Set(results.records.map((r) => `x in [${r.xRange.join(', ')}], y in [${r.yRange.join(', ')}]`));
-  if (domains.size === 1 && results.records.some((r) => r.xRange.join() !== '-2,2' || r.yRange.join() !== '-2,2')) lines.push(`  domain: ${[...domains][0]}`);
+  if (domains.size === 1 && results.records.some((r) => r.xRange.join() !== '-2,2' || r.yRange.join() !== '-2,2'))
+    lines.push(`  domain: ${[...domains][0]}`);
   for (const r of results.records) {
     if (r.kernelMs === undefined) continue;
     const split = `upload ${formatMs(r.uploadMs ?? 0)}, kernel ${formatMs(r.kernelMs)}, read-back ${formatMs(r.readbackMs ?? 0)}`;
     lines.push(`  ${who(r)}: ${split}${r.deviceName ? ` on ${r.deviceName}` : ''}`);
   }
-  for (const r of results.records) if (r.noisy) lines.push(`  ${who(r)}: noisy: ${r.noisyReason ?? 'spread too wide'}; min…max ${formatMs(r.minMs)}…${formatMs(r.maxMs)}`);
+  for (const r of results.records)
+    if (r.noisy)
+      lines.push(
+        `  ${who(r)}: noisy: ${r.noisyReason ?? 'spread too wide'}; min…max ${formatMs(r.minMs)}…${formatMs(r.maxMs)}`,
+      );
   for (const r of results.refused) lines.push(`  ${who(r)}: refused: ${r.message}`);
   // A strategy unavailable here is skipped at every size: say it once, with the sizes.
   const skipped = new Map<string, string[]>();
-  for (const s of results.skipped) skipped.set(`${s.strategy}\u0000${s.reason}`, [...(skipped.get(`${s.strategy}\u0000${s.reason}`) ?? []), label(s)]);
+  for (const s of results.skipped)
+    skipped.set(`${s.strategy}\u0000${s.reason}`, [...(skipped.get(`${s.strategy}\u0000${s.reason}`) ?? []), label(s)]);
   for (const [key, grids] of skipped) {
     const [strategy, reason] = key.split('\u0000');
     lines.push(`  ${strategy}${manySizes ? ` ${sizesText(grids)}` : ''}: skipped: ${reason}`);

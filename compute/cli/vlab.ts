@@ -17,7 +17,15 @@
 import { parseArgs } from 'node:util';
 import { appVersion } from '../report/machine.js';
 import { type Values, commandLine, withJsonDefault, withSignedValues } from './args.js';
-import { type CommandName, type CommandSpec, COMMANDS, HELP, OUTPUT_OPTIONS, commandHelp, isCommand } from './commandTable.js';
+import {
+  type CommandName,
+  type CommandSpec,
+  COMMANDS,
+  HELP,
+  OUTPUT_OPTIONS,
+  commandHelp,
+  isCommand,
+} from './commandTable.js';
 import { commandBench } from './commands/bench.js';
 import { commandDevices } from './commands/devices.js';
 import { commandJax } from './commands/jax.js';
@@ -97,7 +105,8 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
   } catch (error) {
     const failure = errorLine(error);
     if (!failure) throw error;
-    const hint = failure.code === 2 && /^Unknown option|^Option '/.test(failure.line) ? ` (see vlab ${command} --help)` : '';
+    const hint =
+      failure.code === 2 && /^Unknown option|^Option '/.test(failure.line) ? ` (see vlab ${command} --help)` : '';
     io.stderr.write(`vlab: ${failure.line}${hint}\n`);
     return failure.code;
   } finally {

@@ -21,7 +21,13 @@ describe('allclose with NumPy semantics', () => {
   });
 
   it('broadcasts its operands and rejects incompatible shapes', () => {
-    const a = NDArray.from([[1, 2], [1, 2]], 'float64');
+    const a = NDArray.from(
+      [
+        [1, 2],
+        [1, 2],
+      ],
+      'float64',
+    );
     const b = NDArray.from([1, 2], 'float64');
     expect(allclose(a, b)).toBe(true);
     expect(allclose(a, NDArray.from([1, 2.1], 'float64'))).toBe(false);

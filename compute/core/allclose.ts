@@ -11,7 +11,11 @@ export interface AllcloseOptions {
   equalNan?: boolean;
 }
 
-export function isclose(a: number, b: number, { rtol = 1e-5, atol = 1e-8, equalNan = false }: AllcloseOptions = {}): boolean {
+export function isclose(
+  a: number,
+  b: number,
+  { rtol = 1e-5, atol = 1e-8, equalNan = false }: AllcloseOptions = {},
+): boolean {
   if (Number.isNaN(a) || Number.isNaN(b)) return equalNan && Number.isNaN(a) && Number.isNaN(b);
   if (a === b) return true; // covers equal infinities
   if (!Number.isFinite(a) || !Number.isFinite(b)) return false;

@@ -24,15 +24,29 @@ describe('meshgrid', () => {
   it("defaults to 'xy' indexing, as NumPy: shapes (ny, nx) and x varying along columns", () => {
     const [xm, ym] = meshgrid(x, y);
     expect(xm.shape).toEqual([2, 3]);
-    expect(xm.toList()).toEqual([[0, 1, 2], [0, 1, 2]]);
-    expect(ym.toList()).toEqual([[10, 10, 10], [11, 11, 11]]);
+    expect(xm.toList()).toEqual([
+      [0, 1, 2],
+      [0, 1, 2],
+    ]);
+    expect(ym.toList()).toEqual([
+      [10, 10, 10],
+      [11, 11, 11],
+    ]);
   });
 
   it("with 'ij' indexing gives shapes (nx, ny) and x_mesh[i, j] = x[i]", () => {
     const [xm, ym] = meshgrid(x, y, { indexing: 'ij' });
     expect(xm.shape).toEqual([3, 2]);
-    expect(xm.toList()).toEqual([[0, 0], [1, 1], [2, 2]]);
-    expect(ym.toList()).toEqual([[10, 11], [10, 11], [10, 11]]);
+    expect(xm.toList()).toEqual([
+      [0, 0],
+      [1, 1],
+      [2, 2],
+    ]);
+    expect(ym.toList()).toEqual([
+      [10, 11],
+      [10, 11],
+      [10, 11],
+    ]);
   });
 
   it('materializes the meshes: each holds n² elements (the lesson’s memory cost)', () => {

@@ -13,7 +13,8 @@ export interface LinspaceOptions {
 /** n evenly spaced values over [start, stop], computed in float64 and rounded once, as NumPy does. */
 export function linspace(start: number, stop: number, num: number, options: LinspaceOptions = {}): NDArray {
   const { dtype = 'float32', endpoint = true } = options;
-  if (!Number.isInteger(num) || num < 0) throw new RangeError(`linspace: num must be a non-negative integer, got ${num}`);
+  if (!Number.isInteger(num) || num < 0)
+    throw new RangeError(`linspace: num must be a non-negative integer, got ${num}`);
   const out = NDArray.empty([num], dtype);
   const data = out.data;
   const div = endpoint ? num - 1 : num;
@@ -44,7 +45,8 @@ export type MeshgridIndexing = 'xy' | 'ij';
  */
 export function meshgrid(x: NDArray, y: NDArray, options: { indexing?: MeshgridIndexing } = {}): [NDArray, NDArray] {
   const indexing = options.indexing ?? 'xy';
-  if (indexing !== 'xy' && indexing !== 'ij') throw new Error(`meshgrid: indexing must be 'xy' or 'ij', got '${String(indexing)}'`);
+  if (indexing !== 'xy' && indexing !== 'ij')
+    throw new Error(`meshgrid: indexing must be 'xy' or 'ij', got '${String(indexing)}'`);
   if (x.ndim !== 1 || y.ndim !== 1) throw new Error('meshgrid: inputs must be 1-D vectors');
   const shape = indexing === 'xy' ? [y.size, x.size] : [x.size, y.size];
   // x varies along the columns for 'xy' and along the rows for 'ij'.

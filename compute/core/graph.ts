@@ -86,7 +86,9 @@ export function formatLiteral(value: number): string {
 function formatParams(params: AnyParams): string {
   const entries = Object.entries(params);
   if (entries.length === 0) return '';
-  const text = entries.map(([key, value]) => `${snake(key)}=${Array.isArray(value) ? formatShape(value as number[]) : String(value)}`);
+  const text = entries.map(
+    ([key, value]) => `${snake(key)}=${Array.isArray(value) ? formatShape(value as number[]) : String(value)}`,
+  );
   return `[${text.join(' ')}]`;
 }
 

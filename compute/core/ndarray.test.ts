@@ -5,7 +5,13 @@ import { arange } from './creation.js';
 
 describe('NDArray', () => {
   it('has NumPy geometry: shape, row-major strides, nbytes, element access with negative indices', () => {
-    const a = NDArray.from([[1, 2, 3], [4, 5, 6]], 'float64');
+    const a = NDArray.from(
+      [
+        [1, 2, 3],
+        [4, 5, 6],
+      ],
+      'float64',
+    );
     expect(a.shape).toEqual([2, 3]);
     expect(a.strides).toEqual([3, 1]);
     expect(a.nbytes).toBe(48);
@@ -13,7 +19,10 @@ describe('NDArray', () => {
     expect(a.get(-1, -3)).toBe(4);
     expect(() => a.get(2, 0)).toThrow(RangeError);
     a.set(9, 0, 0);
-    expect(a.toList()).toEqual([[9, 2, 3], [4, 5, 6]]);
+    expect(a.toList()).toEqual([
+      [9, 2, 3],
+      [4, 5, 6],
+    ]);
   });
 
   it('broadcasts as a stride-0 view without allocating', () => {
@@ -30,7 +39,11 @@ describe('NDArray', () => {
     const a = arange(6, undefined, 1, 'float64').reshape(2, 3);
     const t = a.transpose();
     expect(t.isContiguous).toBe(false);
-    expect(t.toList()).toEqual([[0, 3], [1, 4], [2, 5]]);
+    expect(t.toList()).toEqual([
+      [0, 3],
+      [1, 4],
+      [2, 5],
+    ]);
     const flat = t.reshape(-1);
     expect(flat.toList()).toEqual([0, 3, 1, 4, 2, 5]);
     expect(() => a.reshape(4, 2)).toThrow(/cannot reshape/);
@@ -40,7 +53,10 @@ describe('NDArray', () => {
     const a = arange(6, undefined, 1, 'float64').reshape(3, 2);
     expect(a.index(1).toList()).toEqual([2, 3]);
     expect(a.index(-1).index(0).item()).toBe(4);
-    expect(a.slice(1, 3).toList()).toEqual([[2, 3], [4, 5]]);
+    expect(a.slice(1, 3).toList()).toEqual([
+      [2, 3],
+      [4, 5],
+    ]);
     expect(a.moveAxis(0, 1).shape).toEqual([2, 3]);
   });
 

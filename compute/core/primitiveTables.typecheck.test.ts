@@ -23,14 +23,32 @@ interface TableEntry {
 }
 
 const TABLES: TableEntry[] = [
-  { table: 'scalarSemantics (the reference meaning)', file: 'compute/core/primitives.ts', entry: /^ {2}atan: Math\.atan,$/ },
-  { table: 'the spellings (formula, ops, Python)', file: 'compute/core/primitives.ts', entry: /^ {2}sinh: \{ formula: \['sinh'\]/ },
-  { table: 'outputAval (the shape rule switch)', file: 'compute/core/primitives.ts', entry: /^ {4}case 'transpose': \{$/, remove: () => "    case 'no such primitive' as never: {" },
+  {
+    table: 'scalarSemantics (the reference meaning)',
+    file: 'compute/core/primitives.ts',
+    entry: /^ {2}atan: Math\.atan,$/,
+  },
+  {
+    table: 'the spellings (formula, ops, Python)',
+    file: 'compute/core/primitives.ts',
+    entry: /^ {2}sinh: \{ formula: \['sinh'\]/,
+  },
+  {
+    table: 'outputAval (the shape rule switch)',
+    file: 'compute/core/primitives.ts',
+    entry: /^ {4}case 'transpose': \{$/,
+    remove: () => "    case 'no such primitive' as never: {",
+  },
   { table: 'the JS emitters', file: 'compute/backends/js.ts', entry: /^ {2}atan2: \(\[y, x\]\) =>/ },
   { table: 'the WGSL emitters', file: 'compute/backends/wgsl.ts', entry: /^ {2}hypot: \(\[a, b\]\) =>/ },
   { table: "WGSL's numerics notes", file: 'compute/backends/wgsl.ts', entry: /^ {2}mod: "mod: NumPy's/ },
   { table: 'the formula operators', file: 'compute/formula/vocabulary.ts', entry: /^ {2}'%': 'mod',$/ },
-  { table: 'the batching rules', file: 'compute/transforms/vmap.ts', entry: /^ {2}transpose: \(builder, \[operand\], params\) => \{$/, remove: () => '  notTranspose: (builder, [operand], params) => {' },
+  {
+    table: 'the batching rules',
+    file: 'compute/transforms/vmap.ts',
+    entry: /^ {2}transpose: \(builder, \[operand\], params\) => \{$/,
+    remove: () => '  notTranspose: (builder, [operand], params) => {',
+  },
 ];
 
 const options: ts.CompilerOptions = {
@@ -52,7 +70,8 @@ const host: ts.CompilerHost = {
   getSourceFile(fileName, languageVersion, onError, shouldCreate) {
     const override = overrides.get(resolve(fileName));
     if (override !== undefined) return ts.createSourceFile(fileName, override, languageVersion, true);
-    if (!parsed.has(fileName)) parsed.set(fileName, baseHost.getSourceFile(fileName, languageVersion, onError, shouldCreate));
+    if (!parsed.has(fileName))
+      parsed.set(fileName, baseHost.getSourceFile(fileName, languageVersion, onError, shouldCreate));
     return parsed.get(fileName);
   },
   readFile(fileName) {
@@ -88,6 +107,9 @@ describe('a table keyed by primitive with one entry removed fails the type check
     const edited = [...lines];
     if (remove) edited[at[0]!] = remove(lines[at[0]!]!);
     else edited.splice(at[0]!, 1);
-    expect(errorsIn(file, edited.join('\n')).length, `removing "${lines[at[0]!]!.trim()}" from ${file}`).toBeGreaterThan(0);
+    expect(
+      errorsIn(file, edited.join('\n')).length,
+      `removing "${lines[at[0]!]!.trim()}" from ${file}`,
+    ).toBeGreaterThan(0);
   });
 });

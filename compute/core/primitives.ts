@@ -18,8 +18,26 @@ import type { AbstractValue } from './graph.js';
 import { broadcastOperands, formatShape } from './shape.js';
 
 export const UNARY_PRIMITIVES = [
-  'neg', 'square', 'cos', 'sin', 'tan', 'exp', 'log', 'sqrt', 'abs', 'tanh',
-  'atan', 'asin', 'acos', 'sinh', 'cosh', 'floor', 'ceil', 'sign', 'log2', 'log10',
+  'neg',
+  'square',
+  'cos',
+  'sin',
+  'tan',
+  'exp',
+  'log',
+  'sqrt',
+  'abs',
+  'tanh',
+  'atan',
+  'asin',
+  'acos',
+  'sinh',
+  'cosh',
+  'floor',
+  'ceil',
+  'sign',
+  'log2',
+  'log10',
 ] as const;
 /** atan2's first operand is y, as in C and NumPy: atan2(y, x). */
 export const BINARY_PRIMITIVES = ['add', 'sub', 'mul', 'div', 'pow', 'min', 'max', 'atan2', 'hypot', 'mod'] as const;
@@ -55,13 +73,22 @@ export interface PrimitiveParams {
   pmax: { axisName: string };
   pmin: { axisName: string };
 }
-export type ParamsOf<P extends Primitive> = P extends keyof PrimitiveParams ? PrimitiveParams[P] : Record<string, never>;
+export type ParamsOf<P extends Primitive> = P extends keyof PrimitiveParams
+  ? PrimitiveParams[P]
+  : Record<string, never>;
 export type AnyParams = PrimitiveParams[keyof PrimitiveParams] | Record<string, never>;
 
-export const ELEMENTWISE_PRIMITIVES: readonly ElementwisePrimitive[] = [...UNARY_PRIMITIVES, ...BINARY_PRIMITIVES, 'integer_pow'];
+export const ELEMENTWISE_PRIMITIVES: readonly ElementwisePrimitive[] = [
+  ...UNARY_PRIMITIVES,
+  ...BINARY_PRIMITIVES,
+  'integer_pow',
+];
 export const STRUCTURAL_PRIMITIVES: readonly StructuralPrimitive[] = ['broadcast_in_dim', 'transpose'];
 export const ALL_PRIMITIVES: readonly Primitive[] = [
-  ...ELEMENTWISE_PRIMITIVES, ...STRUCTURAL_PRIMITIVES, ...REDUCTION_PRIMITIVES, ...COLLECTIVE_PRIMITIVES,
+  ...ELEMENTWISE_PRIMITIVES,
+  ...STRUCTURAL_PRIMITIVES,
+  ...REDUCTION_PRIMITIVES,
+  ...COLLECTIVE_PRIMITIVES,
 ];
 
 export function arity(primitive: Primitive): 1 | 2 {
@@ -201,11 +228,25 @@ export const SPELLINGS = {
   pow: { formula: ['pow'], description: 'a to the power b', python: 'power', pythonOperator: '**' },
   min: { formula: ['min'], description: 'the smaller (NaN if either is NaN)', python: 'minimum', ops: 'minimum' },
   max: { formula: ['max'], description: 'the larger (NaN if either is NaN)', python: 'maximum', ops: 'maximum' },
-  atan2: { formula: ['atan2', 'arctan2'], description: 'the angle of the point (x, y): atan2(y, x), in [-pi, pi]', python: 'arctan2' },
+  atan2: {
+    formula: ['atan2', 'arctan2'],
+    description: 'the angle of the point (x, y): atan2(y, x), in [-pi, pi]',
+    python: 'arctan2',
+  },
   hypot: { formula: ['hypot'], description: 'sqrt(a^2 + b^2) without overflow', python: 'hypot' },
   // Python's % on arrays is np.remainder, which is np.mod.
-  mod: { formula: ['mod'], description: "a modulo b with the divisor's sign, as NumPy's mod (also a % b)", python: 'mod', pythonOperator: '%' },
-  integer_pow: { formula: [], description: 'a to a constant integer power (from pow or ^)', python: 'power', pythonOperator: '**' },
+  mod: {
+    formula: ['mod'],
+    description: "a modulo b with the divisor's sign, as NumPy's mod (also a % b)",
+    python: 'mod',
+    pythonOperator: '%',
+  },
+  integer_pow: {
+    formula: [],
+    description: 'a to a constant integer power (from pow or ^)',
+    python: 'power',
+    pythonOperator: '**',
+  },
 } as const satisfies { readonly [P in ElementwisePrimitive]: Spelling };
 
 /** Rounds a float64 result to the dtype the primitive produced. */
@@ -227,12 +268,19 @@ export function outputAval(
       const { shape, broadcastDimensions } = params as PrimitiveParams['broadcast_in_dim'];
       const operand = arrays[0]!;
       if (broadcastDimensions.length !== operand.shape.length) {
-        throw new Error(`broadcast_in_dim: operand of rank ${operand.shape.length} needs ${operand.shape.length} broadcast dimensions`);
+        throw new Error(
+          `broadcast_in_dim: operand of rank ${operand.shape.length} needs ${operand.shape.length} broadcast dimensions`,
+        );
       }
       broadcastDimensions.forEach((axis, k) => {
         const dim = operand.shape[k]!;
-        if (!(axis >= 0 && axis < shape.length && (dim === 1 || dim === shape[axis])) || (k > 0 && axis <= broadcastDimensions[k - 1]!)) {
-          throw new Error(`broadcast_in_dim: operand shape ${formatShape(operand.shape)} does not fit ${formatShape(shape)} at dimensions (${broadcastDimensions.join(', ')})`);
+        if (
+          !(axis >= 0 && axis < shape.length && (dim === 1 || dim === shape[axis])) ||
+          (k > 0 && axis <= broadcastDimensions[k - 1]!)
+        ) {
+          throw new Error(
+            `broadcast_in_dim: operand shape ${formatShape(operand.shape)} does not fit ${formatShape(shape)} at dimensions (${broadcastDimensions.join(', ')})`,
+          );
         }
       });
       return { shape: [...shape], dtype };
@@ -253,8 +301,14 @@ export function outputAval(
     case 'argmin': {
       const { axes } = params as PrimitiveParams['reduce_sum'];
       const operand = arrays[0]!;
-      if (axes.some((a, k) => !(Number.isInteger(a) && a >= 0 && a < operand.shape.length) || (k > 0 && a <= axes[k - 1]!))) {
-        throw new Error(`${primitive}: axes (${axes.join(', ')}) are not distinct axes of an array of rank ${operand.shape.length}`);
+      if (
+        axes.some(
+          (a, k) => !(Number.isInteger(a) && a >= 0 && a < operand.shape.length) || (k > 0 && a <= axes[k - 1]!),
+        )
+      ) {
+        throw new Error(
+          `${primitive}: axes (${axes.join(', ')}) are not distinct axes of an array of rank ${operand.shape.length}`,
+        );
       }
       if (primitive !== 'reduce_sum' && axes.some((a) => operand.shape[a] === 0)) {
         throw new Error(`${primitive}: zero-size array to a reduction operation that has no identity`);
@@ -269,6 +323,12 @@ export function outputAval(
       return { shape: [...arrays[0]!.shape], dtype };
     default:
       if (!isElementwise(primitive)) return primitive satisfies never;
-      return { shape: broadcastOperands(primitive, arrays.map((a) => a.shape)), dtype };
+      return {
+        shape: broadcastOperands(
+          primitive,
+          arrays.map((a) => a.shape),
+        ),
+        dtype,
+      };
   }
 }

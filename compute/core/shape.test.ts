@@ -4,9 +4,21 @@ import { broadcastShapes, rowMajorStrides } from './shape.js';
 describe('NumPy broadcasting', () => {
   it.each([
     [[[3], [3]], [3]],
-    [[[5, 1], [4]], [5, 4]],
-    [[[], [2, 3]], [2, 3]],
-    [[[8, 1, 6, 1], [7, 1, 5]], [8, 7, 6, 5]],
+    [
+      [[5, 1], [4]],
+      [5, 4],
+    ],
+    [
+      [[], [2, 3]],
+      [2, 3],
+    ],
+    [
+      [
+        [8, 1, 6, 1],
+        [7, 1, 5],
+      ],
+      [8, 7, 6, 5],
+    ],
     [[[1], [0]], [0]],
   ])('broadcasts %j to %j', (shapes, expected) => {
     expect(broadcastShapes(...(shapes as number[][]))).toEqual(expected);

@@ -79,7 +79,10 @@ export function broadcastOperands(primitive: string, shapes: Shape[]): number[] 
   try {
     return broadcastShapes(...shapes);
   } catch {
-    throw new ShapeError(primitive, shapes.map((s) => [...s]));
+    throw new ShapeError(
+      primitive,
+      shapes.map((s) => [...s]),
+    );
   }
 }
 

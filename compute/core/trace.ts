@@ -105,7 +105,11 @@ export class GraphBuilder {
 }
 
 function foldScalar(primitive: Primitive, a: number, b: number, params: AnyParams): number {
-  const meaning = scalarSemantics[primitive as keyof typeof scalarSemantics] as (a: number, b: number, p: AnyParams) => number;
+  const meaning = scalarSemantics[primitive as keyof typeof scalarSemantics] as (
+    a: number,
+    b: number,
+    p: AnyParams,
+  ) => number;
   return meaning(a, b, params);
 }
 
@@ -115,7 +119,9 @@ export function innermostBuilder(args: readonly Value[]): GraphBuilder | null {
   for (const arg of args) {
     if (arg instanceof Tracer) {
       if (!activeBuilders.includes(arg.builder)) {
-        throw new Error('a tracer escaped its trace: a value from inside jit/vmap was used after the traced function returned');
+        throw new Error(
+          'a tracer escaped its trace: a value from inside jit/vmap was used after the traced function returned',
+        );
       }
       if (!found || arg.builder.level > found.level) found = arg.builder;
     }
@@ -124,8 +130,17 @@ export function innermostBuilder(args: readonly Value[]): GraphBuilder | null {
 }
 
 /** Records a primitive into a trace and returns the tracer (or number) for its result. */
-export function bindTraced(builder: GraphBuilder, primitive: Primitive, args: readonly Value[], params: AnyParams): Tracer | number {
-  const out = builder.emit(primitive, args.map((a) => builder.atomFor(a)), params);
+export function bindTraced(
+  builder: GraphBuilder,
+  primitive: Primitive,
+  args: readonly Value[],
+  params: AnyParams,
+): Tracer | number {
+  const out = builder.emit(
+    primitive,
+    args.map((a) => builder.atomFor(a)),
+    params,
+  );
   return out.kind === 'literal' ? out.value : new Tracer(builder, out);
 }
 
@@ -138,7 +153,10 @@ export interface TracedFunction {
 }
 
 /** Traces fn at the given abstract inputs. */
-export function traceFunction(fn: (...args: Value[]) => Value | Value[], avals: readonly AbstractValue[]): TracedFunction {
+export function traceFunction(
+  fn: (...args: Value[]) => Value | Value[],
+  avals: readonly AbstractValue[],
+): TracedFunction {
   const builder = new GraphBuilder(activeBuilders.length + 1);
   activeBuilders.push(builder);
   try {

@@ -27,19 +27,22 @@ describe('compiled formulas', () => {
     expect(compileFormula('2 * pi').variables).toEqual([]);
   });
 
-  it.each(FORMULA_PRESETS.map((p) => [p.name, p.formula]))('preset %s: jitted grid equals the independent evaluator', (_name, text) => {
-    const f = compileFormula(text);
-    const axis = linspace(-2, 2, 9, { dtype: 'float64' });
-    const [xs, ys] = meshgrid(axis, axis, { indexing: 'ij' });
-    const z = jit((a: Value, b: Value) => f.fn(a, b))(xs, ys) as NDArray;
-    const xv = xs.toTypedArray();
-    const yv = ys.toTypedArray();
-    const zv = z.toTypedArray();
-    for (let i = 0; i < zv.length; i++) {
-      const expected = evaluateFormulaScalar(f.ast, xv[i]!, yv[i]!);
-      expect(Math.abs(zv[i]! - expected)).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(expected)));
-    }
-  });
+  it.each(FORMULA_PRESETS.map((p) => [p.name, p.formula]))(
+    'preset %s: jitted grid equals the independent evaluator',
+    (_name, text) => {
+      const f = compileFormula(text);
+      const axis = linspace(-2, 2, 9, { dtype: 'float64' });
+      const [xs, ys] = meshgrid(axis, axis, { indexing: 'ij' });
+      const z = jit((a: Value, b: Value) => f.fn(a, b))(xs, ys) as NDArray;
+      const xv = xs.toTypedArray();
+      const yv = ys.toTypedArray();
+      const zv = z.toTypedArray();
+      for (let i = 0; i < zv.length; i++) {
+        const expected = evaluateFormulaScalar(f.ast, xv[i]!, yv[i]!);
+        expect(Math.abs(zv[i]! - expected)).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(expected)));
+      }
+    },
+  );
 
   it('the lesson formula comes first among the presets', () => {
     expect(FORMULA_PRESETS[0]!.formula).toBe(DEFAULT_FORMULA);

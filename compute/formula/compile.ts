@@ -19,7 +19,9 @@ export interface CompiledFormula {
 export type FormulaCheck = { ok: true } | { ok: false; message: string; position: number; length: number };
 
 /** How each operator traces: as the primitive it binds (OPERATORS). */
-const BINARY_OPS = Object.fromEntries(Object.entries(OPERATORS).map(([op, primitive]) => [op, traceFor(primitive)])) as {
+const BINARY_OPS = Object.fromEntries(
+  Object.entries(OPERATORS).map(([op, primitive]) => [op, traceFor(primitive)]),
+) as {
   readonly [op in BinaryOperator]: (a: Value, b: Value) => Value;
 };
 
@@ -74,7 +76,8 @@ export function checkFormula(text: string): FormulaCheck {
     parseFormula(text);
     return { ok: true };
   } catch (error) {
-    if (error instanceof FormulaError) return { ok: false, message: error.message, position: error.position, length: error.length };
+    if (error instanceof FormulaError)
+      return { ok: false, message: error.message, position: error.position, length: error.length };
     throw error;
   }
 }

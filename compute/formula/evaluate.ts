@@ -7,7 +7,9 @@ import type { DType } from '../core/dtype.js';
 import { FUNCTIONS, OPERATORS, scalarFor, type BinaryOperator } from './vocabulary.js';
 import type { FormulaAst } from './syntax.js';
 
-const FUNCTION_OF_OPERATOR = Object.fromEntries(Object.entries(OPERATORS).map(([op, primitive]) => [op, scalarFor(primitive)])) as {
+const FUNCTION_OF_OPERATOR = Object.fromEntries(
+  Object.entries(OPERATORS).map(([op, primitive]) => [op, scalarFor(primitive)]),
+) as {
   readonly [op in BinaryOperator]: (a: number, b: number) => number;
 };
 

@@ -25,14 +25,21 @@ const POINTS: [number, number][] = [
   [0.5, 1.5],
   [-1.25, -0.75],
 ];
-const xs = NDArray.from(POINTS.map((p) => p[0]), 'float64');
-const ys = NDArray.from(POINTS.map((p) => p[1]), 'float64');
+const xs = NDArray.from(
+  POINTS.map((p) => p[0]),
+  'float64',
+);
+const ys = NDArray.from(
+  POINTS.map((p) => p[1]),
+  'float64',
+);
 
 const tally = { tried: 0, compiled: 0, refused: 0, crashes: 0, slowest: 0 };
 
 function sameValue(a: number, b: number): boolean {
   if (Number.isNaN(a) || Number.isNaN(b)) return Number.isNaN(a) && Number.isNaN(b);
-  if (!Number.isFinite(a) || !Number.isFinite(b)) return a === b || Math.abs(a - b) <= 1e-9 * Math.max(Math.abs(a), Math.abs(b));
+  if (!Number.isFinite(a) || !Number.isFinite(b))
+    return a === b || Math.abs(a - b) <= 1e-9 * Math.max(Math.abs(a), Math.abs(b));
   return Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b));
 }
 
@@ -60,8 +67,9 @@ function tryFormula(text: string): 'compiled' | 'refused' {
     const values = z instanceof NDArray ? z.toTypedArray() : null;
     POINTS.forEach(([x, y], i) => {
       const expected = evaluateFormulaScalar(f.ast, x, y);
-      const got = values ? values.length === 1 ? values[0]! : values[i]! : NaN;
-      if (!sameValue(got, expected)) throw new Error(`${JSON.stringify(text)} at (${x}, ${y}): graph ${got}, evaluator ${expected}`);
+      const got = values ? (values.length === 1 ? values[0]! : values[i]!) : NaN;
+      if (!sameValue(got, expected))
+        throw new Error(`${JSON.stringify(text)} at (${x}, ${y}): graph ${got}, evaluator ${expected}`);
     });
     tally.compiled++;
     return 'compiled';
@@ -82,27 +90,107 @@ const { formula: validFormula } = fc.letrec<{ formula: string }>((tie) => ({
   formula: fc.oneof(
     { depthSize: 'small', withCrossShrink: true },
     leaf,
-    fc.tuple(tie('formula'), fc.constantFrom('+', '-', '*', '/', '%', '^', '**'), tie('formula')).map(([a, op, b]) => `(${a}) ${op} (${b})`),
+    fc
+      .tuple(tie('formula'), fc.constantFrom('+', '-', '*', '/', '%', '^', '**'), tie('formula'))
+      .map(([a, op, b]) => `(${a}) ${op} (${b})`),
     fc.tuple(fc.constantFrom('-', '+'), tie('formula')).map(([s, a]) => `${s}(${a})`),
-    fc.tuple(fc.constantFrom(...[...FUNCTIONS].filter(([, f]) => f.arity === 1).map(([n]) => n)), tie('formula')).map(([n, a]) => `${n}(${a})`),
-    fc.tuple(fc.constantFrom(...[...FUNCTIONS].filter(([, f]) => f.arity === 2).map(([n]) => n)), tie('formula'), tie('formula')).map(([n, a, b]) => `${n}(${a}, ${b})`),
+    fc
+      .tuple(fc.constantFrom(...[...FUNCTIONS].filter(([, f]) => f.arity === 1).map(([n]) => n)), tie('formula'))
+      .map(([n, a]) => `${n}(${a})`),
+    fc
+      .tuple(
+        fc.constantFrom(...[...FUNCTIONS].filter(([, f]) => f.arity === 2).map(([n]) => n)),
+        tie('formula'),
+        tie('formula'),
+      )
+      .map(([n, a, b]) => `${n}(${a}, ${b})`),
   ),
 }));
 
 // Every property name reachable from ordinary JavaScript objects.
 const PROPERTY_NAMES = [
   ...new Set(
-    [Object.prototype, Function.prototype, Array.prototype, String.prototype, Number.prototype, Object, Function, globalThis, Math, Reflect, process]
+    [
+      Object.prototype,
+      Function.prototype,
+      Array.prototype,
+      String.prototype,
+      Number.prototype,
+      Object,
+      Function,
+      globalThis,
+      Math,
+      Reflect,
+      process,
+    ]
       .flatMap((o) => Object.getOwnPropertyNames(o))
       .concat(['__proto__', 'constructor', 'prototype', '__defineGetter__', 'caller', 'callee', 'arguments']),
   ),
 ];
 
-const LOOKALIKES = ['х', 'у', 'ｘ', 'ⅹ', 'с', 'ο', '−', '∗', '⁄', '²', '\u200b', '\u00a0', '\ufeff', '𝑥', 'ſ', 'K', 'ɡ'];
-const PIECES = ['x', 'y', '(', ')', '+', '-', '*', '/', '%', '^', '**', ',', '.', 'e', 'E', '1', '0', '9', ' ', 'cos', 'pi', 'min', ';', '"', "'", '`', '[', ']', '{', '}', '=', '=>', '\\', '$', '#', '\n', ...LOOKALIKES];
+const LOOKALIKES = [
+  'х',
+  'у',
+  'ｘ',
+  'ⅹ',
+  'с',
+  'ο',
+  '−',
+  '∗',
+  '⁄',
+  '²',
+  '\u200b',
+  '\u00a0',
+  '\ufeff',
+  '𝑥',
+  'ſ',
+  'K',
+  'ɡ',
+];
+const PIECES = [
+  'x',
+  'y',
+  '(',
+  ')',
+  '+',
+  '-',
+  '*',
+  '/',
+  '%',
+  '^',
+  '**',
+  ',',
+  '.',
+  'e',
+  'E',
+  '1',
+  '0',
+  '9',
+  ' ',
+  'cos',
+  'pi',
+  'min',
+  ';',
+  '"',
+  "'",
+  '`',
+  '[',
+  ']',
+  '{',
+  '}',
+  '=',
+  '=>',
+  '\\',
+  '$',
+  '#',
+  '\n',
+  ...LOOKALIKES,
+];
 
 describe('formula parser under hostile input', () => {
-  const fsSpies = (['readFileSync', 'writeFileSync', 'openSync', 'readdirSync', 'rmSync', 'unlinkSync', 'mkdirSync'] as const).map((m) => vi.spyOn(fs, m));
+  const fsSpies = (
+    ['readFileSync', 'writeFileSync', 'openSync', 'readdirSync', 'rmSync', 'unlinkSync', 'mkdirSync'] as const
+  ).map((m) => vi.spyOn(fs, m));
   const exitSpy = vi.spyOn(process, 'exit').mockImplementation(((code?: number) => {
     throw new Error(`process.exit(${code}) was called`);
   }) as never);
@@ -113,21 +201,43 @@ describe('formula parser under hostile input', () => {
     expect(exitSpy).not.toHaveBeenCalled();
     expect(killSpy).not.toHaveBeenCalled();
     vi.restoreAllMocks();
-    console.log(`formula fuzz: ${tally.tried} inputs tried, ${tally.compiled} compiled and matched the evaluator, ${tally.refused} refused with a position, ${tally.crashes} crashes, slowest ${tally.slowest.toFixed(1)} ms`);
-    recordReliability('formula-fuzz', { tried: tally.tried, refused: tally.refused, crashes: tally.crashes, slowestMs: tally.slowest });
+    console.log(
+      `formula fuzz: ${tally.tried} inputs tried, ${tally.compiled} compiled and matched the evaluator, ${tally.refused} refused with a position, ${tally.crashes} crashes, slowest ${tally.slowest.toFixed(1)} ms`,
+    );
+    recordReliability('formula-fuzz', {
+      tried: tally.tried,
+      refused: tally.refused,
+      crashes: tally.crashes,
+      slowestMs: tally.slowest,
+    });
   });
 
   it('valid formulas from the grammar compile and match the independent evaluator', () => {
-    fc.assert(fc.property(validFormula, (text) => tryFormula(text) === 'compiled' || text.length > MAX_FORMULA_LENGTH), { seed: SEED, numRuns: 1500 });
+    fc.assert(
+      fc.property(validFormula, (text) => tryFormula(text) === 'compiled' || text.length > MAX_FORMULA_LENGTH),
+      { seed: SEED, numRuns: 1500 },
+    );
   });
 
   it('random text from the formula alphabet, look-alikes included, compiles or is refused', () => {
-    fc.assert(fc.property(fc.array(fc.constantFrom(...PIECES), { maxLength: 40 }).map((p) => p.join('')), (text) => void tryFormula(text)), { seed: SEED, numRuns: 3000 });
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom(...PIECES), { maxLength: 40 }).map((p) => p.join('')),
+        (text) => void tryFormula(text),
+      ),
+      { seed: SEED, numRuns: 3000 },
+    );
   });
 
   it('random Unicode and bytes are refused with a position or compile', () => {
-    fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 60 }), (text) => void tryFormula(text)), { seed: SEED, numRuns: 1500 });
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 60 }), (bytes) => void tryFormula(Buffer.from(bytes).toString('latin1'))), { seed: SEED, numRuns: 1000 });
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 60 }), (text) => void tryFormula(text)),
+      { seed: SEED, numRuns: 1500 },
+    );
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 60 }), (bytes) => void tryFormula(Buffer.from(bytes).toString('latin1'))),
+      { seed: SEED, numRuns: 1000 },
+    );
   });
 
   it('every JavaScript property name is an unknown name, alone, called, or as a member', () => {
@@ -152,7 +262,28 @@ describe('formula parser under hostile input', () => {
       tryFormula('x+'.repeat(Math.floor(length / 2)) + 'x'.repeat(length % 2 ? 1 : 0));
       tryFormula('9'.repeat(length));
     }
-    const edges = ['1e308', '1.7976931348623157e308', '1.8e308', '1e-323', '4.9e-324', '2.5e-324', '1e-400', '0.' + '0'.repeat(400) + '1', '1' + '0'.repeat(400), '1e', '1e+', '1e-', '.e1', '0x10', '1_000', 'Infinity', 'NaN', '-0', '00012', '1.2.3'];
+    const edges = [
+      '1e308',
+      '1.7976931348623157e308',
+      '1.8e308',
+      '1e-323',
+      '4.9e-324',
+      '2.5e-324',
+      '1e-400',
+      '0.' + '0'.repeat(400) + '1',
+      '1' + '0'.repeat(400),
+      '1e',
+      '1e+',
+      '1e-',
+      '.e1',
+      '0x10',
+      '1_000',
+      'Infinity',
+      'NaN',
+      '-0',
+      '00012',
+      '1.2.3',
+    ];
     for (const edge of edges) for (const text of [edge, `x * ${edge}`, `${edge}^x`]) tryFormula(text);
   });
 });

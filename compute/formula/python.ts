@@ -43,7 +43,10 @@ function render(ast: FormulaAst, ns: Namespace): { text: string; precedence: num
       }
       if (ast.op === '%') {
         // A call, not Python's %: on two constants Python's % would raise ZeroDivisionError where NumPy gives NaN.
-        return { text: `${pythonFunction(OPERATORS['%'], ns)}(${render(ast.left, ns).text}, ${render(ast.right, ns).text})`, precedence: ATOM };
+        return {
+          text: `${pythonFunction(OPERATORS['%'], ns)}(${render(ast.left, ns).text}, ${render(ast.right, ns).text})`,
+          precedence: ATOM,
+        };
       }
       const precedence = ast.op === '+' || ast.op === '-' ? ADDITIVE : MULTIPLICATIVE;
       // Left-associative: the right operand of a - (b - c) or a / (b * c) keeps its parentheses.
@@ -52,7 +55,10 @@ function render(ast: FormulaAst, ns: Namespace): { text: string; precedence: num
     case 'call': {
       const fn = FUNCTIONS.get(ast.name);
       if (!fn) throw new Error(`no Python rendering for the function '${ast.name}'`);
-      return { text: `${pythonFunction(fn.primitive, ns)}(${ast.args.map((a) => render(a, ns).text).join(', ')})`, precedence: ATOM };
+      return {
+        text: `${pythonFunction(fn.primitive, ns)}(${ast.args.map((a) => render(a, ns).text).join(', ')})`,
+        precedence: ATOM,
+      };
     }
     default:
       return ast satisfies never;

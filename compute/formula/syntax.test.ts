@@ -45,7 +45,9 @@ describe('formula syntax', () => {
     expect(value('atan2(1, -1)')).toBe(Math.atan2(1, -1));
     expect(value('arctan2(1, -1)')).toBe(Math.atan2(1, -1));
     expect(value('arcsin(1) - asin(1) + arccos(0) - acos(0) + arctan(1) - atan(1)')).toBe(0);
-    expect(value('hypot(3, 4) + floor(-0.5) + ceil(-0.5) + sign(-2) + log2(8) + log10(1000)')).toBe(5 - 1 - 0 - 1 + 3 + 3);
+    expect(value('hypot(3, 4) + floor(-0.5) + ceil(-0.5) + sign(-2) + log2(8) + log10(1000)')).toBe(
+      5 - 1 - 0 - 1 + 3 + 3,
+    );
     expect(refusal('atan2(1)').message).toMatch(/atan2 takes 2 arguments, got 1/);
   });
 
@@ -64,7 +66,9 @@ describe('formula syntax', () => {
     expect(value('min(x, y)', 1, 2)).toBe(1);
     expect(value('max(x, y)', 1, 2)).toBe(2);
     expect(value('pow(x, y)', 2, 10)).toBe(1024);
-    expect(value('square(x) + neg(y) + abs(-3) + sqrt(16) + tanh(0) + exp(0) + log(1) + sin(0) + tan(0)', 3, 1)).toBe(16);
+    expect(value('square(x) + neg(y) + abs(-3) + sqrt(16) + tanh(0) + exp(0) + log(1) + sin(0) + tan(0)', 3, 1)).toBe(
+      16,
+    );
   });
 
   it('records where each node sits in the text', () => {

@@ -137,19 +137,32 @@ class Parser {
 
   /** `expected` names what should have come: "a value", "')' or an operator". */
   private unexpected(token: Token, expected: string): never {
-    if (token.kind === 'end') throw new FormulaError(`the formula ends too early: expected ${expected}`, token.start, 0);
-    throw new FormulaError(`unexpected ${describe(token.text)} where ${expected} was expected`, token.start, token.end - token.start);
+    if (token.kind === 'end')
+      throw new FormulaError(`the formula ends too early: expected ${expected}`, token.start, 0);
+    throw new FormulaError(
+      `unexpected ${describe(token.text)} where ${expected} was expected`,
+      token.start,
+      token.end - token.start,
+    );
   }
 
   private trailing(token: Token): never {
     const missingOperator = token.kind === 'number' || token.kind === 'name' || token.kind === '(';
     const hint = missingOperator ? ' (missing an operator such as *?)' : '';
-    throw new FormulaError(`unexpected ${describe(token.text)} after a complete expression${hint}`, token.start, token.end - token.start);
+    throw new FormulaError(
+      `unexpected ${describe(token.text)} after a complete expression${hint}`,
+      token.start,
+      token.end - token.start,
+    );
   }
 
   private nest<T>(token: Token, body: () => T): T {
     if (++this.depth > MAX_FORMULA_DEPTH) {
-      throw new FormulaError(`nested too deeply (more than ${MAX_FORMULA_DEPTH} levels)`, token.start, token.end - token.start);
+      throw new FormulaError(
+        `nested too deeply (more than ${MAX_FORMULA_DEPTH} levels)`,
+        token.start,
+        token.end - token.start,
+      );
     }
     try {
       return body();
@@ -172,7 +185,11 @@ class Parser {
   // term := unary (('*' | '/' | '%') unary)* — % is mod, at * and /'s precedence, as in Python.
   private term(): FormulaAst {
     let left = this.unary();
-    for (let t = this.peek(); t.kind === 'op' && (t.text === '*' || t.text === '/' || t.text === '%'); t = this.peek()) {
+    for (
+      let t = this.peek();
+      t.kind === 'op' && (t.text === '*' || t.text === '/' || t.text === '%');
+      t = this.peek()
+    ) {
       this.take();
       const right = this.unary();
       left = { kind: 'binary', op: t.text, left, right, start: left.start, end: right.end };
@@ -227,7 +244,8 @@ class Parser {
   private close(open: Token): Token {
     const t = this.peek();
     if (t.kind === ')') return this.take();
-    if (t.kind === 'end') throw new FormulaError(`missing ')' to close the '(' at column ${open.start + 1}`, t.start, 0);
+    if (t.kind === 'end')
+      throw new FormulaError(`missing ')' to close the '(' at column ${open.start + 1}`, t.start, 0);
     return this.unexpected(t, "')' or an operator");
   }
 
@@ -269,7 +287,11 @@ class Parser {
 export function parseFormula(text: string): FormulaAst {
   if (typeof text !== 'string') throw new FormulaError('a formula must be text', 0, 0);
   if (text.length > MAX_FORMULA_LENGTH) {
-    throw new FormulaError(`too long: ${text.length} characters, at most ${MAX_FORMULA_LENGTH}`, MAX_FORMULA_LENGTH, text.length - MAX_FORMULA_LENGTH);
+    throw new FormulaError(
+      `too long: ${text.length} characters, at most ${MAX_FORMULA_LENGTH}`,
+      MAX_FORMULA_LENGTH,
+      text.length - MAX_FORMULA_LENGTH,
+    );
   }
   if (text.trim() === '') throw new FormulaError('the formula is empty', 0, 0);
   return new Parser(tokenize(text)).parse();

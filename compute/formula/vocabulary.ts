@@ -54,7 +54,13 @@ function buildFunctions(): Map<string, FormulaFunction> {
   for (const primitive of Object.keys(SPELLINGS) as (keyof typeof SPELLINGS)[]) {
     if (primitive === 'integer_pow') continue;
     const { formula: names, description } = SPELLINGS[primitive];
-    const entry: FormulaFunction = { primitive, arity: arity(primitive), description, trace: traceFor(primitive), scalar: scalarFor(primitive) };
+    const entry: FormulaFunction = {
+      primitive,
+      arity: arity(primitive),
+      description,
+      trace: traceFor(primitive),
+      scalar: scalarFor(primitive),
+    };
     for (const name of names) functions.set(name, entry);
   }
   return functions;

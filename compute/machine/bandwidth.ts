@@ -43,7 +43,13 @@ export function mountainSizes(plateaus: Record<MemoryLevel, number>): number[] {
 export type ProbeKind = 0 | 1 | 2;
 
 /** GB/s of one probe over `data` (best of TRIES), passes chosen so that each try lasts PROBE_MS. */
-export async function probeGBps(addon: NativeAddon, data: Float32Array, kind: ProbeKind, threads: number, signal?: AbortSignal): Promise<number> {
+export async function probeGBps(
+  addon: NativeAddon,
+  data: Float32Array,
+  kind: ProbeKind,
+  threads: number,
+  signal?: AbortSignal,
+): Promise<number> {
   throwIfCancelled(signal);
   const once = await addon.probeMemory(data, kind, 1, threads).promise;
   const passes = Math.max(1, Math.min(1e6, Math.ceil(PROBE_MS / Math.max(once, 1e-3))));
@@ -80,17 +86,32 @@ export async function measureBandwidth(
     options.onStep?.((k + 1) / (sizes.length + 1));
   }
   const at = (bytes: number) => curve.find((p) => p.bytes === Math.floor(bytes / 4) * 4)!;
-  const level = (name: Exclude<MemoryLevel, 'DRAM'>): LevelBandwidth => ({ ...at(plateaus[name]), writeKind: 'stores' });
+  const level = (name: Exclude<MemoryLevel, 'DRAM'>): LevelBandwidth => ({
+    ...at(plateaus[name]),
+    writeKind: 'stores',
+  });
   const dram = at(plateaus.DRAM);
   const streamingGBps = await probeGBps(addon, buffer, 2, threads, options.signal);
   // Ordinary stores to a set in L3 pay a read for ownership and a write-back per line; where streaming
   // stores write that much faster (as on some server meshes), the level's figure is theirs, and says so.
   const l3 = level('L3');
-  const l3Streaming = await probeGBps(addon, buffer.subarray(0, Math.floor(plateaus.L3 / 4)), 2, threads, options.signal);
-  const L3: LevelBandwidth = l3Streaming > l3.writeGBps ? { ...l3, writeGBps: l3Streaming, writeKind: 'streaming' } : l3;
+  const l3Streaming = await probeGBps(
+    addon,
+    buffer.subarray(0, Math.floor(plateaus.L3 / 4)),
+    2,
+    threads,
+    options.signal,
+  );
+  const L3: LevelBandwidth =
+    l3Streaming > l3.writeGBps ? { ...l3, writeGBps: l3Streaming, writeKind: 'streaming' } : l3;
   options.onStep?.(1);
   return {
-    bandwidth: { L1: level('L1'), L2: level('L2'), L3, DRAM: { ...dram, writeGBps: streamingGBps, writeKind: 'streaming' } },
+    bandwidth: {
+      L1: level('L1'),
+      L2: level('L2'),
+      L3,
+      DRAM: { ...dram, writeGBps: streamingGBps, writeKind: 'streaming' },
+    },
     curve,
   };
 }

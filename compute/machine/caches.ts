@@ -32,7 +32,11 @@ function fromSysfs(root: string): Caches {
 
 function fromSysctl(): Caches {
   const caches: Caches = { source: 'sysctl' };
-  const keys: [CacheLevel, string][] = [['L1', 'hw.l1dcachesize'], ['L2', 'hw.l2cachesize'], ['L3', 'hw.l3cachesize']];
+  const keys: [CacheLevel, string][] = [
+    ['L1', 'hw.l1dcachesize'],
+    ['L2', 'hw.l2cachesize'],
+    ['L3', 'hw.l3cachesize'],
+  ];
   for (const [level, key] of keys) {
     try {
       const bytes = Number(execFileSync('sysctl', ['-n', key], { encoding: 'utf8', timeout: 2000 }).trim());

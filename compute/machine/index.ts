@@ -5,7 +5,25 @@ export * from './types.js';
 export { readCaches, parseCacheSize } from './caches.js';
 export { plateauSizes, mountainSizes } from './bandwidth.js';
 export { measureMachine, machineKey, cpuModel, type MeasureOptions } from './measure.js';
-export { machineProfile, keptMachineProfile, currentMachineProfile, useMachineProfile, profilePath, type KeptProfile, type ProfileOptions } from './store.js';
-export { planBytes, opsPerPoint, eagerTraffic, rooflineFields, roofs, levelFor, computeThreads, boundText, BYTES_MODEL_NOTE } from './roofline.js';
+export {
+  machineProfile,
+  keptMachineProfile,
+  currentMachineProfile,
+  useMachineProfile,
+  profilePath,
+  type KeptProfile,
+  type ProfileOptions,
+} from './store.js';
+export {
+  planBytes,
+  opsPerPoint,
+  eagerTraffic,
+  rooflineFields,
+  roofs,
+  levelFor,
+  computeThreads,
+  boundText,
+  BYTES_MODEL_NOTE,
+} from './roofline.js';
 export { placeOnRoofline } from './place.js';
 export { fitAmdahl, amdahlSpeedup } from './amdahl.js';

@@ -21,12 +21,26 @@ describe('cache sizes from the OS', () => {
 
   it('reads data and unified caches from a sysfs tree and skips the instruction cache', () => {
     const root = mkdtempSync(join(tmpdir(), 'vlab-sysfs-'));
-    const entries = [['1', 'Data', '48K'], ['1', 'Instruction', '32K'], ['2', 'Unified', '2048K']];
+    const entries = [
+      ['1', 'Data', '48K'],
+      ['1', 'Instruction', '32K'],
+      ['2', 'Unified', '2048K'],
+    ];
     entries.forEach(([level, type, size], k) => {
       mkdirSync(join(root, `index${k}`));
-      for (const [file, text] of [['level', level], ['type', type], ['size', size]]) writeFileSync(join(root, `index${k}`, file!), `${text}\n`);
+      for (const [file, text] of [
+        ['level', level],
+        ['type', type],
+        ['size', size],
+      ])
+        writeFileSync(join(root, `index${k}`, file!), `${text}\n`);
     });
-    expect(readCaches('linux', root)).toEqual({ source: 'sysfs', L1: 48 * 1024, L2: 2 * 1024 ** 2, problem: 'the OS (sysfs) reports no L3 size' });
+    expect(readCaches('linux', root)).toEqual({
+      source: 'sysfs',
+      L1: 48 * 1024,
+      L2: 2 * 1024 ** 2,
+      problem: 'the OS (sysfs) reports no L3 size',
+    });
   });
 
   it('fails soft, with the reason, where the OS cannot say', () => {
@@ -66,7 +80,8 @@ describe.skipIf(!addon)('the native probes', () => {
   });
 
   it('probes each target this CPU runs, and refuses one it cannot', async () => {
-    for (const { isa } of addon!.targets()) expect(await addon!.probeFma('float64', 10, 1, isa).promise).toBeGreaterThanOrEqual(0);
+    for (const { isa } of addon!.targets())
+      expect(await addon!.probeFma('float64', 10, 1, isa).promise).toBeGreaterThanOrEqual(0);
     expect(() => addon!.probeFma('float32', 10, 1, 'no-such-isa')).toThrow(/no-such-isa/);
     expect(() => addon!.probeMemory(new Float32Array(8), 3 as 0, 1)).toThrow(/kind must be/);
   });
@@ -79,7 +94,12 @@ describe.skipIf(!addon)('the native probes', () => {
     expect(Object.keys(p.bandwidth)).toEqual([...MEMORY_LEVELS]);
     for (const level of MEMORY_LEVELS) expect(p.bandwidth[level].readGBps).toBeGreaterThan(0);
     expect(p.bandwidth.DRAM.writeKind).toBe('streaming');
-    expect(p.isas).toEqual(addon!.targets().map((t) => t.isa).reverse());
+    expect(p.isas).toEqual(
+      addon!
+        .targets()
+        .map((t) => t.isa)
+        .reverse(),
+    );
     expect(p.lanes.scalar).toEqual({ float32: 1, float64: 1 });
     for (const isa of p.isas) expect(p.peakGflops[isa]!.float64.oneThread).toBeGreaterThan(0);
     expect(p.transcendentalsPerNs.float32).toBeGreaterThan(0);

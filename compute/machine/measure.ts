@@ -21,7 +21,11 @@ export interface MeasureOptions {
 
 /** The key a profile is kept under: the CPU model and the thread count, as a file name. */
 export function machineKey(cpuModel: string, cores: number): string {
-  const model = cpuModel.replace(/\(R\)|\(TM\)/gi, '').replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '').toLowerCase();
+  const model = cpuModel
+    .replace(/\(R\)|\(TM\)/gi, '')
+    .replace(/[^A-Za-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .toLowerCase();
   return `${model || 'cpu'}-${cores}t`;
 }
 
@@ -37,13 +41,20 @@ export async function measureMachine(options: MeasureOptions = {}): Promise<Mach
   const report = (phase: string, fraction: number) => options.onProgress?.({ phase, fraction });
   await loadBackends();
   const status = backendStatus('native');
-  if (!status.available) throw new StrategyUnavailableError(`measuring the machine needs the native backend: ${status.reason}`);
+  if (!status.available)
+    throw new StrategyUnavailableError(`measuring the machine needs the native backend: ${status.reason}`);
   const { addon, threads } = (getBackend('native') as NativeBackend).machineProbes();
   report('caches', 0);
   const caches = readCaches();
   // Phases share the bar by their usual cost: bandwidth 60%, peak 30%, cos 10%.
-  const { bandwidth, curve } = await measureBandwidth(addon, caches, threads, { ...(signal ? { signal } : {}), onStep: (f) => report('bandwidth', 0.6 * f) });
-  const peak = await measurePeak(addon, threads, { ...(signal ? { signal } : {}), onStep: (f) => report('peak', 0.6 + 0.3 * f) });
+  const { bandwidth, curve } = await measureBandwidth(addon, caches, threads, {
+    ...(signal ? { signal } : {}),
+    onStep: (f) => report('bandwidth', 0.6 * f),
+  });
+  const peak = await measurePeak(addon, threads, {
+    ...(signal ? { signal } : {}),
+    onStep: (f) => report('peak', 0.6 + 0.3 * f),
+  });
   const float32 = await cosPerNs('float32', signal);
   report('cos', 0.95);
   const float64 = await cosPerNs('float64', signal);

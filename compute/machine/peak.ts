@@ -14,7 +14,14 @@ const PROBE_MS = 12;
 const TRIES = 2;
 const DTYPES: readonly DType[] = ['float32', 'float64'];
 
-async function gflops(addon: NativeAddon, isa: string, lanes: Lanes, dtype: DType, threads: number, signal?: AbortSignal): Promise<number> {
+async function gflops(
+  addon: NativeAddon,
+  isa: string,
+  lanes: Lanes,
+  dtype: DType,
+  threads: number,
+  signal?: AbortSignal,
+): Promise<number> {
   const flopsPerIteration = 2 * FMA_VECTORS * lanes[dtype];
   const probeIterations = 20_000;
   const once = await addon.probeFma(dtype, probeIterations, threads, isa).promise;
@@ -35,7 +42,11 @@ export interface PeakResult {
 }
 
 /** Gflop/s per ISA copy and dtype, 1 thread and `threads`; `onStep` with the fraction done. */
-export async function measurePeak(addon: NativeAddon, threads: number, options: { signal?: AbortSignal; onStep?: (fraction: number) => void } = {}): Promise<PeakResult> {
+export async function measurePeak(
+  addon: NativeAddon,
+  threads: number,
+  options: { signal?: AbortSignal; onStep?: (fraction: number) => void } = {},
+): Promise<PeakResult> {
   // Narrowest (scalar) first: the widest, last, is the one the evaluator picks.
   const copies = addon.targets().reverse();
   const result: PeakResult = { isas: copies.map((c) => c.isa), lanes: {}, peakGflops: {} };

@@ -2,14 +2,28 @@ import { describe, expect, it } from 'vitest';
 import { compileFormula } from '../formula/index.js';
 import { DEFAULT_FORMULA, type RunRecord } from '../strategies/types.js';
 import { fitAmdahl, amdahlSpeedup } from './amdahl.js';
-import { boundText, computeThreads, levelFor, opsPerPoint, meshGraph, planBytes, rooflineFields, roofs } from './roofline.js';
+import {
+  boundText,
+  computeThreads,
+  levelFor,
+  opsPerPoint,
+  meshGraph,
+  planBytes,
+  rooflineFields,
+  roofs,
+} from './roofline.js';
 import { MACHINE_PROFILE_VERSION, type MachineProfile } from './types.js';
 
 const formula = compileFormula(DEFAULT_FORMULA);
 
 /** A machine with round figures: 100/50/20/10 GB/s read, half that written, 100 Gflop/s, 1 cos per ns per thread. */
 function profile(): MachineProfile {
-  const level = (bytes: number, read: number) => ({ bytes, readGBps: read, writeGBps: read / 2, writeKind: 'stores' as const });
+  const level = (bytes: number, read: number) => ({
+    bytes,
+    readGBps: read,
+    writeGBps: read / 2,
+    writeKind: 'stores' as const,
+  });
   return {
     version: MACHINE_PROFILE_VERSION,
     key: 'test-2t',
@@ -18,7 +32,12 @@ function profile(): MachineProfile {
     measuredAt: '2026-01-01T00:00:00Z',
     measureMs: 1,
     caches: { L1: 48 * 1024, L2: 2 * 1024 ** 2, L3: 300 * 1024 ** 2, source: 'sysfs' },
-    bandwidth: { L1: level(48 * 1024, 100), L2: level(2 * 1024 ** 2, 50), L3: level(16 * 1024 ** 2, 20), DRAM: { ...level(256 * 1024 ** 2, 10), writeKind: 'streaming' } },
+    bandwidth: {
+      L1: level(48 * 1024, 100),
+      L2: level(2 * 1024 ** 2, 50),
+      L3: level(16 * 1024 ** 2, 20),
+      DRAM: { ...level(256 * 1024 ** 2, 10), writeKind: 'streaming' },
+    },
     bandwidthCurve: [],
     isas: ['generic', 'avx512'],
     lanes: { generic: { float32: 4, float64: 2 }, avx512: { float32: 16, float64: 8 } },
@@ -32,10 +51,32 @@ function profile(): MachineProfile {
 
 function record(strategy: RunRecord['strategy'], medianMs: number, extra: Partial<RunRecord> = {}): RunRecord {
   return {
-    strategy, nx: 6000, ny: 6000, xRange: [-2, 2], yRange: [-2, 2], dtype: 'float32', backend: 'native', devices: 1,
-    shape: [6000, 6000], firstMs: medianMs, medianMs, minMs: medianMs, maxMs: medianMs, repeats: 1, samplesMs: [medianMs], iqrMs: 0,
-    stddevMs: 0, noisy: false, predictedBytes: 0, maxAbsErr: 0, allclose: true, nonFinite: { nan: 0, posInf: 0, negInf: 0 },
-    nonFiniteMatch: true, formula: DEFAULT_FORMULA, outputBuffer: 'recycled', ...extra,
+    strategy,
+    nx: 6000,
+    ny: 6000,
+    xRange: [-2, 2],
+    yRange: [-2, 2],
+    dtype: 'float32',
+    backend: 'native',
+    devices: 1,
+    shape: [6000, 6000],
+    firstMs: medianMs,
+    medianMs,
+    minMs: medianMs,
+    maxMs: medianMs,
+    repeats: 1,
+    samplesMs: [medianMs],
+    iqrMs: 0,
+    stddevMs: 0,
+    noisy: false,
+    predictedBytes: 0,
+    maxAbsErr: 0,
+    allclose: true,
+    nonFinite: { nan: 0, posInf: 0, negInf: 0 },
+    nonFiniteMatch: true,
+    formula: DEFAULT_FORMULA,
+    outputBuffer: 'recycled',
+    ...extra,
   };
 }
 
@@ -104,7 +145,9 @@ describe('placing a run on the roofline', () => {
     expect(fields.gPointsPerS).toBeCloseTo(36e6 / 0.05 / 1e9, 6);
     expect(boundText(record('vmap', 50))).toMatch(/not placed/);
     expect(rooflineFields(record('gpu', 50, { backend: 'webgpu' }), formula, profile()).bound).toBeUndefined();
-    expect(boundText(record('meshgrid', 50, { bound: 'DRAM', roofFraction: 0.78 }))).toBe('meshgrid: memory-bound (DRAM bandwidth), 78% of the roof');
+    expect(boundText(record('meshgrid', 50, { bound: 'DRAM', roofFraction: 0.78 }))).toBe(
+      'meshgrid: memory-bound (DRAM bandwidth), 78% of the roof',
+    );
   });
 
   it('computes on pmap devices, on the pool for native fused strategies, and on one thread eagerly', () => {
@@ -131,7 +174,11 @@ describe("Amdahl's law", () => {
   });
 
   it('leaves points past the core count out of the fit, and needs the 1-thread baseline', () => {
-    const points = [{ threads: 1, ms: 100 }, { threads: 2, ms: 50 }, { threads: 4, ms: 55 }];
+    const points = [
+      { threads: 1, ms: 100 },
+      { threads: 2, ms: 50 },
+      { threads: 4, ms: 55 },
+    ];
     expect(fitAmdahl(points, 2)!.serialFraction).toBe(0);
     expect(fitAmdahl(points.slice(1), 2)).toBeNull();
     expect(fitAmdahl([{ threads: 1, ms: 100 }], 2)).toBeNull();

@@ -13,7 +13,14 @@ import { traceFunction } from '../core/trace.js';
 import type { CompiledFormula } from '../formula/index.js';
 import { gridFunction } from '../strategies/grid.js';
 import type { RunRecord, StrategyName } from '../strategies/types.js';
-import { MEMORY_LEVELS, type MachineProfile, type MemoryLevel, type Roof, type RooflineBound, type RooflineFields } from './types.js';
+import {
+  MEMORY_LEVELS,
+  type MachineProfile,
+  type MemoryLevel,
+  type Roof,
+  type RooflineBound,
+  type RooflineFields,
+} from './types.js';
 
 /**
  * What one element of each primitive costs on the roofline: one arithmetic operation, a call of a vector
@@ -21,12 +28,36 @@ import { MEMORY_LEVELS, type MachineProfile, type MemoryLevel, type Roof, type R
  * Typed over the primitive union: a new primitive without an entry is a compile error.
  */
 const COST: Record<ElementwisePrimitive, 'op' | 'transcendental' | 'integer_pow'> = {
-  neg: 'op', square: 'op', abs: 'op', sqrt: 'op', floor: 'op', ceil: 'op', sign: 'op',
-  add: 'op', sub: 'op', mul: 'op', div: 'op', min: 'op', max: 'op', mod: 'op', hypot: 'op',
-  cos: 'transcendental', sin: 'transcendental', tan: 'transcendental', exp: 'transcendental', log: 'transcendental',
-  tanh: 'transcendental', atan: 'transcendental', asin: 'transcendental', acos: 'transcendental',
-  sinh: 'transcendental', cosh: 'transcendental', log2: 'transcendental', log10: 'transcendental',
-  pow: 'transcendental', atan2: 'transcendental',
+  neg: 'op',
+  square: 'op',
+  abs: 'op',
+  sqrt: 'op',
+  floor: 'op',
+  ceil: 'op',
+  sign: 'op',
+  add: 'op',
+  sub: 'op',
+  mul: 'op',
+  div: 'op',
+  min: 'op',
+  max: 'op',
+  mod: 'op',
+  hypot: 'op',
+  cos: 'transcendental',
+  sin: 'transcendental',
+  tan: 'transcendental',
+  exp: 'transcendental',
+  log: 'transcendental',
+  tanh: 'transcendental',
+  atan: 'transcendental',
+  asin: 'transcendental',
+  acos: 'transcendental',
+  sinh: 'transcendental',
+  cosh: 'transcendental',
+  log2: 'transcendental',
+  log10: 'transcendental',
+  pow: 'transcendental',
+  atan2: 'transcendental',
   integer_pow: 'integer_pow',
 };
 
@@ -37,7 +68,10 @@ export function isTranscendental(primitive: Primitive): boolean {
 /** f traced on two nx × ny meshes: the graph every strategy evaluates per point (and meshgrid-eager op by op). */
 export function meshGraph(formula: CompiledFormula, nx: number, ny: number, dtype: DType): Graph {
   const shape = [nx, ny];
-  return traceFunction(gridFunction(formula), [{ shape, dtype }, { shape, dtype }]).graph;
+  return traceFunction(gridFunction(formula), [
+    { shape, dtype },
+    { shape, dtype },
+  ]).graph;
 }
 
 /** Arithmetic operations and transcendental calls per output point: one per elementwise equation, x^k as its multiplies. */
@@ -77,7 +111,13 @@ export interface PlanBytes {
 }
 
 /** The bytes of each strategy's plan, keyed by strategy: every strategy must say (a missing one is a compile error). */
-export function planBytes(strategy: StrategyName | 'limit', nx: number, ny: number, dtype: DType, formula: CompiledFormula | null): PlanBytes {
+export function planBytes(
+  strategy: StrategyName | 'limit',
+  nx: number,
+  ny: number,
+  dtype: DType,
+  formula: CompiledFormula | null,
+): PlanBytes {
   const s = itemSize(dtype);
   const points = nx * ny;
   const axes = (nx + ny) * s;
@@ -109,7 +149,11 @@ export function planBytes(strategy: StrategyName | 'limit', nx: number, ny: numb
     case 'meshgrid-eager':
     case 'numpy': {
       const traffic = formula ? eagerTraffic(meshGraph(formula, nx, ny, dtype)) : { read: 2 * out, written: out };
-      return { plan: meshes + traffic.read + traffic.written, timed: traffic.read + traffic.written, timedWritten: traffic.written };
+      return {
+        plan: meshes + traffic.read + traffic.written,
+        timed: traffic.read + traffic.written,
+        timedWritten: traffic.written,
+      };
     }
     default:
       return strategy satisfies never;
@@ -142,7 +186,12 @@ export function roofs(profile: MachineProfile, dtype: DType): Roof[] {
   }));
   const compute: Roof[] = profile.isas.map((isa) => {
     const gflops = profile.peakGflops[isa]![dtype].allThreads;
-    return { kind: 'compute', isa, gflops, label: `${isa} FMA ${gflops.toFixed(0)} Gflop/s (${dtype}, ${profile.cores} threads)` };
+    return {
+      kind: 'compute',
+      isa,
+      gflops,
+      label: `${isa} FMA ${gflops.toFixed(0)} Gflop/s (${dtype}, ${profile.cores} threads)`,
+    };
   });
   return [...memory, ...compute];
 }
@@ -158,12 +207,18 @@ export const BYTES_MODEL_NOTE = 'bytes moved: a model of the plan, not counters'
  * evaluator's cos throughput; 'overhead' when a loops run is over fifty times
  * slower than every roof predicts (dispatch, not hardware).
  */
-export function rooflineFields(record: RunRecord, formula: CompiledFormula | null, profile: MachineProfile | null): RooflineFields {
+export function rooflineFields(
+  record: RunRecord,
+  formula: CompiledFormula | null,
+  profile: MachineProfile | null,
+): RooflineFields {
   const { nx, ny, dtype, medianMs } = record;
   const points = record.strategy === 'naive' ? Math.min(nx, ny) : nx * ny;
   const bytes = planBytes(record.strategy, nx, ny, dtype, formula);
   // The floor (formula null) computes nothing: it only writes.
-  const { ops, transcendentals } = formula ? opsPerPoint(meshGraph(formula, 1, 1, dtype)) : { ops: 0, transcendentals: 0 };
+  const { ops, transcendentals } = formula
+    ? opsPerPoint(meshGraph(formula, 1, 1, dtype))
+    : { ops: 0, transcendentals: 0 };
   const seconds = medianMs / 1000;
   const fields: RooflineFields = {
     bytesMoved: bytes.plan,
@@ -180,10 +235,17 @@ export function rooflineFields(record: RunRecord, formula: CompiledFormula | nul
   const plateau = profile.bandwidth[level];
   const isa = record.isa ?? profile.isas.at(-1)!;
   const peak = profile.peakGflops[isa]?.[dtype];
-  const gflops = peak ? (threads > 1 ? peak.allThreads * Math.min(1, threads / profile.cores) : peak.oneThread) : Infinity;
+  const gflops = peak
+    ? threads > 1
+      ? peak.allThreads * Math.min(1, threads / profile.cores)
+      : peak.oneThread
+    : Infinity;
   const cosPerSecond = profile.transcendentalsPerNs[dtype] * 1e9 * Math.min(threads, profile.cores);
   const predicted: [RooflineBound, number][] = [
-    [level, bytes.timedWritten / (plateau.writeGBps * 1e9) + (bytes.timed - bytes.timedWritten) / (plateau.readGBps * 1e9)],
+    [
+      level,
+      bytes.timedWritten / (plateau.writeGBps * 1e9) + (bytes.timed - bytes.timedWritten) / (plateau.readGBps * 1e9),
+    ],
     ['compute', (ops * points) / (gflops * 1e9)],
     ['transcendental', (transcendentals * points) / cosPerSecond],
   ];
@@ -191,14 +253,19 @@ export function rooflineFields(record: RunRecord, formula: CompiledFormula | nul
   const fraction = boundSeconds / seconds;
   // Only the loops strategy pays a call per point; elsewhere a run far under its roof (a scalar copy, a busy
   // machine) still says which roof it is under, with how far below it is.
-  return { ...fields, bound: record.strategy === 'loops' && fraction < 0.02 ? 'overhead' : bound, roofFraction: fraction };
+  return {
+    ...fields,
+    bound: record.strategy === 'loops' && fraction < 0.02 ? 'overhead' : bound,
+    roofFraction: fraction,
+  };
 }
 
 /** The record in words: "meshgrid: memory-bound (DRAM), 78% of the roof". */
 export function boundText(record: RunRecord): string {
   if (!record.bound || record.roofFraction === undefined) return `${record.strategy}: not placed (no machine profile)`;
   const pct = `${Math.round(record.roofFraction * 100)}% of the roof`;
-  if (record.bound === 'overhead') return `${record.strategy}: overhead-bound, ${pct} (the time goes to dispatch, not to the hardware)`;
+  if (record.bound === 'overhead')
+    return `${record.strategy}: overhead-bound, ${pct} (the time goes to dispatch, not to the hardware)`;
   if (record.bound === 'compute') return `${record.strategy}: compute-bound (FMA), ${pct}`;
   if (record.bound === 'transcendental') return `${record.strategy}: bound by cos throughput, ${pct}`;
   return `${record.strategy}: memory-bound (${record.bound} bandwidth), ${pct}`;

@@ -42,7 +42,9 @@ export function useMachineProfile(profile: MachineProfile | null): void {
 /** Where this machine's profile is kept. */
 export async function profilePath(dataDir = defaultDataDir()): Promise<string> {
   await loadBackends();
-  const threads = backendStatus('native').available ? (getBackend('native') as NativeBackend).devices().length : availableParallelism();
+  const threads = backendStatus('native').available
+    ? (getBackend('native') as NativeBackend).devices().length
+    : availableParallelism();
   return join(dataDir, 'machine', `${machineKey(cpuModel(), threads)}.json`);
 }
 

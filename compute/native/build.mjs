@@ -19,14 +19,25 @@ const optional = process.argv.includes('--optional');
 const intoAt = process.argv.indexOf('--into');
 const here = intoAt > 0 && process.argv[intoAt + 1] ? resolve(process.argv[intoAt + 1]) : sources;
 if (here !== sources) {
-  for (const part of ['binding.gyp', 'src', 'third_party']) cpSync(join(sources, part), join(here, part), { recursive: true });
+  for (const part of ['binding.gyp', 'src', 'third_party'])
+    cpSync(join(sources, part), join(here, part), { recursive: true });
 }
 const require = createRequire(import.meta.url);
 
 function findNodeGyp() {
   const candidates = [
     process.env.npm_config_node_gyp,
-    join(dirname(process.execPath), '..', 'lib', 'node_modules', 'npm', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js'),
+    join(
+      dirname(process.execPath),
+      '..',
+      'lib',
+      'node_modules',
+      'npm',
+      'node_modules',
+      'node-gyp',
+      'bin',
+      'node-gyp.js',
+    ),
   ];
   try {
     candidates.push(require.resolve('node-gyp/bin/node-gyp.js'));
@@ -49,7 +60,9 @@ function giveUp(reason, log) {
   }
   const where = log ? ` (log: ${join(here, 'build', 'build.log')})` : '';
   if (optional) {
-    console.log(`vlab: native backend not built: ${reason}${where}; the engine runs without it (retry with npm run build:native)`);
+    console.log(
+      `vlab: native backend not built: ${reason}${where}; the engine runs without it (retry with npm run build:native)`,
+    );
     process.exit(0);
   }
   console.error(`vlab: native backend build failed: ${reason}${where}`);
@@ -57,13 +70,18 @@ function giveUp(reason, log) {
 }
 
 // In optional mode nothing may fail the install, not even a bug here.
-if (optional) process.on('uncaughtException', (error) => giveUp(error instanceof Error ? error.message : String(error)));
+if (optional)
+  process.on('uncaughtException', (error) => giveUp(error instanceof Error ? error.message : String(error)));
 
 // `npm install` runs this again on every reify (npm prune, npm install PKG):
 // an addon newer than its sources is kept, and a rebuild that cannot succeed
 // is not started, because node-gyp's first step wipes the build folder.
 const addon = join(here, 'build', 'Release', 'vlab_native.node');
-const newestSource = Math.max(...['binding.gyp', ...readdirSync(join(here, 'src')).map((f) => join('src', f))].map((f) => statSync(join(here, f)).mtimeMs));
+const newestSource = Math.max(
+  ...['binding.gyp', ...readdirSync(join(here, 'src')).map((f) => join('src', f))].map(
+    (f) => statSync(join(here, f)).mtimeMs,
+  ),
+);
 if (optional && existsSync(addon) && statSync(addon).mtimeMs >= newestSource) {
   console.log('vlab: native backend up to date (compute/native/build/Release/vlab_native.node)');
   process.exit(0);
@@ -84,7 +102,10 @@ const result = spawnSync(process.execPath, args, { cwd: here, encoding: 'utf8', 
 const log = `${result.stdout ?? ''}${result.stderr ?? ''}`;
 if (result.error) giveUp(result.error.message, log);
 if (result.status !== 0) {
-  const lastError = log.split('\n').find((line) => /error|not found|No such file/i.test(line))?.trim();
+  const lastError = log
+    .split('\n')
+    .find((line) => /error|not found|No such file/i.test(line))
+    ?.trim();
   giveUp(lastError ? lastError.slice(0, 200) : `node-gyp exited with status ${result.status}`, log);
 }
 console.log(`vlab: native backend built in ${((Date.now() - started) / 1000).toFixed(1)} s (${addon})`);

@@ -27,7 +27,11 @@ const run = promisify(execFile);
 
 async function cli(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, [vlab, ...args], { env: { ...process.env, ...env }, timeout: 120_000, maxBuffer: 64 << 20 });
+    const { stdout, stderr } = await run(process.execPath, [vlab, ...args], {
+      env: { ...process.env, ...env },
+      timeout: 120_000,
+      maxBuffer: 64 << 20,
+    });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code?: number; stdout?: string; stderr?: string };
@@ -36,27 +40,45 @@ async function cli(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: numb
 }
 
 describe('a peer without its Python', () => {
-  const versions = { python: '3.11.7', executable: '/usr/bin/python3', cpus: 2, numpy: '2.4.6', jax: null, jaxlib: null };
+  const versions = {
+    python: '3.11.7',
+    executable: '/usr/bin/python3',
+    cpus: 2,
+    numpy: '2.4.6',
+    jax: null,
+    jaxlib: null,
+  };
 
   it('is unavailable with the reason when the python cannot be started', async () => {
     const probe = await probePythonAt({ VLAB_PYTHON: '/nonexistent/python3' });
     expect(probe.ok).toBe(false);
     for (const peer of PEER_STRATEGY_NAMES) {
       const status = peerStatus(peer, probe, { VLAB_PYTHON: '/nonexistent/python3' });
-      expect(status).toEqual({ available: false, reason: expect.stringContaining('VLAB_PYTHON (/nonexistent/python3) not found') });
+      expect(status).toEqual({
+        available: false,
+        reason: expect.stringContaining('VLAB_PYTHON (/nonexistent/python3) not found'),
+      });
     }
   });
 
   it('names the missing package and the pip command', () => {
     const probe: PythonProbe = { ok: true, python: 'python3', versions };
     expect(peerStatus('numpy', probe, {})).toEqual({ available: true });
-    expect(peerStatus('jax-vmap', probe, {})).toEqual({ available: false, reason: 'python3 has no jax or jaxlib: pip install jax jaxlib' });
+    expect(peerStatus('jax-vmap', probe, {})).toEqual({
+      available: false,
+      reason: 'python3 has no jax or jaxlib: pip install jax jaxlib',
+    });
     const noNumpy: PythonProbe = { ok: true, python: 'python3', versions: { ...versions, numpy: null } };
-    expect(peerStatus('numpy', noNumpy, {})).toEqual({ available: false, reason: 'python3 has no numpy: pip install numpy' });
+    expect(peerStatus('numpy', noNumpy, {})).toEqual({
+      available: false,
+      reason: 'python3 has no numpy: pip install numpy',
+    });
   });
 
   it('leaves the CLI as for any unavailable strategy: exit 2 with the reason', async () => {
-    const asked = await cli(['run', '--strategies', 'numpy,vmap', '--n', '50', '--json'], { VLAB_PYTHON: '/nonexistent/python3' });
+    const asked = await cli(['run', '--strategies', 'numpy,vmap', '--n', '50', '--json'], {
+      VLAB_PYTHON: '/nonexistent/python3',
+    });
     expect(asked.code).toBe(2);
     expect(asked.stderr).toContain('numpy is unavailable: VLAB_PYTHON (/nonexistent/python3) not found');
     expect(asked.stdout).toBe('');
@@ -74,7 +96,11 @@ if (venv.reason && venvRequired) {
 describe.skipIf(!venv.python)(`the Python peers under the venv (${venv.python ?? `not run: ${venv.reason}`})`, () => {
   it('are offered by the lab', async () => {
     const list = await strategyAvailability();
-    for (const peer of PEER_STRATEGY_NAMES) expect(list.find((a) => a.strategy === peer), peer).toMatchObject({ available: true });
+    for (const peer of PEER_STRATEGY_NAMES)
+      expect(
+        list.find((a) => a.strategy === peer),
+        peer,
+      ).toMatchObject({ available: true });
   });
 
   it('give records in the lab schema, allclose to the float64 reference, in float32 and float64', async () => {
@@ -83,12 +109,25 @@ describe.skipIf(!venv.python)(`the Python peers under the venv (${venv.python ??
       for (const strategy of PEER_STRATEGY_NAMES) {
         const { record } = await runStrategy({ strategy, n, dtype, repeats: 2 });
         const where = `${strategy} ${dtype}`;
-        expect(record, where).toMatchObject({ strategy, nx: n, ny: n, dtype, backend: 'python', shape: [n, n], allclose: true, nonFiniteMatch: true });
+        expect(record, where).toMatchObject({
+          strategy,
+          nx: n,
+          ny: n,
+          dtype,
+          backend: 'python',
+          shape: [n, n],
+          allclose: true,
+          nonFiniteMatch: true,
+        });
         expect(record.maxAbsErr, where).toBeLessThan(dtype === 'float32' ? 1e-6 : 1e-14);
         // The lab's autorange: at least the repeats asked, more while under 25 ms were timed.
         expect(record.repeats, where).toBeGreaterThanOrEqual(2);
         expect(record.minMs).toBeLessThanOrEqual(record.medianMs);
-        expect(record.peerVersions, where).toMatch(strategy === 'numpy' ? /^Python 3\.\d+\.\d+, NumPy \d/ : /^Python 3\.\d+\.\d+, NumPy \d.*, JAX \d.*, jaxlib \d/);
+        expect(record.peerVersions, where).toMatch(
+          strategy === 'numpy'
+            ? /^Python 3\.\d+\.\d+, NumPy \d/
+            : /^Python 3\.\d+\.\d+, NumPy \d.*, JAX \d.*, jaxlib \d/,
+        );
         if (strategy === 'numpy') {
           // tracemalloc's peak: at least both meshes and the result.
           expect(record.peakBytes, where).toBeGreaterThanOrEqual(3 * n * n * (dtype === 'float32' ? 4 : 8));
@@ -104,8 +143,24 @@ describe.skipIf(!venv.python)(`the Python peers under the venv (${venv.python ??
   it('run a rectangular grid over another domain: shape (nx, ny), allclose to the reference', async () => {
     for (const strategy of PEER_STRATEGY_NAMES) {
       // 13 rows: jax-pmap pads them to a multiple of its devices and slices the padding off.
-      const { record } = await runStrategy({ strategy, nx: 13, ny: 7, xRange: [-3, 1], yRange: [0, 2], dtype: 'float64', formula: 'x - y / 2 + sin(x) * y', repeats: 1 });
-      expect(record, strategy).toMatchObject({ nx: 13, ny: 7, xRange: [-3, 1], yRange: [0, 2], shape: [13, 7], allclose: true });
+      const { record } = await runStrategy({
+        strategy,
+        nx: 13,
+        ny: 7,
+        xRange: [-3, 1],
+        yRange: [0, 2],
+        dtype: 'float64',
+        formula: 'x - y / 2 + sin(x) * y',
+        repeats: 1,
+      });
+      expect(record, strategy).toMatchObject({
+        nx: 13,
+        ny: 7,
+        xRange: [-3, 1],
+        yRange: [0, 2],
+        shape: [13, 7],
+        allclose: true,
+      });
       expect(record.maxAbsErr, strategy).toBeLessThan(1e-14);
     }
   }, 60_000);
@@ -124,7 +179,13 @@ describe.skipIf(!venv.python)(`the Python peers under the venv (${venv.python ??
 
   it('put NaN and infinities where the reference has them', async () => {
     for (const strategy of PEER_STRATEGY_NAMES) {
-      const { record } = await runStrategy({ strategy, n: 21, dtype: 'float64', formula: 'log(x) / (x - y)', repeats: 1 });
+      const { record } = await runStrategy({
+        strategy,
+        n: 21,
+        dtype: 'float64',
+        formula: 'log(x) / (x - y)',
+        repeats: 1,
+      });
       expect(record.nonFinite.nan + record.nonFinite.posInf + record.nonFinite.negInf, strategy).toBeGreaterThan(0);
       expect(record.nonFiniteMatch, strategy).toBe(true);
     }
@@ -134,14 +195,33 @@ describe.skipIf(!venv.python)(`the Python peers under the venv (${venv.python ??
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 300);
     const started = performance.now();
-    await expect(runStrategy({ strategy: 'numpy', n: 3000, dtype: 'float64', repeats: 1000 }, { signal: controller.signal })).rejects.toBeInstanceOf(CancelledError);
+    await expect(
+      runStrategy({ strategy: 'numpy', n: 3000, dtype: 'float64', repeats: 1000 }, { signal: controller.signal }),
+    ).rejects.toBeInstanceOf(CancelledError);
     expect(performance.now() - started).toBeLessThan(10_000);
   }, 30_000);
 
   it('sweep like any strategy, into the sweep CSV with their versions', async () => {
-    const result = await runSweep({ nMin: 8, nMax: 40, points: 3, strategies: ['numpy', 'jax-vmap', 'vmap'], repeats: 1, limit: false });
+    const result = await runSweep({
+      nMin: 8,
+      nMax: 40,
+      points: 3,
+      strategies: ['numpy', 'jax-vmap', 'vmap'],
+      repeats: 1,
+      limit: false,
+    });
     const records = sweepRecords(result);
-    expect(records.map((r) => `${r.strategy}@${r.nx}`)).toEqual(['numpy@8', 'jax-vmap@8', 'vmap@8', 'numpy@18', 'jax-vmap@18', 'vmap@18', 'numpy@40', 'jax-vmap@40', 'vmap@40']);
+    expect(records.map((r) => `${r.strategy}@${r.nx}`)).toEqual([
+      'numpy@8',
+      'jax-vmap@8',
+      'vmap@8',
+      'numpy@18',
+      'jax-vmap@18',
+      'vmap@18',
+      'numpy@40',
+      'jax-vmap@40',
+      'vmap@40',
+    ]);
     expect(records.every((r) => r.allclose)).toBe(true);
     const csv = sweepToCsv(result, machineInfo());
     expect(csv).toContain('peer_versions');
@@ -151,16 +231,28 @@ describe.skipIf(!venv.python)(`the Python peers under the venv (${venv.python ??
   it("check the lesson's vmap step against JAX itself, with JAX's versions", async () => {
     const step = await runLessonStep('vmap', { n: 200 });
     const sentence = step.sentences.find((s) => s.startsWith('JAX itself ran the same nested vmap'));
-    expect(sentence, step.sentences.join('\n')).toMatch(/\(Python 3\.\d+\.\d+, NumPy [\d.]+, JAX [\d.]+, jaxlib [\d.]+\): [\d.]+ ms/);
+    expect(sentence, step.sentences.join('\n')).toMatch(
+      /\(Python 3\.\d+\.\d+, NumPy [\d.]+, JAX [\d.]+, jaxlib [\d.]+\): [\d.]+ ms/,
+    );
     expect(step.records.map((r) => r.strategy)).toEqual(['vmap', 'meshgrid', 'jax-vmap']);
   }, 60_000);
 
   it('run beside the lab from the CLI: four records, one schema, allclose true', async () => {
-    const { code, stdout, stderr } = await cli(['run', '--strategies', 'numpy,jax-vmap,jax-pmap,vmap', '--n', '1000', '--json'], { VLAB_PYTHON: venv.python! });
+    const { code, stdout, stderr } = await cli(
+      ['run', '--strategies', 'numpy,jax-vmap,jax-pmap,vmap', '--n', '1000', '--json'],
+      { VLAB_PYTHON: venv.python! },
+    );
     expect(code, stderr).toBe(0);
     const { records } = JSON.parse(stdout) as { records: RunRecord[] };
     expect(records.map((r) => r.strategy)).toEqual(['numpy', 'jax-vmap', 'jax-pmap', 'vmap']);
-    for (const r of records) expect(r, r.strategy).toMatchObject({ nx: 1000, ny: 1000, dtype: 'float32', shape: [1000, 1000], allclose: true });
+    for (const r of records)
+      expect(r, r.strategy).toMatchObject({
+        nx: 1000,
+        ny: 1000,
+        dtype: 'float32',
+        shape: [1000, 1000],
+        allclose: true,
+      });
     expect(records.slice(0, 3).every((r) => r.backend === 'python')).toBe(true);
   }, 120_000);
 });

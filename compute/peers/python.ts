@@ -20,7 +20,8 @@ export interface PythonVersions {
   jaxlib: string | null;
 }
 
-export type PythonProbe = { ok: true; python: string; versions: PythonVersions } | { ok: false; python: string; reason: string };
+export type PythonProbe =
+  { ok: true; python: string; versions: PythonVersions } | { ok: false; python: string; reason: string };
 
 /** The packages each peer imports. */
 const NEEDS: Record<PeerStrategyName, readonly ('numpy' | 'jax' | 'jaxlib')[]> = {
@@ -69,28 +70,47 @@ function label(python: string, env: NodeJS.ProcessEnv): string {
 export function probePythonAt(env: NodeJS.ProcessEnv = process.env): Promise<PythonProbe> {
   const python = peerPython(env);
   const program = peerProgram();
-  if (!program) return Promise.resolve({ ok: false, python, reason: 'the peers\' program assets/peers/peer.py is missing from this installation' });
+  if (!program)
+    return Promise.resolve({
+      ok: false,
+      python,
+      reason: "the peers' program assets/peers/peer.py is missing from this installation",
+    });
   return new Promise((done) => {
     let stdout = '';
     let stderr = '';
-    const child = spawn(python, ['-c', program, 'probe'], { stdio: ['ignore', 'pipe', 'pipe'], timeout: PROBE_TIMEOUT_MS, windowsHide: true });
+    const child = spawn(python, ['-c', program, 'probe'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: PROBE_TIMEOUT_MS,
+      windowsHide: true,
+    });
     child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));
     child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
     child.on('error', (error: NodeJS.ErrnoException) => {
       const why = error.code === 'ENOENT' ? 'not found' : error.message;
-      const hint = env.VLAB_PYTHON ? 'set VLAB_PYTHON to a Python 3 with NumPy and JAX' : 'install Python 3, or set VLAB_PYTHON to one with NumPy and JAX';
+      const hint = env.VLAB_PYTHON
+        ? 'set VLAB_PYTHON to a Python 3 with NumPy and JAX'
+        : 'install Python 3, or set VLAB_PYTHON to one with NumPy and JAX';
       done({ ok: false, python, reason: `${label(python, env)} ${why}: ${hint}` });
     });
     child.on('close', (code, signal) => {
       if (code !== 0) {
         const last = stderr.trim().split('\n').at(-1) ?? '';
-        done({ ok: false, python, reason: `${label(python, env)} could not run the peers' probe (${signal ?? `exit ${code}`}${last ? `: ${last}` : ''}); it needs Python 3.8 or later` });
+        done({
+          ok: false,
+          python,
+          reason: `${label(python, env)} could not run the peers' probe (${signal ?? `exit ${code}`}${last ? `: ${last}` : ''}); it needs Python 3.8 or later`,
+        });
         return;
       }
       try {
         done({ ok: true, python, versions: JSON.parse(stdout) as PythonVersions });
       } catch {
-        done({ ok: false, python, reason: `${label(python, env)} answered the probe with something other than JSON: ${stdout.slice(0, 200)}` });
+        done({
+          ok: false,
+          python,
+          reason: `${label(python, env)} answered the probe with something other than JSON: ${stdout.slice(0, 200)}`,
+        });
       }
     });
   });
@@ -106,11 +126,23 @@ export function probePython(): Promise<PythonProbe> {
 }
 
 /** Whether a peer can run, from the probe (after probePython() has settled). */
-export function peerStatus(peer: PeerStrategyName, probe: PythonProbe | null = settled, env: NodeJS.ProcessEnv = process.env): BackendStatus {
-  if (!probe) return { available: false, reason: 'Python has not been probed yet (the runner asks before it lists or runs strategies)' };
+export function peerStatus(
+  peer: PeerStrategyName,
+  probe: PythonProbe | null = settled,
+  env: NodeJS.ProcessEnv = process.env,
+): BackendStatus {
+  if (!probe)
+    return {
+      available: false,
+      reason: 'Python has not been probed yet (the runner asks before it lists or runs strategies)',
+    };
   if (!probe.ok) return { available: false, reason: probe.reason };
   const missing = NEEDS[peer].filter((name) => !probe.versions[name]);
-  if (missing.length) return { available: false, reason: `${label(probe.python, env)} has no ${missing.join(' or ')}: pip install ${missing.join(' ')}` };
+  if (missing.length)
+    return {
+      available: false,
+      reason: `${label(probe.python, env)} has no ${missing.join(' or ')}: pip install ${missing.join(' ')}`,
+    };
   return { available: true };
 }
 
@@ -118,5 +150,8 @@ const PACKAGE_LABELS = { numpy: 'NumPy', jax: 'JAX', jaxlib: 'jaxlib' } as const
 
 /** The versions a peer ran with, for its record: "Python 3.11.7, NumPy 2.4.6, JAX 0.10.2, jaxlib 0.10.2". */
 export function peerVersions(peer: PeerStrategyName, versions: PythonVersions): string {
-  return [`Python ${versions.python}`, ...NEEDS[peer].map((name) => `${PACKAGE_LABELS[name]} ${versions[name] ?? 'absent'}`)].join(', ');
+  return [
+    `Python ${versions.python}`,
+    ...NEEDS[peer].map((name) => `${PACKAGE_LABELS[name]} ${versions[name] ?? 'absent'}`),
+  ].join(', ');
 }

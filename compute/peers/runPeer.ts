@@ -55,7 +55,9 @@ export class PeerError extends Error {
 function childEnv(request: PeerRequest): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, JAX_PLATFORMS: 'cpu', PYTHONUNBUFFERED: '1' };
   if (request.peer === 'jax-pmap') {
-    const others = (process.env.XLA_FLAGS ?? '').split(/\s+/).filter((f) => f && !f.startsWith('--xla_force_host_platform_device_count'));
+    const others = (process.env.XLA_FLAGS ?? '')
+      .split(/\s+/)
+      .filter((f) => f && !f.startsWith('--xla_force_host_platform_device_count'));
     env.XLA_FLAGS = [...others, `--xla_force_host_platform_device_count=${request.devices}`].join(' ');
   }
   return env;
@@ -82,7 +84,11 @@ export function runPeer(request: PeerRequest): Promise<{ grid: NDArray; timings:
     maxTimedCalls: MAX_TIMED_CALLS,
   });
   return new Promise((resolve, reject) => {
-    const child = spawn(request.python, ['-c', request.program, 'run'], { env: childEnv(request), stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });
+    const child = spawn(request.python, ['-c', request.program, 'run'], {
+      env: childEnv(request),
+      stdio: ['pipe', 'pipe', 'pipe'],
+      windowsHide: true,
+    });
     let header: PeerTimings | { error: string } | null = null;
     let headerText = Buffer.alloc(0);
     let grid: NDArray | null = null;
@@ -115,7 +121,9 @@ export function runPeer(request: PeerRequest): Promise<{ grid: NDArray; timings:
       }
       if (!bytes || chunk.length === 0) return;
       if (filled + chunk.length > bytes.length) {
-        failure = new PeerError(`${request.peer} sent more than the ${bytes.length} bytes of its ${header && 'shape' in header ? header.shape.join(' × ') : ''} grid`);
+        failure = new PeerError(
+          `${request.peer} sent more than the ${bytes.length} bytes of its ${header && 'shape' in header ? header.shape.join(' × ') : ''} grid`,
+        );
         child.kill();
         return;
       }
@@ -138,10 +146,15 @@ export function runPeer(request: PeerRequest): Promise<{ grid: NDArray; timings:
       if (h && 'error' in h) return fail(new PeerError(`${request.peer} failed in Python: ${h.error}`));
       if (code !== 0 || !h || !grid) {
         const last = stderr.trim().split('\n').slice(-3).join(' | ');
-        return fail(new PeerError(`${request.peer} stopped (${exitSignal ?? `exit ${code}`}) before returning its grid${last ? `: ${last}` : ''}`));
+        return fail(
+          new PeerError(
+            `${request.peer} stopped (${exitSignal ?? `exit ${code}`}) before returning its grid${last ? `: ${last}` : ''}`,
+          ),
+        );
       }
       const expected = grid.size * itemSize(answerDtype);
-      if (filled !== expected) return fail(new PeerError(`${request.peer} sent ${filled} of the grid's ${expected} bytes`));
+      if (filled !== expected)
+        return fail(new PeerError(`${request.peer} sent ${filled} of the grid's ${expected} bytes`));
       resolve({ grid, timings: h });
     });
     child.stdin.on('error', () => {}); // a child that dies early closes its stdin; 'close' reports why

@@ -4,7 +4,23 @@ import { csvField, parseCsv, recordsToCsv, toCsv } from './csv.js';
 import { machineInfo } from './machine.js';
 import { runStrategy } from '../strategies/run.js';
 
-const HOSTILE = ['=1+1', '+x', '-x^2 + y', '@SUM(A1)', '\tx', '\rx', "'=already", "''+twice", 'a,b', 'say "hi"', 'line\r\nbreak', "it's", '', 'plain', '=HYPERLINK("http://x")'];
+const HOSTILE = [
+  '=1+1',
+  '+x',
+  '-x^2 + y',
+  '@SUM(A1)',
+  '\tx',
+  '\rx',
+  "'=already",
+  "''+twice",
+  'a,b',
+  'say "hi"',
+  'line\r\nbreak',
+  "it's",
+  '',
+  'plain',
+  '=HYPERLINK("http://x")',
+];
 
 function hasPython(): boolean {
   try {
@@ -33,22 +49,48 @@ describe('CSV export', () => {
     expect(parseCsv(toCsv(['i', 'value'], rows))).toEqual([['i', 'value'], ...rows]);
   });
 
-  it.skipIf(!hasPython())('is read by an independent RFC 4180 parser (Python csv) to the same values, less the defusing apostrophe', () => {
-    const text = toCsv(['i', 'value'], HOSTILE.map((v, i) => [i, v]));
-    const script = 'import csv, io, json, sys; print(json.dumps(list(csv.reader(io.StringIO(sys.stdin.read(), newline="")))))';
-    const parsed = JSON.parse(execFileSync('python3', ['-c', script], { input: text }).toString()) as string[][];
-    expect(parsed).toHaveLength(HOSTILE.length + 1);
-    HOSTILE.forEach((value, i) => {
-      const cell = parsed[i + 1]![1]!;
-      expect(cell === value || cell === `'${value}`, `${JSON.stringify(value)} read as ${JSON.stringify(cell)}`).toBe(true);
-    });
-  });
+  it.skipIf(!hasPython())(
+    'is read by an independent RFC 4180 parser (Python csv) to the same values, less the defusing apostrophe',
+    () => {
+      const text = toCsv(
+        ['i', 'value'],
+        HOSTILE.map((v, i) => [i, v]),
+      );
+      const script =
+        'import csv, io, json, sys; print(json.dumps(list(csv.reader(io.StringIO(sys.stdin.read(), newline="")))))';
+      const parsed = JSON.parse(execFileSync('python3', ['-c', script], { input: text }).toString()) as string[][];
+      expect(parsed).toHaveLength(HOSTILE.length + 1);
+      HOSTILE.forEach((value, i) => {
+        const cell = parsed[i + 1]![1]!;
+        expect(cell === value || cell === `'${value}`, `${JSON.stringify(value)} read as ${JSON.stringify(cell)}`).toBe(
+          true,
+        );
+      });
+    },
+  );
 
   it('a results file has units in its header, the machine on every row, and a user formula defused', async () => {
-    const { record } = await runStrategy({ strategy: 'vmap', n: 8, dtype: 'float64', formula: '-x^2 + log(x)', backend: 'js' });
+    const { record } = await runStrategy({
+      strategy: 'vmap',
+      n: 8,
+      dtype: 'float64',
+      formula: '-x^2 + log(x)',
+      backend: 'js',
+    });
     const machine = machineInfo();
     const [header, row] = parseCsv(recordsToCsv([record], machine));
-    for (const column of ['median_ms', 'peak_bytes', 'predicted_bytes', 'max_abs_err', 'nan_count', 'cpu_model', 'cpu_cores', 'gpu_adapter', 'os', 'app_version']) {
+    for (const column of [
+      'median_ms',
+      'peak_bytes',
+      'predicted_bytes',
+      'max_abs_err',
+      'nan_count',
+      'cpu_model',
+      'cpu_cores',
+      'gpu_adapter',
+      'os',
+      'app_version',
+    ]) {
       expect(header).toContain(column);
     }
     const cell = (name: string) => row![header!.indexOf(name)]!;

@@ -16,7 +16,6 @@ export interface MachineInfo {
   appVersion: string;
 }
 
-
 /** Call after loadBackends() so the GPU adapter is known. */
 export function machineInfo(): MachineInfo {
   const gpu = devices().find((d) => d.kind === 'gpu');

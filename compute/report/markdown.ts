@@ -9,12 +9,27 @@ import type { RunRecord } from '../strategies/types.js';
 import { formatBytes } from '../strategies/memoryGuard.js';
 import type { RefusedRun, ResultsInput } from './jsonExport.js';
 
-const HEADER = ['Strategy', 'n', 'dtype', 'Backend', 'Devices', 'Median ± IQR [ms]', 'Min [ms]', 'Max [ms]', 'Peak memory', 'Relative', 'Noisy'];
+const HEADER = [
+  'Strategy',
+  'n',
+  'dtype',
+  'Backend',
+  'Devices',
+  'Median ± IQR [ms]',
+  'Min [ms]',
+  'Max [ms]',
+  'Peak memory',
+  'Relative',
+  'Noisy',
+];
 const ALIGN = [':---', '---:', ':---', ':---', '---:', '---:', '---:', '---:', '---:', '---:', ':---'];
 
 /** A cell's text with the characters that would end a cell or a row made harmless. */
 export function markdownCell(text: string): string {
-  return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/[\r\n]+/g, ' ');
+  return text
+    .replace(/\\/g, '\\\\')
+    .replace(/\|/g, '\\|')
+    .replace(/[\r\n]+/g, ' ');
 }
 
 /** Enough decimals for three significant digits of `ms`, and at least one, as hyperfine's tables read. */
@@ -46,7 +61,8 @@ function gridKey(r: RunRecord): string {
 function recordRow(r: RunRecord, fastest: Map<string, number>): string[] {
   const d = decimalsFor(r.medianMs);
   const best = fastest.get(gridKey(r));
-  if (r.shapeError) return [`\`${r.strategy}\``, gridText(r), r.dtype, r.backend, String(r.devices), 'shape error', '', '', '', '', ''];
+  if (r.shapeError)
+    return [`\`${r.strategy}\``, gridText(r), r.dtype, r.backend, String(r.devices), 'shape error', '', '', '', '', ''];
   return [
     `\`${r.strategy}\``,
     gridText(r),
@@ -63,12 +79,26 @@ function recordRow(r: RunRecord, fastest: Map<string, number>): string[] {
 }
 
 function refusedRow(r: RefusedRun, dtype: string): string[] {
-  return [`\`${r.strategy}\``, gridText(r), dtype, '', '', 'refused', '', '', `needs ${formatBytes(r.neededBytes)}`, '', ''];
+  return [
+    `\`${r.strategy}\``,
+    gridText(r),
+    dtype,
+    '',
+    '',
+    'refused',
+    '',
+    '',
+    `needs ${formatBytes(r.neededBytes)}`,
+    '',
+    '',
+  ];
 }
 
 /** A run's number: "max = 0.9999981 at i = 999, j = 999 (x = -0.001, y = -0.001); reference 0.999998, error 9.5e-8". */
 function answerText(r: RunRecord): string {
-  const at = r.at ? ` at i = ${r.at.i}, j = ${r.at.j} (x = ${r.at.x.toPrecision(6)}, y = ${r.at.y.toPrecision(6)})` : '';
+  const at = r.at
+    ? ` at i = ${r.at.i}, j = ${r.at.j} (x = ${r.at.x.toPrecision(6)}, y = ${r.at.y.toPrecision(6)})`
+    : '';
   const integral = r.integral === undefined ? '' : `; mean × area ≈ ∫∫ f dx dy = ${r.integral.toPrecision(7)}`;
   const wrong = r.allclose ? '' : ' — wrong';
   return `${r.reduce} = ${r.value!.toPrecision(7)}${at}; reference ${r.reference?.toPrecision(7)}, error ${r.error?.toPrecision(2)}${integral}${wrong}`;
@@ -83,14 +113,19 @@ export function resultsToMarkdown(input: ResultsInput): string {
     fastest.set(key, Math.min(fastest.get(key) ?? Infinity, r.medianMs));
   }
   const dtypeOf = (nx: number) => records.find((r) => r.nx === nx)?.dtype ?? records[0]?.dtype ?? '';
-  const rows = [...records.map((r) => recordRow(r, fastest)), ...(input.refused ?? []).map((r) => refusedRow(r, dtypeOf(r.nx)))];
+  const rows = [
+    ...records.map((r) => recordRow(r, fastest)),
+    ...(input.refused ?? []).map((r) => refusedRow(r, dtypeOf(r.nx))),
+  ];
   const line = (cells: readonly string[]) => `| ${cells.map(markdownCell).join(' | ')} |`;
   const lines = [line(HEADER), `|${ALIGN.join('|')}|`, ...rows.map(line)];
 
   const notes: string[] = [];
   for (const r of records) if (r.value !== undefined) notes.push(`- \`${r.strategy}\` ${atGrid(r)}: ${answerText(r)}`);
-  for (const r of records) if (r.shapeError) notes.push(`- \`${r.strategy}\` on ${gridText(r)} raised, as JAX does: ${r.shapeError}`);
-  for (const r of records) if (r.noisy && r.noisyReason) notes.push(`- \`${r.strategy}\` ${atGrid(r)} is noisy: ${r.noisyReason}.`);
+  for (const r of records)
+    if (r.shapeError) notes.push(`- \`${r.strategy}\` on ${gridText(r)} raised, as JAX does: ${r.shapeError}`);
+  for (const r of records)
+    if (r.noisy && r.noisyReason) notes.push(`- \`${r.strategy}\` ${atGrid(r)} is noisy: ${r.noisyReason}.`);
   for (const r of records) if (r.strategy === 'limit' && r.note) notes.push(`- \`limit\` ${atGrid(r)}: ${r.note}.`);
   for (const r of input.refused ?? []) notes.push(`- \`${r.strategy}\` ${atGrid(r)} was refused: ${r.message}`);
   for (const r of input.skipped ?? []) notes.push(`- \`${r.strategy}\` ${atGrid(r)} was skipped: ${r.reason}`);

@@ -77,7 +77,8 @@ export function npyBytes(source: NpySource): Uint8Array {
   const size = source.shape.reduce((a, b) => a * b, 1);
   const values = source.dtype === 'float32' ? new Float32Array(size) : new Float64Array(size);
   let at = 0;
-  for (const { start, stride, length } of rowsOf(source)) for (let j = 0; j < length; j++) values[at++] = source.data[start + j * stride]!;
+  for (const { start, stride, length } of rowsOf(source))
+    for (let j = 0; j < length; j++) values[at++] = source.data[start + j * stride]!;
   const out = new Uint8Array(header.length + values.byteLength);
   out.set(header, 0);
   out.set(new Uint8Array(values.buffer, values.byteOffset, values.byteLength), header.length);
@@ -85,20 +86,29 @@ export function npyBytes(source: NpySource): Uint8Array {
 }
 
 /** Writes the grid to `path` (beside it until complete, then renamed over it); returns the bytes written. */
-export async function writeNpy(path: string, source: NpySource, options: { signal?: AbortSignal; onProgress?: (fraction: number) => void } = {}): Promise<number> {
+export async function writeNpy(
+  path: string,
+  source: NpySource,
+  options: { signal?: AbortSignal; onProgress?: (fraction: number) => void } = {},
+): Promise<number> {
   const header = npyHeader(source.dtype, source.shape);
   let written = 0;
   const size = source.shape.reduce((a, b) => a * b, 1);
   const itemBytes = source.dtype === 'float32' ? 4 : 8;
   const checkCancelled = () => {
-    if (options.signal?.aborted) throw Object.assign(new Error('the grid export was cancelled'), { name: 'CancelledError' });
+    if (options.signal?.aborted)
+      throw Object.assign(new Error('the grid export was cancelled'), { name: 'CancelledError' });
   };
   await writeBesideThenRename(path, async (file) => {
     await file.write(header);
     written += header.length;
     if (isCContiguous(source)) {
       // The engine's own buffer, written as it lies: no copy.
-      const bytes = new Uint8Array(source.data.buffer, source.data.byteOffset + source.offset * itemBytes, size * itemBytes);
+      const bytes = new Uint8Array(
+        source.data.buffer,
+        source.data.byteOffset + source.offset * itemBytes,
+        size * itemBytes,
+      );
       for (let at = 0; at < bytes.length; at += CHUNK_BYTES) {
         checkCancelled();
         const { bytesWritten } = await file.write(bytes, at, Math.min(CHUNK_BYTES, bytes.length - at));

@@ -20,7 +20,8 @@ export type Checked<T> = { ok: true; value: T } | { ok: false; refusal: Refusal 
 
 function pathOf(items: readonly v.IssuePathItem[] | undefined): string {
   let path = '';
-  for (const item of items ?? []) path += typeof item.key === 'number' ? `[${item.key}]` : `${path ? '.' : ''}${String(item.key)}`;
+  for (const item of items ?? [])
+    path += typeof item.key === 'number' ? `[${item.key}]` : `${path ? '.' : ''}${String(item.key)}`;
   return path;
 }
 
@@ -30,7 +31,10 @@ export function check<S extends v.GenericSchema>(schema: S, value: unknown): Che
   if (result.success) return { ok: true, value: result.output };
   const issue = result.issues[0];
   const last = issue.path?.at(-1);
-  return { ok: false, refusal: { path: pathOf(issue.path), rule: issue.message, value: last ? last.value : issue.input } };
+  return {
+    ok: false,
+    refusal: { path: pathOf(issue.path), rule: issue.message, value: last ? last.value : issue.input },
+  };
 }
 
 /** A value as a refusal quotes it: short text in quotes, anything else as JSON. */

@@ -12,23 +12,36 @@ const refusal = (schema: v.GenericSchema, value: unknown) => {
 describe('payload field schemas', () => {
   it('a refusal names the path as code writes it, the rule, and the value found', () => {
     const schema = strict({ records: list(strict({ shape: list(integer(0, 9), 2) }), 5) });
-    expect(refusal(schema, { records: [{ shape: [1, 2] }, { shape: [3, 10] }] })).toEqual({ path: 'records[1].shape[1]', rule: 'must be an integer from 0 to 9', value: 10 });
+    expect(refusal(schema, { records: [{ shape: [1, 2] }, { shape: [3, 10] }] })).toEqual({
+      path: 'records[1].shape[1]',
+      rule: 'must be an integer from 0 to 9',
+      value: 10,
+    });
     expect(refusal(schema, [])).toEqual({ path: '', rule: 'must be an object', value: [] });
   });
 
-  it('refuses a field it does not know, and a missing one with that field\'s own rule', () => {
+  it("refuses a field it does not know, and a missing one with that field's own rule", () => {
     const schema = strict({ nx: integer(1, 20), name: text(8) });
-    expect(refusal(schema, { nx: 3, name: 'a', extra: true })).toMatchObject({ path: 'extra', rule: 'is not expected', value: true });
-    expect(refusal(schema, { name: 'a' })).toMatchObject({ path: 'nx', rule: 'must be an integer from 1 to 20', value: undefined });
+    expect(refusal(schema, { nx: 3, name: 'a', extra: true })).toMatchObject({
+      path: 'extra',
+      rule: 'is not expected',
+      value: true,
+    });
+    expect(refusal(schema, { name: 'a' })).toMatchObject({
+      path: 'nx',
+      rule: 'must be an integer from 1 to 20',
+      value: undefined,
+    });
   });
 
   it('takes an object only: not a list, not a typed array, not null', () => {
     const schema = strict({});
-    for (const value of [[], new Uint8Array(2), null, 'x']) expect(refusal(schema, value).rule).toBe('must be an object');
+    for (const value of [[], new Uint8Array(2), null, 'x'])
+      expect(refusal(schema, value).rule).toBe('must be an object');
     expect(check(schema, {})).toEqual({ ok: true, value: {} });
   });
 
-  it('checks a list\'s length before any item, so an oversized list costs one check', () => {
+  it("checks a list's length before any item, so an oversized list costs one check", () => {
     let itemsChecked = 0;
     const item = v.custom<number>(() => {
       itemsChecked += 1;
@@ -46,7 +59,8 @@ describe('payload field schemas', () => {
   it('a domain is two finite increasing numbers', () => {
     expect(check(range, [-2, 2])).toEqual({ ok: true, value: [-2, 2] });
     expect(refusal(range, [2, -2]).rule).toBe('must run from a smaller number to a larger one');
-    for (const value of [[0], [0, NaN], [0, Infinity], ['0', '1'], [0, 1, 2]]) expect(refusal(range, value).rule).toMatch(/^must be two finite numbers/);
+    for (const value of [[0], [0, NaN], [0, Infinity], ['0', '1'], [0, 1, 2]])
+      expect(refusal(range, value).rule).toMatch(/^must be two finite numbers/);
   });
 
   it('coerces nothing: a numeric string is not a number', () => {

@@ -17,7 +17,8 @@ import { APP_GRID_LIMITS, DOMAIN_MAX_ABS, FORMULA_MAX_LENGTH } from '../limits.j
  * `true satisfies SameType<v.InferOutput<typeof schema>, Interface>`, so a
  * schema and the interface it checks cannot drift apart.
  */
-export type SameType<A, B> = (<T>() => T extends Plain<A> ? 1 : 2) extends <T>() => T extends Plain<B> ? 1 : 2 ? true : false;
+export type SameType<A, B> =
+  (<T>() => T extends Plain<A> ? 1 : 2) extends <T>() => T extends Plain<B> ? 1 : 2 ? true : false;
 /** An object type with an intersection at its top (GridSettings & { format? }) written out as one object, as a schema's output is. */
 type Plain<T> = { [K in keyof T]: T[K] };
 
@@ -85,7 +86,10 @@ export function loose<const Entries extends v.ObjectEntries>(entries: Entries, m
 /** A domain [start, stop]: two finite numbers within the engine's bound, increasing (a Grid's, never written to). */
 export const range = v.pipe(
   v.custom<readonly [number, number]>(
-    (value) => Array.isArray(value) && value.length === 2 && value.every((x) => typeof x === 'number' && Number.isFinite(x) && Math.abs(x) <= DOMAIN_MAX_ABS),
+    (value) =>
+      Array.isArray(value) &&
+      value.length === 2 &&
+      value.every((x) => typeof x === 'number' && Number.isFinite(x) && Math.abs(x) <= DOMAIN_MAX_ABS),
     `must be two finite numbers [start, stop] within ±${DOMAIN_MAX_ABS}`,
   ),
   v.check(([start, stop]) => start < stop, 'must run from a smaller number to a larger one'),
@@ -101,7 +105,12 @@ export const sweepPoints = integer(1, APP_GRID_LIMITS.sweepMaxPoints);
 
 /** A sweep's nx : ny, held while nx is swept: no flatter than one row of the app's longest side, nor taller. */
 const aspectRule = `must be a number from 1/${APP_GRID_LIMITS.nMax} to ${APP_GRID_LIMITS.nMax}`;
-export const sweepAspect = v.pipe(v.number(aspectRule), v.finite(aspectRule), v.minValue(1 / APP_GRID_LIMITS.nMax, aspectRule), v.maxValue(APP_GRID_LIMITS.nMax, aspectRule));
+export const sweepAspect = v.pipe(
+  v.number(aspectRule),
+  v.finite(aspectRule),
+  v.minValue(1 / APP_GRID_LIMITS.nMax, aspectRule),
+  v.maxValue(APP_GRID_LIMITS.nMax, aspectRule),
+);
 
 export const dtype = oneOf(DTYPES);
 

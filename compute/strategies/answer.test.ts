@@ -35,7 +35,8 @@ describe('a run to a number', () => {
       }
       if (fused.includes(strategy)) expect(record.peakBytes!, strategy).toBeLessThan(1 << 20);
       // The guard's prediction covers what the run really held.
-      if (record.peakBytes !== undefined) expect(record.predictedBytes, strategy).toBeGreaterThanOrEqual(record.peakBytes);
+      if (record.peakBytes !== undefined)
+        expect(record.predictedBytes, strategy).toBeGreaterThanOrEqual(record.peakBytes);
       if (strategy === 'meshgrid') expect(record.peakBytes!).toBeGreaterThanOrEqual(3 * N * N * 4);
     }
   }, 120_000);
@@ -44,7 +45,17 @@ describe('a run to a number', () => {
     const sum = (await runStrategy({ strategy: 'vmap', nx: 301, ny: 99, reduce: 'sum', repeats: 0 })).record;
     expect(sum.error!).toBeLessThan(1e-6);
     expect(sum.at).toBeUndefined();
-    const mean = (await runStrategy({ strategy: 'loops', nx: 31, ny: 17, reduce: 'mean', repeats: 0, xRange: [-1, 3], yRange: [0, 2] })).record;
+    const mean = (
+      await runStrategy({
+        strategy: 'loops',
+        nx: 31,
+        ny: 17,
+        reduce: 'mean',
+        repeats: 0,
+        xRange: [-1, 3],
+        yRange: [0, 2],
+      })
+    ).record;
     expect(mean.error!).toBeLessThan(1e-6);
     expect(mean.integral).toBeCloseTo(mean.value! * 8, 6);
   }, 60_000);

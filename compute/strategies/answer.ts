@@ -44,7 +44,8 @@ export function answerFunction(grid: (x: Value, y: Value) => Value, mode: Answer
 
 /** [value, index] from a reduction's outputs (0-d arrays or numbers); the outputs are disposed. */
 export function packAnswer(outputs: readonly (Value | NDArray)[]): NDArray {
-  const read = (v: Value | NDArray | undefined): number => (v === undefined ? NaN : typeof v === 'number' ? v : (v as NDArray).item());
+  const read = (v: Value | NDArray | undefined): number =>
+    v === undefined ? NaN : typeof v === 'number' ? v : (v as NDArray).item();
   const answer = NDArray.from([read(outputs[0]), read(outputs[1])], 'float64');
   for (const v of outputs) if (v instanceof NDArray) v.dispose();
   return answer;

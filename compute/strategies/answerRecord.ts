@@ -43,7 +43,8 @@ async function referenceAnswer(mode: AnswerMode, grid: GridSpec, formula: Compil
 
 /** Grid point (i, j) and its coordinates, as linspace places them. */
 function where(grid: GridSpec, i: number, j: number): Where {
-  const at = (k: number, n: number, [lo, hi]: readonly [number, number]) => (n === 1 ? lo : k === n - 1 ? hi : lo + (k * (hi - lo)) / (n - 1));
+  const at = (k: number, n: number, [lo, hi]: readonly [number, number]) =>
+    n === 1 ? lo : k === n - 1 ? hi : lo + (k * (hi - lo)) / (n - 1);
   return { i, j, x: at(i, grid.nx, grid.xRange), y: at(j, grid.ny, grid.yRange) };
 }
 
@@ -76,7 +77,8 @@ export async function checkAnswer(
   const diff = Math.abs(value - reference.value);
   const error = relative ? diff / Math.max(Math.abs(reference.value), Number.MIN_VALUE) : diff;
   const { rtol, atol } = TOLERANCES[dtype];
-  const close = diff <= atol + rtol * Math.abs(reference.value) || (Number.isNaN(value) && Number.isNaN(reference.value));
+  const close =
+    diff <= atol + rtol * Math.abs(reference.value) || (Number.isNaN(value) && Number.isNaN(reference.value));
   const area = (grid.xRange[1] - grid.xRange[0]) * (grid.yRange[1] - grid.yRange[0]);
   return {
     fields: {
@@ -90,7 +92,11 @@ export async function checkAnswer(
     },
     maxAbsErr: diff,
     allclose: close && !options.diagonal,
-    nonFinite: { nan: Number.isNaN(value) ? 1 : 0, posInf: value === Infinity ? 1 : 0, negInf: value === -Infinity ? 1 : 0 },
+    nonFinite: {
+      nan: Number.isNaN(value) ? 1 : 0,
+      posInf: value === Infinity ? 1 : 0,
+      negInf: value === -Infinity ? 1 : 0,
+    },
     nonFiniteMatch: Number.isFinite(value) === Number.isFinite(reference.value),
   };
 }

@@ -21,7 +21,11 @@ describe('the line through two tiny grids', () => {
 
 describe('Live’s calibration', () => {
   it('times each strategy asked for on two tiny grids, with costs that predict its samples', async () => {
-    const result = await calibrate({ dtype: 'float32', formula: 'cos(x^2 + y^2) / (1 + x^2 + y^2)', strategies: ['loops', 'vmap', 'meshgrid-eager'] });
+    const result = await calibrate({
+      dtype: 'float32',
+      formula: 'cos(x^2 + y^2) / (1 + x^2 + y^2)',
+      strategies: ['loops', 'vmap', 'meshgrid-eager'],
+    });
     expect(result.strategies.map((s) => s.strategy)).toEqual(['loops', 'vmap', 'meshgrid-eager']);
     for (const s of result.strategies) {
       expect(s.samples).toHaveLength(2);
@@ -31,7 +35,8 @@ describe('Live’s calibration', () => {
       expect(s.compileMs).toBeGreaterThanOrEqual(0);
       // The larger sample lies on the line (unless noise made it the faster one).
       const [small, large] = s.samples as [{ points: number; callMs: number }, { points: number; callMs: number }];
-      if (large.callMs > small.callMs) expect(s.fixedMs + (s.nsPerPoint * large.points) / 1e6).toBeCloseTo(large.callMs, 6);
+      if (large.callMs > small.callMs)
+        expect(s.fixedMs + (s.nsPerPoint * large.points) / 1e6).toBeCloseTo(large.callMs, 6);
     }
     // loops runs on grids smaller than the others' (a microsecond a point).
     expect(result.strategies[0]!.samples[1]!.points).toBeLessThan(result.strategies[1]!.samples[0]!.points);

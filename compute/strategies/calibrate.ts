@@ -52,7 +52,10 @@ export interface CalibrationResult {
 }
 
 /** The line through two (points, ms) samples, held to non-negative costs: a noisy pair never predicts less than nothing. */
-export function fitLine(a: { points: number; callMs: number }, b: { points: number; callMs: number }): { fixedMs: number; nsPerPoint: number } {
+export function fitLine(
+  a: { points: number; callMs: number },
+  b: { points: number; callMs: number },
+): { fixedMs: number; nsPerPoint: number } {
   const [small, large] = a.points <= b.points ? [a, b] : [b, a];
   if (large.points === small.points) return { fixedMs: 0, nsPerPoint: (Math.min(a.callMs, b.callMs) * 1e6) / a.points };
   // A larger grid that ran faster (noise): all its time is per point, none fixed.

@@ -17,9 +17,17 @@ const LATENCY_BOUND_MS = 400;
 const SIZES = [100, 1000, 3000, 6000];
 const DELAYS_MS = [5, 60, 250];
 
-async function cancelAfter(strategy: StrategyName, backend: BackendName | undefined, n: number, delayMs: number): Promise<number | null> {
+async function cancelAfter(
+  strategy: StrategyName,
+  backend: BackendName | undefined,
+  n: number,
+  delayMs: number,
+): Promise<number | null> {
   const controller = new AbortController();
-  const run = runStrategy({ strategy, n, dtype: 'float32', repeats: 3, ...(backend ? { backend } : {}) }, { signal: controller.signal });
+  const run = runStrategy(
+    { strategy, n, dtype: 'float32', repeats: 3, ...(backend ? { backend } : {}) },
+    { signal: controller.signal },
+  );
   let abortedAt = 0;
   const timer = new Promise<void>((resolve) =>
     setTimeout(() => {
@@ -41,30 +49,42 @@ async function cancelAfter(strategy: StrategyName, backend: BackendName | undefi
 }
 
 describe('cancelling a run', () => {
-  it('stops every strategy within the bound at every n, frees its memory, and the next run works', { timeout: 240_000 }, async () => {
-    const combos = await combinations({ exclude: ['naive'] });
-    const tally = new RunTally('cancellation');
-    const baseline = allocator.stats().liveBytes;
-    let worst = { ms: 0, where: '' };
-    let cancellations = 0;
-    for (const { strategy, backend, label } of combos) {
-      for (const n of strategy === 'loops' ? [100, 1000, 6000] : SIZES) {
-        for (const delay of DELAYS_MS) {
-          const latency = await cancelAfter(strategy, backend, n, delay);
-          if (latency === null) continue;
-          cancellations++;
-          tally.count(label);
-          if (latency > worst.ms) worst = { ms: latency, where: `${label} n=${n} after ${delay} ms` };
-          expect(latency, `${label} n=${n} cancelled after ${delay} ms`).toBeLessThan(LATENCY_BOUND_MS);
-          expect(allocator.stats().liveBytes, `${label} n=${n}: memory left behind`).toBe(baseline);
+  it(
+    'stops every strategy within the bound at every n, frees its memory, and the next run works',
+    { timeout: 240_000 },
+    async () => {
+      const combos = await combinations({ exclude: ['naive'] });
+      const tally = new RunTally('cancellation');
+      const baseline = allocator.stats().liveBytes;
+      let worst = { ms: 0, where: '' };
+      let cancellations = 0;
+      for (const { strategy, backend, label } of combos) {
+        for (const n of strategy === 'loops' ? [100, 1000, 6000] : SIZES) {
+          for (const delay of DELAYS_MS) {
+            const latency = await cancelAfter(strategy, backend, n, delay);
+            if (latency === null) continue;
+            cancellations++;
+            tally.count(label);
+            if (latency > worst.ms) worst = { ms: latency, where: `${label} n=${n} after ${delay} ms` };
+            expect(latency, `${label} n=${n} cancelled after ${delay} ms`).toBeLessThan(LATENCY_BOUND_MS);
+            expect(allocator.stats().liveBytes, `${label} n=${n}: memory left behind`).toBe(baseline);
+          }
         }
+        const { record } = await runStrategy({
+          strategy,
+          n: 32,
+          dtype: 'float32',
+          repeats: 1,
+          ...(backend ? { backend } : {}),
+        });
+        expect(record.allclose, `${label} after its cancellations`).toBe(true);
       }
-      const { record } = await runStrategy({ strategy, n: 32, dtype: 'float32', repeats: 1, ...(backend ? { backend } : {}) });
-      expect(record.allclose, `${label} after its cancellations`).toBe(true);
-    }
-    expect(cancellations).toBeGreaterThan(combos.length * 3);
-    await tally.check(['naive']);
-    console.log(`cancellation: ${cancellations} runs cancelled, worst latency ${worst.ms.toFixed(1)} ms (${worst.where})`);
-    recordReliability('cancellation', { cancellations, worstLatencyMs: worst.ms, worstCase: worst.where });
-  });
+      expect(cancellations).toBeGreaterThan(combos.length * 3);
+      await tally.check(['naive']);
+      console.log(
+        `cancellation: ${cancellations} runs cancelled, worst latency ${worst.ms.toFixed(1)} ms (${worst.where})`,
+      );
+      recordReliability('cancellation', { cancellations, worstLatencyMs: worst.ms, worstCase: worst.where });
+    },
+  );
 });

@@ -20,7 +20,12 @@ export function sampleIndices(n: number, max = MAX_SURFACE_SIDE): Int32Array {
 }
 
 /** The grid's axis values as the engine computes them: linspace in float64, rounded to the dtype. */
-export function axisValues(n: number, range: readonly [number, number], dtype: 'float32' | 'float64', indices: Int32Array): Float64Array {
+export function axisValues(
+  n: number,
+  range: readonly [number, number],
+  dtype: 'float32' | 'float64',
+  indices: Int32Array,
+): Float64Array {
   const [start, stop] = range;
   const step = n > 1 ? (stop - start) / (n - 1) : 0;
   const round = dtype === 'float32' ? Math.fround : (v: number) => v;

@@ -33,16 +33,29 @@ describe.runIf(status.available)('the gpu strategy', () => {
   });
 
   it("says in the note where the GPU's atan2, mod or sinh differ from NumPy's, only for the primitives the formula uses", async () => {
-    const { record } = await runStrategy({ strategy: 'gpu', n: 40, dtype: 'float32', repeats: 1, formula: 'atan2(y, x) + x % 0.7 + sinh(x)' });
+    const { record } = await runStrategy({
+      strategy: 'gpu',
+      n: 40,
+      dtype: 'float32',
+      repeats: 1,
+      formula: 'atan2(y, x) + x % 0.7 + sinh(x)',
+    });
     expect(record.allclose).toBe(true);
     expect(record.note).toMatch(/on the GPU: /);
-    for (const said of [/atan2: Cephes float32/, /sinh: Cephes float32/, /mod: NumPy's \(the divisor's sign\)/]) expect(record.note).toMatch(said);
+    for (const said of [/atan2: Cephes float32/, /sinh: Cephes float32/, /mod: NumPy's \(the divisor's sign\)/])
+      expect(record.note).toMatch(said);
     const lesson = await runStrategy({ strategy: 'gpu', n: 40, dtype: 'float32', repeats: 1, formula: 'x * y + 1' });
     expect(lesson.record.note).not.toMatch(/on the GPU:/);
   });
 
   it('answers float64 in float32 and says so', async () => {
-    const { record } = await runStrategy({ strategy: 'gpu', n: 33, dtype: 'float64', repeats: 1, formula: 'x * exp(-x^2 - y^2)' });
+    const { record } = await runStrategy({
+      strategy: 'gpu',
+      n: 33,
+      dtype: 'float64',
+      repeats: 1,
+      formula: 'x * exp(-x^2 - y^2)',
+    });
     expect(record).toMatchObject({ dtype: 'float64', computedDtype: 'float32', allclose: true });
     expect(record.note).toMatch(/float32/);
     expect(record.maxAbsErr).toBeGreaterThan(0);

@@ -22,7 +22,8 @@ const FLOOR_REPEATS = 3;
 
 export const gpuStrategy: Strategy = {
   name: 'gpu',
-  description: 'the vmap program compiled to one WGSL compute shader on the GPU: x and y uploaded flat, read by index; float32',
+  description:
+    'the vmap program compiled to one WGSL compute shader on the GPU: x and y uploaded flat, read by index; float32',
   takesBackend: false,
   availability: () => backendStatus('webgpu'),
   // x and y in the dtype asked for (the backend converts them on upload), the result in float32.
@@ -30,7 +31,9 @@ export const gpuStrategy: Strategy = {
   async run(context) {
     const backend = getBackend('webgpu');
     // Measured first, while none of the run's arrays are live, so it adds nothing to the peak.
-    const floor = backend.measureWriteFloor ? await backend.measureWriteFloor(context.grid.nx * context.grid.ny, GPU_DTYPE, FLOOR_REPEATS, context.signal) : null;
+    const floor = backend.measureWriteFloor
+      ? await backend.measureWriteFloor(context.grid.nx * context.grid.ny, GPU_DTYPE, FLOOR_REPEATS, context.signal)
+      : null;
     const fVec = jit(gridOverAxes(gridFunction(context.formula)), { backend: 'webgpu' });
     const [x, y] = gridAxes(context.grid, context.dtype);
     try {
@@ -43,15 +46,25 @@ export const gpuStrategy: Strategy = {
       );
       const notes: string[] = [];
       // The WGSL backend has no reduction kernel yet: to a number, the grid comes back and the CPU reduces it.
-      if (isAnswer(context.reduce)) notes.push(`the grid was computed on the GPU, read back and reduced on the CPU (no WGSL reduction yet)`);
-      if (context.dtype !== GPU_DTYPE) notes.push(`WGSL has no float64: computed in float32 on the GPU, so the error is float32's`);
+      if (isAnswer(context.reduce))
+        notes.push(`the grid was computed on the GPU, read back and reduced on the CPU (no WGSL reduction yet)`);
+      if (context.dtype !== GPU_DTYPE)
+        notes.push(`WGSL has no float64: computed in float32 on the GPU, so the error is float32's`);
       const numerics = wgslNumericsNotes(executable.graph.equations.map((e) => e.primitive));
       if (numerics.length) notes.push(`on the GPU: ${numerics.join('; ')}`);
-      const kernels = (timed.timings ?? []).map((t) => t.kernelMs).filter((ms): ms is number => ms !== undefined).sort((a, b) => a - b);
+      const kernels = (timed.timings ?? [])
+        .map((t) => t.kernelMs)
+        .filter((ms): ms is number => ms !== undefined)
+        .sort((a, b) => a - b);
       if (floor && kernels.length) {
         const kernelMs = kernels[kernels.length >> 1]!;
-        const clock = executable.lastPlan().kernelClock === 'timestamps' ? 'GPU timestamps' : 'fences (no timestamp queries on this adapter)';
-        notes.push(`kernel ${kernelMs.toFixed(2)} ms by ${clock}; writing nx·ny float32 on this GPU takes ${floor.ms.toFixed(2)} ms (kernel/floor ${(kernelMs / floor.ms).toFixed(2)}×)`);
+        const clock =
+          executable.lastPlan().kernelClock === 'timestamps'
+            ? 'GPU timestamps'
+            : 'fences (no timestamp queries on this adapter)';
+        notes.push(
+          `kernel ${kernelMs.toFixed(2)} ms by ${clock}; writing nx·ny float32 on this GPU takes ${floor.ms.toFixed(2)} ms (kernel/floor ${(kernelMs / floor.ms).toFixed(2)}×)`,
+        );
       }
       return {
         ...timed,

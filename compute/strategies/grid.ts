@@ -38,7 +38,12 @@ export function gridSizeText(grid: { nx: number; ny: number }): string {
 
 /** The fields a record carries to say which grid it measured (copies: a record never shares a caller's range). */
 export function gridFields(grid: GridSpec): GridSpec {
-  return { nx: grid.nx, ny: grid.ny, xRange: [grid.xRange[0], grid.xRange[1]], yRange: [grid.yRange[0], grid.yRange[1]] };
+  return {
+    nx: grid.nx,
+    ny: grid.ny,
+    xRange: [grid.xRange[0], grid.xRange[1]],
+    yRange: [grid.yRange[0], grid.yRange[1]],
+  };
 }
 
 /**

@@ -19,33 +19,36 @@ export async function measureLimit(gridOrN: number | GridSpec, dtype: DType, rep
   if (!backend.measureWriteFloor) return null;
   const { ms, devices } = await backend.measureWriteFloor(points, dtype, repeats);
   const bytes = points * itemSize(dtype);
-  return placeOnRoofline({
-    strategy: 'limit',
-    ...gridFields(grid),
-    dtype,
-    backend: 'native',
-    devices,
-    shape: [grid.nx, grid.ny],
-    firstMs: ms,
-    medianMs: ms,
-    minMs: ms,
-    maxMs: ms,
-    repeats,
-    // The addon returns the floor's median only: one figure, no spread to judge.
-    samplesMs: [ms],
-    iqrMs: 0,
-    stddevMs: 0,
-    noisy: false,
-    peakBytes: bytes,
-    predictedBytes: bytes,
-    maxAbsErr: 0,
-    allclose: true,
-    nonFinite: { nan: 0, posInf: 0, negInf: 0 },
-    nonFiniteMatch: true,
-    formula: '',
-    outputBuffer: 'recycled',
-    note:
-      `writing nx·ny non-zero, varying values (as the output's are; zeros write faster on some platforms) with ${devices} threads ` +
-      `(streaming stores, no arithmetic): ${(bytes / (ms / 1000) / 1e9).toFixed(1)} GB/s`,
-  }, null);
+  return placeOnRoofline(
+    {
+      strategy: 'limit',
+      ...gridFields(grid),
+      dtype,
+      backend: 'native',
+      devices,
+      shape: [grid.nx, grid.ny],
+      firstMs: ms,
+      medianMs: ms,
+      minMs: ms,
+      maxMs: ms,
+      repeats,
+      // The addon returns the floor's median only: one figure, no spread to judge.
+      samplesMs: [ms],
+      iqrMs: 0,
+      stddevMs: 0,
+      noisy: false,
+      peakBytes: bytes,
+      predictedBytes: bytes,
+      maxAbsErr: 0,
+      allclose: true,
+      nonFinite: { nan: 0, posInf: 0, negInf: 0 },
+      nonFiniteMatch: true,
+      formula: '',
+      outputBuffer: 'recycled',
+      note:
+        `writing nx·ny non-zero, varying values (as the output's are; zeros write faster on some platforms) with ${devices} threads ` +
+        `(streaming stores, no arithmetic): ${(bytes / (ms / 1000) / 1e9).toFixed(1)} GB/s`,
+    },
+    null,
+  );
 }

@@ -16,7 +16,12 @@ import { ANSWER_BYTES, type AnswerMode, isAnswer, packAnswer } from './answer.js
 import { type Partial, combine, emptyPartial, finish } from '../core/reductions.js';
 import type { ReductionPrimitive } from '../core/primitives.js';
 
-const ANSWER_KIND: { [M in AnswerMode]: ReductionPrimitive } = { max: 'argmax', min: 'argmin', sum: 'reduce_sum', mean: 'reduce_sum' };
+const ANSWER_KIND: { [M in AnswerMode]: ReductionPrimitive } = {
+  max: 'argmax',
+  min: 'argmin',
+  sum: 'reduce_sum',
+  mean: 'reduce_sum',
+};
 
 /** [value, index] of the loop's running value (a mean: the sum over the count). */
 function answerOfRunning(kind: ReductionPrimitive, running: Partial, count: number): NDArray {
@@ -33,11 +38,16 @@ export const loopsStrategy: Strategy = {
   description: 'for i, for j: z[i, j] = f(x[i], y[j]): one jitted call per element',
   takesBackend: true,
   availability(backend) {
-    if (backend === 'webgpu') return { available: false, reason: 'a per-element loop on the GPU would time only its launch latency; use js or native' };
+    if (backend === 'webgpu')
+      return {
+        available: false,
+        reason: 'a per-element loop on the GPU would time only its launch latency; use js or native',
+      };
     return backendStatus(backend);
   },
   // The grid, both axes, and the 0-d output of the one call in flight.
-  predictBytes: ({ nx, ny }, dtype, _formula, reduce) => (isAnswer(reduce) ? ANSWER_BYTES : nx * ny * itemSize(dtype)) + (nx + ny + 1) * itemSize(dtype),
+  predictBytes: ({ nx, ny }, dtype, _formula, reduce) =>
+    (isAnswer(reduce) ? ANSWER_BYTES : nx * ny * itemSize(dtype)) + (nx + ny + 1) * itemSize(dtype),
   async run(context) {
     const { dtype } = context;
     const { nx, ny } = context.grid;
@@ -89,7 +99,11 @@ export const loopsStrategy: Strategy = {
       const repeatMs: number[] = [];
       let timedMs = 0;
       let cpuMs = 0;
-      for (let k = 0; timeAnother(k, repeats, timedMs, context.minTimedMs); k++, passesDone = Math.min(passesDone + 1, plannedPasses - 1)) {
+      for (
+        let k = 0;
+        timeAnother(k, repeats, timedMs, context.minTimedMs);
+        k++, passesDone = Math.min(passesDone + 1, plannedPasses - 1)
+      ) {
         const cpuBefore = process.cpuUsage();
         const ms = await pass();
         cpuMs += cpuMsSince(cpuBefore);
@@ -97,7 +111,10 @@ export const loopsStrategy: Strategy = {
         timedMs += ms;
       }
       const perCallUs = ((repeatMs.length ? Math.min(...repeatMs) : firstMs) * 1000) / Math.max(1, nx * ny);
-      const capped = repeats < context.repeats ? ` (${repeats} of ${context.repeats} repeats: each pass takes ${Math.round(firstMs)} ms)` : '';
+      const capped =
+        repeats < context.repeats
+          ? ` (${repeats} of ${context.repeats} repeats: each pass takes ${Math.round(firstMs)} ms)`
+          : '';
       const result = kind ? answerOfRunning(kind, running!, mode === 'mean' ? nx * ny : 1) : (grid as NDArray | null);
       grid = null;
       return {
@@ -114,4 +131,3 @@ export const loopsStrategy: Strategy = {
     }
   },
 };
-

@@ -24,7 +24,6 @@ export class MemoryGuardError extends Error {
   }
 }
 
-
 /** The cap a run is checked against: explicit, else VLAB_MEMORY_CAP (bytes), else most of the free memory. */
 export function memoryCap(explicit?: number): number {
   if (explicit !== undefined) return explicit;

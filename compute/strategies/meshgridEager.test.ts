@@ -27,7 +27,8 @@ describe('meshgrid-eager evaluates f as NumPy does', () => {
         expect(record).toMatchObject({ backend, allclose: true, outputBuffer: 'recycled' });
         // The seed's f is 7 operations (x², y², +, cos, 1 + x², + y², ÷): each call allocates 7 n×n results.
         const calls = record.repeats + 1;
-        const allocations = after.freshAllocations + after.recycledAllocations - before.freshAllocations - before.recycledAllocations;
+        const allocations =
+          after.freshAllocations + after.recycledAllocations - before.freshAllocations - before.recycledAllocations;
         expect(allocations).toBeGreaterThanOrEqual(7 * calls);
         expect(record.peakBytes).toBe(record.predictedBytes);
       }
@@ -36,13 +37,20 @@ describe('meshgrid-eager evaluates f as NumPy does', () => {
 
   it.skipIf(!nativeBuilt)('gives the same grid on native as on js, NaN and infinities in the same places', async () => {
     const formula = 'log(x) / y + sqrt(x - y)';
-    const js = await runStrategy({ strategy: 'meshgrid-eager', n: 41, dtype: 'float64', repeats: 1, backend: 'js', formula }, { keepGrid: true });
-    const native = await runStrategy({ strategy: 'meshgrid-eager', n: 41, dtype: 'float64', repeats: 1, backend: 'native', formula }, { keepGrid: true });
+    const js = await runStrategy(
+      { strategy: 'meshgrid-eager', n: 41, dtype: 'float64', repeats: 1, backend: 'js', formula },
+      { keepGrid: true },
+    );
+    const native = await runStrategy(
+      { strategy: 'meshgrid-eager', n: 41, dtype: 'float64', repeats: 1, backend: 'native', formula },
+      { keepGrid: true },
+    );
     const a = js.grid!.toTypedArray();
     const b = native.grid!.toTypedArray();
     let worst = 0;
     for (let i = 0; i < a.length; i++) {
-      if (Number.isNaN(a[i]!) || !Number.isFinite(a[i]!)) expect(Object.is(a[i], b[i]) || (Number.isNaN(a[i]!) && Number.isNaN(b[i]!))).toBe(true);
+      if (Number.isNaN(a[i]!) || !Number.isFinite(a[i]!))
+        expect(Object.is(a[i], b[i]) || (Number.isNaN(a[i]!) && Number.isNaN(b[i]!))).toBe(true);
       else worst = Math.max(worst, Math.abs(a[i]! - b[i]!) / Math.max(1, Math.abs(a[i]!)));
     }
     expect(worst).toBeLessThanOrEqual(1e-12);
@@ -52,6 +60,8 @@ describe('meshgrid-eager evaluates f as NumPy does', () => {
   });
 
   it('refuses the GPU backend with the reason', async () => {
-    await expect(runStrategy({ strategy: 'meshgrid-eager', n: 10, dtype: 'float32', repeats: 1, backend: 'webgpu' })).rejects.toThrow(/op by op on the CPU/);
+    await expect(
+      runStrategy({ strategy: 'meshgrid-eager', n: 10, dtype: 'float32', repeats: 1, backend: 'webgpu' }),
+    ).rejects.toThrow(/op by op on the CPU/);
   });
 });

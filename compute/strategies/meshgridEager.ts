@@ -46,11 +46,17 @@ export const meshgridEagerStrategy: Strategy = {
   takesBackend: true,
   availability: (backend) =>
     backend === 'webgpu'
-      ? { available: false, reason: 'meshgrid-eager runs op by op on the CPU, as NumPy does: use the native or js backend' }
+      ? {
+          available: false,
+          reason: 'meshgrid-eager runs op by op on the CPU, as NumPy does: use the native or js backend',
+        }
       : backendStatus(backend),
   predictBytes({ nx, ny }, dtype, formula) {
     const shape = [nx, ny];
-    const traced = traceFunction(gridFunction(formula), [{ shape, dtype }, { shape, dtype }]);
+    const traced = traceFunction(gridFunction(formula), [
+      { shape, dtype },
+      { shape, dtype },
+    ]);
     return (2 * nx * ny + nx + ny) * itemSize(dtype) + eagerPeakBytes(traced.graph);
   },
   async run(context) {
@@ -61,9 +67,17 @@ export const meshgridEagerStrategy: Strategy = {
     try {
       const call = async () => {
         throwIfCancelled(context.signal);
-        const traced = traceFunction(f, [xMesh, yMesh].map((m) => ({ shape: m.shape, dtype: m.dtype })));
+        const traced = traceFunction(
+          f,
+          [xMesh, yMesh].map((m) => ({ shape: m.shape, dtype: m.dtype })),
+        );
         const consts = traced.consts as NDArray[];
-        const [out] = await evalGraphEagerAsync(traced.graph, [...consts, xMesh, yMesh], context.signal ? { signal: context.signal } : {}, backend);
+        const [out] = await evalGraphEagerAsync(
+          traced.graph,
+          [...consts, xMesh, yMesh],
+          context.signal ? { signal: context.signal } : {},
+          backend,
+        );
         // A graph whose output is one of its inputs still owes the caller its own array.
         return out instanceof NDArray && out !== xMesh && out !== yMesh ? out : (out as NDArray).copy();
       };

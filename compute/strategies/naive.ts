@@ -26,7 +26,10 @@ export const naiveStrategy: Strategy = {
     const { nx, ny } = context.grid;
     try {
       const timed = await timeCalls(context, async () => (await f.run([x, y])) as NDArray);
-      return { ...timed, note: `shape (${nx},) is not the grid's (${nx}, ${ny}): it holds only f(x[i], y[i]), the diagonal` };
+      return {
+        ...timed,
+        note: `shape (${nx},) is not the grid's (${nx}, ${ny}): it holds only f(x[i], y[i]), the diagonal`,
+      };
     } finally {
       x.dispose();
       y.dispose();

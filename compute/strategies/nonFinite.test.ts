@@ -26,32 +26,36 @@ const backends = BACKEND_NAMES.filter((b) => backendStatus(b).available);
 const tally = new RunTally('non-finite');
 
 describe.each(backends)('non-finite values on the %s backend', (backend) => {
-  it.each(FORMULAS.map((f) => [f.formula, f.has]))('%s: every strategy agrees with the reference on where they are', async (formula, has) => {
-    const available = (await strategyAvailability(backend)).filter((s) => s.available && s.strategy !== 'naive');
-    for (const dtype of ['float64', 'float32'] as DType[]) {
-      for (const n of [1, 2, 3, 5]) {
-        const counts = new Map<string, string>();
-        for (const { strategy } of available) {
-          const { record } = await runStrategy({ strategy, n, dtype, backend, formula, repeats: 1 });
-          const where = `${strategy} on ${backend} n=${n} ${dtype}`;
-          // A strategy that takes no backend runs on its own, whichever backend this block is for.
-          tally.count(findStrategy(strategy)?.takesBackend ? `${strategy} on ${backend}` : strategy);
-          expect(record.nonFiniteMatch, where).toBe(true);
-          // Strategies that computed in the same dtype (the GPU computes float64 requests in float32) agree exactly.
-          counts.set(`${strategy} in ${record.computedDtype ?? dtype}`, JSON.stringify(record.nonFinite));
-          if (record.nonFinite.nan > 0) expect(record.allclose, `${where}: NaN is never close (equal_nan off)`).toBe(false);
-          if (n === 5) {
-            // The 5-point grid holds 0 exactly, so each expected kind appears.
-            for (const kind of has) expect(record.nonFinite[kind], `${where}: ${kind}`).toBeGreaterThan(0);
+  it.each(FORMULAS.map((f) => [f.formula, f.has]))(
+    '%s: every strategy agrees with the reference on where they are',
+    async (formula, has) => {
+      const available = (await strategyAvailability(backend)).filter((s) => s.available && s.strategy !== 'naive');
+      for (const dtype of ['float64', 'float32'] as DType[]) {
+        for (const n of [1, 2, 3, 5]) {
+          const counts = new Map<string, string>();
+          for (const { strategy } of available) {
+            const { record } = await runStrategy({ strategy, n, dtype, backend, formula, repeats: 1 });
+            const where = `${strategy} on ${backend} n=${n} ${dtype}`;
+            // A strategy that takes no backend runs on its own, whichever backend this block is for.
+            tally.count(findStrategy(strategy)?.takesBackend ? `${strategy} on ${backend}` : strategy);
+            expect(record.nonFiniteMatch, where).toBe(true);
+            // Strategies that computed in the same dtype (the GPU computes float64 requests in float32) agree exactly.
+            counts.set(`${strategy} in ${record.computedDtype ?? dtype}`, JSON.stringify(record.nonFinite));
+            if (record.nonFinite.nan > 0)
+              expect(record.allclose, `${where}: NaN is never close (equal_nan off)`).toBe(false);
+            if (n === 5) {
+              // The 5-point grid holds 0 exactly, so each expected kind appears.
+              for (const kind of has) expect(record.nonFinite[kind], `${where}: ${kind}`).toBeGreaterThan(0);
+            }
+          }
+          for (const computed of new Set([...counts.keys()].map((key) => key.split(' in ')[1]))) {
+            const group = [...counts].filter(([key]) => key.endsWith(` in ${computed}`)).map(([, c]) => c);
+            expect(new Set(group).size, `n=${n} ${dtype}: ${JSON.stringify([...counts])}`).toBe(1);
           }
         }
-        for (const computed of new Set([...counts.keys()].map((key) => key.split(' in ')[1]))) {
-          const group = [...counts].filter(([key]) => key.endsWith(` in ${computed}`)).map(([, c]) => c);
-          expect(new Set(group).size, `n=${n} ${dtype}: ${JSON.stringify([...counts])}`).toBe(1);
-        }
       }
-    }
-  });
+    },
+  );
 });
 
 describe('coverage', () => {
@@ -62,9 +66,15 @@ describe('coverage', () => {
 
 describe('tiny grids', () => {
   it('n = 1 is the single point (-2, -2); n = 2 the four corners', async () => {
-    const one = await runStrategy({ strategy: 'vmap', n: 1, dtype: 'float64', formula: 'x + 10*y', backend: 'js' }, { keepGrid: true });
+    const one = await runStrategy(
+      { strategy: 'vmap', n: 1, dtype: 'float64', formula: 'x + 10*y', backend: 'js' },
+      { keepGrid: true },
+    );
     expect(one.grid!.toList()).toEqual([[-22]]);
-    const two = await runStrategy({ strategy: 'meshgrid', n: 2, dtype: 'float64', formula: 'x + 10*y', backend: 'js' }, { keepGrid: true });
+    const two = await runStrategy(
+      { strategy: 'meshgrid', n: 2, dtype: 'float64', formula: 'x + 10*y', backend: 'js' },
+      { keepGrid: true },
+    );
     expect(two.grid!.toList()).toEqual([
       [-22, 18],
       [-18, 22],

@@ -38,21 +38,32 @@ describe('splitting the rows over devices', () => {
 });
 
 describe.skipIf(!addon)('the pmap strategy', () => {
-  it.each([40, 41, 1, 3])('n = %i: the same record as every strategy, devices filled, the grid equal to the reference', async (n) => {
-    const run = vi.spyOn(addon!, 'run');
-    const { record } = await runStrategy({ strategy: 'pmap', n, dtype: 'float64', repeats: 2 });
-    const devices = Math.min(DEVICES, n);
-    expect(record).toMatchObject({ strategy: 'pmap', nx: n, ny: n, backend: 'native', devices, shape: [n, n], allclose: true });
-    // At least the repeats asked for; quick calls are timed more often (timing.ts).
-    expect(record.repeats).toBeGreaterThanOrEqual(2);
-    expect(record.maxAbsErr).toBeLessThanOrEqual(1e-12);
-    expect(record.predictedBytes).toBeGreaterThanOrEqual(record.peakBytes!);
-    expect(record.outputBuffer).toBe('recycled');
-    expect(record.note).toMatch(new RegExp(`${devices} devices × ${Math.ceil(n / devices)} rows`));
-    if (n === 41) expect(record.note).toMatch(/padded by 3 rows/);
-    // Each device gets one contiguous part, on its own thread.
-    expect(run.mock.calls.every((call) => call[4]?.workers === devices && call[4]?.parts === devices)).toBe(true);
-  });
+  it.each([40, 41, 1, 3])(
+    'n = %i: the same record as every strategy, devices filled, the grid equal to the reference',
+    async (n) => {
+      const run = vi.spyOn(addon!, 'run');
+      const { record } = await runStrategy({ strategy: 'pmap', n, dtype: 'float64', repeats: 2 });
+      const devices = Math.min(DEVICES, n);
+      expect(record).toMatchObject({
+        strategy: 'pmap',
+        nx: n,
+        ny: n,
+        backend: 'native',
+        devices,
+        shape: [n, n],
+        allclose: true,
+      });
+      // At least the repeats asked for; quick calls are timed more often (timing.ts).
+      expect(record.repeats).toBeGreaterThanOrEqual(2);
+      expect(record.maxAbsErr).toBeLessThanOrEqual(1e-12);
+      expect(record.predictedBytes).toBeGreaterThanOrEqual(record.peakBytes!);
+      expect(record.outputBuffer).toBe('recycled');
+      expect(record.note).toMatch(new RegExp(`${devices} devices × ${Math.ceil(n / devices)} rows`));
+      if (n === 41) expect(record.note).toMatch(/padded by 3 rows/);
+      // Each device gets one contiguous part, on its own thread.
+      expect(run.mock.calls.every((call) => call[4]?.workers === devices && call[4]?.parts === devices)).toBe(true);
+    },
+  );
 
   it('float32 stays within float32 rounding of the reference', async () => {
     const { record } = await runStrategy({ strategy: 'pmap', n: 64, dtype: 'float32' });
@@ -64,7 +75,9 @@ describe.skipIf(!addon)('the pmap strategy', () => {
     const { record } = await runStrategy({ strategy: 'pmap', n: 50, dtype: 'float64', devices: 2, repeats: 1 });
     expect(record.devices).toBe(2);
     await expect(runStrategy({ strategy: 'pmap', n: 50, devices: 9 })).rejects.toThrow(RunRequestError);
-    await expect(runStrategy({ strategy: 'pmap', n: 50, devices: 9 })).rejects.toThrow(/asked for 9 devices but this machine has 4/);
+    await expect(runStrategy({ strategy: 'pmap', n: 50, devices: 9 })).rejects.toThrow(
+      /asked for 9 devices but this machine has 4/,
+    );
   });
 
   it('is cancelled mid-run', async () => {
@@ -105,7 +118,14 @@ describe.skipIf(!addon)('single-device strategies on the native backend', () => 
 
   it('the limit row: writing n² values with every thread', async () => {
     const limit = await measureLimit(300, 'float64', 3);
-    expect(limit).toMatchObject({ strategy: 'limit', nx: 300, ny: 300, backend: 'native', devices: DEVICES, shape: [300, 300] });
+    expect(limit).toMatchObject({
+      strategy: 'limit',
+      nx: 300,
+      ny: 300,
+      backend: 'native',
+      devices: DEVICES,
+      shape: [300, 300],
+    });
     expect(limit!.medianMs).toBeGreaterThan(0);
     expect(limit!.note).toMatch(/GB\/s/);
   });

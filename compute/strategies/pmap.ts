@@ -58,14 +58,18 @@ export const pmapStrategy: Strategy = {
     const available = backendStatus('native').available ? cpuDevices().length : 1;
     const { paddedRows } = rowSplit(nx, pmapDevices(nx, 0, available));
     // To a number: each device keeps a partial, the grid is never stored.
-    return (isAnswer(reduce) ? ANSWER_BYTES : paddedRows * ny * itemSize(dtype)) + (paddedRows + nx + ny) * itemSize(dtype);
+    return (
+      (isAnswer(reduce) ? ANSWER_BYTES : paddedRows * ny * itemSize(dtype)) + (paddedRows + nx + ny) * itemSize(dtype)
+    );
   },
   async run(context) {
     const { dtype } = context;
     const { nx, ny } = context.grid;
     const available = cpuDevices();
     if (context.devices > available.length) {
-      throw new RunRequestError(`pmap was asked for ${context.devices} devices but this machine has ${available.length}; use --devices ${available.length} or fewer`);
+      throw new RunRequestError(
+        `pmap was asked for ${context.devices} devices but this machine has ${available.length}; use --devices ${available.length} or fewer`,
+      );
     }
     const devices = pmapDevices(nx, context.devices, available.length);
     const { rowsPerDevice, paddedRows } = rowSplit(nx, devices);
@@ -87,7 +91,8 @@ export const pmapStrategy: Strategy = {
           const answer = readPmapAnswer((await fAnswer.run([xSplit, y], control)) as NDArray[], rowsPerDevice, ny);
           partials = answer.partials;
           if (mode === 'sum' || mode === 'mean') {
-            answer.value = (answer.value - (await paddingSum(context, x, y, paddedRows - nx))) / (mode === 'mean' ? nx * ny : 1);
+            answer.value =
+              (answer.value - (await paddingSum(context, x, y, paddedRows - nx))) / (mode === 'mean' ? nx * ny : 1);
           }
           return pmapAnswerArray(answer);
         });

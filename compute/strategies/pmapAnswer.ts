@@ -25,7 +25,12 @@ export function pmapAnswerFunction(grid: (x: Value, y: Value) => Value, mode: An
   return pmap(
     (rows: Value, y: Value) => {
       const [local, where] = reduceOutputs(grid(rows, y), mode === 'mean' ? 'sum' : mode);
-      const total = mode === 'max' ? lax.pmax(local!, 'devices') : mode === 'min' ? lax.pmin(local!, 'devices') : lax.psum(local!, 'devices');
+      const total =
+        mode === 'max'
+          ? lax.pmax(local!, 'devices')
+          : mode === 'min'
+            ? lax.pmin(local!, 'devices')
+            : lax.psum(local!, 'devices');
       return where === undefined ? [total, local!] : [total, local!, where];
     },
     { inAxes: [0, null], devices, axisName: 'devices' },

@@ -6,9 +6,29 @@
 
 import * as v from 'valibot';
 import { ENGINE_MAX_N, MAX_TIMED_CALLS } from '../limits.js';
-import { boolean, count, dtype, formula, integer, list, measured, oneOf, range, strict, text, type SameType } from '../schema/fields.js';
+import {
+  boolean,
+  count,
+  dtype,
+  formula,
+  integer,
+  list,
+  measured,
+  oneOf,
+  range,
+  strict,
+  text,
+  type SameType,
+} from '../schema/fields.js';
 import { ROOFLINE_BOUNDS } from '../machine/types.js';
-import { LAB_STRATEGY_NAMES, RECORD_BACKENDS, REDUCE_MODES, STRATEGY_NAMES, type RunRecord, type StrategyName } from './types.js';
+import {
+  LAB_STRATEGY_NAMES,
+  RECORD_BACKENDS,
+  REDUCE_MODES,
+  STRATEGY_NAMES,
+  type RunRecord,
+  type StrategyName,
+} from './types.js';
 
 export const strategy = oneOf(STRATEGY_NAMES);
 export const labStrategy = oneOf(LAB_STRATEGY_NAMES);

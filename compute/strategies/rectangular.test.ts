@@ -42,27 +42,53 @@ const STRATEGIES: [StrategyName, boolean][] = [
 ];
 
 describe('every strategy on a 13 × 7 grid over [-3, 1] × [0, 2]', () => {
-  it.each(STRATEGIES.filter(([, can]) => can).map(([s]) => [s]))('%s gives shape (13, 7) and z[i, j] = f(x[i], y[j])', async (strategy) => {
-    const dtype = strategy === 'gpu' ? 'float32' : 'float64';
-    const { record, grid } = await runStrategy(
-      { strategy, nx: NX, ny: NY, xRange: X_RANGE, yRange: Y_RANGE, dtype, formula: 'x - y / 2 + sin(x) * y', repeats: 0, ...(strategy === 'pmap' ? { devices: Math.min(2, cpuDevices().length) } : {}) },
-      { keepGrid: true },
-    );
-    try {
-      expect(record).toMatchObject({ strategy, nx: NX, ny: NY, xRange: [-3, 1], yRange: [0, 2], shape: [NX, NY], allclose: true });
-      const expected = expectedGrid();
-      const tolerance = dtype === 'float32' ? 1e-5 : 1e-12;
-      for (let i = 0; i < NX; i++) for (let j = 0; j < NY; j++) expect(Math.abs(valueAt(grid!, i, j) - expected[i]![j]!)).toBeLessThan(tolerance);
-      expect(record.peakBytes).toBeLessThanOrEqual(record.predictedBytes);
-    } finally {
-      grid?.dispose();
-    }
-  });
+  it.each(STRATEGIES.filter(([, can]) => can).map(([s]) => [s]))(
+    '%s gives shape (13, 7) and z[i, j] = f(x[i], y[j])',
+    async (strategy) => {
+      const dtype = strategy === 'gpu' ? 'float32' : 'float64';
+      const { record, grid } = await runStrategy(
+        {
+          strategy,
+          nx: NX,
+          ny: NY,
+          xRange: X_RANGE,
+          yRange: Y_RANGE,
+          dtype,
+          formula: 'x - y / 2 + sin(x) * y',
+          repeats: 0,
+          ...(strategy === 'pmap' ? { devices: Math.min(2, cpuDevices().length) } : {}),
+        },
+        { keepGrid: true },
+      );
+      try {
+        expect(record).toMatchObject({
+          strategy,
+          nx: NX,
+          ny: NY,
+          xRange: [-3, 1],
+          yRange: [0, 2],
+          shape: [NX, NY],
+          allclose: true,
+        });
+        const expected = expectedGrid();
+        const tolerance = dtype === 'float32' ? 1e-5 : 1e-12;
+        for (let i = 0; i < NX; i++)
+          for (let j = 0; j < NY; j++)
+            expect(Math.abs(valueAt(grid!, i, j) - expected[i]![j]!)).toBeLessThan(tolerance);
+        expect(record.peakBytes).toBeLessThanOrEqual(record.predictedBytes);
+      } finally {
+        grid?.dispose();
+      }
+    },
+  );
 });
 
 describe('naive on a rectangular grid', () => {
   it("records JAX's shape error, naming both shapes, as the step's wrong answer", async () => {
-    const { record, grid } = await runStrategy({ strategy: 'naive', nx: 300, ny: 200, dtype: 'float32', backend: 'js' }, { keepGrid: true });
+    const { record, grid } = await runStrategy(
+      { strategy: 'naive', nx: 300, ny: 200, dtype: 'float32', backend: 'js' },
+      { keepGrid: true },
+    );
     expect(grid).toBeUndefined();
     expect(record).toMatchObject({ strategy: 'naive', nx: 300, ny: 200, shape: [], allclose: false, repeats: 0 });
     expect(record.shapeError).toBe('add got incompatible shapes for broadcasting: (300,), (200,).');
@@ -75,7 +101,14 @@ describe('naive on a rectangular grid', () => {
   });
 
   it('still gives the diagonal, shape (n,), on a square grid over another domain', async () => {
-    const { record } = await runStrategy({ strategy: 'naive', n: 50, xRange: [-3, 1], yRange: [0, 2], dtype: 'float64', backend: 'js' });
+    const { record } = await runStrategy({
+      strategy: 'naive',
+      n: 50,
+      xRange: [-3, 1],
+      yRange: [0, 2],
+      dtype: 'float64',
+      backend: 'js',
+    });
     expect(record).toMatchObject({ shape: [50], allclose: false });
     expect(record.shapeError).toBeUndefined();
     expect(record.maxAbsErr).toBeLessThan(1e-12);
@@ -89,15 +122,21 @@ describe('the request, the guard and the floor follow nx × ny', () => {
   });
 
   it('predicts bytes from nx·ny: vmap holds the grid and the two axes', () => {
-    expect(guardRequest({ strategy: 'vmap', nx: 3000, ny: 1000, dtype: 'float64' }).predictedBytes).toBe((3000 * 1000 + 4000) * 8);
-    expect(guardRequest({ strategy: 'meshgrid', nx: 3000, ny: 1000, dtype: 'float64' }).predictedBytes).toBe((3 * 3000 * 1000 + 4000) * 8);
+    expect(guardRequest({ strategy: 'vmap', nx: 3000, ny: 1000, dtype: 'float64' }).predictedBytes).toBe(
+      (3000 * 1000 + 4000) * 8,
+    );
+    expect(guardRequest({ strategy: 'meshgrid', nx: 3000, ny: 1000, dtype: 'float64' }).predictedBytes).toBe(
+      (3 * 3000 * 1000 + 4000) * 8,
+    );
   });
 
   it('refuses a missing size, a bad side and a domain that does not increase, naming the field', async () => {
     await expect(runStrategy({ strategy: 'vmap' })).rejects.toThrow(/give the grid's size/);
     await expect(runStrategy({ strategy: 'vmap', nx: 0, ny: 4 })).rejects.toThrow(/nx must be an integer from 1/);
     await expect(runStrategy({ strategy: 'vmap', n: 4, yRange: [2, 0] })).rejects.toThrow(RunRequestError);
-    await expect(runStrategy({ strategy: 'vmap', n: 4, xRange: [0, Number.NaN] as never })).rejects.toThrow(/xRange must be two finite numbers/);
+    await expect(runStrategy({ strategy: 'vmap', n: 4, xRange: [0, Number.NaN] as never })).rejects.toThrow(
+      /xRange must be two finite numbers/,
+    );
   });
 
   it.runIf(native)('times the floor over nx·ny outputs', async () => {

@@ -83,11 +83,14 @@ export async function checkAgainstReference(
   // Where a float32 intermediate overflows (exp(400) - exp(400) is Inf - Inf),
   // float32 and float64 disagree on purpose: ask a float32 evaluation, point by point.
   const float32Kind = (i: number, j: number) =>
-    result.dtype === 'float32' ? nonFiniteKind(evaluateFormulaScalar(formula.ast, x.data[i]!, y.data[j]!, 'float32')) : undefined;
+    result.dtype === 'float32'
+      ? nonFiniteKind(evaluateFormulaScalar(formula.ast, x.data[i]!, y.data[j]!, 'float32'))
+      : undefined;
   try {
     if (result.ndim === 1) {
       const diagonal = jit(f)(x, y) as NDArray;
-      for (let i = 0; i < result.shape[0]!; i++) compare(data[result.offset + i * result.strides[0]!]!, diagonal.data[i]!, i, i);
+      for (let i = 0; i < result.shape[0]!; i++)
+        compare(data[result.offset + i * result.strides[0]!]!, diagonal.data[i]!, i, i);
       diagonal.dispose();
       return { maxAbsErr, allclose: false, shapeMatches: false, nonFinite, nonFiniteMatch };
     }

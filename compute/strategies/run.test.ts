@@ -8,19 +8,30 @@ import type { StrategyName } from './types.js';
 const GRID_STRATEGIES: StrategyName[] = ['loops', 'meshgrid', 'meshgrid-eager', 'vmap'];
 
 describe('every strategy at small n', () => {
-  it.each(GRID_STRATEGIES.map((s) => [s]))('%s returns a complete record whose grid matches the float64 reference', async (strategy) => {
-    const { record } = await runStrategy({ strategy, n: 40, dtype: 'float64', repeats: 2, backend: 'js' });
-    expect(record).toMatchObject({ strategy, nx: 40, ny: 40, dtype: 'float64', devices: 1, shape: [40, 40], allclose: true });
-    // At least the repeats asked for; quick calls are timed more often (timing.ts).
-    expect(record.repeats).toBeGreaterThanOrEqual(2);
-    expect(record.maxAbsErr).toBeLessThanOrEqual(1e-12);
-    for (const key of ['firstMs', 'medianMs', 'minMs', 'maxMs'] as const) expect(record[key]).toBeGreaterThan(0);
-    expect(record.minMs).toBeLessThanOrEqual(record.medianMs);
-    expect(record.medianMs).toBeLessThanOrEqual(record.maxMs);
-    expect(record.peakBytes).toBeGreaterThanOrEqual(40 * 40 * 8);
-    expect(record.predictedBytes).toBeGreaterThanOrEqual(record.peakBytes!);
-    expect(record.outputBuffer).toBe('recycled');
-  });
+  it.each(GRID_STRATEGIES.map((s) => [s]))(
+    '%s returns a complete record whose grid matches the float64 reference',
+    async (strategy) => {
+      const { record } = await runStrategy({ strategy, n: 40, dtype: 'float64', repeats: 2, backend: 'js' });
+      expect(record).toMatchObject({
+        strategy,
+        nx: 40,
+        ny: 40,
+        dtype: 'float64',
+        devices: 1,
+        shape: [40, 40],
+        allclose: true,
+      });
+      // At least the repeats asked for; quick calls are timed more often (timing.ts).
+      expect(record.repeats).toBeGreaterThanOrEqual(2);
+      expect(record.maxAbsErr).toBeLessThanOrEqual(1e-12);
+      for (const key of ['firstMs', 'medianMs', 'minMs', 'maxMs'] as const) expect(record[key]).toBeGreaterThan(0);
+      expect(record.minMs).toBeLessThanOrEqual(record.medianMs);
+      expect(record.medianMs).toBeLessThanOrEqual(record.maxMs);
+      expect(record.peakBytes).toBeGreaterThanOrEqual(40 * 40 * 8);
+      expect(record.predictedBytes).toBeGreaterThanOrEqual(record.peakBytes!);
+      expect(record.outputBuffer).toBe('recycled');
+    },
+  );
 
   it('float32 results stay within float32 rounding of the reference', async () => {
     const { record } = await runStrategy({ strategy: 'vmap', n: 64, dtype: 'float32', backend: 'js' });
@@ -59,7 +70,10 @@ describe('every strategy at small n', () => {
   });
 
   it('keeps the grid when asked, laid out as z[i, j] = f(x[i], y[j])', async () => {
-    const { grid } = await runStrategy({ strategy: 'meshgrid', n: 5, dtype: 'float64', formula: 'x - 10*y', backend: 'js' }, { keepGrid: true });
+    const { grid } = await runStrategy(
+      { strategy: 'meshgrid', n: 5, dtype: 'float64', formula: 'x - 10*y', backend: 'js' },
+      { keepGrid: true },
+    );
     expect(grid!.get(4, 0)).toBeCloseTo(2 + 20, 12);
     expect(grid!.get(0, 4)).toBeCloseTo(-2 - 20, 12);
     grid!.dispose();
@@ -79,7 +93,9 @@ describe('the memory guard', () => {
 
   it('refuses a million-point side at once: no buffer that large can exist', () => {
     const started = performance.now();
-    expect(() => guardRequest({ strategy: 'vmap', n: 1_000_000, dtype: 'float32' })).toThrow(/single buffer of 3.64 TiB/);
+    expect(() => guardRequest({ strategy: 'vmap', n: 1_000_000, dtype: 'float32' })).toThrow(
+      /single buffer of 3.64 TiB/,
+    );
     expect(performance.now() - started).toBeLessThan(1000);
   });
 });
@@ -98,7 +114,9 @@ describe('bad requests', () => {
   });
 
   it('a malformed formula is refused with its position', async () => {
-    await expect(runStrategy({ strategy: 'vmap', n: 10, formula: 'cos(x +* y)' })).rejects.toMatchObject({ position: 7 });
+    await expect(runStrategy({ strategy: 'vmap', n: 10, formula: 'cos(x +* y)' })).rejects.toMatchObject({
+      position: 7,
+    });
   });
 });
 
@@ -123,7 +141,9 @@ describe('cancellation', () => {
 describe('availability', () => {
   it('lists every strategy with a reason for those that cannot run', async () => {
     const list = await strategyAvailability('js');
-    expect(list.map((s) => s.strategy)).toEqual(expect.arrayContaining(['loops', 'naive', 'meshgrid', 'meshgrid-eager', 'vmap']));
+    expect(list.map((s) => s.strategy)).toEqual(
+      expect.arrayContaining(['loops', 'naive', 'meshgrid', 'meshgrid-eager', 'vmap']),
+    );
     for (const s of list) if (!s.available) expect(s.reason).toBeTruthy();
   });
 });

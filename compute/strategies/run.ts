@@ -118,11 +118,14 @@ export function guardRequest(request: RunRequest): { predictedBytes: number } {
 }
 
 /** The guard on a request resolved already: runStrategy resolves once, and compiles the formula once. */
-function guardResolved({ strategy, grid, dtype, formula, memoryCapBytes, reduce }: ResolvedRequest): { predictedBytes: number } {
+function guardResolved({ strategy, grid, dtype, formula, memoryCapBytes, reduce }: ResolvedRequest): {
+  predictedBytes: number;
+} {
   const { nx, ny } = grid;
   // What a strategy really holds: to a number, the fused ones (and the loop) hold no grid; the others reduce theirs.
   const fused = isAnswer(reduce) && FUSED_TO_A_NUMBER.includes(strategy.name);
-  const predictedBytes = strategy.predictBytes(grid, dtype, formula, reduce) + (isAnswer(reduce) && !fused ? ANSWER_BYTES : 0);
+  const predictedBytes =
+    strategy.predictBytes(grid, dtype, formula, reduce) + (isAnswer(reduce) && !fused ? ANSWER_BYTES : 0);
   const noGrid = strategy.name === 'naive' || fused;
   checkMemory(`${strategy.name} at ${nx === ny ? `n = ${nx}` : `${nx} × ${ny}`} (${dtype})`, {
     predictedBytes,
@@ -138,7 +141,8 @@ export async function runStrategy(request: RunRequest, options: RunOptions = {})
   const resolved = resolve(request);
   const { strategy, grid: spec, dtype, backend, formula, repeats, devices, reduce } = resolved;
   const status = strategy.availability(backend);
-  if (!status.available) throw new StrategyUnavailableError(`${strategy.name} cannot run on ${backend}: ${status.reason}`);
+  if (!status.available)
+    throw new StrategyUnavailableError(`${strategy.name} cannot run on ${backend}: ${status.reason}`);
   const { predictedBytes } = guardResolved(resolved);
 
   const progress = (phase: RunProgress['phase'], fraction: number) =>
@@ -163,7 +167,9 @@ export async function runStrategy(request: RunRequest, options: RunOptions = {})
     // JAX raises a shape error at trace time (naive on nx ≠ ny): that is the step's result, not a crash.
     if (!(error instanceof ShapeError)) throw error;
     const failedMs = performance.now() - started;
-    return { record: shapeErrorRecord(resolved, error, failedMs, allocator.stats().peakBytes - baseline, predictedBytes) };
+    return {
+      record: shapeErrorRecord(resolved, error, failedMs, allocator.stats().peakBytes - baseline, predictedBytes),
+    };
   }
   const allocatorPeak = allocator.stats().peakBytes - baseline;
   const peakBytes = outcome.peakBytes === undefined ? allocatorPeak : outcome.peakBytes;
@@ -174,7 +180,9 @@ export async function runStrategy(request: RunRequest, options: RunOptions = {})
     const answer = isAnswer(reduce)
       ? await checkAnswer(grid, reduce, spec, dtype, formula, { diagonal: strategy.name === 'naive', ...signal })
       : null;
-    const check = answer ?? (await checkAgainstReference(grid, formula, spec, dtype, { ...signal, onProgress: (f) => progress('check', f) }));
+    const check =
+      answer ??
+      (await checkAgainstReference(grid, formula, spec, dtype, { ...signal, onProgress: (f) => progress('check', f) }));
     progress('check', 1);
     const samplesMs = [...outcome.repeatMs];
     // With no repeats asked for, the first call is the only figure there is.
@@ -183,7 +191,10 @@ export async function runStrategy(request: RunRequest, options: RunOptions = {})
     const devicesUsed = outcome.devices ?? 1;
     const wallMs = samplesMs.reduce((a, b) => a + b, 0);
     // A GPU run waits on the device, so its CPU time says nothing about contention.
-    const cpu = outcome.cpuMs !== undefined && backendRan !== 'webgpu' ? { cpuMs: outcome.cpuMs, wallMs, threads: devicesUsed } : undefined;
+    const cpu =
+      outcome.cpuMs !== undefined && backendRan !== 'webgpu'
+        ? { cpuMs: outcome.cpuMs, wallMs, threads: devicesUsed }
+        : undefined;
     const measured: RunRecord = {
       strategy: strategy.name,
       ...gridFields(spec),
@@ -232,7 +243,13 @@ export async function runStrategy(request: RunRequest, options: RunOptions = {})
 }
 
 /** The record of a run that raised a shape error: the failing call's time, nothing computed, never allclose. */
-function shapeErrorRecord(resolved: ResolvedRequest, error: ShapeError, failedMs: number, peakBytes: number, predictedBytes: number): RunRecord {
+function shapeErrorRecord(
+  resolved: ResolvedRequest,
+  error: ShapeError,
+  failedMs: number,
+  peakBytes: number,
+  predictedBytes: number,
+): RunRecord {
   const { strategy, grid, dtype, backend, formula } = resolved;
   return {
     strategy: strategy.name,
@@ -267,7 +284,11 @@ function medianTimings(outcome: { timings?: { uploadMs?: number; kernelMs?: numb
   const out: Pick<RunRecord, 'uploadMs' | 'kernelMs' | 'readbackMs'> = {};
   for (const key of ['uploadMs', 'kernelMs', 'readbackMs'] as const) {
     const values = (outcome.timings ?? []).map((t) => t[key]).filter((v): v is number => v !== undefined);
-    if (values.length) out[key] = quantile(values.sort((a, b) => a - b), 0.5);
+    if (values.length)
+      out[key] = quantile(
+        values.sort((a, b) => a - b),
+        0.5,
+      );
   }
   return out;
 }

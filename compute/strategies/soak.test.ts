@@ -29,7 +29,14 @@ describe('a long session', () => {
     const run = async (k: number, counted = false) => {
       const { combo, formula, dtype, n } = plan[k]!;
       const { strategy, backend, label } = combo;
-      const { record } = await runStrategy({ strategy, formula, dtype, n, repeats: 1, ...(backend ? { backend } : {}) });
+      const { record } = await runStrategy({
+        strategy,
+        formula,
+        dtype,
+        n,
+        repeats: 1,
+        ...(backend ? { backend } : {}),
+      });
       if (!counted) return;
       soak.count(label);
       // The timing rules hold on every run: the first call apart, at least the repeats asked, min ≤ median ≤ max.
@@ -50,7 +57,9 @@ describe('a long session', () => {
     allocator.releaseReserve();
     const heapGrowth = settledHeapUsed() - heapBefore;
     const rssGrowth = process.memoryUsage().rss - rssBefore;
-    console.log(`soak: ${RUNS} runs, heap growth ${(heapGrowth / 2 ** 20).toFixed(2)} MiB, rss growth ${(rssGrowth / 2 ** 20).toFixed(2)} MiB, live buffers ${allocator.stats().liveBytes - liveBefore} B`);
+    console.log(
+      `soak: ${RUNS} runs, heap growth ${(heapGrowth / 2 ** 20).toFixed(2)} MiB, rss growth ${(rssGrowth / 2 ** 20).toFixed(2)} MiB, live buffers ${allocator.stats().liveBytes - liveBefore} B`,
+    );
     recordReliability('soak', { runs: RUNS, heapGrowthMiB: heapGrowth / 2 ** 20, rssGrowthMiB: rssGrowth / 2 ** 20 });
     expect(allocator.stats().liveBytes).toBe(liveBefore);
     expect(heapGrowth).toBeLessThan(GROWTH_BOUND_BYTES);

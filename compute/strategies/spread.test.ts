@@ -9,8 +9,11 @@ import { compileFormula } from '../formula/index.js';
 
 function numpyPercentiles(values: number[]): number[] | null {
   try {
-    const script = 'import json, sys, numpy as np; v = json.load(sys.stdin); print(json.dumps([float(np.percentile(v, 25)), float(np.percentile(v, 50)), float(np.percentile(v, 75)), float(np.std(v, ddof=1))]))';
-    return JSON.parse(execFileSync('python3', ['-c', script], { input: JSON.stringify(values) }).toString()) as number[];
+    const script =
+      'import json, sys, numpy as np; v = json.load(sys.stdin); print(json.dumps([float(np.percentile(v, 25)), float(np.percentile(v, 50)), float(np.percentile(v, 75)), float(np.std(v, ddof=1))]))';
+    return JSON.parse(
+      execFileSync('python3', ['-c', script], { input: JSON.stringify(values) }).toString(),
+    ) as number[];
   } catch {
     return null;
   }
@@ -25,7 +28,12 @@ describe('the spread of timed samples', () => {
     expect(spread.iqrMs).toBeCloseTo(4.5, 12);
     const expected = numpyPercentiles(samples);
     if (expected) {
-      expect(quantile([...samples].sort((a, b) => a - b), 0.25)).toBeCloseTo(expected[0]!, 12);
+      expect(
+        quantile(
+          [...samples].sort((a, b) => a - b),
+          0.25,
+        ),
+      ).toBeCloseTo(expected[0]!, 12);
       expect(spread.medianMs).toBeCloseTo(expected[1]!, 12);
       expect(spread.iqrMs).toBeCloseTo(expected[2]! - expected[0]!, 12);
       expect(spread.stddevMs).toBeCloseTo(expected[3]!, 12);
@@ -41,7 +49,10 @@ describe('the spread of timed samples', () => {
 describe('whether a run is noisy', () => {
   it('is noisy when the IQR is over 20% of the median, and says by how much', () => {
     expect(noisyVerdict({ medianMs: 10, iqrMs: 1.9 })).toEqual({ noisy: false });
-    expect(noisyVerdict({ medianMs: 10, iqrMs: 3.4 })).toEqual({ noisy: true, noisyReason: 'IQR is 34% of the median (over 20%)' });
+    expect(noisyVerdict({ medianMs: 10, iqrMs: 3.4 })).toEqual({
+      noisy: true,
+      noisyReason: 'IQR is 34% of the median (over 20%)',
+    });
   });
 
   it('is noisy when the process had well under its threads’ share of the CPU', () => {
@@ -49,10 +60,17 @@ describe('whether a run is noisy', () => {
     expect(noisyVerdict(tight, { cpuMs: 98, wallMs: 100, threads: 1 }).noisy).toBe(false);
     expect(noisyVerdict(tight, { cpuMs: 190, wallMs: 100, threads: 2 }).noisy).toBe(false);
     const oneThread = noisyVerdict(tight, { cpuMs: 52, wallMs: 100, threads: 1 });
-    expect(oneThread).toEqual({ noisy: true, noisyReason: 'the machine was busy: CPU time was 52% of wall time × 1 thread (under 75%)' });
+    expect(oneThread).toEqual({
+      noisy: true,
+      noisyReason: 'the machine was busy: CPU time was 52% of wall time × 1 thread (under 75%)',
+    });
     // Two threads each had the CPU only part of the time: 110 ms of CPU in 100 ms of wall is 55% of 2 threads.
-    expect(noisyVerdict(tight, { cpuMs: 110, wallMs: 100, threads: 2 }).noisyReason).toMatch(/55% of wall time × 2 threads/);
-    expect(noisyVerdict({ medianMs: 10, iqrMs: 5 }, { cpuMs: 10, wallMs: 100, threads: 1 }).noisyReason).toMatch(/^IQR is 50% .*; the machine was busy/);
+    expect(noisyVerdict(tight, { cpuMs: 110, wallMs: 100, threads: 2 }).noisyReason).toMatch(
+      /55% of wall time × 2 threads/,
+    );
+    expect(noisyVerdict({ medianMs: 10, iqrMs: 5 }, { cpuMs: 10, wallMs: 100, threads: 1 }).noisyReason).toMatch(
+      /^IQR is 50% .*; the machine was busy/,
+    );
   });
 
   it('does not judge contention from a few milliseconds of CPU accounting', () => {
@@ -62,10 +80,21 @@ describe('whether a run is noisy', () => {
   it('catches a run that shared its core: a sleeping call has wall time but no CPU time', async () => {
     // A call that waits instead of computing is what a descheduled thread looks like from inside.
     expect(CONTENDED_CPU_FRACTION).toBeLessThan(1);
-    const outcome = await timeCalls({ grid: squareGrid(2), dtype: 'float32', backend: 'js', formula: compileFormula('x'), repeats: 3, devices: 0, progress: () => {} }, async () => {
-      await new Promise((resolve) => setTimeout(resolve, 10));
-      return NDArray.empty([2, 2], 'float32');
-    });
+    const outcome = await timeCalls(
+      {
+        grid: squareGrid(2),
+        dtype: 'float32',
+        backend: 'js',
+        formula: compileFormula('x'),
+        repeats: 3,
+        devices: 0,
+        progress: () => {},
+      },
+      async () => {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+        return NDArray.empty([2, 2], 'float32');
+      },
+    );
     outcome.grid.dispose();
     const wallMs = outcome.repeatMs.reduce((a, b) => a + b, 0);
     const verdict = noisyVerdict(spreadOf(outcome.repeatMs), { cpuMs: outcome.cpuMs!, wallMs, threads: 1 });
@@ -79,7 +108,13 @@ describe('a run record', () => {
     expect(record.samplesMs.length).toBe(record.repeats);
     expect(record.samplesMs.length).toBeGreaterThanOrEqual(5);
     const spread = spreadOf(record.samplesMs);
-    expect(record).toMatchObject({ medianMs: spread.medianMs, minMs: spread.minMs, maxMs: spread.maxMs, iqrMs: spread.iqrMs, stddevMs: spread.stddevMs });
+    expect(record).toMatchObject({
+      medianMs: spread.medianMs,
+      minMs: spread.minMs,
+      maxMs: spread.maxMs,
+      iqrMs: spread.iqrMs,
+      stddevMs: spread.stddevMs,
+    });
     expect(typeof record.noisy).toBe('boolean');
     expect(record.noisy).toBe(record.noisyReason !== undefined);
   });

@@ -71,13 +71,17 @@ const percent = (fraction: number) => `${Math.round(fraction * 100)}%`;
 export function noisyVerdict(spread: Pick<Spread, 'medianMs' | 'iqrMs'>, cpu?: CpuShare): NoisyVerdict {
   const reasons: string[] = [];
   if (spread.medianMs > 0 && spread.iqrMs > NOISY_IQR_FRACTION * spread.medianMs) {
-    reasons.push(`IQR is ${percent(spread.iqrMs / spread.medianMs)} of the median (over ${percent(NOISY_IQR_FRACTION)})`);
+    reasons.push(
+      `IQR is ${percent(spread.iqrMs / spread.medianMs)} of the median (over ${percent(NOISY_IQR_FRACTION)})`,
+    );
   }
   if (cpu && cpu.wallMs >= MIN_CONTENTION_WALL_MS && cpu.threads > 0) {
     const share = cpu.cpuMs / (cpu.wallMs * cpu.threads);
     if (share < CONTENDED_CPU_FRACTION) {
       const threads = cpu.threads === 1 ? '1 thread' : `${cpu.threads} threads`;
-      reasons.push(`the machine was busy: CPU time was ${percent(share)} of wall time × ${threads} (under ${percent(CONTENDED_CPU_FRACTION)})`);
+      reasons.push(
+        `the machine was busy: CPU time was ${percent(share)} of wall time × ${threads} (under ${percent(CONTENDED_CPU_FRACTION)})`,
+      );
     }
   }
   return reasons.length ? { noisy: true, noisyReason: reasons.join('; ') } : { noisy: false };

@@ -20,7 +20,14 @@ function fullGrid(grid: GridSettings): NDArray {
 describe('the surface view', () => {
   it('previews exactly the values the full grid holds at the sampled points, on a rectangular grid over its own domain', () => {
     for (const dtype of ['float32', 'float64'] as const) {
-      const grid: GridSettings = { nx: 701, ny: 45, xRange: [-3, 1], yRange: [0, 2], dtype, formula: 'cos(x^2 + y^2) / (1 + x^2 + y^2)' };
+      const grid: GridSettings = {
+        nx: 701,
+        ny: 45,
+        xRange: [-3, 1],
+        yRange: [0, 2],
+        dtype,
+        formula: 'cos(x^2 + y^2) / (1 + x^2 + y^2)',
+      };
       const preview = surfacePreview(grid);
       const full = fullGrid(grid);
       try {
@@ -33,7 +40,11 @@ describe('the surface view', () => {
         expect(Array.from(preview.values)).toEqual(Array.from(fromGrid.values));
         // And each drawn value is the grid's own at that index.
         const rows = sampleIndices(701);
-        for (const [a, b] of [[0, 0], [299, 44], [123, 7]] as const) {
+        for (const [a, b] of [
+          [0, 0],
+          [299, 44],
+          [123, 7],
+        ] as const) {
           const k = rows[a]! * full.strides[0]! + b * full.strides[1]! + full.offset;
           expect(preview.values[a * 45 + b]).toBe(Math.fround(full.data[k]!));
         }
@@ -45,7 +56,14 @@ describe('the surface view', () => {
   });
 
   it('draws a formula in neither x nor y as the same value everywhere', () => {
-    const view = surfacePreview({ nx: 4, ny: 3, xRange: [-2, 2], yRange: [-2, 2], dtype: 'float64', formula: '2 * pi' });
+    const view = surfacePreview({
+      nx: 4,
+      ny: 3,
+      xRange: [-2, 2],
+      yRange: [-2, 2],
+      dtype: 'float64',
+      formula: '2 * pi',
+    });
     expect(view.values.length).toBe(12);
     for (const v of view.values) expect(v).toBe(Math.fround(2 * Math.PI));
   });
@@ -57,9 +75,13 @@ describe('the surface view', () => {
   });
 
   it('refuses a bad formula with its position, and a result that is not a grid', () => {
-    expect(() => surfacePreview({ nx: 10, ny: 10, xRange: [-2, 2], yRange: [-2, 2], dtype: 'float32', formula: 'cos(' })).toThrow(FormulaError);
+    expect(() =>
+      surfacePreview({ nx: 10, ny: 10, xRange: [-2, 2], yRange: [-2, 2], dtype: 'float32', formula: 'cos(' }),
+    ).toThrow(FormulaError);
     const [x] = gridAxes({ nx: 5, ny: 5, xRange: [-2, 2], yRange: [-2, 2] }, 'float32');
-    expect(() => surfaceOfGrid(x, { nx: 5, ny: 5, xRange: [-2, 2], yRange: [-2, 2], dtype: 'float32', formula: 'x' }, 'vmap')).toThrow(/2-D grid/);
+    expect(() =>
+      surfaceOfGrid(x, { nx: 5, ny: 5, xRange: [-2, 2], yRange: [-2, 2], dtype: 'float32', formula: 'x' }, 'vmap'),
+    ).toThrow(/2-D grid/);
     x.dispose();
   });
 });

@@ -30,10 +30,22 @@ export interface SurfaceView extends GridSettings {
 function sampledAxes(grid: GridSettings): { rows: Int32Array; cols: Int32Array; xs: Float64Array; ys: Float64Array } {
   const rows = sampleIndices(grid.nx);
   const cols = sampleIndices(grid.ny);
-  return { rows, cols, xs: axisValues(grid.nx, grid.xRange, grid.dtype, rows), ys: axisValues(grid.ny, grid.yRange, grid.dtype, cols) };
+  return {
+    rows,
+    cols,
+    xs: axisValues(grid.nx, grid.xRange, grid.dtype, rows),
+    ys: axisValues(grid.ny, grid.yRange, grid.dtype, cols),
+  };
 }
 
-function viewFields(grid: GridSettings, formula: string, source: SurfaceView['source'], xs: Float64Array, ys: Float64Array, values: Float32Array): SurfaceView {
+function viewFields(
+  grid: GridSettings,
+  formula: string,
+  source: SurfaceView['source'],
+  xs: Float64Array,
+  ys: Float64Array,
+  values: Float32Array,
+): SurfaceView {
   return {
     nx: grid.nx,
     ny: grid.ny,
@@ -51,7 +63,8 @@ function viewFields(grid: GridSettings, formula: string, source: SurfaceView['so
 
 /** The view of a strategy's full nx × ny result: its values at the sampled rows and columns. */
 export function surfaceOfGrid(result: NDArray, grid: GridSettings, source: StrategyName): SurfaceView {
-  if (result.ndim !== 2) throw new TypeError(`a surface is drawn from a 2-D grid, not one of shape (${result.shape.join(', ')})`);
+  if (result.ndim !== 2)
+    throw new TypeError(`a surface is drawn from a 2-D grid, not one of shape (${result.shape.join(', ')})`);
   const { rows, cols, xs, ys } = sampledAxes(grid);
   const values = decimate(result.data, result.offset, result.strides as [number, number], rows, cols);
   return viewFields(grid, grid.formula, source, xs, ys, values);
@@ -82,7 +95,13 @@ export function surfacePreview(grid: GridSettings): SurfaceView {
     const result = fn(xs, ys) as NDArray;
     try {
       // The sampled axes are the whole of this small grid: every point is drawn.
-      const values = decimate(result.data, result.offset, result.strides as [number, number], everyIndex(xAxis.length), everyIndex(yAxis.length));
+      const values = decimate(
+        result.data,
+        result.offset,
+        result.strides as [number, number],
+        everyIndex(xAxis.length),
+        everyIndex(yAxis.length),
+      );
       return viewFields(grid, formula.text, 'preview', xAxis, yAxis, values);
     } finally {
       result.dispose();

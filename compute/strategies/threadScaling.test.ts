@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { useMachineProfile } from '../machine/store.js';
 import type { MachineProfile } from '../machine/types.js';
-import { ThreadScalingError, defaultThreadCounts, threadCounts, threadScalingFit, threadScalingLines } from './threadScaling.js';
+import {
+  ThreadScalingError,
+  defaultThreadCounts,
+  threadCounts,
+  threadScalingFit,
+  threadScalingLines,
+} from './threadScaling.js';
 
 describe('thread scaling', () => {
   it('takes distinct thread counts, always with the 1-thread baseline, past the pool up to 8× (devices sharing cores)', () => {
@@ -22,8 +28,12 @@ describe('thread scaling', () => {
 
   it('heads the table with the grid: n = N when square, nx × ny otherwise', () => {
     const points = [{ threads: 1, pmapMs: 2, kernelMs: 2, floorMs: 1 }];
-    expect(threadScalingLines(64, 'float64', points)[0]).toBe('\nthread scaling, n = 64 (float64): speed-up over 1 thread');
-    expect(threadScalingLines({ nx: 48, ny: 20 }, 'float32', points)[0]).toBe('\nthread scaling, 48 × 20 (float32): speed-up over 1 thread');
+    expect(threadScalingLines(64, 'float64', points)[0]).toBe(
+      '\nthread scaling, n = 64 (float64): speed-up over 1 thread',
+    );
+    expect(threadScalingLines({ nx: 48, ny: 20 }, 'float32', points)[0]).toBe(
+      '\nthread scaling, 48 × 20 (float32): speed-up over 1 thread',
+    );
   });
 
   it('sweeps 1 … the cores, then on past them to twice the cores', () => {
@@ -42,7 +52,9 @@ describe('thread scaling', () => {
     expect(threadScalingFit(points, 2)!.serialFraction).toBeCloseTo(0.2, 10);
     const lines = threadScalingLines(6000, 'float32', points);
     expect(lines.find((l) => l.startsWith('  4 '))).toMatch(/devices share the cores$/);
-    expect(lines.at(-1)).toBe("  Amdahl's law fitted to pmap: serial fraction 20.0% (at most 5.0× on any number of threads; rms error 0.00×)");
+    expect(lines.at(-1)).toBe(
+      "  Amdahl's law fitted to pmap: serial fraction 20.0% (at most 5.0× on any number of threads; rms error 0.00×)",
+    );
   });
 
   it('says, with a machine profile at hand, whether pmap on all cores is bound by DRAM write bandwidth', () => {
@@ -57,7 +69,9 @@ describe('thread scaling', () => {
         "  roofline: pmap on 2 threads writes 9.0 GB/s, 90% of DRAM's 10.0 GB/s — memory-bound: more threads cannot write faster than DRAM takes it",
       );
       useMachineProfile({ bandwidth: { DRAM: { writeGBps: 40 } } } as unknown as MachineProfile);
-      expect(threadScalingLines(6000, 'float32', points).at(-1)).toMatch(/23% of DRAM's 40\.0 GB\/s — not memory-bound/);
+      expect(threadScalingLines(6000, 'float32', points).at(-1)).toMatch(
+        /23% of DRAM's 40\.0 GB\/s — not memory-bound/,
+      );
     } finally {
       useMachineProfile(null);
     }

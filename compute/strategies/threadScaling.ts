@@ -52,7 +52,10 @@ export function threadCounts(text: string, poolSize: number): number[] {
   if (bad !== undefined) throw new ThreadScalingError(`--threads takes positive whole numbers, got '${text}'`);
   const limit = 8 * poolSize;
   const tooMany = counts.find((c) => c > limit);
-  if (tooMany !== undefined) throw new ThreadScalingError(`--threads ${tooMany}: at most ${limit} devices on the native pool's ${poolSize} threads (VLAB_THREADS sets it)`);
+  if (tooMany !== undefined)
+    throw new ThreadScalingError(
+      `--threads ${tooMany}: at most ${limit} devices on the native pool's ${poolSize} threads (VLAB_THREADS sets it)`,
+    );
   return [...new Set([1, ...counts])].sort((a, b) => a - b);
 }
 
@@ -65,11 +68,22 @@ export function defaultThreadCounts(cores: number): number[] {
 
 /** Amdahl's law fitted to pmap's times on up to `cores` threads (null without two such points). */
 export function threadScalingFit(points: readonly ThreadPoint[], cores: number): AmdahlFit | null {
-  return fitAmdahl(points.map((p) => ({ threads: p.threads, ms: p.pmapMs })), cores);
+  return fitAmdahl(
+    points.map((p) => ({ threads: p.threads, ms: p.pmapMs })),
+    cores,
+  );
 }
 
 /** pmap's work with `devices` > cores: the nx rows in `devices` parts over all cores, median of `repeats` (after one warm call). */
-async function sharedCoresMs(backend: NativeBackend, grid: GridSpec, dtype: DType, repeats: number, devices: number, formula: string, signal?: AbortSignal): Promise<number> {
+async function sharedCoresMs(
+  backend: NativeBackend,
+  grid: GridSpec,
+  dtype: DType,
+  repeats: number,
+  devices: number,
+  formula: string,
+  signal?: AbortSignal,
+): Promise<number> {
   const cores = backend.devices().length;
   const f = jit(gridOverAxes(gridFunction(compileFormula(formula))), { backend: 'native' });
   const [x, y] = gridAxes(grid, dtype);
@@ -98,9 +112,16 @@ export interface ThreadScalingOptions {
 }
 
 /** pmap, the kernel and the floor on each thread count, on the grid given as its side (square, default domain) or in full. */
-export async function measureThreadScaling(gridOrN: number | GridSpec, dtype: DType, repeats: number, counts: readonly number[], options: ThreadScalingOptions = {}): Promise<ThreadPoint[]> {
+export async function measureThreadScaling(
+  gridOrN: number | GridSpec,
+  dtype: DType,
+  repeats: number,
+  counts: readonly number[],
+  options: ThreadScalingOptions = {},
+): Promise<ThreadPoint[]> {
   await loadBackends();
-  if (!backendStatus('native').available) throw new StrategyUnavailableError('thread scaling needs the native backend (pmap runs on its threads)');
+  if (!backendStatus('native').available)
+    throw new StrategyUnavailableError('thread scaling needs the native backend (pmap runs on its threads)');
   const backend = getBackend('native') as NativeBackend;
   const { signal } = options;
   const grid = gridSpecOf(gridOrN);
@@ -109,12 +130,30 @@ export async function measureThreadScaling(gridOrN: number | GridSpec, dtype: DT
   for (const threads of counts) {
     if (threads > cores) {
       // More devices than cores: the kernel and the floor can use no more threads than there are.
-      const pmapMs = await sharedCoresMs(backend, grid, dtype, repeats, threads, options.formula ?? DEFAULT_FORMULA, signal);
+      const pmapMs = await sharedCoresMs(
+        backend,
+        grid,
+        dtype,
+        repeats,
+        threads,
+        options.formula ?? DEFAULT_FORMULA,
+        signal,
+      );
       const kernelMs = await backend.handWrittenLoopMs(grid, dtype, repeats, cores);
       const floorMs = await backend.writeFloorMs(grid.nx * grid.ny, dtype, repeats, cores);
       points.push({ threads, pmapMs, kernelMs, floorMs, sharesCores: true });
     } else {
-      const { record } = await runStrategy({ strategy: 'pmap', ...grid, dtype, repeats, devices: threads, ...(options.formula ? { formula: options.formula } : {}) }, signal ? { signal } : {});
+      const { record } = await runStrategy(
+        {
+          strategy: 'pmap',
+          ...grid,
+          dtype,
+          repeats,
+          devices: threads,
+          ...(options.formula ? { formula: options.formula } : {}),
+        },
+        signal ? { signal } : {},
+      );
       const kernelMs = await backend.handWrittenLoopMs(grid, dtype, repeats, threads);
       const floorMs = await backend.writeFloorMs(grid.nx * grid.ny, dtype, repeats, threads);
       points.push({ threads, pmapMs: record.medianMs, kernelMs, floorMs });
@@ -125,25 +164,41 @@ export async function measureThreadScaling(gridOrN: number | GridSpec, dtype: DT
 }
 
 /** The table of speed-ups over one thread: pmap, the kernel, the floor, and the ideal; headed by the grid ("n = 64" when square). */
-export function threadScalingLines(grid: number | { nx: number; ny: number }, dtype: DType, points: readonly ThreadPoint[]): string[] {
+export function threadScalingLines(
+  grid: number | { nx: number; ny: number },
+  dtype: DType,
+  points: readonly ThreadPoint[],
+): string[] {
   const base = points.find((p) => p.threads === 1);
   if (!base) return [];
   const x = (one: number, many: number) => `${(one / many).toFixed(2)}×`;
   const ms = (value: number) => `${value.toPrecision(3)} ms`;
   const { nx, ny } = typeof grid === 'number' ? { nx: grid, ny: grid } : grid;
-  const lines = [`\nthread scaling, ${nx === ny ? `n = ${nx}` : gridSizeText({ nx, ny })} (${dtype}): speed-up over 1 thread`, '  threads  pmap                 hand-written kernel  write floor          ideal'];
+  const lines = [
+    `\nthread scaling, ${nx === ny ? `n = ${nx}` : gridSizeText({ nx, ny })} (${dtype}): speed-up over 1 thread`,
+    '  threads  pmap                 hand-written kernel  write floor          ideal',
+  ];
   for (const p of points) {
     const cell = (one: number, many: number) => `${ms(many)} ${x(one, many)}`.padEnd(21);
     const ideal = p.sharesCores ? 'devices share the cores' : `${p.threads}.00×`;
-    lines.push(`  ${String(p.threads).padEnd(7)}  ${cell(base.pmapMs, p.pmapMs)}${cell(base.kernelMs, p.kernelMs)}${cell(base.floorMs, p.floorMs)}${ideal}`);
+    lines.push(
+      `  ${String(p.threads).padEnd(7)}  ${cell(base.pmapMs, p.pmapMs)}${cell(base.kernelMs, p.kernelMs)}${cell(base.floorMs, p.floorMs)}${ideal}`,
+    );
   }
   const cores = Math.max(...points.filter((p) => !p.sharesCores).map((p) => p.threads));
   const fit = threadScalingFit(points, cores);
   if (fit) {
-    const limit = Number.isFinite(fit.maxSpeedup) ? `at most ${fit.maxSpeedup.toFixed(1)}× on any number of threads` : 'no limit';
-    lines.push(`  Amdahl's law fitted to pmap: serial fraction ${(fit.serialFraction * 100).toFixed(1)}% (${limit}; rms error ${fit.rmsError.toFixed(2)}×)`);
+    const limit = Number.isFinite(fit.maxSpeedup)
+      ? `at most ${fit.maxSpeedup.toFixed(1)}× on any number of threads`
+      : 'no limit';
+    lines.push(
+      `  Amdahl's law fitted to pmap: serial fraction ${(fit.serialFraction * 100).toFixed(1)}% (${limit}; rms error ${fit.rmsError.toFixed(2)}×)`,
+    );
   }
-  const roof = memoryRoofLine(nx * ny * (dtype === 'float64' ? 8 : 4), points.find((p) => p.threads === cores));
+  const roof = memoryRoofLine(
+    nx * ny * (dtype === 'float64' ? 8 : 4),
+    points.find((p) => p.threads === cores),
+  );
   if (roof) lines.push(roof);
   return lines;
 }
@@ -155,6 +210,9 @@ function memoryRoofLine(outputBytes: number, atCores: ThreadPoint | undefined): 
   const dram = profile.bandwidth.DRAM.writeGBps;
   const gbps = outputBytes / (atCores.pmapMs / 1000) / 1e9;
   const share = gbps / dram;
-  const verdict = share >= 0.6 ? 'memory-bound: more threads cannot write faster than DRAM takes it' : 'not memory-bound: the time goes to arithmetic';
+  const verdict =
+    share >= 0.6
+      ? 'memory-bound: more threads cannot write faster than DRAM takes it'
+      : 'not memory-bound: the time goes to arithmetic';
   return `  roofline: pmap on ${atCores.threads} threads writes ${gbps.toFixed(1)} GB/s, ${Math.round(share * 100)}% of DRAM's ${dram.toFixed(1)} GB/s — ${verdict}`;
 }

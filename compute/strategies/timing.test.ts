@@ -6,7 +6,15 @@ import { MAX_TIMED_CALLS, MIN_TIMED_MS, timeAnother, timeCalls } from './timing.
 import type { StrategyContext } from './strategy.js';
 
 function context(repeats: number): StrategyContext {
-  return { grid: squareGrid(4), dtype: 'float32', backend: 'js', formula: compileFormula('x'), repeats, devices: 0, progress: () => {} };
+  return {
+    grid: squareGrid(4),
+    dtype: 'float32',
+    backend: 'js',
+    formula: compileFormula('x'),
+    repeats,
+    devices: 0,
+    progress: () => {},
+  };
 }
 
 describe('how many warm calls are timed', () => {
@@ -23,7 +31,9 @@ describe('how many warm calls are timed', () => {
     quick.grid.dispose();
     expect(quick.repeatMs.length).toBeGreaterThan(3);
     expect(quick.repeatMs.length).toBeLessThanOrEqual(MAX_TIMED_CALLS);
-    expect(quick.repeatMs.length === MAX_TIMED_CALLS || quick.repeatMs.reduce((a, b) => a + b, 0) >= MIN_TIMED_MS).toBe(true);
+    expect(quick.repeatMs.length === MAX_TIMED_CALLS || quick.repeatMs.reduce((a, b) => a + b, 0) >= MIN_TIMED_MS).toBe(
+      true,
+    );
 
     const slow = await timeCalls(context(2), async () => {
       await new Promise((resolve) => setTimeout(resolve, MIN_TIMED_MS));

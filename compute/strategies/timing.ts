@@ -57,7 +57,9 @@ export async function timeCalls(
   let timedMs = 0;
   let cpuMs = 0;
   // A number from a grid far beyond memory can take minutes a call: its repeats stop at a budget, as the loop's do.
-  const repeats = isAnswer(mode) ? Math.min(context.repeats, Math.floor(ANSWER_REPEAT_BUDGET_MS / Math.max(firstMs, 1e-3))) : context.repeats;
+  const repeats = isAnswer(mode)
+    ? Math.min(context.repeats, Math.floor(ANSWER_REPEAT_BUDGET_MS / Math.max(firstMs, 1e-3)))
+    : context.repeats;
   try {
     for (let k = 0; timeAnother(k, repeats, timedMs, context.minTimedMs); k++) {
       throwIfCancelled(context.signal);

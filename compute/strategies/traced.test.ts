@@ -7,7 +7,7 @@ import { loadAddon } from '../backends/nativeAddon.js';
 const LESSON_F = 'cos(x^2 + y^2) / (1 + x^2 + y^2)';
 
 describe('a trace and the domain', () => {
-  it('is the same on any domain: x and y are the graph\'s inputs, their values are not in it (so vlab trace takes no --x-range)', () => {
+  it("is the same on any domain: x and y are the graph's inputs, their values are not in it (so vlab trace takes no --x-range)", () => {
     const f = compileFormula(LESSON_F);
     const square = traceStrategies(f, { nx: 40, ny: 30, xRange: [-2, 2], yRange: [-2, 2] }, 'float32');
     const moved = traceStrategies(f, { nx: 40, ny: 30, xRange: [-7, 0.5], yRange: [100, 1e6] }, 'float32');
@@ -61,7 +61,11 @@ describe('the traced graphs of f, per strategy', () => {
 });
 
 describe('the traced graphs on a rectangular grid (nx = 300, ny = 200)', () => {
-  const view = traceStrategies(compileFormula(LESSON_F), { nx: 300, ny: 200, xRange: [-3, 1], yRange: [0, 2] }, 'float32');
+  const view = traceStrategies(
+    compileFormula(LESSON_F),
+    { nx: 300, ny: 200, xRange: [-3, 1], yRange: [0, 2] },
+    'float32',
+  );
 
   it('traces x at nx points, y at ny, the meshes and the result at (nx, ny)', () => {
     const [, , meshgrid, vmap] = view.graphs;

@@ -60,11 +60,22 @@ function describe(graph: Graph, strategies: StrategyName[], call: string, note: 
 }
 
 /** The naive call traced on x of nx and y of ny points: a graph when they pair up, JAX's shape error when not. */
-function describeNaive(f: ReturnType<typeof gridFunction>, nx: number, ny: number, dtype: DType, points: string): TracedGraph {
+function describeNaive(
+  f: ReturnType<typeof gridFunction>,
+  nx: number,
+  ny: number,
+  dtype: DType,
+  points: string,
+): TracedGraph {
   const call = 'f(x, y)';
   try {
     const graph = makeJaxpr(f)({ shape: [nx], dtype }, { shape: [ny], dtype });
-    return describe(graph, ['naive'], call, `The same equations on two vectors of ${nx}: elementwise, so the result pairs x[i] with y[i], the grid's diagonal, not its ${points} points.`);
+    return describe(
+      graph,
+      ['naive'],
+      call,
+      `The same equations on two vectors of ${nx}: elementwise, so the result pairs x[i] with y[i], the grid's diagonal, not its ${points} points.`,
+    );
   } catch (error) {
     if (!(error instanceof ShapeError)) throw error;
     return {
@@ -91,7 +102,12 @@ export function traceStrategies(formula: CompiledFormula, gridOrN: number | Grid
   const points = (nx * ny).toLocaleString('en-US');
   const repeats = nx === ny ? `${nx} times over` : `${ny} and ${nx} times over`;
   const graphs = [
-    describe(makeJaxpr(f)(scalar, scalar), ['loops'], 'f(x[i], y[j])', `Scalars in, a scalar out: these equations run once per point, in ${points} separate calls.`),
+    describe(
+      makeJaxpr(f)(scalar, scalar),
+      ['loops'],
+      'f(x[i], y[j])',
+      `Scalars in, a scalar out: these equations run once per point, in ${points} separate calls.`,
+    ),
     describeNaive(f, nx, ny, dtype, points),
     describe(
       makeJaxpr(f)(mesh, mesh),
@@ -109,13 +125,19 @@ export function traceStrategies(formula: CompiledFormula, gridOrN: number | Grid
 
   const kernels = fuseGraph(vmapGraph);
   // WGSL has no float64: a float64 request is traced again at float32 for the GPU.
-  const gpuKernel = dtype === 'float32' ? kernels[0]! : fuseGraph(makeJaxpr(overAxes)({ shape: [nx], dtype: 'float32' }, { shape: [ny], dtype: 'float32' }))[0]!;
+  const gpuKernel =
+    dtype === 'float32'
+      ? kernels[0]!
+      : fuseGraph(makeJaxpr(overAxes)({ shape: [nx], dtype: 'float32' }, { shape: [ny], dtype: 'float32' }))[0]!;
   const wgsl = wgslKernel(gpuKernel, WORKGROUP_SIZE, 'rows').source;
   const loaded = loadAddon();
   let native: TracedView['lowered']['native'];
   if (loaded.addon) {
     const entries = loaded.addon.opcodes();
-    native = { ok: true, bytecode: disassemble(lowerKernel(kernels[0]!, vmapGraph.inputs.length, opcodeTable(entries)), entries) };
+    native = {
+      ok: true,
+      bytecode: disassemble(lowerKernel(kernels[0]!, vmapGraph.inputs.length, opcodeTable(entries)), entries),
+    };
   } else {
     native = { ok: false, reason: loaded.reason };
   }

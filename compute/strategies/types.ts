@@ -10,7 +10,15 @@ import type { RooflineFields } from '../machine/types.js';
 
 /** The lesson's strategies, run by the lab's own engine. */
 export type LabStrategyName = 'loops' | 'naive' | 'meshgrid' | 'meshgrid-eager' | 'vmap' | 'pmap' | 'gpu';
-export const LAB_STRATEGY_NAMES: readonly LabStrategyName[] = ['loops', 'naive', 'meshgrid', 'meshgrid-eager', 'vmap', 'pmap', 'gpu'];
+export const LAB_STRATEGY_NAMES: readonly LabStrategyName[] = [
+  'loops',
+  'naive',
+  'meshgrid',
+  'meshgrid-eager',
+  'vmap',
+  'pmap',
+  'gpu',
+];
 /** The same experiment run by NumPy and JAX in a Python child process (compute/peers/), where a Python has them. */
 export type PeerStrategyName = 'numpy' | 'jax-vmap' | 'jax-pmap';
 export const PEER_STRATEGY_NAMES: readonly PeerStrategyName[] = ['numpy', 'jax-vmap', 'jax-pmap'];

@@ -17,16 +17,24 @@ export const vmapStrategy: Strategy = {
   takesBackend: true,
   availability: (backend) => backendStatus(backend),
   // Fused to a number, the grid is never stored: x, y and a few partials.
-  predictBytes: ({ nx, ny }, dtype, _formula, reduce) => (isAnswer(reduce) ? ANSWER_BYTES : nx * ny * itemSize(dtype)) + (nx + ny) * itemSize(dtype),
+  predictBytes: ({ nx, ny }, dtype, _formula, reduce) =>
+    (isAnswer(reduce) ? ANSWER_BYTES : nx * ny * itemSize(dtype)) + (nx + ny) * itemSize(dtype),
   async run(context) {
     const [x, y] = gridAxes(context.grid, context.dtype);
     const mode = context.reduce;
     if (isAnswer(mode)) {
       try {
-        const fused = jit(answerFunction(gridOverAxes(gridFunction(context.formula)), mode), { backend: context.backend });
+        const fused = jit(answerFunction(gridOverAxes(gridFunction(context.formula)), mode), {
+          backend: context.backend,
+        });
         // A run to a number can take minutes (10¹⁰ points): its progress is the kernel's.
-        const control = { ...(context.signal ? { signal: context.signal } : {}), onProgress: (f: number) => context.progress('first', f) };
-        return await timeCalls({ ...context, fused: true }, async () => packAnswer((await fused.run([x, y], control)) as NDArray[]));
+        const control = {
+          ...(context.signal ? { signal: context.signal } : {}),
+          onProgress: (f: number) => context.progress('first', f),
+        };
+        return await timeCalls({ ...context, fused: true }, async () =>
+          packAnswer((await fused.run([x, y], control)) as NDArray[]),
+        );
       } finally {
         x.dispose();
         y.dispose();

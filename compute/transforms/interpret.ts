@@ -20,7 +20,10 @@ function environment(graph: Graph, args: readonly Value[]) {
   graph.inputs.forEach((v, i) => env.set(v.id, args[i]!));
   const lastUse = new Map<number, number>();
   graph.equations.forEach((eqn, i) => eqn.inputs.forEach((a) => a.kind === 'var' && lastUse.set(a.id, i)));
-  const keep = new Set<number>([...graph.inputs.map((v) => v.id), ...graph.outputs.flatMap((a) => (a.kind === 'var' ? [a.id] : []))]);
+  const keep = new Set<number>([
+    ...graph.inputs.map((v) => v.id),
+    ...graph.outputs.flatMap((a) => (a.kind === 'var' ? [a.id] : [])),
+  ]);
   const read = (atom: Atom): Value => (atom.kind === 'literal' ? atom.value : env.get(atom.id)!);
   return {
     read,
@@ -52,14 +55,28 @@ export function evalGraph(graph: Graph, args: readonly Value[]): Value[] {
 }
 
 /** Op by op on concrete arrays, each operation its own loop on `backend`, cancellable (the eager strategy at large n). */
-export async function evalGraphEagerAsync(graph: Graph, args: readonly NDArray[], control: RunControl = {}, backend: EagerBackend = 'js'): Promise<Value[]> {
+export async function evalGraphEagerAsync(
+  graph: Graph,
+  args: readonly NDArray[],
+  control: RunControl = {},
+  backend: EagerBackend = 'js',
+): Promise<Value[]> {
   const env = environment(graph, args);
   try {
     for (let i = 0; i < graph.equations.length; i++) {
       throwIfCancelled(control.signal);
       const eqn = graph.equations[i]!;
       const inputs = eqn.inputs.map(env.read) as (NDArray | number)[];
-      env.set(eqn.out.id, await evalEagerAsync(eqn.primitive, inputs, eqn.params, { ...(control.signal ? { signal: control.signal } : {}) }, backend));
+      env.set(
+        eqn.out.id,
+        await evalEagerAsync(
+          eqn.primitive,
+          inputs,
+          eqn.params,
+          { ...(control.signal ? { signal: control.signal } : {}) },
+          backend,
+        ),
+      );
       env.release(i);
     }
     return graph.outputs.map(env.read);

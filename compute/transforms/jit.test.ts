@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { ALL_PRIMITIVES, ELEMENTWISE_PRIMITIVES, type ElementwisePrimitive, type AnyParams, arity, scalarSemantics } from '../core/primitives.js';
+import {
+  ALL_PRIMITIVES,
+  ELEMENTWISE_PRIMITIVES,
+  type ElementwisePrimitive,
+  type AnyParams,
+  arity,
+  scalarSemantics,
+} from '../core/primitives.js';
 import { NDArray } from '../core/ndarray.js';
 import { linspace } from '../core/creation.js';
 import { printGraph } from '../core/graph.js';
@@ -24,20 +31,29 @@ describe('every primitive', () => {
     expect(ALL_PRIMITIVES).toHaveLength(ELEMENTWISE_PRIMITIVES.length + 2 + 5 + 3);
   });
 
-  it.each(ELEMENTWISE_PRIMITIVES.map((p) => [p]))('%s: jit (fused), eager and the scalar meaning agree, NaN and Inf included', (primitive) => {
-    const p = primitive as ElementwisePrimitive;
-    const params: AnyParams = p === 'integer_pow' ? { y: 3 } : {};
-    const a = NDArray.from(EDGE_VALUES, 'float64');
-    // b varies along a second axis so binary ops meet every pair, through broadcasting.
-    const b = NDArray.from(EDGE_VALUES.map((v) => [v]), 'float64');
-    const args = arity(p) === 2 ? [a, b] : [a];
-    const fused = jit((...xs: Value[]) => bind(p, xs, params))(...args) as NDArray;
-    const eager = bind(p, args, params) as NDArray;
-    const meaning = scalarSemantics[p] as (x: number, y: number, params: object) => number;
-    const expected = arity(p) === 2 ? EDGE_VALUES.map((bv) => EDGE_VALUES.map((av) => meaning(av, bv, params))) : EDGE_VALUES.map((av) => meaning(av, NaN, params));
-    expect(fused.toList()).toEqual(expected);
-    expect(eager.toList()).toEqual(expected);
-  });
+  it.each(ELEMENTWISE_PRIMITIVES.map((p) => [p]))(
+    '%s: jit (fused), eager and the scalar meaning agree, NaN and Inf included',
+    (primitive) => {
+      const p = primitive as ElementwisePrimitive;
+      const params: AnyParams = p === 'integer_pow' ? { y: 3 } : {};
+      const a = NDArray.from(EDGE_VALUES, 'float64');
+      // b varies along a second axis so binary ops meet every pair, through broadcasting.
+      const b = NDArray.from(
+        EDGE_VALUES.map((v) => [v]),
+        'float64',
+      );
+      const args = arity(p) === 2 ? [a, b] : [a];
+      const fused = jit((...xs: Value[]) => bind(p, xs, params))(...args) as NDArray;
+      const eager = bind(p, args, params) as NDArray;
+      const meaning = scalarSemantics[p] as (x: number, y: number, params: object) => number;
+      const expected =
+        arity(p) === 2
+          ? EDGE_VALUES.map((bv) => EDGE_VALUES.map((av) => meaning(av, bv, params)))
+          : EDGE_VALUES.map((av) => meaning(av, NaN, params));
+      expect(fused.toList()).toEqual(expected);
+      expect(eager.toList()).toEqual(expected);
+    },
+  );
 });
 
 describe('jit', () => {
@@ -61,16 +77,38 @@ describe('jit', () => {
     const f = jit((x: Value, y: Value) => np.add(x, y));
     const row = NDArray.from([1, 2, 3], 'float64');
     const broadcast = row.broadcastTo([2, 3]);
-    const dense = NDArray.from([[10, 20, 30], [40, 50, 60]], 'float64');
-    expect((f(broadcast, dense) as NDArray).toList()).toEqual([[11, 22, 33], [41, 52, 63]]);
-    expect((f(dense, dense) as NDArray).toList()).toEqual([[20, 40, 60], [80, 100, 120]]);
+    const dense = NDArray.from(
+      [
+        [10, 20, 30],
+        [40, 50, 60],
+      ],
+      'float64',
+    );
+    expect((f(broadcast, dense) as NDArray).toList()).toEqual([
+      [11, 22, 33],
+      [41, 52, 63],
+    ]);
+    expect((f(dense, dense) as NDArray).toList()).toEqual([
+      [20, 40, 60],
+      [80, 100, 120],
+    ]);
     expect(f.cacheSize).toBe(2);
   });
 
   it('reads transposed (non-contiguous) inputs correctly', () => {
-    const a = NDArray.from([[1, 2, 3], [4, 5, 6]], 'float64');
+    const a = NDArray.from(
+      [
+        [1, 2, 3],
+        [4, 5, 6],
+      ],
+      'float64',
+    );
     const out = jit((x: Value) => np.neg(x))(a.transpose()) as NDArray;
-    expect(out.toList()).toEqual([[-1, -4], [-2, -5], [-3, -6]]);
+    expect(out.toList()).toEqual([
+      [-1, -4],
+      [-2, -5],
+      [-3, -6],
+    ]);
   });
 
   it('allocates only the output: one fused loop, no temporaries', () => {

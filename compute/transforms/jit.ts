@@ -43,7 +43,9 @@ export function jit(fn: Traceable, options: JitOptions = {}): JittedFunction {
   const backendName = options.backend ?? 'js';
   const cache = new Map<string, Compiled>();
 
-  const compile = (args: readonly (NDArray | number)[]): { compiled: Compiled; inputs: NDArray[]; wrapped: NDArray[] } => {
+  const compile = (
+    args: readonly (NDArray | number)[],
+  ): { compiled: Compiled; inputs: NDArray[]; wrapped: NDArray[] } => {
     const wrapped: NDArray[] = [];
     let inputs = args as NDArray[];
     if (!args.every((a) => a instanceof NDArray)) {
@@ -60,9 +62,15 @@ export function jit(fn: Traceable, options: JitOptions = {}): JittedFunction {
     let compiled = cache.get(key);
     if (!compiled) {
       const backend = getBackend(backendName);
-      const traced = traceFunction(fn, inputs.map((a) => ({ shape: a.shape, dtype: a.dtype })));
+      const traced = traceFunction(
+        fn,
+        inputs.map((a) => ({ shape: a.shape, dtype: a.dtype })),
+      );
       const consts = traced.consts.map((c) => {
-        if (isTracer(c)) throw new Error('jit: the function closes over a value being traced by an outer transformation; pass it as an argument');
+        if (isTracer(c))
+          throw new Error(
+            'jit: the function closes over a value being traced by an outer transformation; pass it as an argument',
+          );
         return c;
       });
       const zeroStrides = [...consts, ...inputs].map(zeroStrideAxes);
@@ -108,7 +116,8 @@ export function jit(fn: Traceable, options: JitOptions = {}): JittedFunction {
 /** Numbers passed to jit are weakly typed: they take the arrays' dtype (float32 when there is none). */
 function weakDtypeOf(args: readonly (NDArray | number)[]): DType {
   let dtype: DType | null = null;
-  for (const a of args) if (a instanceof NDArray) dtype = dtype === 'float64' || a.dtype === 'float64' ? 'float64' : a.dtype;
+  for (const a of args)
+    if (a instanceof NDArray) dtype = dtype === 'float64' || a.dtype === 'float64' ? 'float64' : a.dtype;
   return dtype ?? 'float32';
 }
 

@@ -6,6 +6,12 @@ import type { NDArray } from '../core/ndarray.js';
 import { traceFunction } from '../core/trace.js';
 import type { Traceable } from './jit.js';
 
-export function makeJaxpr(fn: Traceable): (...args: (NDArray | { shape: readonly number[]; dtype: NDArray['dtype'] })[]) => Graph {
-  return (...args) => traceFunction(fn, args.map((a) => ({ shape: [...a.shape], dtype: a.dtype }))).graph;
+export function makeJaxpr(
+  fn: Traceable,
+): (...args: (NDArray | { shape: readonly number[]; dtype: NDArray['dtype'] })[]) => Graph {
+  return (...args) =>
+    traceFunction(
+      fn,
+      args.map((a) => ({ shape: [...a.shape], dtype: a.dtype })),
+    ).graph;
 }

@@ -56,15 +56,25 @@ describe.skipIf(!native)('pmap over the native threads, with JAX semantics', () 
     const devices = pmap(lessonF).devices();
     expect(devices).toHaveLength(DEVICES);
     devices.forEach((d, k) => expect(d).toMatchObject({ id: `native:${k}`, kind: 'cpu', backend: 'native' }));
-    expect(pmap(lessonF, { devices: 2 }).devices().map((d) => d.id)).toEqual(['native:0', 'native:1']);
+    expect(
+      pmap(lessonF, { devices: 2 })
+        .devices()
+        .map((d) => d.id),
+    ).toEqual(['native:0', 'native:1']);
   });
 
   it('refuses a mapped axis larger than the device count, naming both numbers and a reshape that fits', () => {
     const x = linspace(0, 1, 15, { dtype: 'float64' }).reshape(5, 3);
-    expect(() => pmap((a: Value) => np.sin(a))(x)).toThrow(/has size 5 but only 4 devices are available; use at most 4/);
+    expect(() => pmap((a: Value) => np.sin(a))(x)).toThrow(
+      /has size 5 but only 4 devices are available; use at most 4/,
+    );
     const y = linspace(0, 1, 12, { dtype: 'float64' }).reshape(4, 3);
-    expect(() => pmap((a: Value) => np.sin(a), { devices: 2 })(y)).toThrow(/has size 4 but only 2 devices are available; use at most 2 or reshape to \(2, 2, 3\)/);
-    expect(() => pmap((a: Value) => np.sin(a), { devices: 8 })(y)).toThrow(/asked for 8 devices but only 4 are available/);
+    expect(() => pmap((a: Value) => np.sin(a), { devices: 2 })(y)).toThrow(
+      /has size 4 but only 2 devices are available; use at most 2 or reshape to \(2, 2, 3\)/,
+    );
+    expect(() => pmap((a: Value) => np.sin(a), { devices: 8 })(y)).toThrow(
+      /asked for 8 devices but only 4 are available/,
+    );
   });
 
   it('maps the leading axis, one slice per device, and equals vmap (float64 to 1e-12, float32 to 1e-5)', async () => {
@@ -89,8 +99,12 @@ describe.skipIf(!native)('pmap over the native threads, with JAX semantics', () 
     expect(byColumn.toList()).toEqual((np.mul(x, 2) as NDArray).toList());
     const scaled = pmap((a: Value, s: Value) => np.mul(a, s), { inAxes: [0, null] })(x, 3) as NDArray;
     expect(scaled.toList()).toEqual((np.mul(x, 3) as NDArray).toList());
-    expect(() => pmap((a: Value, b: Value) => np.add(a, b), { inAxes: [null, null] })(x, y)).toThrow(/at least one mapped argument/);
-    expect(() => pmap((a: Value, b: Value) => np.add(a, b))(x, linspace(0, 1, 4).reshape(2, 2))).toThrow(/inconsistent sizes/);
+    expect(() => pmap((a: Value, b: Value) => np.add(a, b), { inAxes: [null, null] })(x, y)).toThrow(
+      /at least one mapped argument/,
+    );
+    expect(() => pmap((a: Value, b: Value) => np.add(a, b))(x, linspace(0, 1, 4).reshape(2, 2))).toThrow(
+      /inconsistent sizes/,
+    );
   });
 
   it('nested pmaps multiply: (2, 2) fits 4 devices, (2, 3) does not', () => {
@@ -117,8 +131,16 @@ describe.skipIf(!native)('pmap over the native threads, with JAX semantics', () 
     const empty = NDArray.zeros([0, 3], 'float64');
     expect(((await pmap((a: Value) => np.cos(a)).run([empty])) as NDArray).shape).toEqual([0, 3]);
     const one = NDArray.from([[0.5]], 'float64');
-    expect((pmap(rows, { inAxes: [0, null] })(one, NDArray.from([0.5], 'float64')) as NDArray).shape).toEqual([1, 1, 1]);
-    const special = NDArray.from([[NaN, Infinity], [-Infinity, 0]], 'float64');
+    expect((pmap(rows, { inAxes: [0, null] })(one, NDArray.from([0.5], 'float64')) as NDArray).shape).toEqual([
+      1, 1, 1,
+    ]);
+    const special = NDArray.from(
+      [
+        [NaN, Infinity],
+        [-Infinity, 0],
+      ],
+      'float64',
+    );
     for (const op of [np.cos, np.exp, np.log, np.tanh, np.sqrt]) {
       expectClose(pmap((a: Value) => op(a))(special) as NDArray, jit((a: Value) => op(a))(special) as NDArray, 1e-12);
     }

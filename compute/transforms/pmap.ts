@@ -74,26 +74,39 @@ export function pmap(fn: Traceable, options: PmapOptions = {}): PmappedFunction 
     const wanted = options.devices;
     if (wanted === undefined) return all;
     if (typeof wanted === 'number') {
-      if (!Number.isInteger(wanted) || wanted < 1) throw new RangeError(`pmap devices must be a positive integer, got ${wanted}`);
+      if (!Number.isInteger(wanted) || wanted < 1)
+        throw new RangeError(`pmap devices must be a positive integer, got ${wanted}`);
       if (wanted > all.length) {
-        throw new Error(`pmap was asked for ${wanted} devices but only ${all.length} ${all.length === 1 ? 'is' : 'are'} available${fewDevicesHint()}`);
+        throw new Error(
+          `pmap was asked for ${wanted} devices but only ${all.length} ${all.length === 1 ? 'is' : 'are'} available${fewDevicesHint()}`,
+        );
       }
       return all.slice(0, wanted);
     }
     const ids = new Set(all.map((d) => d.id));
     const unknown = wanted.find((d) => !ids.has(d.id));
-    if (unknown) throw new Error(`pmap: device ${unknown.id} is not one of the CPU devices (${all.map((d) => d.id).join(', ')})`);
+    if (unknown)
+      throw new Error(`pmap: device ${unknown.id} is not one of the CPU devices (${all.map((d) => d.id).join(', ')})`);
     if (wanted.length === 0) throw new Error('pmap needs at least one device');
     return [...wanted];
   };
 
-  const checkFits = (slices: number, deviceCount: number, what: string, shape: readonly number[], axis: number): void => {
+  const checkFits = (
+    slices: number,
+    deviceCount: number,
+    what: string,
+    shape: readonly number[],
+    axis: number,
+  ): void => {
     if (slices <= deviceCount) return;
     const size = shape[axis]!;
-    const suggestion = size % deviceCount === 0 && slices === size
-      ? `; use at most ${deviceCount} or reshape to ${formatShape([...shape.slice(0, axis), deviceCount, size / deviceCount, ...shape.slice(axis + 1)])}`
-      : `; use at most ${deviceCount}`;
-    throw new Error(`pmap: ${what} has size ${slices} but only ${deviceCount} device${deviceCount === 1 ? ' is' : 's are'} available${fewDevicesHint()}${suggestion}`);
+    const suggestion =
+      size % deviceCount === 0 && slices === size
+        ? `; use at most ${deviceCount} or reshape to ${formatShape([...shape.slice(0, axis), deviceCount, size / deviceCount, ...shape.slice(axis + 1)])}`
+        : `; use at most ${deviceCount}`;
+    throw new Error(
+      `pmap: ${what} has size ${slices} but only ${deviceCount} device${deviceCount === 1 ? ' is' : 's are'} available${fewDevicesHint()}${suggestion}`,
+    );
   };
 
   /** The mapped axis size, checked across arguments, and the first mapped argument's shape and axis (for messages). */
@@ -103,12 +116,20 @@ export function pmap(fn: Traceable, options: PmapOptions = {}): PmappedFunction 
       const axis = inAxes[index];
       if (axis === null || axis === undefined) return;
       if (typeof value === 'number') {
-        throw new Error(`pmap: argument ${index} is a number but in_axes maps axis ${axis}; use null for values every device shares`);
+        throw new Error(
+          `pmap: argument ${index} is a number but in_axes maps axis ${axis}; use null for values every device shares`,
+        );
       }
-      const at = normalizeAxis(axis, value.shape.length, `pmap in_axes entry ${axis} for argument ${index} of shape ${formatShape(value.shape)}`);
+      const at = normalizeAxis(
+        axis,
+        value.shape.length,
+        `pmap in_axes entry ${axis} for argument ${index} of shape ${formatShape(value.shape)}`,
+      );
       const size = value.shape[at]!;
       if (found && found.size !== size) {
-        throw new Error(`pmap got inconsistent sizes for the mapped axis: argument ${found.index} has ${found.size}, argument ${index} has ${size}`);
+        throw new Error(
+          `pmap got inconsistent sizes for the mapped axis: argument ${found.index} has ${found.size}, argument ${index} has ${size}`,
+        );
       }
       found ??= { size, shape: value.shape, axis: at, index };
     });
@@ -119,7 +140,8 @@ export function pmap(fn: Traceable, options: PmapOptions = {}): PmappedFunction 
   const perArgument = (count: number): (number | null)[] => {
     const axes = inAxesOption;
     if (axes === null || typeof axes === 'number') return new Array<number | null>(count).fill(axes);
-    if (axes.length !== count) throw new Error(`pmap inAxes has ${axes.length} entries but there are ${count} arguments`);
+    if (axes.length !== count)
+      throw new Error(`pmap inAxes has ${axes.length} entries but there are ${count} arguments`);
     return [...axes];
   };
 
@@ -127,7 +149,13 @@ export function pmap(fn: Traceable, options: PmapOptions = {}): PmappedFunction 
     const inAxes = perArgument(args.length);
     const devices = chosenDevices();
     const mapped = mappedAxis(args, inAxes);
-    checkFits(mapped.size, devices.length, `the mapped axis ${mapped.axis} of argument ${mapped.index} (shape ${formatShape(mapped.shape)})`, mapped.shape, mapped.axis);
+    checkFits(
+      mapped.size,
+      devices.length,
+      `the mapped axis ${mapped.axis} of argument ${mapped.index} (shape ${formatShape(mapped.shape)})`,
+      mapped.shape,
+      mapped.axis,
+    );
     const arrays = args.filter((a): a is NDArray => a instanceof NDArray);
     let key = `${devices.length}|`;
     for (const a of args) key += a instanceof NDArray ? `${a.signatureKey};` : `n${a};`;
@@ -137,13 +165,18 @@ export function pmap(fn: Traceable, options: PmapOptions = {}): PmappedFunction 
       const body = (...tracers: Value[]) => {
         let k = 0;
         const full = args.map((a) => (a instanceof NDArray ? tracers[k++]! : a));
-        return vmap(fn, { inAxes: inAxes.map((axis, i) => (typeof args[i] === 'number' ? null : axis)), ...named })(...full);
+        return vmap(fn, { inAxes: inAxes.map((axis, i) => (typeof args[i] === 'number' ? null : axis)), ...named })(
+          ...full,
+        );
       };
       nestedFactors.push(1);
       let traced: TracedFunction;
       let inner: number;
       try {
-        traced = traceFunction(body, arrays.map((a) => ({ shape: a.shape, dtype: a.dtype })));
+        traced = traceFunction(
+          body,
+          arrays.map((a) => ({ shape: a.shape, dtype: a.dtype })),
+        );
       } finally {
         inner = nestedFactors.pop()!;
       }
@@ -154,11 +187,16 @@ export function pmap(fn: Traceable, options: PmapOptions = {}): PmappedFunction 
         );
       }
       const consts = traced.consts.map((c) => {
-        if (isTracer(c)) throw new Error('pmap: the function closes over a value being traced by an outer transformation; pass it as an argument');
+        if (isTracer(c))
+          throw new Error(
+            'pmap: the function closes over a value being traced by an outer transformation; pass it as an argument',
+          );
         return c;
       });
       const backend = getBackend(backendStatus('native').available ? 'native' : 'js');
-      const executable = compileGraph(backend, traced.graph, { zeroStrides: [...consts, ...arrays].map(zeroStrideAxes) });
+      const executable = compileGraph(backend, traced.graph, {
+        zeroStrides: [...consts, ...arrays].map(zeroStrideAxes),
+      });
       // An empty mapped axis still runs (producing an empty result) on one device.
       compiled = { traced, executable, consts, slices: Math.max(1, slices) };
       cache.set(key, compiled);
@@ -183,12 +221,20 @@ export function pmap(fn: Traceable, options: PmapOptions = {}): PmappedFunction 
     const inAxes = perArgument(args.length);
     const mapped = mappedAxis(args, inAxes);
     const devices = chosenDevices();
-    checkFits(mapped.size, devices.length, `the mapped axis ${mapped.axis} of argument ${mapped.index} (shape ${formatShape(mapped.shape)})`, mapped.shape, mapped.axis);
+    checkFits(
+      mapped.size,
+      devices.length,
+      `the mapped axis ${mapped.axis} of argument ${mapped.index} (shape ${formatShape(mapped.shape)})`,
+      mapped.shape,
+      mapped.axis,
+    );
     nestedFactors.push(1);
     let inner: number;
     let result: Value | Value[];
     try {
-      result = vmap(fn, { inAxes: inAxes.map((axis, i) => (typeof args[i] === 'number' ? null : axis)), ...named })(...args);
+      result = vmap(fn, { inAxes: inAxes.map((axis, i) => (typeof args[i] === 'number' ? null : axis)), ...named })(
+        ...args,
+      );
     } finally {
       inner = nestedFactors.pop()!;
     }

@@ -18,7 +18,14 @@ import { reduceValues } from '../core/reductions.js';
 
 type Op = 'sum' | 'max' | 'min' | 'mean' | 'argmax' | 'argmin';
 const OPS: Op[] = ['sum', 'max', 'min', 'mean', 'argmax', 'argmin'];
-const KIND = { sum: 'reduce_sum', max: 'reduce_max', min: 'reduce_min', mean: 'reduce_sum', argmax: 'argmax', argmin: 'argmin' } as const;
+const KIND = {
+  sum: 'reduce_sum',
+  max: 'reduce_max',
+  min: 'reduce_min',
+  mean: 'reduce_sum',
+  argmax: 'argmax',
+  argmin: 'argmin',
+} as const;
 
 beforeAll(() => loadBackends());
 
@@ -61,8 +68,14 @@ const withValues = shapes.chain((shape) =>
   fc.tuple(
     fc.constant(shape),
     // Small integers: ties and exact sums, so the first index of an extreme matters.
-    fc.array(fc.integer({ min: -3, max: 3 }), { minLength: shape.reduce((n, d) => n * d, 1), maxLength: shape.reduce((n, d) => n * d, 1) }),
-    fc.subarray(shape.map((_, k) => k), { minLength: 1 }),
+    fc.array(fc.integer({ min: -3, max: 3 }), {
+      minLength: shape.reduce((n, d) => n * d, 1),
+      maxLength: shape.reduce((n, d) => n * d, 1),
+    }),
+    fc.subarray(
+      shape.map((_, k) => k),
+      { minLength: 1 },
+    ),
     fc.constantFrom(...OPS),
   ),
 );
@@ -92,7 +105,13 @@ describe('reductions on concrete arrays', () => {
   });
 
   it('reduce every axis when axis is none, and argmax gives the flattened index, as jnp.argmax', () => {
-    const a = NDArray.from([[1, 9, 3], [9, 2, 4]], 'float32');
+    const a = NDArray.from(
+      [
+        [1, 9, 3],
+        [9, 2, 4],
+      ],
+      'float32',
+    );
     expect((np.max(a) as NDArray).item()).toBe(9);
     expect((np.argmax(a) as NDArray).item()).toBe(1);
     expect((np.argmin(a) as NDArray).item()).toBe(0);
@@ -144,7 +163,11 @@ describe('batching rules: vmap of a reduction equals a loop over the examples', 
 describe.each(['js', 'native'] as const)('the fused map-reduce under jit on %s', (backend) => {
   it('equals the eager reduction of the map, for every reduction and axis', () => {
     if (!backendStatus(backend).available) return;
-    const x = NDArray.from(Array.from({ length: 37 * 53 }, (_, k) => Math.sin(k) * 3), 'float32', [37, 53]);
+    const x = NDArray.from(
+      Array.from({ length: 37 * 53 }, (_, k) => Math.sin(k) * 3),
+      'float32',
+      [37, 53],
+    );
     const f = (a: Value) => np.cos(np.mul(a, a));
     // The map as this backend computes it (its cos may differ from Math.cos in the last bit), stored.
     const z = jit(f, { backend })(x) as NDArray;
@@ -160,7 +183,10 @@ describe.each(['js', 'native'] as const)('the fused map-reduce under jit on %s',
 
   it('runs max and argmax of the same map as one pass, with the same answers as apart', async () => {
     if (!backendStatus(backend).available) return;
-    const x = NDArray.from(Array.from({ length: 5000 }, (_, k) => Math.cos(k * 0.37)), 'float64');
+    const x = NDArray.from(
+      Array.from({ length: 5000 }, (_, k) => Math.cos(k * 0.37)),
+      'float64',
+    );
     const both = jit((a: Value) => [np.max(np.sin(a)), np.argmax(np.sin(a))], { backend });
     const [m, i] = (await both.run([x])) as NDArray[];
     const z = np.sin(x) as NDArray;
@@ -191,22 +217,27 @@ describe('sums are accurate', () => {
     return Math.fround(numpyPairwise(a, lo, n2) + numpyPairwise(a, lo + n2, n - n2));
   }
 
-  it.each(['js', 'native'] as const)('a float32 sum on %s is at least as close to the float64 sum as NumPy’s', (backend) => {
-    if (!backendStatus(backend).available) return;
-    const n = 1 << 20;
-    const x = NDArray.empty([n], 'float32');
-    for (let k = 0; k < n; k++) x.data[k] = Math.fround(1 + Math.sin(k) * 1e-3 + (k % 7) * 1e-4);
-    let exact = 0;
-    for (let k = 0; k < n; k++) exact += x.data[k]!;
-    const ours = (jit((a: Value) => np.sum(a), { backend })(x) as NDArray).item();
-    const numpy = numpyPairwise(x.data as Float32Array, 0, n);
-    expect(Math.abs(ours - exact)).toBeLessThanOrEqual(Math.abs(numpy - exact));
-  });
+  it.each(['js', 'native'] as const)(
+    'a float32 sum on %s is at least as close to the float64 sum as NumPy’s',
+    (backend) => {
+      if (!backendStatus(backend).available) return;
+      const n = 1 << 20;
+      const x = NDArray.empty([n], 'float32');
+      for (let k = 0; k < n; k++) x.data[k] = Math.fround(1 + Math.sin(k) * 1e-3 + (k % 7) * 1e-4);
+      let exact = 0;
+      for (let k = 0; k < n; k++) exact += x.data[k]!;
+      const ours = (jit((a: Value) => np.sum(a), { backend })(x) as NDArray).item();
+      const numpy = numpyPairwise(x.data as Float32Array, 0, n);
+      expect(Math.abs(ours - exact)).toBeLessThanOrEqual(Math.abs(numpy - exact));
+    },
+  );
 });
 
 describe('make_jaxpr prints reductions as JAX does', () => {
   it('names the primitive and its axes', () => {
-    const text = printGraph(makeJaxpr((a: Value) => np.mean(np.argmax(np.cos(a), 1)))({ shape: [3, 4], dtype: 'float32' }));
+    const text = printGraph(
+      makeJaxpr((a: Value) => np.mean(np.argmax(np.cos(a), 1)))({ shape: [3, 4], dtype: 'float32' }),
+    );
     expect(text).toContain('argmax[axes=(1,)] b');
     expect(text).toMatch(/reduce_sum\[axes=\(0,\)\]/);
     expect(text).toMatch(/div \w+ 3\.0/);

@@ -20,13 +20,21 @@ const lessonF = (x: Value, y: Value) => {
 const mixed = (a: Value, b: Value) => np.add(np.mul(np.sin(a), b), np.pow(np.sub(a, b), 2));
 
 /** The loop vmap replaces: slice each mapped argument, call f, stack along outAxis. */
-function loopReference(f: (...xs: Value[]) => Value, args: NDArray[], inAxes: (number | null)[], outAxis: number): number[] {
+function loopReference(
+  f: (...xs: Value[]) => Value,
+  args: NDArray[],
+  inAxes: (number | null)[],
+  outAxis: number,
+): number[] {
   const size = args.find((_, i) => inAxes[i] !== null)!.shape[inAxes.find((a) => a !== null)!]!;
   const results = Array.from({ length: size }, (_, b) => {
     const sliced = args.map((a, i) => (inAxes[i] === null ? a : a.moveAxis(inAxes[i]!, 0).index(b)));
     return f(...sliced) as NDArray;
   });
-  const stacked = NDArray.from(results.map((r) => r.toList() as number[]), 'float64');
+  const stacked = NDArray.from(
+    results.map((r) => r.toList() as number[]),
+    'float64',
+  );
   return [...stacked.moveAxis(0, outAxis).toTypedArray()];
 }
 
@@ -57,7 +65,8 @@ describe('vmap', () => {
         const shapeB = base.map((d, k) => (onesB[k] ? 1 : d));
         const axisA = mapA ? axisSeed % (shapeA.length + 1) : null;
         const axisB = mapB ? (axisSeed >> 3) % (shapeB.length + 1) : null;
-        const full = (shape: number[], axis: number | null) => (axis === null ? shape : [...shape.slice(0, axis), batch, ...shape.slice(axis)]);
+        const full = (shape: number[], axis: number | null) =>
+          axis === null ? shape : [...shape.slice(0, axis), batch, ...shape.slice(axis)];
         const a = randomArray(full(shapeA, axisA), 1);
         const b = randomArray(full(shapeB, axisB), 2);
         const outRank = Math.max(shapeA.length, shapeB.length) + 1;
@@ -131,7 +140,11 @@ describe('vmap', () => {
     const x = NDArray.from([1, 2, 3], 'float64');
     const y = NDArray.from([10, 20], 'float64');
     const onlyY = vmap((_a: Value, b: Value) => np.mul(b, 2), { inAxes: [0, null] })(x, y) as NDArray;
-    expect(onlyY.toList()).toEqual([[20, 40], [20, 40], [20, 40]]);
+    expect(onlyY.toList()).toEqual([
+      [20, 40],
+      [20, 40],
+      [20, 40],
+    ]);
     expect(onlyY.strides[0]).toBe(0);
     expect(() => vmap((a: Value) => a, { outAxes: null })(x)).toThrow(/out_axes entry is null/);
   });
@@ -145,8 +158,19 @@ describe('vmap', () => {
 
   it('treats arrays closed over by f as unmapped constants', () => {
     const offset = NDArray.from([100, 200], 'float64');
-    const x = NDArray.from([[1, 2], [3, 4], [5, 6]], 'float64');
+    const x = NDArray.from(
+      [
+        [1, 2],
+        [3, 4],
+        [5, 6],
+      ],
+      'float64',
+    );
     const out = jit(vmap((row: Value) => np.add(row, offset)))(x) as NDArray;
-    expect(out.toList()).toEqual([[101, 202], [103, 204], [105, 206]]);
+    expect(out.toList()).toEqual([
+      [101, 202],
+      [103, 204],
+      [105, 206],
+    ]);
   });
 });

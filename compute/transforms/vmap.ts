@@ -8,8 +8,15 @@
 
 import { type Atom, type Graph, literal } from '../core/graph.js';
 import {
-  type AnyParams, type CollectivePrimitive, type Primitive, type PrimitiveParams, type ReductionPrimitive,
-  COLLECTIVE_PRIMITIVES, ELEMENTWISE_PRIMITIVES, REDUCTION_PRIMITIVES, isCollective,
+  type AnyParams,
+  type CollectivePrimitive,
+  type Primitive,
+  type PrimitiveParams,
+  type ReductionPrimitive,
+  COLLECTIVE_PRIMITIVES,
+  ELEMENTWISE_PRIMITIVES,
+  REDUCTION_PRIMITIVES,
+  isCollective,
 } from '../core/primitives.js';
 import { withNamedAxis } from '../core/axisEnv.js';
 import { formatShape, normalizeAxis } from '../core/shape.js';
@@ -50,7 +57,9 @@ const shapeOf = (atom: Atom): readonly number[] => (atom.kind === 'var' ? atom.a
 /** Moves the batch axis of a mapped value to the front. */
 function batchAxisFirst(builder: GraphBuilder, { atom, bdim }: Batched): Atom {
   if (bdim === null || bdim === 0) return atom;
-  const order = shapeOf(atom).map((_, axis) => axis).filter((axis) => axis !== bdim);
+  const order = shapeOf(atom)
+    .map((_, axis) => axis)
+    .filter((axis) => axis !== bdim);
   return builder.emit('transpose', [atom], { permutation: [bdim, ...order] });
 }
 
@@ -99,15 +108,21 @@ const COLLECTIVE_REDUCTION = { psum: 'reduce_sum', pmax: 'reduce_max', pmin: 're
 function collectiveRule(primitive: CollectivePrimitive): BatchRule {
   return (builder, [operand], params, axisSize, axisName) => {
     const { atom, bdim } = operand!;
-    if ((params as PrimitiveParams['psum']).axisName !== axisName) return { atom: builder.emit(primitive, [atom], params), bdim };
-    if (bdim === null) return { atom: primitive === 'psum' ? builder.emit('mul', [atom, literal(axisSize)], {}) : atom, bdim: null };
+    if ((params as PrimitiveParams['psum']).axisName !== axisName)
+      return { atom: builder.emit(primitive, [atom], params), bdim };
+    if (bdim === null)
+      return { atom: primitive === 'psum' ? builder.emit('mul', [atom, literal(axisSize)], {}) : atom, bdim: null };
     return { atom: builder.emit(COLLECTIVE_REDUCTION[primitive], [atom], { axes: [bdim] }), bdim: null };
   };
 }
 
 const batchRules: { [P in Primitive]: BatchRule } = {
-  ...(Object.fromEntries(REDUCTION_PRIMITIVES.map((p) => [p, reductionRule(p)])) as { [P in ReductionPrimitive]: BatchRule }),
-  ...(Object.fromEntries(COLLECTIVE_PRIMITIVES.map((p) => [p, collectiveRule(p)])) as { [P in CollectivePrimitive]: BatchRule }),
+  ...(Object.fromEntries(REDUCTION_PRIMITIVES.map((p) => [p, reductionRule(p)])) as {
+    [P in ReductionPrimitive]: BatchRule;
+  }),
+  ...(Object.fromEntries(COLLECTIVE_PRIMITIVES.map((p) => [p, collectiveRule(p)])) as {
+    [P in CollectivePrimitive]: BatchRule;
+  }),
   ...(Object.fromEntries(ELEMENTWISE_PRIMITIVES.map((p) => [p, elementwiseRule(p)])) as {
     [P in (typeof ELEMENTWISE_PRIMITIVES)[number]]: BatchRule;
   }),
@@ -123,7 +138,10 @@ const batchRules: { [P in Primitive]: BatchRule } = {
   transpose: (builder, [operand], params) => {
     const { permutation } = params as PrimitiveParams['transpose'];
     const front = batchAxisFirst(builder, operand!);
-    return { atom: builder.emit('transpose', [front], { permutation: [0, ...permutation.map((p) => p + 1)] }), bdim: 0 };
+    return {
+      atom: builder.emit('transpose', [front], { permutation: [0, ...permutation.map((p) => p + 1)] }),
+      bdim: 0,
+    };
   },
 };
 
@@ -145,9 +163,17 @@ export function batchGraph(
   const read = (atom: Atom): Batched => (atom.kind === 'literal' ? { atom, bdim: null } : env.get(atom.id)!);
   for (const eqn of graph.equations) {
     const args = eqn.inputs.map(read);
-    const result = args.every((a) => a.bdim === null) && !isCollective(eqn.primitive)
-      ? { atom: builder.emit(eqn.primitive, args.map((a) => a.atom), eqn.params), bdim: null }
-      : batchRules[eqn.primitive](builder, args, eqn.params, axisSize, axisName);
+    const result =
+      args.every((a) => a.bdim === null) && !isCollective(eqn.primitive)
+        ? {
+            atom: builder.emit(
+              eqn.primitive,
+              args.map((a) => a.atom),
+              eqn.params,
+            ),
+            bdim: null,
+          }
+        : batchRules[eqn.primitive](builder, args, eqn.params, axisSize, axisName);
     env.set(eqn.out.id, result);
   }
   const outs = graph.outputs.map(read);
@@ -190,7 +216,9 @@ export function vmap(fn: Traceable, options: VmapOptions = {}): (...args: Value[
 function perArgument(axes: InAxes, count: number, what: string): (number | null)[] {
   if (axes === null || typeof axes === 'number') return new Array<number | null>(count).fill(axes);
   if (axes.length !== count) {
-    throw new Error(`vmap ${what} has ${axes.length} entries but there are ${count} ${what === 'inAxes' ? 'arguments' : 'outputs'}`);
+    throw new Error(
+      `vmap ${what} has ${axes.length} entries but there are ${count} ${what === 'inAxes' ? 'arguments' : 'outputs'}`,
+    );
   }
   return [...axes];
 }
@@ -201,9 +229,15 @@ function mappedAxisSize(args: readonly Value[], inAxes: readonly (number | null)
     const axis = inAxes[index];
     if (axis === null || axis === undefined) return;
     if (typeof value === 'number') {
-      throw new Error(`vmap: argument ${index} is a number but in_axes maps axis ${axis}; use null for values every example shares`);
+      throw new Error(
+        `vmap: argument ${index} is a number but in_axes maps axis ${axis}; use null for values every example shares`,
+      );
     }
-    const at = normalizeAxis(axis, value.shape.length, `vmap in_axes entry ${axis} for argument ${index} of shape ${formatShape(value.shape)}`);
+    const at = normalizeAxis(
+      axis,
+      value.shape.length,
+      `vmap in_axes entry ${axis} for argument ${index} of shape ${formatShape(value.shape)}`,
+    );
     sizes.push({ index, axis: at, size: value.shape[at]! });
   });
   if (sizes.length === 0) throw new Error('vmap needs at least one mapped argument: every in_axes entry is null');
@@ -225,7 +259,9 @@ function placeBatchAxis(value: Value, bdim: number | null, outAxis: number | nul
     return value;
   }
   if (typeof value === 'number') {
-    throw new Error('vmap: the function returned a constant that does not depend on any mapped argument; return an array');
+    throw new Error(
+      'vmap: the function returned a constant that does not depend on any mapped argument; return an array',
+    );
   }
   const rank = value.shape.length + (bdim === null ? 1 : 0);
   const target = normalizeAxis(outAxis, rank, 'vmap out_axes entry');
@@ -237,4 +273,3 @@ function placeBatchAxis(value: Value, bdim: number | null, outAxis: number | nul
   }
   return moveAxis(value, bdim, target);
 }
-

@@ -18,8 +18,11 @@ export interface AboutFacts {
 const GIB = 1024 ** 3;
 
 export function engineLine({ engineBuild }: Pick<AboutFacts, 'engineBuild'>): string {
-  if (!engineBuild.nativeAddon) return `Engine: JavaScript only — the native addon is missing (${engineBuild.reason ?? 'no reason given'})`;
-  const lanes = engineBuild.lanes ? ` (${engineBuild.lanes.float32} float32 / ${engineBuild.lanes.float64} float64 lanes)` : '';
+  if (!engineBuild.nativeAddon)
+    return `Engine: JavaScript only — the native addon is missing (${engineBuild.reason ?? 'no reason given'})`;
+  const lanes = engineBuild.lanes
+    ? ` (${engineBuild.lanes.float32} float32 / ${engineBuild.lanes.float64} float64 lanes)`
+    : '';
   return `Engine: native addon present, kernels for ${engineBuild.isa ?? 'an unknown instruction set'}${lanes}`;
 }
 

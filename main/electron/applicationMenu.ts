@@ -21,6 +21,10 @@ export function toElectronMenu(items: MenuItemSpec[], handlers: MenuHandlers): M
   }));
 }
 
-export function installApplicationMenu(state: MenuState, handlers: MenuHandlers, platform: NodeJS.Platform = process.platform): void {
+export function installApplicationMenu(
+  state: MenuState,
+  handlers: MenuHandlers,
+  platform: NodeJS.Platform = process.platform,
+): void {
   Menu.setApplicationMenu(Menu.buildFromTemplate(toElectronMenu(menuTemplate(platform, state), handlers)));
 }

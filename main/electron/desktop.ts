@@ -23,7 +23,10 @@ export interface DesktopDeps {
   emit<E extends EventName>(event: E, payload: EventMap[E]): void;
 }
 
-const report = (what: string) => (error: unknown) => process.stderr.write(`vectorization-lab: could not ${what}: ${error instanceof Error ? error.message : String(error)}\n`);
+const report = (what: string) => (error: unknown) =>
+  process.stderr.write(
+    `vectorization-lab: could not ${what}: ${error instanceof Error ? error.message : String(error)}\n`,
+  );
 
 export class Desktop {
   readonly recent: RecentDocuments;
@@ -40,7 +43,9 @@ export class Desktop {
     this.documents = new Documents({
       parse: (text) => {
         const service = deps.service();
-        return service ? service.handle('settings:parse', { text }) : Promise.reject(new Error('the lab is shutting down'));
+        return service
+          ? service.handle('settings:parse', { text })
+          : Promise.reject(new Error('the lab is shutting down'));
       },
       deliver: (document) => deps.emit('document:opened', document),
       opened: (path) => this.recent.add(path),
@@ -68,12 +73,17 @@ export class Desktop {
       screen.getPrimaryDisplay().workArea,
     );
     // A display smaller than the minimum size still shows the whole window.
-    return { bounds, maximized, minWidth: Math.min(MIN_SIZE.width, bounds.width), minHeight: Math.min(MIN_SIZE.height, bounds.height) };
+    return {
+      bounds,
+      maximized,
+      minWidth: Math.min(MIN_SIZE.width, bounds.width),
+      minHeight: Math.min(MIN_SIZE.height, bounds.height),
+    };
   }
 
   windowCreated(window: BrowserWindow, maximized: boolean): void {
     if (maximized) window.maximize();
-    trackWindowState(window, this.deps.dataDir, report('keep the window\'s size and position'));
+    trackWindowState(window, this.deps.dataDir, report("keep the window's size and position"));
   }
 
   windowClosed(): void {
@@ -98,7 +108,8 @@ export class Desktop {
 
   /** A file the user saved: settings files join the recent documents. */
   async saved(path: string): Promise<void> {
-    if (path.toLowerCase().endsWith(SETTINGS_EXTENSION)) await this.recent.add(path).catch(report('update the recent documents'));
+    if (path.toLowerCase().endsWith(SETTINGS_EXTENSION))
+      await this.recent.add(path).catch(report('update the recent documents'));
   }
 
   async showOpenDialog(): Promise<void> {
@@ -149,7 +160,10 @@ export class Desktop {
   private installMenu(recent: readonly string[]): void {
     installApplicationMenu(
       { recent },
-      { command: (command: MenuCommand) => this.deps.emit('menu:command', { command }), action: (action) => this.menuAction(action) },
+      {
+        command: (command: MenuCommand) => this.deps.emit('menu:command', { command }),
+        action: (action) => this.menuAction(action),
+      },
     );
   }
 

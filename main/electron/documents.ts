@@ -33,7 +33,10 @@ export function isSettingsPath(arg: string): boolean {
 /** The settings files a command line names, made absolute against the directory it was started in. */
 export function documentsInArgv(argv: readonly string[], cwd: string): string[] {
   // argv[0] is the executable; in development argv[1] is the app's folder. Neither ends in .vlab.json.
-  return argv.slice(1).filter(isSettingsPath).map((arg) => (isAbsolute(arg) ? arg : resolve(cwd, arg)));
+  return argv
+    .slice(1)
+    .filter(isSettingsPath)
+    .map((arg) => (isAbsolute(arg) ? arg : resolve(cwd, arg)));
 }
 
 export class Documents {
@@ -73,20 +76,35 @@ export class Documents {
       const info = await stat(path);
       if (!info.isFile()) return { fileName, error: { kind: 'io', message: `${path} is not a file` } };
       if (info.size > MAX_SETTINGS_BYTES) {
-        return { fileName, error: { kind: 'settings', message: `${fileName} is ${info.size} bytes: a settings file is at most ${MAX_SETTINGS_BYTES} bytes, so this is not one` } };
+        return {
+          fileName,
+          error: {
+            kind: 'settings',
+            message: `${fileName} is ${info.size} bytes: a settings file is at most ${MAX_SETTINGS_BYTES} bytes, so this is not one`,
+          },
+        };
       }
       text = await readFile(path, 'utf8');
     } catch (error) {
       await this.hooks.unreadable(path).catch(() => {});
       const code = (error as NodeJS.ErrnoException).code;
-      const message = code === 'ENOENT' ? `${path} is no longer there` : `could not read ${path}: ${error instanceof Error ? error.message : String(error)}`;
+      const message =
+        code === 'ENOENT'
+          ? `${path} is no longer there`
+          : `could not read ${path}: ${error instanceof Error ? error.message : String(error)}`;
       return { fileName, error: { kind: 'io', message } };
     }
     let settings: LabSettings;
     try {
       ({ settings } = await this.hooks.parse(text));
     } catch (error) {
-      return { fileName, error: error instanceof LabFailure ? error.toLabError() : { kind: 'settings', message: error instanceof Error ? error.message : String(error) } };
+      return {
+        fileName,
+        error:
+          error instanceof LabFailure
+            ? error.toLabError()
+            : { kind: 'settings', message: error instanceof Error ? error.message : String(error) },
+      };
     }
     await this.hooks.opened(path).catch(() => {});
     return { fileName, settings };

@@ -13,7 +13,11 @@ import type { FromWorker } from '../engine/protocol.js';
 
 /** What this module needs of Electron's `utilityProcess` (the stand-in provides the same). */
 export interface UtilityProcessModule {
-  fork(modulePath: string, args?: string[], options?: { env?: NodeJS.ProcessEnv; serviceName?: string; stdio?: 'inherit' }): Pick<UtilityProcess, 'postMessage' | 'on' | 'kill'>;
+  fork(
+    modulePath: string,
+    args?: string[],
+    options?: { env?: NodeJS.ProcessEnv; serviceName?: string; stdio?: 'inherit' },
+  ): Pick<UtilityProcess, 'postMessage' | 'on' | 'kill'>;
 }
 
 export function utilityProcessSpawner(utilityProcess: UtilityProcessModule): SpawnEngine {

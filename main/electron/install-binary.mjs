@@ -29,11 +29,20 @@ if (process.env.VLAB_SKIP_ELECTRON) {
 } else if (!dir) {
   process.stdout.write('vlab: the electron package is not installed; `npm start` will use the web shell\n');
 } else if (!binaryPresent()) {
-  const result = spawnSync(process.execPath, [join(dir, 'install.js')], { cwd: dir, stdio: 'pipe', timeout: 180_000, encoding: 'utf8' });
+  const result = spawnSync(process.execPath, [join(dir, 'install.js')], {
+    cwd: dir,
+    stdio: 'pipe',
+    timeout: 180_000,
+    encoding: 'utf8',
+  });
   if (result.status === 0 && binaryPresent()) {
     process.stdout.write('vlab: Electron binary installed; `npm start` opens the desktop app\n');
   } else {
-    const why = (result.error?.message ?? result.stderr ?? '').split('\n').find((line) => line.trim()) ?? `exit code ${result.status}`;
-    process.stdout.write(`vlab: no Electron binary (${why.trim().slice(0, 160)}); \`npm start\` will use the web shell (Chromium)\n`);
+    const why =
+      (result.error?.message ?? result.stderr ?? '').split('\n').find((line) => line.trim()) ??
+      `exit code ${result.status}`;
+    process.stdout.write(
+      `vlab: no Electron binary (${why.trim().slice(0, 160)}); \`npm start\` will use the web shell (Chromium)\n`,
+    );
   }
 }

@@ -30,9 +30,15 @@ const electron = vi.hoisted(() => {
     contextBridge: { exposeInMainWorld: (_name: string, api: unknown) => void (state.exposed = api) },
     ipcRenderer: {
       // Electron's IPC clones both ways: nothing but plain data crosses.
-      invoke: async (channel: string, request: unknown) => structuredClone(await state.handlers.get(channel)!(state.event, structuredClone(request))),
-      on: (event: string, listener: Listener) => void state.listeners.set(event, [...(state.listeners.get(event) ?? []), listener]),
-      removeListener: (event: string, listener: Listener) => void state.listeners.set(event, (state.listeners.get(event) ?? []).filter((l) => l !== listener)),
+      invoke: async (channel: string, request: unknown) =>
+        structuredClone(await state.handlers.get(channel)!(state.event, structuredClone(request))),
+      on: (event: string, listener: Listener) =>
+        void state.listeners.set(event, [...(state.listeners.get(event) ?? []), listener]),
+      removeListener: (event: string, listener: Listener) =>
+        void state.listeners.set(
+          event,
+          (state.listeners.get(event) ?? []).filter((l) => l !== listener),
+        ),
     },
   };
   return { state, module };
@@ -66,7 +72,10 @@ beforeAll(async () => {
     },
     appRoot,
   );
-  registerIpc({ handle: (channel, listener) => void state.handlers.set(channel, listener as never) }, { windowContents: () => contents, handle: (channel, request) => service.handle(channel, request) });
+  registerIpc(
+    { handle: (channel, listener) => void state.handlers.set(channel, listener as never) },
+    { windowContents: () => contents, handle: (channel, request) => service.handle(channel, request) },
+  );
   await import('./preload.js');
 });
 
@@ -76,14 +85,21 @@ afterAll(async () => {
 });
 
 describe('errors over the Electron transport', () => {
-  it("answers each refusal as a LabError that reaches the renderer's LabApi with its kind and numbers", { timeout: 120_000 }, async () => {
-    const transport = electron.state.exposed as LabTransport;
-    await checkInvokeErrors(labApiOver(transport), service);
-  });
+  it(
+    "answers each refusal as a LabError that reaches the renderer's LabApi with its kind and numbers",
+    { timeout: 120_000 },
+    async () => {
+      const transport = electron.state.exposed as LabTransport;
+      await checkInvokeErrors(labApiOver(transport), service);
+    },
+  );
 
   it('refuses a sender other than the lab window as kind refused, never by throwing through IPC', async () => {
     const handler = electron.state.handlers.get('formula:check')!;
     const reply = await handler({ sender: { mainFrame: {} }, senderFrame: { url: APP_ENTRY } }, { text: 'x' });
-    expect(reply).toEqual({ ok: false, error: { kind: 'refused', message: expect.stringMatching(/did not come from the lab's window/) } });
+    expect(reply).toEqual({
+      ok: false,
+      error: { kind: 'refused', message: expect.stringMatching(/did not come from the lab's window/) },
+    });
   });
 });

@@ -19,7 +19,11 @@ function setUp() {
       return { ok: true } as never;
     },
   });
-  const invoke = (channel: string, request: unknown, event: InvokeEventLike = { sender: contents, senderFrame: mainFrame }) => handlers.get(channel)!(event, request);
+  const invoke = (
+    channel: string,
+    request: unknown,
+    event: InvokeEventLike = { sender: contents, senderFrame: mainFrame },
+  ) => handlers.get(channel)!(event, request);
   return { handlers, contents, mainFrame, handled, invoke };
 }
 
@@ -47,11 +51,20 @@ describe('the Electron IPC', () => {
   it('refuses other senders: another window, a subframe, a page that navigated away', async () => {
     const { invoke, contents, mainFrame, handled } = setUp();
     const request = { text: 'x' };
-    const refused = { ok: false, error: { kind: 'refused', message: expect.stringMatching(/^refused 'formula:check'/) } };
-    await expect(invoke('formula:check', request, { sender: { mainFrame: {} }, senderFrame: mainFrame })).resolves.toEqual(refused);
-    await expect(invoke('formula:check', request, { sender: contents, senderFrame: { url: APP_ENTRY } })).resolves.toEqual(refused);
+    const refused = {
+      ok: false,
+      error: { kind: 'refused', message: expect.stringMatching(/^refused 'formula:check'/) },
+    };
+    await expect(
+      invoke('formula:check', request, { sender: { mainFrame: {} }, senderFrame: mainFrame }),
+    ).resolves.toEqual(refused);
+    await expect(
+      invoke('formula:check', request, { sender: contents, senderFrame: { url: APP_ENTRY } }),
+    ).resolves.toEqual(refused);
     mainFrame.url = 'https://example.org/';
-    await expect(invoke('formula:check', request, { sender: contents, senderFrame: mainFrame })).resolves.toEqual(refused);
+    await expect(invoke('formula:check', request, { sender: contents, senderFrame: mainFrame })).resolves.toEqual(
+      refused,
+    );
     await expect(invoke('formula:check', request, { sender: contents, senderFrame: null })).resolves.toEqual(refused);
     expect(handled).toEqual([]);
   });

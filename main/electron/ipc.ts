@@ -34,7 +34,10 @@ export function registerIpc(ipcMain: IpcMainLike, target: IpcTarget): void {
         const frame = event.senderFrame;
         const fromWindow = target.windowContents() !== null && event.sender === target.windowContents();
         if (!fromWindow || !isTrustedSender(frame?.url, frame !== null && frame === event.sender.mainFrame)) {
-          throw new LabFailure({ kind: 'refused', message: `refused '${channel}': the request did not come from the lab's window` });
+          throw new LabFailure({
+            kind: 'refused',
+            message: `refused '${channel}': the request did not come from the lab's window`,
+          });
         }
         return target.handle(channel, validateRequest(channel, request));
       }),

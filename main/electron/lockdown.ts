@@ -22,11 +22,22 @@ export interface LockableContents {
 
 /** The members of Electron's Session that the lockdown uses. */
 export interface LockableSession {
-  setPermissionRequestHandler(handler: (contents: unknown, permission: string, respond: (granted: boolean) => void, details: { requestingUrl?: string }) => void): void;
-  setPermissionCheckHandler(handler: (contents: unknown, permission: string, requestingOrigin: string) => boolean): void;
+  setPermissionRequestHandler(
+    handler: (
+      contents: unknown,
+      permission: string,
+      respond: (granted: boolean) => void,
+      details: { requestingUrl?: string },
+    ) => void,
+  ): void;
+  setPermissionCheckHandler(
+    handler: (contents: unknown, permission: string, requestingOrigin: string) => boolean,
+  ): void;
   setDevicePermissionHandler(handler: (details: unknown) => boolean): void;
   webRequest: {
-    onBeforeRequest(listener: (details: { url: string }, respond: (response: { cancel: boolean }) => void) => void): void;
+    onBeforeRequest(
+      listener: (details: { url: string }, respond: (response: { cancel: boolean }) => void) => void,
+    ): void;
   };
 }
 
@@ -56,8 +67,12 @@ export function lockDownContents(contents: LockableContents): void {
 }
 
 export function lockDownSession(session: LockableSession, devTools: boolean): void {
-  session.setPermissionRequestHandler((_contents, permission, respond, details) => respond(permissionGranted(permission, details.requestingUrl)));
-  session.setPermissionCheckHandler((_contents, permission, requestingOrigin) => permissionGranted(permission, requestingOrigin));
+  session.setPermissionRequestHandler((_contents, permission, respond, details) =>
+    respond(permissionGranted(permission, details.requestingUrl)),
+  );
+  session.setPermissionCheckHandler((_contents, permission, requestingOrigin) =>
+    permissionGranted(permission, requestingOrigin),
+  );
   session.setDevicePermissionHandler(() => false);
   session.webRequest.onBeforeRequest((details, respond) => respond({ cancel: !requestAllowed(details.url, devTools) }));
 }

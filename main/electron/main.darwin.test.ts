@@ -37,7 +37,7 @@ afterAll(async () => {
 });
 
 describe('the Electron main process on macOS (with a stand-in for Electron)', () => {
-  it("takes a file from the Finder before it is ready, and opens it once the window is", async () => {
+  it('takes a file from the Finder before it is ready, and opens it once the window is', async () => {
     const path = join(files, 'from-finder.vlab.json');
     await writeFile(path, JSON.stringify({ format: 'vlab-settings', version: 1, n: 42 }));
     let prevented = false;
@@ -51,7 +51,13 @@ describe('the Electron main process on macOS (with a stand-in for Electron)', ()
     const contents = window.webContents;
     await (state.ipc.get('settings:restore') as Listener)({ sender: contents, senderFrame: contents.mainFrame }, null);
     // The settings parser is the engine's: the first call starts an engine process (seconds on a loaded machine).
-    await vi.waitFor(() => expect(sentOn(window, 'document:opened')).toEqual([{ fileName: 'from-finder.vlab.json', settings: expect.objectContaining({ nx: 42, ny: 42 }) }]), { timeout: 20_000 });
+    await vi.waitFor(
+      () =>
+        expect(sentOn(window, 'document:opened')).toEqual([
+          { fileName: 'from-finder.vlab.json', settings: expect.objectContaining({ nx: 42, ny: 42 }) },
+        ]),
+      { timeout: 20_000 },
+    );
   });
 
   it('puts the application menu first, About in it, and Close Window in File', () => {
@@ -61,9 +67,16 @@ describe('the Electron main process on macOS (with a stand-in for Electron)', ()
   });
 
   it("fills macOS's own About panel with the engine build and the machine", { timeout: 30_000 }, async () => {
-    await vi.waitFor(() => expect(state.aboutPanel.at(-1)).toMatchObject({ applicationName: 'Vectorization Lab', credits: expect.stringMatching(/^Engine: .+\nMachine: /) }), {
-      timeout: 20_000,
-    });
+    await vi.waitFor(
+      () =>
+        expect(state.aboutPanel.at(-1)).toMatchObject({
+          applicationName: 'Vectorization Lab',
+          credits: expect.stringMatching(/^Engine: .+\nMachine: /),
+        }),
+      {
+        timeout: 20_000,
+      },
+    );
   });
 
   it('keeps the app when its window closes, opens a new one from the Dock, and stops the engines before quitting', async () => {

@@ -83,7 +83,8 @@ describe('the Electron main process (with a stand-in for Electron)', () => {
     expect(contents.fire('will-redirect', 'https://example.org/')).toBe(true);
     expect(contents.fire('will-redirect', APP_ENTRY)).toBe(false);
     expect(contents.fire('will-attach-webview')).toBe(true);
-    for (const url of ['https://example.org/', APP_ENTRY, 'file:///etc/passwd', 'javascript:alert(1)']) expect(contents.open(url)).toEqual({ action: 'deny' });
+    for (const url of ['https://example.org/', APP_ENTRY, 'file:///etc/passwd', 'javascript:alert(1)'])
+      expect(contents.open(url)).toEqual({ action: 'deny' });
   });
 
   it('denies permissions by default, and fetches nothing but the app', () => {
@@ -93,7 +94,16 @@ describe('the Electron main process (with a stand-in for Electron)', () => {
       permissionRequest!({}, permission, (g: boolean) => (granted = g), { requestingUrl });
       return granted;
     };
-    for (const permission of ['media', 'geolocation', 'notifications', 'openExternal', 'clipboard-read', 'fullscreen', 'display-capture', 'unknown']) {
+    for (const permission of [
+      'media',
+      'geolocation',
+      'notifications',
+      'openExternal',
+      'clipboard-read',
+      'fullscreen',
+      'display-capture',
+      'unknown',
+    ]) {
       expect(request(permission, APP_ENTRY), permission).toBe(false);
       expect(permissionCheck!({}, permission, 'app://lab'), permission).toBe(false);
     }
@@ -107,13 +117,22 @@ describe('the Electron main process (with a stand-in for Electron)', () => {
       return answer?.cancel;
     };
     expect(cancelled('app://lab/assets/index.js')).toBe(false);
-    for (const url of ['https://cdn.example/three.js', 'http://127.0.0.1:8080/', 'file:///etc/passwd', 'ws://127.0.0.1/ws', 'devtools://devtools/x', 'data:text/html,x']) {
+    for (const url of [
+      'https://cdn.example/three.js',
+      'http://127.0.0.1:8080/',
+      'file:///etc/passwd',
+      'ws://127.0.0.1/ws',
+      'devtools://devtools/x',
+      'data:text/html,x',
+    ]) {
       expect(cancelled(url), url).toBe(true);
     }
   });
 
   it('serves the app scheme from the built renderer only, with the CSP', async () => {
-    expect(state.privileged).toEqual([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+    expect(state.privileged).toEqual([
+      { scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } },
+    ]);
     const handler = state.protocolHandlers.get('app')!;
     expect((await handler({ url: 'app://evil/index.html' })).status).toBe(404);
     expect((await handler({ url: 'app://lab/%00.js' })).status).toBe(404);
@@ -129,10 +148,18 @@ describe('the Electron main process (with a stand-in for Electron)', () => {
     const contents = state.windows[0]!.webContents;
     const fromWindow = { sender: contents, senderFrame: contents.mainFrame };
     const check = state.ipc.get('formula:check')!;
-    await expect(check(fromWindow, { text: 'cos(x^2' })).resolves.toMatchObject({ ok: true, value: { ok: false, position: 7 } });
-    const invalid = (message: RegExp) => ({ ok: false, error: { kind: 'invalid-request', message: expect.stringMatching(message) } });
+    await expect(check(fromWindow, { text: 'cos(x^2' })).resolves.toMatchObject({
+      ok: true,
+      value: { ok: false, position: 7 },
+    });
+    const invalid = (message: RegExp) => ({
+      ok: false,
+      error: { kind: 'invalid-request', message: expect.stringMatching(message) },
+    });
     await expect(check(fromWindow, { text: 42 })).resolves.toMatchObject(invalid(/request\.text/));
-    await expect(check(fromWindow, { text: 'x', extra: 'constructor' })).resolves.toMatchObject(invalid(/not expected/));
+    await expect(check(fromWindow, { text: 'x', extra: 'constructor' })).resolves.toMatchObject(
+      invalid(/not expected/),
+    );
     await expect(check(fromWindow, null)).resolves.toMatchObject(invalid(/must be an object/));
     const refused = { ok: false, error: { kind: 'refused', message: expect.stringMatching(/refused/) } };
     const otherFrame = { sender: contents, senderFrame: { url: APP_ENTRY } };
@@ -141,23 +168,29 @@ describe('the Electron main process (with a stand-in for Electron)', () => {
     await expect(check(otherWindow, { text: 'x' })).resolves.toMatchObject(refused);
   });
 
-  it('runs the engine in utility processes: an engine that aborts is reported to the window and replaced, and main goes on', { timeout: 60_000 }, async () => {
-    const window = state.windows[0]!;
-    const fromWindow = { sender: window.webContents, senderFrame: window.webContents.mainFrame };
-    const check = state.ipc.get('formula:check')!;
-    await expect(check(fromWindow, { text: 'x' })).resolves.toMatchObject({ ok: true, value: { ok: true } });
-    const engines = state.utilityProcesses.filter((p) => p.pid !== undefined);
-    expect(engines.length).toBeGreaterThanOrEqual(1);
-    const [engine] = engines;
-    const exited = new Promise<number>((resolve) => engine!.once('exit', resolve));
-    // What Dawn does to its process on a GPU promise left pending: in a worker thread, this process would go with it.
-    process.kill(engine!.pid!, 'SIGABRT');
-    expect(await exited).toBe(constants.signals.SIGABRT);
-    await vi.waitFor(() => expect(sentOn(window, 'engine:crashed')).toHaveLength(1), { timeout: 10_000 });
-    expect(sentOn(window, 'engine:crashed')[0]).toMatchObject({ message: expect.stringMatching(/preview engine stopped: it exited with code 6/) });
-    await expect(check(fromWindow, { text: 'x + y' })).resolves.toMatchObject({ ok: true, value: { ok: true } });
-    expect(state.utilityProcesses.filter((p) => p.pid !== undefined)).toHaveLength(engines.length);
-  });
+  it(
+    'runs the engine in utility processes: an engine that aborts is reported to the window and replaced, and main goes on',
+    { timeout: 60_000 },
+    async () => {
+      const window = state.windows[0]!;
+      const fromWindow = { sender: window.webContents, senderFrame: window.webContents.mainFrame };
+      const check = state.ipc.get('formula:check')!;
+      await expect(check(fromWindow, { text: 'x' })).resolves.toMatchObject({ ok: true, value: { ok: true } });
+      const engines = state.utilityProcesses.filter((p) => p.pid !== undefined);
+      expect(engines.length).toBeGreaterThanOrEqual(1);
+      const [engine] = engines;
+      const exited = new Promise<number>((resolve) => engine!.once('exit', resolve));
+      // What Dawn does to its process on a GPU promise left pending: in a worker thread, this process would go with it.
+      process.kill(engine!.pid!, 'SIGABRT');
+      expect(await exited).toBe(constants.signals.SIGABRT);
+      await vi.waitFor(() => expect(sentOn(window, 'engine:crashed')).toHaveLength(1), { timeout: 10_000 });
+      expect(sentOn(window, 'engine:crashed')[0]).toMatchObject({
+        message: expect.stringMatching(/preview engine stopped: it exited with code 6/),
+      });
+      await expect(check(fromWindow, { text: 'x + y' })).resolves.toMatchObject({ ok: true, value: { ok: true } });
+      expect(state.utilityProcesses.filter((p) => p.pid !== undefined)).toHaveLength(engines.length);
+    },
+  );
 
   it('never hands text to shell.openExternal: no main or renderer source uses it', async () => {
     const { readdir, readFile } = await import('node:fs/promises');
@@ -170,7 +203,9 @@ describe('the Electron main process (with a stand-in for Electron)', () => {
     expect(sources.length).toBeGreaterThan(20);
     for (const source of sources) {
       const text = await readFile(join(state.appRoot, source), 'utf8');
-      expect(text, source).not.toMatch(/\.openExternal\s*\(|import[^;]*\bshell\b[^;]*from\s*'electron'|require\('electron'\)\.shell/);
+      expect(text, source).not.toMatch(
+        /\.openExternal\s*\(|import[^;]*\bshell\b[^;]*from\s*'electron'|require\('electron'\)\.shell/,
+      );
     }
   });
 });

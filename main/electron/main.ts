@@ -19,13 +19,22 @@ import { Desktop } from './desktop.js';
 import { utilityProcessSpawner } from './engineProcess.js';
 import { documentsInArgv } from './documents.js';
 import { lockDownContents, lockDownSession } from './lockdown.js';
-import { APP_ENTRY, APP_SCHEME, appResponseHeaders, devToolsEnabled, resolveAppFile, secureWebPreferences } from './security.js';
+import {
+  APP_ENTRY,
+  APP_SCHEME,
+  appResponseHeaders,
+  devToolsEnabled,
+  resolveAppFile,
+  secureWebPreferences,
+} from './security.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const appRoot = app.getAppPath();
 const rendererDir = join(appRoot, 'dist', 'renderer');
 
-protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+protocol.registerSchemesAsPrivileged([
+  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
+]);
 
 let window: BrowserWindow | null = null;
 let service: LabService | null = null;
@@ -87,7 +96,15 @@ if (!app.requestSingleInstanceLock()) {
     const appVersion = packageVersion(appRoot);
     // utilityProcess.fork may only be called once the app is ready; the engines start on their first call, after this.
     service = new LabService(
-      { shell: 'electron', appVersion, dataDir, save, emit, setTheme: (theme) => desktop.setTheme(theme), spawnEngine: utilityProcessSpawner(utilityProcess) },
+      {
+        shell: 'electron',
+        appVersion,
+        dataDir,
+        save,
+        emit,
+        setTheme: (theme) => desktop.setTheme(theme),
+        spawnEngine: utilityProcessSpawner(utilityProcess),
+      },
       appRoot,
     );
     // Both engines start loading while the window opens: Live's calibration and opening grid come within a second.

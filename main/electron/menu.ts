@@ -9,7 +9,8 @@ import { basename, dirname } from 'node:path';
 import type { MenuCommand } from '../contract.js';
 
 /** What main does itself when an item is clicked. */
-export type MainAction = { kind: 'open-document' } | { kind: 'open-recent'; path: string } | { kind: 'clear-recent' } | { kind: 'about' };
+export type MainAction =
+  { kind: 'open-document' } | { kind: 'open-recent'; path: string } | { kind: 'clear-recent' } | { kind: 'about' };
 
 export interface MenuItemSpec {
   label?: string;
@@ -50,11 +51,21 @@ export function recentLabel(path: string): string {
   return `${basename(path)} — ${dirname(path)}`;
 }
 
-export function menuTemplate(platform: NodeJS.Platform = process.platform, state: MenuState = { recent: [] }): MenuItemSpec[] {
+export function menuTemplate(
+  platform: NodeJS.Platform = process.platform,
+  state: MenuState = { recent: [] },
+): MenuItemSpec[] {
   const separator: MenuItemSpec = { type: 'separator' };
   const mac = platform === 'darwin';
   const recent: MenuItemSpec[] = state.recent.length
-    ? [...state.recent.map((path): MenuItemSpec => ({ label: recentLabel(path), action: { kind: 'open-recent', path } })), separator, { label: 'Clear Menu', action: { kind: 'clear-recent' } }]
+    ? [
+        ...state.recent.map((path): MenuItemSpec => ({
+          label: recentLabel(path),
+          action: { kind: 'open-recent', path },
+        })),
+        separator,
+        { label: 'Clear Menu', action: { kind: 'clear-recent' } },
+      ]
     : [{ label: 'No Recent Documents', enabled: false }];
   return [
     // On macOS the first menu is the application's, whatever its label: Electron fills it (About, Services, Hide, Quit).
@@ -75,7 +86,15 @@ export function menuTemplate(platform: NodeJS.Platform = process.platform, state
     },
     {
       label: 'Edit',
-      submenu: [{ role: 'undo' }, { role: 'redo' }, separator, { role: 'cut' }, { role: 'copy' }, { role: 'paste' }, { role: 'selectAll' }],
+      submenu: [
+        { role: 'undo' },
+        { role: 'redo' },
+        separator,
+        { role: 'cut' },
+        { role: 'copy' },
+        { role: 'paste' },
+        { role: 'selectAll' },
+      ],
     },
     {
       label: 'Run',
@@ -97,7 +116,10 @@ export function menuTemplate(platform: NodeJS.Platform = process.platform, state
         { role: 'togglefullscreen' },
       ],
     },
-    { label: 'Window', submenu: mac ? [{ role: 'minimize' }, separator, { role: 'front' }] : [{ role: 'minimize' }, { role: 'close' }] },
+    {
+      label: 'Window',
+      submenu: mac ? [{ role: 'minimize' }, separator, { role: 'front' }] : [{ role: 'minimize' }, { role: 'close' }],
+    },
     {
       label: 'Help',
       submenu: [

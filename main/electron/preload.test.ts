@@ -23,8 +23,13 @@ const fake = vi.hoisted(() => {
         state.invoked.push([channel, request]);
         return Promise.resolve({ answered: channel });
       },
-      on: (event: string, listener: Listener) => void state.listeners.set(event, [...(state.listeners.get(event) ?? []), listener]),
-      removeListener: (event: string, listener: Listener) => void state.listeners.set(event, (state.listeners.get(event) ?? []).filter((l) => l !== listener)),
+      on: (event: string, listener: Listener) =>
+        void state.listeners.set(event, [...(state.listeners.get(event) ?? []), listener]),
+      removeListener: (event: string, listener: Listener) =>
+        void state.listeners.set(
+          event,
+          (state.listeners.get(event) ?? []).filter((l) => l !== listener),
+        ),
     },
   };
   return { state, module };
@@ -51,7 +56,10 @@ describe('the preload', () => {
   it('passes the contract channels, and refuses any other before it reaches IPC', async () => {
     await expect(api.invoke(INVOKE_CHANNELS[0]!, {} as never)).resolves.toEqual({ answered: INVOKE_CHANNELS[0] });
     for (const channel of ['shell:exec', 'ELECTRON_BROWSER_REQUIRE', '__proto__', 'constructor']) {
-      await expect(api.invoke(channel as never, {} as never)).resolves.toEqual({ ok: false, error: { kind: 'invalid-request', message: expect.stringMatching(/unknown channel/) } });
+      await expect(api.invoke(channel as never, {} as never)).resolves.toEqual({
+        ok: false,
+        error: { kind: 'invalid-request', message: expect.stringMatching(/unknown channel/) },
+      });
     }
     expect(state.invoked.map(([channel]) => channel)).toEqual([INVOKE_CHANNELS[0]]);
   });

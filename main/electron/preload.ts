@@ -22,7 +22,11 @@ import {
 
 const api: LabTransport = {
   invoke<C extends InvokeChannel>(channel: C, request: RequestOf<C>): Promise<InvokeReply<ResponseOf<C>>> {
-    if (!INVOKE_CHANNELS.includes(channel)) return Promise.resolve({ ok: false, error: { kind: 'invalid-request', message: `unknown channel '${String(channel)}'` } });
+    if (!INVOKE_CHANNELS.includes(channel))
+      return Promise.resolve({
+        ok: false,
+        error: { kind: 'invalid-request', message: `unknown channel '${String(channel)}'` },
+      });
     return ipcRenderer.invoke(channel, request) as Promise<InvokeReply<ResponseOf<C>>>;
   },
   on<E extends EventName>(event: E, listener: (payload: EventMap[E]) => void): () => void {

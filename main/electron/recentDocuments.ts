@@ -40,7 +40,9 @@ export class RecentDocuments {
   async load(): Promise<void> {
     try {
       const data: unknown = JSON.parse(await readFile(this.file, 'utf8'));
-      const paths = Array.isArray(data) ? data.filter((p): p is string => typeof p === 'string' && p.length > 0 && p.length < 4096) : [];
+      const paths = Array.isArray(data)
+        ? data.filter((p): p is string => typeof p === 'string' && p.length > 0 && p.length < 4096)
+        : [];
       this.list = [...new Set(paths)].slice(0, MAX_RECENT);
     } catch {
       this.list = [];

@@ -43,7 +43,10 @@ describe('the app:// protocol', () => {
   it('never names a file outside the renderer, whatever the path', () => {
     const pieces = ['..', '%2e%2e', '..%2f', '..%5c', '%2f', 'assets', 'a%00b', '.', '%2e', '\\', 'x'];
     for (let k = 0; k < 2000; k++) {
-      const path = Array.from({ length: 1 + (k % 6) }, (_, j) => pieces[(k * 7 + j * 13 + (k >> 3)) % pieces.length]).join('/');
+      const path = Array.from(
+        { length: 1 + (k % 6) },
+        (_, j) => pieces[(k * 7 + j * 13 + (k >> 3)) % pieces.length],
+      ).join('/');
       const file = resolveAppFile(root, `app://lab/${path}`);
       if (file !== null) expect(file.startsWith(root + '/')).toBe(true);
     }
@@ -60,7 +63,8 @@ describe('the app:// protocol', () => {
 });
 
 describe('the menu', () => {
-  const flatten = (items: MenuItemSpec[]): MenuItemSpec[] => items.flatMap((item) => [item, ...flatten(item.submenu ?? [])]);
+  const flatten = (items: MenuItemSpec[]): MenuItemSpec[] =>
+    items.flatMap((item) => [item, ...flatten(item.submenu ?? [])]);
 
   for (const platform of ['linux', 'darwin', 'win32'] as const) {
     it(`offers every lab command with a shortcut, none twice (${platform})`, () => {

@@ -72,7 +72,12 @@ const clamp = (value: number, low: number, high: number) => Math.min(Math.max(va
  * they overlap none. No saved state: the default size, centred.
  */
 export function placeWindow(saved: WindowState | null, workAreas: readonly Bounds[], primary: Bounds): Placement {
-  if (!saved) return { width: Math.min(DEFAULT_SIZE.width, primary.width), height: Math.min(DEFAULT_SIZE.height, primary.height), maximized: false };
+  if (!saved)
+    return {
+      width: Math.min(DEFAULT_SIZE.width, primary.width),
+      height: Math.min(DEFAULT_SIZE.height, primary.height),
+      maximized: false,
+    };
   const { bounds } = saved;
   let target: Bounds | null = null;
   let best = 0;
@@ -84,7 +89,13 @@ export function placeWindow(saved: WindowState | null, workAreas: readonly Bound
   const width = Math.round(Math.min(bounds.width, area.width));
   const height = Math.round(Math.min(bounds.height, area.height));
   if (!target) {
-    return { x: Math.round(area.x + (area.width - width) / 2), y: Math.round(area.y + (area.height - height) / 2), width, height, maximized: saved.maximized };
+    return {
+      x: Math.round(area.x + (area.width - width) / 2),
+      y: Math.round(area.y + (area.height - height) / 2),
+      width,
+      height,
+      maximized: saved.maximized,
+    };
   }
   return {
     x: Math.round(clamp(bounds.x, area.x, area.x + area.width - width)),
@@ -122,7 +133,11 @@ export interface TrackedWindow {
 export const SETTLE_MS = 500;
 
 /** Keeps the window's state in `dataDir` as it moves, and when it closes. */
-export function trackWindowState(window: TrackedWindow, dataDir: string, onError: (error: unknown) => void = () => {}): void {
+export function trackWindowState(
+  window: TrackedWindow,
+  dataDir: string,
+  onError: (error: unknown) => void = () => {},
+): void {
   let timer: ReturnType<typeof setTimeout> | null = null;
   const save = () => {
     if (timer) clearTimeout(timer);

@@ -6,5 +6,7 @@
 import { join } from 'node:path';
 
 export function engineWorkerEntry(appRoot: string, runningFromSource = import.meta.url.endsWith('.ts')): string {
-  return runningFromSource ? join(appRoot, 'scripts', 'dev-engine-worker.mjs') : join(appRoot, 'dist', 'engine', 'worker.js');
+  return runningFromSource
+    ? join(appRoot, 'scripts', 'dev-engine-worker.mjs')
+    : join(appRoot, 'dist', 'engine', 'worker.js');
 }

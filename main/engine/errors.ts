@@ -25,7 +25,8 @@ function kindOf(error: Error): LabErrorKind {
   if (error instanceof SettingsError) return 'settings';
   // Before RunRequestError, which it extends.
   if (error instanceof StrategyUnavailableError) return 'unavailable';
-  if (error instanceof RunRequestError || error instanceof SweepRequestError || error instanceof ThreadScalingError) return 'invalid-request';
+  if (error instanceof RunRequestError || error instanceof SweepRequestError || error instanceof ThreadScalingError)
+    return 'invalid-request';
   return 'engine';
 }
 

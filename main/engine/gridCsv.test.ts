@@ -19,7 +19,12 @@ describe('formatFloat32', () => {
       expect(text.length).toBeLessThanOrEqual(String(f).length);
     }
     expect(formatFloat32(Math.fround(0.1))).toBe('0.1');
-    expect([formatFloat32(NaN), formatFloat32(Infinity), formatFloat32(-Infinity), formatFloat32(-0)]).toEqual(['nan', 'inf', '-inf', '-0']);
+    expect([formatFloat32(NaN), formatFloat32(Infinity), formatFloat32(-Infinity), formatFloat32(-0)]).toEqual([
+      'nan',
+      'inf',
+      '-inf',
+      '-0',
+    ]);
   });
 });
 
@@ -48,7 +53,11 @@ describe('writeGridCsv', () => {
     controller.abort();
     const xs = [0, 1];
     await expect(
-      writeGridCsv(join(dir, 'g.csv'), { dtype: 'float32', xs, ys: xs, data: new Float32Array(4), offset: 0, strides: [2, 1] }, { signal: controller.signal }),
+      writeGridCsv(
+        join(dir, 'g.csv'),
+        { dtype: 'float32', xs, ys: xs, data: new Float32Array(4), offset: 0, strides: [2, 1] },
+        { signal: controller.signal },
+      ),
     ).rejects.toThrow(/cancelled/);
   });
 });

@@ -98,7 +98,8 @@ export async function writeGridCsv(
           chunk = '';
         }
       }
-      if (options.signal?.aborted) throw Object.assign(new Error('the grid export was cancelled'), { name: 'CancelledError' });
+      if (options.signal?.aborted)
+        throw Object.assign(new Error('the grid export was cancelled'), { name: 'CancelledError' });
       options.onProgress?.((i + 1) / xText.length);
     }
     await file.write(chunk);

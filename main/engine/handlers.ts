@@ -68,7 +68,10 @@ export interface HandlerContext<M extends EngineMethod> {
   progress: (value: ProgressOf<M>) => void;
 }
 
-export type Handler<M extends EngineMethod> = (params: ParamsOf<M>, context: HandlerContext<M>) => Promise<ResultOf<M>> | ResultOf<M>;
+export type Handler<M extends EngineMethod> = (
+  params: ParamsOf<M>,
+  context: HandlerContext<M>,
+) => Promise<ResultOf<M>> | ResultOf<M>;
 
 export type Handlers = { [M in EngineMethod]: Handler<M> };
 
@@ -177,7 +180,11 @@ export function engineHandlers(kept = new KeptGrid()): Handlers {
       // A kept profile is read (never measured) unless the request says measure.
       if (!measure && !refresh && !existsSync(await profilePath(dataDir))) return null;
       const kept = await machineProfile({ dataDir, refresh, signal, onProgress: progress });
-      return { profile: kept.profile, measured: kept.measured, roofs: { float32: roofs(kept.profile, 'float32'), float64: roofs(kept.profile, 'float64') } };
+      return {
+        profile: kept.profile,
+        measured: kept.measured,
+        roofs: { float32: roofs(kept.profile, 'float32'), float64: roofs(kept.profile, 'float64') },
+      };
     },
 
     async 'engine:limit'({ nx, ny, xRange, yRange, dtype }) {
@@ -199,21 +206,35 @@ export function engineHandlers(kept = new KeptGrid()): Handlers {
         // The grid asked for is not the one kept: compute it once, without timing repeats.
         kept.release();
         const { nx, ny, xRange, yRange, dtype, formula } = settings;
-        const result = await runStrategy({ strategy: 'vmap', nx, ny, xRange, yRange, dtype, formula, repeats: 0 }, { signal, keepGrid: true });
+        const result = await runStrategy(
+          { strategy: 'vmap', nx, ny, xRange, yRange, dtype, formula, repeats: 0 },
+          { signal, keepGrid: true },
+        );
         grid = result.grid!;
       }
       try {
         const onProgress = (fraction: number) => progress({ fraction });
         if (format === 'npy') {
           await removeStalePartials(path);
-          await writeNpy(path, { dtype: settings.dtype, shape: grid.shape, data: grid.data, offset: grid.offset, strides: grid.strides }, { signal, onProgress });
+          await writeNpy(
+            path,
+            { dtype: settings.dtype, shape: grid.shape, data: grid.data, offset: grid.offset, strides: grid.strides },
+            { signal, onProgress },
+          );
           return { rows: grid.size };
         }
         const xs = axisValues(settings.nx, settings.xRange, settings.dtype, sampleIndices(settings.nx, ALL_POINTS));
         const ys = axisValues(settings.ny, settings.yRange, settings.dtype, sampleIndices(settings.ny, ALL_POINTS));
         const rows = await writeGridCsv(
           path,
-          { dtype: settings.dtype, xs, ys, data: grid.data, offset: grid.offset, strides: grid.strides as [number, number] },
+          {
+            dtype: settings.dtype,
+            xs,
+            ys,
+            data: grid.data,
+            offset: grid.offset,
+            strides: grid.strides as [number, number],
+          },
           { signal, onProgress },
         );
         return { rows };
@@ -225,17 +246,26 @@ export function engineHandlers(kept = new KeptGrid()): Handlers {
     async 'classroom:lesson'({ step, formula, dtype, grid }, { signal, progress }) {
       // The roofline step places its runs on this machine's profile, where one is kept.
       await loadKeptProfile();
-      return runLessonStep(step, { formula, dtype, ...(grid ? { grid } : {}), signal, onProgress: ({ fraction, strategy }) => progress({ fraction, label: strategy }) });
+      return runLessonStep(step, {
+        formula,
+        dtype,
+        ...(grid ? { grid } : {}),
+        signal,
+        onProgress: ({ fraction, strategy }) => progress({ fraction, label: strategy }),
+      });
     },
 
     async 'classroom:sweep'({ sweep }, { signal, progress }) {
       let entries: SweepEntry[] = [];
       // The app's sweeps always time the write floor beside the strategies.
-      return runSweep({ ...sweep, limit: true }, {
-        signal,
-        onEntry: (entry) => (entries = [...entries, entry]),
-        onProgress: (p) => progress({ fraction: p.fraction, label: `${p.strategy} at ${sweepGridText(p)}`, entries }),
-      });
+      return runSweep(
+        { ...sweep, limit: true },
+        {
+          signal,
+          onEntry: (entry) => (entries = [...entries, entry]),
+          onProgress: (p) => progress({ fraction: p.fraction, label: `${p.strategy} at ${sweepGridText(p)}`, entries }),
+        },
+      );
     },
 
     async 'classroom:threads'({ sweep: settings }, { signal, progress }) {

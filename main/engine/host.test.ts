@@ -18,7 +18,12 @@ afterEach(async () => {
 });
 
 function makeHost(onCrash?: (message: string) => void, spawn?: SpawnEngine): EngineHost {
-  const host = new EngineHost({ entry, label: 'test engine', ...(onCrash ? { onCrash } : {}), ...(spawn ? { spawn } : {}) });
+  const host = new EngineHost({
+    entry,
+    label: 'test engine',
+    ...(onCrash ? { onCrash } : {}),
+    ...(spawn ? { spawn } : {}),
+  });
   hosts.push(host);
   return host;
 }
@@ -48,7 +53,8 @@ describe('EngineHost', () => {
   it('runs a strategy in the engine process, with progress, and brings the decimated surface back', async () => {
     const host = makeHost();
     const progress: unknown[] = [];
-    const { record, surface } = await host.call('engine:run',
+    const { record, surface } = await host.call(
+      'engine:run',
       { request: { strategy: 'vmap', n: 500, dtype: 'float32', repeats: 2 }, surface: true },
       { onProgress: (p) => progress.push(p) },
     );
@@ -60,22 +66,29 @@ describe('EngineHost', () => {
     expect(surface?.xs[299]).toBe(2);
   });
 
-  it('runs the gpu strategy in its engine process, in two engines at once, where the machine has an adapter', { timeout: 120_000 }, async () => {
-    // Regression: a worker thread's process.env was a copy, so the EGL_PLATFORM the
-    // adapter sets never reached Mesa's getenv() and every app run of gpu failed.
-    // An engine process has its own environment, which reaches its getenv().
-    const [a, b] = [makeHost(), makeHost()];
-    const info = await a.call('engine:info', null);
-    const gpu = info.availability.find((s) => s.strategy === 'gpu')!;
-    if (!gpu.available) {
-      expect(gpu.reason).toMatch(/adapter|GPU|Dawn/);
-      return;
-    }
-    for (const host of [a, b, a]) {
-      const { record } = await host.call('engine:run', { request: { strategy: 'gpu', n: 64, dtype: 'float32', repeats: 1 }, surface: false });
-      expect(record).toMatchObject({ strategy: 'gpu', backend: 'webgpu', shape: [64, 64], allclose: true });
-    }
-  });
+  it(
+    'runs the gpu strategy in its engine process, in two engines at once, where the machine has an adapter',
+    { timeout: 120_000 },
+    async () => {
+      // Regression: a worker thread's process.env was a copy, so the EGL_PLATFORM the
+      // adapter sets never reached Mesa's getenv() and every app run of gpu failed.
+      // An engine process has its own environment, which reaches its getenv().
+      const [a, b] = [makeHost(), makeHost()];
+      const info = await a.call('engine:info', null);
+      const gpu = info.availability.find((s) => s.strategy === 'gpu')!;
+      if (!gpu.available) {
+        expect(gpu.reason).toMatch(/adapter|GPU|Dawn/);
+        return;
+      }
+      for (const host of [a, b, a]) {
+        const { record } = await host.call('engine:run', {
+          request: { strategy: 'gpu', n: 64, dtype: 'float32', repeats: 1 },
+          surface: false,
+        });
+        expect(record).toMatchObject({ strategy: 'gpu', backend: 'webgpu', shape: [64, 64], allclose: true });
+      }
+    },
+  );
 
   it('reports a crash, fails the pending call, and starts a fresh engine', async () => {
     const crashes: string[] = [];
@@ -95,7 +108,10 @@ describe('EngineHost', () => {
     const host = makeHost((message) => crashes.push(message), watched.spawn);
     expect(await host.call('formula:check', { text: 'x' })).toEqual({ ok: true });
     // In a worker thread this abort ended the host's own process (and this test run) with it.
-    await expect(host.call('engine:abort', null)).rejects.toMatchObject({ kind: 'crash', message: expect.stringMatching(/test engine stopped: .*SIGABRT/) });
+    await expect(host.call('engine:abort', null)).rejects.toMatchObject({
+      kind: 'crash',
+      message: expect.stringMatching(/test engine stopped: .*SIGABRT/),
+    });
     expect(watched.exits[0]).toEqual({ code: null, signal: 'SIGABRT' });
     expect(crashes).toHaveLength(1);
     expect(crashes[0]).toMatch(/SIGABRT/);
@@ -106,7 +122,10 @@ describe('EngineHost', () => {
   it('says why an engine stopped: its uncaught error, passed on before it exits', async () => {
     const crashes: string[] = [];
     const host = makeHost((message) => crashes.push(message));
-    await expect(host.call('engine:crash', null)).rejects.toMatchObject({ kind: 'crash', message: 'the test engine stopped: the engine was asked to crash (test hook)' });
+    await expect(host.call('engine:crash', null)).rejects.toMatchObject({
+      kind: 'crash',
+      message: 'the test engine stopped: the engine was asked to crash (test hook)',
+    });
     expect(crashes).toEqual(['the test engine stopped: the engine was asked to crash (test hook)']);
   });
 
@@ -115,7 +134,11 @@ describe('EngineHost', () => {
     const host = makeHost(undefined, watched.spawn);
     let progressed: () => void = () => {};
     const running = new Promise<void>((resolve) => (progressed = resolve));
-    const run = host.call('engine:run', { request: { strategy: 'loops', n: 4000, dtype: 'float32', repeats: 3 }, surface: false }, { onProgress: () => progressed() });
+    const run = host.call(
+      'engine:run',
+      { request: { strategy: 'loops', n: 4000, dtype: 'float32', repeats: 3 }, surface: false },
+      { onProgress: () => progressed() },
+    );
     const outcome = run.catch((error: unknown) => error);
     await running;
     const started = performance.now();
@@ -152,27 +175,32 @@ describe('EngineHost', () => {
     expect(await call).toBeInstanceOf(Error);
   });
 
-  it('keeps a plain Node script alive while a call is pending, and not once the engine idles', { timeout: 60_000 }, async () => {
-    // A script that awaits a call at its top level and never closes the host: it must print the answer, then end by itself.
-    const dir = await mkdtemp(join(tmpdir(), 'vlab-host-'));
-    const script = join(dir, 'call.mts');
-    await writeFile(
-      script,
-      `import { EngineHost } from ${JSON.stringify(fileURLToPath(new URL('./host.ts', import.meta.url)))};\n` +
-        `const host = new EngineHost({ entry: ${JSON.stringify(entry)}, label: 'script engine' });\n` +
-        `console.log(JSON.stringify(await host.call('formula:check', { text: 'x' })));\n`,
-    );
-    const tsx = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
-    const { stdout } = await promisify(execFile)(tsx, [script], { timeout: 30_000 });
-    expect(stdout.trim()).toBe('{"ok":true}');
-    await rm(dir, { recursive: true, force: true });
-  });
+  it(
+    'keeps a plain Node script alive while a call is pending, and not once the engine idles',
+    { timeout: 60_000 },
+    async () => {
+      // A script that awaits a call at its top level and never closes the host: it must print the answer, then end by itself.
+      const dir = await mkdtemp(join(tmpdir(), 'vlab-host-'));
+      const script = join(dir, 'call.mts');
+      await writeFile(
+        script,
+        `import { EngineHost } from ${JSON.stringify(fileURLToPath(new URL('./host.ts', import.meta.url)))};\n` +
+          `const host = new EngineHost({ entry: ${JSON.stringify(entry)}, label: 'script engine' });\n` +
+          `console.log(JSON.stringify(await host.call('formula:check', { text: 'x' })));\n`,
+      );
+      const tsx = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
+      const { stdout } = await promisify(execFile)(tsx, [script], { timeout: 30_000 });
+      expect(stdout.trim()).toBe('{"ok":true}');
+      await rm(dir, { recursive: true, force: true });
+    },
+  );
 
   it('cancels a long run through its signal, and the engine stays usable', async () => {
     const host = makeHost();
     const controller = new AbortController();
     const started = performance.now();
-    const run = host.call('engine:run',
+    const run = host.call(
+      'engine:run',
       { request: { strategy: 'loops', n: 4000, dtype: 'float32', repeats: 3 }, surface: false },
       { signal: controller.signal, onProgress: () => controller.abort() },
     );
@@ -183,23 +211,55 @@ describe('EngineHost', () => {
 
   it('carries engine errors with their numbers', async () => {
     const host = makeHost();
-    await expect(host.call('surface:preview', { nx: 10, ny: 10, xRange: [-2, 2], yRange: [-2, 2], dtype: 'float32', formula: 'cos(' })).rejects.toMatchObject({ kind: 'formula', position: 4, length: 0 });
+    await expect(
+      host.call('surface:preview', {
+        nx: 10,
+        ny: 10,
+        xRange: [-2, 2],
+        yRange: [-2, 2],
+        dtype: 'float32',
+        formula: 'cos(',
+      }),
+    ).rejects.toMatchObject({ kind: 'formula', position: 4, length: 0 });
   });
 
   it('previews, runs and decimates a rectangular grid over its own domain: values[i * ys.length + j] = f(xs[i], ys[j])', async () => {
     const host = makeHost();
     const f = (x: number, y: number) => x - y / 2;
-    const grid = { nx: 500, ny: 40, xRange: [-3, 1] as [number, number], yRange: [0, 2] as [number, number], dtype: 'float64' as const, formula: 'x - y / 2' };
+    const grid = {
+      nx: 500,
+      ny: 40,
+      xRange: [-3, 1] as [number, number],
+      yRange: [0, 2] as [number, number],
+      dtype: 'float64' as const,
+      formula: 'x - y / 2',
+    };
     const preview = await host.call('surface:preview', grid);
-    const { record, surface } = await host.call('engine:run', { request: { strategy: 'vmap', ...grid, repeats: 0 }, surface: true });
-    expect(record).toMatchObject({ nx: 500, ny: 40, shape: [500, 40], xRange: [-3, 1], yRange: [0, 2], allclose: true });
+    const { record, surface } = await host.call('engine:run', {
+      request: { strategy: 'vmap', ...grid, repeats: 0 },
+      surface: true,
+    });
+    expect(record).toMatchObject({
+      nx: 500,
+      ny: 40,
+      shape: [500, 40],
+      xRange: [-3, 1],
+      yRange: [0, 2],
+      allclose: true,
+    });
     for (const view of [preview, surface!]) {
       expect(view).toMatchObject({ nx: 500, ny: 40, xRange: [-3, 1], yRange: [0, 2] });
       // x is decimated to the surface's side, y (40 points) is drawn whole.
       expect([view.xs.length, view.ys.length]).toEqual([300, 40]);
       expect([view.xs[0], view.xs.at(-1), view.ys[0], view.ys.at(-1)]).toEqual([-3, 1, 0, 2]);
       expect(view.values.length).toBe(300 * 40);
-      for (const [i, j] of [[0, 0], [0, 39], [299, 0], [150, 17]] as const) expect(view.values[i * 40 + j]).toBeCloseTo(f(view.xs[i]!, view.ys[j]!), 6);
+      for (const [i, j] of [
+        [0, 0],
+        [0, 39],
+        [299, 0],
+        [150, 17],
+      ] as const)
+        expect(view.values[i * 40 + j]).toBeCloseTo(f(view.xs[i]!, view.ys[j]!), 6);
     }
   });
 
@@ -228,8 +288,12 @@ describe('EngineHost', () => {
     // The host's side: the listener takes what its method sends.
     const host = new EngineHost({ entry, label: 'never started' });
     const lessonCall = () =>
-      // @ts-expect-error a lesson step never sends a sweep's entries
-      host.call('classroom:lesson', { taskId: 't', step: 0, formula: 'x', dtype: 'float32' }, { onProgress: (progress: SweepTaskProgress) => progress.entries });
+      host.call(
+        'classroom:lesson',
+        { taskId: 't', step: 0, formula: 'x', dtype: 'float32' },
+        // @ts-expect-error a lesson step never sends a sweep's entries
+        { onProgress: (progress: SweepTaskProgress) => progress.entries },
+      );
     expect([lessonStep, sweep, preview, lessonCall].every((f) => typeof f === 'function')).toBe(true);
     expect(host.generation).toBe(0);
   });

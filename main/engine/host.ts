@@ -12,7 +12,15 @@
 
 import { LabFailure } from '../labError.js';
 import { forkEngine, type EngineExit, type EngineProcess, type SpawnEngine } from './port.js';
-import type { EngineMethod, FromWorker, ParamsOf, ProgressOf, ResultOf, SerializedError, ToWorker } from './protocol.js';
+import type {
+  EngineMethod,
+  FromWorker,
+  ParamsOf,
+  ProgressOf,
+  ResultOf,
+  SerializedError,
+  ToWorker,
+} from './protocol.js';
 
 /** How long a closing engine may take to exit on its own before it is killed. */
 export const SHUTDOWN_GRACE_MS = 2000;
@@ -130,7 +138,12 @@ export class EngineHost {
     const spawn = this.options.spawn ?? forkEngine;
     const child = spawn(this.options.entry, { env: { ...process.env, ...this.options.env } });
     let onExited = () => {};
-    const engine: Engine = { process: child, queue: [], fatal: null, exited: new Promise<void>((resolve) => (onExited = resolve)) };
+    const engine: Engine = {
+      process: child,
+      queue: [],
+      fatal: null,
+      exited: new Promise<void>((resolve) => (onExited = resolve)),
+    };
     this.generation++;
     child.onMessage((message) => this.onMessage(engine, message));
     child.onExit((exit) => {
@@ -184,7 +197,11 @@ export class EngineHost {
     this.engine = null;
     if (this.closed) return;
     // Its own last word where it had one; the signal too where it did not go quietly after it.
-    const why = engine.fatal ? (exit.signal ? `${engine.fatal}; then ${describeExit(exit)}` : engine.fatal) : describeExit(exit);
+    const why = engine.fatal
+      ? exit.signal
+        ? `${engine.fatal}; then ${describeExit(exit)}`
+        : engine.fatal
+      : describeExit(exit);
     const message = `the ${this.options.label} stopped: ${why}`;
     this.failAll(new EngineCrashedError(message));
     this.options.onCrash?.(message);

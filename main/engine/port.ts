@@ -49,7 +49,12 @@ const LAST_MESSAGE_MS = 1000;
  * needs no flags, and the development entry registers tsx itself.
  */
 export const forkEngine: SpawnEngine = (entry, { env }) => {
-  const child = fork(entry, [], { env, execArgv: [], serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(entry, [], {
+    env,
+    execArgv: [],
+    serialization: 'advanced',
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   const hold = (busy: boolean) => {
     if (busy) {
       child.ref();
@@ -107,7 +112,8 @@ export function enginePortOfThisProcess(): EnginePort {
       },
     };
   }
-  if (!process.send) throw new Error('the engine must run in a child process started by its host (main/engine/host.ts)');
+  if (!process.send)
+    throw new Error('the engine must run in a child process started by its host (main/engine/host.ts)');
   const send = process.send.bind(process);
   // The host has gone (closed, or crashed itself): nothing is left to answer.
   process.on('disconnect', () => process.exit(0));

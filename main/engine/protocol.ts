@@ -41,7 +41,11 @@ export const ANSWERED_CHANNELS = [
 export type AnsweredChannel = (typeof ANSWERED_CHANNELS)[number];
 
 /** The classroom's tasks: the engine answers them whole; the service adds the task id and kind to their progress. */
-export const TASK_CHANNELS = ['classroom:lesson', 'classroom:sweep', 'classroom:threads'] as const satisfies readonly InvokeChannel[];
+export const TASK_CHANNELS = [
+  'classroom:lesson',
+  'classroom:sweep',
+  'classroom:threads',
+] as const satisfies readonly InvokeChannel[];
 export type TaskChannel = (typeof TASK_CHANNELS)[number];
 
 /**
@@ -83,7 +87,11 @@ export interface EngineMethods {
   /** Live's calibration: each strategy timed on two tiny grids (compute/strategies/calibrate.ts). */
   'live:calibrate': Answered<'live:calibrate'>;
   /** The machine's profile kept in `dataDir` (else measured, with `measure`), made the one records are placed against. */
-  'engine:machineProfile': { params: { dataDir: string; measure: boolean; refresh: boolean }; result: MachineView | null; progress: MachineProgress };
+  'engine:machineProfile': {
+    params: { dataDir: string; measure: boolean; refresh: boolean };
+    result: MachineView | null;
+    progress: MachineProgress;
+  };
   /** The physical floor, or null where the engine cannot measure it. */
   'engine:limit': { params: Grid; result: RunRecord | null; progress: never };
   /** The records as a file's text: CSV, the JSON document, or a Markdown table. */
@@ -99,7 +107,10 @@ export interface EngineMethods {
     progress: { fraction: number };
   };
   'engine:sweep-csv': {
-    params: { result: Pick<SweepResult, 'entries' | 'dtype' | 'backend' | 'formula' | 'xRange' | 'yRange'>; appVersion: string };
+    params: {
+      result: Pick<SweepResult, 'entries' | 'dtype' | 'backend' | 'formula' | 'xRange' | 'yRange'>;
+      appVersion: string;
+    };
     result: string;
     progress: never;
   };

@@ -36,13 +36,23 @@ export type FilesEntry = string | { from: string; to: string; filter?: string[] 
 
 /** electron-builder.yml as written, for a test to change one thing (drop one `files` entry). */
 export async function builderConfig(): Promise<Record<string, unknown> & { files: FilesEntry[] }> {
-  return parse(await readFile(join(repoRoot, 'electron-builder.yml'), 'utf8')) as Record<string, unknown> & { files: FilesEntry[] };
+  return parse(await readFile(join(repoRoot, 'electron-builder.yml'), 'utf8')) as Record<string, unknown> & {
+    files: FilesEntry[];
+  };
 }
 
 async function standInElectronDist(dir: string): Promise<void> {
   await mkdir(dir, { recursive: true });
-  const wire = Buffer.concat([Buffer.from(FUSE_SENTINEL), Buffer.from([1, SHIPPED_WIRE.length]), Buffer.from(SHIPPED_WIRE)]);
-  const script = Buffer.concat([Buffer.from('#!/bin/sh\necho "stand-in for the Electron binary"\nexit 0\n# '), wire, Buffer.from('\n')]);
+  const wire = Buffer.concat([
+    Buffer.from(FUSE_SENTINEL),
+    Buffer.from([1, SHIPPED_WIRE.length]),
+    Buffer.from(SHIPPED_WIRE),
+  ]);
+  const script = Buffer.concat([
+    Buffer.from('#!/bin/sh\necho "stand-in for the Electron binary"\nexit 0\n# '),
+    wire,
+    Buffer.from('\n'),
+  ]);
   await writeFile(join(dir, 'electron'), script);
   await chmod(join(dir, 'electron'), 0o755);
 }
@@ -61,7 +71,11 @@ async function listFiles(dir: string): Promise<string[]> {
  * or `config` when a test changes it) for Linux on `arch` (its addon built for
  * it by the config's beforePack hook). dist/ must be built first.
  */
-export async function assembleApp(workDir: string, config?: Record<string, unknown>, arch: 'x64' | 'arm64' = 'x64'): Promise<AssembledApp> {
+export async function assembleApp(
+  workDir: string,
+  config?: Record<string, unknown>,
+  arch: 'x64' | 'arm64' = 'x64',
+): Promise<AssembledApp> {
   const { build, Platform, Arch } = await import('electron-builder');
   const { extractAll, listPackage } = await import('@electron/asar');
   const electronDist = join(workDir, 'electron-dist');
@@ -71,8 +85,16 @@ export async function assembleApp(workDir: string, config?: Record<string, unkno
   // A config object would be merged into electron-builder.yml (arrays joined),
   // so the changed copy is written out and given as the config file instead.
   const configFile = join(workDir, 'electron-builder.yml');
-  await writeFile(configFile, stringify({ ...base, electronDist, directories: { ...(base.directories as object), output } }));
-  await build({ projectDir: repoRoot, targets: Platform.LINUX.createTarget('dir', Arch[arch]), publish: 'never', config: configFile });
+  await writeFile(
+    configFile,
+    stringify({ ...base, electronDist, directories: { ...(base.directories as object), output } }),
+  );
+  await build({
+    projectDir: repoRoot,
+    targets: Platform.LINUX.createTarget('dir', Arch[arch]),
+    publish: 'never',
+    config: configFile,
+  });
   const outDir = join(output, arch === 'x64' ? 'linux-unpacked' : `linux-${arch}-unpacked`);
   const resources = join(outDir, 'resources');
   const archive = join(resources, 'app.asar');
@@ -84,6 +106,9 @@ export async function assembleApp(workDir: string, config?: Record<string, unkno
   const asarFiles = listPackage(archive, { isPack: false })
     .map((p) => p.replace(/^[\\/]/, ''))
     .filter((p) => !p.endsWith('/'));
-  const executable = join(outDir, (await readdir(outDir)).find((name) => name !== 'resources' && !name.includes('.')) ?? 'electron');
+  const executable = join(
+    outDir,
+    (await readdir(outDir)).find((name) => name !== 'resources' && !name.includes('.')) ?? 'electron',
+  );
   return { outDir, executable, appDir, asarFiles, unpackedFiles };
 }

@@ -47,9 +47,15 @@ describe('electron-builder.yml', () => {
     expect(targets(config.win.target)).toEqual(['nsis: arm64, x64']);
   });
 
-  it("gives each package the addon built for its platform and architecture, where the engine loads it", () => {
+  it('gives each package the addon built for its platform and architecture, where the engine loads it', () => {
     const addon = config.files.filter((f) => typeof f !== 'string');
-    expect(addon).toEqual([{ from: 'build/native/prebuilds/${os}-${arch}', to: 'compute/native/build/Release', filter: ['vlab_native.node'] }]);
+    expect(addon).toEqual([
+      {
+        from: 'build/native/prebuilds/${os}-${arch}',
+        to: 'compute/native/build/Release',
+        filter: ['vlab_native.node'],
+      },
+    ]);
     expect(config.files).not.toContain('compute/native/build/Release/vlab_native.node');
     // The hook that builds it (a cross build where needed) and checks its header: a module electron-builder can import.
     expect(config.beforePack).toBe('./main/packaging/addonForArch.mjs');
@@ -67,7 +73,10 @@ describe('electron-builder.yml', () => {
   });
 
   it('starts the main process the build writes', () => {
-    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { main: string; devDependencies: Record<string, string> };
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+      main: string;
+      devDependencies: Record<string, string>;
+    };
     expect(pkg.main).toBe('dist/main/main.js');
     expect(pkg.devDependencies.electron).toBeTruthy();
     // Pinned: the packaging a release gets is the one tested.

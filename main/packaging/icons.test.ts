@@ -10,8 +10,11 @@ import { ICONS_DIR, makeIcons } from './icons.mjs';
 describe('app icons', () => {
   it('are up to date with assets/icons/icon.svg, in every format', async () => {
     const files = (await makeIcons()) as Map<string, Buffer>;
-    expect([...files.keys()]).toEqual(expect.arrayContaining(['png/256x256.png', 'png/512x512.png', 'icon.icns', 'icon.ico']));
-    for (const [name, bytes] of files) expect(readFileSync(join(ICONS_DIR as string, name)).equals(bytes), name).toBe(true);
+    expect([...files.keys()]).toEqual(
+      expect.arrayContaining(['png/256x256.png', 'png/512x512.png', 'icon.icns', 'icon.ico']),
+    );
+    for (const [name, bytes] of files)
+      expect(readFileSync(join(ICONS_DIR as string, name)).equals(bytes), name).toBe(true);
   });
 
   it('renders each PNG at the size its name says', async () => {

@@ -29,9 +29,14 @@ let packaged: AssembledApp;
  * leaves it out, as nothing the app runs imports it.
  */
 function productionPackages(): string[] {
-  const lock = JSON.parse(readFileSync(join(repoRoot, 'package-lock.json'), 'utf8')) as { packages: Record<string, { dev?: boolean; devOptional?: boolean }> };
+  const lock = JSON.parse(readFileSync(join(repoRoot, 'package-lock.json'), 'utf8')) as {
+    packages: Record<string, { dev?: boolean; devOptional?: boolean }>;
+  };
   const names = Object.entries(lock.packages)
-    .filter(([path, entry]) => path.startsWith('node_modules/') && !path.includes('/node_modules/', 1) && !entry.dev && !entry.devOptional)
+    .filter(
+      ([path, entry]) =>
+        path.startsWith('node_modules/') && !path.includes('/node_modules/', 1) && !entry.dev && !entry.devOptional,
+    )
     .map(([path]) => path.slice('node_modules/'.length).split('/')[0]!);
   return [...new Set(names)].sort();
 }
@@ -39,10 +44,18 @@ function productionPackages(): string[] {
 /** A clean environment: nothing that points the app at the clone. */
 function isolatedEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const keep = ['PATH', 'HOME', 'LANG', 'TMPDIR', 'DISPLAY', 'XDG_RUNTIME_DIR'];
-  return { ...Object.fromEntries(keep.filter((k) => process.env[k] !== undefined).map((k) => [k, process.env[k]!])), ...extra };
+  return {
+    ...Object.fromEntries(keep.filter((k) => process.env[k] !== undefined).map((k) => [k, process.env[k]!])),
+    ...extra,
+  };
 }
 
-function runNode(cwd: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs = 120_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runNode(
+  cwd: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  timeoutMs = 120_000,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -61,10 +74,16 @@ function runNode(cwd: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs 
 /** `vlab run` over every strategy: exit code and which backend ran each. */
 async function runEveryStrategy(appDir: string): Promise<{ code: number | null; ran: string[]; stderr: string }> {
   const dataDir = await mkdtemp(join(work, 'data-'));
-  const result = await runNode(appDir, ['dist/cli/vlab.js', 'run', '--n', '300', '--strategies', ALL_STRATEGIES, '--json'], isolatedEnv({ VLAB_DATA_DIR: dataDir }));
+  const result = await runNode(
+    appDir,
+    ['dist/cli/vlab.js', 'run', '--n', '300', '--strategies', ALL_STRATEGIES, '--json'],
+    isolatedEnv({ VLAB_DATA_DIR: dataDir }),
+  );
   let ran: string[] = [];
   try {
-    ran = (JSON.parse(result.stdout) as { records: { strategy: string; backend: string }[] }).records.map((r) => `${r.strategy}:${r.backend}`);
+    ran = (JSON.parse(result.stdout) as { records: { strategy: string; backend: string }[] }).records.map(
+      (r) => `${r.strategy}:${r.backend}`,
+    );
   } catch {
     // No JSON: the run was refused; the exit code and stderr say why.
   }
@@ -75,7 +94,10 @@ async function runEveryStrategy(appDir: string): Promise<{ code: number | null; 
 async function installStandInElectron(appDir: string): Promise<void> {
   const dir = join(appDir, 'node_modules', 'electron');
   await mkdir(dir, { recursive: true });
-  await writeFile(join(dir, 'package.json'), JSON.stringify({ name: 'electron', version: '0.0.0-stand-in', type: 'module', main: 'index.mjs' }));
+  await writeFile(
+    join(dir, 'package.json'),
+    JSON.stringify({ name: 'electron', version: '0.0.0-stand-in', type: 'module', main: 'index.mjs' }),
+  );
   const esbuild = await import('esbuild');
   await esbuild.build({
     entryPoints: [join(repoRoot, 'test', 'electronStandInPackage.ts')],
@@ -105,13 +127,32 @@ afterAll(async () => {
 describe('the packaged app (electron-builder --dir, started without Electron)', () => {
   it('holds the compiled app and production dependencies only', () => {
     const files = packaged.asarFiles;
-    for (const entry of ['package.json', 'dist/main/main.js', 'dist/main/preload.cjs', 'dist/engine/worker.js', 'dist/web/start.js', 'dist/cli/vlab.js', 'dist/renderer/index.html']) {
+    for (const entry of [
+      'package.json',
+      'dist/main/main.js',
+      'dist/main/preload.cjs',
+      'dist/engine/worker.js',
+      'dist/web/start.js',
+      'dist/cli/vlab.js',
+      'dist/renderer/index.html',
+    ]) {
       expect(files, entry).toContain(entry);
     }
     const ours = files.filter((f) => !f.startsWith('node_modules/'));
     expect(ours.filter((f) => /\.(ts|mts|map)$/.test(f))).toEqual([]);
     const packages = new Set(files.filter((f) => f.startsWith('node_modules/')).map((f) => f.split('/')[1]));
-    for (const devOnly of ['tsx', 'esbuild', '@esbuild', 'vite', 'typescript', 'electron', 'node-addon-api', 'vitest', 'svelte', 'three']) {
+    for (const devOnly of [
+      'tsx',
+      'esbuild',
+      '@esbuild',
+      'vite',
+      'typescript',
+      'electron',
+      'node-addon-api',
+      'vitest',
+      'svelte',
+      'three',
+    ]) {
       expect(packages.has(devOnly), devOnly).toBe(false);
     }
     expect([...packages].sort()).toEqual(productionPackages());
@@ -124,10 +165,14 @@ describe('the packaged app (electron-builder --dir, started without Electron)', 
     expect(packaged.unpackedFiles).toContain(ADDON);
     // This machine's addon, built for it (the beforePack hook checks the header, and so does this test).
     expect(fileArch(join(packaged.appDir, ADDON))).toMatchObject({ format: 'elf', arch: process.arch });
-    expect(packaged.unpackedFiles.filter((f) => f !== ADDON && !f.startsWith(`node_modules/webgpu/dist/${process.platform}-${process.arch}/`))).toEqual([]);
+    expect(
+      packaged.unpackedFiles.filter(
+        (f) => f !== ADDON && !f.startsWith(`node_modules/webgpu/dist/${process.platform}-${process.arch}/`),
+      ),
+    ).toEqual([]);
   });
 
-  it("flips the Electron fuses electron-builder.yml sets (checklist item 19)", async () => {
+  it('flips the Electron fuses electron-builder.yml sets (checklist item 19)', async () => {
     const wire = await getCurrentFuseWire(packaged.executable);
     const ENABLE = 49;
     const DISABLE = 48;
@@ -145,7 +190,11 @@ describe('the packaged app (electron-builder --dir, started without Electron)', 
   it('starts the web shell and serves the page, its script and its fonts', async () => {
     const appDir = await copyOutside(packaged, 'web');
     const dataDir = await mkdtemp(join(work, 'data-'));
-    const child = spawn(process.execPath, ['dist/web/start.js'], { cwd: appDir, env: isolatedEnv({ VLAB_NO_BROWSER: '1', VLAB_DATA_DIR: dataDir }), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['dist/web/start.js'], {
+      cwd: appDir,
+      env: isolatedEnv({ VLAB_NO_BROWSER: '1', VLAB_DATA_DIR: dataDir }),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     try {
       const url = await new Promise<string>((resolve, reject) => {
         let out = '';
@@ -204,7 +253,11 @@ describe('the packaged app (electron-builder --dir, started without Electron)', 
     await installStandInElectron(appDir);
     const report = join(work, 'electron-report.json');
     const dataDir = await mkdtemp(join(work, 'data-'));
-    const result = await runNode(appDir, ['dist/main/main.js'], isolatedEnv({ VLAB_STAND_IN_REPORT: report, VLAB_STAND_IN_APP_ROOT: appDir, VLAB_DATA_DIR: dataDir }));
+    const result = await runNode(
+      appDir,
+      ['dist/main/main.js'],
+      isolatedEnv({ VLAB_STAND_IN_REPORT: report, VLAB_STAND_IN_APP_ROOT: appDir, VLAB_DATA_DIR: dataDir }),
+    );
     const seen = JSON.parse(await readFile(report, 'utf8')) as {
       error?: string;
       loaded: string[];
@@ -234,7 +287,10 @@ describe('the packaged app (electron-builder --dir, started without Electron)', 
 
   it('fails when a file the app loads is dropped from files (the native addon)', async () => {
     const config = await builderConfig();
-    const dropped = { ...config, files: config.files.filter((f) => typeof f === 'string' || !f.filter?.includes('vlab_native.node')) };
+    const dropped = {
+      ...config,
+      files: config.files.filter((f) => typeof f === 'string' || !f.filter?.includes('vlab_native.node')),
+    };
     expect(dropped.files.length).toBe(config.files.length - 1);
     const broken = await assembleApp(join(work, 'broken'), dropped);
     expect(broken.asarFiles).not.toContain(ADDON);
@@ -242,7 +298,9 @@ describe('the packaged app (electron-builder --dir, started without Electron)', 
     const inClone = await runEveryStrategy(repoRoot);
     const inPackage = await runEveryStrategy(appDir);
     // The check the package must pass now fails: pmap is unavailable, vmap falls back to js.
-    expect(inPackage.code === inClone.code && JSON.stringify(inPackage.ran) === JSON.stringify(inClone.ran)).toBe(false);
+    expect(inPackage.code === inClone.code && JSON.stringify(inPackage.ran) === JSON.stringify(inClone.ran)).toBe(
+      false,
+    );
     expect(inPackage.stderr).toMatch(/native addon is not built|pmap is unavailable/);
   });
 });

@@ -11,7 +11,12 @@ import { appRoot as findAppRoot, appVersion } from '../../compute/leaves.js';
 import { defaultDataDir } from '../paths.js';
 import { startWebHost } from './server.js';
 
-const BROWSERS = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome-stable', '/usr/bin/google-chrome'];
+const BROWSERS = [
+  '/usr/bin/chromium',
+  '/usr/bin/chromium-browser',
+  '/usr/bin/google-chrome-stable',
+  '/usr/bin/google-chrome',
+];
 
 /** Chromium flags: a plain app window, and none of the browser's own network traffic (this lab is offline). */
 export function chromiumArgs(url: string, profileDir: string, isRoot: boolean): string[] {

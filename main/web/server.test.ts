@@ -140,14 +140,30 @@ describe('the web shell host', () => {
 
   it('validates every request before the app acts on it', async () => {
     const socket = await connect({ Cookie: await cookie(), Origin: base });
-    const bad = await invoke(socket, 1, 'surface:preview', { nx: -5, ny: 10, xRange: [-2, 2], yRange: [-2, 2], dtype: 'float32', formula: 'x' });
-    expect(bad).toMatchObject({ ok: false, error: { kind: 'invalid-request', message: expect.stringMatching(/request\.nx must be an integer/) } });
+    const bad = await invoke(socket, 1, 'surface:preview', {
+      nx: -5,
+      ny: 10,
+      xRange: [-2, 2],
+      yRange: [-2, 2],
+      dtype: 'float32',
+      formula: 'x',
+    });
+    expect(bad).toMatchObject({
+      ok: false,
+      error: { kind: 'invalid-request', message: expect.stringMatching(/request\.nx must be an integer/) },
+    });
     const unknown = await invoke(socket, 2, 'shell:exec', { command: 'ls' });
-    expect(unknown).toMatchObject({ ok: false, error: { kind: 'invalid-request', message: expect.stringMatching(/unknown channel/) } });
+    expect(unknown).toMatchObject({
+      ok: false,
+      error: { kind: 'invalid-request', message: expect.stringMatching(/unknown channel/) },
+    });
     const good = await invoke(socket, 3, 'formula:check', { text: 'cos(x^2' });
     expect(good).toMatchObject({ ok: true, value: { ok: false, position: 7 } });
     const polluted = await invoke(socket, 4, 'formula:check', JSON.parse('{"text":"x","__proto__":{"admin":true}}'));
-    expect(polluted).toMatchObject({ ok: false, error: { kind: 'invalid-request', message: expect.stringMatching(/not expected/) } });
+    expect(polluted).toMatchObject({
+      ok: false,
+      error: { kind: 'invalid-request', message: expect.stringMatching(/not expected/) },
+    });
     socket.close();
   });
 
@@ -160,18 +176,30 @@ describe('the web shell host', () => {
     };
     expect(await closeCode((s) => s.send('{"type":"invoke"}'))).toBe(1003);
     expect(await closeCode((s) => s.send(new Uint8Array([0xff, 0x00, 0x13, 0x37])))).toBe(1003);
-    expect(await closeCode((s) => s.send(encodeMessage({ type: 'invoke', id: 1.5, channel: 'formula:check', request: { text: 'x' } } as never)))).toBe(1003);
+    expect(
+      await closeCode((s) =>
+        s.send(encodeMessage({ type: 'invoke', id: 1.5, channel: 'formula:check', request: { text: 'x' } } as never)),
+      ),
+    ).toBe(1003);
     // The host keeps serving the next socket.
     const socket = await connect({ Cookie: await cookie(), Origin: base });
     expect(await invoke(socket, 1, 'formula:check', { text: 'x' })).toMatchObject({ ok: true });
     socket.close();
   });
 
-  it("answers each refusal as a LabError that reaches the renderer's LabApi with its kind and numbers", { timeout: 120_000 }, async () => {
-    const auth = await cookie();
-    const closed: string[] = [];
-    const transport = new WebSocketTransport(`ws://127.0.0.1:${host.port}/ws`, (reason) => closed.push(reason), (url) => new WebSocket(url, { headers: { Cookie: auth, Origin: base } }) as never);
-    await checkInvokeErrors(labApiOver(transport), host.service);
-    expect(closed).toEqual([]);
-  });
+  it(
+    "answers each refusal as a LabError that reaches the renderer's LabApi with its kind and numbers",
+    { timeout: 120_000 },
+    async () => {
+      const auth = await cookie();
+      const closed: string[] = [];
+      const transport = new WebSocketTransport(
+        `ws://127.0.0.1:${host.port}/ws`,
+        (reason) => closed.push(reason),
+        (url) => new WebSocket(url, { headers: { Cookie: auth, Origin: base } }) as never,
+      );
+      await checkInvokeErrors(labApiOver(transport), host.service);
+      expect(closed).toEqual([]);
+    },
+  );
 });

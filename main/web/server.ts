@@ -52,12 +52,17 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const server = createServer(async (request, response) => {
     try {
       if (!hostAllowed(request)) return refuse(response, 421, 'This lab answers only at 127.0.0.1.');
-      if (request.method !== 'GET' && request.method !== 'HEAD') return refuse(response, 405, 'Only GET is served here.');
+      if (request.method !== 'GET' && request.method !== 'HEAD')
+        return refuse(response, 405, 'Only GET is served here.');
       const url = new URL(request.url ?? '/', origin());
       const offered = url.searchParams.get('token');
       if (offered !== null) {
         if (!token.matches(offered)) {
-          return refuse(response, 403, 'That token is not this launch’s. Start the lab again and use the address it prints.');
+          return refuse(
+            response,
+            403,
+            'That token is not this launch’s. Start the lab again and use the address it prints.',
+          );
         }
         securityHeaders(response);
         response.writeHead(303, { 'Set-Cookie': token.cookie(), Location: '/' });
@@ -66,7 +71,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       if (!token.authorizes(request)) {
         return refuse(response, 403, 'This address needs the launch token: open the address that `npm start` printed.');
       }
-      if (url.pathname.startsWith('/download/')) return await downloads.serve(url.pathname.slice('/download/'.length), response);
+      if (url.pathname.startsWith('/download/'))
+        return await downloads.serve(url.pathname.slice('/download/'.length), response);
       return await serveStatic(options.rendererDir, url.pathname, response);
     } catch (error) {
       refuse(response, 500, `The lab host failed: ${error instanceof Error ? error.message : String(error)}`);

@@ -65,7 +65,8 @@ export class SocketRpc {
     try {
       if (!isBinary) throw new TypeError('expected a binary frame');
       message = decodeMessage(new Uint8Array(data.buffer, data.byteOffset, data.byteLength)) as ClientMessage;
-      if (message?.type !== 'invoke' || !Number.isSafeInteger(message.id)) throw new TypeError('expected an invoke message');
+      if (message?.type !== 'invoke' || !Number.isSafeInteger(message.id))
+        throw new TypeError('expected an invoke message');
     } catch (error) {
       ws.close(1003, error instanceof Error ? error.message.slice(0, 100) : 'bad message');
       return;

@@ -53,6 +53,9 @@ export async function serveStatic(rendererDir: string, pathname: string, respons
     return refuse(response, 404, 'Not found.');
   }
   securityHeaders(response);
-  response.writeHead(200, { 'Content-Type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream', 'Content-Length': size });
+  response.writeHead(200, {
+    'Content-Type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
+    'Content-Length': size,
+  });
   createReadStream(file).pipe(response);
 }

@@ -33,7 +33,8 @@ export async function combinations(options: { exclude?: readonly StrategyName[] 
   for (const { strategy, available } of await strategyAvailability()) {
     if (!available || options.exclude?.includes(strategy)) continue;
     if (findStrategy(strategy)?.takesBackend && strategy !== 'loops') {
-      for (const backend of CPU_BACKENDS) if (backendStatus(backend).available) result.push({ strategy, backend, label: `${strategy} on ${backend}` });
+      for (const backend of CPU_BACKENDS)
+        if (backendStatus(backend).available) result.push({ strategy, backend, label: `${strategy} on ${backend}` });
     } else result.push({ strategy, label: strategy });
   }
   return result;
@@ -59,7 +60,8 @@ export class RunTally {
   /** Fails the suite if a combination this machine can run did not run; then records the counts for the report. */
   async check(exclude: readonly StrategyName[] = []): Promise<void> {
     // 'meshgrid-eager' is met by a run on any backend ('meshgrid-eager on native').
-    const ran = (label: string) => [...this.counts].some(([key, runs]) => runs > 0 && (key === label || key.startsWith(`${label} on `)));
+    const ran = (label: string) =>
+      [...this.counts].some(([key, runs]) => runs > 0 && (key === label || key.startsWith(`${label} on `)));
     const missing = (await mustRun(exclude)).filter((label) => !ran(label));
     expect(missing, `${this.suite}: combinations this machine can run but the suite did not`).toEqual([]);
     recordReliability('coverage', { suite: this.suite, ...Object.fromEntries(this.counts) });

@@ -15,7 +15,15 @@ const native = backendStatus('native').available;
 
 describe('vlab bench', () => {
   it('keeps the sizes it measured when another is refused: the n = 10 row and a refused row for n = 1000000', async () => {
-    const { code, stdout, stderr } = await cli(['bench', '--sizes', '10,1000000', '--strategies', 'vmap', '--repeats', '1']);
+    const { code, stdout, stderr } = await cli([
+      'bench',
+      '--sizes',
+      '10,1000000',
+      '--strategies',
+      'vmap',
+      '--repeats',
+      '1',
+    ]);
     expect(code).toBe(0);
     expect(stdout).toMatch(/^vmap\s+10\s+\w+\s+1\s+\(10, 10\)\s+[\d.]+ ms\s+[\d.]+ ms ± /m);
     expect(stdout).toMatch(/^vmap\s+1000000\s.*\(1000000, 1000000\)\s+refused\s+7\.28 TiB$/m);
@@ -26,7 +34,16 @@ describe('vlab bench', () => {
   });
 
   it('puts the refused run in the JSON document beside the records, and the ratios on stderr', async () => {
-    const { stdout, stderr } = await cli(['bench', '--sizes', '10,1000000', '--strategies', 'vmap', '--repeats', '1', '--json']);
+    const { stdout, stderr } = await cli([
+      'bench',
+      '--sizes',
+      '10,1000000',
+      '--strategies',
+      'vmap',
+      '--repeats',
+      '1',
+      '--json',
+    ]);
     const doc = JSON.parse(stdout) as ResultsDocument;
     expect(doc.records.map((r) => r.nx)).toEqual([10]);
     expect(doc.refused).toMatchObject([{ strategy: 'vmap', nx: 1_000_000 }]);
@@ -43,11 +60,31 @@ describe('vlab bench --threads', () => {
       return;
     }
     const pool = cpuDevices().length;
-    const ok = await cli(['bench', '--sizes', '64', '--strategies', 'pmap', '--repeats', '1', '--threads', String(pool)]);
+    const ok = await cli([
+      'bench',
+      '--sizes',
+      '64',
+      '--strategies',
+      'pmap',
+      '--repeats',
+      '1',
+      '--threads',
+      String(pool),
+    ]);
     expect(ok.code, ok.stderr).toBe(0);
     expect(ok.stdout).toMatch(/thread scaling, n = 64/);
     expect(ok.stdout).toMatch(new RegExp(`\\n  ${pool} +.*×.*×.*×.*${pool}\\.00×`));
-    const past = await cli(['bench', '--sizes', '64', '--strategies', 'pmap', '--repeats', '1', '--threads', `${pool},${pool * 2}`]);
+    const past = await cli([
+      'bench',
+      '--sizes',
+      '64',
+      '--strategies',
+      'pmap',
+      '--repeats',
+      '1',
+      '--threads',
+      `${pool},${pool * 2}`,
+    ]);
     expect(past.code, past.stderr).toBe(0);
     expect(past.stdout).toMatch(new RegExp(`\\n  ${pool * 2} +.*devices share the cores`));
     if (pool > 1) expect(past.stdout).toMatch(/Amdahl's law fitted to pmap: serial fraction/);
@@ -62,16 +99,30 @@ describe('vlab bench --nx --ny', () => {
 
   it('reads --sizes as square grids and --nx, --ny as one grid over --x-range × --y-range', () => {
     expect(parseBenchGrids({})).toEqual([80, 1000, 4000].map((n) => ({ nx: n, ny: n })));
-    expect(parseBenchGrids({ sizes: '5,7', 'x-range': '0,1' })).toEqual([{ nx: 5, ny: 5, xRange: [0, 1] }, { nx: 7, ny: 7, xRange: [0, 1] }]);
-    expect(parseBenchGrids({ nx: '40', ny: '24', 'x-range': '-3,1', 'y-range': '0,2' })).toEqual([{ nx: 40, ny: 24, xRange: [-3, 1], yRange: [0, 2] }]);
+    expect(parseBenchGrids({ sizes: '5,7', 'x-range': '0,1' })).toEqual([
+      { nx: 5, ny: 5, xRange: [0, 1] },
+      { nx: 7, ny: 7, xRange: [0, 1] },
+    ]);
+    expect(parseBenchGrids({ nx: '40', ny: '24', 'x-range': '-3,1', 'y-range': '0,2' })).toEqual([
+      { nx: 40, ny: 24, xRange: [-3, 1], yRange: [0, 2] },
+    ]);
   });
 
   it('times every strategy on the nx × ny grid and its domain, the floor and the yardsticks on the same grid', async () => {
-    const { code, stdout, stderr } = await cli(['bench', ...GRID, '--strategies', 'vmap,meshgrid', '--repeats', '1', '--json']);
+    const { code, stdout, stderr } = await cli([
+      'bench',
+      ...GRID,
+      '--strategies',
+      'vmap,meshgrid',
+      '--repeats',
+      '1',
+      '--json',
+    ]);
     expect(code, stderr).toBe(0);
     const doc = JSON.parse(stdout) as ResultsDocument;
     expect(doc.records.map((r) => r.strategy)).toEqual(['vmap', 'meshgrid']);
-    for (const r of [...doc.records, ...doc.limits]) expect(r).toMatchObject({ nx: 40, ny: 24, shape: [40, 24], xRange: [-3, 1], yRange: [0, 2] });
+    for (const r of [...doc.records, ...doc.limits])
+      expect(r).toMatchObject({ nx: 40, ny: 24, shape: [40, 24], xRange: [-3, 1], yRange: [0, 2] });
     for (const r of doc.records) expect(r.allclose).toBe(true);
     // The ratios go to stderr when the JSON owns stdout, headed by the grid.
     expect(stderr).toContain('\n40 × 24 (float64):\n  hand-written JS double loop (Math.cos, Float64Array): ');
@@ -89,11 +140,37 @@ describe('vlab bench --nx --ny', () => {
   });
 
   it('skips loops past --loops-max² points, naming the grid', async () => {
-    const { code, stdout, stderr } = await cli(['bench', '--nx', '30', '--ny', '20', '--strategies', 'loops,vmap', '--loops-max', '24', '--repeats', '1', '--json']);
+    const { code, stdout, stderr } = await cli([
+      'bench',
+      '--nx',
+      '30',
+      '--ny',
+      '20',
+      '--strategies',
+      'loops,vmap',
+      '--loops-max',
+      '24',
+      '--repeats',
+      '1',
+      '--json',
+    ]);
     expect(code).toBe(0);
     expect(stderr).toMatch(/^vlab: 30×20: skipping loops above --loops-max 24 \(it would take minutes\)$/m);
     expect((JSON.parse(stdout) as ResultsDocument).records.map((r) => r.strategy)).toEqual(['vmap']);
-    const within = await cli(['bench', '--nx', '30', '--ny', '20', '--strategies', 'loops', '--loops-max', '25', '--repeats', '1', '--json']);
+    const within = await cli([
+      'bench',
+      '--nx',
+      '30',
+      '--ny',
+      '20',
+      '--strategies',
+      'loops',
+      '--loops-max',
+      '25',
+      '--repeats',
+      '1',
+      '--json',
+    ]);
     expect((JSON.parse(within.stdout) as ResultsDocument).records.map((r) => r.strategy)).toEqual(['loops']);
   });
 
@@ -108,17 +185,28 @@ describe('vlab bench --nx --ny', () => {
     expect(doc.refused).toMatchObject([{ strategy: 'vmap', nx: 1_000_000, ny: 500_000, neededBytes: 5e11 * 8 }]);
     const [header, row] = parseCsv((await cli([...args, '--csv', '-'])).stdout);
     const cell = (name: string) => row![header!.indexOf(name)];
-    expect([cell('n'), cell('nx'), cell('ny'), cell('shape')]).toEqual(['1000000', '1000000', '500000', '1000000x500000']);
+    expect([cell('n'), cell('nx'), cell('ny'), cell('shape')]).toEqual([
+      '1000000',
+      '1000000',
+      '500000',
+      '1000000x500000',
+    ]);
     const markdown = (await cli([...args, '--markdown', '-'])).stdout;
     expect(markdown).toMatch(/^\| `vmap` \| 1000000 × 500000 \| .*\| refused \|/m);
     expect(markdown).toContain('- `vmap` on 1000000 × 500000 was refused: ');
   });
 
   it.each([
-    [['--sizes', '10', '--nx', '10', '--ny', '5'], 'vlab: bench takes --sizes (square grids) or --nx and --ny (one grid), not both\n'],
+    [
+      ['--sizes', '10', '--nx', '10', '--ny', '5'],
+      'vlab: bench takes --sizes (square grids) or --nx and --ny (one grid), not both\n',
+    ],
     [['--nx', '10'], 'vlab: bench needs both --nx and --ny for an nx × ny grid (or --sizes for square ones)\n'],
     [['--nx', '10', '--ny', '0'], "vlab: --ny must be an integer ≥ 1, got '0'\n"],
-    [['--nx', '10', '--ny', '5', '--y-range', '2,0'], "vlab: --y-range must run from a smaller number to a larger one, got '2,0'\n"],
+    [
+      ['--nx', '10', '--ny', '5', '--y-range', '2,0'],
+      "vlab: --y-range must run from a smaller number to a larger one, got '2,0'\n",
+    ],
   ])('vlab bench %j is refused with one line and exit code 2', async (args, line) => {
     const { code, stdout, stderr } = await cli(['bench', ...args, '--strategies', 'vmap']);
     expect(code).toBe(2);
@@ -133,7 +221,19 @@ describe('vlab bench --nx --ny', () => {
       return;
     }
     const pool = cpuDevices().length;
-    const ok = await cli(['bench', '--nx', '48', '--ny', '20', '--strategies', 'pmap', '--repeats', '1', '--threads', String(pool)]);
+    const ok = await cli([
+      'bench',
+      '--nx',
+      '48',
+      '--ny',
+      '20',
+      '--strategies',
+      'pmap',
+      '--repeats',
+      '1',
+      '--threads',
+      String(pool),
+    ]);
     expect(ok.code, ok.stderr).toBe(0);
     expect(ok.stdout).toMatch(/^pmap\s+48×20\s.*\(48, 20\)/m);
     expect(ok.stdout).toContain('\nthread scaling, 48 × 20 (float64): speed-up over 1 thread');

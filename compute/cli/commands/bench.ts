@@ -5,12 +5,30 @@
 // kernel — and with --threads pmap's thread scaling on the largest grid.
 // A size the memory guard refuses is a row, not an error.
 
-import { type DType, type GridSpec, type RunRecord, LAB_STRATEGY_NAMES, backendStatus, cpuDevices, keptMachineProfile, loadBackends } from '../../index.js';
+import {
+  type DType,
+  type GridSpec,
+  type RunRecord,
+  LAB_STRATEGY_NAMES,
+  backendStatus,
+  cpuDevices,
+  keptMachineProfile,
+  loadBackends,
+} from '../../index.js';
 import { handWrittenLoopMs } from '../../bench/handLoop.js';
 import { nativeBenchLines } from '../../bench/nativeBench.js';
 import { fusedMaxBenchLines } from '../../bench/fusedMaxBench.js';
 import { measureThreadScaling, threadCounts, threadScalingLines } from '../../strategies/threadScaling.js';
-import { type GridOptions, type Values, gridLabel, gridSpec, parseInteger, parseRanges, parseRunOptions, parseStrategies } from '../args.js';
+import {
+  type GridOptions,
+  type Values,
+  gridLabel,
+  gridSpec,
+  parseInteger,
+  parseRanges,
+  parseRunOptions,
+  parseStrategies,
+} from '../args.js';
 import { UsageError } from '../errors.js';
 import { type Results, resultsContext, runStrategies } from '../measure.js';
 import { emit, parseOutputs } from '../output.js';
@@ -24,8 +42,10 @@ export function parseBenchGrids(values: Values): GridOptions[] {
   const ranges = parseRanges(values);
   const { nx, ny, sizes } = values as Record<string, string | undefined>;
   if (nx !== undefined || ny !== undefined) {
-    if (sizes !== undefined) throw new UsageError('bench takes --sizes (square grids) or --nx and --ny (one grid), not both');
-    if (nx === undefined || ny === undefined) throw new UsageError('bench needs both --nx and --ny for an nx × ny grid (or --sizes for square ones)');
+    if (sizes !== undefined)
+      throw new UsageError('bench takes --sizes (square grids) or --nx and --ny (one grid), not both');
+    if (nx === undefined || ny === undefined)
+      throw new UsageError('bench needs both --nx and --ny for an nx × ny grid (or --sizes for square ones)');
     return [{ nx: parseInteger('nx', nx, 0, 1), ny: parseInteger('ny', ny, 0, 1), ...ranges }];
   }
   return (sizes ?? DEFAULT_SIZES).split(',').map((s) => {
@@ -49,8 +69,12 @@ export async function commandBench(session: Session, values: Values, command: st
   for (const grid of grids) {
     // loops makes one call per point: past loopsMax² points it would take minutes.
     const chosen = strategies.filter((s) => s !== 'loops' || grid.nx * grid.ny <= loopsMax * loopsMax);
-    if (chosen.length < strategies.length) session.status(`${gridLabel(grid)}: skipping loops above --loops-max ${loopsMax} (it would take minutes)`);
-    const { records, refused, skipped } = await runStrategies(session, chosen, grid, options, { explicit: false, refusalsAreRows: true });
+    if (chosen.length < strategies.length)
+      session.status(`${gridLabel(grid)}: skipping loops above --loops-max ${loopsMax} (it would take minutes)`);
+    const { records, refused, skipped } = await runStrategies(session, chosen, grid, options, {
+      explicit: false,
+      refusalsAreRows: true,
+    });
     all.records.push(...records);
     all.refused.push(...refused);
     all.skipped.push(...skipped);
@@ -59,7 +83,9 @@ export async function commandBench(session: Session, values: Values, command: st
     summary += benchSummary(gridSpec(grid), dtype, repeats, records);
     const nativeLines = await nativeBenchLines(gridSpec(grid), dtype, repeats, records, session.signal);
     if (nativeLines.length) summary += `${nativeLines.join('\n')}\n`;
-    const fusedLines = records.some((r) => r.strategy === 'pmap') ? await fusedMaxBenchLines(gridSpec(grid), dtype, repeats, session.signal) : [];
+    const fusedLines = records.some((r) => r.strategy === 'pmap')
+      ? await fusedMaxBenchLines(gridSpec(grid), dtype, repeats, session.signal)
+      : [];
     if (fusedLines.length) summary += `${fusedLines.join('\n')}\n`;
   }
   const measured = all.records.filter((r) => r.strategy !== 'limit');
@@ -75,19 +101,28 @@ export async function commandBench(session: Session, values: Values, command: st
 /** Ratios against yardsticks measured in this run on this grid: the hand-written JS loop, loops per call, the limit. */
 function benchSummary(grid: GridSpec, dtype: DType, repeats: number, records: RunRecord[]): string {
   const lines = [`\n${grid.nx === grid.ny ? `n = ${grid.nx}` : `${grid.nx} × ${grid.ny}`} (${dtype}):`];
-  const by = (s: string, backend?: string) => records.find((r) => r.strategy === s && (!backend || r.backend === backend));
+  const by = (s: string, backend?: string) =>
+    records.find((r) => r.strategy === s && (!backend || r.backend === backend));
   const hand = handWrittenLoopMs(grid, dtype, repeats);
   lines.push(`  hand-written JS double loop (Math.cos, Float${dtype === 'float32' ? 32 : 64}Array): ${formatMs(hand)}`);
   const jsVmap = by('vmap', 'js');
   if (jsVmap) lines.push(`  vmap (js) / hand-written loop: ${(jsVmap.medianMs / hand).toFixed(2)}×   (goal ≤ 1.5×)`);
   const loops = by('loops');
-  if (loops) lines.push(`  loops: ${((loops.minMs * 1000) / (grid.nx * grid.ny)).toFixed(2)} µs per call on ${loops.backend}   (goal < 2 µs)`);
+  if (loops)
+    lines.push(
+      `  loops: ${((loops.minMs * 1000) / (grid.nx * grid.ny)).toFixed(2)} µs per call on ${loops.backend}   (goal < 2 µs)`,
+    );
   const vmapRecord = by('vmap');
   const mesh = by('meshgrid');
-  if (vmapRecord?.peakBytes !== undefined && mesh?.peakBytes !== undefined) lines.push(`  vmap peak / meshgrid peak: ${((100 * vmapRecord.peakBytes) / mesh.peakBytes).toFixed(0)}%   (goal ≤ 45%)`);
+  if (vmapRecord?.peakBytes !== undefined && mesh?.peakBytes !== undefined)
+    lines.push(
+      `  vmap peak / meshgrid peak: ${((100 * vmapRecord.peakBytes) / mesh.peakBytes).toFixed(0)}%   (goal ≤ 45%)`,
+    );
   const limit = by('limit');
   if (limit) {
-    for (const r of records) if (r.strategy !== 'limit') lines.push(`  ${r.strategy} (${r.backend}) / limit: ${(r.medianMs / limit.medianMs).toFixed(2)}×`);
+    for (const r of records)
+      if (r.strategy !== 'limit')
+        lines.push(`  ${r.strategy} (${r.backend}) / limit: ${(r.medianMs / limit.medianMs).toFixed(2)}×`);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -15,8 +15,10 @@ export async function commandDevices(session: Session, values: Values): Promise<
     stdout.write(`${JSON.stringify({ devices: list, backends: statuses }, null, 2)}\n`);
     return;
   }
-  const simd = (d: Device) => (d.simd ? `${d.simd.isa} (${d.simd.lanesFloat32} × f32, ${d.simd.lanesFloat64} × f64)` : '');
+  const simd = (d: Device) =>
+    d.simd ? `${d.simd.isa} (${d.simd.lanesFloat32} × f32, ${d.simd.lanesFloat64} × f64)` : '';
   const rows = list.map((d) => [d.id, d.kind, d.backend, `${d.name}${d.software ? ' (software)' : ''}`, simd(d)]);
   stdout.write(`${formatTable(['id', 'kind', 'backend', 'name', 'simd'], rows)}\n`);
-  for (const { name, status } of statuses) if (!status.available) stdout.write(`${name}: unavailable — ${status.reason}\n`);
+  for (const { name, status } of statuses)
+    if (!status.available) stdout.write(`${name}: unavailable — ${status.reason}\n`);
 }

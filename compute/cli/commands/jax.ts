@@ -16,25 +16,45 @@ export function commandJax(session: Session, values: Values): void {
     write(session, values, reduceProgram(values));
     return;
   }
-  if (values.strategy === undefined) throw new UsageError(`jax needs --strategy (one of ${LAB_STRATEGY_NAMES.join(', ')})`);
+  if (values.strategy === undefined)
+    throw new UsageError(`jax needs --strategy (one of ${LAB_STRATEGY_NAMES.join(', ')})`);
   const strategies = parseStrategies(values.strategy as string) ?? [];
   if (strategies.length !== 1) throw new UsageError('jax writes one strategy at a time: give --strategy one name');
   const strategy = strategies[0]!;
-  if (isPeerStrategy(strategy)) throw new UsageError(`${strategy} is already Python: jax writes the lab's strategies (${LAB_STRATEGY_NAMES.join(', ')})`);
+  if (isPeerStrategy(strategy))
+    throw new UsageError(
+      `${strategy} is already Python: jax writes the lab's strategies (${LAB_STRATEGY_NAMES.join(', ')})`,
+    );
   const formula = (values.formula as string | undefined) ?? DEFAULT_FORMULA;
   compileFormula(formula); // a bad formula is refused here, with its position, not written into Python
-  write(session, values, jaxProgram({ strategy, ...parseGrid(values, 1000), dtype: parseDtype(values.dtype as string | undefined, 'float32'), formula }));
+  write(
+    session,
+    values,
+    jaxProgram({
+      strategy,
+      ...parseGrid(values, 1000),
+      dtype: parseDtype(values.dtype as string | undefined, 'float32'),
+      formula,
+    }),
+  );
 }
 
 /** The reduction program, or with --cluster the multi-process one. */
 function reduceProgram(values: Values): string {
   const reduce = values.reduce as string | undefined;
   const modes = REDUCE_MODES.filter((m) => m !== 'grid');
-  if (reduce === undefined || !(modes as readonly string[]).includes(reduce)) throw new UsageError(`--reduce must be one of ${modes.join(', ')}${values.cluster ? ' (--cluster needs it)' : ''}`);
-  if (values.strategy !== undefined) throw new UsageError('--reduce writes every strategy of the reduction in one program: leave out --strategy');
+  if (reduce === undefined || !(modes as readonly string[]).includes(reduce))
+    throw new UsageError(`--reduce must be one of ${modes.join(', ')}${values.cluster ? ' (--cluster needs it)' : ''}`);
+  if (values.strategy !== undefined)
+    throw new UsageError('--reduce writes every strategy of the reduction in one program: leave out --strategy');
   const formula = (values.formula as string | undefined) ?? DEFAULT_FORMULA;
   compileFormula(formula);
-  const request = { ...parseGrid(values, 1000), dtype: parseDtype(values.dtype as string | undefined, 'float32'), formula, reduce: reduce as AnswerMode };
+  const request = {
+    ...parseGrid(values, 1000),
+    dtype: parseDtype(values.dtype as string | undefined, 'float32'),
+    formula,
+    reduce: reduce as AnswerMode,
+  };
   return values.cluster ? jaxClusterProgram(request) : jaxReduceProgram(request);
 }
 

@@ -41,7 +41,8 @@ describe.skipIf(!native)('vlab machine', () => {
     expect(first.code, first.stderr).toBe(0);
     const profile = JSON.parse(first.stdout) as MachineProfile;
     expect(Object.keys(profile.bandwidth)).toEqual(['L1', 'L2', 'L3', 'DRAM']);
-    for (const level of Object.values(profile.bandwidth)) expect(Object.keys(level)).toEqual(expect.arrayContaining(['readGBps', 'writeGBps']));
+    for (const level of Object.values(profile.bandwidth))
+      expect(Object.keys(level)).toEqual(expect.arrayContaining(['readGBps', 'writeGBps']));
     const widest = profile.isas.at(-1)!;
     expect(Object.keys(profile.peakGflops[widest]!.float32)).toEqual(['oneThread', 'allThreads']);
     expect(profile.transcendentalsPerNs.float64).toBeGreaterThan(0);
@@ -53,7 +54,17 @@ describe.skipIf(!native)('vlab machine', () => {
   }, 60_000);
 
   it('places every run on the roofline: bytes moved, ops per point, GB/s and the bound, meshgrid at 3× vmap or more', async () => {
-    const { code, stdout, stderr } = await cli(['run', '--n', '200', '--strategies', 'meshgrid,meshgrid-eager,vmap,pmap', '--repeats', '1', '--roofline', '--json']);
+    const { code, stdout, stderr } = await cli([
+      'run',
+      '--n',
+      '200',
+      '--strategies',
+      'meshgrid,meshgrid-eager,vmap,pmap',
+      '--repeats',
+      '1',
+      '--roofline',
+      '--json',
+    ]);
     expect(code, stderr).toBe(0);
     const doc = JSON.parse(stdout) as ResultsDocument;
     const records = doc.records.filter((r) => r.strategy !== 'limit');
@@ -78,7 +89,18 @@ describe.skipIf(!native)('vlab machine', () => {
   it('runs vmap once per ISA, scalar to the widest, each record with its isa and lanes', async () => {
     const isas = nativeIsas();
     expect(isas[0]).toBe('scalar');
-    const ok = await cli(['run', '--n', '40', '--strategies', 'vmap', '--repeats', '1', '--isa', isas.join(','), '--json']);
+    const ok = await cli([
+      'run',
+      '--n',
+      '40',
+      '--strategies',
+      'vmap',
+      '--repeats',
+      '1',
+      '--isa',
+      isas.join(','),
+      '--json',
+    ]);
     expect(ok.code, ok.stderr).toBe(0);
     const records = (JSON.parse(ok.stdout) as ResultsDocument).records;
     expect(records.map((r) => r.isa)).toEqual(isas);

@@ -8,14 +8,22 @@ import type { Session } from '../session.js';
 
 export function commandTrace(session: Session, values: Values): void {
   const { nx, ny } = parseGrid(values, 300);
-  const view = traceStrategies(compileFormula((values.formula as string | undefined) ?? DEFAULT_FORMULA), { nx, ny, xRange: GRID_RANGE, yRange: GRID_RANGE }, parseDtype(values.dtype as string | undefined, 'float32'));
+  const view = traceStrategies(
+    compileFormula((values.formula as string | undefined) ?? DEFAULT_FORMULA),
+    { nx, ny, xRange: GRID_RANGE, yRange: GRID_RANGE },
+    parseDtype(values.dtype as string | undefined, 'float32'),
+  );
   if (values.json) {
     session.io.stdout.write(`${JSON.stringify(view, null, 2)}\n`);
     return;
   }
-  const parts = view.graphs.map((g) => `# ${g.strategies.join(', ')}: ${g.call}\n# ${g.note}\n${g.error ? `# ${g.error}` : g.jaxpr}\n`);
+  const parts = view.graphs.map(
+    (g) => `# ${g.strategies.join(', ')}: ${g.call}\n# ${g.note}\n${g.error ? `# ${g.error}` : g.jaxpr}\n`,
+  );
   if (values.lowered) {
-    parts.push(`# the vmap graph as the native evaluator runs it (d0 once, d1 once per row, d2 once per point)\n${view.lowered.native.ok ? view.lowered.native.bytecode : `# unavailable: ${view.lowered.native.reason}`}\n`);
+    parts.push(
+      `# the vmap graph as the native evaluator runs it (d0 once, d1 once per row, d2 once per point)\n${view.lowered.native.ok ? view.lowered.native.bytecode : `# unavailable: ${view.lowered.native.reason}`}\n`,
+    );
     parts.push(`# the vmap graph as a WGSL compute shader (float32)\n${view.lowered.wgsl}`);
   }
   session.io.stdout.write(parts.join('\n'));

@@ -88,7 +88,8 @@ void streamVarying(T* out, int64_t begin, int64_t end) {
     const uint32_t phase = uint32_t(i) & uint32_t(kWritePeriod - 1);
     Vec lanes = (T(0.25) + T(int32_t(phase)) * step) + ramp;
     if (phase + kLanes > uint32_t(kWritePeriod)) {
-      for (int k = 0; k < kLanes; k++) lanes[k] = T(0.25) + T(int32_t((phase + uint32_t(k)) & uint32_t(kWritePeriod - 1))) * step;
+      for (int k = 0; k < kLanes; k++)
+        lanes[k] = T(0.25) + T(int32_t((phase + uint32_t(k)) & uint32_t(kWritePeriod - 1))) * step;
     }
     // One per-copy line: the widest non-temporal store (glibc targets only, as the floor always was).
     if constexpr (sizeof(T) == 8) {
@@ -151,12 +152,16 @@ double probeMemory(void* data, DType dtype, int64_t n, int kind, int passes) {
   for (int pass = 0; pass < passes; pass++) {
     if (dtype == DType::Float64) {
       double* p = static_cast<double*>(data);
-      if (kind == 1) writeVarying<double>(p, n);
-      else streamVarying<double>(p, 0, n);
+      if (kind == 1)
+        writeVarying<double>(p, n);
+      else
+        streamVarying<double>(p, 0, n);
     } else {
       float* p = static_cast<float*>(data);
-      if (kind == 1) writeVarying<float>(p, n);
-      else streamVarying<float>(p, 0, n);
+      if (kind == 1)
+        writeVarying<float>(p, n);
+      else
+        streamVarying<float>(p, 0, n);
     }
   }
   return 0;

@@ -12,7 +12,15 @@ describe('the sweep chart layout', () => {
     { kind: 'record', strategy: 'vmap', nx: 1000, ny: 1000, record: record('vmap', 1000, 1, 4_008_000) },
     { kind: 'record', strategy: 'meshgrid', nx: 10, ny: 10, record: record('meshgrid', 10, 0.02, 1280) },
     { kind: 'record', strategy: 'limit', nx: 10, ny: 10, record: record('limit', 10, 0.001, 400) },
-    { kind: 'refused', strategy: 'meshgrid', nx: 1000, ny: 1000, neededBytes: 12_008_000, availableBytes: 10_000_000, message: 'no' },
+    {
+      kind: 'refused',
+      strategy: 'meshgrid',
+      nx: 1000,
+      ny: 1000,
+      neededBytes: 12_008_000,
+      availableBytes: 10_000_000,
+      message: 'no',
+    },
   ];
 
   it('draws one line per strategy, the floor apart, on log axes spanning whole decades', () => {
@@ -41,9 +49,20 @@ describe('the sweep chart layout', () => {
 describe('refused marks', () => {
   it('stack their labels when two sit at nearly the same height', () => {
     const refusal = (strategy: 'meshgrid' | 'meshgrid-eager', n: number, neededBytes: number): SweepEntry => ({
-      kind: 'refused', strategy, nx: n, ny: n, neededBytes, availableBytes: 1, message: '',
+      kind: 'refused',
+      strategy,
+      nx: n,
+      ny: n,
+      neededBytes,
+      availableBytes: 1,
+      message: '',
     });
-    const layout = layoutSweep([refusal('meshgrid', 8000, 768e6), refusal('meshgrid-eager', 6000, 800e6)], [6000, 8000], 'memory', frame);
+    const layout = layoutSweep(
+      [refusal('meshgrid', 8000, 768e6), refusal('meshgrid-eager', 6000, 800e6)],
+      [6000, 8000],
+      'memory',
+      frame,
+    );
     const [a, b] = [...layout.refused].sort((m, k) => m.labelY - k.labelY);
     expect(b!.labelY - a!.labelY).toBeGreaterThanOrEqual(LABEL_GAP);
   });

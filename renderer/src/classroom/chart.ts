@@ -80,7 +80,12 @@ export function sizeAxis(sizes: readonly number[]): LogAxis {
 }
 
 /** Lays out a sweep's entries in a frame (pixels): x = n, y = the metric, both log. */
-export function layoutSweep(entries: readonly SweepEntry[], sizes: readonly number[], metric: SweepMetric, frame: Frame): ChartLayout {
+export function layoutSweep(
+  entries: readonly SweepEntry[],
+  sizes: readonly number[],
+  metric: SweepMetric,
+  frame: Frame,
+): ChartLayout {
   const records = entries.flatMap((e) => (e.kind === 'record' ? [e.record] : []));
   const values = records.map((r) => metricOf(r, metric));
   // Refusals need their bytes on the memory chart; on the time chart they sit at the top edge.
@@ -116,7 +121,12 @@ export function layoutSweep(entries: readonly SweepEntry[], sizes: readonly numb
   return {
     xAxis,
     yAxis,
-    lines: strategies.map((s) => lineOf(s, records.filter((r) => r.strategy === s))),
+    lines: strategies.map((s) =>
+      lineOf(
+        s,
+        records.filter((r) => r.strategy === s),
+      ),
+    ),
     floor: floorRecords.length ? lineOf('limit', floorRecords) : null,
     refused,
   };

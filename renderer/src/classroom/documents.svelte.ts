@@ -89,7 +89,10 @@ export class Documents {
   }
 
   async saveSettings(): Promise<void> {
-    await this.classroom.saved(this.classroom.lab.api.invoke('settings:save', { settings: this.settings() }), 'settings');
+    await this.classroom.saved(
+      this.classroom.lab.api.invoke('settings:save', { settings: this.settings() }),
+      'settings',
+    );
   }
 
   /** Opens a `.vlab.json` the user picked (read in the page, checked by the engine, never run). */

@@ -6,7 +6,16 @@
 // with a LabFailure that carries the error's kind and numbers (a formula's
 // position, the bytes a run needs), so call sites branch on `kind`.
 
-import type { EventMap, EventName, InvokeChannel, InvokeReply, LabApi, LabTransport, RequestOf, ResponseOf } from '../../../main/contract.js';
+import type {
+  EventMap,
+  EventName,
+  InvokeChannel,
+  InvokeReply,
+  LabApi,
+  LabTransport,
+  RequestOf,
+  ResponseOf,
+} from '../../../main/contract.js';
 import { LabFailure } from '../../../main/labError.js';
 import { decodeMessage, encodeMessage, type ClientMessage, type ServerMessage } from '../../../main/wire.js';
 
@@ -39,12 +48,17 @@ export class WebSocketTransport implements LabTransport {
     this.socket.binaryType = 'arraybuffer';
     this.opened = new Promise((resolve, reject) => {
       this.socket.addEventListener('open', () => resolve(), { once: true });
-      this.socket.addEventListener('error', () => reject(new LabFailure({ kind: 'disconnected', message: 'could not reach the lab host' })), { once: true });
+      this.socket.addEventListener(
+        'error',
+        () => reject(new LabFailure({ kind: 'disconnected', message: 'could not reach the lab host' })),
+        { once: true },
+      );
     });
     this.socket.addEventListener('message', (event) => this.onMessage(event.data as ArrayBuffer));
     this.socket.addEventListener('close', (event) => {
       const reason = `the connection to the lab host closed${event.reason ? `: ${event.reason}` : ''}`;
-      for (const answer of this.pending.values()) answer({ ok: false, error: { kind: 'disconnected', message: reason } });
+      for (const answer of this.pending.values())
+        answer({ ok: false, error: { kind: 'disconnected', message: reason } });
       this.pending.clear();
       this.onClose(reason);
     });

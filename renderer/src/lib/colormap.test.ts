@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { COLORMAP_NAMES, colorDomain, colormapCss, colormapRgb, colormapTable, colorPosition, TABLE_SIZE } from './colormap';
+import {
+  COLORMAP_NAMES,
+  colorDomain,
+  colormapCss,
+  colormapRgb,
+  colormapTable,
+  colorPosition,
+  TABLE_SIZE,
+} from './colormap';
 
 /** Relative luminance of an sRGB colour (WCAG): how light the eye reads it. */
 const luminance = ([r, g, b]: [number, number, number]) => {
@@ -17,7 +25,11 @@ describe('the colormaps', () => {
 
   it('grow lighter from low to high, except the diverging map, which is lightest at its middle', () => {
     for (const name of COLORMAP_NAMES) {
-      const ends = [luminance(colormapRgb(name, 0)), luminance(colormapRgb(name, 0.5)), luminance(colormapRgb(name, 1))];
+      const ends = [
+        luminance(colormapRgb(name, 0)),
+        luminance(colormapRgb(name, 0.5)),
+        luminance(colormapRgb(name, 1)),
+      ];
       if (name === 'diverging') {
         expect(ends[1]).toBeGreaterThan(0.85);
         expect(Math.max(ends[0]!, ends[2]!)).toBeLessThan(0.2);

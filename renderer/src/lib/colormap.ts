@@ -7,7 +7,13 @@
 // because a diverging map is centred on 0 and so needs a symmetric domain.
 
 import { color as parseColor } from 'd3-color';
-import { interpolateCividis, interpolateGreys, interpolateMagma, interpolateRdBu, interpolateViridis } from 'd3-scale-chromatic';
+import {
+  interpolateCividis,
+  interpolateGreys,
+  interpolateMagma,
+  interpolateRdBu,
+  interpolateViridis,
+} from 'd3-scale-chromatic';
 
 export type ColormapName = 'viridis' | 'cividis' | 'magma' | 'grey' | 'diverging';
 

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { contourLevels, marchingSquares } from './contours';
 
-const linspace = (a: number, b: number, n: number) => Float64Array.from({ length: n }, (_, k) => a + ((b - a) * k) / (n - 1));
+const linspace = (a: number, b: number, n: number) =>
+  Float64Array.from({ length: n }, (_, k) => a + ((b - a) * k) / (n - 1));
 
 function grid(xs: Float64Array, ys: Float64Array, f: (x: number, y: number) => number): Float32Array {
   const values = new Float32Array(xs.length * ys.length);
@@ -10,7 +11,9 @@ function grid(xs: Float64Array, ys: Float64Array, f: (x: number, y: number) => n
   return values;
 }
 
-function segmentsOf(result: ReturnType<typeof marchingSquares>): { x0: number; y0: number; x1: number; y1: number; level: number }[] {
+function segmentsOf(
+  result: ReturnType<typeof marchingSquares>,
+): { x0: number; y0: number; x1: number; y1: number; level: number }[] {
   return Array.from({ length: result.count }, (_, s) => ({
     x0: result.points[s * 4]!,
     y0: result.points[s * 4 + 1]!,
@@ -37,7 +40,12 @@ describe('marching squares', () => {
   it('draws f = x at level 0.5 as the straight line x = 0.5 through every row of cells', () => {
     const xs = linspace(0, 1, 5);
     const ys = linspace(-1, 1, 7);
-    const result = marchingSquares(grid(xs, ys, (x) => x), xs, ys, [0.5]);
+    const result = marchingSquares(
+      grid(xs, ys, (x) => x),
+      xs,
+      ys,
+      [0.5],
+    );
     const segments = segmentsOf(result);
     expect(segments).toHaveLength(ys.length - 1);
     for (const s of segments) {
@@ -51,7 +59,12 @@ describe('marching squares', () => {
     const xs = linspace(-2, 2, 41);
     const ys = linspace(-2, 2, 41);
     // r² = 1.1 passes through no grid point, where a loop would touch itself.
-    const result = marchingSquares(grid(xs, ys, (x, y) => x * x + y * y), xs, ys, [1.1]);
+    const result = marchingSquares(
+      grid(xs, ys, (x, y) => x * x + y * y),
+      xs,
+      ys,
+      [1.1],
+    );
     const segments = segmentsOf(result);
     expect(segments.length).toBeGreaterThan(20);
     // Closed: every endpoint is shared by exactly two segments.
@@ -72,7 +85,12 @@ describe('marching squares', () => {
   it('tags each segment with its level and finds nothing outside the range', () => {
     const xs = linspace(0, 1, 4);
     const ys = linspace(0, 1, 4);
-    const result = marchingSquares(grid(xs, ys, (x, y) => x + y), xs, ys, [-1, 0.5, 1.5, 3]);
+    const result = marchingSquares(
+      grid(xs, ys, (x, y) => x + y),
+      xs,
+      ys,
+      [-1, 0.5, 1.5, 3],
+    );
     const levels = new Set(segmentsOf(result).map((s) => s.level));
     expect([...levels].sort()).toEqual([1, 2]);
   });
@@ -86,11 +104,23 @@ describe('marching squares', () => {
     const nearest = (s: (typeof highMiddle)[number], corners: [number, number][]) =>
       Math.min(...corners.map(([x, y]) => Math.hypot((s.x0 + s.x1) / 2 - x, (s.y0 + s.y1) / 2 - y)));
     // The mean 0.5 is above 0.4: the high corners join through the middle and each low corner is cut off on its own.
-    for (const s of highMiddle) expect(nearest(s, [[1, 0], [0, 1]])).toBeLessThan(0.5);
+    for (const s of highMiddle)
+      expect(
+        nearest(s, [
+          [1, 0],
+          [0, 1],
+        ]),
+      ).toBeLessThan(0.5);
     const lowMiddle = segmentsOf(marchingSquares(Float32Array.from([1, 0, 0, 1]), xs, ys, [0.6]));
     expect(lowMiddle).toHaveLength(2);
     // The mean 0.5 is below 0.6: now the high corners are the ones cut off, each line near (0,0) or (1,1).
-    for (const s of lowMiddle) expect(nearest(s, [[0, 0], [1, 1]])).toBeLessThan(0.5);
+    for (const s of lowMiddle)
+      expect(
+        nearest(s, [
+          [0, 0],
+          [1, 1],
+        ]),
+      ).toBeLessThan(0.5);
   });
 
   it('breaks the lines at holes: no segment in a cell with a NaN or infinite corner', () => {
@@ -104,7 +134,9 @@ describe('marching squares', () => {
   });
 
   it('says how many values a grid of the named size needs', () => {
-    expect(() => marchingSquares(new Float32Array(5), linspace(0, 1, 3), linspace(0, 1, 2), [0])).toThrow('the grid has 5 values but 3 × 2 = 6 points were named');
+    expect(() => marchingSquares(new Float32Array(5), linspace(0, 1, 3), linspace(0, 1, 2), [0])).toThrow(
+      'the grid has 5 values but 3 × 2 = 6 points were named',
+    );
   });
 
   it('puts every endpoint on a cell edge where the edge’s linear interpolation equals the level (random grids)', () => {
@@ -127,8 +159,12 @@ describe('marching squares', () => {
               // With xs and ys the integers, an endpoint on a vertical edge has an integer x, on a horizontal edge an integer y.
               const onVertical = Math.abs(x - Math.round(x)) < 1e-4;
               const interpolated = onVertical
-                ? at(Math.round(x), Math.floor(y)) + (y - Math.floor(y)) * (at(Math.round(x), Math.min(my - 1, Math.floor(y) + 1)) - at(Math.round(x), Math.floor(y)))
-                : at(Math.floor(x), Math.round(y)) + (x - Math.floor(x)) * (at(Math.min(mx - 1, Math.floor(x) + 1), Math.round(y)) - at(Math.floor(x), Math.round(y)));
+                ? at(Math.round(x), Math.floor(y)) +
+                  (y - Math.floor(y)) *
+                    (at(Math.round(x), Math.min(my - 1, Math.floor(y) + 1)) - at(Math.round(x), Math.floor(y)))
+                : at(Math.floor(x), Math.round(y)) +
+                  (x - Math.floor(x)) *
+                    (at(Math.min(mx - 1, Math.floor(x) + 1), Math.round(y)) - at(Math.floor(x), Math.round(y)));
               expect(interpolated).toBeCloseTo(value, 2);
             }
           }

@@ -26,10 +26,16 @@ export interface ContourSegments {
  * The segments where f crosses each level. `values[i * ys.length + j]` is f(xs[i], ys[j]),
  * the layout of the engine's grid and of its decimated view.
  */
-export function marchingSquares(values: ArrayLike<number>, xs: ArrayLike<number>, ys: ArrayLike<number>, levels: readonly number[]): ContourSegments {
+export function marchingSquares(
+  values: ArrayLike<number>,
+  xs: ArrayLike<number>,
+  ys: ArrayLike<number>,
+  levels: readonly number[],
+): ContourSegments {
   const mx = xs.length;
   const my = ys.length;
-  if (values.length < mx * my) throw new Error(`the grid has ${values.length} values but ${mx} × ${my} = ${mx * my} points were named`);
+  if (values.length < mx * my)
+    throw new Error(`the grid has ${values.length} values but ${mx} × ${my} = ${mx * my} points were named`);
   let points = new Float32Array(1024);
   let level = new Uint16Array(256);
   let count = 0;
@@ -63,7 +69,8 @@ export function marchingSquares(values: ArrayLike<number>, xs: ArrayLike<number>
       cv[1] = values[(i + 1) * my + j]!;
       cv[2] = values[(i + 1) * my + j + 1]!;
       cv[3] = values[i * my + j + 1]!;
-      if (!(Number.isFinite(cv[0]) && Number.isFinite(cv[1]) && Number.isFinite(cv[2]) && Number.isFinite(cv[3]))) continue;
+      if (!(Number.isFinite(cv[0]) && Number.isFinite(cv[1]) && Number.isFinite(cv[2]) && Number.isFinite(cv[3])))
+        continue;
       cx[0] = cx[3] = xs[i]!;
       cx[1] = cx[2] = xs[i + 1]!;
       cy[0] = cy[1] = ys[j]!;

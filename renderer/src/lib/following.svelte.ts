@@ -62,7 +62,10 @@ export class Following {
    */
   private sameRunSurface(runId: string, surface: SurfaceView): boolean {
     return (
-      this.host.live.owns(runId) && this.surface !== null && this.surface.source !== 'preview' && sameGrid(this.surface, surface)
+      this.host.live.owns(runId) &&
+      this.surface !== null &&
+      this.surface.source !== 'preview' &&
+      sameGrid(this.surface, surface)
     );
   }
 
@@ -99,7 +102,8 @@ export class Following {
     } else {
       this.surfaceError = null;
       // A run's grid at these settings beats a preview of them.
-      if (!this.surface || !sameGrid(this.surface, settings) || this.surface.source === 'preview') this.surface = surface;
+      if (!this.surface || !sameGrid(this.surface, settings) || this.surface.source === 'preview')
+        this.surface = surface;
     }
   }, 40);
 

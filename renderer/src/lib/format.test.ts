@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatMs, formatPeak, formatRatio, formatTickBytes, formatTickMs, formatTickValue, formatValue, strategyLabel } from './format';
+import {
+  formatBytes,
+  formatMs,
+  formatPeak,
+  formatRatio,
+  formatTickBytes,
+  formatTickMs,
+  formatTickValue,
+  formatValue,
+  strategyLabel,
+} from './format';
 
 describe('numbers as the lab prints them', () => {
   it('writes bytes in binary units with three figures, as the memory guard and `vlab run` do', () => {
@@ -42,7 +52,14 @@ describe('numbers as the lab prints them', () => {
   });
 
   it('labels decade ticks shortly', () => {
-    expect([1e-2, 1e-1, 1, 10, 1000, 1e5].map(formatTickMs)).toEqual(['10 µs', '100 µs', '1 ms', '10 ms', '1 s', '100 s']);
+    expect([1e-2, 1e-1, 1, 10, 1000, 1e5].map(formatTickMs)).toEqual([
+      '10 µs',
+      '100 µs',
+      '1 ms',
+      '10 ms',
+      '1 s',
+      '100 s',
+    ]);
     expect([100, 1000, 1e6, 1e10].map(formatTickBytes)).toEqual(['100 B', '1 kB', '1 MB', '10 GB']);
   });
 });

@@ -18,7 +18,6 @@ export function strategyLabel(record: { strategy: string; backend: string }): st
   return `${record.strategy} (run by ${record.strategy === 'numpy' ? 'NumPy' : 'JAX'})`;
 }
 
-
 /** A ratio such as a speed-up: 412×, 3.1×, 0.52×. */
 export function formatRatio(ratio: number): string {
   if (!Number.isFinite(ratio)) return '—';

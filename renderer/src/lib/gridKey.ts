@@ -6,6 +6,13 @@ import type { GridSettings } from '../../../main/contract';
 
 export function sameGrid(a: GridSettings, b: GridSettings): boolean {
   return (
-    a.nx === b.nx && a.ny === b.ny && a.xRange[0] === b.xRange[0] && a.xRange[1] === b.xRange[1] && a.yRange[0] === b.yRange[0] && a.yRange[1] === b.yRange[1] && a.dtype === b.dtype && a.formula === b.formula
+    a.nx === b.nx &&
+    a.ny === b.ny &&
+    a.xRange[0] === b.xRange[0] &&
+    a.xRange[1] === b.xRange[1] &&
+    a.yRange[0] === b.yRange[0] &&
+    a.yRange[1] === b.yRange[1] &&
+    a.dtype === b.dtype &&
+    a.formula === b.formula
   );
 }

@@ -99,7 +99,9 @@ export class Lab extends Settings {
   }
 
   async start(): Promise<void> {
-    this.api.on('run:progress', ({ runId, progress, index, total }) => this.runs.progressed(runId, progress, index, total));
+    this.api.on('run:progress', ({ runId, progress, index, total }) =>
+      this.runs.progressed(runId, progress, index, total),
+    );
     this.api.on('run:record', ({ runId, record, surface }) => {
       this.runs.recorded(runId, record);
       if (surface) this.follow.runSurface(runId, surface);
@@ -129,7 +131,8 @@ export class Lab extends Settings {
    * them (compute/limits.ts, sent in AppInfo). The panels that read them are shown only once AppInfo has arrived.
    */
   get limits(): GridLimits {
-    if (!this.info) throw new Error('The lab has not started: AppInfo, which carries the size limits, has not arrived yet.');
+    if (!this.info)
+      throw new Error('The lab has not started: AppInfo, which carries the size limits, has not arrived yet.');
     return this.info.limits;
   }
 

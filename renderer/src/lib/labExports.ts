@@ -3,7 +3,15 @@
 // surface's PNG. Each asks the shell to write it and tells the user where it
 // went on the lab's message line (saveOutcome.ts).
 
-import type { DType, GridFormat, GridSettings, LabApi, ResultsFormat, RunRecord, SaveOutcome } from '../../../main/contract';
+import type {
+  DType,
+  GridFormat,
+  GridSettings,
+  LabApi,
+  ResultsFormat,
+  RunRecord,
+  SaveOutcome,
+} from '../../../main/contract';
 import { formatBytes } from './format';
 import { saveMessage, type Message } from './saveOutcome';
 
@@ -40,7 +48,13 @@ export class LabExports {
     // About 30 characters a CSV row, the value's bytes in a .npy: past a few million points, ask first.
     const approxBytes = points * (format === 'npy' ? (this.lab.dtype === 'float32' ? 4 : 8) : 30);
     const what = format === 'npy' ? 'the .npy file' : 'the CSV';
-    if (points > LARGE_GRID_EXPORT_POINTS && !confirm(`The grid has ${points.toLocaleString('en-US')} points: ${what} will be about ${formatBytes(approxBytes)}. Write it?`)) return;
+    if (
+      points > LARGE_GRID_EXPORT_POINTS &&
+      !confirm(
+        `The grid has ${points.toLocaleString('en-US')} points: ${what} will be about ${formatBytes(approxBytes)}. Write it?`,
+      )
+    )
+      return;
     this.lab.message = { kind: 'info', text: `Writing ${points.toLocaleString('en-US')} grid points…` };
     // The run engine writes one thing at a time: a live run stops for the export.
     await this.lab.live.hold();

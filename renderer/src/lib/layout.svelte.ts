@@ -32,7 +32,16 @@ export const LAYOUT_GROUPS: { title: string; items: LayoutItem[] }[] = [
   { title: 'Tabs', items: ['tab:results', 'tab:lesson', 'tab:graph', 'tab:machine'] },
   {
     title: 'Controls',
-    items: ['control:grid-size', 'control:formula', 'control:dtype', 'control:strategies', 'control:repeats', 'control:threads', 'control:memory-guard', 'control:run'],
+    items: [
+      'control:grid-size',
+      'control:formula',
+      'control:dtype',
+      'control:strategies',
+      'control:repeats',
+      'control:threads',
+      'control:memory-guard',
+      'control:run',
+    ],
   },
 ];
 

@@ -9,7 +9,11 @@ describe("the window's grid under a teacher's layout", () => {
   });
 
   it('gives the whole width to what is left', () => {
-    expect(grid('surface', 'comparison')).toEqual({ columns: 'minmax(0, 1fr) minmax(0, 1fr)', rows: 'minmax(420px, 1fr)', areas: "'surface comparison'" });
+    expect(grid('surface', 'comparison')).toEqual({
+      columns: 'minmax(0, 1fr) minmax(0, 1fr)',
+      rows: 'minmax(420px, 1fr)',
+      areas: "'surface comparison'",
+    });
     expect(grid('controls', 'comparison', 'lower')).toEqual({
       columns: 'minmax(290px, 330px) minmax(0, 1fr)',
       rows: 'minmax(420px, auto) auto',

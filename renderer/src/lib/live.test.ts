@@ -1,6 +1,19 @@
 import { recordFixture } from '../../../test/fixtures';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { AppInfo, CalibrationRequest, CalibrationResult, EventMap, EventName, GridSettings, LabApi, RunBatchRequest, RunBatchResult, RunRecord, RunSettings, StrategyName } from '../../../main/contract';
+import type {
+  AppInfo,
+  CalibrationRequest,
+  CalibrationResult,
+  EventMap,
+  EventName,
+  GridSettings,
+  LabApi,
+  RunBatchRequest,
+  RunBatchResult,
+  RunRecord,
+  RunSettings,
+  StrategyName,
+} from '../../../main/contract';
 import { LIVE_BUDGET_MS, LIVE_DEBOUNCE_MS, Live, measures, type LiveHost } from './live.svelte';
 
 /** A shell whose runs finish when the test says: run:start waits, run:cancel ends it as cancelled. */
@@ -15,15 +28,29 @@ class FakeShell implements LabApi {
 
   invoke(channel: string, request: unknown): Promise<never> {
     const answer = (value: unknown) => Promise.resolve(value as never);
-    if (channel === 'run:guard') return answer({ entries: (request as RunSettings).strategies.map((strategy) => ({ strategy, predictedBytes: 1, fits: true })) });
+    if (channel === 'run:guard')
+      return answer({
+        entries: (request as RunSettings).strategies.map((strategy) => ({ strategy, predictedBytes: 1, fits: true })),
+      });
     if (channel === 'live:calibrate') {
       const asked = request as CalibrationRequest;
       this.calibrations.push(asked);
       const strategies = (asked.strategies ?? []).map((strategy) => {
         const nsPerPoint = this.calibratedNs[strategy] ?? 1;
-        return { strategy, fixedMs: 0.05, nsPerPoint, compileMs: 1, samples: [1024, 16384].map((points) => ({ points, callMs: 0.05 + (nsPerPoint * points) / 1e6 })) };
+        return {
+          strategy,
+          fixedMs: 0.05,
+          nsPerPoint,
+          compileMs: 1,
+          samples: [1024, 16384].map((points) => ({ points, callMs: 0.05 + (nsPerPoint * points) / 1e6 })),
+        };
       });
-      return answer({ dtype: asked.dtype, formula: asked.formula, strategies, elapsedMs: 20 } satisfies CalibrationResult);
+      return answer({
+        dtype: asked.dtype,
+        formula: asked.formula,
+        strategies,
+        elapsedMs: 20,
+      } satisfies CalibrationResult);
     }
     if (channel === 'run:cancel') {
       const { runId } = request as { runId: string };
@@ -48,7 +75,8 @@ class FakeShell implements LabApi {
   /** The run measures each strategy it was asked for in `msPerPoint` a call, and ends. */
   complete(runId: string, msPerPoint = 1e-6): void {
     const start = this.starts.find((s) => s.runId === runId)!;
-    for (const strategy of start.strategies) this.emit('run:record', { runId, record: record(strategy, start.nx, msPerPoint * start.nx * start.ny) });
+    for (const strategy of start.strategies)
+      this.emit('run:record', { runId, record: record(strategy, start.nx, msPerPoint * start.nx * start.ny) });
     this.finish(runId, false);
   }
 
@@ -97,7 +125,17 @@ async function elapse(ms: number): Promise<void> {
 beforeEach(() => {
   vi.useFakeTimers();
   shell = new FakeShell();
-  settings = { nx: 100, ny: 100, xRange: [-2, 2], yRange: [-2, 2], dtype: 'float32', formula: 'x + y', strategies: ['loops', 'meshgrid', 'vmap'], repeats: 3, devices: 0 };
+  settings = {
+    nx: 100,
+    ny: 100,
+    xRange: [-2, 2],
+    yRange: [-2, 2],
+    dtype: 'float32',
+    formula: 'x + y',
+    strategies: ['loops', 'meshgrid', 'vmap'],
+    repeats: 3,
+    devices: 0,
+  };
   live = new Live(host());
   live.start();
 });
@@ -118,7 +156,9 @@ describe('the Live switch', () => {
     shell = new FakeShell();
     shell.calibratedNs = { loops: 1000, meshgrid: 2, vmap: 2 };
     settings = { ...settings, nx: 2000, ny: 2000, strategies: ['loops', 'meshgrid', 'vmap', 'gpu', 'numpy'] };
-    const info = { strategies: { lab: ['loops', 'naive', 'meshgrid', 'meshgrid-eager', 'vmap', 'pmap', 'gpu'], peers: ['numpy'] } } as unknown as AppInfo;
+    const info = {
+      strategies: { lab: ['loops', 'naive', 'meshgrid', 'meshgrid-eager', 'vmap', 'pmap', 'gpu'], peers: ['numpy'] },
+    } as unknown as AppInfo;
     live = new Live(host(info));
     live.start();
     // No input: the calibration of the CPU strategies (never the peers), then the opening grid.
@@ -200,7 +240,8 @@ describe('the Live switch', () => {
   it('goes on a budget at a time until every strategy that fits on its own is measured, then stops', async () => {
     settings = { ...settings, strategies: ['meshgrid', 'vmap', 'pmap'] };
     // Each predicted at about 300 ms: one per budget.
-    for (const strategy of settings.strategies) shell.emit('run:record', { runId: 'run-1', record: record(strategy, 100, 0.75) });
+    for (const strategy of settings.strategies)
+      shell.emit('run:record', { runId: 'run-1', record: record(strategy, 100, 0.75) });
     setN(1000);
     const completed = new Set<string>();
     for (let round = 0; round < 5; round++) {

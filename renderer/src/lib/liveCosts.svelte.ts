@@ -67,7 +67,9 @@ export class LiveCosts {
 
   /** The latest at each size, a few sizes kept. */
   private remember(key: string, measurement: Measurement): void {
-    const kept = (this.measured[key] ?? []).filter((m) => m.points !== measurement.points).slice(-(MEASUREMENTS_KEPT - 1));
+    const kept = (this.measured[key] ?? [])
+      .filter((m) => m.points !== measurement.points)
+      .slice(-(MEASUREMENTS_KEPT - 1));
     this.measured = { ...this.measured, [key]: [...kept, measurement] };
   }
 }

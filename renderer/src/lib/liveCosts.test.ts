@@ -2,12 +2,33 @@ import { describe, expect, it } from 'vitest';
 import type { CalibrationResult, RunSettings } from '../../../main/contract';
 import { LiveCosts } from './liveCosts.svelte';
 
-const settings = (n: number): RunSettings => ({ nx: n, ny: n, xRange: [-2, 2], yRange: [-2, 2], dtype: 'float32', formula: 'x', strategies: ['vmap'], repeats: 0, devices: 0 });
+const settings = (n: number): RunSettings => ({
+  nx: n,
+  ny: n,
+  xRange: [-2, 2],
+  yRange: [-2, 2],
+  dtype: 'float32',
+  formula: 'x',
+  strategies: ['vmap'],
+  repeats: 0,
+  devices: 0,
+});
 const calibration: CalibrationResult = {
   dtype: 'float32',
   formula: 'x',
   elapsedMs: 10,
-  strategies: [{ strategy: 'vmap', fixedMs: 0.05, nsPerPoint: 1, compileMs: 2, samples: [{ points: 1024, callMs: 0.051 }, { points: 16384, callMs: 0.066 }] }],
+  strategies: [
+    {
+      strategy: 'vmap',
+      fixedMs: 0.05,
+      nsPerPoint: 1,
+      compileMs: 2,
+      samples: [
+        { points: 1024, callMs: 0.051 },
+        { points: 16384, callMs: 0.066 },
+      ],
+    },
+  ],
 };
 
 describe('what Live knows of a strategy’s cost', () => {
@@ -26,7 +47,10 @@ describe('what Live knows of a strategy’s cost', () => {
   it('keeps the first guess where a calibration timed a cold start slower than it', () => {
     const costs = new LiveCosts();
     // loops at 50 µs a point on a tiny grid (a JIT not yet warm), against its first guess of 1.5 µs and 50 ms to compile.
-    costs.noteCalibration({ ...calibration, strategies: [{ ...calibration.strategies[0]!, strategy: 'loops', fixedMs: 0, nsPerPoint: 50_000, compileMs: 1 }] });
+    costs.noteCalibration({
+      ...calibration,
+      strategies: [{ ...calibration.strategies[0]!, strategy: 'loops', fixedMs: 0, nsPerPoint: 50_000, compileMs: 1 }],
+    });
     expect(costs.predictedMs('loops', settings(40))).toBeCloseTo(50 + 1600 * 1.5e-3 + 1600 * 20e-6, 6);
   });
 });

@@ -28,4 +28,3 @@ export function measures(record: RunRecord, settings: GridSettings | RunSettings
 export function gridKey(settings: GridSettings | RunSettings): string {
   return JSON.stringify(Object.entries(gridOf(settings)).sort(([a], [b]) => (a < b ? -1 : 1)));
 }
-

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { formatWait, nearestMeasurement, planLiveRun, pointsOf, predictRunMs, scaleByPoints, type Measurement } from './livePlan';
+import {
+  formatWait,
+  nearestMeasurement,
+  planLiveRun,
+  pointsOf,
+  predictRunMs,
+  scaleByPoints,
+  type Measurement,
+} from './livePlan';
 
 describe('the prediction of a strategy’s time at a new grid', () => {
   it('scales with the number of points: n² for a square grid', () => {
@@ -31,7 +39,12 @@ describe('the prediction of a strategy’s time at a new grid', () => {
   });
 
   it('starts from the measurement nearest the new grid, the latest of equals', () => {
-    const at = (n: number, callMs: number): Measurement => ({ points: n * n, callMs, firstMs: callMs, overheadNsPerPoint: 0 });
+    const at = (n: number, callMs: number): Measurement => ({
+      points: n * n,
+      callMs,
+      firstMs: callMs,
+      overheadNsPerPoint: 0,
+    });
     const measured = [at(40, 6), at(700, 440), at(100, 40), at(700, 430)];
     expect(nearestMeasurement(measured, 800 * 800)?.callMs).toBe(430);
     expect(nearestMeasurement(measured, 50 * 50)?.callMs).toBe(6);
@@ -100,13 +113,21 @@ describe('how long pressing Run would take, in words', () => {
 describe('a call predicted from a fixed cost and a cost per point', () => {
   it('keeps the fixed cost and scales the rest, never below the roofline’s cost per point', async () => {
     const { predictCallMs } = await import('./livePlan');
-    const calibrated: Measurement = { points: 16384, callMs: 0.05 + 16384 * 2e-6, firstMs: 1, overheadNsPerPoint: 20, fixedMs: 0.05 };
+    const calibrated: Measurement = {
+      points: 16384,
+      callMs: 0.05 + 16384 * 2e-6,
+      firstMs: 1,
+      overheadNsPerPoint: 20,
+      fixedMs: 0.05,
+    };
     expect(predictCallMs(calibrated, 1_000_000)).toBeCloseTo(0.05 + 2, 9);
     // Without the fixed cost all of it would scale: 60× too much at a million points.
     expect(predictCallMs({ ...calibrated, fixedMs: undefined }, 1_000_000)).toBeGreaterThan(3);
     // Out of cache, the roofline says a point costs at least 4 ns (its bytes over DRAM's bandwidth).
     expect(predictCallMs(calibrated, 1_000_000, 4)).toBeCloseTo(0.05 + 4, 9);
     // A fixed cost above the call itself is held to the call.
-    expect(predictCallMs({ points: 100, callMs: 0.01, firstMs: 0.01, overheadNsPerPoint: 0, fixedMs: 1 }, 100)).toBeCloseTo(0.01, 9);
+    expect(
+      predictCallMs({ points: 100, callMs: 0.01, firstMs: 0.01, overheadNsPerPoint: 0, fixedMs: 1 }, 100),
+    ).toBeCloseTo(0.01, 9);
   });
 });

@@ -114,7 +114,11 @@ export interface LivePlan<K extends string> {
  * that is not a number (nothing measured, no guess) never fits.
  */
 export function planLiveRun<K extends string>(candidates: readonly Candidate<K>[], budgetMs: number): LivePlan<K> {
-  const byCost = [...candidates].sort((a, b) => (Number.isFinite(a.predictedMs) ? a.predictedMs : Infinity) - (Number.isFinite(b.predictedMs) ? b.predictedMs : Infinity));
+  const byCost = [...candidates].sort(
+    (a, b) =>
+      (Number.isFinite(a.predictedMs) ? a.predictedMs : Infinity) -
+      (Number.isFinite(b.predictedMs) ? b.predictedMs : Infinity),
+  );
   const fits = new Set<K>();
   let spentMs = 0;
   for (const { key, predictedMs } of byCost) {

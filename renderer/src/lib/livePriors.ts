@@ -15,7 +15,10 @@ export type LiveKey = StrategyName | 'limit';
  * outside the timed calls (the reference check) and the fixed cost a record
  * does not show (a peer's Python process and its imports).
  */
-export const FIRST_GUESS: Record<LiveKey, { callNsPerPoint: number; compileMs: number; overheadNsPerPoint: number; startMs: number }> = {
+export const FIRST_GUESS: Record<
+  LiveKey,
+  { callNsPerPoint: number; compileMs: number; overheadNsPerPoint: number; startMs: number }
+> = {
   loops: { callNsPerPoint: 1500, compileMs: 50, overheadNsPerPoint: 20, startMs: 0 },
   naive: { callNsPerPoint: 2, compileMs: 40, overheadNsPerPoint: 5, startMs: 0 },
   meshgrid: { callNsPerPoint: 10, compileMs: 5, overheadNsPerPoint: 20, startMs: 0 },
@@ -40,12 +43,21 @@ export function firstGuess(key: LiveKey): Measurement {
  * Each calibrated strategy as a measurement at the larger of its tiny grids,
  * with its fixed cost: what predictRunMs scales to the user's grid.
  */
-export function calibratedMeasurements(result: CalibrationResult): { strategy: StrategyName; measurement: Measurement }[] {
+export function calibratedMeasurements(
+  result: CalibrationResult,
+): { strategy: StrategyName; measurement: Measurement }[] {
   return result.strategies.flatMap(({ strategy, fixedMs, nsPerPoint, compileMs, samples }) => {
     const largest = samples.reduce((a, b) => (b.points > a.points ? b : a), samples[0]!);
     if (!largest) return [];
     const callMs = fixedMs + (nsPerPoint * largest.points) / 1e6;
-    const measurement: Measurement = { points: largest.points, callMs, firstMs: callMs + compileMs, overheadNsPerPoint: FIRST_GUESS[strategy].overheadNsPerPoint, fixedMs, calibrated: true };
+    const measurement: Measurement = {
+      points: largest.points,
+      callMs,
+      firstMs: callMs + compileMs,
+      overheadNsPerPoint: FIRST_GUESS[strategy].overheadNsPerPoint,
+      fixedMs,
+      calibrated: true,
+    };
     return [{ strategy, measurement }];
   });
 }

@@ -88,12 +88,22 @@ export class Runs {
       kind: 'guard',
       message: e.message ?? 'would not fit in memory',
     }));
-    this.batch = { runId, settings, records: [], failures: skipped, strategies: settings.strategies, done: false, cancelled: false };
+    this.batch = {
+      runId,
+      settings,
+      records: [],
+      failures: skipped,
+      strategies: settings.strategies,
+      done: false,
+      cancelled: false,
+    };
     host.engineCrash = null;
     host.message = null;
     if (strategies.length === 0) {
       this.batch = { ...this.batch, done: true };
-      const text = skipped.length ? 'None of the ticked strategies fits in memory at this n.' : 'Tick at least one strategy to run.';
+      const text = skipped.length
+        ? 'None of the ticked strategies fits in memory at this n.'
+        : 'Tick at least one strategy to run.';
       host.message = { kind: 'error', text };
       return;
     }
@@ -102,7 +112,10 @@ export class Runs {
       const result = await host.api.invoke('run:start', { ...settings, strategies, runId, includeFloor: true });
       if (this.batch?.runId === runId) this.batch = { ...this.batch, done: true, cancelled: result.cancelled };
     } catch (error) {
-      host.message = { kind: 'error', text: `The run failed: ${error instanceof Error ? error.message : String(error)}` };
+      host.message = {
+        kind: 'error',
+        text: `The run failed: ${error instanceof Error ? error.message : String(error)}`,
+      };
       if (this.batch?.runId === runId) this.batch = { ...this.batch, done: true };
     } finally {
       this.running = null;

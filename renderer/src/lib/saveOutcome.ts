@@ -12,7 +12,11 @@ export interface Message {
 }
 
 /** The message for a save of `what` (e.g. 'results'); `verb` names the action in the failure ('Could not export the grid: …'). */
-export async function saveMessage(outcome: Promise<SaveOutcome>, what: string, verb: 'export' | 'save'): Promise<Message | null> {
+export async function saveMessage(
+  outcome: Promise<SaveOutcome>,
+  what: string,
+  verb: 'export' | 'save',
+): Promise<Message | null> {
   try {
     const result = await outcome;
     if (result.status === 'saved') return { kind: 'info', text: `Saved the ${what} to ${result.path}` };
@@ -22,7 +26,10 @@ export async function saveMessage(outcome: Promise<SaveOutcome>, what: string, v
     }
     return null;
   } catch (error) {
-    return { kind: 'error', text: `Could not ${verb} the ${what}: ${error instanceof Error ? error.message : String(error)}` };
+    return {
+      kind: 'error',
+      text: `Could not ${verb} the ${what}: ${error instanceof Error ? error.message : String(error)}`,
+    };
   }
 }
 

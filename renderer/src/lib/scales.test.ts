@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { APP_GRID_LIMITS } from '../../../compute/limits';
-import { clampToSlider, logAxis, niceTicks, nToSlider, SLIDER_STEPS, sliderDecades, sliderToN, type SliderRange } from './scales';
+import {
+  clampToSlider,
+  logAxis,
+  niceTicks,
+  nToSlider,
+  SLIDER_STEPS,
+  sliderDecades,
+  sliderToN,
+  type SliderRange,
+} from './scales';
 
 describe('the surface axes’ ticks', () => {
   it('are 1, 2 or 5 times a power of ten, inside the range', () => {
@@ -35,7 +44,11 @@ describe('the surface axes’ ticks', () => {
 
 describe('the grid-size slider', () => {
   // The app's own range, and two others: the slider's ends are whatever AppInfo.limits says, not a copy of them.
-  const ranges: SliderRange[] = [APP_GRID_LIMITS, { sliderMin: 1, sliderMax: 1000 }, { sliderMin: 50, sliderMax: 5000 }];
+  const ranges: SliderRange[] = [
+    APP_GRID_LIMITS,
+    { sliderMin: 1, sliderMax: 1000 },
+    { sliderMin: 50, sliderMax: 5000 },
+  ];
 
   it('has its ends at the limits it is given', () => {
     for (const range of ranges) {
@@ -53,7 +66,9 @@ describe('the grid-size slider', () => {
 
   it('maps positions onto n and back within 1%, never going down, each decade the same travel', () => {
     for (const range of ranges) {
-      for (const n of [range.sliderMin, 80, 300, range.sliderMax].filter((n) => n >= range.sliderMin && n <= range.sliderMax)) {
+      for (const n of [range.sliderMin, 80, 300, range.sliderMax].filter(
+        (n) => n >= range.sliderMin && n <= range.sliderMax,
+      )) {
         expect(Math.abs(sliderToN(nToSlider(n, range), range) - n) / n).toBeLessThan(0.01);
       }
       let previous = 0;

@@ -17,7 +17,9 @@ export function sliderToN(position: number, range: SliderRange): number {
 }
 
 export function nToSlider(n: number, range: SliderRange): number {
-  return Math.round((SLIDER_STEPS * Math.log(clampToSlider(n, range) / range.sliderMin)) / Math.log(range.sliderMax / range.sliderMin));
+  return Math.round(
+    (SLIDER_STEPS * Math.log(clampToSlider(n, range) / range.sliderMin)) / Math.log(range.sliderMax / range.sliderMin),
+  );
 }
 
 /** n kept within the slider's ends. */
@@ -28,7 +30,8 @@ export function clampToSlider(n: number, range: SliderRange): number {
 /** The powers of ten from the slider's low end to its high end, where its scale is labelled. */
 export function sliderDecades(range: SliderRange): number[] {
   const decades: number[] = [];
-  for (let e = Math.ceil(Math.log10(range.sliderMin)); Math.pow(10, e) <= range.sliderMax; e++) decades.push(Math.pow(10, e));
+  for (let e = Math.ceil(Math.log10(range.sliderMin)); Math.pow(10, e) <= range.sliderMax; e++)
+    decades.push(Math.pow(10, e));
   return decades;
 }
 

@@ -36,7 +36,14 @@ export class Settings {
 
   /** The grid and the formula, as the engine's requests take them. */
   grid(): GridSettings {
-    return { nx: this.nx, ny: this.ny, xRange: this.xRange, yRange: this.yRange, dtype: this.dtype, formula: this.formula };
+    return {
+      nx: this.nx,
+      ny: this.ny,
+      xRange: this.xRange,
+      yRange: this.yRange,
+      dtype: this.dtype,
+      formula: this.formula,
+    };
   }
 
   /** The strategies a run takes; the Lab narrows the ticked ones to those available and shown. */

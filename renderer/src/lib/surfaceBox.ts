@@ -6,7 +6,20 @@
 // together when one of them changes; a replaced box is freed only after its
 // successor has been drawn (freeRetired, after a render).
 
-import { BufferAttribute, BufferGeometry, CanvasTexture, Group, LineBasicMaterial, LineSegments, SRGBColorSpace, Sprite, SpriteMaterial, Vector3, type Object3D, type PerspectiveCamera } from 'three';
+import {
+  BufferAttribute,
+  BufferGeometry,
+  CanvasTexture,
+  Group,
+  LineBasicMaterial,
+  LineSegments,
+  SRGBColorSpace,
+  Sprite,
+  SpriteMaterial,
+  Vector3,
+  type Object3D,
+  type PerspectiveCamera,
+} from 'three';
 import type { SurfaceView } from '../../../main/contract';
 import { disposeObject } from './disposeObject';
 import { formatTickValue } from './format';
@@ -81,8 +94,21 @@ export class SurfaceBox {
       this.frame.group.removeFromParent();
       this.retired.push(this.frame.group);
     }
-    this.frame = buildFrame({ domain: settings.domain, lo, hi, height: HEIGHT * settings.zScale, xTicks, yTicks, zTicks, theme: settings.theme });
-    this.tickLabels = { x: xTicks.map(formatTickValue), y: yTicks.map(formatTickValue), z: zTicks.map(formatTickValue) };
+    this.frame = buildFrame({
+      domain: settings.domain,
+      lo,
+      hi,
+      height: HEIGHT * settings.zScale,
+      xTicks,
+      yTicks,
+      zTicks,
+      theme: settings.theme,
+    });
+    this.tickLabels = {
+      x: xTicks.map(formatTickValue),
+      y: yTicks.map(formatTickValue),
+      z: zTicks.map(formatTickValue),
+    };
     this.parent.add(this.frame.group);
     return true;
   }
@@ -111,7 +137,10 @@ export class SurfaceBox {
     frame.yTitle.position.set(sx * (out + 0.22), -0.04, 0);
     // The f axis goes up the side corner that is further left on screen.
     camera.updateMatrixWorld();
-    const left = new Vector3(-sx, 0, sz).project(camera).x < new Vector3(sx, 0, -sz).project(camera).x ? new Vector3(-sx, 0, sz) : new Vector3(sx, 0, -sz);
+    const left =
+      new Vector3(-sx, 0, sz).project(camera).x < new Vector3(sx, 0, -sz).project(camera).x
+        ? new Vector3(-sx, 0, sz)
+        : new Vector3(sx, 0, -sz);
     // Labels sit outside that corner, along the diagonal away from the box.
     frame.zTicks.forEach((v, k) => {
       const label = frame.zLabels[k]!;
@@ -150,7 +179,9 @@ function labelSprite(text: string, size: number, color: string, weight = 600): S
   const texture = new CanvasTexture(canvas);
   texture.colorSpace = SRGBColorSpace;
   texture.anisotropy = 4;
-  const sprite = new Sprite(new SpriteMaterial({ map: texture, transparent: true, depthWrite: false, depthTest: false }));
+  const sprite = new Sprite(
+    new SpriteMaterial({ map: texture, transparent: true, depthWrite: false, depthTest: false }),
+  );
   sprite.scale.set((size * width) / canvas.height, size, 1);
   sprite.renderOrder = 3;
   return sprite;
@@ -189,7 +220,13 @@ function buildFrame(options: {
     for (const z of zs) points.push(side, 0, z, side, height, z);
     for (const h of hs) points.push(side, h, -1, side, h, 1);
     const wall = new Group();
-    wall.add(segments(points, theme.grid), segments([side, 0, -1, side, height, -1, side, 0, 1, side, height, 1, side, height, -1, side, height, 1], theme.grid));
+    wall.add(
+      segments(points, theme.grid),
+      segments(
+        [side, 0, -1, side, height, -1, side, 0, 1, side, height, 1, side, height, -1, side, height, 1],
+        theme.grid,
+      ),
+    );
     return wall;
   };
   const zWall = (side: number) => {
@@ -197,7 +234,13 @@ function buildFrame(options: {
     for (const x of xs) points.push(x, 0, side, x, height, side);
     for (const h of hs) points.push(-1, h, side, 1, h, side);
     const wall = new Group();
-    wall.add(segments(points, theme.grid), segments([-1, 0, side, -1, height, side, 1, 0, side, 1, height, side, -1, height, side, 1, height, side], theme.grid));
+    wall.add(
+      segments(points, theme.grid),
+      segments(
+        [-1, 0, side, -1, height, side, 1, 0, side, 1, height, side, -1, height, side, 1, height, side],
+        theme.grid,
+      ),
+    );
     return wall;
   };
   const walls = { xLow: xWall(-1), xHigh: xWall(1), yLow: zWall(1), yHigh: zWall(-1) };

@@ -77,10 +77,12 @@ export class SurfaceCamera {
     const direction = CAMERA_START.clone().normalize();
     // The box's corners and the axis titles beyond its floor; the f axis's labels need room at the sides, so less of the width is used.
     const points: Vector3[] = [];
-    for (const x of [-1, 1]) for (const z of [-1, 1]) for (const y of [0, height + 0.15]) points.push(new Vector3(x, y, z));
+    for (const x of [-1, 1])
+      for (const z of [-1, 1]) for (const y of [0, height + 0.15]) points.push(new Vector3(x, y, z));
     for (const side of [-1.35, 1.35]) points.push(new Vector3(side, -0.05, 0), new Vector3(0, -0.05, side));
     // The tick labels at the floor's corners, half a label below the floor.
-    for (const x of [-1, 1]) for (const z of [-1, 1]) points.push(new Vector3(x, -0.08, z * 1.13), new Vector3(x * 1.13, -0.08, z));
+    for (const x of [-1, 1])
+      for (const z of [-1, 1]) points.push(new Vector3(x, -0.08, z * 1.13), new Vector3(x * 1.13, -0.08, z));
     const fits = (distance: number) => {
       this.camera.position.copy(target).addScaledVector(direction, distance);
       this.camera.lookAt(target);

@@ -3,7 +3,16 @@
 // the full grid (the view is a decimated sample of it), and a marker sphere
 // on the point picked.
 
-import { BufferAttribute, Mesh, MeshBasicMaterial, Raycaster, SphereGeometry, Vector2, Vector3, type PerspectiveCamera } from 'three';
+import {
+  BufferAttribute,
+  Mesh,
+  MeshBasicMaterial,
+  Raycaster,
+  SphereGeometry,
+  Vector2,
+  Vector3,
+  type PerspectiveCamera,
+} from 'three';
 import type { SurfaceView } from '../../../main/contract';
 import type { SurfaceMesh } from './surfaceMesh';
 import { sampleIndex } from '../../../compute/strategies/decimate';
@@ -28,10 +37,20 @@ export class SurfaceHover {
   }
 
   /** The grid point under the pointer (client pixel coordinates over `canvas`), or null; the marker follows. */
-  pick(canvas: HTMLCanvasElement, clientX: number, clientY: number, camera: PerspectiveCamera, surface: SurfaceMesh, view: SurfaceView | null): Readout | null {
+  pick(
+    canvas: HTMLCanvasElement,
+    clientX: number,
+    clientY: number,
+    camera: PerspectiveCamera,
+    surface: SurfaceMesh,
+    view: SurfaceView | null,
+  ): Readout | null {
     if (!view || surface.mx < 2 || surface.my < 2) return null;
     const rect = canvas.getBoundingClientRect();
-    const pointer = new Vector2(((clientX - rect.left) / rect.width) * 2 - 1, -((clientY - rect.top) / rect.height) * 2 + 1);
+    const pointer = new Vector2(
+      ((clientX - rect.left) / rect.width) * 2 - 1,
+      -((clientY - rect.top) / rect.height) * 2 + 1,
+    );
     this.raycaster.setFromCamera(pointer, camera);
     // The mesh is hit even while hidden behind its wireframe: the readout works in both.
     const mesh = surface.mesh;
@@ -52,7 +71,13 @@ export class SurfaceHover {
     const i = Math.floor(best / surface.my);
     const j = best % surface.my;
     this.setMarker(mesh.localToWorld(vertex.fromBufferAttribute(position, best)));
-    return { x: view.xs[i]!, y: view.ys[j]!, f: view.values[best]!, i: sampleIndex(view.nx, surface.mx, i), j: sampleIndex(view.ny, surface.my, j) };
+    return {
+      x: view.xs[i]!,
+      y: view.ys[j]!,
+      f: view.values[best]!,
+      i: sampleIndex(view.nx, surface.mx, i),
+      j: sampleIndex(view.ny, surface.my, j),
+    };
   }
 
   clear(): void {

@@ -24,8 +24,14 @@ export class SurfaceLines {
   private readonly floorContours: LineSegments<BufferGeometry, LineBasicMaterial>;
 
   constructor() {
-    this.lines = new LineSegments(new BufferGeometry(), new LineBasicMaterial({ vertexColors: true, transparent: true, opacity: 0.35 }));
-    this.surfaceContours = new LineSegments(new BufferGeometry(), new LineBasicMaterial({ vertexColors: true, transparent: true, opacity: 0.75 }));
+    this.lines = new LineSegments(
+      new BufferGeometry(),
+      new LineBasicMaterial({ vertexColors: true, transparent: true, opacity: 0.35 }),
+    );
+    this.surfaceContours = new LineSegments(
+      new BufferGeometry(),
+      new LineBasicMaterial({ vertexColors: true, transparent: true, opacity: 0.75 }),
+    );
     this.floorContours = new LineSegments(new BufferGeometry(), new LineBasicMaterial({ vertexColors: true }));
   }
 
@@ -58,7 +64,8 @@ export class SurfaceLines {
       out[w * 3] = source[k * 3]!;
       out[w * 3 + 1] = source[k * 3 + 1]!;
       out[w * 3 + 2] = source[k * 3 + 2]!;
-      if (wireframe && Number.isFinite(view.values[k]!)) writeColor(colors, w * 3, table, colorPosition(domain, view.values[k]!));
+      if (wireframe && Number.isFinite(view.values[k]!))
+        writeColor(colors, w * 3, table, colorPosition(domain, view.values[k]!));
       else ink.toArray(colors, w * 3);
       w++;
     };

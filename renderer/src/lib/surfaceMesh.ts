@@ -19,7 +19,13 @@ export class SurfaceMesh {
 
   constructor() {
     // The surface is pushed back a little in depth, so lines lying on it are drawn over it rather than half inside it.
-    const material = new MeshLambertMaterial({ vertexColors: true, side: DoubleSide, polygonOffset: true, polygonOffsetFactor: 1, polygonOffsetUnits: 1 });
+    const material = new MeshLambertMaterial({
+      vertexColors: true,
+      side: DoubleSide,
+      polygonOffset: true,
+      polygonOffsetFactor: 1,
+      polygonOffsetUnits: 1,
+    });
     this.mesh = new Mesh(new BufferGeometry(), material);
   }
 
@@ -111,7 +117,16 @@ export function fillGridIndex(index: Uint32Array, mx: number, my: number, values
       const b = a + 1;
       const c = a + my;
       const d = c + 1;
-      if (values && !(Number.isFinite(values[a]!) && Number.isFinite(values[b]!) && Number.isFinite(values[c]!) && Number.isFinite(values[d]!))) continue;
+      if (
+        values &&
+        !(
+          Number.isFinite(values[a]!) &&
+          Number.isFinite(values[b]!) &&
+          Number.isFinite(values[c]!) &&
+          Number.isFinite(values[d]!)
+        )
+      )
+        continue;
       index[w++] = a;
       index[w++] = c;
       index[w++] = b;

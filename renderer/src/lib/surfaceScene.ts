@@ -103,8 +103,18 @@ export class SurfaceScene {
     const view = this.view;
     if (view) {
       if (style.colormap !== before.colormap) this.surface.fillColors(view, style.colormap);
-      if (style.colormap !== before.colormap || style.wireframe !== before.wireframe || style.contours !== before.contours) this.lines.fillSurfaceLines(view, this.surface, this.style);
-      if (style.colormap !== before.colormap || style.contours !== before.contours || style.contourLevels !== before.contourLevels) this.lines.fillContours(view, this.domain, this.style);
+      if (
+        style.colormap !== before.colormap ||
+        style.wireframe !== before.wireframe ||
+        style.contours !== before.contours
+      )
+        this.lines.fillSurfaceLines(view, this.surface, this.style);
+      if (
+        style.colormap !== before.colormap ||
+        style.contours !== before.contours ||
+        style.contourLevels !== before.contourLevels
+      )
+        this.lines.fillContours(view, this.domain, this.style);
     }
     this.surface.mesh.visible = !style.wireframe;
     this.requestRender();

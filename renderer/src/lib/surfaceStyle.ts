@@ -18,5 +18,11 @@ export const CONTOUR_LEVELS = { min: 2, max: 30, default: 10 } as const;
 export const Z_SCALE = { min: 0.25, max: 3, default: 1 } as const;
 
 export function defaultSurfaceStyle(): SurfaceStyle {
-  return { colormap: 'viridis', contours: false, contourLevels: CONTOUR_LEVELS.default, wireframe: false, zScale: Z_SCALE.default };
+  return {
+    colormap: 'viridis',
+    contours: false,
+    contourLevels: CONTOUR_LEVELS.default,
+    wireframe: false,
+    zScale: Z_SCALE.default,
+  };
 }

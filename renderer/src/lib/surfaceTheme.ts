@@ -14,7 +14,14 @@ export interface SceneTheme {
   labelScale: number;
 }
 
-export const LIGHT_THEME: SceneTheme = { background: '#ffffff', ink: '#1d2128', inkSoft: '#59616e', grid: '#dfe3e9', accent: '#2159c4', labelScale: 1 };
+export const LIGHT_THEME: SceneTheme = {
+  background: '#ffffff',
+  ink: '#1d2128',
+  inkSoft: '#59616e',
+  grid: '#dfe3e9',
+  accent: '#2159c4',
+  labelScale: 1,
+};
 
 /** The scene's colours from the page's colour variables (app.css's themes), read where the canvas sits. */
 export function themeFrom(style: Pick<CSSStyleDeclaration, 'getPropertyValue'>, projector: boolean): SceneTheme {

@@ -15,8 +15,14 @@ export interface SurfaceDomain {
 
 /** The grid's domain, as the view says it (its axis values span it, first and last points included). */
 export function domainOf(view: SurfaceView): SurfaceDomain {
-  if (view.xRange && view.yRange) return { x0: view.xRange[0], x1: view.xRange[1], y0: view.yRange[0], y1: view.yRange[1] };
-  return { x0: view.xs[0] ?? -1, x1: view.xs[view.xs.length - 1] ?? 1, y0: view.ys[0] ?? -1, y1: view.ys[view.ys.length - 1] ?? 1 };
+  if (view.xRange && view.yRange)
+    return { x0: view.xRange[0], x1: view.xRange[1], y0: view.yRange[0], y1: view.yRange[1] };
+  return {
+    x0: view.xs[0] ?? -1,
+    x1: view.xs[view.xs.length - 1] ?? 1,
+    y0: view.ys[0] ?? -1,
+    y1: view.ys[view.ys.length - 1] ?? 1,
+  };
 }
 
 /**

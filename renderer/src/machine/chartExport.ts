@@ -4,7 +4,17 @@
 // drawn from that SVG at twice the size, for slides. Browser APIs only.
 
 /** The computed properties that make the chart look as it does on screen. */
-const STYLED = ['fill', 'stroke', 'stroke-width', 'stroke-dasharray', 'opacity', 'font-family', 'font-size', 'font-weight', 'text-anchor'] as const;
+const STYLED = [
+  'fill',
+  'stroke',
+  'stroke-width',
+  'stroke-dasharray',
+  'opacity',
+  'font-family',
+  'font-size',
+  'font-weight',
+  'text-anchor',
+] as const;
 
 /** The SVG element as a standalone document's text, its look inlined and a background behind it. */
 export function svgText(svg: SVGSVGElement): string {
@@ -23,7 +33,10 @@ export function svgText(svg: SVGSVGElement): string {
   const background = document.createElementNS('http://www.w3.org/2000/svg', 'rect');
   background.setAttribute('width', '100%');
   background.setAttribute('height', '100%');
-  background.setAttribute('fill', getComputedStyle(svg.closest('.panel') ?? document.body).backgroundColor || '#ffffff');
+  background.setAttribute(
+    'fill',
+    getComputedStyle(svg.closest('.panel') ?? document.body).backgroundColor || '#ffffff',
+  );
   copy.insertBefore(background, copy.firstChild);
   return new XMLSerializer().serializeToString(copy);
 }

@@ -33,7 +33,11 @@ export class MachineState {
   }
 
   async exportChart(chart: ChartName, format: ChartFormat, data: Uint8Array): Promise<void> {
-    this.lab.message = await saveMessage(this.lab.api.invoke('export:chart', { chart, format, data }), `${chart} chart`, 'export');
+    this.lab.message = await saveMessage(
+      this.lab.api.invoke('export:chart', { chart, format, data }),
+      `${chart} chart`,
+      'export',
+    );
   }
 
   private async load(measure: boolean, refresh: boolean): Promise<void> {
@@ -49,7 +53,9 @@ export class MachineState {
       this.view = view ?? this.view;
       const profile = this.view?.profile;
       // Live's predictions never go below the roofline's floor: the output written at its level's bandwidth.
-      if (profile) this.lab.live.costs.roof = (key, settings) => (key === 'limit' ? 0 : writeNsPerPoint(profile, settings.nx * settings.ny, settings.dtype));
+      if (profile)
+        this.lab.live.costs.roof = (key, settings) =>
+          key === 'limit' ? 0 : writeNsPerPoint(profile, settings.nx * settings.ny, settings.dtype);
       // Measured now: the runs at these settings are timed again, to be placed on this profile (Live waits for release).
       if (view?.measured) this.lab.live.retime();
       this.status = this.view ? 'ready' : 'missing';

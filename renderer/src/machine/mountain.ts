@@ -45,10 +45,15 @@ export function mountainPoint(r: RunRecord): MountainPoint {
 
 /** One line per strategy (the floor's among them: it only writes), smallest working set first, and the caches to mark. */
 export function layoutMountain(entries: readonly SweepEntry[], caches: Caches | null): MountainLayout {
-  const records = entries.flatMap((e) => (e.kind === 'record' && !e.record.shapeError && e.record.medianMs > 0 ? [e.record] : []));
+  const records = entries.flatMap((e) =>
+    e.kind === 'record' && !e.record.shapeError && e.record.medianMs > 0 ? [e.record] : [],
+  );
   const byStrategy = new Map<string, MountainPoint[]>();
   for (const r of records) byStrategy.set(r.strategy, [...(byStrategy.get(r.strategy) ?? []), mountainPoint(r)]);
-  const lines = [...byStrategy].map(([strategy, points]) => ({ strategy, points: points.sort((a, b) => a.bytes - b.bytes) }));
+  const lines = [...byStrategy].map(([strategy, points]) => ({
+    strategy,
+    points: points.sort((a, b) => a.bytes - b.bytes),
+  }));
   const marks = CACHE_LEVELS.flatMap((level) => (caches?.[level] ? [{ level, bytes: caches[level]! }] : []));
   const all = lines.flatMap((l) => l.points);
   return {

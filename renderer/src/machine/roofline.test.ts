@@ -2,7 +2,18 @@ import { describe, expect, it } from 'vitest';
 import { recordFixture } from '../../../test/fixtures';
 import { machineFixture } from '../../../test/machineFixture';
 import type { Roof } from '../../../compute/machine/types';
-import { cosPerFlopOf, describeRun, dotsOf, layoutRoofline, placeOf, roofAt, roofLines, roofSegment, writeNsPerPoint, type PlacedRecord } from './roofline';
+import {
+  cosPerFlopOf,
+  describeRun,
+  dotsOf,
+  layoutRoofline,
+  placeOf,
+  roofAt,
+  roofLines,
+  roofSegment,
+  writeNsPerPoint,
+  type PlacedRecord,
+} from './roofline';
 
 const profile = machineFixture();
 /** As compute/machine's roofs() gives them: write bandwidth of L3 and DRAM, an FMA roof per ISA on all threads. */
@@ -14,14 +25,28 @@ const engineRoofs: Roof[] = [
 ];
 
 /** A record at n = 1000 placed by the model: `bytesPerPoint` moved and 10 flops per point. */
-function placed(strategy: PlacedRecord['strategy'], medianMs: number, bytesPerPoint: number, extra: Partial<PlacedRecord> = {}): PlacedRecord {
-  return { ...recordFixture(strategy, 1000, medianMs), bytesMoved: bytesPerPoint * 1e6, opsPerPoint: 10, transcendentalsPerPoint: 1, ...extra };
+function placed(
+  strategy: PlacedRecord['strategy'],
+  medianMs: number,
+  bytesPerPoint: number,
+  extra: Partial<PlacedRecord> = {},
+): PlacedRecord {
+  return {
+    ...recordFixture(strategy, 1000, medianMs),
+    bytesMoved: bytesPerPoint * 1e6,
+    opsPerPoint: 10,
+    transcendentalsPerPoint: 1,
+    ...extra,
+  };
 }
 
 describe('the roofline', () => {
   it('draws the engine’s roofs, and the formula’s cos roof on one thread and on all', () => {
     const lines = roofLines(engineRoofs, profile, 'float32', 0.1);
-    expect(lines.filter((r) => r.kind === 'memory').map((r) => [r.key, r.gbps])).toEqual([['L3', 40], ['DRAM', 30]]);
+    expect(lines.filter((r) => r.kind === 'memory').map((r) => [r.key, r.gbps])).toEqual([
+      ['L3', 40],
+      ['DRAM', 30],
+    ]);
     expect(lines.filter((r) => r.kind === 'compute').map((r) => r.gflops)).toEqual([128, 256]);
     // 2 cos per ns per thread, one cos per 10 flops: 20 Gflop/s of this formula on one thread, 40 on two.
     expect(lines.filter((r) => r.kind === 'transcendental').map((r) => r.gflops)).toEqual([20, 40]);
@@ -48,13 +73,22 @@ describe('the roofline', () => {
     const meshgrid = describeRun(placed('meshgrid', 0.5, 12, { bound: 'DRAM' }), profile);
     // 12 MB in 0.5 ms is 24 GB/s: 80% of DRAM's 30 GB/s.
     expect(meshgrid).toMatch(/^meshgrid: memory-bound, 80% of DRAM bandwidth \(24 of 30 GB\/s\)/);
-    expect(describeRun(placed('vmap', 2, 4, { bound: 'transcendental', roofFraction: 0.62 }), profile)).toMatch(/^vmap: bound by the evaluator's cos throughput, at 62% of that roof; 2\.5 flop\/byte/);
-    expect(describeRun(placed('pmap', 1, 4, { bound: 'compute', isa: 'avx512', lanes: 16 }), profile)).toMatch(/compute-bound by the arithmetic \(avx512, 16 lanes\)/);
+    expect(describeRun(placed('vmap', 2, 4, { bound: 'transcendental', roofFraction: 0.62 }), profile)).toMatch(
+      /^vmap: bound by the evaluator's cos throughput, at 62% of that roof; 2\.5 flop\/byte/,
+    );
+    expect(describeRun(placed('pmap', 1, 4, { bound: 'compute', isa: 'avx512', lanes: 16 }), profile)).toMatch(
+      /compute-bound by the arithmetic \(avx512, 16 lanes\)/,
+    );
     expect(describeRun(placed('vmap', 2, 4), null)).toMatch(/no machine profile/);
   });
 
   it('draws one dot per strategy, its latest run, and leaves out runs the model has not placed', () => {
-    const records = [placed('vmap', 4, 4), placed('meshgrid', 3, 12), placed('vmap', 2, 4), recordFixture('loops', 100, 50)];
+    const records = [
+      placed('vmap', 4, 4),
+      placed('meshgrid', 3, 12),
+      placed('vmap', 2, 4),
+      recordFixture('loops', 100, 50),
+    ];
     const dots = dotsOf(records, profile);
     expect(dots.map((d) => d.strategy)).toEqual(['vmap', 'meshgrid']);
     expect(dots[0]!.gflops).toBeCloseTo(5, 9);
@@ -72,6 +106,9 @@ describe('the roofline', () => {
     const dram = roofSegment(roofs[1]!, layout);
     expect(dram[1][1]).toBeCloseTo(256, 6);
     expect(dram[1][0]).toBeCloseTo(256 / 30, 6);
-    expect(roofSegment(roofs[2]!, layout)).toEqual([[layout.xAxis.min, 128], [layout.xAxis.max, 128]]);
+    expect(roofSegment(roofs[2]!, layout)).toEqual([
+      [layout.xAxis.min, 128],
+      [layout.xAxis.max, 128],
+    ]);
   });
 });

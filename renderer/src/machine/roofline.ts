@@ -49,7 +49,12 @@ export function roofAt(roof: RoofLine, x: number): number {
  * throughput on one thread and on all, as the Gflop/s of this formula it
  * allows.
  */
-export function roofLines(roofs: readonly Roof[], profile: MachineProfile, dtype: DType, cosPerFlop?: number): RoofLine[] {
+export function roofLines(
+  roofs: readonly Roof[],
+  profile: MachineProfile,
+  dtype: DType,
+  cosPerFlop?: number,
+): RoofLine[] {
   const lines: RoofLine[] = roofs.map((roof) =>
     roof.kind === 'memory'
       ? { key: roof.level, kind: 'memory', gbps: roof.gbps, label: roof.label }
@@ -59,7 +64,12 @@ export function roofLines(roofs: readonly Roof[], profile: MachineProfile, dtype
   if (cosPerFlop && cosPerFlop > 0 && cosPerNs > 0) {
     for (const threads of profile.cores > 1 ? [1, profile.cores] : [1]) {
       const gflops = (cosPerNs * threads) / cosPerFlop;
-      lines.push({ key: `cos-${threads}`, kind: 'transcendental', gflops, label: `cos, ${threads} thread${threads === 1 ? '' : 's'}: ${formatRate(gflops)} Gflop/s of this formula` });
+      lines.push({
+        key: `cos-${threads}`,
+        kind: 'transcendental',
+        gflops,
+        label: `cos, ${threads} thread${threads === 1 ? '' : 's'}: ${formatRate(gflops)} Gflop/s of this formula`,
+      });
     }
   }
   return lines;
@@ -88,7 +98,9 @@ export function writeNsPerPoint(profile: MachineProfile, points: number, dtype: 
 export function latestPlaced(records: readonly PlacedRecord[]): (PlacedRecord & { strategy: StrategyName })[] {
   const latest = new Map<StrategyName, PlacedRecord & { strategy: StrategyName }>();
   // The floor computes nothing (no intensity on a log axis): it is the DRAM roof's own measurement, not a dot.
-  for (const r of records) if (r.strategy !== 'limit' && r.bytesMoved && r.opsPerPoint && r.medianMs > 0 && !r.shapeError) latest.set(r.strategy, { ...r, strategy: r.strategy });
+  for (const r of records)
+    if (r.strategy !== 'limit' && r.bytesMoved && r.opsPerPoint && r.medianMs > 0 && !r.shapeError)
+      latest.set(r.strategy, { ...r, strategy: r.strategy });
   return [...latest.values()];
 }
 
@@ -123,7 +135,10 @@ export function describeRun(r: PlacedRecord, profile: MachineProfile | null): st
     const roofGBps = roof ? Math.max(roof.readGBps, roof.writeGBps) : undefined;
     // The engine's own fraction where it gave one (its model's roof), else the bytes moved over the level's bandwidth.
     const fraction = r.roofFraction ?? (roofGBps ? gbps / roofGBps : undefined);
-    const share = fraction !== undefined ? `, ${percent(fraction)} of ${level} bandwidth (${formatRate(gbps)}${roofGBps ? ` of ${formatRate(roofGBps)}` : ''} GB/s)` : ` (${formatRate(gbps)} GB/s moved)`;
+    const share =
+      fraction !== undefined
+        ? `, ${percent(fraction)} of ${level} bandwidth (${formatRate(gbps)}${roofGBps ? ` of ${formatRate(roofGBps)}` : ''} GB/s)`
+        : ` (${formatRate(gbps)} GB/s moved)`;
     return `${r.strategy}: memory-bound${share}; ${figures}`;
   }
   const ofRoof = r.roofFraction !== undefined ? `, at ${percent(r.roofFraction)} of that roof` : '';
@@ -140,7 +155,12 @@ export function describeRun(r: PlacedRecord, profile: MachineProfile | null): st
 }
 
 export function dotsOf(records: readonly PlacedRecord[], profile: MachineProfile | null): RooflineDot[] {
-  return latestPlaced(records).map((r) => ({ strategy: r.strategy, ...placeOf(r), bound: r.bound, text: describeRun(r, profile) }));
+  return latestPlaced(records).map((r) => ({
+    strategy: r.strategy,
+    ...placeOf(r),
+    bound: r.bound,
+    text: describeRun(r, profile),
+  }));
 }
 
 export interface RooflineLayout {
@@ -157,7 +177,10 @@ export function layoutRoofline(roofs: readonly RoofLine[], dots: readonly Roofli
   const ridges = roofs.filter((r) => r.kind === 'memory').map((r) => top / r.gbps!);
   const xs = [...dots.map((d) => d.intensity), ...ridges];
   const xAxis = logAxis([Math.min(...xs, 0.1) / 2, Math.max(...xs, 1) * 2]);
-  const lows = [...dots.map((d) => d.gflops), ...roofs.filter((r) => r.kind === 'memory').map((r) => roofAt(r, xAxis.min))];
+  const lows = [
+    ...dots.map((d) => d.gflops),
+    ...roofs.filter((r) => r.kind === 'memory').map((r) => roofAt(r, xAxis.min)),
+  ];
   const yAxis = logAxis([Math.max(Math.min(...lows), top / 1e4), top * 2]);
   return { xAxis, yAxis, roofs: [...roofs], dots: [...dots] };
 }
@@ -165,10 +188,11 @@ export function layoutRoofline(roofs: readonly RoofLine[], dots: readonly Roofli
 /** A roof's visible segment: from the chart's left edge (or where it enters) to where the lowest flat roof above it caps it. */
 export function roofSegment(roof: RoofLine, layout: RooflineLayout): [[number, number], [number, number]] {
   const { xAxis, yAxis } = layout;
-  if (roof.kind !== 'memory') return [
-    [xAxis.min, roof.gflops!],
-    [xAxis.max, roof.gflops!],
-  ];
+  if (roof.kind !== 'memory')
+    return [
+      [xAxis.min, roof.gflops!],
+      [xAxis.max, roof.gflops!],
+    ];
   const peaks = layout.roofs.filter((r) => r.kind === 'compute').map((r) => r.gflops!);
   const cap = peaks.length ? Math.max(...peaks) : yAxis.max;
   const x0 = Math.max(xAxis.min, yAxis.min / roof.gbps!);
