@@ -8,6 +8,7 @@
 import type { SaveOutcome } from '../../../main/contract';
 import type { Lab } from '../lib/lab.svelte';
 import { saveMessage, type Message } from '../lib/saveOutcome';
+import { machineIdle } from '../machine/machine.svelte';
 import { Documents } from './documents.svelte';
 import { JaxProgram } from './jaxProgram.svelte';
 import { LessonState } from './lessonState.svelte';
@@ -94,7 +95,9 @@ export class Classroom {
     const taskId = newTaskId(kind);
     this.task = { taskId, kind, fraction: 0, label, cancelling: false };
     prepare(taskId);
-    // The engine takes one task at a time: a live run stops for it.
+    // The engine takes one task at a time: a machine measurement (the roofline step opens one) ends first,
+    // and a live run stops for it.
+    await machineIdle(this.lab);
     await this.lab.live.hold();
     try {
       await work(taskId);

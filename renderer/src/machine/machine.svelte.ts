@@ -40,8 +40,21 @@ export class MachineState {
     );
   }
 
-  private async load(measure: boolean, refresh: boolean): Promise<void> {
-    if (this.status === 'measuring') return;
+  /** Settles when no measurement is running: an engine task asked for meanwhile waits for it instead of being refused. */
+  idle(): Promise<void> {
+    return this.measuring ?? Promise.resolve();
+  }
+
+  private measuring: Promise<void> | null = null;
+
+  private load(measure: boolean, refresh: boolean): Promise<void> {
+    if (this.status === 'measuring') return this.idle();
+    const loading = this.loadNow(measure, refresh);
+    if (measure) this.measuring = loading.finally(() => (this.measuring = null));
+    return loading;
+  }
+
+  private async loadNow(measure: boolean, refresh: boolean): Promise<void> {
     if (measure) {
       this.status = 'measuring';
       this.progress = null;
@@ -70,6 +83,11 @@ export class MachineState {
 }
 
 const states = new WeakMap<Lab, MachineState>();
+
+/** Settles when the lab's machine measurement (if one was ever started) is not running. */
+export function machineIdle(lab: Lab): Promise<void> {
+  return states.get(lab)?.idle() ?? Promise.resolve();
+}
 
 /** The lab's one machine state, made and started on first use. */
 export function machineFor(lab: Lab): MachineState {
