@@ -13,6 +13,7 @@ import { cpSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } f
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { findNodeDir, findNodeGyp } from './nodeGyp.mjs';
 
 const sources = dirname(fileURLToPath(import.meta.url));
 const optional = process.argv.includes('--optional');
@@ -23,35 +24,6 @@ if (here !== sources) {
     cpSync(join(sources, part), join(here, part), { recursive: true });
 }
 const require = createRequire(import.meta.url);
-
-function findNodeGyp() {
-  const candidates = [
-    process.env.npm_config_node_gyp,
-    join(
-      dirname(process.execPath),
-      '..',
-      'lib',
-      'node_modules',
-      'npm',
-      'node_modules',
-      'node-gyp',
-      'bin',
-      'node-gyp.js',
-    ),
-  ];
-  try {
-    candidates.push(require.resolve('node-gyp/bin/node-gyp.js'));
-  } catch {
-    // not installed as a package; npm's bundled copy is the usual one
-  }
-  return candidates.find((path) => path && existsSync(path));
-}
-
-/** The running Node's prefix when it ships its headers (a distro or official install), so node-gyp needs no download. */
-function findNodeDir() {
-  const prefix = join(dirname(process.execPath), '..');
-  return existsSync(join(prefix, 'include', 'node', 'node_api.h')) ? prefix : undefined;
-}
 
 function giveUp(reason, log) {
   if (log) {
