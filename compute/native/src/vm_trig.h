@@ -25,12 +25,12 @@ struct Constants;
 template <>
 struct Constants<double> {
   using Bits = uint64_t;
-  static constexpr double kMax = 1e5;  // |k| < 2^15: k·kPi[0] is exact with 32-bit parts
+  static constexpr double kMax = 1e5;         // |k| < 2^15: k·kPi[0] is exact with 32-bit parts
   static constexpr double kShift = 0x1.8p52;  // x + kShift rounds x to an integer held in the low mantissa bits
   static constexpr double kInvPi = 0x1.45f306dc9c883p-2;
   static constexpr double kPi[] = {0x1.921fb544p+1, 0x1.0b4611a6p-33, 0x1.3198a2ep-68, 0x1.b839a252049c1p-103};
-  static constexpr double kPoly[] = {-0x1.5555555555555p-3, 0x1.11111111110c1p-7,  -0x1.a01a01a0148bcp-13,
-                                     0x1.71de3a5287c6bp-19, -0x1.ae6454cb57135p-26, 0x1.6123cb28f852cp-33,
+  static constexpr double kPoly[] = {-0x1.5555555555555p-3,  0x1.11111111110c1p-7,   -0x1.a01a01a0148bcp-13,
+                                     0x1.71de3a5287c6bp-19,  -0x1.ae6454cb57135p-26, 0x1.6123cb28f852cp-33,
                                      -0x1.ae431d9641bc5p-41, 0x1.8829a2c3f5539p-49};
 };
 

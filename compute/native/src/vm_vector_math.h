@@ -4,10 +4,9 @@
 // the C library one element at a time). Every `simd(fn)` / `simd2(fn)` line
 // of opcodes.h is vmath::fn (xsimd's, or the lab's own where xsimd's is not
 // accurate or fast enough: sin and cos in vm_trig.h, hypot here) over a
-// block, the tail padded so that a value never depends on its position. Where xsimd departs from C99 / NumPy at the edges
-// (atan2 and hypot of zeros and infinities, pow of non-positive bases, exp
-// near float's overflow), Edges<op> names the inputs that go to the scalar
-// kernel instead, after the vector pass. Part of vm_isa_copy.h.
+// block, the tail padded so that a value never depends on its position. Where xsimd departs from C99 / NumPy at the
+// edges (atan2 and hypot of zeros and infinities, pow of non-positive bases, exp near float's overflow), Edges<op>
+// names the inputs that go to the scalar kernel instead, after the vector pass. Part of vm_isa_copy.h.
 #pragma once
 
 #ifdef VLAB_XSIMD_ARCH
