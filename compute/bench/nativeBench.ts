@@ -79,7 +79,9 @@ export async function nativeBenchLines(
       `  hand-written C++ loop / limit: ${times(handOne, limit.medianMs)} (1 thread), ${times(handAll, limit.medianMs)} (${handThreads} threads)`,
     );
   if (vmapNative)
-    lines.push(`  vmap (native, 1 device) / hand-written C++ loop (1 thread): ${spread(vmapRatios)}   (goal ≤ ${KERNEL_GOAL}×)`);
+    lines.push(
+      `  vmap (native, 1 device) / hand-written C++ loop (1 thread): ${spread(vmapRatios)}   (goal ≤ ${KERNEL_GOAL}×)`,
+    );
   if (pmap) {
     lines.push(
       `  pmap (native, ${pmap.devices} devices) / hand-written C++ loop (${pmap.devices} threads): ${spread(pmapRatios)}   (goal ≤ ${KERNEL_GOAL}×)`,

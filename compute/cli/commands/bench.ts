@@ -42,7 +42,9 @@ export function parseBenchGrids(values: Values): GridOptions[] {
   const ranges = parseRanges(values);
   const { nx, ny, sizes, n } = values as Record<string, string | undefined>;
   if ([sizes, n, nx ?? ny].filter((v) => v !== undefined).length > 1)
-    throw new UsageError('bench takes --sizes (square grids), --n (one square grid) or --nx and --ny (one grid), not two');
+    throw new UsageError(
+      'bench takes --sizes (square grids), --n (one square grid) or --nx and --ny (one grid), not two',
+    );
   if (n !== undefined) {
     const side = parseInteger('n', n, 0, 1);
     return [{ nx: side, ny: side, ...ranges }];
