@@ -39,7 +39,7 @@ export interface NativeTarget {
   isa: string;
   lanesFloat32: number;
   lanesFloat64: number;
-  /** The hand-written yardstick's vector math on this target: 'libmvec cos', 'xsimd cos' or 'scalar cos'. */
+  /** The hand-written yardstick's vector math on this target: 'libmvec cos', "the evaluator's cos" or 'scalar cos'. */
   lessonCos: string;
 }
 

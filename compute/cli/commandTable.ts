@@ -79,16 +79,17 @@ ${GRID_USAGE}
   },
   bench: {
     summary: 'time strategies over several sizes, with ratios against yardsticks measured in the same run',
-    usage: `vlab bench [--sizes 80,1000,4000 | --nx N --ny M] [--x-range A,B] [--y-range C,D] [--strategies a,b,…] [--dtype float64]
+    usage: `vlab bench [--sizes 80,1000,4000 | --n N | --nx N --ny M] [--x-range A,B] [--y-range C,D] [--strategies a,b,…] [--dtype float64]
            [--repeats K] [--backend ${BACKEND_NAMES.join('|')}] [--loops-max N] [--threads 1,2,…] [--json [FILE|-]] [--csv FILE|-] [--markdown FILE|-]
 
   --sizes           square grid sides, comma-separated; a size the memory guard refuses is a row, not an error
+  --n N             one N × N grid instead of --sizes
   --nx N, --ny M    one nx × ny grid instead of --sizes: points along x (the rows, i) and along y (the columns, j)
   --x-range A,B     the domain of every grid (default -2,2), and --y-range C,D; the yardsticks run on it too
   --loops-max N     skip the loops strategy on grids of more than N × N points (default 1000: it would take minutes)
   --threads 1,2,…   on the largest grid, pmap's speed-up over 1 thread beside the hand-written
                     kernel's and the write floor's on the same threads, and the ideal`,
-    options: { sizes: text, nx: text, ny: text, ...domain, ...timed, 'loops-max': text, threads: text },
+    options: { sizes: text, n: text, nx: text, ny: text, ...domain, ...timed, 'loops-max': text, threads: text },
     outputs: true,
   },
   sweep: {

@@ -99,6 +99,7 @@ describe('vlab bench --nx --ny', () => {
 
   it('reads --sizes as square grids and --nx, --ny as one grid over --x-range × --y-range', () => {
     expect(parseBenchGrids({})).toEqual([80, 1000, 4000].map((n) => ({ nx: n, ny: n })));
+    expect(parseBenchGrids({ n: '6000' })).toEqual([{ nx: 6000, ny: 6000 }]);
     expect(parseBenchGrids({ sizes: '5,7', 'x-range': '0,1' })).toEqual([
       { nx: 5, ny: 5, xRange: [0, 1] },
       { nx: 7, ny: 7, xRange: [0, 1] },
@@ -199,8 +200,13 @@ describe('vlab bench --nx --ny', () => {
   it.each([
     [
       ['--sizes', '10', '--nx', '10', '--ny', '5'],
-      'vlab: bench takes --sizes (square grids) or --nx and --ny (one grid), not both\n',
+      'vlab: bench takes --sizes (square grids), --n (one square grid) or --nx and --ny (one grid), not two\n',
     ],
+    [
+      ['--n', '10', '--sizes', '5'],
+      'vlab: bench takes --sizes (square grids), --n (one square grid) or --nx and --ny (one grid), not two\n',
+    ],
+    [['--n', '0'], "vlab: --n must be an integer ≥ 1, got '0'\n"],
     [['--nx', '10'], 'vlab: bench needs both --nx and --ny for an nx × ny grid (or --sizes for square ones)\n'],
     [['--nx', '10', '--ny', '0'], "vlab: --ny must be an integer ≥ 1, got '0'\n"],
     [

@@ -40,10 +40,16 @@ const DEFAULT_SIZES = '80,1000,4000';
 /** The grids to bench: each --sizes side squared, or the one --nx × --ny grid; over --x-range × --y-range. */
 export function parseBenchGrids(values: Values): GridOptions[] {
   const ranges = parseRanges(values);
-  const { nx, ny, sizes } = values as Record<string, string | undefined>;
+  const { nx, ny, sizes, n } = values as Record<string, string | undefined>;
+  if ([sizes, n, nx ?? ny].filter((v) => v !== undefined).length > 1)
+    throw new UsageError(
+      'bench takes --sizes (square grids), --n (one square grid) or --nx and --ny (one grid), not two',
+    );
+  if (n !== undefined) {
+    const side = parseInteger('n', n, 0, 1);
+    return [{ nx: side, ny: side, ...ranges }];
+  }
   if (nx !== undefined || ny !== undefined) {
-    if (sizes !== undefined)
-      throw new UsageError('bench takes --sizes (square grids) or --nx and --ny (one grid), not both');
     if (nx === undefined || ny === undefined)
       throw new UsageError('bench needs both --nx and --ny for an nx × ny grid (or --sizes for square ones)');
     return [{ nx: parseInteger('nx', nx, 0, 1), ny: parseInteger('ny', ny, 0, 1), ...ranges }];

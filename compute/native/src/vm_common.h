@@ -47,7 +47,7 @@ struct Kernels {
   const char* isa;
   /** SIMD lanes of a float32 and a float64 vector on this target (1 and 1 for scalar). */
   int lanesFloat32, lanesFloat64;
-  /** The vector math of the hand-written lesson loop ('libmvec cos', 'xsimd cos', 'scalar cos'). */
+  /** The vector math of the hand-written lesson loop ('libmvec cos', "the evaluator's cos", 'scalar cos'). */
   const char* lessonCos;
   /** Evaluates output elements [begin, end); false when cancelled part-way. */
   bool (*evalRange)(const Launch&, int64_t begin, int64_t end, void* scratch);

@@ -2,16 +2,17 @@
 // portable source: xsimd (third_party/xsimd) batches of this copy's target,
 // VLAB_XSIMD_ARCH (set by vm_<target>.cc; the scalar copy sets none and uses
 // the C library one element at a time). Every `simd(fn)` / `simd2(fn)` line
-// of opcodes.h is vmath::fn (xsimd's, or this file's where xsimd's is not
-// accurate enough) over a block, the tail padded so that a value never
-// depends on its position. Where xsimd departs from C99 / NumPy at the edges
-// (atan2 and hypot of zeros and infinities, pow of non-positive bases, exp
-// near float's overflow), Edges<op> names the inputs that go to the scalar
-// kernel instead, after the vector pass. Part of vm_isa_copy.h.
+// of opcodes.h is vmath::fn (xsimd's, or the lab's own where xsimd's is not
+// accurate or fast enough: sin and cos in vm_trig.h, hypot here) over a
+// block, the tail padded so that a value never depends on its position. Where xsimd departs from C99 / NumPy at the
+// edges (atan2 and hypot of zeros and infinities, pow of non-positive bases, exp near float's overflow), Edges<op>
+// names the inputs that go to the scalar kernel instead, after the vector pass. Part of vm_isa_copy.h.
 #pragma once
 
 #ifdef VLAB_XSIMD_ARCH
 #include <xsimd/xsimd.hpp>
+
+#include "vm_trig.h"
 #endif
 
 namespace vlab {
@@ -48,7 +49,7 @@ struct VectorEdges {
   static constexpr bool any = false;
 };
 // sin, cos, tan: MinGW's C library (the scalar kernel, and the driver's reference there) is x87's beyond 1e5, where
-// xsimd's lane-by-lane rem_pio2 gives other values; there those go to the scalar kernel, one compare per batch.
+// the vector reduction gives other values; there those go to the scalar kernel, one compare per batch.
 // Near the zeros and poles (kπ/2) the reduction is accurate: third_party/xsimd/README.md's local change.
 #if defined(__MINGW32__)
 struct TrigEdges {
@@ -138,23 +139,29 @@ inline void mapBinary(F f, T* o, const T* a, const T* b, int n) {
 #endif
 
 #ifdef VLAB_XSIMD_ARCH
-/** The vector math of opcodes.h's simd(fn) / simd2(fn) lines: xsimd's, but for hypot. */
+/** The vector math of opcodes.h's simd(fn) / simd2(fn) lines: xsimd's, but for sin, cos (vm_trig.h) and hypot. */
 namespace vmath {
 using xsimd::acos;
 using xsimd::asin;
 using xsimd::atan;
 using xsimd::atan2;
-using xsimd::cos;
 using xsimd::cosh;
 using xsimd::exp;
 using xsimd::log;
 using xsimd::log10;
 using xsimd::log2;
 using xsimd::pow;
-using xsimd::sin;
 using xsimd::sinh;
 using xsimd::tan;
 using xsimd::tanh;
+template <class V>
+inline V cos(const V& x) {
+  return trig::sinOrCos<true>(x);
+}
+template <class V>
+inline V sin(const V& x) {
+  return trig::sinOrCos<false>(x);
+}
 /** xsimd's hypot is sqrt(a² + b²), which overflows past 1e19 (float) and 1e154 (double); scaled here. */
 template <class V>
 inline V hypot(const V& a, const V& b) {

@@ -47,7 +47,7 @@ inline __m128 libmvecCos(__m128 v) { return _ZGVbN4v_cosf(v); }
 #if defined(VLAB_YARDSTICK_LIBMVEC)
 const char* const kLessonCos = "libmvec cos";
 #elif defined(VLAB_XSIMD_ARCH)
-const char* const kLessonCos = "xsimd cos";
+const char* const kLessonCos = "the evaluator's cos";
 #else
 const char* const kLessonCos = "scalar cos";
 #endif

@@ -164,6 +164,15 @@ void operands(Op op, int arity, const std::vector<T>& edges, std::vector<T>& a, 
     a.push_back(T(d.a0 + (d.a1 - d.a0) * random.next()));
     b.push_back(T(arity == 2 ? d.b0 + (d.b1 - d.b0) * random.next() : 0));
   }
+  if (op == Op::SIN || op == Op::COS || op == Op::TAN) {
+    // Past the usual domain, across vm_trig.h's fast range (1e5 double, 6000 float) and beyond it, and the
+    // values nearest to kπ/2, where the reduction cancels most.
+    for (int i = 0; i < kSweep; i++) {
+      const double wide = 3e5 * (2 * random.next() - 1), k = std::nearbyint(wide / 1.5707963267948966);
+      a.push_back(T(wide)), a.push_back(T(k * 1.5707963267948966));
+      b.push_back(T(0)), b.push_back(T(0));
+    }
+  }
 }
 
 }  // namespace vlab::test
