@@ -179,6 +179,36 @@ struct OpCheck {
     for (size_t i = 0; i < a.size(); i++) expect("vector", a[i], b[i], out[i]);
   }
 
+  /**
+   * The output written over an operand's block, as the register allocator does with a dead temporary: the
+   * operands are first copied into computed registers 2 and 3 (-(-x) is x, bit for bit), then op writes over
+   * one of them. A kernel that reads its operands after writing (the edge pass, after the vector pass) must not
+   * see its own output.
+   */
+  void inPlacePath() {
+    const bool binary = info.arity == 2;
+    for (int dst : binary ? std::vector<int>{2, 3} : std::vector<int>{2}) {
+      Bytecode bc{dtypeOf<T>(), 1, binary ? 2 : 1, {}, {}, {}, 4, dst};
+      for (int slot = 0; slot < (binary ? 2 : 1); slot++) {
+        bc.reads.push_back(slot);
+        bc.code.push_back({int32_t(Op::LOAD), 1, slot, slot, -1, 0});
+        bc.code.push_back({int32_t(Op::NEG), 1, 2 + slot, slot, -1, 0});
+        bc.code.push_back({int32_t(Op::NEG), 1, 2 + slot, 2 + slot, -1, 0});
+      }
+      bc.code.push_back({int32_t(op), 1, dst, 2, binary ? 3 : -1, imm});
+      // The last instruction writes the output array directly, so op is followed by -(-x) to land in a block.
+      bc.code.push_back({int32_t(Op::NEG), 1, dst, dst, -1, 0});
+      bc.code.push_back({int32_t(Op::NEG), 1, dst, dst, -1, 0});
+      const auto P = bc.compile();
+      std::vector<T> out(a.size());
+      std::vector<Read> reads = {{a.data(), dtypeOf<T>(), int64_t(a.size()), 0, {1}}};
+      if (binary) reads.push_back({b.data(), dtypeOf<T>(), int64_t(b.size()), 0, {1}});
+      runOneThread(*launch(*P, {int64_t(a.size())}, reads, out.data()));
+      for (size_t i = 0; i < a.size(); i++)
+        expect(dst == 2 ? "in-place-over-a" : "in-place-over-b", a[i], b[i], out[i]);
+    }
+  }
+
   /** A block against a hoisted constant: the scalar operand broadcast into the block kernel. */
   void constantPath(const std::vector<T>& edges) {
     if (info.arity != 2) return;
@@ -218,6 +248,7 @@ void checkEveryOpcode(std::vector<std::string>& summary) {
       OpCheck<T> check{info, op, imm, {}, {}, worst};
       operands<T>(op, info.arity, edges, check.a, check.b);
       check.vectorPath();
+      check.inPlacePath();
       check.constantPath(edges);
       check.scalarPath(edges.size() * (info.arity == 2 ? edges.size() : 1));
     }
