@@ -44,7 +44,7 @@ export function roofAt(roof: RoofLine, x: number): number {
 
 /**
  * The chart's lines: the engine's roofs for the dtype (compute/machine's
- * roofs(): bandwidth slopes, an FMA roof per ISA copy) and, for a formula
+ * roofs(): bandwidth slopes, an FMA roof per ISA copy on all threads and the widest on one) and, for a formula
  * with `cosPerFlop` transcendental calls per flop, the evaluator's cos
  * throughput on one thread and on all, as the Gflop/s of this formula it
  * allows.
@@ -58,7 +58,7 @@ export function roofLines(
   const lines: RoofLine[] = roofs.map((roof) =>
     roof.kind === 'memory'
       ? { key: roof.level, kind: 'memory', gbps: roof.gbps, label: roof.label }
-      : { key: roof.isa, kind: 'compute', gflops: roof.gflops, label: roof.label },
+      : { key: `${roof.isa}-${roof.threads}`, kind: 'compute', gflops: roof.gflops, label: roof.label },
   );
   const cosPerNs = profile.transcendentalsPerNs[dtype];
   if (cosPerFlop && cosPerFlop > 0 && cosPerNs > 0) {
