@@ -100,6 +100,17 @@ describe('the roofline', () => {
     expect(dots[0]!.gflops).toBeCloseTo(5, 9);
   });
 
+  it("places a lesson step's own runs, given after Live's, over Live's dot for the same strategy, with their grid", () => {
+    const live = [placed('vmap', 4, 4), placed('pmap', 2, 4)];
+    const step = [placed('vmap', 8, 4, { nx: 2000, ny: 2000 }), placed('meshgrid', 30, 12, { nx: 2000, ny: 2000 })];
+    const dots = dotsOf([...live, ...step], profile);
+    expect(dots.map((d) => `${d.strategy} ${d.grid}`)).toEqual([
+      'vmap 2000×2000',
+      'pmap 1000×1000',
+      'meshgrid 2000×2000',
+    ]);
+  });
+
   it('spans every dot and every roof’s bend on its axes, and caps each slope at the highest compute roof', () => {
     const roofs = roofLines(engineRoofs, profile, 'float32', 0.1);
     const layout = layoutRoofline(roofs, dotsOf([placed('meshgrid', 2, 12), placed('vmap', 0.2, 4)], profile));

@@ -28,6 +28,8 @@ export interface RoofLine {
 
 export interface RooflineDot {
   strategy: StrategyName;
+  /** The run's grid, "nx×ny": which of the session's runs the dot is. */
+  grid: string;
   /** Flop per byte moved. */
   intensity: number;
   /** Achieved Gflop/s. */
@@ -157,6 +159,7 @@ export function describeRun(r: PlacedRecord, profile: MachineProfile | null): st
 export function dotsOf(records: readonly PlacedRecord[], profile: MachineProfile | null): RooflineDot[] {
   return latestPlaced(records).map((r) => ({
     strategy: r.strategy,
+    grid: `${r.nx}×${r.ny}`,
     ...placeOf(r),
     bound: r.bound,
     text: describeRun(r, profile),
