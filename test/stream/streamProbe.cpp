@@ -2,8 +2,10 @@
 // that `npm run check:machine` holds `vlab machine`'s DRAM write bandwidth
 // against. Threads each fill their own contiguous slice of one buffer with
 // 256-bit streaming stores of non-zero, varying doubles (as a real output is:
-// some platforms write zeros faster), `reps` times; it prints the best rate
-// (as STREAM reports), the median and every rep's GB/s as one JSON line.
+// some platforms write zeros faster), `reps` times, each pass timed from the
+// first thread's start to the last one's end, as the lab's pool times its
+// probes; it prints the best rate (as STREAM reports), the median and every
+// rep's GB/s as one JSON line.
 // Test tooling, compiled by the check with the system g++; never part of the app.
 //
 // usage: streamProbe BYTES THREADS REPS
@@ -34,12 +36,25 @@ void streamSlice(double* out, int64_t begin, int64_t end) {
   for (; i < end; i++) out[i] = 0.25 + double(i % 1024) * step;
 }
 
+using Clock = std::chrono::steady_clock;
+
+/**
+ * One pass of every thread over its slice, timed as the lab's pool times a job: from the first thread's start
+ * to the last one's end (a thread that waits for a core before starting is in it; the thread's creation is not).
+ */
 double secondsOfOnePass(double* out, int64_t n, int threads) {
+  std::vector<Clock::time_point> starts(threads), ends(threads);
   std::vector<std::thread> workers;
-  const auto started = std::chrono::steady_clock::now();
-  for (int t = 0; t < threads; t++) workers.emplace_back(streamSlice, out, n * t / threads, n * (t + 1) / threads);
+  for (int t = 0; t < threads; t++)
+    workers.emplace_back([&, t] {
+      starts[t] = Clock::now();
+      streamSlice(out, n * t / threads, n * (t + 1) / threads);
+      ends[t] = Clock::now();
+    });
   for (auto& w : workers) w.join();
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  return std::chrono::duration<double>(*std::max_element(ends.begin(), ends.end()) -
+                                       *std::min_element(starts.begin(), starts.end()))
+      .count();
 }
 
 }  // namespace
