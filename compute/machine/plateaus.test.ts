@@ -48,6 +48,13 @@ describe('the plateaus read off a bandwidth curve', () => {
   it('reads the staircase of a clean curve, leaving the bends between levels out', () => {
     const levels = plateausFromCurve(curve(), windows);
     expect(reads(levels)).toEqual([140, 95, 40, 24]);
+    // Each level is known by its chosen working set, whichever point gave the best figure (the roofline's reach).
+    expect([levels.L1, levels.L2, levels.L3, levels.DRAM].map((l) => l.bytes)).toEqual([
+      plateaus.L1,
+      plateaus.L2,
+      plateaus.L3,
+      plateaus.DRAM,
+    ]);
     expect(misorderedLevels(levels)).toEqual([]);
   });
 

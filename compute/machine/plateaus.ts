@@ -12,6 +12,8 @@ import { MEMORY_LEVELS, type BandwidthPoint, type MemoryLevel } from './types.js
 export interface PlateauWindow {
   minBytes: number;
   maxBytes: number;
+  /** The level's chosen working set (plateauSizes), which it is known by: the roofline takes twice it as its reach. */
+  bytes: number;
 }
 
 /** What a window is made from: the per-core L1 and L2, the L3 and DRAM working sets measured, the threads. */
@@ -38,6 +40,7 @@ export function plateauWindows(
   const around = (level: MemoryLevel, minBytes: number, maxBytes: number): PlateauWindow => ({
     minBytes: Math.min(minBytes, plateaus[level]),
     maxBytes: Math.max(maxBytes, plateaus[level]),
+    bytes: plateaus[level],
   });
   return {
     L1: around('L1', 0, L1 * threads),
@@ -49,7 +52,7 @@ export function plateauWindows(
 
 /**
  * Each level's plateau: the best read and the best write of the curve's points in its window (noise only
- * ever slows a probe, so the best is the level's capacity), at the working set of the best read.
+ * ever slows a probe, so the best is the level's capacity), under the level's chosen working set.
  */
 export function plateausFromCurve(
   curve: readonly BandwidthPoint[],
@@ -60,9 +63,9 @@ export function plateausFromCurve(
     const inside = curve.filter((p) => p.bytes >= minBytes && p.bytes <= maxBytes);
     if (inside.length === 0)
       throw new Error(`no bandwidth measured between ${minBytes} and ${maxBytes} bytes, the ${level} window`);
-    const bestRead = inside.reduce((a, b) => (b.readGBps > a.readGBps ? b : a));
+    const readGBps = Math.max(...inside.map((p) => p.readGBps));
     const writeGBps = Math.max(...inside.map((p) => p.writeGBps));
-    return [level, { bytes: bestRead.bytes, readGBps: bestRead.readGBps, writeGBps }] as const;
+    return [level, { bytes: windows[level].bytes, readGBps, writeGBps }] as const;
   });
   return Object.fromEntries(entries) as Record<MemoryLevel, BandwidthPoint>;
 }
@@ -97,5 +100,6 @@ export function misorderedLevels(
 /** A misordered pair in words: "L1 reads 93.1 GB/s, no faster than L2's 94.0 GB/s". */
 export function misorderedText(m: Misordered): string {
   const verb = m.direction === 'read' ? 'reads' : 'writes';
-  return `${m.faster} ${verb} ${m.fasterGBps.toFixed(1)} GB/s, no faster than ${m.slower}'s ${m.slowerGBps.toFixed(1)} GB/s`;
+  const gbps = (value: number) => `${value.toFixed(1)} GB/s`;
+  return `${m.faster} ${verb} ${gbps(m.fasterGBps)}, no faster than ${m.slower}'s ${gbps(m.slowerGBps)}`;
 }

@@ -87,7 +87,8 @@ async function main(): Promise<void> {
     for (const name of order) figures[name].push(await measure[name]());
     const f = (name: keyof typeof figures) => `${figures[name][r]!.toFixed(1)}`.padStart(5);
     console.log(
-      `round ${r + 1}: C++ probe ${f('probe')} GB/s, vlab machine DRAM write ${f('machine')} GB/s, floor n=${FLOOR_N} float64 ${f('floor')} GB/s`,
+      `round ${r + 1}: C++ probe ${f('probe')} GB/s, vlab machine DRAM write ${f('machine')} GB/s, ` +
+        `floor n=${FLOOR_N} float64 ${f('floor')} GB/s`,
     );
   }
   const againstProbe = compareRounds(figures.machine, figures.probe, 0.25);

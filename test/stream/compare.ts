@@ -39,5 +39,6 @@ export function compareRounds(a: readonly number[], b: readonly number[], tolera
 /** "0.93 (0.81–1.04 over 6 rounds), within 25%" */
 export function ratioText(s: RatioSummary): string {
   const verdict = s.within ? 'within' : 'NOT within';
-  return `${s.median.toFixed(2)} (${s.min.toFixed(2)}–${s.max.toFixed(2)} over ${s.ratios.length} rounds), ${verdict} ${Math.round(s.tolerance * 100)}%`;
+  const spread = `${s.min.toFixed(2)}–${s.max.toFixed(2)} over ${s.ratios.length} rounds`;
+  return `${s.median.toFixed(2)} (${spread}), ${verdict} ${Math.round(s.tolerance * 100)}%`;
 }

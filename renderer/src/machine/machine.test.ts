@@ -38,7 +38,7 @@ function fakeLab() {
 }
 
 describe("the machine view's measurement", () => {
-  it('cancels through machine:cancel, keeps no profile, does not measure again unasked, and gives Live back', async () => {
+  it('cancels through machine:cancel, keeps no profile, measures again only when asked, gives Live back', async () => {
     const { lab, calls, held } = fakeLab();
     const machine = new MachineState(lab);
     const measuring = machine.measure();

@@ -16,7 +16,7 @@ import {
 } from './roofline';
 
 const profile = machineFixture();
-/** As compute/machine's roofs() gives them: write bandwidth of L3 and DRAM, an FMA roof per ISA on all threads, the widest on one. */
+/** As compute/machine's roofs() gives them: L3 and DRAM write bandwidth, FMA per ISA on all threads, the widest on one. */
 const engineRoofs: Roof[] = [
   { kind: 'memory', level: 'L3', gbps: 40, label: 'L3 write 40.0 GB/s' },
   { kind: 'memory', level: 'DRAM', gbps: 30, label: 'DRAM write 30.0 GB/s' },
@@ -100,7 +100,7 @@ describe('the roofline', () => {
     expect(dots[0]!.gflops).toBeCloseTo(5, 9);
   });
 
-  it("places a lesson step's own runs, given after Live's, over Live's dot for the same strategy, with their grid", () => {
+  it("places a lesson step's own runs, given after Live's, over Live's dot for the same strategy", () => {
     const live = [placed('vmap', 4, 4), placed('pmap', 2, 4)];
     const step = [placed('vmap', 8, 4, { nx: 2000, ny: 2000 }), placed('meshgrid', 30, 12, { nx: 2000, ny: 2000 })];
     const dots = dotsOf([...live, ...step], profile);
