@@ -4,7 +4,8 @@
 // charts' exports. It reads the kept profile at launch (the engines place
 // records on it themselves) and measures only when asked or when its view
 // opens with none kept: the measurement takes the run engine for about 10 s,
-// so Live waits meanwhile.
+// so Live waits meanwhile. Cancel stops it (machine:cancel); once cancelled
+// with none kept, it measures again only when asked.
 
 import type { ChartFormat, ChartName, MachineProgress, MachineView } from '../../../main/contract';
 import type { Lab } from '../lib/lab.svelte';
