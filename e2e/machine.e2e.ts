@@ -87,6 +87,15 @@ describe('live from the first second', { concurrency: false }, () => {
 
   it('measures this machine in its tab, and the roofline shows a dot per strategy run, in words', async () => {
     await page.getByTestId('tab-machine').click();
+    // None is kept in a fresh folder, so opening the tab measures; Cancel stops it, and nothing is measured unasked.
+    await page.getByTestId('machine-cancel').click({ timeout: 10_000 });
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid="machine-panel"]')?.getAttribute('data-status') === 'cancelled',
+      null,
+      { timeout: 30_000 },
+    );
+    assert.match(await page.getByTestId('machine-stopped').innerText(), /Measurement cancelled/);
+    await page.getByTestId('machine-measure').click();
     await page.waitForFunction(
       () => document.querySelector('[data-testid="machine-panel"]')?.getAttribute('data-status') === 'ready',
       null,
@@ -151,8 +160,27 @@ describe('live from the first second', { concurrency: false }, () => {
     const sentences = (await page.getByTestId('lesson-sentence').allInnerTexts()).join(' ');
     process.stdout.write(`roofline step: ${await page.getByTestId('lesson-headline').innerText()} — ${sentences}\n`);
     // Measured in this session: every strategy is named with the roof that bounds it.
-    for (const strategy of ['meshgrid-eager', 'meshgrid', 'vmap', 'pmap'])
+    const stepStrategies = ['meshgrid-eager', 'meshgrid', 'vmap', 'pmap'];
+    for (const strategy of stepStrategies)
       assert.match(sentences, new RegExp(`${strategy}: (memory-bound|compute-bound|bound by|overhead-bound)`));
+    // The step's chart: one dot per strategy run in this session (Live's, and the step's own, which it places
+    // over Live's for the same strategy: the sentences speak of those).
+    const n = await page.getByTestId('lesson-figures').getAttribute('data-n');
+    const timed = await page
+      .locator('[data-testid="time-chart"] [data-strategy][data-state="current"]')
+      .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-strategy')!));
+    const dots = await page
+      .getByTestId('lesson')
+      .getByTestId('roofline-dot')
+      .evaluateAll((all) => all.map((d) => [d.getAttribute('data-strategy')!, d.getAttribute('data-grid')!]));
+    process.stdout.write(`lesson roofline dots: ${JSON.stringify(dots)}\n`);
+    assert.deepEqual(
+      dots.map(([strategy]) => strategy).sort(),
+      [...new Set([...timed, ...stepStrategies])].sort(),
+      "a dot per strategy run in the session, on the step's chart",
+    );
+    for (const strategy of stepStrategies)
+      assert.equal(new Map(dots as [string, string][]).get(strategy), `${n}×${n}`, `${strategy} is the step's run`);
     await page.getByTestId('lesson').screenshot({ path: join(shots, 'machine-lesson-roofline.png') });
   });
 

@@ -301,6 +301,8 @@ export interface InvokeMap {
   'export:chart': { request: { chart: ChartName; format: ChartFormat; data: Uint8Array }; response: SaveOutcome };
   /** This machine's profile: the kept one, else (with `measure`) measured now, about 10 s with progress; `refresh` measures again. Null: none kept and none measured. */
   'machine:profile': { request: { measure: boolean; refresh: boolean }; response: MachineView | null };
+  /** Stops the machine measurement in flight; `cancelled` false when none was running. */
+  'machine:cancel': { request: null; response: { cancelled: boolean } };
   /** A lesson step over the lab's grid (its domain, and the rectangular grid the naive and meshgrid steps show). */
   'classroom:lesson': {
     request: {
@@ -392,6 +394,7 @@ const invokeChannels = {
   'export:png': true,
   'export:chart': true,
   'machine:profile': true,
+  'machine:cancel': true,
   'classroom:lesson': true,
   'classroom:sweep': true,
   'classroom:threads': true,

@@ -1,5 +1,5 @@
 import { numpyPython } from '../scripts/venvPython.js';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -222,6 +222,25 @@ describe('LabService', () => {
     const result = await long;
     expect(result.cancelled).toBe(true);
     expect(result.failures[0]).toMatchObject({ strategy: 'loops', kind: 'cancelled' });
+  });
+
+  it('cancels the machine measurement on machine:cancel, keeps no profile, and frees the engine', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'vlab-service-'));
+    cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
+    const { service, events } = await makeService(dataDir);
+    const info = await service.handle('app:info', null);
+    await expect(service.handle('machine:cancel', null)).resolves.toEqual({ cancelled: false });
+    const measuring = service.handle('machine:profile', { measure: true, refresh: false });
+    if (!info.engineBuild.nativeAddon) {
+      await expect(measuring).rejects.toThrow(/native backend/);
+      return;
+    }
+    // Cancelled once the measurement has begun (its first progress), not before it reached the engine.
+    await vi.waitFor(() => expect(events.some((e) => e.event === 'machine:progress')).toBe(true), { timeout: 30_000 });
+    await expect(service.handle('machine:cancel', null)).resolves.toEqual({ cancelled: true });
+    await expect(measuring).rejects.toMatchObject({ kind: 'cancelled' });
+    await expect(service.handle('machine:profile', { measure: false, refresh: false })).resolves.toBeNull();
+    await expect(service.handle('machine:cancel', null)).resolves.toEqual({ cancelled: false });
   });
 
   it('tells the window when the engine crashes, and runs again on a fresh one', async () => {

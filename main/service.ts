@@ -168,6 +168,8 @@ export class LabService {
           )
         : this.quickEngine.call('engine:machineProfile', { ...request, dataDir: this.hooks.dataDir }),
 
+    'machine:cancel': async () => ({ cancelled: this.task.cancel(['machine'], 'machine') }),
+
     'classroom:sweep': async (request) => {
       const result = await this.tasks['classroom:sweep'](request);
       this.lastSweep = { taskId: request.taskId, result };

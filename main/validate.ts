@@ -185,6 +185,7 @@ const requestSchemas = {
   'export:png': strict({ png }),
   'export:chart': chartFile,
   'machine:profile': strict({ measure: boolean, refresh: boolean }),
+  'machine:cancel': nothing,
   'classroom:lesson': strict({ taskId: name, step: lessonStep, formula, dtype, grid: v.optional(lessonGrid) }),
   'classroom:sweep': strict({ taskId: name, sweep: sweepRequest }),
   'classroom:threads': strict({ taskId: name, sweep: gridSettings }),

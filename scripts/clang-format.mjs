@@ -36,8 +36,10 @@ if (probe.error || probe.status !== 0) {
   process.exit(0);
 }
 
-const files = sources(nativeDir).sort();
-const result = spawnSync(binary, ['--dry-run', '--Werror', ...files], { cwd: root, stdio: 'inherit' });
+// The test tooling's C++ (the STREAM-like probe) keeps the addon's style.
+const files = [...sources(nativeDir), ...sources(join(root, 'test'))].sort();
+const style = `--style=file:${join(nativeDir, '.clang-format')}`;
+const result = spawnSync(binary, ['--dry-run', '--Werror', style, ...files], { cwd: root, stdio: 'inherit' });
 if (result.status !== 0) {
   console.error(`lint: ${relative(root, nativeDir)}: C++ not in clang-format's style; fix with: ${binary} -i <file>`);
   process.exit(result.status ?? 1);

@@ -4,6 +4,7 @@
 export * from './types.js';
 export { readCaches, parseCacheSize } from './caches.js';
 export { plateauSizes, mountainSizes } from './bandwidth.js';
+export { plateauWindows, plateausFromCurve, misorderedLevels, misorderedText, type Misordered } from './plateaus.js';
 export { measureMachine, machineKey, cpuModel, type MeasureOptions } from './measure.js';
 export {
   machineProfile,

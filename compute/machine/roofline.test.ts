@@ -130,12 +130,13 @@ describe('placing a run on the roofline', () => {
   });
 
   it('bounds vmap by cos when cos predicts the longest time, and says overhead when every roof is fifty times faster', () => {
-    // 36 M cos at 1 per ns on 2 threads: 18 ms; 144 MB written at 5 GB/s: 28.8 ms → memory bounds.
-    expect(rooflineFields(record('vmap', 40), formula, profile()).bound).toBe('DRAM');
+    // 36 M cos at 1 per ns: 36 ms on vmap's one thread, 18 ms on pmap's two; 144 MB written at 5 GB/s: 28.8 ms.
+    expect(rooflineFields(record('vmap', 40), formula, profile()).bound).toBe('transcendental');
+    expect(rooflineFields(record('pmap', 40, { devices: 2 }), formula, profile()).bound).toBe('DRAM');
     const slowCos = { ...profile(), transcendentalsPerNs: { float32: 0.1, float64: 0.05 } };
-    const placed = rooflineFields(record('vmap', 200), formula, slowCos);
+    const placed = rooflineFields(record('vmap', 400), formula, slowCos);
     expect(placed.bound).toBe('transcendental');
-    expect(placed.roofFraction).toBeCloseTo(180 / 200, 5);
+    expect(placed.roofFraction).toBeCloseTo(360 / 400, 5);
     expect(rooflineFields(record('loops', 100_000), formula, profile()).bound).toBe('overhead');
   });
 
@@ -150,16 +151,39 @@ describe('placing a run on the roofline', () => {
     );
   });
 
-  it('computes on pmap devices, on the pool for native fused strategies, and on one thread eagerly', () => {
-    expect(computeThreads({ strategy: 'pmap', backend: 'native', devices: 4 }, 2)).toBe(4);
-    expect(computeThreads({ strategy: 'vmap', backend: 'native', devices: 1 }, 2)).toBe(2);
-    expect(computeThreads({ strategy: 'meshgrid-eager', backend: 'native', devices: 1 }, 2)).toBe(1);
-    expect(computeThreads({ strategy: 'vmap', backend: 'js', devices: 1 }, 2)).toBe(1);
+  it('computes on pmap devices, and on one thread for every other strategy (they run on one device)', () => {
+    expect(computeThreads({ strategy: 'pmap', devices: 4 })).toBe(4);
+    expect(computeThreads({ strategy: 'jax-pmap', devices: 2 })).toBe(2);
+    for (const strategy of ['vmap', 'meshgrid', 'meshgrid-eager', 'loops', 'jax-vmap'] as const)
+      expect(computeThreads({ strategy, devices: 1 })).toBe(1);
   });
 
-  it('draws L3 and DRAM slopes and a compute roof per ISA copy', () => {
+  it("bounds vmap by one thread's FMA roof and pmap on two devices by both threads' roof", () => {
+    // 1e7 points of 1e3 ops each: 10 Tflop, no cos; 100 ms is under avx512's 2-thread roof (200 Gflop/s: 50 ms)
+    // but above its 1-thread roof (100 Gflop/s: 100 ms), so vmap sits on its roof and pmap at half of its own.
+    const heavy = compileFormula(`${Array.from({ length: 500 }, () => 'x*y').join('+')}`);
+    const ops = opsPerPoint(meshGraph(heavy, 1, 1, 'float32')).ops;
+    const points = 1e7;
+    const size = { nx: 1e4, ny: 1e3 };
+    const ms = ((ops * points) / 100e9) * 1000;
+    const vmap = rooflineFields(record('vmap', ms, size), heavy, profile());
+    const pmap = rooflineFields(record('pmap', ms, { ...size, devices: 2 }), heavy, profile());
+    expect(vmap.bound).toBe('compute');
+    expect(vmap.roofFraction).toBeCloseTo(1, 6);
+    expect(pmap.bound).toBe('compute');
+    expect(pmap.roofFraction).toBeCloseTo(0.5, 6);
+  });
+
+  it('draws L3 and DRAM slopes, a compute roof per ISA copy on all threads, and the widest on one', () => {
     const lines = roofs(profile(), 'float32');
-    expect(lines.map((r) => (r.kind === 'memory' ? r.level : r.isa))).toEqual(['L3', 'DRAM', 'generic', 'avx512']);
+    expect(lines.map((r) => (r.kind === 'memory' ? r.level : `${r.isa} ${r.threads}`))).toEqual([
+      'L3',
+      'DRAM',
+      'generic 2',
+      'avx512 2',
+      'avx512 1',
+    ]);
+    expect(lines.filter((r) => r.kind === 'compute').map((r) => r.gflops)).toEqual([50, 200, 100]);
   });
 });
 

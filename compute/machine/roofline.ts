@@ -160,11 +160,14 @@ export function planBytes(
   }
 }
 
-/** Threads a record's run computes on: pmap's devices, the native pool for its other fused strategies, else one. */
-export function computeThreads(record: Pick<RunRecord, 'strategy' | 'backend' | 'devices'>, cores: number): number {
+/**
+ * Threads a record's run computes on: pmap's devices; one for every other strategy. The single-device
+ * strategies (vmap, meshgrid, …) run inside onOneDevice, as JAX runs them on one device: their roof is
+ * one thread's, and pmap's gain over them is the threads.
+ */
+export function computeThreads(record: Pick<RunRecord, 'strategy' | 'devices'>): number {
   if (record.strategy === 'pmap' || record.strategy === 'jax-pmap') return Math.max(1, record.devices);
-  if (record.backend !== 'native' || record.strategy === 'meshgrid-eager' || record.strategy === 'loops') return 1;
-  return cores;
+  return 1;
 }
 
 /**
@@ -176,7 +179,10 @@ export function levelFor(bytes: number, profile: MachineProfile): MemoryLevel {
   return 'DRAM';
 }
 
-/** The roofs of this machine for a dtype: memory slopes for L3 and DRAM (write bandwidth), compute roofs per ISA copy. */
+/**
+ * The roofs of this machine for a dtype: memory slopes for L3 and DRAM (write bandwidth), a compute roof per
+ * ISA copy on all threads (pmap's), and the widest copy's on one thread (every other strategy's).
+ */
 export function roofs(profile: MachineProfile, dtype: DType): Roof[] {
   const memory: Roof[] = (['L3', 'DRAM'] as const).map((level) => ({
     kind: 'memory',
@@ -184,15 +190,15 @@ export function roofs(profile: MachineProfile, dtype: DType): Roof[] {
     gbps: profile.bandwidth[level].writeGBps,
     label: `${level} write ${profile.bandwidth[level].writeGBps.toFixed(1)} GB/s`,
   }));
-  const compute: Roof[] = profile.isas.map((isa) => {
-    const gflops = profile.peakGflops[isa]![dtype].allThreads;
-    return {
-      kind: 'compute',
-      isa,
-      gflops,
-      label: `${isa} FMA ${gflops.toFixed(0)} Gflop/s (${dtype}, ${profile.cores} threads)`,
-    };
-  });
+  const computeRoof = (isa: string, threads: number): Roof => {
+    const peak = profile.peakGflops[isa]![dtype];
+    const gflops = threads === 1 ? peak.oneThread : peak.allThreads;
+    const label = `${isa} FMA ${gflops.toFixed(0)} Gflop/s (${dtype}, ${threads} thread${threads === 1 ? '' : 's'})`;
+    return { kind: 'compute', isa, threads, gflops, label };
+  };
+  const compute = profile.isas.map((isa) => computeRoof(isa, profile.cores));
+  const widest = profile.isas.at(-1);
+  if (widest && profile.cores > 1) compute.push(computeRoof(widest, 1));
   return [...memory, ...compute];
 }
 
@@ -230,7 +236,7 @@ export function rooflineFields(
   };
   // The profile's roofs are the CPU's: a GPU run gets its bytes and rates, not a CPU bound.
   if (!profile || !(seconds > 0) || record.backend === 'webgpu') return fields;
-  const threads = computeThreads(record, profile.cores);
+  const threads = computeThreads(record);
   const level = levelFor(points * itemSize(dtype), profile);
   const plateau = profile.bandwidth[level];
   const isa = record.isa ?? profile.isas.at(-1)!;

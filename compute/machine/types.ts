@@ -126,7 +126,7 @@ export interface RooflineFields {
 /** One line of the roofline chart: a bandwidth slope (GB/s) or a flat compute roof (Gflop/s). */
 export type Roof =
   | { kind: 'memory'; level: MemoryLevel; gbps: number; label: string }
-  | { kind: 'compute'; isa: string; gflops: number; label: string };
+  | { kind: 'compute'; isa: string; threads: number; gflops: number; label: string };
 
 /** Amdahl's law fitted to a threads sweep: speed-up(p) = 1 / (s + (1 − s) / p). */
 export interface AmdahlFit {

@@ -2,12 +2,12 @@
 // kept in the data folder, and every record placed on it. Small grids only:
 // these pin fields and the bytes model, never speed.
 
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backendStatus, loadBackends } from '../../backends/registry.js';
-import { useMachineProfile } from '../../machine/store.js';
+import { profilePath, useMachineProfile } from '../../machine/store.js';
 import type { MachineProfile } from '../../machine/types.js';
 import type { ResultsDocument } from '../../report/jsonExport.js';
 import { cli } from '../../../test/cli.js';
@@ -51,6 +51,25 @@ describe.skipIf(!native)('vlab machine', () => {
     expect(JSON.parse(again.stdout)).toEqual(profile);
     const table = await cli(['machine']);
     expect(table.stdout).toMatch(/^DRAM .* \(streaming stores\)$/m);
+  }, 60_000);
+
+  it('says which levels a kept profile has out of order L1 > L2 > L3 > DRAM', async () => {
+    await cli(['machine']);
+    const path = await profilePath();
+    const kept = JSON.parse(readFileSync(path, 'utf8')) as MachineProfile;
+    const level = (readGBps: number, writeGBps: number) => ({ bytes: 1, readGBps, writeGBps, writeKind: 'stores' });
+    const keep = (L1: ReturnType<typeof level>) =>
+      writeFileSync(
+        path,
+        JSON.stringify({ ...kept, bandwidth: { L1, L2: level(90, 30), L3: level(40, 20), DRAM: level(20, 15) } }),
+      );
+    keep(level(140, 42));
+    expect((await cli(['machine'])).stdout).not.toContain('not ordered');
+    keep(level(90, 42));
+    expect((await cli(['machine'])).stdout).toContain(
+      "not ordered L1 > L2 > L3 > DRAM: L1 reads 90.0 GB/s, no faster than L2's 90.0 GB/s",
+    );
+    writeFileSync(path, JSON.stringify(kept));
   }, 60_000);
 
   it('places every run on the roofline: bytes moved, ops per point, GB/s and the bound, meshgrid at 3× vmap or more', async () => {

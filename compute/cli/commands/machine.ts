@@ -3,7 +3,14 @@
 // per machine in the data folder; --refresh measures again. A table, or
 // (--json) the profile as data.
 
-import { MEMORY_LEVELS, formatBytes, machineProfile, type MachineProfile } from '../../index.js';
+import {
+  MEMORY_LEVELS,
+  formatBytes,
+  machineProfile,
+  misorderedLevels,
+  misorderedText,
+  type MachineProfile,
+} from '../../index.js';
 import type { Values } from '../args.js';
 import type { Session } from '../session.js';
 import { formatTable } from '../table.js';
@@ -48,6 +55,12 @@ function profileText(p: MachineProfile): string {
       }),
     ),
   );
+  const misordered = misorderedLevels(p.bandwidth);
+  // Measured twice more already: what is left is the machine's (or a neighbour's), and the reader should know.
+  if (misordered.length)
+    lines.push(
+      `not ordered L1 > L2 > L3 > DRAM: ${misordered.map(misorderedText).join('; ')} (--refresh measures again)`,
+    );
   lines.push(
     '',
     formatTable(

@@ -4,20 +4,24 @@
 // charts' exports. It reads the kept profile at launch (the engines place
 // records on it themselves) and measures only when asked or when its view
 // opens with none kept: the measurement takes the run engine for about 10 s,
-// so Live waits meanwhile.
+// so Live waits meanwhile. Cancel stops it (machine:cancel); once cancelled
+// with none kept, it measures again only when asked.
 
 import type { ChartFormat, ChartName, MachineProgress, MachineView } from '../../../main/contract';
 import type { Lab } from '../lib/lab.svelte';
 import { saveMessage } from '../lib/saveOutcome';
 import { writeNsPerPoint } from './roofline';
 
-export type MachineStatus = 'unknown' | 'missing' | 'measuring' | 'ready' | 'failed';
+/** 'cancelled': a measurement was stopped with none kept before it (the view waits to be asked again). */
+export type MachineStatus = 'unknown' | 'missing' | 'measuring' | 'ready' | 'failed' | 'cancelled';
 
 export class MachineState {
   view = $state.raw<MachineView | null>(null);
   status = $state<MachineStatus>('unknown');
   progress = $state.raw<MachineProgress | null>(null);
   error = $state<string | null>(null);
+  /** Cancel was asked and the engine has not stopped yet. */
+  cancelling = $state(false);
 
   constructor(private readonly lab: Lab) {}
 
@@ -30,6 +34,18 @@ export class MachineState {
   /** Measures this machine (again, with `refresh`): about 10 s, with progress. */
   measure(refresh = false): Promise<void> {
     return this.load(true, refresh);
+  }
+
+  /** Stops the measurement in flight; the profile kept before it (if any) stays. */
+  async cancel(): Promise<void> {
+    if (this.status !== 'measuring' || this.cancelling) return;
+    this.cancelling = true;
+    try {
+      await this.lab.api.invoke('machine:cancel', null);
+    } catch (error) {
+      this.cancelling = false;
+      this.error = error instanceof Error ? error.message : String(error);
+    }
   }
 
   async exportChart(chart: ChartName, format: ChartFormat, data: Uint8Array): Promise<void> {
@@ -74,9 +90,12 @@ export class MachineState {
       this.status = this.view ? 'ready' : 'missing';
       this.error = null;
     } catch (error) {
-      this.status = this.view ? 'ready' : 'failed';
-      this.error = error instanceof Error ? error.message : String(error);
+      // A cancelled measurement is no failure: the kept profile (if any) stands, and none is measured unasked.
+      const cancelled = error instanceof Error && 'kind' in error && error.kind === 'cancelled';
+      this.status = this.view ? 'ready' : cancelled ? 'cancelled' : 'failed';
+      this.error = cancelled ? null : error instanceof Error ? error.message : String(error);
     } finally {
+      this.cancelling = false;
       if (measure) this.lab.live.release();
     }
   }

@@ -16,12 +16,13 @@ import {
 } from './roofline';
 
 const profile = machineFixture();
-/** As compute/machine's roofs() gives them: write bandwidth of L3 and DRAM, an FMA roof per ISA on all threads. */
+/** As compute/machine's roofs() gives them: L3 and DRAM write bandwidth, FMA per ISA on all threads, the widest on one. */
 const engineRoofs: Roof[] = [
   { kind: 'memory', level: 'L3', gbps: 40, label: 'L3 write 40.0 GB/s' },
   { kind: 'memory', level: 'DRAM', gbps: 30, label: 'DRAM write 30.0 GB/s' },
-  { kind: 'compute', isa: 'avx2', gflops: 128, label: 'avx2 FMA 128 Gflop/s' },
-  { kind: 'compute', isa: 'avx512', gflops: 256, label: 'avx512 FMA 256 Gflop/s' },
+  { kind: 'compute', isa: 'avx2', threads: 2, gflops: 128, label: 'avx2 FMA 128 Gflop/s' },
+  { kind: 'compute', isa: 'avx512', threads: 2, gflops: 256, label: 'avx512 FMA 256 Gflop/s' },
+  { kind: 'compute', isa: 'avx512', threads: 1, gflops: 128, label: 'avx512 FMA 128 Gflop/s, 1 thread' },
 ];
 
 /** A record at n = 1000 placed by the model: `bytesPerPoint` moved and 10 flops per point. */
@@ -47,7 +48,12 @@ describe('the roofline', () => {
       ['L3', 40],
       ['DRAM', 30],
     ]);
-    expect(lines.filter((r) => r.kind === 'compute').map((r) => r.gflops)).toEqual([128, 256]);
+    const compute = lines.filter((r) => r.kind === 'compute');
+    expect(compute.map((r) => [r.key, r.gflops])).toEqual([
+      ['avx2-2', 128],
+      ['avx512-2', 256],
+      ['avx512-1', 128],
+    ]);
     // 2 cos per ns per thread, one cos per 10 flops: 20 Gflop/s of this formula on one thread, 40 on two.
     expect(lines.filter((r) => r.kind === 'transcendental').map((r) => r.gflops)).toEqual([20, 40]);
     expect(roofAt(lines[1]!, 0.5)).toBe(15);
@@ -92,6 +98,17 @@ describe('the roofline', () => {
     const dots = dotsOf(records, profile);
     expect(dots.map((d) => d.strategy)).toEqual(['vmap', 'meshgrid']);
     expect(dots[0]!.gflops).toBeCloseTo(5, 9);
+  });
+
+  it("places a lesson step's own runs, given after Live's, over Live's dot for the same strategy", () => {
+    const live = [placed('vmap', 4, 4), placed('pmap', 2, 4)];
+    const step = [placed('vmap', 8, 4, { nx: 2000, ny: 2000 }), placed('meshgrid', 30, 12, { nx: 2000, ny: 2000 })];
+    const dots = dotsOf([...live, ...step], profile);
+    expect(dots.map((d) => `${d.strategy} ${d.grid}`)).toEqual([
+      'vmap 2000×2000',
+      'pmap 1000×1000',
+      'meshgrid 2000×2000',
+    ]);
   });
 
   it('spans every dot and every roof’s bend on its axes, and caps each slope at the highest compute roof', () => {

@@ -28,6 +28,8 @@ export interface RoofLine {
 
 export interface RooflineDot {
   strategy: StrategyName;
+  /** The run's grid, "nx×ny": which of the session's runs the dot is. */
+  grid: string;
   /** Flop per byte moved. */
   intensity: number;
   /** Achieved Gflop/s. */
@@ -44,7 +46,7 @@ export function roofAt(roof: RoofLine, x: number): number {
 
 /**
  * The chart's lines: the engine's roofs for the dtype (compute/machine's
- * roofs(): bandwidth slopes, an FMA roof per ISA copy) and, for a formula
+ * roofs(): bandwidth slopes, an FMA roof per ISA copy on all threads and the widest on one) and, for a formula
  * with `cosPerFlop` transcendental calls per flop, the evaluator's cos
  * throughput on one thread and on all, as the Gflop/s of this formula it
  * allows.
@@ -58,7 +60,7 @@ export function roofLines(
   const lines: RoofLine[] = roofs.map((roof) =>
     roof.kind === 'memory'
       ? { key: roof.level, kind: 'memory', gbps: roof.gbps, label: roof.label }
-      : { key: roof.isa, kind: 'compute', gflops: roof.gflops, label: roof.label },
+      : { key: `${roof.isa}-${roof.threads}`, kind: 'compute', gflops: roof.gflops, label: roof.label },
   );
   const cosPerNs = profile.transcendentalsPerNs[dtype];
   if (cosPerFlop && cosPerFlop > 0 && cosPerNs > 0) {
@@ -157,6 +159,7 @@ export function describeRun(r: PlacedRecord, profile: MachineProfile | null): st
 export function dotsOf(records: readonly PlacedRecord[], profile: MachineProfile | null): RooflineDot[] {
   return latestPlaced(records).map((r) => ({
     strategy: r.strategy,
+    grid: `${r.nx}×${r.ny}`,
     ...placeOf(r),
     bound: r.bound,
     text: describeRun(r, profile),
