@@ -112,7 +112,7 @@ describe('the output as a number', { concurrency: false }, () => {
     assert.equal(await page.getByTestId('n-exact').getAttribute('max'), '20000');
   });
 
-  it('at 100,000², predicts the time, skips loops with its reason, shows progress, and cancels within 100 ms', async () => {
+  it('at 100,000², predicts the time, skips loops saying why, shows progress, cancels within 100 ms', async () => {
     await page.getByTestId('output-max').click();
     await exact('n-exact', 100_000);
     await page

@@ -23,7 +23,8 @@ export function answerText(record: RunRecord): AnswerText | undefined {
   const { reduce, value, reference, error, at, integral } = record;
   if (reduce === undefined || reduce === 'grid' || value === undefined) return undefined;
   const area = (record.xRange[1] - record.xRange[0]) * (record.yRange[1] - record.yRange[0]);
-  const relative = reduce === 'sum' || reduce === 'mean';
+  // Sums and means grow with the grid: their error is relative (the engine's, answerRecord.ts).
+  const errorWord = reduce === 'sum' || reduce === 'mean' ? 'relative error' : 'error';
   return {
     value: `${reduce} f = ${formatValue(value)}`,
     ...(at ? { location: `at i = ${at.i}, j = ${at.j} (x = ${formatValue(at.x)}, y = ${formatValue(at.y)})` } : {}),
@@ -33,7 +34,7 @@ export function answerText(record: RunRecord): AnswerText | undefined {
     check:
       reference === undefined
         ? 'no reference'
-        : `reference ${formatValue(reference)} (float64) · ${relative ? 'relative error' : 'error'} ${formatError(error ?? NaN)}`,
+        : `reference ${formatValue(reference)} (float64) · ${errorWord} ${formatError(error ?? NaN)}`,
   };
 }
 

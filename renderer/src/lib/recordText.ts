@@ -26,12 +26,13 @@ export const measuredAt = (r: RunRecord): string =>
 function answerCheck(record: RunRecord): ReferenceCheck {
   const relative = record.reduce === 'sum' || record.reduce === 'mean';
   const error = `${relative ? 'relative error' : 'error'} ${formatError(record.error ?? record.maxAbsErr)}`;
+  const note = record.note ? `; ${record.note}` : '';
   return record.allclose
     ? { ok: true, short: 'allclose', text: `the ${record.reduce} matches the float64 reference's: ${error}` }
     : {
         ok: false,
         short: 'wrong',
-        text: `the ${record.reduce} is not the float64 reference's (${record.reference ?? 'none'}): ${error}${record.note ? `; ${record.note}` : ''}`,
+        text: `the ${record.reduce} is not the float64 reference's (${record.reference ?? 'none'}): ${error}${note}`,
       };
 }
 
