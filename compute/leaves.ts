@@ -23,6 +23,7 @@ export {
   range,
   side,
   answerSide,
+  sidesFitOutput,
   strict,
   sweepAspect,
   sweepPoints,

@@ -58,6 +58,7 @@ export type {
   FormulaPreset,
   GridSettings,
   LabStrategyName,
+  ReduceMode,
   RunProgress,
   RunRecord,
   StrategyAvailability,

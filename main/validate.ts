@@ -21,11 +21,9 @@ import {
 } from './contract.js';
 import type { RunRecord } from '../compute/index.js';
 import {
-  APP_GRID_LIMITS,
   APP_MAX_REPEATS,
   NATIVE_MAX_THREADS,
   REDUCE_MODES,
-  type ReduceMode,
   answerSide,
   calibrationRequest,
   check,
@@ -39,6 +37,7 @@ import {
   oneOf,
   range,
   side,
+  sidesFitOutput,
   strict,
   sweepAspect,
   sweepPoints,
@@ -85,21 +84,7 @@ const runFields = {
   reduce: v.optional(oneOf(REDUCE_MODES)),
 };
 /** A run to the grid keeps its sides to the grid's limit; a run to a number may reach answerNMax. */
-type Sides = { nx: number; ny: number; reduce?: ReduceMode | undefined };
-/** Whether a side fits the run's output: a grid's side is held to `side`'s rule, in its words. */
-const sideFits = (s: Sides, n: number) => (s.reduce !== undefined && s.reduce !== 'grid') || n <= APP_GRID_LIMITS.nMax;
-const SIDE_RULE = `must be an integer from ${APP_GRID_LIMITS.nMin} to ${APP_GRID_LIMITS.nMax}`;
-const runSettings = v.pipe(
-  strict(runFields),
-  v.forward(
-    v.check((s) => sideFits(s, s.nx), SIDE_RULE),
-    ['nx'],
-  ),
-  v.forward(
-    v.check((s) => sideFits(s, s.ny), SIDE_RULE),
-    ['ny'],
-  ),
-);
+const runSettings = sidesFitOutput(strict(runFields));
 true satisfies SameType<v.InferOutput<typeof runSettings>, RunSettings>;
 
 /** The PNG signature: only an image is written where the user asked for one. */
@@ -165,17 +150,7 @@ const requestSchemas = {
   'surface:preview': gridSettings,
   'graph:trace': gridSettings,
   'run:guard': runSettings,
-  'run:start': v.pipe(
-    strict({ ...runFields, runId: name, includeFloor: boolean }),
-    v.forward(
-      v.check((s) => sideFits(s, s.nx), SIDE_RULE),
-      ['nx'],
-    ),
-    v.forward(
-      v.check((s) => sideFits(s, s.ny), SIDE_RULE),
-      ['ny'],
-    ),
-  ),
+  'run:start': sidesFitOutput(strict({ ...runFields, runId: name, includeFloor: boolean })),
   'run:cancel': strict({ runId: name }),
   'live:calibrate': calibrationRequest,
   'session:restore': nothing,

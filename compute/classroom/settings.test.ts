@@ -165,6 +165,20 @@ describe('.vlab.json settings', () => {
     expect(rectangular).not.toHaveProperty('n');
   });
 
+  it('keeps the output: a number’s sides may reach 100,000, a grid’s keep to 20,000, in the same words', () => {
+    const max = parseSettings(settingsToJson({ ...defaultSettings(), reduce: 'max', nx: 100_000, ny: 100_000 }));
+    expect(max).toMatchObject({ reduce: 'max', nx: 100_000, ny: 100_000 });
+    expect(parseSettings(file({ n: 300 }))).not.toHaveProperty('reduce');
+    expect(() => parseSettings(file({ n: 30_000 }))).toThrow(/'nx' must be an integer from 1 to 20000, got 30000/);
+    expect(() => parseSettings(file({ reduce: 'grid', ny: 30_000 }))).toThrow(
+      /'ny' must be an integer from 1 to 20000/,
+    );
+    expect(() => parseSettings(file({ reduce: 'max', n: 200_000 }))).toThrow(/'n' must be an integer from 1 to 100000/);
+    expect(() => parseSettings(file({ reduce: 'median' }))).toThrow(
+      /'reduce' must be one of grid, max, min, sum, mean/,
+    );
+  });
+
   it('refuses a domain that is not two increasing finite numbers, naming the field', () => {
     expect(() => parseSettings(file({ xRange: [1, -1] }))).toThrow(
       /'xRange' must run from a smaller number to a larger one/,

@@ -12,10 +12,10 @@
 import * as v from 'valibot';
 import { checkFormula } from '../formula/index.js';
 import { check, show } from '../schema/describe.js';
-import { boolean, dtype, formula, loose, range, side, sweepPoints } from '../schema/fields.js';
+import { answerSide, boolean, dtype, formula, loose, range, side, sweepPoints } from '../schema/fields.js';
 import { strategy } from '../strategies/recordSchema.js';
 import { DEFAULT_FORMULA, GRID_RANGE, LAB_STRATEGY_NAMES, STRATEGY_NAMES } from '../strategies/types.js';
-import { labSettings, lessonStep, theme } from './settingsSchema.js';
+import { labSettings, lessonStep, reduceMode, theme } from './settingsSchema.js';
 import { LAYOUT_ITEMS, MAX_SETTINGS_BYTES, type LabSettings } from './settingsVocabulary.js';
 
 export {
@@ -86,9 +86,11 @@ const knownNames = <T extends string>(order: readonly T[]) =>
 const settingsFile = v.pipe(
   v.object({
     formula: v.optional(v.pipe(formula, parsesAsFormula), DEFAULTS.formula),
-    n: v.optional(side),
-    nx: v.optional(side),
-    ny: v.optional(side),
+    // Held to the output's limit by the settings' own schema, last: a number's sides may be larger.
+    n: v.optional(answerSide),
+    nx: v.optional(answerSide),
+    ny: v.optional(answerSide),
+    reduce: v.optional(reduceMode),
     xRange: v.optional(range, () => [...DEFAULTS.xRange]),
     yRange: v.optional(range, () => [...DEFAULTS.yRange]),
     dtype: v.optional(dtype, DEFAULTS.dtype),

@@ -8,6 +8,7 @@
 
 import * as v from 'valibot';
 import {
+  answerSide,
   boolean,
   dtype,
   formula,
@@ -16,11 +17,13 @@ import {
   oneOf,
   range,
   side,
+  sidesFitOutput,
   strict,
   sweepPoints,
   type SameType,
 } from '../schema/fields.js';
 import { strategies } from '../strategies/recordSchema.js';
+import { REDUCE_MODES } from '../strategies/types.js';
 import { LESSON_STEP_IDS } from './lessonSteps.js';
 import { LAYOUT_ITEMS, THEMES, type LabSettings } from './settingsVocabulary.js';
 
@@ -53,18 +56,25 @@ export const layout = strict({
   presenter: boolean,
 });
 
-export const labSettings = strict({
-  formula,
-  nx: side,
-  ny: side,
-  xRange: range,
-  yRange: range,
-  dtype,
-  strategies,
-  lessonStep,
-  sweep,
-  theme,
-  projector: boolean,
-  layout,
-});
+/** The output a document was set up for: absent, the grid. */
+export const reduceMode = oneOf(REDUCE_MODES);
+
+/** The settings; a grid's sides keep to the grid's limit, a number's may reach the answer limit. */
+export const labSettings = sidesFitOutput(
+  strict({
+    formula,
+    nx: answerSide,
+    ny: answerSide,
+    reduce: v.optional(reduceMode),
+    xRange: range,
+    yRange: range,
+    dtype,
+    strategies,
+    lessonStep,
+    sweep,
+    theme,
+    projector: boolean,
+    layout,
+  }),
+);
 true satisfies SameType<v.InferOutput<typeof labSettings>, LabSettings>;

@@ -4,7 +4,7 @@
 // the request validators and the desktop's File ▸ Open… read the same facts
 // without loading compute/.
 
-import type { GridSettings, StrategyName } from '../strategies/types.js';
+import type { GridSettings, ReduceMode, StrategyName } from '../strategies/types.js';
 
 export const SETTINGS_EXTENSION = '.vlab.json';
 /** A settings file is a few hundred bytes; anything far larger is not one. */
@@ -55,6 +55,8 @@ export interface LayoutSettings {
  * that those versions open it the same.
  */
 export interface LabSettings extends GridSettings {
+  /** The output: absent, the grid; else a number from it, whose sides may reach the answer limit. */
+  reduce?: ReduceMode;
   strategies: StrategyName[];
   /** 0-based index of the lesson step on screen. */
   lessonStep: number;

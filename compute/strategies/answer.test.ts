@@ -23,6 +23,8 @@ describe('a run to a number', () => {
       if (strategy === 'pmap' && !backendStatus('native').available) continue;
       const { record } = await runStrategy({ strategy, n: N, reduce: 'max', repeats: 1 });
       expect(record, strategy).toMatchObject({ strategy, reduce: 'max', shape: [] });
+      // Computed in float32 as asked: the float64 [value, index] pair it travels in is no computed dtype.
+      expect(record.computedDtype, strategy).toBeUndefined();
       expect(record.at, strategy).toBeDefined();
       expect(record.value, strategy).toBe(record.value); // a number, not NaN
       if (strategy === 'naive') {

@@ -223,7 +223,10 @@ export async function runStrategy(request: RunRequest, options: RunOptions = {})
       ...(outcome.deviceName ? { deviceName: outcome.deviceName } : {}),
       ...(backendRan === 'native' ? (getBackend('native') as NativeBackend).simdOf(dtype) : {}),
       // A backend that computes in another dtype (WGSL has no float64) returns that dtype: the record says so.
-      ...(outcome.computedDtype || grid.dtype !== dtype ? { computedDtype: outcome.computedDtype ?? grid.dtype } : {}),
+      // A number travels as a float64 [value, index] pair whatever it was computed in: only the outcome can say.
+      ...(outcome.computedDtype || (!answer && grid.dtype !== dtype)
+        ? { computedDtype: outcome.computedDtype ?? grid.dtype }
+        : {}),
       ...(outcome.note ? { note: outcome.note } : {}),
       ...(outcome.peerVersions ? { peerVersions: outcome.peerVersions } : {}),
       ...answer?.fields,

@@ -5,6 +5,7 @@
 
 import type { LabSettings, OpenedDocument } from '../../../main/contract';
 import type { Classroom } from './classroom.svelte';
+import { sideMaxOf } from '../lib/output';
 import type { Theme } from '../../../compute/classroom/settingsVocabulary';
 
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
@@ -24,6 +25,8 @@ export class Documents {
       formula: lab.formula,
       nx: lab.nx,
       ny: lab.ny,
+      // The grid, the default, is left unsaid: files from before numbers read the same.
+      ...(lab.reduce !== 'grid' ? { reduce: lab.reduce } : {}),
       xRange: lab.xRange,
       yRange: lab.yRange,
       dtype: lab.dtype,
@@ -42,7 +45,9 @@ export class Documents {
     lab.dtype = settings.dtype;
     lab.selected = settings.strategies.filter((s) => lab.available.has(s));
     const limits = lab.info?.limits;
-    const side = (n: number) => (limits ? Math.min(limits.nMax, Math.max(limits.nMin, n)) : n);
+    lab.reduce = settings.reduce ?? 'grid';
+    const nMax = limits ? sideMaxOf(limits, lab.reduce) : Infinity;
+    const side = (n: number) => (limits ? Math.min(nMax, Math.max(limits.nMin, n)) : n);
     lab.nx = side(settings.nx);
     lab.ny = side(settings.ny);
     lab.linked = lab.nx === lab.ny;

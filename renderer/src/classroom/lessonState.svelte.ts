@@ -58,8 +58,14 @@ export class LessonState {
             step: index,
             formula: lab.formula,
             dtype: lab.dtype,
-            // The lab's grid: its domain, and on a rectangular one the shape error and the 'xy' transpose.
-            grid: { nx: lab.nx, ny: lab.ny, xRange: lab.xRange, yRange: lab.yRange },
+            // The lab's grid: its domain, and on a rectangular one the shape error and the 'xy' transpose. The
+            // steps show a grid's shapes, so a number's larger sides are shown at the grid's limit.
+            grid: {
+              nx: Math.min(lab.nx, lab.previewSideMax),
+              ny: Math.min(lab.ny, lab.previewSideMax),
+              xRange: lab.xRange,
+              yRange: lab.yRange,
+            },
           });
           this.results = { ...this.results, [step.id]: result };
         } catch (error) {

@@ -15,6 +15,7 @@ import type {
 } from '../../../main/contract';
 import { coalesce } from './coalesce';
 import { sameGrid } from './gridKey';
+import { previewGridOf } from './output';
 
 /** What following needs of the lab: its shell, its current settings, and which runs are Live's. */
 export interface FollowingHost {
@@ -23,6 +24,8 @@ export interface FollowingHost {
   settings(): RunSettings;
   grid(): GridSettings;
   readonly live: { owns(runId: string): boolean };
+  /** The largest side the surface preview takes: a run to a number may be larger, and is previewed at this. */
+  readonly previewSideMax: number;
 }
 
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
@@ -84,8 +87,9 @@ export class Following {
     if (settings.formula !== this.checkedFormula || !this.formulaCheck?.ok) return;
     // A surface of this very grid is drawn already (a strategy or the repeats changed): redrawing it
     // costs 50 ms of the page's time for nothing.
-    const drawn = this.surface !== null && !this.surfaceError && sameGrid(this.surface, settings);
-    const { nx, ny, xRange, yRange, dtype, formula } = settings;
+    const preview = previewGridOf(settings, this.host.previewSideMax);
+    const drawn = this.surface !== null && !this.surfaceError && sameGrid(this.surface, preview);
+    const { nx, ny, xRange, yRange, dtype, formula } = preview;
     const [guard, surface] = await Promise.all([
       this.host.api.invoke('run:guard', settings).catch(() => null),
       drawn
@@ -102,7 +106,7 @@ export class Following {
     } else {
       this.surfaceError = null;
       // A run's grid at these settings beats a preview of them.
-      if (!this.surface || !sameGrid(this.surface, settings) || this.surface.source === 'preview')
+      if (!this.surface || !sameGrid(this.surface, preview) || this.surface.source === 'preview')
         this.surface = surface;
     }
   }, 40);

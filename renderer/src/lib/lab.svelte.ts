@@ -6,7 +6,7 @@
 // menuCommands.ts. Components read it and call its parts; only it and its
 // parts talk to the shell.
 
-import type { AppInfo, LabApi, MenuCommand, StrategyName } from '../../../main/contract';
+import type { AppInfo, LabApi, MenuCommand, ReduceMode, StrategyName } from '../../../main/contract';
 import type { GridLimits } from '../../../compute/limits';
 import { SvelteSet } from 'svelte/reactivity';
 import { Following } from './following.svelte';
@@ -19,6 +19,9 @@ import { Settings } from './settings.svelte';
 import { defaultSurfaceStyle, type SurfaceStyle } from './surfaceStyle';
 import { Layout } from './layout.svelte';
 import { Live } from './live.svelte';
+import { currentAnswer } from './answerText';
+import { isNumberOutput, sideMaxOf, sliderRangeOf } from './output';
+import { planRunTime, RUN_TIME_LIMIT_MS, type RunTimePlan } from './runTime';
 
 export type Tab = 'compare' | 'table' | 'lesson' | 'graph' | 'machine';
 export type { Batch, Running } from './runs.svelte';
@@ -61,7 +64,33 @@ export class Lab extends Settings {
   readonly refused = $derived(
     (this.follow.guard?.entries ?? []).filter((e) => !e.fits && this.chosen.includes(e.strategy)),
   );
-  readonly runnable = $derived(this.chosen.filter((s) => !this.refused.some((e) => e.strategy === s)));
+  /** The chosen strategies the memory guard lets run. */
+  readonly fitting = $derived(this.chosen.filter((s) => !this.refused.some((e) => e.strategy === s)));
+  /**
+   * Run's time plan: each fitting strategy's predicted time, and, for a number (whose grid may reach 10⁵ × 10⁵
+   * points), those over Run's limit skipped. A grid's size is bounded by memory, where the guard speaks.
+   */
+  readonly timePlan: RunTimePlan = $derived(
+    planRunTime(
+      this.fitting,
+      (strategy) => this.live.costs.predictedMs(strategy, this.settings()),
+      isNumberOutput(this.reduce) ? RUN_TIME_LIMIT_MS : Infinity,
+    ),
+  );
+  /** What Run times: what fits in memory and in time. */
+  readonly runnable = $derived(this.timePlan.run.map((s) => s.strategy));
+  /** The number the surface shows, when the output is one: the best current record of the chosen strategies. */
+  readonly answer = $derived(
+    isNumberOutput(this.reduce)
+      ? currentAnswer(
+          this.chosen.flatMap((s) => [
+            this.live.records.latest[s],
+            this.runs.history.findLast((r) => r.strategy === s),
+          ]),
+          this.settings(),
+        )
+      : undefined,
+  );
 
   /** The Live switch: re-runs what fits a budget as the settings change. */
   readonly live: Live;
@@ -134,6 +163,20 @@ export class Lab extends Settings {
     if (!this.info)
       throw new Error('The lab has not started: AppInfo, which carries the size limits, has not arrived yet.');
     return this.info.limits;
+  }
+
+  /** The grid-size slider's ends for the current output (a number's reach AppInfo's answer limit). */
+  get sliderRange(): { sliderMin: number; sliderMax: number } {
+    return sliderRangeOf(this.limits, this.reduce);
+  }
+
+  /** The largest side the surface preview takes: the grid's limit, whatever the output. */
+  get previewSideMax(): number {
+    return this.info?.limits.nMax ?? Infinity;
+  }
+
+  protected override sideMax(reduce: ReduceMode): number {
+    return this.info ? sideMaxOf(this.info.limits, reduce) : Infinity;
   }
 
   protected override strategies(): StrategyName[] {

@@ -5,6 +5,7 @@
 import type { GridSettings, RunRecord, RunSettings, StrategyName } from '../../../main/contract';
 import type { LiveKey } from './livePriors';
 import { measures } from './liveGrid';
+import { isNumberOutput } from './output';
 
 /** Floors kept, the latest per grid and dtype: enough for a session's back-and-forth. */
 const FLOORS_KEPT = 16;
@@ -26,11 +27,15 @@ export class LiveRecords {
     return record !== undefined && measures(record, settings);
   }
 
-  /** The ticked strategies and the floor with no record at these settings (placed on the roofline, if placing). */
+  /**
+   * The ticked strategies and the floor with no record at these settings (placed on the roofline, if placing);
+   * a run to a number has no floor (it writes no grid) and is never placed (the roofline's bytes are a grid's).
+   */
   unmeasured(settings: RunSettings, placing: boolean): LiveKey[] {
-    const placed = (r: RunRecord) => !placing || r.bound !== undefined;
+    const toGrid = !isNumberOutput(settings.reduce);
+    const placed = (r: RunRecord) => !placing || !toGrid || r.bound !== undefined;
     const keys: LiveKey[] = settings.strategies.filter((s) => !(this.current(s, settings) && placed(this.latest[s]!)));
-    if (!this.floorFor(settings)) keys.push('limit');
+    if (toGrid && !this.floorFor(settings)) keys.push('limit');
     return keys;
   }
 

@@ -22,9 +22,24 @@ export const gridSize = (g: { nx: number; ny: number }): string =>
 export const measuredAt = (r: RunRecord): string =>
   `measured at ${gridSize(r)} over [${r.xRange.join(', ')}] × [${r.yRange.join(', ')}], ${r.dtype}, f = ${r.formula}`;
 
+/** A run to a number against the same reduction of the float64 reference (naive's diagonal is wrong). */
+function answerCheck(record: RunRecord): ReferenceCheck {
+  const relative = record.reduce === 'sum' || record.reduce === 'mean';
+  const error = `${relative ? 'relative error' : 'error'} ${formatError(record.error ?? record.maxAbsErr)}`;
+  const note = record.note ? `; ${record.note}` : '';
+  return record.allclose
+    ? { ok: true, short: 'allclose', text: `the ${record.reduce} matches the float64 reference's: ${error}` }
+    : {
+        ok: false,
+        short: 'wrong',
+        text: `the ${record.reduce} is not the float64 reference's (${record.reference ?? 'none'}): ${error}${note}`,
+      };
+}
+
 /** The lesson's allclose(result, reference), in a word and in a sentence. */
 export function referenceCheck(record: RunRecord): ReferenceCheck {
   if (record.shapeError) return { ok: false, short: 'shape error', text: `TypeError: ${record.shapeError}` };
+  if (record.reduce !== undefined && record.reduce !== 'grid') return answerCheck(record);
   if (record.shape.length !== 2) {
     return {
       ok: false,

@@ -1,9 +1,12 @@
 // The runs: the batch Run started (its records and failures as they
 // arrive), the run in flight and its progress, and every record of the
 // session for the results table. Run waits for a live run to stop first;
-// Live's own runs move the bars but never enter the table.
+// Live's own runs move the bars but never enter the table. What the memory
+// guard refuses, or the time plan skips, is said as skipped, never run.
 
 import type { LabApi, RunFailure, RunProgress, RunRecord, RunSettings, StrategyName } from '../../../main/contract';
+import { isNumberOutput } from './output';
+import type { RunTimePlan } from './runTime';
 import type { Message } from './saveOutcome';
 
 export interface Batch {
@@ -31,6 +34,8 @@ export interface RunsHost {
   settings(): RunSettings;
   readonly runnable: StrategyName[];
   readonly refused: { strategy: StrategyName; message?: string }[];
+  /** What fits in memory split by predicted time: the skipped are over Run's limit. */
+  readonly timePlan: Pick<RunTimePlan, 'skipped'>;
   readonly follow: { readonly formulaValid: boolean };
   readonly live: { hold(): Promise<void>; release(): void; owns(runId: string): boolean };
   message: Message | null;
@@ -83,11 +88,14 @@ export class Runs {
     const settings = host.settings();
     const strategies = host.runnable;
     const runId = `run-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
-    const skipped: RunFailure[] = host.refused.map((e) => ({
-      strategy: e.strategy,
-      kind: 'guard',
-      message: e.message ?? 'would not fit in memory',
-    }));
+    const skipped: RunFailure[] = [
+      ...host.refused.map((e) => ({
+        strategy: e.strategy,
+        kind: 'guard' as const,
+        message: e.message ?? 'would not fit in memory',
+      })),
+      ...host.timePlan.skipped.map((s) => ({ strategy: s.strategy, kind: 'guard' as const, message: s.message })),
+    ];
     this.batch = {
       runId,
       settings,
@@ -102,14 +110,16 @@ export class Runs {
     if (strategies.length === 0) {
       this.batch = { ...this.batch, done: true };
       const text = skipped.length
-        ? 'None of the ticked strategies fits in memory at this n.'
+        ? 'None of the ticked strategies fits in memory and in time at this n.'
         : 'Tick at least one strategy to run.';
       host.message = { kind: 'error', text };
       return;
     }
     this.running = { runId, progress: null, index: 0, total: strategies.length, cancelling: false };
     try {
-      const result = await host.api.invoke('run:start', { ...settings, strategies, runId, includeFloor: true });
+      // The floor is the time to write a grid: a run to a number writes none.
+      const includeFloor = !isNumberOutput(settings.reduce);
+      const result = await host.api.invoke('run:start', { ...settings, strategies, runId, includeFloor });
       if (this.batch?.runId === runId) this.batch = { ...this.batch, done: true, cancelled: result.cancelled };
     } catch (error) {
       host.message = {

@@ -1,9 +1,10 @@
 // The settings the user is choosing: the grid (nx × ny over a domain, its
-// dtype), the formula, the strategies ticked, repeats and threads. Setting
+// dtype), the formula, the output (the grid or a number from it), the
+// strategies ticked, repeats and threads. Setting
 // one calls settingsChanged(), which the Lab overrides to follow the engine;
 // this module never talks to the shell.
 
-import type { DType, GridSettings, RunSettings, StrategyName } from '../../../main/contract';
+import type { DType, GridSettings, ReduceMode, RunSettings, StrategyName } from '../../../main/contract';
 
 /** Loops above this n takes minutes; it starts unticked there, and the user may tick it. */
 export const LOOPS_COMFORTABLE_N = 2000;
@@ -23,6 +24,8 @@ export class Settings {
   /** pmap's devices; 0 = all. */
   threads = $state(0);
   selected = $state<StrategyName[]>([]);
+  /** The output: the grid, or a number from it (max, min, sum, mean), which lets the grid grow past memory. */
+  reduce = $state<ReduceMode>('grid');
 
   /** The square side, for what speaks of one size (presets, presenter line): nx. Sizes in points are nx·ny. */
   get n(): number {
@@ -52,11 +55,31 @@ export class Settings {
   }
 
   settings(): RunSettings {
-    return { ...this.grid(), strategies: this.strategies(), repeats: this.repeats, devices: this.threads };
+    return {
+      ...this.grid(),
+      strategies: this.strategies(),
+      repeats: this.repeats,
+      devices: this.threads,
+      // The grid is the engine's default output: its requests stay as they were before numbers existed.
+      ...(this.reduce !== 'grid' ? { reduce: this.reduce } : {}),
+    };
   }
 
   /** Called after any setting changed; the Lab follows the engine from here. */
   settingsChanged(): void {}
+
+  /** The largest side this output takes (the Lab knows the limits). */
+  protected sideMax(_reduce: ReduceMode): number {
+    return Infinity;
+  }
+
+  /** A new output; back to the grid, sides beyond the grid's limit are brought within it. */
+  setReduce(reduce: ReduceMode): void {
+    this.reduce = reduce;
+    const max = this.sideMax(reduce);
+    if (this.nx > max || this.ny > max) this.setGridSize(Math.min(this.nx, max), Math.min(this.ny, max));
+    else this.settingsChanged();
+  }
 
   /** Whether a strategy can be ticked here (the Lab knows which are available). */
   protected offers(_strategy: StrategyName): boolean {

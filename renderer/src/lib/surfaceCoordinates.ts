@@ -21,3 +21,18 @@ export function boxRange(min: number, max: number): [number, number] {
 export function toWorld(value: number, lo: number, hi: number): number {
   return hi !== lo ? ((value - lo) / (hi - lo)) * 2 - 1 : 0;
 }
+
+/**
+ * Where a point (x, y, f) of the grid sits in the plot's coordinates: x and y
+ * over the domain in [-1, 1] (world z is -y), f as the surface's height over
+ * the box's range of the view's f. A value beyond the drawn view's range (a
+ * run's exact max above the sampled surface) sits just beyond it.
+ */
+export function plotPoint(
+  point: { x: number; y: number; f: number },
+  range: { min: number; max: number },
+  domain: { x0: number; x1: number; y0: number; y1: number },
+): [number, number, number] {
+  const [lo, hi] = boxRange(range.min, range.max);
+  return [toWorld(point.x, domain.x0, domain.x1), (point.f - lo) / (hi - lo), -toWorld(point.y, domain.y0, domain.y1)];
+}

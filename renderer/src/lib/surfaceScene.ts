@@ -1,20 +1,22 @@
 // The 3D surface of f(x, y) with three.js, drawn as Plotly draws one: the
 // scene that composes the surface (surfaceMesh.ts), the lines on it
 // (surfaceLines.ts), the box with its grid and labels (surfaceBox.ts), the
-// camera and its orbit (surfaceCamera.ts) and the hover pick
-// (surfaceHover.ts), in the page's theme (surfaceTheme.ts). This module owns
+// camera and its orbit (surfaceCamera.ts), the hover pick
+// (surfaceHover.ts) and the marker of a run's max or min (surfaceAnswer.ts),
+// in the page's theme (surfaceTheme.ts). This module owns
 // the renderer and the render loop, and decides what each change redraws.
 //
 // It draws only when something changed (the controls move, data, style or
 // theme arrive, the size changes), never in an idle loop. dispose() frees
 // every GPU object it made, once.
 
-import { AmbientLight, Color, DirectionalLight, Group, Scene, SRGBColorSpace, WebGLRenderer } from 'three';
+import { AmbientLight, Color, DirectionalLight, Group, Scene, SRGBColorSpace, Vector3, WebGLRenderer } from 'three';
 import type { SurfaceView } from '../../../main/contract';
 import { disposeObject } from './disposeObject';
 import { SurfaceBox, type AxisLabels, type BoxSettings } from './surfaceBox';
 import { SurfaceCamera } from './surfaceCamera';
-import { HEIGHT } from './surfaceCoordinates';
+import { HEIGHT, plotPoint } from './surfaceCoordinates';
+import { SurfaceAnswerMarker } from './surfaceAnswer';
 import { SurfaceHover, type Readout } from './surfaceHover';
 import { SurfaceLines } from './surfaceLines';
 import { SurfaceMesh } from './surfaceMesh';
@@ -32,6 +34,9 @@ export class SurfaceScene {
   private readonly lines = new SurfaceLines();
   private readonly box = new SurfaceBox(this.scene);
   private readonly hover = new SurfaceHover(() => this.requestRender());
+  private readonly answerMarker = new SurfaceAnswerMarker();
+  /** The point of the grid the marker shows (a run's max or min), or null. */
+  private answer: { x: number; y: number; f: number } | null = null;
   private view: SurfaceView | null = null;
   private domain: SurfaceDomain = { x0: -1, x1: 1, y0: -1, y1: 1 };
   private style: SurfaceStyle = defaultSurfaceStyle();
@@ -53,7 +58,7 @@ export class SurfaceScene {
 
     this.plot.add(this.surface.mesh, ...this.lines.objects());
     this.plot.scale.y = HEIGHT * this.style.zScale;
-    this.scene.add(this.plot, this.hover.marker);
+    this.scene.add(this.plot, this.hover.marker, this.answerMarker.object);
 
     this.view3d = new SurfaceCamera(canvas, () => {
       this.layoutFrame();
@@ -87,8 +92,24 @@ export class SurfaceScene {
     this.lines.fillSurfaceLines(view, this.surface, this.style);
     this.lines.fillContours(view, domain, this.style);
     this.hover.hide();
+    this.placeAnswer();
     this.rebuildFrame();
     this.requestRender();
+  }
+
+  /** Marks a point of the grid (a run's max or min at x, y with its value f) on the surface; null takes it away. */
+  setAnswer(answer: { x: number; y: number; f: number } | null): void {
+    this.answer = answer;
+    this.placeAnswer();
+    this.requestRender();
+  }
+
+  /** Where the answer's marker is on the canvas (CSS pixels from its top left), or null when none is shown. */
+  answerOnCanvas(): { x: number; y: number } | null {
+    if (!this.answerMarker.object.visible) return null;
+    const ndc = this.answerMarker.object.position.clone().project(this.view3d.camera);
+    const rect = this.canvas.getBoundingClientRect();
+    return { x: ((ndc.x + 1) / 2) * rect.width, y: ((1 - ndc.y) / 2) * rect.height };
   }
 
   setStyle(style: SurfaceStyle): void {
@@ -97,6 +118,7 @@ export class SurfaceScene {
     if (style.zScale !== before.zScale) {
       this.plot.scale.y = HEIGHT * style.zScale;
       this.hover.hide();
+      this.placeAnswer();
       this.rebuildFrame();
       this.view3d.zScaleChanged(style.zScale);
     }
@@ -177,6 +199,16 @@ export class SurfaceScene {
     if (this.disposed) return;
     this.renderer.render(this.scene, this.view3d.camera);
     this.box.freeRetired();
+  }
+
+  /** Puts the answer's marker at its point in world coordinates, through the plot's z-scale. */
+  private placeAnswer(): void {
+    if (!this.answer || !this.view) return this.answerMarker.place(null);
+    const [x, h, z] = plotPoint(this.answer, this.view, this.domain);
+    this.plot.updateMatrixWorld();
+    const point = this.plot.localToWorld(new Vector3(x, h, z));
+    const floor = this.plot.localToWorld(new Vector3(x, 0, z));
+    this.answerMarker.place(point, floor.y);
   }
 
   private boxSettings(): BoxSettings {
