@@ -140,5 +140,8 @@ export interface AmdahlFit {
   cores: number;
 }
 
-/** The version of MachineProfile that this build writes and reads. */
-export const MACHINE_PROFILE_VERSION = 1;
+/**
+ * The version of MachineProfile that this build writes and reads; a kept profile of another version is measured
+ * again. 2: each level's bandwidth is the best of the mountain's points in its window, not one point.
+ */
+export const MACHINE_PROFILE_VERSION = 2;
