@@ -101,6 +101,7 @@ describe('the limits a run plans against', () => {
   it("takes the adapter's limits on hardware, with 256 MiB round trips", () => {
     expect(runLimits(adapter, hardware)).toEqual({
       bindingElements: 32 * 1024 * 1024,
+      inputBindingElements: 32 * 1024 * 1024,
       alignElements: 64,
       maxWorkgroupsPerDimension: 65535,
       maxBufferBytes: 256 * 1024 * 1024,
@@ -116,6 +117,8 @@ describe('the limits a run plans against', () => {
     const limits = runLimits(adapter, { ...hardware, software: true });
     expect(limits.bindingElements * 4).toBe(SOFTWARE_SUBMISSION_BYTES);
     expect(limits.chunkBytes).toBe(SOFTWARE_SUBMISSION_BYTES);
+    // A reduction binds its inputs whole, up to the adapter's own binding size.
+    expect(limits.inputBindingElements).toBe(32 * 1024 * 1024);
     expect(runLimits(adapter, { ...hardware, software: true }, { chunkBytes: 2 ** 40 }).chunkBytes).toBe(
       SOFTWARE_SUBMISSION_BYTES,
     );

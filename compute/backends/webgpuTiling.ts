@@ -14,8 +14,10 @@ import type { WgslKernel } from './wgsl.js';
 
 /** The limits a run plans against: the adapter's, lowered by the options. */
 export interface RunLimits {
-  /** Elements of float32 in one storage binding. */
+  /** Elements of float32 in one storage binding of a tiled output (on a software adapter, smaller than the adapter's). */
   bindingElements: number;
+  /** Elements of float32 in one storage binding as the adapter allows it (a reduction binds each input whole). */
+  inputBindingElements: number;
   /** Element alignment of a binding's offset (minStorageBufferOffsetAlignment / 4). */
   alignElements: number;
   maxWorkgroupsPerDimension: number;
@@ -71,6 +73,9 @@ export function runLimits(
   );
   return {
     bindingElements: Math.max(alignElements, Math.floor(bindingBytes / 4)),
+    inputBindingElements: Math.floor(
+      Math.min(adapter.maxStorageBufferBindingSize, overrides.maxBindingBytes ?? Infinity) / 4,
+    ),
     alignElements,
     maxWorkgroupsPerDimension: Math.max(
       1,
