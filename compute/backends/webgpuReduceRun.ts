@@ -82,6 +82,7 @@ export async function runReduction(kernel: CompiledReduction, run: KernelRun): P
     slots[at + REDUCE_WORDS.end] = Math.min(length, (s + 1) * span);
     slots[at + REDUCE_WORDS.groups] = groups;
     slots[at + wgsl.layout.extra[0]!] = length;
+    slots[at + wgsl.layout.extra[1]!] = 0;
     writeGraphWords(slots, at, wgsl.layout, kernel.fused, run.inputs, run.uploads, () => 0);
   }
   device.queue.writeBuffer(params, 0, slots.buffer, 0, slots.byteLength);
