@@ -232,7 +232,7 @@ export async function runStrategy(request: RunRequest, options: RunOptions = {})
     const record = placeOnRoofline(measured, formula);
     if (answer && strategy.name === 'naive') {
       const wrong = `wrong on purpose: the ${reduce} of f(x[i], y[i]), the diagonal only, not of the grid`;
-      record.note = record.note ? `${wrong}; ${record.note}` : wrong;
+      record.note = [wrong, record.note].filter(Boolean).join('; ');
     }
     if (options.keepGrid) return { record, grid };
     grid.dispose();
