@@ -20,9 +20,6 @@ import { paramSliceBytes } from './webgpuTiling.js';
 import { FIRST_INPUT_BINDING } from './wgslGraph.js';
 import { PARTIAL_BYTES, REDUCE_WORDS, type WgslReduction } from './wgslReduce.js';
 
-/** Pass-1 workgroups per output element at most: enough to fill a large GPU, few enough for one pass-2 workgroup. */
-export const MAX_GROUPS_PER_OUTPUT = 1024;
-
 /** One reduction output: its fused kernel and its two passes. */
 export interface CompiledReduction {
   readonly kind: 'reduce';
@@ -60,10 +57,7 @@ export async function runReduction(kernel: CompiledReduction, run: KernelRun): P
     }
   }
   const size = wgsl.workgroupSize;
-  const groups = Math.max(
-    1,
-    Math.min(Math.ceil(length / size), MAX_GROUPS_PER_OUTPUT, limits.maxWorkgroupsPerDimension),
-  );
+  const groups = Math.max(1, Math.min(Math.ceil(length / size), limits.reduceGroups, limits.maxWorkgroupsPerDimension));
   // Elements of each run per submission: chunkBytes' worth of map values over all runs, at least one per invocation.
   const span = Math.max(groups * size, Math.floor(limits.chunkBytes / 4 / segments));
   const submissions = Math.max(1, Math.ceil(length / span));

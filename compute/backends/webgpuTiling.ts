@@ -27,6 +27,8 @@ export interface RunLimits {
   workgroupSize: number;
   timestamps: boolean;
   chunkBytes: number;
+  /** Pass-1 workgroups of a reduction per output element, at most (REDUCE_GROUPS). */
+  reduceGroups: number;
 }
 
 /** What tests may lower below the adapter's own limits (see WebGpuOptions). */
@@ -52,6 +54,15 @@ export const MAX_ELEMENTS = 2 ** 32 - 1;
 
 /** Output bytes per round trip (dispatches, copy, map): bounds the staging memory of huge outputs. */
 export const DEFAULT_CHUNK_BYTES = 256 * 1024 * 1024;
+/**
+ * Pass-1 workgroups of a reduction per output element, at most: on hardware,
+ * 262,144 invocations, enough to fill a large GPU and few enough partials for
+ * one pass-2 workgroup; on a software adapter, where each workgroup costs its
+ * barriers' context switches (llvmpipe: 1024 workgroups made a 1000² max 5×
+ * slower than its grid, 64 as fast), a few per core, each folding long runs.
+ */
+export const REDUCE_GROUPS = { hardware: 1024, software: 64 } as const;
+
 /** Output bytes per dispatch on a software adapter: about 40 ms of llvmpipe's work. */
 export const SOFTWARE_SUBMISSION_BYTES = 16 * 1024 * 1024;
 
@@ -87,6 +98,7 @@ export function runLimits(
     workgroupSize: device.workgroupSize,
     timestamps: device.timestamps,
     chunkBytes: Math.max(4, Math.min(overrides.chunkBytes ?? DEFAULT_CHUNK_BYTES, softwareCap)),
+    reduceGroups: device.software ? REDUCE_GROUPS.software : REDUCE_GROUPS.hardware,
   };
 }
 
