@@ -93,13 +93,15 @@ export function wgslReduction(kernel: FusedKernel, workgroupSize: number): WgslR
     // A run cut into several dispatches carries on from its partial; only one invocation takes it up.
     `  if (first > 0u && lid.x == 0u) { acc = partials[at]; }`,
     `  let stride = groups * ${size}u;`,
-    `  var e = first + wid.x * ${size}u + lid.x;`,
+    // Counted from `first`, so no index wraps past 2^32 - 1 near the end of a long run.
+    `  let count = end - first;`,
+    `  var r = wid.x * ${size}u + lid.x;`,
     `  loop {`,
-    `    if (e >= end) { break; }`,
+    `    if (r >= count) { break; }`,
+    `    let e = first + r;`,
     ...element,
-    // e + stride could wrap past 2^32 - 1 near the end of a long run.
-    `    if (end - e <= stride) { break; }`,
-    `    e = e + stride;`,
+    `    if (count - r <= stride) { break; }`,
+    `    r = r + stride;`,
     `  }`,
     ...treeLines(size, 'partials[at]'),
   ];
