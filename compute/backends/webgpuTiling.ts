@@ -55,11 +55,9 @@ export const MAX_ELEMENTS = 2 ** 32 - 1;
 /** Output bytes per round trip (dispatches, copy, map): bounds the staging memory of huge outputs. */
 export const DEFAULT_CHUNK_BYTES = 256 * 1024 * 1024;
 /**
- * Pass-1 workgroups of a reduction per output element, at most: on hardware,
- * 262,144 invocations, enough to fill a large GPU and few enough partials for
- * one pass-2 workgroup; on a software adapter, where each workgroup costs its
- * barriers' context switches (llvmpipe: 1024 workgroups made a 1000² max 5×
- * slower than its grid, 64 as fast), a few per core, each folding long runs.
+ * Pass-1 workgroups of a reduction per output element, at most: on hardware, enough to fill a large GPU; on a
+ * software adapter, where each workgroup pays its barriers in context switches, a few per core (llvmpipe: with
+ * 1024 a 1000² max took 5× its grid's time, with 64 no more).
  */
 export const REDUCE_GROUPS = { hardware: 1024, software: 64 } as const;
 
