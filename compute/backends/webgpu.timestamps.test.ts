@@ -5,7 +5,9 @@
 
 import { afterAll, describe, expect, it } from 'vitest';
 import { linspace } from '../core/creation.js';
-import { traceFunction } from '../core/trace.js';
+import { NDArray } from '../core/ndarray.js';
+import { type Value, traceFunction } from '../core/trace.js';
+import * as np from '../ops.js';
 import { compileFormula } from '../formula/index.js';
 import { vmap } from '../transforms/vmap.js';
 import { loadWebGpuBackend } from './webgpu.js';
@@ -48,5 +50,27 @@ describe.runIf(timestamps)('kernel time by timestamp queries', () => {
       z!.dispose();
     }
     x.dispose();
+  });
+
+  it("times a reduction's passes (pass 1 in several submissions, pass 2 beside the last) on the GPU", async () => {
+    const x = NDArray.from(
+      Array.from({ length: 50_000 }, (_, i) => Math.cos(i)),
+      'float32',
+    );
+    const graph = traceFunction((v: Value) => [np.max(v), np.argmax(v)], [{ shape: [50_000], dtype: 'float32' }]).graph;
+    const chunked = await loadWebGpuBackend({ find, chunkBytes: 4096 });
+    const executable = chunked.compile(graph, { zeroStrides: [[false]] });
+    const started = performance.now();
+    const [max, argmax] = await executable.run([x]);
+    const wallMs = performance.now() - started;
+    expect(executable.lastPlan()).toMatchObject({ kernelClock: 'timestamps', reductions: 1 });
+    expect(executable.lastPlan().chunks).toBeGreaterThan(1);
+    const { kernelMs } = executable.lastTimings();
+    expect(kernelMs).toBeGreaterThan(0);
+    expect(kernelMs).toBeLessThanOrEqual(wallMs);
+    // cos(0) is 1, and so is cos(710) in float32 (710 is within 6e-5 of 113·2π): the first of the tie wins.
+    expect([max!.item(), argmax!.item()]).toEqual([1, 0]);
+    for (const a of [x, max!, argmax!]) a.dispose();
+    chunked.destroy();
   });
 });

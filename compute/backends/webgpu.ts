@@ -1,5 +1,6 @@
 // The webgpu backend: each graph output becomes one WGSL compute shader
-// (wgsl.ts) run through Dawn on the adapter webgpuAdapter.ts chose. This
+// (wgsl.ts), or two for a fused map-reduce (wgslReduce.ts), run through Dawn
+// on the adapter webgpuAdapter.ts chose. This
 // module is the backend's lifecycle: it opens the device on first use, turns
 // a lost device into the backend's status, lists the device, keeps one
 // pipeline per shader source, serializes runs, and measures the write floor.
@@ -16,12 +17,14 @@ import { sizeOf } from '../core/shape.js';
 import { newVar } from '../core/trace.js';
 import type { Backend, BackendStatus, CompileOptions, Device } from './backend.js';
 import { fuseGraph } from './fuse.js';
-import { type WgslKernel, wgslKernel } from './wgsl.js';
+import { wgslKernel } from './wgsl.js';
+import { wgslReduction } from './wgslReduce.js';
 import { type FindResult, type OpenedAdapter, findAdapter } from './webgpuAdapter.js';
 import { type ProbedAdapter, adapterLabel, apiLabel } from './webgpuCandidates.js';
 import { BufferPool } from './webgpuBufferPool.js';
 import {
   type BackendHooks,
+  type CompiledKernel,
   GPU_DTYPE,
   type GpuContext,
   GpuExecutable,
@@ -102,7 +105,7 @@ class GpuBackend implements WebGpuBackend {
   private queue: Promise<void> = Promise.resolve();
   private readonly hooks: BackendHooks = {
     ready: () => this.ready(),
-    pipeline: (wgsl) => this.pipeline(wgsl),
+    pipeline: (source) => this.pipeline(source),
     serialize: (work) => this.serialize(work),
     lostReason: () => this.lost,
   };
@@ -135,18 +138,22 @@ class GpuBackend implements WebGpuBackend {
 
   compile(graph: Graph, options: CompileOptions): WebGpuExecutable {
     if (this.lost) throw new Error(this.lost);
-    const kernels = fuseGraph(graph, options.zeroStrides).map((fused) => {
-      if (fused.reduce)
-        throw new Error(`the webgpu backend has no kernel for ${fused.reduce.kind} yet: reduce on the CPU backends`);
+    const kernels = fuseGraph(graph, options.zeroStrides).map((fused): CompiledKernel => {
       const count = sizeOf(fused.outShape);
       if (count > MAX_ELEMENTS) {
+        const what = fused.reduce ? 'a reduction over' : 'an output of';
         throw new Error(
-          `an output of ${count} elements is beyond the GPU kernel's 32-bit indices (at most ${MAX_ELEMENTS}, e.g. n ≤ 65535 for an n×n grid); use a smaller n or a CPU backend`,
+          `${what} ${count} elements is beyond the GPU kernel's 32-bit indices (at most ${MAX_ELEMENTS}, ` +
+            'e.g. n ≤ 65535 for an n×n grid); use a smaller n or a CPU backend',
         );
+      }
+      if (fused.reduce) {
+        const wgsl = fused.sharesPass === undefined ? wgslReduction(fused, this.workgroupSize) : null;
+        return { kind: 'reduce', fused, wgsl };
       }
       const wgsl = wgslKernel(fused, this.workgroupSize);
       const rows = fused.outShape.length >= 2 ? wgslKernel(fused, this.workgroupSize, 'rows') : null;
-      return { fused, wgsl, rows };
+      return { kind: 'map', fused, wgsl, rows };
     });
     return new GpuExecutable(graph, kernels, this.hooks);
   }
@@ -206,17 +213,17 @@ class GpuBackend implements WebGpuBackend {
   }
 
   /** One pipeline per shader source, which is the graph's signature less its sizes (structure, ranks, broadcast axes). */
-  private pipeline(wgsl: WgslKernel): Promise<GPUComputePipeline> {
-    const cached = this.pipelines.get(wgsl.source);
+  private pipeline(source: string): Promise<GPUComputePipeline> {
+    const cached = this.pipelines.get(source);
     if (cached) {
       this.hits++;
       return cached;
     }
     this.built++;
-    const pipeline = this.ready().then(({ device }) => buildPipeline(device, wgsl.source));
+    const pipeline = this.ready().then(({ device }) => buildPipeline(device, source));
     // A failed build is not kept: the next compile tries again and reports again.
-    pipeline.catch(() => this.pipelines.delete(wgsl.source));
-    this.pipelines.set(wgsl.source, pipeline);
+    pipeline.catch(() => this.pipelines.delete(source));
+    this.pipelines.set(source, pipeline);
     return pipeline;
   }
 

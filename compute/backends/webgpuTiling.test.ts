@@ -8,6 +8,7 @@ import { NDArray } from '../core/ndarray.js';
 import { type FusedKernel, type FusedRead, readStrides } from './fuse.js';
 import {
   type AdapterLimits,
+  REDUCE_GROUPS,
   SOFTWARE_SUBMISSION_BYTES,
   type Tile,
   dispatchSize,
@@ -101,6 +102,7 @@ describe('the limits a run plans against', () => {
   it("takes the adapter's limits on hardware, with 256 MiB round trips", () => {
     expect(runLimits(adapter, hardware)).toEqual({
       bindingElements: 32 * 1024 * 1024,
+      inputBindingElements: 32 * 1024 * 1024,
       alignElements: 64,
       maxWorkgroupsPerDimension: 65535,
       maxBufferBytes: 256 * 1024 * 1024,
@@ -109,6 +111,7 @@ describe('the limits a run plans against', () => {
       workgroupSize: 256,
       timestamps: true,
       chunkBytes: 256 * 1024 * 1024,
+      reduceGroups: REDUCE_GROUPS.hardware,
     });
   });
 
@@ -116,6 +119,9 @@ describe('the limits a run plans against', () => {
     const limits = runLimits(adapter, { ...hardware, software: true });
     expect(limits.bindingElements * 4).toBe(SOFTWARE_SUBMISSION_BYTES);
     expect(limits.chunkBytes).toBe(SOFTWARE_SUBMISSION_BYTES);
+    // A reduction binds its inputs whole, up to the adapter's own binding size, in few workgroups.
+    expect(limits.inputBindingElements).toBe(32 * 1024 * 1024);
+    expect(limits.reduceGroups).toBe(REDUCE_GROUPS.software);
     expect(runLimits(adapter, { ...hardware, software: true }, { chunkBytes: 2 ** 40 }).chunkBytes).toBe(
       SOFTWARE_SUBMISSION_BYTES,
     );

@@ -14,8 +14,10 @@ import type { WgslKernel } from './wgsl.js';
 
 /** The limits a run plans against: the adapter's, lowered by the options. */
 export interface RunLimits {
-  /** Elements of float32 in one storage binding. */
+  /** Elements of float32 in one storage binding of a tiled output (on a software adapter, smaller than the adapter's). */
   bindingElements: number;
+  /** Elements of float32 in one storage binding as the adapter allows it (a reduction binds each input whole). */
+  inputBindingElements: number;
   /** Element alignment of a binding's offset (minStorageBufferOffsetAlignment / 4). */
   alignElements: number;
   maxWorkgroupsPerDimension: number;
@@ -25,6 +27,8 @@ export interface RunLimits {
   workgroupSize: number;
   timestamps: boolean;
   chunkBytes: number;
+  /** Pass-1 workgroups of a reduction per output element, at most (REDUCE_GROUPS). */
+  reduceGroups: number;
 }
 
 /** What tests may lower below the adapter's own limits (see WebGpuOptions). */
@@ -50,6 +54,13 @@ export const MAX_ELEMENTS = 2 ** 32 - 1;
 
 /** Output bytes per round trip (dispatches, copy, map): bounds the staging memory of huge outputs. */
 export const DEFAULT_CHUNK_BYTES = 256 * 1024 * 1024;
+/**
+ * Pass-1 workgroups of a reduction per output element, at most: on hardware, enough to fill a large GPU; on a
+ * software adapter, where each workgroup pays its barriers in context switches, a few per core (llvmpipe: with
+ * 1024 a 1000² max took 5× its grid's time, with 64 no more).
+ */
+export const REDUCE_GROUPS = { hardware: 1024, software: 64 } as const;
+
 /** Output bytes per dispatch on a software adapter: about 40 ms of llvmpipe's work. */
 export const SOFTWARE_SUBMISSION_BYTES = 16 * 1024 * 1024;
 
@@ -71,6 +82,9 @@ export function runLimits(
   );
   return {
     bindingElements: Math.max(alignElements, Math.floor(bindingBytes / 4)),
+    inputBindingElements: Math.floor(
+      Math.min(adapter.maxStorageBufferBindingSize, overrides.maxBindingBytes ?? Infinity) / 4,
+    ),
     alignElements,
     maxWorkgroupsPerDimension: Math.max(
       1,
@@ -82,6 +96,7 @@ export function runLimits(
     workgroupSize: device.workgroupSize,
     timestamps: device.timestamps,
     chunkBytes: Math.max(4, Math.min(overrides.chunkBytes ?? DEFAULT_CHUNK_BYTES, softwareCap)),
+    reduceGroups: device.software ? REDUCE_GROUPS.software : REDUCE_GROUPS.hardware,
   };
 }
 

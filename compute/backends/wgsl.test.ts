@@ -9,6 +9,7 @@ import * as np from '../ops.js';
 import { vmap } from '../transforms/vmap.js';
 import { fuseGraph } from './fuse.js';
 import { emitPrimitive, helpersFor, wgslKernel, wgslNumber, wgslNumericsNotes } from './wgsl.js';
+import { treeWorkgroupSize, wgslReduction } from './wgslReduce.js';
 
 const lesson = (x: Value, y: Value) => {
   const r = np.add(np.square(x), np.square(y));
@@ -94,5 +95,29 @@ describe('the WGSL emitter', () => {
     expect(wgslNumber(0.1)).toBe(`${Math.fround(0.1)}f`);
     expect(wgslNumber(-2)).toBe('(-2.0f)');
     expect(wgslNumber(3.4028234663852886e38)).toMatch(/^3\.40282346\d*e\+38f$/);
+  });
+
+  it('emits a map-reduce as two shaders: sizes out of the source, a barrier per tree level, the map never stored', () => {
+    const source = (n: number, m: number, workgroupSize: number) => {
+      const graph = traceFunction(
+        (x: Value, y: Value) => [np.max(grid(x, y) as Value)],
+        [
+          { shape: [n], dtype: 'float32' },
+          { shape: [m], dtype: 'float32' },
+        ],
+      ).graph;
+      return wgslReduction(fuseGraph(graph, [[false], [false]])[0]!, workgroupSize);
+    };
+    const reduction = source(37, 53, 256);
+    expect(reduction.pass1).toBe(source(1000, 6000, 256).pass1);
+    expect(reduction.pass1).not.toMatch(/\b(37|53)\b/);
+    // log2(256) levels, each ending in a barrier, after the one that publishes the accumulators.
+    expect(reduction.pass1.match(/workgroupBarrier\(\)/g)).toHaveLength(2);
+    expect(reduction.pass1).toMatch(/for \(var half = 128u; half > 0u; half = half >> 1u\)/);
+    expect(reduction.pass1).not.toMatch(/\bout\[/);
+    expect(reduction.pass2).toMatch(/results\[wid\.y\] = scratch\[0\]/);
+    // A workgroup size that is not a power of two is rounded down: the tree halves it.
+    expect(source(5, 5, 100).workgroupSize).toBe(64);
+    expect(treeWorkgroupSize(1)).toBe(1);
   });
 });

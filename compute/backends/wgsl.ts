@@ -4,8 +4,9 @@
 // broadcast axis has stride 0, so nothing is ever materialized) and evaluates
 // the expression DAG in registers. Sizes, strides, offsets and the tile
 // being computed arrive as uniforms, so one pipeline serves every tile, every
-// n and every input layout of a graph's structure. The source is built only from the graph —
-// numbers, fixed identifiers and the emitter table below — never from user text.
+// n and every input layout of a graph's structure (what every kernel shares
+// is wgslGraph.ts). The source is built only from the graph — numbers, fixed
+// identifiers and the emitter table — never from user text.
 //
 // WGSL has no f64, and many of its built-ins are only loosely specified (sin
 // may be off by 2^-11, tanh may return NaN for large inputs, pow is undefined
@@ -16,49 +17,22 @@
 // accuracy; WGSL_NUMERICS says, for a run record's note, where a GPU's value
 // may still differ from NumPy's.
 
-import type { ElementwisePrimitive, ParamsOf } from '../core/primitives.js';
+import type { ElementwisePrimitive } from '../core/primitives.js';
 import type { FusedKernel } from './fuse.js';
 import { helperSources } from './wgslHelpers.js';
+import {
+  type WgslParamLayout,
+  bindingDeclarations,
+  evaluateGraph,
+  indexedAxes,
+  inputBindings,
+  paramLayout,
+  slot,
+  splitIndex,
+} from './wgslGraph.js';
 
 export { helpersFor } from './wgslHelpers.js';
-
-type Emit<P extends ElementwisePrimitive> = (args: readonly string[], params: ParamsOf<P>) => string;
-
-/** How each primitive reads as a WGSL expression on f32 values. */
-const wgslEmitters: { [P in ElementwisePrimitive]: Emit<P> } = {
-  neg: ([a]) => `(-${a})`,
-  square: ([a]) => `(${a} * ${a})`,
-  cos: ([a]) => `vlab_cos(${a})`,
-  sin: ([a]) => `vlab_sin(${a})`,
-  tan: ([a]) => `vlab_tan(${a})`,
-  exp: ([a]) => `vlab_exp(${a})`,
-  log: ([a]) => `vlab_log(${a})`,
-  sqrt: ([a]) => `vlab_sqrt(${a})`,
-  abs: ([a]) => `abs(${a})`,
-  tanh: ([a]) => `vlab_tanh(${a})`,
-  atan: ([a]) => `vlab_atan(${a})`,
-  asin: ([a]) => `vlab_asin(${a})`,
-  acos: ([a]) => `vlab_acos(${a})`,
-  sinh: ([a]) => `vlab_sinh(${a})`,
-  cosh: ([a]) => `vlab_cosh(${a})`,
-  // WGSL's floor and ceil are exact; NaN and the infinities come back as they went in.
-  floor: ([a]) => `floor(${a})`,
-  ceil: ([a]) => `ceil(${a})`,
-  sign: ([a]) => `vlab_sign(${a})`,
-  log2: ([a]) => `vlab_log2(${a})`,
-  log10: ([a]) => `vlab_log10(${a})`,
-  add: ([a, b]) => `(${a} + ${b})`,
-  sub: ([a, b]) => `(${a} - ${b})`,
-  mul: ([a, b]) => `(${a} * ${b})`,
-  div: ([a, b]) => `(${a} / ${b})`,
-  pow: ([a, b]) => `vlab_pow(${a}, ${b})`,
-  min: ([a, b]) => `vlab_min(${a}, ${b})`,
-  max: ([a, b]) => `vlab_max(${a}, ${b})`,
-  atan2: ([y, x]) => `vlab_atan2(${y}, ${x})`,
-  hypot: ([a, b]) => `vlab_hypot(${a}, ${b})`,
-  mod: ([a, b]) => `vlab_mod(${a}, ${b})`,
-  integer_pow: ([a], { y }) => integerPow(a!, y),
-};
+export { FIRST_INPUT_BINDING, type WgslParamLayout, emitPrimitive, wgslNumber } from './wgslGraph.js';
 
 /**
  * Where the GPU's value may differ from NumPy's float64 (beyond float32's
@@ -100,42 +74,6 @@ export const WGSL_NUMERICS: { readonly [P in ElementwisePrimitive]: string | nul
   integer_pow: null,
 };
 
-/** x ** y for a constant integer: products up to the 4th power (as the JS backend), square-and-multiply beyond. */
-function integerPow(a: string, y: number): string {
-  const k = Math.abs(y);
-  const product =
-    k === 0 ? '1.0f' : k <= 4 ? `(${Array.from({ length: k }, () => a).join(' * ')})` : `vlab_ipow(${a}, ${k}u)`;
-  return y < 0 ? `(1.0f / ${product})` : product;
-}
-
-/**
- * The uniform block, as u32 slots four to a vec4:
- *   v[0] = (tileStart, tileCount, rowWidth, bits of +Infinity)
- *   v[1].x = bits of NaN, then the output's axis sizes, then per read its
- *   offset and its strides along the output axes it varies over.
- */
-export interface WgslParamLayout {
-  readonly tileStart: 0;
-  readonly tileCount: 1;
-  readonly rowWidth: 2;
-  readonly infBits: 3;
-  readonly nanBits: 4;
-  /** Per output axis, the slot holding its size. */
-  readonly shape: readonly number[];
-  /** Per read, the slot of its offset (element index of index 0 in the bound buffer). */
-  readonly readOffset: readonly number[];
-  /** Per read, per output axis below its depth, the slot of its stride. */
-  readonly readStrides: readonly (readonly number[])[];
-  /**
-   * The graph's constants, each in its own slot as float32 bits. WGSL lets a
-   * compiler assume no NaN or Inf, and a literal invites it to fold
-   * sqrt(x) * 0 to 0; read from the uniform block, NaN * 0 stays NaN.
-   */
-  readonly constants: readonly { readonly slot: number; readonly value: number }[];
-  /** Slots in all, a multiple of 4. */
-  readonly slotCount: number;
-}
-
 export interface WgslKernel {
   readonly source: string;
   readonly workgroupSize: number;
@@ -146,9 +84,6 @@ export interface WgslKernel {
   readonly readBinding: readonly number[];
   readonly layout: WgslParamLayout;
 }
-
-/** Binding 0 is the uniform block, binding 1 the output, bindings 2… the inputs. */
-export const FIRST_INPUT_BINDING = 2;
 
 /**
  * How an invocation finds its element. 'flat': a 1D (or wrapped 2D) run of
@@ -162,95 +97,33 @@ export function wgslKernel(kernel: FusedKernel, workgroupSize: number, indexing:
   const rank = kernel.outShape.length;
   if (indexing === 'rows' && rank < 2)
     throw new Error(`wgsl: row indexing needs an output of rank 2 or more, not ${rank}`);
-  let next = 5;
-  const shape = kernel.outShape.map(() => next++);
-  const readOffset: number[] = [];
-  const readStrides: number[][] = [];
-  for (const read of kernel.reads) {
-    readOffset.push(next++);
-    readStrides.push(Array.from({ length: read.depth }, () => next++));
-  }
-  const constantSlot = new Map<number, number>();
-  const constants: { slot: number; value: number }[] = [];
-  kernel.nodes.forEach((node, id) => {
-    if (node.kind !== 'const') return;
-    constantSlot.set(id, next);
-    constants.push({ slot: next++, value: node.value });
-  });
-  const layout: WgslParamLayout = {
-    tileStart: 0,
-    tileCount: 1,
-    rowWidth: 2,
-    infBits: 3,
-    nanBits: 4,
-    shape,
-    readOffset,
-    readStrides,
-    constants,
-    slotCount: Math.max(8, Math.ceil(next / 4) * 4),
-  };
-  const boundInputs = [...new Set(kernel.reads.map((r) => r.input))];
-  const readBinding = kernel.reads.map((r) => boundInputs.indexOf(r.input));
-
+  const layout = paramLayout(kernel);
+  const { boundInputs, readBinding } = inputBindings(kernel);
+  const { shape } = layout;
+  const indexed = indexedAxes(kernel);
   const body: string[] = [];
-  // Only the axes some read varies along need an index.
-  const indexedAxes = Math.max(0, ...kernel.reads.map((r) => r.depth));
-  /** Defines i0 … i(lastAxis) below indexedAxes from a row-major flat index over axes 0..lastAxis. */
-  const splitIndex = (flatIndex: string, lastAxis: number) => {
-    body.push(`  var flat = ${flatIndex};`);
-    for (let axis = lastAxis; axis >= 0; axis--) {
-      if (axis === 0) body.push(`  let i0 = flat;`);
-      else if (axis >= indexedAxes) body.push(`  flat = flat / ${slot(shape[axis]!)};`);
-      else {
-        body.push(`  let i${axis} = flat % ${slot(shape[axis]!)};`);
-        body.push(`  flat = flat / ${slot(shape[axis]!)};`);
-      }
-    }
-  };
   if (indexing === 'rows') {
     const columns = slot(shape[rank - 1]!);
     body.push(`  let col = gid.x;`);
     body.push(`  if (col >= ${columns}) { return; }`);
     body.push(`  let local = gid.y * ${columns} + col;`);
-    if (indexedAxes >= rank) body.push(`  let i${rank - 1} = col;`);
-    if (indexedAxes > 0) splitIndex('gid.y', rank - 2);
+    if (indexed >= rank) body.push(`  let i${rank - 1} = col;`);
+    if (indexed > 0) body.push(...splitIndex(layout, 'gid.y', rank - 2, indexed));
   } else {
     body.push(`  let local = gid.x + gid.y * ${slot(layout.rowWidth)};`);
     body.push(`  if (local >= ${slot(layout.tileCount)}) { return; }`);
-    if (indexedAxes > 0) splitIndex(`${slot(layout.tileStart)} + local`, rank - 1);
+    if (indexed > 0) body.push(...splitIndex(layout, `${slot(layout.tileStart)} + local`, rank - 1, indexed));
   }
-  const nodeName = (id: number) => `t${id}`;
-  kernel.nodes.forEach((node, id) => {
-    let expr: string;
-    if (node.kind === 'const') expr = `bitcast<f32>(${slot(constantSlot.get(id)!)}) /* ${wgslNumber(node.value)} */`;
-    else if (node.kind === 'read') {
-      // Offsets and indices are u32: a negative offset (a window that starts
-      // past the read's origin) is its two's complement, and the sum wraps
-      // back into the window.
-      const terms = [
-        slot(readOffset[node.read]!),
-        ...readStrides[node.read]!.map((s, axis) => `i${axis} * ${slot(s)}`),
-      ];
-      expr = `in${readBinding[node.read]}[${terms.join(' + ')}]`;
-    } else {
-      const emit = wgslEmitters[node.primitive] as Emit<ElementwisePrimitive>;
-      expr = emit(node.args.map(nodeName), node.params as never);
-    }
-    body.push(`  let ${nodeName(id)} = ${expr};`);
-  });
-  body.push(`  out[local] = ${nodeName(kernel.result)};`);
+  const value = evaluateGraph(kernel, layout, readBinding);
+  body.push(...value.lines, `  out[local] = ${value.result};`);
   const main = body.join('\n');
 
   const helpers = helperSources(main);
   const lines = [
     // Sizes stay out of the source (they are uniforms), so one pipeline serves every n.
     `// Fused kernel: rank-${rank} output, ${kernel.nodes.length} nodes, ${kernel.reads.length} reads, ${indexing} indexing.`,
-    `struct Params { v: array<vec4<u32>, ${layout.slotCount / 4}> }`,
-    `@group(0) @binding(0) var<uniform> params: Params;`,
+    ...bindingDeclarations(layout, boundInputs),
     `@group(0) @binding(1) var<storage, read_write> out: array<f32>;`,
-    ...boundInputs.map(
-      (_, k) => `@group(0) @binding(${FIRST_INPUT_BINDING + k}) var<storage, read> in${k}: array<f32>;`,
-    ),
     ...helpers,
     `@compute @workgroup_size(${workgroupSize})`,
     `fn main(@builtin(global_invocation_id) gid: vec3<u32>) {`,
@@ -260,31 +133,10 @@ export function wgslKernel(kernel: FusedKernel, workgroupSize: number, indexing:
   return { source: lines.join('\n') + '\n', workgroupSize, indexing, boundInputs, readBinding, layout };
 }
 
-function slot(index: number): string {
-  return `params.v[${index >> 2}].${'xyzw'[index & 3]}`;
-}
-
-/** A WGSL f32 expression for any double (rounded to float32 as the kernel computes). */
-export function wgslNumber(value: number): string {
-  const f = Math.fround(value);
-  if (Number.isNaN(f)) return 'vlab_nan()';
-  if (f === Infinity) return 'vlab_inf()';
-  if (f === -Infinity) return '(-vlab_inf())';
-  if (Object.is(f, -0)) return '(-0.0f)';
-  let text = String(Math.abs(f));
-  if (!/[.e]/.test(text)) text += '.0';
-  return f < 0 ? `(-${text}f)` : `${text}f`;
-}
-
 /** What the note of a GPU run should say about the numerics of the primitives a graph uses (empty: nothing beyond float32). */
 export function wgslNumericsNotes(primitives: Iterable<string>): string[] {
   const seen = new Set(primitives);
   return (Object.keys(WGSL_NUMERICS) as ElementwisePrimitive[])
     .filter((p) => seen.has(p))
     .flatMap((p) => WGSL_NUMERICS[p] ?? []);
-}
-
-/** Every primitive's emitter, for tests that walk the table. */
-export function emitPrimitive(primitive: ElementwisePrimitive, args: readonly string[], params: object = {}): string {
-  return (wgslEmitters[primitive] as Emit<ElementwisePrimitive>)(args, params as never);
 }

@@ -46,9 +46,13 @@ export function combine(kind: ReductionPrimitive, into: Partial, value: number, 
   }
 }
 
-/** The reduction's result from its accumulator: the sum, the extreme, or its index. */
+/**
+ * The reduction's result from its accumulator: the sum, the extreme, or its index. A sum that reached an
+ * infinity or NaN is that (its compensation, inf − inf, means nothing), as NumPy's np.sum([1, inf]) is inf.
+ */
 export function finish(kind: ReductionPrimitive, partial: Partial): number {
-  if (kind === 'reduce_sum') return partial.value + partial.compensation;
+  if (kind === 'reduce_sum')
+    return Number.isFinite(partial.value) ? partial.value + partial.compensation : partial.value;
   if (kind === 'argmax' || kind === 'argmin') return partial.index;
   return partial.value;
 }

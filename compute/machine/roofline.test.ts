@@ -91,6 +91,28 @@ describe('the bytes each plan moves', () => {
     expect(meshgrid.plan / vmap.plan).toBeGreaterThanOrEqual(3);
   });
 
+  it('to a number, counts no grid for fused plans (loops, vmap, pmap, gpu, JAX) and the grid and its reading for meshgrid', () => {
+    const grid = 6000 * 6000 * 4;
+    const axes = 12000 * 4;
+    for (const strategy of ['loops', 'vmap', 'pmap', 'gpu', 'jax-vmap', 'jax-pmap'] as const) {
+      expect(planBytes(strategy, 6000, 6000, 'float32', formula, 'max'), strategy).toEqual({
+        plan: axes,
+        timed: axes,
+        timedWritten: 0,
+      });
+    }
+    // Meshes written and read, z written, then z read once more by the reduction.
+    const meshgrid = planBytes('meshgrid', 6000, 6000, 'float32', formula, 'sum');
+    expect(meshgrid).toEqual({ plan: 6 * grid + axes, timed: 4 * grid, timedWritten: grid });
+    const eager = planBytes('meshgrid-eager', 60, 60, 'float32', formula, 'mean');
+    expect(eager.timed).toBe(planBytes('meshgrid-eager', 60, 60, 'float32', formula).timed + 60 * 60 * 4);
+    expect(planBytes('naive', 50, 50, 'float32', formula, 'min').timed).toBe(4 * 50 * 4);
+    // The record of a fused run to a number is placed with those bytes: nothing written, the axes in cache.
+    const fields = rooflineFields(record('vmap', 40, { reduce: 'max', shape: [] }), formula, profile());
+    expect(fields.bytesMoved).toBe(axes);
+    expect(fields.bound).not.toBe('DRAM');
+  });
+
   it('counts every eager temporary: each op of cos(x²+y²)/(1+x²+y²) reads its operands and writes one grid', () => {
     const grid = 10 * 10 * 8;
     const eager = planBytes('meshgrid-eager', 10, 10, 'float64', formula);

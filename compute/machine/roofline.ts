@@ -12,7 +12,8 @@ import { sizeOf } from '../core/shape.js';
 import { traceFunction } from '../core/trace.js';
 import type { CompiledFormula } from '../formula/index.js';
 import { gridFunction } from '../strategies/grid.js';
-import type { RunRecord, StrategyName } from '../strategies/types.js';
+import { FUSED_TO_A_NUMBER } from '../strategies/answer.js';
+import type { ReduceMode, RunRecord, StrategyName } from '../strategies/types.js';
 import {
   MEMORY_LEVELS,
   type MachineProfile,
@@ -110,8 +111,32 @@ export interface PlanBytes {
   timedWritten: number;
 }
 
-/** The bytes of each strategy's plan, keyed by strategy: every strategy must say (a missing one is a compile error). */
+/**
+ * The bytes of each strategy's plan, keyed by strategy: every strategy must say (a missing one is a compile error).
+ * To a number (`reduce` not 'grid'), a fused plan (loops' running value, vmap, pmap, gpu, JAX's jit) writes no
+ * grid: it reads x and y and keeps partials in registers; a plan that builds the grid then also reads it once
+ * to reduce it (naive, its vector).
+ */
 export function planBytes(
+  strategy: StrategyName | 'limit',
+  nx: number,
+  ny: number,
+  dtype: DType,
+  formula: CompiledFormula | null,
+  reduce: ReduceMode = 'grid',
+): PlanBytes {
+  const grid = gridPlanBytes(strategy, nx, ny, dtype, formula);
+  if (reduce === 'grid' || strategy === 'limit') return grid;
+  const s = itemSize(dtype);
+  if (FUSED_TO_A_NUMBER.includes(strategy as StrategyName) || strategy === 'jax-vmap' || strategy === 'jax-pmap') {
+    const axes = (nx + ny) * s;
+    return { plan: axes, timed: axes, timedWritten: 0 };
+  }
+  const built = strategy === 'naive' ? Math.min(nx, ny) * s : nx * ny * s;
+  return { plan: grid.plan + built, timed: grid.timed + built, timedWritten: grid.timedWritten };
+}
+
+function gridPlanBytes(
   strategy: StrategyName | 'limit',
   nx: number,
   ny: number,
@@ -220,7 +245,7 @@ export function rooflineFields(
 ): RooflineFields {
   const { nx, ny, dtype, medianMs } = record;
   const points = record.strategy === 'naive' ? Math.min(nx, ny) : nx * ny;
-  const bytes = planBytes(record.strategy, nx, ny, dtype, formula);
+  const bytes = planBytes(record.strategy, nx, ny, dtype, formula, record.reduce);
   // The floor (formula null) computes nothing: it only writes.
   const { ops, transcendentals } = formula
     ? opsPerPoint(meshGraph(formula, 1, 1, dtype))
@@ -237,7 +262,8 @@ export function rooflineFields(
   // The profile's roofs are the CPU's: a GPU run gets its bytes and rates, not a CPU bound.
   if (!profile || !(seconds > 0) || record.backend === 'webgpu') return fields;
   const threads = computeThreads(record);
-  const level = levelFor(points * itemSize(dtype), profile);
+  // Where the data lives: the output's level, or, where a fused run to a number moves less, that.
+  const level = levelFor(Math.min(points * itemSize(dtype), bytes.timed), profile);
   const plateau = profile.bandwidth[level];
   const isa = record.isa ?? profile.isas.at(-1)!;
   const peak = profile.peakGflops[isa]?.[dtype];

@@ -10,11 +10,11 @@ import type { Value } from '../core/trace.js';
 import { argmax, argmin, max, mean, min, sum } from '../ops.js';
 import type { ReduceMode, StrategyName } from './types.js';
 
-/** Strategies that reach a number without storing the grid: a running value (loops) or a fused map-reduce. */
 /** What a run to a number holds beside its inputs: the reductions' 0-d outputs, partials and the [value, index] pair. */
 export const ANSWER_BYTES = 256;
 
-export const FUSED_TO_A_NUMBER: readonly StrategyName[] = ['loops', 'vmap', 'pmap'];
+/** Strategies that reach a number without storing the grid: a running value (loops) or a fused map-reduce. */
+export const FUSED_TO_A_NUMBER: readonly StrategyName[] = ['loops', 'vmap', 'pmap', 'gpu'];
 
 export type AnswerMode = Exclude<ReduceMode, 'grid'>;
 

@@ -1,10 +1,13 @@
 // The gpu strategy through the runner, as `vlab run --strategies gpu` runs it:
 // a complete record with the time split and the adapter named, float64
-// requests answered in float32 and said so. Skipped where no adapter works
+// requests answered in float32 and said so; to a number, fused on the GPU in
+// two passes and agreeing with vmap. Skipped where no adapter works
 // (the unavailable path is in compute/backends/webgpu.unavailable.test.ts).
 
 import { describe, expect, it } from 'vitest';
+import { cli } from '../../test/cli.js';
 import { backendStatus, loadBackends } from '../backends/registry.js';
+import type { ResultsDocument } from '../report/jsonExport.js';
 import { runStrategy, strategyAvailability } from './run.js';
 
 await loadBackends();
@@ -59,5 +62,35 @@ describe.runIf(status.available)('the gpu strategy', () => {
     expect(record).toMatchObject({ dtype: 'float64', computedDtype: 'float32', allclose: true });
     expect(record.note).toMatch(/float32/);
     expect(record.maxAbsErr).toBeGreaterThan(0);
+  });
+
+  it('to a number, agrees with vmap as `vlab run --n 300 --reduce max --strategies gpu,vmap --json`: two passes, no grid', async () => {
+    const { code, stdout } = await cli(['run', '--n', '300', '--reduce', 'max', '--strategies', 'gpu,vmap', '--json']);
+    expect(code).toBe(0);
+    const records = (JSON.parse(stdout) as ResultsDocument).records;
+    const gpu = records.find((r) => r.strategy === 'gpu')!;
+    const vmap = records.find((r) => r.strategy === 'vmap')!;
+    for (const record of [gpu, vmap]) expect(record).toMatchObject({ reduce: 'max', shape: [], allclose: true });
+    // Both compute f in float32 (the GPU with its own cos): the same point, the same value to float32's rounding.
+    expect(gpu.at).toEqual(vmap.at);
+    expect(gpu.value!).toBeCloseTo(vmap.value!, 6);
+    expect(gpu.note).toMatch(
+      /reduced on the GPU in two passes .*: the partials, \d+ bytes on the GPU, and the grid was never stored/,
+    );
+    expect(gpu.note).not.toMatch(/writing nx·ny/);
+    // The 300 × 300 float32 grid is 360,000 bytes: neither run held it, here or (the note says) on the GPU.
+    expect(gpu.peakBytes!).toBeLessThan(300 * 300 * 4);
+    expect(gpu.peakBytes!).toBeLessThanOrEqual(gpu.predictedBytes);
+    // On the roofline, a fused run to a number moves x and y, not a grid.
+    expect(gpu.bytesMoved).toBe(600 * 4);
+  });
+
+  it('to a number: sum, mean and min on the GPU match the float64 reference to float32 rounding', async () => {
+    for (const reduce of ['sum', 'mean', 'min'] as const) {
+      const { record } = await runStrategy({ strategy: 'gpu', nx: 257, ny: 129, reduce, repeats: 0 });
+      expect(record, reduce).toMatchObject({ reduce, allclose: true });
+      expect(record.error!, reduce).toBeLessThan(1e-6);
+      expect(record.note, reduce).toMatch(/two passes/);
+    }
   });
 });

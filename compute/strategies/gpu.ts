@@ -3,10 +3,13 @@
 // kernel reads them by index, and only the nx × ny result comes back. The record
 // splits the time into upload, kernel and read-back, names the adapter, and
 // compares the kernel with the GPU's own floor: the time it takes merely to
-// write n² float32 values. GPUs compute in float32 here; a float64 request is
-// answered in float32 and the record says so.
+// write n² float32 values. To a number (max, min, sum, mean), the map and its
+// reduction are one fused kernel in two passes (wgslReduce.ts): the grid is
+// never stored, on the GPU or here, and only the result comes back. GPUs
+// compute in float32 here; a float64 request is answered in float32 and the
+// record says so.
 
-import type { Device } from '../backends/backend.js';
+import type { Device, Executable } from '../backends/backend.js';
 import { backendStatus, getBackend } from '../backends/registry.js';
 import type { NDArray } from '../core/ndarray.js';
 import { jit } from '../transforms/jit.js';
@@ -15,7 +18,7 @@ import { wgslNumericsNotes } from '../backends/wgsl.js';
 import { gridAxes, gridFunction, gridOverAxes } from './grid.js';
 import type { Strategy } from './strategy.js';
 import { timeCalls } from './timing.js';
-import { isAnswer } from './answer.js';
+import { ANSWER_BYTES, answerFunction, isAnswer, packAnswer } from './answer.js';
 
 /** Repeats of the write-floor kernel the note compares against. */
 const FLOOR_REPEATS = 3;
@@ -26,28 +29,40 @@ export const gpuStrategy: Strategy = {
     'the vmap program compiled to one WGSL compute shader on the GPU: x and y uploaded flat, read by index; float32',
   takesBackend: false,
   availability: () => backendStatus('webgpu'),
-  // x and y in the dtype asked for (the backend converts them on upload), the result in float32.
-  predictBytes: ({ nx, ny }, dtype) => nx * ny * 4 + (nx + ny) * (dtype === 'float64' ? 8 : 4),
+  // x and y in the dtype asked for (the backend converts them on upload), the result in float32; to a number, no grid.
+  predictBytes: ({ nx, ny }, dtype, _formula, reduce) =>
+    (isAnswer(reduce) ? ANSWER_BYTES : nx * ny * 4) + (nx + ny) * (dtype === 'float64' ? 8 : 4),
   async run(context) {
     const backend = getBackend('webgpu');
-    // Measured first, while none of the run's arrays are live, so it adds nothing to the peak.
-    const floor = backend.measureWriteFloor
-      ? await backend.measureWriteFloor(context.grid.nx * context.grid.ny, GPU_DTYPE, FLOOR_REPEATS, context.signal)
-      : null;
-    const fVec = jit(gridOverAxes(gridFunction(context.formula)), { backend: 'webgpu' });
+    const mode = context.reduce;
+    // Measured first, while none of the run's arrays are live, so it adds nothing to the peak. Not to a number:
+    // the floor writes the grid on the GPU, which a fused reduction never holds.
+    const floor =
+      backend.measureWriteFloor && !isAnswer(mode)
+        ? await backend.measureWriteFloor(context.grid.nx * context.grid.ny, GPU_DTYPE, FLOOR_REPEATS, context.signal)
+        : null;
+    const grid = gridOverAxes(gridFunction(context.formula));
+    const fVec = isAnswer(mode)
+      ? jit(answerFunction(grid, mode), { backend: 'webgpu' })
+      : jit(grid, { backend: 'webgpu' });
     const [x, y] = gridAxes(context.grid, context.dtype);
     try {
-      const signal = context.signal;
-      const executable = fVec.lower(x, y).executable as WebGpuExecutable;
+      // A run to a number can take long (the grid's limit is time): its progress is the kernel's.
+      const control = {
+        ...(context.signal ? { signal: context.signal } : {}),
+        ...(isAnswer(mode) ? { onProgress: (f: number) => context.progress('first', f) } : {}),
+      };
+      const executable = fVec.lower(x, y).executable;
       const timed = await timeCalls(
-        context,
-        async () => (await fVec.run([x, y], signal ? { signal } : {})) as NDArray,
+        { ...context, fused: isAnswer(mode) },
+        async () => {
+          const outputs = (await fVec.run([x, y], control)) as NDArray | NDArray[];
+          return Array.isArray(outputs) ? packAnswer(outputs) : outputs;
+        },
         () => executable.lastTimings?.(),
       );
       const notes: string[] = [];
-      // The WGSL backend has no reduction kernel yet: to a number, the grid comes back and the CPU reduces it.
-      if (isAnswer(context.reduce))
-        notes.push(`the grid was computed on the GPU, read back and reduced on the CPU (no WGSL reduction yet)`);
+      if (isAnswer(mode)) notes.push(reductionNote(executable));
       if (context.dtype !== GPU_DTYPE)
         notes.push(`WGSL has no float64: computed in float32 on the GPU, so the error is float32's`);
       const numerics = wgslNumericsNotes(executable.graph.equations.map((e) => e.primitive));
@@ -59,7 +74,7 @@ export const gpuStrategy: Strategy = {
       if (floor && kernels.length) {
         const kernelMs = kernels[kernels.length >> 1]!;
         const clock =
-          executable.lastPlan().kernelClock === 'timestamps'
+          (executable as WebGpuExecutable).lastPlan().kernelClock === 'timestamps'
             ? 'GPU timestamps'
             : 'fences (no timestamp queries on this adapter)';
         notes.push(
@@ -79,6 +94,20 @@ export const gpuStrategy: Strategy = {
     }
   },
 };
+
+/**
+ * What the note says of a fused reduction: two passes on the GPU, and the
+ * partials it held there. A mean is a sum, then a division in a second stage,
+ * whose executable does not say how the stages dispatched.
+ */
+function reductionNote(executable: Executable): string {
+  const plan = 'lastPlan' in executable ? (executable as WebGpuExecutable).lastPlan() : null;
+  const held = plan ? `: the partials, ${plan.partialBytes} bytes on the GPU,` : '';
+  return (
+    'reduced on the GPU in two passes (each workgroup folds its share of the grid into one partial, ' +
+    `one workgroup reduces the partials)${held} and the grid was never stored`
+  );
+}
 
 function deviceName(device: Device | undefined): string {
   if (!device) return 'unknown GPU';

@@ -231,10 +231,11 @@ export async function runStrategy(request: RunRequest, options: RunOptions = {})
       ...(outcome.peerVersions ? { peerVersions: outcome.peerVersions } : {}),
       ...answer?.fields,
     };
-    // The roofline's bytes model is a grid's: a run to a number is left off it.
-    const record = answer ? measured : placeOnRoofline(measured, formula);
+    // To a number too: the bytes model counts no grid for a fused plan, the grid and its reading for the others.
+    const record = placeOnRoofline(measured, formula);
     if (answer && strategy.name === 'naive') {
-      record.note = `wrong on purpose: the ${reduce} of f(x[i], y[i]), the diagonal only, not of the grid`;
+      const wrong = `wrong on purpose: the ${reduce} of f(x[i], y[i]), the diagonal only, not of the grid`;
+      record.note = [wrong, record.note].filter(Boolean).join('; ');
     }
     if (options.keepGrid) return { record, grid };
     grid.dispose();

@@ -181,6 +181,17 @@ describe.each(['js', 'native'] as const)('the fused map-reduce under jit on %s',
     }
   });
 
+  it('sums through infinities as NumPy does: inf, or NaN where both signs meet, fused and eager', () => {
+    if (!backendStatus(backend).available) return;
+    const inf = NDArray.from([1, Infinity, 2, 3], 'float32');
+    const both = NDArray.from([1, Infinity, 2, -Infinity], 'float32');
+    const sum = jit((a: Value) => np.sum(np.add(a, 1)), { backend });
+    expect((sum(inf) as NDArray).item()).toBe(Infinity);
+    expect((sum(both) as NDArray).item()).toBeNaN();
+    expect((np.sum(inf) as NDArray).item()).toBe(Infinity);
+    expect((np.mean(inf) as NDArray).item()).toBe(Infinity);
+  });
+
   it('runs max and argmax of the same map as one pass, with the same answers as apart', async () => {
     if (!backendStatus(backend).available) return;
     const x = NDArray.from(

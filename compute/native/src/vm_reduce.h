@@ -40,7 +40,8 @@ class Reducer {
   void flush() {
     if (segment_ < 0) return;
     const int64_t slot = L_.reduceSegments == 1 ? slot_ : segment_;
-    L_.partials[2 * slot] = sum_ + comp_;
+    // A sum that reached an infinity or NaN is that: its compensation (inf - inf) means nothing, as in NumPy.
+    L_.partials[2 * slot] = std::isfinite(sum_) ? sum_ + comp_ : sum_;
     L_.partials[2 * slot + 1] = double(index_);
     if (L_.reduceKind != ReduceKind::Sum) L_.partials[2 * slot] = double(best_);
     segment_ = -1;
