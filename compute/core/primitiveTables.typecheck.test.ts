@@ -40,7 +40,7 @@ const TABLES: TableEntry[] = [
     remove: () => "    case 'no such primitive' as never: {",
   },
   { table: 'the JS emitters', file: 'compute/backends/js.ts', entry: /^ {2}atan2: \(\[y, x\]\) =>/ },
-  { table: 'the WGSL emitters', file: 'compute/backends/wgsl.ts', entry: /^ {2}hypot: \(\[a, b\]\) =>/ },
+  { table: 'the WGSL emitters', file: 'compute/backends/wgslGraph.ts', entry: /^ {2}hypot: \(\[a, b\]\) =>/ },
   { table: "WGSL's numerics notes", file: 'compute/backends/wgsl.ts', entry: /^ {2}mod: "mod: NumPy's/ },
   { table: 'the formula operators', file: 'compute/formula/vocabulary.ts', entry: /^ {2}'%': 'mod',$/ },
   {
