@@ -126,7 +126,8 @@ async function canBuild() {
 
 /**
  * Rebuilds the stale parts of dist/ among `parts`, telling `log` what it
- * does (unless `quietRebuild`: a rebuild leaves nothing stale to warn of). Where the compilers are not installed (npm prune --omit=dev, a
+ * does (unless `quietRebuild`: a rebuild leaves nothing stale to warn of). Where the compilers are not installed (npm
+ * prune --omit=dev, a
  * packaged app), stale output is run with a warning; missing output is an error.
  */
 export async function ensureBuilt(

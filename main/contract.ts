@@ -104,7 +104,10 @@ export interface LabError {
   availableBytes?: number;
 }
 
-/** How every invoke is answered across a transport: its value, or the error. Never a rejection, which Electron's IPC would flatten to text. */
+/**
+ * How every invoke is answered across a transport: its value, or the error. Never a rejection, which Electron's IPC
+ * would flatten to text.
+ */
 export type InvokeReply<T> = { ok: true; value: T } | { ok: false; error: LabError };
 
 // The classroom (lesson steps, sweeps, "take it to JAX", shareable settings): its types are the engine's.
@@ -131,11 +134,17 @@ export type {
   Theme,
 };
 
-/** The classroom's threads sweep: pmap on 1…all native threads on the lab's grid (nx × ny over its domain), beside the kernel and the floor on the same threads and grid. */
+/**
+ * The classroom's threads sweep: pmap on 1…all native threads on the lab's grid (nx × ny over its domain), beside the
+ * kernel and the floor on the same threads and grid.
+ */
 export type ThreadSweepRequest = GridSettings;
 /** The grid it ran on, as asked, and what each thread count measured. */
 export interface ThreadSweepResult extends GridSettings {
-  /** One per thread count, 1 first; speed-ups are each series' 1-thread time over its time here, the ideal the thread count. Past `cores`, devices share cores (sharesCores). */
+  /**
+   * One per thread count, 1 first; speed-ups are each series' 1-thread time over its time here, the ideal the thread
+   * count. Past `cores`, devices share cores (sharesCores).
+   */
   points: ThreadPoint[];
   /** The native pool's threads: points beyond it have more devices than cores. */
   cores: number;
@@ -168,7 +177,10 @@ export interface MachineInfo extends EngineMachineInfo {
   totalMemoryBytes: number;
 }
 
-/** How the engine was built on this machine, for the About panel: the native addon, and the instruction set its kernels were chosen for. */
+/**
+ * How the engine was built on this machine, for the About panel: the native addon, and the instruction set its kernels
+ * were chosen for.
+ */
 export interface EngineBuild {
   nativeAddon: boolean;
   /** The evaluator's SIMD target: 'avx512', 'avx2', 'sse4', 'sse2', 'neon', 'scalar'; null without the addon. */
@@ -299,7 +311,10 @@ export interface InvokeMap {
   'export:png': { request: { png: Uint8Array }; response: SaveOutcome };
   /** A chart of the machine view as drawn: the SVG's text as UTF-8, or a PNG. */
   'export:chart': { request: { chart: ChartName; format: ChartFormat; data: Uint8Array }; response: SaveOutcome };
-  /** This machine's profile: the kept one, else (with `measure`) measured now, about 10 s with progress; `refresh` measures again. Null: none kept and none measured. */
+  /**
+   * This machine's profile: the kept one, else (with `measure`) measured now, about 10 s with progress; `refresh`
+   * measures again. Null: none kept and none measured.
+   */
   'machine:profile': { request: { measure: boolean; refresh: boolean }; response: MachineView | null };
   /** A lesson step over the lab's grid (its domain, and the rectangular grid the naive and meshgrid steps show). */
   'classroom:lesson': {
@@ -325,7 +340,9 @@ export interface InvokeMap {
   /** Kept in the app's data folder, so the app reopens where it was. */
   'settings:remember': { request: { settings: LabSettings }; response: null };
   'settings:restore': { request: null; response: { settings: LabSettings } | null };
-  /** The theme picker's choice, for the desktop's own chrome (menus, dialogs, the title bar); the web shell has none. */
+  /**
+   * The theme picker's choice, for the desktop's own chrome (menus, dialogs, the title bar); the web shell has none.
+   */
   'theme:set': { request: { theme: Theme }; response: null };
 }
 
@@ -341,7 +358,10 @@ export type MenuCommand =
   | 'save-settings'
   | 'open-guide';
 
-/** A `.vlab.json` the desktop opened (File ▸ Open…, a recent document, the command line, the file manager): its settings, or why not. */
+/**
+ * A `.vlab.json` the desktop opened (File ▸ Open…, a recent document, the command line, the file manager): its
+ * settings, or why not.
+ */
 export type OpenedDocument = { fileName: string; settings: LabSettings } | { fileName: string; error: LabError };
 
 /** Events: main → renderer. */
@@ -369,7 +389,10 @@ export interface LabTransport {
   on<E extends EventName>(event: E, listener: (payload: EventMap[E]) => void): () => void;
 }
 
-/** The renderer's view of a shell, over either transport: invoke resolves with the value or rejects with a LabFailure (labError.ts). */
+/**
+ * The renderer's view of a shell, over either transport: invoke resolves with the value or rejects with a LabFailure
+ * (labError.ts).
+ */
 export interface LabApi {
   invoke<C extends InvokeChannel>(channel: C, request: RequestOf<C>): Promise<ResponseOf<C>>;
   on<E extends EventName>(event: E, listener: (payload: EventMap[E]) => void): () => void;

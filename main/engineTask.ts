@@ -21,7 +21,10 @@ const TASK_NAMES: Record<EngineTaskKind, string> = {
 export class EngineTask {
   private current: { kind: EngineTaskKind; id: string; controller: AbortController } | null = null;
 
-  /** Throws the 'busy' LabFailure when a task is in progress: for a caller that must refuse before it starts (a save dialog). */
+  /**
+   * Throws the 'busy' LabFailure when a task is in progress: for a caller that must refuse before it starts (a save
+   * dialog).
+   */
   checkFree(): void {
     const current = this.current;
     if (current)

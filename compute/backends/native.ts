@@ -114,7 +114,10 @@ export class NativeExecutable implements Executable {
     return this.runOn(inputs, {}, control);
   }
 
-  /** Runs on the pool without blocking the event loop: `placement.devices` threads, `placement.parts` parts (default: balanced by the addon). */
+  /**
+   * Runs on the pool without blocking the event loop: `placement.devices` threads, `placement.parts` parts (default:
+   * balanced by the addon).
+   */
   async runOn(inputs: readonly NDArray[], placement: Placement, control: RunControl = {}): Promise<NDArray[]> {
     throwIfCancelled(control.signal);
     const addon = this.runtime.pool();
@@ -236,7 +239,10 @@ export class NativeBackend implements Backend {
     return new NativeExecutable(graph, options, this.runtime);
   }
 
-  /** The SIMD target the evaluator runs with (the scope's, else the one chosen at load), and where the addon was loaded from. */
+  /**
+   * The SIMD target the evaluator runs with (the scope's, else the one chosen at load), and where the addon was loaded
+   * from.
+   */
   describe(): NativeTarget & { threads: number; path: string } {
     return { ...this.runtime.target(), threads: this.runtime.threads, path: this.runtime.path };
   }

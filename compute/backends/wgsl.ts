@@ -276,7 +276,10 @@ export function wgslNumber(value: number): string {
   return f < 0 ? `(-${text}f)` : `${text}f`;
 }
 
-/** What the note of a GPU run should say about the numerics of the primitives a graph uses (empty: nothing beyond float32). */
+/**
+ * What the note of a GPU run should say about the numerics of the primitives a graph uses (empty: nothing beyond
+ * float32).
+ */
 export function wgslNumericsNotes(primitives: Iterable<string>): string[] {
   const seen = new Set(primitives);
   return (Object.keys(WGSL_NUMERICS) as ElementwisePrimitive[])

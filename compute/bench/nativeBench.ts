@@ -28,7 +28,9 @@ export function spread(ratios: readonly number[]): string {
   return `${median.toFixed(2)}× (${sorted[0]!.toFixed(2)}–${sorted[sorted.length - 1]!.toFixed(2)} over ${sorted.length} rounds)`;
 }
 
-/** Summary lines for one grid (its side, or in full), given the records the bench measured there; [] without the addon. */
+/**
+ * Summary lines for one grid (its side, or in full), given the records the bench measured there; [] without the addon.
+ */
 export async function nativeBenchLines(
   gridOrN: number | GridSpec,
   dtype: DType,

@@ -185,7 +185,10 @@ export function describeStepRun(step: LessonStep, n = step.n, locale = 'en-US'):
   return fillTemplate(step.runs, { n: formatFigure(n, locale) }, `step '${step.id}' (runs)`);
 }
 
-/** A step's text filled with what its experiment measured: every figure formatted, the sentences that apply, and the headline. */
+/**
+ * A step's text filled with what its experiment measured: every figure formatted, the sentences that apply, and the
+ * headline.
+ */
 export interface FilledStep {
   figures: Record<string, string>;
   sentences: string[];

@@ -67,7 +67,10 @@ const parsesAsFormula = v.check(
   },
 );
 
-/** A list of names, kept in `order` and without repeats: names this version does not know (from a newer file) are left out. */
+/**
+ * A list of names, kept in `order` and without repeats: names this version does not know (from a newer file) are left
+ * out.
+ */
 const knownNames = <T extends string>(order: readonly T[]) =>
   v.pipe(
     v.array(v.string('must be a name'), 'must be a list of names'),

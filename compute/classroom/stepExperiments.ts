@@ -36,10 +36,16 @@ import { currentMachineProfile } from '../machine/store.js';
 /** The strategies the roofline step places, the one that moves the most bytes first. */
 const ROOFLINE_STRATEGIES = ['meshgrid-eager', 'meshgrid', 'vmap', 'pmap'] as const;
 
-/** What a step's experiment may use: the step's grid and settings, and a way to run a strategy that records what it measured. */
+/**
+ * What a step's experiment may use: the step's grid and settings, and a way to run a strategy that records what it
+ * measured.
+ */
 export interface StepContext {
   n: number;
-  /** The lab's grid (see LessonStepOptions.grid in lesson.ts): the domain of every run, and the rectangular grid the steps may show. */
+  /**
+   * The lab's grid (see LessonStepOptions.grid in lesson.ts): the domain of every run, and the rectangular grid the
+   * steps may show.
+   */
   grid: GridSpec;
   dtype: DType;
   formula: string | undefined;
@@ -253,7 +259,8 @@ export const STEP_EXPERIMENTS: Record<LessonStepId, StepExperiment> = {
     const status = (await strategyAvailability()).find((a) => a.strategy === 'gpu');
     if (!status?.available)
       return { n: plannedN, unavailable: true, reason: status?.reason ?? 'this engine has no gpu strategy' };
-    // A software adapter (llvmpipe, SwiftShader) takes minutes over a 6000 grid: it shows the same split at a smaller one.
+    // A software adapter (llvmpipe, SwiftShader) takes minutes over a 6000 grid: it shows the same split at a smaller
+    // one.
     const softwareGpu = devices().some((d) => d.kind === 'gpu' && d.software === true);
     const n = softwareGpu ? Math.min(plannedN, SOFTWARE_GPU_MAX_N) : plannedN;
     let outcome: Awaited<ReturnType<typeof fitting<{ record: RunRecord }>>>;

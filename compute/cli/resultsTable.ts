@@ -146,7 +146,9 @@ function noteLines(results: Results): string[] {
   return lines;
 }
 
-/** The grids a strategy was skipped on, as one label: "n=10,46,215" when all square (as before), else "120×70,240×70". */
+/**
+ * The grids a strategy was skipped on, as one label: "n=10,46,215" when all square (as before), else "120×70,240×70".
+ */
 function sizesText(labels: readonly string[]): string {
   return labels.every((l) => l.startsWith('n=')) ? `n=${labels.map((l) => l.slice(2)).join(',')}` : labels.join(',');
 }

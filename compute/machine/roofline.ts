@@ -74,7 +74,9 @@ export function meshGraph(formula: CompiledFormula, nx: number, ny: number, dtyp
   ]).graph;
 }
 
-/** Arithmetic operations and transcendental calls per output point: one per elementwise equation, x^k as its multiplies. */
+/**
+ * Arithmetic operations and transcendental calls per output point: one per elementwise equation, x^k as its multiplies.
+ */
 export function opsPerPoint(graph: Graph): { ops: number; transcendentals: number } {
   let ops = 0;
   let transcendentals = 0;
@@ -88,7 +90,10 @@ export function opsPerPoint(graph: Graph): { ops: number; transcendentals: numbe
   return { ops, transcendentals };
 }
 
-/** Bytes the eager evaluation of a graph reads and writes: each operation reads its array operands and writes its result. */
+/**
+ * Bytes the eager evaluation of a graph reads and writes: each operation reads its array operands and writes its
+ * result.
+ */
 export function eagerTraffic(graph: Graph): { read: number; written: number } {
   let read = 0;
   let written = 0;
@@ -176,7 +181,9 @@ export function levelFor(bytes: number, profile: MachineProfile): MemoryLevel {
   return 'DRAM';
 }
 
-/** The roofs of this machine for a dtype: memory slopes for L3 and DRAM (write bandwidth), compute roofs per ISA copy. */
+/**
+ * The roofs of this machine for a dtype: memory slopes for L3 and DRAM (write bandwidth), compute roofs per ISA copy.
+ */
 export function roofs(profile: MachineProfile, dtype: DType): Roof[] {
   const memory: Roof[] = (['L3', 'DRAM'] as const).map((level) => ({
     kind: 'memory',

@@ -48,7 +48,8 @@ function peerStrategy(peer: PeerStrategyName): Strategy {
     takesBackend: false,
     availability: () => peerStatus(peer),
     predictBytes: (grid, dtype, formula, reduce) => {
-      // To a number, JAX fuses (no grid); NumPy still makes its meshes and temporaries, and the lab receives two numbers.
+      // To a number, JAX fuses (no grid); NumPy still makes its meshes and temporaries, and the lab receives two
+      // numbers.
       if (isAnswer(reduce))
         return peer === 'numpy'
           ? pythonSideBytes(peer, grid, dtype, formula)

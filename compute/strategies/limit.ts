@@ -1,5 +1,6 @@
 // The physical floor beside the strategies: the time to merely write the
-// grid's nx·ny outputs (non-zero, varying values, as the real output's) at this machine's memory bandwidth, measured by the backend that
+// grid's nx·ny outputs (non-zero, varying values, as the real output's) at this machine's memory bandwidth, measured by
+// the backend that
 // can (the native pool, all threads). Every strategy's time reads against it.
 
 import type { DType } from '../core/dtype.js';

@@ -22,7 +22,10 @@ import { type InAxes, vmap } from './vmap.js';
 export interface PmapOptions {
   /** Per argument: the mapped axis, or null for an argument every device gets whole (JAX's in_axes). Default 0. */
   inAxes?: InAxes;
-  /** How many of the CPU devices to use, or which ones (default: all). The pool's threads are interchangeable: only the count matters. */
+  /**
+   * How many of the CPU devices to use, or which ones (default: all). The pool's threads are interchangeable: only the
+   * count matters.
+   */
   devices?: number | readonly Device[];
   /** Names the device axis for collectives (lax.pmax(x, axisName) …), as JAX's axis_name. */
   axisName?: string;
@@ -205,7 +208,10 @@ export function pmap(fn: Traceable, options: PmapOptions = {}): PmappedFunction 
   };
 
   const shape = (compiled: Compiled, outs: NDArray[]): ArrayResult => (compiled.traced.single ? outs[0]! : outs);
-  /** One device and one contiguous part of the output per slice, on backends that can place a run (native); the JS backend has one device. */
+  /**
+   * One device and one contiguous part of the output per slice, on backends that can place a run (native); the JS
+   * backend has one device.
+   */
   const placementOf = (compiled: Compiled): Placement => ({ devices: compiled.slices, parts: compiled.slices });
 
   const pmapped = ((...args: Value[]): ArrayResult | Value | Value[] => {

@@ -87,7 +87,9 @@ function elementwiseRule(primitive: Primitive): BatchRule {
   };
 }
 
-/** A reduction of a mapped value: the example's axes shift past the batch axis, which stays (one result per example). */
+/**
+ * A reduction of a mapped value: the example's axes shift past the batch axis, which stays (one result per example).
+ */
 function reductionRule(primitive: ReductionPrimitive): BatchRule {
   return (builder, [operand], params) => {
     const { axes } = params as PrimitiveParams['reduce_sum'];

@@ -86,7 +86,9 @@ export interface EngineMethods {
   };
   /** Live's calibration: each strategy timed on two tiny grids (compute/strategies/calibrate.ts). */
   'live:calibrate': Answered<'live:calibrate'>;
-  /** The machine's profile kept in `dataDir` (else measured, with `measure`), made the one records are placed against. */
+  /**
+   * The machine's profile kept in `dataDir` (else measured, with `measure`), made the one records are placed against.
+   */
   'engine:machineProfile': {
     params: { dataDir: string; measure: boolean; refresh: boolean };
     result: MachineView | null;

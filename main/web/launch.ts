@@ -31,7 +31,8 @@ export function chromiumArgs(url: string, profileDir: string, isRoot: boolean): 
     '--disable-sync',
     '--disable-default-apps',
     '--disable-extensions',
-    // Where the GPU is blocklisted or missing (a VM, a remote desktop), WebGL falls back to software instead of a blank surface.
+    // Where the GPU is blocklisted or missing (a VM, a remote desktop), WebGL falls back to software instead of a blank
+    // surface.
     '--enable-unsafe-swiftshader',
     // Chromium refuses to start as root without it (containers, CI).
     ...(isRoot ? ['--no-sandbox'] : []),

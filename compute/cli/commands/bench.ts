@@ -63,7 +63,8 @@ export async function commandBench(session: Session, values: Values, command: st
   const outputs = parseOutputs(values);
   const all: Results = { records: [], refused: [], skipped: [], ...resultsContext(options), ...parseRanges(values) };
   const threads = values.threads === undefined ? null : threadCounts(values.threads as string, await nativePoolSize());
-  // The kept machine profile (vlab machine), where there is one, lets the threads table say whether pmap is memory-bound.
+  // The kept machine profile (vlab machine), where there is one, lets the threads table say whether pmap is
+  // memory-bound.
   if (threads) await keptMachineProfile();
   let summary = '';
   for (const grid of grids) {
