@@ -2,7 +2,14 @@
 // grid the last run kept when it is the one asked for, and otherwise computes it once with vmap, without timing
 // repeats, and frees it after writing.
 
-import { type NDArray, axisValues, runStrategy, sampleIndices, writeNpy } from '../../compute/index.js';
+import {
+  type NDArray,
+  axisValues,
+  asCheckedRunRequest,
+  runChecked,
+  sampleIndices,
+  writeNpy,
+} from '../../compute/index.js';
 import { removeStalePartials, writeGridCsv } from './gridCsv.js';
 import type { KeptGrid } from './keptGrid.js';
 import type { ParamsOf, ResultOf } from './protocol.js';
@@ -22,8 +29,9 @@ export async function writeGridFile(
     // The grid asked for is not the one kept: compute it once, without timing repeats.
     kept.release();
     const { nx, ny, xRange, yRange, dtype, formula } = settings;
-    const result = await runStrategy(
-      { strategy: 'vmap', nx, ny, xRange, yRange, dtype, formula, repeats: 0 },
+    // The settings were validated where they entered ('export:grid', validate.ts).
+    const result = await runChecked(
+      asCheckedRunRequest({ strategy: 'vmap', nx, ny, xRange, yRange, dtype, formula, repeats: 0 }),
       { signal, keepGrid: true },
     );
     grid = result.grid!;

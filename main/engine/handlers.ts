@@ -1,6 +1,6 @@
 // What the engine process does for each method of the protocol (protocol.ts),
 // with the engine's public API and nothing of its own: runs go through
-// runStrategy, exactly as `vlab run` does, so the figures agree; the surface
+// runChecked, as `vlab run` does, so the figures agree; the surface
 // comes from compute's surface module. A handler reports progress typed by
 // its method and fails by throwing: the RPC loop (worker.ts) turns the error
 // into the contract's LabError. It never touches the UI and never evaluates
@@ -11,7 +11,7 @@ import {
   checkFormula,
   compileFormula,
   cpuDevices,
-  guardRequest,
+  guardChecked,
   jaxFileName,
   jaxProgram,
   loadBackends,
@@ -24,7 +24,7 @@ import {
   parseSettings,
   recordsToCsv,
   runLessonStep,
-  runStrategy,
+  runChecked,
   runSweep,
   settingsToJson,
   strategyAvailability,
@@ -89,7 +89,7 @@ export function engineHandlers(kept = new KeptGrid()): Handlers {
       for (const strategy of settings.strategies) {
         if (!availability.find((a) => a.strategy === strategy)?.available) continue;
         try {
-          const { predictedBytes } = guardRequest(runRequestOf(settings, strategy));
+          const { predictedBytes } = guardChecked(runRequestOf(settings, strategy));
           entries.push({ strategy, predictedBytes, fits: true });
         } catch (error) {
           if (!(error instanceof MemoryGuardError)) throw error;
@@ -105,7 +105,7 @@ export function engineHandlers(kept = new KeptGrid()): Handlers {
       await loadKeptProfile();
       // A run to a number has no grid for the surface: none is kept.
       const keepGrid = surface && !isAnswer(request.reduce);
-      const result = await runStrategy(request, { signal, onProgress: progress, keepGrid });
+      const result = await runChecked(request, { signal, onProgress: progress, keepGrid });
       const grid = result.grid;
       if (!grid) return { record: result.record };
       if (grid.ndim !== 2) {

@@ -7,7 +7,7 @@
 // contract's LabError: a kind, the message, and the engine's numbers
 // (formula position, bytes needed).
 
-import type { Grid, RunProgress, RunRecord, RunRequest } from '../../compute/index.js';
+import type { CheckedRunRequest, Grid, RunProgress, RunRecord } from '../../compute/index.js';
 import type { LabSettings, SweepResult } from '../../compute/index.js';
 import type {
   AppInfo,
@@ -78,9 +78,12 @@ export interface EngineMethods {
       'availability' | 'devices' | 'maxThreads' | 'defaultFormula' | 'formulaPresets' | 'gridRange' | 'engineBuild'
     > & { machine: Omit<MachineInfo, 'appVersion'> };
   };
-  /** One strategy of a batch; with `surface`, a decimated view of its grid comes back and the grid is kept. */
+  /**
+   * One strategy of a batch, its request checked where it entered (runRequest.ts); with `surface`, a decimated view
+   * of its grid comes back and the grid is kept.
+   */
   'engine:run': {
-    params: { request: RunRequest; surface: boolean };
+    params: { request: CheckedRunRequest; surface: boolean };
     result: { record: RunRecord; surface?: SurfaceView };
     progress: RunProgress;
   };
