@@ -18,7 +18,7 @@ import { cpuDevices } from '../transforms/pmap.js';
 import { NDArray } from '../core/ndarray.js';
 import { DEFAULT_FORMULA } from '../strategies/types.js';
 import type { LessonValue } from './lessonText.js';
-import type { StepContext } from './stepExperiments.js';
+import type { StepContext } from './stepContext.js';
 
 type Values = Record<string, LessonValue>;
 

@@ -42,8 +42,8 @@ export interface RunResult {
   grid?: NDArray;
 }
 
-/** A run asked for through the API or the CLI: the request is checked against its schema here, once. */
-export function runStrategy(request: RunRequest, options: RunOptions = {}): Promise<RunResult> {
+/** A run asked for through the API or the CLI: the request is checked against its schema here, once (a refusal rejects). */
+export async function runStrategy(request: RunRequest, options: RunOptions = {}): Promise<RunResult> {
   return runChecked(checkRunRequest(request), options);
 }
 
