@@ -140,10 +140,12 @@ export async function ensureBuilt(
     const missing = stale.filter((part) => oldestOutput(part) === 0);
     if (missing.length > 0)
       throw new Error(
-        `dist/ has no ${missing.join(' or ')} build and esbuild/vite are not installed: run npm install && npm run build`,
+        `dist/ has no ${missing.join(' or ')} build and esbuild/vite are not installed: run npm install && npm run ` +
+          `build`,
       );
     log(
-      `vlab: warning: dist/ is older than its sources (${stale.join(', ')}) and esbuild/vite are not installed; running the existing build (npm install && npm run build updates it)`,
+      `vlab: warning: dist/ is older than its sources (${stale.join(', ')}) and esbuild/vite are not installed; ` +
+        `running the existing build (npm install && npm run build updates it)`,
     );
     return;
   }
@@ -153,7 +155,8 @@ export async function ensureBuilt(
   const what = stale.map((p) => (p === 'entries' ? 'the entry points' : 'the renderer')).join(' and ');
   if (!quietRebuild)
     log(
-      `vlab: ${first ? 'built' : 'rebuilt'} ${what} in ${Math.round(performance.now() - started)} ms (${first ? 'first start' : 'sources were newer'})`,
+      `vlab: ${first ? 'built' : 'rebuilt'} ${what} in ${Math.round(performance.now() - started)} ms ` +
+        `(${first ? 'first start' : 'sources were newer'})`,
     );
 }
 
@@ -162,6 +165,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   await buildRenderer();
   await buildEntryPoints();
   process.stdout.write(
-    `built dist/ (renderer, main, preload, engine worker, web shell, vlab) in ${Math.round(performance.now() - started)} ms\n`,
+    `built dist/ (renderer, main, preload, engine worker, web shell, vlab) in ` +
+      `${Math.round(performance.now() - started)} ms\n`,
   );
 }

@@ -30,7 +30,8 @@ export class EngineTask {
     if (current)
       throw new LabFailure({
         kind: 'busy',
-        message: `${TASK_NAMES[current.kind]} is already in progress (${current.id}); cancel it or wait for it to finish`,
+        message:
+          `${TASK_NAMES[current.kind]} is already in progress (${current.id}); cancel it or wait for it to ` + `finish`,
       });
   }
 

@@ -134,7 +134,9 @@ export function findAddon(env: NodeJS.ProcessEnv): AddonLoad {
     const hint = existsSync(log) ? ` (the build failed: see ${log})` : '';
     return {
       addon: null,
-      reason: `the native addon is not built: ${candidates[0]} does not exist${hint}; build it with npm run build:native (needs g++, make and python3)`,
+      reason:
+        `the native addon is not built: ${candidates[0]} does not exist${hint}; build it with npm run ` +
+        `build:native (needs g++, make and python3)`,
     };
   }
   try {
@@ -146,7 +148,9 @@ export function findAddon(env: NodeJS.ProcessEnv): AddonLoad {
   } catch (error) {
     return {
       addon: null,
-      reason: `the native addon at ${path} could not be loaded: ${error instanceof Error ? error.message : String(error)}`,
+      reason:
+        `the native addon at ${path} could not be loaded: ` +
+        `${error instanceof Error ? error.message : String(error)}`,
     };
   }
 }

@@ -25,7 +25,10 @@ export function spread(ratios: readonly number[]): string {
   const mid = sorted.length >> 1;
   const median = sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
   if (sorted.length < 2) return `${median.toFixed(2)}×`;
-  return `${median.toFixed(2)}× (${sorted[0]!.toFixed(2)}–${sorted[sorted.length - 1]!.toFixed(2)} over ${sorted.length} rounds)`;
+  return (
+    `${median.toFixed(2)}× (${sorted[0]!.toFixed(2)}–${sorted[sorted.length - 1]!.toFixed(2)} over ` +
+    `${sorted.length} rounds)`
+  );
 }
 
 /**
@@ -71,21 +74,25 @@ export async function nativeBenchLines(
   }
   const handThreads = pmap?.devices ?? threads;
   lines.push(
-    `  hand-written C++ loop (${isa}, ${lessonCos}, same build as the evaluator): ${ms(handOne)} on 1 thread, ${ms(handAll)} on ${handThreads}`,
+    `  hand-written C++ loop (${isa}, ${lessonCos}, same build as the evaluator): ${ms(handOne)} on 1 thread, ` +
+      `${ms(handAll)} on ${handThreads}`,
   );
   if (limit)
     lines.push(
-      `  hand-written C++ loop / limit: ${times(handOne, limit.medianMs)} (1 thread), ${times(handAll, limit.medianMs)} (${handThreads} threads)`,
+      `  hand-written C++ loop / limit: ${times(handOne, limit.medianMs)} (1 thread), ` +
+        `${times(handAll, limit.medianMs)} (${handThreads} threads)`,
     );
   if (vmapNative)
     lines.push(`  vmap (native, 1 device) / hand-written C++ loop (1 thread): ${spread(vmapRatios)}   (goal ≤ 1.2×)`);
   if (pmap) {
     lines.push(
-      `  pmap (native, ${pmap.devices} devices) / hand-written C++ loop (${pmap.devices} threads): ${spread(pmapRatios)}   (goal ≤ 1.2×)`,
+      `  pmap (native, ${pmap.devices} devices) / hand-written C++ loop (${pmap.devices} threads): ` +
+        `${spread(pmapRatios)}   (goal ≤ 1.2×)`,
     );
     const single = await run({ strategy: 'pmap', ...options, devices: 1 });
     lines.push(
-      `  pmap speed-up, ${pmap.devices} devices over 1: ${times(single.medianMs, pmap.medianMs)}   (goal ≥ 1.7× on 2 cores)`,
+      `  pmap speed-up, ${pmap.devices} devices over 1: ${times(single.medianMs, pmap.medianMs)}   (goal ≥ 1.7× on ` +
+        `2 cores)`,
     );
     const jsVmap =
       records.find((r) => r.strategy === 'vmap' && r.backend === 'js') ??

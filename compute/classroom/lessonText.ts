@@ -156,7 +156,8 @@ export function fillTemplate(
     const figure = figures[name];
     if (figure === undefined)
       throw new LessonTemplateError(
-        `${where} uses {${name}}, which this step does not measure (it has ${Object.keys(figures).join(', ') || 'nothing'})`,
+        `${where} uses {${name}}, which this step does not measure (it has ` +
+          `${Object.keys(figures).join(', ') || 'nothing'})`,
       );
     return figure;
   });
@@ -175,7 +176,8 @@ export function findStep(step: number | LessonStepId, lesson: Lesson = LESSON_EN
   const found = lesson.steps[index];
   if (!found)
     throw new RangeError(
-      `there is no lesson step ${String(step)}: the steps are 0 to ${lesson.steps.length - 1} (${LESSON_STEP_IDS.join(', ')})`,
+      `there is no lesson step ${String(step)}: the steps are 0 to ${lesson.steps.length - 1} ` +
+        `(${LESSON_STEP_IDS.join(', ')})`,
     );
   return { step: found, index };
 }

@@ -118,7 +118,8 @@ function noteLines(results: Results): string[] {
       : '';
     const integral = r.integral === undefined ? '' : `; mean × area ≈ ∫∫ f dx dy = ${r.integral.toPrecision(7)}`;
     lines.push(
-      `  ${who(r)}: ${r.reduce} = ${r.value.toPrecision(7)}${at}; float64 reference ${r.reference?.toPrecision(10)}, error ${r.error?.toPrecision(2)}${integral}`,
+      `  ${who(r)}: ${r.reduce} = ${r.value.toPrecision(7)}${at}; float64 reference ` +
+        `${r.reference?.toPrecision(10)}, error ${r.error?.toPrecision(2)}${integral}`,
     );
   }
   const domains = new Set(results.records.map((r) => `x in [${r.xRange.join(', ')}], y in [${r.yRange.join(', ')}]`));
@@ -126,7 +127,9 @@ function noteLines(results: Results): string[] {
     lines.push(`  domain: ${[...domains][0]}`);
   for (const r of results.records) {
     if (r.kernelMs === undefined) continue;
-    const split = `upload ${formatMs(r.uploadMs ?? 0)}, kernel ${formatMs(r.kernelMs)}, read-back ${formatMs(r.readbackMs ?? 0)}`;
+    const split =
+      `upload ${formatMs(r.uploadMs ?? 0)}, kernel ${formatMs(r.kernelMs)}, read-back ` +
+      `${formatMs(r.readbackMs ?? 0)}`;
     lines.push(`  ${who(r)}: ${split}${r.deviceName ? ` on ${r.deviceName}` : ''}`);
   }
   for (const r of results.records)

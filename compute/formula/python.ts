@@ -104,5 +104,8 @@ export function pythonDefinition(formula: string, ns: Namespace): string {
   if (usesVariables(ast)) return `def f(x, y):\n    return ${body}\n`;
   // As in the lab's engine: a constant surface still needs the inputs' shape, and 0 * (x + y) gives it without changing
   // a value.
-  return `def f(x, y):\n    # The formula uses neither x nor y; 0 * (x + y) gives the result the inputs' shape.\n    return ${body} + 0 * (x + y)\n`;
+  return (
+    `def f(x, y):\n    # The formula uses neither x nor y; 0 * (x + y) gives the result the inputs' shape.\n  ` +
+    `  return ${body} + 0 * (x + y)\n`
+  );
 }

@@ -47,8 +47,8 @@ export async function measureLimit(gridOrN: number | GridSpec, dtype: DType, rep
       formula: '',
       outputBuffer: 'recycled',
       note:
-        `writing nx·ny non-zero, varying values (as the output's are; zeros write faster on some platforms) with ${devices} threads ` +
-        `(streaming stores, no arithmetic): ${(bytes / (ms / 1000) / 1e9).toFixed(1)} GB/s`,
+        `writing nx·ny non-zero, varying values (as the output's are; zeros write faster on some platforms) with ` +
+        `${devices} threads (streaming stores, no arithmetic): ${(bytes / (ms / 1000) / 1e9).toFixed(1)} GB/s`,
     },
     null,
   );

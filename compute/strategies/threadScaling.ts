@@ -194,7 +194,8 @@ export function threadScalingLines(
     const cell = (one: number, many: number) => `${ms(many)} ${x(one, many)}`.padEnd(21);
     const ideal = p.sharesCores ? 'devices share the cores' : `${p.threads}.00×`;
     lines.push(
-      `  ${String(p.threads).padEnd(7)}  ${cell(base.pmapMs, p.pmapMs)}${cell(base.kernelMs, p.kernelMs)}${cell(base.floorMs, p.floorMs)}${ideal}`,
+      `  ${String(p.threads).padEnd(7)}  ` +
+        `${cell(base.pmapMs, p.pmapMs)}${cell(base.kernelMs, p.kernelMs)}${cell(base.floorMs, p.floorMs)}${ideal}`,
     );
   }
   const cores = Math.max(...points.filter((p) => !p.sharesCores).map((p) => p.threads));
@@ -204,7 +205,8 @@ export function threadScalingLines(
       ? `at most ${fit.maxSpeedup.toFixed(1)}× on any number of threads`
       : 'no limit';
     lines.push(
-      `  Amdahl's law fitted to pmap: serial fraction ${(fit.serialFraction * 100).toFixed(1)}% (${limit}; rms error ${fit.rmsError.toFixed(2)}×)`,
+      `  Amdahl's law fitted to pmap: serial fraction ${(fit.serialFraction * 100).toFixed(1)}% (${limit}; rms ` +
+        `error ${fit.rmsError.toFixed(2)}×)`,
     );
   }
   const roof = memoryRoofLine(
@@ -229,5 +231,8 @@ function memoryRoofLine(outputBytes: number, atCores: ThreadPoint | undefined): 
     share >= 0.6
       ? 'memory-bound: more threads cannot write faster than DRAM takes it'
       : 'not memory-bound: the time goes to arithmetic';
-  return `  roofline: pmap on ${atCores.threads} threads writes ${gbps.toFixed(1)} GB/s, ${Math.round(share * 100)}% of DRAM's ${dram.toFixed(1)} GB/s — ${verdict}`;
+  return (
+    `  roofline: pmap on ${atCores.threads} threads writes ${gbps.toFixed(1)} GB/s, ` +
+    `${Math.round(share * 100)}% of DRAM's ${dram.toFixed(1)} GB/s — ${verdict}`
+  );
 }

@@ -81,7 +81,8 @@ export function pmap(fn: Traceable, options: PmapOptions = {}): PmappedFunction 
         throw new RangeError(`pmap devices must be a positive integer, got ${wanted}`);
       if (wanted > all.length) {
         throw new Error(
-          `pmap was asked for ${wanted} devices but only ${all.length} ${all.length === 1 ? 'is' : 'are'} available${fewDevicesHint()}`,
+          `pmap was asked for ${wanted} devices but only ${all.length} ${all.length === 1 ? 'is' : 'are'} ` +
+            `available${fewDevicesHint()}`,
         );
       }
       return all.slice(0, wanted);
@@ -105,10 +106,12 @@ export function pmap(fn: Traceable, options: PmapOptions = {}): PmappedFunction 
     const size = shape[axis]!;
     const suggestion =
       size % deviceCount === 0 && slices === size
-        ? `; use at most ${deviceCount} or reshape to ${formatShape([...shape.slice(0, axis), deviceCount, size / deviceCount, ...shape.slice(axis + 1)])}`
+        ? `; use at most ${deviceCount} or reshape to ` +
+          `${formatShape([...shape.slice(0, axis), deviceCount, size / deviceCount, ...shape.slice(axis + 1)])}`
         : `; use at most ${deviceCount}`;
     throw new Error(
-      `pmap: ${what} has size ${slices} but only ${deviceCount} device${deviceCount === 1 ? ' is' : 's are'} available${fewDevicesHint()}${suggestion}`,
+      `pmap: ${what} has size ${slices} but only ${deviceCount} device${deviceCount === 1 ? ' is' : 's are'} ` +
+        `available${fewDevicesHint()}${suggestion}`,
     );
   };
 
@@ -131,7 +134,8 @@ export function pmap(fn: Traceable, options: PmapOptions = {}): PmappedFunction 
       const size = value.shape[at]!;
       if (found && found.size !== size) {
         throw new Error(
-          `pmap got inconsistent sizes for the mapped axis: argument ${found.index} has ${found.size}, argument ${index} has ${size}`,
+          `pmap got inconsistent sizes for the mapped axis: argument ${found.index} has ${found.size}, argument ` +
+            `${index} has ${size}`,
         );
       }
       found ??= { size, shape: value.shape, axis: at, index };
@@ -186,7 +190,8 @@ export function pmap(fn: Traceable, options: PmapOptions = {}): PmappedFunction 
       const slices = mapped.size * inner;
       if (slices > devices.length) {
         throw new Error(
-          `pmap: nested pmaps map ${mapped.size} × ${inner} = ${slices} slices but only ${devices.length} device${devices.length === 1 ? ' is' : 's are'} available${fewDevicesHint()}`,
+          `pmap: nested pmaps map ${mapped.size} × ${inner} = ${slices} slices but only ${devices.length} ` +
+            `device${devices.length === 1 ? ' is' : 's are'} available${fewDevicesHint()}`,
         );
       }
       const consts = traced.consts.map((c) => {

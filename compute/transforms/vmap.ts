@@ -247,7 +247,8 @@ function mappedAxisSize(args: readonly Value[], inAxes: readonly (number | null)
   const other = sizes.find((s) => s.size !== first.size);
   if (other) {
     throw new Error(
-      `vmap got inconsistent sizes for the mapped axis: argument ${first.index} has size ${first.size} along axis ${first.axis}, ` +
+      `vmap got inconsistent sizes for the mapped axis: argument ${first.index} has size ${first.size} along axis ` +
+        `${first.axis}, ` +
         `argument ${other.index} has size ${other.size} along axis ${other.axis}`,
     );
   }

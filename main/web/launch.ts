@@ -79,7 +79,8 @@ export async function launchWebShell(): Promise<void> {
   const browser = findBrowser();
   if (!browser || !hasDisplay()) {
     process.stdout.write(
-      `${browser ? 'No display to open a window on' : 'No Chromium found (apt-get install chromium)'}: open this address in a browser on this machine:\n  ${host.url}\n`,
+      `${browser ? 'No display to open a window on' : 'No Chromium found (apt-get install chromium)'}: open this ` +
+        `address in a browser on this machine:\n  ${host.url}\n`,
     );
     return;
   }

@@ -111,7 +111,8 @@ function benchSummary(grid: GridSpec, dtype: DType, repeats: number, records: Ru
   const loops = by('loops');
   if (loops)
     lines.push(
-      `  loops: ${((loops.minMs * 1000) / (grid.nx * grid.ny)).toFixed(2)} µs per call on ${loops.backend}   (goal < 2 µs)`,
+      `  loops: ${((loops.minMs * 1000) / (grid.nx * grid.ny)).toFixed(2)} µs per call on ${loops.backend}   (goal ` +
+        `< 2 µs)`,
     );
   const vmapRecord = by('vmap');
   const mesh = by('meshgrid');

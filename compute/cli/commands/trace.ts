@@ -22,7 +22,8 @@ export function commandTrace(session: Session, values: Values): void {
   );
   if (values.lowered) {
     parts.push(
-      `# the vmap graph as the native evaluator runs it (d0 once, d1 once per row, d2 once per point)\n${view.lowered.native.ok ? view.lowered.native.bytecode : `# unavailable: ${view.lowered.native.reason}`}\n`,
+      `# the vmap graph as the native evaluator runs it (d0 once, d1 once per row, d2 once per ` +
+        `point)\n${view.lowered.native.ok ? view.lowered.native.bytecode : `# unavailable: ${view.lowered.native.reason}`}\n`,
     );
     parts.push(`# the vmap graph as a WGSL compute shader (float32)\n${view.lowered.wgsl}`);
   }
