@@ -185,5 +185,6 @@ export function settingsToJson(settings: LabSettings): string {
     ...settings,
   });
   const size = nx === ny ? { n: nx, nx, ny } : { nx, ny };
-  return `${JSON.stringify({ format: SETTINGS_FORMAT, version: SETTINGS_VERSION, formula, ...size, ...rest }, null, 2)}\n`;
+  const contents = { format: SETTINGS_FORMAT, version: SETTINGS_VERSION, formula, ...size, ...rest };
+  return `${JSON.stringify(contents, null, 2)}\n`;
 }

@@ -25,6 +25,12 @@ export function pythonNumber(value: number): string {
   return String(value);
 }
 
+/** A grid's domain as the generated programs' comments write it: [x0, x1] × [y0, y1]. */
+export function pythonDomain(xRange: readonly [number, number], yRange: readonly [number, number]): string {
+  const interval = ([a, b]: readonly [number, number]) => `[${pythonNumber(a)}, ${pythonNumber(b)}]`;
+  return `${interval(xRange)} × ${interval(yRange)}`;
+}
+
 function render(ast: FormulaAst, ns: Namespace): { text: string; precedence: number } {
   switch (ast.kind) {
     case 'number':

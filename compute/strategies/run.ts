@@ -42,7 +42,7 @@ export interface RunResult {
   grid?: NDArray;
 }
 
-/** A run asked for through the API or the CLI: the request is checked against its schema here, once (a refusal rejects). */
+/** A run asked for through the API or the CLI: its request is checked against the schema here, once. */
 export async function runStrategy(request: RunRequest, options: RunOptions = {}): Promise<RunResult> {
   return runChecked(checkRunRequest(request), options);
 }

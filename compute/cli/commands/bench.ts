@@ -94,7 +94,8 @@ export async function commandBench(session: Session, values: Values, command: st
     const largest = measured.reduce((a, b) => (b.nx * b.ny > a.nx * a.ny ? b : a));
     const grid: GridSpec = { nx: largest.nx, ny: largest.ny, xRange: largest.xRange, yRange: largest.yRange };
     session.progress(`thread scaling at ${gridLabel(grid)}`);
-    summary += `${threadScalingLines(grid, dtype, await measureThreadScaling(grid, dtype, repeats, threads, { signal: session.signal })).join('\n')}\n`;
+    const points = await measureThreadScaling(grid, dtype, repeats, threads, { signal: session.signal });
+    summary += `${threadScalingLines(grid, dtype, points).join('\n')}\n`;
   }
   await emit(session, all, outputs, command, summary);
 }
@@ -111,8 +112,8 @@ function benchSummary(grid: GridSpec, dtype: DType, repeats: number, records: Ru
   const loops = by('loops');
   if (loops)
     lines.push(
-      `  loops: ${((loops.minMs * 1000) / (grid.nx * grid.ny)).toFixed(2)} µs per call on ${loops.backend}   (goal ` +
-        `< 2 µs)`,
+      `  loops: ${((loops.minMs * 1000) / (grid.nx * grid.ny)).toFixed(2)} µs per call on ${loops.backend}` +
+        '   (goal < 2 µs)',
     );
   const vmapRecord = by('vmap');
   const mesh = by('meshgrid');
