@@ -46,8 +46,10 @@ export * from './strategies/types.js';
 export { STRATEGIES } from './strategies/index.js';
 export {
   runStrategy,
+  runChecked,
   strategyAvailability,
   guardRequest,
+  guardChecked,
   defaultBackend,
   RunRequestError,
   StrategyUnavailableError,
@@ -56,6 +58,8 @@ export {
   type RunOptions,
   type RunResult,
 } from './strategies/run.js';
+export { checkRunRequest } from './strategies/requestSchema.js';
+export { asCheckedRunRequest, type CheckedRunRequest } from './strategies/checkedRequest.js';
 export { MemoryGuardError, formatBytes, memoryCap } from './strategies/memoryGuard.js';
 export { isAnswer } from './strategies/answer.js';
 export { TOLERANCES } from './strategies/reference.js';

@@ -10,6 +10,7 @@ export { APP_GRID_LIMITS, APP_MAX_REPEATS, NATIVE_MAX_THREADS, type GridLimits }
 export { appRoot, appVersion } from './appRoot.js';
 export { APP_NAME, defaultDataDir } from './dataDir.js';
 export type { Grid } from './core/grid.js';
+export { asCheckedRunRequest, type CheckedRunRequest } from './strategies/checkedRequest.js';
 export { LAB_STRATEGY_NAMES, PEER_STRATEGY_NAMES, REDUCE_MODES, type ReduceMode } from './strategies/types.js';
 export { check, type Refusal } from './schema/describe.js';
 export {

@@ -8,10 +8,15 @@
 /** The largest side (nx or ny) the engine (the CLI, the API) accepts. */
 export const ENGINE_MAX_N = 1_000_000;
 
-/** The largest |x| or |y| a domain may reach, in the engine and the app: far enough for any lesson, short of float32's overflow in x². */
+/**
+ * The largest |x| or |y| a domain may reach, in the engine and the app: far enough for any lesson, short of float32's
+ * overflow in x².
+ */
 export const DOMAIN_MAX_ABS = 1e15;
 
-/** The longest formula the app takes (the box, a request, a document, a record): a lesson's f is a few dozen characters. */
+/**
+ * The longest formula the app takes (the box, a request, a document, a record): a lesson's f is a few dozen characters.
+ */
 export const FORMULA_MAX_LENGTH = 500;
 
 /** Timed calls after the first that the app asks for in one run. */
@@ -49,7 +54,10 @@ export const APP_GRID_LIMITS: GridLimits = {
   formulaMaxLength: FORMULA_MAX_LENGTH,
 };
 
-/** The most warm calls the timing loop makes (it stops sooner once enough time is measured): a record holds at most this many samples. */
+/**
+ * The most warm calls the timing loop makes (it stops sooner once enough time is measured): a record holds at most this
+ * many samples.
+ */
 export const MAX_TIMED_CALLS = 1000;
 
 /** The native thread pool's largest size: pmap's devices on the CPU. */

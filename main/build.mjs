@@ -126,7 +126,8 @@ async function canBuild() {
 
 /**
  * Rebuilds the stale parts of dist/ among `parts`, telling `log` what it
- * does (unless `quietRebuild`: a rebuild leaves nothing stale to warn of). Where the compilers are not installed (npm prune --omit=dev, a
+ * does (unless `quietRebuild`: a rebuild leaves nothing stale to warn of). Where the compilers are not installed (npm
+ * prune --omit=dev, a
  * packaged app), stale output is run with a warning; missing output is an error.
  */
 export async function ensureBuilt(
@@ -139,10 +140,12 @@ export async function ensureBuilt(
     const missing = stale.filter((part) => oldestOutput(part) === 0);
     if (missing.length > 0)
       throw new Error(
-        `dist/ has no ${missing.join(' or ')} build and esbuild/vite are not installed: run npm install && npm run build`,
+        `dist/ has no ${missing.join(' or ')} build and esbuild/vite are not installed: run npm install && npm run ` +
+          `build`,
       );
     log(
-      `vlab: warning: dist/ is older than its sources (${stale.join(', ')}) and esbuild/vite are not installed; running the existing build (npm install && npm run build updates it)`,
+      `vlab: warning: dist/ is older than its sources (${stale.join(', ')}) and esbuild/vite are not installed; ` +
+        `running the existing build (npm install && npm run build updates it)`,
     );
     return;
   }
@@ -152,7 +155,8 @@ export async function ensureBuilt(
   const what = stale.map((p) => (p === 'entries' ? 'the entry points' : 'the renderer')).join(' and ');
   if (!quietRebuild)
     log(
-      `vlab: ${first ? 'built' : 'rebuilt'} ${what} in ${Math.round(performance.now() - started)} ms (${first ? 'first start' : 'sources were newer'})`,
+      `vlab: ${first ? 'built' : 'rebuilt'} ${what} in ${Math.round(performance.now() - started)} ms ` +
+        `(${first ? 'first start' : 'sources were newer'})`,
     );
 }
 
@@ -161,6 +165,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   await buildRenderer();
   await buildEntryPoints();
   process.stdout.write(
-    `built dist/ (renderer, main, preload, engine worker, web shell, vlab) in ${Math.round(performance.now() - started)} ms\n`,
+    `built dist/ (renderer, main, preload, engine worker, web shell, vlab) in ` +
+      `${Math.round(performance.now() - started)} ms\n`,
   );
 }

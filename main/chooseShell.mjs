@@ -28,7 +28,8 @@ export function chooseShell(wanted, binary) {
       : {
           shell: null,
           error:
-            'VLAB_SHELL=electron, but the Electron binary is not installed (its download needs the internet: node node_modules/electron/install.js)',
+            'VLAB_SHELL=electron, but the Electron binary is not installed (its download needs the internet: node ' +
+            'node_modules/electron/install.js)',
         };
   }
   if (wanted) return { shell: null, error: `VLAB_SHELL must be web or electron, not '${wanted}'` };

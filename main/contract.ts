@@ -6,18 +6,19 @@
 // arrays, never as JSON lists of numbers. Every invoke is answered with an
 // InvokeReply — the value, or a LabError naming its kind and numbers — on
 // both transports; the renderer's LabApi turns a refusal into a thrown
-// LabFailure (labError.ts). The renderer imports this file for types only;
-// the two constant lists are for the preload and the hosts.
+// LabFailure (labError.ts). The payloads' types are kept in modules by idea
+// (contractErrors, contractApp, contractRuns, contractClassroom,
+// contractFiles) and re-exported here, so every side imports the contract
+// alone. The renderer takes types and the format lists from this file; the
+// channel lists are for the preload and the hosts. It imports nothing but
+// types, so the renderer may load it.
 
 import type {
-  AmdahlFit,
   CalibrationRequest,
   CalibrationResult,
-  GridLimits,
   MachineProfile,
   MachineProgress,
   Roof,
-  ThreadPoint,
 } from '../compute/leaves.js';
 import type {
   Device,
@@ -31,20 +32,37 @@ import type {
   ReduceMode,
   TracedView,
   FormulaPreset,
-  MachineInfo as EngineMachineInfo,
   GridSettings,
   SurfaceView,
+  // The classroom (lesson steps, sweeps, "take it to JAX", shareable settings): its types are the engine's.
+  LabSettings,
+  LayoutItem,
+  LayoutSettings,
+  LessonStepResult,
+  PythonProgramRequest,
+  SweepEntry,
+  SweepRequest,
+  SweepResult,
+  Theme,
 } from '../compute/index.js';
+import type { LabError, InvokeReply } from './contractErrors.js';
+import type { AppInfo, MachineView } from './contractApp.js';
+import type { GuardReport, RunBatchRequest, RunBatchResult, RunFailure, RunSettings } from './contractRuns.js';
+import type {
+  ClassroomProgress,
+  ClassroomSweepRequest,
+  ThreadSweepRequest,
+  ThreadSweepResult,
+} from './contractClassroom.js';
+import type { ExportGridRequest, ExportResultsRequest, SaveOutcome } from './contractFiles.js';
 
+// The payloads' types live in modules by idea; the contract is where every side finds them.
+export type * from './contractErrors.js';
+export type * from './contractApp.js';
+export type * from './contractRuns.js';
+export type * from './contractClassroom.js';
+export type * from './contractFiles.js';
 export type { CalibrationRequest, CalibrationResult, MachineProfile, MachineProgress, Roof };
-
-/** This machine as `vlab machine` measured it, and its roofs per dtype (compute/machine's roofs()). */
-export interface MachineView {
-  profile: MachineProfile;
-  roofs: Record<DType, Roof[]>;
-  /** Measured by this request (else read from the data folder, where an earlier launch or the CLI kept it). */
-  measured: boolean;
-}
 
 /** The machine view's charts, each exported as SVG or PNG. */
 export type ChartName = 'roofline' | 'mountain';
@@ -65,62 +83,6 @@ export type {
   StrategyName,
   SurfaceView,
   TracedView,
-};
-
-/** What kind of failure an invoke met: the renderer chooses what to show by it, never by the message's words. */
-export type LabErrorKind =
-  /** The request itself was refused: it failed validation (validate.ts), or the engine cannot honour it as asked. */
-  | 'invalid-request'
-  /** It did not come from the lab's own window. */
-  | 'refused'
-  /** The formula does not parse or names something unknown: see position and length. */
-  | 'formula'
-  /** The memory guard refused the run before anything was allocated: see neededBytes and availableBytes. */
-  | 'memory'
-  /** A strategy or backend this machine does not have (no addon, no GPU adapter, no Python). */
-  | 'unavailable'
-  /** A file that is not the lab's settings. */
-  | 'settings'
-  | 'cancelled'
-  /** The engine is doing another task: cancel it or wait. */
-  | 'busy'
-  /** The engine thread died; a fresh one has been started. */
-  | 'crash'
-  /** A file could not be read or written. */
-  | 'io'
-  /** The renderer lost its connection to the shell (the web shell's host stopped). */
-  | 'disconnected'
-  /** Any other failure inside the engine or the shell. */
-  | 'engine';
-
-/** The contract's one error convention: what every refused invoke answers, on both transports. */
-export interface LabError {
-  kind: LabErrorKind;
-  message: string;
-  /** kind 'formula': where in the text, and how many characters. */
-  position?: number;
-  length?: number;
-  /** kind 'memory': the bytes the run needs, and those it may use. */
-  neededBytes?: number;
-  availableBytes?: number;
-}
-
-/** How every invoke is answered across a transport: its value, or the error. Never a rejection, which Electron's IPC would flatten to text. */
-export type InvokeReply<T> = { ok: true; value: T } | { ok: false; error: LabError };
-
-// The classroom (lesson steps, sweeps, "take it to JAX", shareable settings): its types are the engine's.
-import type {
-  LabSettings,
-  LayoutItem,
-  LayoutSettings,
-  LessonStepResult,
-  PythonProgramRequest,
-  SweepEntry,
-  SweepRequest,
-  SweepResult,
-  Theme,
-} from '../compute/index.js';
-export type {
   LabSettings,
   LayoutItem,
   LayoutSettings,
@@ -131,135 +93,6 @@ export type {
   SweepResult,
   Theme,
 };
-
-/** The classroom's threads sweep: pmap on 1…all native threads on the lab's grid (nx × ny over its domain), beside the kernel and the floor on the same threads and grid. */
-export type ThreadSweepRequest = GridSettings;
-/** The grid it ran on, as asked, and what each thread count measured. */
-export interface ThreadSweepResult extends GridSettings {
-  /** One per thread count, 1 first; speed-ups are each series' 1-thread time over its time here, the ideal the thread count. Past `cores`, devices share cores (sharesCores). */
-  points: ThreadPoint[];
-  /** The native pool's threads: points beyond it have more devices than cores. */
-  cores: number;
-  /** Amdahl's law fitted to pmap's times on up to `cores` threads (null on one core). */
-  amdahl: AmdahlFit | null;
-}
-
-/** A sweep as the renderer asks for it: the engine's request, less what the app fixes. */
-export type ClassroomSweepRequest = Pick<
-  SweepRequest,
-  'nMin' | 'nMax' | 'points' | 'ny' | 'aspect' | 'strategies' | 'dtype' | 'formula' | 'repeats' | 'xRange' | 'yRange'
->;
-
-/** How far a lesson step or the threads sweep is. */
-export interface TaskProgress {
-  fraction: number;
-  label: string;
-}
-/** A sweep's progress carries every entry so far, so the chart draws as it goes. */
-export interface SweepTaskProgress extends TaskProgress {
-  entries: SweepEntry[];
-}
-/** Progress of the classroom's task, by its kind: only a sweep's carries entries. */
-export type ClassroomProgress = { taskId: string } & (
-  ({ kind: 'lesson' } & TaskProgress) | ({ kind: 'sweep' } & SweepTaskProgress) | ({ kind: 'threads' } & TaskProgress)
-);
-
-/** The machine a run was measured on, as the CSV and the header show it, and its memory for the guard. */
-export interface MachineInfo extends EngineMachineInfo {
-  totalMemoryBytes: number;
-}
-
-/** How the engine was built on this machine, for the About panel: the native addon, and the instruction set its kernels were chosen for. */
-export interface EngineBuild {
-  nativeAddon: boolean;
-  /** The evaluator's SIMD target: 'avx512', 'avx2', 'sse4', 'sse2', 'neon', 'scalar'; null without the addon. */
-  isa: string | null;
-  /** Its lanes per vector, float32 and float64; absent without the addon. */
-  lanes?: { float32: number; float64: number };
-  /** Why the addon is missing, in words; absent when it is there. */
-  reason?: string;
-}
-
-/** What the app needs once at start. */
-export interface AppInfo {
-  appVersion: string;
-  shell: 'electron' | 'web';
-  machine: MachineInfo;
-  engineBuild: EngineBuild;
-  /** Every strategy, available or not (with the reason), in the lesson's order. */
-  availability: StrategyAvailability[];
-  devices: Device[];
-  /** Native threads pmap can use (1 when the native backend is missing). */
-  maxThreads: number;
-  defaultFormula: string;
-  /** The formula box's presets, the lesson's f first. */
-  formulaPresets: FormulaPreset[];
-  gridRange: readonly [number, number];
-  /** The strategy names in the lesson's order: the lab's own, then the Python peers (compute/strategies/types.ts). */
-  strategies: { lab: readonly LabStrategyName[]; peers: readonly StrategyName[] };
-  /** The app's sizes: n's range, the slider's, the sweep's points (compute/limits.ts). */
-  limits: GridLimits;
-  /** Runs kept from an earlier session that the user has not taken back or dismissed. */
-  previousSession: PreviousSession | null;
-  /** Where finished runs are appended, so the user can find them. */
-  resultsFile: string;
-}
-
-export interface PreviousSession {
-  sessionId: string;
-  startedAt: string;
-  records: RunRecord[];
-}
-
-export interface RunSettings extends GridSettings {
-  strategies: StrategyName[];
-  /** Timed calls after the first. */
-  repeats: number;
-  /** Native threads for pmap; 0 = all. */
-  devices: number;
-  /** The output: the grid (default) or a number from it (max, min, sum, mean). */
-  reduce?: ReduceMode;
-}
-
-export interface GuardEntry {
-  strategy: StrategyName;
-  predictedBytes: number;
-  fits: boolean;
-  /** Why it would not run, in words, naming the bytes needed. */
-  message?: string;
-}
-
-export interface GuardReport {
-  entries: GuardEntry[];
-}
-
-export interface RunBatchRequest extends RunSettings {
-  /** Chosen by the renderer so that progress and cancel can name the batch. */
-  runId: string;
-  /** Also time the physical floor (writing nx·ny outputs at memory bandwidth) where the engine can. */
-  includeFloor: boolean;
-}
-
-export type FailureKind = 'guard' | 'cancelled' | 'error' | 'crash' | 'unavailable';
-
-export interface RunFailure {
-  strategy: StrategyName | 'limit';
-  kind: FailureKind;
-  message: string;
-}
-
-export interface RunBatchResult {
-  runId: string;
-  records: RunRecord[];
-  failures: RunFailure[];
-  cancelled: boolean;
-}
-
-export type SaveOutcome =
-  | { status: 'saved'; path: string }
-  /** The web shell hands files to the browser: a one-time address on the loopback host. */
-  | { status: 'download'; url: string; fileName: string }
-  | { status: 'cancelled' };
 
 /** Results leave the app as CSV (spreadsheets), JSON (records with samples, machine, version) or a Markdown table. */
 export type ResultsFormat = 'csv' | 'json' | 'markdown';
@@ -267,18 +100,6 @@ export const RESULTS_FORMATS: readonly ResultsFormat[] = ['csv', 'json', 'markdo
 /** The grid leaves as CSV rows (x, y, f) or as NumPy's .npy (the values, about 8× smaller). */
 export type GridFormat = 'csv' | 'npy';
 export const GRID_FORMATS: readonly GridFormat[] = ['csv', 'npy'];
-
-export interface ExportResultsRequest {
-  records: RunRecord[];
-  /** Default csv. */
-  format?: ResultsFormat;
-}
-
-/** The grid to write (its GridSettings, as the preview and the run name it), plus the file's format. */
-export type ExportGridRequest = GridSettings & {
-  /** Default csv. */
-  format?: GridFormat;
-};
 
 /** Invoke channels: request → response. */
 export interface InvokeMap {
@@ -300,7 +121,10 @@ export interface InvokeMap {
   'export:png': { request: { png: Uint8Array }; response: SaveOutcome };
   /** A chart of the machine view as drawn: the SVG's text as UTF-8, or a PNG. */
   'export:chart': { request: { chart: ChartName; format: ChartFormat; data: Uint8Array }; response: SaveOutcome };
-  /** This machine's profile: the kept one, else (with `measure`) measured now, about 10 s with progress; `refresh` measures again. Null: none kept and none measured. */
+  /**
+   * This machine's profile: the kept one, else (with `measure`) measured now, about 10 s with progress; `refresh`
+   * measures again. Null: none kept and none measured.
+   */
   'machine:profile': { request: { measure: boolean; refresh: boolean }; response: MachineView | null };
   /** Stops the machine measurement in flight; `cancelled` false when none was running. */
   'machine:cancel': { request: null; response: { cancelled: boolean } };
@@ -328,7 +152,9 @@ export interface InvokeMap {
   /** Kept in the app's data folder, so the app reopens where it was. */
   'settings:remember': { request: { settings: LabSettings }; response: null };
   'settings:restore': { request: null; response: { settings: LabSettings } | null };
-  /** The theme picker's choice, for the desktop's own chrome (menus, dialogs, the title bar); the web shell has none. */
+  /**
+   * The theme picker's choice, for the desktop's own chrome (menus, dialogs, the title bar); the web shell has none.
+   */
   'theme:set': { request: { theme: Theme }; response: null };
 }
 
@@ -344,7 +170,10 @@ export type MenuCommand =
   | 'save-settings'
   | 'open-guide';
 
-/** A `.vlab.json` the desktop opened (File ▸ Open…, a recent document, the command line, the file manager): its settings, or why not. */
+/**
+ * A `.vlab.json` the desktop opened (File ▸ Open…, a recent document, the command line, the file manager): its
+ * settings, or why not.
+ */
 export type OpenedDocument = { fileName: string; settings: LabSettings } | { fileName: string; error: LabError };
 
 /** Events: main → renderer. */
@@ -372,7 +201,10 @@ export interface LabTransport {
   on<E extends EventName>(event: E, listener: (payload: EventMap[E]) => void): () => void;
 }
 
-/** The renderer's view of a shell, over either transport: invoke resolves with the value or rejects with a LabFailure (labError.ts). */
+/**
+ * The renderer's view of a shell, over either transport: invoke resolves with the value or rejects with a LabFailure
+ * (labError.ts).
+ */
 export interface LabApi {
   invoke<C extends InvokeChannel>(channel: C, request: RequestOf<C>): Promise<ResponseOf<C>>;
   on<E extends EventName>(event: E, listener: (payload: EventMap[E]) => void): () => void;

@@ -21,13 +21,17 @@ const TASK_NAMES: Record<EngineTaskKind, string> = {
 export class EngineTask {
   private current: { kind: EngineTaskKind; id: string; controller: AbortController } | null = null;
 
-  /** Throws the 'busy' LabFailure when a task is in progress: for a caller that must refuse before it starts (a save dialog). */
+  /**
+   * Throws the 'busy' LabFailure when a task is in progress: for a caller that must refuse before it starts (a save
+   * dialog).
+   */
   checkFree(): void {
     const current = this.current;
     if (current)
       throw new LabFailure({
         kind: 'busy',
-        message: `${TASK_NAMES[current.kind]} is already in progress (${current.id}); cancel it or wait for it to finish`,
+        message:
+          `${TASK_NAMES[current.kind]} is already in progress (${current.id}); cancel it or wait for it to ` + `finish`,
       });
   }
 

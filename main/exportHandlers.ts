@@ -60,7 +60,8 @@ export function exportHandlers(deps: () => ExportDeps): ChannelHandlers<ExportCh
       const { hooks, runEngine, task } = deps();
       // Refused before the dialog asks for a path, and again when the engine is to write it.
       task.checkFree();
-      const fileName = `vlab-grid-${settings.nx === settings.ny ? `n${settings.nx}` : `${settings.nx}x${settings.ny}`}-${settings.dtype}.${format}`;
+      const size = settings.nx === settings.ny ? `n${settings.nx}` : `${settings.nx}x${settings.ny}`;
+      const fileName = `vlab-grid-${size}-${settings.dtype}.${format}`;
       return hooks.save({
         fileName,
         filter: format === 'npy' ? { name: 'NumPy array', extensions: ['npy'] } : { name: 'CSV', extensions: ['csv'] },

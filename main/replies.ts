@@ -13,7 +13,9 @@ function isFileSystemError(error: Error): boolean {
   return typeof code === 'string' && typeof syscall === 'string';
 }
 
-/** Any thrown value as a LabError: an engine error keeps its kind and numbers; a refused request is 'invalid-request'. */
+/**
+ * Any thrown value as a LabError: an engine error keeps its kind and numbers; a refused request is 'invalid-request'.
+ */
 export function labErrorOf(error: unknown): LabError {
   if (error instanceof LabFailure) return error.toLabError();
   if (!(error instanceof Error)) return { kind: 'engine', message: String(error) };

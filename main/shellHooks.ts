@@ -20,8 +20,13 @@ export interface ShellHooks {
   dataDir: string;
   save(request: SaveRequest): Promise<SaveOutcome>;
   emit<E extends EventName>(event: E, payload: EventMap[E]): void;
-  /** The desktop's own chrome follows the theme picker (Electron's nativeTheme); the web shell has none, and passes nothing. */
+  /**
+   * The desktop's own chrome follows the theme picker (Electron's nativeTheme); the web shell has none, and passes
+   * nothing.
+   */
   setTheme?(theme: Theme): void;
-  /** How the shell starts an engine process: Electron's utility process; without it, a Node child (child_process.fork). */
+  /**
+   * How the shell starts an engine process: Electron's utility process; without it, a Node child (child_process.fork).
+   */
   spawnEngine?: SpawnEngine;
 }

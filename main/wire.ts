@@ -119,7 +119,10 @@ export function decodeMessage(frame: Uint8Array): unknown {
   return restore(header.message);
 }
 
-/** Messages on the socket: an invoke is answered with its InvokeReply (the contract's one error convention), tagged by id. */
+/**
+ * Messages on the socket: an invoke is answered with its InvokeReply (the contract's one error convention), tagged by
+ * id.
+ */
 export type ClientMessage = { type: 'invoke'; id: number; channel: string; request: unknown };
 export type ServerMessage =
   ({ type: 'response'; id: number } & InvokeReply<unknown>) | { type: 'event'; event: string; payload: unknown };

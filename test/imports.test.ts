@@ -36,7 +36,7 @@ const COMPUTE_LAYERS: readonly (readonly string[])[] = [
 const MAIN_COMPUTE_ENTRIES = ['compute/index.ts', 'compute/leaves.ts'];
 /** What the leaf entry must never reach, by value: arrays, tracing, formulas, backends' code, strategies' code. */
 const ENGINE_MODULES =
-  /^compute\/(core\/(ndarray|trace|allocator|creation)|transforms\/|formula\/|ops\.ts|backends\/(?!backend\.ts)|strategies\/(?!types\.ts|recordSchema\.ts|calibrationSchema\.ts))/;
+  /^compute\/(core\/(ndarray|trace|allocator|creation)|transforms\/|formula\/|ops\.ts|backends\/(?!backend\.ts)|strategies\/(?!types\.ts|recordSchema\.ts|calibrationSchema\.ts|checkedRequest\.ts))/;
 
 /** What the renderer may import values from outside renderer/: Node-free modules with no imports of their own but types. */
 const RENDERER_VALUE_IMPORTS = [

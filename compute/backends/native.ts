@@ -6,7 +6,8 @@
 // blocks. jit(f, { backend: 'native' }) uses the whole pool; the lesson's
 // single-device strategies run inside onOneDevice(), so that pmap's gain is
 // the gain of more devices. The pool and the scopes (devices, SIMD target)
-// are nativePool.ts, the yardsticks nativeYardsticks.ts. This module never
+// are nativePool.ts, the yardsticks nativeYardsticks.ts, one launch's
+// geometry and its awaiting nativeLaunch.ts. This module never
 // builds the addon.
 
 import { cpus } from 'node:os';
@@ -22,18 +23,12 @@ import {
   type Executable,
   type Placement,
   type RunControl,
-  CancelledError,
   throwIfCancelled,
 } from './backend.js';
-import { type FusedKernel, fuseGraph } from './fuse.js';
-import {
-  type NativeAddon,
-  type NativeHandle,
-  type NativeProgram,
-  type NativeTarget,
-  loadAddon,
-} from './nativeAddon.js';
+import { fuseGraph } from './fuse.js';
+import { type NativeAddon, type NativeTarget, loadAddon } from './nativeAddon.js';
 import { lowerKernel } from './nativeBytecode.js';
+import { type CompiledKernel, fillGeometry, settle } from './nativeLaunch.js';
 import { NativeRuntime } from './nativePool.js';
 import { type NativeReduction, nativeReduction, partialValues, reductionResult } from './nativeReduce.js';
 import { type LessonGrid, handWrittenLoopMs, handWrittenMaxMs, writeFloorMs } from './nativeYardsticks.js';
@@ -41,14 +36,6 @@ import { sizeOf } from '../core/shape.js';
 
 export { configureNativeThreads, onDevices, onNativeIsa, onOneDevice } from './nativePool.js';
 export type { LessonGrid } from './nativeYardsticks.js';
-
-/** A fused kernel with its validated program. */
-interface CompiledKernel {
-  fused: FusedKernel;
-  program: NativeProgram;
-  /** Launch geometry, rewritten per call: the addon copies it before returning, so one buffer serves every run. */
-  geometry: Float64Array;
-}
 
 export class NativeExecutable implements Executable {
   readonly backend = 'native' as const;
@@ -114,7 +101,10 @@ export class NativeExecutable implements Executable {
     return this.runOn(inputs, {}, control);
   }
 
-  /** Runs on the pool without blocking the event loop: `placement.devices` threads, `placement.parts` parts (default: balanced by the addon). */
+  /**
+   * Runs on the pool without blocking the event loop: `placement.devices` threads, `placement.parts` parts (default:
+   * balanced by the addon).
+   */
   async runOn(inputs: readonly NDArray[], placement: Placement, control: RunControl = {}): Promise<NDArray[]> {
     throwIfCancelled(control.signal);
     const addon = this.runtime.pool();
@@ -171,40 +161,6 @@ export class NativeExecutable implements Executable {
   }
 }
 
-/** The launch geometry of one kernel: the output shape, then per read its offset and strides along the output axes. */
-function fillGeometry({ fused, geometry: g }: CompiledKernel, inputs: readonly NDArray[]): Float64Array {
-  const shape = fused.outShape;
-  const rank = shape.length;
-  for (let a = 0; a < rank; a++) g[a] = shape[a]!;
-  let at = rank;
-  for (const read of fused.reads) {
-    const input = inputs[read.input]!;
-    g[at] = input.offset;
-    if (rank > 0) {
-      g.fill(0, at + 1, at + 1 + rank);
-      read.axisMap.forEach((outAxis, k) => {
-        if (outAxis >= 0) g[at + 1 + outAxis]! += input.strides[k]!;
-      });
-    }
-    at += 1 + rank;
-  }
-  return g;
-}
-
-/** Awaits a native run, cancelling it when the signal fires; the promise settles only once every thread has stopped. */
-async function settle(handle: NativeHandle, signal: AbortSignal | undefined): Promise<number> {
-  const cancel = () => handle.cancel();
-  signal?.addEventListener('abort', cancel, { once: true });
-  try {
-    return await handle.promise;
-  } catch (error) {
-    if (error instanceof Error && error.name === 'CancelledError') throw new CancelledError();
-    throw error;
-  } finally {
-    signal?.removeEventListener('abort', cancel);
-  }
-}
-
 function cpuName(): string {
   const model = cpus()[0]?.model?.trim();
   return model && model.length > 0 ? model : 'CPU';
@@ -236,7 +192,10 @@ export class NativeBackend implements Backend {
     return new NativeExecutable(graph, options, this.runtime);
   }
 
-  /** The SIMD target the evaluator runs with (the scope's, else the one chosen at load), and where the addon was loaded from. */
+  /**
+   * The SIMD target the evaluator runs with (the scope's, else the one chosen at load), and where the addon was loaded
+   * from.
+   */
   describe(): NativeTarget & { threads: number; path: string } {
     return { ...this.runtime.target(), threads: this.runtime.threads, path: this.runtime.path };
   }

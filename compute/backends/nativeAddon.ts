@@ -29,7 +29,9 @@ export interface NativeRunOptions {
   onProgress?: (fraction: number) => void;
   /** The evaluator copy to run (a NativeTarget's isa the CPU can run; default: the one chosen at load). */
   isa?: string;
-  /** A fused map-reduce: [kind, length, segments, parts]; out is then the Float64Array of partials (nativeReduce.ts). */
+  /**
+   * A fused map-reduce: [kind, length, segments, parts]; out is then the Float64Array of partials (nativeReduce.ts).
+   */
   reduce?: Float64Array;
 }
 
@@ -61,7 +63,9 @@ export interface NativeAddon {
   poolSize(): number;
   /** VLAB_THREADS, else the machine's hardware concurrency. */
   defaultThreads(): number;
-  /** The target chosen at load: the widest the CPU runs, or VLAB_NATIVE_ISA's (a value it cannot run fails the load). */
+  /**
+   * The target chosen at load: the widest the CPU runs, or VLAB_NATIVE_ISA's (a value it cannot run fails the load).
+   */
   isa(): string;
   /** Every target this CPU can run, widest first, scalar last. */
   targets(): NativeTarget[];
@@ -88,9 +92,14 @@ export interface NativeAddon {
   measureFloor(out: FloatArray, workers?: number, isa?: string): NativeHandle;
   /** The lesson's f written by hand in C++ over the x.length × y.length grid: the benchmark's yardstick. */
   lessonLoop(out: FloatArray, x: FloatArray, y: FloatArray, workers?: number, isa?: string): NativeHandle;
-  /** The lesson's f fused with a max, by hand, over x.length × y.length: out[k] is part k's maximum (one part per slot). */
+  /**
+   * The lesson's f fused with a max, by hand, over x.length × y.length: out[k] is part k's maximum (one part per slot).
+   */
   lessonMax(out: Float64Array, x: FloatArray, y: FloatArray, workers?: number, isa?: string): NativeHandle;
-  /** Reads (kind 0) or writes varying values with stores (1) or streaming stores (2), `passes` times, each thread a slice (compute/machine). */
+  /**
+   * Reads (kind 0) or writes varying values with stores (1) or streaming stores (2), `passes` times, each thread a
+   * slice (compute/machine).
+   */
   probeMemory(data: FloatArray, kind: 0 | 1 | 2, passes: number, workers?: number, isa?: string): NativeHandle;
   /** The FMA loop on `workers` threads, `iterations` each: 2 · 12 vectors · the target's lanes flops per iteration. */
   probeFma(dtype: 'float32' | 'float64', iterations: number, workers?: number, isa?: string): NativeHandle;
@@ -125,7 +134,9 @@ export function findAddon(env: NodeJS.ProcessEnv): AddonLoad {
     const hint = existsSync(log) ? ` (the build failed: see ${log})` : '';
     return {
       addon: null,
-      reason: `the native addon is not built: ${candidates[0]} does not exist${hint}; build it with npm run build:native (needs g++, make and python3)`,
+      reason:
+        `the native addon is not built: ${candidates[0]} does not exist${hint}; build it with npm run ` +
+        `build:native (needs g++, make and python3)`,
     };
   }
   try {
@@ -137,7 +148,9 @@ export function findAddon(env: NodeJS.ProcessEnv): AddonLoad {
   } catch (error) {
     return {
       addon: null,
-      reason: `the native addon at ${path} could not be loaded: ${error instanceof Error ? error.message : String(error)}`,
+      reason:
+        `the native addon at ${path} could not be loaded: ` +
+        `${error instanceof Error ? error.message : String(error)}`,
     };
   }
 }

@@ -139,7 +139,8 @@ export function disassemble(bytecode: Bytecode, entries: readonly OpcodeEntry[])
   const names = new Map(entries.map((e) => [e.code, e.name]));
   const reads = code[4]!;
   const lines = [
-    `; v${code[0]} ${code[1] === 0 ? 'f32' : 'f64'} rank ${code[2]} inputs ${code[3]} registers ${code[5]} result r${code[7]}`,
+    `; v${code[0]} ${code[1] === 0 ? 'f32' : 'f64'} rank ${code[2]} inputs ${code[3]} registers ${code[5]} result ` +
+      `r${code[7]}`,
   ];
   for (let r = 0; r < reads; r++) lines.push(`; read ${r} = input ${code[HEADER_WORDS + r]}`);
   for (let at = HEADER_WORDS + reads; at < code.length; at += INSTRUCTION_WORDS) {

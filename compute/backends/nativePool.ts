@@ -55,7 +55,8 @@ export function configureNativeThreads(threads: number): void {
   const running = addon?.poolSize() ?? 0;
   if (running > 0 && running !== threads) {
     throw new Error(
-      `the native pool already runs ${running} threads; set the thread count before the first native run (or VLAB_THREADS=${threads})`,
+      `the native pool already runs ${running} threads; set the thread count before the first native run (or ` +
+        `VLAB_THREADS=${threads})`,
     );
   }
   requestedThreads = threads;
@@ -72,7 +73,8 @@ export class NativeRuntime {
   ) {
     if (addon.bytecodeVersion !== BYTECODE_VERSION) {
       throw new Error(
-        `the native addon speaks bytecode v${addon.bytecodeVersion}, the engine v${BYTECODE_VERSION}: rebuild it (npm run build:native)`,
+        `the native addon speaks bytecode v${addon.bytecodeVersion}, the engine v${BYTECODE_VERSION}: rebuild it ` +
+          `(npm run build:native)`,
       );
     }
     this.opcodes = opcodeTable(addon.opcodes());

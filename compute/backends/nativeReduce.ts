@@ -29,7 +29,9 @@ export interface NativeReduction {
   partials: Float64Array;
 }
 
-/** The request for one run of a map-reduce kernel on `workers` threads (parts: the placement's, pmap's one per device). */
+/**
+ * The request for one run of a map-reduce kernel on `workers` threads (parts: the placement's, pmap's one per device).
+ */
 export function nativeReduction(kernel: FusedKernel, workers: number, parts: number | undefined): NativeReduction {
   const reduce = kernel.reduce!;
   const size = sizeOf(kernel.outShape);

@@ -10,7 +10,9 @@ import { linspace } from '../core/creation.js';
 import { NDArray } from '../core/ndarray.js';
 import type { NativeRuntime } from './nativePool.js';
 
-/** The grid of the hand-written loop: a Grid's geometry (a strategy's GridSpec); the dtype is the call's own argument. */
+/**
+ * The grid of the hand-written loop: a Grid's geometry (a strategy's GridSpec); the dtype is the call's own argument.
+ */
 export type LessonGrid = Omit<Grid, 'dtype'>;
 
 /** Streaming stores of `count` values on `threads` threads, median of `repeats` (the floor at that thread count). */

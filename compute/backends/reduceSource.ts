@@ -34,7 +34,8 @@ export function accumulate(kind: ReductionPrimitive, v: string, indent: string):
     kind === 'reduce_sum'
       ? [`const t = s + ${v};`, `c += Math.abs(s) >= Math.abs(${v}) ? s - t + ${v} : ${v} - t + s;`, 's = t;']
       : [
-          `if (ix < 0 || ${v} ${kind === 'reduce_max' || kind === 'argmax' ? '>' : '<'} s || (${v} !== ${v} && s === s)) {`,
+          `if (ix < 0 || ${v} ${kind === 'reduce_max' || kind === 'argmax' ? '>' : '<'} s || (${v} !== ${v} && s ` +
+            `=== s)) {`,
           `  s = ${v}; ix = o - base;`,
           '}',
         ];

@@ -53,7 +53,9 @@ export const WGSL_NUMERICS: { readonly [P in ElementwisePrimitive]: string | nul
   atan: "atan: Cephes float32, about 2 ulp (WGSL's own may be off by 4096 ulp)",
   asin: "asin: Cephes float32, about 2 ulp (WGSL's own may be off by 4096 ulp)",
   acos: "acos: Cephes float32, about 2 ulp (WGSL's own may be off by 4096 ulp)",
-  sinh: "sinh: Cephes float32, finite up to |x| = 89.4 as NumPy's float32 (WGSL's own cancels near 0 and overflows from 88.7)",
+  sinh:
+    "sinh: Cephes float32, finite up to |x| = 89.4 as NumPy's float32 (WGSL's own cancels near 0 and overflows " +
+    'from 88.7)',
   cosh: "cosh: Cephes float32, finite up to |x| = 89.4 as NumPy's float32 (WGSL's own overflows from 88.7)",
   floor: null,
   ceil: null,
@@ -68,9 +70,12 @@ export const WGSL_NUMERICS: { readonly [P in ElementwisePrimitive]: string | nul
   min: null,
   max: null,
   atan2:
-    "atan2: Cephes float32 with C's signed zeros and infinities (WGSL's own may be off by 4096 ulp and is undefined at (0, 0))",
+    "atan2: Cephes float32 with C's signed zeros and infinities (WGSL's own may be off by 4096 ulp and is " +
+    'undefined at (0, 0))',
   hypot: 'hypot: float32, scaled by the larger operand, a few ulp',
-  mod: "mod: NumPy's (the divisor's sign) over an exact fmod, where WGSL's % takes the dividend's sign and loses every digit past |a/b| = 2^24 (a GPU may flush subnormal operands to zero)",
+  mod:
+    "mod: NumPy's (the divisor's sign) over an exact fmod, where WGSL's % takes the dividend's sign and loses " +
+    'every digit past |a/b| = 2^24 (a GPU may flush subnormal operands to zero)',
   integer_pow: null,
 };
 
@@ -121,7 +126,8 @@ export function wgslKernel(kernel: FusedKernel, workgroupSize: number, indexing:
   const helpers = helperSources(main);
   const lines = [
     // Sizes stay out of the source (they are uniforms), so one pipeline serves every n.
-    `// Fused kernel: rank-${rank} output, ${kernel.nodes.length} nodes, ${kernel.reads.length} reads, ${indexing} indexing.`,
+    `// Fused kernel: rank-${rank} output, ${kernel.nodes.length} nodes, ${kernel.reads.length} reads, ${indexing} ` +
+      `indexing.`,
     ...bindingDeclarations(layout, boundInputs),
     `@group(0) @binding(1) var<storage, read_write> out: array<f32>;`,
     ...helpers,
@@ -133,7 +139,10 @@ export function wgslKernel(kernel: FusedKernel, workgroupSize: number, indexing:
   return { source: lines.join('\n') + '\n', workgroupSize, indexing, boundInputs, readBinding, layout };
 }
 
-/** What the note of a GPU run should say about the numerics of the primitives a graph uses (empty: nothing beyond float32). */
+/**
+ * What the note of a GPU run should say about the numerics of the primitives a graph uses (empty: nothing beyond
+ * float32).
+ */
 export function wgslNumericsNotes(primitives: Iterable<string>): string[] {
   const seen = new Set(primitives);
   return (Object.keys(WGSL_NUMERICS) as ElementwisePrimitive[])

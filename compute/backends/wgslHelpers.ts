@@ -82,7 +82,8 @@ fn vlab_log_parts(x: f32) -> vec2<f32> {
   let s = f / (2.0f + f);
   let z = s * s;
   let s2 = s + s;
-  return vec2<f32>(e, s2 + s2 * z * (0.333333333f + z * (0.2f + z * (0.142857143f + z * (0.111111111f + z * 0.0909090909f)))));
+  return vec2<f32>(e, s2 + s2 * z * (0.333333333f + z * (0.2f + z * (0.142857143f + z * (0.111111111f
+    + z * 0.0909090909f)))));
 }`,
   },
   // NaN below 0, -Inf at 0, Inf at Inf; else the finite x > 0 that vlab_log_parts takes.
@@ -152,7 +153,8 @@ fn vlab_sin_poly(z: f32) -> f32 {
 }
 fn vlab_cos_poly(z: f32) -> f32 {
   let zz = z * z;
-  return ((2.443315711809948e-5f * zz - 1.388731625493765e-3f) * zz + 4.166664568298827e-2f) * zz * zz - 0.5f * zz + 1.0f;
+  return ((2.443315711809948e-5f * zz - 1.388731625493765e-3f) * zz + 4.166664568298827e-2f) * zz * zz
+    - 0.5f * zz + 1.0f;
 }`,
   },
   vlab_sin: {
@@ -186,7 +188,8 @@ fn vlab_cos_poly(z: f32) -> f32 {
   let r = vlab_trig_reduce(abs(x));
   let z = r.x;
   let zz = z * z;
-  var t = (((((9.38540185543e-3f * zz + 3.11992232697e-3f) * zz + 2.44301354525e-2f) * zz + 5.34112807005e-2f) * zz + 1.33387994085e-1f) * zz + 3.33331568548e-1f) * zz * z + z;
+  var t = (((((9.38540185543e-3f * zz + 3.11992232697e-3f) * zz + 2.44301354525e-2f) * zz + 5.34112807005e-2f) * zz
+    + 1.33387994085e-1f) * zz + 3.33331568548e-1f) * zz * z + z;
   if ((u32(r.y) & 2u) != 0u) { t = -1.0f / t; }
   return select(t, -t, x < 0.0f);
 }`,
@@ -202,7 +205,8 @@ fn vlab_cos_poly(z: f32) -> f32 {
     return select(t, -t, x < 0.0f);
   }
   let s = x * x;
-  return ((((-5.70498872745e-3f * s + 2.06390887954e-2f) * s - 5.37397155531e-2f) * s + 1.33314422036e-1f) * s - 3.33332819422e-1f) * s * x + x;
+  return ((((-5.70498872745e-3f * s + 2.06390887954e-2f) * s - 5.37397155531e-2f) * s + 1.33314422036e-1f) * s
+    - 3.33332819422e-1f) * s * x + x;
 }`,
   },
   // NumPy's sign: +0 for ±0 (WGSL's sign leaves a NaN's result unspecified).
@@ -246,7 +250,8 @@ fn vlab_cos_poly(z: f32) -> f32 {
   if (y == 0.0f) {
     r = select(0.0f, pi, xNegative);
   } else if (vlab_is_inf(y)) {
-    r = select(select(1.5707963267948966f, 2.35619449019234f, vlab_is_inf(x) && xNegative), 0.7853981633974483f, vlab_is_inf(x) && !xNegative);
+    r = select(select(1.5707963267948966f, 2.35619449019234f, vlab_is_inf(x) && xNegative), 0.7853981633974483f,
+      vlab_is_inf(x) && !xNegative);
   } else if (x == 0.0f) {
     r = 1.5707963267948966f;
   } else if (vlab_is_inf(x)) {
@@ -271,7 +276,8 @@ fn vlab_cos_poly(z: f32) -> f32 {
   }
   var r = x;
   if (x >= 1.0e-4f) {
-    r = ((((4.2163199048e-2f * z + 2.4181311049e-2f) * z + 4.5470025998e-2f) * z + 7.4953002686e-2f) * z + 1.6666752422e-1f) * z * x + x;
+    r = ((((4.2163199048e-2f * z + 2.4181311049e-2f) * z + 4.5470025998e-2f) * z + 7.4953002686e-2f) * z
+      + 1.6666752422e-1f) * z * x + x;
   }
   if (wide) { r = 1.5707963267948966f - (r + r); }
   return r;

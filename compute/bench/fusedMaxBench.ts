@@ -41,7 +41,8 @@ export async function fusedMaxBenchLines(
     ratios.push(record.medianMs / hand.ms);
   }
   return [
-    `  fused max (pmap --reduce max, ${threads} devices): ${fusedMs.toPrecision(3)} ms; hand-written fused C++ max (${threads} threads, ${backend.describe().lessonCos}): ${hand.ms.toPrecision(3)} ms`,
+    `  fused max (pmap --reduce max, ${threads} devices): ${fusedMs.toPrecision(3)} ms; hand-written fused C++ max ` +
+      `(${threads} threads, ${backend.describe().lessonCos}): ${hand.ms.toPrecision(3)} ms`,
     `  fused max / hand-written fused C++ max: ${spread(ratios)}   (goal ≤ ${FUSED_MAX_GOAL}×)`,
   ];
 }

@@ -28,10 +28,15 @@ export function spread(ratios: readonly number[]): string {
   const mid = sorted.length >> 1;
   const median = sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
   if (sorted.length < 2) return `${median.toFixed(2)}×`;
-  return `${median.toFixed(2)}× (${sorted[0]!.toFixed(2)}–${sorted[sorted.length - 1]!.toFixed(2)} over ${sorted.length} rounds)`;
+  return (
+    `${median.toFixed(2)}× (${sorted[0]!.toFixed(2)}–${sorted[sorted.length - 1]!.toFixed(2)} over ` +
+    `${sorted.length} rounds)`
+  );
 }
 
-/** Summary lines for one grid (its side, or in full), given the records the bench measured there; [] without the addon. */
+/**
+ * Summary lines for one grid (its side, or in full), given the records the bench measured there; [] without the addon.
+ */
 export async function nativeBenchLines(
   gridOrN: number | GridSpec,
   dtype: DType,
@@ -72,11 +77,13 @@ export async function nativeBenchLines(
   }
   const handThreads = pmap?.devices ?? threads;
   lines.push(
-    `  hand-written C++ loop (${isa}, ${lessonCos}, same build as the evaluator): ${ms(handOne)} on 1 thread, ${ms(handAll)} on ${handThreads}`,
+    `  hand-written C++ loop (${isa}, ${lessonCos}, same build as the evaluator): ${ms(handOne)} on 1 thread, ` +
+      `${ms(handAll)} on ${handThreads}`,
   );
   if (limit)
     lines.push(
-      `  hand-written C++ loop / limit: ${times(handOne, limit.medianMs)} (1 thread), ${times(handAll, limit.medianMs)} (${handThreads} threads)`,
+      `  hand-written C++ loop / limit: ${times(handOne, limit.medianMs)} (1 thread), ` +
+        `${times(handAll, limit.medianMs)} (${handThreads} threads)`,
     );
   if (vmapNative)
     lines.push(
@@ -84,11 +91,13 @@ export async function nativeBenchLines(
     );
   if (pmap) {
     lines.push(
-      `  pmap (native, ${pmap.devices} devices) / hand-written C++ loop (${pmap.devices} threads): ${spread(pmapRatios)}   (goal ≤ ${KERNEL_GOAL}×)`,
+      `  pmap (native, ${pmap.devices} devices) / hand-written C++ loop (${pmap.devices} threads): ` +
+        `${spread(pmapRatios)}   (goal ≤ ${KERNEL_GOAL}×)`,
     );
     const single = await run({ strategy: 'pmap', ...options, devices: 1 });
     lines.push(
-      `  pmap speed-up, ${pmap.devices} devices over 1: ${times(single.medianMs, pmap.medianMs)}   (goal ≥ 1.7× on 2 cores)`,
+      `  pmap speed-up, ${pmap.devices} devices over 1: ${times(single.medianMs, pmap.medianMs)}   (goal ≥ 1.7× on ` +
+        `2 cores)`,
     );
     const jsVmap =
       records.find((r) => r.strategy === 'vmap' && r.backend === 'js') ??

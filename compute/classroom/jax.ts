@@ -8,7 +8,7 @@
 // Everything here produces text; nothing here runs Python.
 
 import type { DType } from '../core/dtype.js';
-import { pythonDefinition, pythonNumber, type Namespace } from '../formula/python.js';
+import { pythonDefinition, pythonDomain, pythonNumber, type Namespace } from '../formula/python.js';
 
 export { pythonExpression } from '../formula/python.js';
 import { DEFAULT_FORMULA, GRID_RANGE, type GridRequest, type LabStrategyName } from '../strategies/types.js';
@@ -36,11 +36,12 @@ function header(request: FilledRequest): string {
   return `# Vectorization Lab — "take it to JAX"
 #
 # f(x, y) = ${formula.replace(/\s+/g, ' ')}
-# on an nx × ny grid over [${pythonNumber(xRange[0])}, ${pythonNumber(xRange[1])}] × [${pythonNumber(yRange[0])}, ${pythonNumber(yRange[1])}], ${dtype}: z[i, j] = f(x[i], y[j]).
+# on an nx × ny grid over ${pythonDomain(xRange, yRange)}, ${dtype}: z[i, j] = f(x[i], y[j]).
 # Strategy '${strategy}': ${STRATEGY_SUMMARY[strategy]}.
 #
 # Needs JAX: pip install -U jax (CPU), or "jax[cuda12]" for NVIDIA GPUs, or "jax[tpu]".
-# Run: python3 this_file.py [nx [ny]]     (defaults: ${nx} × ${ny}, the size the lab ran; ny defaults to nx when nx is given)
+# Run: python3 this_file.py [nx [ny]]
+#   (defaults: ${nx} × ${ny}, the size the lab ran; ny defaults to nx when nx is given)
 `;
 }
 
@@ -120,7 +121,8 @@ ${TIMER}
 def check(z):
     """The grid must match f on broadcast axes (x down, y across), the loop's z[i, j] = f(x[i], y[j])."""
     reference = f(x[:, None], y[None, :])
-    print("shape", z.shape, "allclose to the reference:", bool(jnp.allclose(z, reference, rtol=1e-5, atol=${dtype === 'float32' ? '1e-6' : '1e-8'})))
+    close = jnp.allclose(z, reference, rtol=1e-5, atol=${dtype === 'float32' ? '1e-6' : '1e-8'})
+    print("shape", z.shape, "allclose to the reference:", bool(close))
 
 
 ${strategyBody(strategy)}`);

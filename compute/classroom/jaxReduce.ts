@@ -9,7 +9,7 @@
 // Everything here produces text; nothing here runs Python.
 
 import type { DType } from '../core/dtype.js';
-import { pythonDefinition, pythonNumber } from '../formula/python.js';
+import { pythonDefinition, pythonDomain, pythonNumber } from '../formula/python.js';
 import { DEFAULT_FORMULA, GRID_RANGE, type GridRequest } from '../strategies/types.js';
 import type { AnswerMode } from '../strategies/answer.js';
 
@@ -50,7 +50,7 @@ function preamble(request: ReduceProgramRequest, title: string, usage: string): 
   return `# Vectorization Lab — "take it to JAX": ${title}
 #
 # f(x, y) = ${formula.replace(/\s+/g, ' ')}
-# on an nx × ny grid over [${pythonNumber(xRange[0])}, ${pythonNumber(xRange[1])}] × [${pythonNumber(yRange[0])}, ${pythonNumber(yRange[1])}], ${dtype}: the ${mode} of z[i, j] = f(x[i], y[j]).
+# on an nx × ny grid over ${pythonDomain(xRange, yRange)}, ${dtype}: the ${mode} of z[i, j] = f(x[i], y[j]).
 #
 # Needs JAX: pip install -U jax
 # ${usage}
@@ -163,7 +163,8 @@ export function jaxClusterProgram(request: ReduceProgramRequest): string {
     `the grid's ${mode} on a cluster`,
     `Run one process per host (or several on one machine, with CPU collectives):
 #   python3 this_file.py --coordinator HOST:PORT --num-processes N --process-id K [--nx NX --ny NY]
-# e.g. on one machine: for k in 0 1; do python3 this_file.py --coordinator 127.0.0.1:12355 --num-processes 2 --process-id $k & done; wait
+# e.g. on one machine:
+#   for k in 0 1; do python3 this_file.py --coordinator 127.0.0.1:12355 --num-processes 2 --process-id $k & done; wait
 # On a SLURM cluster, jax.distributed.initialize() with no arguments finds all three itself.`,
   )}import argparse
 
@@ -187,7 +188,9 @@ args = parser.parse_args()
 
 # Collectives between CPU processes go over gloo; GPU and TPU clusters use their own.
 jax.config.update("jax_cpu_collectives_implementation", "gloo")
-jax.distributed.initialize(coordinator_address=args.coordinator, num_processes=args.num_processes, process_id=args.process_id)
+jax.distributed.initialize(
+    coordinator_address=args.coordinator, num_processes=args.num_processes, process_id=args.process_id
+)
 ${definitions(request)}
 nx = args.nx or DEFAULT_NX
 ny = args.ny or DEFAULT_NY

@@ -156,7 +156,8 @@ export function fillTemplate(
     const figure = figures[name];
     if (figure === undefined)
       throw new LessonTemplateError(
-        `${where} uses {${name}}, which this step does not measure (it has ${Object.keys(figures).join(', ') || 'nothing'})`,
+        `${where} uses {${name}}, which this step does not measure (it has ` +
+          `${Object.keys(figures).join(', ') || 'nothing'})`,
       );
     return figure;
   });
@@ -175,7 +176,8 @@ export function findStep(step: number | LessonStepId, lesson: Lesson = LESSON_EN
   const found = lesson.steps[index];
   if (!found)
     throw new RangeError(
-      `there is no lesson step ${String(step)}: the steps are 0 to ${lesson.steps.length - 1} (${LESSON_STEP_IDS.join(', ')})`,
+      `there is no lesson step ${String(step)}: the steps are 0 to ${lesson.steps.length - 1} ` +
+        `(${LESSON_STEP_IDS.join(', ')})`,
     );
   return { step: found, index };
 }
@@ -185,7 +187,10 @@ export function describeStepRun(step: LessonStep, n = step.n, locale = 'en-US'):
   return fillTemplate(step.runs, { n: formatFigure(n, locale) }, `step '${step.id}' (runs)`);
 }
 
-/** A step's text filled with what its experiment measured: every figure formatted, the sentences that apply, and the headline. */
+/**
+ * A step's text filled with what its experiment measured: every figure formatted, the sentences that apply, and the
+ * headline.
+ */
 export interface FilledStep {
   figures: Record<string, string>;
   sentences: string[];

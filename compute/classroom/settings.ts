@@ -67,7 +67,10 @@ const parsesAsFormula = v.check(
   },
 );
 
-/** A list of names, kept in `order` and without repeats: names this version does not know (from a newer file) are left out. */
+/**
+ * A list of names, kept in `order` and without repeats: names this version does not know (from a newer file) are left
+ * out.
+ */
 const knownNames = <T extends string>(order: readonly T[]) =>
   v.pipe(
     v.array(v.string('must be a name'), 'must be a list of names'),
@@ -184,5 +187,6 @@ export function settingsToJson(settings: LabSettings): string {
     ...settings,
   });
   const size = nx === ny ? { n: nx, nx, ny } : { nx, ny };
-  return `${JSON.stringify({ format: SETTINGS_FORMAT, version: SETTINGS_VERSION, formula, ...size, ...rest }, null, 2)}\n`;
+  const contents = { format: SETTINGS_FORMAT, version: SETTINGS_VERSION, formula, ...size, ...rest };
+  return `${JSON.stringify(contents, null, 2)}\n`;
 }

@@ -44,7 +44,8 @@ export function runningUpwards<S extends v.GenericSchema<unknown, Bounds>>(schem
     schema as v.GenericSchema<v.InferInput<S>, Bounds>,
     upwards,
   );
-  // A check hands its value on unchanged: the output is the schema's, every field kept (valibot's types lose them in a generic pipe).
+  // A check hands its value on unchanged: the output is the schema's, every field kept (valibot's types lose them in a
+  // generic pipe).
   return checked as v.GenericSchema<v.InferInput<S>, v.InferOutput<S>>;
 }
 export const sweep = runningUpwards(strict({ nMin: side, nMax: side, points: sweepPoints }));

@@ -18,7 +18,7 @@ import { cpuDevices } from '../transforms/pmap.js';
 import { NDArray } from '../core/ndarray.js';
 import { DEFAULT_FORMULA } from '../strategies/types.js';
 import type { LessonValue } from './lessonText.js';
-import type { StepContext } from './stepExperiments.js';
+import type { StepContext } from './stepContext.js';
 
 type Values = Record<string, LessonValue>;
 
@@ -41,7 +41,14 @@ export async function answerStep({ n, dtype, formula, runReduced }: StepContext)
   };
   // meshgrid at the same size: run where it fits, else its refusal with the bytes it needs.
   try {
-    guardRequest({ strategy: 'meshgrid', n, dtype, reduce: 'max', ...(formula !== undefined ? { formula } : {}) });
+    guardRequest({
+      strategy: 'meshgrid',
+      nx: n,
+      ny: n,
+      dtype,
+      reduce: 'max',
+      ...(formula !== undefined ? { formula } : {}),
+    });
     const mesh = (await runReduced('meshgrid', 'max', n)).record;
     return {
       ...values,

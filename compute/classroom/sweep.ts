@@ -153,7 +153,10 @@ export async function runSweep(request: SweepRequest, options: SweepOptions = {}
             kind: 'skipped',
             strategy,
             ...at,
-            reason: `predicted to take about ${formatDuration(predictedMs)} (its calls took ${formatDuration(previous.ms)} at ${sweepGridText(previous.grid)}, and ${grows}), over the sweep's ${formatDuration(budgetMs)} per point`,
+            reason:
+              `predicted to take about ${formatDuration(predictedMs)} (its calls took ` +
+              `${formatDuration(previous.ms)} at ${sweepGridText(previous.grid)}, and ${grows}), over the sweep's ` +
+              `${formatDuration(budgetMs)} per point`,
           });
           continue;
         }

@@ -125,7 +125,8 @@ export function sweepGrids(request: Pick<SweepRequest, 'nMin' | 'nMax' | 'points
   const tooLong = grids.find((g) => g.ny > ENGINE_MAX_N);
   if (tooLong)
     throw new SweepRequestError(
-      `aspect ${aspect} makes ny = ${tooLong.ny} at nx = ${tooLong.nx}, over the engine's largest side ${ENGINE_MAX_N}; use an aspect of at least ${tooLong.nx / ENGINE_MAX_N}`,
+      `aspect ${aspect} makes ny = ${tooLong.ny} at nx = ${tooLong.nx}, over the engine's largest side ` +
+        `${ENGINE_MAX_N}; use an aspect of at least ${tooLong.nx / ENGINE_MAX_N}`,
     );
   return grids;
 }

@@ -19,7 +19,9 @@ import { UsageError } from './errors.js';
 /** parseArgs' values: an option's text, a flag's true, or undefined when absent. */
 export type Values = Record<string, string | boolean | undefined>;
 
-/** The grid a command line names (--n, or --nx and --ny; the ranges optional): a GridSpec before its domain's default. */
+/**
+ * The grid a command line names (--n, or --nx and --ny; the ranges optional): a GridSpec before its domain's default.
+ */
 export type GridOptions = Pick<GridSpec, 'nx' | 'ny'> & Partial<Pick<GridSpec, 'xRange' | 'yRange'>>;
 
 /** The grid in full, the domain defaulted: what the floor and the yardsticks take. */

@@ -79,8 +79,9 @@ ${GRID_USAGE}
   },
   bench: {
     summary: 'time strategies over several sizes, with ratios against yardsticks measured in the same run',
-    usage: `vlab bench [--sizes 80,1000,4000 | --n N | --nx N --ny M] [--x-range A,B] [--y-range C,D] [--strategies a,b,…] [--dtype float64]
-           [--repeats K] [--backend ${BACKEND_NAMES.join('|')}] [--loops-max N] [--threads 1,2,…] [--json [FILE|-]] [--csv FILE|-] [--markdown FILE|-]
+    usage: `vlab bench [--sizes 80,1000,4000 | --n N | --nx N --ny M] [--x-range A,B] [--y-range C,D]
+           [--strategies a,b,…] [--dtype float64] [--repeats K] [--backend ${BACKEND_NAMES.join('|')}]
+           [--loops-max N] [--threads 1,2,…] [--json [FILE|-]] [--csv FILE|-] [--markdown FILE|-]
 
   --sizes           square grid sides, comma-separated; a size the memory guard refuses is a row, not an error
   --n N             one N × N grid instead of --sizes
@@ -94,9 +95,10 @@ ${GRID_USAGE}
   },
   sweep: {
     summary: "the classroom's sweep: strategies at log-spaced sizes, refused sizes kept as rows",
-    usage: `vlab sweep --from N --to N --points K [--ny M | --aspect R] [--x-range A,B] [--y-range C,D] [--strategies a,b,…]
-           [--dtype float32|float64] [--repeats K] [--backend ${BACKEND_NAMES.join('|')}] [--formula "…"] [--devices D]
-           [--memory-cap BYTES] [--no-limit] [--json [FILE|-]] [--csv FILE|-] [--markdown FILE|-]
+    usage: `vlab sweep --from N --to N --points K [--ny M | --aspect R] [--x-range A,B] [--y-range C,D]
+           [--strategies a,b,…] [--dtype float32|float64] [--repeats K] [--backend ${BACKEND_NAMES.join('|')}]
+           [--formula "…"] [--devices D] [--memory-cap BYTES] [--no-limit] [--json [FILE|-]] [--csv FILE|-]
+           [--markdown FILE|-]
 
   --from, --to      smallest and largest N, both included: square N × N grids, or nx = N with --ny or --aspect
   --points K        how many log-spaced sizes (fewer when sizes round to the same integer)
@@ -128,7 +130,8 @@ ${GRID_USAGE}
   keyed by CPU model and thread count; later calls read it back.
   --refresh         measure again
   --json            the profile as JSON: caches, bandwidth {L1, L2, L3, DRAM: {readGBps, writeGBps}},
-                    bandwidthCurve, peakGflops {isa: {float32, float64: {oneThread, allThreads}}}, transcendentalsPerNs`,
+                    bandwidthCurve, peakGflops {isa: {float32, float64: {oneThread, allThreads}}},
+                    transcendentalsPerNs`,
     options: { refresh: { type: 'boolean' }, json: { type: 'boolean' } },
     outputs: false,
   },
@@ -159,12 +162,15 @@ ${SIZE_USAGE}
   },
   jax: {
     summary: 'the same experiment as a JAX program (NumPy for the loop steps)',
-    usage: `vlab jax --strategy S [--n N | --nx N --ny M] [--x-range A,B] [--y-range C,D] [--dtype float32|float64] [--formula "…"] [--out FILE]
+    usage: `vlab jax --strategy S [--n N | --nx N --ny M] [--x-range A,B] [--y-range C,D]
+                [--dtype float32|float64] [--formula "…"] [--out FILE]
        vlab jax --reduce max|min|sum|mean [--cluster] [--n N | --nx N --ny M] … [--out FILE]
 
 ${GRID_USAGE}
-  --reduce R        the grid's max, min, sum or mean: meshgrid then reduce, vmap fused, pmap with lax.pmax/psum, shard_map
-  --cluster         with --reduce: the multi-process program (jax.distributed.initialize, the rows over the global mesh)`,
+  --reduce R        the grid's max, min, sum or mean: meshgrid then reduce, vmap fused, pmap with lax.pmax/psum,
+                    shard_map
+  --cluster         with --reduce: the multi-process program (jax.distributed.initialize, the rows over the
+                    global mesh)`,
     options: { ...grid, strategy: text, out: text, reduce: text, cluster: { type: 'boolean' } },
     outputs: false,
   },

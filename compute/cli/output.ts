@@ -50,7 +50,10 @@ function entriesOf(results: Results): SweepEntry[] {
   ];
 }
 
-/** Writes the results where `outputs` says; `extra` (the bench's ratios) follows the table, or goes to stderr when data owns stdout. */
+/**
+ * Writes the results where `outputs` says; `extra` (the bench's ratios) follows the table, or goes to stderr when data
+ * owns stdout.
+ */
 export async function emit(
   session: Session,
   results: Results,

@@ -118,7 +118,8 @@ function noteLines(results: Results): string[] {
       : '';
     const integral = r.integral === undefined ? '' : `; mean × area ≈ ∫∫ f dx dy = ${r.integral.toPrecision(7)}`;
     lines.push(
-      `  ${who(r)}: ${r.reduce} = ${r.value.toPrecision(7)}${at}; float64 reference ${r.reference?.toPrecision(10)}, error ${r.error?.toPrecision(2)}${integral}`,
+      `  ${who(r)}: ${r.reduce} = ${r.value.toPrecision(7)}${at}; float64 reference ` +
+        `${r.reference?.toPrecision(10)}, error ${r.error?.toPrecision(2)}${integral}`,
     );
   }
   const domains = new Set(results.records.map((r) => `x in [${r.xRange.join(', ')}], y in [${r.yRange.join(', ')}]`));
@@ -126,7 +127,9 @@ function noteLines(results: Results): string[] {
     lines.push(`  domain: ${[...domains][0]}`);
   for (const r of results.records) {
     if (r.kernelMs === undefined) continue;
-    const split = `upload ${formatMs(r.uploadMs ?? 0)}, kernel ${formatMs(r.kernelMs)}, read-back ${formatMs(r.readbackMs ?? 0)}`;
+    const split =
+      `upload ${formatMs(r.uploadMs ?? 0)}, kernel ${formatMs(r.kernelMs)}, read-back ` +
+      `${formatMs(r.readbackMs ?? 0)}`;
     lines.push(`  ${who(r)}: ${split}${r.deviceName ? ` on ${r.deviceName}` : ''}`);
   }
   for (const r of results.records)
@@ -146,7 +149,9 @@ function noteLines(results: Results): string[] {
   return lines;
 }
 
-/** The grids a strategy was skipped on, as one label: "n=10,46,215" when all square (as before), else "120×70,240×70". */
+/**
+ * The grids a strategy was skipped on, as one label: "n=10,46,215" when all square (as before), else "120×70,240×70".
+ */
 function sizesText(labels: readonly string[]): string {
   return labels.every((l) => l.startsWith('n=')) ? `n=${labels.map((l) => l.slice(2)).join(',')}` : labels.join(',');
 }

@@ -22,5 +22,8 @@ export function rooflineTable(records: readonly RunRecord[]): string {
       (r.gPointsPerS ?? 0).toFixed(3),
       boundText(r).replace(`${r.strategy}: `, ''),
     ]);
-  return `\nroofline (bytes moved are a model of each plan: meshes, temporaries, output; GB/s over the timed calls)\n${formatTable(HEADER, rows)}\n`;
+  return (
+    `\nroofline (bytes moved are a model of each plan: meshes, temporaries, output; GB/s over the timed ` +
+    `calls)\n${formatTable(HEADER, rows)}\n`
+  );
 }

@@ -26,6 +26,7 @@ export function namedAxis(name: string): NamedAxis {
   for (let k = axes.length - 1; k >= 0; k--) if (axes[k]!.name === name) return axes[k]!;
   const bound = axes.map((a) => `'${a.name}'`).join(', ');
   throw new Error(
-    `unbound axis name: ${name}. The following axis names (e.g. defined by pmap) are available to collective operations: [${bound}]`,
+    `unbound axis name: ${name}. The following axis names (e.g. defined by pmap) are available to collective ` +
+      `operations: [${bound}]`,
   );
 }

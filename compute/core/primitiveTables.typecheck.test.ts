@@ -41,7 +41,7 @@ const TABLES: TableEntry[] = [
   },
   { table: 'the JS emitters', file: 'compute/backends/js.ts', entry: /^ {2}atan2: \(\[y, x\]\) =>/ },
   { table: 'the WGSL emitters', file: 'compute/backends/wgslGraph.ts', entry: /^ {2}hypot: \(\[a, b\]\) =>/ },
-  { table: "WGSL's numerics notes", file: 'compute/backends/wgsl.ts', entry: /^ {2}mod: "mod: NumPy's/ },
+  { table: "WGSL's numerics notes", file: 'compute/backends/wgsl.ts', entry: /^ {2}hypot: 'hypot: float32/ },
   { table: 'the formula operators', file: 'compute/formula/vocabulary.ts', entry: /^ {2}'%': 'mod',$/ },
   {
     table: 'the batching rules',

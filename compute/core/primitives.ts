@@ -269,7 +269,8 @@ export function outputAval(
       const operand = arrays[0]!;
       if (broadcastDimensions.length !== operand.shape.length) {
         throw new Error(
-          `broadcast_in_dim: operand of rank ${operand.shape.length} needs ${operand.shape.length} broadcast dimensions`,
+          `broadcast_in_dim: operand of rank ${operand.shape.length} needs ${operand.shape.length} broadcast ` +
+            `dimensions`,
         );
       }
       broadcastDimensions.forEach((axis, k) => {
@@ -279,7 +280,8 @@ export function outputAval(
           (k > 0 && axis <= broadcastDimensions[k - 1]!)
         ) {
           throw new Error(
-            `broadcast_in_dim: operand shape ${formatShape(operand.shape)} does not fit ${formatShape(shape)} at dimensions (${broadcastDimensions.join(', ')})`,
+            `broadcast_in_dim: operand shape ${formatShape(operand.shape)} does not fit ${formatShape(shape)} at ` +
+              `dimensions (${broadcastDimensions.join(', ')})`,
           );
         }
       });

@@ -90,7 +90,8 @@ export class GraphBuilder {
       const [a, b] = inputs as readonly Literal[];
       return literal(foldScalar(primitive, a!.value, b?.value ?? NaN, params));
     }
-    const key = `${primitive}|${JSON.stringify(params)}|${inputs.map((a) => (a.kind === 'var' ? `v${a.id}` : `l${a.value}`)).join(',')}`;
+    const operands = inputs.map((a) => (a.kind === 'var' ? `v${a.id}` : `l${a.value}`)).join(',');
+    const key = `${primitive}|${JSON.stringify(params)}|${operands}`;
     const existing = this.seen.get(key);
     if (existing) return existing;
     const out = newVar(outputAval(primitive, avals, params));

@@ -25,6 +25,12 @@ export function pythonNumber(value: number): string {
   return String(value);
 }
 
+/** A grid's domain as the generated programs' comments write it: [x0, x1] × [y0, y1]. */
+export function pythonDomain(xRange: readonly [number, number], yRange: readonly [number, number]): string {
+  const interval = ([a, b]: readonly [number, number]) => `[${pythonNumber(a)}, ${pythonNumber(b)}]`;
+  return `${interval(xRange)} × ${interval(yRange)}`;
+}
+
 function render(ast: FormulaAst, ns: Namespace): { text: string; precedence: number } {
   switch (ast.kind) {
     case 'number':
@@ -38,7 +44,8 @@ function render(ast: FormulaAst, ns: Namespace): { text: string; precedence: num
       return { text: `-${wrap(ast.operand, ns, UNARY)}`, precedence: UNARY };
     case 'binary': {
       if (ast.op === '^') {
-        // ** is right-associative and binds tighter than a unary minus on its left: (-x)**2 needs its parentheses, 2**-x does not.
+        // ** is right-associative and binds tighter than a unary minus on its left: (-x)**2 needs its parentheses,
+        // 2**-x does not.
         return { text: `${wrap(ast.left, ns, ATOM)}**${wrap(ast.right, ns, UNARY)}`, precedence: POWER };
       }
       if (ast.op === '%') {
@@ -101,6 +108,10 @@ export function pythonDefinition(formula: string, ns: Namespace): string {
   const ast = parseFormula(formula);
   const body = render(ast, ns).text;
   if (usesVariables(ast)) return `def f(x, y):\n    return ${body}\n`;
-  // As in the lab's engine: a constant surface still needs the inputs' shape, and 0 * (x + y) gives it without changing a value.
-  return `def f(x, y):\n    # The formula uses neither x nor y; 0 * (x + y) gives the result the inputs' shape.\n    return ${body} + 0 * (x + y)\n`;
+  // As in the lab's engine: a constant surface still needs the inputs' shape, and 0 * (x + y) gives it without changing
+  // a value.
+  return (
+    `def f(x, y):\n    # The formula uses neither x nor y; 0 * (x + y) gives the result the inputs' shape.\n  ` +
+    `  return ${body} + 0 * (x + y)\n`
+  );
 }

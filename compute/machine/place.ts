@@ -19,7 +19,9 @@ function isaFields(record: RunRecord): Pick<RunRecord, 'isa' | 'lanes'> {
   return { isa, lanes: record.dtype === 'float64' ? lanesFloat64 : lanesFloat32 };
 }
 
-/** The record with its roofline fields, and the note that says the bytes are a model; a shape error is left as it is. */
+/**
+ * The record with its roofline fields, and the note that says the bytes are a model; a shape error is left as it is.
+ */
 export function placeOnRoofline(record: RunRecord, formula: CompiledFormula | null): RunRecord {
   if (record.shapeError || !(record.medianMs > 0)) return record;
   const withIsa = { ...record, ...isaFields(record) };

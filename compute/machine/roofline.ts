@@ -75,7 +75,9 @@ export function meshGraph(formula: CompiledFormula, nx: number, ny: number, dtyp
   ]).graph;
 }
 
-/** Arithmetic operations and transcendental calls per output point: one per elementwise equation, x^k as its multiplies. */
+/**
+ * Arithmetic operations and transcendental calls per output point: one per elementwise equation, x^k as its multiplies.
+ */
 export function opsPerPoint(graph: Graph): { ops: number; transcendentals: number } {
   let ops = 0;
   let transcendentals = 0;
@@ -89,7 +91,10 @@ export function opsPerPoint(graph: Graph): { ops: number; transcendentals: numbe
   return { ops, transcendentals };
 }
 
-/** Bytes the eager evaluation of a graph reads and writes: each operation reads its array operands and writes its result. */
+/**
+ * Bytes the eager evaluation of a graph reads and writes: each operation reads its array operands and writes its
+ * result.
+ */
 export function eagerTraffic(graph: Graph): { read: number; written: number } {
   let read = 0;
   let written = 0;

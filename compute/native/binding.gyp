@@ -21,7 +21,10 @@
       "OTHER_CPLUSPLUSFLAGS": ["-O3", "-fno-math-errno", "-ffp-contract=off", "-Wall", "-Wextra", "-Werror=switch"]
     },
     "msvs_settings": {
-      "VCCLCompilerTool": { "ExceptionHandling": 1, "AdditionalOptions": ["/std:c++17", "/Zc:preprocessor", "/Zc:__cplusplus", "/fp:precise", "/W3"] }
+      "VCCLCompilerTool": {
+        "ExceptionHandling": 1,
+        "AdditionalOptions": ["/std:c++17", "/Zc:preprocessor", "/Zc:__cplusplus", "/fp:precise", "/W3"]
+      }
     }
   },
   "targets": [
@@ -61,7 +64,9 @@
           "sources": ["src/vm_sse4.cc"],
           "cflags_cc": ["<@(vlab_kernel_cflags)", "-msse4.2"],
           "xcode_settings": { "OTHER_CPLUSPLUSFLAGS": ["-Werror", "-msse4.2"] },
-          "msvs_settings": { "VCCLCompilerTool": { "PreprocessorDefinitions": ["__SSE3__", "__SSSE3__", "__SSE4_1__", "__SSE4_2__"] } }
+          "msvs_settings": {
+            "VCCLCompilerTool": { "PreprocessorDefinitions": ["__SSE3__", "__SSSE3__", "__SSE4_1__", "__SSE4_2__"] }
+          }
         },
         {
           "target_name": "vlab_avx2",
@@ -76,11 +81,13 @@
           "type": "static_library",
           "sources": ["src/vm_avx512.cc"],
           "cflags_cc": [
-            "<@(vlab_kernel_cflags)", "-mavx512f", "-mavx512dq", "-mavx512vl", "-mavx512bw", "-mavx2", "-mfma", "-Wno-uninitialized",
-            "-mprefer-vector-width=512"
+            "<@(vlab_kernel_cflags)", "-mavx512f", "-mavx512dq", "-mavx512vl", "-mavx512bw", "-mavx2", "-mfma",
+            "-Wno-uninitialized", "-mprefer-vector-width=512"
           ],
           "xcode_settings": {
-            "OTHER_CPLUSPLUSFLAGS": ["-Werror", "-mavx512f", "-mavx512dq", "-mavx512vl", "-mavx512bw", "-mavx2", "-mfma"]
+            "OTHER_CPLUSPLUSFLAGS": [
+              "-Werror", "-mavx512f", "-mavx512dq", "-mavx512vl", "-mavx512bw", "-mavx2", "-mfma"
+            ]
           },
           "msvs_settings": { "VCCLCompilerTool": { "AdditionalOptions": ["/arch:AVX512"] } }
         }

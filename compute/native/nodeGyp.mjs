@@ -33,7 +33,9 @@ export function findNodeGyp() {
   return candidates.find((path) => path && existsSync(path));
 }
 
-/** The running Node's prefix when it ships its headers (a distro or official install), so node-gyp needs no download. */
+/**
+ * The running Node's prefix when it ships its headers (a distro or official install), so node-gyp needs no download.
+ */
 export function findNodeDir() {
   const prefix = join(dirname(process.execPath), '..');
   return existsSync(join(prefix, 'include', 'node', 'node_api.h')) ? prefix : undefined;

@@ -99,7 +99,9 @@ export function probePythonAt(env: NodeJS.ProcessEnv = process.env): Promise<Pyt
         done({
           ok: false,
           python,
-          reason: `${label(python, env)} could not run the peers' probe (${signal ?? `exit ${code}`}${last ? `: ${last}` : ''}); it needs Python 3.8 or later`,
+          reason:
+            `${label(python, env)} could not run the peers' probe ` +
+            `(${signal ?? `exit ${code}`}${last ? `: ${last}` : ''}); it needs Python 3.8 or later`,
         });
         return;
       }

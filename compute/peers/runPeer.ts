@@ -122,7 +122,8 @@ export function runPeer(request: PeerRequest): Promise<{ grid: NDArray; timings:
       if (!bytes || chunk.length === 0) return;
       if (filled + chunk.length > bytes.length) {
         failure = new PeerError(
-          `${request.peer} sent more than the ${bytes.length} bytes of its ${header && 'shape' in header ? header.shape.join(' × ') : ''} grid`,
+          `${request.peer} sent more than the ${bytes.length} bytes of its ` +
+            `${header && 'shape' in header ? header.shape.join(' × ') : ''} grid`,
         );
         child.kill();
         return;
@@ -148,7 +149,8 @@ export function runPeer(request: PeerRequest): Promise<{ grid: NDArray; timings:
         const last = stderr.trim().split('\n').slice(-3).join(' | ');
         return fail(
           new PeerError(
-            `${request.peer} stopped (${exitSignal ?? `exit ${code}`}) before returning its grid${last ? `: ${last}` : ''}`,
+            `${request.peer} stopped (${exitSignal ?? `exit ${code}`}) before returning its ` +
+              `grid${last ? `: ${last}` : ''}`,
           ),
         );
       }

@@ -26,11 +26,13 @@ export const PEER_RUNNER: Record<PeerStrategyName, 'NumPy' | 'JAX'> = {
 
 const DESCRIPTIONS: Record<PeerStrategyName, string> = {
   numpy:
-    'run by NumPy (Python child process): X, Y = np.meshgrid(x, y, indexing="ij"); f(X, Y), one temporary per operation',
+    'run by NumPy (Python child process): X, Y = np.meshgrid(x, y, indexing="ij"); f(X, Y), one temporary per ' +
+    'operation',
   'jax-vmap':
     'run by JAX on the CPU (Python child process): jax.jit(vmap(vmap(f, in_axes=(None, 0)), in_axes=(0, None)))',
   'jax-pmap':
-    'run by JAX on the CPU (Python child process): jax.pmap over one host device per core (--xla_force_host_platform_device_count)',
+    'run by JAX on the CPU (Python child process): jax.pmap over one host device per core ' +
+    '(--xla_force_host_platform_device_count)',
 };
 
 /** Bytes on the Python side at the peak, from shapes; the runner's copy of the grid in the lab comes on top. */
@@ -48,7 +50,8 @@ function peerStrategy(peer: PeerStrategyName): Strategy {
     takesBackend: false,
     availability: () => peerStatus(peer),
     predictBytes: (grid, dtype, formula, reduce) => {
-      // To a number, JAX fuses (no grid); NumPy still makes its meshes and temporaries, and the lab receives two numbers.
+      // To a number, JAX fuses (no grid); NumPy still makes its meshes and temporaries, and the lab receives two
+      // numbers.
       if (isAnswer(reduce))
         return peer === 'numpy'
           ? pythonSideBytes(peer, grid, dtype, formula)

@@ -101,7 +101,10 @@ function answerText(r: RunRecord): string {
     : '';
   const integral = r.integral === undefined ? '' : `; mean × area ≈ ∫∫ f dx dy = ${r.integral.toPrecision(7)}`;
   const wrong = r.allclose ? '' : ' — wrong';
-  return `${r.reduce} = ${r.value!.toPrecision(7)}${at}; reference ${r.reference?.toPrecision(7)}, error ${r.error?.toPrecision(2)}${integral}${wrong}`;
+  return (
+    `${r.reduce} = ${r.value!.toPrecision(7)}${at}; reference ${r.reference?.toPrecision(7)}, error ` +
+    `${r.error?.toPrecision(2)}${integral}${wrong}`
+  );
 }
 
 export function resultsToMarkdown(input: ResultsInput): string {
@@ -132,7 +135,8 @@ export function resultsToMarkdown(input: ResultsInput): string {
   const formulas = [...new Set(records.map((r) => r.formula).filter(Boolean))];
   const domains = [...new Set(records.map(domainText))];
   const legend = formulas.length
-    ? `\nf(x, y) = \`${formulas.join('`, `')}\` over ${domains.join(', ')}. Relative: the median over the fastest strategy's on the same grid.\n`
+    ? `\nf(x, y) = \`${formulas.join('`, `')}\` over ${domains.join(', ')}. Relative: the median over the fastest ` +
+      `strategy's on the same grid.\n`
     : '';
   return `${lines.join('\n')}\n${legend}${notes.length ? `\n${notes.map(markdownCell).join('\n')}\n` : ''}`;
 }

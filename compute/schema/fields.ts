@@ -19,7 +19,10 @@ import { APP_GRID_LIMITS, DOMAIN_MAX_ABS, FORMULA_MAX_LENGTH } from '../limits.j
  */
 export type SameType<A, B> =
   (<T>() => T extends Plain<A> ? 1 : 2) extends <T>() => T extends Plain<B> ? 1 : 2 ? true : false;
-/** An object type with an intersection at its top (GridSettings & { format? }) written out as one object, as a schema's output is. */
+/**
+ * An object type with an intersection at its top (GridSettings & { format? }) written out as one object, as a schema's
+ * output is.
+ */
 type Plain<T> = { [K in keyof T]: T[K] };
 
 export function integer(min: number, max: number) {

@@ -10,7 +10,9 @@ import type { Value } from '../core/trace.js';
 import { argmax, argmin, max, mean, min, sum } from '../ops.js';
 import type { ReduceMode, StrategyName } from './types.js';
 
-/** What a run to a number holds beside its inputs: the reductions' 0-d outputs, partials and the [value, index] pair. */
+/**
+ * What a run to a number holds beside its inputs: the reductions' 0-d outputs, partials and the [value, index] pair.
+ */
 export const ANSWER_BYTES = 256;
 
 /** Strategies that reach a number without storing the grid: a running value (loops) or a fused map-reduce. */
@@ -51,7 +53,9 @@ export function packAnswer(outputs: readonly (Value | NDArray)[]): NDArray {
   return answer;
 }
 
-/** The answer from a grid the strategy built (meshgrid, the eager one, naive's vector, the GPU's): reduced, then freed. */
+/**
+ * The answer from a grid the strategy built (meshgrid, the eager one, naive's vector, the GPU's): reduced, then freed.
+ */
 export function answerOfGrid(grid: NDArray, mode: AnswerMode): NDArray {
   try {
     return packAnswer(reduceOutputs(grid, mode));

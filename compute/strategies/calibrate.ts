@@ -51,7 +51,9 @@ export interface CalibrationResult {
   elapsedMs: number;
 }
 
-/** The line through two (points, ms) samples, held to non-negative costs: a noisy pair never predicts less than nothing. */
+/**
+ * The line through two (points, ms) samples, held to non-negative costs: a noisy pair never predicts less than nothing.
+ */
 export function fitLine(
   a: { points: number; callMs: number },
   b: { points: number; callMs: number },

@@ -78,7 +78,8 @@ export const gpuStrategy: Strategy = {
             ? 'GPU timestamps'
             : 'fences (no timestamp queries on this adapter)';
         notes.push(
-          `kernel ${kernelMs.toFixed(2)} ms by ${clock}; writing nx·ny float32 on this GPU takes ${floor.ms.toFixed(2)} ms (kernel/floor ${(kernelMs / floor.ms).toFixed(2)}×)`,
+          `kernel ${kernelMs.toFixed(2)} ms by ${clock}; writing nx·ny float32 on this GPU takes ` +
+            `${floor.ms.toFixed(2)} ms (kernel/floor ${(kernelMs / floor.ms).toFixed(2)}×)`,
         );
       }
       return {

@@ -1,5 +1,6 @@
 // The physical floor beside the strategies: the time to merely write the
-// grid's nx·ny outputs (non-zero, varying values, as the real output's) at this machine's memory bandwidth, measured by the backend that
+// grid's nx·ny outputs (non-zero, varying values, as the real output's) at this machine's memory bandwidth, measured by
+// the backend that
 // can (the native pool, all threads). Every strategy's time reads against it.
 
 import type { DType } from '../core/dtype.js';
@@ -46,8 +47,8 @@ export async function measureLimit(gridOrN: number | GridSpec, dtype: DType, rep
       formula: '',
       outputBuffer: 'recycled',
       note:
-        `writing nx·ny non-zero, varying values (as the output's are; zeros write faster on some platforms) with ${devices} threads ` +
-        `(streaming stores, no arithmetic): ${(bytes / (ms / 1000) / 1e9).toFixed(1)} GB/s`,
+        `writing nx·ny non-zero, varying values (as the output's are; zeros write faster on some platforms) with ` +
+        `${devices} threads (streaming stores, no arithmetic): ${(bytes / (ms / 1000) / 1e9).toFixed(1)} GB/s`,
     },
     null,
   );

@@ -48,7 +48,8 @@ export interface MemoryCheck {
 export function checkMemory(what: string, { predictedBytes, largestBufferBytes, capBytes, advice }: MemoryCheck): void {
   if (largestBufferBytes > MAX_BUFFER_BYTES) {
     throw new MemoryGuardError(
-      `${what} needs a single buffer of ${formatBytes(largestBufferBytes)}, more than the ${formatBytes(MAX_BUFFER_BYTES)} this runtime can allocate; ${advice}`,
+      `${what} needs a single buffer of ${formatBytes(largestBufferBytes)}, more than the ` +
+        `${formatBytes(MAX_BUFFER_BYTES)} this runtime can allocate; ${advice}`,
       largestBufferBytes,
       MAX_BUFFER_BYTES,
     );

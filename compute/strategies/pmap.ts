@@ -68,7 +68,8 @@ export const pmapStrategy: Strategy = {
     const available = cpuDevices();
     if (context.devices > available.length) {
       throw new RunRequestError(
-        `pmap was asked for ${context.devices} devices but this machine has ${available.length}; use --devices ${available.length} or fewer`,
+        `pmap was asked for ${context.devices} devices but this machine has ${available.length}; use --devices ` +
+          `${available.length} or fewer`,
       );
     }
     const devices = pmapDevices(nx, context.devices, available.length);
@@ -101,7 +102,9 @@ export const pmapStrategy: Strategy = {
           ...timed,
           devices,
           backend: 'native' as const,
-          note: `${devices} devices × ${rowsPerDevice} rows; each device's partial: ${shown}; then lax.${mode === 'max' ? 'pmax' : mode === 'min' ? 'pmin' : 'psum'}`,
+          note:
+            `${devices} devices × ${rowsPerDevice} rows; each device's partial: ${shown}; then ` +
+            `lax.${mode === 'max' ? 'pmax' : mode === 'min' ? 'pmin' : 'psum'}`,
         };
       }
       const timed = await timeCalls(context, async () => {
@@ -118,10 +121,15 @@ export const pmapStrategy: Strategy = {
         devices,
         backend: 'native' as const,
         deviceName: available[0]!.name.replace(/ — native thread \d+$/, ''),
-        note: `${devices} devices × ${rowsPerDevice} rows${padded ? ` (x padded by ${padded} rows, sliced off the result)` : ''}`,
+        note: `${devices} devices × ${rowsPerDevice} rows${padded ? paddedNote(padded) : ''}`,
       };
     } finally {
       for (const a of [x, y, xPadded, xSplit]) a.dispose();
     }
   },
 };
+
+/** What the note adds when x was padded to a multiple of the devices. */
+function paddedNote(padded: number): string {
+  return ` (x padded by ${padded} rows, sliced off the result)`;
+}

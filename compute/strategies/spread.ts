@@ -80,7 +80,8 @@ export function noisyVerdict(spread: Pick<Spread, 'medianMs' | 'iqrMs'>, cpu?: C
     if (share < CONTENDED_CPU_FRACTION) {
       const threads = cpu.threads === 1 ? '1 thread' : `${cpu.threads} threads`;
       reasons.push(
-        `the machine was busy: CPU time was ${percent(share)} of wall time × ${threads} (under ${percent(CONTENDED_CPU_FRACTION)})`,
+        `the machine was busy: CPU time was ${percent(share)} of wall time × ${threads} (under ` +
+          `${percent(CONTENDED_CPU_FRACTION)})`,
       );
     }
   }

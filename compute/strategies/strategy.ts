@@ -18,7 +18,10 @@ export interface StrategyContext {
   formula: CompiledFormula;
   /** Timed calls after the first, at least (timing.ts times quick calls more often). */
   repeats: number;
-  /** Time warm calls until this much is timed (default timing.ts's MIN_TIMED_MS); Live's calibration asks for none past `repeats`. */
+  /**
+   * Time warm calls until this much is timed (default timing.ts's MIN_TIMED_MS); Live's calibration asks for none past
+   * `repeats`.
+   */
   minTimedMs?: number;
   /** Devices requested (pmap); 0 means all. */
   devices: number;
@@ -46,7 +49,10 @@ export interface StrategyOutcome {
   note?: string;
   /** The backend that actually ran (pmap and gpu fix their own; the peers are 'python'). */
   backend?: RecordBackend;
-  /** The peak measured by the strategy itself (a peer's tracemalloc), or null where none could be; default: the allocator's. */
+  /**
+   * The peak measured by the strategy itself (a peer's tracemalloc), or null where none could be; default: the
+   * allocator's.
+   */
   peakBytes?: number | null;
   /** A peer's Python and package versions. */
   peerVersions?: string;
@@ -74,7 +80,10 @@ export class RunRequestError extends Error {
   }
 }
 
-/** A strategy this machine cannot run (no addon, no GPU adapter, no Python): a request the engine refuses for want of a device, not for its values. */
+/**
+ * A strategy this machine cannot run (no addon, no GPU adapter, no Python): a request the engine refuses for want of a
+ * device, not for its values.
+ */
 export class StrategyUnavailableError extends RunRequestError {
   constructor(message: string) {
     super(message);

@@ -26,7 +26,9 @@ export interface SurfaceView extends GridSettings {
   max: number;
 }
 
-/** The surface's sampled points along each axis: indices into the grid and their values, as the engine computes them. */
+/**
+ * The surface's sampled points along each axis: indices into the grid and their values, as the engine computes them.
+ */
 function sampledAxes(grid: GridSettings): { rows: Int32Array; cols: Int32Array; xs: Float64Array; ys: Float64Array } {
   const rows = sampleIndices(grid.nx);
   const cols = sampleIndices(grid.ny);
@@ -84,7 +86,10 @@ function previewFunction(formula: ReturnType<typeof compileFormula>): JittedFunc
   return fn;
 }
 
-/** f at the sampled points of the nx × ny grid only: the surface before (or without) a run. Throws FormulaError for a bad formula. */
+/**
+ * f at the sampled points of the nx × ny grid only: the surface before (or without) a run. Throws FormulaError for a
+ * bad formula.
+ */
 export function surfacePreview(grid: GridSettings): SurfaceView {
   const formula = compileFormula(grid.formula);
   const fn = previewFunction(formula);

@@ -45,7 +45,10 @@ export class ThreadScalingError extends Error {
   }
 }
 
-/** Parses "1,2,4": distinct positive integers, sorted, 1 included (the baseline); past the pool (up to 8×), devices share cores. */
+/**
+ * Parses "1,2,4": distinct positive integers, sorted, 1 included (the baseline); past the pool (up to 8×), devices
+ * share cores.
+ */
 export function threadCounts(text: string, poolSize: number): number[] {
   const counts = text.split(',').map((part) => Number(part.trim()));
   const bad = counts.find((c) => !Number.isInteger(c) || c < 1);
@@ -74,7 +77,10 @@ export function threadScalingFit(points: readonly ThreadPoint[], cores: number):
   );
 }
 
-/** pmap's work with `devices` > cores: the nx rows in `devices` parts over all cores, median of `repeats` (after one warm call). */
+/**
+ * pmap's work with `devices` > cores: the nx rows in `devices` parts over all cores, median of `repeats` (after one
+ * warm call).
+ */
 async function sharedCoresMs(
   backend: NativeBackend,
   grid: GridSpec,
@@ -111,7 +117,10 @@ export interface ThreadScalingOptions {
   onPoint?: (fraction: number, points: readonly ThreadPoint[]) => void;
 }
 
-/** pmap, the kernel and the floor on each thread count, on the grid given as its side (square, default domain) or in full. */
+/**
+ * pmap, the kernel and the floor on each thread count, on the grid given as its side (square, default domain) or in
+ * full.
+ */
 export async function measureThreadScaling(
   gridOrN: number | GridSpec,
   dtype: DType,
@@ -163,7 +172,10 @@ export async function measureThreadScaling(
   return points;
 }
 
-/** The table of speed-ups over one thread: pmap, the kernel, the floor, and the ideal; headed by the grid ("n = 64" when square). */
+/**
+ * The table of speed-ups over one thread: pmap, the kernel, the floor, and the ideal; headed by the grid ("n = 64" when
+ * square).
+ */
 export function threadScalingLines(
   grid: number | { nx: number; ny: number },
   dtype: DType,
@@ -182,7 +194,8 @@ export function threadScalingLines(
     const cell = (one: number, many: number) => `${ms(many)} ${x(one, many)}`.padEnd(21);
     const ideal = p.sharesCores ? 'devices share the cores' : `${p.threads}.00×`;
     lines.push(
-      `  ${String(p.threads).padEnd(7)}  ${cell(base.pmapMs, p.pmapMs)}${cell(base.kernelMs, p.kernelMs)}${cell(base.floorMs, p.floorMs)}${ideal}`,
+      `  ${String(p.threads).padEnd(7)}  ` +
+        `${cell(base.pmapMs, p.pmapMs)}${cell(base.kernelMs, p.kernelMs)}${cell(base.floorMs, p.floorMs)}${ideal}`,
     );
   }
   const cores = Math.max(...points.filter((p) => !p.sharesCores).map((p) => p.threads));
@@ -192,7 +205,8 @@ export function threadScalingLines(
       ? `at most ${fit.maxSpeedup.toFixed(1)}× on any number of threads`
       : 'no limit';
     lines.push(
-      `  Amdahl's law fitted to pmap: serial fraction ${(fit.serialFraction * 100).toFixed(1)}% (${limit}; rms error ${fit.rmsError.toFixed(2)}×)`,
+      `  Amdahl's law fitted to pmap: serial fraction ${(fit.serialFraction * 100).toFixed(1)}% (${limit}; rms ` +
+        `error ${fit.rmsError.toFixed(2)}×)`,
     );
   }
   const roof = memoryRoofLine(
@@ -203,7 +217,10 @@ export function threadScalingLines(
   return lines;
 }
 
-/** Where this process has a machine profile: whether pmap on all cores writes its output near DRAM's bandwidth (memory-bound). */
+/**
+ * Where this process has a machine profile: whether pmap on all cores writes its output near DRAM's bandwidth
+ * (memory-bound).
+ */
 function memoryRoofLine(outputBytes: number, atCores: ThreadPoint | undefined): string | null {
   const profile = currentMachineProfile();
   if (!profile || !atCores) return null;
@@ -214,5 +231,8 @@ function memoryRoofLine(outputBytes: number, atCores: ThreadPoint | undefined): 
     share >= 0.6
       ? 'memory-bound: more threads cannot write faster than DRAM takes it'
       : 'not memory-bound: the time goes to arithmetic';
-  return `  roofline: pmap on ${atCores.threads} threads writes ${gbps.toFixed(1)} GB/s, ${Math.round(share * 100)}% of DRAM's ${dram.toFixed(1)} GB/s — ${verdict}`;
+  return (
+    `  roofline: pmap on ${atCores.threads} threads writes ${gbps.toFixed(1)} GB/s, ` +
+    `${Math.round(share * 100)}% of DRAM's ${dram.toFixed(1)} GB/s — ${verdict}`
+  );
 }

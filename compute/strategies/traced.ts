@@ -74,14 +74,17 @@ function describeNaive(
       graph,
       ['naive'],
       call,
-      `The same equations on two vectors of ${nx}: elementwise, so the result pairs x[i] with y[i], the grid's diagonal, not its ${points} points.`,
+      `The same equations on two vectors of ${nx}: elementwise, so the result pairs x[i] with y[i], the grid's ` +
+        `diagonal, not its ${points} points.`,
     );
   } catch (error) {
     if (!(error instanceof ShapeError)) throw error;
     return {
       strategies: ['naive'],
       call,
-      note: `x has ${nx} points and y ${ny}: elementwise f(x, y) cannot pair them, so tracing stops at the first operation that mixes x and y, as in JAX.`,
+      note:
+        `x has ${nx} points and y ${ny}: elementwise f(x, y) cannot pair them, so tracing stops at the first ` +
+        `operation that mixes x and y, as in JAX.`,
       jaxpr: '',
       equations: 0,
       error: `TypeError: ${error.message}`,
@@ -113,13 +116,15 @@ export function traceStrategies(formula: CompiledFormula, gridOrN: number | Grid
       makeJaxpr(f)(mesh, mesh),
       ['meshgrid', 'meshgrid-eager', 'numpy'],
       "f(*jnp.meshgrid(x, y, indexing='ij'))",
-      `Every equation works on ${nx}×${ny} arrays, the inputs included: the two meshes hold each x and y value ${repeats}.`,
+      `Every equation works on ${nx}×${ny} arrays, the inputs included: the two meshes hold each x and y value ` +
+        `${repeats}.`,
     ),
     describe(
       vmapGraph,
       ['vmap', 'pmap', 'gpu', 'jax-vmap', 'jax-pmap'],
       'jax.vmap(jax.vmap(f, in_axes=(None, 0)), in_axes=(0, None))(x, y)',
-      `vmap batched the scalar graph: what depends on x alone stays a vector of ${nx} and is broadcast (broadcast_in_dim), so no mesh is built; pmap runs this graph on each device’s rows.`,
+      `vmap batched the scalar graph: what depends on x alone stays a vector of ${nx} and is broadcast ` +
+        `(broadcast_in_dim), so no mesh is built; pmap runs this graph on each device’s rows.`,
     ),
   ];
 

@@ -54,7 +54,9 @@ export function evalGraph(graph: Graph, args: readonly Value[]): Value[] {
   return graph.outputs.map(env.read);
 }
 
-/** Op by op on concrete arrays, each operation its own loop on `backend`, cancellable (the eager strategy at large n). */
+/**
+ * Op by op on concrete arrays, each operation its own loop on `backend`, cancellable (the eager strategy at large n).
+ */
 export async function evalGraphEagerAsync(
   graph: Graph,
   args: readonly NDArray[],

@@ -22,7 +22,10 @@ import { type InAxes, vmap } from './vmap.js';
 export interface PmapOptions {
   /** Per argument: the mapped axis, or null for an argument every device gets whole (JAX's in_axes). Default 0. */
   inAxes?: InAxes;
-  /** How many of the CPU devices to use, or which ones (default: all). The pool's threads are interchangeable: only the count matters. */
+  /**
+   * How many of the CPU devices to use, or which ones (default: all). The pool's threads are interchangeable: only the
+   * count matters.
+   */
   devices?: number | readonly Device[];
   /** Names the device axis for collectives (lax.pmax(x, axisName) …), as JAX's axis_name. */
   axisName?: string;
@@ -78,7 +81,8 @@ export function pmap(fn: Traceable, options: PmapOptions = {}): PmappedFunction 
         throw new RangeError(`pmap devices must be a positive integer, got ${wanted}`);
       if (wanted > all.length) {
         throw new Error(
-          `pmap was asked for ${wanted} devices but only ${all.length} ${all.length === 1 ? 'is' : 'are'} available${fewDevicesHint()}`,
+          `pmap was asked for ${wanted} devices but only ${all.length} ${all.length === 1 ? 'is' : 'are'} ` +
+            `available${fewDevicesHint()}`,
         );
       }
       return all.slice(0, wanted);
@@ -102,10 +106,12 @@ export function pmap(fn: Traceable, options: PmapOptions = {}): PmappedFunction 
     const size = shape[axis]!;
     const suggestion =
       size % deviceCount === 0 && slices === size
-        ? `; use at most ${deviceCount} or reshape to ${formatShape([...shape.slice(0, axis), deviceCount, size / deviceCount, ...shape.slice(axis + 1)])}`
+        ? `; use at most ${deviceCount} or reshape to ` +
+          `${formatShape([...shape.slice(0, axis), deviceCount, size / deviceCount, ...shape.slice(axis + 1)])}`
         : `; use at most ${deviceCount}`;
     throw new Error(
-      `pmap: ${what} has size ${slices} but only ${deviceCount} device${deviceCount === 1 ? ' is' : 's are'} available${fewDevicesHint()}${suggestion}`,
+      `pmap: ${what} has size ${slices} but only ${deviceCount} device${deviceCount === 1 ? ' is' : 's are'} ` +
+        `available${fewDevicesHint()}${suggestion}`,
     );
   };
 
@@ -128,7 +134,8 @@ export function pmap(fn: Traceable, options: PmapOptions = {}): PmappedFunction 
       const size = value.shape[at]!;
       if (found && found.size !== size) {
         throw new Error(
-          `pmap got inconsistent sizes for the mapped axis: argument ${found.index} has ${found.size}, argument ${index} has ${size}`,
+          `pmap got inconsistent sizes for the mapped axis: argument ${found.index} has ${found.size}, argument ` +
+            `${index} has ${size}`,
         );
       }
       found ??= { size, shape: value.shape, axis: at, index };
@@ -183,7 +190,8 @@ export function pmap(fn: Traceable, options: PmapOptions = {}): PmappedFunction 
       const slices = mapped.size * inner;
       if (slices > devices.length) {
         throw new Error(
-          `pmap: nested pmaps map ${mapped.size} × ${inner} = ${slices} slices but only ${devices.length} device${devices.length === 1 ? ' is' : 's are'} available${fewDevicesHint()}`,
+          `pmap: nested pmaps map ${mapped.size} × ${inner} = ${slices} slices but only ${devices.length} ` +
+            `device${devices.length === 1 ? ' is' : 's are'} available${fewDevicesHint()}`,
         );
       }
       const consts = traced.consts.map((c) => {
@@ -205,7 +213,10 @@ export function pmap(fn: Traceable, options: PmapOptions = {}): PmappedFunction 
   };
 
   const shape = (compiled: Compiled, outs: NDArray[]): ArrayResult => (compiled.traced.single ? outs[0]! : outs);
-  /** One device and one contiguous part of the output per slice, on backends that can place a run (native); the JS backend has one device. */
+  /**
+   * One device and one contiguous part of the output per slice, on backends that can place a run (native); the JS
+   * backend has one device.
+   */
   const placementOf = (compiled: Compiled): Placement => ({ devices: compiled.slices, parts: compiled.slices });
 
   const pmapped = ((...args: Value[]): ArrayResult | Value | Value[] => {

@@ -87,7 +87,9 @@ function elementwiseRule(primitive: Primitive): BatchRule {
   };
 }
 
-/** A reduction of a mapped value: the example's axes shift past the batch axis, which stays (one result per example). */
+/**
+ * A reduction of a mapped value: the example's axes shift past the batch axis, which stays (one result per example).
+ */
 function reductionRule(primitive: ReductionPrimitive): BatchRule {
   return (builder, [operand], params) => {
     const { axes } = params as PrimitiveParams['reduce_sum'];
@@ -245,7 +247,8 @@ function mappedAxisSize(args: readonly Value[], inAxes: readonly (number | null)
   const other = sizes.find((s) => s.size !== first.size);
   if (other) {
     throw new Error(
-      `vmap got inconsistent sizes for the mapped axis: argument ${first.index} has size ${first.size} along axis ${first.axis}, ` +
+      `vmap got inconsistent sizes for the mapped axis: argument ${first.index} has size ${first.size} along axis ` +
+        `${first.axis}, ` +
         `argument ${other.index} has size ${other.size} along axis ${other.axis}`,
     );
   }

@@ -80,7 +80,9 @@ export class Documents {
           fileName,
           error: {
             kind: 'settings',
-            message: `${fileName} is ${info.size} bytes: a settings file is at most ${MAX_SETTINGS_BYTES} bytes, so this is not one`,
+            message:
+              `${fileName} is ${info.size} bytes: a settings file is at most ${MAX_SETTINGS_BYTES} bytes, ` +
+              `so this is not one`,
           },
         };
       }

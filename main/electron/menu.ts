@@ -68,7 +68,8 @@ export function menuTemplate(
       ]
     : [{ label: 'No Recent Documents', enabled: false }];
   return [
-    // On macOS the first menu is the application's, whatever its label: Electron fills it (About, Services, Hide, Quit).
+    // On macOS the first menu is the application's, whatever its label: Electron fills it (About, Services, Hide,
+    // Quit).
     ...(mac ? [{ role: 'appMenu' } as MenuItemSpec] : []),
     {
       label: 'File',

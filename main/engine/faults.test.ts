@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it, vi } from 'vitest';
+import { checkRunRequest } from '../../compute/index.js';
 import { EngineCrashedError, EngineHost } from './host.js';
 import { ResultsLog } from '../resultsLog.js';
 import { LabService } from '../service.js';
@@ -46,7 +47,7 @@ describe('faults injected into the engine', () => {
     let finished = 0;
     const finishRun = async (strategy: 'vmap' | 'meshgrid', n: number) => {
       const { record } = await host.call('engine:run', {
-        request: { strategy, n, dtype: 'float32', repeats: 1 },
+        request: checkRunRequest({ strategy, n, dtype: 'float32', repeats: 1 }),
         surface: true,
       });
       await log.append(record);
@@ -58,7 +59,7 @@ describe('faults injected into the engine', () => {
     await killDuring((onProgress) =>
       host.call(
         'engine:run',
-        { request: { strategy: 'loops', n: 4000, dtype: 'float32', repeats: 3 }, surface: false },
+        { request: checkRunRequest({ strategy: 'loops', n: 4000, dtype: 'float32', repeats: 3 }), surface: false },
         { onProgress },
       ),
     );
@@ -199,12 +200,15 @@ describe('faults injected into the engine', () => {
         await killDuring((onProgress) =>
           host.call(
             'engine:run',
-            { request: { ...request, n: strategy === 'loops' ? 3000 : 4000, repeats: 5 }, surface: false },
+            {
+              request: checkRunRequest({ ...request, n: strategy === 'loops' ? 3000 : 4000, repeats: 5 }),
+              surface: false,
+            },
             { onProgress },
           ),
         );
         const { record } = await host.call('engine:run', {
-          request: { ...request, n: 64, repeats: 1 },
+          request: checkRunRequest({ ...request, n: 64, repeats: 1 }),
           surface: false,
         });
         expect(record.allclose, `${label} after the engine was killed mid-run`).toBe(true);

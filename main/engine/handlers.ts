@@ -1,24 +1,17 @@
 // What the engine process does for each method of the protocol (protocol.ts),
 // with the engine's public API and nothing of its own: runs go through
-// runStrategy, exactly as `vlab run` does, so the figures agree; the surface
+// runChecked, as `vlab run` does, so the figures agree; the surface
 // comes from compute's surface module. A handler reports progress typed by
 // its method and fails by throwing: the RPC loop (worker.ts) turns the error
 // into the contract's LabError. It never touches the UI and never evaluates
 // user text other than through the engine's formula parser.
 
-import { totalmem } from 'node:os';
 import {
-  type NDArray,
   allocator,
-  DEFAULT_FORMULA,
-  FORMULA_PRESETS,
-  GRID_RANGE,
-  axisValues,
   checkFormula,
   compileFormula,
   cpuDevices,
-  devices,
-  guardRequest,
+  guardChecked,
   jaxFileName,
   jaxProgram,
   loadBackends,
@@ -31,9 +24,8 @@ import {
   parseSettings,
   recordsToCsv,
   runLessonStep,
-  runStrategy,
+  runChecked,
   runSweep,
-  sampleIndices,
   settingsToJson,
   strategyAvailability,
   surfaceOfGrid,
@@ -43,12 +35,8 @@ import {
   traceStrategies,
   type SweepEntry,
   settledHeapUsed,
-  backendStatus,
-  getBackend,
-  type NativeBackend,
   resultsJson,
   resultsToMarkdown,
-  writeNpy,
   calibrate,
   machineProfile,
   profilePath,
@@ -56,11 +44,13 @@ import {
   isAnswer,
 } from '../../compute/index.js';
 import { existsSync } from 'node:fs';
-import { removeStalePartials, writeGridCsv } from './gridCsv.js';
+import { engineInfo } from './engineInfo.js';
+import { writeGridFile } from './gridFile.js';
+import { loadKeptProfile } from './keptProfile.js';
 import { KeptGrid } from './keptGrid.js';
 import { runRequestOf } from '../runRequest.js';
 import type { EngineMethod, ParamsOf, ProgressOf, ResultOf } from './protocol.js';
-import type { EngineBuild, GridSettings, GuardEntry } from '../contract.js';
+import type { GridSettings, GuardEntry } from '../contract.js';
 
 export interface HandlerContext<M extends EngineMethod> {
   signal: AbortSignal;
@@ -75,56 +65,10 @@ export type Handler<M extends EngineMethod> = (
 
 export type Handlers = { [M in EngineMethod]: Handler<M> };
 
-/** The native addon as loaded (after loadBackends()), for the About panel. */
-function engineBuild(): EngineBuild {
-  const status = backendStatus('native');
-  if (!status.available) return { nativeAddon: false, isa: null, reason: status.reason };
-  const { isa, lanesFloat32, lanesFloat64 } = (getBackend('native') as NativeBackend).describe();
-  return { nativeAddon: true, isa, lanes: { float32: lanesFloat32, float64: lanesFloat64 } };
-}
-
-let keptProfileLoad: Promise<unknown> | null = null;
-
-/**
- * This machine's profile, where an earlier launch or `vlab machine` kept it in
- * the data folder, made the one this engine's records are placed against
- * (once per process; a missing or damaged file leaves records unplaced).
- */
-function loadKeptProfile(): Promise<unknown> {
-  keptProfileLoad ??= profilePath()
-    .then((path) => (existsSync(path) ? machineProfile({}) : null))
-    .catch(() => null);
-  return keptProfileLoad;
-}
-
-/** Every index of an axis of n points: the CSV export writes the whole grid. */
-const ALL_POINTS = Number.MAX_SAFE_INTEGER;
-
 /** The handlers of one engine thread, sharing its kept grid. */
 export function engineHandlers(kept = new KeptGrid()): Handlers {
   return {
-    async 'engine:info'() {
-      await Promise.all([loadBackends(), loadKeptProfile()]);
-      const list = devices();
-      const native = list.filter((d) => d.backend === 'native').length;
-      const machine = machineInfo();
-      return {
-        availability: await strategyAvailability(),
-        devices: list,
-        maxThreads: Math.max(1, native),
-        defaultFormula: DEFAULT_FORMULA,
-        formulaPresets: FORMULA_PRESETS.map((preset) => ({ ...preset })),
-        gridRange: GRID_RANGE,
-        engineBuild: engineBuild(),
-        machine: {
-          cpuModel: machine.cpuModel,
-          cores: machine.cores,
-          gpuAdapter: machine.gpuAdapter,
-          os: machine.os,
-          totalMemoryBytes: totalmem(),
-        },
-      };
-    },
+    'engine:info': engineInfo,
 
     'formula:check'({ text }) {
       return checkFormula(text);
@@ -145,7 +89,7 @@ export function engineHandlers(kept = new KeptGrid()): Handlers {
       for (const strategy of settings.strategies) {
         if (!availability.find((a) => a.strategy === strategy)?.available) continue;
         try {
-          const { predictedBytes } = guardRequest(runRequestOf(settings, strategy));
+          const { predictedBytes } = guardChecked(runRequestOf(settings, strategy));
           entries.push({ strategy, predictedBytes, fits: true });
         } catch (error) {
           if (!(error instanceof MemoryGuardError)) throw error;
@@ -161,7 +105,7 @@ export function engineHandlers(kept = new KeptGrid()): Handlers {
       await loadKeptProfile();
       // A run to a number has no grid for the surface: none is kept.
       const keepGrid = surface && !isAnswer(request.reduce);
-      const result = await runStrategy(request, { signal, onProgress: progress, keepGrid });
+      const result = await runChecked(request, { signal, onProgress: progress, keepGrid });
       const grid = result.grid;
       if (!grid) return { record: result.record };
       if (grid.ndim !== 2) {
@@ -199,49 +143,7 @@ export function engineHandlers(kept = new KeptGrid()): Handlers {
       return recordsToCsv(records, machine);
     },
 
-    async 'engine:grid-file'({ settings, path, format }, { signal, progress }) {
-      let grid = kept.matching(settings);
-      const owned = grid === null;
-      if (!grid) {
-        // The grid asked for is not the one kept: compute it once, without timing repeats.
-        kept.release();
-        const { nx, ny, xRange, yRange, dtype, formula } = settings;
-        const result = await runStrategy(
-          { strategy: 'vmap', nx, ny, xRange, yRange, dtype, formula, repeats: 0 },
-          { signal, keepGrid: true },
-        );
-        grid = result.grid!;
-      }
-      try {
-        const onProgress = (fraction: number) => progress({ fraction });
-        if (format === 'npy') {
-          await removeStalePartials(path);
-          await writeNpy(
-            path,
-            { dtype: settings.dtype, shape: grid.shape, data: grid.data, offset: grid.offset, strides: grid.strides },
-            { signal, onProgress },
-          );
-          return { rows: grid.size };
-        }
-        const xs = axisValues(settings.nx, settings.xRange, settings.dtype, sampleIndices(settings.nx, ALL_POINTS));
-        const ys = axisValues(settings.ny, settings.yRange, settings.dtype, sampleIndices(settings.ny, ALL_POINTS));
-        const rows = await writeGridCsv(
-          path,
-          {
-            dtype: settings.dtype,
-            xs,
-            ys,
-            data: grid.data,
-            offset: grid.offset,
-            strides: grid.strides as [number, number],
-          },
-          { signal, onProgress },
-        );
-        return { rows };
-      } finally {
-        if (owned) (grid as NDArray).dispose();
-      }
-    },
+    'engine:grid-file': (params, context) => writeGridFile(kept, params, context),
 
     async 'classroom:lesson'({ step, formula, dtype, grid }, { signal, progress }) {
       // The roofline step places its runs on this machine's profile, where one is kept.

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { checkRunRequest } from '../../compute/index.js';
 import { EngineCrashedError, EngineHost, SHUTDOWN_GRACE_MS } from './host.js';
 import type { Handler } from './handlers.js';
 import { forkEngine, type EngineExit, type EngineProcess, type SpawnEngine } from './port.js';
@@ -55,7 +56,7 @@ describe('EngineHost', () => {
     const progress: unknown[] = [];
     const { record, surface } = await host.call(
       'engine:run',
-      { request: { strategy: 'vmap', n: 500, dtype: 'float32', repeats: 2 }, surface: true },
+      { request: checkRunRequest({ strategy: 'vmap', n: 500, dtype: 'float32', repeats: 2 }), surface: true },
       { onProgress: (p) => progress.push(p) },
     );
     expect(record).toMatchObject({ strategy: 'vmap', nx: 500, ny: 500, shape: [500, 500], allclose: true });
@@ -82,7 +83,7 @@ describe('EngineHost', () => {
       }
       for (const host of [a, b, a]) {
         const { record } = await host.call('engine:run', {
-          request: { strategy: 'gpu', n: 64, dtype: 'float32', repeats: 1 },
+          request: checkRunRequest({ strategy: 'gpu', n: 64, dtype: 'float32', repeats: 1 }),
           surface: false,
         });
         expect(record).toMatchObject({ strategy: 'gpu', backend: 'webgpu', shape: [64, 64], allclose: true });
@@ -136,7 +137,7 @@ describe('EngineHost', () => {
     const running = new Promise<void>((resolve) => (progressed = resolve));
     const run = host.call(
       'engine:run',
-      { request: { strategy: 'loops', n: 4000, dtype: 'float32', repeats: 3 }, surface: false },
+      { request: checkRunRequest({ strategy: 'loops', n: 4000, dtype: 'float32', repeats: 3 }), surface: false },
       { onProgress: () => progressed() },
     );
     const outcome = run.catch((error: unknown) => error);
@@ -201,7 +202,7 @@ describe('EngineHost', () => {
     const started = performance.now();
     const run = host.call(
       'engine:run',
-      { request: { strategy: 'loops', n: 4000, dtype: 'float32', repeats: 3 }, surface: false },
+      { request: checkRunRequest({ strategy: 'loops', n: 4000, dtype: 'float32', repeats: 3 }), surface: false },
       { signal: controller.signal, onProgress: () => controller.abort() },
     );
     await expect(run).rejects.toMatchObject({ kind: 'cancelled' });
@@ -236,7 +237,7 @@ describe('EngineHost', () => {
     };
     const preview = await host.call('surface:preview', grid);
     const { record, surface } = await host.call('engine:run', {
-      request: { strategy: 'vmap', ...grid, repeats: 0 },
+      request: checkRunRequest({ strategy: 'vmap', ...grid, repeats: 0 }),
       surface: true,
     });
     expect(record).toMatchObject({

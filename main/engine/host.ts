@@ -108,7 +108,10 @@ export class EngineHost {
     });
   }
 
-  /** Stops the engine: pending calls fail at once, the engine is cancelled and told to exit, and killed if it has not within SHUTDOWN_GRACE_MS. */
+  /**
+   * Stops the engine: pending calls fail at once, the engine is cancelled and told to exit, and killed if it has not
+   * within SHUTDOWN_GRACE_MS.
+   */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;

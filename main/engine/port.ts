@@ -24,7 +24,10 @@ export interface EngineProcess {
   onExit(listener: (exit: EngineExit) => void): void;
   /** Ends the process now, whatever it is doing. */
   kill(): void;
-  /** Whether the process keeps the host's event loop alive: while a call is pending, not while it idles. Where the host's process lives on anyway (Electron), absent. */
+  /**
+   * Whether the process keeps the host's event loop alive: while a call is pending, not while it idles. Where the
+   * host's process lives on anyway (Electron), absent.
+   */
   hold?(busy: boolean): void;
 }
 
@@ -35,7 +38,10 @@ export type SpawnEngine = (entry: string, options: { env: NodeJS.ProcessEnv }) =
 export interface EnginePort {
   onMessage(listener: (message: ToWorker) => void): void;
   post(message: FromWorker): void;
-  /** Sends `last` (if any), then ends this process with `code`; a message that cannot be flushed within a second is given up. */
+  /**
+   * Sends `last` (if any), then ends this process with `code`; a message that cannot be flushed within a second is
+   * given up.
+   */
   exit(code: number, last?: FromWorker): void;
 }
 

@@ -7,7 +7,7 @@
 // contract's LabError: a kind, the message, and the engine's numbers
 // (formula position, bytes needed).
 
-import type { Grid, RunProgress, RunRecord, RunRequest } from '../../compute/index.js';
+import type { CheckedRunRequest, Grid, RunProgress, RunRecord } from '../../compute/index.js';
 import type { LabSettings, SweepResult } from '../../compute/index.js';
 import type {
   AppInfo,
@@ -78,15 +78,20 @@ export interface EngineMethods {
       'availability' | 'devices' | 'maxThreads' | 'defaultFormula' | 'formulaPresets' | 'gridRange' | 'engineBuild'
     > & { machine: Omit<MachineInfo, 'appVersion'> };
   };
-  /** One strategy of a batch; with `surface`, a decimated view of its grid comes back and the grid is kept. */
+  /**
+   * One strategy of a batch, its request checked where it entered (runRequest.ts); with `surface`, a decimated view
+   * of its grid comes back and the grid is kept.
+   */
   'engine:run': {
-    params: { request: RunRequest; surface: boolean };
+    params: { request: CheckedRunRequest; surface: boolean };
     result: { record: RunRecord; surface?: SurfaceView };
     progress: RunProgress;
   };
   /** Live's calibration: each strategy timed on two tiny grids (compute/strategies/calibrate.ts). */
   'live:calibrate': Answered<'live:calibrate'>;
-  /** The machine's profile kept in `dataDir` (else measured, with `measure`), made the one records are placed against. */
+  /**
+   * The machine's profile kept in `dataDir` (else measured, with `measure`), made the one records are placed against.
+   */
   'engine:machineProfile': {
     params: { dataDir: string; measure: boolean; refresh: boolean };
     result: MachineView | null;

@@ -16,7 +16,10 @@ export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
 /** @electron/fuses' marker, followed by the wire's version (1), its length and one byte per fuse. */
 const FUSE_SENTINEL = 'dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX';
-/** Electron 40's shipped wire: RunAsNode, cookie encryption, NODE_OPTIONS, --inspect, asar integrity, asar only, V8 snapshot, file:// privileges. */
+/**
+ * Electron 40's shipped wire: RunAsNode, cookie encryption, NODE_OPTIONS, --inspect, asar integrity, asar only, V8
+ * snapshot, file:// privileges.
+ */
 const SHIPPED_WIRE = '10110001';
 
 export interface AssembledApp {

@@ -31,7 +31,8 @@ export function chromiumArgs(url: string, profileDir: string, isRoot: boolean): 
     '--disable-sync',
     '--disable-default-apps',
     '--disable-extensions',
-    // Where the GPU is blocklisted or missing (a VM, a remote desktop), WebGL falls back to software instead of a blank surface.
+    // Where the GPU is blocklisted or missing (a VM, a remote desktop), WebGL falls back to software instead of a blank
+    // surface.
     '--enable-unsafe-swiftshader',
     // Chromium refuses to start as root without it (containers, CI).
     ...(isRoot ? ['--no-sandbox'] : []),
@@ -78,7 +79,8 @@ export async function launchWebShell(): Promise<void> {
   const browser = findBrowser();
   if (!browser || !hasDisplay()) {
     process.stdout.write(
-      `${browser ? 'No display to open a window on' : 'No Chromium found (apt-get install chromium)'}: open this address in a browser on this machine:\n  ${host.url}\n`,
+      `${browser ? 'No display to open a window on' : 'No Chromium found (apt-get install chromium)'}: open this ` +
+        `address in a browser on this machine:\n  ${host.url}\n`,
     );
     return;
   }

@@ -69,7 +69,8 @@ export async function commandBench(session: Session, values: Values, command: st
   const outputs = parseOutputs(values);
   const all: Results = { records: [], refused: [], skipped: [], ...resultsContext(options), ...parseRanges(values) };
   const threads = values.threads === undefined ? null : threadCounts(values.threads as string, await nativePoolSize());
-  // The kept machine profile (vlab machine), where there is one, lets the threads table say whether pmap is memory-bound.
+  // The kept machine profile (vlab machine), where there is one, lets the threads table say whether pmap is
+  // memory-bound.
   if (threads) await keptMachineProfile();
   let summary = '';
   for (const grid of grids) {
@@ -99,7 +100,8 @@ export async function commandBench(session: Session, values: Values, command: st
     const largest = measured.reduce((a, b) => (b.nx * b.ny > a.nx * a.ny ? b : a));
     const grid: GridSpec = { nx: largest.nx, ny: largest.ny, xRange: largest.xRange, yRange: largest.yRange };
     session.progress(`thread scaling at ${gridLabel(grid)}`);
-    summary += `${threadScalingLines(grid, dtype, await measureThreadScaling(grid, dtype, repeats, threads, { signal: session.signal })).join('\n')}\n`;
+    const points = await measureThreadScaling(grid, dtype, repeats, threads, { signal: session.signal });
+    summary += `${threadScalingLines(grid, dtype, points).join('\n')}\n`;
   }
   await emit(session, all, outputs, command, summary);
 }
@@ -116,7 +118,8 @@ function benchSummary(grid: GridSpec, dtype: DType, repeats: number, records: Ru
   const loops = by('loops');
   if (loops)
     lines.push(
-      `  loops: ${((loops.minMs * 1000) / (grid.nx * grid.ny)).toFixed(2)} µs per call on ${loops.backend}   (goal < 2 µs)`,
+      `  loops: ${((loops.minMs * 1000) / (grid.nx * grid.ny)).toFixed(2)} µs per call on ${loops.backend}` +
+        '   (goal < 2 µs)',
     );
   const vmapRecord = by('vmap');
   const mesh = by('meshgrid');

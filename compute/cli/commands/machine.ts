@@ -38,7 +38,8 @@ function profileText(p: MachineProfile): string {
     .map((l) => `${l} ${p.caches[l as 'L1'] ? formatBytes(p.caches[l as 'L1']!) : '?'}`)
     .join(', ');
   const lines = [
-    `${p.cpuModel}, ${p.cores} threads; caches (${p.caches.source}): ${caches}${p.caches.problem ? ` — ${p.caches.problem}` : ''}`,
+    `${p.cpuModel}, ${p.cores} threads; caches (${p.caches.source}): ` +
+      `${caches}${p.caches.problem ? ` — ${p.caches.problem}` : ''}`,
     '',
   ];
   lines.push(
@@ -89,7 +90,8 @@ function profileText(p: MachineProfile): string {
   const t = p.transcendentalsPerNs;
   lines.push(
     '',
-    `the evaluator's cos, one thread: ${t.float32.toFixed(2)} per ns (float32), ${t.float64.toFixed(2)} per ns (float64)`,
+    `the evaluator's cos, one thread: ${t.float32.toFixed(2)} per ns (float32), ${t.float64.toFixed(2)} per ns ` +
+      `(float64)`,
   );
   return `${lines.join('\n')}\n`;
 }

@@ -82,7 +82,8 @@ export async function commandRun(session: Session, values: Values, command: stri
   if (npy) {
     if (!npy.written)
       throw new RunRequestError(
-        `--npy: no strategy here computed the whole ${gridOptions.nx} × ${gridOptions.ny} grid (naive gives a vector); add vmap or meshgrid`,
+        `--npy: no strategy here computed the whole ${gridOptions.nx} × ${gridOptions.ny} grid (naive gives a ` +
+          `vector); add vmap or meshgrid`,
       );
     session.status(`wrote ${npy.path} (${npy.written})`);
   }

@@ -21,8 +21,10 @@ export function commandTrace(session: Session, values: Values): void {
     (g) => `# ${g.strategies.join(', ')}: ${g.call}\n# ${g.note}\n${g.error ? `# ${g.error}` : g.jaxpr}\n`,
   );
   if (values.lowered) {
+    const native = view.lowered.native;
+    const bytecode = native.ok ? native.bytecode : `# unavailable: ${native.reason}`;
     parts.push(
-      `# the vmap graph as the native evaluator runs it (d0 once, d1 once per row, d2 once per point)\n${view.lowered.native.ok ? view.lowered.native.bytecode : `# unavailable: ${view.lowered.native.reason}`}\n`,
+      `# the vmap graph as the native evaluator runs it (d0 once, d1 once per row, d2 once per point)\n${bytecode}\n`,
     );
     parts.push(`# the vmap graph as a WGSL compute shader (float32)\n${view.lowered.wgsl}`);
   }

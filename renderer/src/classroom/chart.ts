@@ -58,7 +58,9 @@ export function metricOf(record: RunRecord, metric: SweepMetric): number {
   return metric === 'time' ? record.medianMs : (record.peakBytes ?? NaN);
 }
 
-/** The n axis spans exactly the sizes swept (a sweep's ends are the user's), ticked at its ends and the decades between. */
+/**
+ * The n axis spans exactly the sizes swept (a sweep's ends are the user's), ticked at its ends and the decades between.
+ */
 export function sizeAxis(sizes: readonly number[]): LogAxis {
   const min = Math.min(...sizes);
   // A sweep of one size still needs an axis with length.

@@ -29,15 +29,20 @@ export const COLORMAPS: Record<ColormapName, Colormap> = {
   viridis: { label: 'viridis', interpolate: interpolateViridis, centredOnZero: false },
   cividis: { label: 'cividis', interpolate: interpolateCividis, centredOnZero: false },
   magma: { label: 'magma', interpolate: interpolateMagma, centredOnZero: false },
-  // Greys runs white to black; read backwards (dark low, light high) and stopped short of white, so a peak stays visible on a white page.
+  // Greys runs white to black; read backwards (dark low, light high) and stopped short of white, so a peak stays
+  // visible on a white page.
   grey: { label: 'grey', interpolate: (t) => interpolateGreys(0.98 - 0.88 * t), centredOnZero: false },
-  // RdBu runs red to blue; read backwards, negative f is blue and positive red, as in Plotly's and matplotlib's "RdBu_r".
+  // RdBu runs red to blue; read backwards, negative f is blue and positive red, as in Plotly's and matplotlib's
+  // "RdBu_r".
   diverging: { label: 'diverging (0 = white)', interpolate: (t) => interpolateRdBu(1 - t), centredOnZero: true },
 };
 
 export const COLORMAP_NAMES = Object.keys(COLORMAPS) as ColormapName[];
 
-/** The values at t = 0 and t = 1: the data's range, or for a map centred on 0 the symmetric range around 0 that holds it. */
+/**
+ * The values at t = 0 and t = 1: the data's range, or for a map centred on 0 the symmetric range around 0 that holds
+ * it.
+ */
 export function colorDomain(name: ColormapName, min: number, max: number): [number, number] {
   if (!COLORMAPS[name].centredOnZero) return [min, max];
   const extent = Math.max(Math.abs(min), Math.abs(max));
@@ -66,7 +71,10 @@ export function colormapCss(name: ColormapName, t: number): string {
 export const TABLE_SIZE = 256;
 const tables = new Map<ColormapName, Float32Array>();
 
-/** The map sampled at 256 points, sRGB in 0..1, three floats per entry: what the surface's vertex colours read. Made once per map. */
+/**
+ * The map sampled at 256 points, sRGB in 0..1, three floats per entry: what the surface's vertex colours read. Made
+ * once per map.
+ */
 export function colormapTable(name: ColormapName): Float32Array {
   let table = tables.get(name);
   if (!table) {

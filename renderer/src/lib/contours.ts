@@ -94,7 +94,8 @@ export function marchingSquares(
         if (crossed === 2) {
           join(edges[0]!, edges[1]!, l);
         } else if (crossed === 4) {
-          // A saddle: corner 0 and corner 2 are on one side, 1 and 3 on the other. The mean says which pair is joined through
+          // A saddle: corner 0 and corner 2 are on one side, 1 and 3 on the other. The mean says which pair is joined
+          // through
           // the middle; the lines then cut off the other pair's corners (corner k sits between edges k - 1 and k).
           const middleAbove = (cv[0] + cv[1] + cv[2] + cv[3]) / 4 > value;
           const evenAbove = cv[0] > value;

@@ -48,6 +48,11 @@ export function formatCount(value: number): string {
 }
 
 /** A grid's size in words: "n = 1,000" when square, "300 × 200" otherwise. */
+/** A domain's interval as the lab writes it: [-2, 2]. */
+export function formatInterval(range: readonly [number, number]): string {
+  return `[${range.join(', ')}]`;
+}
+
 export function formatGrid(nx: number, ny: number): string {
   return nx === ny ? `n = ${formatCount(nx)}` : `${formatCount(nx)} × ${formatCount(ny)}`;
 }

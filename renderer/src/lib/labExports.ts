@@ -51,7 +51,8 @@ export class LabExports {
     if (
       points > LARGE_GRID_EXPORT_POINTS &&
       !confirm(
-        `The grid has ${points.toLocaleString('en-US')} points: ${what} will be about ${formatBytes(approxBytes)}. Write it?`,
+        `The grid has ${points.toLocaleString('en-US')} points: ${what} will be about ${formatBytes(approxBytes)}. ` +
+          `Write it?`,
       )
     )
       return;

@@ -54,7 +54,9 @@ export class Layout {
   /** The layout editor is open (not saved: it is how the teacher sets the layout, not part of it). */
   editing = $state(false);
 
-  /** Whether the window shows this item: never in the presenter layout, which has the surface and the comparison only. */
+  /**
+   * Whether the window shows this item: never in the presenter layout, which has the surface and the comparison only.
+   */
   shows(item: LayoutItem): boolean {
     if (this.presenter) return item === 'panel:surface' || item === 'panel:comparison';
     return !this.hidden.includes(item);

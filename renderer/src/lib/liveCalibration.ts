@@ -40,7 +40,8 @@ export class LiveCalibration {
         await this.api.invoke('live:calibrate', { dtype: settings.dtype, formula: settings.formula, strategies }),
       );
     } catch {
-      // A formula the engine refuses, or an engine busy with a task the app did not hold for: Live predicts from first guesses.
+      // A formula the engine refuses, or an engine busy with a task the app did not hold for: Live predicts from first
+      // guesses.
     }
   }
 }

@@ -20,7 +20,9 @@ export class LiveCosts {
   calibrations = $state.raw<CalibrationResult[]>([]);
   /** Each strategy's last runs per dtype (a few sizes), as the predictions need them. */
   private measured = $state.raw<Partial<Record<string, Measurement[]>>>({});
-  /** Each calibrated strategy's fixed cost per call, by strategy and dtype: kept when a record replaces its measurement. */
+  /**
+   * Each calibrated strategy's fixed cost per call, by strategy and dtype: kept when a record replaces its measurement.
+   */
   private fixedMs: Partial<Record<string, number>> = {};
 
   /** The roofline's least cost per point: none until the machine view has a profile (machine.svelte.ts sets it). */

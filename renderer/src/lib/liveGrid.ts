@@ -5,7 +5,9 @@
 
 import type { GridSettings, RunRecord, RunSettings } from '../../../main/contract';
 
-/** The settings that make a grid (all but which strategies, how many repeats, how many threads), as fields to compare. */
+/**
+ * The settings that make a grid (all but which strategies, how many repeats, how many threads), as fields to compare.
+ */
 function gridOf(settings: GridSettings | RunSettings): Record<string, unknown> {
   const { strategies: _strategies, repeats: _repeats, devices: _devices, ...grid } = settings as RunSettings;
   return grid;

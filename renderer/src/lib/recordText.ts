@@ -56,7 +56,9 @@ export function referenceCheck(record: RunRecord): ReferenceCheck {
     return {
       ok: false,
       short: 'NaN ≠ NaN',
-      text: `allclose is false: ${nan.toLocaleString('en-US')} NaN values, and NaN never equals NaN (equal_nan=False, NumPy's default); ${placed}`,
+      text:
+        `allclose is false: ${nan.toLocaleString('en-US')} NaN values, and NaN never equals NaN ` +
+        `(equal_nan=False, NumPy's default); ${placed}`,
     };
   }
   const infinities =
@@ -72,6 +74,8 @@ export function referenceCheck(record: RunRecord): ReferenceCheck {
     : {
         ok: false,
         short: formatError(record.maxAbsErr),
-        text: `differs from the reference by up to ${formatError(record.maxAbsErr)}${posInf + negInf > 0 ? `; ${placed}` : ''}`,
+        text:
+          `differs from the reference by up to ` +
+          `${formatError(record.maxAbsErr)}${posInf + negInf > 0 ? `; ${placed}` : ''}`,
       };
 }

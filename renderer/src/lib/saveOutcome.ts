@@ -11,7 +11,10 @@ export interface Message {
   text: string;
 }
 
-/** The message for a save of `what` (e.g. 'results'); `verb` names the action in the failure ('Could not export the grid: …'). */
+/**
+ * The message for a save of `what` (e.g. 'results'); `verb` names the action in the failure ('Could not export the
+ * grid: …').
+ */
 export async function saveMessage(
   outcome: Promise<SaveOutcome>,
   what: string,

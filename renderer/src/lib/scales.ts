@@ -78,3 +78,32 @@ export function niceTicks(lo: number, hi: number, count: number): number[] {
   if (a === b) return [a];
   return ticks(a, b, count);
 }
+
+/** An axis as a chart lays it out: its ticks, and where a value falls along it (0 to 1). */
+export interface PlacedAxis {
+  readonly ticks: readonly number[];
+  position(value: number): number;
+}
+
+/** Where values fall in a chart's SVG: its axes mapped into the plot, inside the margins, y upwards. */
+export interface PlotScales {
+  xTicks: readonly number[];
+  yTicks: readonly number[];
+  xPos: (value: number) => number;
+  yPos: (value: number) => number;
+}
+
+export function plotScales(
+  axes: { xAxis: PlacedAxis; yAxis: PlacedAxis },
+  margins: { left: number; right: number; top: number; bottom: number },
+  width: number,
+  height: number,
+): PlotScales {
+  const { xAxis, yAxis } = axes;
+  return {
+    xTicks: xAxis.ticks,
+    yTicks: yAxis.ticks,
+    xPos: (value) => margins.left + xAxis.position(value) * (width - margins.left - margins.right),
+    yPos: (value) => margins.top + (1 - yAxis.position(value)) * (height - margins.top - margins.bottom),
+  };
+}

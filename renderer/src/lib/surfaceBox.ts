@@ -37,7 +37,9 @@ export interface AxisLabels {
   z: string[];
 }
 
-/** What the box is drawn for: the grid's domain, f's range (none before the first view), the box's height and the theme. */
+/**
+ * What the box is drawn for: the grid's domain, f's range (none before the first view), the box's height and the theme.
+ */
 export interface BoxSettings {
   domain: SurfaceDomain;
   view: SurfaceView | null;
@@ -45,7 +47,10 @@ export interface BoxSettings {
   theme: SceneTheme;
 }
 
-/** The box's grid, walls and labels: everything that depends on the axes, the height and the theme, rebuilt together when one of them changes. */
+/**
+ * The box's grid, walls and labels: everything that depends on the axes, the height and the theme, rebuilt together
+ * when one of them changes.
+ */
 interface Frame {
   group: Group;
   /** The walls at x = -1, x = +1, y = -1 (world z = +1) and y = +1 (world z = -1); two show at a time. */
@@ -64,7 +69,10 @@ interface Frame {
 export class SurfaceBox {
   private frame: Frame | null = null;
   private frameKey = '';
-  /** The tick labels the box shows on each axis, as drawn (the page describes them in text: a canvas says nothing to a screen reader). */
+  /**
+   * The tick labels the box shows on each axis, as drawn (the page describes them in text: a canvas says nothing to a
+   * screen reader).
+   */
   private tickLabels: AxisLabels = { x: [], y: [], z: [] };
   /** Boxes replaced since the last render, freed once their successors have been drawn. */
   private readonly retired: Object3D[] = [];
@@ -77,7 +85,10 @@ export class SurfaceBox {
     return this.tickLabels;
   }
 
-  /** Rebuilds the box when its ticks, height or theme changed (or when `force`d, e.g. once the font has loaded); says whether it did. */
+  /**
+   * Rebuilds the box when its ticks, height or theme changed (or when `force`d, e.g. once the font has loaded); says
+   * whether it did.
+   */
   rebuild(settings: BoxSettings, force = false): boolean {
     const { x0, x1, y0, y1 } = settings.domain;
     const view = settings.view;

@@ -36,14 +36,18 @@ export class SurfaceCamera {
     this.controls.maxDistance = 9;
     // Shift (or Ctrl) + arrows orbit, arrows pan, as OrbitControls defines them; the canvas takes focus for it.
     this.controls.listenToKeyEvents(canvas);
-    // Once the user has moved the camera (mouse, wheel or keys), a resize or a new z-scale no longer refits it (Reset view does).
+    // Once the user has moved the camera (mouse, wheel or keys), a resize or a new z-scale no longer refits it (Reset
+    // view does).
     this.controls.addEventListener('change', () => {
       if (!this.fitting) this.userMoved = true;
       onMove();
     });
   }
 
-  /** A new canvas size: the aspect, a field of view that never cuts the sides, the key orbit's angle, and a refit unless the user moved. */
+  /**
+   * A new canvas size: the aspect, a field of view that never cuts the sides, the key orbit's angle, and a refit unless
+   * the user moved.
+   */
   resize(width: number, height: number, zScale: number): void {
     const aspect = width / height;
     this.camera.aspect = aspect;
@@ -75,7 +79,8 @@ export class SurfaceCamera {
     const height = HEIGHT * zScale;
     const target = new Vector3(0, height * TARGET_HEIGHT, 0);
     const direction = CAMERA_START.clone().normalize();
-    // The box's corners and the axis titles beyond its floor; the f axis's labels need room at the sides, so less of the width is used.
+    // The box's corners and the axis titles beyond its floor; the f axis's labels need room at the sides, so less of
+    // the width is used.
     const points: Vector3[] = [];
     for (const x of [-1, 1])
       for (const z of [-1, 1]) for (const y of [0, height + 0.15]) points.push(new Vector3(x, y, z));

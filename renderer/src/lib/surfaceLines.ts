@@ -40,7 +40,10 @@ export class SurfaceLines {
     return [this.lines, this.surfaceContours, this.floorContours];
   }
 
-  /** Rows and columns of the surface as lines: a few in ink over the filled surface, or up to 60 each way in the colormap as its wireframe. */
+  /**
+   * Rows and columns of the surface as lines: a few in ink over the filled surface, or up to 60 each way in the
+   * colormap as its wireframe.
+   */
   fillSurfaceLines(view: SurfaceView, surface: SurfaceMesh, style: SurfaceStyle): void {
     const { mx, my } = surface;
     const wireframe = style.wireframe;
@@ -84,7 +87,10 @@ export class SurfaceLines {
     this.lines.geometry.computeBoundingSphere();
   }
 
-  /** The contour lines at their height on the surface (in ink) and projected on the floor (in the colormap), as Plotly's contours.z with project.z. */
+  /**
+   * The contour lines at their height on the surface (in ink) and projected on the floor (in the colormap), as Plotly's
+   * contours.z with project.z.
+   */
   fillContours(view: SurfaceView, gridDomain: SurfaceDomain, style: SurfaceStyle): void {
     const on = style.contours;
     this.surfaceContours.visible = on;
@@ -119,7 +125,10 @@ export class SurfaceLines {
   }
 }
 
-/** Gives `lines` room for `vertices` points with a colour each: the same geometry while it is large enough, else a new one (twice as large) and the old one freed. */
+/**
+ * Gives `lines` room for `vertices` points with a colour each: the same geometry while it is large enough, else a new
+ * one (twice as large) and the old one freed.
+ */
 function ensureLineCapacity(lines: LineSegments, vertices: number): { positions: Float32Array; colors: Float32Array } {
   let geometry = lines.geometry;
   const current = geometry.getAttribute('position') as BufferAttribute | undefined;

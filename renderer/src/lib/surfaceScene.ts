@@ -28,7 +28,10 @@ export class SurfaceScene {
   private readonly renderer: WebGLRenderer;
   private readonly scene = new Scene();
   private readonly view3d: SurfaceCamera;
-  /** The surface, its lines and contours, in box coordinates: y is 0..1 from the box's floor to its top, scaled to the box's height. */
+  /**
+   * The surface, its lines and contours, in box coordinates: y is 0..1 from the box's floor to its top, scaled to the
+   * box's height.
+   */
   private readonly plot = new Group();
   private readonly surface = new SurfaceMesh();
   private readonly lines = new SurfaceLines();
