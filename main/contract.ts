@@ -114,7 +114,7 @@ import type {
   LayoutItem,
   LayoutSettings,
   LessonStepResult,
-  PythonProgramRequest,
+  JaxExportRequest,
   SweepEntry,
   SweepRequest,
   SweepResult,
@@ -125,7 +125,7 @@ export type {
   LayoutItem,
   LayoutSettings,
   LessonStepResult,
-  PythonProgramRequest,
+  JaxExportRequest,
   SweepEntry,
   SweepRequest,
   SweepResult,
@@ -221,6 +221,14 @@ export interface RunSettings extends GridSettings {
   reduce?: ReduceMode;
 }
 
+/**
+ * The traced graphs at a grid, for an output: a number's adds the fused reduction, and its sides may reach the
+ * answer limit (tracing allocates no grid).
+ */
+export interface TraceRequest extends GridSettings {
+  reduce?: ReduceMode;
+}
+
 export interface GuardEntry {
   strategy: StrategyName;
   predictedBytes: number;
@@ -287,7 +295,7 @@ export interface InvokeMap {
   /** f at the surface's sampled points; a bad formula is refused with kind 'formula'. */
   'surface:preview': { request: GridSettings; response: SurfaceView };
   /** f traced as each strategy calls it, and the vmap graph lowered to WGSL and native bytecode. */
-  'graph:trace': { request: GridSettings; response: TracedView };
+  'graph:trace': { request: TraceRequest; response: TracedView };
   'run:guard': { request: RunSettings; response: GuardReport };
   'run:start': { request: RunBatchRequest; response: RunBatchResult };
   'run:cancel': { request: { runId: string }; response: { cancelled: boolean } };
@@ -318,8 +326,8 @@ export interface InvokeMap {
   'classroom:sweep': { request: { taskId: string; sweep: ClassroomSweepRequest }; response: SweepResult };
   'classroom:threads': { request: { taskId: string; sweep: ThreadSweepRequest }; response: ThreadSweepResult };
   'classroom:cancel': { request: { taskId: string }; response: { cancelled: boolean } };
-  'classroom:jax': { request: PythonProgramRequest; response: { text: string; fileName: string } };
-  'export:python': { request: PythonProgramRequest; response: SaveOutcome };
+  'classroom:jax': { request: JaxExportRequest; response: { text: string; fileName: string } };
+  'export:python': { request: JaxExportRequest; response: SaveOutcome };
   /** The last sweep the service ran, as CSV. */
   'export:sweep': { request: { taskId: string }; response: SaveOutcome };
   'settings:save': { request: { settings: LabSettings }; response: SaveOutcome };

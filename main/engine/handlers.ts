@@ -19,8 +19,7 @@ import {
   cpuDevices,
   devices,
   guardRequest,
-  jaxFileName,
-  jaxProgram,
+  jaxExport,
   loadBackends,
   machineInfo,
   measureLimit,
@@ -134,8 +133,8 @@ export function engineHandlers(kept = new KeptGrid()): Handlers {
       return surfacePreview(settings);
     },
 
-    'graph:trace'({ formula, nx, ny, xRange, yRange, dtype }) {
-      return traceStrategies(compileFormula(formula), { nx, ny, xRange, yRange }, dtype);
+    'graph:trace'({ formula, nx, ny, xRange, yRange, dtype, reduce }) {
+      return traceStrategies(compileFormula(formula), { nx, ny, xRange, yRange }, dtype, reduce);
     },
 
     async 'run:guard'(settings) {
@@ -287,7 +286,7 @@ export function engineHandlers(kept = new KeptGrid()): Handlers {
     },
 
     'classroom:jax'(request) {
-      return { text: jaxProgram(request), fileName: jaxFileName(request) };
+      return jaxExport(request);
     },
 
     'settings:parse'({ text }) {
