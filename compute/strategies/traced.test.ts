@@ -90,6 +90,8 @@ describe('the traced graph of a number output', () => {
     expect(view.graphs.slice(0, plain.graphs.length)).toEqual(plain.graphs);
     const fused = view.graphs.at(-1)!;
     expect(fused.strategies).toEqual(['vmap', 'pmap']);
+    expect(fused.reduce).toBe('max');
+    expect(plain.graphs.every((g) => g.reduce === undefined)).toBe(true);
     expect(fused.call).toMatch(/^jnp\.max\(jax\.vmap\(/);
     expect(fused.note).toContain('lax.pmax');
     // The map's graph, then the max and its location: 0-d outputs, the grid only an intermediate.

@@ -31,6 +31,8 @@ export interface TracedGraph {
   equations: number;
   /** The shape error tracing raised, as JAX words it (naive on nx ≠ ny). */
   error?: string;
+  /** The reduction this graph ends in, for a number output (the map's graphs have none). */
+  reduce?: Exclude<ReduceMode, 'grid'>;
 }
 
 export interface TracedView {
@@ -145,14 +147,15 @@ export function traceStrategies(
   if (isAnswer(reduce)) {
     const { call, collective } = JNP_REDUCTION[reduce];
     const located = reduce === 'max' || reduce === 'min' ? ` and jnp.arg${reduce}` : '';
-    graphs.push(
-      describe(
+    graphs.push({
+      reduce,
+      ...describe(
         makeJaxpr(answerFunction(overAxes, reduce))(xAxis, yAxis),
         ['vmap', 'pmap'],
         `${call}(jax.vmap(jax.vmap(f, in_axes=(None, 0)), in_axes=(0, None))(x, y))`,
         `The grid's ${reduce}${located} at the end of vmap's graph: under jit the map and the reduction fuse into one loop with an accumulator, so the ${points} values are never written; pmap reduces each device's rows, then combines the partials (${collective}).`,
       ),
-    );
+    });
   }
 
   const kernels = fuseGraph(vmapGraph);
