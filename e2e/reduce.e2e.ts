@@ -6,7 +6,8 @@
 // Run says beforehand how long it will take, skips loops with its reason,
 // shows the fused run's progress, and Cancel stops it within 100 ms, from
 // the click to the page saying so; at 100,000² the Traced graph tab shows the
-// fused max and the JAX panel writes the reduction and cluster programs. The screenshot goes to
+// fused max and the JAX panel writes the reduction and cluster programs, and the
+// threads sweep says why it keeps to the grid's limit. The screenshot goes to
 // e2e/screenshots/surface-reduce-max.png, which is committed.
 
 import { after, before, describe, it } from 'node:test';
@@ -187,5 +188,15 @@ describe('the output as a number', { concurrency: false }, () => {
     await page.getByTestId('jax-program-kind').selectOption({ index: 1 });
     await program.filter({ hasText: 'jax.distributed.initialize' }).waitFor({ timeout: 30_000 });
     assert.equal(await page.getByTestId('jax-panel').getByRole('alert').count(), 0, 'no refusal is shown');
+
+    // The threads sweep keeps to the grid's limit: refused before it starts, saying so.
+    await page.getByTestId('classroom-tab-sweep').click();
+    const refused = page.getByTestId('thread-sweep-refused');
+    await refused.waitFor();
+    assert.match(
+      await refused.innerText(),
+      /^The threads sweep runs up to 20,000 per side: .*37\.3 GiB at n = 100,000/,
+    );
+    assert.ok(await page.getByTestId('thread-sweep-run').isDisabled(), 'the sweep cannot be started');
   });
 });
