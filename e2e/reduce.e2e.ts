@@ -166,7 +166,7 @@ describe('the output as a number', { concurrency: false }, () => {
     assert.ok(Math.min(...rounds) < 100, `Cancel stopped the run within 100 ms in one of ${rounds.length} rounds`);
   });
 
-  it('at 100,000², traces the fused max and writes the reduction and cluster programs, past the grid’s limit', async () => {
+  it('at 100,000², traces the fused max, writes the reduction programs, refuses the threads sweep', async () => {
     await page.getByTestId('output-max').click();
     await exact('n-exact', 100_000);
     await page

@@ -153,7 +153,9 @@ export function traceStrategies(
         makeJaxpr(answerFunction(overAxes, reduce))(xAxis, yAxis),
         ['vmap', 'pmap'],
         `${call}(jax.vmap(jax.vmap(f, in_axes=(None, 0)), in_axes=(0, None))(x, y))`,
-        `The grid's ${reduce}${located} at the end of vmap's graph: under jit the map and the reduction fuse into one loop with an accumulator, so the ${points} values are never written; pmap reduces each device's rows, then combines the partials (${collective}).`,
+        `The grid's ${reduce}${located} at the end of vmap's graph: under jit the map and the reduction fuse ` +
+          `into one loop with an accumulator, so the ${points} values are never written; pmap reduces each ` +
+          `device's rows, then combines the partials (${collective}).`,
       ),
     });
   }
