@@ -5,7 +5,9 @@
 // in that mode and come back to the grid's limit with the grid; at 100,000²
 // Run says beforehand how long it will take, skips loops with its reason,
 // shows the fused run's progress, and Cancel stops it within 100 ms, from
-// the click to the page saying so. The screenshot goes to
+// the click to the page saying so; at 100,000² the Traced graph tab shows the
+// fused max and the JAX panel writes the reduction and cluster programs, and the
+// threads sweep says why it keeps to the grid's limit. The screenshot goes to
 // e2e/screenshots/surface-reduce-max.png, which is committed.
 
 import { after, before, describe, it } from 'node:test';
@@ -162,5 +164,39 @@ describe('the output as a number', { concurrency: false }, () => {
     }
     process.stdout.write(`cancel, click to "cancelled" shown: ${rounds.map((ms) => ms.toFixed(0)).join(', ')} ms\n`);
     assert.ok(Math.min(...rounds) < 100, `Cancel stopped the run within 100 ms in one of ${rounds.length} rounds`);
+  });
+
+  it('at 100,000², traces the fused max, writes the reduction programs, refuses the threads sweep', async () => {
+    await page.getByTestId('output-max').click();
+    await exact('n-exact', 100_000);
+    await page
+      .getByTestId('n-value')
+      .filter({ hasText: /^100,000$/ })
+      .waitFor();
+    await page.getByTestId('tab-graph').click();
+    const fused = page.getByTestId('traced-max');
+    await fused.locator('pre').filter({ hasText: 'f32[100000,100000]' }).waitFor({ timeout: 30_000 });
+    assert.match(await fused.innerText(), /jnp\.max\(jax\.vmap/);
+    assert.match(await fused.locator('pre').innerText(), /reduce_max/);
+
+    await page.getByRole('tab', { name: 'The lesson' }).click();
+    await page.getByTestId('classroom-tab-jax').click();
+    const program = page.getByTestId('jax-program');
+    await program.filter({ hasText: 'DEFAULT_NX, DEFAULT_NY = 100000, 100000' }).waitFor({ timeout: 30_000 });
+    assert.match(await program.innerText(), /lax\.pmax/);
+    assert.equal(await page.getByTestId('jax-strategy').count(), 0, 'the reduction program writes every strategy');
+    await page.getByTestId('jax-program-kind').selectOption({ index: 1 });
+    await program.filter({ hasText: 'jax.distributed.initialize' }).waitFor({ timeout: 30_000 });
+    assert.equal(await page.getByTestId('jax-panel').getByRole('alert').count(), 0, 'no refusal is shown');
+
+    // The threads sweep keeps to the grid's limit: refused before it starts, saying so.
+    await page.getByTestId('classroom-tab-sweep').click();
+    const refused = page.getByTestId('thread-sweep-refused');
+    await refused.waitFor();
+    assert.match(
+      await refused.innerText(),
+      /^The threads sweep runs up to 20,000 per side: .*37\.3 GiB at n = 100,000/,
+    );
+    assert.ok(await page.getByTestId('thread-sweep-run').isDisabled(), 'the sweep cannot be started');
   });
 });

@@ -39,7 +39,7 @@ import type {
   LayoutItem,
   LayoutSettings,
   LessonStepResult,
-  PythonProgramRequest,
+  JaxExportRequest,
   SweepEntry,
   SweepRequest,
   SweepResult,
@@ -47,7 +47,14 @@ import type {
 } from '../compute/index.js';
 import type { LabError, InvokeReply } from './contractErrors.js';
 import type { AppInfo, MachineView } from './contractApp.js';
-import type { GuardReport, RunBatchRequest, RunBatchResult, RunFailure, RunSettings } from './contractRuns.js';
+import type {
+  GuardReport,
+  RunBatchRequest,
+  RunBatchResult,
+  RunFailure,
+  RunSettings,
+  TraceRequest,
+} from './contractRuns.js';
 import type {
   ClassroomProgress,
   ClassroomSweepRequest,
@@ -87,7 +94,7 @@ export type {
   LayoutItem,
   LayoutSettings,
   LessonStepResult,
-  PythonProgramRequest,
+  JaxExportRequest,
   SweepEntry,
   SweepRequest,
   SweepResult,
@@ -108,7 +115,7 @@ export interface InvokeMap {
   /** f at the surface's sampled points; a bad formula is refused with kind 'formula'. */
   'surface:preview': { request: GridSettings; response: SurfaceView };
   /** f traced as each strategy calls it, and the vmap graph lowered to WGSL and native bytecode. */
-  'graph:trace': { request: GridSettings; response: TracedView };
+  'graph:trace': { request: TraceRequest; response: TracedView };
   'run:guard': { request: RunSettings; response: GuardReport };
   'run:start': { request: RunBatchRequest; response: RunBatchResult };
   'run:cancel': { request: { runId: string }; response: { cancelled: boolean } };
@@ -142,8 +149,8 @@ export interface InvokeMap {
   'classroom:sweep': { request: { taskId: string; sweep: ClassroomSweepRequest }; response: SweepResult };
   'classroom:threads': { request: { taskId: string; sweep: ThreadSweepRequest }; response: ThreadSweepResult };
   'classroom:cancel': { request: { taskId: string }; response: { cancelled: boolean } };
-  'classroom:jax': { request: PythonProgramRequest; response: { text: string; fileName: string } };
-  'export:python': { request: PythonProgramRequest; response: SaveOutcome };
+  'classroom:jax': { request: JaxExportRequest; response: { text: string; fileName: string } };
+  'export:python': { request: JaxExportRequest; response: SaveOutcome };
   /** The last sweep the service ran, as CSV. */
   'export:sweep': { request: { taskId: string }; response: SaveOutcome };
   'settings:save': { request: { settings: LabSettings }; response: SaveOutcome };

@@ -47,3 +47,11 @@ export interface RunBatchResult {
   failures: RunFailure[];
   cancelled: boolean;
 }
+
+/**
+ * The traced graphs at a grid, for an output: a number's adds the fused reduction, and its sides may reach the
+ * answer limit (tracing allocates no grid).
+ */
+export interface TraceRequest extends GridSettings {
+  reduce?: ReduceMode;
+}

@@ -96,6 +96,24 @@ describe('validateRequest', () => {
     );
   });
 
+  it('takes the traced graphs and the JAX export of a number up to 100,000 per side, of the grid to 20,000', () => {
+    const grid = { nx: 100_000, ny: 100_000, xRange: [-2, 2], yRange: [-2, 2], dtype: 'float32', formula: 'x' };
+    expect(validateRequest('graph:trace', { ...grid, reduce: 'max' })).toEqual({ ...grid, reduce: 'max' });
+    expect(() => validateRequest('graph:trace', grid)).toThrow(/request\.nx must be an integer from 1 to 20000/);
+    expect(() => validateRequest('graph:trace', { ...grid, ny: 100_001, reduce: 'sum' })).toThrow(
+      /request\.ny must be an integer from 1 to 100000/,
+    );
+    const program = { nx: 100_000, ny: 50_000, reduce: 'mean', cluster: true };
+    expect(validateRequest('export:python', program)).toEqual(program);
+    expect(validateRequest('classroom:jax', { n: 100_000, reduce: 'max' })).toEqual({ n: 100_000, reduce: 'max' });
+    expect(() => validateRequest('classroom:jax', { strategy: 'vmap', n: 100_000 })).toThrow(
+      /request\.n must be an integer from 1 to 20000/,
+    );
+    expect(() => validateRequest('classroom:jax', { strategy: 'vmap', n: 20, cluster: 'yes' })).toThrow(
+      /request\.cluster must be true or false/,
+    );
+  });
+
   it("takes the threads sweep on the lab's nx × ny grid over its domain, and a sweep held at ny or at an aspect", () => {
     expect(
       validateRequest('classroom:threads', { taskId: 't', sweep: { ...settings, nx: 2000, ny: 500, xRange: [-1, 3] } }),

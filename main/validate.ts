@@ -115,16 +115,25 @@ const chartFile = v.pipe(
   ),
 );
 
-const pythonProgram = strict({
-  strategy: labStrategy,
-  n: v.optional(side),
-  nx: v.optional(side),
-  ny: v.optional(side),
-  xRange: v.optional(range),
-  yRange: v.optional(range),
-  formula: v.optional(formula),
-  dtype: v.optional(dtype),
-});
+/** A program for the lab's output: a number's (the reduction program, no strategy) may name sides past the grid's. */
+const pythonProgram = sidesFitOutput(
+  strict({
+    strategy: v.optional(labStrategy),
+    n: v.optional(answerSide),
+    nx: v.optional(answerSide),
+    ny: v.optional(answerSide),
+    xRange: v.optional(range),
+    yRange: v.optional(range),
+    formula: v.optional(formula),
+    dtype: v.optional(dtype),
+    reduce: v.optional(oneOf(REDUCE_MODES)),
+    cluster: v.optional(boolean),
+  }),
+);
+/** The traced graphs: a number output's trace allocates no grid, so its sides may reach the answer limit. */
+const traceRequest = sidesFitOutput(
+  strict({ ...gridFields, nx: answerSide, ny: answerSide, reduce: v.optional(oneOf(REDUCE_MODES)) }),
+);
 /** The sweep's range runs upwards, as a settings file's must (the same check). */
 const sweepRequest = runningUpwards(
   strict({
@@ -148,7 +157,7 @@ const requestSchemas = {
   'app:info': nothing,
   'formula:check': strict({ text: formula }),
   'surface:preview': gridSettings,
-  'graph:trace': gridSettings,
+  'graph:trace': traceRequest,
   'run:guard': runSettings,
   'run:start': sidesFitOutput(strict({ ...runFields, runId: name, includeFloor: boolean })),
   'run:cancel': strict({ runId: name }),

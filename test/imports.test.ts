@@ -46,6 +46,7 @@ const RENDERER_VALUE_IMPORTS = [
   'compute/limits.ts',
   'compute/report/figures.ts',
   'compute/strategies/decimate.ts',
+  'compute/strategies/pointsEvaluated.ts',
 ];
 
 interface Import {

@@ -4,6 +4,7 @@
 
 export { jaxProgram, numpyProgram, pythonExpression, jaxFileName, type PythonProgramRequest } from './jax.js';
 export { jaxReduceProgram, jaxClusterProgram, type ReduceProgramRequest } from './jaxReduce.js';
+export { jaxExport, JaxExportError, type JaxExport, type JaxExportRequest } from './jaxExport.js';
 export { runSweep, sweepRecords, type SweepOptions } from './sweep.js';
 export {
   sweepSizes,

@@ -169,7 +169,7 @@ describe('.vlab.json settings', () => {
     const max = parseSettings(settingsToJson({ ...defaultSettings(), reduce: 'max', nx: 100_000, ny: 100_000 }));
     expect(max).toMatchObject({ reduce: 'max', nx: 100_000, ny: 100_000 });
     expect(parseSettings(file({ n: 300 }))).not.toHaveProperty('reduce');
-    expect(() => parseSettings(file({ n: 30_000 }))).toThrow(/'nx' must be an integer from 1 to 20000, got 30000/);
+    expect(() => parseSettings(file({ n: 30_000 }))).toThrow(/'n' must be an integer from 1 to 20000, got 30000/);
     expect(() => parseSettings(file({ reduce: 'grid', ny: 30_000 }))).toThrow(
       /'ny' must be an integer from 1 to 20000/,
     );

@@ -12,7 +12,17 @@
 import * as v from 'valibot';
 import { checkFormula } from '../formula/index.js';
 import { check, show } from '../schema/describe.js';
-import { answerSide, boolean, dtype, formula, loose, range, side, sweepPoints } from '../schema/fields.js';
+import {
+  answerSide,
+  boolean,
+  dtype,
+  formula,
+  loose,
+  range,
+  side,
+  sidesFitOutput,
+  sweepPoints,
+} from '../schema/fields.js';
 import { strategy } from '../strategies/recordSchema.js';
 import { DEFAULT_FORMULA, GRID_RANGE, LAB_STRATEGY_NAMES, STRATEGY_NAMES } from '../strategies/types.js';
 import { labSettings, lessonStep, reduceMode, theme } from './settingsSchema.js';
@@ -87,49 +97,51 @@ const knownNames = <T extends string>(order: readonly T[]) =>
  * accepts, and a refusal names the field in the same words.
  */
 const settingsFile = v.pipe(
-  v.object({
-    formula: v.optional(v.pipe(formula, parsesAsFormula), DEFAULTS.formula),
-    // Held to the output's limit by the settings' own schema, last: a number's sides may be larger.
-    n: v.optional(answerSide),
-    nx: v.optional(answerSide),
-    ny: v.optional(answerSide),
-    reduce: v.optional(reduceMode),
-    xRange: v.optional(range, () => [...DEFAULTS.xRange]),
-    yRange: v.optional(range, () => [...DEFAULTS.yRange]),
-    dtype: v.optional(dtype, DEFAULTS.dtype),
-    strategies: v.optional(
-      v.pipe(
-        v.array(strategy, 'must be a list of strategy names'),
-        v.transform((names) => [...new Set(names)]),
+  // Held to the output's limit here, at the field the file wrote (n, nx or ny): a number's sides may be larger.
+  sidesFitOutput(
+    v.object({
+      formula: v.optional(v.pipe(formula, parsesAsFormula), DEFAULTS.formula),
+      n: v.optional(answerSide),
+      nx: v.optional(answerSide),
+      ny: v.optional(answerSide),
+      reduce: v.optional(reduceMode),
+      xRange: v.optional(range, () => [...DEFAULTS.xRange]),
+      yRange: v.optional(range, () => [...DEFAULTS.yRange]),
+      dtype: v.optional(dtype, DEFAULTS.dtype),
+      strategies: v.optional(
+        v.pipe(
+          v.array(strategy, 'must be a list of strategy names'),
+          v.transform((names) => [...new Set(names)]),
+        ),
+        () => [...DEFAULTS.strategies],
       ),
-      () => [...DEFAULTS.strategies],
-    ),
-    lessonStep: v.optional(lessonStep, DEFAULTS.lessonStep),
-    sweep: v.optional(
-      loose(
-        {
-          nMin: v.optional(side, DEFAULTS.sweep.nMin),
-          nMax: v.optional(side, DEFAULTS.sweep.nMax),
-          points: v.optional(sweepPoints, DEFAULTS.sweep.points),
-        },
-        'must be an object with nMin, nMax and points',
+      lessonStep: v.optional(lessonStep, DEFAULTS.lessonStep),
+      sweep: v.optional(
+        loose(
+          {
+            nMin: v.optional(side, DEFAULTS.sweep.nMin),
+            nMax: v.optional(side, DEFAULTS.sweep.nMax),
+            points: v.optional(sweepPoints, DEFAULTS.sweep.points),
+          },
+          'must be an object with nMin, nMax and points',
+        ),
+        {},
       ),
-      {},
-    ),
-    theme: v.optional(theme, DEFAULTS.theme),
-    projector: v.optional(boolean, DEFAULTS.projector),
-    layout: v.optional(
-      loose(
-        {
-          hidden: v.optional(knownNames(LAYOUT_ITEMS), () => []),
-          hiddenStrategies: v.optional(knownNames(STRATEGY_NAMES), () => []),
-          presenter: v.optional(boolean, DEFAULTS.layout.presenter),
-        },
-        'must be an object with hidden, hiddenStrategies and presenter',
+      theme: v.optional(theme, DEFAULTS.theme),
+      projector: v.optional(boolean, DEFAULTS.projector),
+      layout: v.optional(
+        loose(
+          {
+            hidden: v.optional(knownNames(LAYOUT_ITEMS), () => []),
+            hiddenStrategies: v.optional(knownNames(STRATEGY_NAMES), () => []),
+            presenter: v.optional(boolean, DEFAULTS.layout.presenter),
+          },
+          'must be an object with hidden, hiddenStrategies and presenter',
+        ),
+        {},
       ),
-      {},
-    ),
-  }),
+    }),
+  ),
   v.transform(({ n, nx, ny, ...rest }): LabSettings => ({
     ...rest,
     nx: nx ?? n ?? DEFAULTS.nx,

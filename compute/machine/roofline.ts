@@ -14,6 +14,7 @@ import type { CompiledFormula } from '../formula/index.js';
 import { gridFunction } from '../strategies/grid.js';
 import { FUSED_TO_A_NUMBER } from '../strategies/answer.js';
 import type { ReduceMode, RunRecord, StrategyName } from '../strategies/types.js';
+import { pointsEvaluated } from '../strategies/pointsEvaluated.js';
 import {
   MEMORY_LEVELS,
   type MachineProfile,
@@ -170,7 +171,7 @@ function gridPlanBytes(
       return { plan: axes + 2 * points * 4, timed: axes + 2 * points * 4, timedWritten: 2 * points * 4 };
     case 'naive': {
       // f on the flat vectors: n points, not a grid (nx = ny, else a shape error).
-      const n = Math.min(nx, ny);
+      const n = pointsEvaluated(strategy, { nx, ny });
       return { plan: 3 * n * s, timed: 3 * n * s, timedWritten: n * s };
     }
     case 'meshgrid':
@@ -249,7 +250,7 @@ export function rooflineFields(
   profile: MachineProfile | null,
 ): RooflineFields {
   const { nx, ny, dtype, medianMs } = record;
-  const points = record.strategy === 'naive' ? Math.min(nx, ny) : nx * ny;
+  const points = pointsEvaluated(record.strategy, record);
   const bytes = planBytes(record.strategy, nx, ny, dtype, formula, record.reduce);
   // The floor (formula null) computes nothing: it only writes.
   const { ops, transcendentals } = formula

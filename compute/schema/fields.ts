@@ -104,26 +104,27 @@ export const side = integer(APP_GRID_LIMITS.nMin, APP_GRID_LIMITS.nMax);
 export const answerSide = integer(APP_GRID_LIMITS.nMin, APP_GRID_LIMITS.answerNMax);
 
 /** Sides with the output they are for: absent or 'grid' is the grid; any other is a number from it. */
-export type OutputSides = { nx: number; ny: number; reduce?: string | undefined };
+export type OutputSides = { n?: number; nx?: number; ny?: number; reduce?: string | undefined };
 const SIDE_RULE = `must be an integer from ${APP_GRID_LIMITS.nMin} to ${APP_GRID_LIMITS.nMax}`;
 /** A number keeps no grid: its sides may reach answerNMax (answerSide checked that); a grid's keep to `side`'s rule. */
-const sideFitsOutput = (s: OutputSides, n: number) =>
-  (s.reduce !== undefined && s.reduce !== 'grid') || n <= APP_GRID_LIMITS.nMax;
+const sideFitsOutput = (s: OutputSides, n: number | undefined) =>
+  n === undefined || (s.reduce !== undefined && s.reduce !== 'grid') || n <= APP_GRID_LIMITS.nMax;
 /**
- * An object whose nx and ny are `answerSide`s, held to `side`'s rule, in its words and at its field, unless
- * its output is a number: run requests and the settings documents that carry an output.
+ * An object whose sides (nx and ny, and n where it has one) are `answerSide`s, held to `side`'s rule, in its
+ * words and at its field, unless its output is a number: run requests, the traced graphs, the JAX export and
+ * the settings documents that carry an output.
  */
 export function sidesFitOutput<S extends v.GenericSchema<unknown, OutputSides>>(schema: S) {
+  const fits = (key: 'n' | 'nx' | 'ny') =>
+    v.forward(
+      v.check((s: OutputSides) => sideFitsOutput(s, s[key]), SIDE_RULE),
+      [key],
+    );
   const checked: v.GenericSchema<v.InferInput<S>, OutputSides> = v.pipe(
     schema as v.GenericSchema<v.InferInput<S>, OutputSides>,
-    v.forward(
-      v.check((s: OutputSides) => sideFitsOutput(s, s.nx), SIDE_RULE),
-      ['nx'],
-    ),
-    v.forward(
-      v.check((s: OutputSides) => sideFitsOutput(s, s.ny), SIDE_RULE),
-      ['ny'],
-    ),
+    fits('n'),
+    fits('nx'),
+    fits('ny'),
   );
   // A check hands its value on unchanged: the output is the schema's, every field kept.
   return checked as v.GenericSchema<v.InferInput<S>, v.InferOutput<S>>;

@@ -42,6 +42,13 @@ describe('Live’s calibration', () => {
     expect(result.strategies[0]!.samples[1]!.points).toBeLessThan(result.strategies[1]!.samples[0]!.points);
   });
 
+  it("counts naive's samples in the points it evaluates: the diagonal of each tiny grid, not its square", async () => {
+    const result = await calibrate({ dtype: 'float32', formula: 'x + y', strategies: ['naive', 'vmap'] });
+    const [naive, vmap] = result.strategies as [(typeof result.strategies)[0], (typeof result.strategies)[0]];
+    // Both ran on the same two square grids: vmap's points are their squares, naive's their sides.
+    expect(naive.samples.map((s) => s.points * s.points)).toEqual(vmap.samples.map((s) => s.points));
+  });
+
   it('refuses a request naming a Python peer or an unknown dtype where it enters', () => {
     expect(check(calibrationRequest, { dtype: 'float32', formula: 'x', strategies: ['vmap'] }).ok).toBe(true);
     expect(check(calibrationRequest, { dtype: 'float32', formula: 'x', strategies: ['numpy'] }).ok).toBe(false);

@@ -16,6 +16,7 @@ import { defaultBackend } from './run.js';
 import { findStrategy } from './index.js';
 import { squareGrid } from './grid.js';
 import type { Strategy } from './strategy.js';
+import { pointsEvaluated } from './pointsEvaluated.js';
 import { LAB_STRATEGY_NAMES, type LabStrategyName } from './types.js';
 
 /** The two square sides timed per strategy; loops (about a microsecond a point) on smaller ones. */
@@ -82,7 +83,7 @@ async function timeAt(strategy: Strategy, side: number, request: CalibrationRequ
   });
   outcome.grid.dispose();
   const callMs = outcome.repeatMs.length ? Math.min(...outcome.repeatMs) : outcome.firstMs;
-  return { points: side * side, callMs, firstMs: outcome.firstMs };
+  return { points: pointsEvaluated(strategy.name, { nx: side, ny: side }), callMs, firstMs: outcome.firstMs };
 }
 
 /** Times each strategy on its two tiny grids; a strategy this machine cannot run is left out. */

@@ -81,3 +81,31 @@ describe('the traced graphs on a rectangular grid (nx = 300, ny = 200)', () => {
     expect(naive.jaxpr).toBe('');
   });
 });
+
+describe('the traced graph of a number output', () => {
+  it('adds the fused reduction after the vmap graph, at a size no grid of it fits in memory', () => {
+    const f = compileFormula(LESSON_F);
+    const plain = traceStrategies(f, 100_000, 'float32');
+    const view = traceStrategies(f, 100_000, 'float32', 'max');
+    expect(view.graphs.slice(0, plain.graphs.length)).toEqual(plain.graphs);
+    const fused = view.graphs.at(-1)!;
+    expect(fused.strategies).toEqual(['vmap', 'pmap']);
+    expect(fused.reduce).toBe('max');
+    expect(plain.graphs.every((g) => g.reduce === undefined)).toBe(true);
+    expect(fused.call).toMatch(/^jnp\.max\(jax\.vmap\(/);
+    expect(fused.note).toContain('lax.pmax');
+    // The map's graph, then the max and its location: 0-d outputs, the grid only an intermediate.
+    expect(fused.jaxpr).toContain('f32[100000,100000]');
+    expect(fused.jaxpr).toMatch(/:f32\[\] = reduce_max/);
+    expect(fused.jaxpr).toMatch(/= argmax/);
+    expect(fused.equations).toBeGreaterThan(plain.graphs[3]!.equations);
+  });
+
+  it('adds nothing for the grid output', () => {
+    const f = compileFormula('x * y');
+    expect(traceStrategies(f, 50, 'float32', 'grid')).toEqual(traceStrategies(f, 50, 'float32'));
+    const sum = traceStrategies(f, 50, 'float32', 'sum').graphs.at(-1)!;
+    expect(sum.call).toMatch(/^jnp\.sum\(/);
+    expect(sum.note).toContain('lax.psum');
+  });
+});

@@ -16,7 +16,8 @@ import type { CompiledFormula } from '../formula/index.js';
 import { makeJaxpr } from '../transforms/makeJaxpr.js';
 import { ShapeError } from '../core/shape.js';
 import { gridFunction, gridOverAxes, gridSpecOf } from './grid.js';
-import type { GridSpec, StrategyName } from './types.js';
+import type { GridSpec, ReduceMode, StrategyName } from './types.js';
+import { answerFunction, isAnswer } from './answer.js';
 
 export interface TracedGraph {
   /** The strategies that call f this way. */
@@ -30,6 +31,8 @@ export interface TracedGraph {
   equations: number;
   /** The shape error tracing raised, as JAX words it (naive on nx ≠ ny). */
   error?: string;
+  /** The reduction this graph ends in, for a number output (the map's graphs have none). */
+  reduce?: Exclude<ReduceMode, 'grid'>;
 }
 
 export interface TracedView {
@@ -92,8 +95,26 @@ function describeNaive(
   }
 }
 
-/** The graphs at a grid given as its side (square) or as nx × ny. */
-export function traceStrategies(formula: CompiledFormula, gridOrN: number | GridSpec, dtype: DType): TracedView {
+/** jnp's name of each reduction, as the call is shown. */
+const JNP_REDUCTION: Record<Exclude<ReduceMode, 'grid'>, { call: string; collective: string }> = {
+  max: { call: 'jnp.max', collective: 'lax.pmax' },
+  min: { call: 'jnp.min', collective: 'lax.pmin' },
+  sum: { call: 'jnp.sum', collective: 'lax.psum' },
+  // The devices' sums are added, then divided once by the points.
+  mean: { call: 'jnp.mean', collective: 'lax.psum' },
+};
+
+/**
+ * The graphs at a grid given as its side (square) or as nx × ny. With a number output (`reduce`), the
+ * nested-vmap graph followed by the reduction is traced too: what vmap and pmap jit, fused, so no grid is
+ * written — the graph is the same at any size, so it answers past the grid's memory limit.
+ */
+export function traceStrategies(
+  formula: CompiledFormula,
+  gridOrN: number | GridSpec,
+  dtype: DType,
+  reduce?: ReduceMode,
+): TracedView {
   const { nx, ny } = gridSpecOf(gridOrN);
   const f = gridFunction(formula);
   const scalar = { shape: [], dtype };
@@ -127,6 +148,22 @@ export function traceStrategies(formula: CompiledFormula, gridOrN: number | Grid
         `(broadcast_in_dim), so no mesh is built; pmap runs this graph on each device’s rows.`,
     ),
   ];
+
+  if (isAnswer(reduce)) {
+    const { call, collective } = JNP_REDUCTION[reduce];
+    const located = reduce === 'max' || reduce === 'min' ? ` and jnp.arg${reduce}` : '';
+    graphs.push({
+      reduce,
+      ...describe(
+        makeJaxpr(answerFunction(overAxes, reduce))(xAxis, yAxis),
+        ['vmap', 'pmap'],
+        `${call}(jax.vmap(jax.vmap(f, in_axes=(None, 0)), in_axes=(0, None))(x, y))`,
+        `The grid's ${reduce}${located} at the end of vmap's graph: under jit the map and the reduction fuse ` +
+          `into one loop with an accumulator, so the ${points} values are never written; pmap reduces each ` +
+          `device's rows, then combines the partials (${collective}).`,
+      ),
+    });
+  }
 
   const kernels = fuseGraph(vmapGraph);
   // WGSL has no float64: a float64 request is traced again at float32 for the GPU.

@@ -12,8 +12,7 @@ import {
   compileFormula,
   cpuDevices,
   guardChecked,
-  jaxFileName,
-  jaxProgram,
+  jaxExport,
   loadBackends,
   machineInfo,
   measureLimit,
@@ -78,8 +77,8 @@ export function engineHandlers(kept = new KeptGrid()): Handlers {
       return surfacePreview(settings);
     },
 
-    'graph:trace'({ formula, nx, ny, xRange, yRange, dtype }) {
-      return traceStrategies(compileFormula(formula), { nx, ny, xRange, yRange }, dtype);
+    'graph:trace'({ formula, nx, ny, xRange, yRange, dtype, reduce }) {
+      return traceStrategies(compileFormula(formula), { nx, ny, xRange, yRange }, dtype, reduce);
     },
 
     async 'run:guard'(settings) {
@@ -189,7 +188,7 @@ export function engineHandlers(kept = new KeptGrid()): Handlers {
     },
 
     'classroom:jax'(request) {
-      return { text: jaxProgram(request), fileName: jaxFileName(request) };
+      return jaxExport(request);
     },
 
     'settings:parse'({ text }) {

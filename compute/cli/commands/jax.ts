@@ -9,7 +9,7 @@ import { UsageError } from '../errors.js';
 import type { Session } from '../session.js';
 import { REDUCE_MODES } from '../../strategies/types.js';
 import type { AnswerMode } from '../../strategies/answer.js';
-import { jaxClusterProgram, jaxReduceProgram } from '../../classroom/jaxReduce.js';
+import { jaxExport } from '../../classroom/jaxExport.js';
 
 export function commandJax(session: Session, values: Values): void {
   if (values.reduce !== undefined || values.cluster) {
@@ -49,13 +49,14 @@ function reduceProgram(values: Values): string {
     throw new UsageError('--reduce writes every strategy of the reduction in one program: leave out --strategy');
   const formula = (values.formula as string | undefined) ?? DEFAULT_FORMULA;
   compileFormula(formula);
-  const request = {
+  // The app's JAX panel writes its reduction programs through the same choice.
+  return jaxExport({
     ...parseGrid(values, 1000),
     dtype: parseDtype(values.dtype as string | undefined, 'float32'),
     formula,
     reduce: reduce as AnswerMode,
-  };
-  return values.cluster ? jaxClusterProgram(request) : jaxReduceProgram(request);
+    cluster: Boolean(values.cluster),
+  }).text;
 }
 
 function write(session: Session, values: Values, text: string): void {

@@ -4,6 +4,7 @@
 
 import type { StrategyName, SweepResult, ThreadSweepResult } from '../../../main/contract';
 import type { Classroom } from './classroom.svelte';
+import { threadSweepRefusal } from './threadSweepLimit';
 
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
@@ -94,6 +95,11 @@ export class Sweeps {
   /** pmap on the lab's grid (nx × ny over its domain) on 1, 2, … all threads, beside the kernel and the floor. */
   async runThreadSweep(): Promise<void> {
     const lab = this.classroom.lab;
+    const refusal = threadSweepRefusal(lab.grid(), lab.limits);
+    if (refusal) {
+      this.threadsError = refusal;
+      return;
+    }
     await this.classroom.runTask(
       'threads',
       'starting',

@@ -11,6 +11,7 @@ import type {
   LabApi,
   RunSettings,
   SurfaceView,
+  TraceRequest,
   TracedView,
 } from '../../../main/contract';
 import { coalesce } from './coalesce';
@@ -38,7 +39,7 @@ export class Following {
   surface = $state.raw<SurfaceView | null>(null);
   surfaceError = $state<string | null>(null);
   /** f as the engine traces it, for the settings it names; fetched only while its tab is open. */
-  traced = $state.raw<{ settings: GridSettings; view: TracedView | { error: string } } | null>(null);
+  traced = $state.raw<{ settings: TraceRequest; view: TracedView | { error: string } } | null>(null);
 
   constructor(private readonly host: FollowingHost) {}
 
@@ -111,14 +112,20 @@ export class Following {
     }
   }, 40);
 
-  /** Asks for the traced graphs at the current settings (the Traced graph tab calls this as they change). */
+  /**
+   * Asks for the traced graphs at the current settings and output (the Traced graph tab calls this as they
+   * change): a number's adds the fused reduction, and is traced at its full size (tracing allocates no grid).
+   */
   requestTrace(): void {
     if (!this.formulaValid) return;
-    this.traceSettings(this.host.grid());
+    const reduce = this.host.settings().reduce;
+    this.traceSettings({ ...this.host.grid(), ...(reduce ? { reduce } : {}) });
   }
 
-  private readonly traceSettings = coalesce(async (settings: GridSettings) => {
+  private readonly traceSettings = coalesce(async (settings: TraceRequest) => {
     const view = await this.host.api.invoke('graph:trace', settings).catch((e: unknown) => ({ error: messageOf(e) }));
-    if (sameGrid(settings, this.host.settings())) this.traced = { settings, view };
+    const now = this.host.settings();
+    if (sameGrid(settings, now) && (settings.reduce ?? 'grid') === (now.reduce ?? 'grid'))
+      this.traced = { settings, view };
   }, 80);
 }

@@ -6,7 +6,8 @@
 // pessimistic first guess. No shell, no timers: Live asks, this answers.
 
 import type { CalibrationResult, DType, RunRecord, RunSettings } from '../../../main/contract';
-import { nearestMeasurement, pointsOf, predictRunMs, type Measurement } from './livePlan';
+import { pointsEvaluated } from '../../../compute/strategies/pointsEvaluated';
+import { nearestMeasurement, predictRunMs, type Measurement } from './livePlan';
 import { calibratedMeasurements, FIRST_GUESS, firstGuess, type LiveKey } from './livePriors';
 
 /** Sizes remembered per strategy and dtype, to predict from the nearest. */
@@ -33,9 +34,9 @@ export class LiveCosts {
     return Boolean(this.measured[`${key}:float32`]?.length || this.measured[`${key}:float64`]?.length);
   }
 
-  /** The predicted wall time of running `key` at these settings. */
+  /** The predicted wall time of running `key` at these settings: its cost per point times the points it evaluates. */
   predictedMs(key: LiveKey, settings: RunSettings): number {
-    const points = pointsOf(settings);
+    const points = pointsEvaluated(key, settings);
     const byDtype = (dtype: DType) => nearestMeasurement(this.measured[`${key}:${dtype}`] ?? [], points);
     const last = byDtype(settings.dtype) ?? byDtype(otherDtype(settings.dtype)) ?? firstGuess(key);
     const roof = this.roof(key, settings);
@@ -59,7 +60,7 @@ export class LiveCosts {
     const key = `${record.strategy}:${record.dtype}`;
     const fixedMs = this.fixedMs[key];
     this.remember(key, {
-      points: pointsOf(record),
+      points: pointsEvaluated(record.strategy, record),
       callMs: record.minMs,
       firstMs: record.firstMs,
       overheadNsPerPoint: FIRST_GUESS[record.strategy].overheadNsPerPoint,

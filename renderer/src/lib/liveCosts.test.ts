@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CalibrationResult, RunSettings } from '../../../main/contract';
+import type { CalibrationResult, RunRecord, RunSettings } from '../../../main/contract';
 import { LiveCosts } from './liveCosts.svelte';
 
 const settings = (n: number): RunSettings => ({
@@ -52,5 +52,29 @@ describe('what Live knows of a strategy’s cost', () => {
       strategies: [{ ...calibration.strategies[0]!, strategy: 'loops', fixedMs: 0, nsPerPoint: 50_000, compileMs: 1 }],
     });
     expect(costs.predictedMs('loops', settings(40))).toBeCloseTo(50 + 1600 * 1.5e-3 + 1600 * 20e-6, 6);
+  });
+
+  it("scales naive with the diagonal it evaluates (min(nx, ny) points), not the grid's nx · ny", () => {
+    const costs = new LiveCosts();
+    costs.noteCalibration({
+      ...calibration,
+      strategies: [
+        {
+          ...calibration.strategies[0]!,
+          strategy: 'naive',
+          samples: [
+            { points: 32, callMs: 0.05 + 32e-6 },
+            { points: 128, callMs: 0.05 + 128e-6 },
+          ],
+        },
+      ],
+    });
+    // 100,000²: 1e5 points of 1 ns each and the check's 5 ns — milliseconds, not the 1e10 points' minutes.
+    const ms = costs.predictedMs('naive', settings(100_000));
+    expect(ms).toBeCloseTo(2 + 0.05 + 0.1 + 0.5, 6);
+    // A record of naive at 300 × 200 is remembered at its 200 points: 400² scales its per-point part by 2.
+    costs.noteRecord({ strategy: 'naive', dtype: 'float32', nx: 300, ny: 200, minMs: 0.2, firstMs: 3 } as RunRecord);
+    // The compile part, the fixed cost kept and (0.2 - 0.05) ms scaled from 200 to 400 points, the check.
+    expect(costs.predictedMs('naive', settings(400))).toBeCloseTo(3 - 0.2 + (0.05 + 0.15 * 2) + 400 * 5e-6, 6);
   });
 });
