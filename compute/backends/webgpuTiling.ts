@@ -14,10 +14,7 @@ import type { WgslKernel } from './wgsl.js';
 
 /** The limits a run plans against: the adapter's, lowered by the options. */
 export interface RunLimits {
-  /**
-   * Elements of float32 in one storage binding of a tiled output (on a software adapter, smaller than the
-   * adapter's).
-   */
+  /** Elements of float32 in one storage binding of a tiled output (on a software adapter, less than it allows). */
   bindingElements: number;
   /** Elements of float32 in one storage binding as the adapter allows it (a reduction binds each input whole). */
   inputBindingElements: number;
@@ -67,10 +64,7 @@ export const REDUCE_GROUPS = { hardware: 1024, software: 64 } as const;
 /** Output bytes per dispatch on a software adapter: about 40 ms of llvmpipe's work. */
 export const SOFTWARE_SUBMISSION_BYTES = 16 * 1024 * 1024;
 
-/**
- * The limits of one opened device, lowered by the overrides, for a kernel of `workgroupSize` invocations per
- * workgroup.
- */
+/** One opened device's limits, lowered by the overrides, for a kernel of `workgroupSize` invocations per group. */
 export function runLimits(
   adapter: AdapterLimits,
   device: { software: boolean; timestamps: boolean; workgroupSize: number },
