@@ -212,7 +212,10 @@ class GpuBackend implements WebGpuBackend {
     );
   }
 
-  /** One pipeline per shader source, which is the graph's signature less its sizes (structure, ranks, broadcast axes). */
+  /**
+   * One pipeline per shader source, which is the graph's signature less its sizes (structure, ranks, broadcast
+   * axes).
+   */
   private pipeline(source: string): Promise<GPUComputePipeline> {
     const cached = this.pipelines.get(source);
     if (cached) {

@@ -50,7 +50,10 @@ export class BufferPool {
     return chosen;
   }
 
-  /** Gives back what a run held: to the pool after success; destroyed after a failure, which may have left one mapped. */
+  /**
+   * Gives back what a run held: to the pool after success; destroyed after a failure, which may have left one
+   * mapped.
+   */
   settle(held: readonly GPUBuffer[], succeeded: boolean): void {
     for (const buffer of held) {
       if (succeeded) this.release(buffer);

@@ -73,7 +73,8 @@ function describe(
   candidate: AdapterCandidate,
 ): { name: string; description: string; software: boolean } {
   const description = info.description ?? '';
-  // Dawn's node binding gives the device name slugged ("llvmpipe-llvm-15-0-6-256-bits-"); the description then says more.
+  // Dawn's node binding gives the device name slugged ("llvmpipe-llvm-15-0-6-256-bits-"); the description then says
+  // more.
   const raw = info.device || description || info.vendor || 'unknown GPU';
   const name = /^[a-z0-9-]+$/.test(raw) && description ? `${raw.replace(/-+$/, '')} (${description})` : raw;
   const software =
@@ -147,12 +148,18 @@ try {
   const U = globals.GPUBufferUsage;
   const out = device.createBuffer({ size: 4, usage: U.STORAGE | U.COPY_SRC });
   const read = device.createBuffer({ size: 4, usage: U.MAP_READ | U.COPY_DST });
-  const module = device.createShaderModule({ code: '@group(0) @binding(0) var<storage, read_write> o: array<f32>; @compute @workgroup_size(1) fn main() { o[0] = 42.0; }' });
+  const module = device.createShaderModule({
+    code: '@group(0) @binding(0) var<storage, read_write> o: array<f32>; ' +
+      '@compute @workgroup_size(1) fn main() { o[0] = 42.0; }',
+  });
   const pipeline = device.createComputePipeline({ layout: 'auto', compute: { module, entryPoint: 'main' } });
   const encoder = device.createCommandEncoder();
   const pass = encoder.beginComputePass();
   pass.setPipeline(pipeline);
-  pass.setBindGroup(0, device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries: [{ binding: 0, resource: { buffer: out } }] }));
+  pass.setBindGroup(0, device.createBindGroup({
+    layout: pipeline.getBindGroupLayout(0),
+    entries: [{ binding: 0, resource: { buffer: out } }],
+  }));
   pass.dispatchWorkgroups(1);
   pass.end();
   encoder.copyBufferToBuffer(out, 0, read, 0, 4);
@@ -160,8 +167,16 @@ try {
   await read.mapAsync(globals.GPUMapMode.READ);
   const value = new Float32Array(read.getMappedRange())[0];
   const i = adapter.info;
-  const info = { vendor: i.vendor, architecture: i.architecture, device: i.device, description: i.description, isFallbackAdapter: i.isFallbackAdapter };
-  report(value === 42 ? { ok: true, info } : { ok: false, error: 'a test kernel computed ' + value + ' instead of 42' });
+  const info = {
+    vendor: i.vendor,
+    architecture: i.architecture,
+    device: i.device,
+    description: i.description,
+    isFallbackAdapter: i.isFallbackAdapter,
+  };
+  report(
+    value === 42 ? { ok: true, info } : { ok: false, error: 'a test kernel computed ' + value + ' instead of 42' },
+  );
 } catch (error) {
   report({ ok: false, error: String((error && error.message) || error) });
 }

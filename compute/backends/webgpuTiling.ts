@@ -14,7 +14,7 @@ import type { WgslKernel } from './wgsl.js';
 
 /** The limits a run plans against: the adapter's, lowered by the options. */
 export interface RunLimits {
-  /** Elements of float32 in one storage binding of a tiled output (on a software adapter, smaller than the adapter's). */
+  /** Elements of float32 in one storage binding of a tiled output (on a software adapter, less than it allows). */
   bindingElements: number;
   /** Elements of float32 in one storage binding as the adapter allows it (a reduction binds each input whole). */
   inputBindingElements: number;
@@ -64,7 +64,7 @@ export const REDUCE_GROUPS = { hardware: 1024, software: 64 } as const;
 /** Output bytes per dispatch on a software adapter: about 40 ms of llvmpipe's work. */
 export const SOFTWARE_SUBMISSION_BYTES = 16 * 1024 * 1024;
 
-/** The limits of one opened device, lowered by the overrides, for a kernel of `workgroupSize` invocations per workgroup. */
+/** One opened device's limits, lowered by the overrides, for a kernel of `workgroupSize` invocations per group. */
 export function runLimits(
   adapter: AdapterLimits,
   device: { software: boolean; timestamps: boolean; workgroupSize: number },
@@ -161,7 +161,8 @@ export function dispatchSize(
   const y = Math.ceil(groups / x);
   if (y > limits.maxWorkgroupsPerDimension) {
     throw new Error(
-      `a dispatch of ${count} invocations needs ${x}×${y} workgroups, beyond this GPU's ${limits.maxWorkgroupsPerDimension} per dimension`,
+      `a dispatch of ${count} invocations needs ${x}×${y} workgroups, ` +
+        `beyond this GPU's ${limits.maxWorkgroupsPerDimension} per dimension`,
     );
   }
   return { x, y, rowWidth: x * limits.workgroupSize };
@@ -235,8 +236,9 @@ export function planTiles(
     if (fits) return tiles;
     if (tileElements <= align) {
       throw new Error(
-        `an input is read in an order so far from the output's that no tile of the output reads less than one storage binding ` +
-          `(${limits.bindingElements * 4} bytes on this GPU); make the input contiguous in the output's order (e.g. copy its transpose) first`,
+        `an input is read in an order so far from the output's that no tile of the output reads less than one ` +
+          `storage binding (${limits.bindingElements * 4} bytes on this GPU); ` +
+          `make the input contiguous in the output's order (e.g. copy its transpose) first`,
       );
     }
     tileElements = Math.max(align, Math.floor(tileElements / 2 / align) * align);

@@ -33,7 +33,8 @@ export async function fusedMaxBenchLines(
     );
     hand = await backend.handWrittenMaxMs(grid, dtype, repeats, record.devices);
     fusedMs = record.medianMs;
-    // The yardstick's cos may be libmvec's and the evaluator's its own (vm_trig.h): they agree to a few units in the last place.
+    // The yardstick's cos may be libmvec's and the evaluator's its own (vm_trig.h): they agree to a few units in the
+    // last place.
     const tolerance = 8 * (dtype === 'float32' ? 2 ** -23 : 2 ** -52) * Math.abs(hand.max);
     if (!(Math.abs((record.value ?? NaN) - hand.max) <= tolerance)) {
       throw new Error(`the fused max (${record.value}) and the hand-written one (${hand.max}) disagree`);

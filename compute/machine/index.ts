@@ -15,10 +15,9 @@ export {
   type KeptProfile,
   type ProfileOptions,
 } from './store.js';
+export { planBytes, eagerTraffic } from './planBytes.js';
 export {
-  planBytes,
   opsPerPoint,
-  eagerTraffic,
   rooflineFields,
   roofs,
   levelFor,

@@ -2,16 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { compileFormula } from '../formula/index.js';
 import { DEFAULT_FORMULA, type RunRecord } from '../strategies/types.js';
 import { fitAmdahl, amdahlSpeedup } from './amdahl.js';
-import {
-  boundText,
-  computeThreads,
-  levelFor,
-  opsPerPoint,
-  meshGraph,
-  planBytes,
-  rooflineFields,
-  roofs,
-} from './roofline.js';
+import { meshGraph, planBytes } from './planBytes.js';
+import { boundText, computeThreads, levelFor, opsPerPoint, rooflineFields, roofs } from './roofline.js';
 import { MACHINE_PROFILE_VERSION, type MachineProfile } from './types.js';
 
 const formula = compileFormula(DEFAULT_FORMULA);

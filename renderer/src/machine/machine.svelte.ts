@@ -56,7 +56,10 @@ export class MachineState {
     );
   }
 
-  /** Settles when no measurement is running: an engine task asked for meanwhile waits for it instead of being refused. */
+  /**
+   * Settles when no measurement is running: an engine task asked for meanwhile waits for it instead of being
+   * refused.
+   */
   idle(): Promise<void> {
     return this.measuring ?? Promise.resolve();
   }
@@ -85,7 +88,8 @@ export class MachineState {
       if (profile)
         this.lab.live.costs.roof = (key, settings) =>
           key === 'limit' ? 0 : writeNsPerPoint(profile, settings.nx * settings.ny, settings.dtype);
-      // Measured now: the runs at these settings are timed again, to be placed on this profile (Live waits for release).
+      // Measured now: the runs at these settings are timed again, to be placed on this profile (Live waits for
+      // release).
       if (view?.measured) this.lab.live.retime();
       this.status = this.view ? 'ready' : 'missing';
       this.error = null;

@@ -37,13 +37,19 @@ export interface MountainLayout {
   caches: CacheMark[];
 }
 
-/** A record's place on the mountain: the output's bytes, and its median time per output point in ns (naive's output is n points). */
+/**
+ * A record's place on the mountain: the output's bytes, and its median time per output point in ns (naive's output is
+ * n points).
+ */
 export function mountainPoint(r: RunRecord): MountainPoint {
   const points = r.shape.reduce((a, b) => a * b, 1);
   return { bytes: points * ITEM_BYTES[r.dtype], nsPerPoint: (r.medianMs * 1e6) / points, n: r.nx };
 }
 
-/** One line per strategy (the floor's among them: it only writes), smallest working set first, and the caches to mark. */
+/**
+ * One line per strategy (the floor's among them: it only writes), smallest working set first, and the caches to
+ * mark.
+ */
 export function layoutMountain(entries: readonly SweepEntry[], caches: Caches | null): MountainLayout {
   const records = entries.flatMap((e) =>
     e.kind === 'record' && !e.record.shapeError && e.record.medianMs > 0 ? [e.record] : [],

@@ -125,10 +125,14 @@ function formatRate(value: number): string {
   return String(value >= 100 ? Math.round(value) : Number(value >= 10 ? value.toFixed(1) : value.toPrecision(2)));
 }
 
-/** The hover text: "meshgrid: memory-bound, 78% of DRAM write bandwidth (24 of 31 GB/s); 0.25 flop/byte, 6.1 Gflop/s". */
+/**
+ * The hover text: "meshgrid: memory-bound, 78% of DRAM write bandwidth (24 of 31 GB/s); 0.25 flop/byte,
+ * 6.1 Gflop/s".
+ */
 export function describeRun(r: PlacedRecord, profile: MachineProfile | null): string {
   const { intensity, gflops } = placeOf(r);
-  const figures = `${intensity.toPrecision(2)} flop/byte, ${formatRate(gflops)} Gflop/s, ${r.devices} thread${r.devices === 1 ? '' : 's'}`;
+  const threads = `${r.devices} thread${r.devices === 1 ? '' : 's'}`;
+  const figures = `${intensity.toPrecision(2)} flop/byte, ${formatRate(gflops)} Gflop/s, ${threads}`;
   const gbps = r.achievedGBps ?? r.bytesMoved! / (r.medianMs * 1e6);
   const bound = r.bound;
   if (bound && (LEVELS as readonly string[]).includes(bound)) {
@@ -137,16 +141,19 @@ export function describeRun(r: PlacedRecord, profile: MachineProfile | null): st
     const roofGBps = roof ? Math.max(roof.readGBps, roof.writeGBps) : undefined;
     // The engine's own fraction where it gave one (its model's roof), else the bytes moved over the level's bandwidth.
     const fraction = r.roofFraction ?? (roofGBps ? gbps / roofGBps : undefined);
+    const ofRoofGBps = roofGBps ? ` of ${formatRate(roofGBps)}` : '';
     const share =
       fraction !== undefined
-        ? `, ${percent(fraction)} of ${level} bandwidth (${formatRate(gbps)}${roofGBps ? ` of ${formatRate(roofGBps)}` : ''} GB/s)`
+        ? `, ${percent(fraction)} of ${level} bandwidth (${formatRate(gbps)}${ofRoofGBps} GB/s)`
         : ` (${formatRate(gbps)} GB/s moved)`;
     return `${r.strategy}: memory-bound${share}; ${figures}`;
   }
   const ofRoof = r.roofFraction !== undefined ? `, at ${percent(r.roofFraction)} of that roof` : '';
   switch (bound) {
-    case 'compute':
-      return `${r.strategy}: compute-bound by the arithmetic${r.isa ? ` (${r.isa}${r.lanes ? `, ${r.lanes} lanes` : ''})` : ''}${ofRoof}; ${figures}`;
+    case 'compute': {
+      const isa = r.isa ? ` (${r.isa}${r.lanes ? `, ${r.lanes} lanes` : ''})` : '';
+      return `${r.strategy}: compute-bound by the arithmetic${isa}${ofRoof}; ${figures}`;
+    }
     case 'transcendental':
       return `${r.strategy}: bound by the evaluator's cos throughput${ofRoof}; ${figures}`;
     case 'overhead':
@@ -188,7 +195,10 @@ export function layoutRoofline(roofs: readonly RoofLine[], dots: readonly Roofli
   return { xAxis, yAxis, roofs: [...roofs], dots: [...dots] };
 }
 
-/** A roof's visible segment: from the chart's left edge (or where it enters) to where the lowest flat roof above it caps it. */
+/**
+ * A roof's visible segment: from the chart's left edge (or where it enters) to where the lowest flat roof above it
+ * caps it.
+ */
 export function roofSegment(roof: RoofLine, layout: RooflineLayout): [[number, number], [number, number]] {
   const { xAxis, yAxis } = layout;
   if (roof.kind !== 'memory')
