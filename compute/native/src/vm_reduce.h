@@ -74,21 +74,8 @@ class Reducer {
       return;
     }
     const bool greater = L_.reduceKind == ReduceKind::Max;
-    T m = v[0];
-    int bad = 0;
-    if (greater) {
-      for (int j = 0; j < n; j++) {
-        const T x = v[j];
-        m = x > m ? x : m;
-        bad |= x != x;
-      }
-    } else {
-      for (int j = 0; j < n; j++) {
-        const T x = v[j];
-        m = x < m ? x : m;
-        bad |= x != x;
-      }
-    }
+    bool bad = false;
+    const T m = greater ? blockExtreme<true>(v, n, bad) : blockExtreme<false>(v, n, bad);
     if (index_ >= 0 && best_ != best_) return;  // a NaN already won, at an earlier index
     if (bad) {
       int j = 0;
@@ -100,7 +87,7 @@ class Reducer {
     if (index_ >= 0 && !(greater ? m > best_ : m < best_)) return;
     int j = 0;
     while (!(v[j] == m)) j++;
-    best_ = m;
+    best_ = v[j];  // the first of equals, as np.argmax: of -0 and +0, the first one's sign
     index_ = at + j;
   }
 

@@ -98,7 +98,8 @@ void lessonRows(void* out, const void* x, const void* y, DType dtype, int64_t n,
 /**
  * The lesson's fused max, written by hand: the same blocks, the same libmvec
  * cos and the same quotient as lessonRows, each block folded into a running
- * maximum (NaN wins, as np.max) instead of stored. The fused map-reduce
+ * maximum (NaN wins, as np.max) instead of stored, with the fold the fused
+ * map-reduce uses (blockExtreme). The fused map-reduce
  * (vm_reduce.h) is held to it in `vlab bench`.
  */
 template <class T>
@@ -114,11 +115,11 @@ double lessonMaxTyped(const T* x, const T* y, int64_t n, int64_t r0, int64_t r1)
       const T* yj = y + j0;
       for (int j = 0; j < m; j++) r[j] = xx + yj[j] * yj[j];
       lessonCos<T>(c, r, m);
-      for (int j = 0; j < m; j++) {
-        const T z = c[j] / (T(1) + r[j]);
-        best = z > best ? z : best;
-        bad |= z != z;
-      }
+      for (int j = 0; j < m; j++) c[j] = c[j] / (T(1) + r[j]);
+      bool nan = false;
+      const T blockMax = blockExtreme<true>(c, m, nan);
+      best = blockMax > best ? blockMax : best;
+      bad |= nan;
     }
   }
   return bad ? std::numeric_limits<double>::quiet_NaN() : double(best);
