@@ -41,7 +41,9 @@ const files = [...sources(nativeDir), ...sources(join(root, 'test'))].sort();
 const style = `--style=file:${join(nativeDir, '.clang-format')}`;
 const result = spawnSync(binary, ['--dry-run', '--Werror', style, ...files], { cwd: root, stdio: 'inherit' });
 if (result.status !== 0) {
-  console.error(`lint: ${relative(root, nativeDir)}: C++ not in clang-format's style; fix with: ${binary} -i <file>`);
+  console.error(
+    `lint: ${relative(root, nativeDir)}: C++ not in clang-format's style; fix with: ${binary} -i ${style} <file>`,
+  );
   process.exit(result.status ?? 1);
 }
 console.log(`lint: ${files.length} C++ files in clang-format's style (${probe.stdout.trim()})`);
