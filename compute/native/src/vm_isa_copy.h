@@ -16,6 +16,7 @@
 // The order is the point: clang-format must not sort it.
 // clang-format off
 #include "vm_vector_math.h"    // the portable vector math (xsimd) for this target
+#include "vm_fold.h"           // a block folded into its extreme (fused max and min, and their yardstick)
 #include "vm_block_kernels.h"  // each opcode's kernel over a block, from opcodes.h
 #include "vm_block_pass.h"     // registers, reads, one pass of the program over a block
 #include "vm_progress.h"       // progress and cancellation between blocks
