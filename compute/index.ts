@@ -27,7 +27,15 @@ export { makeJaxpr } from './transforms/makeJaxpr.js';
 
 export type { BackendName, Device, RunControl, ExecutionTimings } from './backends/backend.js';
 export { CancelledError, BACKEND_NAMES } from './backends/backend.js';
-export { backendStatus, backendStatuses, devices, getBackend, loadBackends } from './backends/registry.js';
+export {
+  backendStatus,
+  backendStatuses,
+  CPU_BACKENDS,
+  devices,
+  getBackend,
+  loadBackends,
+} from './backends/registry.js';
+export { probePython } from './peers/python.js';
 export { configureNativeThreads, type NativeBackend } from './backends/native.js';
 export { settledHeapUsed } from './report/heap.js';
 
@@ -48,6 +56,8 @@ export {
   runStrategy,
   runChecked,
   strategyAvailability,
+  availabilityNow,
+  loadFor,
   guardRequest,
   guardChecked,
   defaultBackend,

@@ -91,6 +91,18 @@ export async function openBrowser(): Promise<{ browser: Browser; page: Page }> {
   return { browser, page };
 }
 
+/**
+ * Waits until the app has started and the engine's slow probes (Dawn's adapter, Python) have settled: no strategy is
+ * pending. A suite that reads which strategies are available reads them all, never a GPU still being probed.
+ */
+export async function probesSettled(page: Page): Promise<void> {
+  await page.waitForFunction(
+    () => document.querySelector('[data-testid="app"].ready') !== null && !document.querySelector('[data-pending]'),
+    null,
+    { timeout: 60_000 },
+  );
+}
+
 export interface OpenLab extends WebShell {
   browser: Browser;
   page: Page;
@@ -107,6 +119,7 @@ export async function openLab(options: { dataDirPrefix: string; memoryCapBytes: 
     const opened = await openBrowser();
     browser = opened.browser;
     await opened.page.goto(shell.url);
+    await probesSettled(opened.page);
     return {
       ...shell,
       browser,

@@ -46,7 +46,7 @@ import type {
   Theme,
 } from '../compute/index.js';
 import type { LabError, InvokeReply } from './contractErrors.js';
-import type { AppInfo, MachineView } from './contractApp.js';
+import type { AppInfo, MachineView, ProbedFacts } from './contractApp.js';
 import type {
   GuardReport,
   RunBatchRequest,
@@ -110,7 +110,10 @@ export const GRID_FORMATS: readonly GridFormat[] = ['csv', 'npy'];
 
 /** Invoke channels: request → response. */
 export interface InvokeMap {
+  /** Answered at once: what waits on a slow probe (Dawn's adapter, Python) is marked pending. */
   'app:info': { request: null; response: AppInfo };
+  /** What AppInfo left pending, once every probe has settled. */
+  'app:probed': { request: null; response: ProbedFacts };
   'formula:check': { request: { text: string }; response: FormulaCheck };
   /** f at the surface's sampled points; a bad formula is refused with kind 'formula'. */
   'surface:preview': { request: GridSettings; response: SurfaceView };
@@ -220,6 +223,7 @@ export interface LabApi {
 // The lists are typed against the maps, so a channel added to one and not the other fails to compile.
 const invokeChannels = {
   'app:info': true,
+  'app:probed': true,
   'formula:check': true,
   'surface:preview': true,
   'graph:trace': true,

@@ -46,7 +46,10 @@ export interface AppInfo {
   shell: 'electron' | 'web';
   machine: MachineInfo;
   engineBuild: EngineBuild;
-  /** Every strategy, available or not (with the reason), in the lesson's order. */
+  /**
+   * Every strategy, available or not (with the reason), in the lesson's order; those waiting on a slow probe (the GPU,
+   * the Python peers) are `pending` until app:probed answers.
+   */
   availability: StrategyAvailability[];
   devices: Device[];
   /** Native threads pmap can use (1 when the native backend is missing). */
@@ -63,6 +66,14 @@ export interface AppInfo {
   previousSession: PreviousSession | null;
   /** Where finished runs are appended, so the user can find them. */
   resultsFile: string;
+}
+
+/** What AppInfo left pending, once Dawn's adapter and Python have been probed (app:probed). */
+export interface ProbedFacts {
+  availability: StrategyAvailability[];
+  devices: Device[];
+  /** The GPU adapter found, or 'none'. */
+  gpuAdapter: string;
 }
 
 export interface PreviousSession {

@@ -52,12 +52,14 @@ export class LabService {
   }
 
   /**
-   * Starts both engines now (each loads its backends and probes Python), so
-   * that a window's first requests, and Live's calibration at launch, do not
-   * wait for that. The shells call it once a window is on its way.
+   * Starts both engines now, so that a window's first requests, and Live's calibration at launch, do not wait for
+   * them: each loads the CPU's backends, and the preview engine alone probes Dawn's adapter and Python for app:probed
+   * (the run engine loads Dawn on its first GPU run: two probes at once would slow both, and the window's start). The
+   * shells call it once a window is on its way.
    */
   warm(): void {
-    for (const engine of [this.quickEngine, this.runEngine]) engine.call('engine:info', null).catch(() => undefined);
+    this.quickEngine.call('engine:probes', null).catch(() => undefined);
+    this.runEngine.call('engine:info', null).catch(() => undefined);
   }
 
   /** For tests and the test hook: the engine that runs strategies. */
@@ -108,7 +110,10 @@ export class LabService {
       lastSweep: this.lastSweep,
     })),
     'app:info': async () => {
-      const info = await this.quickEngine.call('engine:info', null);
+      const [info, previousSession] = await Promise.all([
+        this.quickEngine.call('engine:info', null),
+        this.log.previousSession(),
+      ]);
       return {
         appVersion: this.hooks.appVersion,
         shell: this.hooks.shell,
@@ -122,10 +127,12 @@ export class LabService {
         strategies: { lab: LAB_STRATEGY_NAMES, peers: PEER_STRATEGY_NAMES },
         limits: APP_GRID_LIMITS,
         engineBuild: info.engineBuild,
-        previousSession: await this.log.previousSession(),
+        previousSession,
         resultsFile: this.log.path,
       };
     },
+
+    'app:probed': () => this.quickEngine.call('engine:probes', null),
 
     'run:start': (request) =>
       this.task.run('run', request.runId, (signal) =>

@@ -155,6 +155,7 @@ const lessonGrid = strict({ nx: side, ny: side, xRange: range, yRange: range });
 /** Each channel's request schema, its output the contract's request type exactly. */
 const requestSchemas = {
   'app:info': nothing,
+  'app:probed': nothing,
   'formula:check': strict({ text: formula }),
   'surface:preview': gridSettings,
   'graph:trace': traceRequest,

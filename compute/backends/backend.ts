@@ -32,7 +32,11 @@ export interface SimdTarget {
   lanesFloat64: number;
 }
 
-export type BackendStatus = { available: true } | { available: false; reason: string };
+/**
+ * Whether a backend (or a strategy on it) can run here, and why not. `pending`: not known yet, its probe is under way
+ * (Dawn's adapter, Python): AppInfo is answered without waiting, and says so.
+ */
+export type BackendStatus = { available: true } | { available: false; reason: string; pending?: true };
 
 /** Cancellation and progress for a run that may take long. */
 export interface RunControl {

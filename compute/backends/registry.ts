@@ -1,6 +1,6 @@
 // Which backends this process has, and why the others are missing. The JS
 // backend is always here; the registry itself knows how to load native and
-// webgpu, on demand (loadBackends(), once): every entry point — the API, a
+// webgpu, on demand (loadBackends(), each once): every entry point — the API, a
 // strategy module, the CLI, the worker — sees the same backends, with no
 // side-effect import to remember. A backend that cannot load (no compiler,
 // no GPU) is recorded as unavailable with the reason; nothing else breaks.
@@ -21,19 +21,29 @@ const BUILT_IN_LOADERS: { [B in Exclude<BackendName, 'js'>]: BackendLoader } = {
 const loaded = new Map<BackendName, Backend>([['js', jsBackend]]);
 const failures = new Map<BackendName, string>();
 const loaders = new Map<BackendName, BackendLoader>(Object.entries(BUILT_IN_LOADERS) as [BackendName, BackendLoader][]);
-let loading: Promise<void> | null = null;
+/** Each backend's load, started once: a run loads only what it runs on (a CPU run never waits for Dawn). */
+const loading = new Map<BackendName, Promise<void>>();
 
 /** Replaces how a backend loads (tests: a backend built with its own options). */
 export function registerBackendLoader(name: BackendName, loader: BackendLoader): void {
   loaders.set(name, loader);
-  loading = null;
+  loading.delete(name);
 }
 
-/** Tries every registered loader once. Safe to call many times. */
-export function loadBackends(): Promise<void> {
-  loading ??= (async () => {
-    for (const [name, loader] of loaders) {
-      if (loaded.has(name) || failures.has(name)) continue;
+/** The backends on the CPU: what a run needs loaded to choose its default backend (resolve.ts). */
+export const CPU_BACKENDS: readonly BackendName[] = ['js', 'native'];
+
+/** Tries each named loader (by default every one) once. Safe to call many times. */
+export function loadBackends(names: readonly BackendName[] = BACKEND_NAMES): Promise<void> {
+  return Promise.all(names.map(loadBackend)).then(() => undefined);
+}
+
+function loadBackend(name: BackendName): Promise<void> {
+  const loader = loaders.get(name);
+  if (!loader || loaded.has(name) || failures.has(name)) return Promise.resolve();
+  let load = loading.get(name);
+  if (!load) {
+    load = (async () => {
       try {
         const backend = await loader();
         const status = backend.status();
@@ -42,17 +52,18 @@ export function loadBackends(): Promise<void> {
       } catch (error) {
         failures.set(name, error instanceof Error ? error.message : String(error));
       }
-    }
-  })();
-  return loading;
+    })();
+    loading.set(name, load);
+  }
+  return load;
 }
 
 export function backendStatus(name: BackendName): BackendStatus {
   if (loaded.has(name)) return { available: true };
-  const reason =
-    failures.get(name) ??
-    (loaders.has(name) ? 'not loaded yet (call loadBackends())' : `the ${name} backend is not built into this version`);
-  return { available: false, reason };
+  const failure = failures.get(name);
+  if (failure !== undefined) return { available: false, reason: failure };
+  if (!loaders.has(name)) return { available: false, reason: `the ${name} backend is not built into this version` };
+  return { available: false, reason: `the ${name} backend is still loading`, pending: true };
 }
 
 export function backendStatuses(): { name: BackendName; status: BackendStatus }[] {

@@ -41,7 +41,8 @@ export function useMachineProfile(profile: MachineProfile | null): void {
 
 /** Where this machine's profile is kept. */
 export async function profilePath(dataDir = defaultDataDir()): Promise<string> {
-  await loadBackends();
+  // The native pool's threads name the file: Dawn is not needed (nor waited for).
+  await loadBackends(['native']);
   const threads = backendStatus('native').available
     ? (getBackend('native') as NativeBackend).devices().length
     : availableParallelism();

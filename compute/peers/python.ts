@@ -133,11 +133,7 @@ export function peerStatus(
   probe: PythonProbe | null = settled,
   env: NodeJS.ProcessEnv = process.env,
 ): BackendStatus {
-  if (!probe)
-    return {
-      available: false,
-      reason: 'Python has not been probed yet (the runner asks before it lists or runs strategies)',
-    };
+  if (!probe) return { available: false, reason: 'Python is still being probed', pending: true };
   if (!probe.ok) return { available: false, reason: probe.reason };
   const missing = NEEDS[peer].filter((name) => !probe.versions[name]);
   if (missing.length)

@@ -48,6 +48,7 @@ function peerStrategy(peer: PeerStrategyName): Strategy {
     name: peer,
     description: DESCRIPTIONS[peer],
     takesBackend: false,
+    needs: 'python',
     availability: () => peerStatus(peer),
     predictBytes: (grid, dtype, formula, reduce) => {
       // To a number, JAX fuses (no grid); NumPy still makes its meshes and temporaries, and the lab receives two

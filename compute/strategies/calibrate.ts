@@ -9,10 +9,9 @@
 // starts a process) and never runs a grid larger than TINY_SIDES allow.
 
 import type { DType } from '../core/dtype.js';
-import { loadBackends } from '../backends/registry.js';
 import { throwIfCancelled } from '../backends/backend.js';
 import { compileFormula } from '../formula/index.js';
-import { defaultBackend } from './run.js';
+import { defaultBackend, loadFor } from './run.js';
 import { findStrategy } from './index.js';
 import { squareGrid } from './grid.js';
 import type { Strategy } from './strategy.js';
@@ -88,9 +87,9 @@ async function timeAt(strategy: Strategy, side: number, request: CalibrationRequ
 
 /** Times each strategy on its two tiny grids; a strategy this machine cannot run is left out. */
 export async function calibrate(request: CalibrationRequest, signal?: AbortSignal): Promise<CalibrationResult> {
-  await loadBackends();
-  const started = performance.now();
   const names = request.strategies ?? LAB_STRATEGY_NAMES;
+  await loadFor(names);
+  const started = performance.now();
   const strategies: StrategyCalibration[] = [];
   for (const name of names) {
     throwIfCancelled(signal);

@@ -28,6 +28,7 @@ export const gpuStrategy: Strategy = {
   description:
     'the vmap program compiled to one WGSL compute shader on the GPU: x and y uploaded flat, read by index; float32',
   takesBackend: false,
+  needs: 'webgpu',
   availability: () => backendStatus('webgpu'),
   // x and y in the dtype asked for (the backend converts them on upload), the result in float32; to a number, no grid.
   predictBytes: ({ nx, ny }, dtype, _formula, reduce) =>

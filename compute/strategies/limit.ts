@@ -1,7 +1,6 @@
 // The physical floor beside the strategies: the time to merely write the
 // grid's nx·ny outputs (non-zero, varying values, as the real output's) at this machine's memory bandwidth, measured by
-// the backend that
-// can (the native pool, all threads). Every strategy's time reads against it.
+// the backend that can (the native pool, all threads). Every strategy's time reads against it.
 
 import type { DType } from '../core/dtype.js';
 import { itemSize } from '../core/dtype.js';
@@ -14,7 +13,7 @@ import { placeOnRoofline } from '../machine/place.js';
 export async function measureLimit(gridOrN: number | GridSpec, dtype: DType, repeats = 5): Promise<RunRecord | null> {
   const grid = gridSpecOf(gridOrN);
   const points = grid.nx * grid.ny;
-  await loadBackends();
+  await loadBackends(['native']);
   if (!backendStatus('native').available) return null;
   const backend = getBackend('native');
   if (!backend.measureWriteFloor) return null;

@@ -37,6 +37,7 @@ export const loopsStrategy: Strategy = {
   name: 'loops',
   description: 'for i, for j: z[i, j] = f(x[i], y[j]): one jitted call per element',
   takesBackend: true,
+  needs: 'cpu',
   availability(backend) {
     if (backend === 'webgpu')
       return {

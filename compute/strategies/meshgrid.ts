@@ -17,6 +17,7 @@ export const meshgridStrategy: Strategy = {
   name: 'meshgrid',
   description: "x_mesh, y_mesh = meshgrid(x, y, indexing='ij'); jit(f)(x_mesh, y_mesh): fused, but two nx×ny meshes",
   takesBackend: true,
+  needs: 'cpu',
   availability: (backend) => backendStatus(backend),
   predictBytes: ({ nx, ny }, dtype) => (3 * nx * ny + nx + ny) * itemSize(dtype),
   async run(context) {

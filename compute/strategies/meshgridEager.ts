@@ -44,6 +44,7 @@ export const meshgridEagerStrategy: Strategy = {
   name: 'meshgrid-eager',
   description: 'meshgrid, then f op by op as NumPy does: one nx×ny temporary per operation',
   takesBackend: true,
+  needs: 'cpu',
   availability: (backend) =>
     backend === 'webgpu'
       ? {

@@ -17,6 +17,7 @@ export const naiveStrategy: Strategy = {
   name: 'naive',
   description: 'f(x, y) on the flat vectors: shape (n,), the wrong answer on purpose',
   takesBackend: true,
+  needs: 'cpu',
   availability: (backend) => backendStatus(backend),
   // x, y and, when they broadcast (nx = ny), the vector result.
   predictBytes: ({ nx, ny }, dtype) => (nx + ny + (nx === ny ? nx : 0)) * itemSize(dtype),

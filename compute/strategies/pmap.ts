@@ -49,6 +49,7 @@ export const pmapStrategy: Strategy = {
   name: 'pmap',
   description: 'pmap(vmap(vmap(f))) on x reshaped to (devices, nx/devices): rows split over the native threads',
   takesBackend: false,
+  needs: 'cpu',
   availability: () => {
     const status = backendStatus('native');
     if (status.available) return status;

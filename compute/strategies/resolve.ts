@@ -4,12 +4,13 @@
 
 import type { DType } from '../core/dtype.js';
 import type { BackendName } from '../backends/backend.js';
-import { backendStatus } from '../backends/registry.js';
+import { backendStatus, CPU_BACKENDS, loadBackends } from '../backends/registry.js';
+import { probePython } from '../peers/python.js';
 import { compileFormula, type CompiledFormula } from '../formula/index.js';
 import { findStrategy } from './index.js';
 import type { Strategy } from './strategy.js';
 import type { CheckedRunRequest } from './checkedRequest.js';
-import { DEFAULT_FORMULA, type GridSpec, type ReduceMode } from './types.js';
+import { DEFAULT_FORMULA, type GridSpec, type ReduceMode, type StrategyName } from './types.js';
 
 export const DEFAULT_REPEATS = 3;
 
@@ -19,6 +20,19 @@ export function defaultBackend(strategy?: string): BackendName {
   // the JS backend's in-thread call, so its fastest backend is js.
   if (strategy === 'loops') return 'js';
   return backendStatus('native').available ? 'native' : 'js';
+}
+
+/**
+ * Loads what these strategies need (Strategy.needs) and only that, before they resolve: the CPU's backends always
+ * (the default backend is chosen among them), with the backend asked for, Dawn for the GPU, Python for a peer.
+ */
+export async function loadFor(names: readonly StrategyName[], backend?: BackendName): Promise<void> {
+  const strategies = names.map(findStrategy).filter((s) => s !== undefined);
+  const backends = new Set<BackendName>(CPU_BACKENDS);
+  if (backend) backends.add(backend);
+  if (strategies.some((s) => s.needs === 'webgpu')) backends.add('webgpu');
+  const python = strategies.some((s) => s.needs === 'python');
+  await Promise.all([loadBackends([...backends]), python ? probePython() : undefined]);
 }
 
 export interface ResolvedRequest {

@@ -21,12 +21,20 @@ import { isAnswer } from './answer.js';
 import { checkAnswer } from './answerRecord.js';
 import { placeOnRoofline } from '../machine/place.js';
 import type { CheckedRunRequest } from './checkedRequest.js';
-import { DEFAULT_REPEATS, defaultBackend, resolve } from './resolve.js';
+import { DEFAULT_REPEATS, defaultBackend, loadFor, resolve } from './resolve.js';
 import { guardChecked, guardRequest, guardResolved } from './runGuard.js';
 import { measuredRecord, shapeErrorRecord } from './runRecord.js';
 import type { RunProgress, RunRecord, RunRequest, StrategyAvailability, StrategyName } from './types.js';
 
-export { DEFAULT_REPEATS, defaultBackend, guardChecked, guardRequest, RunRequestError, StrategyUnavailableError };
+export {
+  DEFAULT_REPEATS,
+  defaultBackend,
+  loadFor,
+  guardChecked,
+  guardRequest,
+  RunRequestError,
+  StrategyUnavailableError,
+};
 /** Grids are at least 1×1; beyond this side (nx or ny) no machine has the memory, and the guard says so. */
 export const MAX_N = ENGINE_MAX_N;
 
@@ -49,7 +57,7 @@ export async function runStrategy(request: RunRequest, options: RunOptions = {})
 
 /** A run whose request was validated where it entered (the app's boundary): resolved once, never checked again. */
 export async function runChecked(request: CheckedRunRequest, options: RunOptions = {}): Promise<RunResult> {
-  await Promise.all([loadBackends(), probePython()]);
+  await loadFor([request.strategy], request.backend);
   const resolved = resolve(request);
   const { strategy, grid: spec, dtype, backend, formula, repeats, devices, reduce } = resolved;
   const status = strategy.availability(backend);
@@ -112,9 +120,17 @@ export async function runChecked(request: CheckedRunRequest, options: RunOptions
   }
 }
 
-/** Every strategy with whether it can run on the given backend here, and why not. */
+/** Every strategy with whether it can run on the given backend here, and why not, once every probe has settled. */
 export async function strategyAvailability(backend?: BackendName): Promise<StrategyAvailability[]> {
   await Promise.all([loadBackends(), probePython()]);
+  return availabilityNow(backend);
+}
+
+/**
+ * Every strategy's availability as far as this process knows now, without waiting: one whose backend is still loading
+ * or whose Python is still being probed is `pending`.
+ */
+export function availabilityNow(backend?: BackendName): StrategyAvailability[] {
   const chosen = backend ?? defaultBackend();
   return STRATEGIES.map((s) => {
     const status = s.availability(chosen);
@@ -122,6 +138,7 @@ export async function strategyAvailability(backend?: BackendName): Promise<Strat
       strategy: s.name as StrategyName,
       available: status.available,
       ...(status.available ? {} : { reason: status.reason }),
+      ...(!status.available && status.pending ? { pending: true as const } : {}),
       description: s.description,
     };
   });

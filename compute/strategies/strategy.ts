@@ -64,6 +64,11 @@ export interface Strategy {
   readonly description: string;
   /** Whether it takes the user's backend choice (single-device strategies) or fixes its own. */
   readonly takesBackend: boolean;
+  /**
+   * What must be loaded before it can run or say whether it can: the CPU's backends (and the backend chosen), Dawn's
+   * adapter, or Python's probe. A run loads only that: one on the CPU never waits for Dawn.
+   */
+  readonly needs: 'cpu' | 'webgpu' | 'python';
   availability(backend: BackendName): BackendStatus;
   /** Bytes the run will hold at its peak, from shapes alone: the memory guard's figure. */
   predictBytes(grid: GridSpec, dtype: DType, formula: CompiledFormula, reduce?: ReduceMode): number;

@@ -176,6 +176,8 @@ export interface StrategyAvailability {
   strategy: StrategyName;
   available: boolean;
   reason?: string;
+  /** Not known yet: Dawn's adapter or Python is still being probed (AppInfo is answered without waiting). */
+  pending?: true;
   description: string;
 }
 

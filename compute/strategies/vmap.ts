@@ -15,6 +15,7 @@ export const vmapStrategy: Strategy = {
   name: 'vmap',
   description: 'vmap(vmap(f, in_axes=(None, 0)), in_axes=(0, None)) on flat x and y, jitted: no meshes',
   takesBackend: true,
+  needs: 'cpu',
   availability: (backend) => backendStatus(backend),
   // Fused to a number, the grid is never stored: x, y and a few partials.
   predictBytes: ({ nx, ny }, dtype, _formula, reduce) =>

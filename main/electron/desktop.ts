@@ -170,12 +170,15 @@ export class Desktop {
   private facts(): Promise<AboutFacts> {
     const service = this.deps.service();
     if (!service) return Promise.reject(new Error('the lab is shutting down'));
-    this.aboutFacts ??= service.handle('app:info', null).then((info) => ({
-      appVersion: this.appVersion,
-      engineBuild: info.engineBuild,
-      machine: info.machine,
-      versions: { electron: process.versions.electron, chrome: process.versions.chrome, node: process.versions.node },
-    }));
+    // The GPU adapter as probed: AppInfo is answered before Dawn's probe settles.
+    this.aboutFacts ??= Promise.all([service.handle('app:info', null), service.handle('app:probed', null)]).then(
+      ([info, probed]) => ({
+        appVersion: this.appVersion,
+        engineBuild: info.engineBuild,
+        machine: { ...info.machine, gpuAdapter: probed.gpuAdapter },
+        versions: { electron: process.versions.electron, chrome: process.versions.chrome, node: process.versions.node },
+      }),
+    );
     this.aboutFacts.catch(() => (this.aboutFacts = null));
     return this.aboutFacts;
   }

@@ -1,17 +1,22 @@
 // What the engine knows of AppInfo (the 'engine:info' method): its strategies and devices, the formula box's
-// presets, how the native addon was built, and the machine. The service adds the shell's part. Loads the backends
-// and the kept machine profile first, so what it reports is what the first run will find.
+// presets, how the native addon was built, and the machine. The service adds the shell's part. It loads the CPU's
+// backends and the kept machine profile first, so what it reports is what the first run on the CPU will find; it
+// does not wait for Dawn's adapter or Python (each probe takes a child process, half a second or more while a window
+// opens): their strategies are `pending` until 'engine:probes', which waits for both, says.
 
 import { totalmem } from 'node:os';
 import {
   DEFAULT_FORMULA,
   FORMULA_PRESETS,
   GRID_RANGE,
+  availabilityNow,
   backendStatus,
+  CPU_BACKENDS,
   devices,
   getBackend,
   loadBackends,
   machineInfo,
+  probePython,
   strategyAvailability,
   type NativeBackend,
 } from '../../compute/index.js';
@@ -27,13 +32,19 @@ function engineBuild(): EngineBuild {
   return { nativeAddon: true, isa, lanes: { float32: lanesFloat32, float64: lanesFloat64 } };
 }
 
+/** The GPU adapter found, 'none', or that Dawn is still being probed. */
+function gpuAdapter(): string {
+  const status = backendStatus('webgpu');
+  return !status.available && status.pending ? 'probing…' : machineInfo().gpuAdapter;
+}
+
 export async function engineInfo(): Promise<ResultOf<'engine:info'>> {
-  await Promise.all([loadBackends(), loadKeptProfile()]);
+  await Promise.all([loadBackends(CPU_BACKENDS), loadKeptProfile()]);
   const list = devices();
   const native = list.filter((d) => d.backend === 'native').length;
   const machine = machineInfo();
   return {
-    availability: await strategyAvailability(),
+    availability: availabilityNow(),
     devices: list,
     maxThreads: Math.max(1, native),
     defaultFormula: DEFAULT_FORMULA,
@@ -43,9 +54,15 @@ export async function engineInfo(): Promise<ResultOf<'engine:info'>> {
     machine: {
       cpuModel: machine.cpuModel,
       cores: machine.cores,
-      gpuAdapter: machine.gpuAdapter,
+      gpuAdapter: gpuAdapter(),
       os: machine.os,
       totalMemoryBytes: totalmem(),
     },
   };
+}
+
+/** What engine:info left pending, once every backend has loaded and Python has been probed. */
+export async function engineProbes(): Promise<ResultOf<'engine:probes'>> {
+  await Promise.all([loadBackends(), probePython()]);
+  return { availability: await strategyAvailability(), devices: devices(), gpuAdapter: gpuAdapter() };
 }

@@ -26,7 +26,8 @@ import {
   runChecked,
   runSweep,
   settingsToJson,
-  strategyAvailability,
+  availabilityNow,
+  loadFor,
   surfaceOfGrid,
   surfacePreview,
   sweepGridText,
@@ -43,7 +44,7 @@ import {
   isAnswer,
 } from '../../compute/index.js';
 import { existsSync } from 'node:fs';
-import { engineInfo } from './engineInfo.js';
+import { engineInfo, engineProbes } from './engineInfo.js';
 import { writeGridFile } from './gridFile.js';
 import { loadKeptProfile } from './keptProfile.js';
 import { KeptGrid } from './keptGrid.js';
@@ -68,6 +69,7 @@ export type Handlers = { [M in EngineMethod]: Handler<M> };
 export function engineHandlers(kept = new KeptGrid()): Handlers {
   return {
     'engine:info': engineInfo,
+    'engine:probes': engineProbes,
 
     'formula:check'({ text }) {
       return checkFormula(text);
@@ -82,8 +84,9 @@ export function engineHandlers(kept = new KeptGrid()): Handlers {
     },
 
     async 'run:guard'(settings) {
-      await loadBackends();
-      const availability = await strategyAvailability();
+      // Only what the asked strategies need: the opening grid's guard never waits for Dawn's adapter or Python.
+      await loadFor(settings.strategies);
+      const availability = availabilityNow();
       const entries: GuardEntry[] = [];
       for (const strategy of settings.strategies) {
         if (!availability.find((a) => a.strategy === strategy)?.available) continue;

@@ -11,6 +11,7 @@ import type { CheckedRunRequest, Grid, RunProgress, RunRecord } from '../../comp
 import type { LabSettings, SweepResult } from '../../compute/index.js';
 import type {
   AppInfo,
+  ProbedFacts,
   GridFormat,
   GridSettings,
   InvokeChannel,
@@ -78,6 +79,8 @@ export interface EngineMethods {
       'availability' | 'devices' | 'maxThreads' | 'defaultFormula' | 'formulaPresets' | 'gridRange' | 'engineBuild'
     > & { machine: Omit<MachineInfo, 'appVersion'> };
   };
+  /** What engine:info left pending (Dawn's adapter, Python), once both have been probed. */
+  'engine:probes': { params: null; progress: never; result: ProbedFacts };
   /**
    * One strategy of a batch, its request checked where it entered (runRequest.ts); with `surface`, a decimated view
    * of its grid comes back and the grid is kept.

@@ -147,12 +147,40 @@ export class Lab extends Settings {
     this.xRange = [info.gridRange[0], info.gridRange[1]];
     this.yRange = [info.gridRange[0], info.gridRange[1]];
     this.session.previous = info.previousSession;
-    // The Python peers start unticked: each starts a Python process, and the lesson's own steps come first.
+    // The Python peers start unticked: each starts a Python process, and the lesson's own steps come first. A lab
+    // strategy still being probed (the GPU) starts ticked: it runs once its probe says it can.
     this.selected = info.availability
-      .filter((a) => a.available && !info.strategies.peers.includes(a.strategy))
+      .filter((a) => (a.available || a.pending) && !info.strategies.peers.includes(a.strategy))
       .map((a) => a.strategy);
     this.live.start();
     this.settingsChanged();
+    if (info.availability.some((a) => a.pending)) void this.awaitProbes();
+  }
+
+  /** What AppInfo left pending, once the engine's probes settle: the GPU's toggle and Live's take it from there. */
+  private async awaitProbes(): Promise<void> {
+    try {
+      const probed = await this.api.invoke('app:probed', null);
+      const info = this.info!;
+      const arrived = probed.availability.filter(
+        (a) => a.available && info.availability.some((b) => b.strategy === a.strategy && b.pending),
+      );
+      this.info = {
+        ...info,
+        availability: probed.availability,
+        devices: probed.devices,
+        machine: { ...info.machine, gpuAdapter: probed.gpuAdapter },
+      };
+      this.live.arrived(arrived.map((a) => a.strategy));
+    } catch (error) {
+      // Not known, so not offered: each pending strategy says why instead.
+      const why = `could not be probed: ${error instanceof Error ? error.message : String(error)}`;
+      const info = this.info!;
+      this.info = {
+        ...info,
+        availability: info.availability.map(({ pending, ...a }) => (pending ? { ...a, reason: why } : a)),
+      };
+    }
   }
 
   /**

@@ -11,6 +11,7 @@ import type {
   GridSettings,
   GuardReport,
   LabApi,
+  LabStrategyName,
   RunFailure,
   RunRecord,
   RunSettings,
@@ -100,6 +101,24 @@ export class Live {
     // Held already (the machine's profile is loading): the opening grid is timed on release.
     if (this.on && this.held) this.dirty = true;
     else if (this.on) this.arm(0);
+  }
+
+  /**
+   * Strategies whose probe settled after launch (the GPU): the lab's own that are ticked are calibrated after the
+   * opening grid's bars, or now if Live is idle, and then timed like the rest.
+   */
+  arrived(strategies: readonly StrategyName[]): void {
+    const lab: readonly StrategyName[] = this.host.info?.strategies.lab ?? [];
+    const settings = this.host.settings();
+    this.calibration.addLater(
+      strategies.filter((s): s is LabStrategyName => lab.includes(s) && settings.strategies.includes(s)),
+    );
+    // Busy or about to be: the run in flight takes them when it ends (as the opening run takes the GPU's).
+    if (!this.on || this.held > 0 || this.flight || this.pending || this.timer) return;
+    const later = this.calibration.takeLater();
+    if (!later.length) return;
+    this.settled = this.calibration.calibrate(later, settings);
+    this.arm(0);
   }
 
   /** Whether a run is one of Live's (its records stay out of the results table). */

@@ -177,6 +177,40 @@ describe('the Live switch', () => {
     expect(live.costs.known('gpu')).toBe(true);
   });
 
+  it('calibrates a GPU whose probe settles after launch: after the opening run if one is going, else at once', async () => {
+    const info = {
+      strategies: { lab: ['loops', 'naive', 'meshgrid', 'meshgrid-eager', 'vmap', 'pmap', 'gpu'], peers: ['numpy'] },
+    } as unknown as AppInfo;
+    // Arrived while the opening run is in flight: the run takes it when it ends.
+    shell = new FakeShell();
+    live = new Live(host(info));
+    live.start();
+    await elapse(0);
+    expect(shell.starts).toHaveLength(1);
+    settings = { ...settings, strategies: [...settings.strategies, 'gpu'] };
+    live.arrived(['gpu', 'numpy']);
+    expect(shell.calibrations).toHaveLength(1);
+    shell.complete(shell.starts[0]!.runId);
+    await elapse(0);
+    expect(shell.calibrations.map((c) => c.strategies)).toEqual([['loops', 'meshgrid', 'vmap'], ['gpu']]);
+
+    // Arrived once Live is idle: calibrated at once, then timed (a GPU calibrated cheap fits the budget).
+    shell = new FakeShell();
+    shell.calibratedNs = { gpu: 0.1 };
+    settings = { ...settings, strategies: ['meshgrid', 'vmap'] };
+    live = new Live(host(info));
+    live.start();
+    await elapse(0);
+    shell.complete(shell.starts[0]!.runId);
+    await elapse(1000);
+    expect(shell.starts).toHaveLength(1);
+    settings = { ...settings, strategies: ['meshgrid', 'vmap', 'gpu'] };
+    live.arrived(['gpu']);
+    await elapse(0);
+    expect(shell.calibrations.map((c) => c.strategies)).toEqual([['meshgrid', 'vmap'], ['gpu']]);
+    expect(shell.starts.map((s) => s.strategies)).toEqual([['meshgrid', 'vmap'], ['gpu']]);
+  });
+
   it('times the current grid again once the machine is measured, for records the engine did not place, once each', async () => {
     await elapse(0);
     shell.complete(shell.starts[0]!.runId);

@@ -1,7 +1,7 @@
 // Live's calibration at launch: the engine times each of the lab's own
 // strategies on tiny grids, the CPU's at once and the GPU's (whose adapter
-// takes longest to warm) once the opening grid's bars are in. Where it
-// fails, the first guesses stand.
+// takes longest to warm, and may be probed only after launch) once the
+// opening grid's bars are in. Where it fails, the first guesses stand.
 
 import type { LabApi, LabStrategyName, RunSettings, StrategyName } from '../../../main/contract';
 import type { LiveCosts } from './liveCosts.svelte';
@@ -23,6 +23,11 @@ export class LiveCalibration {
       own.filter((s) => s !== 'gpu'),
       settings,
     );
+  }
+
+  /** Strategies whose probe settled after launch (the GPU), calibrated with the others left for later. */
+  addLater(strategies: readonly LabStrategyName[]): void {
+    this.later = [...this.later, ...strategies.filter((s) => !this.later.includes(s))];
   }
 
   /** The strategies left for later that nothing has measured since; asked once, then none. */
