@@ -13,6 +13,7 @@ import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { openBrowser, root, startWebShell, type WebShell } from './webShell.ts';
+import { openingBars } from './openingBars.ts';
 
 const shots = join(root, 'e2e', 'screenshots');
 const MEMORY_CAP = 2_000_000_000;
@@ -42,28 +43,10 @@ after(async () => {
   if (shell) await rm(shell.dataDir, { recursive: true, force: true });
 });
 
-/** The opening grid's stamp, as the time chart writes it on a bar measured there. */
-async function openingStamp(): Promise<string> {
-  const n = Number((await page.getByTestId('n-value').innerText()).replace(/,/g, ''));
-  return `${n}x${n}:float32`;
-}
-
 describe('live from the first second', { concurrency: false }, () => {
   it('shows time bars for vmap and pmap soon after opening, with no input', async () => {
-    const stamp = await page.getByTestId('n-value').waitFor({ timeout: 10_000 }).then(openingStamp);
-    const barsAt = await page
-      .waitForFunction(
-        (stamp) =>
-          ['vmap', 'pmap'].every(
-            (s) =>
-              document.querySelector(
-                `[data-testid="time-chart"] [data-strategy="${s}"][data-state="current"][data-stamp="${stamp}"]`,
-              ) !== null,
-          ),
-        stamp,
-        { timeout: 30_000, polling: 50 },
-      )
-      .then(() => Date.now());
+    const stamp = await openingBars(page, ['vmap', 'pmap']);
+    const barsAt = Date.now();
     const elapsedMs = barsAt - openedAt;
     const chart = await page.getByTestId('time-chart').innerText();
     process.stdout.write(

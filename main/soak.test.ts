@@ -41,7 +41,9 @@ describe('a long session in the main process', () => {
     );
     try {
       const info = await service.handle('app:info', null);
-      const strategies = info.availability.filter((a) => a.available).map((a) => a.strategy as StrategyName);
+      // Every strategy this machine runs, the GPU's and the peers' included: as probed, not as pending at start.
+      const probed = await service.handle('app:probed', null);
+      const strategies = probed.availability.filter((a) => a.available).map((a) => a.strategy as StrategyName);
       const formulas = info.formulaPresets.map((p) => p.formula);
       let failures = 0;
       let records = 0;

@@ -75,8 +75,9 @@ describe('EngineHost', () => {
       // adapter sets never reached Mesa's getenv() and every app run of gpu failed.
       // An engine process has its own environment, which reaches its getenv().
       const [a, b] = [makeHost(), makeHost()];
-      const info = await a.call('engine:info', null);
-      const gpu = info.availability.find((s) => s.strategy === 'gpu')!;
+      // Once probed: engine:info answers before Dawn's probe settles.
+      const probed = await a.call('engine:probes', null);
+      const gpu = probed.availability.find((s) => s.strategy === 'gpu')!;
       if (!gpu.available) {
         expect(gpu.reason).toMatch(/adapter|GPU|Dawn/);
         return;
