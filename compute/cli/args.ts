@@ -122,18 +122,23 @@ export function parseStrategies(text: string | undefined): StrategyName[] | unde
   return names as StrategyName[];
 }
 
+/** --reduce, where given: the grid or a number from it. */
+export function parseReduce(values: Values): ReduceMode | undefined {
+  const reduce = text(values, 'reduce');
+  if (reduce !== undefined && !(REDUCE_MODES as readonly string[]).includes(reduce))
+    throw new UsageError(`--reduce must be one of ${REDUCE_MODES.join(', ')}, got '${reduce}'`);
+  return reduce as ReduceMode | undefined;
+}
+
 /** --dtype, --repeats, --backend, --formula, --devices and --memory-cap, each where given. */
 export function parseRunOptions(values: Values, dtypeFallback: DType): RunOptions {
   const backend = parseBackend(text(values, 'backend'));
   const formula = text(values, 'formula');
   const devices = text(values, 'devices');
   const memoryCap = text(values, 'memory-cap');
-  const reduce = text(values, 'reduce');
-  if (reduce !== undefined && !(REDUCE_MODES as readonly string[]).includes(reduce)) {
-    throw new UsageError(`--reduce must be one of ${REDUCE_MODES.join(', ')}, got '${reduce}'`);
-  }
+  const reduce = parseReduce(values);
   return {
-    ...(reduce !== undefined ? { reduce: reduce as ReduceMode } : {}),
+    ...(reduce !== undefined ? { reduce } : {}),
     dtype: parseDtype(text(values, 'dtype'), dtypeFallback),
     repeats: parseInteger('repeats', text(values, 'repeats'), DEFAULT_REPEATS),
     ...(backend ? { backend } : {}),

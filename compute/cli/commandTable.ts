@@ -143,9 +143,11 @@ ${GRID_USAGE}
   },
   trace: {
     summary: 'f as each strategy traces it (a jaxpr), and with --lowered the kernel it runs',
-    usage: `vlab trace [--n N | --nx N --ny M] [--dtype float32|float64] [--formula "…"] [--lowered] [--json]
+    usage: `vlab trace [--n N | --nx N --ny M] [--dtype float32|float64] [--formula "…"] [--reduce max|min|sum|mean]
+         [--lowered] [--json]
 
 ${SIZE_USAGE}
+  --reduce R        trace to a number: the grid's max, min, sum or mean (as vlab run --reduce)
 
   A trace does not depend on the domain: x and y are the graph's inputs, and their values
   (--x-range, --y-range elsewhere) are not in it, so trace takes no domain options.`,
@@ -155,6 +157,7 @@ ${SIZE_USAGE}
       ny: text,
       dtype: text,
       formula: text,
+      reduce: text,
       lowered: { type: 'boolean' },
       json: { type: 'boolean' },
     },

@@ -553,6 +553,19 @@ describe('vlab trace', () => {
     expect(view.graphs.map((g) => g.strategies[0])).toEqual(['loops', 'naive', 'meshgrid', 'vmap']);
   });
 
+  it('traces to a number with --reduce, as vlab run takes it, and refuses an output it does not know', async () => {
+    const { code, stdout } = await cli(['trace', '--n', '7', '--reduce', 'max']);
+    expect(code).toBe(0);
+    expect(stdout).toContain('# vmap, pmap: jnp.max(');
+    expect(stdout).toMatch(/l:f32\[\] = reduce_max\[axes=\(0, 1\)\] k\n\s+m:f64\[\] = argmax/);
+    const { code: grid, stdout: gridOut } = await cli(['trace', '--n', '7']);
+    expect(grid).toBe(0);
+    expect(gridOut).not.toContain('reduce_max');
+    const refused = await cli(['trace', '--n', '7', '--reduce', 'median']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/--reduce must be one of grid, max, min, sum, mean, got 'median'/);
+  });
+
   it('takes no domain options, and its help says why: the domain is not in a trace', async () => {
     for (const option of ['--x-range', '--y-range']) {
       const { code, stdout, stderr } = await cli(['trace', '--n', '7', option, '-3,1']);

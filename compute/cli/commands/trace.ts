@@ -1,9 +1,9 @@
-// `vlab trace`: f as each strategy traces it (make_jaxpr), and with
-// --lowered the fused kernel as native bytecode and as WGSL. Traces only;
-// runs nothing.
+// `vlab trace`: f as each strategy traces it (make_jaxpr), to the grid or,
+// with --reduce, to a number, and with --lowered the fused kernel as native
+// bytecode and as WGSL. Traces only; runs nothing.
 
 import { DEFAULT_FORMULA, GRID_RANGE, compileFormula, traceStrategies } from '../../index.js';
-import { type Values, parseDtype, parseGrid } from '../args.js';
+import { type Values, parseDtype, parseGrid, parseReduce } from '../args.js';
 import type { Session } from '../session.js';
 
 export function commandTrace(session: Session, values: Values): void {
@@ -12,6 +12,7 @@ export function commandTrace(session: Session, values: Values): void {
     compileFormula((values.formula as string | undefined) ?? DEFAULT_FORMULA),
     { nx, ny, xRange: GRID_RANGE, yRange: GRID_RANGE },
     parseDtype(values.dtype as string | undefined, 'float32'),
+    parseReduce(values),
   );
   if (values.json) {
     session.io.stdout.write(`${JSON.stringify(view, null, 2)}\n`);
