@@ -1,8 +1,8 @@
 // Checks a strategy's result against a float64 evaluation of the same formula
 // at the same grid points (the points as the strategy's dtype holds them, so
 // the error measures the computation, not the rounding of the inputs). The
-// reference is made a block of rows at a time (at most 1 MiB: one call per row
-// cost more in dispatch than in arithmetic), never a second nx × ny buffer.
+// reference is made a block of rows at a time, at most 1 MiB (a call per row paid
+// the call's overhead nx times and warmed up slower), never a second nx × ny buffer.
 
 import type { DType, FloatArray } from '../core/dtype.js';
 import { absDiff, isclose } from '../core/allclose.js';
