@@ -225,7 +225,7 @@ describe('the surface plot', { concurrency: false }, () => {
     await page.getByTestId('reset-view').click();
     assert.ok(changed(start, await surfacePixels()) < 0.001, 'reset view draws the starting picture again');
   });
-  it('shows the controls before its code arrives, says it is loading, and exports a PNG asked for meanwhile', async () => {
+  it('shows the controls before its code, says it is loading, and exports a PNG asked for meanwhile', async () => {
     const second = await page.context().newPage();
     const errors: string[] = [];
     second.on('pageerror', (error) => errors.push(error.message));
