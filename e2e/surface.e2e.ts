@@ -2,14 +2,17 @@
 // (WebGL on SwiftShader): its canvas follows the theme (dark included),
 // contours and a second colormap change what is drawn (pixels are compared,
 // not only files written), the colour bar follows the map with 1-2-5 ticks,
-// wireframe and z-scale redraw it, and the keyboard orbits it. Screenshots
-// of each look go to e2e/screenshots/surface-*.png, which are committed.
+// wireframe and z-scale redraw it, and the keyboard orbits it. Its code
+// (three.js) is a chunk of its own: held back, the controls come without it,
+// the surface says it is loading and a PNG asked for meanwhile follows it;
+// refused, the surface says so in words. Screenshots of each look go to
+// e2e/screenshots/surface-*.png, which are committed.
 
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Page, Route } from 'playwright-core';
 import { canvasPixels, drawn, inkedRows, surfaceCanvas, waitForSurface, type Pixels } from './canvasPixels.ts';
 import { openLab, root, type OpenLab } from './webShell.ts';
 
@@ -221,5 +224,56 @@ describe('the surface plot', { concurrency: false }, () => {
     await surfaceShot('orbited');
     await page.getByTestId('reset-view').click();
     assert.ok(changed(start, await surfacePixels()) < 0.001, 'reset view draws the starting picture again');
+  });
+  it('shows the controls before its code, says it is loading, and exports a PNG asked for meanwhile', async () => {
+    const second = await page.context().newPage();
+    const errors: string[] = [];
+    second.on('pageerror', (error) => errors.push(error.message));
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    await second.route('**/assets/surfaceMount-*.js', async (route: Route) => {
+      await released;
+      await route.continue();
+    });
+    try {
+      await second.goto(new URL('/', lab!.url).href);
+      await second.getByTestId('n-value').waitFor({ timeout: 30_000 });
+      assert.equal(await second.getByTestId('surface-loading').innerText(), 'Loading the 3D view…');
+      const png = second.getByTestId('export-png');
+      await second.waitForFunction(
+        () => !(document.querySelector('[data-testid="export-png"]') as HTMLButtonElement).disabled,
+        null,
+        { timeout: 30_000 },
+      );
+      const download = second.waitForEvent('download', { timeout: 60_000 });
+      await png.click();
+      assert.match(await second.getByTestId('message').innerText(), /still loading/);
+      release();
+      await second.getByTestId('surface-loading').waitFor({ state: 'detached', timeout: 30_000 });
+      const bytes = await readFile(await (await download).path());
+      assert.ok(bytes.byteLength > 10_000, `a drawn surface, not an empty image (${bytes.byteLength} bytes)`);
+      assert.deepEqual(errors, []);
+    } finally {
+      release();
+      await second.close();
+    }
+  });
+
+  it('says in words that the 3D view could not load when its code is refused', async () => {
+    const second = await page.context().newPage();
+    const errors: string[] = [];
+    second.on('pageerror', (error) => errors.push(error.message));
+    await second.route('**/assets/surfaceMount-*.js', (route: Route) => route.abort());
+    try {
+      await second.goto(new URL('/', lab!.url).href);
+      await second.getByTestId('n-value').waitFor({ timeout: 30_000 });
+      const failure = second.getByTestId('surface-failure');
+      await failure.waitFor({ timeout: 30_000 });
+      assert.match(await failure.innerText(), /^The 3D view could not load its code \(.+\)\. Reload the window/);
+      assert.equal(await second.getByTestId('surface-loading').count(), 0);
+      assert.deepEqual(errors, []);
+    } finally {
+      await second.close();
+    }
   });
 });

@@ -6,6 +6,8 @@
 // Imports are read as text (static `import`/`export … from` and `import()`
 // with a relative or package specifier); `import type` is compile-time only
 // and may point anywhere a type is defined, except across the rules above.
+// The renderer's first chunk stays free of three.js: the 3D view's code is
+// loaded with import() (Surface.svelte), so the page connects without it.
 
 import { readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
@@ -54,6 +56,8 @@ interface Import {
   /** A repository path for a relative specifier, else the package name. */
   to: string;
   typeOnly: boolean;
+  /** An `import()`: loaded when the code runs, in a chunk of its own in the renderer's build. */
+  dynamic: boolean;
 }
 
 const isTest = (file: string) => /\.test\.ts$|\.typecheck\.|^test\/|^e2e\//.test(file);
@@ -87,6 +91,7 @@ function importsOf(file: string): Import[] {
       from: file,
       to: specifier.startsWith('.') && !/\.\w+$/.test(to) ? `${to}.ts` : to,
       typeOnly: match[1] !== undefined,
+      dynamic: match[3] !== undefined,
     };
   });
 }
@@ -195,6 +200,29 @@ describe('imports point down', () => {
     visit('compute/leaves.ts');
     expect(loaded.size).toBeGreaterThan(5);
     expect([...loaded].filter((file) => ENGINE_MODULES.test(file))).toEqual([]);
+  });
+
+  it('keeps three.js out of what the renderer loads first: only an import() reaches it', () => {
+    /** The product modules `entry` loads through the imports `follow` takes, and 'three' where one is three.js. */
+    const reached = (entry: string, follow: (i: Import) => boolean) => {
+      const loaded = new Set<string>();
+      const visit = (file: string) => {
+        if (loaded.has(file)) return;
+        loaded.add(file);
+        for (const i of importsOf(file)) {
+          if (i.typeOnly || !follow(i)) continue;
+          if (i.to === 'three' || i.to.startsWith('three/')) loaded.add('three');
+          else if (files.includes(i.to)) visit(i.to);
+        }
+      };
+      visit(entry);
+      return loaded;
+    };
+    const first = reached('renderer/src/main.ts', (i) => !i.dynamic);
+    expect(first.has('renderer/src/components/Surface.svelte')).toBe(true);
+    expect(first.has('three')).toBe(false);
+    // And the reader sees three.js where it is: the whole renderer, dynamic imports followed, reaches it.
+    expect(reached('renderer/src/main.ts', () => true).has('three')).toBe(true);
   });
 
   it('never imports test tooling into product code', () => {
