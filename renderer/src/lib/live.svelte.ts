@@ -20,6 +20,7 @@ import type {
 import { planLiveRun, type BarState, type Candidate, type LivePlan } from './livePlan';
 import type { LiveKey } from './livePriors';
 import { LiveCalibration } from './liveCalibration';
+import { OpeningRun } from './liveOpening';
 import { LiveCosts } from './liveCosts.svelte';
 import { LiveRecords } from './liveRecords.svelte';
 import { gridKey, measures } from './liveGrid';
@@ -83,6 +84,8 @@ export class Live {
 
   /** The engine's calibration at launch. */
   private readonly calibration: LiveCalibration;
+  /** When the opening grid's run has ended: the 3D view is made after it. */
+  readonly opening = new OpeningRun();
 
   constructor(private readonly host: LiveHost) {
     this.calibration = new LiveCalibration(host.api, this.costs);
@@ -103,10 +106,7 @@ export class Live {
     else if (this.on) this.arm(0);
   }
 
-  /**
-   * Strategies whose probe settled after launch (the GPU): the lab's own that are ticked are calibrated after the
-   * opening grid's bars, or now if Live is idle, and then timed like the rest.
-   */
+  /** Strategies whose probe settled after launch (the GPU): the ticked lab ones are calibrated, then timed. */
   arrived(strategies: readonly StrategyName[]): void {
     const lab: readonly StrategyName[] = this.host.info?.strategies.lab ?? [];
     const settings = this.host.settings();
@@ -145,6 +145,7 @@ export class Live {
       this.tried = [];
       this.arm(0);
     } else {
+      this.opening.done();
       this.clearTimer();
       this.cancelFlight();
     }
@@ -167,6 +168,7 @@ export class Live {
   /** Stops live runs until release(), and waits for the one in flight to stop. */
   async hold(): Promise<void> {
     this.held++;
+    this.opening.done();
     if (this.timer || this.flight || this.pending) this.dirty = true;
     this.clearTimer();
     this.cancelFlight();
@@ -251,7 +253,7 @@ export class Live {
       .sort((a, b) => this.costs.predictedMs(a, settings) - this.costs.predictedMs(b, settings));
     this.tried.push(...plan.run.filter((key) => !this.tried.includes(key)));
     this.pending = false;
-    if (fitting.length === 0 && !includeFloor) return;
+    if (fitting.length === 0 && !includeFloor) return this.opening.done();
 
     const runId = `${LIVE_RUN_PREFIX}${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
     const { strategies: _strategies, repeats: _repeats, devices: _devices, ...grid } = settings;
@@ -280,11 +282,13 @@ export class Live {
       )
       .finally(() => {
         if (this.flight?.runId === runId) this.flight = null;
+        this.opening.done();
       });
   }
 
   /** A live run is pending only while a timer is set for it. */
   private settle(): void {
+    this.opening.done();
     if (!this.timer) this.pending = false;
   }
 

@@ -15,6 +15,7 @@ import type {
   StrategyName,
 } from '../../../main/contract';
 import { LIVE_BUDGET_MS, LIVE_DEBOUNCE_MS, Live, measures, type LiveHost } from './live.svelte';
+import { OPENING_WAIT_MS } from './liveOpening';
 
 /** A shell whose runs finish when the test says: run:start waits, run:cancel ends it as cancelled. */
 class FakeShell implements LabApi {
@@ -175,6 +176,35 @@ describe('the Live switch', () => {
     await elapse(0);
     expect(shell.calibrations.map((c) => c.strategies)).toEqual([['loops', 'meshgrid', 'vmap'], ['gpu']]);
     expect(live.costs.known('gpu')).toBe(true);
+  });
+
+  it('says when the opening run has ended (the 3D view is made after it), or at once off, or after the cap', async () => {
+    let ended = false;
+    void live.opening.ended.then(() => (ended = true));
+    await elapse(0);
+    expect(shell.starts).toHaveLength(1);
+    expect(ended).toBe(false);
+    shell.complete(shell.starts[0]!.runId);
+    await elapse(0);
+    expect(ended).toBe(true);
+
+    live = new Live(host());
+    let off = false;
+    void live.opening.ended.then(() => (off = true));
+    live.setOn(false);
+    await Promise.resolve();
+    expect(off).toBe(true);
+
+    // Held from the start and never released: the view does not wait past the cap.
+    live = new Live(host());
+    let capped = false;
+    void live.opening.ended.then(() => (capped = true));
+    live.held = 1;
+    live.start();
+    await elapse(OPENING_WAIT_MS - 10);
+    expect(capped).toBe(false);
+    await elapse(20);
+    expect(capped).toBe(true);
   });
 
   it('calibrates a GPU whose probe settles after launch: after the opening run if one is going, else at once', async () => {

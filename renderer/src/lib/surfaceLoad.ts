@@ -13,13 +13,15 @@ surfaceCode.catch(() => {});
 const reasonOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /**
- * The scene made on `canvas`, sized to `box`, once its code has arrived; null when `signal` was aborted meanwhile (the
- * surface went away). Rejects with what to tell the user when the code did not load or WebGL did not start.
+ * The scene made on `canvas`, sized to `box`, once its code has arrived and `after` has settled (Live's opening run
+ * ended: liveOpening.ts); null when `signal` was aborted meanwhile (the surface went away). Rejects with what to tell
+ * the user when the code did not load or WebGL did not start.
  */
 export async function mountWhenLoaded(
   canvas: HTMLCanvasElement,
   box: HTMLElement,
   signal: AbortSignal,
+  after: Promise<void> = Promise.resolve(),
 ): Promise<MountedSurface | null> {
   let code: typeof import('./surfaceMount');
   try {
@@ -29,6 +31,7 @@ export async function mountWhenLoaded(
       cause: error,
     });
   }
+  await after;
   if (signal.aborted) return null;
   try {
     return code.mountSurface(canvas, box);
