@@ -10,6 +10,7 @@ import { colorDomain, colorPosition, type ColormapName } from './colormap';
 import { boxRange, toWorld } from './surfaceCoordinates';
 import { linearTable, writeColor } from './surfaceColors';
 import type { SurfaceDomain } from './surfaceView';
+import { gridNormals } from './surfaceNormals';
 
 export class SurfaceMesh {
   readonly mesh: Mesh<BufferGeometry, MeshLambertMaterial>;
@@ -76,7 +77,9 @@ export class SurfaceMesh {
     index.needsUpdate = true;
     geometry.setDrawRange(0, count);
     position.needsUpdate = true;
-    geometry.computeVertexNormals();
+    const normal = geometry.getAttribute('normal') as BufferAttribute;
+    gridNormals(positions, normal.array as Float32Array, mx, my, gaps ? view.values : undefined);
+    normal.needsUpdate = true;
     geometry.computeBoundingSphere();
   }
 
@@ -99,6 +102,7 @@ function makeGridGeometry(mx: number, my: number): BufferGeometry {
   const geometry = new BufferGeometry();
   geometry.setAttribute('position', new BufferAttribute(new Float32Array(mx * my * 3), 3));
   geometry.setAttribute('color', new BufferAttribute(new Float32Array(mx * my * 3), 3));
+  geometry.setAttribute('normal', new BufferAttribute(new Float32Array(mx * my * 3), 3));
   const index = new Uint32Array(Math.max(0, mx - 1) * Math.max(0, my - 1) * 6);
   fillGridIndex(index, mx, my);
   geometry.setIndex(new BufferAttribute(index, 1));
