@@ -11,7 +11,7 @@
 export const OPENING_WAIT_MS = 3000;
 
 export class OpeningRun {
-  /** Resolves once the opening run has ended, or Live will not run one (off, held, nothing to run), or after the cap. */
+  /** Resolves once the opening run has ended, or Live will run none (off, held, nothing to run), or after the cap. */
   readonly ended: Promise<void>;
   private resolve: () => void = () => {};
 
