@@ -35,7 +35,6 @@ export {
   getBackend,
   loadBackends,
 } from './backends/registry.js';
-export { probePython } from './peers/python.js';
 export { configureNativeThreads, type NativeBackend } from './backends/native.js';
 export { settledHeapUsed } from './report/heap.js';
 

@@ -16,7 +16,6 @@ import {
   getBackend,
   loadBackends,
   machineInfo,
-  probePython,
   strategyAvailability,
   type NativeBackend,
 } from '../../compute/index.js';
@@ -63,6 +62,7 @@ export async function engineInfo(): Promise<ResultOf<'engine:info'>> {
 
 /** What engine:info left pending, once every backend has loaded and Python has been probed. */
 export async function engineProbes(): Promise<ResultOf<'engine:probes'>> {
-  await Promise.all([loadBackends(), probePython()]);
-  return { availability: await strategyAvailability(), devices: devices(), gpuAdapter: gpuAdapter() };
+  // strategyAvailability() waits for every backend and for Python's probe itself.
+  const availability = await strategyAvailability();
+  return { availability, devices: devices(), gpuAdapter: gpuAdapter() };
 }
